@@ -1,0 +1,41 @@
+/* cmd-export.c — 'rater export rejects|calls': stored records as CSV.
+ *
+ * The file is written to a temporary name beside --out and renamed into
+ * place, so a reader never sees half of it; without --out it goes to stdout.
+ */
+#include "config.h"
+
+#include "cmd.h"
+#include "export.h"
+#include "store.h"
+#include "rater-error.h"
+
+gboolean
+cmd_export (RaterContext *ctx, int argc, char **argv, GError **error)
+{
+  g_autofree char *out = NULL, *period = NULL;
+  const GOptionEntry entries[] = {
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output file (default: standard output)", "FILE" },
+    { "period", 0, 0, G_OPTION_ARG_STRING, &period, "Only this period (YYYY-MM)", "P" },
+    { NULL }
+  };
+  if (!cmd_parse_options ("export", "rejects|calls", entries, &argc, &argv, error))
+    return FALSE;
+  if (argc != 2 || !(g_str_equal (argv[1], "rejects") || g_str_equal (argv[1], "calls")))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "usage: rater export rejects|calls [--out FILE]");
+      return FALSE;
+    }
+  if (g_str_equal (argv[1], "calls"))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "export calls needs rated calls: 'rater rate' is not built yet");
+      return FALSE;
+    }
+  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  guint64 rows = 0;
+  if (!db || !export_rejects (db, out, &rows, error))
+    return FALSE;
+  cmd_summary (ctx, "exported %" G_GUINT64_FORMAT " rejects%s%s", rows, out ? " to " : "", out ? out : "");
+  return TRUE;
+}

@@ -1,0 +1,44 @@
+/* cmd.c — helpers shared by the command functions. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+#include "store.h"
+
+gboolean
+cmd_parse_options (const char *command, const char *parameter,
+                   const GOptionEntry *entries, int *argc, char ***argv,
+                   GError **error)
+{
+  g_autofree char *usage = g_strdup_printf ("%s%s%s", command, *parameter ? " " : "", parameter);
+  g_autoptr(GOptionContext) oc = g_option_context_new (usage);
+  g_option_context_add_main_entries (oc, entries, NULL);
+  g_option_context_set_help_enabled (oc, TRUE);
+  if (!g_option_context_parse (oc, argc, argv, error))
+    {
+      g_prefix_error (error, "%s: ", command);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cmd_summary (const RaterContext *ctx, const char *format, ...)
+{
+  if (ctx->quiet)
+    return;
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *line = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  fputs (line, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+sqlite3 *
+cmd_open_db (const RaterContext *ctx, GError **error)
+{
+  return store_open (ctx->db_path, error);
+}

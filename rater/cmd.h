@@ -1,0 +1,54 @@
+/* cmd.h — the command layer: one function per subcommand, same signature.
+ *
+ * rater-main.c parses the global options and dispatches through a table of
+ * RaterCommand.  A command parses its own options, calls the library and
+ * returns FALSE with ERROR set on failure; main prints the error once and maps
+ * it to an exit status.  A command that finished but wants exit status 1
+ * (rejects, unrated calls) sets ctx->status.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+typedef enum {
+  PROGRESS_AUTO,
+  PROGRESS_ALWAYS,
+  PROGRESS_NEVER,
+} RaterProgressMode;
+
+typedef struct {
+  const char *db_path;          /* --db, $RATER_DB or "rater.db" */
+  gboolean quiet;               /* --quiet: no summary line */
+  gboolean verbose;             /* --verbose: debug logging */
+  RaterProgressMode progress;   /* --progress */
+  int status;                   /* exit status on success: 0, or 1 when partial */
+} RaterContext;
+
+typedef gboolean (*RaterCommandFunc) (RaterContext *ctx, int argc, char **argv,
+                                      GError **error);
+
+typedef struct {
+  const char *name;
+  RaterCommandFunc func;
+  const char *usage;            /* arguments after the name */
+  const char *summary;          /* one line for 'rater --help' */
+} RaterCommand;
+
+/* Parse a command's options with ENTRIES; PARAMETER is the usage text after
+ * the command name.  Returns FALSE with a G_OPTION_ERROR on bad usage;
+ * '--help' prints and exits 0. */
+gboolean cmd_parse_options (const char *command, const char *parameter,
+                            const GOptionEntry *entries, int *argc, char ***argv,
+                            GError **error);
+
+/* Print the summary line unless --quiet. */
+void cmd_summary (const RaterContext *ctx, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Open the context's database (existing, current schema). */
+sqlite3 *cmd_open_db (const RaterContext *ctx, GError **error);
+
+gboolean cmd_init (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_catalog (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_export (RaterContext *ctx, int argc, char **argv, GError **error);
