@@ -243,7 +243,7 @@ check_not_newer (const char *path, int version, GError **error)
   int known = store_schema_version ();
   if (version <= known)
     return TRUE;
-  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE,
+  g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
                "database '%s' has schema version %d, newer than this rater knows (%d): "
                "use a newer rater", path, version, known);
   return FALSE;

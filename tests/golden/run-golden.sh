@@ -17,7 +17,7 @@ set -u
 : "${RATER:=$top_srcdir/rater/rater}"
 : "${SQLITE3:=sqlite3}"
 export RATER SQLITE3
-export DATA="$top_srcdir/tests/data" SAMPLES="$top_srcdir/samples" RATES="$top_srcdir/rates"
+export GOLDEN="$top_srcdir/tests/golden" DATA="$top_srcdir/tests/data" SAMPLES="$top_srcdir/samples" RATES="$top_srcdir/rates"
 export TZ=UTC LC_ALL=C
 
 command -v "$SQLITE3" >/dev/null 2>&1 || { echo "sqlite3 not found: skipping golden tests"; exit 77; }

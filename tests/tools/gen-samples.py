@@ -523,6 +523,8 @@ def intl_rows(mult, home, inc_override=None, places_mix=True):
             continue
         base, inc, conn = TIERS[tier]
         places = 6 if (places_mix and RNG.random() < 0.15) else 4
+        if code == "1":
+            name = "United States and Canada"
         rows.append(DeckRow(code, name, "INTL", base * mult * jitter(), conn * mult,
                             inc_override or inc, places=places))
     for prefix, name, tier, mobile in SUBS:
@@ -747,6 +749,7 @@ class Number:
         self.e164, self.acct, self.type, self.person = e164, acct, ntype, person
         self.frm, self.to = frm, to
         self.label = None                  # display name of a resource account
+        self.oid = person.oid if person else guid()   # user's or resource account's id
 
     def active_on(self, d, margin=1):
         """Active on local date d, with a margin of days on both sides so that
@@ -808,6 +811,7 @@ def make_accounts():
 
 ACCOUNTS = make_accounts()
 NUMBERS = []
+USED_UPNS = set()
 
 
 def new_person(acct, used):
@@ -846,7 +850,7 @@ def add_numbers(acct, prefix, first, count, ntype, used, starts=(), ends=(), fix
 
 def make_numbers():
     A = ACCOUNTS
-    used = set()
+    used = USED_UPNS
     c = A["contoso"]
     add_numbers(c, "442079460", 1, 3, "service", used)
     add_numbers(c, "442079460", 100, 30, "user", used, starts={28, 29}, ends={20, 21})
@@ -1061,7 +1065,9 @@ def intl_number(code):
     total = len(code) + NSN_LEN.get(code, 9 if len(code) <= 2 else 8)
     if code.startswith("1"):
         total = 11
-    return p + digits(max(1, total - len(p)))
+    rest = max(1, total - len(p))
+    return p + (RNG.choice("123456789") if p == code else RNG.choice("0123456789")) + \
+        digits(rest - 1)
 
 
 def pick_intl(home):
@@ -1169,7 +1175,8 @@ def make_call(acct, direction, lo=FIRST_DAY, hi=LAST_DAY, kind=None, when=None,
         c.sip, c.ring = 200, RNG.randint(2, 22)
         c.dur = RNG.randint(3, 25) if c.kind == "norate" else pick_duration()
     else:
-        c.sip = RNG.choices([486, 487, 480, 603, 404, 408], [30, 35, 15, 8, 7, 5])[0]
+        c.sip = RNG.choices([486, 487, 480, 603, 404, 408],
+                            [30, 35, 15, 8, 7 if direction == "out" else 0, 5])[0]
         c.ring, c.dur = RNG.randint(*FAIL_RING[c.sip]), 0
     return c
 
@@ -1331,29 +1338,35 @@ def rater_dirt(c, key, what):
 def gen_rater():
     weights = {"contoso": 38, "fabrikam": 25, "adatum": 15, "litware": 22}
     calls = draw_calls(weights, 790) + rater_special_calls()
-    calls.sort(key=lambda c: c.setup)
-    keyed = [(f"NWT{c.setup:%y%m%d}-{i + 1:06d}", c) for i, c in enumerate(calls)]
-    cut = date(2026, 11, 11)
-    a = [(k, c) for k, c in keyed if c.setup.date() <= cut]
-    b = [(k, c) for k, c in keyed if c.setup.date() > cut]
-    rows_a = [csv_line(rater_fields(c, k)) for k, c in a]
-    rows_b = [csv_line(rater_fields(c, k)) for k, c in b]
+    cut = date(2026, 11, 9)
+    lo_b = cut + timedelta(days=1)
+    # broken rows, built from real calls then damaged
+    dirt = [(what, FIRST_DAY, cut - timedelta(days=3)) for what in
+            ("bad_timestamp", "bad_duration", "bad_number", "too_long", "encoding",
+             "csv_syntax")]
+    dirt += [(what, lo_b, LAST_DAY) for what in
+             ("bad_timestamp2", "bad_direction", "missing_field", "short_row")]
+    broken = []
+    for what, lo, hi in dirt:
+        c = make_call(ACCOUNTS[wchoice(weights)], "out", lo, hi, answered=True)
+        c.dirt = what
+        broken.append(c)
+    calls = sorted(calls + broken, key=lambda c: c.setup)
+    rows = []
+    for i, c in enumerate(calls):
+        key = f"NWT{c.setup:%y%m%d}-{i + 1:06d}"
+        line = rater_dirt(c, key, c.dirt) if hasattr(c, "dirt") else \
+            csv_line(rater_fields(c, key))
+        rows.append((c.setup.date() <= cut, line))
+    rows_a = [line for in_a, line in rows if in_a]
+    rows_b = [line for in_a, line in rows if not in_a]
     # file b re-sends the tail of file a: 20 identical rows (cross-file duplicates)
     rows_b = rows_a[-20:] + rows_b
     # one row repeated inside file a (a re-sent record)
-    i = RNG.randrange(50, len(rows_a) - 50)
+    bad = {line for c, (_, line) in zip(calls, rows) if hasattr(c, "dirt")}
+    i = RNG.choice([j for j in range(50, len(rows_a) - 50) if rows_a[j] not in bad])
     rows_a.insert(i + 3, rows_a[i])
-    # broken rows, built from real calls then damaged, keys never reused
-    dirt_a = ["bad_timestamp", "bad_duration", "bad_number", "too_long", "encoding",
-              "csv_syntax"]
-    dirt_b = ["bad_timestamp2", "bad_direction", "missing_field", "short_row"]
-    for rows, dirt, tag in ((rows_a, dirt_a, "A"), (rows_b, dirt_b, "B")):
-        for j, what in enumerate(dirt):
-            acct = ACCOUNTS[wchoice(weights)]
-            lo, hi = (FIRST_DAY, cut) if tag == "A" else (cut + timedelta(days=1), LAST_DAY)
-            c = make_call(acct, "out", lo, hi, answered=True)
-            pos = RNG.randrange(25 if tag == "B" else 5, len(rows) - 5)
-            rows.insert(pos, rater_dirt(c, f"NWT-X{tag}{j + 1:02d}", what))
+    assert not bad & set(rows_a[-20:])
     base = os.path.join(SAMPLES, "cdr", "rater")
     write_csv(os.path.join(base, "northwind-2026-11-a.csv"), RATER_HEADER, rows_a)
     write_csv(os.path.join(base, "northwind-2026-11-b.csv"), RATER_HEADER, rows_b)
@@ -1392,7 +1405,7 @@ def pstn_row(c, ctype, call_id=None, conf_id="", calling_plan=False, display=Non
     upn = c.upn if hasattr(c, "upn") else (person.upn if person else "")
     if display is None:
         display = c.display if hasattr(c, "display") else display_of(c.num)
-    oid = c.oid if hasattr(c, "oid") else (person.oid if person else guid())
+    oid = c.oid if hasattr(c, "oid") else (c.num.oid if c.num else guid())
     return [ctype, guid(), iso_z(start, 7), iso_z(end, 7), c.dur if c.answered else 0,
             caller, dest, "Outbound" if c.direction == "out" else "Inbound",
             "" if calling_plan else "Northwind Telecom Ltd",
@@ -1433,7 +1446,7 @@ def gen_teams_pstn():
                     display_of(base.num), base.num.person.oid if base.num.person else guid()
                 rows.append((c.start, pstn_row(c, "conf_out", call_id, conf_id)))
     # Calling Plan users of the same tenant (numbers Microsoft's, not northwind's)
-    used = set()
+    used = USED_UPNS
     for _ in range(14):
         c = make_call(A["contoso"], RNG.choice(["out", "in"]))
         p = new_person(A["contoso"], used)
@@ -1460,6 +1473,7 @@ def gen_teams_pstn():
     for b in bad:
         b[1] = guid()
         rows.insert(RNG.randrange(10, len(rows) - 10), b)
+    rows.sort(key=lambda r: r[2])
     write_csv(os.path.join(SAMPLES, "cdr", "teams-pstn", "PSTN.calls.2026-11-23.csv"),
               PSTN_HEADER, rows, eol=b"\r\n", bom=True)
     STATS["teams-pstn"] = len(rows)
@@ -1593,6 +1607,7 @@ def gen_teams_dr():
             damaged.append(b)
         for b in damaged:
             rows.insert(RNG.randrange(5, len(rows) - 5), b)
+        rows.sort(key=lambda r: r[5])       # by invite time, as exported
         header = list(DR_HEADER)
         if legacy:
             header[1] = "SIP Address"
@@ -1652,7 +1667,7 @@ class AstSeq:
 
 
 def ast_row(c, src=None, dst=None, clid=None, dstchannel=None, lastdata=None,
-            uniqueid=None, old=False, disposition=None):
+            uniqueid=None, old=False, disposition=None, channel=None):
     AstSeq.n += 1
     hexid = f"{AstSeq.n * 7919 % 0xFFFFFFFF:08x}"
     ext = ext_of(c.num)
@@ -1674,7 +1689,7 @@ def ast_row(c, src=None, dst=None, clid=None, dstchannel=None, lastdata=None,
             name = RNG.choice(["WIRELESS CALLER", "NEW YORK NY", "", "Anonymous"]) \
                 if src != "anonymous" else "Anonymous"
             clid = f'"{name}" <{src}>' if name else src
-        channel = f"PJSIP/tailspin-trunk-{hexid}"
+        channel = channel or f"PJSIP/tailspin-trunk-{hexid}"
         dstchannel = dstchannel if dstchannel is not None else f"PJSIP/{ext}-{hexid[::-1]}"
         lastdata = lastdata or f"PJSIP/{ext},30,tr"
         context, accountcode = "from-pstn", acct.slug
@@ -1697,7 +1712,8 @@ def gen_asterisk():
     for i, c in enumerate(calls):
         rows.append((c.end, ast_row(c, old=i < 8)))     # logged at hangup; oldest rows 16 fields
     w = A["woodgrove"]
-    # ring groups: one inbound call forked to several phones, one row per fork
+    # ring groups: one inbound call forked to several phones, one row per fork; as
+    # Asterisk 12+ writes them, every fork row carries Party A's channel and uniqueid
     main = find_number("12125550100")
     for _ in range(10):
         c = make_call(w, "in", answered=RNG.random() < 0.8)
@@ -1707,17 +1723,21 @@ def gen_asterisk():
         base = int(c.setup.timestamp())
         src = us_cli(c.caller)
         lastdata = "&".join(f"PJSIP/{ext_of(p)}" for p in phones) + ",25,tr"
+        AstSeq.n += 1
+        uniqueid = f"{base}.{AstSeq.n}"
+        channel = f"PJSIP/tailspin-trunk-{AstSeq.n * 7919 % 0xFFFFFFFF:08x}"
+        winner_at = RNG.randrange(3) if c.answered else -1
         for k, p in enumerate(phones):
-            AstSeq.n += 0
             leg = Call(**{**c.__dict__, "tags": set()})
-            winner = c.answered and k == 0
-            if not winner:
+            if k != winner_at:
                 leg.answered, leg.dur = False, 0
                 leg.ring = c.ring if c.answered else 25
-            rows.append((leg.end, ast_row(leg, src=src, dst=main.e164[1:], clid=f'"WIRELESS CALLER" <{src}>',
-                                          dstchannel=f"PJSIP/{ext_of(p)}-{base % 65536 + k:08x}",
-                                          lastdata=lastdata, uniqueid=f"{base}.{AstSeq.n + 1}",
-                                          disposition=None if winner else "NO ANSWER")))
+            # all fork rows are written when Party A hangs up
+            rows.append((c.end, ast_row(leg, src=src, dst=main.e164[1:],
+                                        clid=f'"WIRELESS CALLER" <{src}>', channel=channel,
+                                        dstchannel=f"PJSIP/{ext_of(p)}-{base % 65536 + k:08x}",
+                                        lastdata=lastdata, uniqueid=uniqueid,
+                                        disposition=None if k == winner_at else "NO ANSWER")))
     # calls around the end of US daylight saving time (2026-11-01 02:00 EDT -> 01:00 EST)
     dst_calls = [
         (datetime(2026, 11, 1, 5, 39, 50, tzinfo=UTC), 10, 1795),  # 01:39:50 EDT -> 01:10:05 EST
@@ -2007,3 +2027,193 @@ def gen_audiocodes():
                (header + "".join(lines)).encode("utf-8"))
     STATS["audiocodes"] = len(lines) + 1
     STATS["audiocodes-calls"] = len(calls)
+
+
+# ---------------------------------------------------------------------------
+# samples/README.md
+# ---------------------------------------------------------------------------
+
+README = """\
+# Sample data
+
+Generated by `tests/tools/gen-samples.py` (Python 3 standard library, fixed seed
+20261124): do not edit by hand, change the generator and run
+`python3 tests/tools/gen-samples.py`; it rewrites `rates/`, `samples/cdr/` and this file.
+
+## Catalog: `rates/`
+
+    rater catalog import rates
+
+Two operators: `northwind` (Northwind Telecom Ltd, GB, GBP, invoices `NWT-…`) and
+`tailspin` (Tailspin Communications Inc., US, USD, `TSC-…`); {n_plans} plans, {n_accounts}
+accounts (contoso, fabrikam, litware in GB; adatum in IE on Europe/Dublin; woodgrove,
+wingtip, proseware in US zones; fourthcoffee in IN on Asia/Kolkata, +05:30), {n_numbers}
+number assignments. Things to know:
+
+- `+447700900555` moves from contoso (to 2026-11-10) to litware (from 2026-11-12);
+  `+12125550199` from woodgrove (to 2026-11-05) to fourthcoffee (from 2026-11-09).
+  Some numbers start on 2026-11-16 and some end on 2026-11-10 (proration).
+- Decks ({deck_rows}): every ITU-T calling code has a row of its own (NANP `1` plus
+  every Caribbean/territory area code, `7`, 800/808/870/878/881/882/883/888/979/991…),
+  with mobile sub-prefixes for popular destinations (3361…3369, 337, 4915–4917, 916–919,
+  861, …). Home rows: DOMESTIC with peak/offpeak/weekend bands, MOBILE (447),
+  TOLLFREE (`out` at 0, `in` charged: 44800/44808, 1800…1888), EMERGENCY at 0 (44999,
+  44112, 1911), PREMIUM/SPECIAL with connect fees (449, 4484, 4487, 44118, 1900, 1411).
+- Price changes: `447` and `234` (northwind-2026) and US peak `1` change on 2026-11-15;
+  `52` (tailspin-2026) changes at the instant `2026-11-15T06:00:00Z`; a few expired
+  2025 rows. `tailspin-global-2026.csv` leaves optional cells empty to exercise the
+  column defaults (direction `out`, band `all`, connect_fee 0, increment 1/1).
+- Spare codes with no row anywhere (`429…`, `4220…`, `999…`, `693…`, `289…`) give `no_rate`.
+
+## CDR files: `samples/cdr/`
+
+Each command assumes a database made with `rater init` and the catalog imported.
+
+| file | format | records |
+|---|---|---|
+{table}
+
+### `rater/northwind-2026-11-a.csv`, `rater/northwind-2026-11-b.csv`
+
+    rater ingest --format rater --country GB samples/cdr/rater/northwind-2026-11-a.csv samples/cdr/rater/northwind-2026-11-b.csv
+
+Canonical CSV, all four northwind accounts; the operator comes from the `operator`
+column; `--country GB` is needed for the short codes (`999`, `112`). Times are mostly
+`Z` (some with milliseconds), a few written with a `+01:00` offset. Dirt:
+- file b starts with the last 20 rows of file a, byte for byte (cross-file duplicates);
+  one row of file a appears twice (in-file duplicate);
+- rejects in a: `2026-11-31` (bad_timestamp), duration `-12` (bad_duration),
+  callee `+44207946O1O5` with letter O (bad_number), a `user` of 1.1 KiB (too_long),
+  `jos\\xe9.garcia@…` in Latin-1 (encoding), a stray quote `"+44…"x` (csv_syntax);
+- rejects in b: a `dd/mm/yyyy hh:mm` start (bad_timestamp), direction `sideways`
+  (bad_direction), empty `call_id` (missing_field), a row of only 4 fields;
+- account resolution: calls from/to unassigned numbers without tenant id
+  (`+442079460999`, `+441134960999` → unknown_account), a call from `+442079460120`
+  after its assignment ended (unknown_account without tenant id, contoso with it), a
+  tenant id no account has on a litware number (resolves by number), the reassigned
+  `+447700900555` before and after the move; withheld inbound callers (empty,
+  `anonymous`, `Restricted`); `answered=false` rows with SIP 486/487/480/603/404/408;
+  answered calls to spare codes (no_rate; intercept announcements answer).
+
+### `teams-pstn/PSTN.calls.2026-11-23.csv`
+
+    rater ingest --format teams-pstn --operator northwind --country GB samples/cdr/teams-pstn/PSTN.calls.2026-11-23.csv
+
+Teams admin center PSTN export (Operator Connect), tenants contoso and adatum. UTF-8
+BOM, CRLF, documented columns in a different order plus `Operator`, `Source of Call
+Duration`, `Call Direction`, `External Country`, `Administrative unit`; times with 7
+fractional digits. Dirt: `User Display Name` like `"Smith, Alice"`, one with an
+embedded newline; destination/caller digits masked with `***`/`****` for BE, DE, DK, ES,
+FI, IT, NL, NO, SE, CH, FR; withheld callers `anonymous` or empty; unanswered rows with
+`Duration Seconds` 0; conference dial-outs (`conf_out`, `oc_user_out_conf`) sharing a
+`Call ID`; {n_cp} Calling Plan rows (`user_in`/`user_out`, empty `Operator`) on
+numbers not in the catalog (unknown_account); emergency `999`/`112`; 3 broken rows
+(hour 25, duration -4, `+44 20 7946 OXXX`).
+
+### `teams-dr/DirectRouting.calls.2026-11-16-legacy.csv`, `teams-dr/DirectRouting.calls.2026-11-23.csv`
+
+    rater ingest --format teams-dr --operator tailspin --country US samples/cdr/teams-dr/DirectRouting.calls.2026-11-16-legacy.csv samples/cdr/teams-dr/DirectRouting.calls.2026-11-23.csv
+
+Direct Routing exports for tailspin tenant wingtip: the legacy file (2026-10-26..11-15,
+`SIP Address` column, LF, no BOM, 3 fractional digits) and the current one
+(2026-11-16..23, `AAD ObjectId`, BOM, CRLF, 7 digits). `Failure time` is
+`0001-01-01T00:00:00Z` when unset, `End time` is empty for failed calls, `Duration
+(seconds)` runs from the invite. Numbers as `+13125550105`, `3125550105`,
+`+1 (312) 555-0105`, `sip:+13125550105@sbc-chi01.tailspin.example;user=phone`,
+`tel:+1…`; emergency `911` (`dr_emergency_out`); `ByotIn`/`ByotOut` in the current
+file. 8 forwarded calls per file: a `dr_in` (or `ByotIn`) leg and a
+`dr_out_user_forwarding` (or `ByotOutUserForwarding`) leg with different
+`CorrelationId` and the same `Shared correlation ID`; the forward leg's caller is the
+forwarding user's number, so only that leg is billed. Broken rows: minute 61 in
+`Start time`, callee `Bob's cell`, and (current file) an `End time` before `Start time`.
+
+### `asterisk/Master.csv`
+
+    rater ingest --format asterisk --operator tailspin --country US --tz America/New_York --direction-by dcontext samples/cdr/asterisk/Master.csv
+
+cdr_csv without header, tenants woodgrove and fourthcoffee (New York PBX clock;
+fourthcoffee bills in Asia/Kolkata). `from-internal` = outbound, `from-pstn` = inbound.
+The first 8 rows have 16 fields (before `uniqueid`/`userfield` logging); the rest 18.
+Numbers: 10-digit and 11-digit NANP, `011`+international, `911`, `411`, toll-free DIDs
+inbound (charged by the `in` rows). Dirt: 10 ring-group calls to the main number
+written as one row per forked phone (`NO ANSWER` rows plus at most one `ANSWERED`, in
+dial order) that share Party A's channel and `uniqueid`, as Asterisk 12+ writes them:
+with `uniqueid` as the call key the later rows of a group are duplicates;
+dispositions `BUSY`, `FAILED`, `CONGESTION`, empty unquoted `answer`; a `clid` in
+Latin-1 (`"Jos\\xe9 P\\xe9rez"`); calls across the 2026-11-01 DST change, one whose `end`
+wall clock is before its `start` and one at the repeated 01:25; inbound `dst` `s`
+(no DID) ×2 and `*97` (bad_number), an over-long `011…` number, a call from the
+unassigned DID `2125550188` (unknown_account).
+
+### `freeswitch/Master.csv`
+
+    rater ingest --format freeswitch --operator tailspin --country US --tz America/New_York --direction-by dcontext samples/cdr/freeswitch/Master.csv
+
+mod_cdr_csv default template (15 fields, all quoted), tenant proseware (Los Angeles
+numbers, New York server clock). `default` = outbound, `public` = inbound (the
+direction rule reads the `context` column). Hangup causes NORMAL_CLEARING, NO_ANSWER,
+USER_BUSY, ORIGINATOR_CANCEL, NO_ROUTE_DESTINATION, CALL_REJECTED; empty
+`answer_stamp` when unanswered. Dirt: 3 calls from softphone extensions (`1001`…) whose
+caller id was never rewritten (unknown_account), a call across the DST change, one
+row re-saved by a spreadsheet (quotes gone, `11/12/2026 14:03` dates: must be
+rejected, never guessed), `911`, a spare-code call (no_rate).
+
+### `audiocodes/sbc-cdr-2026-11-23.log`
+
+    rater ingest --format profile:schemas/profiles/audiocodes-sbc.ini --operator northwind --country GB samples/cdr/audiocodes/sbc-cdr-2026-11-23.log
+
+AudioCodes SBC syslog CDR (not a built-in format: it needs a profile; the profile
+path above is a placeholder until one exists): a header line, then `|`-delimited,
+space-padded lines; {n_ac_calls} calls of fabrikam, litware and contoso, each with two legs
+(IPGroup `1 (Teams)` and `2 (PSTN-Trunk)`, Orig `RMT`/`LCL`) sharing a `SessionId`,
+and `CALL_START`, `CALL_CONNECT` (answered only) and `CALL_END` reports per leg; only
+`CALL_END` is billed. Times `18:57:52.320  UTC Mon Nov 16 2026`; URIs `+44…@host`
+on the Teams side, national `0…`/`00…` on the trunk side; unanswered calls have
+`Duration` 0 and an empty `ConnectTime` or one equal to `ReleaseTime`. Dirt: one
+`CALL_END` line cut short (syslog truncation), one `SetupTime` of `25:61:07`, the
+header repeated mid-file (SBC restart). Note: the repository `.gitignore` ignores
+`*.log`, so this file is added with `git add -f`.
+"""
+
+
+def write_readme(deck_counts):
+    files = [
+        ("rater/northwind-2026-11-a.csv", "rater", STATS["rater-a"]),
+        ("rater/northwind-2026-11-b.csv", "rater", STATS["rater-b"]),
+        ("teams-pstn/PSTN.calls.2026-11-23.csv", "teams-pstn", STATS["teams-pstn"]),
+        ("teams-dr/DirectRouting.calls.2026-11-16-legacy.csv", "teams-dr",
+         STATS["teams-dr-legacy"]),
+        ("teams-dr/DirectRouting.calls.2026-11-23.csv", "teams-dr", STATS["teams-dr"]),
+        ("asterisk/Master.csv", "asterisk", STATS["asterisk"]),
+        ("freeswitch/Master.csv", "freeswitch", STATS["freeswitch"]),
+        ("audiocodes/sbc-cdr-2026-11-23.log", "profile (AudioCodes)", STATS["audiocodes"]),
+    ]
+    table = "\n".join(f"| `{f}` | {fmt} | {n} lines |" if fmt.startswith("profile")
+                      else f"| `{f}` | `{fmt}` | {n} |" for f, fmt, n in files)
+    text = README.format(
+        n_plans=len(PLANS), n_accounts=len(ACCOUNTS), n_numbers=len(NUMBERS),
+        deck_rows=", ".join(f"`decks/{k}.csv` {v} rows" for k, v in deck_counts.items()),
+        table=table, n_cp=14, n_ac_calls=STATS["audiocodes-calls"])
+    write_file(os.path.join(SAMPLES, "README.md"), text.encode("utf-8"))
+
+
+def main():
+    for d in (RATES, os.path.join(SAMPLES, "cdr")):
+        if os.path.isdir(d):
+            shutil.rmtree(d)
+    make_numbers()
+    check_numbers()
+    deck_counts = write_catalog()
+    gen_rater()
+    gen_teams_pstn()
+    gen_teams_dr()
+    gen_asterisk()
+    gen_freeswitch()
+    gen_audiocodes()
+    write_readme(deck_counts)
+    for k, v in list(deck_counts.items()) + list(STATS.items()):
+        print(f"{k}: {v}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

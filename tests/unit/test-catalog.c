@@ -1,0 +1,210 @@
+/* test-catalog.c — catalog import, its validation, and account resolution. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+
+#include "country.h"
+#include "rater-error.h"
+#include "test-helpers.h"
+#include "timeparse.h"
+
+static char *dir;
+
+static void setup (void) { dir = test_scratch_new (); }
+static void teardown (void) { test_scratch_free (dir); }
+
+TestSuite (catalog, .init = setup, .fini = teardown);
+
+static gint64
+utc_ms (const char *iso)
+{
+  TimeParts p;
+  gint64 ms;
+  cr_assert_eq (time_parse_iso8601 (iso, strlen (iso), &p), TIME_OK);
+  cr_assert_eq (time_parts_to_utc_ms (&p, NULL, &ms), TIME_OK);
+  return ms;
+}
+
+static RaterNumber
+number (const char *digits)
+{
+  RaterNumber n = { 0 };
+  g_strlcpy (n.digits, digits, sizeof n.digits);
+  n.len = (guint8) strlen (digits);
+  return n;
+}
+
+/* A copy of the spec catalog in DIR/name, with FILE replaced by CONTENT. */
+static char *
+catalog_variant (const char *name, const char *file, const char *content)
+{
+  g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s/%s'", SPEC_CATALOG, dir, name);
+  cr_assert_eq (system (cmd), 0);
+  char *path = g_build_filename (dir, name, NULL);
+  if (file)
+    g_free (test_write (path, file, content));
+  return path;
+}
+
+static char *
+import_error (sqlite3 *db, const char *catalog_dir)
+{
+  CatalogImportStats stats;
+  g_autoptr(GError) error = NULL;
+  cr_assert_not (catalog_import (db, catalog_dir, &stats, &error));
+  cr_assert_eq (error->code, RATER_ERROR_DATA);
+  return g_strdup (error->message);
+}
+
+Test (catalog, imports_the_spec_catalog)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM operators"), 2);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM deck_rows"), 5);
+  cr_assert_eq (test_count (db, "SELECT rate FROM deck_rows WHERE prefix = '447'"), 250000);
+  cr_assert_eq (test_count (db, "SELECT connect_fee FROM deck_rows WHERE prefix = '447'"), 50000);
+  cr_assert_eq (test_count (db, "SELECT inc_first * 1000 + inc_next FROM deck_rows WHERE prefix = '447'"), 60060);
+  cr_assert_eq (test_count (db, "SELECT effective_from FROM deck_rows WHERE prefix = '44'"),
+                utc_ms ("2026-01-01T00:00:00Z"));
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM deck_rows WHERE effective_to IS NULL"), 5);
+  cr_assert_eq (test_count (db, "SELECT tax_rate FROM accounts WHERE account = 'fabrikam'"), 8875000);
+  cr_assert_eq (test_count (db, "SELECT fee_user FROM plans WHERE plan = 'nw-basic'"), 10000000);
+  cr_assert_eq (test_count (db, "SELECT call_decimals FROM plans WHERE plan = 'nw-cents'"), 2);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM numbers WHERE number = '441632960101'"), 2);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM accounts WHERE tenant_id = '8d3c2f4a-1b6e-4c7d-9a0b-1c2d3e4f5a6b'"), 1);
+}
+
+Test (catalog, audit_row_records_file_hashes)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *digest = catalog_digest (SPEC_CATALOG, &error);
+  g_autofree char *last = catalog_last_digest (db, &error);
+  cr_assert_str_eq (digest, last);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM catalog_imports WHERE files LIKE '%  decks/spec.csv%'"), 1);
+  cr_assert_eq (test_count (db, "SELECT length(files) - length(replace(files, char(10), ''))"
+                                " FROM catalog_imports"), 5);
+  g_autofree char *changed = catalog_variant ("changed", "operators.csv",
+    "operator,name,currency,invoice_prefix\nnorthwind,Northwind,EUR,NWT\ntailspin,Tailspin,USD,TSC\n");
+  g_autofree char *digest2 = catalog_digest (changed, &error);
+  cr_assert_str_neq (digest, digest2);
+}
+
+Test (catalog, reimport_replaces_and_failure_keeps_the_old)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *smaller = catalog_variant ("smaller", "numbers.csv",
+    "number,account,type,user,from,to\n+441632960001,contoso,user,alice@contoso.com,2026-10-01,\n");
+  CatalogImportStats stats;
+  g_autoptr(GError) error = NULL;
+  cr_assert (catalog_import (db, smaller, &stats, &error));
+  cr_assert_eq (stats.numbers, 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM numbers"), 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM catalog_imports"), 2);
+
+  g_autofree char *broken = catalog_variant ("broken", "accounts.csv",
+    "account,operator,tenant_id,name,plan,country,timezone,tax_rate\n"
+    "contoso,northwind,,Contoso,nw-basic,GB,Europe/London,20\n"
+    "x,northwind,,X,no-such-plan,GB,Europe/London,20\n");
+  g_autofree char *msg = import_error (db, broken);
+  cr_assert_not_null (strstr (msg, "accounts.csv:3: plan 'no-such-plan' is not in plans.csv"), "%s", msg);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM numbers"), 1, "a failed import changed the catalog");
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM accounts"), 4);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM catalog_imports"), 2);
+}
+
+Test (catalog, every_error_is_file_line_reason)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *msg = import_error (db, TEST_SRCDIR "/tests/data/bad-catalog");
+  static const char *const expected[] = {
+    "operators.csv:2: currency 'EUX' is not an ISO 4217 code",
+    "operators.csv:3: operator 'northwind' defined twice",
+    "plans.csv:2: fee_user '10.0000001': more than 6 decimal places",
+    "plans.csv:2: deck 'missing-deck' has no file decks/missing-deck.csv",
+    "accounts.csv:2: country 'GX' is not an ISO 3166 alpha-2 code",
+    "accounts.csv:2: timezone 'Europe/Londres' is not an IANA time zone",
+    "accounts.csv:2: tax_rate '20.12345': more than 4 decimal places",
+    "accounts.csv:2: plan 'p-none' is not in plans.csv",
+    "numbers.csv:3: +441632960001 is already assigned to 'a2' on 2026-10-15 (line 2)",
+    "numbers.csv:5: account 'ghost' is not in accounts.csv",
+    "decks/spec.csv:2: increment '60/x' is not F/N",
+    "decks/spec.csv:3: prefix 44 out all overlaps line 2 in time",
+    "decks/spec.csv:4: rate '0.1234567': more than 6 decimal places",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    cr_assert_not_null (strstr (msg, expected[i]), "missing '%s' in:\n%s", expected[i], msg);
+  /* back-to-back windows (to == next from) do not overlap */
+  cr_assert_null (strstr (msg, "decks/spec.csv:6"), "%s", msg);
+}
+
+Test (catalog, missing_file_and_not_a_directory)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *msg = import_error (db, TEST_SRCDIR "/tests/data/no-such-catalog");
+  cr_assert_not_null (strstr (msg, "is not a directory"), "%s", msg);
+  g_autofree char *partial = catalog_variant ("partial", NULL, NULL);
+  g_autofree char *plans = g_build_filename (partial, "plans.csv", NULL);
+  g_unlink (plans);
+  g_autofree char *msg2 = import_error (db, partial);
+  cr_assert_not_null (strstr (msg2, "plans.csv': No such file or directory"), "%s", msg2);
+}
+
+Test (catalog, resolves_by_tenant_then_number_in_account_zone)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RaterCatalog) cat = catalog_load (db, &error);
+  cr_assert_not_null (cat);
+  const CatalogOperator *nw = catalog_operator (cat, "northwind");
+  cr_assert_not_null (nw);
+  cr_assert_null (catalog_operator (cat, "nobody"));
+  RaterNumber none = { 0 };
+  const char *tenant = " 2F1E0D9C-8B7A-4654-3210-FEDCBA987654 ";
+  cr_assert_str_eq (catalog_resolve_account (nw, tenant, strlen (tenant), &none, 0), "adatum");
+  cr_assert_null (catalog_resolve_account (nw, "unknown", 7, &none, 0));
+
+  /* +441632960101: fabrikam until 2026-11-10 (London midnight = 00:00 UTC in
+   * November), adatum from then on. */
+  RaterNumber n = number ("441632960101");
+  cr_assert_str_eq (catalog_resolve_account (nw, "", 0, &n, utc_ms ("2026-11-09T23:59:59.999Z")), "fabrikam");
+  cr_assert_str_eq (catalog_resolve_account (nw, "", 0, &n, utc_ms ("2026-11-10T00:00:00Z")), "adatum");
+  cr_assert_null (catalog_resolve_account (nw, "", 0, &n, utc_ms ("2026-09-30T22:59:59Z")));
+  /* from 2026-10-01 in Europe/London is 2026-09-30T23:00Z (BST) */
+  cr_assert_str_eq (catalog_resolve_account (nw, "", 0, &n, utc_ms ("2026-09-30T23:00:00Z")), "fabrikam");
+  /* another operator's number does not resolve */
+  RaterNumber us = number ("12125550100");
+  cr_assert_null (catalog_resolve_account (nw, "", 0, &us, utc_ms ("2026-11-03T00:00:00Z")));
+  cr_assert_str_eq (catalog_resolve_account (catalog_operator (cat, "tailspin"), "", 0, &us,
+                                             utc_ms ("2026-11-03T00:00:00Z")), "litware");
+}
+
+/* The sample catalog's decks cover every ITU-T country calling code. */
+Test (catalog, sample_decks_cover_every_calling_code)
+{
+  g_autofree char *db_path = g_build_filename (dir, "rates.db", NULL);
+  int from, to;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_init (db_path, &from, &to, &error);
+  CatalogImportStats stats;
+  cr_assert (catalog_import (db, TEST_SRCDIR "/rates", &stats, &error), "%s", error ? error->message : "");
+  cr_assert_geq (stats.operators, 2);
+  g_autoptr(sqlite3_stmt) decks = store_prepare (db, "SELECT DISTINCT deck FROM plans", &error);
+  g_autoptr(sqlite3_stmt) covered = store_prepare (db,
+    "SELECT count(*) FROM deck_rows WHERE deck = ?1 AND direction = 'out' AND prefix = ?2", &error);
+  guint n_decks = 0;
+  while (sqlite3_step (decks) == SQLITE_ROW)
+    {
+      const char *deck = (const char *) sqlite3_column_text (decks, 0);
+      n_decks++;
+      for (const char *const *cc = country_calling_codes (); *cc; cc++)
+        {
+          sqlite3_bind_text (covered, 1, deck, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (covered, 2, *cc, -1, SQLITE_STATIC);
+          cr_assert_eq (sqlite3_step (covered), SQLITE_ROW);
+          cr_assert_gt (sqlite3_column_int (covered, 0), 0, "deck %s has no row for +%s", deck, *cc);
+          sqlite3_reset (covered);
+        }
+    }
+  cr_assert_geq (n_decks, 2);
+}

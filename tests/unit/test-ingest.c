@@ -1,0 +1,193 @@
+/* test-ingest.c — files into calls: atomicity, duplicates, skipped files,
+ * account resolution, rejects, order independence. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+
+#include "ingest.h"
+#include "rater-error.h"
+#include "test-helpers.h"
+
+static char *dir;
+
+static void setup (void) { dir = test_scratch_new (); }
+static void teardown (void) { test_scratch_free (dir); }
+
+TestSuite (ingest, .init = setup, .fini = teardown);
+
+#define HEADER "call_id,start,duration,caller,callee,direction\n"
+
+static const IngestOptions northwind_gb = { "northwind", NULL, "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
+
+/* N canonical calls c-0000.. from alice to London, one a minute. */
+static char *
+calls_file (const char *name, guint first, guint n, gboolean reverse)
+{
+  g_autoptr(GString) s = g_string_new (HEADER);
+  for (guint k = 0; k < n; k++)
+    {
+      guint i = reverse ? first + n - 1 - k : first + k;
+      g_string_append_printf (s, "c-%04u,2026-11-03T%02u:%02u:00Z,%u,+441632960001,+44207946%04u,out\n",
+                              i, 8 + i / 60, i % 60, 1 + i % 300, i);
+    }
+  return test_write (dir, name, s->str);
+}
+
+static gboolean
+ingest (sqlite3 *db, const char *path, IngestStats *stats, GError **error)
+{
+  g_autoptr(Ingest) ing = ingest_new (db, error);
+  cr_assert_not_null (ing);
+  return ingest_file (ing, path, &northwind_gb, stats, error);
+}
+
+Test (ingest, a_failure_mid_file_leaves_no_trace_and_a_rerun_lands_once)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *path = calls_file ("a.csv", 0, 100, FALSE);
+  /* the 51st insert fails, as a crash half-way through the file would */
+  cr_assert_eq (sqlite3_exec (db, "CREATE TEMP TRIGGER boom BEFORE INSERT ON calls"
+                                  " WHEN NEW.call_key = 'c-0050' BEGIN SELECT RAISE (ABORT, 'boom'); END",
+                              NULL, NULL, NULL), SQLITE_OK);
+  IngestStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert_not (ingest (db, path, &stats, &error));
+  cr_assert_not_null (strstr (error->message, "boom"), "%s", error->message);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 0);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM files"), 0);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM rejects"), 0);
+  cr_assert_eq (stats.files, 0);
+
+  cr_assert_eq (sqlite3_exec (db, "DROP TRIGGER boom", NULL, NULL, NULL), SQLITE_OK);
+  g_clear_error (&error);
+  cr_assert (ingest (db, path, &stats, &error));
+  cr_assert_eq (stats.calls, 100);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 100);
+  cr_assert_eq (test_count (db, "SELECT calls FROM files"), 100);
+  IngestStats again = { 0 };
+  cr_assert (ingest (db, path, &again, &error));
+  cr_assert_eq (again.skipped_files, 1);
+  cr_assert_eq (again.calls + again.records, 0);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 100);
+}
+
+Test (ingest, duplicates_across_files_are_dropped_and_counted)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *a = calls_file ("a.csv", 0, 60, FALSE);
+  g_autofree char *b = calls_file ("b.csv", 40, 60, TRUE);
+  IngestStats s = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert (ingest (db, a, &s, &error));
+  cr_assert (ingest (db, b, &s, &error));
+  cr_assert_eq (s.files, 2);
+  cr_assert_eq (s.records, 120);
+  cr_assert_eq (s.calls, 100);
+  cr_assert_eq (s.duplicates, 20);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 100);
+  cr_assert_eq (test_count (db, "SELECT sum(duplicates) FROM files"), 20);
+  /* the first arrival is kept */
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls c JOIN files f ON f.id = c.file_id"
+                                " WHERE f.path LIKE '%a.csv' AND c.call_key BETWEEN 'c-0040' AND 'c-0059'"), 20);
+}
+
+Test (ingest, same_calls_in_any_order_give_the_same_table)
+{
+  const char *sql = "SELECT group_concat (call_key || caller || callee || start_ms || duration || answered"
+                    " || coalesce (account, '-'), '|') FROM (SELECT * FROM calls ORDER BY call_key)";
+  g_autofree char *d1 = g_build_filename (dir, "one", NULL), *d2 = g_build_filename (dir, "two", NULL);
+  g_mkdir (d1, 0700), g_mkdir (d2, 0700);
+  g_autoptr(sqlite3) db1 = test_db_with_catalog (d1);
+  g_autoptr(sqlite3) db2 = test_db_with_catalog (d2);
+  g_autofree char *fwd = calls_file ("fwd.csv", 0, 80, FALSE);
+  g_autofree char *rev = calls_file ("rev.csv", 0, 80, TRUE);
+  IngestStats s = { 0 };
+  cr_assert (ingest (db1, fwd, &s, NULL));
+  cr_assert (ingest (db2, rev, &s, NULL));
+  g_autoptr(sqlite3_stmt) q1 = store_prepare (db1, sql, NULL);
+  g_autoptr(sqlite3_stmt) q2 = store_prepare (db2, sql, NULL);
+  cr_assert_eq (sqlite3_step (q1), SQLITE_ROW);
+  cr_assert_eq (sqlite3_step (q2), SQLITE_ROW);
+  cr_assert_str_eq ((const char *) sqlite3_column_text (q1, 0), (const char *) sqlite3_column_text (q2, 0));
+}
+
+Test (ingest, rejects_keep_file_line_reason_and_raw_bytes)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *path = test_write (dir, "r.csv",
+    HEADER
+    "ok1,2026-11-03T10:00:00Z,61,+441632960001,+442079460000,out\n"
+    "bad1,2026-11-03T10:00:00Z,61,+441632960001,+44 20 CALL,out\n"
+    "\n"
+    "bad2,\"2026-11-03\"T,61,+441632960001,+442079460000,out\n"
+    "ok2,2026-11-03T10:05:00Z,61,+441632960001,+442079460000,out\n");
+  IngestStats s = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert (ingest (db, path, &s, &error));
+  cr_assert_eq (s.calls, 2);
+  cr_assert_eq (s.rejects, 2);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM rejects WHERE line = 3 AND reason = 'bad_number'"
+                                " AND raw = CAST ('bad1,2026-11-03T10:00:00Z,61,+441632960001,+44 20 CALL,out' AS BLOB)"), 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM rejects WHERE line = 5 AND reason = 'csv_syntax'"), 1);
+  cr_assert_eq (test_count (db, "SELECT line FROM calls WHERE call_key = 'ok2'"), 6);
+}
+
+Test (ingest, accounts_resolve_and_unknown_ones_are_counted)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *path = test_write (dir, "acc.csv",
+    "call_id,start,duration,caller,callee,direction,tenant_id\n"
+    "t1,2026-11-03T10:00:00Z,61,+15550000000,+442079460000,out,8D3C2F4A-1B6E-4C7D-9A0B-1C2D3E4F5A6B\n"
+    "n1,2026-11-09T10:00:00Z,61,+441632960101,+442079460000,out,\n"
+    "n2,2026-11-10T10:00:00Z,61,+441632960101,+442079460000,out,\n"
+    "in1,2026-11-10T10:00:00Z,61,anonymous,+448001234567,in,\n"
+    "u1,2026-11-10T10:00:00Z,61,+441632960999,+442079460000,out,\n");
+  IngestStats s = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert (ingest (db, path, &s, &error));
+  cr_assert_eq (s.calls, 5);
+  cr_assert_eq (s.unknown_account, 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls WHERE call_key = 't1' AND account = 'contoso'"), 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls WHERE call_key = 'n1' AND account = 'fabrikam'"), 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls WHERE call_key = 'n2' AND account = 'adatum'"), 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls WHERE call_key = 'in1' AND account = 'contoso'"
+                                " AND caller IS NULL"), 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls WHERE call_key = 'u1' AND account IS NULL"), 1);
+}
+
+Test (ingest, refused_files_store_nothing)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *wrong = test_write (dir, "wrong.csv", "a,b,c\n1,2,3\n");
+  g_autoptr(Ingest) ing = ingest_new (db, NULL);
+  IngestStats s = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert_not (ingest_file (ing, wrong, &northwind_gb, &s, &error));
+  cr_assert_eq (error->code, RATER_ERROR_DATA);
+  g_clear_error (&error);
+  IngestOptions as_pstn = northwind_gb;
+  as_pstn.format = "teams-pstn";
+  g_autofree char *canonical = calls_file ("c.csv", 0, 3, FALSE);
+  cr_assert_not (ingest_file (ing, canonical, &as_pstn, &s, &error));
+  cr_assert_not_null (strstr (error->message, "not a teams-pstn header"), "%s", error->message);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM files"), 0);
+  cr_assert_eq (s.files, 0);
+}
+
+Test (ingest, operator_from_the_records)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *path = test_write (dir, "ops.csv",
+    "call_id,start,duration,caller,callee,direction,operator\n"
+    "a,2026-11-03T10:00:00Z,61,+441632960001,+442079460000,out,northwind\n"
+    "a,2026-11-03T10:00:00Z,61,+12125550100,+12125550199,out,tailspin\n"
+    "b,2026-11-03T10:00:00Z,61,+12125550100,+12125550199,out,unknown-op\n");
+  g_autoptr(Ingest) ing = ingest_new (db, NULL);
+  IngestOptions opts = { NULL, NULL, NULL, NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
+  IngestStats s = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert (ingest_file (ing, path, &opts, &s, &error), "%s", error ? error->message : "");
+  cr_assert_eq (s.calls, 2, "same call key under two operators is two calls");
+  cr_assert_eq (s.rejects, 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls WHERE operator = 'tailspin' AND account = 'litware'"), 1);
+}

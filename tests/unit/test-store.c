@@ -1,0 +1,97 @@
+/* test-store.c — database creation, migrations and version checks. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <sys/stat.h>
+
+#include "rater-error.h"
+#include "test-helpers.h"
+
+static char *dir;
+
+static void setup (void) { dir = test_scratch_new (); }
+static void teardown (void) { test_scratch_free (dir); }
+
+TestSuite (store, .init = setup, .fini = teardown);
+
+Test (store, init_creates_private_current_database)
+{
+  g_autofree char *path = g_build_filename (dir, "new.db", NULL);
+  g_autoptr(GError) error = NULL;
+  int from = -1, to = -1;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert_not_null (db, "%s", error ? error->message : "");
+  cr_assert_eq (from, 0);
+  cr_assert_eq (to, store_schema_version ());
+  cr_assert_geq (store_schema_version (), 1);
+  struct stat st;
+  cr_assert_eq (stat (path, &st), 0);
+  cr_assert_eq (st.st_mode & 0777, 0600);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                "('operators','plans','accounts','numbers','deck_rows',"
+                                "'catalog_imports','files','calls','rejects')"), 9);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+}
+
+Test (store, init_twice_is_a_no_op)
+{
+  g_autofree char *path = g_build_filename (dir, "twice.db", NULL);
+  int from, to;
+  g_autoptr(sqlite3) a = store_init (path, &from, &to, NULL);
+  cr_assert_not_null (a);
+  cr_assert_eq (sqlite3_exec (a, "INSERT INTO operators VALUES ('x','X','EUR','X')", NULL, NULL, NULL), SQLITE_OK);
+  g_autoptr(sqlite3) b = store_init (path, &from, &to, NULL);
+  cr_assert_not_null (b);
+  cr_assert_eq (from, to);
+  cr_assert_eq (test_count (b, "SELECT count(*) FROM operators"), 1);
+}
+
+Test (store, newer_database_is_refused)
+{
+  g_autofree char *path = g_build_filename (dir, "newer.db", NULL);
+  int from, to;
+  {
+    g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
+    cr_assert_eq (sqlite3_exec (db, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) again = store_init (path, &from, &to, &error);
+  cr_assert_null (again);
+  cr_assert_not_null (strstr (error->message, "newer than this rater"), "%s", error->message);
+  g_clear_error (&error);
+  g_autoptr(sqlite3) opened = store_open (path, &error);
+  cr_assert_null (opened);
+  cr_assert_eq (error->code, RATER_ERROR_DATA);
+}
+
+Test (store, open_refuses_missing_and_uninitialised)
+{
+  g_autofree char *missing = g_build_filename (dir, "missing.db", NULL);
+  g_autoptr(GError) error = NULL;
+  cr_assert_null (store_open (missing, &error));
+  cr_assert_not_null (strstr (error->message, "rater init"));
+  cr_assert_not (g_file_test (missing, G_FILE_TEST_EXISTS), "open must not create the file");
+  g_clear_error (&error);
+
+  g_autofree char *empty = g_build_filename (dir, "empty.db", NULL);
+  sqlite3 *raw = NULL;
+  cr_assert_eq (sqlite3_open (empty, &raw), SQLITE_OK);
+  sqlite3_exec (raw, "CREATE TABLE t (x)", NULL, NULL, NULL);
+  sqlite3_close (raw);
+  cr_assert_null (store_open (empty, &error));
+  cr_assert_not_null (strstr (error->message, "schema version 0"), "%s", error->message);
+}
+
+Test (store, errors_name_what_failed)
+{
+  g_autofree char *path = g_build_filename (dir, "e.db", NULL);
+  int from, to;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
+  g_autoptr(GError) error = NULL;
+  cr_assert_not (store_exec (db, "SELECT * FROM nowhere", &error));
+  cr_assert_not_null (strstr (error->message, "no such table: nowhere"), "%s", error->message);
+  cr_assert_eq (rater_error_exit_status (error), RATER_ERROR_SOFTWARE);
+  g_clear_error (&error);
+  cr_assert_null (store_prepare (db, "SELEC 1", &error));
+  cr_assert_not_null (strstr (error->message, "cannot prepare"), "%s", error->message);
+}
