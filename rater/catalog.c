@@ -9,13 +9,13 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "country.h"
 #include "csvfile.h"
 #include "decimal.h"
+#include "digest.h"
 #include "rater-error.h"
 #include "store.h"
 #include "timeparse.h"
@@ -732,35 +732,12 @@ check_deck_overlaps (Catalog *c, Problems *pr)
 
 /* ---- hashing ---- */
 
-/* The errno behind a G_FILE_ERROR. */
-static int
-errno_of (const GError *e)
-{
-  switch (e->code)
-    {
-    case G_FILE_ERROR_NOENT: return ENOENT;
-    case G_FILE_ERROR_ACCES: return EACCES;
-    case G_FILE_ERROR_ISDIR: return EISDIR;
-    case G_FILE_ERROR_NOTDIR: return ENOTDIR;
-    default: return EIO;
-    }
-}
-
 static gboolean
 hash_file (const char *path, char **hex, GError **error)
 {
-  g_autoptr(GError) local = NULL;
-  g_autoptr(GMappedFile) map = g_mapped_file_new (path, FALSE, &local);
-  if (!map)
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "cannot open '%s': %s", path,
-                   g_strerror (local->domain == G_FILE_ERROR ? errno_of (local) : EIO));
-      return FALSE;
-    }
-  *hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                      (const guchar *) g_mapped_file_get_contents (map),
-                                      g_mapped_file_get_length (map));
-  return TRUE;
+  guint64 size;
+  *hex = digest_file_sha256 (path, &size, error);
+  return *hex != NULL;
 }
 
 /* "sha256  label\n" for every catalog file, in a fixed order. */

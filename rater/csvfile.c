@@ -312,10 +312,14 @@ feed_line (CsvFile *f, const char *line, gsize len, CsvRecord *rec, CsvFileStatu
   gsize used = csv_parse (&f->parser, line, len, field_cb, record_cb, f);
   if (used < len)
     {
-      *status = record_bad (f, rec, "malformed quotes");
+      /* a stray quote on a later line of a record closed a quoted field
+       * opened on its first line: only that first line is bad */
+      *status = f->record_lines > 1 ? record_resync (f, rec) : record_bad (f, rec, "malformed quotes");
       return TRUE;
     }
-  if (f->records_ended > 1)
+  /* a bare CR ends a record in libcsv: more records, or the start of one
+   * (pstate not back to 0, ROW_NOT_BEGUN), after it on the same line */
+  if (f->records_ended > 1 || (f->records_ended == 1 && f->parser.pstate != 0))
     {
       *status = record_bad (f, rec, "carriage return inside an unquoted field");
       return TRUE;

@@ -11,8 +11,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include "callwriter.h"
 #include "catalog.h"
 #include "country.h"
+#include "digest.h"
 #include "ingest.h"
 #include "rater-error.h"
 #include "store.h"
@@ -21,7 +23,8 @@
 struct _Ingest {
   sqlite3 *db;
   RaterCatalog *catalog;
-  sqlite3_stmt *find_file, *insert_file, *update_file, *insert_call, *replace_leg, *insert_reject;
+  CallWriter *writer;
+  sqlite3_stmt *find_file, *insert_file, *update_file;
 };
 
 /* Per-file state while its transaction is open. */
@@ -35,25 +38,8 @@ typedef struct {
   gint64 file_id;
   IngestStats stats;
   guint reported;
+  CallBatch *batch;               /* being filled */
 } FileRun;
-
-#define CALL_COLUMNS \
-  "operator, call_key, file_id, line, direction, caller, callee, masked, start_ms," \
-  " duration, answered, tenant_id, user, sip_code, account, leg_rank, leg_id"
-
-#define SQL_INSERT_CALL \
-  "INSERT INTO calls (" CALL_COLUMNS ")" \
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)" \
-  " ON CONFLICT (operator, call_key) DO NOTHING"
-
-/* A leg of a multi-leg call replaces the stored leg when it ranks higher
- * (or equal, with a smaller leg id), so the billed leg does not depend on
- * the order the legs arrive in. */
-#define SQL_REPLACE_LEG \
-  "UPDATE calls SET (" CALL_COLUMNS ") =" \
-  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)" \
-  " WHERE operator = ?1 AND call_key = ?2" \
-  " AND (?16 > leg_rank OR (?16 = leg_rank AND ?17 < leg_id))"
 
 void
 ingest_free (Ingest *ing)
@@ -63,9 +49,7 @@ ingest_free (Ingest *ing)
   sqlite3_finalize (ing->find_file);
   sqlite3_finalize (ing->insert_file);
   sqlite3_finalize (ing->update_file);
-  sqlite3_finalize (ing->insert_call);
-  sqlite3_finalize (ing->replace_leg);
-  sqlite3_finalize (ing->insert_reject);
+  callwriter_free (ing->writer);
   catalog_free (ing->catalog);
   g_free (ing);
 }
@@ -84,31 +68,12 @@ ingest_new (sqlite3 *db, GError **error)
       || !(ing->update_file = store_prepare (db,
              "UPDATE files SET records = ?, calls = ?, duplicates = ?, rejects = ? WHERE id = ?",
              error))
-      || !(ing->insert_call = store_prepare (db, SQL_INSERT_CALL, error))
-      || !(ing->replace_leg = store_prepare (db, SQL_REPLACE_LEG, error))
-      || !(ing->insert_reject = store_prepare (db,
-             "INSERT INTO rejects (file_id, line, reason, detail, raw) VALUES (?, ?, ?, ?, ?)",
-             error)))
+      || !(ing->writer = callwriter_new (db, error)))
     return NULL;
   return g_steal_pointer (&ing);
 }
 
 /* ---- file identity ---- */
-
-static char *
-file_sha256 (const char *path, guint64 *size, GError **error)
-{
-  g_autoptr(GMappedFile) map = g_mapped_file_new (path, FALSE, NULL);
-  if (!map)
-    {
-      int e = errno;
-      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "cannot open '%s': %s", path, g_strerror (e));
-      return NULL;
-    }
-  *size = g_mapped_file_get_length (map);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                      (const guchar *) g_mapped_file_get_contents (map), *size);
-}
 
 /* The path under which these bytes were ingested before, or NULL. */
 static char *
@@ -187,22 +152,26 @@ run_bind (Ingest *ing, FileRun *run, const CsvRecord *first, GError **error)
   return run->state != NULL;
 }
 
-/* ---- storing ---- */
+/* ---- records into batches ---- */
 
-static gboolean
-store_reject (Ingest *ing, FileRun *run, guint64 line, const char *reason, const char *detail,
-              const char *raw, gsize raw_len, GError **error)
+static void
+next_batch_if_full (Ingest *ing, FileRun *run)
 {
-  sqlite3_stmt *st = ing->insert_reject;
-  sqlite3_bind_int64 (st, 1, run->file_id);
-  sqlite3_bind_int64 (st, 2, (gint64) line);
-  sqlite3_bind_text (st, 3, reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 4, detail, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (st, 5, raw_len ? raw : "", (int) raw_len, SQLITE_STATIC);
+  if (!callwriter_batch_full (run->batch))
+    return;
+  callwriter_submit (ing->writer, run->batch);
+  run->batch = callwriter_batch (ing->writer);
+}
+
+static void
+add_reject (Ingest *ing, FileRun *run, guint64 line, const char *reason, const char *detail,
+            const char *raw, gsize raw_len)
+{
   run->stats.rejects++;
   if (run->reported++ < run->opts->max_reported)
     g_message ("%s:%" G_GUINT64_FORMAT ": %s: %s", run->path, line, reason, detail);
-  return store_step_done (st, error);
+  callwriter_add_reject (run->batch, line, reason, detail, raw, raw_len);
+  next_batch_if_full (ing, run);
 }
 
 /* The operator of CALL: fixed, or the record's own (a reject when unknown). */
@@ -226,64 +195,17 @@ call_operator (Ingest *ing, FileRun *run, const CdrCall *call, CdrReject *rej)
 }
 
 static void
-bind_number (sqlite3_stmt *st, int idx, const RaterNumber *n)
-{
-  if (n->len)
-    sqlite3_bind_text (st, idx, n->digits, n->len, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (st, idx);
-}
-
-static void
-bind_call (sqlite3_stmt *st, const FileRun *run, const CatalogOperator *op, const CdrCall *call,
-           guint64 line, const char *account)
-{
-  sqlite3_bind_text (st, 1, catalog_operator_slug (op), -1, SQLITE_STATIC);
-  store_bind_text (st, 2, call->call_key.p, call->call_key.len, FALSE);
-  sqlite3_bind_int64 (st, 3, run->file_id);
-  sqlite3_bind_int64 (st, 4, (gint64) line);
-  sqlite3_bind_text (st, 5, call->direction == CDR_OUT ? "out" : "in", -1, SQLITE_STATIC);
-  bind_number (st, 6, &call->caller);
-  bind_number (st, 7, &call->callee);
-  sqlite3_bind_int (st, 8, (call->caller.masked ? 1 : 0) | (call->callee.masked ? 2 : 0));
-  sqlite3_bind_int64 (st, 9, call->start_ms);
-  sqlite3_bind_int64 (st, 10, call->duration);
-  sqlite3_bind_int (st, 11, call->answered);
-  store_bind_text (st, 12, call->tenant_id.p, call->tenant_id.len, TRUE);
-  store_bind_text (st, 13, call->user.p, call->user.len, TRUE);
-  if (call->sip_code)
-    sqlite3_bind_int (st, 14, call->sip_code);
-  if (account)
-    sqlite3_bind_text (st, 15, account, -1, SQLITE_STATIC);
-  sqlite3_bind_int (st, 16, call->leg_rank);
-  store_bind_text (st, 17, call->leg_id.p, call->leg_id.len, TRUE);
-}
-
-static gboolean
-store_call (Ingest *ing, FileRun *run, const CatalogOperator *op, const CdrCall *call,
-            guint64 line, GError **error)
+add_call (Ingest *ing, FileRun *run, const CatalogOperator *op, const CdrCall *call, guint64 line)
 {
   const RaterNumber *own = call->direction == CDR_OUT ? &call->caller : &call->callee;
   const char *account = catalog_resolve_account (op, call->tenant_id.p, call->tenant_id.len,
                                                  own, call->start_ms);
-  bind_call (ing->insert_call, run, op, call, line, account);
-  if (!store_step_done (ing->insert_call, error))
-    return FALSE;
-  if (sqlite3_changes (ing->db) > 0)
-    {
-      run->stats.calls++;
-      run->stats.unknown_account += account == NULL;
-      return TRUE;
-    }
-  run->stats.duplicates++;
-  if (call->leg_rank == 0)
-    return TRUE;
-  bind_call (ing->replace_leg, run, op, call, line, account);
-  return store_step_done (ing->replace_leg, error);
+  callwriter_add_call (run->batch, call, line, catalog_operator_slug (op), account);
+  next_batch_if_full (ing, run);
 }
 
-static gboolean
-ingest_record (Ingest *ing, FileRun *run, const CsvRecord *rec, GError **error)
+static void
+ingest_record (Ingest *ing, FileRun *run, const CsvRecord *rec)
 {
   CdrCall call = { 0 };
   CdrReject rej = { 0 };
@@ -293,25 +215,25 @@ ingest_record (Ingest *ing, FileRun *run, const CsvRecord *rec, GError **error)
   if (outcome == CDR_SKIP)
     {
       run->stats.ignored++;
-      return TRUE;
+      return;
     }
   run->stats.records++;
   if (outcome == CDR_CALL && (op = call_operator (ing, run, &call, &rej)))
-    return store_call (ing, run, op, &call, rec->line, error);
-  return store_reject (ing, run, rec->line, cdr_reject_code (rej.reason), rej.detail,
-                       rec->raw, rec->raw_len, error);
+    add_call (ing, run, op, &call, rec->line);
+  else
+    add_reject (ing, run, rec->line, cdr_reject_code (rej.reason), rej.detail, rec->raw, rec->raw_len);
 }
 
+/* Read every record into batches for the writer thread. */
 static gboolean
 ingest_records (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first, GError **error)
 {
   CsvRecord rec;
-  if (!run->format->has_header && first->n > 0 && !ingest_record (ing, run, first, error))
-    return FALSE;
-  for (;;)
+  if (!run->format->has_header && first->n > 0)
+    ingest_record (ing, run, first);
+  while (!callwriter_failed (ing->writer))
     {
       CsvFileStatus st = csvfile_next (csv, &rec, error);
-      gboolean ok = TRUE;
       if (st == CSVFILE_EOF)
         return TRUE;
       if (st == CSVFILE_ERROR)
@@ -319,13 +241,31 @@ ingest_records (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first,
       if (st == CSVFILE_BAD)
         {
           run->stats.records++;
-          ok = store_reject (ing, run, rec.line, "csv_syntax", rec.problem, rec.raw, rec.raw_len, error);
+          add_reject (ing, run, rec.line, "csv_syntax", rec.problem, rec.raw, rec.raw_len);
         }
       else
-        ok = ingest_record (ing, run, &rec, error);
-      if (!ok)
-        return FALSE;
+        ingest_record (ing, run, &rec);
     }
+  return TRUE;   /* the writer's error is reported by callwriter_finish */
+}
+
+/* Run the reader here and the writer on its thread; merge their counts. */
+static gboolean
+ingest_pipeline (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first, GError **error)
+{
+  CallWriterStats ws;
+  g_autoptr(GError) read_error = NULL;
+  callwriter_start (ing->writer, run->file_id);
+  run->batch = callwriter_batch (ing->writer);
+  gboolean read_ok = ingest_records (ing, run, csv, first, &read_error);
+  callwriter_submit (ing->writer, g_steal_pointer (&run->batch));
+  gboolean write_ok = callwriter_finish (ing->writer, &ws, error);
+  if (write_ok && !read_ok)
+    g_propagate_error (error, g_steal_pointer (&read_error));
+  run->stats.calls = ws.calls;
+  run->stats.duplicates = ws.duplicates;
+  run->stats.unknown_account = ws.unknown_account;
+  return write_ok && read_ok;
 }
 
 static gboolean
@@ -363,7 +303,7 @@ run_transaction (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first
   if (!store_begin (ing->db, error))
     return FALSE;
   if (insert_file_row (ing, run, sha, size, error)
-      && ingest_records (ing, run, csv, first, error)
+      && ingest_pipeline (ing, run, csv, first, error)
       && update_file_row (ing, run, error)
       && store_commit (ing->db, error))
     return TRUE;
@@ -439,7 +379,7 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
   if (opts->format && !(format = cdr_format_lookup (opts->format, error)))
     return FALSE;
   run.format = format;
-  g_autofree char *sha = file_sha256 (path, &size, error);
+  g_autofree char *sha = digest_file_sha256 (path, &size, error);
   if (!sha)
     return FALSE;
   g_autofree char *before = already_ingested (ing, sha);

@@ -116,6 +116,16 @@ store_step_done (sqlite3_stmt *st, GError **error)
 }
 
 gboolean
+store_step (sqlite3_stmt *st, GError **error)
+{
+  int rc = sqlite3_step (st);
+  sqlite3_reset (st);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  return store_set_error (error, sqlite3_db_handle (st), "database write failed");
+}
+
+gboolean
 store_begin (sqlite3 *db, GError **error)
 {
   return store_exec (db, "BEGIN IMMEDIATE", error);
@@ -178,6 +188,7 @@ configure_connection (sqlite3 *db, GError **error)
 {
   sqlite3_busy_timeout (db, 10000);
   return store_exec (db,
+                     "PRAGMA page_size=16384;"
                      "PRAGMA journal_mode=WAL;"
                      "PRAGMA synchronous=FULL;"
                      "PRAGMA foreign_keys=ON;"
@@ -186,11 +197,26 @@ configure_connection (sqlite3 *db, GError **error)
                      error);
 }
 
+/* Before SQLite initialises: no global memory statistics (a mutex per
+ * allocation).  Connections are opened NOMUTEX: each is used by one thread
+ * at a time. */
+static void
+configure_library (void)
+{
+  static gsize done = 0;
+  if (g_once_init_enter (&done))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 static sqlite3 *
 open_file (const char *path, GError **error)
 {
   g_autoptr(sqlite3) db = NULL;
-  int rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL);
+  configure_library ();
+  int rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE,

@@ -41,6 +41,10 @@ sqlite3_stmt *store_prepare (sqlite3 *db, const char *sql, GError **error);
 /* Step ST expecting SQLITE_DONE, then reset it and clear its bindings. */
 gboolean store_step_done (sqlite3_stmt *st, GError **error);
 
+/* Step ST expecting no rows and reset it, keeping its bindings (for hot loops
+ * that rebind every parameter). */
+gboolean store_step (sqlite3_stmt *st, GError **error);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  store_rollback never fails (it is
  * called on error paths) and is a no-op outside a transaction. */
 gboolean store_begin (sqlite3 *db, GError **error);

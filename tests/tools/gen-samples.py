@@ -564,8 +564,10 @@ def uk_home_rows(wholesale=False):
         DeckRow("44808", "United Kingdom - Freephone", "TOLLFREE", 0, inc="1/1"),
         DeckRow("44800", "United Kingdom - Freephone", "TOLLFREE", 0.0090 * m, inc="60/1",
                 direction="in"),
-        DeckRow("4484", "United Kingdom - Special Services 084", "SPECIAL", 0.0550, 0.0200, "60/60"),
-        DeckRow("4487", "United Kingdom - Special Services 087", "SPECIAL", 0.0900, 0.0200, "60/60"),
+        DeckRow("4484", "United Kingdom - Special Services 084", "SPECIAL", 0.0550, 0.0200,
+                "60/60"),
+        DeckRow("4487", "United Kingdom - Special Services 087", "SPECIAL", 0.0900, 0.0200,
+                "60/60"),
         DeckRow("449", "United Kingdom - Premium Rate", "PREMIUM", 1.5000, 0.1000, "60/60"),
         DeckRow("4498", "United Kingdom - Premium Rate 098", "PREMIUM", 1.9500, 0.1000, "60/60"),
         DeckRow("44999", "United Kingdom - Emergency", "EMERGENCY", 0),
@@ -573,7 +575,8 @@ def uk_home_rows(wholesale=False):
         DeckRow("44111", "United Kingdom - NHS 111", "SPECIAL", 0),
         DeckRow("44116", "United Kingdom - Harmonised Helplines 116", "SPECIAL", 0),
         DeckRow("44101", "United Kingdom - Police Non-emergency 101", "SPECIAL", 0, 0.1500),
-        DeckRow("44118", "United Kingdom - Directory Enquiries", "SPECIAL", 0.9500, 0.5000, "60/60"),
+        DeckRow("44118", "United Kingdom - Directory Enquiries", "SPECIAL", 0.9500, 0.5000,
+                "60/60"),
     ]
     if wholesale:
         rows += [DeckRow("447", "United Kingdom - Mobile", "MOBILE", 0.0082, inc="1/1"),
@@ -1270,7 +1273,7 @@ def rater_special_calls():
     out = []
     # unassigned numbers, no tenant id: unknown_account
     for day in (date(2026, 11, 4), date(2026, 11, 19)):
-        c = make_call(A["contoso"], "out", day, day)
+        c = make_call(A["contoso"], "out", day, day, answered=True)
         c.caller, c.num = "442079460999", None
         c.tags.add("no_tenant")
         out.append(c)
@@ -1948,7 +1951,7 @@ def ac_legs(c):
     for leg in legs:
         leg["SessionId"] = session
         t = leg.pop("side")
-        leg.update(IPGroup="1 (Teams)" if t == "Teams" else "2 (PSTN-Trunk)",
+        leg.update(IPGroup=t if t == "Teams" else "PSTN-Trunk",
                    SrdId="0 (DefaultSRD)",
                    SIPInterfaceId="1" if t == "Teams" else "0",
                    ProxySetId="1" if t == "Teams" else "2",
@@ -2013,19 +2016,23 @@ def gen_audiocodes():
 
     header = line(AC_FIELDS)
     lines = [line([r[f] for f in AC_FIELDS]) for r in recs]
-    ends = [i for i, r in enumerate(recs) if r["SBCReportType"] == "CALL_END"]
-    # dirt: a line cut short by syslog, an impossible time, the header again after
-    # an SBC restart
-    i = RNG.choice(ends[10:40])
+    # the PSTN legs' CALL_END reports are the billed ones: damage two of those
+    ends = [i for i, r in enumerate(recs)
+            if r["SBCReportType"] == "CALL_END" and r["IPGroup"] == "PSTN-Trunk"]
+    # dirt: a line cut short by syslog (an answered call), an impossible setup
+    # time (on an unanswered call, so the setup time is the start), the header
+    # again after an SBC restart
+    i = RNG.choice([j for j in ends[5:40] if recs[j]["Duration"] != "0"])
     lines[i] = lines[i][:190] + "\n"
-    i = RNG.choice(ends[60:90])
+    i = RNG.choice([j for j in ends[40:] if recs[j]["Duration"] == "0"
+                    and not recs[j]["ConnectTime"]])
     r = dict(recs[i])
     r["SetupTime"] = r["SetupTime"].replace(r["SetupTime"][:8], "25:61:07")
     lines[i] = line([r[f] for f in AC_FIELDS])
     lines.insert(len(lines) // 2, header)
     write_file(os.path.join(SAMPLES, "cdr", "audiocodes", "sbc-cdr-2026-11-23.log"),
                (header + "".join(lines)).encode("utf-8"))
-    STATS["audiocodes"] = len(lines) + 1
+    STATS["audiocodes"] = len(lines)
     STATS["audiocodes-calls"] = len(calls)
 
 
@@ -2053,7 +2060,9 @@ number assignments. Things to know:
 - `+447700900555` moves from contoso (to 2026-11-10) to litware (from 2026-11-12);
   `+12125550199` from woodgrove (to 2026-11-05) to fourthcoffee (from 2026-11-09).
   Some numbers start on 2026-11-16 and some end on 2026-11-10 (proration).
-- Decks ({deck_rows}): every ITU-T calling code has a row of its own (NANP `1` plus
+- Decks:
+{deck_rows}
+- Every ITU-T calling code has a row of its own in every deck (NANP `1` plus
   every Caribbean/territory area code, `7`, 800/808/870/878/881/882/883/888/979/991…),
   with mobile sub-prefixes for popular destinations (3361…3369, 337, 4915–4917, 916–919,
   861, …). Home rows: DOMESTIC with peak/offpeak/weekend bands, MOBILE (447),
@@ -2063,13 +2072,14 @@ number assignments. Things to know:
   `52` (tailspin-2026) changes at the instant `2026-11-15T06:00:00Z`; a few expired
   2025 rows. `tailspin-global-2026.csv` leaves optional cells empty to exercise the
   column defaults (direction `out`, band `all`, connect_fee 0, increment 1/1).
-- Spare codes with no row anywhere (`429…`, `4220…`, `999…`, `693…`, `289…`) give `no_rate`.
+- Spare codes with no row anywhere (`429…`, `4220…`, `999…`, `693…`, `289…`) give
+  `no_rate`.
 
 ## CDR files: `samples/cdr/`
 
 Each command assumes a database made with `rater init` and the catalog imported.
 
-| file | format | records |
+| file | `--format` | lines after the header |
 |---|---|---|
 {table}
 
@@ -2150,9 +2160,10 @@ unassigned DID `2125550188` (unknown_account).
     rater ingest --format freeswitch --operator tailspin --country US --tz America/New_York --direction-by dcontext samples/cdr/freeswitch/Master.csv
 
 mod_cdr_csv default template (15 fields, all quoted), tenant proseware (Los Angeles
-numbers, New York server clock). `default` = outbound, `public` = inbound (the
-direction rule reads the `context` column). Hangup causes NORMAL_CLEARING, NO_ANSWER,
-USER_BUSY, ORIGINATOR_CANCEL, NO_ROUTE_DESTINATION, CALL_REJECTED; empty
+numbers, New York server clock). `default` = outbound, `public` = inbound (with
+`--direction-by dcontext` the rule reads FreeSWITCH's `context` column). Hangup causes
+NORMAL_CLEARING, NO_ANSWER, USER_BUSY, ORIGINATOR_CANCEL, NO_ROUTE_DESTINATION,
+CALL_REJECTED; empty
 `answer_stamp` when unanswered. Dirt: 3 calls from softphone extensions (`1001`…) whose
 caller id was never rewritten (unknown_account), a call across the DST change, one
 row re-saved by a spreadsheet (quotes gone, `11/12/2026 14:03` dates: must be
@@ -2160,18 +2171,21 @@ rejected, never guessed), `911`, a spare-code call (no_rate).
 
 ### `audiocodes/sbc-cdr-2026-11-23.log`
 
-    rater ingest --format profile:schemas/profiles/audiocodes-sbc.ini --operator northwind --country GB samples/cdr/audiocodes/sbc-cdr-2026-11-23.log
+    rater ingest --format profile:audiocodes --operator northwind --country GB samples/cdr/audiocodes/sbc-cdr-2026-11-23.log
 
-AudioCodes SBC syslog CDR (not a built-in format: it needs a profile; the profile
-path above is a placeholder until one exists): a header line, then `|`-delimited,
+AudioCodes SBC syslog CDR, read through the profile `schemas/profiles/audiocodes.ini`
+(built in as `profile:audiocodes`): a header line, then `|`-delimited,
 space-padded lines; {n_ac_calls} calls of fabrikam, litware and contoso, each with two legs
-(IPGroup `1 (Teams)` and `2 (PSTN-Trunk)`, Orig `RMT`/`LCL`) sharing a `SessionId`,
+(IPGroup `Teams` and `PSTN-Trunk`, Orig `RMT`/`LCL`) sharing a `SessionId`,
 and `CALL_START`, `CALL_CONNECT` (answered only) and `CALL_END` reports per leg; only
 `CALL_END` is billed. Times `18:57:52.320  UTC Mon Nov 16 2026`; URIs `+44…@host`
 on the Teams side, national `0…`/`00…` on the trunk side; unanswered calls have
-`Duration` 0 and an empty `ConnectTime` or one equal to `ReleaseTime`. Dirt: one
-`CALL_END` line cut short (syslog truncation), one `SetupTime` of `25:61:07`, the
-header repeated mid-file (SBC restart). Note: the repository `.gitignore` ignores
+`Duration` 0 and an empty `ConnectTime` or one equal to `ReleaseTime`. Dirt, on
+billed (`PSTN-Trunk`, `CALL_END`) lines: one cut short by syslog after ~190 bytes (a
+record with missing fields: a reject, it must not vanish), one unanswered call with
+`SetupTime` `25:61:07…` (bad_timestamp); and the header repeated mid-file (SBC
+restart). The profile bills the `PSTN-Trunk` leg's
+`CALL_END` (Orig `LCL` = out, `RMT` = in). Note: the repository `.gitignore` ignores
 `*.log`, so this file is added with `git add -f`.
 """
 
@@ -2188,11 +2202,13 @@ def write_readme(deck_counts):
         ("freeswitch/Master.csv", "freeswitch", STATS["freeswitch"]),
         ("audiocodes/sbc-cdr-2026-11-23.log", "profile (AudioCodes)", STATS["audiocodes"]),
     ]
-    table = "\n".join(f"| `{f}` | {fmt} | {n} lines |" if fmt.startswith("profile")
+    table = "\n".join(f"| `{f}` | {fmt} | {n} |" if fmt.startswith("profile")
                       else f"| `{f}` | `{fmt}` | {n} |" for f, fmt, n in files)
     text = README.format(
         n_plans=len(PLANS), n_accounts=len(ACCOUNTS), n_numbers=len(NUMBERS),
-        deck_rows=", ".join(f"`decks/{k}.csv` {v} rows" for k, v in deck_counts.items()),
+        deck_rows="\n".join(f"  - `decks/{k}.csv`: {v} rows, used by "
+                            + ", ".join(p[0] for p in PLANS if p[2] == k)
+                            for k, v in deck_counts.items()),
         table=table, n_cp=14, n_ac_calls=STATS["audiocodes-calls"])
     write_file(os.path.join(SAMPLES, "README.md"), text.encode("utf-8"))
 
