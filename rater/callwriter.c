@@ -59,7 +59,7 @@ struct _CallWriter {
 
 static const char sql_insert_call[] =
   "INSERT INTO calls (" CALL_COLUMNS ") VALUES (" CALL_VALUES ")"
-  " ON CONFLICT (operator, call_key) DO NOTHING";
+  " ON CONFLICT (call_key, operator) DO NOTHING";
 static const char sql_replace_leg[] =
   "UPDATE calls SET (" CALL_COLUMNS ") = (" CALL_VALUES ")"
   " WHERE operator = ?1 AND call_key = ?2"

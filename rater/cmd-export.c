@@ -26,16 +26,12 @@ cmd_export (RaterContext *ctx, int argc, char **argv, GError **error)
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "usage: rater export rejects|calls [--out FILE]");
       return FALSE;
     }
-  if (g_str_equal (argv[1], "calls"))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "export calls needs rated calls: 'rater rate' is not built yet");
-      return FALSE;
-    }
+  gboolean calls = g_str_equal (argv[1], "calls");
   g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
   guint64 rows = 0;
-  if (!db || !export_rejects (db, out, &rows, error))
+  if (!db || !(calls ? export_calls (db, period, out, &rows, error)
+                     : export_rejects (db, out, &rows, error)))
     return FALSE;
-  cmd_summary (ctx, "exported %" G_GUINT64_FORMAT " rejects%s%s", rows, out ? " to " : "", out ? out : "");
+  cmd_summary (ctx, "exported %" G_GUINT64_FORMAT " %s%s%s", rows, argv[1], out ? " to " : "", out ? out : "");
   return TRUE;
 }

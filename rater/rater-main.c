@@ -17,7 +17,8 @@ static const RaterCommand commands[] = {
   { "catalog", cmd_catalog, "import DIR", "import operators, plans, accounts, numbers and decks" },
   { "ingest", cmd_ingest, "[--format FMT] [--operator OP] [--country CC] [--tz ZONE] FILE...",
     "normalise CDR files into calls" },
-  { "export", cmd_export, "calls|rejects [--out FILE]", "write stored records as CSV" },
+  { "rate", cmd_rate, "[--period YYYY-MM]", "rate or re-rate every call of open periods" },
+  { "export", cmd_export, "calls|rejects [--period P] [--out FILE]", "write stored records as CSV" },
 };
 
 static const RaterCommand *

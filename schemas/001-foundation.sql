@@ -109,7 +109,7 @@ CREATE TABLE calls (
   leg_rank        INTEGER NOT NULL,       -- which of several legs sharing a key is billed
   leg_id          TEXT                    -- the leg's own id when legs share a key
 ) STRICT;
-CREATE UNIQUE INDEX calls_by_key ON calls (operator, call_key);
+CREATE UNIQUE INDEX calls_by_key ON calls (call_key, operator);   -- key first: keys differ early
 
 CREATE TABLE rejects (
   id              INTEGER PRIMARY KEY,

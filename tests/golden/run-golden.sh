@@ -17,6 +17,7 @@ set -u
 : "${RATER:=$top_srcdir/rater/rater}"
 : "${SQLITE3:=sqlite3}"
 export RATER SQLITE3
+export top_srcdir
 export GOLDEN="$top_srcdir/tests/golden" DATA="$top_srcdir/tests/data" SAMPLES="$top_srcdir/samples" RATES="$top_srcdir/rates"
 export TZ=UTC LC_ALL=C
 

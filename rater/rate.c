@@ -1,0 +1,640 @@
+/* rate.c — loading what rating needs, streaming calls through the core,
+ * writing results, applying bundles.
+ *
+ * Data model of a run: `accounts` (RateAccount per catalog account, with
+ * plan data beside it in AccountInfo), one Tariff per deck, one TzMap per
+ * zone; a ring of Slots (a RateBatch plus each call's id and key) filled by
+ * the reading loop, rated by the thread pool, drained in order by the same
+ * loop; `bundle` collects the calls eligible for a bundle until the end.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "catalog.h"
+#include "rate.h"
+#include "ratecore.h"
+#include "rater-error.h"
+#include "store.h"
+#include "tariff.h"
+#include "timeparse.h"
+
+typedef struct {
+  char *name;
+  char *operator_slug;
+  gint64 bundle_minutes;
+  char **bundle_groups;
+} AccountInfo;
+
+typedef struct {
+  sqlite3 *db;
+  const RateOptions *opts;
+  RateStats *stats;
+  RaterCatalog *catalog;
+  GArray *accounts;          /* RateAccount */
+  GPtrArray *info;           /* AccountInfo, same index */
+  GHashTable *account_index; /* name -> index + 1 */
+  GHashTable *tariffs;       /* deck -> Tariff */
+  GHashTable *zones;         /* zone -> TzMap */
+  GHashTable *closed;        /* "account\tYYYY-MM" */
+  GStringChunk *strings;     /* deck labels */
+  GArray *bundle;            /* BundleCall */
+  GByteArray *bundle_keys;
+  sqlite3_stmt *write;
+} Run;
+
+/* One call's rating, as written to the ratings table. */
+typedef struct {
+  gint64 call_id;
+  gint32 account, period;      /* account -1: unknown */
+  guint8 status, reason, band;
+  gboolean late;
+  const TariffRow *row;        /* rated calls */
+  gint64 billable, covered, charge;
+} Result;
+
+typedef struct {
+  Result result;
+  gint64 start_ms;
+  guint32 key_off, key_len;    /* call key in Run.bundle_keys */
+} BundleCall;
+
+typedef struct {
+  RateBatch core;
+  gint64 call_id[RATE_BATCH_MAX];
+  guint32 key_off[RATE_BATCH_MAX], key_len[RATE_BATCH_MAX];
+  guint8 had_rating[RATE_BATCH_MAX], was_late[RATE_BATCH_MAX];
+  GByteArray *keys;
+  const RateAccount *accounts;
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+} Slot;
+
+static const char *const status_names[] = { "rated", "free", "unanswered", "unrated" };
+static const char *const reason_names[] = { NULL, "unknown_account", "no_rate" };
+static const char *const band_names[] = { "peak", "offpeak", "weekend" };
+
+static void
+account_info_free (gpointer p)
+{
+  AccountInfo *a = p;
+  g_free (a->name);
+  g_free (a->operator_slug);
+  g_strfreev (a->bundle_groups);
+  g_free (a);
+}
+
+static void
+run_clear (Run *r)
+{
+  g_clear_pointer (&r->catalog, catalog_free);
+  g_clear_pointer (&r->accounts, g_array_unref);
+  g_clear_pointer (&r->info, g_ptr_array_unref);
+  g_clear_pointer (&r->account_index, g_hash_table_unref);
+  g_clear_pointer (&r->tariffs, g_hash_table_unref);
+  g_clear_pointer (&r->zones, g_hash_table_unref);
+  g_clear_pointer (&r->closed, g_hash_table_unref);
+  g_clear_pointer (&r->strings, g_string_chunk_free);
+  g_clear_pointer (&r->bundle, g_array_unref);
+  g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
+  g_clear_pointer (&r->write, sqlite3_finalize);
+}
+
+/* ---- loading ---- */
+
+static const char *
+column_text (sqlite3_stmt *st, int i)
+{
+  const char *t = (const char *) sqlite3_column_text (st, i);
+  return t ? t : "";
+}
+
+static TariffRow
+deck_row (Run *r, sqlite3_stmt *st)
+{
+  static const char *const bands[] = { "all", "peak", "offpeak", "weekend" };
+  TariffRow row = { 0 };
+  g_strlcpy (row.prefix, column_text (st, 0), sizeof row.prefix);
+  row.prefix_len = (guint8) strlen (row.prefix);
+  row.destination = g_string_chunk_insert_const (r->strings, column_text (st, 1));
+  row.group = g_string_chunk_insert_const (r->strings, column_text (st, 2));
+  row.direction = g_str_equal (column_text (st, 3), "in") ? 1 : 0;
+  for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
+    if (g_str_equal (column_text (st, 4), bands[b]))
+      row.band = (guint8) b;
+  row.rate = sqlite3_column_int64 (st, 5);
+  row.connect_fee = sqlite3_column_int64 (st, 6);
+  row.inc_first = sqlite3_column_int (st, 7);
+  row.inc_next = sqlite3_column_int (st, 8);
+  row.from_ms = sqlite3_column_int64 (st, 9);
+  row.to_ms = sqlite3_column_type (st, 10) == SQLITE_NULL ? G_MAXINT64 : sqlite3_column_int64 (st, 10);
+  row.line = (guint32) sqlite3_column_int (st, 11);
+  return row;
+}
+
+static Tariff *
+load_tariff (Run *r, const char *deck, GError **error)
+{
+  Tariff *t = g_hash_table_lookup (r->tariffs, deck);
+  if (t)
+    return t;
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
+    "SELECT prefix, destination, grp, direction, band, rate, connect_fee, inc_first, inc_next,"
+    " effective_from, effective_to, line FROM deck_rows WHERE deck = ? ORDER BY line", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text (st, 1, deck, -1, SQLITE_STATIC);
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (TariffRow));
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      TariffRow row = deck_row (r, st);
+      g_array_append_val (rows, row);
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, r->db, "loading deck"), NULL;
+  t = tariff_new ((const TariffRow *) (void *) rows->data, rows->len);
+  g_hash_table_insert (r->tariffs, g_strdup (deck), t);
+  return t;
+}
+
+static const TzMap *
+load_zone (Run *r, const char *zone, GError **error)
+{
+  TzMap *map = g_hash_table_lookup (r->zones, zone);
+  if (!map && (map = tzmap_new (zone, error)))
+    g_hash_table_insert (r->zones, g_strdup (zone), map);
+  return map;
+}
+
+static gint64
+decimals_unit (gint64 call_decimals)
+{
+  gint64 unit = 1;
+  for (gint64 i = call_decimals; i < 6; i++)
+    unit *= 10;
+  return unit;
+}
+
+static gboolean
+load_account (Run *r, sqlite3_stmt *st, GError **error)
+{
+  AccountInfo *info = g_new0 (AccountInfo, 1);
+  info->name = g_strdup (column_text (st, 0));
+  info->operator_slug = g_strdup (column_text (st, 1));
+  info->bundle_minutes = sqlite3_column_int64 (st, 5);
+  info->bundle_groups = g_strsplit (column_text (st, 6), "|", -1);
+  g_ptr_array_add (r->info, info);
+  RateAccount a = {
+    .zone = load_zone (r, column_text (st, 2), error),
+    .tariff = a.zone ? load_tariff (r, column_text (st, 3), error) : NULL,
+    .decimals_unit = decimals_unit (sqlite3_column_int64 (st, 4)),
+  };
+  if (!a.zone || !a.tariff)
+    return FALSE;
+  g_array_append_val (r->accounts, a);
+  g_hash_table_insert (r->account_index, info->name, GUINT_TO_POINTER (r->accounts->len));
+  return TRUE;
+}
+
+static gboolean
+load_accounts (Run *r, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
+    "SELECT a.account, a.operator, a.timezone, p.deck, p.call_decimals, p.bundle_minutes,"
+    " p.bundle_groups FROM accounts a JOIN plans p USING (plan) ORDER BY a.account", error);
+  if (!st)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    if (!load_account (r, st, error))
+      return FALSE;
+  return rc == SQLITE_DONE || store_set_error (error, r->db, "loading accounts");
+}
+
+static gboolean
+load_closed (Run *r, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db, "SELECT account, period FROM closed_periods", error);
+  if (!st)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_hash_table_add (r->closed, g_strdup_printf ("%s\t%s", column_text (st, 0), column_text (st, 1)));
+  return rc == SQLITE_DONE || store_set_error (error, r->db, "loading closed periods");
+}
+
+static gboolean
+run_load (Run *r, GError **error)
+{
+  r->accounts = g_array_new (FALSE, FALSE, sizeof (RateAccount));
+  r->info = g_ptr_array_new_with_free_func (account_info_free);
+  r->account_index = g_hash_table_new (g_str_hash, g_str_equal);
+  r->tariffs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tariff_free);
+  r->zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tzmap_free);
+  r->closed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->strings = g_string_chunk_new (4096);
+  r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
+  r->bundle_keys = g_byte_array_new ();
+  return (r->catalog = catalog_load (r->db, error)) && load_accounts (r, error)
+         && load_closed (r, error)
+         && (r->write = store_prepare (r->db,
+               "INSERT OR REPLACE INTO ratings (call_id, status, reason, account, period, band,"
+               " prefix, destination, grp, billable, covered, charge, late)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error));
+}
+
+/* ---- reading calls into slots ---- */
+
+#define SQL_CALLS \
+  "SELECT c.id, c.operator, c.call_key, c.direction, c.caller, c.callee, c.start_ms," \
+  " c.duration, c.answered, c.tenant_id, r.call_id IS NOT NULL, coalesce (r.late, 0)" \
+  " FROM calls c LEFT JOIN ratings r ON r.call_id = c.id ORDER BY c.id"
+
+static RaterNumber
+number_of (sqlite3_stmt *st, int col)
+{
+  RaterNumber n = { 0 };
+  const char *t = (const char *) sqlite3_column_text (st, col);
+  if (t)
+    {
+      g_strlcpy (n.digits, t, sizeof n.digits);
+      n.len = (guint8) strlen (n.digits);
+    }
+  return n;
+}
+
+/* The index of the account of the call at the statement's row, or -1. */
+static gint32
+resolve (Run *r, sqlite3_stmt *st, gboolean out, gint64 start_ms)
+{
+  const CatalogOperator *op = catalog_operator (r->catalog, column_text (st, 1));
+  if (!op)
+    return -1;
+  RaterNumber own = number_of (st, out ? 4 : 5);
+  const char *tenant = column_text (st, 9);
+  const char *name = catalog_resolve_account (op, tenant, strlen (tenant), &own, start_ms);
+  return name ? (gint32) GPOINTER_TO_UINT (g_hash_table_lookup (r->account_index, name)) - 1 : -1;
+}
+
+static void
+slot_add (Run *r, Slot *s, sqlite3_stmt *st)
+{
+  RateBatch *b = &s->core;
+  guint i = b->n++;
+  gboolean out = !g_str_equal (column_text (st, 3), "in");
+  RaterNumber callee = number_of (st, 5);
+  s->call_id[i] = sqlite3_column_int64 (st, 0);
+  s->key_off[i] = s->keys->len;
+  s->key_len[i] = (guint32) sqlite3_column_bytes (st, 2);
+  g_byte_array_append (s->keys, sqlite3_column_text (st, 2), s->key_len[i]);
+  s->had_rating[i] = (guint8) sqlite3_column_int (st, 10);
+  s->was_late[i] = (guint8) sqlite3_column_int (st, 11);
+  b->start_ms[i] = sqlite3_column_int64 (st, 6);
+  b->duration[i] = sqlite3_column_int (st, 7);
+  b->answered[i] = (guint8) sqlite3_column_int (st, 8);
+  b->direction[i] = out ? 0 : 1;
+  memcpy (b->number[i], callee.digits, 16);
+  b->number_len[i] = callee.len;
+  b->account[i] = resolve (r, st, out, b->start_ms[i]);
+}
+
+/* ---- the thread pool ---- */
+
+static void
+slot_rate (gpointer data, gpointer user)
+{
+  Slot *s = data;
+  ratecore_rate (s->accounts, &s->core);
+  g_mutex_lock (&s->lock);
+  s->done = TRUE;
+  g_cond_signal (&s->cond);
+  g_mutex_unlock (&s->lock);
+}
+
+static void
+slot_wait (Slot *s)
+{
+  g_mutex_lock (&s->lock);
+  while (!s->done)
+    g_cond_wait (&s->cond, &s->lock);
+  g_mutex_unlock (&s->lock);
+}
+
+/* ---- writing ---- */
+
+static void
+period_text (gint32 period, char buf[8])
+{
+  g_snprintf (buf, 8, "%04d-%02d", period / 100, period % 100);
+}
+
+static gboolean
+write_result (Run *r, const Result *res, GError **error)
+{
+  sqlite3_stmt *st = r->write;
+  const TariffRow *row = res->row;
+  char period[8];
+  period_text (res->period, period);
+  sqlite3_bind_int64 (st, 1, res->call_id);
+  sqlite3_bind_text (st, 2, status_names[res->status], -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, reason_names[res->reason], -1, SQLITE_STATIC);
+  if (res->account >= 0)
+    {
+      sqlite3_bind_text (st, 4, ((AccountInfo *) r->info->pdata[res->account])->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 6, band_names[res->band], -1, SQLITE_STATIC);
+    }
+  else
+    sqlite3_bind_null (st, 4), sqlite3_bind_null (st, 6);
+  sqlite3_bind_text (st, 5, period, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 7, row ? row->prefix : NULL, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 8, row ? row->destination : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 9, row ? row->group : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 10, res->billable);
+  sqlite3_bind_int64 (st, 11, res->covered);
+  sqlite3_bind_int64 (st, 12, res->charge);
+  sqlite3_bind_int (st, 13, res->late);
+  return store_step (st, error);
+}
+
+static Result
+result_of (Run *r, const Slot *s, guint i, gboolean late)
+{
+  const RateBatch *b = &s->core;
+  gboolean rated = b->status[i] == RATE_RATED;
+  Result res = {
+    .call_id = s->call_id[i], .account = b->account[i], .period = b->period[i],
+    .status = b->status[i], .reason = b->reason[i], .band = b->band[i], .late = late,
+    .row = rated ? tariff_row (g_array_index (r->accounts, RateAccount, b->account[i]).tariff, b->row[i]) : NULL,
+    .billable = rated ? b->billable[i] : 0,
+    .charge = rated ? b->charge[i] : 0,
+  };
+  return res;
+}
+
+static void
+count (RateStats *s, const RateBatch *b, guint i, gboolean late)
+{
+  s->calls++;
+  s->late += late;
+  switch (b->status[i])
+    {
+    case RATE_RATED: s->rated++; break;
+    case RATE_FREE: s->free++; break;
+    case RATE_UNANSWERED: s->unanswered++; break;
+    default:
+      s->unrated++;
+      s->unknown_account += b->reason[i] == RATE_REASON_UNKNOWN_ACCOUNT;
+      s->no_rate += b->reason[i] == RATE_REASON_NO_RATE;
+    }
+}
+
+static gboolean
+bundle_eligible (Run *r, const RateBatch *b, guint i)
+{
+  if (b->status[i] != RATE_RATED || b->direction[i] != 0)
+    return FALSE;
+  const AccountInfo *info = r->info->pdata[b->account[i]];
+  if (info->bundle_minutes <= 0)
+    return FALSE;
+  const TariffRow *row = tariff_row (g_array_index (r->accounts, RateAccount, b->account[i]).tariff, b->row[i]);
+  return g_strv_contains ((const char *const *) info->bundle_groups, row->group);
+}
+
+static gboolean
+is_closed (Run *r, const RateBatch *b, guint i)
+{
+  if (b->account[i] < 0 || g_hash_table_size (r->closed) == 0)
+    return FALSE;
+  char key[256], period[8];
+  period_text (b->period[i], period);
+  g_snprintf (key, sizeof key, "%s\t%s", ((AccountInfo *) r->info->pdata[b->account[i]])->name, period);
+  return g_hash_table_contains (r->closed, key);
+}
+
+/* What happens to call I of a rated slot: kept, written, or set aside for
+ * the bundle pass. */
+static gboolean
+slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
+{
+  const RateBatch *b = &s->core;
+  if (only_period && b->period[i] != only_period)
+    return TRUE;
+  gboolean late = FALSE;
+  if (is_closed (r, b, i))
+    {
+      if (s->had_rating[i] && !s->was_late[i])
+        {
+          r->stats->kept++;
+          return TRUE;
+        }
+      late = TRUE;
+    }
+  count (r->stats, b, i, late);
+  Result res = result_of (r, s, i, late);
+  if (!late && bundle_eligible (r, b, i))
+    {
+      BundleCall c = { res, b->start_ms[i], r->bundle_keys->len, s->key_len[i] };
+      g_byte_array_append (r->bundle_keys, s->keys->data + s->key_off[i], s->key_len[i]);
+      g_array_append_val (r->bundle, c);
+      return TRUE;
+    }
+  return write_result (r, &res, error);
+}
+
+static gboolean
+slot_drain (Run *r, Slot *s, gint32 only_period, GError **error)
+{
+  slot_wait (s);
+  for (guint i = 0; i < s->core.n; i++)
+    if (!slot_drain_one (r, s, i, only_period, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- bundles (billing.md §6) ---- */
+
+static GByteArray *sort_keys;   /* the key arena while sorting (qsort has no user data) */
+
+static int
+bundle_compare (const void *pa, const void *pb)
+{
+  const BundleCall *a = pa, *b = pb;
+  if (a->result.account != b->result.account)
+    return a->result.account < b->result.account ? -1 : 1;
+  if (a->result.period != b->result.period)
+    return a->result.period < b->result.period ? -1 : 1;
+  if (a->start_ms != b->start_ms)
+    return a->start_ms < b->start_ms ? -1 : 1;
+  int c = memcmp (sort_keys->data + a->key_off, sort_keys->data + b->key_off, MIN (a->key_len, b->key_len));
+  return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+/* Pool seconds of account ACC for PERIOD: bundle minutes x 60 x the user
+ * numbers active on at least one day of the period. */
+static gboolean
+pool_seconds (Run *r, gint32 acc, gint32 period, gint64 *seconds, GError **error)
+{
+  const AccountInfo *info = r->info->pdata[acc];
+  int y = period / 100, m = period % 100;
+  char first[11], next[11];
+  g_snprintf (first, sizeof first, "%04d-%02d-01", y, m);
+  g_snprintf (next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
+    "SELECT count (DISTINCT number) FROM numbers WHERE account = ? AND type = 'user'"
+    " AND from_date < ? AND (to_date IS NULL OR to_date > ?)", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, info->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, next, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, first, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, r->db, "counting bundle users");
+  *seconds = info->bundle_minutes * 60 * sqlite3_column_int64 (st, 0);
+  return TRUE;
+}
+
+static gboolean
+apply_bundles (Run *r, GError **error)
+{
+  sort_keys = r->bundle_keys;
+  qsort (r->bundle->data, r->bundle->len, sizeof (BundleCall), bundle_compare);
+  sort_keys = NULL;
+  gint64 remaining = 0;
+  for (guint i = 0; i < r->bundle->len; i++)
+    {
+      BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
+      Result *res = &c->result;
+      const BundleCall *prev = i ? &g_array_index (r->bundle, BundleCall, i - 1) : NULL;
+      if ((!prev || prev->result.account != res->account || prev->result.period != res->period)
+          && !pool_seconds (r, res->account, res->period, &remaining, error))
+        return FALSE;
+      res->covered = MIN (res->billable, remaining);
+      remaining -= res->covered;
+      r->stats->bundled += res->covered > 0;
+      res->charge = ratecore_charge (res->row, res->billable, res->covered,
+                                     g_array_index (r->accounts, RateAccount, res->account).decimals_unit);
+      if (!write_result (r, res, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- the run ---- */
+
+static gint32
+parse_period (const char *text)
+{
+  gint64 days;
+  g_autofree char *date = text ? g_strconcat (text, "-01", NULL) : NULL;
+  if (!text || strlen (text) != 7 || time_parse_date (date, 10, &days) != TIME_OK)
+    return -1;
+  int y, m, d;
+  time_civil_from_days (days, &y, &m, &d);
+  return y * 100 + m;
+}
+
+static void
+slots_free (Slot *slots, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_byte_array_unref (slots[i].keys);
+      g_mutex_clear (&slots[i].lock);
+      g_cond_clear (&slots[i].cond);
+    }
+  g_free (slots);
+}
+
+static Slot *
+slots_new (guint n, const RateAccount *accounts)
+{
+  Slot *slots = g_new0 (Slot, n);
+  for (guint i = 0; i < n; i++)
+    {
+      slots[i].keys = g_byte_array_new ();
+      slots[i].accounts = accounts;
+      g_mutex_init (&slots[i].lock);
+      g_cond_init (&slots[i].cond);
+    }
+  return slots;
+}
+
+static void
+slot_reset (Slot *s)
+{
+  s->core.n = 0;
+  s->done = FALSE;
+  g_byte_array_set_size (s->keys, 0);
+}
+
+/* Read every call, rate the batches on POOL, drain them in order. */
+static gboolean
+stream_calls (Run *r, GThreadPool *pool, Slot *slots, guint n_slots, guint batch, gint32 only,
+              GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db, SQL_CALLS, error);
+  if (!st)
+    return FALSE;
+  guint64 head = 0, tail = 0;      /* slots filled / drained */
+  Slot *cur = NULL;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      if (!cur)
+        {
+          if (head - tail == n_slots && !slot_drain (r, &slots[tail++ % n_slots], only, error))
+            return FALSE;
+          cur = &slots[head % n_slots];
+          slot_reset (cur);
+        }
+      slot_add (r, cur, st);
+      if (cur->core.n == batch)
+        g_thread_pool_push (pool, cur, NULL), head++, cur = NULL;
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, r->db, "reading calls");
+  if (cur)
+    g_thread_pool_push (pool, cur, NULL), head++;
+  while (tail < head)
+    if (!slot_drain (r, &slots[tail++ % n_slots], only, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+rate_all (Run *r, GError **error)
+{
+  gint32 only = 0;
+  if (r->opts->period && (only = parse_period (r->opts->period)) < 0)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM", r->opts->period);
+      return FALSE;
+    }
+  guint threads = r->opts->threads ? r->opts->threads : MAX (1, g_get_num_processors ());
+  guint batch = r->opts->batch_size ? MIN (r->opts->batch_size, RATE_BATCH_MAX) : RATE_BATCH_MAX;
+  guint n_slots = 2 * threads + 2;
+  Slot *slots = slots_new (n_slots, (const RateAccount *) (void *) r->accounts->data);
+  GThreadPool *pool = g_thread_pool_new (slot_rate, NULL, (gint) threads, TRUE, NULL);
+  gboolean ok = stream_calls (r, pool, slots, n_slots, batch, only, error);
+  g_thread_pool_free (pool, FALSE, TRUE);   /* waits for batches still being rated */
+  slots_free (slots, n_slots);
+  return ok && apply_bundles (r, error);
+}
+
+gboolean
+rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error)
+{
+  Run r = { .db = db, .opts = opts, .stats = stats };
+  *stats = (RateStats) { 0 };
+  gboolean ok = run_load (&r, error) && store_begin (db, error);
+  if (ok)
+    {
+      ok = rate_all (&r, error) && store_commit (db, error);
+      if (!ok)
+        store_rollback (db);
+    }
+  run_clear (&r);
+  return ok;
+}

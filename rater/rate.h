@@ -1,0 +1,34 @@
+/* rate.h — `rater rate`: rating or re-rating stored calls (billing.md §4-§6, §8).
+ *
+ * rate_run() loads the catalog once (plans, decks compiled into Tariffs,
+ * account zones), streams every call through the rating core in batches
+ * spread over a GLib thread pool, writes the results in call order, then
+ * applies bundles per account and period in (start, call key) order.  All of
+ * it is one transaction: a run killed half-way changes nothing.
+ *
+ * Calls of open periods are rated from scratch every run (re-rating after a
+ * catalog change gives what a fresh database would).  A closed period's
+ * ratings never change; a call for a closed period that has no rating yet is
+ * rated late: its own start's rows and band, never bundled.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+typedef struct {
+  const char *period;       /* YYYY-MM: only calls of this period; NULL: all */
+  guint threads;            /* worker threads for the core; 0: one per CPU */
+  guint batch_size;         /* calls per batch, 1..RATE_BATCH_MAX; 0: the maximum */
+} RateOptions;
+
+typedef struct {
+  guint64 calls;            /* calls whose rating was written */
+  guint64 rated, free, unanswered, unrated;
+  guint64 unknown_account, no_rate;   /* unrated, by reason */
+  guint64 late;             /* rated late (closed period) */
+  guint64 kept;             /* closed-period calls left as they were */
+  guint64 bundled;          /* calls that drew on a bundle */
+} RateStats;
+
+gboolean rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error);
