@@ -1,0 +1,232 @@
+/* test-rate.c — rate_run end to end on a database: results independent of
+ * thread count, batch size and arrival order; re-rating equals a fresh
+ * database; closed periods never change; late calls. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+
+#include "ingest.h"
+#include "rate.h"
+#include "test-helpers.h"
+
+static char *dir;
+
+static void setup (void) { dir = test_scratch_new (); }
+static void teardown (void) { test_scratch_free (dir); }
+
+TestSuite (rate, .init = setup, .fini = teardown, .timeout = 120);
+
+/* The ratings as one string keyed by call key (ids differ between databases). */
+#define DUMP_SQL \
+  "SELECT group_concat (line, char (10)) FROM (SELECT c.call_key || ',' || r.status || ','" \
+  " || coalesce (r.reason, '') || ',' || coalesce (r.account, '') || ',' || r.period || ','" \
+  " || coalesce (r.band, '') || ',' || coalesce (r.prefix, '') || ',' || r.billable || ','" \
+  " || r.covered || ',' || r.charge || ',' || r.late AS line" \
+  " FROM calls c JOIN ratings r ON r.call_id = c.id ORDER BY c.call_key)"
+
+static char *
+dump (sqlite3 *db)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, DUMP_SQL, NULL);
+  cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
+  const char *t = (const char *) sqlite3_column_text (st, 0);
+  return g_strdup (t ? t : "");
+}
+
+/* N pseudo-random calls of the spec catalog's numbers, in a fixed or shuffled order. */
+static char *
+random_calls (const char *name, guint n, guint32 shuffle_seed)
+{
+  static const char *const callers[] = { "+441632960001", "+441632960002", "+441632960101",
+                                         "+441632969999", "+12125550100" };
+  static const char *const callees[] = { "+442079460", "+447700900", "+4413", "+15551234",
+                                         "+448001234", "+33612345" };
+  g_autoptr(GRand) rnd = g_rand_new_with_seed (7);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      guint day = 1 + g_rand_int_range (rnd, 0, 30), h = g_rand_int_range (rnd, 0, 24);
+      guint c = g_rand_int_range (rnd, 0, G_N_ELEMENTS (callers));
+      guint d = g_rand_int_range (rnd, 0, G_N_ELEMENTS (callees));
+      gboolean in = d == 4;
+      /* several calls share a start so the call key decides the bundle order */
+      g_ptr_array_add (lines, g_strdup_printf ("k%05u,2026-11-%02uT%02u:00:00Z,%d,%s,%s%03u,%s\n",
+                         i, day, h, g_rand_int_range (rnd, 0, 400), in ? "anonymous" : callers[c],
+                         callees[d], g_rand_int_range (rnd, 0, 1000), in ? "in" : "out"));
+    }
+  if (shuffle_seed)
+    {
+      g_autoptr(GRand) s = g_rand_new_with_seed (shuffle_seed);
+      for (guint i = n - 1; i > 0; i--)
+        {
+          guint j = g_rand_int_range (s, 0, (gint32) i + 1);
+          gpointer t = lines->pdata[i];
+          lines->pdata[i] = lines->pdata[j];
+          lines->pdata[j] = t;
+        }
+    }
+  g_autoptr(GString) text = g_string_new ("call_id,start,duration,caller,callee,direction\n");
+  for (guint i = 0; i < n; i++)
+    g_string_append (text, lines->pdata[i]);
+  return test_write (dir, name, text->str);
+}
+
+static void
+ingest (sqlite3 *db, const char *path)
+{
+  static const IngestOptions opts = { "northwind", NULL, "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
+  g_autoptr(Ingest) ing = ingest_new (db, NULL);
+  IngestStats s = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert (ingest_file (ing, path, &opts, &s, &error), "%s", error ? error->message : "");
+}
+
+static RateStats
+rate (sqlite3 *db, guint threads, guint batch, const char *period)
+{
+  RateOptions opts = { period, threads, batch };
+  RateStats s;
+  g_autoptr(GError) error = NULL;
+  cr_assert (rate_run (db, &opts, &s, &error), "%s", error ? error->message : "");
+  return s;
+}
+
+static sqlite3 *
+fresh_db (const char *name)
+{
+  g_autofree char *sub = g_build_filename (dir, name, NULL);
+  g_mkdir (sub, 0700);
+  return test_db_with_catalog (sub);
+}
+
+Test (rate, same_results_for_any_thread_count_and_batch_size)
+{
+  g_autoptr(sqlite3) db = fresh_db ("t");
+  g_autofree char *path = random_calls ("calls.csv", 3000, 0);
+  ingest (db, path);
+  RateStats s = rate (db, 1, 1, NULL);
+  cr_assert_eq (s.calls, 3000);
+  cr_assert_gt (s.rated, 0);
+  cr_assert_gt (s.bundled, 0, "the adatum bundle must be used");
+  cr_assert_gt (s.unknown_account, 0);
+  g_autofree char *one = dump (db);
+  static const guint configs[][2] = { { 2, 7 }, { 4, 1024 }, { 3, 100 }, { 1, 1024 } };
+  for (guint k = 0; k < G_N_ELEMENTS (configs); k++)
+    {
+      rate (db, configs[k][0], configs[k][1], NULL);
+      g_autofree char *other = dump (db);
+      cr_assert_str_eq (other, one, "threads %u batch %u differ", configs[k][0], configs[k][1]);
+    }
+}
+
+Test (rate, arrival_order_does_not_matter_bundles_included)
+{
+  g_autoptr(sqlite3) a = fresh_db ("a");
+  g_autoptr(sqlite3) b = fresh_db ("b");
+  g_autofree char *in_order = random_calls ("ordered.csv", 2000, 0);
+  g_autofree char *shuffled = random_calls ("shuffled.csv", 2000, 99);
+  ingest (a, in_order);
+  ingest (b, shuffled);
+  rate (a, 2, 64, NULL);
+  rate (b, 2, 64, NULL);
+  g_autofree char *da = dump (a), *db_ = dump (b);
+  cr_assert_str_eq (da, db_);
+  cr_assert_gt (test_count (a, "SELECT count(*) FROM ratings WHERE covered > 0 AND covered < billable"), 0,
+                "one call should be partly covered");
+}
+
+static char *
+catalog_copy_with_deck (const char *name, const char *deck)
+{
+  g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s/%s'", SPEC_CATALOG, dir, name);
+  cr_assert_eq (system (cmd), 0);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *decks = g_build_filename (path, "decks", NULL);
+  g_free (test_write (decks, "spec.csv", deck));
+  return path;
+}
+
+static const char new_deck[] =
+  "prefix,destination,group,direction,band,rate,connect_fee,increment,effective_from,effective_to\n"
+  "44,United Kingdom,INTL,out,all,0.120000,0.010000,30/6,2026-01-01,\n"
+  "4420,London,DOMESTIC,out,all,0.015000,0,60/60,2026-01-01,2026-11-15\n"
+  "4420,London,DOMESTIC,out,all,0.018000,0,60/60,2026-11-15,\n"
+  "1,North America,INTL,out,weekend,0.050000,0,1/1,2026-01-01,\n";
+
+Test (rate, rerating_after_a_catalog_change_equals_a_fresh_database)
+{
+  g_autoptr(sqlite3) old = fresh_db ("old");
+  g_autofree char *calls = random_calls ("calls.csv", 1500, 0);
+  ingest (old, calls);
+  rate (old, 2, 0, NULL);
+  g_autofree char *before = dump (old);
+  g_autofree char *changed = catalog_copy_with_deck ("changed", new_deck);
+  CatalogImportStats cs;
+  cr_assert (catalog_import (old, changed, &cs, NULL));
+  rate (old, 2, 0, NULL);
+  g_autofree char *rerated = dump (old);
+  cr_assert_str_neq (rerated, before, "the new deck must change something");
+
+  g_autofree char *sub = g_build_filename (dir, "fresh", NULL);
+  g_mkdir (sub, 0700);
+  g_autofree char *path = g_build_filename (sub, "rater.db", NULL);
+  int from, to;
+  g_autoptr(sqlite3) fresh = store_init (path, &from, &to, NULL);
+  cr_assert (catalog_import (fresh, changed, &cs, NULL));
+  ingest (fresh, calls);
+  rate (fresh, 1, 0, NULL);
+  g_autofree char *expected = dump (fresh);
+  cr_assert_str_eq (rerated, expected);
+}
+
+Test (rate, closed_periods_never_change_and_new_calls_are_late)
+{
+  g_autoptr(sqlite3) db = fresh_db ("c");
+  g_autofree char *calls = random_calls ("calls.csv", 1000, 0);
+  ingest (db, calls);
+  rate (db, 2, 0, NULL);
+  const char *closed_sql = "SELECT group_concat (call_id || ':' || charge || ':' || covered) FROM"
+                           " (SELECT * FROM ratings WHERE account = 'adatum' AND period = '2026-11' ORDER BY call_id)";
+  g_autoptr(sqlite3_stmt) q = store_prepare (db, closed_sql, NULL);
+  cr_assert_eq (sqlite3_step (q), SQLITE_ROW);
+  g_autofree char *before = g_strdup ((const char *) sqlite3_column_text (q, 0));
+  sqlite3_reset (q);
+  cr_assert_eq (sqlite3_exec (db, "INSERT INTO closed_periods VALUES ('adatum', '2026-11', '2026-12-01T00:00:00Z')",
+                              NULL, NULL, NULL), SQLITE_OK);
+  g_autofree char *changed = catalog_copy_with_deck ("changed", new_deck);
+  CatalogImportStats cs;
+  cr_assert (catalog_import (db, changed, &cs, NULL));
+  /* a call that arrives after closing: late, own rows and band, never bundled */
+  g_autofree char *late = test_write (dir, "late.csv",
+    "call_id,start,duration,caller,callee,direction\n"
+    "late-1,2026-11-20T10:00:00Z,30,+441632960101,+442079460000,out\n");
+  ingest (db, late);
+  RateStats s = rate (db, 2, 0, NULL);
+  cr_assert_gt (s.kept, 0);
+  cr_assert_eq (s.late, 1);
+  cr_assert_eq (sqlite3_step (q), SQLITE_ROW);
+  g_autofree char *after_all = g_strdup ((const char *) sqlite3_column_text (q, 0));
+  /* the closed period's old rows are unchanged; the late call is added */
+  cr_assert (g_str_has_prefix (after_all, before), "closed period changed:\n%s\n%s", before, after_all);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings r JOIN calls c ON c.id = r.call_id"
+                                " WHERE c.call_key = 'late-1' AND r.late = 1 AND r.covered = 0"
+                                " AND r.charge = 18000 AND r.prefix = '4420'"), 1);
+}
+
+Test (rate, period_option_touches_only_that_period)
+{
+  g_autoptr(sqlite3) db = fresh_db ("p");
+  g_autofree char *calls = test_write (dir, "two.csv",
+    "call_id,start,duration,caller,callee,direction\n"
+    "oct,2026-10-20T10:00:00Z,30,+441632960001,+442079460000,out\n"
+    "nov,2026-11-20T10:00:00Z,30,+441632960001,+442079460000,out\n");
+  ingest (db, calls);
+  RateStats s = rate (db, 1, 0, "2026-10");
+  cr_assert_eq (s.calls, 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings"), 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings WHERE period = '2026-10'"), 1);
+  RateOptions bad = { "2026-13", 1, 0 };
+  RateStats ignored;
+  g_autoptr(GError) error = NULL;
+  cr_assert_not (rate_run (db, &bad, &ignored, &error));
+}

@@ -1,0 +1,208 @@
+/* test-ratecore.c — the rating core against billing.md §9 and edge cases. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "ratecore.h"
+#include "timeparse.h"
+
+static gint64
+ms (const char *iso)
+{
+  TimeParts p;
+  gint64 v;
+  cr_assert_eq (time_parse_iso8601 (iso, strlen (iso), &p), TIME_OK, "%s", iso);
+  cr_assert_eq (time_parts_to_utc_ms (&p, NULL, &v), TIME_OK);
+  return v;
+}
+
+static TariffRow
+row (const char *prefix, const char *group, guint dir, DeckBand band, gint64 rate, gint64 fee,
+     gint32 first, gint32 next)
+{
+  TariffRow r = { .direction = (guint8) dir, .band = (guint8) band, .inc_first = first,
+                  .inc_next = next, .rate = rate, .connect_fee = fee, .from_ms = 0,
+                  .to_ms = G_MAXINT64, .destination = prefix, .group = group };
+  g_strlcpy (r.prefix, prefix, sizeof r.prefix);
+  r.prefix_len = (guint8) strlen (prefix);
+  return r;
+}
+
+/* The deck of billing.md §9. */
+static Tariff *
+spec_tariff (void)
+{
+  const TariffRow rows[] = {
+    row ("44", "INTL", 0, DECK_BAND_ALL, 100000, 0, 1, 1),
+    row ("447", "MOBILE", 0, DECK_BAND_ALL, 250000, 50000, 60, 60),
+    row ("4420", "DOMESTIC", 0, DECK_BAND_PEAK, 20000, 0, 60, 1),
+    row ("4420", "DOMESTIC", 0, DECK_BAND_OFFPEAK, 10000, 0, 60, 1),
+    row ("4480", "TOLLFREE", 1, DECK_BAND_ALL, 30000, 0, 1, 1),
+  };
+  return tariff_new (rows, G_N_ELEMENTS (rows));
+}
+
+typedef struct {
+  const char *name;
+  guint dir;
+  const char *number;
+  const char *start;
+  gint32 duration;
+  int decimals;
+  RateStatus status;
+  RateReason reason;
+  const char *prefix;     /* NULL: no row */
+  CallBand band;
+  gint32 billable;
+  gint64 charge;
+} Example;
+
+static const Example examples[] = {
+  { "1", 0, "442079460000", "2026-11-03T10:00:00Z", 61, 6, RATE_RATED, 0, "4420", CALL_BAND_PEAK, 61, 20334 },
+  { "2", 0, "442079460000", "2026-11-03T19:30:00Z", 61, 6, RATE_RATED, 0, "4420", CALL_BAND_OFFPEAK, 61, 10167 },
+  { "3", 0, "442079460000", "2026-11-07T10:00:00Z", 30, 6, RATE_RATED, 0, "4420", CALL_BAND_WEEKEND, 60, 10000 },
+  { "4", 0, "447700900123", "2026-11-03T11:00:00Z", 61, 6, RATE_RATED, 0, "447", CALL_BAND_PEAK, 120, 550000 },
+  { "5", 0, "4413", "2026-11-03T11:00:00Z", 10, 6, RATE_RATED, 0, "44", CALL_BAND_PEAK, 10, 16667 },
+  { "6", 0, "15551234567", "2026-11-03T11:00:00Z", 61, 6, RATE_UNRATED, RATE_REASON_NO_RATE, NULL, CALL_BAND_PEAK, 0, 0 },
+  { "7", 1, "448001234567", "2026-11-03T11:00:00Z", 100, 6, RATE_RATED, 0, "4480", CALL_BAND_PEAK, 100, 50000 },
+  { "8", 1, "442079460001", "2026-11-03T11:00:00Z", 100, 6, RATE_FREE, 0, NULL, CALL_BAND_PEAK, 0, 0 },
+  { "9", 0, "447700900123", "2026-11-03T11:00:00Z", 0, 6, RATE_UNANSWERED, 0, NULL, CALL_BAND_PEAK, 0, 0 },
+  { "10", 0, "447700900123", "2026-11-03T11:00:00Z", 1, 2, RATE_RATED, 0, "447", CALL_BAND_PEAK, 60, 300000 },
+  { "11", 0, "4413", "2026-11-03T11:00:00Z", 10, 2, RATE_RATED, 0, "44", CALL_BAND_PEAK, 10, 20000 },
+  { "12", 0, "442079460000", "2026-06-01T07:30:00Z", 60, 6, RATE_RATED, 0, "4420", CALL_BAND_PEAK, 60, 20000 },
+};
+
+static void
+fill (RateBatch *b, guint i, gint32 account, const Example *e)
+{
+  b->account[i] = account;
+  b->start_ms[i] = ms (e->start);
+  b->duration[i] = e->duration;
+  b->direction[i] = (guint8) e->dir;
+  b->answered[i] = e->duration > 0;
+  memset (b->number[i], 0, 16);
+  g_strlcpy (b->number[i], e->number, 16);
+  b->number_len[i] = (guint8) strlen (e->number);
+}
+
+Test (ratecore, worked_examples_of_billing_md)
+{
+  g_autoptr(Tariff) tariff = spec_tariff ();
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  const RateAccount accounts[] = { { london, tariff, 1 }, { london, tariff, 10000 } };
+  g_autofree RateBatch *b = g_new0 (RateBatch, 1);
+  b->n = G_N_ELEMENTS (examples);
+  for (guint i = 0; i < b->n; i++)
+    fill (b, i, examples[i].decimals == 6 ? 0 : 1, &examples[i]);
+  ratecore_rate (accounts, b);
+  for (guint i = 0; i < b->n; i++)
+    {
+      const Example *e = &examples[i];
+      cr_assert_eq (b->status[i], e->status, "example %s: status %d", e->name, b->status[i]);
+      cr_assert_eq (b->reason[i], e->reason, "example %s: reason", e->name);
+      cr_assert_eq (b->band[i], e->band, "example %s: band %d", e->name, b->band[i]);
+      if (e->prefix)
+        cr_assert_str_eq (tariff_row (tariff, b->row[i])->prefix, e->prefix, "example %s", e->name);
+      else
+        cr_assert_eq (b->row[i], -1, "example %s: row", e->name);
+      if (e->status == RATE_RATED)
+        {
+          cr_assert_eq (b->billable[i], e->billable, "example %s: billable %d", e->name, b->billable[i]);
+          cr_assert_eq (b->charge[i], e->charge, "example %s: charge %" G_GINT64_FORMAT, e->name, b->charge[i]);
+        }
+      cr_assert_eq (b->period[i], g_str_has_prefix (e->start, "2026-06") ? 202606 : 202611);
+    }
+}
+
+Test (ratecore, bundle_example_charges)
+{
+  g_autoptr(Tariff) tariff = spec_tariff ();
+  const TariffRow *peak = tariff_row (tariff, 2);
+  /* A: 50 s, billable 60, fully covered: 0 even with a connect fee */
+  cr_assert_eq (ratecore_billable (50, 60, 1), 60);
+  cr_assert_eq (ratecore_charge (peak, 60, 60, 1), 0);
+  const TariffRow *mobile = tariff_row (tariff, 1);
+  cr_assert_eq (ratecore_charge (mobile, 120, 120, 1), 0, "fully covered: no connect fee");
+  cr_assert_eq (ratecore_charge (mobile, 120, 60, 1), 50000 + 250000, "partly covered: fee + the rest");
+  /* B: 70 s with the pool spent */
+  cr_assert_eq (ratecore_charge (peak, 70, 0, 1), 23334);
+}
+
+Test (ratecore, billable_increments)
+{
+  cr_assert_eq (ratecore_billable (1, 60, 60), 60);
+  cr_assert_eq (ratecore_billable (60, 60, 60), 60);
+  cr_assert_eq (ratecore_billable (61, 60, 60), 120);
+  cr_assert_eq (ratecore_billable (61, 30, 6), 66);
+  cr_assert_eq (ratecore_billable (30, 30, 6), 30);
+  cr_assert_eq (ratecore_billable (31, 30, 6), 36);
+  cr_assert_eq (ratecore_billable (59, 1, 1), 59);
+  cr_assert_eq (ratecore_billable (3601, 60, 1), 3601);
+}
+
+static CallBand
+band_in (const char *zone, const char *utc)
+{
+  g_autoptr(TzMap) z = tzmap_new (zone, NULL);
+  gint64 t = ms (utc) / 1000;
+  return ratecore_band (t + tzmap_offset_at (z, t));
+}
+
+Test (ratecore, bands_in_local_time)
+{
+  /* London: 08:00 GMT in November, 08:00 BST = 07:00 UTC in June */
+  cr_assert_eq (band_in ("Europe/London", "2026-11-03T07:59:59Z"), CALL_BAND_OFFPEAK);
+  cr_assert_eq (band_in ("Europe/London", "2026-11-03T08:00:00Z"), CALL_BAND_PEAK);
+  cr_assert_eq (band_in ("Europe/London", "2026-11-03T17:59:59Z"), CALL_BAND_PEAK);
+  cr_assert_eq (band_in ("Europe/London", "2026-11-03T18:00:00Z"), CALL_BAND_OFFPEAK);
+  cr_assert_eq (band_in ("Europe/London", "2026-06-01T07:00:00Z"), CALL_BAND_PEAK);
+  cr_assert_eq (band_in ("Europe/London", "2026-06-01T06:59:59Z"), CALL_BAND_OFFPEAK);
+  /* Saturday begins at local midnight: Friday 23:30 UTC is Saturday 00:30 BST */
+  cr_assert_eq (band_in ("Europe/London", "2026-06-05T23:30:00Z"), CALL_BAND_WEEKEND);
+  cr_assert_eq (band_in ("Europe/London", "2026-11-06T23:30:00Z"), CALL_BAND_OFFPEAK);
+  /* 30- and 45-minute offsets: Kolkata +05:30, Kathmandu +05:45 */
+  cr_assert_eq (band_in ("Asia/Kolkata", "2026-11-03T02:29:59Z"), CALL_BAND_OFFPEAK);
+  cr_assert_eq (band_in ("Asia/Kolkata", "2026-11-03T02:30:00Z"), CALL_BAND_PEAK);
+  cr_assert_eq (band_in ("Asia/Kathmandu", "2026-11-03T02:14:59Z"), CALL_BAND_OFFPEAK);
+  cr_assert_eq (band_in ("Asia/Kathmandu", "2026-11-03T02:15:00Z"), CALL_BAND_PEAK);
+  cr_assert_eq (band_in ("Asia/Kathmandu", "2026-11-03T12:14:59Z"), CALL_BAND_PEAK);
+  cr_assert_eq (band_in ("Asia/Kathmandu", "2026-11-03T12:15:00Z"), CALL_BAND_OFFPEAK);
+  /* New York across its DST end (2026-11-01 06:00 UTC) */
+  cr_assert_eq (band_in ("America/New_York", "2026-10-30T12:00:00Z"), CALL_BAND_PEAK);   /* 08:00 EDT */
+  cr_assert_eq (band_in ("America/New_York", "2026-11-02T12:59:59Z"), CALL_BAND_OFFPEAK); /* 07:59 EST */
+  cr_assert_eq (band_in ("America/New_York", "2026-11-02T13:00:00Z"), CALL_BAND_PEAK);
+}
+
+Test (ratecore, period_is_the_local_month)
+{
+  g_autoptr(Tariff) tariff = spec_tariff ();
+  g_autoptr(TzMap) ny = tzmap_new ("America/New_York", NULL);
+  g_autoptr(TzMap) tokyo = tzmap_new ("Asia/Tokyo", NULL);
+  const RateAccount accounts[] = { { ny, tariff, 1 }, { tokyo, tariff, 1 } };
+  g_autofree RateBatch *b = g_new0 (RateBatch, 1);
+  Example e = { "p", 0, "442079460000", "2026-12-01T03:00:00Z", 60, 6, 0, 0, NULL, 0, 0, 0 };
+  b->n = 3;
+  fill (b, 0, 0, &e);   /* 22:00 on 30 November in New York */
+  fill (b, 1, 1, &e);   /* 12:00 on 1 December in Tokyo */
+  fill (b, 2, -1, &e);  /* unknown account: UTC */
+  ratecore_rate (accounts, b);
+  cr_assert_eq (b->period[0], 202611);
+  cr_assert_eq (b->period[1], 202612);
+  cr_assert_eq (b->period[2], 202612);
+  cr_assert_eq (b->status[2], RATE_UNRATED);
+  cr_assert_eq (b->reason[2], RATE_REASON_UNKNOWN_ACCOUNT);
+}
+
+Test (ratecore, unanswered_wins_over_unknown_account)
+{
+  g_autoptr(Tariff) tariff = spec_tariff ();
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  const RateAccount accounts[] = { { london, tariff, 1 } };
+  g_autofree RateBatch *b = g_new0 (RateBatch, 1);
+  b->n = 1;
+  fill (b, 0, -1, &examples[8]);
+  ratecore_rate (accounts, b);
+  cr_assert_eq (b->status[0], RATE_UNANSWERED);
+  cr_assert_eq (b->charge[0], 0);
+}
