@@ -471,12 +471,12 @@ static void
 read_account_row (Catalog *c, Sheet *s, Problems *pr)
 {
   AccountRow *r = g_new0 (AccountRow, 1);
-  g_autofree char *tax = sheet_get (s, 7);
+  g_autofree char *tax = sheet_get (s, 7), *tenant = sheet_get (s, 2), *country = sheet_get (s, 5);
   r->line = s->rec.line;
   r->slug = sheet_get (s, 0), r->operator_slug = sheet_get (s, 1);
-  r->tenant = g_ascii_strdown (g_strstrip (sheet_get (s, 2)), -1);
+  r->tenant = g_ascii_strdown (tenant, -1);
   r->name = sheet_get (s, 3), r->plan = sheet_get (s, 4);
-  r->country = g_ascii_strup (g_strstrip (sheet_get (s, 5)), -1);
+  r->country = g_ascii_strup (country, -1);
   r->zone = sheet_get (s, 6);
   g_ptr_array_add (c->accounts, r);
   check_unique (pr, s, c->account_index, "account", r->slug, r);

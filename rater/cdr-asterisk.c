@@ -4,7 +4,10 @@
  * dstchannel, lastapp, lastdata, start, answer, end, duration, billsec,
  * disposition, amaflags [, uniqueid, userfield [, peeraccount, linkedid,
  * sequence]].  Times are the server's local time (--tz).  The call key is
- * uniqueid when logged, else a hash of the row.  `clid` (caller name) may hold
+ * uniqueid when logged, else a hash of the row.  The forks of a dial (ring
+ * groups, Local channels) are logged as several rows under one uniqueid:
+ * they are legs of one call, and the answered one is kept whatever their
+ * order (then the row with the smallest hash, so the choice is stable).  `clid` (caller name) may hold
  * any bytes: it is not read, so a Latin-1 name never rejects a billable call.
  */
 #include "config.h"
@@ -16,6 +19,9 @@ enum { C_ACCOUNTCODE, C_SRC, C_DST, C_DCONTEXT, C_CLID, C_CHANNEL, C_DSTCHANNEL,
        C_DISPOSITION, C_AMAFLAGS, C_UNIQUEID, C_USERFIELD };
 
 static const guint field_counts[] = { 16, 18, 21 };
+
+#define LEG_RANK_UNANSWERED 1
+#define LEG_RANK_ANSWERED 2
 
 static gpointer
 bind (const CdrFormat *format, const CsvRecord *first, const CdrContext *ctx, GError **error)
@@ -48,11 +54,14 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
   };
   if (!cdr_switch_call (&f, ctx, call, rej))
     return CDR_REJECT;
-  if (!cdr_text_empty (cdr_field (rec, C_UNIQUEID)))
-    call->call_key = cdr_field (rec, C_UNIQUEID);
-  else
-    cdr_key_from_raw (call, rec);
   cdr_finish_call (call);
+  cdr_key_from_raw (call, rec);
+  if (!cdr_text_empty (cdr_field (rec, C_UNIQUEID)))
+    {
+      call->leg_id = call->call_key;
+      call->leg_rank = call->answered ? LEG_RANK_ANSWERED : LEG_RANK_UNANSWERED;
+      call->call_key = cdr_field (rec, C_UNIQUEID);
+    }
   return CDR_CALL;
 }
 

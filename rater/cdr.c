@@ -168,10 +168,19 @@ void
 cdr_reject (CdrReject *rej, CdrRejectReason reason, const char *format, ...)
 {
   va_list ap;
+  const char *end;
   rej->reason = reason;
   va_start (ap, format);
   g_vsnprintf (rej->detail, sizeof rej->detail, format, ap);
   va_end (ap);
+  /* the detail quotes field bytes, maybe not UTF-8 or cut inside a
+   * character: keep it valid UTF-8 for the rejects table and its export */
+  if (g_utf8_validate (rej->detail, -1, NULL))
+    return;
+  g_autofree char *valid = g_utf8_make_valid (rej->detail, -1);
+  g_strlcpy (rej->detail, valid, sizeof rej->detail);
+  if (!g_utf8_validate (rej->detail, -1, &end))
+    rej->detail[end - rej->detail] = '\0';    /* g_strlcpy cut a character */
 }
 
 static gboolean
@@ -435,14 +444,14 @@ cdr_check_headerless (const CdrFormat *format, const CsvRecord *first, const gui
         || cdr_text_equal (cdr_field (first, (int) i), "uuid"))
       {
         g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
-                     "line %" G_GUINT64_FORMAT ": a header row: a %s file has no header",
+                     "line %" G_GUINT64_FORMAT ": a header row, but %s files have none",
                      first->line, format->name);
         return FALSE;
       }
   if (!count_allowed (first->n, counts, n_counts))
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
-                   "line %" G_GUINT64_FORMAT ": %u fields: not a %s CDR",
+                   "line %" G_GUINT64_FORMAT ": %u fields: not a CDR in %s format",
                    first->line, first->n, format->name);
       return FALSE;
     }

@@ -28,6 +28,7 @@
 #define MAX_LINE_BYTES (64u << 20)
 #define MAX_RECORD_LINES 100
 #define MAX_RECORD_BYTES (1u << 20)
+#define PARSER_BLOCK_SIZE (64u << 10)
 
 struct _CsvFile {
   char *path;
@@ -91,6 +92,10 @@ parser_reset (CsvFile *f)
   csv_free (&f->parser);
   csv_init (&f->parser, f->options);
   csv_set_delim (&f->parser, (unsigned char) f->delim);
+  /* libcsv grows its field buffer by this many bytes at a time (128 by
+   * default): a large step keeps a long field from costing a realloc, and
+   * with some allocators a copy, every 128 bytes */
+  csv_set_blk_size (&f->parser, PARSER_BLOCK_SIZE);
   if (!f->trim)
     csv_set_space_func (&f->parser, never_space);
 }
@@ -299,13 +304,18 @@ record_resync (CsvFile *f, CsvRecord *rec)
   return record_bad (f, rec, "quoted field never closed");
 }
 
-/* Feed one line; returns TRUE when it completed a record (or a bad one). */
+/* Feed one line; returns TRUE when it completed a record (or a bad one).
+ * A line without its '\n' is the end of the file, or a piece of a line
+ * longer than MAX_LINE_BYTES: it does not end a physical line. */
 static gboolean
 feed_line (CsvFile *f, const char *line, gsize len, CsvRecord *rec, CsvFileStatus *status)
 {
+  gboolean whole = len > 0 && line[len - 1] == '\n';
+
   if (f->record_lines == 0)
     f->start_line = f->next_line;
-  f->next_line++;
+  if (whole)
+    f->next_line++;
   f->record_lines++;
   g_byte_array_append (f->raw, (const guint8 *) line, len);
 
@@ -335,7 +345,7 @@ feed_line (CsvFile *f, const char *line, gsize len, CsvRecord *rec, CsvFileStatu
       record_reset (f);            /* a blank line */
       return FALSE;
     }
-  if (f->record_lines >= MAX_RECORD_LINES || f->raw->len >= MAX_RECORD_BYTES)
+  if (whole && (f->record_lines >= MAX_RECORD_LINES || f->raw->len >= MAX_RECORD_BYTES))
     {
       *status = record_resync (f, rec);
       return TRUE;

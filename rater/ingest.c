@@ -229,7 +229,12 @@ static gboolean
 ingest_records (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first, GError **error)
 {
   CsvRecord rec;
-  if (!run->format->has_header && first->n > 0)
+  if (!run->format->has_header && first->problem)
+    {
+      run->stats.records++;
+      add_reject (ing, run, first->line, "csv_syntax", first->problem, first->raw, first->raw_len);
+    }
+  else if (!run->format->has_header && first->n > 0)
     ingest_record (ing, run, first);
   while (!callwriter_failed (ing->writer))
     {
@@ -352,9 +357,7 @@ ingest_file_inner (Ingest *ing, FileRun *run, const char *sha, guint64 size, GEr
   g_autoptr(CsvFile) csv = open_first (run, &first, error);
   if (!csv)
     return FALSE;
-  if (first.n == 0 && run->format && !run->format->has_header)
-    return run_transaction (ing, run, csv, &first, sha, size, error);   /* empty or bad first */
-  if (first.n == 0 && (!run->format || run->format->has_header))
+  if (first.n == 0 && !first.problem && (!run->format || run->format->has_header))
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "empty file: no header");
       return FALSE;

@@ -109,7 +109,8 @@ outfile_csv_field (OutFile *out, const char *value, gssize len)
   out->row_started = TRUE;
   if (!needs_quotes (value, n))
     {
-      fwrite (value, 1, n, out->stream);
+      if (n)
+        fwrite (value, 1, n, out->stream);
       return;
     }
   fputc ('"', out->stream);

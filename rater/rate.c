@@ -498,6 +498,8 @@ pool_seconds (Run *r, gint32 acc, gint32 period, gint64 *seconds, GError **error
 static gboolean
 apply_bundles (Run *r, GError **error)
 {
+  if (r->bundle->len == 0)
+    return TRUE;
   sort_keys = r->bundle_keys;
   qsort (r->bundle->data, r->bundle->len, sizeof (BundleCall), bundle_compare);
   sort_keys = NULL;

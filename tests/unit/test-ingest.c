@@ -191,3 +191,86 @@ Test (ingest, operator_from_the_records)
   cr_assert_eq (s.rejects, 1);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM calls WHERE operator = 'tailspin' AND account = 'litware'"), 1);
 }
+
+#define AST_ROW(dst, disp, billsec, uid) \
+  "\"\",\"2125550100\",\"" dst "\",\"from-internal\",\"\",\"SIP/a\",\"SIP/b\",\"Dial\",\"x\"," \
+  "\"2026-11-03 10:00:00\",\"2026-11-03 10:00:02\",\"2026-11-03 10:01:00\",60," billsec ",\"" disp \
+  "\",\"DOCUMENTATION\",\"" uid "\",\"\"\n"
+
+static gint64
+answered_of_fork (const char *name, const char *content)
+{
+  g_autofree char *sub_name = g_strconcat ("db-", name, NULL);
+  g_autofree char *sub = g_build_filename (dir, sub_name, NULL);
+  g_mkdir (sub, 0700);
+  g_autoptr(sqlite3) db = test_db_with_catalog (sub);
+  g_autofree char *path = test_write (dir, name, content);
+  IngestOptions opts = { "tailspin", "asterisk", "US", "America/New_York", CDR_DIRECTION_BY_CONTEXT, 0 };
+  g_autoptr(Ingest) ing = ingest_new (db, NULL);
+  IngestStats s = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert (ingest_file (ing, path, &opts, &s, &error), "%s", error ? error->message : "");
+  cr_assert_eq (s.calls, 1);
+  cr_assert_eq (s.duplicates, 2);
+  return test_count (db, "SELECT answered * 1000 + duration FROM calls WHERE call_key = 'fork.1'");
+}
+
+Test (ingest, asterisk_forks_keep_the_answered_row_in_any_order)
+{
+  const char *no1 = AST_ROW ("3125550101", "NO ANSWER", "0", "fork.1");
+  const char *yes = AST_ROW ("3125550102", "ANSWERED", "58", "fork.1");
+  const char *no2 = AST_ROW ("3125550103", "BUSY", "0", "fork.1");
+  g_autofree char *a = g_strconcat (no1, yes, no2, NULL);
+  g_autofree char *b = g_strconcat (yes, no2, no1, NULL);
+  g_autofree char *c = g_strconcat (no2, no1, yes, NULL);
+  cr_assert_eq (answered_of_fork ("a.csv", a), 1058);
+  cr_assert_eq (answered_of_fork ("b.csv", b), 1058);
+  cr_assert_eq (answered_of_fork ("c.csv", c), 1058);
+}
+
+Test (ingest, headerless_file_with_a_broken_first_line)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *path = test_write (dir, "broken-first.csv",
+    "\"\",\"2125550100\",\"3125550199\"x,\"from-internal\"\n"
+    AST_ROW ("3125550102", "ANSWERED", "58", "ok.1"));
+  g_autoptr(Ingest) ing = ingest_new (db, NULL);
+  IngestOptions no_tz = { "tailspin", "asterisk", "US", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
+  IngestStats s = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert_not (ingest_file (ing, path, &no_tz, &s, &error), "asterisk without --tz must be refused");
+  cr_assert_not_null (strstr (error->message, "give --tz"), "%s", error->message);
+  g_clear_error (&error);
+  IngestOptions ok = no_tz;
+  ok.tz = "America/New_York";
+  cr_assert (ingest_file (ing, path, &ok, &s, &error), "%s", error ? error->message : "");
+  cr_assert_eq (s.records, 2);
+  cr_assert_eq (s.calls, 1);
+  cr_assert_eq (s.rejects, 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM rejects WHERE line = 1 AND reason = 'csv_syntax'"), 1);
+}
+
+Test (ingest, headerless_profile_with_a_broken_first_line_and_short_records)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *profile = test_write (dir, "p.ini",
+    "[profile]\ndelimiter=;\nheader=false\n"
+    "[columns]\ncall_key=1\ncaller=2\ncallee=3\nstart=4\nduration=5\n"
+    "[filter]\n6=END\n"
+    "[direction]\nrule=words\ncolumn=7\n");
+  g_autofree char *path = test_write (dir, "p.csv",
+    "x;\"broken\"y;z\n"
+    "k1;+441632960001;+442079460000;2026-11-03T10:00:00Z;61;END;out\n"
+    "k2;+441632960001;+442079460000;2026-11-03T10:00:00Z;61;START;out\n"
+    "k3;+441632960001;+442079460000;2026-11-03T10:00:00Z;61\n");
+  g_autofree char *format = g_strconcat ("profile:", profile, NULL);
+  IngestOptions opts = { "northwind", format, "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
+  g_autoptr(Ingest) ing = ingest_new (db, NULL);
+  IngestStats s = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert (ingest_file (ing, path, &opts, &s, &error), "%s", error ? error->message : "");
+  cr_assert_eq (s.calls, 1);
+  cr_assert_eq (s.ignored, 1, "START is not a call");
+  cr_assert_eq (s.rejects, 2, "the broken line and the truncated one are kept");
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM rejects WHERE line = 4 AND reason = 'missing_field'"), 1);
+}
