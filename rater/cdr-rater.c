@@ -27,10 +27,6 @@ static const CdrColumn columns[] = {
   { F_SIP, { "sip_code" }, FALSE },
 };
 
-typedef struct {
-  int col[N_FIELDS];
-} State;
-
 static gboolean
 detect (const CdrFormat *format, const CsvRecord *header)
 {
@@ -40,11 +36,11 @@ detect (const CdrFormat *format, const CsvRecord *header)
 static gpointer
 bind (const CdrFormat *format, const CsvRecord *header, const CdrContext *ctx, GError **error)
 {
-  g_autofree State *s = g_new0 (State, 1);
-  if (!cdr_bind_columns (header, columns, G_N_ELEMENTS (columns), s->col, N_FIELDS,
-                         format->name, error))
+  g_autofree int *col = cdr_bind_state (format, header, columns, G_N_ELEMENTS (columns), N_FIELDS,
+                                        error);
+  if (!col)
     return NULL;
-  return g_steal_pointer (&s);
+  return g_steal_pointer (&col);
 }
 
 /* "true"/"yes"/"1" or "false"/"no"/"0"; empty keeps *answered. */
@@ -69,8 +65,7 @@ parse_answered (CdrText t, gboolean *answered, CdrReject *rej)
 static CdrOutcome
 convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *call, CdrReject *rej)
 {
-  const State *s = state;
-  const int *c = s->col;
+  const int *c = state;
   static const int text_fields[] = { F_KEY, F_TENANT, F_USER, F_OPERATOR };
   int check[G_N_ELEMENTS (text_fields)];
   for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)

@@ -34,10 +34,6 @@ static const CdrColumn columns[] = {
   { F_OBJECT, { "AAD ObjectId", "SIP Address" }, TRUE },
 };
 
-typedef struct {
-  int col[N_FIELDS];
-} State;
-
 /* Inbound call types; every other known type is outbound. */
 static const char *const inbound_types[] = {
   "dr_in", "dr_unassigned_in", "dr_in_bot", "ByotIn", "ByotInUser", "ByotUnassignedIn",
@@ -57,11 +53,11 @@ detect (const CdrFormat *format, const CsvRecord *header)
 static gpointer
 bind (const CdrFormat *format, const CsvRecord *header, const CdrContext *ctx, GError **error)
 {
-  g_autofree State *s = g_new0 (State, 1);
-  if (!cdr_bind_columns (header, columns, G_N_ELEMENTS (columns), s->col, N_FIELDS,
-                         format->name, error))
+  g_autofree int *col = cdr_bind_state (format, header, columns, G_N_ELEMENTS (columns), N_FIELDS,
+                                        error);
+  if (!col)
     return NULL;
-  return g_steal_pointer (&s);
+  return g_steal_pointer (&col);
 }
 
 static gboolean
@@ -87,17 +83,17 @@ time_unset (CdrText t)
 }
 
 static gboolean
-read_times (const State *s, const CsvRecord *rec, const CdrContext *ctx, CdrCall *call,
+read_times (const int *col, const CsvRecord *rec, const CdrContext *ctx, CdrCall *call,
             CdrReject *rej)
 {
-  CdrText start = cdr_field (rec, s->col[F_START]);
-  CdrText end = cdr_field (rec, s->col[F_END]);
+  CdrText start = cdr_field (rec, col[F_START]);
+  CdrText end = cdr_field (rec, col[F_END]);
   if (!call->answered || time_unset (start) || time_unset (end))
     {
       call->answered = FALSE;
       call->duration = 0;
-      return cdr_require (cdr_field (rec, s->col[F_INVITE]), "Invite time", rej)
-             && cdr_time (cdr_field (rec, s->col[F_INVITE]), "Invite time", NULL, ctx,
+      return cdr_require (cdr_field (rec, col[F_INVITE]), "Invite time", rej)
+             && cdr_time (cdr_field (rec, col[F_INVITE]), "Invite time", NULL, ctx,
                           &call->start_ms, rej);
     }
   gint64 end_ms;
@@ -123,10 +119,10 @@ read_success (CdrText t, gboolean *answered, CdrReject *rej)
 }
 
 static void
-set_key (const State *s, const CsvRecord *rec, CdrCall *call)
+set_key (const int *col, const CsvRecord *rec, CdrCall *call)
 {
-  CdrText own = cdr_field (rec, s->col[F_CORRELATION]);
-  CdrText shared = cdr_field (rec, s->col[F_SHARED]);
+  CdrText own = cdr_field (rec, col[F_CORRELATION]);
+  CdrText shared = cdr_field (rec, col[F_SHARED]);
   if (cdr_text_empty (shared) || (shared.len == own.len && memcmp (shared.p, own.p, own.len) == 0))
     {
       call->call_key = own;
@@ -140,13 +136,13 @@ set_key (const State *s, const CsvRecord *rec, CdrCall *call)
 static CdrOutcome
 convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *call, CdrReject *rej)
 {
-  const State *s = state;
-  const int check[] = { s->col[F_CORRELATION], s->col[F_SHARED], s->col[F_UPN] };
-  CdrText type = cdr_field (rec, s->col[F_CALL_TYPE]);
+  const int *col = state;
+  const int check[] = { col[F_CORRELATION], col[F_SHARED], col[F_UPN] };
+  CdrText type = cdr_field (rec, col[F_CALL_TYPE]);
 
   if (!cdr_check_fields (rec, check, G_N_ELEMENTS (check), rej)
-      || !cdr_require (cdr_field (rec, s->col[F_CORRELATION]), "CorrelationId", rej)
-      || !read_success (cdr_field (rec, s->col[F_SUCCESS]), &call->answered, rej))
+      || !cdr_require (cdr_field (rec, col[F_CORRELATION]), "CorrelationId", rej)
+      || !read_success (cdr_field (rec, col[F_SUCCESS]), &call->answered, rej))
     return CDR_REJECT;
   if (!direction_of_type (type, &call->direction))
     {
@@ -154,16 +150,16 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
                   (int) MIN (type.len, 40), type.p);
       return CDR_REJECT;
     }
-  if (!read_times (s, rec, ctx, call, rej)
-      || !cdr_number (cdr_field (rec, s->col[F_CALLER]), "Caller Number", ctx,
+  if (!read_times (col, rec, ctx, call, rej)
+      || !cdr_number (cdr_field (rec, col[F_CALLER]), "Caller Number", ctx,
                       call->direction == CDR_IN, &call->caller, rej)
-      || !cdr_number (cdr_field (rec, s->col[F_CALLEE]), "Callee Number", ctx, FALSE,
+      || !cdr_number (cdr_field (rec, col[F_CALLEE]), "Callee Number", ctx, FALSE,
                       &call->callee, rej))
     return CDR_REJECT;
 
-  set_key (s, rec, call);
-  call->user = cdr_field (rec, s->col[F_UPN]);
-  cdr_sip_code (cdr_field (rec, s->col[F_SIP]), &call->sip_code);
+  set_key (col, rec, call);
+  call->user = cdr_field (rec, col[F_UPN]);
+  cdr_sip_code (cdr_field (rec, col[F_SIP]), &call->sip_code);
   cdr_finish_call (call);
   return CDR_CALL;
 }

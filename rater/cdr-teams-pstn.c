@@ -31,10 +31,6 @@ static const CdrColumn columns[] = {
   { F_TENANT, { "Tenant ID", "TenantId" }, FALSE },
 };
 
-typedef struct {
-  int col[N_FIELDS];
-} State;
-
 static gboolean
 detect (const CdrFormat *format, const CsvRecord *header)
 {
@@ -44,18 +40,18 @@ detect (const CdrFormat *format, const CsvRecord *header)
 static gpointer
 bind (const CdrFormat *format, const CsvRecord *header, const CdrContext *ctx, GError **error)
 {
-  g_autofree State *s = g_new0 (State, 1);
-  if (!cdr_bind_columns (header, columns, G_N_ELEMENTS (columns), s->col, N_FIELDS,
-                         format->name, error))
+  g_autofree int *col = cdr_bind_state (format, header, columns, G_N_ELEMENTS (columns), N_FIELDS,
+                                        error);
+  if (!col)
     return NULL;
-  if (s->col[F_END] < 0 && s->col[F_DURATION] < 0)
+  if (col[F_END] < 0 && col[F_DURATION] < 0)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
                    "line %" G_GUINT64_FORMAT ": header is not a teams-pstn header: "
                    "neither 'Duration Seconds' nor 'End Time'", header->line);
       return NULL;
     }
-  return g_steal_pointer (&s);
+  return g_steal_pointer (&col);
 }
 
 /* Direction from a Call Type: "*_in" is inbound, "*_out*" outbound. */
@@ -72,26 +68,26 @@ direction_of_type (CdrText type, CdrDirection *dir)
 }
 
 static gboolean
-read_direction (const State *s, const CsvRecord *rec, CdrCall *call, CdrReject *rej)
+read_direction (const int *col, const CsvRecord *rec, CdrCall *call, CdrReject *rej)
 {
-  CdrText type = cdr_field (rec, s->col[F_CALL_TYPE]);
+  CdrText type = cdr_field (rec, col[F_CALL_TYPE]);
   if (direction_of_type (type, &call->direction)
-      || cdr_direction_word (cdr_field (rec, s->col[F_CALL_DIRECTION]), &call->direction))
+      || cdr_direction_word (cdr_field (rec, col[F_CALL_DIRECTION]), &call->direction))
     return TRUE;
   cdr_reject (rej, CDR_REJECT_BAD_DIRECTION, "unknown Call Type '%.*s'", (int) MIN (type.len, 40), type.p);
   return FALSE;
 }
 
 static gboolean
-read_duration (const State *s, const CsvRecord *rec, const CdrContext *ctx, CdrCall *call,
+read_duration (const int *col, const CsvRecord *rec, const CdrContext *ctx, CdrCall *call,
                CdrReject *rej)
 {
-  CdrText d = cdr_field (rec, s->col[F_DURATION]);
+  CdrText d = cdr_field (rec, col[F_DURATION]);
   if (!cdr_text_empty (d))
     return cdr_seconds (d, "Duration Seconds", &call->duration, rej);
   gint64 end_ms;
-  if (!cdr_require (cdr_field (rec, s->col[F_END]), "End Time", rej)
-      || !cdr_time (cdr_field (rec, s->col[F_END]), "End Time", NULL, ctx, &end_ms, rej))
+  if (!cdr_require (cdr_field (rec, col[F_END]), "End Time", rej)
+      || !cdr_time (cdr_field (rec, col[F_END]), "End Time", NULL, ctx, &end_ms, rej))
     return FALSE;
   return cdr_seconds_between (call->start_ms, end_ms, &call->duration, rej);
 }
@@ -99,24 +95,24 @@ read_duration (const State *s, const CsvRecord *rec, const CdrContext *ctx, CdrC
 static CdrOutcome
 convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *call, CdrReject *rej)
 {
-  const State *s = state;
-  const int check[] = { s->col[F_USAGE], s->col[F_UPN], s->col[F_OPERATOR], s->col[F_TENANT] };
+  const int *col = state;
+  const int check[] = { col[F_USAGE], col[F_UPN], col[F_OPERATOR], col[F_TENANT] };
 
   if (!cdr_check_fields (rec, check, G_N_ELEMENTS (check), rej)
-      || !cdr_require (cdr_field (rec, s->col[F_USAGE]), "UsageId", rej)
-      || !cdr_require (cdr_field (rec, s->col[F_START]), "Start Time", rej)
-      || !read_direction (s, rec, call, rej)
-      || !cdr_time (cdr_field (rec, s->col[F_START]), "Start Time", NULL, ctx, &call->start_ms, rej)
-      || !read_duration (s, rec, ctx, call, rej)
-      || !cdr_number (cdr_field (rec, s->col[F_CALLER]), "Caller ID", ctx,
+      || !cdr_require (cdr_field (rec, col[F_USAGE]), "UsageId", rej)
+      || !cdr_require (cdr_field (rec, col[F_START]), "Start Time", rej)
+      || !read_direction (col, rec, call, rej)
+      || !cdr_time (cdr_field (rec, col[F_START]), "Start Time", NULL, ctx, &call->start_ms, rej)
+      || !read_duration (col, rec, ctx, call, rej)
+      || !cdr_number (cdr_field (rec, col[F_CALLER]), "Caller ID", ctx,
                       call->direction == CDR_IN, &call->caller, rej)
-      || !cdr_number (cdr_field (rec, s->col[F_CALLEE]), "Destination Number", ctx, FALSE,
+      || !cdr_number (cdr_field (rec, col[F_CALLEE]), "Destination Number", ctx, FALSE,
                       &call->callee, rej))
     return CDR_REJECT;
 
-  call->call_key = cdr_field (rec, s->col[F_USAGE]);
-  call->user = cdr_field (rec, s->col[F_UPN]);
-  call->tenant_id = cdr_field (rec, s->col[F_TENANT]);
+  call->call_key = cdr_field (rec, col[F_USAGE]);
+  call->user = cdr_field (rec, col[F_UPN]);
+  call->tenant_id = cdr_field (rec, col[F_TENANT]);
   call->answered = TRUE;
   cdr_finish_call (call);
   return CDR_CALL;

@@ -141,6 +141,16 @@ cdr_bind_columns (const CsvRecord *header, const CdrColumn *columns, guint n_col
   return TRUE;
 }
 
+gpointer
+cdr_bind_state (const CdrFormat *format, const CsvRecord *header, const CdrColumn *columns,
+                guint n_columns, guint n_fields, GError **error)
+{
+  g_autofree int *index = g_new (int, n_fields);
+  if (!cdr_bind_columns (header, columns, n_columns, index, n_fields, format->name, error))
+    return NULL;
+  return g_steal_pointer (&index);
+}
+
 /* ---- fields ---- */
 
 CdrText

@@ -147,6 +147,12 @@ gboolean cdr_bind_columns (const CsvRecord *header, const CdrColumn *columns,
                            guint n_columns, int *index, guint n_fields,
                            const char *format_name, GError **error);
 
+/* A format's reader state for a header format: a g_free-able array of
+ * N_FIELDS column indexes bound from HEADER (cdr_bind_columns). */
+gpointer cdr_bind_state (const CdrFormat *format, const CsvRecord *header,
+                         const CdrColumn *columns, guint n_columns, guint n_fields,
+                         GError **error);
+
 /* TRUE when HEADER has every required column of COLUMNS. */
 gboolean cdr_header_matches (const CsvRecord *header, const CdrColumn *columns,
                              guint n_columns);

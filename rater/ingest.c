@@ -154,6 +154,8 @@ run_bind (Ingest *ing, FileRun *run, const CsvRecord *first, GError **error)
 
 /* ---- records into batches ---- */
 
+#define PROGRESS_EVERY 65536
+
 static void
 next_batch_if_full (Ingest *ing, FileRun *run)
 {
@@ -229,6 +231,7 @@ static gboolean
 ingest_records (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first, GError **error)
 {
   CsvRecord rec;
+  guint64 n = 0;
   if (!run->format->has_header && first->problem)
     {
       run->stats.records++;
@@ -240,9 +243,12 @@ ingest_records (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first,
     {
       CsvFileStatus st = csvfile_next (csv, &rec, error);
       if (st == CSVFILE_EOF)
-        return TRUE;
+        break;
       if (st == CSVFILE_ERROR)
         return FALSE;
+      if (run->opts->progress && ++n % PROGRESS_EVERY == 0)
+        run->opts->progress (run->path, csvfile_position (csv), csvfile_size (csv),
+                             run->opts->progress_data);
       if (st == CSVFILE_BAD)
         {
           run->stats.records++;
@@ -251,7 +257,9 @@ ingest_records (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first,
       else
         ingest_record (ing, run, &rec);
     }
-  return TRUE;   /* the writer's error is reported by callwriter_finish */
+  if (run->opts->progress)
+    run->opts->progress (run->path, csvfile_size (csv), csvfile_size (csv), run->opts->progress_data);
+  return TRUE;   /* a writer's error is reported by callwriter_finish */
 }
 
 /* Run the reader here and the writer on its thread; merge their counts. */

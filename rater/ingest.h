@@ -23,6 +23,10 @@ typedef struct {
   const char *tz;                 /* --tz (IANA); NULL: none */
   CdrDirectionRule direction_by;  /* --direction-by for PBX formats */
   guint max_reported;             /* rejects logged per file before "... N more" */
+  /* Called every few thousand records and once at the end of a file with
+   * the bytes read so far and the file's size; NULL for none. */
+  void (*progress) (const char *path, guint64 done, guint64 total, gpointer data);
+  gpointer progress_data;
 } IngestOptions;
 
 typedef struct {
