@@ -37,10 +37,17 @@ typedef struct {
   GHashTable *tariffs;       /* deck -> Tariff */
   GHashTable *zones;         /* zone -> TzMap */
   GHashTable *closed;        /* "account\tYYYY-MM" */
+  GHashTable *kept;          /* call ids whose rating stays (closed, not late) */
   GStringChunk *strings;     /* deck labels */
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
   sqlite3_stmt *write;
+  /* the writer thread, during streaming */
+  GAsyncQueue *drain_q;      /* rated slots, in call order; &end_mark ends */
+  GAsyncQueue *free_q;       /* slots to fill */
+  gint32 only;               /* --period as YYYYMM, 0 for all */
+  GError *write_error;
+  gint write_failed;
 } Run;
 
 /* One call's rating, as written to the ratings table. */
@@ -63,7 +70,6 @@ typedef struct {
   RateBatch core;
   gint64 call_id[RATE_BATCH_MAX];
   guint32 key_off[RATE_BATCH_MAX], key_len[RATE_BATCH_MAX];
-  guint8 had_rating[RATE_BATCH_MAX], was_late[RATE_BATCH_MAX];
   GByteArray *keys;
   const RateAccount *accounts;
   GMutex lock;
@@ -95,6 +101,7 @@ run_clear (Run *r)
   g_clear_pointer (&r->tariffs, g_hash_table_unref);
   g_clear_pointer (&r->zones, g_hash_table_unref);
   g_clear_pointer (&r->closed, g_hash_table_unref);
+  g_clear_pointer (&r->kept, g_hash_table_unref);
   g_clear_pointer (&r->strings, g_string_chunk_free);
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
@@ -225,6 +232,38 @@ load_closed (Run *r, GError **error)
   return rc == SQLITE_DONE || store_set_error (error, r->db, "loading closed periods");
 }
 
+/* The ratings that stay: closed periods' calls not rated late.  Everything
+ * else that this run may rewrite is deleted first, so results are written
+ * with plain INSERTs (no per-row statement journal). */
+static gboolean
+load_kept_and_clear (Run *r, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
+    "SELECT r.call_id FROM ratings r JOIN closed_periods p"
+    " ON p.account = r.account AND p.period = r.period WHERE r.late = 0", error);
+  if (!st)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+      *id = sqlite3_column_int64 (st, 0);
+      g_hash_table_add (r->kept, id);
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, r->db, "loading closed ratings");
+  if (g_hash_table_size (r->kept) == 0 && !r->opts->period)
+    return store_exec (r->db, "DELETE FROM ratings", error);
+  g_autoptr(sqlite3_stmt) del = store_prepare (r->db,
+    "DELETE FROM ratings WHERE (?1 IS NULL OR period = ?1) AND NOT (late = 0 AND EXISTS"
+    " (SELECT 1 FROM closed_periods p WHERE p.account = ratings.account AND p.period = ratings.period))",
+    error);
+  if (!del)
+    return FALSE;
+  sqlite3_bind_text (del, 1, r->opts->period, -1, SQLITE_STATIC);
+  return store_step (del, error);
+}
+
 static gboolean
 run_load (Run *r, GError **error)
 {
@@ -234,13 +273,14 @@ run_load (Run *r, GError **error)
   r->tariffs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tariff_free);
   r->zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tzmap_free);
   r->closed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   r->strings = g_string_chunk_new (4096);
   r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
   r->bundle_keys = g_byte_array_new ();
   return (r->catalog = catalog_load (r->db, error)) && load_accounts (r, error)
          && load_closed (r, error)
          && (r->write = store_prepare (r->db,
-               "INSERT OR REPLACE INTO ratings (call_id, status, reason, account, period, band,"
+               "INSERT INTO ratings (call_id, status, reason, account, period, band,"
                " prefix, destination, grp, billable, covered, charge, late)"
                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error));
 }
@@ -248,9 +288,8 @@ run_load (Run *r, GError **error)
 /* ---- reading calls into slots ---- */
 
 #define SQL_CALLS \
-  "SELECT c.id, c.operator, c.call_key, c.direction, c.caller, c.callee, c.start_ms," \
-  " c.duration, c.answered, c.tenant_id, r.call_id IS NOT NULL, coalesce (r.late, 0)" \
-  " FROM calls c LEFT JOIN ratings r ON r.call_id = c.id ORDER BY c.id"
+  "SELECT id, operator, call_key, direction, caller, callee, start_ms, duration, answered," \
+  " tenant_id FROM calls ORDER BY id"
 
 static RaterNumber
 number_of (sqlite3_stmt *st, int col)
@@ -289,8 +328,6 @@ slot_add (Run *r, Slot *s, sqlite3_stmt *st)
   s->key_off[i] = s->keys->len;
   s->key_len[i] = (guint32) sqlite3_column_bytes (st, 2);
   g_byte_array_append (s->keys, sqlite3_column_text (st, 2), s->key_len[i]);
-  s->had_rating[i] = (guint8) sqlite3_column_int (st, 10);
-  s->was_late[i] = (guint8) sqlite3_column_int (st, 11);
   b->start_ms[i] = sqlite3_column_int64 (st, 6);
   b->duration[i] = sqlite3_column_int (st, 7);
   b->answered[i] = (guint8) sqlite3_column_int (st, 8);
@@ -324,10 +361,26 @@ slot_wait (Slot *s)
 
 /* ---- writing ---- */
 
+/* "YYYY-MM" of YYYYMM (years 0..9999), without printf: once per call. */
 static void
 period_text (gint32 period, char buf[8])
 {
-  g_snprintf (buf, 8, "%04d-%02d", period / 100, period % 100);
+  int y = period / 100, m = period % 100;
+  buf[0] = (char) ('0' + y / 1000 % 10), buf[1] = (char) ('0' + y / 100 % 10);
+  buf[2] = (char) ('0' + y / 10 % 10), buf[3] = (char) ('0' + y % 10);
+  buf[4] = '-', buf[5] = (char) ('0' + m / 10), buf[6] = (char) ('0' + m % 10), buf[7] = '\0';
+}
+
+/* With --period, a call can carry an older rating of another period (its
+ * account's zone changed): drop it so the new one can be written. */
+static gboolean
+replace_other_period (Run *r, gint64 call_id, GError **error)
+{
+  g_autoptr(sqlite3_stmt) del = store_prepare (r->db, "DELETE FROM ratings WHERE call_id = ?", error);
+  if (!del)
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, call_id);
+  return store_step (del, error);
 }
 
 static gboolean
@@ -347,15 +400,21 @@ write_result (Run *r, const Result *res, GError **error)
     }
   else
     sqlite3_bind_null (st, 4), sqlite3_bind_null (st, 6);
-  sqlite3_bind_text (st, 5, period, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 7, row ? row->prefix : NULL, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 5, period, 7, SQLITE_STATIC);      /* stepped before return */
+  sqlite3_bind_text (st, 7, row ? row->prefix : NULL, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 8, row ? row->destination : NULL, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 9, row ? row->group : NULL, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (st, 10, res->billable);
   sqlite3_bind_int64 (st, 11, res->covered);
   sqlite3_bind_int64 (st, 12, res->charge);
   sqlite3_bind_int (st, 13, res->late);
-  return store_step (st, error);
+  int rc = sqlite3_step (st);
+  sqlite3_reset (st);
+  if (rc == SQLITE_CONSTRAINT && r->opts->period)
+    return replace_other_period (r, res->call_id, error) && store_step (st, error);
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, r->db, "writing ratings");
+  return TRUE;
 }
 
 static Result
@@ -424,7 +483,7 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   gboolean late = FALSE;
   if (is_closed (r, b, i))
     {
-      if (s->had_rating[i] && !s->was_late[i])
+      if (g_hash_table_contains (r->kept, &s->call_id[i]))
         {
           r->stats->kept++;
           return TRUE;
@@ -571,58 +630,90 @@ slot_reset (Slot *s)
   g_byte_array_set_size (s->keys, 0);
 }
 
-/* Read every call, rate the batches on POOL, drain them in order. */
-static gboolean
-stream_calls (Run *r, GThreadPool *pool, Slot *slots, guint n_slots, guint batch, gint32 only,
-              GError **error)
+static Slot end_mark;
+
+/* The writer thread: drain rated slots in call order on the writing
+ * connection, then give them back for filling. */
+static gpointer
+writer_main (gpointer data)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (r->db, SQL_CALLS, error);
+  Run *r = data;
+  for (Slot *s; (s = g_async_queue_pop (r->drain_q)) != &end_mark;)
+    {
+      if (!r->write_error && !slot_drain (r, s, r->only, &r->write_error))
+        g_atomic_int_set (&r->write_failed, 1);
+      if (r->write_error)
+        slot_wait (s);   /* never hand back a slot the pool still rates */
+      g_async_queue_push (r->free_q, s);
+    }
+  return NULL;
+}
+
+static void
+submit (Run *r, GThreadPool *pool, Slot *s)
+{
+  g_thread_pool_push (pool, s, NULL);
+  g_async_queue_push (r->drain_q, s);
+}
+
+/* Read every call on READER (this thread), rate the batches on POOL, and let
+ * the writer thread write them in order. */
+static gboolean
+stream_calls (Run *r, sqlite3 *reader, GThreadPool *pool, guint batch, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (reader, SQL_CALLS, error);
   if (!st)
     return FALSE;
-  guint64 head = 0, tail = 0;      /* slots filled / drained */
   Slot *cur = NULL;
   int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  while (!g_atomic_int_get (&r->write_failed) && (rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       if (!cur)
-        {
-          if (head - tail == n_slots && !slot_drain (r, &slots[tail++ % n_slots], only, error))
-            return FALSE;
-          cur = &slots[head % n_slots];
-          slot_reset (cur);
-        }
+        slot_reset (cur = g_async_queue_pop (r->free_q));
       slot_add (r, cur, st);
       if (cur->core.n == batch)
-        g_thread_pool_push (pool, cur, NULL), head++, cur = NULL;
+        submit (r, pool, cur), cur = NULL;
     }
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, r->db, "reading calls");
   if (cur)
-    g_thread_pool_push (pool, cur, NULL), head++;
-  while (tail < head)
-    if (!slot_drain (r, &slots[tail++ % n_slots], only, error))
-      return FALSE;
+    submit (r, pool, cur);
+  if (!g_atomic_int_get (&r->write_failed) && rc != SQLITE_DONE)
+    return store_set_error (error, reader, "reading calls");
   return TRUE;
 }
 
 static gboolean
 rate_all (Run *r, GError **error)
 {
-  gint32 only = 0;
-  if (r->opts->period && (only = parse_period (r->opts->period)) < 0)
+  if (r->opts->period && (r->only = parse_period (r->opts->period)) < 0)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM", r->opts->period);
       return FALSE;
     }
+  g_autoptr(sqlite3) reader = store_open_reader (r->db, error);
+  if (!reader)
+    return FALSE;
   guint threads = r->opts->threads ? r->opts->threads : MAX (1, g_get_num_processors ());
   guint batch = r->opts->batch_size ? MIN (r->opts->batch_size, RATE_BATCH_MAX) : RATE_BATCH_MAX;
   guint n_slots = 2 * threads + 2;
   Slot *slots = slots_new (n_slots, (const RateAccount *) (void *) r->accounts->data);
+  r->drain_q = g_async_queue_new ();
+  r->free_q = g_async_queue_new ();
+  for (guint i = 0; i < n_slots; i++)
+    g_async_queue_push (r->free_q, &slots[i]);
   GThreadPool *pool = g_thread_pool_new (slot_rate, NULL, (gint) threads, TRUE, NULL);
-  gboolean ok = stream_calls (r, pool, slots, n_slots, batch, only, error);
-  g_thread_pool_free (pool, FALSE, TRUE);   /* waits for batches still being rated */
+  GThread *writer = g_thread_new ("rater-rate-writer", writer_main, r);
+
+  gboolean ok = stream_calls (r, reader, pool, batch, error);
+  g_async_queue_push (r->drain_q, &end_mark);
+  g_thread_join (writer);
+  g_thread_pool_free (pool, FALSE, TRUE);
   slots_free (slots, n_slots);
-  return ok && apply_bundles (r, error);
+  g_clear_pointer (&r->drain_q, g_async_queue_unref);
+  g_clear_pointer (&r->free_q, g_async_queue_unref);
+  if (ok && r->write_error)
+    g_propagate_error (error, g_steal_pointer (&r->write_error));
+  g_clear_error (&r->write_error);
+  return ok && !r->write_failed && apply_bundles (r, error);
 }
 
 gboolean
@@ -633,7 +724,7 @@ rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error
   gboolean ok = run_load (&r, error) && store_begin (db, error);
   if (ok)
     {
-      ok = rate_all (&r, error) && store_commit (db, error);
+      ok = load_kept_and_clear (&r, error) && rate_all (&r, error) && store_commit (db, error);
       if (!ok)
         store_rollback (db);
     }

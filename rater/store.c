@@ -318,3 +318,20 @@ store_open (const char *path, GError **error)
     }
   return g_steal_pointer (&db);
 }
+
+sqlite3 *
+store_open_reader (sqlite3 *db, GError **error)
+{
+  const char *path = sqlite3_db_filename (db, "main");
+  g_autoptr(sqlite3) reader = NULL;
+  configure_library ();
+  if (!path || !*path
+      || sqlite3_open_v2 (path, &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot open a reader on '%s': %s",
+                   path ? path : "", reader ? sqlite3_errmsg (reader) : "no file");
+      return NULL;
+    }
+  sqlite3_busy_timeout (reader, 10000);
+  return g_steal_pointer (&reader);
+}

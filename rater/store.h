@@ -29,6 +29,10 @@ sqlite3 *store_init (const char *path, int *from, int *to, GError **error);
 /* Open an existing, current database at PATH for a command. */
 sqlite3 *store_open (const char *path, GError **error);
 
+/* A second, read-only connection to DB's file, for reading on another
+ * thread while DB writes (WAL gives it its own snapshot). */
+sqlite3 *store_open_reader (sqlite3 *db, GError **error);
+
 /* Set ERROR from DB's last error: "WHAT: sqlite message".  Returns FALSE. */
 gboolean store_set_error (GError **error, sqlite3 *db, const char *what);
 

@@ -6,7 +6,7 @@
 -- next issued invoice.
 
 CREATE TABLE ratings (
-  call_id         INTEGER PRIMARY KEY REFERENCES calls (id),
+  call_id         INTEGER PRIMARY KEY,    -- calls.id (no FK: a lookup per insert)
   status          TEXT NOT NULL CHECK (status IN ('rated', 'free', 'unanswered', 'unrated')),
   reason          TEXT,                   -- unrated: unknown_account | no_rate
   account         TEXT,
@@ -20,7 +20,6 @@ CREATE TABLE ratings (
   charge          INTEGER NOT NULL,       -- micro-units of the operator's currency
   late            INTEGER NOT NULL        -- 1: rated after its period was closed
 ) STRICT;
-CREATE INDEX ratings_by_account_period ON ratings (account, period);
 
 CREATE TABLE closed_periods (
   account         TEXT NOT NULL,

@@ -225,6 +225,12 @@ Test (rate, period_option_touches_only_that_period)
   cr_assert_eq (s.calls, 1);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings"), 1);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings WHERE period = '2026-10'"), 1);
+  /* again, then everything, then one period again: one rating per call */
+  cr_assert_eq (rate (db, 1, 0, "2026-10").calls, 1);
+  cr_assert_eq (rate (db, 2, 0, NULL).calls, 2);
+  cr_assert_eq (rate (db, 2, 0, "2026-11").calls, 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings"), 2);
+  cr_assert_eq (test_count (db, "SELECT count(DISTINCT period) FROM ratings"), 2);
   RateOptions bad = { "2026-13", 1, 0 };
   RateStats ignored;
   g_autoptr(GError) error = NULL;
