@@ -62,20 +62,68 @@ ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered, gint64 d
   return ceil_div (micro, decimals_unit) * decimals_unit;
 }
 
-/* Pass 1: band and period from the start in the account's zone. */
+/* Pass 1: band and period from the start in the account's zone.  Calls of
+ * a batch cluster in time, so each zone's current offset interval and the
+ * current month are cached: most calls cost two comparisons instead of a
+ * binary search and a civil-date conversion. */
+
+#define ZONE_CACHE 8
+
+typedef struct {
+  const TzMap *zone;
+  gint64 from, to;        /* UTC seconds where the offset holds: [from, to) */
+  gint32 offset;
+} ZoneSpan;
+
+typedef struct {
+  gint64 from, to;        /* local days of the cached month: [from, to) */
+  gint32 period;          /* YYYYMM */
+} MonthSpan;
+
+static gint32
+zone_offset (ZoneSpan *cache, const TzMap *zone, gint64 utc)
+{
+  ZoneSpan *c = &cache[(GPOINTER_TO_SIZE (zone) >> 4) % ZONE_CACHE];
+  if (c->zone == zone && utc >= c->from && utc < c->to)
+    return c->offset;
+  guint i = tzmap_interval_at (zone, utc);
+  c->zone = zone;
+  c->from = zone->start[i];
+  c->to = i + 1 < zone->n ? zone->start[i + 1] : G_MAXINT64;
+  c->offset = zone->offset[i];
+  return c->offset;
+}
+
+static gint32
+month_of (MonthSpan *m, gint64 days)
+{
+  if (days >= m->from && days < m->to)
+    return m->period;
+  int y, mo, d;
+  time_civil_from_days (days, &y, &mo, &d);
+  m->from = days - (d - 1);
+  m->to = m->from + time_days_in_month (y, mo);
+  m->period = y * 100 + mo;
+  return m->period;
+}
+
 static void
 pass_local_time (const RateAccount *accounts, RateBatch *b)
 {
+  ZoneSpan zones[ZONE_CACHE] = { { 0 } };
+  MonthSpan month = { 1, 0, 0 };
   for (guint i = 0; i < b->n; i++)
     {
       gint64 utc = floor_div (b->start_ms[i], 1000);
       gint64 local = utc;
       if (b->account[i] >= 0)
-        local += tzmap_offset_at (accounts[b->account[i]].zone, utc);
-      int y, m, d;
-      time_civil_from_days (floor_div (local, SECONDS_PER_DAY), &y, &m, &d);
-      b->period[i] = y * 100 + m;
-      b->band[i] = (guint8) ratecore_band (local);
+        local += zone_offset (zones, accounts[b->account[i]].zone, utc);
+      gint64 days = floor_div (local, SECONDS_PER_DAY);
+      gint64 sod = local - days * SECONDS_PER_DAY;
+      b->period[i] = month_of (&month, days);
+      b->band[i] = (guint8) (time_weekday_from_days (days) >= 5 ? CALL_BAND_WEEKEND
+                             : sod >= PEAK_FROM && sod < PEAK_TO ? CALL_BAND_PEAK
+                             : CALL_BAND_OFFPEAK);
     }
 }
 
