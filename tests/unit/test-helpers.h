@@ -1,0 +1,61 @@
+/* test-helpers.h — small fixtures shared by the unit tests: a scratch
+ * directory per test and an initialised database with the spec catalog. */
+#pragma once
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "catalog.h"
+#include "store.h"
+
+#define SPEC_CATALOG TEST_SRCDIR "/tests/data/spec-catalog"
+
+/* A new scratch directory (removed by test_scratch_free). */
+static inline char *
+test_scratch_new (void)
+{
+  return g_dir_make_tmp ("rater-test-XXXXXX", NULL);
+}
+
+static inline void
+test_scratch_free (char *dir)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  if (system (cmd) != 0)
+    g_warning ("cannot remove %s", dir);
+  g_free (dir);
+}
+
+/* Write CONTENT to DIR/NAME; returns the path. */
+static inline char *
+test_write (const char *dir, const char *name, const char *content)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, content, -1, NULL));
+  return path;
+}
+
+/* An initialised database in DIR with the spec catalog imported. */
+static inline sqlite3 *
+test_db_with_catalog (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "rater.db", NULL);
+  g_autoptr(GError) error = NULL;
+  int from, to;
+  sqlite3 *db = store_init (path, &from, &to, &error);
+  g_assert_no_error (error);
+  CatalogImportStats stats;
+  g_assert_true (catalog_import (db, SPEC_CATALOG, &stats, &error));
+  g_assert_no_error (error);
+  return db;
+}
+
+static inline gint64
+test_count (sqlite3 *db, const char *sql)
+{
+  gint64 n = -1;
+  g_autoptr(GError) error = NULL;
+  g_assert_true (store_query_int (db, sql, &n, &error));
+  return n;
+}
