@@ -1,29 +1,35 @@
 /* tariff.c — a rate deck compiled for longest-prefix match (billing.md §4).
  *
- * Data model.  The rows are copied into ROWS, in the caller's order (lookups
- * answer indexes into it).  Every row also becomes a TariffEntry (row index,
- * band bit, effective window) in ENTRIES, grouped so that the rows of one
- * (direction, prefix) form a contiguous run, sorted by band rank, then
- * effective_from, then row index.  The band rank is one global order,
- * weekend < peak < offpeak < all, which agrees with every call band's chain
- * (peak -> all; offpeak -> all; weekend -> offpeak -> all): the first entry of
- * a run whose band is in the chain and whose window holds the start is the
- * answer for that prefix.
+ * Rows.  The rows are copied into ROWS, in the caller's order (lookups answer
+ * indexes into it).  Every row also becomes an 8-byte TariffEntry (row index,
+ * band bit, index of its effective window in WINDOWS, the deck's distinct
+ * (from, to) pairs) in ENTRIES, grouped so that the rows of one (direction,
+ * prefix) form a contiguous run, sorted by band rank, then effective_from,
+ * then row index.  The band rank is one global order, weekend < peak <
+ * offpeak < all, which agrees with every call band's chain (peak -> all;
+ * offpeak -> all; weekend -> offpeak -> all): the first entry of a run whose
+ * band is in the chain and whose window holds the start is that prefix's row.
  *
- * Per direction, an open-addressing hash table (linear probing, power-of-two
- * size, load <= 1/2) maps the key of a prefix, value * 16 + length (value <
- * 10^15, so the key fits in 54 bits and is never 0), to its run.  LENS has
- * bit L set when some prefix of that direction has L digits; LEAD_LENS
- * narrows it by the number's first TARIFF_LEAD digits: bit L of
- * LEAD_LENS[lead] is set when some L-digit prefix agrees with LEAD on their
- * common digits.  A lookup probes only those lengths, longest first, and
- * stops at the first one that yields a row.
+ * Keys.  A prefix of L digits packs into 64 bits as its digits in BCD, the
+ * first digit in the top nibble, and L in the low nibble (L <= 15, so the
+ * digits never reach it and a key is never 0).  A number packs once into the
+ * same form; the key of its L-digit prefix is then one AND and one OR.
  *
- * tariff_lookup_batch() pipelines the calls in three stages, TARIFF_AHEAD
- * calls apart: prepare (keys and home slots, slots prefetched), locate (the
- * longest prefix present, its run prefetched), resolve (pick the row, going
- * on to shorter prefixes if that run has no valid one).  By the time a call
- * is resolved its memory is in cache; the loads of many calls overlap.
+ * Index, per direction.  An open-addressing hash table of 64-byte buckets of
+ * four slots (power-of-two bucket count, load <= 1/2), filled in order and
+ * probed bucket by bucket, maps a key to its run: a probe reads one cache
+ * line, hit or miss.  LENS has bit L set when some prefix has L digits;
+ * LEAD_LENS[lead] the same for the prefixes that agree with a number's first
+ * TARIFF_LEAD digits (a deck has a few lengths under any one lead, where LENS
+ * has them all).  A lookup probes only those lengths, longest first, and
+ * stops at the first one whose run has a row valid for the start and band.
+ *
+ * tariff_lookup_batch() packs each number from its 16-byte slot with a few
+ * word operations (no loop over the digits) and runs three stages,
+ * TARIFF_AHEAD calls apart: prepare (pack, prefetch the bucket of the longest
+ * candidate), locate (the longest prefix present; prefetch its run), resolve
+ * (pick the row; shorter prefixes only when that run has none valid).  The
+ * loads of several calls overlap instead of following one another.
  */
 #include "config.h"
 
@@ -35,49 +41,60 @@
 #define TARIFF_MAX_LEN 15
 #define TARIFF_LEAD 4           /* digits indexing LEAD_LENS */
 #define TARIFF_N_LEADS 10000    /* 10^TARIFF_LEAD */
-#define TARIFF_AHEAD 4          /* calls between pipeline stages */
+#define TARIFF_SLOTS 4          /* slots per bucket */
+#define TARIFF_AHEAD 4          /* calls between two stages of the batch */
 #define TARIFF_RING 16          /* power of two > 2 * TARIFF_AHEAD */
 #define TARIFF_HASH_MUL G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
+
+#define ONES G_GUINT64_CONSTANT (0xFFFFFFFFFFFFFFFF)
+#define BYTES(b) (G_GUINT64_CONSTANT (0x0101010101010101) * (b))
 
 typedef struct {
   gint64 from_ms;               /* effective_from, UTC ms, inclusive */
   gint64 to_ms;                 /* effective_to, UTC ms, exclusive */
+} TariffWindow;
+
+typedef struct {
   gint32 row;                   /* index into rows */
-  guint32 band_bit;             /* 1 << DeckBand */
+  guint32 window_band;          /* window index << 4 | 1 << DeckBand */
 } TariffEntry;
 
 typedef struct {
-  guint64 key;                  /* prefix value * 16 + length; 0 when empty */
-  guint32 first;                /* first entry of the prefix's run */
-  guint32 count;                /* entries in the run */
-} TariffSlot;
+  guint32 first;                /* first entry */
+  guint32 count;                /* entries; 0 when the key is absent */
+} TariffRun;
 
 typedef struct {
-  TariffSlot *slots;            /* 1 << (64 - shift) slots */
-  guint64 mask;                 /* slot count - 1 */
-  guint shift;                  /* 64 - log2 (slot count) */
+  guint64 key[TARIFF_SLOTS];    /* 0 when empty; empties last */
+  TariffRun run[TARIFF_SLOTS];
+} TariffBucket;                 /* 64 bytes: one cache line */
+
+typedef struct {
+  TariffBucket *buckets;        /* aligned to their size */
+  guint32 mask;                 /* bucket count - 1 */
+  guint shift;                  /* 64 - log2 (bucket count) */
   guint32 lens;                 /* bit L: a prefix of L digits exists */
   guint max_len;                /* longest prefix, digits */
-  guint16 *lead_lens;           /* [lead]: bit L: an L-digit prefix agrees with LEAD */
+  guint16 *lead_lens;           /* [lead]: bit L: an L-digit prefix agrees with the lead */
 } TariffDir;
 
 struct _Tariff {
   TariffRow *rows;              /* copies, in the caller's order */
   guint n_rows;
   TariffEntry *entries;         /* n_rows entries, in runs per prefix */
+  TariffWindow *windows;        /* distinct effective windows, sorted */
   TariffDir dir[2];             /* 0 out, 1 in */
 };
 
-/* One call of a batch, prepared: its prefix keys and their home slots. */
+/* One call of a batch, between its stages. */
 typedef struct {
-  guint64 key[TARIFF_MAX_LEN + 1];  /* key[L]: the L-digit prefix */
-  guint32 pos[TARIFF_MAX_LEN + 1];  /* home slot of key[L] */
-  guint32 lens;                 /* lengths to probe */
+  guint64 bcd;                  /* the packed number */
+  guint32 lens;                 /* lengths left to probe */
   guint32 chain;                /* deck bands in the call's chain, as bits */
   gint64 start_ms;              /* UTC ms */
   const TariffDir *dir;
-  const TariffSlot *found;      /* longest prefix present, once located */
-} TariffProbe;
+  TariffRun run;                /* the longest prefix present, once located */
+} TariffCall;
 
 /* A row while sorting the entries. */
 typedef struct {
@@ -103,23 +120,32 @@ static const guint32 band_chain[3] = {
   [CALL_BAND_WEEKEND] = 1u << DECK_BAND_WEEKEND | 1u << DECK_BAND_OFFPEAK | 1u << DECK_BAND_ALL,
 };
 
+/* The nibbles of the first L digits. */
+static const guint64 digits_mask[TARIFF_MAX_LEN + 1] = {
+  0, ONES << 60, ONES << 56, ONES << 52, ONES << 48, ONES << 44, ONES << 40, ONES << 36,
+  ONES << 32, ONES << 28, ONES << 24, ONES << 20, ONES << 16, ONES << 12, ONES << 8, ONES << 4,
+};
+
 static inline guint32
 chain_of (guint band)
 {
   return band <= CALL_BAND_WEEKEND ? band_chain[band] : 0;
 }
 
-static const guint64 pow10[TARIFF_MAX_LEN + 1] = {
-  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-  G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (100000000000),
-  G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (10000000000000),
-  G_GUINT64_CONSTANT (100000000000000), G_GUINT64_CONSTANT (1000000000000000),
-};
-
+/* The key of the L-digit prefix of packed number BCD. */
 static inline guint64
-prefix_key (guint64 value, guint len)
+prefix_key (guint64 bcd, guint l)
 {
-  return value * 16 + len;
+  return (bcd & digits_mask[l]) | l;
+}
+
+/* The first TARIFF_LEAD digits of packed number BCD, as a decimal number. */
+static inline guint
+lead_of (guint64 bcd)
+{
+  guint n = (guint) (bcd >> 48);
+
+  return (n >> 12) * 1000 + ((n >> 8) & 15) * 100 + ((n >> 4) & 15) * 10 + (n & 15);
 }
 
 static inline guint32
@@ -128,16 +154,22 @@ dir_home (const TariffDir *d, guint64 key)
   return (guint32) ((key * TARIFF_HASH_MUL) >> d->shift);
 }
 
+static inline guint
+top_len (guint32 lens)
+{
+  return 31 - (guint) __builtin_clz (lens);
+}
+
 /* --- building --- */
 
 static guint64
 row_key (const TariffRow *r)
 {
-  guint64 value = 0;
+  guint64 bcd = 0;
 
   for (guint i = 0; i < r->prefix_len; i++)
-    value = value * 10 + (guint) (r->prefix[i] - '0');
-  return prefix_key (value, r->prefix_len);
+    bcd |= (guint64) (r->prefix[i] - '0') << (60 - 4 * i);
+  return prefix_key (bcd, r->prefix_len);
 }
 
 static void
@@ -188,14 +220,66 @@ sorted_items (const TariffRow *rows, guint n_rows)
   return items;
 }
 
+static int
+window_cmp (const void *pa, const void *pb)
+{
+  const TariffWindow *a = pa, *b = pb;
+
+  if (a->from_ms != b->from_ms)
+    return a->from_ms < b->from_ms ? -1 : 1;
+  return (a->to_ms > b->to_ms) - (a->to_ms < b->to_ms);
+}
+
+/* The distinct windows of the rows, sorted; their number in N_WINDOWS. */
+static TariffWindow *
+windows_distinct (const TariffRow *rows, guint n_rows, guint *n_windows)
+{
+  TariffWindow *w = g_new (TariffWindow, MAX (n_rows, 1));
+  guint n = 0;
+
+  for (guint i = 0; i < n_rows; i++)
+    w[i] = (TariffWindow) { .from_ms = rows[i].from_ms, .to_ms = rows[i].to_ms };
+  qsort (w, n_rows, sizeof *w, window_cmp);
+  for (guint i = 0; i < n_rows; i++)
+    if (n == 0 || window_cmp (&w[n - 1], &w[i]) != 0)
+      w[n++] = w[i];
+  *n_windows = n;
+  return w;
+}
+
+static TariffEntry
+entry_of (const Tariff *t, guint n_windows, const TariffRow *r, gint32 row)
+{
+  TariffWindow w = { .from_ms = r->from_ms, .to_ms = r->to_ms };
+  const TariffWindow *found = bsearch (&w, t->windows, n_windows, sizeof w, window_cmp);
+
+  g_assert (found != NULL);
+  return (TariffEntry) {
+    .row = row,
+    .window_band = (guint32) (found - t->windows) << 4 | 1u << r->band,
+  };
+}
+
+/* Smallest BITS >= 1 with 2^BITS * PER >= N. */
+static guint
+log2_for (guint n, guint per)
+{
+  guint bits = 1;
+
+  while (((gsize) per << bits) < n)
+    bits++;
+  return bits;
+}
+
 static void
 dir_alloc (TariffDir *d, guint n_prefixes)
 {
-  guint bits = 3;
+  guint bits = log2_for (2 * n_prefixes, TARIFF_SLOTS);
+  gsize size = ((gsize) 1 << bits) * sizeof (TariffBucket);
 
-  while ((1u << bits) < 2 * n_prefixes)
-    bits++;
-  d->slots = g_new0 (TariffSlot, 1u << bits);
+  d->buckets = aligned_alloc (sizeof (TariffBucket), size);
+  g_assert (d->buckets != NULL);
+  memset (d->buckets, 0, size);
   d->mask = (1u << bits) - 1;
   d->shift = 64 - bits;
   d->lens = 0;
@@ -203,33 +287,39 @@ dir_alloc (TariffDir *d, guint n_prefixes)
   d->lead_lens = g_new0 (guint16, TARIFF_N_LEADS);
 }
 
-/* Mark the L-digit prefix VALUE in the masks of the leads it agrees with. */
+/* Mark KEY's length in LENS and in LEAD_LENS of every lead it agrees with. */
 static void
-dir_mark_lens (TariffDir *d, guint64 value, guint l)
+dir_mark_len (TariffDir *d, guint64 key)
 {
+  guint l = key & 15, lead = lead_of (key), span = 1;
+
   d->lens |= 1u << l;
   d->max_len = MAX (d->max_len, l);
-  if (l >= TARIFF_LEAD)
-    {
-      d->lead_lens[value / pow10[l - TARIFF_LEAD]] |= 1u << l;
-      return;
-    }
-  for (guint64 x = value * pow10[TARIFF_LEAD - l]; x < (value + 1) * pow10[TARIFF_LEAD - l]; x++)
+  for (guint i = l; i < TARIFF_LEAD; i++)
+    span *= 10;
+  for (guint x = lead; x < lead + span; x++)
     d->lead_lens[x] |= 1u << l;
 }
 
 static void
 dir_insert (TariffDir *d, guint64 key, guint32 first, guint32 count)
 {
-  guint32 pos = dir_home (d, key);
+  guint32 b = dir_home (d, key);
+  guint s;
 
-  while (d->slots[pos].key != 0)
-    pos = (pos + 1) & d->mask;
-  d->slots[pos] = (TariffSlot) { .key = key, .first = first, .count = count };
-  dir_mark_lens (d, key >> 4, key & 15);
+  for (;; b = (b + 1) & d->mask)
+    {
+      for (s = 0; s < TARIFF_SLOTS && d->buckets[b].key[s] != 0; s++)
+        ;
+      if (s < TARIFF_SLOTS)
+        break;
+    }
+  d->buckets[b].key[s] = key;
+  d->buckets[b].run[s] = (TariffRun) { .first = first, .count = count };
+  dir_mark_len (d, key);
 }
 
-/* Build direction DIRECTION's table from the runs of ITEMS[first..end). */
+/* Build a direction's table from the runs of ITEMS[first..end). */
 static void
 dir_build (TariffDir *d, const TariffSortItem *items, guint first, guint end)
 {
@@ -253,22 +343,18 @@ tariff_new (const TariffRow *rows, guint n_rows)
 {
   Tariff *t = g_new0 (Tariff, 1);
   g_autofree TariffSortItem *items = sorted_items (rows, n_rows);
-  guint n_out = 0;
+  guint n_windows, n_out = 0;
 
+  g_assert (n_rows < (1u << 28));
   t->n_rows = n_rows;
   t->rows = g_new (TariffRow, MAX (n_rows, 1));
   if (n_rows > 0)
     memcpy (t->rows, rows, n_rows * sizeof *rows);
+  t->windows = windows_distinct (rows, n_rows, &n_windows);
   t->entries = g_new (TariffEntry, MAX (n_rows, 1));
   for (guint i = 0; i < n_rows; i++)
     {
-      const TariffRow *r = &rows[items[i].row];
-      t->entries[i] = (TariffEntry) {
-        .from_ms = r->from_ms,
-        .to_ms = r->to_ms,
-        .row = items[i].row,
-        .band_bit = 1u << r->band,
-      };
+      t->entries[i] = entry_of (t, n_windows, &rows[items[i].row], items[i].row);
       n_out += (items[i].direction == 0);
     }
   dir_build (&t->dir[0], items, 0, n_out);
@@ -283,9 +369,10 @@ tariff_free (Tariff *tariff)
     return;
   for (guint i = 0; i < 2; i++)
     {
-      g_free (tariff->dir[i].slots);
+      free (tariff->dir[i].buckets);
       g_free (tariff->dir[i].lead_lens);
     }
+  g_free (tariff->windows);
   g_free (tariff->entries);
   g_free (tariff->rows);
   g_free (tariff);
@@ -306,142 +393,192 @@ tariff_row (const Tariff *tariff, gint32 index)
 
 /* --- lookup through the index --- */
 
-/* The keys of NUMBER's prefixes, KEY[L] for L = 1.. up to the longest prefix
- * of D; returns the lengths to probe: those of D's prefixes that agree with
- * the number's lead and that the number covers (a non-digit ends the number:
- * no prefix can match past it). */
-static inline guint32
-number_keys (const TariffDir *d, const char *number, guint len, guint64 *key)
+/* Pack NUMBER (LEN bytes) into BCD; returns the digits packed: up to the
+ * longest prefix of D, stopping at a non-digit (no prefix can match past
+ * it). */
+static inline guint
+number_pack (const TariffDir *d, const char *number, guint len, guint64 *bcd)
 {
-  guint64 value = 0;
-  guint l = 0;
-  guint32 lens;
+  guint64 b = 0;
+  guint l;
 
   len = MIN (len, d->max_len);
-  while (l < len)
+  for (l = 0; l < len; l++)
     {
       guint digit = (guint) (guint8) number[l] - '0';
       if (digit > 9)
         break;
-      value = value * 10 + digit;
-      l++;
-      key[l] = prefix_key (value, l);
+      b |= (guint64) digit << (60 - 4 * l);
     }
-  lens = l >= TARIFF_LEAD ? d->lead_lens[key[TARIFF_LEAD] >> 4] : d->lens;
+  *bcd = b;
+  return l;
+}
+
+/* The lengths to probe for a number packed in BCD with L digits: those of
+ * D's prefixes that agree with its lead and that it covers. */
+static inline guint32
+number_lens (const TariffDir *d, guint64 bcd, guint l)
+{
+  guint32 lens = l >= TARIFF_LEAD ? d->lead_lens[lead_of (bcd)] : d->lens;
+
   return lens & ((2u << l) - 2);
 }
 
-static inline const TariffSlot *
-dir_find_from (const TariffDir *d, guint64 key, guint32 pos)
+/* Bit S set when slot S of B holds KEY. */
+static inline guint
+bucket_match (const TariffBucket *b, guint64 key)
 {
-  for (;; pos = (pos + 1) & d->mask)
+  return (guint) (b->key[0] == key) | (guint) (b->key[1] == key) << 1
+         | (guint) (b->key[2] == key) << 2 | (guint) (b->key[3] == key) << 3;
+}
+
+/* KEY's run (count 0 when absent). */
+static inline TariffRun
+dir_find (const TariffDir *d, guint64 key)
+{
+  for (guint32 b = dir_home (d, key);; b = (b + 1) & d->mask)
     {
-      const TariffSlot *s = &d->slots[pos];
-      if (s->key == key)
-        return s;
-      if (s->key == 0)
-        return NULL;
+      const TariffBucket *bk = &d->buckets[b];
+      guint m = bucket_match (bk, key);
+      if (m != 0)
+        return bk->run[__builtin_ctz (m)];
+      if (bk->key[TARIFF_SLOTS - 1] == 0)
+        return (TariffRun) { 0, 0 };
     }
 }
 
-/* The first entry of a run valid at START for CHAIN, as a row index, or -1. */
+/* The first entry of RUN valid at START for CHAIN, as a row index, or -1. */
 static inline gint32
-run_pick (const TariffEntry *e, guint32 count, gint64 start_ms, guint32 chain)
+run_pick (const Tariff *t, TariffRun run, gint64 start_ms, guint32 chain)
 {
-  for (guint32 i = 0; i < count; i++)
-    if ((e[i].band_bit & chain) && e[i].from_ms <= start_ms && start_ms < e[i].to_ms)
-      return e[i].row;
+  const TariffEntry *e = t->entries + run.first;
+
+  for (guint32 i = 0; i < run.count; i++)
+    {
+      const TariffWindow *w = &t->windows[e[i].window_band >> 4];
+      if ((e[i].window_band & chain) && w->from_ms <= start_ms && start_ms < w->to_ms)
+        return e[i].row;
+    }
   return -1;
 }
 
+/* Longest first over LENS: the row of the first prefix that has a valid one. */
 static inline gint32
-slot_pick (const Tariff *t, const TariffSlot *s, gint64 start_ms, guint32 chain)
+dir_resolve (const Tariff *t, const TariffDir *d, guint64 bcd, guint32 lens,
+             gint64 start_ms, guint32 chain)
 {
-  return s ? run_pick (t->entries + s->first, s->count, start_ms, chain) : -1;
-}
-
-static inline guint
-top_len (guint32 lens)
-{
-  return 31 - (guint) __builtin_clz (lens);
+  for (; lens != 0; lens ^= 1u << top_len (lens))
+    {
+      gint32 row = run_pick (t, dir_find (d, prefix_key (bcd, top_len (lens))), start_ms, chain);
+      if (row >= 0)
+        return row;
+    }
+  return -1;
 }
 
 gint32
 tariff_lookup (const Tariff *tariff, guint direction, const char *number, guint len,
                gint64 start_ms, CallBand band)
 {
-  guint64 key[TARIFF_MAX_LEN + 1];
   guint32 chain = chain_of (band);
   const TariffDir *d;
-  guint32 lens;
+  guint64 bcd;
+  guint l;
 
   if (direction > 1 || chain == 0)
     return -1;
   d = &tariff->dir[direction];
-  lens = number_keys (d, number, len, key);
-  while (lens != 0)
-    {
-      guint l = top_len (lens);
-      gint32 row = slot_pick (tariff, dir_find_from (d, key[l], dir_home (d, key[l])),
-                              start_ms, chain);
-      if (row >= 0)
-        return row;
-      lens ^= 1u << l;
-    }
-  return -1;
+  l = number_pack (d, number, len, &bcd);
+  return dir_resolve (tariff, d, bcd, number_lens (d, bcd, l), start_ms, chain);
 }
 
-/* --- the batch: prepare, locate, resolve --- */
+/* --- the batch --- */
+
+/* Eight digit bytes, first in the top byte, to 32-bit BCD, first digit in
+ * the top nibble. */
+static inline guint64
+pack8 (guint64 w)
+{
+  w &= BYTES (0x0F);
+  w = (w | w >> 4) & G_GUINT64_CONSTANT (0x00FF00FF00FF00FF);
+  w = (w | w >> 8) & G_GUINT64_CONSTANT (0x0000FFFF0000FFFF);
+  return (w | w >> 16) & G_GUINT64_CONSTANT (0x00000000FFFFFFFF);
+}
+
+/* Index of the first non-digit among the bytes of W that KEEP selects (8 if
+ * none), W's first byte in its top byte. */
+static inline guint
+first_bad (guint64 w, guint64 keep)
+{
+  guint64 bad = ((w ^ BYTES (0x30)) | ((w & BYTES (0x0F)) + BYTES (0x06))) & BYTES (0xF0) & keep;
+
+  return bad != 0 ? (guint) __builtin_clzll (bad) / 8 : 8;
+}
+
+/* The bytes of a word that hold positions FROM.. FROM + 7 below LEN. */
+static inline guint64
+keep_below (guint len, guint from)
+{
+  guint n = len > from ? MIN (len - from, 8) : 0;
+
+  return n == 0 ? 0 : ONES << (64 - 8 * n);
+}
+
+/* number_pack() for a 16-byte slot: whole words, no loop over the digits.
+ * Bytes at LEN and past are masked out before use (they may be anything). */
+static inline guint
+slot_pack (const TariffDir *d, const char *slot, guint len, guint64 *bcd)
+{
+  guint64 w0, w1;
+  guint l, bad;
+
+  memcpy (&w0, slot, 8);
+  memcpy (&w1, slot + 8, 8);
+  w0 = GUINT64_FROM_BE (w0);
+  w1 = GUINT64_FROM_BE (w1);
+  bad = first_bad (w0, keep_below (len, 0));
+  bad += bad == 8 ? first_bad (w1, keep_below (len, 8)) : 0;
+  l = MIN (MIN (len, d->max_len), bad);
+  *bcd = (pack8 (w0) << 32 | pack8 (w1)) & digits_mask[l];
+  return l;
+}
 
 static inline void
-probe_prepare (const Tariff *t, TariffProbe *p, guint direction, const char *number,
-               guint len, gint64 start_ms, guint band)
+call_prepare (const Tariff *t, TariffCall *c, guint direction, const char *slot, guint len,
+              gint64 start_ms, guint band)
 {
-  p->chain = chain_of (band);
-  p->start_ms = start_ms;
-  p->lens = 0;
-  p->found = NULL;
-  if (direction > 1 || p->chain == 0)
+  guint l;
+
+  c->chain = chain_of (band);
+  c->start_ms = start_ms;
+  c->dir = &t->dir[direction & 1];
+  c->bcd = 0;
+  c->lens = 0;
+  if (direction > 1 || c->chain == 0)
     return;
-  p->dir = &t->dir[direction];
-  p->lens = number_keys (p->dir, number, len, p->key);
-  for (guint32 m = p->lens; m != 0; m &= m - 1)
-    {
-      guint l = (guint) __builtin_ctz (m);
-      p->pos[l] = dir_home (p->dir, p->key[l]);
-      __builtin_prefetch (&p->dir->slots[p->pos[l]]);
-    }
+  l = slot_pack (c->dir, slot, len, &c->bcd);
+  c->lens = number_lens (c->dir, c->bcd, l);
+  if (c->lens != 0)
+    __builtin_prefetch (&c->dir->buckets[dir_home (c->dir, prefix_key (c->bcd, top_len (c->lens)))]);
 }
 
-/* Find the longest prefix present, take it out of LENS, prefetch its run. */
+/* Find the longest prefix present (taking its length and the longer ones out
+ * of LENS) and prefetch its run. */
 static inline void
-probe_locate (const Tariff *t, TariffProbe *p)
+call_locate (const Tariff *t, TariffCall *c)
 {
-  while (p->lens != 0)
-    {
-      guint l = top_len (p->lens);
-      p->lens ^= 1u << l;
-      p->found = dir_find_from (p->dir, p->key[l], p->pos[l]);
-      if (p->found != NULL)
-        {
-          __builtin_prefetch (t->entries + p->found->first);
-          return;
-        }
-    }
+  c->run = (TariffRun) { 0, 0 };
+  for (; c->lens != 0 && c->run.count == 0; c->lens ^= 1u << top_len (c->lens))
+    c->run = dir_find (c->dir, prefix_key (c->bcd, top_len (c->lens)));
+  __builtin_prefetch (t->entries + c->run.first);
 }
 
 static inline gint32
-probe_resolve (const Tariff *t, const TariffProbe *p)
+call_resolve (const Tariff *t, const TariffCall *c)
 {
-  gint32 row = slot_pick (t, p->found, p->start_ms, p->chain);
+  gint32 row = run_pick (t, c->run, c->start_ms, c->chain);
 
-  for (guint32 lens = p->lens; row < 0 && lens != 0;)
-    {
-      guint l = top_len (lens);
-      lens ^= 1u << l;
-      row = slot_pick (t, dir_find_from (p->dir, p->key[l], p->pos[l]), p->start_ms, p->chain);
-    }
-  return row;
+  return row >= 0 ? row : dir_resolve (t, c->dir, c->bcd, c->lens, c->start_ms, c->chain);
 }
 
 void
@@ -449,19 +586,19 @@ tariff_lookup_batch (const Tariff *tariff, guint n, const guint8 *direction,
                      const char (*numbers)[16], const guint8 *len,
                      const gint64 *start_ms, const guint8 *band, gint32 *row_out)
 {
-  TariffProbe ring[TARIFF_RING];
+  TariffCall ring[TARIFF_RING];
 
-  /* step i prepares call i, locates call i - AHEAD, resolves call i - 2 AHEAD */
+  /* step I prepares call I, locates call I - AHEAD, resolves call I - 2 AHEAD */
   for (guint i = 0; i < n + 2 * TARIFF_AHEAD; i++)
     {
       guint mid = i - TARIFF_AHEAD, last = i - 2 * TARIFF_AHEAD;
       if (i < n)
-        probe_prepare (tariff, &ring[i % TARIFF_RING], direction[i], numbers[i], len[i],
-                       start_ms[i], band[i]);
+        call_prepare (tariff, &ring[i % TARIFF_RING], direction[i], numbers[i], len[i],
+                      start_ms[i], band[i]);
       if (i >= TARIFF_AHEAD && mid < n)
-        probe_locate (tariff, &ring[mid % TARIFF_RING]);
+        call_locate (tariff, &ring[mid % TARIFF_RING]);
       if (i >= 2 * TARIFF_AHEAD)
-        row_out[last] = probe_resolve (tariff, &ring[last % TARIFF_RING]);
+        row_out[last] = call_resolve (tariff, &ring[last % TARIFF_RING]);
     }
 }
 

@@ -383,6 +383,84 @@ Test (tariff_edge, batch_of_many_in_order)
                   i, num[i], out[i], expected[i]);
 }
 
+Test (tariff_edge, batch_ignores_bytes_past_len)
+{
+  TariffRow rows[] = {
+    deck_row ("44", OUT, DECK_BAND_ALL, 0, OPEN),
+    deck_row ("4420794600001234", OUT, DECK_BAND_ALL, 0, OPEN),
+  };
+  char slots[3][16];
+  guint8 dir[3] = { OUT, OUT, OUT }, len[3] = { 4, 8, 15 }, band[3] = { 0, 0, 0 };
+  gint64 start[3] = { 0, 0, 0 };
+  gint32 out[3];
+
+  rows[1].prefix[15] = '\0';
+  rows[1].prefix_len = 15;
+  g_autoptr(Tariff) t = tariff_new (rows, G_N_ELEMENTS (rows));
+  memcpy (slots[0], "4420794600001234", 16);
+  memcpy (slots[1], "44207946\xff\x80x/:09\x01\x00", 16);
+  memcpy (slots[2], "442079460000123\xff", 16);
+  tariff_lookup_batch (t, 3, dir, (const char (*)[16]) slots, len, start, band, out);
+  cr_assert_eq (out[0], 0);
+  cr_assert_eq (out[1], 0);
+  cr_assert_eq (out[2], 1);
+}
+
+Test (tariff_edge, non_digit_ends_the_number)
+{
+  /* numbers are digits by contract; whatever else comes, index and
+   * reference agree: no prefix matches past a non-digit */
+  TariffRow rows[] = {
+    deck_row ("4", OUT, DECK_BAND_ALL, 0, OPEN),
+    deck_row ("44", OUT, DECK_BAND_ALL, 0, OPEN),
+    deck_row ("4420", OUT, DECK_BAND_ALL, 0, OPEN),
+  };
+  g_autoptr(Tariff) t = tariff_new (rows, G_N_ELEMENTS (rows));
+  expect_row (t, OUT, "44x20794", 0, CALL_BAND_PEAK, 1);
+  expect_row (t, OUT, "4:20794", 0, CALL_BAND_PEAK, 0);
+  expect_row (t, OUT, "442/794", 0, CALL_BAND_PEAK, 1);
+  expect_row (t, OUT, "x4420", 0, CALL_BAND_PEAK, -1);
+}
+
+Test (tariff_edge, bad_direction_or_band_finds_nothing)
+{
+  g_autoptr(Tariff) t = spec_deck ();
+  gint64 at = utc_ms (2026, 11, 3, 10, 0, 0);
+  cr_assert_eq (tariff_lookup (t, 2, "4413", 4, at, CALL_BAND_PEAK), -1);
+  cr_assert_eq (tariff_lookup_naive (t, 2, "4413", 4, at, CALL_BAND_PEAK), -1);
+  cr_assert_eq (tariff_lookup (t, OUT, "4413", 4, at, (CallBand) 3), -1);
+  cr_assert_eq (tariff_lookup_naive (t, OUT, "4413", 4, at, (CallBand) 3), -1);
+  cr_assert_eq (batch_one (t, 2, "4413", at, CALL_BAND_PEAK), -1);
+  cr_assert_eq (batch_one (t, OUT, "4413", at, (CallBand) 3), -1);
+}
+
+Test (tariff_edge, every_prefix_of_a_dense_deck)
+{
+  /* all 1000 three-digit prefixes and 1000 six-digit ones: the hash table
+   * is as full as it gets, buckets overflow into their neighbours */
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (TariffRow));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      char *p = i < 1000 ? g_strdup_printf ("%03u", i) : g_strdup_printf ("%06u", (i - 1000) * 997);
+      g_ptr_array_add (names, p);
+      TariffRow r = deck_row (p, OUT, DECK_BAND_ALL, 0, OPEN);
+      g_array_append_val (rows, r);
+    }
+  g_autoptr(Tariff) t = tariff_new ((const TariffRow *) rows->data, rows->len);
+  g_autoptr(GHashTable) six = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 1000; i < 2000; i++)
+    g_hash_table_insert (six, names->pdata[i], GUINT_TO_POINTER (i));
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("%s%s", (char *) names->pdata[i], "12345");
+      g_autofree char *first6 = g_strndup (number, 6);
+      gpointer longer = g_hash_table_lookup (six, first6);
+      expect_row (t, OUT, number, 0, CALL_BAND_OFFPEAK, longer ? (gint32) GPOINTER_TO_UINT (longer) : (gint32) i);
+    }
+}
+
 /* --- property: random valid decks, index == reference --- */
 
 #define N_BOUNDS 8
@@ -572,6 +650,15 @@ gen_number (Gen *g, char *out)
   return len;
 }
 
+/* Fill a slot past LEN with digits and junk: the batch must not look there. */
+static void
+gen_slot_tail (Gen *g, char *slot, guint len)
+{
+  for (guint i = len; i < 16; i++)
+    slot[i] = g_rand_boolean (g->rand) ? (char) ('0' + g_rand_int_range (g->rand, 0, 10))
+                                       : (char) g_rand_int_range (g->rand, 0, 256);
+}
+
 static void
 calls_init (Calls *c, Gen *g, guint n)
 {
@@ -585,6 +672,7 @@ calls_init (Calls *c, Gen *g, guint n)
     {
       c->direction[i] = (guint8) g_rand_int_range (g->rand, 0, 2);
       c->len[i] = (guint8) gen_number (g, c->number[i]);
+      gen_slot_tail (g, c->number[i], c->len[i]);
       c->start_ms[i] = gen_instant (g);
       c->band[i] = (guint8) g_rand_int_range (g->rand, 0, 3);
     }
