@@ -19,6 +19,8 @@
 #include "tariff.h"
 #include "timeparse.h"
 
+#define WRITE_MANY 64      /* rows per multi-row INSERT */
+
 typedef struct {
   char *name;
   char *operator_slug;
@@ -41,7 +43,9 @@ typedef struct {
   GStringChunk *strings;     /* deck labels */
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
-  sqlite3_stmt *write;
+  sqlite3_stmt *write;       /* one row */
+  sqlite3_stmt *write_many;  /* WRITE_MANY rows */
+  GArray *pending;           /* Result: rows waiting for a WRITE_MANY insert */
   /* the writer thread, during streaming */
   GAsyncQueue *drain_q;      /* rated slots, in call order; &end_mark ends */
   GAsyncQueue *free_q;       /* slots to fill */
@@ -106,6 +110,8 @@ run_clear (Run *r)
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
   g_clear_pointer (&r->write, sqlite3_finalize);
+  g_clear_pointer (&r->write_many, sqlite3_finalize);
+  g_clear_pointer (&r->pending, g_array_unref);
 }
 
 /* ---- loading ---- */
@@ -264,6 +270,19 @@ load_kept_and_clear (Run *r, GError **error)
   return store_step (del, error);
 }
 
+/* INSERT INTO ratings of N rows. */
+static sqlite3_stmt *
+prepare_insert (sqlite3 *db, guint n, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO ratings (call_id, status, reason, account,"
+                                         " period, band, prefix, destination, grp, billable,"
+                                         " covered, charge, late) VALUES ");
+  for (guint i = 0; i < n; i++)
+    g_string_append (sql, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                            : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  return store_prepare (db, sql->str, error);
+}
+
 static gboolean
 run_load (Run *r, GError **error)
 {
@@ -277,12 +296,11 @@ run_load (Run *r, GError **error)
   r->strings = g_string_chunk_new (4096);
   r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
   r->bundle_keys = g_byte_array_new ();
+  r->pending = g_array_sized_new (FALSE, FALSE, sizeof (Result), WRITE_MANY);
   return (r->catalog = catalog_load (r->db, error)) && load_accounts (r, error)
          && load_closed (r, error)
-         && (r->write = store_prepare (r->db,
-               "INSERT INTO ratings (call_id, status, reason, account, period, band,"
-               " prefix, destination, grp, billable, covered, charge, late)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error));
+         && (r->write = prepare_insert (r->db, 1, error))
+         && (r->write_many = prepare_insert (r->db, WRITE_MANY, error));
 }
 
 /* ---- reading calls into slots ---- */
@@ -383,38 +401,87 @@ replace_other_period (Run *r, gint64 call_id, GError **error)
   return store_step (del, error);
 }
 
-static gboolean
-write_result (Run *r, const Result *res, GError **error)
+/* Bind RES to the 13 parameters from BASE + 1 on.  PERIOD must stay valid
+ * until the statement is stepped. */
+static void
+bind_result (Run *r, sqlite3_stmt *st, int base, const Result *res, const char *period)
 {
-  sqlite3_stmt *st = r->write;
   const TariffRow *row = res->row;
-  char period[8];
-  period_text (res->period, period);
-  sqlite3_bind_int64 (st, 1, res->call_id);
-  sqlite3_bind_text (st, 2, status_names[res->status], -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, reason_names[res->reason], -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, base + 1, res->call_id);
+  sqlite3_bind_text (st, base + 2, status_names[res->status], -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, base + 3, reason_names[res->reason], -1, SQLITE_STATIC);
   if (res->account >= 0)
     {
-      sqlite3_bind_text (st, 4, ((AccountInfo *) r->info->pdata[res->account])->name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (st, 6, band_names[res->band], -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, base + 4, ((AccountInfo *) r->info->pdata[res->account])->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, base + 6, band_names[res->band], -1, SQLITE_STATIC);
     }
   else
-    sqlite3_bind_null (st, 4), sqlite3_bind_null (st, 6);
-  sqlite3_bind_text (st, 5, period, 7, SQLITE_STATIC);      /* stepped before return */
-  sqlite3_bind_text (st, 7, row ? row->prefix : NULL, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 8, row ? row->destination : NULL, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 9, row ? row->group : NULL, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 10, res->billable);
-  sqlite3_bind_int64 (st, 11, res->covered);
-  sqlite3_bind_int64 (st, 12, res->charge);
-  sqlite3_bind_int (st, 13, res->late);
-  int rc = sqlite3_step (st);
-  sqlite3_reset (st);
+    sqlite3_bind_null (st, base + 4), sqlite3_bind_null (st, base + 6);
+  sqlite3_bind_text (st, base + 5, period, 7, SQLITE_STATIC);
+  sqlite3_bind_text (st, base + 7, row ? row->prefix : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, base + 8, row ? row->destination : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, base + 9, row ? row->group : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, base + 10, res->billable);
+  sqlite3_bind_int64 (st, base + 11, res->covered);
+  sqlite3_bind_int64 (st, base + 12, res->charge);
+  sqlite3_bind_int (st, base + 13, res->late);
+}
+
+/* One row, with the --period conflict handled. */
+static gboolean
+write_one (Run *r, const Result *res, GError **error)
+{
+  char period[8];
+  period_text (res->period, period);
+  bind_result (r, r->write, 0, res, period);
+  int rc = sqlite3_step (r->write);
+  sqlite3_reset (r->write);
   if (rc == SQLITE_CONSTRAINT && r->opts->period)
-    return replace_other_period (r, res->call_id, error) && store_step (st, error);
+    return replace_other_period (r, res->call_id, error) && store_step (r->write, error);
   if (rc != SQLITE_DONE)
     return store_set_error (error, r->db, "writing ratings");
   return TRUE;
+}
+
+/* Write the pending rows: WRITE_MANY at a time in one statement (SQLite's
+ * per-statement cost then counts once per 64 rows), the rest one by one;
+ * a batch that conflicts (--period) is retried row by row. */
+static gboolean
+flush_results (Run *r, gboolean all, GError **error)
+{
+  guint done = 0, n = r->pending->len;
+  char periods[WRITE_MANY][8];
+  for (; n - done >= WRITE_MANY; done += WRITE_MANY)
+    {
+      for (guint k = 0; k < WRITE_MANY; k++)
+        {
+          const Result *res = &g_array_index (r->pending, Result, done + k);
+          period_text (res->period, periods[k]);
+          bind_result (r, r->write_many, (int) k * 13, res, periods[k]);
+        }
+      int rc = sqlite3_step (r->write_many);
+      sqlite3_reset (r->write_many);
+      if (rc == SQLITE_CONSTRAINT && r->opts->period)
+        for (guint k = 0; k < WRITE_MANY; k++)
+          {
+            if (!write_one (r, &g_array_index (r->pending, Result, done + k), error))
+              return FALSE;
+          }
+      else if (rc != SQLITE_DONE)
+        return store_set_error (error, r->db, "writing ratings");
+    }
+  for (; all && done < n; done++)
+    if (!write_one (r, &g_array_index (r->pending, Result, done), error))
+      return FALSE;
+  g_array_remove_range (r->pending, 0, done);
+  return TRUE;
+}
+
+static gboolean
+write_result (Run *r, const Result *res, GError **error)
+{
+  g_array_append_val (r->pending, *res);
+  return r->pending->len < WRITE_MANY || flush_results (r, FALSE, error);
 }
 
 static Result
@@ -713,7 +780,8 @@ rate_all (Run *r, GError **error)
   if (ok && r->write_error)
     g_propagate_error (error, g_steal_pointer (&r->write_error));
   g_clear_error (&r->write_error);
-  return ok && !r->write_failed && apply_bundles (r, error);
+  return ok && !r->write_failed && flush_results (r, TRUE, error) && apply_bundles (r, error)
+         && flush_results (r, TRUE, error);
 }
 
 gboolean
