@@ -17,6 +17,8 @@
 
 #define BATCH_ROWS 4096
 #define N_BATCHES 4
+#define WRITE_MANY 64        /* calls per multi-row INSERT */
+#define CALL_PARAMS 17
 
 typedef struct {
   guint32 off, len;
@@ -43,6 +45,9 @@ struct _CallBatch {
 struct _CallWriter {
   sqlite3 *db;
   sqlite3_stmt *insert_call, *replace_leg, *insert_reject;
+  sqlite3_stmt *insert_many;   /* WRITE_MANY calls in one statement */
+  guint pending[WRITE_MANY];   /* rows of the current batch waiting for it */
+  guint n_pending;
   CallBatch batches[N_BATCHES];
   GAsyncQueue *free_q, *full_q;
   GThread *thread;
@@ -67,6 +72,22 @@ static const char sql_replace_leg[] =
 static const char sql_insert_reject[] =
   "INSERT INTO rejects (file_id, line, reason, detail, raw) VALUES (?, ?, ?, ?, ?)";
 
+/* INSERT of WRITE_MANY calls; duplicates are skipped like the one-row form. */
+static sqlite3_stmt *
+prepare_insert_many (sqlite3 *db, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO calls (" CALL_COLUMNS ") VALUES ");
+  for (guint i = 0; i < WRITE_MANY; i++)
+    {
+      g_string_append (sql, i ? ", (" : "(");
+      for (guint k = 0; k < CALL_PARAMS; k++)
+        g_string_append (sql, k ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+  g_string_append (sql, " ON CONFLICT (call_key, operator) DO NOTHING");
+  return store_prepare (db, sql->str, error);
+}
+
 CallWriter *
 callwriter_new (sqlite3 *db, GError **error)
 {
@@ -74,7 +95,8 @@ callwriter_new (sqlite3 *db, GError **error)
   w->db = db;
   if (!(w->insert_call = store_prepare (db, sql_insert_call, error))
       || !(w->replace_leg = store_prepare (db, sql_replace_leg, error))
-      || !(w->insert_reject = store_prepare (db, sql_insert_reject, error)))
+      || !(w->insert_reject = store_prepare (db, sql_insert_reject, error))
+      || !(w->insert_many = prepare_insert_many (db, error)))
     {
       callwriter_free (w);
       return NULL;
@@ -98,6 +120,7 @@ callwriter_free (CallWriter *w)
   sqlite3_finalize (w->insert_call);
   sqlite3_finalize (w->replace_leg);
   sqlite3_finalize (w->insert_reject);
+  sqlite3_finalize (w->insert_many);
   g_clear_pointer (&w->free_q, g_async_queue_unref);
   g_clear_pointer (&w->full_q, g_async_queue_unref);
   for (int i = 0; i < N_BATCHES; i++)
@@ -202,37 +225,37 @@ bind_number (sqlite3_stmt *st, int idx, const RaterNumber *n)
 }
 
 static void
-bind_call (CallWriter *w, sqlite3_stmt *st, const CallBatch *b, const Row *r)
+bind_call (CallWriter *w, sqlite3_stmt *st, int base, const CallBatch *b, const Row *r)
 {
-  sqlite3_bind_text (st, 1, r->operator_slug, -1, SQLITE_STATIC);
-  bind_span (st, 2, b, r->key);
-  sqlite3_bind_int64 (st, 3, w->file_id);
-  sqlite3_bind_int64 (st, 4, (gint64) r->line);
-  sqlite3_bind_text (st, 5, r->direction == CDR_OUT ? "out" : "in", -1, SQLITE_STATIC);
-  bind_number (st, 6, &r->caller);
-  bind_number (st, 7, &r->callee);
-  sqlite3_bind_int (st, 8, (r->caller.masked ? 1 : 0) | (r->callee.masked ? 2 : 0));
-  sqlite3_bind_int64 (st, 9, r->start_ms);
-  sqlite3_bind_int64 (st, 10, r->duration);
-  sqlite3_bind_int (st, 11, r->answered);
-  bind_span (st, 12, b, r->tenant);
-  bind_span (st, 13, b, r->user);
+  sqlite3_bind_text (st, base + 1, r->operator_slug, -1, SQLITE_STATIC);
+  bind_span (st, base + 2, b, r->key);
+  sqlite3_bind_int64 (st, base + 3, w->file_id);
+  sqlite3_bind_int64 (st, base + 4, (gint64) r->line);
+  sqlite3_bind_text (st, base + 5, r->direction == CDR_OUT ? "out" : "in", -1, SQLITE_STATIC);
+  bind_number (st, base + 6, &r->caller);
+  bind_number (st, base + 7, &r->callee);
+  sqlite3_bind_int (st, base + 8, (r->caller.masked ? 1 : 0) | (r->callee.masked ? 2 : 0));
+  sqlite3_bind_int64 (st, base + 9, r->start_ms);
+  sqlite3_bind_int64 (st, base + 10, r->duration);
+  sqlite3_bind_int (st, base + 11, r->answered);
+  bind_span (st, base + 12, b, r->tenant);
+  bind_span (st, base + 13, b, r->user);
   if (r->sip_code)
-    sqlite3_bind_int (st, 14, r->sip_code);
+    sqlite3_bind_int (st, base + 14, r->sip_code);
   else
     sqlite3_bind_null (st, 14);
   if (r->account)
-    sqlite3_bind_text (st, 15, r->account, -1, SQLITE_STATIC);
+    sqlite3_bind_text (st, base + 15, r->account, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (st, 15);
-  sqlite3_bind_int (st, 16, r->leg_rank);
-  bind_span (st, 17, b, r->leg);
+  sqlite3_bind_int (st, base + 16, r->leg_rank);
+  bind_span (st, base + 17, b, r->leg);
 }
 
 static gboolean
 write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
 {
-  bind_call (w, w->insert_call, b, r);
+  bind_call (w, w->insert_call, 0, b, r);
   if (!store_step (w->insert_call, error))
     return FALSE;
   if (sqlite3_changes (w->db) > 0)
@@ -244,7 +267,7 @@ write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
   w->stats.duplicates++;
   if (r->leg_rank == 0)
     return TRUE;
-  bind_call (w, w->replace_leg, b, r);
+  bind_call (w, w->replace_leg, 0, b, r);
   return store_step (w->replace_leg, error);
 }
 
@@ -261,16 +284,55 @@ write_reject (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
   return store_step (st, error);
 }
 
+/* Insert the pending calls: WRITE_MANY in one statement (the new ones are
+ * its changes, the rest duplicates); with ALL, a shorter tail row by row. */
+static gboolean
+flush_pending (CallWriter *w, const CallBatch *b, gboolean all, GError **error)
+{
+  if (w->n_pending == WRITE_MANY)
+    {
+      for (guint k = 0; k < WRITE_MANY; k++)
+        bind_call (w, w->insert_many, (int) (k * CALL_PARAMS), b,
+                   &g_array_index (b->rows, Row, w->pending[k]));
+      if (!store_step (w->insert_many, error))
+        return FALSE;
+      guint64 added = (guint64) sqlite3_changes (w->db);
+      w->stats.calls += added;
+      w->stats.duplicates += WRITE_MANY - added;
+      w->n_pending = 0;
+    }
+  for (guint k = 0; all && k < w->n_pending; k++)
+    if (!write_call (w, b, &g_array_index (b->rows, Row, w->pending[k]), error))
+      return FALSE;
+  if (all)
+    w->n_pending = 0;
+  return TRUE;
+}
+
+/* Calls with an account and no legs go in WRITE_MANY at a time; legs and
+ * calls without an account (whose counts need each row's outcome) one by
+ * one, after what is pending, so calls still land in file order. */
 static gboolean
 write_batch (CallWriter *w, const CallBatch *b, GError **error)
 {
+  w->n_pending = 0;
   for (guint i = 0; i < b->rows->len; i++)
     {
       const Row *r = &g_array_index (b->rows, Row, i);
-      if (!(r->operator_slug ? write_call (w, b, r, error) : write_reject (w, b, r, error)))
+      gboolean ok;
+      if (!r->operator_slug)
+        ok = write_reject (w, b, r, error);
+      else if (r->leg_rank == 0 && r->account)
+        {
+          w->pending[w->n_pending++] = i;
+          ok = w->n_pending < WRITE_MANY || flush_pending (w, b, FALSE, error);
+        }
+      else
+        ok = flush_pending (w, b, TRUE, error) && write_call (w, b, r, error);
+      if (!ok)
         return FALSE;
     }
-  return TRUE;
+  return flush_pending (w, b, TRUE, error);
 }
 
 static gpointer
