@@ -1033,15 +1033,6 @@ operator_get (RaterCatalog *cat, const char *slug)
   return op;
 }
 
-static const TzMap *
-zone_get (RaterCatalog *cat, const char *name, GError **error)
-{
-  TzMap *map = g_hash_table_lookup (cat->zones, name);
-  if (!map && (map = tzmap_new (name, error)))
-    g_hash_table_insert (cat->zones, g_strdup (name), map);
-  return map;
-}
-
 static gboolean
 load_operators (RaterCatalog *cat, sqlite3 *db, GError **error)
 {
@@ -1094,7 +1085,7 @@ load_numbers (RaterCatalog *cat, sqlite3 *db, GError **error)
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       CatalogOperator *op = operator_get (cat, (const char *) sqlite3_column_text (st, 2));
-      const TzMap *zone = zone_get (cat, (const char *) sqlite3_column_text (st, 3), error);
+      const TzMap *zone = tzmap_cache_get (cat->zones, (const char *) sqlite3_column_text (st, 3), error);
       if (!zone)
         return FALSE;
       const char *number = g_string_chunk_insert_const (cat->strings, (const char *) sqlite3_column_text (st, 0));
@@ -1119,7 +1110,7 @@ catalog_load (sqlite3 *db, GError **error)
 {
   g_autoptr(RaterCatalog) cat = g_new0 (RaterCatalog, 1);
   cat->operators = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, catalog_operator_free);
-  cat->zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tzmap_free);
+  cat->zones = tzmap_cache_new ();
   cat->strings = g_string_chunk_new (4096);
   if (!load_operators (cat, db, error) || !load_tenants (cat, db, error)
       || !load_numbers (cat, db, error))

@@ -45,6 +45,7 @@ typedef struct {
   GByteArray *bundle_keys;
   sqlite3_stmt *write;       /* one row */
   sqlite3_stmt *write_many;  /* WRITE_MANY rows */
+  sqlite3_stmt *count_users; /* user numbers of an account active in a period */
   GArray *pending;           /* Result: rows waiting for a WRITE_MANY insert */
   /* the writer thread, during streaming */
   GAsyncQueue *drain_q;      /* rated slots, in call order; &end_mark ends */
@@ -111,6 +112,7 @@ run_clear (Run *r)
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
   g_clear_pointer (&r->write, sqlite3_finalize);
   g_clear_pointer (&r->write_many, sqlite3_finalize);
+  g_clear_pointer (&r->count_users, sqlite3_finalize);
   g_clear_pointer (&r->pending, g_array_unref);
 }
 
@@ -172,15 +174,6 @@ load_tariff (Run *r, const char *deck, GError **error)
   return t;
 }
 
-static const TzMap *
-load_zone (Run *r, const char *zone, GError **error)
-{
-  TzMap *map = g_hash_table_lookup (r->zones, zone);
-  if (!map && (map = tzmap_new (zone, error)))
-    g_hash_table_insert (r->zones, g_strdup (zone), map);
-  return map;
-}
-
 static gint64
 decimals_unit (gint64 call_decimals)
 {
@@ -200,7 +193,7 @@ load_account (Run *r, sqlite3_stmt *st, GError **error)
   info->bundle_groups = g_strsplit (column_text (st, 6), "|", -1);
   g_ptr_array_add (r->info, info);
   RateAccount a = {
-    .zone = load_zone (r, column_text (st, 2), error),
+    .zone = tzmap_cache_get (r->zones, column_text (st, 2), error),
     .tariff = a.zone ? load_tariff (r, column_text (st, 3), error) : NULL,
     .decimals_unit = decimals_unit (sqlite3_column_int64 (st, 4)),
   };
@@ -290,7 +283,7 @@ run_load (Run *r, GError **error)
   r->info = g_ptr_array_new_with_free_func (account_info_free);
   r->account_index = g_hash_table_new (g_str_hash, g_str_equal);
   r->tariffs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tariff_free);
-  r->zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tzmap_free);
+  r->zones = tzmap_cache_new ();
   r->closed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   r->strings = g_string_chunk_new (4096);
@@ -300,7 +293,10 @@ run_load (Run *r, GError **error)
   return (r->catalog = catalog_load (r->db, error)) && load_accounts (r, error)
          && load_closed (r, error)
          && (r->write = prepare_insert (r->db, 1, error))
-         && (r->write_many = prepare_insert (r->db, WRITE_MANY, error));
+         && (r->write_many = prepare_insert (r->db, WRITE_MANY, error))
+         && (r->count_users = store_prepare (r->db,
+               "SELECT count (DISTINCT number) FROM numbers WHERE account = ? AND type = 'user'"
+               " AND from_date < ? AND (to_date IS NULL OR to_date > ?)", error));
 }
 
 /* ---- reading calls into slots ---- */
@@ -607,18 +603,17 @@ pool_seconds (Run *r, gint32 acc, gint32 period, gint64 *seconds, GError **error
   char first[11], next[11];
   g_snprintf (first, sizeof first, "%04d-%02d-01", y, m);
   g_snprintf (next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
-  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
-    "SELECT count (DISTINCT number) FROM numbers WHERE account = ? AND type = 'user'"
-    " AND from_date < ? AND (to_date IS NULL OR to_date > ?)", error);
-  if (!st)
-    return FALSE;
+  sqlite3_stmt *st = r->count_users;
   sqlite3_bind_text (st, 1, info->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 2, next, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 3, first, -1, SQLITE_STATIC);
-  if (sqlite3_step (st) != SQLITE_ROW)
-    return store_set_error (error, r->db, "counting bundle users");
-  *seconds = info->bundle_minutes * 60 * sqlite3_column_int64 (st, 0);
-  return TRUE;
+  gboolean ok = sqlite3_step (st) == SQLITE_ROW;
+  if (ok)
+    *seconds = info->bundle_minutes * 60 * sqlite3_column_int64 (st, 0);
+  else
+    store_set_error (error, r->db, "counting bundle users");
+  sqlite3_reset (st);
+  return ok;
 }
 
 static gboolean

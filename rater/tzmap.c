@@ -257,3 +257,18 @@ tzmap_local_to_utc (const TzMap *map, gint64 local)
     return local - map->offset[k - 1];
   return saturating_add (local, -(gint64) map->offset[lo]);   /* not reached */
 }
+
+GHashTable *
+tzmap_cache_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tzmap_free);
+}
+
+const TzMap *
+tzmap_cache_get (GHashTable *cache, const char *name, GError **error)
+{
+  TzMap *map = g_hash_table_lookup (cache, name);
+  if (!map && (map = tzmap_new (name, error)))
+    g_hash_table_insert (cache, g_strdup (name), map);
+  return map;
+}

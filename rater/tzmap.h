@@ -38,3 +38,9 @@ gint32 tzmap_offset_at (const TzMap *map, gint64 t);
  * one that does not occur (spring gap) is read with the offset in force
  * before the gap (02:30 in a 02:00->03:00 gap becomes 03:30 local). */
 gint64 tzmap_local_to_utc (const TzMap *map, gint64 local);
+
+/* A table of zones by name, each built once: tzmap_cache_new() makes the
+ * GHashTable (it owns the maps), tzmap_cache_get() returns the zone NAME,
+ * building it on first use (NULL with ERROR for an unknown zone). */
+GHashTable *tzmap_cache_new (void);
+const TzMap *tzmap_cache_get (GHashTable *cache, const char *name, GError **error);
