@@ -236,3 +236,24 @@ Test (rate, period_option_touches_only_that_period)
   g_autoptr(GError) error = NULL;
   cr_assert_not (rate_run (db, &bad, &ignored, &error));
 }
+
+Test (rate, period_option_replaces_a_stale_rating_of_another_period)
+{
+  g_autoptr(sqlite3) db = fresh_db ("stale");
+  g_autoptr(GString) csv = g_string_new ("call_id,start,duration,caller,callee,direction\n");
+  for (guint i = 0; i < 150; i++)   /* more than one 64-row insert */
+    g_string_append_printf (csv, "s%03u,2026-11-%02uT10:00:00Z,30,+441632960001,+442079460000,out\n",
+                            i, 1 + i % 28);
+  g_autofree char *path = test_write (dir, "stale.csv", csv->str);
+  ingest (db, path);
+  /* a rating left from an older catalog, when this call fell in September */
+  cr_assert_eq (sqlite3_exec (db, "INSERT INTO ratings (call_id, status, account, period, billable, covered,"
+                                  " charge, late) SELECT id, 'rated', 'contoso', '2026-09', 1, 0, 1, 0"
+                                  " FROM calls WHERE call_key = 's010'", NULL, NULL, NULL), SQLITE_OK);
+  RateStats s = rate (db, 2, 0, "2026-11");
+  cr_assert_eq (s.calls, 150);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings"), 150);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings WHERE period = '2026-09'"), 0);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings r JOIN calls c ON c.id = r.call_id"
+                                " WHERE c.call_key = 's010' AND r.period = '2026-11' AND r.charge = 20000"), 1);
+}
