@@ -1,0 +1,90 @@
+/* invoice.h — what one account owes for one period (billing.md §7).
+ *
+ * invoice_compute() reads the catalog (account, plan, operator, numbers) and
+ * the stored ratings of an account and builds its invoice for period P
+ * (YYYY-MM, a calendar month in the account's time zone) as plain data: the
+ * lines in their fixed order, subtotal, tax and total.  It writes nothing and
+ * knows no document format; writers (JSON, CSV, ...) and issuing/numbering
+ * build on it.
+ *
+ * Lines, in this order:
+ *  1. recurring: one per number type present (user, service, tollfree).  Each
+ *     assignment (numbers row) of the account with at least one calendar day
+ *     of P inside [from_date, to_date) is charged its type's monthly plan fee
+ *     prorated by days, round_half_up (fee * active_days / days_in_P) micro-
+ *     units; quantity = distinct numbers of the type, amount = the prorated
+ *     amounts summed, then rounded half up to the currency's minor units.
+ *     Dates are calendar days (account zone), so a DST month still has its
+ *     28..31 days.  A type with numbers but a zero fee still has its line.
+ *  2. usage: one per (direction, group) of the account's ratings with status
+ *     'rated', period P, late = 0; 'out' before 'in', groups in byte order;
+ *     amount = the call charges summed, then rounded half up to minor units.
+ *  3. late_usage: the same grouping for the account's late ratings (late = 1)
+ *     of periods before P, with the list of those periods.
+ *     For now every late rating of an earlier period is included: marking
+ *     late calls as billed on an issued invoice (so the next invoice does not
+ *     repeat them) is future work of issuing.
+ *
+ * subtotal = sum of line amounts (exact: each is already in minor units);
+ * tax = round_half_up (subtotal * tax_rate / 100) rounded once, exactly, to
+ * minor units; total = subtotal + tax.  All money is gint64 micro-units of the
+ * operator's currency; no floating point.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+typedef enum {
+  INVOICE_LINE_RECURRING,
+  INVOICE_LINE_USAGE,
+  INVOICE_LINE_LATE_USAGE,
+} InvoiceLineKind;
+
+typedef struct {
+  InvoiceLineKind kind;
+  char *number_type;            /* recurring: "user" | "service" | "tollfree"; else NULL */
+  char *direction;              /* usage, late_usage: "out" | "in"; else NULL */
+  char *group;                  /* usage, late_usage: deck group ("INTL"); else NULL */
+  guint64 quantity;             /* recurring: distinct numbers; else 0 */
+  guint64 calls;                /* usage, late_usage: rated calls; else 0 */
+  guint64 billable_seconds;     /* usage, late_usage: sum of billable seconds */
+  guint64 covered_seconds;      /* usage, late_usage: sum of bundle-covered seconds */
+  gint64 amount;                /* micro-units, rounded half up to the currency's minor units */
+  GPtrArray *periods;           /* late_usage: distinct "YYYY-MM" of its calls, ascending
+                                 * (owned char *); NULL for other kinds */
+} InvoiceLine;
+
+typedef struct {
+  char *operator_slug;          /* operators.operator */
+  char *account;                /* accounts.account */
+  char *tenant_id;              /* Teams tenant id, NULL when the account has none */
+  char *period;                 /* "YYYY-MM" */
+  char *currency;               /* ISO 4217 code of the operator */
+  guint minor_units;            /* decimals of CURRENCY, 0..3 */
+  gint64 tax_rate;              /* micro-percent: 8.875 % = 8875000 */
+  GPtrArray *lines;             /* InvoiceLine *, owned, in invoice order; never empty */
+  gint64 subtotal;              /* micro-units, sum of line amounts */
+  gint64 tax;                   /* micro-units, in minor units */
+  gint64 total;                 /* micro-units, subtotal + tax */
+} Invoice;
+
+/* The invoice of ACCOUNT for PERIOD ("YYYY-MM") computed from DB.
+ *
+ * Returns a new Invoice (free with invoice_free), or NULL:
+ *  - without setting ERROR when the account has no line for PERIOD (billing.md
+ *    §7: no invoice);
+ *  - with RATER_ERROR_USAGE for an unknown account or a PERIOD that is not
+ *    YYYY-MM (year 0001..9999, month 01..12);
+ *  - with RATER_ERROR_DATA for stored values that cannot be billed (a number
+ *    date that is not YYYY-MM-DD, a currency that is not ISO 4217, amounts
+ *    that overflow);
+ *  - with RATER_ERROR_SOFTWARE for database errors. */
+Invoice *invoice_compute (sqlite3 *db, const char *account, const char *period, GError **error);
+
+void invoice_free (Invoice *invoice);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Invoice, invoice_free)
+
+/* Human-readable kind as in the invoice documents (formats.md §3):
+ * "recurring", "usage", "late_usage". */
+const char *invoice_line_kind_to_string (InvoiceLineKind kind);
