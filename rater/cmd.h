@@ -52,4 +52,5 @@ gboolean cmd_init (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_catalog (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_rate (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_invoice (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_export (RaterContext *ctx, int argc, char **argv, GError **error);

@@ -18,6 +18,7 @@ static const RaterCommand commands[] = {
   { "ingest", cmd_ingest, "[--format FMT] [--operator OP] [--country CC] [--tz ZONE] FILE...",
     "normalise CDR files into calls" },
   { "rate", cmd_rate, "[--period YYYY-MM]", "rate or re-rate every call of open periods" },
+  { "invoice", cmd_invoice, "draft --period YYYY-MM --out DIR", "write draft invoices (JSON, lines CSV)" },
   { "export", cmd_export, "calls|rejects [--period P] [--out FILE]", "write stored records as CSV" },
 };
 

@@ -1,0 +1,246 @@
+/* invoiceout.c — writing invoices as JSON and as invoice-lines CSV rows. */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "invoiceout.h"
+#include "rater-error.h"
+#include "store.h"
+
+static const char *const kinds[] = { "recurring", "usage", "late_usage" };
+
+/* AMOUNT (micro-units) with exactly the currency's minor digits. */
+static const char *
+money (const Invoice *inv, gint64 amount, char buf[32])
+{
+  return decimal_format (amount, inv->minor_units, buf);
+}
+
+/* A tax rate in micro-percent as its shortest decimal: "20", "8.875". */
+static const char *
+tax_rate_text (gint64 micro_percent, char buf[32])
+{
+  decimal_format (micro_percent, 6, buf);
+  char *end = buf + strlen (buf) - 1;
+  while (*end == '0')
+    *end-- = '\0';
+  if (*end == '.')
+    *end = '\0';
+  return buf;
+}
+
+static void
+json_string (GString *s, const char *v)
+{
+  if (!v)
+    {
+      g_string_append (s, "null");
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const guchar *p = (const guchar *) v; *p; p++)
+    if (*p == '"' || *p == '\\')
+      g_string_append_c (s, '\\'), g_string_append_c (s, (char) *p);
+    else if (*p < 0x20)
+      g_string_append_printf (s, "\\u%04x", *p);
+    else
+      g_string_append_c (s, (char) *p);
+  g_string_append_c (s, '"');
+}
+
+static void
+json_line (GString *s, const Invoice *inv, const InvoiceLine *l)
+{
+  char buf[32];
+  g_string_append (s, "    {\"kind\": ");
+  json_string (s, kinds[l->kind]);
+  if (l->kind == INVOICE_LINE_RECURRING)
+    {
+      g_string_append (s, ", \"number_type\": ");
+      json_string (s, l->number_type);
+      g_string_append_printf (s, ", \"quantity\": %" G_GUINT64_FORMAT, l->quantity);
+    }
+  else
+    {
+      g_string_append (s, ", \"direction\": ");
+      json_string (s, l->direction);
+      g_string_append (s, ", \"group\": ");
+      json_string (s, l->group);
+      g_string_append_printf (s, ", \"calls\": %" G_GUINT64_FORMAT ",\n     \"billable_seconds\": %"
+                              G_GUINT64_FORMAT ", \"covered_seconds\": %" G_GUINT64_FORMAT,
+                              l->calls, l->billable_seconds, l->covered_seconds);
+    }
+  for (guint p = 0; l->periods && p < l->periods->len; p++)
+    {
+      g_string_append (s, p ? ", " : ", \"periods\": [");
+      json_string (s, l->periods->pdata[p]);
+      if (p + 1 == l->periods->len)
+        g_string_append_c (s, ']');
+    }
+  g_string_append (s, ", \"amount\": ");
+  json_string (s, money (inv, l->amount, buf));
+  g_string_append_c (s, '}');
+}
+
+char *
+invoiceout_json (const Invoice *inv, const char *number, const char *status)
+{
+  static const char *const keys[] = { "invoice", "status", "operator", "account", "tenant_id",
+                                      "period", "currency" };
+  const char *values[] = { number, status, inv->operator_slug, inv->account, inv->tenant_id,
+                           inv->period, inv->currency };
+  char a[32], b[32], c[32], d[32];
+  GString *s = g_string_new ("{\n");
+  for (gsize k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      g_string_append_printf (s, "  \"%s\": ", keys[k]);
+      json_string (s, values[k]);
+      g_string_append (s, ",\n");
+    }
+  g_string_append (s, "  \"lines\": [\n");
+  for (guint i = 0; i < inv->lines->len; i++)
+    {
+      json_line (s, inv, inv->lines->pdata[i]);
+      g_string_append (s, i + 1 < inv->lines->len ? ",\n" : "\n");
+    }
+  g_string_append_printf (s, "  ],\n  \"subtotal\": \"%s\", \"tax_rate\": \"%s\", \"tax\": \"%s\","
+                          " \"total\": \"%s\"\n}\n",
+                          money (inv, inv->subtotal, a), tax_rate_text (inv->tax_rate, b),
+                          money (inv, inv->tax, c), money (inv, inv->total, d));
+  return g_string_free (s, FALSE);
+}
+
+void
+invoiceout_csv_header (OutFile *out)
+{
+  outfile_csv_header (out, "invoice,status,operator,account,period,currency,line,kind,direction,"
+                           "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
+                           "amount,subtotal,tax,total");
+}
+
+static void
+csv_count (OutFile *out, gboolean present, guint64 value)
+{
+  if (present)
+    outfile_csv_int (out, (gint64) value);
+  else
+    outfile_csv_field (out, "", 0);
+}
+
+static void
+csv_line (OutFile *out, const Invoice *inv, guint i, const char *number, const char *status)
+{
+  const InvoiceLine *l = inv->lines->pdata[i];
+  gboolean recurring = l->kind == INVOICE_LINE_RECURRING;
+  char buf[32];
+  outfile_csv_field (out, number ? number : "", -1);
+  outfile_csv_field (out, status, -1);
+  outfile_csv_field (out, inv->operator_slug, -1);
+  outfile_csv_field (out, inv->account, -1);
+  outfile_csv_field (out, inv->period, -1);
+  outfile_csv_field (out, inv->currency, -1);
+  outfile_csv_int (out, i + 1);
+  outfile_csv_field (out, kinds[l->kind], -1);
+  outfile_csv_field (out, l->direction ? l->direction : "", -1);
+  outfile_csv_field (out, l->group ? l->group : "", -1);
+  outfile_csv_field (out, l->number_type ? l->number_type : "", -1);
+  csv_count (out, recurring, l->quantity);
+  csv_count (out, !recurring, l->calls);
+  csv_count (out, !recurring, l->billable_seconds);
+  csv_count (out, !recurring, l->covered_seconds);
+  outfile_csv_field (out, money (inv, l->amount, buf), -1);
+  outfile_csv_field (out, money (inv, inv->subtotal, buf), -1);
+  outfile_csv_field (out, money (inv, inv->tax, buf), -1);
+  outfile_csv_field (out, money (inv, inv->total, buf), -1);
+  outfile_csv_end_row (out);
+}
+
+void
+invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number, const char *status)
+{
+  for (guint i = 0; i < inv->lines->len; i++)
+    csv_line (out, inv, i, number, status);
+}
+
+/* ---- a draft run ---- */
+
+static gboolean
+write_json (const Invoice *inv, const char *dir, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("%s-%s.json", inv->account, inv->period);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *text = invoiceout_json (inv, NULL, "draft");
+  g_autoptr(OutFile) out = outfile_open (path, error);
+  if (!out)
+    return FALSE;
+  fputs (text, outfile_stream (out));
+  return outfile_commit (out, error);
+}
+
+static GPtrArray *
+list_accounts (sqlite3 *db, const char *operator_slug, const char *account, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT account FROM accounts WHERE (?1 IS NULL OR operator = ?1)"
+    " AND (?2 IS NULL OR account = ?2) ORDER BY account", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text (st, 1, operator_slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, account, -1, SQLITE_STATIC);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_ptr_array_add (list, g_strdup ((const char *) sqlite3_column_text (st, 0)));
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "listing accounts"), NULL;
+  if (list->len == 0)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "no account matches%s%s%s%s",
+                   operator_slug ? " operator " : "", operator_slug ? operator_slug : "",
+                   account ? " account " : "", account ? account : "");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+gboolean
+invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
+                         const char *account, const char *dir, InvoiceOutFormats formats,
+                         guint *n_invoices, GError **error)
+{
+  g_autoptr(GPtrArray) accounts = list_accounts (db, operator_slug, account, error);
+  if (!accounts)
+    return FALSE;
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int e = errno;
+      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot create '%s': %s", dir, g_strerror (e));
+      return FALSE;
+    }
+  g_autofree char *csv_name = g_strdup_printf ("invoice-lines-%s-draft.csv", period);
+  g_autofree char *csv_path = g_build_filename (dir, csv_name, NULL);
+  g_autoptr(OutFile) csv = (formats & INVOICEOUT_CSV) ? outfile_open (csv_path, error) : NULL;
+  if ((formats & INVOICEOUT_CSV) && !csv)
+    return FALSE;
+  if (csv)
+    invoiceout_csv_header (csv);
+  *n_invoices = 0;
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(Invoice) inv = invoice_compute (db, accounts->pdata[i], period, &local);
+      if (local)
+        return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
+      if (!inv)
+        continue;
+      (*n_invoices)++;
+      if (csv)
+        invoiceout_csv_rows (csv, inv, NULL, "draft");
+      if ((formats & INVOICEOUT_JSON) && !write_json (inv, dir, error))
+        return FALSE;
+    }
+  return !csv || outfile_commit (csv, error);
+}

@@ -1,0 +1,423 @@
+/* test-invoicedoc.c — unit tests of invoicedoc.c: the HTML page (escaping,
+ * amounts in GBP, JPY and BHD minor digits, tax rate, drafts, no scripts or
+ * external references) and the PDF (a real PDF, page 1 not blank when
+ * rasterised by pdftoppm, a long appendix spilling onto more pages,
+ * reproducible bytes, write errors).
+ *
+ * Invoices are built by hand with invoice_free-compatible allocations (every
+ * string g_malloc'd, lines in a GPtrArray that frees them), so each test
+ * states exactly what it renders.  Set INVOICEDOC_SAMPLE=FILE.pdf to have the
+ * sample test keep a rendered PDF (and FILE.pdf.html) for eyes.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "invoicedoc.h"
+#include "rater-error.h"
+#include "test-helpers.h"
+
+#define MICRO(units) ((gint64) (units) * DECIMAL_MICRO)
+
+static char *dir;
+
+static void
+setup (void)
+{
+  dir = test_scratch_new ();
+}
+
+static void
+teardown (void)
+{
+  test_scratch_free (dir);
+}
+
+TestSuite (invoicedoc, .init = setup, .fini = teardown);
+
+/* Building invoices {{{1 */
+
+static void
+line_free (gpointer data)
+{
+  InvoiceLine *l = data;
+  g_free (l->number_type);
+  g_free (l->direction);
+  g_free (l->group);
+  if (l->periods)
+    g_ptr_array_unref (l->periods);
+  g_free (l);
+}
+
+static Invoice *
+invoice_new_test (const char *currency, guint minor_units, gint64 tax_rate)
+{
+  Invoice *inv = g_new0 (Invoice, 1);
+  inv->operator_slug = g_strdup ("northwind");
+  inv->account = g_strdup ("contoso");
+  inv->tenant_id = g_strdup ("8d3c0000-1111-2222-3333-444455556666");
+  inv->period = g_strdup ("2026-11");
+  inv->currency = g_strdup (currency);
+  inv->minor_units = minor_units;
+  inv->tax_rate = tax_rate;
+  inv->lines = g_ptr_array_new_with_free_func (line_free);
+  return inv;
+}
+
+static InvoiceLine *
+add_recurring (Invoice *inv, const char *type, guint64 quantity, gint64 amount)
+{
+  InvoiceLine *l = g_new0 (InvoiceLine, 1);
+  l->kind = INVOICE_LINE_RECURRING;
+  l->number_type = g_strdup (type);
+  l->quantity = quantity;
+  l->amount = amount;
+  g_ptr_array_add (inv->lines, l);
+  inv->subtotal += amount;
+  return l;
+}
+
+static InvoiceLine *
+add_usage (Invoice *inv, InvoiceLineKind kind, const char *dir_, const char *group,
+           guint64 calls, guint64 seconds, gint64 amount)
+{
+  InvoiceLine *l = g_new0 (InvoiceLine, 1);
+  l->kind = kind;
+  l->direction = g_strdup (dir_);
+  l->group = g_strdup (group);
+  l->calls = calls;
+  l->billable_seconds = seconds;
+  l->amount = amount;
+  if (kind == INVOICE_LINE_LATE_USAGE)
+    {
+      l->periods = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (l->periods, g_strdup ("2026-10"));
+    }
+  g_ptr_array_add (inv->lines, l);
+  inv->subtotal += amount;
+  return l;
+}
+
+static void
+set_totals (Invoice *inv)
+{
+  inv->tax = decimal_mul_div_round_half_up (inv->subtotal, inv->tax_rate, MICRO (100));
+  inv->tax = decimal_round_half_up (inv->tax, inv->minor_units);
+  inv->total = inv->subtotal + inv->tax;
+}
+
+/* A GBP invoice at 20 %: 118.33 + 5.00 + 12.34 + 0.56 + 3.21 = 139.44,
+ * tax 27.89 (27.888 rounded), total 167.33. */
+static Invoice *
+invoice_gbp (void)
+{
+  Invoice *inv = invoice_new_test ("GBP", 2, MICRO (20));
+  add_recurring (inv, "user", 12, 118330000);
+  add_recurring (inv, "service", 1, MICRO (5));
+  add_usage (inv, INVOICE_LINE_USAGE, "out", "MOBILE", 40, 12345, 12340000);
+  add_usage (inv, INVOICE_LINE_USAGE, "in", "TOLLFREE", 3, 125, 560000);
+  add_usage (inv, INVOICE_LINE_LATE_USAGE, "out", "INTL", 2, 600, 3210000);
+  set_totals (inv);
+  return inv;
+}
+
+static void
+destination_free (gpointer data)
+{
+  InvoiceDestination *d = data;
+  g_free (d->destination);
+  g_free (d->group);
+  g_free (d);
+}
+
+static GPtrArray *
+destinations_new (guint n)
+{
+  GPtrArray *a = g_ptr_array_new_with_free_func (destination_free);
+  for (guint i = 0; i < n; i++)
+    {
+      InvoiceDestination *d = g_new0 (InvoiceDestination, 1);
+      d->destination = i == 0 ? g_strdup ("C\xc3\xb4te d'Ivoire <Mobile>")
+                              : g_strdup_printf ("Destination %u", i);
+      d->group = g_strdup (i % 2 ? "INTL" : "MOBILE");
+      d->calls = i + 1;
+      d->billable_seconds = 60 * (i + 1) + 30;
+      d->amount = 1234567 + (gint64) i * 10000;
+      g_ptr_array_add (a, d);
+    }
+  return a;
+}
+
+static InvoiceDocument
+document (const Invoice *inv, const GPtrArray *destinations)
+{
+  InvoiceDocument doc = {
+    .operator_name = "Northwind \"Telecom\" Ltd",
+    .customer_name = "Smith & <Jones>",
+    .invoice_number = "NWT-202611-0001",
+    .issue_date = "2026-12-01",
+    .status = "issued",
+    .invoice = inv,
+    .destinations = destinations,
+  };
+  return doc;
+}
+
+static void
+assert_contains (const char *haystack, const char *needle)
+{
+  cr_assert (strstr (haystack, needle) != NULL, "missing \"%s\"", needle);
+}
+
+/* HTML {{{1 */
+
+Test (invoicedoc, html_content_and_escaping)
+{
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (3);
+  InvoiceDocument doc = document (inv, dests);
+  g_autofree char *html = invoicedoc_html (&doc);
+
+  cr_assert (g_str_has_prefix (html, "<!DOCTYPE html>"));
+  assert_contains (html, "Smith &amp; &lt;Jones&gt;");
+  cr_assert_null (strstr (html, "Smith & <Jones>"));
+  assert_contains (html, "Northwind &quot;Telecom&quot; Ltd");
+  assert_contains (html, "C\xc3\xb4te d&apos;Ivoire &lt;Mobile&gt;");
+  assert_contains (html, "NWT-202611-0001");
+  assert_contains (html, "2026-12-01");
+  assert_contains (html, "2026-11");
+  assert_contains (html, "User numbers");
+  assert_contains (html, "Service numbers");
+  assert_contains (html, "Usage out MOBILE");
+  assert_contains (html, "Usage in TOLLFREE");
+  assert_contains (html, "Late usage out INTL (2026-10)");
+  assert_contains (html, "late_usage");
+  assert_contains (html, ">205.75<");      /* 12345 s in minutes */
+  assert_contains (html, "118.33 GBP");
+  assert_contains (html, "5.00 GBP");
+  assert_contains (html, "12.34 GBP");
+  assert_contains (html, "0.56 GBP");
+  assert_contains (html, "3.21 GBP");
+  assert_contains (html, "139.44 GBP");
+  assert_contains (html, "Tax (20 %)");
+  assert_contains (html, "27.89 GBP");
+  assert_contains (html, "167.33 GBP");
+  assert_contains (html, "1.23 GBP");      /* appendix: 1.234567 rounded */
+  assert_contains (html, "@page");
+  assert_contains (html, "size: A4");
+  cr_assert_null (strstr (html, "DRAFT"));
+  cr_assert_null (strstr (html, "http"));
+  cr_assert_null (strstr (html, "<script"));
+  cr_assert_null (strstr (html, "<link"));
+  cr_assert_null (strstr (html, "src="));
+}
+
+Test (invoicedoc, html_draft)
+{
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  InvoiceDocument doc = document (inv, NULL);
+  doc.invoice_number = NULL;
+  doc.status = "draft";
+  g_autofree char *html = invoicedoc_html (&doc);
+
+  assert_contains (html, "<h1>Invoice DRAFT</h1>");
+  assert_contains (html, "No usage in this period.");
+}
+
+Test (invoicedoc, html_jpy_no_decimals)
+{
+  g_autoptr(Invoice) inv = invoice_new_test ("JPY", 0, MICRO (10));
+  add_recurring (inv, "user", 3, MICRO (1200));
+  add_usage (inv, INVOICE_LINE_USAGE, "out", "INTL", 5, 300, MICRO (87));
+  set_totals (inv);
+  InvoiceDocument doc = document (inv, NULL);
+  g_autofree char *html = invoicedoc_html (&doc);
+
+  assert_contains (html, "1200 JPY");
+  assert_contains (html, "87 JPY");
+  assert_contains (html, "1287 JPY");
+  assert_contains (html, "Tax (10 %)");
+  assert_contains (html, "129 JPY");       /* 128.7 rounded half up */
+  assert_contains (html, "1416 JPY");
+  cr_assert_null (strstr (html, "1200.0"));
+}
+
+Test (invoicedoc, html_bhd_three_decimals)
+{
+  g_autoptr(Invoice) inv = invoice_new_test ("BHD", 3, 8875000);
+  add_recurring (inv, "tollfree", 2, 1250000);
+  add_usage (inv, INVOICE_LINE_LATE_USAGE, "in", "TOLLFREE", 1, 61, 7000);
+  set_totals (inv);
+  InvoiceDocument doc = document (inv, NULL);
+  g_autofree char *html = invoicedoc_html (&doc);
+
+  assert_contains (html, "Toll-free numbers");
+  assert_contains (html, "1.250 BHD");
+  assert_contains (html, "0.007 BHD");
+  assert_contains (html, "1.257 BHD");
+  assert_contains (html, "Tax (8.875 %)");
+  assert_contains (html, "0.112 BHD");     /* 0.11155875 */
+  assert_contains (html, "1.369 BHD");
+  assert_contains (html, "Late usage in TOLLFREE (2026-10)");
+}
+
+/* PDF {{{1 */
+
+static char *
+read_all (const char *path, gsize *len)
+{
+  char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  cr_assert (g_file_get_contents (path, &data, len, &error), "%s", error ? error->message : "");
+  return data;
+}
+
+static void
+skip_without_pdftoppm (void)
+{
+  g_autofree char *prog = g_find_program_in_path ("pdftoppm");
+  if (!prog)
+    cr_skip_test ("pdftoppm is not installed");
+}
+
+/* pdftoppm -gray -r 50 PDF PREFIX: PREFIX-N.pgm per page. */
+static void
+rasterise (const char *pdf, const char *prefix)
+{
+  const char *argv[] = { "pdftoppm", "-gray", "-r", "50", pdf, prefix, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  cr_assert (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                           NULL, &status, &error), "%s", error ? error->message : "");
+  cr_assert (g_spawn_check_wait_status (status, &error), "pdftoppm: %s", error->message);
+}
+
+/* The next decimal header field of a binary PGM ("P5 W H MAX\n") from *POS;
+ * *POS is left just after it. */
+static guint64
+pgm_token (const char *data, gsize len, gsize *pos)
+{
+  guint64 v = 0;
+  while (*pos < len && g_ascii_isspace (data[*pos]))
+    (*pos)++;
+  while (*pos < len && g_ascii_isdigit (data[*pos]))
+    v = v * 10 + (guint64) (data[(*pos)++] - '0');
+  return v;
+}
+
+/* Pixels darker than mid-grey in a binary 8-bit PGM. */
+static guint64
+pgm_dark_pixels (const char *path)
+{
+  gsize len, pos = 2;
+  g_autofree char *data = read_all (path, &len);
+
+  cr_assert (len > 2 && data[0] == 'P' && data[1] == '5', "%s is not a binary PGM", path);
+  guint64 w = pgm_token (data, len, &pos);
+  guint64 h = pgm_token (data, len, &pos);
+  guint64 max = pgm_token (data, len, &pos);
+  pos++;                        /* the single whitespace before the pixels */
+  cr_assert_eq (max, 255);
+  cr_assert (w > 0 && h > 0 && pos + w * h <= len, "truncated PGM %s", path);
+  guint64 dark = 0;
+  for (guint64 i = 0; i < w * h; i++)
+    dark += (guint8) data[pos + i] < 128;
+  return dark;
+}
+
+static char *
+render_pdf (const InvoiceDocument *doc, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+  cr_assert (invoicedoc_pdf (doc, path, &error), "%s", error ? error->message : "");
+  return path;
+}
+
+Test (invoicedoc, pdf_renders_a_page)
+{
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (5);
+  InvoiceDocument doc = document (inv, dests);
+  g_autofree char *pdf = render_pdf (&doc, "invoice.pdf");
+  gsize len;
+  g_autofree char *data = read_all (pdf, &len);
+
+  cr_assert (len > 1000 && g_str_has_prefix (data, "%PDF-"));
+  skip_without_pdftoppm ();
+  g_autofree char *prefix = g_build_filename (dir, "page", NULL);
+  g_autofree char *page1 = g_build_filename (dir, "page-1.pgm", NULL);
+  g_autofree char *page2 = g_build_filename (dir, "page-2.pgm", NULL);
+  rasterise (pdf, prefix);
+  guint64 dark = pgm_dark_pixels (page1);
+  cr_assert (dark > 500, "page 1 looks blank: %" G_GUINT64_FORMAT " dark pixels", dark);
+  cr_assert_not (g_file_test (page2, G_FILE_TEST_EXISTS), "a short invoice has one page");
+}
+
+Test (invoicedoc, pdf_long_appendix_spans_pages)
+{
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (200);
+  InvoiceDocument doc = document (inv, dests);
+  g_autofree char *pdf = render_pdf (&doc, "long.pdf");
+
+  skip_without_pdftoppm ();
+  g_autofree char *prefix = g_build_filename (dir, "long", NULL);
+  g_autofree char *page2 = g_build_filename (dir, "long-2.pgm", NULL);
+  rasterise (pdf, prefix);
+  cr_assert (g_file_test (page2, G_FILE_TEST_EXISTS), "200 destinations fit on one page?");
+  cr_assert (pgm_dark_pixels (page2) > 500, "page 2 looks blank");
+}
+
+Test (invoicedoc, pdf_is_reproducible)
+{
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (3);
+  InvoiceDocument doc = document (inv, dests);
+  doc.invoice_number = NULL;
+  doc.status = "draft";
+  g_autofree char *a = render_pdf (&doc, "a.pdf");
+  g_usleep (1100 * 1000);       /* a clock-based date would now differ */
+  g_autofree char *b = render_pdf (&doc, "b.pdf");
+  gsize la, lb;
+  g_autofree char *da = read_all (a, &la);
+  g_autofree char *db = read_all (b, &lb);
+
+  cr_assert (la == lb && memcmp (da, db, la) == 0, "two renderings differ");
+  cr_assert_not_null (memmem (da, la, "20261201000000", 14),
+                     "creation date not set from the issue date");
+}
+
+Test (invoicedoc, pdf_cannot_create)
+{
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  InvoiceDocument doc = document (inv, NULL);
+  g_autofree char *path = g_build_filename (dir, "missing", "invoice.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_not (invoicedoc_pdf (&doc, path, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT), "%s",
+             error ? error->message : "no error");
+  cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* With INVOICEDOC_SAMPLE=FILE.pdf, keep one rendering to look at (and its
+ * HTML as FILE.pdf.html). */
+Test (invoicedoc, sample)
+{
+  const char *sample = g_getenv ("INVOICEDOC_SAMPLE");
+  if (!sample)
+    cr_skip_test ("INVOICEDOC_SAMPLE not set");
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (60);
+  InvoiceDocument doc = document (inv, dests);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (invoicedoc_pdf (&doc, sample, &error), "%s", error ? error->message : "");
+  g_autofree char *html = invoicedoc_html (&doc);
+  g_autofree char *html_path = g_strconcat (sample, ".html", NULL);
+  cr_assert (g_file_set_contents (html_path, html, -1, NULL));
+}
