@@ -31,7 +31,6 @@ typedef gboolean (*RaterCommandFunc) (RaterContext *ctx, int argc, char **argv,
 typedef struct {
   const char *name;
   RaterCommandFunc func;
-  const char *usage;            /* arguments after the name */
   const char *summary;          /* one line for 'rater --help' */
 } RaterCommand;
 

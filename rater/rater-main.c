@@ -13,13 +13,12 @@
 #include "rater-error.h"
 
 static const RaterCommand commands[] = {
-  { "init", cmd_init, "", "create or migrate the database schema" },
-  { "catalog", cmd_catalog, "import DIR", "import operators, plans, accounts, numbers and decks" },
-  { "ingest", cmd_ingest, "[--format FMT] [--operator OP] [--country CC] [--tz ZONE] FILE...",
-    "normalise CDR files into calls" },
-  { "rate", cmd_rate, "[--period YYYY-MM]", "rate or re-rate every call of open periods" },
-  { "invoice", cmd_invoice, "draft --period YYYY-MM --out DIR", "write draft invoices (JSON, lines CSV)" },
-  { "export", cmd_export, "calls|rejects [--period P] [--out FILE]", "write stored records as CSV" },
+  { "init", cmd_init, "create or migrate the database schema" },
+  { "catalog", cmd_catalog, "import operators, plans, accounts, numbers and decks" },
+  { "ingest", cmd_ingest, "normalise CDR files into calls" },
+  { "rate", cmd_rate, "rate or re-rate every call of open periods" },
+  { "invoice", cmd_invoice, "write draft invoices (JSON, lines CSV)" },
+  { "export", cmd_export, "write stored records as CSV" },
 };
 
 static const RaterCommand *
