@@ -15,10 +15,14 @@ parse_formats (const char *text, InvoiceOutFormats *formats, GError **error)
       *formats |= INVOICEOUT_JSON;
     else if (g_str_equal (names[i], "csv"))
       *formats |= INVOICEOUT_CSV;
+    else if (g_str_equal (names[i], "html"))
+      *formats |= INVOICEOUT_HTML;
+    else if (g_str_equal (names[i], "pdf"))
+      *formats |= INVOICEOUT_PDF;
     else
       {
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                     "invoice: --format takes json and csv, not '%s'", names[i]);
+                     "invoice: --format takes json, csv, html and pdf, not '%s'", names[i]);
         return FALSE;
       }
   return TRUE;
@@ -33,7 +37,7 @@ cmd_invoice (RaterContext *ctx, int argc, char **argv, GError **error)
     { "operator", 0, 0, G_OPTION_ARG_STRING, &op, "Only this operator's accounts", "OP" },
     { "account", 0, 0, G_OPTION_ARG_STRING, &account, "Only this account", "A" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output directory (required)", "DIR" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "json,csv (default both)", "LIST" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Any of json,csv,html,pdf (default json,csv)", "LIST" },
     { NULL }
   };
   InvoiceOutFormats formats;
@@ -44,7 +48,7 @@ cmd_invoice (RaterContext *ctx, int argc, char **argv, GError **error)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                    "usage: rater invoice draft --period YYYY-MM [--operator OP] [--account A] --out DIR"
-                   " [--format json,csv]");
+                   " [--format json,csv,html,pdf]");
       return FALSE;
     }
   g_autoptr(sqlite3) db = cmd_open_db (ctx, error);

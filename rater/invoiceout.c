@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "decimal.h"
+#include "invoicedoc.h"
 #include "invoiceout.h"
 #include "rater-error.h"
 #include "store.h"
@@ -180,6 +181,96 @@ write_json (const Invoice *inv, const char *dir, GError **error)
   return outfile_commit (out, error);
 }
 
+static void
+destination_free (gpointer p)
+{
+  InvoiceDestination *d = p;
+  g_free (d->destination);
+  g_free (d->group);
+  g_free (d);
+}
+
+/* The appendix: the period's rated calls by destination. */
+static GPtrArray *
+load_destinations (sqlite3 *db, const Invoice *inv, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT destination, grp, count(*), sum(billable), sum(charge) FROM ratings"
+    " WHERE account = ? AND period = ? AND status = 'rated' AND late = 0"
+    " GROUP BY destination, grp ORDER BY destination, grp", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text (st, 1, inv->account, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, inv->period, -1, SQLITE_STATIC);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (destination_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      InvoiceDestination *d = g_new0 (InvoiceDestination, 1);
+      d->destination = g_strdup ((const char *) sqlite3_column_text (st, 0));
+      d->group = g_strdup ((const char *) sqlite3_column_text (st, 1));
+      d->calls = (guint64) sqlite3_column_int64 (st, 2);
+      d->billable_seconds = (guint64) sqlite3_column_int64 (st, 3);
+      d->amount = sqlite3_column_int64 (st, 4);
+      g_ptr_array_add (rows, d);
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "reading usage by destination"), NULL;
+  return g_steal_pointer (&rows);
+}
+
+/* Display names of the operator and the customer. */
+static gboolean
+load_names (sqlite3 *db, const Invoice *inv, char **operator_name, char **customer_name,
+            GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT o.name, a.name FROM accounts a JOIN operators o ON o.operator = a.operator"
+    " WHERE a.account = ?", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, inv->account, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, db, "reading account names");
+  *operator_name = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  *customer_name = g_strdup ((const char *) sqlite3_column_text (st, 1));
+  return TRUE;
+}
+
+/* "YYYY-MM-DD" of the first day after PERIOD ("YYYY-MM"). */
+static char *
+day_after_period (const char *period)
+{
+  int y = (int) g_ascii_strtoll (period, NULL, 10), m = (int) g_ascii_strtoll (period + 5, NULL, 10);
+  return g_strdup_printf ("%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+}
+
+static gboolean
+write_documents (sqlite3 *db, const Invoice *inv, const char *dir, InvoiceOutFormats formats,
+                 GError **error)
+{
+  g_autofree char *operator_name = NULL, *customer_name = NULL;
+  g_autoptr(GPtrArray) destinations = load_destinations (db, inv, error);
+  if (!destinations || !load_names (db, inv, &operator_name, &customer_name, error))
+    return FALSE;
+  g_autofree char *date = day_after_period (inv->period);
+  InvoiceDocument doc = { operator_name, customer_name, NULL, date, "draft", inv, destinations };
+  g_autofree char *base = g_strdup_printf ("%s/%s-%s", dir, inv->account, inv->period);
+  if (formats & INVOICEOUT_HTML)
+    {
+      g_autofree char *path = g_strconcat (base, ".html", NULL);
+      g_autofree char *html = invoicedoc_html (&doc);
+      g_autoptr(OutFile) out = outfile_open (path, error);
+      if (!out)
+        return FALSE;
+      fputs (html, outfile_stream (out));
+      if (!outfile_commit (out, error))
+        return FALSE;
+    }
+  g_autofree char *pdf = g_strconcat (base, ".pdf", NULL);
+  return !(formats & INVOICEOUT_PDF) || invoicedoc_pdf (&doc, pdf, error);
+}
+
 static GPtrArray *
 list_accounts (sqlite3 *db, const char *operator_slug, const char *account, GError **error)
 {
@@ -240,6 +331,9 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
       if (csv)
         invoiceout_csv_rows (csv, inv, NULL, "draft");
       if ((formats & INVOICEOUT_JSON) && !write_json (inv, dir, error))
+        return FALSE;
+      if ((formats & (INVOICEOUT_HTML | INVOICEOUT_PDF))
+          && !write_documents (db, inv, dir, formats, error))
         return FALSE;
     }
   return !csv || outfile_commit (csv, error);

@@ -27,12 +27,15 @@ void invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number,
 typedef enum {
   INVOICEOUT_JSON = 1 << 0,
   INVOICEOUT_CSV = 1 << 1,
+  INVOICEOUT_HTML = 1 << 2,     /* printable page (invoicedoc) */
+  INVOICEOUT_PDF = 1 << 3,      /* the same as PDF (invoicedoc) */
 } InvoiceOutFormats;
 
 /* Draft invoices for PERIOD of every account (of OPERATOR_SLUG and/or
  * ACCOUNT when not NULL) that has lines, written under DIR (created when
- * missing): <account>-<period>.json per invoice and/or
- * invoice-lines-<period>-draft.csv, each through a temporary file.
+ * missing): <account>-<period>.json, .html and .pdf per invoice and/or
+ * invoice-lines-<period>-draft.csv, each through a temporary file.  A
+ * draft's documents are dated the day after the period ends.
  * *n_invoices receives the count. */
 gboolean invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
                                   const char *account, const char *dir, InvoiceOutFormats formats,
