@@ -154,14 +154,8 @@ compute_totals (Invoice *invoice, GError **error)
 static gboolean
 parse_period (const char *period, PeriodDays *days, GError **error)
 {
-  gboolean ok = period && strlen (period) == 7 && period[4] == '-';
-
-  for (int i = 0; ok && i < 7; i++)
-    ok = i == 4 || g_ascii_isdigit (period[i]);
-  int year = ok ? g_ascii_digit_value (period[0]) * 1000 + g_ascii_digit_value (period[1]) * 100
-                  + g_ascii_digit_value (period[2]) * 10 + g_ascii_digit_value (period[3]) : 0;
-  int month = ok ? g_ascii_digit_value (period[5]) * 10 + g_ascii_digit_value (period[6]) : 0;
-  if (year < 1 || month < 1 || month > 12)
+  int year, month;
+  if (!period || time_parse_period (period, strlen (period), &year, &month) != TIME_OK)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
                    "period '%s' is not YYYY-MM", period ? period : "");

@@ -10,6 +10,7 @@
 #include "invoiceout.h"
 #include "rater-error.h"
 #include "store.h"
+#include "timeparse.h"
 
 static const char *const kinds[] = { "recurring", "usage", "late_usage" };
 
@@ -237,11 +238,13 @@ load_names (sqlite3 *db, const Invoice *inv, char **operator_name, char **custom
   return TRUE;
 }
 
-/* "YYYY-MM-DD" of the first day after PERIOD ("YYYY-MM"). */
+/* "YYYY-MM-DD" of the first day after PERIOD (a valid "YYYY-MM"). */
 static char *
 day_after_period (const char *period)
 {
-  int y = (int) g_ascii_strtoll (period, NULL, 10), m = (int) g_ascii_strtoll (period + 5, NULL, 10);
+  int y = 1970, m = 1;
+  TimeStatus status = time_parse_period (period, strlen (period), &y, &m);
+  g_assert (status == TIME_OK);   /* invoice_compute validated it */
   return g_strdup_printf ("%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
 }
 

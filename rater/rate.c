@@ -646,16 +646,12 @@ apply_bundles (Run *r, GError **error)
 
 /* ---- the run ---- */
 
+/* YYYYMM of "YYYY-MM", or -1. */
 static gint32
 parse_period (const char *text)
 {
-  gint64 days;
-  g_autofree char *date = text ? g_strconcat (text, "-01", NULL) : NULL;
-  if (!text || strlen (text) != 7 || time_parse_date (date, 10, &days) != TIME_OK)
-    return -1;
-  int y, m, d;
-  time_civil_from_days (days, &y, &m, &d);
-  return y * 100 + m;
+  int y, m;
+  return time_parse_period (text, strlen (text), &y, &m) == TIME_OK ? y * 100 + m : -1;
 }
 
 static void

@@ -47,7 +47,8 @@ migrations_list (void)
 {
   GArray *list = g_array_new (FALSE, TRUE, sizeof (Migration));
   g_array_set_clear_func (list, migration_clear);
-  g_assert (rater_get_resource () != NULL);
+  GResource *bundle = rater_get_resource ();   /* keeps the bundle linked in */
+  g_assert (bundle != NULL);
   g_auto(GStrv) names = g_resources_enumerate_children (SCHEMA_RESOURCE_DIR, 0, NULL);
 
   for (guint i = 0; names && names[i]; i++)

@@ -602,3 +602,24 @@ time_format_utc_ms (gint64 ms, char *buf)
   memcpy (b, "Z", 2);
   return buf;
 }
+
+TimeStatus
+time_parse_period (const char *s, gsize len, int *year, int *month)
+{
+  if (len == 0)
+    return TIME_EMPTY;
+  if (len != 7 || s[4] != '-')
+    return TIME_SYNTAX;
+  int v[7];
+  for (int i = 0; i < 7; i++)
+    {
+      if (i != 4 && !g_ascii_isdigit (s[i]))
+        return TIME_SYNTAX;
+      v[i] = s[i] - '0';
+    }
+  int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], m = v[5] * 10 + v[6];
+  if (y < 1 || m < 1 || m > 12)
+    return TIME_RANGE;
+  *year = y, *month = m;
+  return TIME_OK;
+}

@@ -50,6 +50,9 @@ TimeStatus time_parse_iso8601 (const char *s, gsize len, TimeParts *out);
 TimeStatus time_parse_format (const char *s, gsize len, const char *format,
                               TimeParts *out);
 
+/* A billing period "YYYY-MM" (year 1..9999, month 1..12), exactly 7 bytes. */
+TimeStatus time_parse_period (const char *s, gsize len, int *year, int *month);
+
 /* "YYYY-MM-DD" into *days (days since epoch). */
 TimeStatus time_parse_date (const char *s, gsize len, gint64 *days);
 

@@ -563,3 +563,21 @@ Test (status, strings)
   cr_assert_not_null (time_status_to_string (TIME_RANGE));
   cr_assert_not_null (time_status_to_string (TIME_NO_ZONE));
 }
+
+Test (timeparse, periods)
+{
+  int y = 0, m = 0;
+  cr_assert_eq (time_parse_period ("2026-11", 7, &y, &m), TIME_OK);
+  cr_assert_eq (y, 2026);
+  cr_assert_eq (m, 11);
+  cr_assert_eq (time_parse_period ("0001-01", 7, &y, &m), TIME_OK);
+  cr_assert_eq (time_parse_period ("2026-13", 7, &y, &m), TIME_RANGE);
+  cr_assert_eq (time_parse_period ("2026-00", 7, &y, &m), TIME_RANGE);
+  cr_assert_eq (time_parse_period ("0000-05", 7, &y, &m), TIME_RANGE);
+  cr_assert_eq (time_parse_period ("2026-1", 6, &y, &m), TIME_SYNTAX);
+  cr_assert_eq (time_parse_period ("2026/11", 7, &y, &m), TIME_SYNTAX);
+  cr_assert_eq (time_parse_period ("2026-1x", 7, &y, &m), TIME_SYNTAX);
+  cr_assert_eq (time_parse_period ("2026-11-01", 10, &y, &m), TIME_SYNTAX);
+  cr_assert_eq (time_parse_period ("", 0, &y, &m), TIME_EMPTY);
+  cr_assert_eq (y, 1, "a failed parse leaves the outputs alone");
+}
