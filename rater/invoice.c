@@ -66,7 +66,7 @@ invoice_free (Invoice *invoice)
   g_free (invoice);
 }
 
-static Invoice *
+Invoice *
 invoice_new (const char *account, const char *period)
 {
   Invoice *invoice = g_new0 (Invoice, 1);
@@ -77,7 +77,7 @@ invoice_new (const char *account, const char *period)
   return invoice;
 }
 
-static InvoiceLine *
+InvoiceLine *
 invoice_add_line (Invoice *invoice, InvoiceLineKind kind)
 {
   InvoiceLine *line = g_new0 (InvoiceLine, 1);
@@ -343,7 +343,7 @@ add_recurring_lines (sqlite3 *db, Invoice *invoice, const gint64 fees[N_NUMBER_T
   " ORDER BY c.direction <> 'out', c.direction, r.grp, r.period"
 
 static const char usage_sql[] = USAGE_SQL ("r.late = 0 AND r.period = ?2");
-static const char late_usage_sql[] = USAGE_SQL ("r.late = 1 AND r.period < ?2");
+static const char late_usage_sql[] = USAGE_SQL ("r.late = 1 AND r.invoice IS NULL AND r.period < ?2");
 
 /* The line of the row's (direction, group): the last line when it matches
  * and is one of this query's (index >= FIRST), else a new one. */

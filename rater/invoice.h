@@ -20,10 +20,8 @@
  *     'rated', period P, late = 0; 'out' before 'in', groups in byte order;
  *     amount = the call charges summed, then rounded half up to minor units.
  *  3. late_usage: the same grouping for the account's late ratings (late = 1)
- *     of periods before P, with the list of those periods.
- *     For now every late rating of an earlier period is included: marking
- *     late calls as billed on an issued invoice (so the next invoice does not
- *     repeat them) is future work of issuing.
+ *     of periods before P not yet billed (ratings.invoice NULL), with the
+ *     list of those periods.  Issuing (issue.h) marks them billed.
  *
  * subtotal = sum of line amounts (exact: each is already in minor units);
  * tax = round_half_up (subtotal * tax_rate / 100) rounded once, exactly, to
@@ -81,6 +79,13 @@ typedef struct {
  *    that overflow);
  *  - with RATER_ERROR_SOFTWARE for database errors. */
 Invoice *invoice_compute (sqlite3 *db, const char *account, const char *period, GError **error);
+
+/* An empty invoice of ACCOUNT for PERIOD, for readers of stored invoices
+ * (issue.h) that fill in the rest; and a new line of KIND appended to it
+ * (all fields zero or NULL; late_usage lines get their PERIODS set by the
+ * caller). */
+Invoice *invoice_new (const char *account, const char *period);
+InvoiceLine *invoice_add_line (Invoice *invoice, InvoiceLineKind kind);
 
 void invoice_free (Invoice *invoice);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Invoice, invoice_free)

@@ -745,7 +745,8 @@ invoicedoc_pdf (const InvoiceDocument *doc, const char *path, GError **error)
   g_return_val_if_fail (doc != NULL && doc->invoice != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  g_autoptr(OutFile) out = outfile_open (path, error);
+  g_autoptr(OutFile) out = doc->invoice_number ? outfile_open_frozen (path, error)
+                                                : outfile_open (path, error);
   if (!out)
     return FALSE;
   cairo_status_t status = pdf_render (doc, outfile_stream (out));

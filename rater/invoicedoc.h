@@ -51,6 +51,8 @@ char *invoicedoc_html (const InvoiceDocument *doc);
  * beside PATH, renamed into place when complete, so PATH is either the whole
  * document or untouched.  The appendix continues on new pages as needed
  * (table headers repeated).  The PDF creation and modification dates are
- * ISSUE_DATE at 00:00 UTC so the same DOC gives the same bytes.  Returns
+ * ISSUE_DATE at 00:00 UTC so the same DOC gives the same bytes.  An issued
+ * document (INVOICE_NUMBER set) never replaces a different file at PATH
+ * (outfile_open_frozen).  Returns
  * FALSE with RATER_ERROR_CANTCREAT when the file cannot be written. */
 gboolean invoicedoc_pdf (const InvoiceDocument *doc, const char *path, GError **error);

@@ -167,20 +167,7 @@ invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number, const
     csv_line (out, inv, i, number, status);
 }
 
-/* ---- a draft run ---- */
-
-static gboolean
-write_json (const Invoice *inv, const char *dir, GError **error)
-{
-  g_autofree char *name = g_strdup_printf ("%s-%s.json", inv->account, inv->period);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *text = invoiceout_json (inv, NULL, "draft");
-  g_autoptr(OutFile) out = outfile_open (path, error);
-  if (!out)
-    return FALSE;
-  fputs (text, outfile_stream (out));
-  return outfile_commit (out, error);
-}
+/* ---- records ---- */
 
 static void
 destination_free (gpointer p)
@@ -191,88 +178,180 @@ destination_free (gpointer p)
   g_free (d);
 }
 
+InvoiceDestination *
+invoiceout_destination_new (const char *destination, const char *group, guint64 calls,
+                            guint64 billable_seconds, gint64 amount)
+{
+  InvoiceDestination *d = g_new0 (InvoiceDestination, 1);
+  d->destination = g_strdup (destination);
+  d->group = g_strdup (group);
+  d->calls = calls;
+  d->billable_seconds = billable_seconds;
+  d->amount = amount;
+  return d;
+}
+
+InvoiceRecord *
+invoiceout_record_new (void)
+{
+  InvoiceRecord *rec = g_new0 (InvoiceRecord, 1);
+  rec->destinations = g_ptr_array_new_with_free_func (destination_free);
+  return rec;
+}
+
+void
+invoiceout_record_free (InvoiceRecord *rec)
+{
+  if (!rec)
+    return;
+  invoice_free (rec->invoice);
+  g_free (rec->number);
+  g_free (rec->issued_on);
+  g_free (rec->operator_name);
+  g_free (rec->customer_name);
+  g_ptr_array_unref (rec->destinations);
+  g_free (rec);
+}
+
 /* The appendix: the period's rated calls by destination. */
-static GPtrArray *
-load_destinations (sqlite3 *db, const Invoice *inv, GError **error)
+static gboolean
+load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT destination, grp, count(*), sum(billable), sum(charge) FROM ratings"
     " WHERE account = ? AND period = ? AND status = 'rated' AND late = 0"
     " GROUP BY destination, grp ORDER BY destination, grp", error);
   if (!st)
-    return NULL;
-  sqlite3_bind_text (st, 1, inv->account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, inv->period, -1, SQLITE_STATIC);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (destination_free);
+    return FALSE;
+  sqlite3_bind_text (st, 1, rec->invoice->account, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, rec->invoice->period, -1, SQLITE_STATIC);
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      InvoiceDestination *d = g_new0 (InvoiceDestination, 1);
-      d->destination = g_strdup ((const char *) sqlite3_column_text (st, 0));
-      d->group = g_strdup ((const char *) sqlite3_column_text (st, 1));
-      d->calls = (guint64) sqlite3_column_int64 (st, 2);
-      d->billable_seconds = (guint64) sqlite3_column_int64 (st, 3);
-      d->amount = sqlite3_column_int64 (st, 4);
-      g_ptr_array_add (rows, d);
-    }
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading usage by destination"), NULL;
-  return g_steal_pointer (&rows);
+    g_ptr_array_add (rec->destinations,
+                     invoiceout_destination_new ((const char *) sqlite3_column_text (st, 0),
+                                                 (const char *) sqlite3_column_text (st, 1),
+                                                 (guint64) sqlite3_column_int64 (st, 2),
+                                                 (guint64) sqlite3_column_int64 (st, 3),
+                                                 sqlite3_column_int64 (st, 4)));
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading usage by destination");
 }
 
 /* Display names of the operator and the customer. */
 static gboolean
-load_names (sqlite3 *db, const Invoice *inv, char **operator_name, char **customer_name,
-            GError **error)
+load_names (sqlite3 *db, InvoiceRecord *rec, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT o.name, a.name FROM accounts a JOIN operators o ON o.operator = a.operator"
     " WHERE a.account = ?", error);
   if (!st)
     return FALSE;
-  sqlite3_bind_text (st, 1, inv->account, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 1, rec->invoice->account, -1, SQLITE_STATIC);
   if (sqlite3_step (st) != SQLITE_ROW)
     return store_set_error (error, db, "reading account names");
-  *operator_name = g_strdup ((const char *) sqlite3_column_text (st, 0));
-  *customer_name = g_strdup ((const char *) sqlite3_column_text (st, 1));
+  rec->operator_name = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  rec->customer_name = g_strdup ((const char *) sqlite3_column_text (st, 1));
   return TRUE;
 }
 
-/* "YYYY-MM-DD" of the first day after PERIOD (a valid "YYYY-MM"). */
-static char *
-day_after_period (const char *period)
+InvoiceRecord *
+invoiceout_record_from_db (sqlite3 *db, Invoice *invoice, const char *issued_on, GError **error)
+{
+  g_autoptr(InvoiceRecord) rec = invoiceout_record_new ();
+  rec->invoice = invoice;
+  rec->issued_on = g_strdup (issued_on);
+  if (!load_names (db, rec, error) || !load_destinations (db, rec, error))
+    return NULL;
+  return g_steal_pointer (&rec);
+}
+
+char *
+invoiceout_day_after_period (const char *period)
 {
   int y = 1970, m = 1;
-  TimeStatus status = time_parse_period (period, strlen (period), &y, &m);
-  g_assert (status == TIME_OK);   /* invoice_compute validated it */
+  if (!period || time_parse_period (period, strlen (period), &y, &m) != TIME_OK)
+    return NULL;
   return g_strdup_printf ("%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
 }
 
-static gboolean
-write_documents (sqlite3 *db, const Invoice *inv, const char *dir, InvoiceOutFormats formats,
-                 GError **error)
+/* ---- writing ---- */
+
+static OutFile *
+open_document (const InvoiceRecord *rec, const char *path, GError **error)
 {
-  g_autofree char *operator_name = NULL, *customer_name = NULL;
-  g_autoptr(GPtrArray) destinations = load_destinations (db, inv, error);
-  if (!destinations || !load_names (db, inv, &operator_name, &customer_name, error))
+  return rec->number ? outfile_open_frozen (path, error) : outfile_open (path, error);
+}
+
+static gboolean
+write_text (const InvoiceRecord *rec, const char *path, const char *text, GError **error)
+{
+  g_autoptr(OutFile) out = open_document (rec, path, error);
+  if (!out)
     return FALSE;
-  g_autofree char *date = day_after_period (inv->period);
-  InvoiceDocument doc = { operator_name, customer_name, NULL, date, "draft", inv, destinations };
-  g_autofree char *base = g_strdup_printf ("%s/%s-%s", dir, inv->account, inv->period);
+  fputs (text, outfile_stream (out));
+  return outfile_commit (out, error);
+}
+
+char *
+invoiceout_basename (const InvoiceRecord *rec)
+{
+  return g_strdup_printf ("%s-%s", rec->number ? rec->number : rec->invoice->account,
+                          rec->invoice->period);
+}
+
+gboolean
+invoiceout_write_record (const InvoiceRecord *rec, const char *dir, InvoiceOutFormats formats,
+                         GError **error)
+{
+  const char *status = rec->number ? "issued" : "draft";
+  g_autofree char *name = invoiceout_basename (rec);
+  g_autofree char *base = g_build_filename (dir, name, NULL);
+  InvoiceDocument doc = { rec->operator_name, rec->customer_name, rec->number, rec->issued_on,
+                          status, rec->invoice, rec->destinations };
+  if (formats & INVOICEOUT_JSON)
+    {
+      g_autofree char *path = g_strconcat (base, ".json", NULL);
+      g_autofree char *json = invoiceout_json (rec->invoice, rec->number, status);
+      if (!write_text (rec, path, json, error))
+        return FALSE;
+    }
   if (formats & INVOICEOUT_HTML)
     {
       g_autofree char *path = g_strconcat (base, ".html", NULL);
       g_autofree char *html = invoicedoc_html (&doc);
-      g_autoptr(OutFile) out = outfile_open (path, error);
-      if (!out)
-        return FALSE;
-      fputs (html, outfile_stream (out));
-      if (!outfile_commit (out, error))
+      if (!write_text (rec, path, html, error))
         return FALSE;
     }
   g_autofree char *pdf = g_strconcat (base, ".pdf", NULL);
   return !(formats & INVOICEOUT_PDF) || invoicedoc_pdf (&doc, pdf, error);
 }
+
+gboolean
+invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error)
+{
+  g_autoptr(OutFile) out = outfile_open (path, error);
+  if (!out)
+    return FALSE;
+  invoiceout_csv_header (out);
+  for (guint i = 0; i < records->len; i++)
+    {
+      const InvoiceRecord *rec = records->pdata[i];
+      invoiceout_csv_rows (out, rec->invoice, rec->number, rec->number ? "issued" : "draft");
+    }
+  return outfile_commit (out, error);
+}
+
+gboolean
+invoiceout_mkdir (const char *dir, GError **error)
+{
+  if (g_mkdir_with_parents (dir, 0755) == 0)
+    return TRUE;
+  int e = errno;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot create '%s': %s", dir,
+               g_strerror (e));
+  return FALSE;
+}
+
+/* ---- a draft run ---- */
 
 static GPtrArray *
 list_accounts (sqlite3 *db, const char *operator_slug, const char *account, GError **error)
@@ -300,44 +379,70 @@ list_accounts (sqlite3 *db, const char *operator_slug, const char *account, GErr
   return g_steal_pointer (&list);
 }
 
+/* TRUE when ACCOUNT already has an issued invoice for PERIOD. */
+static gboolean
+is_issued (sqlite3 *db, const char *account, const char *period, gboolean *issued,
+           GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT 1 FROM invoices WHERE account = ? AND period = ?", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, account, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, period, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (st);
+  *issued = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || store_set_error (error, db, "reading invoices");
+}
+
+/* The draft record of ACCOUNT, or NULL (no error) when it has no lines or
+ * is already issued. */
+static InvoiceRecord *
+draft_record (sqlite3 *db, const char *account, const char *period, const char *date,
+              guint *n_issued, GError **error)
+{
+  gboolean issued = FALSE;
+  if (!is_issued (db, account, period, &issued, error))
+    return NULL;
+  if (issued)
+    {
+      (*n_issued)++;
+      return NULL;
+    }
+  Invoice *inv = invoice_compute (db, account, period, error);
+  return inv ? invoiceout_record_from_db (db, inv, date, error) : NULL;
+}
+
 gboolean
 invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
                          const char *account, const char *dir, InvoiceOutFormats formats,
-                         guint *n_invoices, GError **error)
+                         guint *n_invoices, guint *n_issued, GError **error)
 {
-  g_autoptr(GPtrArray) accounts = list_accounts (db, operator_slug, account, error);
-  if (!accounts)
-    return FALSE;
-  if (g_mkdir_with_parents (dir, 0755) != 0)
+  g_autofree char *date = invoiceout_day_after_period (period);
+  if (!date)
     {
-      int e = errno;
-      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot create '%s': %s", dir, g_strerror (e));
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM", period);
       return FALSE;
     }
-  g_autofree char *csv_name = g_strdup_printf ("invoice-lines-%s-draft.csv", period);
-  g_autofree char *csv_path = g_build_filename (dir, csv_name, NULL);
-  g_autoptr(OutFile) csv = (formats & INVOICEOUT_CSV) ? outfile_open (csv_path, error) : NULL;
-  if ((formats & INVOICEOUT_CSV) && !csv)
+  g_autoptr(GPtrArray) accounts = list_accounts (db, operator_slug, account, error);
+  if (!accounts || !invoiceout_mkdir (dir, error))
     return FALSE;
-  if (csv)
-    invoiceout_csv_header (csv);
-  *n_invoices = 0;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) invoiceout_record_free);
+  *n_issued = 0;
   for (guint i = 0; i < accounts->len; i++)
     {
       g_autoptr(GError) local = NULL;
-      g_autoptr(Invoice) inv = invoice_compute (db, accounts->pdata[i], period, &local);
+      InvoiceRecord *rec = draft_record (db, accounts->pdata[i], period, date, n_issued, &local);
       if (local)
         return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
-      if (!inv)
+      if (!rec)
         continue;
-      (*n_invoices)++;
-      if (csv)
-        invoiceout_csv_rows (csv, inv, NULL, "draft");
-      if ((formats & INVOICEOUT_JSON) && !write_json (inv, dir, error))
-        return FALSE;
-      if ((formats & (INVOICEOUT_HTML | INVOICEOUT_PDF))
-          && !write_documents (db, inv, dir, formats, error))
+      g_ptr_array_add (records, rec);
+      if (!invoiceout_write_record (rec, dir, formats, error))
         return FALSE;
     }
-  return !csv || outfile_commit (csv, error);
+  *n_invoices = records->len;
+  g_autofree char *csv_name = g_strdup_printf ("invoice-lines-%s-draft.csv", period);
+  g_autofree char *csv_path = g_build_filename (dir, csv_name, NULL);
+  return !(formats & INVOICEOUT_CSV) || invoiceout_write_lines_csv (records, csv_path, error);
 }

@@ -16,6 +16,7 @@ struct _OutFile {
   FILE *stream;
   gboolean row_started;
   gboolean committed;
+  gboolean frozen;    /* never replace different bytes at PATH */
 };
 
 static gboolean
@@ -51,6 +52,16 @@ outfile_open (const char *path, GError **error)
   return out;
 }
 
+OutFile *
+outfile_open_frozen (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  OutFile *out = outfile_open (path, error);
+  if (out)
+    out->frozen = TRUE;
+  return out;
+}
+
 void
 outfile_free (OutFile *out)
 {
@@ -74,6 +85,34 @@ outfile_stream (OutFile *out)
   return out->stream;
 }
 
+/* TRUE when PATH does not exist or holds exactly the bytes of TMP. */
+static gboolean
+same_or_absent (const char *tmp, const char *path, GError **error)
+{
+  g_autofree char *old = NULL, *new = NULL;
+  gsize old_len = 0, new_len = 0;
+  g_autoptr(GError) local = NULL;
+
+  if (!g_file_get_contents (path, &old, &old_len, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "%s", local->message);
+      return FALSE;
+    }
+  if (!g_file_get_contents (tmp, &new, &new_len, &local))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "%s", local->message);
+      return FALSE;
+    }
+  if (old_len == new_len && memcmp (old, new, old_len) == 0)
+    return TRUE;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT,
+               "'%s' already exists with different content: an issued document is never"
+               " overwritten (move it away to write this one)", path);
+  return FALSE;
+}
+
 gboolean
 outfile_commit (OutFile *out, GError **error)
 {
@@ -85,6 +124,8 @@ outfile_commit (OutFile *out, GError **error)
   out->stream = NULL;
   if (rc != 0)
     return cantcreat (error, "write", out->path, errno);
+  if (out->frozen && !same_or_absent (out->tmp, out->path, error))
+    return FALSE;
   if (g_rename (out->tmp, out->path) != 0)
     return cantcreat (error, "rename into", out->path, errno);
   out->committed = TRUE;

@@ -14,6 +14,11 @@
 typedef struct _OutFile OutFile;
 
 OutFile *outfile_open (const char *path, GError **error);
+/* Like outfile_open, for a document that must never change once written (an
+ * issued invoice): outfile_commit() then replaces an existing PATH only when
+ * the new bytes are identical, and otherwise fails with
+ * RATER_ERROR_CANTCREAT, leaving PATH as it was. */
+OutFile *outfile_open_frozen (const char *path, GError **error);
 /* Without a commit, the temporary is removed. */
 void outfile_free (OutFile *out);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OutFile, outfile_free)

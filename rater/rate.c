@@ -231,15 +231,17 @@ load_closed (Run *r, GError **error)
   return rc == SQLITE_DONE || store_set_error (error, r->db, "loading closed periods");
 }
 
-/* The ratings that stay: closed periods' calls not rated late.  Everything
+/* The ratings that stay: closed periods' calls not rated late, and late
+ * calls already billed on an issued invoice (ratings.invoice).  Everything
  * else that this run may rewrite is deleted first, so results are written
  * with plain INSERTs (no per-row statement journal). */
 static gboolean
 load_kept_and_clear (Run *r, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
-    "SELECT r.call_id FROM ratings r JOIN closed_periods p"
-    " ON p.account = r.account AND p.period = r.period WHERE r.late = 0", error);
+    "SELECT r.call_id FROM ratings r WHERE r.invoice IS NOT NULL OR (r.late = 0 AND EXISTS"
+    " (SELECT 1 FROM closed_periods p WHERE p.account = r.account AND p.period = r.period))",
+    error);
   if (!st)
     return FALSE;
   int rc;
@@ -254,7 +256,7 @@ load_kept_and_clear (Run *r, GError **error)
   if (g_hash_table_size (r->kept) == 0 && !r->opts->period)
     return store_exec (r->db, "DELETE FROM ratings", error);
   g_autoptr(sqlite3_stmt) del = store_prepare (r->db,
-    "DELETE FROM ratings WHERE (?1 IS NULL OR period = ?1) AND NOT (late = 0 AND EXISTS"
+    "DELETE FROM ratings WHERE (?1 IS NULL OR period = ?1) AND invoice IS NULL AND NOT (late = 0 AND EXISTS"
     " (SELECT 1 FROM closed_periods p WHERE p.account = ratings.account AND p.period = ratings.period))",
     error);
   if (!del)

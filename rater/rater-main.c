@@ -17,7 +17,7 @@ static const RaterCommand commands[] = {
   { "catalog", cmd_catalog, "import operators, plans, accounts, numbers and decks" },
   { "ingest", cmd_ingest, "normalise CDR files into calls" },
   { "rate", cmd_rate, "rate or re-rate every call of open periods" },
-  { "invoice", cmd_invoice, "write draft invoices (JSON, lines CSV, HTML, PDF)" },
+  { "invoice", cmd_invoice, "draft or issue invoices (JSON, lines CSV, HTML, PDF)" },
   { "export", cmd_export, "write stored records as CSV" },
 };
 

@@ -623,3 +623,29 @@ time_parse_period (const char *s, gsize len, int *year, int *month)
   *year = y, *month = m;
   return TIME_OK;
 }
+
+gint64
+time_now_ms (void)
+{
+  const char *fixed = g_getenv ("RATER_NOW");
+  TimeParts parts;
+  gint64 ms;
+
+  if (fixed && time_parse_iso8601 (fixed, strlen (fixed), &parts) == TIME_OK
+      && time_parts_to_utc_ms (&parts, NULL, &ms) == TIME_OK)
+    return ms;
+  if (fixed)
+    g_warning ("RATER_NOW='%s' is not an ISO 8601 instant with an offset; using the clock", fixed);
+  return g_get_real_time () / 1000;
+}
+
+char *
+time_format_utc_date (gint64 ms, char *buf)
+{
+  char full[32];
+
+  time_format_utc (ms, full);
+  memcpy (buf, full, 10);
+  buf[10] = '\0';
+  return buf;
+}

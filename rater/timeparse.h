@@ -69,3 +69,12 @@ const char *time_status_to_string (TimeStatus status);
 char *time_format_utc (gint64 ms, char *buf);
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" of UTC milliseconds into BUF (>= 32 bytes). */
 char *time_format_utc_ms (gint64 ms, char *buf);
+
+/* The current time as UTC milliseconds.  When the environment variable
+ * RATER_NOW holds an ISO 8601 instant with an offset ("2026-12-03T02:00:00Z")
+ * that is used instead, so tests and replays of a night can fix the clock;
+ * an unparsable RATER_NOW is ignored with a warning. */
+gint64 time_now_ms (void);
+
+/* "YYYY-MM-DD" of the UTC day of MS into BUF (at least 11 bytes). */
+char *time_format_utc_date (gint64 ms, char *buf);

@@ -135,7 +135,7 @@ add_rating (const RatingRow *r)
     " '441632960001', '442079460000', 0, 0, ?4, ?5, ?6, 0)");
   g_autoptr(sqlite3_stmt) st = prepare (
     "INSERT INTO ratings VALUES (last_insert_rowid (), ?1, NULL, ?2, ?3, 'peak', '44', 'x', ?4,"
-    " ?5, ?6, ?7, ?8)");
+    " ?5, ?6, ?7, ?8, NULL)");
   g_autofree char *key = g_strdup_printf ("k%06u", ++call_seq);
 
   sqlite3_bind_text (c, 1, key, -1, SQLITE_STATIC);

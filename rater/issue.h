@@ -1,0 +1,52 @@
+/* issue.h — issuing a period's invoices and closing it (billing.md §8).
+ *
+ * issue_period() gives, in one transaction, every account of an operator
+ * that has lines for period P and no invoice for P yet an invoice number
+ * {invoice_prefix}-{YYYYMM}-{seq} (seq continues from the operator's last
+ * number for P, 4 digits minimum, new accounts in byte order: no gaps, no
+ * reuse), stores each invoice frozen (lines, totals, names, date, appendix:
+ * schemas/003-invoices.sql), marks the late ratings it bills with its number,
+ * and closes P for every account of the operator.
+ *
+ * Issuing the same (operator, P) again issues nothing new unless an account
+ * gained lines for P without being closed (an account added to the catalog
+ * after the first issue): that account gets the next number.  An issued
+ * invoice is never recomputed; issue_load() reads it back exactly, so its
+ * documents are the same bytes every time.
+ *
+ * Rating what is pending is the caller's job (rate_run before issuing).
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+typedef struct {
+  guint issued;                 /* invoices numbered by this call */
+  guint already;                /* accounts already issued for P before */
+  guint closed;                 /* accounts whose P this call closed */
+} IssueStats;
+
+/* Issue PERIOD ("YYYY-MM") for OPERATOR_SLUG, dating new invoices
+ * ISSUED_ON ("YYYY-MM-DD").  All or nothing: on error nothing changed.
+ * RATER_ERROR_USAGE for an unknown operator or a bad period. */
+gboolean issue_period (sqlite3 *db, const char *operator_slug, const char *period,
+                       const char *issued_on, IssueStats *stats, GError **error);
+
+/* The issued invoices of OPERATOR_SLUG for PERIOD as InvoiceRecord *
+ * (invoiceout.h), in number order, exactly as stored. */
+GPtrArray *issue_load (sqlite3 *db, const char *operator_slug, const char *period,
+                       GError **error);
+
+/* Every operator slug, in byte order. */
+GPtrArray *issue_operators (sqlite3 *db, GError **error);
+
+/* Write the documents of OPERATOR_SLUG's issued invoices for PERIOD under
+ * DIR (created when missing): per invoice <number>-<period>.json/.html/.pdf
+ * of FORMATS, never replacing an existing file with different bytes, and
+ * with INVOICEOUT_CSV invoice-lines-<period>-<operator>.csv, every issued
+ * invoice of the pair in number order.  *N_WRITTEN receives the count of
+ * invoices. */
+gboolean issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
+                                const char *dir, unsigned formats, guint *n_written,
+                                GError **error);
