@@ -240,6 +240,26 @@ chart_legend (Chart *c)
   chart_text (c, cost, x + 148, y, ALIGN_LEFT);
 }
 
+/* cairo names the page group after a process-wide surface counter
+ * (<g id="surface7">), so the same chart drawn second in a process would
+ * differ: name it "chart" instead.  SVG is the text of BYTES. */
+static void
+append_without_surface_id (GByteArray *bytes, const GByteArray *svg)
+{
+  static const char open[] = "<g id=\"surface";
+  const char *text = (const char *) svg->data;
+  const char *at = g_strstr_len (text, svg->len, open);
+  const char *end = at ? g_strstr_len (at, svg->len - (gsize) (at - text), "\">") : NULL;
+  if (!end)
+    {
+      g_byte_array_append (bytes, svg->data, svg->len);
+      return;
+    }
+  g_byte_array_append (bytes, svg->data, (guint) (at - text));
+  g_byte_array_append (bytes, (const guint8 *) "<g id=\"chart", 12);
+  g_byte_array_append (bytes, (const guint8 *) end, (guint) (svg->len - (gsize) (end - text)));
+}
+
 static cairo_status_t
 append_bytes (void *closure, const unsigned char *data, unsigned int length)
 {
@@ -268,7 +288,8 @@ void
 reportchart_render (const ReportDaily *daily, GByteArray *bytes)
 {
   g_assert (daily->n_days > 0);
-  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (append_bytes, bytes,
+  g_autoptr(GByteArray) svg = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (append_bytes, svg,
                                                                   CHART_W, CHART_H);
   cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
   cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PT);
@@ -291,6 +312,7 @@ reportchart_render (const ReportDaily *daily, GByteArray *bytes)
   cairo_destroy (c.cr);
   cairo_surface_finish (surface);
   cairo_surface_destroy (surface);
+  append_without_surface_id (bytes, svg);
 }
 
 gboolean
