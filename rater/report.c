@@ -142,15 +142,46 @@ floor_div (gint64 a, gint64 b)
   return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
+/* The user data of rater_local_day: every zone built once, and the last
+ * one used (calls come in runs of the same account, so of the same zone). */
+typedef struct {
+  GHashTable *zones;            /* tzmap cache */
+  char *last_name;
+  const TzMap *last;            /* the zone LAST_NAME, owned by ZONES */
+} LocalDayZones;
+
+static void
+local_day_zones_free (void *data)
+{
+  LocalDayZones *z = data;
+  g_hash_table_unref (z->zones);
+  g_free (z->last_name);
+  g_free (z);
+}
+
+static const TzMap *
+local_day_zone (LocalDayZones *z, const char *name, GError **error)
+{
+  if (z->last && g_str_equal (z->last_name, name))
+    return z->last;
+  const TzMap *map = tzmap_cache_get (z->zones, name, error);
+  if (map)
+    {
+      g_free (z->last_name);
+      z->last_name = g_strdup (name);
+      z->last = map;
+    }
+  return map;
+}
+
 /* rater_local_day (start_ms, zone): "YYYY-MM-DD" of the instant in ZONE
- * (NULL: UTC).  The user data is a tzmap cache. */
+ * (NULL: UTC). */
 static void
 local_day_func (sqlite3_context *context, int argc, sqlite3_value **argv)
 {
-  GHashTable *zones = sqlite3_user_data (context);
   const char *zone = (const char *) sqlite3_value_text (argv[1]);
   g_autoptr(GError) error = NULL;
-  const TzMap *map = tzmap_cache_get (zones, zone ? zone : "UTC", &error);
+  const TzMap *map = local_day_zone (sqlite3_user_data (context), zone ? zone : "UTC", &error);
   if (!map)
     {
       sqlite3_result_error (context, error->message, -1);
@@ -168,10 +199,12 @@ local_day_func (sqlite3_context *context, int argc, sqlite3_value **argv)
 static gboolean
 register_functions (sqlite3 *db, GError **error)
 {
+  LocalDayZones *zones = g_new0 (LocalDayZones, 1);
+  zones->zones = tzmap_cache_new ();
+  /* on failure SQLite calls the destructor itself */
   int rc = sqlite3_create_function_v2 (db, "rater_local_day", 2,
-                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC, tzmap_cache_new (),
-                                       local_day_func, NULL, NULL,
-                                       (void (*) (void *)) g_hash_table_unref);
+                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC, zones,
+                                       local_day_func, NULL, NULL, local_day_zones_free);
   return rc == SQLITE_OK || store_set_error (error, db, "registering rater_local_day");
 }
 
