@@ -1,0 +1,573 @@
+/* test-report.c — unit tests of report.c and reportchart.c: usage by user,
+ * destination and day (figures worked out by hand in the comments), day
+ * boundaries in the account's zone across the end of DST, KPI rows and
+ * totals with ASR/ACD rounding half up on exact ties, exceptions by reason
+ * and prefix and rejects by file, empty periods, usage errors, the CSV and
+ * JSON writers byte for byte, and the chart's determinism.
+ *
+ * The database has the spec catalog (tests/data/spec-catalog); calls and
+ * their ratings are inserted with plain SQL so every test states exactly the
+ * rows it reports on.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "rater-error.h"
+#include "report.h"
+#include "reportchart.h"
+#include "test-helpers.h"
+#include "timeparse.h"
+
+static char *dir;
+static sqlite3 *db;
+static guint call_seq;
+
+static void
+setup (void)
+{
+  dir = test_scratch_new ();
+  db = test_db_with_catalog (dir);
+  call_seq = 0;
+}
+
+static void
+teardown (void)
+{
+  sqlite3_close_v2 (db);
+  test_scratch_free (dir);
+}
+
+TestSuite (report, .init = setup, .fini = teardown, .timeout = 60);
+
+/* Fixtures {{{1 */
+
+/* UTC milliseconds of Y-MO-D H:MI:S. */
+static gint64
+utc_ms (int y, int mo, int d, int h, int mi, int s)
+{
+  return ((time_days_from_civil (y, mo, d) * 86400) + h * 3600 + mi * 60 + s) * 1000;
+}
+
+typedef struct {
+  const char *op, *account, *direction, *caller, *callee;
+  gint64 start_ms, duration;
+  const char *status, *reason, *period, *destination, *group;
+  gint64 billable, charge;
+} Call;
+
+static void
+exec_ok (sqlite3_stmt *st)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_step_done (st, &error), "%s", error ? error->message : "");
+}
+
+static sqlite3_stmt *
+prepare (const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *st = store_prepare (db, sql, &error);
+  cr_assert_not_null (st, "%s", error ? error->message : "");
+  return st;
+}
+
+/* A call and its rating. */
+static void
+add_call (const Call *c)
+{
+  g_autoptr(sqlite3_stmt) call = prepare (
+    "INSERT INTO calls (operator, call_key, file_id, line, direction, caller, callee, masked,"
+    " start_ms, duration, answered, account, leg_rank) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, 0, ?7,"
+    " ?8, ?9, ?10, 0)");
+  g_autoptr(sqlite3_stmt) rating = prepare (
+    "INSERT INTO ratings VALUES (last_insert_rowid (), ?1, ?2, ?3, ?4, 'peak', NULL, ?5, ?6,"
+    " ?7, 0, ?8, 0)");
+  g_autofree char *key = g_strdup_printf ("k%05u", ++call_seq);
+  sqlite3_bind_text (call, 1, c->op ? c->op : "northwind", -1, SQLITE_STATIC);
+  sqlite3_bind_text (call, 2, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int (call, 3, (int) call_seq);
+  sqlite3_bind_text (call, 4, c->direction ? c->direction : "out", -1, SQLITE_STATIC);
+  sqlite3_bind_text (call, 5, c->caller, -1, SQLITE_STATIC);
+  sqlite3_bind_text (call, 6, c->callee, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (call, 7, c->start_ms);
+  sqlite3_bind_int64 (call, 8, c->duration);
+  sqlite3_bind_int (call, 9, strcmp (c->status, "unanswered") != 0);
+  sqlite3_bind_text (call, 10, c->account, -1, SQLITE_STATIC);
+  exec_ok (call);
+  sqlite3_bind_text (rating, 1, c->status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (rating, 2, c->reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (rating, 3, c->account, -1, SQLITE_STATIC);
+  sqlite3_bind_text (rating, 4, c->period ? c->period : "2026-11", -1, SQLITE_STATIC);
+  sqlite3_bind_text (rating, 5, c->destination, -1, SQLITE_STATIC);
+  sqlite3_bind_text (rating, 6, c->group, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (rating, 7, c->billable);
+  sqlite3_bind_int64 (rating, 8, c->charge);
+  exec_ok (rating);
+}
+
+/* An answered out call of contoso (alice's number) rated in GROUP. */
+static void
+add_contoso (gint64 start_ms, gint64 duration, const char *group, gint64 billable, gint64 charge)
+{
+  Call c = { .account = "contoso", .caller = "441632960001", .callee = "442079460000",
+             .start_ms = start_ms, .duration = duration, .status = "rated",
+             .destination = "London", .group = group, .billable = billable, .charge = charge };
+  add_call (&c);
+}
+
+/* A litware (America/New_York, tailspin) out call with STATUS. */
+static void
+add_litware (gint64 start_ms, gint64 duration, const char *status, gint64 billable, gint64 charge)
+{
+  gboolean rated = g_str_equal (status, "rated");
+  Call c = { .op = "tailspin", .account = "litware", .caller = "12125550100",
+             .callee = "12125550199", .start_ms = start_ms, .duration = duration,
+             .status = status, .destination = rated ? "New York" : NULL,
+             .group = rated ? "DOMESTIC" : NULL, .billable = billable, .charge = charge };
+  add_call (&c);
+}
+
+static ReportTable *
+usage (const char *account, ReportUsageBy by)
+{
+  g_autoptr(GError) error = NULL;
+  ReportQuery q = { .period = "2026-11", .account = account, .by = by };
+  ReportTable *t = report_usage (db, &q, &error);
+  cr_assert_not_null (t, "%s", error ? error->message : "");
+  return t;
+}
+
+static ReportTable *
+kpi (const char *op)
+{
+  g_autoptr(GError) error = NULL;
+  ReportQuery q = { .period = "2026-11", .operator_slug = op };
+  ReportTable *t = report_kpi (db, &q, &error);
+  cr_assert_not_null (t, "%s", error ? error->message : "");
+  return t;
+}
+
+static ReportTable *
+exceptions (guint digits)
+{
+  g_autoptr(GError) error = NULL;
+  ReportQuery q = { .period = "2026-11", .prefix_digits = digits };
+  ReportTable *t = report_exceptions (db, &q, &error);
+  cr_assert_not_null (t, "%s", error ? error->message : "");
+  return t;
+}
+
+/* Cell (ROW, COLUMN) of T equals EXPECTED (NULL: an empty cell). */
+static void
+expect_cell (const ReportTable *t, guint row, const char *column, const char *expected)
+{
+  cr_assert_lt (row, t->rows->len, "no row %u", row);
+  const char *v = report_cell (t, row, column);
+  if (!expected)
+    cr_assert_null (v, "row %u %s: '%s', expected empty", row, column, v);
+  else
+    cr_assert (v && g_str_equal (v, expected), "row %u %s: '%s', expected '%s'", row, column,
+               v ? v : "(null)", expected);
+}
+
+/* The cells of ROW joined with commas, empty cells as "". */
+static char *
+row_text (const ReportTable *t, guint row)
+{
+  GPtrArray *cells = t->rows->pdata[row];
+  GString *s = g_string_new (NULL);
+  for (guint c = 0; c < cells->len; c++)
+    g_string_append_printf (s, "%s%s", c ? "," : "", cells->pdata[c] ? (char *) cells->pdata[c] : "");
+  return g_string_free (s, FALSE);
+}
+
+static void
+expect_row (const ReportTable *t, guint row, const char *expected)
+{
+  cr_assert_lt (row, t->rows->len, "no row %u (only %u)", row, t->rows->len);
+  g_autofree char *got = row_text (t, row);
+  cr_assert_str_eq (got, expected, "row %u", row);
+}
+
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+  cr_assert (g_file_get_contents (path, &text, NULL, NULL), "cannot read %s", path);
+  return text;
+}
+
+/* Usage {{{1 */
+
+/* Four contoso calls, one free inbound call of fabrikam, and calls that
+ * usage leaves out: unanswered, unrated, another period. */
+static void
+add_usage_calls (void)
+{
+  add_contoso (utc_ms (2026, 11, 3, 10, 0, 0), 61, "DOMESTIC", 61, 20334);
+  add_contoso (utc_ms (2026, 11, 3, 19, 30, 0), 61, "DOMESTIC", 61, 10167);
+  add_contoso (utc_ms (2026, 11, 7, 10, 0, 0), 30, "DOMESTIC", 60, 10000);
+  Call mobile = { .account = "contoso", .caller = "441632960001", .callee = "447700900123",
+                  .start_ms = utc_ms (2026, 11, 3, 11, 0, 0), .duration = 61, .status = "rated",
+                  .destination = "United Kingdom mobile", .group = "MOBILE", .billable = 120,
+                  .charge = 550000 };
+  add_call (&mobile);
+  Call tollfree = { .account = "contoso", .direction = "in", .caller = NULL,
+                    .callee = "448001234567", .start_ms = utc_ms (2026, 11, 3, 12, 0, 0),
+                    .duration = 100, .status = "rated", .destination = "UK freephone",
+                    .group = "TOLLFREE", .billable = 100, .charge = 50000 };
+  add_call (&tollfree);
+  Call free_in = { .account = "fabrikam", .direction = "in", .caller = "447700900999",
+                   .callee = "442079460001", .start_ms = utc_ms (2026, 11, 3, 12, 5, 0),
+                   .duration = 100, .status = "free" };
+  add_call (&free_in);
+  Call unanswered = { .account = "contoso", .caller = "441632960001", .callee = "447700900123",
+                      .start_ms = utc_ms (2026, 11, 3, 11, 0, 0), .duration = 0,
+                      .status = "unanswered" };
+  add_call (&unanswered);
+  Call unrated = { .account = "contoso", .caller = "441632960001", .callee = "15551234567",
+                   .start_ms = utc_ms (2026, 11, 3, 11, 10, 0), .duration = 61,
+                   .status = "unrated", .reason = "no_rate" };
+  add_call (&unrated);
+  Call october = { .account = "contoso", .caller = "441632960001", .callee = "442079460000",
+                   .start_ms = utc_ms (2026, 10, 30, 10, 0, 0), .duration = 60, .status = "rated",
+                   .period = "2026-10", .destination = "London", .group = "DOMESTIC",
+                   .billable = 60, .charge = 20000 };
+  add_call (&october);
+}
+
+Test (report, usage_by_user)
+{
+  add_usage_calls ();
+  g_autoptr(ReportTable) t = usage (NULL, REPORT_BY_USER);
+  cr_assert_eq (t->rows->len, 3);
+  /* alice: 4 out calls, 61+61+30+61 = 213 s talk, 61+61+60+120 = 302 billable
+   * = 5.0333 min, 0.020334 + 0.010167 + 0.010000 + 0.550000 = 0.590501 */
+  expect_row (t, 0, "contoso,2026-11,441632960001,alice@contoso.com,4,213,302,5.03,0.590501,EUR");
+  /* the toll-free number (no UPN) answers the inbound call: 100 s = 1.6667 min */
+  expect_row (t, 1, "contoso,2026-11,448001234567,,1,100,100,1.67,0.050000,EUR");
+  /* a free inbound call counts as a call with talk time, no billable time, no cost */
+  expect_row (t, 2, "fabrikam,2026-11,442079460001,,1,100,0,0.00,0.000000,EUR");
+}
+
+Test (report, usage_by_destination_out_before_in)
+{
+  add_usage_calls ();
+  g_autoptr(ReportTable) t = usage ("contoso", REPORT_BY_DESTINATION);
+  cr_assert_eq (t->rows->len, 3);
+  expect_row (t, 0, "contoso,2026-11,out,DOMESTIC,London,3,152,182,3.03,0.040501,EUR");
+  expect_row (t, 1, "contoso,2026-11,out,MOBILE,United Kingdom mobile,1,61,120,2.00,0.550000,EUR");
+  expect_row (t, 2, "contoso,2026-11,in,TOLLFREE,UK freephone,1,100,100,1.67,0.050000,EUR");
+}
+
+Test (report, usage_free_call_has_empty_destination)
+{
+  add_usage_calls ();
+  g_autoptr(ReportTable) t = usage ("fabrikam", REPORT_BY_DESTINATION);
+  cr_assert_eq (t->rows->len, 1);
+  expect_cell (t, 0, "group", NULL);
+  expect_cell (t, 0, "destination", NULL);
+  expect_cell (t, 0, "calls", "1");
+}
+
+Test (report, usage_by_day)
+{
+  add_usage_calls ();
+  g_autoptr(ReportTable) t = usage ("contoso", REPORT_BY_DAY);
+  cr_assert_eq (t->rows->len, 2);
+  /* 19:30 UTC is 19:30 GMT: still the 3rd in London */
+  expect_row (t, 0, "contoso,2026-11,2026-11-03,4,283,342,5.70,0.630501,EUR");
+  expect_row (t, 1, "contoso,2026-11,2026-11-07,1,30,60,1.00,0.010000,EUR");
+}
+
+/* New York leaves DST on 2026-11-01 at 06:00 UTC (EDT -4 -> EST -5). */
+Test (report, usage_day_follows_the_account_zone_across_dst)
+{
+  add_litware (utc_ms (2026, 11, 1, 4, 30, 0), 60, "rated", 60, 1000);   /* 00:30 EDT, 1st */
+  add_litware (utc_ms (2026, 11, 2, 4, 30, 0), 60, "rated", 60, 2000);   /* 23:30 EST, 1st */
+  add_litware (utc_ms (2026, 11, 2, 5, 0, 0), 60, "rated", 60, 4000);    /* 00:00 EST, 2nd */
+  add_litware (utc_ms (2026, 12, 1, 4, 59, 59), 1, "rated", 1, 8000);   /* 23:59:59 EST, 30th */
+  g_autoptr(ReportTable) t = usage ("litware", REPORT_BY_DAY);
+  cr_assert_eq (t->rows->len, 3);
+  expect_row (t, 0, "litware,2026-11,2026-11-01,2,120,120,2.00,0.003000,USD");
+  expect_row (t, 1, "litware,2026-11,2026-11-02,1,60,60,1.00,0.004000,USD");
+  /* 1 s = 0.01666 min: 0.02 */
+  expect_row (t, 2, "litware,2026-11,2026-11-30,1,1,1,0.02,0.008000,USD");
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReportDaily) daily = report_daily (db, "litware", "2026-11", &error);
+  cr_assert_not_null (daily, "%s", error ? error->message : "");
+  cr_assert_eq (daily->n_days, 30);
+  cr_assert_eq (daily->billable_seconds[0], 120);
+  cr_assert_eq (daily->cost[0], 3000);
+  cr_assert_eq (daily->cost[1], 4000);
+  cr_assert_eq (daily->cost[2], 0);
+  cr_assert_eq (daily->cost[29], 8000);
+  cr_assert_str_eq (daily->currency, "USD");
+  cr_assert_str_eq (daily->name, "Litware Inc");
+}
+
+Test (report, usage_empty_period)
+{
+  add_usage_calls ();
+  g_autoptr(GError) error = NULL;
+  ReportQuery q = { .period = "2027-01", .by = REPORT_BY_DAY };
+  g_autoptr(ReportTable) t = report_usage (db, &q, &error);
+  cr_assert_not_null (t);
+  cr_assert_eq (t->rows->len, 0);
+  ReportQuery k = { .period = "2027-01" };
+  g_autoptr(ReportTable) kt = report_kpi (db, &k, &error);
+  cr_assert_not_null (kt);
+  cr_assert_eq (kt->rows->len, 0);
+}
+
+Test (report, usage_errors)
+{
+  ReportQuery unknown = { .period = "2026-11", .account = "nobody", .by = REPORT_BY_USER };
+  ReportQuery bad_period = { .period = "2026-13", .by = REPORT_BY_USER };
+  ReportQuery no_op = { .period = "2026-11", .operator_slug = "nobody" };
+  ReportQuery digits = { .period = "2026-11", .prefix_digits = 16 };
+  GError *error = NULL;
+
+  cr_assert_null (report_usage (db, &unknown, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
+  cr_assert_str_eq (error->message, "unknown account 'nobody'");
+  g_clear_error (&error);
+  cr_assert_null (report_usage (db, &bad_period, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
+  g_clear_error (&error);
+  cr_assert_null (report_kpi (db, &no_op, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
+  cr_assert_str_eq (error->message, "unknown operator 'nobody'");
+  g_clear_error (&error);
+  cr_assert_null (report_exceptions (db, &digits, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
+  g_clear_error (&error);
+  cr_assert_null (report_accounts (db, &unknown, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
+  g_clear_error (&error);
+}
+
+/* KPI {{{1 */
+
+Test (report, kpi_rounds_ties_half_up)
+{
+  /* 10th: 31 unanswered + 1 answered of 61 s: ASR 1/32 = 3.125 % -> 3.13 */
+  for (int i = 0; i < 31; i++)
+    add_litware (utc_ms (2026, 11, 10, 15, i, 0), 0, "unanswered", 0, 0);
+  add_litware (utc_ms (2026, 11, 10, 16, 0, 0), 61, "rated", 61, 20334);
+  /* 11th: 8 answered of 7 x 10 s + 11 s = 81 s: ACD 10.125 -> 10.13; 1
+   * unanswered: ASR 8/9 = 88.888 -> 88.89 */
+  for (int i = 0; i < 7; i++)
+    add_litware (utc_ms (2026, 11, 11, 15, i, 0), 10, "rated", 10, 100);
+  add_litware (utc_ms (2026, 11, 11, 16, 0, 0), 11, "rated", 11, 110);
+  add_litware (utc_ms (2026, 11, 11, 16, 5, 0), 0, "unanswered", 0, 0);
+  add_contoso (utc_ms (2026, 11, 11, 9, 0, 0), 60, "DOMESTIC", 60, 20000);
+
+  g_autoptr(ReportTable) t = kpi ("tailspin");
+  cr_assert_eq (t->rows->len, 6);
+  /* unanswered calls have no group: ACD empty with no answered call */
+  expect_row (t, 0, "tailspin,2026-11-10,out,,31,0,0.00,,0,0.00,0.000000,USD");
+  expect_row (t, 1, "tailspin,2026-11-10,out,DOMESTIC,1,1,100.00,61.00,61,1.02,0.020334,USD");
+  expect_row (t, 2, "tailspin,2026-11-10,out,*,32,1,3.13,61.00,61,1.02,0.020334,USD");
+  expect_row (t, 3, "tailspin,2026-11-11,out,,1,0,0.00,,0,0.00,0.000000,USD");
+  expect_row (t, 4, "tailspin,2026-11-11,out,DOMESTIC,8,8,100.00,10.13,81,1.35,0.000810,USD");
+  expect_row (t, 5, "tailspin,2026-11-11,out,*,9,8,88.89,10.13,81,1.35,0.000810,USD");
+
+  g_autoptr(ReportTable) all = kpi (NULL);
+  cr_assert_eq (all->rows->len, 8);
+  expect_row (all, 0, "northwind,2026-11-11,out,DOMESTIC,1,1,100.00,60.00,60,1.00,0.020000,EUR");
+  expect_row (all, 1, "northwind,2026-11-11,out,*,1,1,100.00,60.00,60,1.00,0.020000,EUR");
+}
+
+Test (report, kpi_directions_and_unknown_account)
+{
+  add_usage_calls ();
+  Call nobody = { .caller = "441632969999", .callee = "442079460000",
+                  .start_ms = utc_ms (2026, 11, 12, 23, 30, 0), .duration = 70,
+                  .status = "unrated", .reason = "unknown_account" };
+  add_call (&nobody);
+  g_autoptr(ReportTable) t = kpi ("northwind");
+  /* 3rd out: '' (unanswered + unrated 61 s), DOMESTIC x2, MOBILE, '*';
+   * 3rd in: '' (free), TOLLFREE, '*'; 7th out: DOMESTIC, '*'; 12th: '', '*' */
+  cr_assert_eq (t->rows->len, 11, "%u rows", t->rows->len);
+  expect_row (t, 0, "northwind,2026-11-03,out,,2,1,50.00,61.00,61,1.02,0.000000,EUR");
+  expect_row (t, 1, "northwind,2026-11-03,out,DOMESTIC,2,2,100.00,61.00,122,2.03,0.030501,EUR");
+  expect_row (t, 2, "northwind,2026-11-03,out,MOBILE,1,1,100.00,61.00,61,1.02,0.550000,EUR");
+  expect_row (t, 3, "northwind,2026-11-03,out,*,5,4,80.00,61.00,244,4.07,0.580501,EUR");
+  expect_row (t, 4, "northwind,2026-11-03,in,,1,1,100.00,100.00,100,1.67,0.000000,EUR");
+  expect_row (t, 5, "northwind,2026-11-03,in,TOLLFREE,1,1,100.00,100.00,100,1.67,0.050000,EUR");
+  expect_row (t, 6, "northwind,2026-11-03,in,*,2,2,100.00,100.00,200,3.33,0.050000,EUR");
+  /* without an account the day is the UTC day */
+  expect_row (t, 9, "northwind,2026-11-12,out,,1,1,100.00,70.00,70,1.17,0.000000,EUR");
+}
+
+/* Exceptions {{{1 */
+
+static void
+add_unrated (const char *reason, const char *direction, const char *caller, const char *callee,
+             gint64 start_ms)
+{
+  Call c = { .account = g_str_equal (reason, "no_rate") ? "contoso" : NULL,
+             .direction = direction, .caller = caller, .callee = callee, .start_ms = start_ms,
+             .duration = 30, .status = "unrated", .reason = reason };
+  add_call (&c);
+}
+
+static void
+add_reject (gint64 file_id, const char *path, gint64 line, const char *reason, const char *detail)
+{
+  g_autoptr(sqlite3_stmt) f = prepare (
+    "INSERT OR IGNORE INTO files VALUES (?1, ?2, ?3, 'rater', 'northwind', 1, 1, 0, 0, 1, 'now')");
+  g_autoptr(sqlite3_stmt) r = prepare (
+    "INSERT INTO rejects (file_id, line, reason, detail, raw) VALUES (?1, ?2, ?3, ?4, x'41')");
+  g_autofree char *sha = g_strdup_printf ("sha%" G_GINT64_FORMAT, file_id);
+  sqlite3_bind_int64 (f, 1, file_id);
+  sqlite3_bind_text (f, 2, sha, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (f, 3, path, -1, SQLITE_STATIC);
+  exec_ok (f);
+  sqlite3_bind_int64 (r, 1, file_id);
+  sqlite3_bind_int64 (r, 2, line);
+  sqlite3_bind_text (r, 3, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (r, 4, detail, -1, SQLITE_STATIC);
+  exec_ok (r);
+}
+
+Test (report, exceptions_by_reason_and_prefix)
+{
+  add_unrated ("no_rate", "out", "441632960001", "15551234567", utc_ms (2026, 11, 5, 8, 0, 0));
+  add_unrated ("no_rate", "out", "441632960001", "15551999000", utc_ms (2026, 11, 2, 8, 0, 0));
+  add_unrated ("no_rate", "out", "441632960001", "15552000000", utc_ms (2026, 11, 9, 8, 0, 0));
+  /* unknown account: the account's own number (caller out, callee in) */
+  add_unrated ("unknown_account", "out", "441632969999", "442079460000", utc_ms (2026, 11, 7, 1, 2, 3));
+  add_unrated ("unknown_account", "in", "15551234567", "441632968888", utc_ms (2026, 11, 8, 1, 2, 3));
+  add_unrated ("unknown_account", "out", NULL, "442079460000", utc_ms (2026, 11, 9, 1, 2, 3));
+  Call october = { .account = "contoso", .caller = "441632960001", .callee = "15551234567",
+                   .start_ms = utc_ms (2026, 10, 5, 8, 0, 0), .duration = 5, .status = "unrated",
+                   .reason = "no_rate", .period = "2026-10" };
+  add_call (&october);
+  add_reject (1, "a.csv", 7, "bad_number", "callee 'x': letters in number");
+  add_reject (1, "a.csv", 3, "bad_number", "callee 'y': letters in number");
+  add_reject (1, "a.csv", 5, "bad_timestamp", "start '2026-11-31': out of range");
+  add_reject (2, "b.csv", 2, "bad_number", "callee 'z': letters in number");
+
+  g_autoptr(ReportTable) t = exceptions (0);
+  cr_assert_eq (t->rows->len, 7, "%u rows", t->rows->len);
+  expect_row (t, 0, "unrated,no_rate,northwind,,15551,2,2026-11-02T08:00:00Z,2026-11-05T08:00:00Z,,,15551234567");
+  expect_row (t, 1, "unrated,no_rate,northwind,,15552,1,2026-11-09T08:00:00Z,2026-11-09T08:00:00Z,,,15552000000");
+  /* a withheld caller: no digits at all */
+  expect_row (t, 2, "unrated,unknown_account,northwind,,,1,2026-11-09T01:02:03Z,2026-11-09T01:02:03Z,,,");
+  expect_row (t, 3, "unrated,unknown_account,northwind,,44163,2,2026-11-07T01:02:03Z,2026-11-08T01:02:03Z,,,441632968888");
+  expect_row (t, 4, "reject,bad_number,northwind,a.csv,,2,,,3,7,callee 'y': letters in number");
+  expect_row (t, 5, "reject,bad_timestamp,northwind,a.csv,,1,,,5,5,start '2026-11-31': out of range");
+  expect_row (t, 6, "reject,bad_number,northwind,b.csv,,1,,,2,2,callee 'z': letters in number");
+
+  g_autoptr(ReportTable) four = exceptions (4);
+  expect_cell (four, 0, "prefix", "1555");
+  expect_cell (four, 0, "count", "3");
+}
+
+/* Writers {{{1 */
+
+Test (report, csv_and_json_bytes)
+{
+  add_usage_calls ();
+  g_autoptr(ReportTable) t = usage ("fabrikam", REPORT_BY_DESTINATION);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = g_build_filename (dir, "u.csv", NULL);
+  g_autofree char *json = g_build_filename (dir, "u.json", NULL);
+  cr_assert (report_write (t, csv, REPORT_FORMAT_CSV, &error));
+  cr_assert (report_write (t, json, REPORT_FORMAT_JSON, &error));
+  g_autofree char *csv_text = read_file (csv);
+  g_autofree char *json_text = read_file (json);
+  cr_assert_str_eq (csv_text,
+    "account,period,direction,group,destination,calls,seconds,billable_seconds,minutes,cost,currency\n"
+    "fabrikam,2026-11,in,,,1,100,0,0.00,0.000000,EUR\n");
+  cr_assert_str_eq (json_text,
+    "{\n  \"report\": \"usage\",\n  \"period\": \"2026-11\",\n  \"by\": \"destination\",\n"
+    "  \"rows\": [\n"
+    "    {\"account\": \"fabrikam\", \"period\": \"2026-11\", \"direction\": \"in\", \"group\": null,"
+    " \"destination\": null, \"calls\": 1, \"seconds\": 100, \"billable_seconds\": 0,"
+    " \"minutes\": \"0.00\", \"cost\": \"0.000000\", \"currency\": \"EUR\"}\n  ]\n}\n");
+}
+
+Test (report, json_empty_and_escaped)
+{
+  add_reject (1, "dir/\"odd\",name.csv", 1, "encoding", "field 2 is not valid UTF-8: \xff\x01");
+  g_autoptr(ReportTable) t = exceptions (0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = g_build_filename (dir, "e.json", NULL);
+  g_autofree char *csv = g_build_filename (dir, "e.csv", NULL);
+  cr_assert (report_write (t, json, REPORT_FORMAT_JSON, &error));
+  cr_assert (report_write (t, csv, REPORT_FORMAT_CSV, &error));
+  g_autofree char *json_text = read_file (json);
+  g_autofree char *csv_text = read_file (csv);
+  cr_assert (strstr (json_text, "\"file\": \"dir/\\\"odd\\\",name.csv\""), "%s", json_text);
+  cr_assert (strstr (json_text, "valid UTF-8: \xef\xbf\xbd\\u0001\""), "%s", json_text);
+  cr_assert (g_utf8_validate (json_text, -1, NULL));
+  cr_assert (strstr (csv_text, ",\"dir/\"\"odd\"\",name.csv\","), "%s", csv_text);
+
+  g_autoptr(ReportTable) none = kpi (NULL);
+  cr_assert (report_write (none, json, REPORT_FORMAT_JSON, &error));
+  g_autofree char *empty = read_file (json);
+  cr_assert_str_eq (empty, "{\n  \"report\": \"kpi\",\n  \"period\": \"2026-11\",\n  \"rows\": []\n}\n");
+}
+
+Test (report, unwritable_output)
+{
+  g_autoptr(ReportTable) t = kpi (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "missing", "k.csv", NULL);
+  cr_assert_not (report_write (t, path, REPORT_FORMAT_CSV, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+}
+
+/* Chart {{{1 */
+
+Test (report, chart_is_deterministic_and_depends_on_the_data)
+{
+  add_usage_calls ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReportDaily) daily = report_daily (db, "contoso", "2026-11", &error);
+  cr_assert_not_null (daily, "%s", error ? error->message : "");
+  cr_assert_eq (daily->billable_seconds[2], 342);
+  cr_assert_eq (daily->billable_seconds[6], 60);
+  cr_assert_eq (daily->cost[2], 630501);
+  g_autoptr(GByteArray) a = g_byte_array_new ();
+  g_autoptr(GByteArray) b = g_byte_array_new ();
+  reportchart_render (daily, a);
+  reportchart_render (daily, b);
+  cr_assert_gt (a->len, 1000);
+  cr_assert_eq (a->len, b->len);
+  cr_assert (memcmp (a->data, b->data, a->len) == 0, "two renderings differ");
+  g_autofree char *svg = g_strndup ((const char *) a->data, a->len);
+  cr_assert (g_str_has_prefix (svg, "<?xml"));
+  cr_assert (strstr (svg, "</svg>"));
+
+  daily->cost[6] += 1000000;
+  g_autoptr(GByteArray) c = g_byte_array_new ();
+  reportchart_render (daily, c);
+  cr_assert (c->len != a->len || memcmp (a->data, c->data, a->len) != 0,
+             "a different cost gives the same chart");
+
+  g_autofree char *path = g_build_filename (dir, "contoso.svg", NULL);
+  cr_assert (reportchart_write (daily, path, &error), "%s", error ? error->message : "");
+  cr_assert (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+Test (report, chart_of_an_account_without_usage)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReportDaily) daily = report_daily (db, "adatum", "2026-02", &error);
+  cr_assert_not_null (daily, "%s", error ? error->message : "");
+  cr_assert_eq (daily->n_days, 28);
+  g_autoptr(GByteArray) a = g_byte_array_new ();
+  reportchart_render (daily, a);
+  cr_assert_gt (a->len, 1000);
+  ReportQuery q = { .period = "2026-11" };
+  g_autoptr(GPtrArray) none = report_accounts (db, &q, &error);
+  cr_assert_not_null (none);
+  cr_assert_eq (none->len, 0);
+}
