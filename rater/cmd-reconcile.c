@@ -37,8 +37,9 @@ static const char description[] =
   "freeswitch, profile:FILE); without it the format is told from the header.\n"
   "Exit status 1 when records were rejected (listed as file:line on stderr).";
 
-/* Split "FILE[:FMT]": FMT is a built-in format name after the last ':' or
- * everything from ":profile:". */
+/* Split "FILE[:FMT]": FMT is everything from ":profile:", or what follows
+ * the last ':' when that is a built-in format name or SPEC as a whole is no
+ * file (so that a misspelt FMT is reported as an unknown format). */
 static void
 split_spec (const char *spec, char **path, char **format)
 {
@@ -50,7 +51,7 @@ split_spec (const char *spec, char **path, char **format)
   else if (colon)
     {
       const char * const *names = cdr_format_names ();
-      gboolean known = FALSE;
+      gboolean known = !g_file_test (spec, G_FILE_TEST_EXISTS);
       for (guint i = 0; names[i]; i++)
         known = known || g_str_equal (colon + 1, names[i]);
       if (!known)

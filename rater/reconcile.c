@@ -439,12 +439,14 @@ reconcile_read_pair (const char *left_path, const char *left_format, const char 
 gboolean
 reconcile_numbers_agree (const RaterNumber *a, const RaterNumber *b)
 {
-  if (!a->masked && !b->masked)
-    return a->len == b->len && memcmp (a->digits, b->digits, a->len) == 0;
-  if ((a->masked && a->len > b->len && !b->masked) || (b->masked && b->len > a->len && !a->masked))
-    return FALSE;
   if (a->len == 0 || b->len == 0)
     return a->len == b->len;
+  if (!a->masked && !b->masked)
+    return a->len == b->len && memcmp (a->digits, b->digits, a->len) == 0;
+  /* a masked number's visible digits begin the other one; of two masked
+   * numbers, the shorter begins the longer */
+  if ((a->masked && !b->masked && a->len > b->len) || (b->masked && !a->masked && b->len > a->len))
+    return FALSE;
   return memcmp (a->digits, b->digits, MIN (a->len, b->len)) == 0;
 }
 
