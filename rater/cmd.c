@@ -11,9 +11,19 @@ cmd_parse_options (const char *command, const char *parameter,
                    const GOptionEntry *entries, int *argc, char ***argv,
                    GError **error)
 {
+  return cmd_parse_options_described (command, parameter, NULL, entries, argc, argv, error);
+}
+
+gboolean
+cmd_parse_options_described (const char *command, const char *parameter, const char *description,
+                             const GOptionEntry *entries, int *argc, char ***argv,
+                             GError **error)
+{
   g_autofree char *usage = g_strdup_printf ("%s%s%s", command, *parameter ? " " : "", parameter);
   g_autoptr(GOptionContext) oc = g_option_context_new (usage);
   g_option_context_add_main_entries (oc, entries, NULL);
+  if (description)
+    g_option_context_set_description (oc, description);
   g_option_context_set_help_enabled (oc, TRUE);
   if (!g_option_context_parse (oc, argc, argv, error))
     {

@@ -41,6 +41,11 @@ gboolean cmd_parse_options (const char *command, const char *parameter,
                             const GOptionEntry *entries, int *argc, char ***argv,
                             GError **error);
 
+/* cmd_parse_options with DESCRIPTION printed after the options by --help. */
+gboolean cmd_parse_options_described (const char *command, const char *parameter,
+                                      const char *description, const GOptionEntry *entries,
+                                      int *argc, char ***argv, GError **error);
+
 /* Print the summary line unless --quiet. */
 void cmd_summary (const RaterContext *ctx, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
@@ -53,4 +58,5 @@ gboolean cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_rate (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_invoice (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_export (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_reconcile (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_report (RaterContext *ctx, int argc, char **argv, GError **error);

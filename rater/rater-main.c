@@ -19,6 +19,7 @@ static const RaterCommand commands[] = {
   { "rate", cmd_rate, "rate or re-rate every call of open periods" },
   { "invoice", cmd_invoice, "draft or issue invoices (JSON, lines CSV, HTML, PDF)" },
   { "export", cmd_export, "write stored records as CSV" },
+  { "reconcile", cmd_reconcile, "match two CDR sources call by call" },
   { "report", cmd_report, "usage, KPI and exception reports (CSV, JSON), usage charts (SVG)" },
 };
 

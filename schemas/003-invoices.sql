@@ -57,3 +57,6 @@ CREATE TABLE invoice_destinations (
 
 -- A late rating billed on an issued invoice names it, and never changes again.
 ALTER TABLE ratings ADD COLUMN invoice TEXT;
+
+-- Invoices, documents and reports read one period (of one account) at a time.
+CREATE INDEX ratings_by_period ON ratings (period, account);
