@@ -83,7 +83,7 @@ add_call (const Call *c)
     " ?8, ?9, ?10, 0)");
   g_autoptr(sqlite3_stmt) rating = prepare (
     "INSERT INTO ratings VALUES (last_insert_rowid (), ?1, ?2, ?3, ?4, 'peak', NULL, ?5, ?6,"
-    " ?7, 0, ?8, 0)");
+    " ?7, 0, ?8, 0, NULL)");
   g_autofree char *key = g_strdup_printf ("k%05u", ++call_seq);
   sqlite3_bind_text (call, 1, c->op ? c->op : "northwind", -1, SQLITE_STATIC);
   sqlite3_bind_text (call, 2, key, -1, SQLITE_STATIC);
