@@ -914,7 +914,7 @@ write_audit (sqlite3 *db, const char *dir, const char *digest, const char *files
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "INSERT INTO catalog_imports (imported_at, dir, digest, files)"
-    " VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?)", error);
+    " VALUES (rater_now (), ?, ?, ?)", error);
   if (!st)
     return FALSE;
   sqlite3_bind_text (st, 1, dir, -1, SQLITE_STATIC);

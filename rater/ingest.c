@@ -64,7 +64,7 @@ ingest_new (sqlite3 *db, GError **error)
       || !(ing->insert_file = store_prepare (db,
              "INSERT INTO files (sha256, path, format, operator, bytes, records, calls, duplicates,"
              " rejects, ingested_at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0,"
-             " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", error))
+             " rater_now ())", error))
       || !(ing->update_file = store_prepare (db,
              "UPDATE files SET records = ?, calls = ?, duplicates = ?, rejects = ? WHERE id = ?",
              error))

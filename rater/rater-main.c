@@ -18,6 +18,7 @@ static const RaterCommand commands[] = {
   { "ingest", cmd_ingest, "normalise CDR files into calls" },
   { "rate", cmd_rate, "rate or re-rate every call of open periods" },
   { "invoice", cmd_invoice, "draft or issue invoices (JSON, lines CSV, HTML, PDF)" },
+  { "nightly", cmd_nightly, "the cron job: catalog, ingest, rate, invoices, reports" },
   { "export", cmd_export, "write stored records as CSV" },
   { "reconcile", cmd_reconcile, "match two CDR sources call by call" },
   { "report", cmd_report, "usage, KPI and exception reports (CSV, JSON), usage charts (SVG)" },

@@ -15,6 +15,7 @@
 
 #include "rater-error.h"
 #include "store.h"
+#include "timeparse.h"
 
 #define SCHEMA_RESOURCE_DIR "/org/rater/schemas/"
 
@@ -184,10 +185,22 @@ create_private_file (const char *path, GError **error)
   return TRUE;
 }
 
+/* SQL rater_now(): the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" from
+ * time_now_ms(), so RATER_NOW fixes every stored timestamp too. */
+static void
+sql_rater_now (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  char buf[32];
+  sqlite3_result_text (context, time_format_utc_ms (time_now_ms (), buf), -1, SQLITE_TRANSIENT);
+}
+
 static gboolean
 configure_connection (sqlite3 *db, GError **error)
 {
   sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_create_function (db, "rater_now", 0, SQLITE_UTF8, NULL, sql_rater_now, NULL, NULL)
+      != SQLITE_OK)
+    return store_set_error (error, db, "registering rater_now()");
   return store_exec (db,
                      "PRAGMA page_size=16384;"
                      "PRAGMA journal_mode=WAL;"
