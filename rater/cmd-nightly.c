@@ -22,7 +22,8 @@ print_summary (RaterContext *ctx, const NightlySummary *s)
 {
   g_autofree char *issued = s->issue_run
     ? g_strdup_printf ("issued %u invoices for %s", s->issued, s->previous)
-    : g_strdup_printf ("%s not issued yet", s->previous);
+    : s->catalog_refused ? g_strdup_printf ("issuing %s skipped (catalog refused)", s->previous)
+    : g_strdup_printf ("%s not due for issuing", s->previous);
   cmd_summary (ctx, "nightly %s: catalog %s; %u files (%u archived, %u quarantined, %u seen"
                " before): %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT " duplicates, %"
                G_GUINT64_FORMAT " rejects; rated %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT

@@ -484,7 +484,11 @@ ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, G
       g_message ("%s: archived as '%s'", path, moved);
       return TRUE;
     }
-  if (local->domain != RATER_ERROR || local->code != RATER_ERROR_DATA)
+  /* refused whole (RATER_ERROR_DATA) or not ingestible with this source's
+   * settings (RATER_ERROR_USAGE: no operator, unknown format...): the file
+   * is the problem, not the run */
+  if (local->domain != RATER_ERROR
+      || (local->code != RATER_ERROR_DATA && local->code != RATER_ERROR_USAGE))
     return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
   g_autofree char *dir = g_build_filename (n->config->quarantine, src->name, NULL);
   gboolean already;
