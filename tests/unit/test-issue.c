@@ -851,3 +851,46 @@ Test (issue, error_mid_issue_changes_nothing)
   expect_record (nw, 1, "NWT-202611-0002", "alpha", 5550000, 560000, 6110000);
   expect_record (nw, 2, "NWT-202611-0003", "delta", MICRO (5), MICRO (1), MICRO (6));
 }
+
+/* Catalog changes that move a billed call {{{1 */
+
+Test (issue, rerate_keeps_closed_ratings_whose_call_moved_elsewhere)
+{
+  numbering_fixture ();
+  /* 2026-11-01 03:00 UTC: November in London, October in Los Angeles */
+  ingest_rows ("northwind", "GB", "edge,2026-11-01T03:00:00Z,61,+441632960001,+442079460000,out\n");
+  rate_all ();
+  issue ("northwind", "2026-11", "2026-12-02");
+  cr_assert_eq (count_sql ("SELECT count (*) FROM ratings r JOIN calls c ON c.id = r.call_id"
+                           " WHERE c.call_key = 'edge' AND r.period = '2026-11'"), 1);
+
+  /* Zeta moves to Los Angeles; +441632960002 moves from alpha to delta */
+  g_autofree char *moved = NULL;
+  {
+    g_auto(GStrv) rows = g_strsplit (accounts_csv, "\n", -1);
+    g_autoptr(GString) s = g_string_new (NULL);
+    for (guint i = 0; rows[i] && *rows[i]; i++)
+      g_string_append_printf (s, "%s\n", g_str_has_prefix (rows[i], "Zeta,") ? "Zeta,northwind,,"
+                              "Zeta GmbH,nw,GB,America/Los_Angeles,20" : rows[i]);
+    moved = g_string_free (g_steal_pointer (&s), FALSE);
+  }
+  import_catalog ("cat2", moved,
+                  "number,account,type,user,from,to\n"
+                  "+441632960001,Zeta,user,z@zeta.example,2026-10-01,\n"
+                  "+441632960002,delta,user,a@alpha.example,2026-11-16,\n"
+                  "+441632960003,delta,service,,2026-10-01,\n"
+                  "+12125550100,gamma,user,g@gamma.example,2026-10-01,\n"
+                  "+12125550101,gamma,tollfree,,2026-11-11,\n");
+  /* rating again must not fail, and the closed ratings stay as issued */
+  RateStats rs = rate_all ();
+  cr_assert_eq (rs.late, 0);
+  cr_assert_eq (count_sql ("SELECT count (*) FROM ratings r JOIN calls c ON c.id = r.call_id"
+                           " WHERE c.call_key = 'edge' AND r.account = 'Zeta' AND r.period = '2026-11'"
+                           " AND r.late = 0"), 1);
+  cr_assert_eq (count_sql ("SELECT count (*) FROM ratings r JOIN calls c ON c.id = r.call_id"
+                           " WHERE c.call_key = 'a1' AND r.account = 'alpha' AND r.charge = 550000"), 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Invoice) oct = invoice_compute (db, "Zeta", "2026-10", &error);
+  cr_assert_not_null (oct);
+  cr_assert_eq (oct->lines->len, 1, "the November call did not move into October");
+}
