@@ -545,16 +545,16 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   const RateBatch *b = &s->core;
   if (only_period && b->period[i] != only_period)
     return TRUE;
-  gboolean late = FALSE;
-  if (is_closed (r, b, i))
+  /* A kept rating stays whatever the catalog now says: a changed zone or
+   * number assignment may map its call to another (account, period), but
+   * the closed period it was billed in never changes (and its row is
+   * still there: writing another would break ratings.call_id). */
+  if (g_hash_table_contains (r->kept, &s->call_id[i]))
     {
-      if (g_hash_table_contains (r->kept, &s->call_id[i]))
-        {
-          r->stats->kept++;
-          return TRUE;
-        }
-      late = TRUE;
+      r->stats->kept++;
+      return TRUE;
     }
+  gboolean late = is_closed (r, b, i);
   count (r->stats, b, i, late);
   Result res = result_of (r, s, i, late);
   if (!late && bundle_eligible (r, b, i))
