@@ -80,10 +80,10 @@ invoice_issue (RaterContext *ctx, sqlite3 *db, const InvoiceArgs *a, GError **er
       written += n;
     }
   cmd_summary (ctx, "issued %u invoice%s for %s (%u issued before), closed %u account%s;"
-               " %u invoice%s written to '%s'; %" G_GUINT64_FORMAT " calls unrated",
+               " %u invoice%s written to '%s'; %" G_GUINT64_FORMAT " unrated call%s in open periods",
                total.issued, total.issued == 1 ? "" : "s", a->period, total.already,
                total.closed, total.closed == 1 ? "" : "s", written, written == 1 ? "" : "s",
-               a->out, rs.unrated);
+               a->out, rs.unrated, rs.unrated == 1 ? "" : "s");
   ctx->status = rs.unrated > 0 ? 1 : 0;
   return TRUE;
 }
