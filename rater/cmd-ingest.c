@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "ingest.h"
@@ -25,21 +24,6 @@ parse_direction_by (const char *value, CdrDirectionRule *rule, GError **error)
   return TRUE;
 }
 
-/* "path: 42%" on one line of stderr, rewritten in place. */
-static void
-show_progress (const char *path, guint64 done, guint64 total, gpointer data)
-{
-  guint percent = total ? (guint) (done * 100 / total) : 100;
-  fprintf (stderr, "\r%s: %3u%%%s", path, percent, done >= total ? "\n" : "");
-  fflush (stderr);
-}
-
-static gboolean
-progress_wanted (const RaterContext *ctx)
-{
-  return ctx->progress == PROGRESS_ALWAYS || (ctx->progress == PROGRESS_AUTO && isatty (STDERR_FILENO));
-}
-
 gboolean
 cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
 {
@@ -57,7 +41,7 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!cmd_parse_options ("ingest", "FILE...", entries, &argc, &argv, error))
     return FALSE;
   IngestOptions opts = { op, format, country, tz, CDR_DIRECTION_BY_CONTEXT, 20,
-                        progress_wanted (ctx) ? show_progress : NULL, NULL };
+                        cmd_ingest_progress (ctx), NULL };
   if (!parse_direction_by (direction_by, &opts.direction_by, error))
     return FALSE;
   if (argc < 2)

@@ -1,21 +1,10 @@
 /* cmd-nightly.c — 'rater nightly --config FILE [--wait]': the cron job. */
 #include "config.h"
 
-#include <stdio.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "nightly.h"
 #include "rater-error.h"
-
-/* "path: 42%" on one line of stderr, rewritten in place. */
-static void
-show_progress (const char *path, guint64 done, guint64 total, gpointer data)
-{
-  guint percent = total ? (guint) (done * 100 / total) : 100;
-  fprintf (stderr, "\r%s: %3u%%%s", path, percent, done >= total ? "\n" : "");
-  fflush (stderr);
-}
 
 static void
 print_summary (RaterContext *ctx, const NightlySummary *s)
@@ -55,9 +44,7 @@ cmd_nightly (RaterContext *ctx, int argc, char **argv, GError **error)
   g_autoptr(NightlyConfig) config = nightly_config_load (config_path, error);
   if (!config)
     return FALSE;
-  gboolean tty = ctx->progress == PROGRESS_ALWAYS
-                 || (ctx->progress == PROGRESS_AUTO && isatty (STDERR_FILENO));
-  NightlyOptions opts = { tty ? show_progress : NULL, NULL, wait };
+  NightlyOptions opts = { cmd_ingest_progress (ctx), NULL, wait };
   NightlySummary s;
   if (!nightly_run (config, &opts, &s, error))
     return FALSE;

@@ -8,8 +8,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 
 #include "cmd.h"
 #include "rater-error.h"
@@ -186,33 +184,14 @@ run_table (RaterContext *ctx, sqlite3 *db, const ReportArgs *a, const char *repo
 }
 
 static gboolean
-make_dir (const char *dir, GError **error)
-{
-  if (g_mkdir_with_parents (dir, 0755) == 0)
-    return TRUE;
-  int e = errno;
-  g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot create '%s': %s", dir,
-               g_strerror (e));
-  return FALSE;
-}
-
-static gboolean
 run_chart (RaterContext *ctx, sqlite3 *db, const ReportArgs *a, GError **error)
 {
   ReportQuery q = { .period = a->period, .account = a->account };
-  g_autoptr(GPtrArray) accounts = report_accounts (db, &q, error);
-  if (!accounts || !make_dir (a->out, error))
+  guint n = 0;
+  if (!reportchart_write_all (db, &q, a->out, &n, error))
     return FALSE;
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      g_autoptr(ReportDaily) daily = report_daily (db, accounts->pdata[i], a->period, error);
-      g_autofree char *name = g_strdup_printf ("%s-%s.svg", (char *) accounts->pdata[i], a->period);
-      g_autofree char *path = g_build_filename (a->out, name, NULL);
-      if (!daily || !reportchart_write (daily, path, error))
-        return FALSE;
-    }
-  cmd_summary (ctx, "charted %u account%s for %s in '%s'", accounts->len,
-               accounts->len == 1 ? "" : "s", a->period, a->out);
+  cmd_summary (ctx, "charted %u account%s for %s in '%s'", n, n == 1 ? "" : "s", a->period,
+               a->out);
   return TRUE;
 }
 

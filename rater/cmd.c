@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "store.h"
@@ -51,4 +52,20 @@ sqlite3 *
 cmd_open_db (const RaterContext *ctx, GError **error)
 {
   return store_open (ctx->db_path, error);
+}
+
+static void
+show_progress (const char *path, guint64 done, guint64 total, gpointer data)
+{
+  guint percent = total ? (guint) (done * 100 / total) : 100;
+  fprintf (stderr, "\r%s: %3u%%%s", path, percent, done >= total ? "\n" : "");
+  fflush (stderr);
+}
+
+CmdProgressFunc
+cmd_ingest_progress (const RaterContext *ctx)
+{
+  gboolean wanted = ctx->progress == PROGRESS_ALWAYS
+                    || (ctx->progress == PROGRESS_AUTO && isatty (STDERR_FILENO));
+  return wanted ? show_progress : NULL;
 }

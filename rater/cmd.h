@@ -49,6 +49,12 @@ gboolean cmd_parse_options_described (const char *command, const char *parameter
 /* Print the summary line unless --quiet. */
 void cmd_summary (const RaterContext *ctx, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/* The ingest progress callback for CTX ("path: 42%" rewritten in place on
+ * stderr) when --progress asks for it (auto: stderr is a terminal), else
+ * NULL. */
+typedef void (*CmdProgressFunc) (const char *path, guint64 done, guint64 total, gpointer data);
+CmdProgressFunc cmd_ingest_progress (const RaterContext *ctx);
+
 /* Open the context's database (existing, current schema). */
 sqlite3 *cmd_open_db (const RaterContext *ctx, GError **error);
 

@@ -340,17 +340,6 @@ invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError *
   return outfile_commit (out, error);
 }
 
-gboolean
-invoiceout_mkdir (const char *dir, GError **error)
-{
-  if (g_mkdir_with_parents (dir, 0755) == 0)
-    return TRUE;
-  int e = errno;
-  g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot create '%s': %s", dir,
-               g_strerror (e));
-  return FALSE;
-}
-
 /* ---- a draft run ---- */
 
 static GPtrArray *
@@ -425,7 +414,7 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
       return FALSE;
     }
   g_autoptr(GPtrArray) accounts = list_accounts (db, operator_slug, account, error);
-  if (!accounts || !invoiceout_mkdir (dir, error))
+  if (!accounts || !outfile_mkdir (dir, error))
     return FALSE;
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) invoiceout_record_free);
   *n_issued = 0;

@@ -74,9 +74,6 @@ gboolean invoiceout_write_record (const InvoiceRecord *rec, const char *dir,
 /* The invoice-lines CSV of RECORDS (InvoiceRecord *) at PATH. */
 gboolean invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error);
 
-/* Create DIR and its parents (RATER_ERROR_CANTCREAT on failure). */
-gboolean invoiceout_mkdir (const char *dir, GError **error);
-
 /* Draft invoices for PERIOD of every account (of OPERATOR_SLUG and/or
  * ACCOUNT when not NULL) that has lines and is not issued yet for PERIOD,
  * written under DIR (created when missing): <account>-<period>.json, .html

@@ -432,7 +432,7 @@ issue_write_documents (sqlite3 *db, const char *operator_slug, const char *perio
                        const char *dir, unsigned formats, guint *n_written, GError **error)
 {
   g_autoptr(GPtrArray) records = issue_load (db, operator_slug, period, error);
-  if (!records || !invoiceout_mkdir (dir, error))
+  if (!records || !outfile_mkdir (dir, error))
     return FALSE;
   for (guint i = 0; i < records->len; i++)
     if (!invoiceout_write_record (records->pdata[i], dir, formats, error))

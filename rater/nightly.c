@@ -287,17 +287,6 @@ take_lock (const char *path, gboolean wait, GError **error)
 
 /* Files {{{1 */
 
-static gboolean
-mkdirs (const char *dir, GError **error)
-{
-  if (g_mkdir_with_parents (dir, 0755) == 0)
-    return TRUE;
-  int e = errno;
-  g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot create '%s': %s", dir,
-               g_strerror (e));
-  return FALSE;
-}
-
 /* Remove the temporaries (NAME.tmp-XXXXXX, outfile.h) a killed run left
  * under DIR. */
 static void
@@ -334,7 +323,7 @@ same_bytes (const char *a, const char *b)
 static char *
 destination_in (const char *path, const char *dir, gboolean *already, GError **error)
 {
-  if (!mkdirs (dir, error))
+  if (!outfile_mkdir (dir, error))
     return NULL;
   g_autofree char *name = g_path_get_basename (path);
   char *dest = g_build_filename (dir, name, NULL);
@@ -443,9 +432,7 @@ step_catalog (Night *n, GError **error)
   g_autoptr(GError) local = NULL;
   g_autofree char *digest = catalog_digest (n->config->catalog, &local);
   g_autofree char *last = digest ? catalog_last_digest (n->db, &local) : NULL;
-  if (local && local->code == RATER_ERROR_SOFTWARE)
-    return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
-  if (digest && g_strcmp0 (digest, last) == 0)
+  if (!local && g_strcmp0 (digest, last) == 0)
     return TRUE;
   CatalogImportStats stats;
   if (!local && catalog_import (n->db, n->config->catalog, &stats, &local))
@@ -455,7 +442,7 @@ step_catalog (Night *n, GError **error)
       n->sum->catalog_imported = TRUE;
       return TRUE;
     }
-  if (local->domain == RATER_ERROR && local->code == RATER_ERROR_SOFTWARE)
+  if (g_error_matches (local, RATER_ERROR, RATER_ERROR_SOFTWARE))
     return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
   g_warning ("catalog '%s' refused, the previous catalog stays in force and nothing is issued:"
              " %s", n->config->catalog, local->message);
@@ -632,19 +619,11 @@ write_table (Night *n, ReportTable *table, const char *dir, const char *name, GE
 static gboolean
 write_charts (Night *n, const ReportQuery *q, const char *dir, GError **error)
 {
-  g_autoptr(GPtrArray) accounts = report_accounts (n->db, q, error);
   g_autofree char *charts = g_build_filename (dir, "charts", NULL);
-  if (!accounts || !mkdirs (charts, error))
+  guint written = 0;
+  if (!reportchart_write_all (n->db, q, charts, &written, error))
     return FALSE;
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      g_autoptr(ReportDaily) daily = report_daily (n->db, accounts->pdata[i], q->period, error);
-      g_autofree char *name = g_strdup_printf ("%s-%s.svg", (char *) accounts->pdata[i], q->period);
-      g_autofree char *path = g_build_filename (charts, name, NULL);
-      if (!daily || !reportchart_write (daily, path, error))
-        return FALSE;
-      n->sum->reports++;
-    }
+  n->sum->reports += written;
   return TRUE;
 }
 
@@ -680,7 +659,7 @@ step_reports (Night *n, GError **error)
   for (guint p = 0; p < G_N_ELEMENTS (periods); p++)
     {
       g_autofree char *dir = output_dir (n, "reports", periods[p]);
-      if (n->config->reports[0] && !mkdirs (dir, error))
+      if (n->config->reports[0] && !outfile_mkdir (dir, error))
         return FALSE;
       for (guint r = 0; n->config->reports[r]; r++)
         if (!report_one (n, n->config->reports[r], periods[p], dir, error))
@@ -693,7 +672,7 @@ static gboolean
 run_steps (Night *n, GError **error)
 {
   int from, to;
-  if (!mkdirs (n->config->output, error))
+  if (!outfile_mkdir (n->config->output, error))
     return FALSE;
   remove_stale_temporaries (n->config->output);
   if (!(n->db = store_init (n->config->database, &from, &to, error)))

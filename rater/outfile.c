@@ -52,6 +52,14 @@ outfile_open (const char *path, GError **error)
   return out;
 }
 
+gboolean
+outfile_mkdir (const char *dir, GError **error)
+{
+  if (g_mkdir_with_parents (dir, 0755) == 0)
+    return TRUE;
+  return cantcreat (error, "create", dir, errno);
+}
+
 OutFile *
 outfile_open_frozen (const char *path, GError **error)
 {

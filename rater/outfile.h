@@ -26,6 +26,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OutFile, outfile_free)
 FILE *outfile_stream (OutFile *out);
 gboolean outfile_commit (OutFile *out, GError **error);
 
+/* Create DIR and its parents (mode 0755); RATER_ERROR_CANTCREAT naming it
+ * on failure. */
+gboolean outfile_mkdir (const char *dir, GError **error);
+
 /* One CSV field of LEN bytes (-1: NUL-terminated), preceded by a comma unless
  * it is the first of its row; outfile_csv_end_row ends the row with LF. */
 void outfile_csv_field (OutFile *out, const char *value, gssize len);

@@ -36,11 +36,10 @@ typedef struct {
   GArray *accounts;          /* RateAccount */
   GPtrArray *info;           /* AccountInfo, same index */
   GHashTable *account_index; /* name -> index + 1 */
-  GHashTable *tariffs;       /* deck -> Tariff */
+  TariffCache *tariffs;      /* the plans' decks */
   GHashTable *zones;         /* zone -> TzMap */
-  GHashTable *closed;        /* "account\tYYYY-MM" */
+  GHashTable *closed;        /* closed_key (account index, YYYYMM) of closed periods */
   GHashTable *kept;          /* call ids whose rating stays (closed, not late) */
-  GStringChunk *strings;     /* deck labels */
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
   sqlite3_stmt *write;       /* one row */
@@ -103,11 +102,10 @@ run_clear (Run *r)
   g_clear_pointer (&r->accounts, g_array_unref);
   g_clear_pointer (&r->info, g_ptr_array_unref);
   g_clear_pointer (&r->account_index, g_hash_table_unref);
-  g_clear_pointer (&r->tariffs, g_hash_table_unref);
+  g_clear_pointer (&r->tariffs, tariff_cache_free);
   g_clear_pointer (&r->zones, g_hash_table_unref);
   g_clear_pointer (&r->closed, g_hash_table_unref);
   g_clear_pointer (&r->kept, g_hash_table_unref);
-  g_clear_pointer (&r->strings, g_string_chunk_free);
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
   g_clear_pointer (&r->write, sqlite3_finalize);
@@ -125,64 +123,6 @@ column_text (sqlite3_stmt *st, int i)
   return t ? t : "";
 }
 
-static TariffRow
-deck_row (Run *r, sqlite3_stmt *st)
-{
-  static const char *const bands[] = { "all", "peak", "offpeak", "weekend" };
-  TariffRow row = { 0 };
-  g_strlcpy (row.prefix, column_text (st, 0), sizeof row.prefix);
-  row.prefix_len = (guint8) strlen (row.prefix);
-  row.destination = g_string_chunk_insert_const (r->strings, column_text (st, 1));
-  row.group = g_string_chunk_insert_const (r->strings, column_text (st, 2));
-  row.direction = g_str_equal (column_text (st, 3), "in") ? 1 : 0;
-  for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
-    if (g_str_equal (column_text (st, 4), bands[b]))
-      row.band = (guint8) b;
-  row.rate = sqlite3_column_int64 (st, 5);
-  row.connect_fee = sqlite3_column_int64 (st, 6);
-  row.inc_first = sqlite3_column_int (st, 7);
-  row.inc_next = sqlite3_column_int (st, 8);
-  row.from_ms = sqlite3_column_int64 (st, 9);
-  row.to_ms = sqlite3_column_type (st, 10) == SQLITE_NULL ? G_MAXINT64 : sqlite3_column_int64 (st, 10);
-  row.line = (guint32) sqlite3_column_int (st, 11);
-  return row;
-}
-
-static Tariff *
-load_tariff (Run *r, const char *deck, GError **error)
-{
-  Tariff *t = g_hash_table_lookup (r->tariffs, deck);
-  if (t)
-    return t;
-  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
-    "SELECT prefix, destination, grp, direction, band, rate, connect_fee, inc_first, inc_next,"
-    " effective_from, effective_to, line FROM deck_rows WHERE deck = ? ORDER BY line", error);
-  if (!st)
-    return NULL;
-  sqlite3_bind_text (st, 1, deck, -1, SQLITE_STATIC);
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (TariffRow));
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      TariffRow row = deck_row (r, st);
-      g_array_append_val (rows, row);
-    }
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, r->db, "loading deck"), NULL;
-  t = tariff_new ((const TariffRow *) (void *) rows->data, rows->len);
-  g_hash_table_insert (r->tariffs, g_strdup (deck), t);
-  return t;
-}
-
-static gint64
-decimals_unit (gint64 call_decimals)
-{
-  gint64 unit = 1;
-  for (gint64 i = call_decimals; i < 6; i++)
-    unit *= 10;
-  return unit;
-}
-
 static gboolean
 load_account (Run *r, sqlite3_stmt *st, GError **error)
 {
@@ -194,8 +134,8 @@ load_account (Run *r, sqlite3_stmt *st, GError **error)
   g_ptr_array_add (r->info, info);
   RateAccount a = {
     .zone = tzmap_cache_get (r->zones, column_text (st, 2), error),
-    .tariff = a.zone ? load_tariff (r, column_text (st, 3), error) : NULL,
-    .decimals_unit = decimals_unit (sqlite3_column_int64 (st, 4)),
+    .tariff = a.zone ? tariff_cache_get (r->tariffs, column_text (st, 3), error) : NULL,
+    .decimals_unit = ratecore_decimals_unit (sqlite3_column_int64 (st, 4)),
   };
   if (!a.zone || !a.tariff)
     return FALSE;
@@ -219,6 +159,23 @@ load_accounts (Run *r, GError **error)
   return rc == SQLITE_DONE || store_set_error (error, r->db, "loading accounts");
 }
 
+/* YYYYMM of "YYYY-MM", or -1. */
+static gint32
+parse_period (const char *text)
+{
+  int y, m;
+  return time_parse_period (text, strlen (text), &y, &m) == TIME_OK ? y * 100 + m : -1;
+}
+
+/* The key of (account index, YYYYMM) in Run.closed. */
+static gint64
+closed_key (gint32 account, gint32 period)
+{
+  return (gint64) account << 32 | (guint32) period;
+}
+
+/* Closed periods of the catalog's accounts, keyed by account index and
+ * YYYYMM so the per-call test is one integer lookup. */
 static gboolean
 load_closed (Run *r, GError **error)
 {
@@ -227,7 +184,15 @@ load_closed (Run *r, GError **error)
     return FALSE;
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_hash_table_add (r->closed, g_strdup_printf ("%s\t%s", column_text (st, 0), column_text (st, 1)));
+    {
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (r->account_index, column_text (st, 0)));
+      gint32 period = parse_period (column_text (st, 1));
+      if (index == 0 || period < 0)
+        continue;               /* an account no longer in the catalog */
+      gint64 *key = g_new (gint64, 1);
+      *key = closed_key ((gint32) index - 1, period);
+      g_hash_table_add (r->closed, key);
+    }
   return rc == SQLITE_DONE || store_set_error (error, r->db, "loading closed periods");
 }
 
@@ -284,11 +249,10 @@ run_load (Run *r, GError **error)
   r->accounts = g_array_new (FALSE, FALSE, sizeof (RateAccount));
   r->info = g_ptr_array_new_with_free_func (account_info_free);
   r->account_index = g_hash_table_new (g_str_hash, g_str_equal);
-  r->tariffs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tariff_free);
+  r->tariffs = tariff_cache_new (r->db);
   r->zones = tzmap_cache_new ();
-  r->closed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->closed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   r->kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  r->strings = g_string_chunk_new (4096);
   r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
   r->bundle_keys = g_byte_array_new ();
   r->pending = g_array_sized_new (FALSE, FALSE, sizeof (Result), WRITE_MANY);
@@ -531,10 +495,8 @@ is_closed (Run *r, const RateBatch *b, guint i)
 {
   if (b->account[i] < 0 || g_hash_table_size (r->closed) == 0)
     return FALSE;
-  char key[256], period[8];
-  period_text (b->period[i], period);
-  g_snprintf (key, sizeof key, "%s\t%s", ((AccountInfo *) r->info->pdata[b->account[i]])->name, period);
-  return g_hash_table_contains (r->closed, key);
+  gint64 key = closed_key (b->account[i], b->period[i]);
+  return g_hash_table_contains (r->closed, &key);
 }
 
 /* What happens to call I of a rated slot: kept, written, or set aside for
@@ -549,7 +511,7 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
    * number assignment may map its call to another (account, period), but
    * the closed period it was billed in never changes (and its row is
    * still there: writing another would break ratings.call_id). */
-  if (g_hash_table_contains (r->kept, &s->call_id[i]))
+  if (g_hash_table_size (r->kept) > 0 && g_hash_table_contains (r->kept, &s->call_id[i]))
     {
       r->stats->kept++;
       return TRUE;
@@ -647,14 +609,6 @@ apply_bundles (Run *r, GError **error)
 }
 
 /* ---- the run ---- */
-
-/* YYYYMM of "YYYY-MM", or -1. */
-static gint32
-parse_period (const char *text)
-{
-  int y, m;
-  return time_parse_period (text, strlen (text), &y, &m) == TIME_OK ? y * 100 + m : -1;
-}
 
 static void
 slots_free (Slot *slots, guint n)

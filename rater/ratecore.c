@@ -53,6 +53,15 @@ ceil_div (gint64 a, gint64 b)
 }
 
 gint64
+ratecore_decimals_unit (gint64 call_decimals)
+{
+  gint64 unit = 1;
+  for (gint64 i = call_decimals; i < 6; i++)
+    unit *= 10;
+  return unit;
+}
+
+gint64
 ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered, gint64 decimals_unit)
 {
   gint64 charged = billable - covered;

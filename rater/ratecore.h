@@ -68,6 +68,10 @@ gint64 ratecore_billable (gint64 duration, gint64 first, gint64 next);
 
 /* The charge of a call priced by ROW with BILLABLE seconds of which COVERED
  * came from a bundle, rounded up to DECIMALS_UNIT micro-units. */
+/* The rounding unit of a plan's CALL_DECIMALS (0..6): 10^(6 - call_decimals)
+ * micro-units (RateAccount.decimals_unit). */
+gint64 ratecore_decimals_unit (gint64 call_decimals);
+
 gint64 ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered,
                         gint64 decimals_unit);
 

@@ -19,9 +19,8 @@ struct _ReconCharger {
   GArray *accounts;           /* RateAccount */
   GPtrArray *names;           /* account names, same index */
   GHashTable *index;          /* name -> index + 1 */
-  GHashTable *tariffs;        /* deck -> Tariff */
+  TariffCache *tariffs;       /* the plans' decks */
   GHashTable *zones;          /* zone -> TzMap */
-  GStringChunk *strings;      /* deck labels */
 };
 
 void
@@ -33,9 +32,8 @@ reconcilecharge_free (ReconCharger *c)
   g_clear_pointer (&c->accounts, g_array_unref);
   g_clear_pointer (&c->index, g_hash_table_unref);
   g_clear_pointer (&c->names, g_ptr_array_unref);
-  g_clear_pointer (&c->tariffs, g_hash_table_unref);
+  g_clear_pointer (&c->tariffs, tariff_cache_free);
   g_clear_pointer (&c->zones, g_hash_table_unref);
-  g_clear_pointer (&c->strings, g_string_chunk_free);
   g_free (c);
 }
 
@@ -46,71 +44,13 @@ column_text (sqlite3_stmt *st, int i)
   return t ? t : "";
 }
 
-static TariffRow
-deck_row (ReconCharger *c, sqlite3_stmt *st)
-{
-  static const char *const bands[] = { "all", "peak", "offpeak", "weekend" };
-  TariffRow row = { 0 };
-  g_strlcpy (row.prefix, column_text (st, 0), sizeof row.prefix);
-  row.prefix_len = (guint8) strlen (row.prefix);
-  row.destination = g_string_chunk_insert_const (c->strings, column_text (st, 1));
-  row.group = g_string_chunk_insert_const (c->strings, column_text (st, 2));
-  row.direction = g_str_equal (column_text (st, 3), "in") ? 1 : 0;
-  for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
-    if (g_str_equal (column_text (st, 4), bands[b]))
-      row.band = (guint8) b;
-  row.rate = sqlite3_column_int64 (st, 5);
-  row.connect_fee = sqlite3_column_int64 (st, 6);
-  row.inc_first = sqlite3_column_int (st, 7);
-  row.inc_next = sqlite3_column_int (st, 8);
-  row.from_ms = sqlite3_column_int64 (st, 9);
-  row.to_ms = sqlite3_column_type (st, 10) == SQLITE_NULL ? G_MAXINT64 : sqlite3_column_int64 (st, 10);
-  row.line = (guint32) sqlite3_column_int (st, 11);
-  return row;
-}
-
-static Tariff *
-load_tariff (ReconCharger *c, sqlite3 *db, const char *deck, GError **error)
-{
-  Tariff *t = g_hash_table_lookup (c->tariffs, deck);
-  if (t)
-    return t;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT prefix, destination, grp, direction, band, rate, connect_fee, inc_first, inc_next,"
-    " effective_from, effective_to, line FROM deck_rows WHERE deck = ? ORDER BY line", error);
-  if (!st)
-    return NULL;
-  sqlite3_bind_text (st, 1, deck, -1, SQLITE_STATIC);
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (TariffRow));
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      TariffRow row = deck_row (c, st);
-      g_array_append_val (rows, row);
-    }
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "loading deck"), NULL;
-  t = tariff_new ((const TariffRow *) (void *) rows->data, rows->len);
-  g_hash_table_insert (c->tariffs, g_strdup (deck), t);
-  return t;
-}
-
-static gint64
-decimals_unit (gint64 call_decimals)
-{
-  gint64 unit = 1;
-  for (gint64 i = call_decimals; i < 6; i++)
-    unit *= 10;
-  return unit;
-}
-
 static gboolean
 load_account (ReconCharger *c, sqlite3 *db, sqlite3_stmt *st, GError **error)
 {
   RateAccount a = {
     .zone = tzmap_cache_get (c->zones, column_text (st, 1), error),
-    .tariff = a.zone ? load_tariff (c, db, column_text (st, 2), error) : NULL,
-    .decimals_unit = decimals_unit (sqlite3_column_int64 (st, 3)),
+    .tariff = a.zone ? tariff_cache_get (c->tariffs, column_text (st, 2), error) : NULL,
+    .decimals_unit = ratecore_decimals_unit (sqlite3_column_int64 (st, 3)),
   };
   if (!a.zone || !a.tariff)
     return FALSE;
@@ -143,9 +83,8 @@ reconcilecharge_new (sqlite3 *db, GError **error)
   c->accounts = g_array_new (FALSE, FALSE, sizeof (RateAccount));
   c->names = g_ptr_array_new_with_free_func (g_free);
   c->index = g_hash_table_new (g_str_hash, g_str_equal);
-  c->tariffs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tariff_free);
+  c->tariffs = tariff_cache_new (db);
   c->zones = tzmap_cache_new ();
-  c->strings = g_string_chunk_new (4096);
   if (!(c->catalog = catalog_load (db, error)) || !load_accounts (c, db, error))
     return NULL;
   return g_steal_pointer (&c);

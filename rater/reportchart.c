@@ -326,3 +326,23 @@ reportchart_write (const ReportDaily *daily, const char *path, GError **error)
   fwrite (bytes->data, 1, bytes->len, outfile_stream (out));
   return outfile_commit (out, error);
 }
+
+gboolean
+reportchart_write_all (sqlite3 *db, const ReportQuery *query, const char *dir,
+                       guint *n_written, GError **error)
+{
+  g_autoptr(GPtrArray) accounts = report_accounts (db, query, error);
+  if (!accounts || !outfile_mkdir (dir, error))
+    return FALSE;
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      const char *account = accounts->pdata[i];
+      g_autoptr(ReportDaily) daily = report_daily (db, account, query->period, error);
+      g_autofree char *name = g_strdup_printf ("%s-%s.svg", account, query->period);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (!daily || !reportchart_write (daily, path, error))
+        return FALSE;
+    }
+  *n_written = accounts->len;
+  return TRUE;
+}

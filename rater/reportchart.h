@@ -21,3 +21,9 @@ void reportchart_render (const ReportDaily *daily, GByteArray *bytes);
 /* Write the SVG of DAILY to PATH through an OutFile (temporary + rename);
  * RATER_ERROR_CANTCREAT when it cannot be written. */
 gboolean reportchart_write (const ReportDaily *daily, const char *path, GError **error);
+
+/* The chart of every account QUERY selects (report_accounts) for
+ * QUERY->period, as DIR/<account>-<period>.svg (DIR created when missing).
+ * *N_WRITTEN receives the count. */
+gboolean reportchart_write_all (sqlite3 *db, const ReportQuery *query, const char *dir,
+                                guint *n_written, GError **error);
