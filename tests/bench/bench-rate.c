@@ -32,10 +32,10 @@
 
 #include <string.h>
 
-#include "ratecore.h"
-#include "tariff.h"
-#include "timeparse.h"
-#include "tzmap.h"
+#include "rate/ratecore.h"
+#include "rate/tariff.h"
+#include "base/timeparse.h"
+#include "base/tzmap.h"
 
 #define N_ACCOUNTS 4
 #define MS_PER_DAY G_GINT64_CONSTANT (86400000)

@@ -1,72 +1,77 @@
 #!/bin/sh
-# run-golden.sh — the data-driven end-to-end suite.
+# run-golden.sh — run one golden end-to-end case (the test harness calls it
+# once per case: tests/golden/cases/NAME/cmd.golden).
 #
-# Each folder under cases/ is one test: `cmd` is a shell script run in a
-# fresh empty directory with $RATER (the built binary), $DATA (tests/data),
-# $SAMPLES, $RATES and $CASE (the case folder) set, and `rater` on PATH.  Its
-# standard output, standard error and exit status are saved as `stdout`,
-# `stderr` and `status`; then every file in the case's expected/ folder must
-# equal the file of the same name in the run directory, byte for byte.
+# A case is a folder: `cmd.golden` is a shell script run in a fresh empty
+# directory with $RATER (the built binary), $DATA (tests/data), $SAMPLES,
+# $RATES and $CASE (the case folder) set, and `rater` on PATH.  Its standard
+# output, standard error and exit status are saved as `stdout`, `stderr` and
+# `status`; then every file in the case's expected/ folder must equal the file
+# of the same name in the run directory, byte for byte.
 #
-#   UPDATE_GOLDEN=1 tests/golden/run-golden.sh [CASE...]   rewrites expected/
+#   UPDATE_GOLDEN=1 tests/golden/run-golden.sh tests/golden/cases/NAME[/cmd.golden]
 #
-# Exit status: 0 all passed, 1 a case failed, 77 (skip) when sqlite3 is missing.
+# rewrites expected/ from the run: the files already there, and for a new case
+# (no expected/ yet) stdout, stderr and status.  To pin another output file,
+# create an empty file of its name in expected/ and update again.
+#
+# Exit status: 0 passed (or updated), 1 failed, 77 (skip) when sqlite3 is missing.
 set -u
+
+[ $# = 1 ] || { echo "usage: $0 tests/golden/cases/NAME/cmd.golden" >&2; exit 99; }
+case_path=$1
+[ -d "$case_path" ] || case_path=$(dirname "$case_path")
+CASE=$(cd "$case_path" && pwd) || exit 99
+name=$(basename "$CASE")
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${RATER:=$top_srcdir/rater/rater}"
 : "${SQLITE3:=sqlite3}"
-export RATER SQLITE3
-export top_srcdir
+export RATER SQLITE3 CASE top_srcdir
 export GOLDEN="$top_srcdir/tests/golden" DATA="$top_srcdir/tests/data" SAMPLES="$top_srcdir/samples" RATES="$top_srcdir/rates"
 export TZ=UTC LC_ALL=C
 
 command -v "$SQLITE3" >/dev/null 2>&1 || { echo "sqlite3 not found: skipping golden tests"; exit 77; }
 
 bindir=$(mktemp -d)
-work=$(mktemp -d)
-trap 'rm -rf "$bindir" "$work"' EXIT
+dir=$(mktemp -d)
+trap 'rm -rf "$bindir" "$dir"' EXIT
 ln -s "$RATER" "$bindir/rater"
 PATH="$bindir:$PATH"
 
-cases="$*"
-[ -n "$cases" ] || cases=$(cd "$top_srcdir/tests/golden/cases" && ls)
+(cd "$dir" && sh -e "$CASE/cmd.golden" >stdout 2>stderr; echo $? >status)
 
-failed=0
-total=0
-for name in $cases; do
-  CASE="$top_srcdir/tests/golden/cases/$name"
-  export CASE
-  dir="$work/$name"
-  mkdir -p "$dir"
-  total=$((total + 1))
-  (cd "$dir" && sh -e "$CASE/cmd" >stdout 2>stderr; echo $? >status)
-  if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+  if [ ! -d "$CASE/expected" ]; then
     mkdir -p "$CASE/expected"
-    for f in "$CASE"/expected/*; do
-      [ -e "$f" ] && cp "$dir/$(basename "$f")" "$f"
-    done
-    echo "updated: $name"
-    continue
+    : >"$CASE/expected/stdout"; : >"$CASE/expected/stderr"; : >"$CASE/expected/status"
   fi
-  ok=1
   for f in "$CASE"/expected/*; do
     out="$dir/$(basename "$f")"
-    if [ ! -e "$out" ]; then
-      echo "FAIL: $name: $(basename "$f") was not produced"
-      ok=0
-    elif ! cmp -s "$f" "$out"; then
-      echo "FAIL: $name: $(basename "$f") differs:"
-      diff -u "$f" "$out" | head -40
-      ok=0
-    fi
+    if [ -e "$out" ]; then cp "$out" "$f"; else echo "$name: $(basename "$f") was not produced"; fi
   done
-  if [ $ok = 1 ]; then
-    echo "PASS: $name"
-  else
-    failed=$((failed + 1))
-    echo "  (stderr of $name:)"; head -20 "$dir/stderr"
+  echo "updated: $name ($(ls "$CASE/expected" | wc -l) files)"
+  exit 0
+fi
+
+ok=1
+for f in "$CASE"/expected/*; do
+  out="$dir/$(basename "$f")"
+  if [ ! -e "$f" ]; then
+    echo "FAIL: $name: no expected files (run with UPDATE_GOLDEN=1)"
+    ok=0
+  elif [ ! -e "$out" ]; then
+    echo "FAIL: $name: $(basename "$f") was not produced"
+    ok=0
+  elif ! cmp -s "$f" "$out"; then
+    echo "FAIL: $name: $(basename "$f") differs:"
+    diff -u "$f" "$out" | head -40
+    ok=0
   fi
 done
-echo "$((total - failed)) of $total golden cases passed"
-[ $failed = 0 ]
+if [ $ok = 1 ]; then
+  echo "PASS: $name"
+  exit 0
+fi
+echo "  (stderr of $name:)"; head -20 "$dir/stderr"
+exit 1

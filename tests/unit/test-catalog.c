@@ -3,10 +3,10 @@
 
 #include <criterion/criterion.h>
 
-#include "country.h"
-#include "rater-error.h"
+#include "catalog/country.h"
+#include "base/rater-error.h"
 #include "test-helpers.h"
-#include "timeparse.h"
+#include "base/timeparse.h"
 
 static char *dir;
 

@@ -18,11 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cdr.h"
-#include "country.h"
-#include "csvfile.h"
-#include "rater-error.h"
-#include "tzmap.h"
+#include "ingest/cdr.h"
+#include "catalog/country.h"
+#include "base/csvfile.h"
+#include "base/rater-error.h"
+#include "base/tzmap.h"
 
 /* Helpers {{{1 */
 

@@ -10,7 +10,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "country.h"
+#include "catalog/country.h"
 
 static gboolean
 all_digits (const char *s)

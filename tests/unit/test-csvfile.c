@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csvfile.h"
-#include "rater-error.h"
+#include "base/csvfile.h"
+#include "base/rater-error.h"
 
 /* Helpers {{{1 */
 

@@ -8,7 +8,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "decimal.h"
+#include "base/decimal.h"
 
 /* Helpers {{{1 */
 

@@ -6,8 +6,8 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#include "catalog.h"
-#include "store.h"
+#include "catalog/catalog.h"
+#include "base/store.h"
 
 #define SPEC_CATALOG TEST_SRCDIR "/tests/data/spec-catalog"
 

@@ -4,8 +4,8 @@
 
 #include <criterion/criterion.h>
 
-#include "ingest.h"
-#include "rater-error.h"
+#include "ingest/ingest.h"
+#include "base/rater-error.h"
 #include "test-helpers.h"
 
 static char *dir;

@@ -14,9 +14,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "decimal.h"
-#include "invoicedoc.h"
-#include "rater-error.h"
+#include "base/decimal.h"
+#include "bill/invoicedoc.h"
+#include "base/rater-error.h"
 #include "test-helpers.h"
 
 #define MICRO(units) ((gint64) (units) * DECIMAL_MICRO)

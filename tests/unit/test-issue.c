@@ -16,15 +16,15 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "decimal.h"
-#include "ingest.h"
-#include "invoice.h"
-#include "invoiceout.h"
-#include "issue.h"
-#include "rate.h"
-#include "rater-error.h"
+#include "base/decimal.h"
+#include "ingest/ingest.h"
+#include "bill/invoice.h"
+#include "bill/invoiceout.h"
+#include "bill/issue.h"
+#include "rate/rate.h"
+#include "base/rater-error.h"
 #include "test-helpers.h"
-#include "timeparse.h"
+#include "base/timeparse.h"
 
 #define MICRO(units) ((gint64) (units) * DECIMAL_MICRO)
 #define ALL_FORMATS (INVOICEOUT_JSON | INVOICEOUT_CSV | INVOICEOUT_HTML | INVOICEOUT_PDF)

@@ -10,8 +10,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "country.h"
-#include "number.h"
+#include "catalog/country.h"
+#include "catalog/number.h"
 
 typedef struct {
   const char *ctx;        /* alpha-2 of the numbering context, NULL for none */

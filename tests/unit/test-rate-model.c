@@ -10,8 +10,8 @@
 
 #include <criterion/criterion.h>
 
-#include "ingest.h"
-#include "rate.h"
+#include "ingest/ingest.h"
+#include "rate/rate.h"
 #include "test-helpers.h"
 
 static char *dir;

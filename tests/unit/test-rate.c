@@ -5,8 +5,8 @@
 
 #include <criterion/criterion.h>
 
-#include "ingest.h"
-#include "rate.h"
+#include "ingest/ingest.h"
+#include "rate/rate.h"
 #include "test-helpers.h"
 
 static char *dir;

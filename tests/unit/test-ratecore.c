@@ -4,8 +4,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "ratecore.h"
-#include "timeparse.h"
+#include "rate/ratecore.h"
+#include "base/timeparse.h"
 
 static gint64
 ms (const char *iso)

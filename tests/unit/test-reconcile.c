@@ -6,9 +6,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "rater-error.h"
-#include "reconcile.h"
-#include "reconcilecharge.h"
+#include "base/rater-error.h"
+#include "reconcile/reconcile.h"
+#include "reconcile/reconcilecharge.h"
 #include "test-helpers.h"
 
 static char *dir;

@@ -14,11 +14,11 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "rater-error.h"
-#include "report.h"
-#include "reportchart.h"
+#include "base/rater-error.h"
+#include "report/report.h"
+#include "report/reportchart.h"
 #include "test-helpers.h"
-#include "timeparse.h"
+#include "base/timeparse.h"
 
 static char *dir;
 static sqlite3 *db;

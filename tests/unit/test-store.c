@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <sys/stat.h>
 
-#include "rater-error.h"
+#include "base/rater-error.h"
 #include "test-helpers.h"
 
 static char *dir;

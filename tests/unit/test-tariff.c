@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tariff.h"
+#include "rate/tariff.h"
 
 #define OUT 0
 #define IN 1

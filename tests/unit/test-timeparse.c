@@ -7,8 +7,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "timeparse.h"
-#include "tzmap.h"
+#include "base/timeparse.h"
+#include "base/tzmap.h"
 
 /* Helpers {{{1 */
 

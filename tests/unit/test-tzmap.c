@@ -7,7 +7,7 @@
 #include <criterion/criterion.h>
 #include <gio/gio.h>
 
-#include "tzmap.h"
+#include "base/tzmap.h"
 
 #define Y1900 G_GINT64_CONSTANT (-2208988800)
 #define Y2200 G_GINT64_CONSTANT (7258118400)

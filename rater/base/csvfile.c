@@ -1,0 +1,400 @@
+/* csvfile.c — streaming CSV records with line numbers and raw text.
+ *
+ * The file is consumed one physical line at a time: each line (with its line
+ * ending) is fed to libcsv and appended to `raw`.  libcsv calls field_cb for
+ * every field and record_cb at the end of a record; a record is complete when
+ * a line makes record_cb fire, so `raw` is exactly the record's bytes and
+ * `start_line` where it began.  Lines come from `replay` (bytes pushed back
+ * after a resync) before the read buffer.
+ *
+ * Resync: a quoted field that has not closed after MAX_RECORD_LINES lines or
+ * MAX_RECORD_BYTES bytes, or at end of file, makes the record's first line a
+ * bad record; the lines after it are pushed back and parsed afresh.
+ */
+#include "config.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/csvfile.h"
+#include "base/rater-error.h"
+
+#define CHUNK_SIZE (1u << 20)
+#define MAX_LINE_BYTES (64u << 20)
+#define MAX_RECORD_LINES 100
+#define MAX_RECORD_BYTES (1u << 20)
+#define PARSER_BLOCK_SIZE (64u << 10)
+
+struct _CsvFile {
+  char *path;
+  int fd;
+  guint64 size;              /* file size at open */
+  guint64 consumed;          /* bytes handed to the parser */
+  gboolean eof;              /* read() returned 0 */
+  gboolean at_start;         /* BOM not yet checked */
+
+  char *buf;                 /* read buffer: [pos, len) not yet consumed */
+  gsize cap, pos, len;
+
+  GByteArray *replay;        /* pushed-back lines, consumed from replay_pos */
+  gsize replay_pos;
+
+  struct csv_parser parser;
+  unsigned char options;
+  char delim;
+  gboolean trim;
+
+  GByteArray *raw;           /* bytes of the record being assembled */
+  guint64 next_line;         /* number of the next physical line */
+  guint64 start_line;        /* first line of the record being assembled */
+  guint record_lines;        /* lines fed into the record being assembled */
+  guint records_ended;       /* record_cb calls since the last line was fed */
+
+  GByteArray *values;        /* field bytes, each followed by NUL */
+  GArray *offsets;           /* gsize start of each field in values */
+  GArray *lengths;           /* gsize length of each field */
+  GPtrArray *fields;         /* char * into values, built per record */
+};
+
+static void
+field_cb (void *data, size_t len, void *user)
+{
+  CsvFile *f = user;
+  gsize off = f->values->len;
+  g_byte_array_append (f->values, data ? data : (void *) "", len);
+  g_byte_array_append (f->values, (const guint8 *) "", 1);
+  g_array_append_val (f->offsets, off);
+  gsize l = len;
+  g_array_append_val (f->lengths, l);
+}
+
+static void
+record_cb (int c, void *user)
+{
+  CsvFile *f = user;
+  f->records_ended++;
+}
+
+static int
+never_space (unsigned char c)
+{
+  return 0;
+}
+
+static void
+parser_reset (CsvFile *f)
+{
+  csv_free (&f->parser);
+  csv_init (&f->parser, f->options);
+  csv_set_delim (&f->parser, (unsigned char) f->delim);
+  /* libcsv grows its field buffer by this many bytes at a time (128 by
+   * default): a large step keeps a long field from costing a realloc, and
+   * with some allocators a copy, every 128 bytes */
+  csv_set_blk_size (&f->parser, PARSER_BLOCK_SIZE);
+  if (!f->trim)
+    csv_set_space_func (&f->parser, never_space);
+}
+
+static void
+record_reset (CsvFile *f)
+{
+  g_byte_array_set_size (f->raw, 0);
+  g_byte_array_set_size (f->values, 0);
+  g_array_set_size (f->offsets, 0);
+  g_array_set_size (f->lengths, 0);
+  f->record_lines = 0;
+  f->records_ended = 0;
+}
+
+CsvFile *
+csvfile_open (const char *path, char delim, gboolean trim, GError **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0)
+    {
+      int e = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "cannot open '%s': %s", path, g_strerror (e));
+      return NULL;
+    }
+  CsvFile *f = g_new0 (CsvFile, 1);
+  f->path = g_strdup (path);
+  f->fd = fd;
+  f->size = (guint64) st.st_size;
+  f->at_start = TRUE;
+  f->cap = CHUNK_SIZE;
+  f->buf = g_malloc (f->cap);
+  f->replay = g_byte_array_new ();
+  f->options = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL;
+  f->delim = delim;
+  f->trim = trim;
+  csv_init (&f->parser, f->options);
+  parser_reset (f);
+  f->raw = g_byte_array_new ();
+  f->values = g_byte_array_new ();
+  f->offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  f->lengths = g_array_new (FALSE, FALSE, sizeof (gsize));
+  f->fields = g_ptr_array_new ();
+  f->next_line = 1;
+  return f;
+}
+
+void
+csvfile_free (CsvFile *f)
+{
+  if (!f)
+    return;
+  close (f->fd);
+  csv_free (&f->parser);
+  g_free (f->path);
+  g_free (f->buf);
+  g_byte_array_unref (f->replay);
+  g_byte_array_unref (f->raw);
+  g_byte_array_unref (f->values);
+  g_array_unref (f->offsets);
+  g_array_unref (f->lengths);
+  g_ptr_array_unref (f->fields);
+  g_free (f);
+}
+
+guint64
+csvfile_position (const CsvFile *f)
+{
+  return f->consumed;
+}
+
+guint64
+csvfile_size (const CsvFile *f)
+{
+  return f->size;
+}
+
+/* Read more bytes into the buffer, keeping [pos, len).  FALSE on I/O error. */
+static gboolean
+fill (CsvFile *f, GError **error)
+{
+  if (f->pos > 0)
+    {
+      memmove (f->buf, f->buf + f->pos, f->len - f->pos);
+      f->len -= f->pos;
+      f->pos = 0;
+    }
+  if (f->len == f->cap && f->cap < MAX_LINE_BYTES)
+    {
+      f->cap *= 2;
+      f->buf = g_realloc (f->buf, f->cap);
+    }
+  if (f->len == f->cap)
+    return TRUE;     /* a line longer than MAX_LINE_BYTES: hand it out in pieces */
+  ssize_t n;
+  do
+    n = read (f->fd, f->buf + f->len, f->cap - f->len);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    {
+      int e = errno;
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "cannot read '%s': %s", f->path, g_strerror (e));
+      return FALSE;
+    }
+  if (n == 0)
+    f->eof = TRUE;
+  f->len += (gsize) n;
+  if (f->at_start && f->len >= 3)
+    {
+      if (memcmp (f->buf, "\xEF\xBB\xBF", 3) == 0)
+        f->pos = 3, f->consumed = 3;
+      f->at_start = FALSE;
+    }
+  else if (f->at_start && f->eof)
+    f->at_start = FALSE;
+  return TRUE;
+}
+
+/* The next physical line (with its '\n' when there is one) into LINE and LEN.
+ * Returns FALSE at end of input or on error (*error set). */
+static gboolean
+next_line (CsvFile *f, const char **line, gsize *len, GError **error)
+{
+  if (f->replay_pos < f->replay->len)
+    {
+      const char *p = (const char *) f->replay->data + f->replay_pos;
+      gsize avail = f->replay->len - f->replay_pos;
+      const char *nl = memchr (p, '\n', avail);
+      *line = p;
+      *len = nl ? (gsize) (nl - p) + 1 : avail;
+      f->replay_pos += *len;
+      if (f->replay_pos == f->replay->len)
+        g_byte_array_set_size (f->replay, 0), f->replay_pos = 0;
+      return TRUE;
+    }
+  for (;;)
+    {
+      const char *p = f->buf + f->pos;
+      gsize avail = f->len - f->pos;
+      const char *nl = memchr (p, '\n', avail);
+      gboolean full = f->pos == 0 && f->len == f->cap && f->cap >= MAX_LINE_BYTES;
+      if (nl || (f->eof && avail > 0) || full)
+        {
+          *line = p;
+          *len = nl ? (gsize) (nl - p) + 1 : avail;
+          f->pos += *len;
+          f->consumed += *len;
+          return TRUE;
+        }
+      if (f->eof)
+        return FALSE;
+      if (!fill (f, error))
+        return FALSE;
+    }
+}
+
+/* Build the CsvRecord view of the assembled record. */
+static void
+record_publish (CsvFile *f, CsvRecord *rec)
+{
+  g_ptr_array_set_size (f->fields, 0);
+  for (guint i = 0; i < f->offsets->len; i++)
+    g_ptr_array_add (f->fields, f->values->data + g_array_index (f->offsets, gsize, i));
+  rec->n = f->offsets->len;
+  rec->field = (char **) f->fields->pdata;
+  rec->len = (gsize *) (void *) f->lengths->data;
+  rec->line = f->start_line;
+  rec->raw = (const char *) f->raw->data;
+  rec->raw_len = f->raw->len;
+  while (rec->raw_len > 0 && (rec->raw[rec->raw_len - 1] == '\n' || rec->raw[rec->raw_len - 1] == '\r'))
+    rec->raw_len--;
+  rec->problem = NULL;
+}
+
+/* A bad record made of the whole of `raw`. */
+static CsvFileStatus
+record_bad (CsvFile *f, CsvRecord *rec, const char *problem)
+{
+  parser_reset (f);
+  g_byte_array_set_size (f->values, 0);
+  g_array_set_size (f->offsets, 0);
+  g_array_set_size (f->lengths, 0);
+  record_publish (f, rec);
+  rec->n = 0;
+  rec->problem = problem;
+  return CSVFILE_BAD;
+}
+
+/* An unterminated quoted field: the first line is bad, the rest is re-read. */
+static CsvFileStatus
+record_resync (CsvFile *f, CsvRecord *rec)
+{
+  const guint8 *nl = memchr (f->raw->data, '\n', f->raw->len);
+  gsize first = nl ? (gsize) (nl - f->raw->data) + 1 : f->raw->len;
+  g_autoptr(GByteArray) rest = g_byte_array_new ();
+  g_byte_array_append (rest, f->raw->data + first, f->raw->len - first);
+  g_byte_array_append (rest, f->replay->data + f->replay_pos, f->replay->len - f->replay_pos);
+  g_byte_array_set_size (f->replay, 0);
+  g_byte_array_append (f->replay, rest->data, rest->len);
+  f->replay_pos = 0;
+  g_byte_array_set_size (f->raw, first);
+  f->next_line = f->start_line + 1;
+  return record_bad (f, rec, "quoted field never closed");
+}
+
+/* Feed one line; returns TRUE when it completed a record (or a bad one).
+ * A line without its '\n' is the end of the file, or a piece of a line
+ * longer than MAX_LINE_BYTES: it does not end a physical line. */
+static gboolean
+feed_line (CsvFile *f, const char *line, gsize len, CsvRecord *rec, CsvFileStatus *status)
+{
+  gboolean whole = len > 0 && line[len - 1] == '\n';
+
+  if (f->record_lines == 0)
+    f->start_line = f->next_line;
+  if (whole)
+    f->next_line++;
+  f->record_lines++;
+  g_byte_array_append (f->raw, (const guint8 *) line, len);
+
+  gsize used = csv_parse (&f->parser, line, len, field_cb, record_cb, f);
+  if (used < len)
+    {
+      /* a stray quote on a later line of a record closed a quoted field
+       * opened on its first line: only that first line is bad */
+      *status = f->record_lines > 1 ? record_resync (f, rec) : record_bad (f, rec, "malformed quotes");
+      return TRUE;
+    }
+  /* a bare CR ends a record in libcsv: more records, or the start of one
+   * (pstate not back to 0, ROW_NOT_BEGUN), after it on the same line */
+  if (f->records_ended > 1 || (f->records_ended == 1 && f->parser.pstate != 0))
+    {
+      *status = record_bad (f, rec, "carriage return inside an unquoted field");
+      return TRUE;
+    }
+  if (f->records_ended == 1)
+    {
+      record_publish (f, rec);
+      *status = CSVFILE_RECORD;
+      return TRUE;
+    }
+  if (f->parser.pstate == 0 && f->offsets->len == 0)
+    {
+      record_reset (f);            /* a blank line */
+      return FALSE;
+    }
+  if (whole && (f->record_lines >= MAX_RECORD_LINES || f->raw->len >= MAX_RECORD_BYTES))
+    {
+      *status = record_resync (f, rec);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* End of input with a record still open. */
+static CsvFileStatus
+finish (CsvFile *f, CsvRecord *rec)
+{
+  if (f->record_lines == 0)
+    return CSVFILE_EOF;
+  if (csv_fini (&f->parser, field_cb, record_cb, f) != 0)
+    return f->record_lines > 1 ? record_resync (f, rec) : record_bad (f, rec, "quoted field never closed");
+  parser_reset (f);
+  if (f->records_ended == 0)
+    {
+      record_reset (f);
+      return CSVFILE_EOF;
+    }
+  record_publish (f, rec);
+  return CSVFILE_RECORD;
+}
+
+CsvFileStatus
+csvfile_next (CsvFile *f, CsvRecord *rec, GError **error)
+{
+  const char *line;
+  gsize len;
+  CsvFileStatus status;
+
+  record_reset (f);
+  for (;;)
+    {
+      GError *local = NULL;
+      if (!next_line (f, &line, &len, &local))
+        {
+          if (local)
+            {
+              g_propagate_error (error, local);
+              return CSVFILE_ERROR;
+            }
+          status = finish (f, rec);
+          if (status != CSVFILE_EOF || f->replay_pos >= f->replay->len)
+            return status;
+          continue;
+        }
+      if (feed_line (f, line, len, rec, &status))
+        return status;
+    }
+}

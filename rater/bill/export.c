@@ -1,0 +1,88 @@
+/* export.c — writing stored rejects (and, later, rated calls) as CSV. */
+#include "config.h"
+
+#include "base/decimal.h"
+#include "bill/export.h"
+#include "base/outfile.h"
+#include "base/store.h"
+#include "base/timeparse.h"
+
+gboolean
+export_rejects (sqlite3 *db, const char *path, guint64 *rows, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT f.path, r.line, r.reason, r.detail, r.raw FROM rejects r JOIN files f ON f.id = r.file_id"
+    " ORDER BY r.file_id, r.line, r.id", error);
+  g_autoptr(OutFile) out = st ? outfile_open (path, error) : NULL;
+  if (!out)
+    return FALSE;
+  outfile_csv_header (out, "file,line,reason,detail,raw");
+  int rc;
+  *rows = 0;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      outfile_csv_field (out, (const char *) sqlite3_column_text (st, 0), -1);
+      outfile_csv_int (out, sqlite3_column_int64 (st, 1));
+      outfile_csv_field (out, (const char *) sqlite3_column_text (st, 2), -1);
+      outfile_csv_field (out, (const char *) sqlite3_column_text (st, 3), -1);
+      outfile_csv_field (out, sqlite3_column_blob (st, 4), sqlite3_column_bytes (st, 4));
+      outfile_csv_end_row (out);
+      (*rows)++;
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "reading rejects");
+  return outfile_commit (out, error);
+}
+
+static void
+field_text (OutFile *out, sqlite3_stmt *st, int col)
+{
+  outfile_csv_field (out, (const char *) sqlite3_column_text (st, col), sqlite3_column_bytes (st, col));
+}
+
+static void
+write_call_row (OutFile *out, sqlite3_stmt *st)
+{
+  char buf[32];
+  for (int c = 0; c <= 6; c++)                      /* operator .. callee */
+    field_text (out, st, c);
+  outfile_csv_field (out, time_format_utc (sqlite3_column_int64 (st, 7), buf), -1);
+  outfile_csv_int (out, sqlite3_column_int64 (st, 8));
+  for (int c = 9; c <= 14; c++)                     /* status .. band */
+    field_text (out, st, c);
+  for (int c = 15; c <= 16; c++)                    /* billable, covered */
+    if (sqlite3_column_type (st, c) == SQLITE_NULL)
+      outfile_csv_field (out, "", 0);
+    else
+      outfile_csv_int (out, sqlite3_column_int64 (st, c));
+  if (sqlite3_column_type (st, 17) == SQLITE_NULL)
+    outfile_csv_field (out, "", 0);
+  else
+    outfile_csv_field (out, decimal_format (sqlite3_column_int64 (st, 17), 6, buf), -1);
+  field_text (out, st, 18);
+  outfile_csv_end_row (out);
+}
+
+gboolean
+export_calls (sqlite3 *db, const char *period, const char *path, guint64 *rows, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT c.operator, c.call_key, coalesce (r.account, c.account), r.period, c.direction,"
+    " c.caller, c.callee, c.start_ms, c.duration, r.status, r.reason, r.prefix, r.destination,"
+    " r.grp, r.band, r.billable, r.covered, r.charge, r.late"
+    " FROM calls c LEFT JOIN ratings r ON r.call_id = c.id"
+    " WHERE ?1 IS NULL OR r.period = ?1 ORDER BY c.operator, c.call_key", error);
+  g_autoptr(OutFile) out = st ? outfile_open (path, error) : NULL;
+  if (!out)
+    return FALSE;
+  sqlite3_bind_text (st, 1, period, -1, SQLITE_STATIC);
+  outfile_csv_header (out, "operator,call_key,account,period,direction,caller,callee,start,duration,"
+                           "status,reason,prefix,destination,group,band,billable_seconds,"
+                           "covered_seconds,charge,late");
+  int rc;
+  for (*rows = 0; (rc = sqlite3_step (st)) == SQLITE_ROW; (*rows)++)
+    write_call_row (out, st);
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "reading calls");
+  return outfile_commit (out, error);
+}

@@ -1,0 +1,760 @@
+/* invoicedoc.c — an invoice as HTML and as an A4 PDF (cairo + pango).
+ *
+ * Both renderers work from one neutral model built first: DocTable (a title,
+ * its columns and rows of already formatted cell strings) for the invoice
+ * lines and the appendix, and DocSummary (number, subtotal, tax label, tax,
+ * total as text).  So the two documents cannot disagree on a figure, and all
+ * money formatting happens in one place, with integer decimals only (cairo
+ * coordinates are doubles; amounts never are).  The HTML writer escapes every
+ * cell; the PDF writer sets cells as plain text (no markup) on PangoLayouts,
+ * one row at a time, starting a new page (and repeating the table header)
+ * when the next row does not fit.
+ */
+#include "config.h"
+
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/decimal.h"
+#include "bill/invoicedoc.h"
+#include "base/outfile.h"
+#include "base/rater-error.h"
+
+/* The document model {{{1 */
+
+typedef struct {
+  const char *header;
+  double weight;                /* share of the table width */
+  gboolean numeric;             /* right-aligned */
+} DocColumn;
+
+typedef struct {
+  const char *title;
+  const DocColumn *cols;
+  guint n_cols;
+  GPtrArray *rows;              /* GStrv of n_cols cells, owned */
+  const char *empty;            /* shown instead of rows when there are none */
+} DocTable;
+
+typedef struct {
+  char *number;                 /* invoice number, or "DRAFT" */
+  char *subtotal;
+  char *tax_label;              /* "Tax (20 %)" */
+  char *tax;
+  char *total;
+} DocSummary;
+
+static const DocColumn line_cols[] = {
+  { "Kind", 1.0, FALSE },
+  { "Description", 2.7, FALSE },
+  { "Quantity", 1.0, TRUE },
+  { "Minutes", 1.0, TRUE },
+  { "Amount", 1.4, TRUE },
+};
+
+static const DocColumn dest_cols[] = {
+  { "Destination", 2.6, FALSE },
+  { "Group", 1.1, FALSE },
+  { "Calls", 0.8, TRUE },
+  { "Minutes", 1.0, TRUE },
+  { "Amount", 1.4, TRUE },
+};
+
+static void
+doc_table_free (DocTable *t)
+{
+  if (!t)
+    return;
+  g_ptr_array_unref (t->rows);
+  g_free (t);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DocTable, doc_table_free)
+
+static void
+doc_summary_free (DocSummary *s)
+{
+  if (!s)
+    return;
+  g_free (s->number);
+  g_free (s->subtotal);
+  g_free (s->tax_label);
+  g_free (s->tax);
+  g_free (s->total);
+  g_free (s);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DocSummary, doc_summary_free)
+
+static DocTable *
+doc_table_new (const char *title, const DocColumn *cols, guint n_cols, const char *empty)
+{
+  DocTable *t = g_new0 (DocTable, 1);
+  t->title = title;
+  t->cols = cols;
+  t->n_cols = n_cols;
+  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  t->empty = empty;
+  return t;
+}
+
+/* Formatting {{{1 */
+
+/* "118.33 GBP": MICRO with exactly the currency's minor digits. */
+static char *
+format_money (gint64 micro, const Invoice *inv)
+{
+  char buf[32];
+  return g_strdup_printf ("%s %s", decimal_format (micro, inv->minor_units, buf),
+                          inv->currency);
+}
+
+/* Billable seconds as minutes with two decimals, rounded half up. */
+static char *
+format_minutes (guint64 seconds)
+{
+  char buf[32];
+  gint64 s = (gint64) MIN (seconds, (guint64) G_MAXINT64 / DECIMAL_MICRO);
+  return g_strdup (decimal_format (decimal_mul_div_round_half_up (s, DECIMAL_MICRO, 60), 2, buf));
+}
+
+/* A micro-percent tax rate without trailing zeros: "20", "8.875". */
+static char *
+format_rate (gint64 micro_percent)
+{
+  char buf[32];
+  char *s = g_strdup (decimal_format (micro_percent, 6, buf));
+  char *end = s + strlen (s);
+  while (end > s && end[-1] == '0')
+    *--end = '\0';
+  if (end > s && end[-1] == '.')
+    end[-1] = '\0';
+  return s;
+}
+
+static char *
+number_type_label (const char *type)
+{
+  if (g_strcmp0 (type, "user") == 0)
+    return g_strdup ("User numbers");
+  if (g_strcmp0 (type, "service") == 0)
+    return g_strdup ("Service numbers");
+  if (g_strcmp0 (type, "tollfree") == 0)
+    return g_strdup ("Toll-free numbers");
+  return g_strdup_printf ("Numbers (%s)", type ? type : "?");
+}
+
+/* "User numbers", "Usage out MOBILE", "Late usage out INTL (2026-09, 2026-10)". */
+static char *
+line_description (const InvoiceLine *l)
+{
+  if (l->kind == INVOICE_LINE_RECURRING)
+    return number_type_label (l->number_type);
+  if (l->kind == INVOICE_LINE_USAGE)
+    return g_strdup_printf ("Usage %s %s", l->direction, l->group);
+
+  g_autoptr(GString) periods = g_string_new (NULL);
+  for (guint i = 0; l->periods && i < l->periods->len; i++)
+    g_string_append_printf (periods, "%s%s", i ? ", " : "",
+                            (const char *) g_ptr_array_index (l->periods, i));
+  return g_strdup_printf ("Late usage %s %s (%s)", l->direction, l->group, periods->str);
+}
+
+static char **
+line_row (const InvoiceLine *l, const Invoice *inv)
+{
+  gboolean recurring = l->kind == INVOICE_LINE_RECURRING;
+  char **row = g_new0 (char *, G_N_ELEMENTS (line_cols) + 1);
+  row[0] = g_strdup (invoice_line_kind_to_string (l->kind));
+  row[1] = line_description (l);
+  row[2] = g_strdup_printf ("%" G_GUINT64_FORMAT, recurring ? l->quantity : l->calls);
+  row[3] = recurring ? g_strdup ("") : format_minutes (l->billable_seconds);
+  row[4] = format_money (l->amount, inv);
+  return row;
+}
+
+static char **
+dest_row (const InvoiceDestination *d, const Invoice *inv)
+{
+  char **row = g_new0 (char *, G_N_ELEMENTS (dest_cols) + 1);
+  row[0] = g_strdup (d->destination ? d->destination : "");
+  row[1] = g_strdup (d->group ? d->group : "");
+  row[2] = g_strdup_printf ("%" G_GUINT64_FORMAT, d->calls);
+  row[3] = format_minutes (d->billable_seconds);
+  row[4] = format_money (d->amount, inv);
+  return row;
+}
+
+static DocTable *
+lines_table (const Invoice *inv)
+{
+  DocTable *t = doc_table_new ("Charges", line_cols, G_N_ELEMENTS (line_cols), "No charges.");
+  for (guint i = 0; i < inv->lines->len; i++)
+    g_ptr_array_add (t->rows, line_row (g_ptr_array_index (inv->lines, i), inv));
+  return t;
+}
+
+static DocTable *
+appendix_table (const InvoiceDocument *doc)
+{
+  DocTable *t = doc_table_new ("Appendix: usage by destination", dest_cols,
+                               G_N_ELEMENTS (dest_cols), "No usage in this period.");
+  for (guint i = 0; doc->destinations && i < doc->destinations->len; i++)
+    g_ptr_array_add (t->rows, dest_row (g_ptr_array_index (doc->destinations, i), doc->invoice));
+  return t;
+}
+
+static DocSummary *
+doc_summary_new (const InvoiceDocument *doc)
+{
+  const Invoice *inv = doc->invoice;
+  g_autofree char *rate = format_rate (inv->tax_rate);
+  DocSummary *s = g_new0 (DocSummary, 1);
+
+  s->number = g_strdup (doc->invoice_number ? doc->invoice_number : "DRAFT");
+  s->subtotal = format_money (inv->subtotal, inv);
+  s->tax_label = g_strdup_printf ("Tax (%s %%)", rate);
+  s->tax = format_money (inv->tax, inv);
+  s->total = format_money (inv->total, inv);
+  return s;
+}
+
+static gboolean
+doc_is_draft (const InvoiceDocument *doc)
+{
+  return doc->invoice_number == NULL || g_strcmp0 (doc->status, "draft") == 0;
+}
+
+static const char *
+str_or_empty (const char *s)
+{
+  return s ? s : "";
+}
+
+/* HTML {{{1 */
+
+static const char html_style[] =
+  "@page { size: A4; margin: 18mm 15mm 20mm 15mm; }\n"
+  "body { font-family: \"DejaVu Sans\", Arial, sans-serif; font-size: 10pt; color: #111;"
+  " margin: 0 auto; max-width: 180mm; }\n"
+  "h1 { font-size: 18pt; margin: 0 0 4mm; }\n"
+  "h2 { font-size: 12pt; margin: 8mm 0 2mm; }\n"
+  ".parties { display: flex; justify-content: space-between; margin-bottom: 6mm; }\n"
+  ".parties div { width: 48%; }\n"
+  ".label { color: #555; font-size: 8pt; text-transform: uppercase; }\n"
+  ".draft { color: #a00; font-weight: bold; letter-spacing: 0.2em; }\n"
+  "dl.meta { display: grid; grid-template-columns: 35mm auto; gap: 1mm 4mm; margin: 0; }\n"
+  "dl.meta dt { color: #555; } dl.meta dd { margin: 0; }\n"
+  "table { width: 100%; border-collapse: collapse; }\n"
+  "th, td { padding: 1.2mm 2mm; border-bottom: 0.2mm solid #ccc; text-align: left;"
+  " vertical-align: top; }\n"
+  "th { background: #eee; border-bottom: 0.3mm solid #888; }\n"
+  "td.num, th.num { text-align: right; white-space: nowrap; }\n"
+  "thead { display: table-header-group; }\n"
+  "tr { page-break-inside: avoid; break-inside: avoid; }\n"
+  "table.totals { width: auto; margin: 4mm 0 0 auto; }\n"
+  "table.totals td { border: none; padding: 0.8mm 2mm; }\n"
+  "table.totals tr.total td { font-weight: bold; border-top: 0.3mm solid #111; }\n"
+  ".appendix { page-break-before: auto; }\n"
+  "@media print { body { max-width: none; } }\n";
+
+static void
+html_text (GString *out, const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (str_or_empty (text), -1);
+  g_string_append (out, escaped);
+}
+
+/* <TAG class="CLASS">escaped TEXT</TAG>; CLASS may be NULL. */
+static void
+html_elem (GString *out, const char *tag, const char *klass, const char *text)
+{
+  if (klass)
+    g_string_append_printf (out, "<%s class=\"%s\">", tag, klass);
+  else
+    g_string_append_printf (out, "<%s>", tag);
+  html_text (out, text);
+  g_string_append_printf (out, "</%s>", tag);
+}
+
+static void
+html_meta (GString *out, const char *term, const char *value)
+{
+  html_elem (out, "dt", NULL, term);
+  html_elem (out, "dd", NULL, value);
+  g_string_append_c (out, '\n');
+}
+
+static void
+html_head (GString *out, const DocSummary *s)
+{
+  g_string_append (out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+  g_string_append (out, "<title>Invoice ");
+  html_text (out, s->number);
+  g_string_append_printf (out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", html_style);
+}
+
+static void
+html_parties (GString *out, const InvoiceDocument *doc)
+{
+  const Invoice *inv = doc->invoice;
+
+  g_string_append (out, "<div class=\"parties\">\n<div>");
+  html_elem (out, "div", "label", "From");
+  html_elem (out, "div", "operator", doc->operator_name);
+  g_string_append (out, "</div>\n<div>");
+  html_elem (out, "div", "label", "Bill to");
+  html_elem (out, "div", "customer", doc->customer_name);
+  g_string_append (out, "<div>Account ");
+  html_text (out, inv->account);
+  g_string_append (out, "</div>");
+  if (inv->tenant_id)
+    {
+      g_string_append (out, "<div>Tenant ");
+      html_text (out, inv->tenant_id);
+      g_string_append (out, "</div>");
+    }
+  g_string_append (out, "</div>\n</div>\n");
+}
+
+static void
+html_title (GString *out, const InvoiceDocument *doc, const DocSummary *s)
+{
+  g_string_append (out, "<h1>Invoice ");
+  html_text (out, s->number);
+  g_string_append (out, "</h1>\n");
+  if (doc_is_draft (doc))
+    html_elem (out, "p", "draft", "DRAFT \xe2\x80\x94 not a valid invoice");
+  g_string_append (out, "<dl class=\"meta\">\n");
+  html_meta (out, "Invoice number", s->number);
+  html_meta (out, "Issue date", doc->issue_date);
+  html_meta (out, "Period", doc->invoice->period);
+  html_meta (out, "Status", doc->status);
+  html_meta (out, "Currency", doc->invoice->currency);
+  g_string_append (out, "</dl>\n");
+}
+
+static void
+html_row (GString *out, const DocTable *t, char *const *cells, const char *cell_tag)
+{
+  g_string_append (out, "<tr>");
+  for (guint c = 0; c < t->n_cols; c++)
+    html_elem (out, cell_tag, t->cols[c].numeric ? "num" : NULL, cells[c]);
+  g_string_append (out, "</tr>\n");
+}
+
+static void
+html_table (GString *out, const DocTable *t)
+{
+  g_autofree const char **headers = g_new0 (const char *, t->n_cols + 1);
+  for (guint c = 0; c < t->n_cols; c++)
+    headers[c] = t->cols[c].header;
+
+  html_elem (out, "h2", NULL, t->title);
+  g_string_append (out, "\n<table>\n<thead>");
+  html_row (out, t, (char *const *) headers, "th");
+  g_string_append (out, "</thead>\n<tbody>\n");
+  for (guint r = 0; r < t->rows->len; r++)
+    html_row (out, t, g_ptr_array_index (t->rows, r), "td");
+  if (t->rows->len == 0)
+    {
+      g_string_append_printf (out, "<tr><td colspan=\"%u\">", t->n_cols);
+      html_text (out, t->empty);
+      g_string_append (out, "</td></tr>\n");
+    }
+  g_string_append (out, "</tbody>\n</table>\n");
+}
+
+static void
+html_total_row (GString *out, const char *klass, const char *label, const char *value)
+{
+  g_string_append_printf (out, "<tr class=\"%s\">", klass);
+  html_elem (out, "td", NULL, label);
+  html_elem (out, "td", "num", value);
+  g_string_append (out, "</tr>\n");
+}
+
+static void
+html_totals (GString *out, const DocSummary *s)
+{
+  g_string_append (out, "<table class=\"totals\">\n");
+  html_total_row (out, "subtotal", "Subtotal", s->subtotal);
+  html_total_row (out, "tax", s->tax_label, s->tax);
+  html_total_row (out, "total", "Total", s->total);
+  g_string_append (out, "</table>\n");
+}
+
+char *
+invoicedoc_html (const InvoiceDocument *doc)
+{
+  g_return_val_if_fail (doc != NULL && doc->invoice != NULL, NULL);
+
+  g_autoptr(DocSummary) s = doc_summary_new (doc);
+  g_autoptr(DocTable) lines = lines_table (doc->invoice);
+  g_autoptr(DocTable) appendix = appendix_table (doc);
+  GString *out = g_string_new (NULL);
+
+  html_head (out, s);
+  html_parties (out, doc);
+  html_title (out, doc, s);
+  html_table (out, lines);
+  html_totals (out, s);
+  g_string_append (out, "<section class=\"appendix\">\n");
+  html_table (out, appendix);
+  g_string_append (out, "</section>\n</body>\n</html>\n");
+  return g_string_free (out, FALSE);
+}
+
+/* PDF {{{1 */
+
+/* A4 in PostScript points, and the layout grid. */
+#define PAGE_W 595.276
+#define PAGE_H 841.890
+#define MARGIN_X 48.0
+#define MARGIN_TOP 50.0
+#define MARGIN_BOTTOM 56.0
+#define CONTENT_W (PAGE_W - 2 * MARGIN_X)
+#define CELL_PAD 4.0
+#define ROW_PAD 3.0
+
+typedef struct {
+  const InvoiceDocument *doc;
+  const DocSummary *summary;
+  cairo_t *cr;
+  PangoLayout *layout;
+  PangoFontDescription *regular;
+  PangoFontDescription *bold;
+  PangoFontDescription *title;
+  double y;                     /* top of the next thing to draw */
+  guint page;                   /* pages started so far */
+} Pdf;
+
+/* Draw TEXT at (X, p->y) in a box WIDTH wide; one ellipsized line when
+ * SINGLE_LINE, else wrapped.  Returns the height used. */
+static double
+pdf_text (Pdf *p, const char *text, double x, double width, PangoAlignment align,
+          const PangoFontDescription *font, gboolean single_line)
+{
+  int w, h;
+
+  pango_layout_set_font_description (p->layout, font);
+  pango_layout_set_width (p->layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_alignment (p->layout, align);
+  pango_layout_set_ellipsize (p->layout, single_line ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+  pango_layout_set_height (p->layout, -1);
+  pango_layout_set_wrap (p->layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_text (p->layout, str_or_empty (text), -1);
+  cairo_move_to (p->cr, x, p->y);
+  pango_cairo_show_layout (p->cr, p->layout);
+  pango_layout_get_size (p->layout, &w, &h);
+  return (double) h / PANGO_SCALE;
+}
+
+static void
+pdf_rule (Pdf *p, double y, double width, double gray)
+{
+  cairo_set_source_rgb (p->cr, gray, gray, gray);
+  cairo_set_line_width (p->cr, width);
+  cairo_move_to (p->cr, MARGIN_X, y);
+  cairo_line_to (p->cr, MARGIN_X + CONTENT_W, y);
+  cairo_stroke (p->cr);
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+}
+
+static void
+pdf_footer (Pdf *p)
+{
+  g_autofree char *text = g_strdup_printf ("%s \xc2\xb7 Invoice %s \xc2\xb7 page %u",
+                                           str_or_empty (p->doc->operator_name),
+                                           p->summary->number, p->page);
+  double saved = p->y;
+
+  p->y = PAGE_H - MARGIN_BOTTOM + 18;
+  cairo_set_source_rgb (p->cr, 0.4, 0.4, 0.4);
+  pdf_text (p, text, MARGIN_X, CONTENT_W, PANGO_ALIGN_CENTER, p->regular, TRUE);
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+  p->y = saved;
+}
+
+static void
+pdf_new_page (Pdf *p)
+{
+  if (p->page > 0)
+    cairo_show_page (p->cr);
+  p->page++;
+  p->y = MARGIN_TOP;
+  pdf_footer (p);
+}
+
+static gboolean
+pdf_fits (const Pdf *p, double height)
+{
+  return p->y + height <= PAGE_H - MARGIN_BOTTOM;
+}
+
+/* The height of one table row at the regular font. */
+static double
+pdf_row_height (Pdf *p)
+{
+  int h;
+  pango_layout_set_font_description (p->layout, p->regular);
+  pango_layout_set_text (p->layout, "Xg", -1);
+  pango_layout_get_size (p->layout, NULL, &h);
+  return (double) h / PANGO_SCALE + 2 * ROW_PAD;
+}
+
+static double
+pdf_col_x (const DocTable *t, guint col, double *width)
+{
+  double total = 0, before = 0;
+  for (guint c = 0; c < t->n_cols; c++)
+    {
+      total += t->cols[c].weight;
+      if (c < col)
+        before += t->cols[c].weight;
+    }
+  *width = CONTENT_W * t->cols[col].weight / total;
+  return MARGIN_X + CONTENT_W * before / total;
+}
+
+static void
+pdf_row (Pdf *p, const DocTable *t, char *const *cells, const PangoFontDescription *font)
+{
+  double row_h = pdf_row_height (p);
+  double top = p->y;
+
+  p->y = top + ROW_PAD;
+  for (guint c = 0; c < t->n_cols; c++)
+    {
+      double w, x = pdf_col_x (t, c, &w);
+      pdf_text (p, cells[c], x + CELL_PAD, w - 2 * CELL_PAD,
+                t->cols[c].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, font, TRUE);
+    }
+  p->y = top + row_h;
+  pdf_rule (p, p->y, 0.4, 0.8);
+}
+
+static void
+pdf_table_header (Pdf *p, const DocTable *t)
+{
+  g_autofree const char **headers = g_new0 (const char *, t->n_cols + 1);
+  for (guint c = 0; c < t->n_cols; c++)
+    headers[c] = t->cols[c].header;
+
+  cairo_set_source_rgb (p->cr, 0.92, 0.92, 0.92);
+  cairo_rectangle (p->cr, MARGIN_X, p->y, CONTENT_W, pdf_row_height (p));
+  cairo_fill (p->cr);
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+  pdf_row (p, t, (char *const *) headers, p->bold);
+}
+
+static void
+pdf_table (Pdf *p, const DocTable *t)
+{
+  double row_h = pdf_row_height (p);
+
+  if (!pdf_fits (p, 30 + 3 * row_h))
+    pdf_new_page (p);
+  p->y += 12;
+  p->y += pdf_text (p, t->title, MARGIN_X, CONTENT_W, PANGO_ALIGN_LEFT, p->bold, TRUE) + 4;
+  pdf_table_header (p, t);
+  for (guint r = 0; r < t->rows->len; r++)
+    {
+      if (!pdf_fits (p, row_h))
+        {
+          pdf_new_page (p);
+          pdf_table_header (p, t);
+        }
+      pdf_row (p, t, g_ptr_array_index (t->rows, r), p->regular);
+    }
+  if (t->rows->len == 0)
+    p->y += ROW_PAD + pdf_text (p, t->empty, MARGIN_X + CELL_PAD, CONTENT_W, PANGO_ALIGN_LEFT,
+                                p->regular, FALSE);
+}
+
+/* "From" / "Bill to" blocks side by side; returns their height. */
+static double
+pdf_party (Pdf *p, double x, const char *label, const char *name, const char *extra)
+{
+  double top = p->y, w = CONTENT_W / 2 - 10;
+
+  cairo_set_source_rgb (p->cr, 0.35, 0.35, 0.35);
+  p->y += pdf_text (p, label, x, w, PANGO_ALIGN_LEFT, p->regular, TRUE) + 2;
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+  p->y += pdf_text (p, name, x, w, PANGO_ALIGN_LEFT, p->bold, FALSE) + 2;
+  if (extra)
+    p->y += pdf_text (p, extra, x, w, PANGO_ALIGN_LEFT, p->regular, FALSE);
+  double h = p->y - top;
+  p->y = top;
+  return h;
+}
+
+static void
+pdf_parties (Pdf *p)
+{
+  const Invoice *inv = p->doc->invoice;
+  g_autofree char *account = inv->tenant_id
+    ? g_strdup_printf ("Account %s\nTenant %s", inv->account, inv->tenant_id)
+    : g_strdup_printf ("Account %s", str_or_empty (inv->account));
+
+  double left = pdf_party (p, MARGIN_X, "FROM", p->doc->operator_name, NULL);
+  double right = pdf_party (p, MARGIN_X + CONTENT_W / 2 + 10, "BILL TO",
+                            p->doc->customer_name, account);
+  p->y += MAX (left, right) + 16;
+}
+
+static void
+pdf_meta (Pdf *p, const char *term, const char *value)
+{
+  cairo_set_source_rgb (p->cr, 0.35, 0.35, 0.35);
+  pdf_text (p, term, MARGIN_X, 110, PANGO_ALIGN_LEFT, p->regular, TRUE);
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+  p->y += pdf_text (p, value, MARGIN_X + 110, CONTENT_W - 110, PANGO_ALIGN_LEFT, p->regular,
+                    TRUE) + 1;
+}
+
+static void
+pdf_title (Pdf *p)
+{
+  g_autofree char *title = g_strdup_printf ("Invoice %s", p->summary->number);
+
+  p->y += pdf_text (p, title, MARGIN_X, CONTENT_W, PANGO_ALIGN_LEFT, p->title, FALSE) + 4;
+  if (doc_is_draft (p->doc))
+    {
+      cairo_set_source_rgb (p->cr, 0.65, 0, 0);
+      p->y += pdf_text (p, "DRAFT \xe2\x80\x94 not a valid invoice", MARGIN_X, CONTENT_W,
+                        PANGO_ALIGN_LEFT, p->bold, TRUE) + 4;
+      cairo_set_source_rgb (p->cr, 0, 0, 0);
+    }
+  pdf_meta (p, "Invoice number", p->summary->number);
+  pdf_meta (p, "Issue date", p->doc->issue_date);
+  pdf_meta (p, "Period", p->doc->invoice->period);
+  pdf_meta (p, "Status", p->doc->status);
+  pdf_meta (p, "Currency", p->doc->invoice->currency);
+}
+
+static void
+pdf_total_row (Pdf *p, const char *label, const char *value, const PangoFontDescription *font)
+{
+  double x = MARGIN_X + CONTENT_W * 0.5;
+  pdf_text (p, label, x, CONTENT_W * 0.25, PANGO_ALIGN_LEFT, font, TRUE);
+  p->y += pdf_text (p, value, x + CONTENT_W * 0.25, CONTENT_W * 0.25 - CELL_PAD,
+                    PANGO_ALIGN_RIGHT, font, TRUE) + 3;
+}
+
+static void
+pdf_totals (Pdf *p)
+{
+  if (!pdf_fits (p, 4 * pdf_row_height (p) + 10))
+    pdf_new_page (p);
+  p->y += 8;
+  pdf_total_row (p, "Subtotal", p->summary->subtotal, p->regular);
+  pdf_total_row (p, p->summary->tax_label, p->summary->tax, p->regular);
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+  cairo_set_line_width (p->cr, 0.8);
+  cairo_move_to (p->cr, MARGIN_X + CONTENT_W * 0.5, p->y);
+  cairo_line_to (p->cr, MARGIN_X + CONTENT_W, p->y);
+  cairo_stroke (p->cr);
+  p->y += 3;
+  pdf_total_row (p, "Total", p->summary->total, p->bold);
+}
+
+static void
+pdf_draw (Pdf *p, const DocTable *lines, const DocTable *appendix)
+{
+  pdf_new_page (p);
+  pdf_parties (p);
+  pdf_title (p);
+  pdf_table (p, lines);
+  pdf_totals (p);
+  pdf_table (p, appendix);
+}
+
+/* Document info; the dates come from ISSUE_DATE so output is reproducible. */
+static void
+pdf_metadata (cairo_surface_t *surface, const InvoiceDocument *doc, const DocSummary *s)
+{
+  g_autofree char *title = g_strdup_printf ("Invoice %s", s->number);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR,
+                                  str_or_empty (doc->operator_name));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "rater");
+  if (!doc->issue_date || strlen (doc->issue_date) != 10)
+    return;
+  g_autofree char *date = g_strdup_printf ("%sT00:00:00Z", doc->issue_date);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_MOD_DATE, date);
+}
+
+static cairo_status_t
+pdf_write (void *closure, const unsigned char *data, unsigned int length)
+{
+  FILE *stream = closure;
+  return fwrite (data, 1, length, stream) == length ? CAIRO_STATUS_SUCCESS
+                                                     : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static void
+pdf_init (Pdf *p, cairo_surface_t *surface, const InvoiceDocument *doc, const DocSummary *s)
+{
+  p->doc = doc;
+  p->summary = s;
+  p->cr = cairo_create (surface);
+  p->layout = pango_cairo_create_layout (p->cr);
+  p->regular = pango_font_description_from_string ("DejaVu Sans 8.5");
+  p->bold = pango_font_description_from_string ("DejaVu Sans Bold 8.5");
+  p->title = pango_font_description_from_string ("DejaVu Sans Bold 18");
+}
+
+static void
+pdf_clear (Pdf *p)
+{
+  pango_font_description_free (p->regular);
+  pango_font_description_free (p->bold);
+  pango_font_description_free (p->title);
+  g_clear_object (&p->layout);
+  g_clear_pointer (&p->cr, cairo_destroy);
+}
+
+/* Render DOC onto a PDF written to STREAM; returns cairo's final status. */
+static cairo_status_t
+pdf_render (const InvoiceDocument *doc, FILE *stream)
+{
+  g_autoptr(DocSummary) s = doc_summary_new (doc);
+  g_autoptr(DocTable) lines = lines_table (doc->invoice);
+  g_autoptr(DocTable) appendix = appendix_table (doc);
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (pdf_write, stream,
+                                                                  PAGE_W, PAGE_H);
+  Pdf p = { 0 };
+
+  pdf_metadata (surface, doc, s);
+  pdf_init (&p, surface, doc, s);
+  pdf_draw (&p, lines, appendix);
+  cairo_status_t status = cairo_status (p.cr);
+  pdf_clear (&p);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  return status;
+}
+
+gboolean
+invoicedoc_pdf (const InvoiceDocument *doc, const char *path, GError **error)
+{
+  g_return_val_if_fail (doc != NULL && doc->invoice != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  g_autoptr(OutFile) out = doc->invoice_number ? outfile_open_frozen (path, error)
+                                                : outfile_open (path, error);
+  if (!out)
+    return FALSE;
+  cairo_status_t status = pdf_render (doc, outfile_stream (out));
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot write '%s': %s", path,
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  return outfile_commit (out, error);
+}

@@ -1,0 +1,437 @@
+/* invoiceout.c — writing invoices as JSON and as invoice-lines CSV rows. */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "base/decimal.h"
+#include "bill/invoicedoc.h"
+#include "bill/invoiceout.h"
+#include "base/rater-error.h"
+#include "base/store.h"
+#include "base/timeparse.h"
+
+static const char *const kinds[] = { "recurring", "usage", "late_usage" };
+
+/* AMOUNT (micro-units) with exactly the currency's minor digits. */
+static const char *
+money (const Invoice *inv, gint64 amount, char buf[32])
+{
+  return decimal_format (amount, inv->minor_units, buf);
+}
+
+/* A tax rate in micro-percent as its shortest decimal: "20", "8.875". */
+static const char *
+tax_rate_text (gint64 micro_percent, char buf[32])
+{
+  decimal_format (micro_percent, 6, buf);
+  char *end = buf + strlen (buf) - 1;
+  while (*end == '0')
+    *end-- = '\0';
+  if (*end == '.')
+    *end = '\0';
+  return buf;
+}
+
+static void
+json_string (GString *s, const char *v)
+{
+  if (!v)
+    {
+      g_string_append (s, "null");
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const guchar *p = (const guchar *) v; *p; p++)
+    if (*p == '"' || *p == '\\')
+      g_string_append_c (s, '\\'), g_string_append_c (s, (char) *p);
+    else if (*p < 0x20)
+      g_string_append_printf (s, "\\u%04x", *p);
+    else
+      g_string_append_c (s, (char) *p);
+  g_string_append_c (s, '"');
+}
+
+static void
+json_line (GString *s, const Invoice *inv, const InvoiceLine *l)
+{
+  char buf[32];
+  g_string_append (s, "    {\"kind\": ");
+  json_string (s, kinds[l->kind]);
+  if (l->kind == INVOICE_LINE_RECURRING)
+    {
+      g_string_append (s, ", \"number_type\": ");
+      json_string (s, l->number_type);
+      g_string_append_printf (s, ", \"quantity\": %" G_GUINT64_FORMAT, l->quantity);
+    }
+  else
+    {
+      g_string_append (s, ", \"direction\": ");
+      json_string (s, l->direction);
+      g_string_append (s, ", \"group\": ");
+      json_string (s, l->group);
+      g_string_append_printf (s, ", \"calls\": %" G_GUINT64_FORMAT ",\n     \"billable_seconds\": %"
+                              G_GUINT64_FORMAT ", \"covered_seconds\": %" G_GUINT64_FORMAT,
+                              l->calls, l->billable_seconds, l->covered_seconds);
+    }
+  for (guint p = 0; l->periods && p < l->periods->len; p++)
+    {
+      g_string_append (s, p ? ", " : ", \"periods\": [");
+      json_string (s, l->periods->pdata[p]);
+      if (p + 1 == l->periods->len)
+        g_string_append_c (s, ']');
+    }
+  g_string_append (s, ", \"amount\": ");
+  json_string (s, money (inv, l->amount, buf));
+  g_string_append_c (s, '}');
+}
+
+char *
+invoiceout_json (const Invoice *inv, const char *number, const char *status)
+{
+  static const char *const keys[] = { "invoice", "status", "operator", "account", "tenant_id",
+                                      "period", "currency" };
+  const char *values[] = { number, status, inv->operator_slug, inv->account, inv->tenant_id,
+                           inv->period, inv->currency };
+  char a[32], b[32], c[32], d[32];
+  GString *s = g_string_new ("{\n");
+  for (gsize k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      g_string_append_printf (s, "  \"%s\": ", keys[k]);
+      json_string (s, values[k]);
+      g_string_append (s, ",\n");
+    }
+  g_string_append (s, "  \"lines\": [\n");
+  for (guint i = 0; i < inv->lines->len; i++)
+    {
+      json_line (s, inv, inv->lines->pdata[i]);
+      g_string_append (s, i + 1 < inv->lines->len ? ",\n" : "\n");
+    }
+  g_string_append_printf (s, "  ],\n  \"subtotal\": \"%s\", \"tax_rate\": \"%s\", \"tax\": \"%s\","
+                          " \"total\": \"%s\"\n}\n",
+                          money (inv, inv->subtotal, a), tax_rate_text (inv->tax_rate, b),
+                          money (inv, inv->tax, c), money (inv, inv->total, d));
+  return g_string_free (s, FALSE);
+}
+
+void
+invoiceout_csv_header (OutFile *out)
+{
+  outfile_csv_header (out, "invoice,status,operator,account,period,currency,line,kind,direction,"
+                           "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
+                           "amount,subtotal,tax,total");
+}
+
+static void
+csv_count (OutFile *out, gboolean present, guint64 value)
+{
+  if (present)
+    outfile_csv_int (out, (gint64) value);
+  else
+    outfile_csv_field (out, "", 0);
+}
+
+static void
+csv_line (OutFile *out, const Invoice *inv, guint i, const char *number, const char *status)
+{
+  const InvoiceLine *l = inv->lines->pdata[i];
+  gboolean recurring = l->kind == INVOICE_LINE_RECURRING;
+  char buf[32];
+  outfile_csv_field (out, number ? number : "", -1);
+  outfile_csv_field (out, status, -1);
+  outfile_csv_field (out, inv->operator_slug, -1);
+  outfile_csv_field (out, inv->account, -1);
+  outfile_csv_field (out, inv->period, -1);
+  outfile_csv_field (out, inv->currency, -1);
+  outfile_csv_int (out, i + 1);
+  outfile_csv_field (out, kinds[l->kind], -1);
+  outfile_csv_field (out, l->direction ? l->direction : "", -1);
+  outfile_csv_field (out, l->group ? l->group : "", -1);
+  outfile_csv_field (out, l->number_type ? l->number_type : "", -1);
+  csv_count (out, recurring, l->quantity);
+  csv_count (out, !recurring, l->calls);
+  csv_count (out, !recurring, l->billable_seconds);
+  csv_count (out, !recurring, l->covered_seconds);
+  outfile_csv_field (out, money (inv, l->amount, buf), -1);
+  outfile_csv_field (out, money (inv, inv->subtotal, buf), -1);
+  outfile_csv_field (out, money (inv, inv->tax, buf), -1);
+  outfile_csv_field (out, money (inv, inv->total, buf), -1);
+  outfile_csv_end_row (out);
+}
+
+void
+invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number, const char *status)
+{
+  for (guint i = 0; i < inv->lines->len; i++)
+    csv_line (out, inv, i, number, status);
+}
+
+/* ---- records ---- */
+
+static void
+destination_free (gpointer p)
+{
+  InvoiceDestination *d = p;
+  g_free (d->destination);
+  g_free (d->group);
+  g_free (d);
+}
+
+InvoiceDestination *
+invoiceout_destination_new (const char *destination, const char *group, guint64 calls,
+                            guint64 billable_seconds, gint64 amount)
+{
+  InvoiceDestination *d = g_new0 (InvoiceDestination, 1);
+  d->destination = g_strdup (destination);
+  d->group = g_strdup (group);
+  d->calls = calls;
+  d->billable_seconds = billable_seconds;
+  d->amount = amount;
+  return d;
+}
+
+InvoiceRecord *
+invoiceout_record_new (void)
+{
+  InvoiceRecord *rec = g_new0 (InvoiceRecord, 1);
+  rec->destinations = g_ptr_array_new_with_free_func (destination_free);
+  return rec;
+}
+
+void
+invoiceout_record_free (InvoiceRecord *rec)
+{
+  if (!rec)
+    return;
+  invoice_free (rec->invoice);
+  g_free (rec->number);
+  g_free (rec->issued_on);
+  g_free (rec->operator_name);
+  g_free (rec->customer_name);
+  g_ptr_array_unref (rec->destinations);
+  g_free (rec);
+}
+
+/* The appendix: the period's rated calls by destination. */
+static gboolean
+load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT destination, grp, count(*), sum(billable), sum(charge) FROM ratings"
+    " WHERE account = ? AND period = ? AND status = 'rated' AND late = 0"
+    " GROUP BY destination, grp ORDER BY destination, grp", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, rec->invoice->account, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, rec->invoice->period, -1, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_ptr_array_add (rec->destinations,
+                     invoiceout_destination_new ((const char *) sqlite3_column_text (st, 0),
+                                                 (const char *) sqlite3_column_text (st, 1),
+                                                 (guint64) sqlite3_column_int64 (st, 2),
+                                                 (guint64) sqlite3_column_int64 (st, 3),
+                                                 sqlite3_column_int64 (st, 4)));
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading usage by destination");
+}
+
+/* Display names of the operator and the customer. */
+static gboolean
+load_names (sqlite3 *db, InvoiceRecord *rec, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT o.name, a.name FROM accounts a JOIN operators o ON o.operator = a.operator"
+    " WHERE a.account = ?", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, rec->invoice->account, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, db, "reading account names");
+  rec->operator_name = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  rec->customer_name = g_strdup ((const char *) sqlite3_column_text (st, 1));
+  return TRUE;
+}
+
+InvoiceRecord *
+invoiceout_record_from_db (sqlite3 *db, Invoice *invoice, const char *issued_on, GError **error)
+{
+  g_autoptr(InvoiceRecord) rec = invoiceout_record_new ();
+  rec->invoice = invoice;
+  rec->issued_on = g_strdup (issued_on);
+  if (!load_names (db, rec, error) || !load_destinations (db, rec, error))
+    return NULL;
+  return g_steal_pointer (&rec);
+}
+
+char *
+invoiceout_day_after_period (const char *period)
+{
+  int y = 1970, m = 1;
+  if (!period || time_parse_period (period, strlen (period), &y, &m) != TIME_OK)
+    return NULL;
+  return g_strdup_printf ("%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+}
+
+/* ---- writing ---- */
+
+static OutFile *
+open_document (const InvoiceRecord *rec, const char *path, GError **error)
+{
+  return rec->number ? outfile_open_frozen (path, error) : outfile_open (path, error);
+}
+
+static gboolean
+write_text (const InvoiceRecord *rec, const char *path, const char *text, GError **error)
+{
+  g_autoptr(OutFile) out = open_document (rec, path, error);
+  if (!out)
+    return FALSE;
+  fputs (text, outfile_stream (out));
+  return outfile_commit (out, error);
+}
+
+char *
+invoiceout_basename (const InvoiceRecord *rec)
+{
+  return g_strdup_printf ("%s-%s", rec->number ? rec->number : rec->invoice->account,
+                          rec->invoice->period);
+}
+
+gboolean
+invoiceout_write_record (const InvoiceRecord *rec, const char *dir, InvoiceOutFormats formats,
+                         GError **error)
+{
+  const char *status = rec->number ? "issued" : "draft";
+  g_autofree char *name = invoiceout_basename (rec);
+  g_autofree char *base = g_build_filename (dir, name, NULL);
+  InvoiceDocument doc = { rec->operator_name, rec->customer_name, rec->number, rec->issued_on,
+                          status, rec->invoice, rec->destinations };
+  if (formats & INVOICEOUT_JSON)
+    {
+      g_autofree char *path = g_strconcat (base, ".json", NULL);
+      g_autofree char *json = invoiceout_json (rec->invoice, rec->number, status);
+      if (!write_text (rec, path, json, error))
+        return FALSE;
+    }
+  if (formats & INVOICEOUT_HTML)
+    {
+      g_autofree char *path = g_strconcat (base, ".html", NULL);
+      g_autofree char *html = invoicedoc_html (&doc);
+      if (!write_text (rec, path, html, error))
+        return FALSE;
+    }
+  g_autofree char *pdf = g_strconcat (base, ".pdf", NULL);
+  return !(formats & INVOICEOUT_PDF) || invoicedoc_pdf (&doc, pdf, error);
+}
+
+gboolean
+invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error)
+{
+  g_autoptr(OutFile) out = outfile_open (path, error);
+  if (!out)
+    return FALSE;
+  invoiceout_csv_header (out);
+  for (guint i = 0; i < records->len; i++)
+    {
+      const InvoiceRecord *rec = records->pdata[i];
+      invoiceout_csv_rows (out, rec->invoice, rec->number, rec->number ? "issued" : "draft");
+    }
+  return outfile_commit (out, error);
+}
+
+/* ---- a draft run ---- */
+
+static GPtrArray *
+list_accounts (sqlite3 *db, const char *operator_slug, const char *account, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT account FROM accounts WHERE (?1 IS NULL OR operator = ?1)"
+    " AND (?2 IS NULL OR account = ?2) ORDER BY account", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text (st, 1, operator_slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, account, -1, SQLITE_STATIC);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_ptr_array_add (list, g_strdup ((const char *) sqlite3_column_text (st, 0)));
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "listing accounts"), NULL;
+  if (list->len == 0)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "no account matches%s%s%s%s",
+                   operator_slug ? " operator " : "", operator_slug ? operator_slug : "",
+                   account ? " account " : "", account ? account : "");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+/* TRUE when ACCOUNT already has an issued invoice for PERIOD. */
+static gboolean
+is_issued (sqlite3 *db, const char *account, const char *period, gboolean *issued,
+           GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT 1 FROM invoices WHERE account = ? AND period = ?", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, account, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, period, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (st);
+  *issued = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || store_set_error (error, db, "reading invoices");
+}
+
+/* The draft record of ACCOUNT, or NULL (no error) when it has no lines or
+ * is already issued. */
+static InvoiceRecord *
+draft_record (sqlite3 *db, const char *account, const char *period, const char *date,
+              guint *n_issued, GError **error)
+{
+  gboolean issued = FALSE;
+  if (!is_issued (db, account, period, &issued, error))
+    return NULL;
+  if (issued)
+    {
+      (*n_issued)++;
+      return NULL;
+    }
+  Invoice *inv = invoice_compute (db, account, period, error);
+  return inv ? invoiceout_record_from_db (db, inv, date, error) : NULL;
+}
+
+gboolean
+invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
+                         const char *account, const char *dir, InvoiceOutFormats formats,
+                         guint *n_invoices, guint *n_issued, GError **error)
+{
+  g_autofree char *date = invoiceout_day_after_period (period);
+  if (!date)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM", period);
+      return FALSE;
+    }
+  g_autoptr(GPtrArray) accounts = list_accounts (db, operator_slug, account, error);
+  if (!accounts || !outfile_mkdir (dir, error))
+    return FALSE;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) invoiceout_record_free);
+  *n_issued = 0;
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      InvoiceRecord *rec = draft_record (db, accounts->pdata[i], period, date, n_issued, &local);
+      if (local)
+        return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
+      if (!rec)
+        continue;
+      g_ptr_array_add (records, rec);
+      if (!invoiceout_write_record (rec, dir, formats, error))
+        return FALSE;
+    }
+  *n_invoices = records->len;
+  g_autofree char *csv_name = g_strdup_printf ("invoice-lines-%s-draft.csv", period);
+  g_autofree char *csv_path = g_build_filename (dir, csv_name, NULL);
+  return !(formats & INVOICEOUT_CSV) || invoiceout_write_lines_csv (records, csv_path, error);
+}

@@ -1,0 +1,85 @@
+/* invoiceout.h — invoices as the files finance imports (formats.md §3).
+ *
+ * One JSON document per invoice, and the invoice-lines CSV with one row per
+ * line of every invoice.  Amounts print with exactly the currency's minor
+ * digits, the tax rate as its shortest decimal ("20", "8.875").  A draft has
+ * no number: "invoice" is null in JSON and empty in the CSV.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "bill/invoice.h"
+#include "bill/invoicedoc.h"
+#include "base/outfile.h"
+
+/* The JSON document of INV; NUMBER NULL for a draft, STATUS "draft" or
+ * "issued".  Deterministic: the same invoice gives the same bytes. */
+char *invoiceout_json (const Invoice *inv, const char *number, const char *status);
+
+/* The header row of the invoice-lines CSV. */
+void invoiceout_csv_header (OutFile *out);
+
+/* The rows of INV's lines. */
+void invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number,
+                          const char *status);
+
+typedef enum {
+  INVOICEOUT_JSON = 1 << 0,
+  INVOICEOUT_CSV = 1 << 1,
+  INVOICEOUT_HTML = 1 << 2,     /* printable page (invoicedoc) */
+  INVOICEOUT_PDF = 1 << 3,      /* the same as PDF (invoicedoc) */
+} InvoiceOutFormats;
+
+/* One invoice with everything its documents show.  A draft has no NUMBER;
+ * an issued record comes from the stored invoice (issue.h) and its
+ * documents are written frozen: an existing file with different bytes is
+ * never replaced. */
+typedef struct {
+  Invoice *invoice;             /* owned */
+  char *number;                 /* "NWT-202611-0001"; NULL for a draft */
+  char *issued_on;              /* "YYYY-MM-DD" printed on the document */
+  char *operator_name;          /* display names */
+  char *customer_name;
+  GPtrArray *destinations;      /* InvoiceDestination *, owned: the appendix */
+} InvoiceRecord;
+
+InvoiceRecord *invoiceout_record_new (void);
+void invoiceout_record_free (InvoiceRecord *rec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvoiceRecord, invoiceout_record_free)
+
+InvoiceDestination *invoiceout_destination_new (const char *destination, const char *group,
+                                                guint64 calls, guint64 billable_seconds,
+                                                gint64 amount);
+
+/* A record of INVOICE (stolen) built from the current catalog and ratings:
+ * the display names and the usage-by-destination appendix of its period.
+ * NUMBER is left NULL. */
+InvoiceRecord *invoiceout_record_from_db (sqlite3 *db, Invoice *invoice, const char *issued_on,
+                                          GError **error);
+
+/* "YYYY-MM-DD" of the day after PERIOD ends (the date of a draft); NULL
+ * when PERIOD is not YYYY-MM. */
+char *invoiceout_day_after_period (const char *period);
+
+/* "<number or account>-<period>": the file name of REC's documents
+ * without extension (formats.md §3). */
+char *invoiceout_basename (const InvoiceRecord *rec);
+
+/* REC's documents of FORMATS (json, html, pdf; csv is per run) under DIR. */
+gboolean invoiceout_write_record (const InvoiceRecord *rec, const char *dir,
+                                  InvoiceOutFormats formats, GError **error);
+
+/* The invoice-lines CSV of RECORDS (InvoiceRecord *) at PATH. */
+gboolean invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error);
+
+/* Draft invoices for PERIOD of every account (of OPERATOR_SLUG and/or
+ * ACCOUNT when not NULL) that has lines and is not issued yet for PERIOD,
+ * written under DIR (created when missing): <account>-<period>.json, .html
+ * and .pdf per invoice and/or invoice-lines-<period>-draft.csv.  A draft's
+ * documents are dated the day after the period ends.  *N_INVOICES receives
+ * the count written, *N_ISSUED the accounts skipped as already issued. */
+gboolean invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
+                                  const char *account, const char *dir, InvoiceOutFormats formats,
+                                  guint *n_invoices, guint *n_issued, GError **error);

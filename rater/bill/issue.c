@@ -1,0 +1,446 @@
+/* issue.c — numbering, storing and closing a period's invoices (billing.md §8).
+ *
+ * One transaction per (operator, period): the accounts of the operator are
+ * walked in byte order; each that is neither issued nor closed for P and has
+ * lines gets the next number, its invoice computed (invoice.h), dressed with
+ * names and appendix (invoiceout.h) and stored row for row in invoices,
+ * invoice_lines and invoice_destinations; its late ratings are marked with
+ * the number; then P is closed for every account of the operator.  Reading
+ * back (issue_load) rebuilds the same InvoiceRecord from those rows only.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "bill/invoice.h"
+#include "bill/invoiceout.h"
+#include "bill/issue.h"
+#include "base/rater-error.h"
+#include "base/store.h"
+#include "base/timeparse.h"
+
+static const char *
+column_text (sqlite3_stmt *st, int col)
+{
+  return (const char *) sqlite3_column_text (st, col);
+}
+
+/* Strings of the single-column result of SQL with up to two text params. */
+static GPtrArray *
+query_strings (sqlite3 *db, const char *sql, const char *a, const char *b, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text (st, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, b, -1, SQLITE_STATIC);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_ptr_array_add (list, g_strdup (column_text (st, 0)));
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "reading the store"), NULL;
+  return g_steal_pointer (&list);
+}
+
+GPtrArray *
+issue_operators (sqlite3 *db, GError **error)
+{
+  return query_strings (db, "SELECT operator FROM operators ORDER BY operator", NULL, NULL, error);
+}
+
+/* Issuing {{{1 */
+
+typedef struct {
+  sqlite3 *db;
+  const char *operator_slug;
+  const char *period;
+  const char *issued_on;
+  char *prefix;                 /* operators.invoice_prefix */
+  char yyyymm[7];
+  gint64 next_seq;
+  IssueStats *stats;
+} Issue;
+
+static gboolean
+load_operator (Issue *is, GError **error)
+{
+  int y, m;
+  if (!is->period || time_parse_period (is->period, strlen (is->period), &y, &m) != TIME_OK)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM",
+                   is->period ? is->period : "");
+      return FALSE;
+    }
+  g_snprintf (is->yyyymm, sizeof is->yyyymm, "%04d%02d", y, m);
+  g_autoptr(GPtrArray) prefix = query_strings (is->db,
+    "SELECT invoice_prefix FROM operators WHERE operator = ?1", is->operator_slug, NULL, error);
+  if (!prefix)
+    return FALSE;
+  if (prefix->len == 0)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "unknown operator '%s'",
+                   is->operator_slug);
+      return FALSE;
+    }
+  is->prefix = g_strdup (prefix->pdata[0]);
+  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+    "SELECT coalesce (max (seq), 0) + 1 FROM invoices WHERE operator = ?1 AND period = ?2", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, is->operator_slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, is->period, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, is->db, "reading invoice numbers");
+  is->next_seq = sqlite3_column_int64 (st, 0);
+  return TRUE;
+}
+
+/* Whether ACCOUNT already has an invoice for P (*issued) or P is closed. */
+static gboolean
+account_state (Issue *is, const char *account, gboolean *issued, gboolean *closed,
+               GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+    "SELECT EXISTS (SELECT 1 FROM invoices WHERE account = ?1 AND period = ?2),"
+    " EXISTS (SELECT 1 FROM closed_periods WHERE account = ?1 AND period = ?2)", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, account, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, is->period, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, is->db, "reading invoices");
+  *issued = sqlite3_column_int (st, 0);
+  *closed = sqlite3_column_int (st, 1);
+  return TRUE;
+}
+
+static gboolean
+store_header (Issue *is, const InvoiceRecord *rec, gint64 seq, GError **error)
+{
+  const Invoice *inv = rec->invoice;
+  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+    "INSERT INTO invoices (invoice, operator, period, seq, account, issued_on, tenant_id,"
+    " operator_name, customer_name, currency, minor_units, tax_rate, subtotal, tax, total)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (!st)
+    return FALSE;
+  const char *texts[] = { rec->number, is->operator_slug, is->period };
+  for (int i = 0; i < 3; i++)
+    sqlite3_bind_text (st, i + 1, texts[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 4, seq);
+  const char *more[] = { inv->account, rec->issued_on, inv->tenant_id, rec->operator_name,
+                         rec->customer_name, inv->currency };
+  for (int i = 0; i < 6; i++)
+    sqlite3_bind_text (st, i + 5, more[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int (st, 11, (int) inv->minor_units);
+  sqlite3_bind_int64 (st, 12, inv->tax_rate);
+  sqlite3_bind_int64 (st, 13, inv->subtotal);
+  sqlite3_bind_int64 (st, 14, inv->tax);
+  sqlite3_bind_int64 (st, 15, inv->total);
+  return store_step_done (st, error);
+}
+
+static char *
+join_periods (const GPtrArray *periods)
+{
+  if (!periods)
+    return NULL;
+  g_autoptr(GString) s = g_string_new (NULL);
+  for (guint i = 0; i < periods->len; i++)
+    g_string_append_printf (s, i ? ",%s" : "%s", (const char *) periods->pdata[i]);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static gboolean
+store_lines (Issue *is, const InvoiceRecord *rec, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+    "INSERT INTO invoice_lines (invoice, line, kind, number_type, direction, grp, quantity,"
+    " calls, billable, covered, amount, periods) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    error);
+  if (!st)
+    return FALSE;
+  for (guint i = 0; i < rec->invoice->lines->len; i++)
+    {
+      const InvoiceLine *l = rec->invoice->lines->pdata[i];
+      g_autofree char *periods = join_periods (l->periods);
+      sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
+      sqlite3_bind_int (st, 2, (int) i + 1);
+      sqlite3_bind_text (st, 3, invoice_line_kind_to_string (l->kind), -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 4, l->number_type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 5, l->direction, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 6, l->group, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 7, (gint64) l->quantity);
+      sqlite3_bind_int64 (st, 8, (gint64) l->calls);
+      sqlite3_bind_int64 (st, 9, (gint64) l->billable_seconds);
+      sqlite3_bind_int64 (st, 10, (gint64) l->covered_seconds);
+      sqlite3_bind_int64 (st, 11, l->amount);
+      sqlite3_bind_text (st, 12, periods, -1, SQLITE_TRANSIENT);
+      if (!store_step_done (st, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+store_destinations (Issue *is, const InvoiceRecord *rec, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+    "INSERT INTO invoice_destinations (invoice, row, destination, grp, calls, billable, amount)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  if (!st)
+    return FALSE;
+  for (guint i = 0; i < rec->destinations->len; i++)
+    {
+      const InvoiceDestination *d = rec->destinations->pdata[i];
+      sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
+      sqlite3_bind_int (st, 2, (int) i + 1);
+      sqlite3_bind_text (st, 3, d->destination, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 4, d->group, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 5, (gint64) d->calls);
+      sqlite3_bind_int64 (st, 6, (gint64) d->billable_seconds);
+      sqlite3_bind_int64 (st, 7, d->amount);
+      if (!store_step_done (st, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The late ratings this invoice bills (the rows invoice_compute summed into
+ * its late_usage lines) now belong to it. */
+static gboolean
+mark_late_billed (Issue *is, const InvoiceRecord *rec, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+    "UPDATE ratings SET invoice = ?1 WHERE account = ?2 AND status = 'rated' AND late = 1"
+    " AND invoice IS NULL AND period < ?3", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, rec->invoice->account, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, is->period, -1, SQLITE_STATIC);
+  return store_step_done (st, error);
+}
+
+/* Number and store ACCOUNT's invoice when it has lines. */
+static gboolean
+issue_account (Issue *is, const char *account, GError **error)
+{
+  gboolean issued = FALSE, closed = FALSE;
+  if (!account_state (is, account, &issued, &closed, error))
+    return FALSE;
+  is->stats->already += issued;
+  if (issued || closed)
+    return TRUE;
+  g_autoptr(GError) local = NULL;
+  Invoice *inv = invoice_compute (is->db, account, is->period, &local);
+  if (!inv)
+    return local ? (g_propagate_error (error, g_steal_pointer (&local)), FALSE) : TRUE;
+  g_autoptr(InvoiceRecord) rec = invoiceout_record_from_db (is->db, inv, is->issued_on, error);
+  if (!rec)
+    return FALSE;
+  gint64 seq = is->next_seq++;
+  rec->number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, is->prefix, is->yyyymm, seq);
+  if (!store_header (is, rec, seq, error) || !store_lines (is, rec, error)
+      || !store_destinations (is, rec, error) || !mark_late_billed (is, rec, error))
+    return FALSE;
+  is->stats->issued++;
+  return TRUE;
+}
+
+static gboolean
+close_period (Issue *is, GError **error)
+{
+  char now[32];
+  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+    "INSERT OR IGNORE INTO closed_periods (account, period, closed_at)"
+    " SELECT account, ?2, ?3 FROM accounts WHERE operator = ?1", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, is->operator_slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, is->period, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, time_format_utc (time_now_ms (), now), -1, SQLITE_STATIC);
+  if (!store_step_done (st, error))
+    return FALSE;
+  is->stats->closed = (guint) sqlite3_changes (is->db);
+  return TRUE;
+}
+
+static gboolean
+issue_all (Issue *is, GError **error)
+{
+  if (!load_operator (is, error))
+    return FALSE;
+  g_autoptr(GPtrArray) accounts = query_strings (is->db,
+    "SELECT account FROM accounts WHERE operator = ?1 ORDER BY account", is->operator_slug,
+    NULL, error);
+  if (!accounts)
+    return FALSE;
+  for (guint i = 0; i < accounts->len; i++)
+    if (!issue_account (is, accounts->pdata[i], error))
+      {
+        g_prefix_error (error, "account '%s': ", (const char *) accounts->pdata[i]);
+        return FALSE;
+      }
+  return close_period (is, error);
+}
+
+gboolean
+issue_period (sqlite3 *db, const char *operator_slug, const char *period,
+              const char *issued_on, IssueStats *stats, GError **error)
+{
+  g_return_val_if_fail (db && operator_slug && issued_on && stats, FALSE);
+  Issue is = { db, operator_slug, period, issued_on, NULL, { 0 }, 0, stats };
+  *stats = (IssueStats) { 0 };
+  gboolean ok = store_begin (db, error) && issue_all (&is, error) && store_commit (db, error);
+  if (!ok)
+    {
+      store_rollback (db);
+      *stats = (IssueStats) { 0 };
+    }
+  g_free (is.prefix);
+  return ok;
+}
+
+/* Reading back {{{1 */
+
+static gboolean
+parse_kind (const char *text, InvoiceLineKind *kind)
+{
+  for (InvoiceLineKind k = INVOICE_LINE_RECURRING; k <= INVOICE_LINE_LATE_USAGE; k++)
+    if (g_strcmp0 (text, invoice_line_kind_to_string (k)) == 0)
+      return *kind = k, TRUE;
+  return FALSE;
+}
+
+static gboolean
+load_line (Invoice *inv, sqlite3_stmt *st, GError **error)
+{
+  InvoiceLineKind kind;
+  if (!parse_kind (column_text (st, 0), &kind))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "stored invoice line of unknown kind '%s'",
+                   column_text (st, 0));
+      return FALSE;
+    }
+  InvoiceLine *l = invoice_add_line (inv, kind);
+  l->number_type = g_strdup (column_text (st, 1));
+  l->direction = g_strdup (column_text (st, 2));
+  l->group = g_strdup (column_text (st, 3));
+  l->quantity = (guint64) sqlite3_column_int64 (st, 4);
+  l->calls = (guint64) sqlite3_column_int64 (st, 5);
+  l->billable_seconds = (guint64) sqlite3_column_int64 (st, 6);
+  l->covered_seconds = (guint64) sqlite3_column_int64 (st, 7);
+  l->amount = sqlite3_column_int64 (st, 8);
+  if (kind == INVOICE_LINE_LATE_USAGE)
+    {
+      g_auto(GStrv) periods = g_strsplit (column_text (st, 9) ? column_text (st, 9) : "", ",", -1);
+      l->periods = g_ptr_array_new_with_free_func (g_free);
+      for (guint p = 0; periods[p]; p++)
+        if (*periods[p])
+          g_ptr_array_add (l->periods, g_strdup (periods[p]));
+    }
+  return TRUE;
+}
+
+static gboolean
+load_lines (sqlite3 *db, InvoiceRecord *rec, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT kind, number_type, direction, grp, quantity, calls, billable, covered, amount,"
+    " periods FROM invoice_lines WHERE invoice = ? ORDER BY line", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    if (!load_line (rec->invoice, st, error))
+      return FALSE;
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading invoice lines");
+}
+
+static gboolean
+load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT destination, grp, calls, billable, amount FROM invoice_destinations"
+    " WHERE invoice = ? ORDER BY row", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_ptr_array_add (rec->destinations,
+                     invoiceout_destination_new (column_text (st, 0), column_text (st, 1),
+                                                 (guint64) sqlite3_column_int64 (st, 2),
+                                                 (guint64) sqlite3_column_int64 (st, 3),
+                                                 sqlite3_column_int64 (st, 4)));
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading invoice destinations");
+}
+
+/* The record of the invoices row ST (the columns of issue_load's query). */
+static InvoiceRecord *
+load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
+{
+  g_autoptr(InvoiceRecord) rec = invoiceout_record_new ();
+  Invoice *inv = rec->invoice = invoice_new (column_text (st, 1), column_text (st, 2));
+  rec->number = g_strdup (column_text (st, 0));
+  rec->issued_on = g_strdup (column_text (st, 3));
+  rec->operator_name = g_strdup (column_text (st, 4));
+  rec->customer_name = g_strdup (column_text (st, 5));
+  inv->operator_slug = g_strdup (column_text (st, 6));
+  inv->tenant_id = g_strdup (column_text (st, 7));
+  inv->currency = g_strdup (column_text (st, 8));
+  inv->minor_units = (guint) sqlite3_column_int (st, 9);
+  inv->tax_rate = sqlite3_column_int64 (st, 10);
+  inv->subtotal = sqlite3_column_int64 (st, 11);
+  inv->tax = sqlite3_column_int64 (st, 12);
+  inv->total = sqlite3_column_int64 (st, 13);
+  if (!load_lines (db, rec, error) || !load_destinations (db, rec, error))
+    return NULL;
+  return g_steal_pointer (&rec);
+}
+
+GPtrArray *
+issue_load (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT invoice, account, period, issued_on, operator_name, customer_name, operator,"
+    " tenant_id, currency, minor_units, tax_rate, subtotal, tax, total FROM invoices"
+    " WHERE operator = ?1 AND period = ?2 ORDER BY seq", error);
+  if (!st)
+    return NULL;
+  sqlite3_bind_text (st, 1, operator_slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, period, -1, SQLITE_STATIC);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) invoiceout_record_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      InvoiceRecord *rec = load_record (db, st, error);
+      if (!rec)
+        return NULL;
+      g_ptr_array_add (records, rec);
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "reading invoices"), NULL;
+  return g_steal_pointer (&records);
+}
+
+gboolean
+issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
+                       const char *dir, unsigned formats, guint *n_written, GError **error)
+{
+  g_autoptr(GPtrArray) records = issue_load (db, operator_slug, period, error);
+  if (!records || !outfile_mkdir (dir, error))
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    if (!invoiceout_write_record (records->pdata[i], dir, formats, error))
+      return FALSE;
+  *n_written = records->len;
+  if (!(formats & INVOICEOUT_CSV))
+    return TRUE;
+  g_autofree char *name = g_strdup_printf ("invoice-lines-%s-%s.csv", period, operator_slug);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  return invoiceout_write_lines_csv (records, path, error);
+}

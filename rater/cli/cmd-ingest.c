@@ -1,0 +1,90 @@
+/* cmd-ingest.c — 'rater ingest [options] FILE...'. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli/cmd.h"
+#include "ingest/ingest.h"
+#include "base/rater-error.h"
+#include "base/store.h"
+
+static gboolean
+parse_direction_by (const char *value, CdrDirectionRule *rule, GError **error)
+{
+  if (!value || g_str_equal (value, "dcontext") || g_str_equal (value, "context"))
+    *rule = CDR_DIRECTION_BY_CONTEXT;
+  else if (g_str_equal (value, "shape"))
+    *rule = CDR_DIRECTION_BY_SHAPE;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "ingest: --direction-by must be dcontext or shape, not '%s'", value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
+{
+  g_autofree char *op = NULL, *format = NULL, *country = NULL, *tz = NULL, *direction_by = NULL;
+  const GOptionEntry entries[] = {
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &op, "Operator of the calls (else the records' operator column)", "OP" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      "rater, teams-pstn, teams-dr, asterisk, freeswitch or profile:FILE (default: from the header)", "FMT" },
+    { "country", 0, 0, G_OPTION_ARG_STRING, &country, "Numbering context for national numbers (ISO 3166)", "CC" },
+    { "tz", 0, 0, G_OPTION_ARG_STRING, &tz, "Zone of timestamps written without an offset (IANA)", "ZONE" },
+    { "direction-by", 0, 0, G_OPTION_ARG_STRING, &direction_by,
+      "PBX formats: tell in from out by dcontext (default) or number shape", "RULE" },
+    { NULL }
+  };
+  if (!cmd_parse_options ("ingest", "FILE...", entries, &argc, &argv, error))
+    return FALSE;
+  IngestOptions opts = { op, format, country, tz, CDR_DIRECTION_BY_CONTEXT, 20,
+                        cmd_ingest_progress (ctx), NULL };
+  if (!parse_direction_by (direction_by, &opts.direction_by, error))
+    return FALSE;
+  if (argc < 2)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "ingest: no FILE given");
+      return FALSE;
+    }
+  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(Ingest) ing = db ? ingest_new (db, error) : NULL;
+  if (!ing)
+    return FALSE;
+
+  IngestStats s = { 0 };
+  g_autoptr(GError) refused = NULL;
+  guint n_refused = 0;
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      if (ingest_file (ing, argv[i], &opts, &s, &local))
+        continue;
+      if (local->domain != RATER_ERROR || local->code != RATER_ERROR_DATA)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      /* a refused file does not stop the others */
+      g_printerr ("rater: %s\n", local->message);
+      n_refused++;
+      if (!refused)
+        refused = g_steal_pointer (&local);
+    }
+  cmd_summary (ctx, "ingested %" G_GUINT64_FORMAT " records from %u files: %" G_GUINT64_FORMAT
+               " calls, %" G_GUINT64_FORMAT " duplicates, %" G_GUINT64_FORMAT " rejects"
+               " (%u files skipped as already ingested, %u refused, %" G_GUINT64_FORMAT
+               " calls with unknown account)",
+               s.records, s.files, s.calls, s.duplicates, s.rejects, s.skipped_files, n_refused,
+               s.unknown_account);
+  if (refused)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "%u file%s refused", n_refused,
+                   n_refused == 1 ? "" : "s");
+      return FALSE;
+    }
+  ctx->status = s.rejects > 0 ? 1 : 0;
+  return TRUE;
+}

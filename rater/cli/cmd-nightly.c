@@ -1,0 +1,57 @@
+/* cmd-nightly.c — 'rater nightly --config FILE [--wait]': the cron job. */
+#include "config.h"
+
+
+#include "cli/cmd.h"
+#include "nightly/nightly.h"
+#include "base/rater-error.h"
+
+static void
+print_summary (RaterContext *ctx, const NightlySummary *s)
+{
+  g_autofree char *issued = s->issue_run
+    ? g_strdup_printf ("issued %u invoices for %s", s->issued, s->previous)
+    : s->catalog_refused ? g_strdup_printf ("issuing %s skipped (catalog refused)", s->previous)
+    : g_strdup_printf ("%s not due for issuing", s->previous);
+  cmd_summary (ctx, "nightly %s: catalog %s; %u files (%u archived, %u quarantined, %u seen"
+               " before): %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT " duplicates, %"
+               G_GUINT64_FORMAT " rejects; rated %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT
+               " unrated; %s; drafted %u invoices; %u report files",
+               s->today, s->catalog_refused ? "REFUSED" : s->catalog_imported ? "imported" : "unchanged",
+               s->files, s->archived, s->quarantined, s->skipped, s->ingest.calls,
+               s->ingest.duplicates, s->ingest.rejects, s->rated, s->unrated, issued, s->drafted,
+               s->reports);
+}
+
+gboolean
+cmd_nightly (RaterContext *ctx, int argc, char **argv, GError **error)
+{
+  g_autofree char *config_path = NULL;
+  gboolean wait = FALSE;
+  const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "The nightly config (required)", "FILE" },
+    { "wait", 0, 0, G_OPTION_ARG_NONE, &wait, "Wait for a running nightly instead of exiting 75", NULL },
+    { NULL }
+  };
+  if (!cmd_parse_options ("nightly", "--config FILE", entries, &argc, &argv, error))
+    return FALSE;
+  if (argc > 1 || !config_path)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "usage: rater nightly --config FILE [--wait]");
+      return FALSE;
+    }
+  g_autoptr(NightlyConfig) config = nightly_config_load (config_path, error);
+  if (!config)
+    return FALSE;
+  NightlyOptions opts = { cmd_ingest_progress (ctx), NULL, wait };
+  NightlySummary s;
+  if (!nightly_run (config, &opts, &s, error))
+    return FALSE;
+  print_summary (ctx, &s);
+  if (s.quarantined || s.catalog_refused)
+    ctx->status = RATER_ERROR_DATA;
+  else
+    ctx->status = s.ingest.rejects || s.unrated ? 1 : 0;
+  return TRUE;
+}

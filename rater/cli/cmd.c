@@ -1,0 +1,71 @@
+/* cmd.c — helpers shared by the command functions. */
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "base/store.h"
+
+gboolean
+cmd_parse_options (const char *command, const char *parameter,
+                   const GOptionEntry *entries, int *argc, char ***argv,
+                   GError **error)
+{
+  return cmd_parse_options_described (command, parameter, NULL, entries, argc, argv, error);
+}
+
+gboolean
+cmd_parse_options_described (const char *command, const char *parameter, const char *description,
+                             const GOptionEntry *entries, int *argc, char ***argv,
+                             GError **error)
+{
+  g_autofree char *usage = g_strdup_printf ("%s%s%s", command, *parameter ? " " : "", parameter);
+  g_autoptr(GOptionContext) oc = g_option_context_new (usage);
+  g_option_context_add_main_entries (oc, entries, NULL);
+  if (description)
+    g_option_context_set_description (oc, description);
+  g_option_context_set_help_enabled (oc, TRUE);
+  if (!g_option_context_parse (oc, argc, argv, error))
+    {
+      g_prefix_error (error, "%s: ", command);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cmd_summary (const RaterContext *ctx, const char *format, ...)
+{
+  if (ctx->quiet)
+    return;
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *line = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  fputs (line, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+sqlite3 *
+cmd_open_db (const RaterContext *ctx, GError **error)
+{
+  return store_open (ctx->db_path, error);
+}
+
+static void
+show_progress (const char *path, guint64 done, guint64 total, gpointer data)
+{
+  guint percent = total ? (guint) (done * 100 / total) : 100;
+  fprintf (stderr, "\r%s: %3u%%%s", path, percent, done >= total ? "\n" : "");
+  fflush (stderr);
+}
+
+CmdProgressFunc
+cmd_ingest_progress (const RaterContext *ctx)
+{
+  gboolean wanted = ctx->progress == PROGRESS_ALWAYS
+                    || (ctx->progress == PROGRESS_AUTO && isatty (STDERR_FILENO));
+  return wanted ? show_progress : NULL;
+}

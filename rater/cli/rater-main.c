@@ -1,0 +1,157 @@
+/* rater-main.c — entry point: global options, the command table, exit status.
+ *
+ * This is the only place that prints an error or chooses an exit status
+ * (cli.md): every command returns a GError and main maps it.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "base/rater-error.h"
+
+static const RaterCommand commands[] = {
+  { "init", cmd_init, "create or migrate the database schema" },
+  { "catalog", cmd_catalog, "import operators, plans, accounts, numbers and decks" },
+  { "ingest", cmd_ingest, "normalise CDR files into calls" },
+  { "rate", cmd_rate, "rate or re-rate every call of open periods" },
+  { "invoice", cmd_invoice, "draft or issue invoices (JSON, lines CSV, HTML, PDF)" },
+  { "nightly", cmd_nightly, "the cron job: catalog, ingest, rate, invoices, reports" },
+  { "export", cmd_export, "write stored records as CSV" },
+  { "reconcile", cmd_reconcile, "match two CDR sources call by call" },
+  { "report", cmd_report, "usage, KPI and exception reports (CSV, JSON), usage charts (SVG)" },
+};
+
+static const RaterCommand *
+command_find (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+static char *
+commands_help (void)
+{
+  GString *s = g_string_new ("Commands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (s, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  g_string_append (s, "\nRun 'rater COMMAND --help' for a command's options.\n"
+                      "Exit status: 0 ok, 1 rejects or unrated calls, 64 usage, "
+                      "65 bad input refused, 70 internal error, 73 cannot write output, "
+                      "75 locked.");
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+parse_progress (const char *name, const char *value, gpointer data, GError **error)
+{
+  RaterContext *ctx = data;
+  if (g_str_equal (value, "auto"))
+    ctx->progress = PROGRESS_AUTO;
+  else if (g_str_equal (value, "always"))
+    ctx->progress = PROGRESS_ALWAYS;
+  else if (g_str_equal (value, "never"))
+    ctx->progress = PROGRESS_NEVER;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--progress must be auto, always or never, not '%s'", value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Parse the global options, which stop at the first non-option (the command). */
+static gboolean
+parse_global_options (RaterContext *ctx, int *argc, char ***argv, GError **error)
+{
+  g_autofree char *db = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (default $RATER_DB or rater.db)", "PATH" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &ctx->quiet, "No summary line", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &ctx->verbose, "Debug logging", NULL },
+    { "progress", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_progress,
+      "Progress on stderr: auto (a terminal), always, never", "WHEN" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) oc = g_option_context_new ("COMMAND [ARGS...]");
+  g_autofree char *help = commands_help ();
+  GOptionGroup *group = g_option_group_new ("rater", "", "", ctx, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (oc, group);
+  g_option_context_set_summary (oc, "Rate call detail records and bill them.");
+  g_option_context_set_description (oc, help);
+  g_option_context_set_strict_posix (oc, TRUE);
+  if (!g_option_context_parse (oc, argc, argv, error))
+    return FALSE;
+  if (db)
+    ctx->db_path = g_intern_string (db);
+  else if (g_getenv ("RATER_DB"))
+    ctx->db_path = g_intern_string (g_getenv ("RATER_DB"));
+  else
+    ctx->db_path = "rater.db";
+  return TRUE;
+}
+
+/* Log lines: to the journal when run by systemd, else "rater: message" on
+ * stderr; debug messages only with --verbose (G_MESSAGES_DEBUG). */
+static GLogWriterOutput
+log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
+{
+  if (g_log_writer_is_journald (fileno (stderr)))
+    return g_log_writer_journald (level, fields, n_fields, data);
+  if ((level & G_LOG_LEVEL_DEBUG) && !g_getenv ("G_MESSAGES_DEBUG"))
+    return G_LOG_WRITER_HANDLED;
+  const char *message = NULL;
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      message = fields[i].value;
+  const char *tag = (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) ? "error: "
+                    : (level & G_LOG_LEVEL_WARNING) ? "warning: "
+                    : (level & G_LOG_LEVEL_DEBUG) ? "debug: " : "";
+  fprintf (stderr, "rater: %s%s\n", tag, message ? message : "");
+  return G_LOG_WRITER_HANDLED;
+}
+
+static gboolean
+run (RaterContext *ctx, int argc, char **argv, GError **error)
+{
+  if (!parse_global_options (ctx, &argc, &argv, error))
+    return FALSE;
+  if (ctx->verbose)
+    g_setenv ("G_MESSAGES_DEBUG", "rater", TRUE);
+  if (argc < 2)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "no command given (try 'rater --help')");
+      return FALSE;
+    }
+  const RaterCommand *cmd = command_find (argv[1]);
+  if (!cmd)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
+                   "unknown command '%s' (try 'rater --help')", argv[1]);
+      return FALSE;
+    }
+  return cmd->func (ctx, argc - 1, argv + 1, error);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  RaterContext ctx = { .progress = PROGRESS_AUTO };
+  g_autoptr(GError) error = NULL;
+
+  if (!run (&ctx, argc, argv, &error))
+    {
+      g_printerr ("rater: %s\n", error->message);
+      return rater_error_exit_status (error);
+    }
+  return ctx.status;
+}

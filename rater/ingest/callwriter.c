@@ -1,0 +1,384 @@
+/* callwriter.c — the writer thread of ingest.
+ *
+ * Data model: a CallBatch holds up to BATCH_ROWS Rows; every variable-length
+ * text of a row (call key, tenant, user, leg id, reject detail and raw bytes)
+ * is appended to the batch's arena and referred to by (offset, length), so a
+ * batch is two allocations that are reused, never freed per record.
+ * N_BATCHES batches circulate: `free_q` holds empty ones, `full_q` filled ones
+ * in file order; a batch with no rows pushed after the last is the end mark.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ingest/callwriter.h"
+#include "base/rater-error.h"
+#include "base/store.h"
+
+#define BATCH_ROWS 4096
+#define N_BATCHES 4
+#define WRITE_MANY 64        /* calls per multi-row INSERT */
+#define CALL_PARAMS 17
+
+typedef struct {
+  guint32 off, len;
+} Span;
+
+typedef struct {
+  guint64 line;
+  const char *operator_slug;   /* NULL: a reject */
+  const char *account;
+  Span key, tenant, user, leg;
+  Span detail, raw;            /* rejects */
+  const char *reason;
+  RaterNumber caller, callee;
+  gint64 start_ms, duration;
+  int direction, answered, sip_code, leg_rank;
+} Row;
+
+struct _CallBatch {
+  GArray *rows;                /* Row */
+  GByteArray *arena;
+  gboolean end;                /* the end mark */
+};
+
+struct _CallWriter {
+  sqlite3 *db;
+  sqlite3_stmt *insert_call, *replace_leg, *insert_reject;
+  sqlite3_stmt *insert_many;   /* WRITE_MANY calls in one statement */
+  guint pending[WRITE_MANY];   /* rows of the current batch waiting for it */
+  guint n_pending;
+  CallBatch batches[N_BATCHES];
+  GAsyncQueue *free_q, *full_q;
+  GThread *thread;
+  gint64 file_id;
+  CallWriterStats stats;
+  GError *error;               /* first write failure */
+  gint failed;                 /* atomic mirror of error != NULL */
+};
+
+#define CALL_COLUMNS \
+  "operator, call_key, file_id, line, direction, caller, callee, masked, start_ms," \
+  " duration, answered, tenant_id, user, sip_code, account, leg_rank, leg_id"
+#define CALL_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17"
+
+static const char sql_insert_call[] =
+  "INSERT INTO calls (" CALL_COLUMNS ") VALUES (" CALL_VALUES ")"
+  " ON CONFLICT (call_key, operator) DO NOTHING";
+static const char sql_replace_leg[] =
+  "UPDATE calls SET (" CALL_COLUMNS ") = (" CALL_VALUES ")"
+  " WHERE operator = ?1 AND call_key = ?2"
+  " AND (?16 > leg_rank OR (?16 = leg_rank AND ?17 < leg_id))";
+static const char sql_insert_reject[] =
+  "INSERT INTO rejects (file_id, line, reason, detail, raw) VALUES (?, ?, ?, ?, ?)";
+
+/* INSERT of WRITE_MANY calls; duplicates are skipped like the one-row form. */
+static sqlite3_stmt *
+prepare_insert_many (sqlite3 *db, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO calls (" CALL_COLUMNS ") VALUES ");
+  for (guint i = 0; i < WRITE_MANY; i++)
+    {
+      g_string_append (sql, i ? ", (" : "(");
+      for (guint k = 0; k < CALL_PARAMS; k++)
+        g_string_append (sql, k ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+  g_string_append (sql, " ON CONFLICT (call_key, operator) DO NOTHING");
+  return store_prepare (db, sql->str, error);
+}
+
+CallWriter *
+callwriter_new (sqlite3 *db, GError **error)
+{
+  CallWriter *w = g_new0 (CallWriter, 1);
+  w->db = db;
+  if (!(w->insert_call = store_prepare (db, sql_insert_call, error))
+      || !(w->replace_leg = store_prepare (db, sql_replace_leg, error))
+      || !(w->insert_reject = store_prepare (db, sql_insert_reject, error))
+      || !(w->insert_many = prepare_insert_many (db, error)))
+    {
+      callwriter_free (w);
+      return NULL;
+    }
+  w->free_q = g_async_queue_new ();
+  w->full_q = g_async_queue_new ();
+  for (int i = 0; i < N_BATCHES; i++)
+    {
+      w->batches[i].rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), BATCH_ROWS);
+      w->batches[i].arena = g_byte_array_sized_new (BATCH_ROWS * 64);
+    }
+  return w;
+}
+
+void
+callwriter_free (CallWriter *w)
+{
+  if (!w)
+    return;
+  g_assert (w->thread == NULL);
+  sqlite3_finalize (w->insert_call);
+  sqlite3_finalize (w->replace_leg);
+  sqlite3_finalize (w->insert_reject);
+  sqlite3_finalize (w->insert_many);
+  g_clear_pointer (&w->free_q, g_async_queue_unref);
+  g_clear_pointer (&w->full_q, g_async_queue_unref);
+  for (int i = 0; i < N_BATCHES; i++)
+    {
+      g_clear_pointer (&w->batches[i].rows, g_array_unref);
+      g_clear_pointer (&w->batches[i].arena, g_byte_array_unref);
+    }
+  g_clear_error (&w->error);
+  g_free (w);
+}
+
+/* ---- the reading side ---- */
+
+static Span
+arena_add (CallBatch *b, const char *p, gsize len)
+{
+  Span s = { b->arena->len, (guint32) len };
+  g_byte_array_append (b->arena, (const guint8 *) p, (guint) len);
+  return s;
+}
+
+static void
+batch_reset (CallBatch *b)
+{
+  g_array_set_size (b->rows, 0);
+  g_byte_array_set_size (b->arena, 0);
+  b->end = FALSE;
+}
+
+CallBatch *
+callwriter_batch (CallWriter *w)
+{
+  CallBatch *b = g_async_queue_pop (w->free_q);
+  batch_reset (b);
+  return b;
+}
+
+gboolean
+callwriter_batch_full (const CallBatch *b)
+{
+  return b->rows->len >= BATCH_ROWS;
+}
+
+void
+callwriter_submit (CallWriter *w, CallBatch *b)
+{
+  g_async_queue_push (w->full_q, b);
+}
+
+void
+callwriter_add_call (CallBatch *b, const CdrCall *call, guint64 line, const char *operator_slug,
+                     const char *account)
+{
+  Row r = {
+    .line = line, .operator_slug = operator_slug, .account = account,
+    .caller = call->caller, .callee = call->callee,
+    .start_ms = call->start_ms, .duration = call->duration,
+    .direction = call->direction, .answered = call->answered,
+    .sip_code = call->sip_code, .leg_rank = call->leg_rank,
+  };
+  r.key = arena_add (b, call->call_key.p, call->call_key.len);
+  r.tenant = arena_add (b, call->tenant_id.p, call->tenant_id.len);
+  r.user = arena_add (b, call->user.p, call->user.len);
+  r.leg = arena_add (b, call->leg_id.p, call->leg_id.len);
+  g_array_append_val (b->rows, r);
+}
+
+void
+callwriter_add_reject (CallBatch *b, guint64 line, const char *reason, const char *detail,
+                       const char *raw, gsize raw_len)
+{
+  Row r = { .line = line, .reason = reason };
+  r.detail = arena_add (b, detail, strlen (detail));
+  r.raw = arena_add (b, raw, raw_len);
+  g_array_append_val (b->rows, r);
+}
+
+gboolean
+callwriter_failed (CallWriter *w)
+{
+  return g_atomic_int_get (&w->failed);
+}
+
+/* ---- the writer thread ---- */
+
+static void
+bind_span (sqlite3_stmt *st, int idx, const CallBatch *b, Span s)
+{
+  if (s.len)
+    sqlite3_bind_text (st, idx, (const char *) b->arena->data + s.off, (int) s.len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (st, idx);
+}
+
+static void
+bind_number (sqlite3_stmt *st, int idx, const RaterNumber *n)
+{
+  if (n->len)
+    sqlite3_bind_text (st, idx, n->digits, n->len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (st, idx);
+}
+
+static void
+bind_call (CallWriter *w, sqlite3_stmt *st, int base, const CallBatch *b, const Row *r)
+{
+  sqlite3_bind_text (st, base + 1, r->operator_slug, -1, SQLITE_STATIC);
+  bind_span (st, base + 2, b, r->key);
+  sqlite3_bind_int64 (st, base + 3, w->file_id);
+  sqlite3_bind_int64 (st, base + 4, (gint64) r->line);
+  sqlite3_bind_text (st, base + 5, r->direction == CDR_OUT ? "out" : "in", -1, SQLITE_STATIC);
+  bind_number (st, base + 6, &r->caller);
+  bind_number (st, base + 7, &r->callee);
+  sqlite3_bind_int (st, base + 8, (r->caller.masked ? 1 : 0) | (r->callee.masked ? 2 : 0));
+  sqlite3_bind_int64 (st, base + 9, r->start_ms);
+  sqlite3_bind_int64 (st, base + 10, r->duration);
+  sqlite3_bind_int (st, base + 11, r->answered);
+  bind_span (st, base + 12, b, r->tenant);
+  bind_span (st, base + 13, b, r->user);
+  if (r->sip_code)
+    sqlite3_bind_int (st, base + 14, r->sip_code);
+  else
+    sqlite3_bind_null (st, 14);
+  if (r->account)
+    sqlite3_bind_text (st, base + 15, r->account, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (st, 15);
+  sqlite3_bind_int (st, base + 16, r->leg_rank);
+  bind_span (st, base + 17, b, r->leg);
+}
+
+static gboolean
+write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
+{
+  bind_call (w, w->insert_call, 0, b, r);
+  if (!store_step (w->insert_call, error))
+    return FALSE;
+  if (sqlite3_changes (w->db) > 0)
+    {
+      w->stats.calls++;
+      w->stats.unknown_account += r->account == NULL;
+      return TRUE;
+    }
+  w->stats.duplicates++;
+  if (r->leg_rank == 0)
+    return TRUE;
+  bind_call (w, w->replace_leg, 0, b, r);
+  return store_step (w->replace_leg, error);
+}
+
+static gboolean
+write_reject (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
+{
+  sqlite3_stmt *st = w->insert_reject;
+  sqlite3_bind_int64 (st, 1, w->file_id);
+  sqlite3_bind_int64 (st, 2, (gint64) r->line);
+  sqlite3_bind_text (st, 3, r->reason, -1, SQLITE_STATIC);
+  bind_span (st, 4, b, r->detail);
+  sqlite3_bind_blob (st, 5, b->arena->data + r->raw.off, (int) r->raw.len, SQLITE_STATIC);
+  w->stats.rejects++;
+  return store_step (st, error);
+}
+
+/* Insert the pending calls: WRITE_MANY in one statement (the new ones are
+ * its changes, the rest duplicates); with ALL, a shorter tail row by row. */
+static gboolean
+flush_pending (CallWriter *w, const CallBatch *b, gboolean all, GError **error)
+{
+  if (w->n_pending == WRITE_MANY)
+    {
+      for (guint k = 0; k < WRITE_MANY; k++)
+        bind_call (w, w->insert_many, (int) (k * CALL_PARAMS), b,
+                   &g_array_index (b->rows, Row, w->pending[k]));
+      if (!store_step (w->insert_many, error))
+        return FALSE;
+      guint64 added = (guint64) sqlite3_changes (w->db);
+      w->stats.calls += added;
+      w->stats.duplicates += WRITE_MANY - added;
+      w->n_pending = 0;
+    }
+  for (guint k = 0; all && k < w->n_pending; k++)
+    if (!write_call (w, b, &g_array_index (b->rows, Row, w->pending[k]), error))
+      return FALSE;
+  if (all)
+    w->n_pending = 0;
+  return TRUE;
+}
+
+/* Calls with an account and no legs go in WRITE_MANY at a time; legs and
+ * calls without an account (whose counts need each row's outcome) one by
+ * one, after what is pending, so calls still land in file order. */
+static gboolean
+write_batch (CallWriter *w, const CallBatch *b, GError **error)
+{
+  w->n_pending = 0;
+  for (guint i = 0; i < b->rows->len; i++)
+    {
+      const Row *r = &g_array_index (b->rows, Row, i);
+      gboolean ok;
+      if (!r->operator_slug)
+        ok = write_reject (w, b, r, error);
+      else if (r->leg_rank == 0 && r->account)
+        {
+          w->pending[w->n_pending++] = i;
+          ok = w->n_pending < WRITE_MANY || flush_pending (w, b, FALSE, error);
+        }
+      else
+        ok = flush_pending (w, b, TRUE, error) && write_call (w, b, r, error);
+      if (!ok)
+        return FALSE;
+    }
+  return flush_pending (w, b, TRUE, error);
+}
+
+static gpointer
+writer_main (gpointer data)
+{
+  CallWriter *w = data;
+  for (;;)
+    {
+      CallBatch *b = g_async_queue_pop (w->full_q);
+      gboolean end = b->end;
+      /* after a failure keep draining, so the reader never waits forever */
+      if (!end && !w->error && !write_batch (w, b, &w->error))
+        g_atomic_int_set (&w->failed, 1);
+      g_async_queue_push (w->free_q, b);
+      if (end)
+        return NULL;
+    }
+}
+
+void
+callwriter_start (CallWriter *w, gint64 file_id)
+{
+  g_assert (w->thread == NULL);
+  w->file_id = file_id;
+  w->stats = (CallWriterStats) { 0 };
+  g_clear_error (&w->error);
+  g_atomic_int_set (&w->failed, 0);
+  while (g_async_queue_try_pop (w->free_q))
+    ;
+  for (int i = 0; i < N_BATCHES; i++)
+    g_async_queue_push (w->free_q, &w->batches[i]);
+  w->thread = g_thread_new ("rater-writer", writer_main, w);
+}
+
+gboolean
+callwriter_finish (CallWriter *w, CallWriterStats *stats, GError **error)
+{
+  CallBatch *end = callwriter_batch (w);
+  end->end = TRUE;
+  callwriter_submit (w, end);
+  g_thread_join (g_steal_pointer (&w->thread));
+  *stats = w->stats;
+  if (w->error)
+    {
+      g_propagate_error (error, g_steal_pointer (&w->error));
+      return FALSE;
+    }
+  return TRUE;
+}

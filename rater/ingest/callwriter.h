@@ -1,0 +1,57 @@
+/* callwriter.h — storing normalised calls and rejects on a writer thread.
+ *
+ * Ingest is two stages that run on the two cores at once: the reading thread
+ * parses and normalises records into a CallBatch (fixed-size rows plus one
+ * arena for their text), and the writer thread inserts whole batches with
+ * prepared statements.  A few batches circulate between the two through
+ * queues, so memory stays bounded whatever the file size.  Between
+ * callwriter_start() and callwriter_finish() the writer thread owns the
+ * database connection; the caller must not touch it.
+ *
+ * Duplicates: a call whose (operator, call key) is stored already is counted
+ * and dropped, except that a leg of a multi-leg call (leg_rank > 0) replaces
+ * the stored leg when it ranks higher (or equally, with a smaller leg id).
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "ingest/cdr.h"
+
+typedef struct _CallWriter CallWriter;
+typedef struct _CallBatch CallBatch;
+
+typedef struct {
+  guint64 calls;              /* new calls stored */
+  guint64 duplicates;         /* calls already stored (or a lower-ranked leg) */
+  guint64 unknown_account;    /* new calls stored without an account */
+  guint64 rejects;            /* rejects stored */
+} CallWriterStats;
+
+CallWriter *callwriter_new (sqlite3 *db, GError **error);
+void callwriter_free (CallWriter *writer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallWriter, callwriter_free)
+
+/* Start the writer thread for the file whose `files` row is FILE_ID. */
+void callwriter_start (CallWriter *writer, gint64 file_id);
+
+/* An empty batch to fill; blocks while every batch is in flight. */
+CallBatch *callwriter_batch (CallWriter *writer);
+gboolean callwriter_batch_full (const CallBatch *batch);
+/* Hand a batch to the writer thread. */
+void callwriter_submit (CallWriter *writer, CallBatch *batch);
+
+/* Copy a call (its text included) into BATCH.  OPERATOR_SLUG and ACCOUNT
+ * (NULL: unknown) must outlive the writer run (catalog strings). */
+void callwriter_add_call (CallBatch *batch, const CdrCall *call, guint64 line,
+                          const char *operator_slug, const char *account);
+void callwriter_add_reject (CallBatch *batch, guint64 line, const char *reason,
+                            const char *detail, const char *raw, gsize raw_len);
+
+/* TRUE once the writer thread has failed (the reader may stop early). */
+gboolean callwriter_failed (CallWriter *writer);
+
+/* Write what is left, stop the thread, and give back the database.  On a
+ * write failure returns FALSE with ERROR; the caller rolls back. */
+gboolean callwriter_finish (CallWriter *writer, CallWriterStats *stats, GError **error);

@@ -1,0 +1,469 @@
+/* cdr.c — the format table and the helpers every CDR format shares.
+ *
+ * Formats call these to read the fields of billing.md §3 the same way:
+ * timestamps to UTC milliseconds, durations rounded up to whole seconds,
+ * numbers through number_normalise(), and every problem reported as a
+ * CdrReject with a formats.md §2 reason code and a detail naming the field.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "ingest/cdr.h"
+#include "base/rater-error.h"
+#include "base/timeparse.h"
+
+static const CdrFormat *const builtin_formats[] = {
+  &cdr_format_rater,
+  &cdr_format_teams_pstn,
+  &cdr_format_teams_dr,
+  &cdr_format_asterisk,
+  &cdr_format_freeswitch,
+};
+
+static const char *const reject_codes[] = {
+  [CDR_REJECT_CSV_SYNTAX] = "csv_syntax",
+  [CDR_REJECT_MISSING_FIELD] = "missing_field",
+  [CDR_REJECT_BAD_TIMESTAMP] = "bad_timestamp",
+  [CDR_REJECT_BAD_DURATION] = "bad_duration",
+  [CDR_REJECT_BAD_NUMBER] = "bad_number",
+  [CDR_REJECT_BAD_DIRECTION] = "bad_direction",
+  [CDR_REJECT_TOO_LONG] = "too_long",
+  [CDR_REJECT_ENCODING] = "encoding",
+};
+
+const char *
+cdr_reject_code (CdrRejectReason reason)
+{
+  g_return_val_if_fail ((guint) reason < G_N_ELEMENTS (reject_codes), "csv_syntax");
+  return reject_codes[reason];
+}
+
+CdrFormat *
+cdr_format_lookup (const char *name, GError **error)
+{
+  if (g_str_has_prefix (name, "profile:"))
+    return cdr_profile_load (name + strlen ("profile:"), error);
+  for (gsize i = 0; i < G_N_ELEMENTS (builtin_formats); i++)
+    if (g_str_equal (builtin_formats[i]->name, name))
+      return (CdrFormat *) builtin_formats[i];
+  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+               "unknown format '%s' (rater, teams-pstn, teams-dr, asterisk, freeswitch, profile:FILE)",
+               name);
+  return NULL;
+}
+
+void
+cdr_format_unref (CdrFormat *format)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (builtin_formats); i++)
+    if (format == builtin_formats[i])
+      return;
+  if (format && format->free_data)
+    format->free_data (format->data);
+  g_free (format);
+}
+
+const CdrFormat *
+cdr_format_detect (const CsvRecord *header)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (builtin_formats); i++)
+    {
+      const CdrFormat *f = builtin_formats[i];
+      if (f->detect && f->detect (f, header))
+        return f;
+    }
+  return NULL;
+}
+
+const char * const *
+cdr_format_names (void)
+{
+  static const char *names[G_N_ELEMENTS (builtin_formats) + 1];
+  for (gsize i = 0; i < G_N_ELEMENTS (builtin_formats); i++)
+    names[i] = builtin_formats[i]->name;
+  return names;
+}
+
+/* ---- header binding ---- */
+
+static CdrText
+text_trimmed (const char *p, gsize len)
+{
+  while (len > 0 && g_ascii_isspace (*p))
+    p++, len--;
+  while (len > 0 && g_ascii_isspace (p[len - 1]))
+    len--;
+  return (CdrText) { p, len };
+}
+
+static int
+header_find (const CsvRecord *header, const char *const *names)
+{
+  for (guint i = 0; i < header->n; i++)
+    {
+      CdrText h = text_trimmed (header->field[i], header->len[i]);
+      for (guint k = 0; k < 4 && names[k]; k++)
+        if (cdr_text_equal (h, names[k]))
+          return (int) i;
+    }
+  return -1;
+}
+
+gboolean
+cdr_header_matches (const CsvRecord *header, const CdrColumn *columns, guint n_columns)
+{
+  for (guint c = 0; c < n_columns; c++)
+    if (columns[c].required && header_find (header, columns[c].names) < 0)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+cdr_bind_columns (const CsvRecord *header, const CdrColumn *columns, guint n_columns,
+                  int *index, guint n_fields, const char *format_name, GError **error)
+{
+  for (guint i = 0; i < n_fields; i++)
+    index[i] = -1;
+  for (guint c = 0; c < n_columns; c++)
+    {
+      g_assert ((guint) columns[c].field < n_fields);
+      index[columns[c].field] = header_find (header, columns[c].names);
+      if (index[columns[c].field] < 0 && columns[c].required)
+        {
+          g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                       "line %" G_GUINT64_FORMAT ": header is not a %s header: no column '%s'",
+                       header->line, format_name, columns[c].names[0]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gpointer
+cdr_bind_state (const CdrFormat *format, const CsvRecord *header, const CdrColumn *columns,
+                guint n_columns, guint n_fields, GError **error)
+{
+  g_autofree int *index = g_new (int, n_fields);
+  if (!cdr_bind_columns (header, columns, n_columns, index, n_fields, format->name, error))
+    return NULL;
+  return g_steal_pointer (&index);
+}
+
+/* ---- fields ---- */
+
+CdrText
+cdr_field (const CsvRecord *rec, int idx)
+{
+  if (idx < 0 || (guint) idx >= rec->n)
+    return (CdrText) { "", 0 };
+  return (CdrText) { rec->field[idx], rec->len[idx] };
+}
+
+gboolean
+cdr_text_equal (CdrText t, const char *s)
+{
+  gsize n = strlen (s);
+  return t.len == n && g_ascii_strncasecmp (t.p, s, n) == 0;
+}
+
+gboolean
+cdr_text_empty (CdrText t)
+{
+  return text_trimmed (t.p, t.len).len == 0;
+}
+
+void
+cdr_reject (CdrReject *rej, CdrRejectReason reason, const char *format, ...)
+{
+  va_list ap;
+  const char *end;
+  rej->reason = reason;
+  va_start (ap, format);
+  g_vsnprintf (rej->detail, sizeof rej->detail, format, ap);
+  va_end (ap);
+  /* the detail quotes field bytes, maybe not UTF-8 or cut inside a
+   * character: keep it valid UTF-8 for the rejects table and its export */
+  if (g_utf8_validate (rej->detail, -1, NULL))
+    return;
+  g_autofree char *valid = g_utf8_make_valid (rej->detail, -1);
+  g_strlcpy (rej->detail, valid, sizeof rej->detail);
+  if (!g_utf8_validate (rej->detail, -1, &end))
+    rej->detail[end - rej->detail] = '\0';    /* g_strlcpy cut a character */
+}
+
+static gboolean
+text_is_ascii (const char *p, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) p[i] >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+cdr_check_fields (const CsvRecord *rec, const int *check_utf8, guint n, CdrReject *rej)
+{
+  for (guint i = 0; i < rec->n; i++)
+    if (rec->len[i] > CDR_MAX_FIELD)
+      {
+        cdr_reject (rej, CDR_REJECT_TOO_LONG, "field %u is %" G_GSIZE_FORMAT " bytes (limit %d)",
+                    i + 1, rec->len[i], CDR_MAX_FIELD);
+        return FALSE;
+      }
+  for (guint k = 0; k < n; k++)
+    {
+      CdrText t = cdr_field (rec, check_utf8[k]);
+      if (!text_is_ascii (t.p, t.len) && !g_utf8_validate_len (t.p, t.len, NULL))
+        {
+          cdr_reject (rej, CDR_REJECT_ENCODING, "field %d is not valid UTF-8", check_utf8[k] + 1);
+          return FALSE;
+        }
+      if (memchr (t.p, '\0', t.len))
+        {
+          cdr_reject (rej, CDR_REJECT_ENCODING, "field %d contains a NUL byte", check_utf8[k] + 1);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+cdr_require (CdrText t, const char *name, CdrReject *rej)
+{
+  if (!cdr_text_empty (t))
+    return TRUE;
+  cdr_reject (rej, CDR_REJECT_MISSING_FIELD, "missing %s", name);
+  return FALSE;
+}
+
+gboolean
+cdr_time (CdrText t, const char *name, const char *format, const CdrContext *ctx,
+          gint64 *ms, CdrReject *rej)
+{
+  TimeParts parts;
+  CdrText v = text_trimmed (t.p, t.len);
+  TimeStatus s = format ? time_parse_format (v.p, v.len, format, &parts)
+                        : time_parse_iso8601 (v.p, v.len, &parts);
+  if (s == TIME_OK)
+    s = time_parts_to_utc_ms (&parts, ctx->tz, ms);
+  if (s == TIME_OK)
+    return TRUE;
+  cdr_reject (rej, CDR_REJECT_BAD_TIMESTAMP, "%s '%.*s': %s%s", name,
+              (int) MIN (v.len, 64), v.p, time_status_to_string (s),
+              s == TIME_NO_ZONE ? " (give --tz)" : "");
+  return FALSE;
+}
+
+gboolean
+cdr_seconds (CdrText t, const char *name, gint64 *seconds, CdrReject *rej)
+{
+  CdrText v = text_trimmed (t.p, t.len);
+  gint64 whole = 0;
+  gboolean frac = FALSE, digits = FALSE;
+  gsize i = 0;
+
+  for (; i < v.len && g_ascii_isdigit (v.p[i]); i++, digits = TRUE)
+    {
+      if (whole > G_GINT64_CONSTANT (999999999999))
+        goto bad;
+      whole = whole * 10 + (v.p[i] - '0');
+    }
+  if (i < v.len && v.p[i] == '.')
+    for (i++; i < v.len && g_ascii_isdigit (v.p[i]); i++)
+      frac |= v.p[i] != '0';
+  if (!digits || i != v.len)
+    goto bad;
+  *seconds = whole + (frac ? 1 : 0);
+  return TRUE;
+bad:
+  cdr_reject (rej, CDR_REJECT_BAD_DURATION, "%s '%.*s' is not a number of seconds >= 0",
+              name, (int) MIN (v.len, 64), v.p);
+  return FALSE;
+}
+
+gboolean
+cdr_seconds_between (gint64 start_ms, gint64 end_ms, gint64 *seconds, CdrReject *rej)
+{
+  if (end_ms < start_ms)
+    {
+      cdr_reject (rej, CDR_REJECT_BAD_DURATION, "end is %" G_GINT64_FORMAT " ms before start",
+                  start_ms - end_ms);
+      return FALSE;
+    }
+  *seconds = (end_ms - start_ms + 999) / 1000;
+  return TRUE;
+}
+
+gboolean
+cdr_number (CdrText t, const char *name, const CdrContext *ctx, gboolean withheld_ok,
+            RaterNumber *out, CdrReject *rej)
+{
+  NumberStatus s = number_normalise (t.p, t.len, ctx->country, out);
+  if (s == NUMBER_OK)
+    return TRUE;
+  memset (out, 0, sizeof *out);
+  if (withheld_ok)
+    return TRUE;
+  CdrText v = text_trimmed (t.p, t.len);
+  cdr_reject (rej, CDR_REJECT_BAD_NUMBER, "%s '%.*s': %s%s", name,
+              (int) MIN (v.len, 64), v.p, number_status_to_string (s),
+              s == NUMBER_NO_CONTEXT ? " (give --country)" : "");
+  return FALSE;
+}
+
+gboolean
+cdr_direction_word (CdrText t, CdrDirection *dir)
+{
+  CdrText v = text_trimmed (t.p, t.len);
+  if (cdr_text_equal (v, "out") || cdr_text_equal (v, "outbound") || cdr_text_equal (v, "outgoing"))
+    *dir = CDR_OUT;
+  else if (cdr_text_equal (v, "in") || cdr_text_equal (v, "inbound") || cdr_text_equal (v, "incoming"))
+    *dir = CDR_IN;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Dialplan contexts that carry calls in from the PSTN. */
+static gboolean
+context_is_inbound (CdrText context)
+{
+  static const char *const words[] = { "from-pstn", "from-trunk", "from-did", "from-external",
+                                       "inbound", "incoming", "public", "ext-did" };
+  g_autofree char *c = g_ascii_strdown (context.p, (gssize) context.len);
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    if (strstr (c, words[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* An internal extension: 2 to 6 digits and nothing else. */
+static gboolean
+is_extension (CdrText t)
+{
+  CdrText v = text_trimmed (t.p, t.len);
+  if (v.len < 2 || v.len > 6)
+    return FALSE;
+  for (gsize i = 0; i < v.len; i++)
+    if (!g_ascii_isdigit (v.p[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+cdr_direction_of_switch (const CdrContext *ctx, CdrText context, CdrText caller,
+                         CdrText callee, CdrDirection *dir)
+{
+  if (ctx->direction_by == CDR_DIRECTION_BY_CONTEXT)
+    {
+      if (cdr_text_empty (context))
+        return FALSE;
+      *dir = context_is_inbound (context) ? CDR_IN : CDR_OUT;
+      return TRUE;
+    }
+  if (is_extension (callee) && !is_extension (caller))
+    *dir = CDR_IN;
+  else if (!is_extension (callee))
+    *dir = CDR_OUT;
+  else
+    return FALSE;   /* extension to extension: not a PSTN call */
+  return TRUE;
+}
+
+void
+cdr_key_from_raw (CdrCall *call, const CsvRecord *rec)
+{
+  g_autofree char *hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                      (const guchar *) rec->raw, rec->raw_len);
+  g_strlcpy (call->key_buf, hex, sizeof call->key_buf);
+  call->call_key = (CdrText) { call->key_buf, strlen (call->key_buf) };
+}
+
+void
+cdr_finish_call (CdrCall *call)
+{
+  call->answered = call->answered && call->duration > 0;
+}
+
+gboolean
+cdr_sip_code (CdrText t, int *code)
+{
+  CdrText v = text_trimmed (t.p, t.len);
+  if (v.len != 3)
+    return FALSE;
+  int n = 0;
+  for (gsize i = 0; i < 3; i++)
+    {
+      if (!g_ascii_isdigit (v.p[i]))
+        return FALSE;
+      n = n * 10 + (v.p[i] - '0');
+    }
+  if (n < 100 || n > 699)
+    return FALSE;
+  *code = n;
+  return TRUE;
+}
+
+gboolean
+cdr_switch_call (const CdrSwitchFields *f, const CdrContext *ctx, CdrCall *call, CdrReject *rej)
+{
+  if (!cdr_direction_of_switch (ctx, f->context, f->caller, f->callee, &call->direction))
+    {
+      cdr_reject (rej, CDR_REJECT_BAD_DIRECTION, "cannot tell direction (context '%.*s', %.*s -> %.*s)",
+                  (int) MIN (f->context.len, 40), f->context.p, (int) MIN (f->caller.len, 24),
+                  f->caller.p, (int) MIN (f->callee.len, 24), f->callee.p);
+      return FALSE;
+    }
+  gboolean has_answer = !cdr_text_empty (f->answer);
+  CdrText start = has_answer ? f->answer : f->start;
+  call->answered = f->answered && has_answer;
+  return cdr_require (start, has_answer ? "answer time" : "start time", rej)
+         && cdr_time (start, has_answer ? "answer time" : "start time", NULL, ctx,
+                      &call->start_ms, rej)
+         && cdr_seconds (f->billsec, "billsec", &call->duration, rej)
+         && cdr_number (f->caller, "caller", ctx, call->direction == CDR_IN, &call->caller, rej)
+         && cdr_number (f->callee, "callee", ctx, FALSE, &call->callee, rej);
+}
+
+static gboolean
+count_allowed (guint n, const guint *counts, guint n_counts)
+{
+  for (guint i = 0; i < n_counts; i++)
+    if (counts[i] == n)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+cdr_check_headerless (const CdrFormat *format, const CsvRecord *first, const guint *counts,
+                      guint n_counts, const CdrContext *ctx, GError **error)
+{
+  if (ctx->tz == NULL)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "%s CDRs have local times: give --tz", format->name);
+      return FALSE;
+    }
+  if (first->n == 0)
+    return TRUE;   /* a broken first record is rejected on its own */
+  for (guint i = 0; i < first->n; i++)
+    if (cdr_text_equal (cdr_field (first, (int) i), "accountcode")
+        || cdr_text_equal (cdr_field (first, (int) i), "caller_id_number")
+        || cdr_text_equal (cdr_field (first, (int) i), "uuid"))
+      {
+        g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                     "line %" G_GUINT64_FORMAT ": a header row, but %s files have none",
+                     first->line, format->name);
+        return FALSE;
+      }
+  if (!count_allowed (first->n, counts, n_counts))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                   "line %" G_GUINT64_FORMAT ": %u fields: not a CDR in %s format",
+                   first->line, first->n, format->name);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,233 @@
+/* cdr.h — CDR formats behind one reader interface, and the normalised call.
+ *
+ * A CdrFormat turns the CSV records of one kind of CDR file into CdrCalls
+ * (billing.md §3): it binds the header's columns by name (or fixed positions
+ * for headerless formats), then converts each record into a call, a reject
+ * with a formats.md §2 reason code, or a skip (records that are not calls,
+ * such as an SBC's CALL_START lines).  Everything a format shares — reading
+ * numbers, times, durations, checking field length and encoding — lives in
+ * cdr.c as cdr_* helpers, so a format is one cdr-<name>.c file and one row in
+ * the format table.
+ *
+ * The data flows one way: CsvRecord -> CdrFormat.convert -> CdrCall -> store.
+ * A CdrCall borrows its text from the CsvRecord; it is valid until the next
+ * record is read.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "catalog/country.h"
+#include "base/csvfile.h"
+#include "catalog/number.h"
+#include "base/tzmap.h"
+
+#define CDR_MAX_FIELD 1024   /* longer fields are rejected as too_long */
+
+typedef enum {
+  CDR_OUT = 0,
+  CDR_IN = 1,
+} CdrDirection;
+
+typedef enum {
+  CDR_REJECT_CSV_SYNTAX,
+  CDR_REJECT_MISSING_FIELD,
+  CDR_REJECT_BAD_TIMESTAMP,
+  CDR_REJECT_BAD_DURATION,
+  CDR_REJECT_BAD_NUMBER,
+  CDR_REJECT_BAD_DIRECTION,
+  CDR_REJECT_TOO_LONG,
+  CDR_REJECT_ENCODING,
+} CdrRejectReason;
+
+/* How headerless switch CDRs (asterisk, freeswitch) tell in from out. */
+typedef enum {
+  CDR_DIRECTION_BY_CONTEXT,   /* the dialplan context: from-pstn, from-trunk, public... = in */
+  CDR_DIRECTION_BY_SHAPE,     /* number shape: a short extension calling = out, called = in */
+} CdrDirectionRule;
+
+typedef struct {
+  const char *p;              /* not NUL-terminated in general */
+  gsize len;
+} CdrText;
+
+typedef struct {
+  CdrText call_key;           /* unique per operator */
+  CdrText leg_id;             /* the leg's own id when legs share call_key, else empty */
+  int leg_rank;               /* of legs sharing a key, the highest rank is billed */
+  CdrText operator_slug;      /* operator from the record, empty when the format has none */
+  CdrText tenant_id;          /* Teams tenant id, empty when unknown */
+  CdrText user;               /* UPN or user label, empty when unknown */
+  CdrDirection direction;
+  RaterNumber caller;         /* len 0: withheld or unknown */
+  RaterNumber callee;         /* the rated number */
+  gint64 start_ms;            /* UTC milliseconds: answer time, else setup time */
+  gint64 duration;            /* seconds, >= 0 */
+  gboolean answered;
+  int sip_code;               /* final SIP status, 0 when unknown */
+  char key_buf[72];           /* storage for a derived call key */
+} CdrCall;
+
+typedef struct {
+  CdrRejectReason reason;
+  char detail[256];           /* lowercase phrase naming the field */
+} CdrReject;
+
+typedef struct {
+  const RaterCountry *country;    /* --country; NULL when none */
+  const TzMap *tz;                /* --tz; NULL when none */
+  CdrDirectionRule direction_by;  /* --direction-by */
+} CdrContext;
+
+typedef enum {
+  CDR_CALL,
+  CDR_SKIP,
+  CDR_REJECT,
+} CdrOutcome;
+
+typedef struct _CdrFormat CdrFormat;
+
+struct _CdrFormat {
+  const char *name;               /* the --format value */
+  const char *description;
+  char delimiter;
+  gboolean trim;                  /* drop spaces around unquoted fields */
+  gboolean has_header;
+  /* Does HEADER look like this format?  NULL for formats never detected. */
+  gboolean (*detect) (const CdrFormat *format, const CsvRecord *header);
+  /* Reader state for one file.  FIRST is the header row, or for headerless
+   * formats the first record (which is then converted too), so that a file
+   * that is plainly not this format is refused whole (RATER_ERROR_DATA). */
+  gpointer (*bind) (const CdrFormat *format, const CsvRecord *first,
+                    const CdrContext *ctx, GError **error);
+  CdrOutcome (*convert) (gpointer state, const CsvRecord *rec,
+                         const CdrContext *ctx, CdrCall *call, CdrReject *rej);
+  void (*free_state) (gpointer state);
+  gpointer data;                  /* format-private (a loaded profile) */
+  void (*free_data) (gpointer data);
+};
+
+/* The built-in format called NAME, or for "profile:FILE" a format loaded from
+ * a mapping profile (FILE a path, or the name of a built-in profile such as
+ * "audiocodes").  Free with cdr_format_unref (no-op for built-ins). */
+CdrFormat *cdr_format_lookup (const char *name, GError **error);
+void cdr_format_unref (CdrFormat *format);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdrFormat, cdr_format_unref)
+
+/* The built-in format whose detect() accepts HEADER, or NULL. */
+const CdrFormat *cdr_format_detect (const CsvRecord *header);
+
+/* The names of the built-in formats, NULL-terminated, for --help. */
+const char * const *cdr_format_names (void);
+
+/* Formats, defined in cdr-<name>.c. */
+extern const CdrFormat cdr_format_rater;
+extern const CdrFormat cdr_format_teams_pstn;
+extern const CdrFormat cdr_format_teams_dr;
+extern const CdrFormat cdr_format_asterisk;
+extern const CdrFormat cdr_format_freeswitch;
+CdrFormat *cdr_profile_load (const char *spec, GError **error);
+
+/* The formats.md §2 code of a reject reason ("bad_number"). */
+const char *cdr_reject_code (CdrRejectReason reason);
+
+/* ---- helpers for the formats ---- */
+
+/* One column of a header format: FIELD is the format's own index, NAMES the
+ * header spellings accepted (case-insensitive, spaces around ignored). */
+typedef struct {
+  int field;
+  const char *names[4];
+  gboolean required;
+} CdrColumn;
+
+/* Fill INDEX[field] (n_fields entries, -1 when absent) from HEADER.  Fails
+ * naming the first missing required column. */
+gboolean cdr_bind_columns (const CsvRecord *header, const CdrColumn *columns,
+                           guint n_columns, int *index, guint n_fields,
+                           const char *format_name, GError **error);
+
+/* A format's reader state for a header format: a g_free-able array of
+ * N_FIELDS column indexes bound from HEADER (cdr_bind_columns). */
+gpointer cdr_bind_state (const CdrFormat *format, const CsvRecord *header,
+                         const CdrColumn *columns, guint n_columns, guint n_fields,
+                         GError **error);
+
+/* TRUE when HEADER has every required column of COLUMNS. */
+gboolean cdr_header_matches (const CsvRecord *header, const CdrColumn *columns,
+                             guint n_columns);
+
+/* Field IDX of REC (empty when IDX < 0 or past the end). */
+CdrText cdr_field (const CsvRecord *rec, int idx);
+
+/* Reject REC when any field is longer than CDR_MAX_FIELD or not UTF-8.
+ * CHECK_UTF8 lists the field indexes to validate (-1 entries ignored). */
+gboolean cdr_check_fields (const CsvRecord *rec, const int *check_utf8, guint n,
+                           CdrReject *rej);
+
+void cdr_reject (CdrReject *rej, CdrRejectReason reason, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);
+
+/* Case-insensitive equality of T with the NUL-terminated S. */
+gboolean cdr_text_equal (CdrText t, const char *s);
+gboolean cdr_text_empty (CdrText t);
+
+/* A required field: rejects missing_field "missing NAME" when empty. */
+gboolean cdr_require (CdrText t, const char *name, CdrReject *rej);
+
+/* A timestamp: ISO 8601 when FORMAT is NULL, else a time_parse_format layout;
+ * without an offset it is read in ctx->tz.  Rejects bad_timestamp. */
+gboolean cdr_time (CdrText t, const char *name, const char *format,
+                   const CdrContext *ctx, gint64 *ms, CdrReject *rej);
+
+/* Whole or fractional seconds ("61", "61.2" -> 62).  Rejects bad_duration. */
+gboolean cdr_seconds (CdrText t, const char *name, gint64 *seconds, CdrReject *rej);
+
+/* Whole seconds from START to END, fractions rounded up; an end before the
+ * start rejects bad_duration. */
+gboolean cdr_seconds_between (gint64 start_ms, gint64 end_ms, gint64 *seconds,
+                              CdrReject *rej);
+
+/* A party number.  With WITHHELD_OK an unusable number leaves *out empty
+ * instead of rejecting (the caller of an inbound call). */
+gboolean cdr_number (CdrText t, const char *name, const CdrContext *ctx,
+                     gboolean withheld_ok, RaterNumber *out, CdrReject *rej);
+
+/* "in"/"out"/"inbound"/"outbound" (any case) into *dir. */
+gboolean cdr_direction_word (CdrText t, CdrDirection *dir);
+
+/* Direction of a switch CDR under ctx->direction_by: CONTEXT is the dialplan
+ * context, CALLER/CALLEE the raw numbers. */
+gboolean cdr_direction_of_switch (const CdrContext *ctx, CdrText context,
+                                  CdrText caller, CdrText callee, CdrDirection *dir);
+
+/* For headerless PBX formats: refuse a file whose first record is a header
+ * row or has none of the N_COUNTS field counts, or whose times cannot be read
+ * because no --tz was given. */
+gboolean cdr_check_headerless (const CdrFormat *format, const CsvRecord *first,
+                               const guint *counts, guint n_counts,
+                               const CdrContext *ctx, GError **error);
+
+/* A short stable call key derived from the raw record (SHA-256, hex, 64
+ * chars) into call->key_buf, for sources that log no unique id. */
+void cdr_key_from_raw (CdrCall *call, const CsvRecord *rec);
+
+/* Common end of every convert(): answered := answered && duration > 0. */
+void cdr_finish_call (CdrCall *call);
+
+/* A final SIP status "100".."699" into *code; FALSE (code untouched) otherwise. */
+gboolean cdr_sip_code (CdrText t, int *code);
+
+/* The fields a PBX CDR (asterisk, freeswitch) has in common. */
+typedef struct {
+  CdrText caller, callee;     /* raw numbers */
+  CdrText context;            /* dialplan context, for --direction-by context */
+  CdrText start, answer;      /* local times; answer empty when unanswered */
+  CdrText billsec;            /* talk time, seconds */
+  gboolean answered;          /* the disposition/hangup cause says answered */
+} CdrSwitchFields;
+
+/* Direction, start (answer time, else setup), duration (billsec), numbers
+ * and answered of a PBX CDR into CALL. */
+gboolean cdr_switch_call (const CdrSwitchFields *f, const CdrContext *ctx, CdrCall *call,
+                          CdrReject *rej);

@@ -1,0 +1,417 @@
+/* ingest.c — reading CDR files into the calls and rejects tables.
+ *
+ * Per file: hash it (skip when known), open it, read the first record (the
+ * header, or the first record of a headerless format), pick and bind the
+ * format, then in one transaction: insert the `files` row, convert and store
+ * every record, update the row's counts, commit.  Statements are prepared
+ * once per Ingest and reused for every record.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "ingest/callwriter.h"
+#include "catalog/catalog.h"
+#include "catalog/country.h"
+#include "base/digest.h"
+#include "ingest/ingest.h"
+#include "base/rater-error.h"
+#include "base/store.h"
+#include "base/tzmap.h"
+
+struct _Ingest {
+  sqlite3 *db;
+  RaterCatalog *catalog;
+  CallWriter *writer;
+  sqlite3_stmt *find_file, *insert_file, *update_file;
+};
+
+/* Per-file state while its transaction is open. */
+typedef struct {
+  const char *path;
+  const IngestOptions *opts;
+  CdrFormat *format;
+  gpointer state;
+  CdrContext ctx;
+  const CatalogOperator *op;      /* fixed by --operator, else per record */
+  gint64 file_id;
+  IngestStats stats;
+  guint reported;
+  CallBatch *batch;               /* being filled */
+} FileRun;
+
+void
+ingest_free (Ingest *ing)
+{
+  if (!ing)
+    return;
+  sqlite3_finalize (ing->find_file);
+  sqlite3_finalize (ing->insert_file);
+  sqlite3_finalize (ing->update_file);
+  callwriter_free (ing->writer);
+  catalog_free (ing->catalog);
+  g_free (ing);
+}
+
+Ingest *
+ingest_new (sqlite3 *db, GError **error)
+{
+  g_autoptr(Ingest) ing = g_new0 (Ingest, 1);
+  ing->db = db;
+  if (!(ing->catalog = catalog_load (db, error))
+      || !(ing->find_file = store_prepare (db, "SELECT path FROM files WHERE sha256 = ?", error))
+      || !(ing->insert_file = store_prepare (db,
+             "INSERT INTO files (sha256, path, format, operator, bytes, records, calls, duplicates,"
+             " rejects, ingested_at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0,"
+             " rater_now ())", error))
+      || !(ing->update_file = store_prepare (db,
+             "UPDATE files SET records = ?, calls = ?, duplicates = ?, rejects = ? WHERE id = ?",
+             error))
+      || !(ing->writer = callwriter_new (db, error)))
+    return NULL;
+  return g_steal_pointer (&ing);
+}
+
+/* ---- file identity ---- */
+
+/* The path under which these bytes were ingested before, or NULL. */
+static char *
+already_ingested (Ingest *ing, const char *sha)
+{
+  sqlite3_bind_text (ing->find_file, 1, sha, -1, SQLITE_STATIC);
+  char *path = NULL;
+  if (sqlite3_step (ing->find_file) == SQLITE_ROW)
+    path = g_strdup ((const char *) sqlite3_column_text (ing->find_file, 0));
+  sqlite3_reset (ing->find_file);
+  return path;
+}
+
+/* ---- context ---- */
+
+static gboolean
+context_init (FileRun *run, const IngestOptions *opts, TzMap **zone, GError **error)
+{
+  run->ctx.direction_by = opts->direction_by;
+  if (opts->country && !(run->ctx.country = country_lookup (opts->country)))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "--country '%s' is not an ISO 3166 alpha-2 code", opts->country);
+      return FALSE;
+    }
+  if (opts->tz && !(*zone = tzmap_new (opts->tz, error)))
+    {
+      g_prefix_error (error, "--tz: ");
+      (*error)->domain = RATER_ERROR, (*error)->code = RATER_ERROR_USAGE;
+      return FALSE;
+    }
+  run->ctx.tz = *zone;
+  return TRUE;
+}
+
+static gboolean
+header_has (const CsvRecord *header, const char *name)
+{
+  for (guint i = 0; i < header->n; i++)
+    if (cdr_text_equal (cdr_field (header, (int) i), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* Pick the format (given or recognised) and the operator, and bind. */
+static gboolean
+run_bind (Ingest *ing, FileRun *run, const CsvRecord *first, GError **error)
+{
+  const IngestOptions *opts = run->opts;
+  if (!run->format)
+    {
+      run->format = (CdrFormat *) cdr_format_detect (first);
+      if (!run->format)
+        {
+          g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                       "cannot tell the format from the header: give --format");
+          return FALSE;
+        }
+    }
+  if (opts->operator_slug)
+    {
+      if (!(run->op = catalog_operator (ing->catalog, opts->operator_slug)))
+        {
+          g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                       "operator '%s' is not in the catalog", opts->operator_slug);
+          return FALSE;
+        }
+    }
+  else if (!run->format->has_header || !header_has (first, "operator"))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "the records carry no operator: give --operator");
+      return FALSE;
+    }
+  run->state = run->format->bind (run->format, first, &run->ctx, error);
+  return run->state != NULL;
+}
+
+/* ---- records into batches ---- */
+
+#define PROGRESS_EVERY 65536
+
+static void
+next_batch_if_full (Ingest *ing, FileRun *run)
+{
+  if (!callwriter_batch_full (run->batch))
+    return;
+  callwriter_submit (ing->writer, run->batch);
+  run->batch = callwriter_batch (ing->writer);
+}
+
+static void
+add_reject (Ingest *ing, FileRun *run, guint64 line, const char *reason, const char *detail,
+            const char *raw, gsize raw_len)
+{
+  run->stats.rejects++;
+  if (run->reported++ < run->opts->max_reported)
+    g_message ("%s:%" G_GUINT64_FORMAT ": %s: %s", run->path, line, reason, detail);
+  callwriter_add_reject (run->batch, line, reason, detail, raw, raw_len);
+  next_batch_if_full (ing, run);
+}
+
+/* The operator of CALL: fixed, or the record's own (a reject when unknown). */
+static const CatalogOperator *
+call_operator (Ingest *ing, FileRun *run, const CdrCall *call, CdrReject *rej)
+{
+  if (run->op)
+    return run->op;
+  char slug[128];
+  if (call->operator_slug.len == 0 || call->operator_slug.len >= sizeof slug)
+    {
+      cdr_reject (rej, CDR_REJECT_MISSING_FIELD, "missing operator (give --operator)");
+      return NULL;
+    }
+  memcpy (slug, call->operator_slug.p, call->operator_slug.len);
+  slug[call->operator_slug.len] = '\0';
+  const CatalogOperator *op = catalog_operator (ing->catalog, g_strstrip (slug));
+  if (!op)
+    cdr_reject (rej, CDR_REJECT_MISSING_FIELD, "operator '%s' is not in the catalog", slug);
+  return op;
+}
+
+static void
+add_call (Ingest *ing, FileRun *run, const CatalogOperator *op, const CdrCall *call, guint64 line)
+{
+  const RaterNumber *own = call->direction == CDR_OUT ? &call->caller : &call->callee;
+  const char *account = catalog_resolve_account (op, call->tenant_id.p, call->tenant_id.len,
+                                                 own, call->start_ms);
+  callwriter_add_call (run->batch, call, line, catalog_operator_slug (op), account);
+  next_batch_if_full (ing, run);
+}
+
+static void
+ingest_record (Ingest *ing, FileRun *run, const CsvRecord *rec)
+{
+  CdrCall call = { 0 };
+  CdrReject rej = { 0 };
+  const CatalogOperator *op = NULL;
+  CdrOutcome outcome = run->format->convert (run->state, rec, &run->ctx, &call, &rej);
+
+  if (outcome == CDR_SKIP)
+    {
+      run->stats.ignored++;
+      return;
+    }
+  run->stats.records++;
+  if (outcome == CDR_CALL && (op = call_operator (ing, run, &call, &rej)))
+    add_call (ing, run, op, &call, rec->line);
+  else
+    add_reject (ing, run, rec->line, cdr_reject_code (rej.reason), rej.detail, rec->raw, rec->raw_len);
+}
+
+/* Read every record into batches for the writer thread. */
+static gboolean
+ingest_records (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first, GError **error)
+{
+  CsvRecord rec;
+  guint64 n = 0;
+  if (!run->format->has_header && first->problem)
+    {
+      run->stats.records++;
+      add_reject (ing, run, first->line, "csv_syntax", first->problem, first->raw, first->raw_len);
+    }
+  else if (!run->format->has_header && first->n > 0)
+    ingest_record (ing, run, first);
+  while (!callwriter_failed (ing->writer))
+    {
+      CsvFileStatus st = csvfile_next (csv, &rec, error);
+      if (st == CSVFILE_EOF)
+        break;
+      if (st == CSVFILE_ERROR)
+        return FALSE;
+      if (run->opts->progress && ++n % PROGRESS_EVERY == 0)
+        run->opts->progress (run->path, csvfile_position (csv), csvfile_size (csv),
+                             run->opts->progress_data);
+      if (st == CSVFILE_BAD)
+        {
+          run->stats.records++;
+          add_reject (ing, run, rec.line, "csv_syntax", rec.problem, rec.raw, rec.raw_len);
+        }
+      else
+        ingest_record (ing, run, &rec);
+    }
+  if (run->opts->progress)
+    run->opts->progress (run->path, csvfile_size (csv), csvfile_size (csv), run->opts->progress_data);
+  return TRUE;   /* a writer's error is reported by callwriter_finish */
+}
+
+/* Run the reader here and the writer on its thread; merge their counts. */
+static gboolean
+ingest_pipeline (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first, GError **error)
+{
+  CallWriterStats ws;
+  g_autoptr(GError) read_error = NULL;
+  callwriter_start (ing->writer, run->file_id);
+  run->batch = callwriter_batch (ing->writer);
+  gboolean read_ok = ingest_records (ing, run, csv, first, &read_error);
+  callwriter_submit (ing->writer, g_steal_pointer (&run->batch));
+  gboolean write_ok = callwriter_finish (ing->writer, &ws, error);
+  if (write_ok && !read_ok)
+    g_propagate_error (error, g_steal_pointer (&read_error));
+  run->stats.calls = ws.calls;
+  run->stats.duplicates = ws.duplicates;
+  run->stats.unknown_account = ws.unknown_account;
+  return write_ok && read_ok;
+}
+
+static gboolean
+insert_file_row (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
+{
+  sqlite3_stmt *st = ing->insert_file;
+  sqlite3_bind_text (st, 1, sha, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, run->path, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, run->format->name, -1, SQLITE_STATIC);
+  if (run->op)
+    sqlite3_bind_text (st, 4, catalog_operator_slug (run->op), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 5, (gint64) size);
+  if (!store_step_done (st, error))
+    return FALSE;
+  run->file_id = sqlite3_last_insert_rowid (ing->db);
+  return TRUE;
+}
+
+static gboolean
+update_file_row (Ingest *ing, FileRun *run, GError **error)
+{
+  sqlite3_stmt *st = ing->update_file;
+  sqlite3_bind_int64 (st, 1, (gint64) run->stats.records);
+  sqlite3_bind_int64 (st, 2, (gint64) run->stats.calls);
+  sqlite3_bind_int64 (st, 3, (gint64) run->stats.duplicates);
+  sqlite3_bind_int64 (st, 4, (gint64) run->stats.rejects);
+  sqlite3_bind_int64 (st, 5, run->file_id);
+  return store_step_done (st, error);
+}
+
+static gboolean
+run_transaction (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first,
+                 const char *sha, guint64 size, GError **error)
+{
+  if (!store_begin (ing->db, error))
+    return FALSE;
+  if (insert_file_row (ing, run, sha, size, error)
+      && ingest_pipeline (ing, run, csv, first, error)
+      && update_file_row (ing, run, error)
+      && store_commit (ing->db, error))
+    return TRUE;
+  store_rollback (ing->db);
+  return FALSE;
+}
+
+/* Open PATH and read its first record: the header, or the first data record. */
+static CsvFile *
+open_first (FileRun *run, CsvRecord *first, GError **error)
+{
+  char delim = run->format ? run->format->delimiter : ',';
+  gboolean trim = run->format ? run->format->trim : TRUE;
+  g_autoptr(CsvFile) csv = csvfile_open (run->path, delim, trim, error);
+  if (!csv)
+    return NULL;
+  CsvFileStatus st = csvfile_next (csv, first, error);
+  if (st == CSVFILE_ERROR)
+    return NULL;
+  if (st == CSVFILE_EOF)
+    first->n = 0, first->line = 1;
+  if (st == CSVFILE_BAD && (!run->format || run->format->has_header))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "line %" G_GUINT64_FORMAT ": header: %s",
+                   first->line, first->problem);
+      return NULL;
+    }
+  return g_steal_pointer (&csv);
+}
+
+static void
+stats_add (IngestStats *total, const IngestStats *s)
+{
+  total->records += s->records;
+  total->calls += s->calls;
+  total->duplicates += s->duplicates;
+  total->rejects += s->rejects;
+  total->ignored += s->ignored;
+  total->unknown_account += s->unknown_account;
+}
+
+static gboolean
+ingest_file_inner (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
+{
+  CsvRecord first = { 0 };
+  g_autoptr(CsvFile) csv = open_first (run, &first, error);
+  if (!csv)
+    return FALSE;
+  if (first.n == 0 && !first.problem && (!run->format || run->format->has_header))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "empty file: no header");
+      return FALSE;
+    }
+  /* the header fields are overwritten by the next record: bind before reading on */
+  if (!run_bind (ing, run, &first, error))
+    return FALSE;
+  return run_transaction (ing, run, csv, &first, sha, size, error);
+}
+
+gboolean
+ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestStats *stats,
+             GError **error)
+{
+  g_autoptr(TzMap) zone = NULL;
+  g_autoptr(CdrFormat) format = NULL;
+  FileRun run = { .path = path, .opts = opts };
+  guint64 size = 0;
+
+  if (!context_init (&run, opts, &zone, error))
+    return FALSE;
+  if (opts->format && !(format = cdr_format_lookup (opts->format, error)))
+    return FALSE;
+  run.format = format;
+  g_autofree char *sha = digest_file_sha256 (path, &size, error);
+  if (!sha)
+    return FALSE;
+  g_autofree char *before = already_ingested (ing, sha);
+  if (before)
+    {
+      g_message ("%s: skipped, the same bytes were ingested before as '%s'", path, before);
+      stats->skipped_files++;
+      return TRUE;
+    }
+  gboolean ok = ingest_file_inner (ing, &run, sha, size, error);
+  if (run.state)
+    run.format->free_state (run.state);
+  if (!ok)
+    {
+      g_prefix_error (error, "'%s': ", path);
+      return FALSE;
+    }
+  if (run.reported > opts->max_reported)
+    g_message ("%s: %u more rejects not shown ('rater export rejects' lists them all)",
+               path, run.reported - opts->max_reported);
+  stats->files++;
+  stats_add (stats, &run.stats);
+  return TRUE;
+}

@@ -1,0 +1,55 @@
+/* ingest.h — CDR files into normalised calls and rejects (billing.md §3).
+ *
+ * ingest_file() reads one file through its CdrFormat and stores, in one
+ * transaction together with the file's row in `files`, every call (account
+ * resolved against the catalog) and every reject (file, line, reason code,
+ * detail, raw bytes).  A process killed mid-file therefore leaves no trace of
+ * it, and the next run ingests it whole.  A file whose SHA-256 was ingested
+ * before is skipped; a call whose (operator, call key) is already stored is a
+ * duplicate and dropped, except that of the legs of one Teams Direct Routing
+ * call the highest-ranked leg is kept whatever the order they arrive in.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "ingest/cdr.h"
+
+typedef struct {
+  const char *operator_slug;      /* --operator; NULL: the records' operator column */
+  const char *format;             /* --format; NULL: recognised from the header */
+  const char *country;            /* --country (ISO 3166 alpha-2); NULL: none */
+  const char *tz;                 /* --tz (IANA); NULL: none */
+  CdrDirectionRule direction_by;  /* --direction-by for PBX formats */
+  guint max_reported;             /* rejects logged per file before "... N more" */
+  /* Called every few thousand records and once at the end of a file with
+   * the bytes read so far and the file's size; NULL for none. */
+  void (*progress) (const char *path, guint64 done, guint64 total, gpointer data);
+  gpointer progress_data;
+} IngestOptions;
+
+typedef struct {
+  guint files;                    /* files ingested */
+  guint skipped_files;            /* files already ingested before (same bytes) */
+  guint64 records;                /* records read: calls + duplicates + rejects */
+  guint64 calls;                  /* new calls stored */
+  guint64 duplicates;             /* records whose call was already stored */
+  guint64 rejects;                /* records stored as rejects */
+  guint64 ignored;                /* records that are not calls (format filters) */
+  guint64 unknown_account;        /* new calls whose account did not resolve */
+} IngestStats;
+
+typedef struct _Ingest Ingest;
+
+/* Prepare ingestion into DB (loads the catalog). */
+Ingest *ingest_new (sqlite3 *db, GError **error);
+void ingest_free (Ingest *ingest);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ingest, ingest_free)
+
+/* Ingest PATH, adding its counts to *STATS.  Fails with RATER_ERROR_DATA when
+ * the file is refused whole (unreadable, wrong header, unknown operator),
+ * RATER_ERROR_USAGE for bad options, RATER_ERROR_SOFTWARE for database errors;
+ * in every failure nothing of the file is stored. */
+gboolean ingest_file (Ingest *ingest, const char *path, const IngestOptions *opts,
+                      IngestStats *stats, GError **error);

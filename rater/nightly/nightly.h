@@ -1,0 +1,96 @@
+/* nightly.h — the unattended nightly run (cli.md `rater nightly`).
+ *
+ * A NightlyConfig is read from a GKeyFile (every key is documented in
+ * samples/nightly.conf and the README); relative paths in it are relative to
+ * the directory of the config file.  nightly_run() then does, in order:
+ *
+ *  1. catalog: re-imports the catalog directory when its digest differs from
+ *     the last import's (a refused catalog is reported, the previous one
+ *     stays in force and nothing is issued this run);
+ *  2. ingest: every new file of every [source NAME] directory, in byte order
+ *     of names (hidden files and *.part / *.tmp skipped), with the source's
+ *     format and context; an ingested file moves to ARCHIVE/NAME/, a refused
+ *     one to QUARANTINE/NAME/ beside a NAME.reason text;
+ *  3. rate: every call of open periods;
+ *  4. issue: on or after ISSUE_DAY of the month, the previous period of
+ *     every operator, documents under OUTPUT/invoices/PERIOD/ (rewritten,
+ *     byte for byte the same, every later night);
+ *  5. drafts of the current period (the UTC month of "now") and of the
+ *     previous one until it is issued, under OUTPUT/drafts/PERIOD/;
+ *  6. reports of both periods under OUTPUT/reports/PERIOD/.
+ *
+ * Every step is a transaction or writes through temporary files, and each
+ * is idempotent, so a run killed at any moment and run again gives the same
+ * database and files as one uninterrupted run: an ingested file that was not
+ * moved yet is recognised by its bytes and only moved; stale temporaries of
+ * a killed run are removed from OUTPUT at the start (under the lock).
+ *
+ * "Now" is time_now_ms() (RATER_NOW fixes it for tests and replays).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "ingest/cdr.h"
+#include "ingest/ingest.h"
+
+typedef struct {
+  char *name;                   /* [source NAME] */
+  char *dir;                    /* incoming directory */
+  char *format;                 /* NULL: recognised from the header */
+  char *operator_slug;          /* NULL: the records' operator column */
+  char *country;
+  char *tz;
+  CdrDirectionRule direction_by;
+  char *pattern;                /* glob of file names, default "*" */
+} NightlySource;
+
+typedef struct {
+  char *database;
+  char *catalog;                /* NULL: never imported by nightly */
+  char *output;
+  char *archive;
+  char *quarantine;
+  char *lock;                   /* default DATABASE.lock */
+  guint issue_day;              /* 1..28; 0: never issue */
+  gboolean drafts;
+  unsigned invoice_formats;     /* InvoiceOutFormats */
+  char **reports;               /* usage-user usage-destination usage-day kpi exceptions chart */
+  gboolean reports_json;        /* report files as JSON instead of CSV */
+  guint threads;                /* rating threads, 0: one per CPU */
+  GPtrArray *sources;           /* NightlySource * */
+} NightlyConfig;
+
+/* Load and check the config at PATH (RATER_ERROR_USAGE naming the file, the
+ * group and the key on any problem). */
+NightlyConfig *nightly_config_load (const char *path, GError **error);
+void nightly_config_free (NightlyConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NightlyConfig, nightly_config_free)
+
+typedef struct {
+  /* ingest progress, as IngestOptions.progress; NULL for none */
+  void (*progress) (const char *path, guint64 done, guint64 total, gpointer data);
+  gpointer progress_data;
+  gboolean wait;                /* wait for the lock instead of failing */
+} NightlyOptions;
+
+typedef struct {
+  char today[11];               /* YYYY-MM-DD (UTC) the run took as today */
+  char period[8];               /* the current period */
+  char previous[8];             /* the period before it */
+  gboolean catalog_imported;
+  gboolean catalog_refused;
+  guint files, archived, quarantined, skipped;
+  IngestStats ingest;
+  guint64 rated, unrated;
+  guint drafted;
+  guint issued;                 /* invoices numbered by this run */
+  gboolean issue_run;           /* the previous period was issued (or re-issued) */
+  guint reports;                /* report files written */
+} NightlySummary;
+
+/* The whole run under the lock (RATER_ERROR_TEMPFAIL when another run holds
+ * it and !OPTS->wait).  Returns FALSE only when the run had to stop; refused
+ * files and a refused catalog are counted in SUMMARY, not errors. */
+gboolean nightly_run (const NightlyConfig *config, const NightlyOptions *opts,
+                      NightlySummary *summary, GError **error);

@@ -1,0 +1,748 @@
+/* rate.c — loading what rating needs, streaming calls through the core,
+ * writing results, applying bundles.
+ *
+ * Data model of a run: `accounts` (RateAccount per catalog account, with
+ * plan data beside it in AccountInfo), one Tariff per deck, one TzMap per
+ * zone; a ring of Slots (a RateBatch plus each call's id and key) filled by
+ * the reading loop, rated by the thread pool, drained in order by the same
+ * loop; `bundle` collects the calls eligible for a bundle until the end.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "catalog/catalog.h"
+#include "rate/rate.h"
+#include "rate/ratecore.h"
+#include "base/rater-error.h"
+#include "base/store.h"
+#include "rate/tariff.h"
+#include "base/timeparse.h"
+
+#define WRITE_MANY 64      /* rows per multi-row INSERT */
+
+typedef struct {
+  char *name;
+  char *operator_slug;
+  gint64 bundle_minutes;
+  char **bundle_groups;
+} AccountInfo;
+
+typedef struct {
+  sqlite3 *db;
+  const RateOptions *opts;
+  RateStats *stats;
+  RaterCatalog *catalog;
+  GArray *accounts;          /* RateAccount */
+  GPtrArray *info;           /* AccountInfo, same index */
+  GHashTable *account_index; /* name -> index + 1 */
+  TariffCache *tariffs;      /* the plans' decks */
+  GHashTable *zones;         /* zone -> TzMap */
+  GHashTable *closed;        /* closed_key (account index, YYYYMM) of closed periods */
+  GHashTable *kept;          /* call ids whose rating stays (closed, not late) */
+  GArray *bundle;            /* BundleCall */
+  GByteArray *bundle_keys;
+  sqlite3_stmt *write;       /* one row */
+  sqlite3_stmt *write_many;  /* WRITE_MANY rows */
+  sqlite3_stmt *count_users; /* user numbers of an account active in a period */
+  GArray *pending;           /* Result: rows waiting for a WRITE_MANY insert */
+  /* the writer thread, during streaming */
+  GAsyncQueue *drain_q;      /* rated slots, in call order; &end_mark ends */
+  GAsyncQueue *free_q;       /* slots to fill */
+  gint32 only;               /* --period as YYYYMM, 0 for all */
+  GError *write_error;
+  gint write_failed;
+} Run;
+
+/* One call's rating, as written to the ratings table. */
+typedef struct {
+  gint64 call_id;
+  gint32 account, period;      /* account -1: unknown */
+  guint8 status, reason, band;
+  gboolean late;
+  const TariffRow *row;        /* rated calls */
+  gint64 billable, covered, charge;
+} Result;
+
+typedef struct {
+  Result result;
+  gint64 start_ms;
+  guint32 key_off, key_len;    /* call key in Run.bundle_keys */
+} BundleCall;
+
+typedef struct {
+  RateBatch core;
+  gint64 call_id[RATE_BATCH_MAX];
+  guint32 key_off[RATE_BATCH_MAX], key_len[RATE_BATCH_MAX];
+  GByteArray *keys;
+  const RateAccount *accounts;
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+} Slot;
+
+static const char *const status_names[] = { "rated", "free", "unanswered", "unrated" };
+static const char *const reason_names[] = { NULL, "unknown_account", "no_rate" };
+static const char *const band_names[] = { "peak", "offpeak", "weekend" };
+
+static void
+account_info_free (gpointer p)
+{
+  AccountInfo *a = p;
+  g_free (a->name);
+  g_free (a->operator_slug);
+  g_strfreev (a->bundle_groups);
+  g_free (a);
+}
+
+static void
+run_clear (Run *r)
+{
+  g_clear_pointer (&r->catalog, catalog_free);
+  g_clear_pointer (&r->accounts, g_array_unref);
+  g_clear_pointer (&r->info, g_ptr_array_unref);
+  g_clear_pointer (&r->account_index, g_hash_table_unref);
+  g_clear_pointer (&r->tariffs, tariff_cache_free);
+  g_clear_pointer (&r->zones, g_hash_table_unref);
+  g_clear_pointer (&r->closed, g_hash_table_unref);
+  g_clear_pointer (&r->kept, g_hash_table_unref);
+  g_clear_pointer (&r->bundle, g_array_unref);
+  g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
+  g_clear_pointer (&r->write, sqlite3_finalize);
+  g_clear_pointer (&r->write_many, sqlite3_finalize);
+  g_clear_pointer (&r->count_users, sqlite3_finalize);
+  g_clear_pointer (&r->pending, g_array_unref);
+}
+
+/* ---- loading ---- */
+
+static const char *
+column_text (sqlite3_stmt *st, int i)
+{
+  const char *t = (const char *) sqlite3_column_text (st, i);
+  return t ? t : "";
+}
+
+static gboolean
+load_account (Run *r, sqlite3_stmt *st, GError **error)
+{
+  AccountInfo *info = g_new0 (AccountInfo, 1);
+  info->name = g_strdup (column_text (st, 0));
+  info->operator_slug = g_strdup (column_text (st, 1));
+  info->bundle_minutes = sqlite3_column_int64 (st, 5);
+  info->bundle_groups = g_strsplit (column_text (st, 6), "|", -1);
+  g_ptr_array_add (r->info, info);
+  RateAccount a = {
+    .zone = tzmap_cache_get (r->zones, column_text (st, 2), error),
+    .tariff = a.zone ? tariff_cache_get (r->tariffs, column_text (st, 3), error) : NULL,
+    .decimals_unit = ratecore_decimals_unit (sqlite3_column_int64 (st, 4)),
+  };
+  if (!a.zone || !a.tariff)
+    return FALSE;
+  g_array_append_val (r->accounts, a);
+  g_hash_table_insert (r->account_index, info->name, GUINT_TO_POINTER (r->accounts->len));
+  return TRUE;
+}
+
+static gboolean
+load_accounts (Run *r, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
+    "SELECT a.account, a.operator, a.timezone, p.deck, p.call_decimals, p.bundle_minutes,"
+    " p.bundle_groups FROM accounts a JOIN plans p USING (plan) ORDER BY a.account", error);
+  if (!st)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    if (!load_account (r, st, error))
+      return FALSE;
+  return rc == SQLITE_DONE || store_set_error (error, r->db, "loading accounts");
+}
+
+/* YYYYMM of "YYYY-MM", or -1. */
+static gint32
+parse_period (const char *text)
+{
+  int y, m;
+  return time_parse_period (text, strlen (text), &y, &m) == TIME_OK ? y * 100 + m : -1;
+}
+
+/* The key of (account index, YYYYMM) in Run.closed. */
+static gint64
+closed_key (gint32 account, gint32 period)
+{
+  return (gint64) account << 32 | (guint32) period;
+}
+
+/* Closed periods of the catalog's accounts, keyed by account index and
+ * YYYYMM so the per-call test is one integer lookup. */
+static gboolean
+load_closed (Run *r, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db, "SELECT account, period FROM closed_periods", error);
+  if (!st)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (r->account_index, column_text (st, 0)));
+      gint32 period = parse_period (column_text (st, 1));
+      if (index == 0 || period < 0)
+        continue;               /* an account no longer in the catalog */
+      gint64 *key = g_new (gint64, 1);
+      *key = closed_key ((gint32) index - 1, period);
+      g_hash_table_add (r->closed, key);
+    }
+  return rc == SQLITE_DONE || store_set_error (error, r->db, "loading closed periods");
+}
+
+/* The ratings that stay: closed periods' calls not rated late, and late
+ * calls already billed on an issued invoice (ratings.invoice).  Everything
+ * else that this run may rewrite is deleted first, so results are written
+ * with plain INSERTs (no per-row statement journal). */
+static gboolean
+load_kept_and_clear (Run *r, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
+    "SELECT r.call_id FROM ratings r WHERE r.invoice IS NOT NULL OR (r.late = 0 AND EXISTS"
+    " (SELECT 1 FROM closed_periods p WHERE p.account = r.account AND p.period = r.period))",
+    error);
+  if (!st)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+      *id = sqlite3_column_int64 (st, 0);
+      g_hash_table_add (r->kept, id);
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, r->db, "loading closed ratings");
+  if (g_hash_table_size (r->kept) == 0 && !r->opts->period)
+    return store_exec (r->db, "DELETE FROM ratings", error);
+  g_autoptr(sqlite3_stmt) del = store_prepare (r->db,
+    "DELETE FROM ratings WHERE (?1 IS NULL OR period = ?1) AND invoice IS NULL AND NOT (late = 0 AND EXISTS"
+    " (SELECT 1 FROM closed_periods p WHERE p.account = ratings.account AND p.period = ratings.period))",
+    error);
+  if (!del)
+    return FALSE;
+  sqlite3_bind_text (del, 1, r->opts->period, -1, SQLITE_STATIC);
+  return store_step (del, error);
+}
+
+/* INSERT INTO ratings of N rows. */
+static sqlite3_stmt *
+prepare_insert (sqlite3 *db, guint n, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO ratings (call_id, status, reason, account,"
+                                         " period, band, prefix, destination, grp, billable,"
+                                         " covered, charge, late) VALUES ");
+  for (guint i = 0; i < n; i++)
+    g_string_append (sql, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                            : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  return store_prepare (db, sql->str, error);
+}
+
+static gboolean
+run_load (Run *r, GError **error)
+{
+  r->accounts = g_array_new (FALSE, FALSE, sizeof (RateAccount));
+  r->info = g_ptr_array_new_with_free_func (account_info_free);
+  r->account_index = g_hash_table_new (g_str_hash, g_str_equal);
+  r->tariffs = tariff_cache_new (r->db);
+  r->zones = tzmap_cache_new ();
+  r->closed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  r->kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
+  r->bundle_keys = g_byte_array_new ();
+  r->pending = g_array_sized_new (FALSE, FALSE, sizeof (Result), WRITE_MANY);
+  return (r->catalog = catalog_load (r->db, error)) && load_accounts (r, error)
+         && load_closed (r, error)
+         && (r->write = prepare_insert (r->db, 1, error))
+         && (r->write_many = prepare_insert (r->db, WRITE_MANY, error))
+         && (r->count_users = store_prepare (r->db,
+               "SELECT count (DISTINCT number) FROM numbers WHERE account = ? AND type = 'user'"
+               " AND from_date < ? AND (to_date IS NULL OR to_date > ?)", error));
+}
+
+/* ---- reading calls into slots ---- */
+
+#define SQL_CALLS \
+  "SELECT id, operator, call_key, direction, caller, callee, start_ms, duration, answered," \
+  " tenant_id FROM calls ORDER BY id"
+
+static RaterNumber
+number_of (sqlite3_stmt *st, int col)
+{
+  RaterNumber n = { 0 };
+  const char *t = (const char *) sqlite3_column_text (st, col);
+  if (t)
+    {
+      g_strlcpy (n.digits, t, sizeof n.digits);
+      n.len = (guint8) strlen (n.digits);
+    }
+  return n;
+}
+
+/* The index of the account of the call at the statement's row, or -1. */
+static gint32
+resolve (Run *r, sqlite3_stmt *st, gboolean out, gint64 start_ms)
+{
+  const CatalogOperator *op = catalog_operator (r->catalog, column_text (st, 1));
+  if (!op)
+    return -1;
+  RaterNumber own = number_of (st, out ? 4 : 5);
+  const char *tenant = column_text (st, 9);
+  const char *name = catalog_resolve_account (op, tenant, strlen (tenant), &own, start_ms);
+  return name ? (gint32) GPOINTER_TO_UINT (g_hash_table_lookup (r->account_index, name)) - 1 : -1;
+}
+
+static void
+slot_add (Run *r, Slot *s, sqlite3_stmt *st)
+{
+  RateBatch *b = &s->core;
+  guint i = b->n++;
+  gboolean out = !g_str_equal (column_text (st, 3), "in");
+  RaterNumber callee = number_of (st, 5);
+  s->call_id[i] = sqlite3_column_int64 (st, 0);
+  s->key_off[i] = s->keys->len;
+  s->key_len[i] = (guint32) sqlite3_column_bytes (st, 2);
+  g_byte_array_append (s->keys, sqlite3_column_text (st, 2), s->key_len[i]);
+  b->start_ms[i] = sqlite3_column_int64 (st, 6);
+  b->duration[i] = sqlite3_column_int (st, 7);
+  b->answered[i] = (guint8) sqlite3_column_int (st, 8);
+  b->direction[i] = out ? 0 : 1;
+  memcpy (b->number[i], callee.digits, 16);
+  b->number_len[i] = callee.len;
+  b->account[i] = resolve (r, st, out, b->start_ms[i]);
+}
+
+/* ---- the thread pool ---- */
+
+static void
+slot_rate (gpointer data, gpointer user)
+{
+  Slot *s = data;
+  ratecore_rate (s->accounts, &s->core);
+  g_mutex_lock (&s->lock);
+  s->done = TRUE;
+  g_cond_signal (&s->cond);
+  g_mutex_unlock (&s->lock);
+}
+
+static void
+slot_wait (Slot *s)
+{
+  g_mutex_lock (&s->lock);
+  while (!s->done)
+    g_cond_wait (&s->cond, &s->lock);
+  g_mutex_unlock (&s->lock);
+}
+
+/* ---- writing ---- */
+
+/* "YYYY-MM" of YYYYMM (years 0..9999), without printf: once per call. */
+static void
+period_text (gint32 period, char buf[8])
+{
+  int y = period / 100, m = period % 100;
+  buf[0] = (char) ('0' + y / 1000 % 10), buf[1] = (char) ('0' + y / 100 % 10);
+  buf[2] = (char) ('0' + y / 10 % 10), buf[3] = (char) ('0' + y % 10);
+  buf[4] = '-', buf[5] = (char) ('0' + m / 10), buf[6] = (char) ('0' + m % 10), buf[7] = '\0';
+}
+
+/* With --period, a call can carry an older rating of another period (its
+ * account's zone changed): drop it so the new one can be written. */
+static gboolean
+replace_other_period (Run *r, gint64 call_id, GError **error)
+{
+  g_autoptr(sqlite3_stmt) del = store_prepare (r->db, "DELETE FROM ratings WHERE call_id = ?", error);
+  if (!del)
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, call_id);
+  return store_step (del, error);
+}
+
+/* Bind RES to the 13 parameters from BASE + 1 on.  PERIOD must stay valid
+ * until the statement is stepped. */
+static void
+bind_result (Run *r, sqlite3_stmt *st, int base, const Result *res, const char *period)
+{
+  const TariffRow *row = res->row;
+  sqlite3_bind_int64 (st, base + 1, res->call_id);
+  sqlite3_bind_text (st, base + 2, status_names[res->status], -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, base + 3, reason_names[res->reason], -1, SQLITE_STATIC);
+  if (res->account >= 0)
+    {
+      sqlite3_bind_text (st, base + 4, ((AccountInfo *) r->info->pdata[res->account])->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, base + 6, band_names[res->band], -1, SQLITE_STATIC);
+    }
+  else
+    sqlite3_bind_null (st, base + 4), sqlite3_bind_null (st, base + 6);
+  sqlite3_bind_text (st, base + 5, period, 7, SQLITE_STATIC);
+  sqlite3_bind_text (st, base + 7, row ? row->prefix : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, base + 8, row ? row->destination : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, base + 9, row ? row->group : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, base + 10, res->billable);
+  sqlite3_bind_int64 (st, base + 11, res->covered);
+  sqlite3_bind_int64 (st, base + 12, res->charge);
+  sqlite3_bind_int (st, base + 13, res->late);
+}
+
+/* One row, with the --period conflict handled. */
+static gboolean
+write_one (Run *r, const Result *res, GError **error)
+{
+  char period[8];
+  period_text (res->period, period);
+  bind_result (r, r->write, 0, res, period);
+  int rc = sqlite3_step (r->write);
+  sqlite3_reset (r->write);
+  if (rc == SQLITE_CONSTRAINT && r->opts->period)
+    return replace_other_period (r, res->call_id, error) && store_step (r->write, error);
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, r->db, "writing ratings");
+  return TRUE;
+}
+
+/* Write the pending rows: WRITE_MANY at a time in one statement (SQLite's
+ * per-statement cost then counts once per 64 rows), the rest one by one;
+ * a batch that conflicts (--period) is retried row by row. */
+static gboolean
+flush_results (Run *r, gboolean all, GError **error)
+{
+  guint done = 0, n = r->pending->len;
+  char periods[WRITE_MANY][8];
+  for (; n - done >= WRITE_MANY; done += WRITE_MANY)
+    {
+      for (guint k = 0; k < WRITE_MANY; k++)
+        {
+          const Result *res = &g_array_index (r->pending, Result, done + k);
+          period_text (res->period, periods[k]);
+          bind_result (r, r->write_many, (int) k * 13, res, periods[k]);
+        }
+      int rc = sqlite3_step (r->write_many);
+      sqlite3_reset (r->write_many);
+      if (rc == SQLITE_CONSTRAINT && r->opts->period)
+        for (guint k = 0; k < WRITE_MANY; k++)
+          {
+            if (!write_one (r, &g_array_index (r->pending, Result, done + k), error))
+              return FALSE;
+          }
+      else if (rc != SQLITE_DONE)
+        return store_set_error (error, r->db, "writing ratings");
+    }
+  for (; all && done < n; done++)
+    if (!write_one (r, &g_array_index (r->pending, Result, done), error))
+      return FALSE;
+  g_array_remove_range (r->pending, 0, done);
+  return TRUE;
+}
+
+static gboolean
+write_result (Run *r, const Result *res, GError **error)
+{
+  g_array_append_val (r->pending, *res);
+  return r->pending->len < WRITE_MANY || flush_results (r, FALSE, error);
+}
+
+static Result
+result_of (Run *r, const Slot *s, guint i, gboolean late)
+{
+  const RateBatch *b = &s->core;
+  gboolean rated = b->status[i] == RATE_RATED;
+  Result res = {
+    .call_id = s->call_id[i], .account = b->account[i], .period = b->period[i],
+    .status = b->status[i], .reason = b->reason[i], .band = b->band[i], .late = late,
+    .row = rated ? tariff_row (g_array_index (r->accounts, RateAccount, b->account[i]).tariff, b->row[i]) : NULL,
+    .billable = rated ? b->billable[i] : 0,
+    .charge = rated ? b->charge[i] : 0,
+  };
+  return res;
+}
+
+static void
+count (RateStats *s, const RateBatch *b, guint i, gboolean late)
+{
+  s->calls++;
+  s->late += late;
+  switch (b->status[i])
+    {
+    case RATE_RATED: s->rated++; break;
+    case RATE_FREE: s->free++; break;
+    case RATE_UNANSWERED: s->unanswered++; break;
+    default:
+      s->unrated++;
+      s->unknown_account += b->reason[i] == RATE_REASON_UNKNOWN_ACCOUNT;
+      s->no_rate += b->reason[i] == RATE_REASON_NO_RATE;
+    }
+}
+
+static gboolean
+bundle_eligible (Run *r, const RateBatch *b, guint i)
+{
+  if (b->status[i] != RATE_RATED || b->direction[i] != 0)
+    return FALSE;
+  const AccountInfo *info = r->info->pdata[b->account[i]];
+  if (info->bundle_minutes <= 0)
+    return FALSE;
+  const TariffRow *row = tariff_row (g_array_index (r->accounts, RateAccount, b->account[i]).tariff, b->row[i]);
+  return g_strv_contains ((const char *const *) info->bundle_groups, row->group);
+}
+
+static gboolean
+is_closed (Run *r, const RateBatch *b, guint i)
+{
+  if (b->account[i] < 0 || g_hash_table_size (r->closed) == 0)
+    return FALSE;
+  gint64 key = closed_key (b->account[i], b->period[i]);
+  return g_hash_table_contains (r->closed, &key);
+}
+
+/* What happens to call I of a rated slot: kept, written, or set aside for
+ * the bundle pass. */
+static gboolean
+slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
+{
+  const RateBatch *b = &s->core;
+  if (only_period && b->period[i] != only_period)
+    return TRUE;
+  /* A kept rating stays whatever the catalog now says: a changed zone or
+   * number assignment may map its call to another (account, period), but
+   * the closed period it was billed in never changes (and its row is
+   * still there: writing another would break ratings.call_id). */
+  if (g_hash_table_size (r->kept) > 0 && g_hash_table_contains (r->kept, &s->call_id[i]))
+    {
+      r->stats->kept++;
+      return TRUE;
+    }
+  gboolean late = is_closed (r, b, i);
+  count (r->stats, b, i, late);
+  Result res = result_of (r, s, i, late);
+  if (!late && bundle_eligible (r, b, i))
+    {
+      BundleCall c = { res, b->start_ms[i], r->bundle_keys->len, s->key_len[i] };
+      g_byte_array_append (r->bundle_keys, s->keys->data + s->key_off[i], s->key_len[i]);
+      g_array_append_val (r->bundle, c);
+      return TRUE;
+    }
+  return write_result (r, &res, error);
+}
+
+static gboolean
+slot_drain (Run *r, Slot *s, gint32 only_period, GError **error)
+{
+  slot_wait (s);
+  for (guint i = 0; i < s->core.n; i++)
+    if (!slot_drain_one (r, s, i, only_period, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- bundles (billing.md §6) ---- */
+
+static GByteArray *sort_keys;   /* the key arena while sorting (qsort has no user data) */
+
+static int
+bundle_compare (const void *pa, const void *pb)
+{
+  const BundleCall *a = pa, *b = pb;
+  if (a->result.account != b->result.account)
+    return a->result.account < b->result.account ? -1 : 1;
+  if (a->result.period != b->result.period)
+    return a->result.period < b->result.period ? -1 : 1;
+  if (a->start_ms != b->start_ms)
+    return a->start_ms < b->start_ms ? -1 : 1;
+  int c = memcmp (sort_keys->data + a->key_off, sort_keys->data + b->key_off, MIN (a->key_len, b->key_len));
+  return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+/* Pool seconds of account ACC for PERIOD: bundle minutes x 60 x the user
+ * numbers active on at least one day of the period. */
+static gboolean
+pool_seconds (Run *r, gint32 acc, gint32 period, gint64 *seconds, GError **error)
+{
+  const AccountInfo *info = r->info->pdata[acc];
+  int y = period / 100, m = period % 100;
+  char first[11], next[11];
+  g_snprintf (first, sizeof first, "%04d-%02d-01", y, m);
+  g_snprintf (next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+  sqlite3_stmt *st = r->count_users;
+  sqlite3_bind_text (st, 1, info->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, next, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, first, -1, SQLITE_STATIC);
+  gboolean ok = sqlite3_step (st) == SQLITE_ROW;
+  if (ok)
+    *seconds = info->bundle_minutes * 60 * sqlite3_column_int64 (st, 0);
+  else
+    store_set_error (error, r->db, "counting bundle users");
+  sqlite3_reset (st);
+  return ok;
+}
+
+static gboolean
+apply_bundles (Run *r, GError **error)
+{
+  if (r->bundle->len == 0)
+    return TRUE;
+  sort_keys = r->bundle_keys;
+  qsort (r->bundle->data, r->bundle->len, sizeof (BundleCall), bundle_compare);
+  sort_keys = NULL;
+  gint64 remaining = 0;
+  for (guint i = 0; i < r->bundle->len; i++)
+    {
+      BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
+      Result *res = &c->result;
+      const BundleCall *prev = i ? &g_array_index (r->bundle, BundleCall, i - 1) : NULL;
+      if ((!prev || prev->result.account != res->account || prev->result.period != res->period)
+          && !pool_seconds (r, res->account, res->period, &remaining, error))
+        return FALSE;
+      res->covered = MIN (res->billable, remaining);
+      remaining -= res->covered;
+      r->stats->bundled += res->covered > 0;
+      res->charge = ratecore_charge (res->row, res->billable, res->covered,
+                                     g_array_index (r->accounts, RateAccount, res->account).decimals_unit);
+      if (!write_result (r, res, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- the run ---- */
+
+static void
+slots_free (Slot *slots, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_byte_array_unref (slots[i].keys);
+      g_mutex_clear (&slots[i].lock);
+      g_cond_clear (&slots[i].cond);
+    }
+  g_free (slots);
+}
+
+static Slot *
+slots_new (guint n, const RateAccount *accounts)
+{
+  Slot *slots = g_new0 (Slot, n);
+  for (guint i = 0; i < n; i++)
+    {
+      slots[i].keys = g_byte_array_new ();
+      slots[i].accounts = accounts;
+      g_mutex_init (&slots[i].lock);
+      g_cond_init (&slots[i].cond);
+    }
+  return slots;
+}
+
+static void
+slot_reset (Slot *s)
+{
+  s->core.n = 0;
+  s->done = FALSE;
+  g_byte_array_set_size (s->keys, 0);
+}
+
+static Slot end_mark;
+
+/* The writer thread: drain rated slots in call order on the writing
+ * connection, then give them back for filling. */
+static gpointer
+writer_main (gpointer data)
+{
+  Run *r = data;
+  for (Slot *s; (s = g_async_queue_pop (r->drain_q)) != &end_mark;)
+    {
+      if (!r->write_error && !slot_drain (r, s, r->only, &r->write_error))
+        g_atomic_int_set (&r->write_failed, 1);
+      if (r->write_error)
+        slot_wait (s);   /* never hand back a slot the pool still rates */
+      g_async_queue_push (r->free_q, s);
+    }
+  return NULL;
+}
+
+static void
+submit (Run *r, GThreadPool *pool, Slot *s)
+{
+  g_thread_pool_push (pool, s, NULL);
+  g_async_queue_push (r->drain_q, s);
+}
+
+/* Read every call on READER (this thread), rate the batches on POOL, and let
+ * the writer thread write them in order. */
+static gboolean
+stream_calls (Run *r, sqlite3 *reader, GThreadPool *pool, guint batch, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (reader, SQL_CALLS, error);
+  if (!st)
+    return FALSE;
+  Slot *cur = NULL;
+  int rc;
+  while (!g_atomic_int_get (&r->write_failed) && (rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      if (!cur)
+        slot_reset (cur = g_async_queue_pop (r->free_q));
+      slot_add (r, cur, st);
+      if (cur->core.n == batch)
+        submit (r, pool, cur), cur = NULL;
+    }
+  if (cur)
+    submit (r, pool, cur);
+  if (!g_atomic_int_get (&r->write_failed) && rc != SQLITE_DONE)
+    return store_set_error (error, reader, "reading calls");
+  return TRUE;
+}
+
+static gboolean
+rate_all (Run *r, GError **error)
+{
+  if (r->opts->period && (r->only = parse_period (r->opts->period)) < 0)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM", r->opts->period);
+      return FALSE;
+    }
+  g_autoptr(sqlite3) reader = store_open_reader (r->db, error);
+  if (!reader)
+    return FALSE;
+  guint threads = r->opts->threads ? r->opts->threads : MAX (1, g_get_num_processors ());
+  guint batch = r->opts->batch_size ? MIN (r->opts->batch_size, RATE_BATCH_MAX) : RATE_BATCH_MAX;
+  guint n_slots = 2 * threads + 2;
+  Slot *slots = slots_new (n_slots, (const RateAccount *) (void *) r->accounts->data);
+  r->drain_q = g_async_queue_new ();
+  r->free_q = g_async_queue_new ();
+  for (guint i = 0; i < n_slots; i++)
+    g_async_queue_push (r->free_q, &slots[i]);
+  GThreadPool *pool = g_thread_pool_new (slot_rate, NULL, (gint) threads, TRUE, NULL);
+  GThread *writer = g_thread_new ("rater-rate-writer", writer_main, r);
+
+  gboolean ok = stream_calls (r, reader, pool, batch, error);
+  g_async_queue_push (r->drain_q, &end_mark);
+  g_thread_join (writer);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  slots_free (slots, n_slots);
+  g_clear_pointer (&r->drain_q, g_async_queue_unref);
+  g_clear_pointer (&r->free_q, g_async_queue_unref);
+  if (ok && r->write_error)
+    g_propagate_error (error, g_steal_pointer (&r->write_error));
+  g_clear_error (&r->write_error);
+  return ok && !r->write_failed && flush_results (r, TRUE, error) && apply_bundles (r, error)
+         && flush_results (r, TRUE, error);
+}
+
+gboolean
+rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error)
+{
+  Run r = { .db = db, .opts = opts, .stats = stats };
+  *stats = (RateStats) { 0 };
+  gboolean ok = run_load (&r, error) && store_begin (db, error);
+  if (ok)
+    {
+      ok = load_kept_and_clear (&r, error) && rate_all (&r, error) && store_commit (db, error);
+      if (!ok)
+        store_rollback (db);
+    }
+  run_clear (&r);
+  return ok;
+}

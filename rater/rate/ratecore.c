@@ -1,0 +1,263 @@
+/* ratecore.c — rating a batch of calls, column by column.
+ *
+ * Passes: (1) local time -> band and period, per call with a binary search of
+ * the zone's transition table (no GTimeZone call); (2) deck rows, grouping
+ * the batch by tariff and calling tariff_lookup_batch once per group;
+ * (3) status; (4) billable seconds and charges, integer arithmetic on
+ * gathered columns, without branches on the data so the compiler can
+ * vectorise the loop.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rate/ratecore.h"
+#include "base/timeparse.h"
+
+#define SECONDS_PER_DAY 86400
+#define PEAK_FROM (8 * 3600)
+#define PEAK_TO (18 * 3600)
+#define MAX_GROUPS 32
+
+static inline gint64
+floor_div (gint64 a, gint64 b)
+{
+  gint64 q = a / b;
+  return q - ((a % b != 0) & ((a < 0) != (b < 0)));
+}
+
+CallBand
+ratecore_band (gint64 local_sec)
+{
+  gint64 days = floor_div (local_sec, SECONDS_PER_DAY);
+  gint64 sod = local_sec - days * SECONDS_PER_DAY;
+  int weekday = time_weekday_from_days (days);   /* 0 Monday .. 6 Sunday */
+  if (weekday >= 5)
+    return CALL_BAND_WEEKEND;
+  return sod >= PEAK_FROM && sod < PEAK_TO ? CALL_BAND_PEAK : CALL_BAND_OFFPEAK;
+}
+
+gint64
+ratecore_billable (gint64 duration, gint64 first, gint64 next)
+{
+  gint64 over = duration - first;
+  gint64 steps = over > 0 ? (over + next - 1) / next : 0;
+  return first + steps * next;
+}
+
+/* ceil (a / b) for a >= 0, b > 0 */
+static inline gint64
+ceil_div (gint64 a, gint64 b)
+{
+  return (a + b - 1) / b;
+}
+
+gint64
+ratecore_decimals_unit (gint64 call_decimals)
+{
+  gint64 unit = 1;
+  for (gint64 i = call_decimals; i < 6; i++)
+    unit *= 10;
+  return unit;
+}
+
+gint64
+ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered, gint64 decimals_unit)
+{
+  gint64 charged = billable - covered;
+  if (charged <= 0)
+    return 0;
+  gint64 micro = row->connect_fee + ceil_div (charged * row->rate, 60);
+  return ceil_div (micro, decimals_unit) * decimals_unit;
+}
+
+/* Pass 1: band and period from the start in the account's zone.  Calls of
+ * a batch cluster in time, so each zone's current offset interval and the
+ * current month are cached: most calls cost two comparisons instead of a
+ * binary search and a civil-date conversion. */
+
+#define ZONE_CACHE 8
+
+typedef struct {
+  const TzMap *zone;
+  gint64 from, to;        /* UTC seconds where the offset holds: [from, to) */
+  gint32 offset;
+} ZoneSpan;
+
+typedef struct {
+  gint64 from, to;        /* local days of the cached month: [from, to) */
+  gint32 period;          /* YYYYMM */
+} MonthSpan;
+
+static gint32
+zone_offset (ZoneSpan *cache, const TzMap *zone, gint64 utc)
+{
+  ZoneSpan *c = &cache[(GPOINTER_TO_SIZE (zone) >> 4) % ZONE_CACHE];
+  if (c->zone == zone && utc >= c->from && utc < c->to)
+    return c->offset;
+  guint i = tzmap_interval_at (zone, utc);
+  c->zone = zone;
+  c->from = zone->start[i];
+  c->to = i + 1 < zone->n ? zone->start[i + 1] : G_MAXINT64;
+  c->offset = zone->offset[i];
+  return c->offset;
+}
+
+static gint32
+month_of (MonthSpan *m, gint64 days)
+{
+  if (days >= m->from && days < m->to)
+    return m->period;
+  int y, mo, d;
+  time_civil_from_days (days, &y, &mo, &d);
+  m->from = days - (d - 1);
+  m->to = m->from + time_days_in_month (y, mo);
+  m->period = y * 100 + mo;
+  return m->period;
+}
+
+static void
+pass_local_time (const RateAccount *accounts, RateBatch *b)
+{
+  ZoneSpan zones[ZONE_CACHE] = { { 0 } };
+  MonthSpan month = { 1, 0, 0 };
+  for (guint i = 0; i < b->n; i++)
+    {
+      gint64 utc = floor_div (b->start_ms[i], 1000);
+      gint64 local = utc;
+      if (b->account[i] >= 0)
+        local += zone_offset (zones, accounts[b->account[i]].zone, utc);
+      gint64 days = floor_div (local, SECONDS_PER_DAY);
+      gint64 sod = local - days * SECONDS_PER_DAY;
+      b->period[i] = month_of (&month, days);
+      b->band[i] = (guint8) (time_weekday_from_days (days) >= 5 ? CALL_BAND_WEEKEND
+                             : sod >= PEAK_FROM && sod < PEAK_TO ? CALL_BAND_PEAK
+                             : CALL_BAND_OFFPEAK);
+    }
+}
+
+/* Pass 2: deck rows, one batched lookup per distinct tariff. */
+typedef struct {
+  guint n;
+  guint idx[RATE_BATCH_MAX];
+  guint8 direction[RATE_BATCH_MAX];
+  char number[RATE_BATCH_MAX][16];
+  guint8 len[RATE_BATCH_MAX];
+  gint64 start_ms[RATE_BATCH_MAX];
+  guint8 band[RATE_BATCH_MAX];
+  gint32 row[RATE_BATCH_MAX];
+} Gather;
+
+static void
+lookup_group (const Tariff *tariff, const RateAccount *accounts, RateBatch *b, Gather *g)
+{
+  g->n = 0;
+  for (guint i = 0; i < b->n; i++)
+    {
+      if (b->account[i] < 0 || !b->answered[i] || accounts[b->account[i]].tariff != tariff)
+        continue;
+      guint k = g->n++;
+      g->idx[k] = i;
+      g->direction[k] = b->direction[i];
+      memcpy (g->number[k], b->number[i], 16);
+      g->len[k] = b->number_len[i];
+      g->start_ms[k] = b->start_ms[i];
+      g->band[k] = b->band[i];
+    }
+  tariff_lookup_batch (tariff, g->n, g->direction, (const char (*)[16]) g->number, g->len,
+                       g->start_ms, g->band, g->row);
+  for (guint k = 0; k < g->n; k++)
+    b->row[g->idx[k]] = g->row[k];
+}
+
+static void
+pass_lookup (const RateAccount *accounts, RateBatch *b)
+{
+  const Tariff *seen[MAX_GROUPS];
+  guint n_seen = 0;
+  g_autofree Gather *g = g_new (Gather, 1);
+
+  for (guint i = 0; i < b->n; i++)
+    b->row[i] = -1;
+  for (guint i = 0; i < b->n; i++)
+    {
+      if (b->account[i] < 0 || !b->answered[i])
+        continue;
+      const Tariff *t = accounts[b->account[i]].tariff;
+      gboolean done = FALSE;
+      for (guint k = 0; k < n_seen && !done; k++)
+        done = seen[k] == t;
+      if (done || !t)
+        continue;
+      if (n_seen < MAX_GROUPS)
+        seen[n_seen++] = t;
+      lookup_group (t, accounts, b, g);
+    }
+}
+
+/* Pass 3: status and reason. */
+static void
+pass_status (RateBatch *b)
+{
+  for (guint i = 0; i < b->n; i++)
+    {
+      RateStatus s;
+      RateReason r = RATE_REASON_NONE;
+      if (!b->answered[i])
+        s = RATE_UNANSWERED;
+      else if (b->account[i] < 0)
+        s = RATE_UNRATED, r = RATE_REASON_UNKNOWN_ACCOUNT;
+      else if (b->row[i] >= 0)
+        s = RATE_RATED;
+      else if (b->direction[i] == 1)
+        s = RATE_FREE;
+      else
+        s = RATE_UNRATED, r = RATE_REASON_NO_RATE;
+      b->status[i] = (guint8) s;
+      b->reason[i] = (guint8) r;
+    }
+}
+
+/* Pass 4: billable seconds and charges.  The row parameters are gathered
+ * into columns first so the arithmetic loop is straight-line. */
+static void
+pass_charge (const RateAccount *accounts, RateBatch *b)
+{
+  static __thread gint64 first[RATE_BATCH_MAX], next[RATE_BATCH_MAX], rate[RATE_BATCH_MAX],
+    fee[RATE_BATCH_MAX], unit[RATE_BATCH_MAX], dur[RATE_BATCH_MAX];
+  guint n = b->n;
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean rated = b->status[i] == RATE_RATED;
+      const TariffRow *row = rated ? tariff_row (accounts[b->account[i]].tariff, b->row[i]) : NULL;
+      first[i] = rated ? row->inc_first : 1;
+      next[i] = rated ? row->inc_next : 1;
+      rate[i] = rated ? row->rate : 0;
+      fee[i] = rated ? row->connect_fee : 0;
+      unit[i] = rated ? accounts[b->account[i]].decimals_unit : 1;
+      dur[i] = rated ? b->duration[i] : 0;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      /* durations and increments fit 32 bits: a 32-bit division is much
+       * cheaper; a charge to 6 decimals (unit 1) needs no division at all */
+      gint64 over = dur[i] - first[i];
+      guint32 steps = (guint32) (over > 0 ? over + next[i] - 1 : 0) / (guint32) next[i];
+      gint64 billable = dur[i] > 0 ? first[i] + (gint64) steps * next[i] : 0;
+      gint64 micro = fee[i] + (billable * rate[i] + 59) / 60;
+      gint64 charge = unit[i] == 1 ? micro : (micro + unit[i] - 1) / unit[i] * unit[i];
+      b->billable[i] = (gint32) billable;
+      b->charge[i] = billable > 0 ? charge : 0;
+    }
+}
+
+void
+ratecore_rate (const RateAccount *accounts, RateBatch *b)
+{
+  g_assert (b->n <= RATE_BATCH_MAX);
+  pass_local_time (accounts, b);
+  pass_lookup (accounts, b);
+  pass_status (b);
+  pass_charge (accounts, b);
+}

@@ -1,0 +1,79 @@
+/* ratecore.h — the vectorised rating core (billing.md §4, §5).
+ *
+ * Calls flow through the core in batches of up to RATE_BATCH_MAX, held as
+ * columns (structure of arrays).  For a batch the core computes, in passes
+ * over whole columns: local time from the account zone's transition table,
+ * band and period; the deck row (one tariff_lookup_batch per distinct deck in
+ * the batch); the status; billable seconds and the charge with nothing
+ * covered by a bundle.  It touches no database and keeps no state, so
+ * batches can be rated on any thread in any order with the same result.
+ *
+ * Bundles (billing.md §6) depend on other calls and are applied afterwards
+ * with ratecore_charge().
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "rate/tariff.h"
+#include "base/tzmap.h"
+
+#define RATE_BATCH_MAX 1024
+
+typedef enum {
+  RATE_RATED = 0,
+  RATE_FREE = 1,
+  RATE_UNANSWERED = 2,
+  RATE_UNRATED = 3,
+} RateStatus;
+
+typedef enum {
+  RATE_REASON_NONE = 0,
+  RATE_REASON_UNKNOWN_ACCOUNT = 1,
+  RATE_REASON_NO_RATE = 2,
+} RateReason;
+
+/* What the core needs of an account, resolved once per run. */
+typedef struct {
+  const TzMap *zone;
+  const Tariff *tariff;       /* the plan's deck */
+  gint64 decimals_unit;       /* 10^(6 - call_decimals): charges round up to a multiple */
+} RateAccount;
+
+typedef struct {
+  guint n;
+  /* inputs */
+  gint32 account[RATE_BATCH_MAX];        /* index into the RateAccount array; -1 unknown */
+  gint64 start_ms[RATE_BATCH_MAX];       /* UTC */
+  gint32 duration[RATE_BATCH_MAX];       /* seconds */
+  guint8 direction[RATE_BATCH_MAX];      /* 0 out, 1 in */
+  guint8 answered[RATE_BATCH_MAX];
+  char number[RATE_BATCH_MAX][16];       /* the rated number (callee), digits */
+  guint8 number_len[RATE_BATCH_MAX];
+  /* outputs */
+  guint8 status[RATE_BATCH_MAX];         /* RateStatus */
+  guint8 reason[RATE_BATCH_MAX];         /* RateReason */
+  guint8 band[RATE_BATCH_MAX];           /* CallBand */
+  gint32 period[RATE_BATCH_MAX];         /* YYYYMM of the start in the account's zone */
+  gint32 row[RATE_BATCH_MAX];            /* deck row index, -1 none */
+  gint32 billable[RATE_BATCH_MAX];       /* seconds */
+  gint64 charge[RATE_BATCH_MAX];         /* micro-units, nothing covered */
+} RateBatch;
+
+/* Rate every call of BATCH against ACCOUNTS. */
+void ratecore_rate (const RateAccount *accounts, RateBatch *batch);
+
+/* Billable seconds of DURATION under increment F/N (billing.md §5). */
+gint64 ratecore_billable (gint64 duration, gint64 first, gint64 next);
+
+/* The charge of a call priced by ROW with BILLABLE seconds of which COVERED
+ * came from a bundle, rounded up to DECIMALS_UNIT micro-units. */
+/* The rounding unit of a plan's CALL_DECIMALS (0..6): 10^(6 - call_decimals)
+ * micro-units (RateAccount.decimals_unit). */
+gint64 ratecore_decimals_unit (gint64 call_decimals);
+
+gint64 ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered,
+                        gint64 decimals_unit);
+
+/* The band of a local wall-clock second (seconds since 1970-01-01 local). */
+CallBand ratecore_band (gint64 local_sec);

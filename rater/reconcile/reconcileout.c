@@ -1,0 +1,324 @@
+/* reconcileout.c — writing the reconciliation CSVs and summary.json.
+ *
+ * The pair files are written in one pass over the pairs (already in output
+ * order), each row going to matched.csv and, when it qualifies, to the
+ * mismatch files; the one-side files from the match's index lists.  The
+ * summary is built in a GString and written last, so its presence means the
+ * other files are complete.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "base/decimal.h"
+#include "base/outfile.h"
+#include "base/rater-error.h"
+#include "reconcile/reconcileout.h"
+#include "base/timeparse.h"
+
+#define PAIR_COLUMNS "left_key,right_key,matched_by,caller,callee,direction,left_start," \
+  "right_start,start_delta_ms,left_duration,right_duration,duration_delta"
+#define CHARGE_COLUMNS PAIR_COLUMNS ",left_account,right_account,left_status,right_status," \
+  "left_charge,right_charge,charge_delta"
+#define ONLY_COLUMNS "key,line,direction,caller,callee,start,duration,answered"
+
+static const char *const status_names[] = { "rated", "free", "unanswered", "unrated" };
+
+typedef struct {
+  const ReconSide *left, *right;
+  const ReconMatch *match;
+  const ReconcileOutOptions *opts;
+  ReconcileOutStats *stats;
+} Writer;
+
+static const ReconRecord *
+record (const ReconSide *side, guint32 i)
+{
+  return &g_array_index (side->records, ReconRecord, i);
+}
+
+static OutFile *
+open_csv (const char *dir, const char *name, const char *columns, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  OutFile *out = outfile_open (path, error);
+  if (out)
+    outfile_csv_header (out, columns);
+  return out;
+}
+
+static void
+field_text (OutFile *out, CdrText t)
+{
+  outfile_csv_field (out, t.p, (gssize) t.len);
+}
+
+static void
+field_number (OutFile *out, const RaterNumber *n)
+{
+  char buf[NUMBER_MAX_DIGITS + 2];
+  g_strlcpy (buf, n->digits, sizeof buf);
+  if (n->masked)
+    buf[n->len] = '*', buf[n->len + 1] = '\0';
+  outfile_csv_field (out, buf, -1);
+}
+
+static void
+field_time (OutFile *out, gint64 ms)
+{
+  char buf[32];
+  outfile_csv_field (out, time_format_utc (ms, buf), -1);
+}
+
+static void
+field_money (OutFile *out, gint64 micro)
+{
+  char buf[32];
+  outfile_csv_field (out, decimal_format (micro, 6, buf), -1);
+}
+
+/* The number to show for a pair: the left one unless only it is masked. */
+static const RaterNumber *
+pair_number (const RaterNumber *l, const RaterNumber *r)
+{
+  return l->masked && !r->masked ? r : l;
+}
+
+static void
+pair_fields (const Writer *w, OutFile *out, const ReconPair *p)
+{
+  const ReconRecord *l = record (w->left, p->left), *r = record (w->right, p->right);
+  field_text (out, reconcile_record_key (w->left, l));
+  field_text (out, reconcile_record_key (w->right, r));
+  outfile_csv_field (out, p->by_key ? "key" : "time", -1);
+  field_number (out, pair_number (&l->caller, &r->caller));
+  field_number (out, pair_number (&l->callee, &r->callee));
+  outfile_csv_field (out, l->direction == CDR_IN ? "in" : "out", -1);
+  field_time (out, l->start_ms);
+  field_time (out, r->start_ms);
+  outfile_csv_int (out, p->delta_ms);
+  outfile_csv_int (out, l->duration);
+  outfile_csv_int (out, r->duration);
+  outfile_csv_int (out, r->duration - l->duration);
+}
+
+static void
+charge_fields (OutFile *out, const ReconCharge *l, const ReconCharge *r)
+{
+  outfile_csv_field (out, l->account ? l->account : "", -1);
+  outfile_csv_field (out, r->account ? r->account : "", -1);
+  outfile_csv_field (out, status_names[l->status], -1);
+  outfile_csv_field (out, status_names[r->status], -1);
+  field_money (out, l->charge);
+  field_money (out, r->charge);
+  field_money (out, r->charge - l->charge);
+}
+
+/* Compared when at least one side rated; a mismatch when they differ. */
+static gboolean
+charge_mismatch (const Writer *w, guint k)
+{
+  if (!w->opts->left_charges)
+    return FALSE;
+  const ReconCharge *l = &w->opts->left_charges[k], *r = &w->opts->right_charges[k];
+  if (l->status == RATE_UNRATED && r->status == RATE_UNRATED)
+    return FALSE;
+  w->stats->charge_compared++;
+  return l->status != r->status || l->charge != r->charge;
+}
+
+static void
+pair_row (const Writer *w, guint k, OutFile *matched, OutFile *durations, OutFile *charges)
+{
+  const ReconPair *p = &g_array_index (w->match->pairs, ReconPair, k);
+  gint64 dd = record (w->right, p->right)->duration - record (w->left, p->left)->duration;
+  pair_fields (w, matched, p);
+  outfile_csv_end_row (matched);
+  if (ABS (dd) > w->opts->duration_tolerance)
+    {
+      w->stats->duration_mismatch++;
+      pair_fields (w, durations, p);
+      outfile_csv_end_row (durations);
+    }
+  if (charge_mismatch (w, k))
+    {
+      w->stats->charge_mismatch++;
+      pair_fields (w, charges, p);
+      charge_fields (charges, &w->opts->left_charges[k], &w->opts->right_charges[k]);
+      outfile_csv_end_row (charges);
+    }
+}
+
+static gboolean
+write_pairs (const Writer *w, const char *dir, GError **error)
+{
+  g_autoptr(OutFile) matched = open_csv (dir, "matched.csv", PAIR_COLUMNS, error);
+  g_autoptr(OutFile) durations = matched ? open_csv (dir, "duration-mismatch.csv", PAIR_COLUMNS, error) : NULL;
+  g_autoptr(OutFile) charges = durations ? open_csv (dir, "charge-mismatch.csv", CHARGE_COLUMNS, error) : NULL;
+  if (!charges)
+    return FALSE;
+  for (guint k = 0; k < w->match->pairs->len; k++)
+    pair_row (w, k, matched, durations, charges);
+  return outfile_commit (matched, error) && outfile_commit (durations, error)
+         && outfile_commit (charges, error);
+}
+
+static gboolean
+write_only (const ReconSide *side, const GArray *only, const char *dir, const char *name,
+            GError **error)
+{
+  g_autoptr(OutFile) out = open_csv (dir, name, ONLY_COLUMNS, error);
+  if (!out)
+    return FALSE;
+  for (guint k = 0; k < only->len; k++)
+    {
+      const ReconRecord *r = record (side, g_array_index (only, guint32, k));
+      field_text (out, reconcile_record_key (side, r));
+      outfile_csv_int (out, (gint64) r->line);
+      outfile_csv_field (out, r->direction == CDR_IN ? "in" : "out", -1);
+      field_number (out, &r->caller);
+      field_number (out, &r->callee);
+      field_time (out, r->start_ms);
+      outfile_csv_int (out, r->duration);
+      outfile_csv_field (out, r->answered ? "true" : "false", -1);
+      outfile_csv_end_row (out);
+    }
+  return outfile_commit (out, error);
+}
+
+/* ---- summary.json ---- */
+
+static void
+json_string (GString *s, const char *v)
+{
+  g_string_append_c (s, '"');
+  for (const guchar *p = (const guchar *) v; *p; p++)
+    if (*p == '"' || *p == '\\')
+      g_string_append_c (s, '\\'), g_string_append_c (s, (char) *p);
+    else if (*p < 0x20)
+      g_string_append_printf (s, "\\u%04x", *p);
+    else
+      g_string_append_c (s, (char) *p);
+  g_string_append_c (s, '"');
+}
+
+/* SECONDS as minutes with 2 decimals, as a JSON string ("12.50"). */
+static void
+json_minutes (GString *s, guint64 seconds)
+{
+  char buf[32];
+  gint64 micro = decimal_mul_div_round_half_up ((gint64) seconds, DECIMAL_MICRO, 60);
+  json_string (s, decimal_format (micro, 2, buf));
+}
+
+static guint64
+only_seconds (const ReconSide *side, const GArray *only)
+{
+  guint64 total = 0;
+  for (guint k = 0; k < only->len; k++)
+    total += (guint64) record (side, g_array_index (only, guint32, k))->duration;
+  return total;
+}
+
+static void
+json_side (GString *s, const char *name, const ReconSide *side, const GArray *only,
+           guint64 matched_seconds)
+{
+  const ReconSideStats *st = &side->stats;
+  g_string_append_printf (s, "  \"%s\": {\n    \"file\": ", name);
+  json_string (s, side->path);
+  g_string_append (s, ",\n    \"format\": ");
+  json_string (s, side->format);
+  g_string_append_printf (s, ",\n    \"records\": %" G_GUINT64_FORMAT ", \"calls\": %" G_GUINT64_FORMAT
+                          ", \"duplicates\": %" G_GUINT64_FORMAT ", \"rejects\": %" G_GUINT64_FORMAT
+                          ", \"ignored\": %" G_GUINT64_FORMAT ",\n    \"seconds\": %" G_GUINT64_FORMAT
+                          ", \"minutes\": ", st->records, st->calls, st->duplicates, st->rejects,
+                          st->ignored, st->seconds);
+  json_minutes (s, st->seconds);
+  g_string_append_printf (s, ",\n    \"matched_seconds\": %" G_GUINT64_FORMAT ", \"matched_minutes\": ",
+                          matched_seconds);
+  json_minutes (s, matched_seconds);
+  guint64 os = only_seconds (side, only);
+  g_string_append_printf (s, ",\n    \"only\": %u, \"only_seconds\": %" G_GUINT64_FORMAT
+                          ", \"only_minutes\": ", only->len, os);
+  json_minutes (s, os);
+  g_string_append (s, "\n  },\n");
+}
+
+static void
+json_charges (GString *s, const Writer *w)
+{
+  g_string_append (s, "  \"charges\": {");
+  if (w->opts->left_charges)
+    g_string_append_printf (s, "\"compared\": true, \"pairs\": %" G_GUINT64_FORMAT
+                            ", \"mismatch\": %" G_GUINT64_FORMAT ", \"unrated_pairs\": %" G_GUINT64_FORMAT "}\n",
+                            w->stats->charge_compared, w->stats->charge_mismatch,
+                            (guint64) w->match->pairs->len - w->stats->charge_compared);
+  else
+    {
+      g_string_append (s, "\"compared\": false, \"reason\": ");
+      json_string (s, w->opts->charges_skipped ? w->opts->charges_skipped : "");
+      g_string_append (s, "}\n");
+    }
+}
+
+static char *
+summary_json (const Writer *w)
+{
+  GString *s = g_string_new ("{\n");
+  guint64 ls = 0, rs = 0;
+  for (guint k = 0; k < w->match->pairs->len; k++)
+    {
+      const ReconPair *p = &g_array_index (w->match->pairs, ReconPair, k);
+      ls += (guint64) record (w->left, p->left)->duration;
+      rs += (guint64) record (w->right, p->right)->duration;
+    }
+  json_side (s, "left", w->left, w->match->left_only, ls);
+  json_side (s, "right", w->right, w->match->right_only, rs);
+  g_string_append_printf (s, "  \"tolerance_seconds\": %" G_GINT64_FORMAT
+                          ", \"duration_tolerance_seconds\": %" G_GINT64_FORMAT ",\n",
+                          w->opts->tolerance_ms / 1000, w->opts->duration_tolerance);
+  g_string_append_printf (s, "  \"matched\": %u, \"matched_by_key\": %" G_GUINT64_FORMAT
+                          ", \"matched_by_time\": %" G_GUINT64_FORMAT ",\n",
+                          w->match->pairs->len, w->match->by_key, w->match->by_time);
+  g_string_append_printf (s, "  \"left_only\": %u, \"right_only\": %u, \"duration_mismatch\": %"
+                          G_GUINT64_FORMAT ",\n", w->match->left_only->len,
+                          w->match->right_only->len, w->stats->duration_mismatch);
+  json_charges (s, w);
+  g_string_append (s, "}\n");
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+write_summary (const Writer *w, const char *dir, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
+  g_autofree char *json = summary_json (w);
+  g_autoptr(OutFile) out = outfile_open (path, error);
+  if (!out)
+    return FALSE;
+  fputs (json, outfile_stream (out));
+  return outfile_commit (out, error);
+}
+
+gboolean
+reconcileout_write (const char *dir, const ReconSide *left, const ReconSide *right,
+                    const ReconMatch *match, const ReconcileOutOptions *opts,
+                    ReconcileOutStats *stats, GError **error)
+{
+  Writer w = { left, right, match, opts, stats };
+  *stats = (ReconcileOutStats) { 0 };
+  if (g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      int e = errno;
+      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot create '%s': %s", dir,
+                   g_strerror (e));
+      return FALSE;
+    }
+  return write_pairs (&w, dir, error)
+         && write_only (left, match->left_only, dir, "left-only.csv", error)
+         && write_only (right, match->right_only, dir, "right-only.csv", error)
+         && write_summary (&w, dir, error);
+}

@@ -1,0 +1,348 @@
+/* reportchart.c — drawing the daily usage chart with cairo (SVG) and pango.
+ *
+ * Geometry is integer points: the plot area is split into one slot per day
+ * (slot = plot width / days); a bar's height and a cost marker's height are
+ * value * plot height / axis maximum, divided on integers.  The axis maxima
+ * are whole numbers of "nice" steps (1, 2, 5 x 10^k) above the largest day:
+ * minutes for the bars (seconds / 60 rounded up), micro-units for the cost.
+ */
+#include "config.h"
+
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+
+#include "base/decimal.h"
+#include "base/outfile.h"
+#include "report/reportchart.h"
+
+/* The page and the plot area, in points. */
+#define CHART_W 960
+#define CHART_H 480
+#define PLOT_L 90
+#define PLOT_R 100
+#define PLOT_T 80
+#define PLOT_B 60
+#define PLOT_W (CHART_W - PLOT_L - PLOT_R)
+#define PLOT_H (CHART_H - PLOT_T - PLOT_B)
+#define TICKS 5
+
+typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } Align;
+
+typedef struct {
+  cairo_t *cr;
+  PangoLayout *layout;
+  const ReportDaily *daily;
+  gint64 slot;                  /* points per day */
+  gint64 minutes_step, minutes_max;   /* left axis, whole minutes */
+  gint64 cost_step, cost_max;   /* right axis, micro-units */
+  guint cost_decimals;          /* decimals of the right axis labels */
+} Chart;
+
+/* The smallest 1, 2 or 5 x 10^k (k >= 0) at least VALUE / TICKS, and >= 1. */
+static gint64
+nice_step (gint64 value)
+{
+  static const gint64 mantissa[] = { 1, 2, 5 };
+  gint64 raw = MAX ((value + TICKS - 1) / TICKS, 1);
+  for (gint64 p = 1;; p *= 10)
+    for (guint i = 0; i < G_N_ELEMENTS (mantissa); i++)
+      if (mantissa[i] * p >= raw)
+        return mantissa[i] * p;
+}
+
+/* The decimals needed to print STEP micro-units exactly, at least MINOR. */
+static guint
+step_decimals (gint64 step, int minor)
+{
+  guint decimals = 6;
+  while (decimals > 0 && step % 10 == 0)
+    step /= 10, decimals--;
+  return MAX (decimals, (guint) MAX (minor, 0));
+}
+
+static void
+chart_scale (Chart *c)
+{
+  gint64 max_seconds = 0, max_cost = 0;
+  for (guint d = 0; d < c->daily->n_days; d++)
+    {
+      max_seconds = MAX (max_seconds, c->daily->billable_seconds[d]);
+      max_cost = MAX (max_cost, c->daily->cost[d]);
+    }
+  gint64 max_minutes = (max_seconds + 59) / 60;
+  c->minutes_step = nice_step (max_minutes);
+  c->minutes_max = c->minutes_step * MAX ((max_minutes + c->minutes_step - 1) / c->minutes_step, 1);
+  c->cost_step = nice_step (max_cost);
+  c->cost_max = c->cost_step * MAX ((max_cost + c->cost_step - 1) / c->cost_step, 1);
+  int minor = currency_minor_units (c->daily->currency ? c->daily->currency : "");
+  c->cost_decimals = step_decimals (c->cost_step, minor < 0 ? 2 : minor);
+  c->slot = PLOT_W / c->daily->n_days;
+}
+
+/* The y of VALUE on an axis from 0 to MAX. */
+static gint64
+chart_y (gint64 value, gint64 max)
+{
+  return PLOT_T + PLOT_H - value * PLOT_H / max;
+}
+
+static void
+chart_font (Chart *c, const char *description)
+{
+  PangoFontDescription *font = pango_font_description_from_string (description);
+  pango_layout_set_font_description (c->layout, font);
+  pango_font_description_free (font);
+}
+
+/* TEXT with its top at Y, aligned on X. */
+static void
+chart_text (Chart *c, const char *text, gint64 x, gint64 y, Align align)
+{
+  int w, h;
+  pango_layout_set_text (c->layout, text, -1);
+  pango_layout_get_pixel_size (c->layout, &w, &h);
+  gint64 left = align == ALIGN_LEFT ? x : align == ALIGN_CENTER ? x - w / 2 : x - w;
+  cairo_move_to (c->cr, left, y);
+  pango_cairo_show_layout (c->cr, c->layout);
+}
+
+/* TEXT vertically centred on Y. */
+static void
+chart_label (Chart *c, const char *text, gint64 x, gint64 y, Align align)
+{
+  int w, h;
+  pango_layout_set_text (c->layout, text, -1);
+  pango_layout_get_pixel_size (c->layout, &w, &h);
+  chart_text (c, text, x, y - h / 2, align);
+}
+
+static void
+chart_line (Chart *c, gint64 x0, gint64 y0, gint64 x1, gint64 y1)
+{
+  cairo_move_to (c->cr, x0, y0);
+  cairo_line_to (c->cr, x1, y1);
+  cairo_stroke (c->cr);
+}
+
+static void
+chart_title (Chart *c)
+{
+  g_autofree char *title = g_strdup_printf ("%s (%s) \xe2\x80\x94 %s", c->daily->name,
+                                            c->daily->account, c->daily->period);
+  g_autofree char *subtitle = g_strdup_printf ("daily billable minutes and cost (%s), "
+                                               "days in the account's time zone",
+                                               c->daily->currency);
+  cairo_set_source_rgb (c->cr, 0, 0, 0);
+  chart_font (c, "DejaVu Sans Bold 14");
+  chart_text (c, title, PLOT_L, 16, ALIGN_LEFT);
+  chart_font (c, "DejaVu Sans 9");
+  chart_text (c, subtitle, PLOT_L, 40, ALIGN_LEFT);
+}
+
+/* Grid lines and both vertical axes with their labels. */
+static void
+chart_axes_y (Chart *c)
+{
+  gint64 right = PLOT_L + c->slot * c->daily->n_days;
+  char buf[32];
+  cairo_set_line_width (c->cr, 0.5);
+  for (gint64 i = 0; i * c->minutes_step <= c->minutes_max; i++)
+    {
+      gint64 y = chart_y (i * c->minutes_step, c->minutes_max);
+      cairo_set_source_rgb (c->cr, 0.85, 0.85, 0.85);
+      chart_line (c, PLOT_L, y, right, y);
+      cairo_set_source_rgb (c->cr, 0, 0, 0);
+      g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, i * c->minutes_step);
+      chart_label (c, buf, PLOT_L - 6, y, ALIGN_RIGHT);
+      chart_label (c, decimal_format (i * c->cost_step, c->cost_decimals, buf), right + 6, y,
+                   ALIGN_LEFT);
+    }
+  cairo_set_line_width (c->cr, 1);
+  chart_line (c, PLOT_L, PLOT_T, PLOT_L, PLOT_T + PLOT_H);
+  chart_line (c, right, PLOT_T, right, PLOT_T + PLOT_H);
+  chart_text (c, "minutes", PLOT_L, PLOT_T - 18, ALIGN_RIGHT);
+  g_autofree char *cost_title = g_strdup_printf ("cost (%s)", c->daily->currency);
+  chart_text (c, cost_title, right, PLOT_T - 18, ALIGN_LEFT);
+}
+
+static void
+chart_axis_x (Chart *c)
+{
+  gint64 right = PLOT_L + c->slot * c->daily->n_days;
+  char buf[16];
+  chart_line (c, PLOT_L, PLOT_T + PLOT_H, right, PLOT_T + PLOT_H);
+  for (guint d = 0; d < c->daily->n_days; d++)
+    {
+      g_snprintf (buf, sizeof buf, "%u", d + 1);
+      chart_text (c, buf, PLOT_L + c->slot * d + c->slot / 2, PLOT_T + PLOT_H + 4, ALIGN_CENTER);
+    }
+  g_autofree char *title = g_strdup_printf ("day of %s", c->daily->period);
+  chart_text (c, title, PLOT_L + c->slot * c->daily->n_days / 2, PLOT_T + PLOT_H + 24,
+              ALIGN_CENTER);
+}
+
+/* The cost scale rides on the minutes grid: both axes have the same number
+ * of steps, so the right axis maximum is cost_step * (that number). */
+static void
+chart_match_axes (Chart *c)
+{
+  gint64 minute_ticks = c->minutes_max / c->minutes_step;
+  gint64 cost_ticks = c->cost_max / c->cost_step;
+  if (cost_ticks > minute_ticks)
+    c->minutes_max = c->minutes_step * cost_ticks;
+  else
+    c->cost_max = c->cost_step * minute_ticks;
+}
+
+static void
+chart_bars (Chart *c)
+{
+  gint64 width = MAX (c->slot * 2 / 3, 1);
+  cairo_set_source_rgb (c->cr, 0.29, 0.49, 0.73);
+  for (guint d = 0; d < c->daily->n_days; d++)
+    {
+      gint64 top = chart_y (c->daily->billable_seconds[d], c->minutes_max * 60);
+      gint64 x = PLOT_L + c->slot * d + (c->slot - width) / 2;
+      if (top < PLOT_T + PLOT_H)
+        cairo_rectangle (c->cr, x, top, width, PLOT_T + PLOT_H - top);
+    }
+  cairo_fill (c->cr);
+}
+
+static void
+chart_cost (Chart *c)
+{
+  cairo_set_source_rgb (c->cr, 0.75, 0.31, 0.30);
+  cairo_set_line_width (c->cr, 1.5);
+  for (guint d = 0; d < c->daily->n_days; d++)
+    cairo_line_to (c->cr, PLOT_L + c->slot * d + c->slot / 2, chart_y (c->daily->cost[d], c->cost_max));
+  cairo_stroke (c->cr);
+  for (guint d = 0; d < c->daily->n_days; d++)
+    cairo_rectangle (c->cr, PLOT_L + c->slot * d + c->slot / 2 - 2,
+                     chart_y (c->daily->cost[d], c->cost_max) - 2, 4, 4);
+  cairo_fill (c->cr);
+}
+
+static void
+chart_legend (Chart *c)
+{
+  gint64 x = CHART_W - PLOT_R - 260, y = 44;
+  g_autofree char *cost = g_strdup_printf ("cost (%s)", c->daily->currency);
+  cairo_set_source_rgb (c->cr, 0.29, 0.49, 0.73);
+  cairo_rectangle (c->cr, x, y + 2, 12, 10);
+  cairo_fill (c->cr);
+  cairo_set_source_rgb (c->cr, 0.75, 0.31, 0.30);
+  cairo_set_line_width (c->cr, 1.5);
+  chart_line (c, x + 130, y + 7, x + 144, y + 7);
+  cairo_set_source_rgb (c->cr, 0, 0, 0);
+  chart_text (c, "billable minutes", x + 16, y, ALIGN_LEFT);
+  chart_text (c, cost, x + 148, y, ALIGN_LEFT);
+}
+
+/* cairo names the page group after a process-wide surface counter
+ * (<g id="surface7">), so the same chart drawn second in a process would
+ * differ: name it "chart" instead.  SVG is the text of BYTES. */
+static void
+append_without_surface_id (GByteArray *bytes, const GByteArray *svg)
+{
+  static const char open[] = "<g id=\"surface";
+  const char *text = (const char *) svg->data;
+  const char *at = g_strstr_len (text, svg->len, open);
+  const char *end = at ? g_strstr_len (at, svg->len - (gsize) (at - text), "\">") : NULL;
+  if (!end)
+    {
+      g_byte_array_append (bytes, svg->data, svg->len);
+      return;
+    }
+  g_byte_array_append (bytes, svg->data, (guint) (at - text));
+  g_byte_array_append (bytes, (const guint8 *) "<g id=\"chart", 12);
+  g_byte_array_append (bytes, (const guint8 *) end, (guint) (svg->len - (gsize) (end - text)));
+}
+
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A layout with hinting off, so glyph positions do not depend on the
+ * rendering defaults of the machine. */
+static PangoLayout *
+chart_layout (cairo_t *cr)
+{
+  PangoContext *context = pango_cairo_create_context (cr);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
+  pango_cairo_context_set_font_options (context, options);
+  cairo_font_options_destroy (options);
+  PangoLayout *layout = pango_layout_new (context);
+  g_object_unref (context);
+  return layout;
+}
+
+void
+reportchart_render (const ReportDaily *daily, GByteArray *bytes)
+{
+  g_assert (daily->n_days > 0);
+  g_autoptr(GByteArray) svg = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (append_bytes, svg,
+                                                                  CHART_W, CHART_H);
+  cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
+  cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PT);
+  Chart c = { .cr = cairo_create (surface), .daily = daily };
+  c.layout = chart_layout (c.cr);
+  cairo_set_source_rgb (c.cr, 1, 1, 1);
+  cairo_paint (c.cr);
+  chart_scale (&c);
+  chart_match_axes (&c);
+  chart_title (&c);
+  chart_legend (&c);
+  chart_font (&c, "DejaVu Sans 8");
+  chart_axes_y (&c);
+  chart_bars (&c);
+  chart_cost (&c);
+  cairo_set_source_rgb (c.cr, 0, 0, 0);
+  cairo_set_line_width (c.cr, 1);
+  chart_axis_x (&c);
+  g_object_unref (c.layout);
+  cairo_destroy (c.cr);
+  cairo_surface_finish (surface);
+  cairo_surface_destroy (surface);
+  append_without_surface_id (bytes, svg);
+}
+
+gboolean
+reportchart_write (const ReportDaily *daily, const char *path, GError **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  reportchart_render (daily, bytes);
+  g_autoptr(OutFile) out = outfile_open (path, error);
+  if (!out)
+    return FALSE;
+  fwrite (bytes->data, 1, bytes->len, outfile_stream (out));
+  return outfile_commit (out, error);
+}
+
+gboolean
+reportchart_write_all (sqlite3 *db, const ReportQuery *query, const char *dir,
+                       guint *n_written, GError **error)
+{
+  g_autoptr(GPtrArray) accounts = report_accounts (db, query, error);
+  if (!accounts || !outfile_mkdir (dir, error))
+    return FALSE;
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      const char *account = accounts->pdata[i];
+      g_autoptr(ReportDaily) daily = report_daily (db, account, query->period, error);
+      g_autofree char *name = g_strdup_printf ("%s-%s.svg", account, query->period);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (!daily || !reportchart_write (daily, path, error))
+        return FALSE;
+    }
+  *n_written = accounts->len;
+  return TRUE;
+}
