@@ -271,3 +271,16 @@ Test (reconcile, charges_against_the_catalog)
   cr_assert_eq (out[4].status, RATE_UNRATED);
   cr_assert_null (out[4].account);
 }
+
+Test (reconcile, a_bad_zone_is_refused_without_a_gerror)
+{
+  g_autofree char *path = test_write (dir, "a.csv", HEADER);
+  ReconcileReadOptions mars = gb;
+  mars.tz = "Mars/Olympus";
+  /* the caller wants no error message: the failure alone must come back */
+  cr_assert_null (reconcile_side_read (path, "rater", &mars, NULL));
+  g_autoptr(GError) error = NULL;
+  cr_assert_null (reconcile_side_read (path, "rater", &mars, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE), "%s", error->message);
+  cr_assert_str_eq (error->message, "--tz: unknown time zone 'Mars/Olympus'");
+}
