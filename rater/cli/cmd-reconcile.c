@@ -11,6 +11,7 @@
 
 #include "cli/cmd.h"
 #include "base/rater-error.h"
+#include "ingest/cdrformats.h"
 #include "reconcile/reconcile.h"
 #include "reconcile/reconcilecharge.h"
 #include "reconcile/reconcileout.h"
@@ -50,7 +51,7 @@ split_spec (const char *spec, char **path, char **format)
     colon = profile;
   else if (colon)
     {
-      const char * const *names = cdr_format_names ();
+      const char * const *names = cdrformats_names ();
       gboolean known = !g_file_test (spec, G_FILE_TEST_EXISTS);
       for (guint i = 0; names[i]; i++)
         known = known || g_str_equal (colon + 1, names[i]);

@@ -1,9 +1,11 @@
-/* cdr.c — the format table and the helpers every CDR format shares.
+/* cdr.c — the helpers every CDR format shares.
  *
  * Formats call these to read the fields of billing.md §3 the same way:
  * timestamps to UTC milliseconds, durations rounded up to whole seconds,
  * numbers through number_normalise(), and every problem reported as a
  * CdrReject with a formats.md §2 reason code and a detail naming the field.
+ * Nothing here refers to a format: the table of formats (cdrformats.c) sits
+ * above them.
  */
 #include "config.h"
 
@@ -13,14 +15,6 @@
 #include "ingest/cdr.h"
 #include "base/rater-error.h"
 #include "base/timeparse.h"
-
-static const CdrFormat *const builtin_formats[] = {
-  &cdr_format_rater,
-  &cdr_format_teams_pstn,
-  &cdr_format_teams_dr,
-  &cdr_format_asterisk,
-  &cdr_format_freeswitch,
-};
 
 static const char *const reject_codes[] = {
   [CDR_REJECT_CSV_SYNTAX] = "csv_syntax",
@@ -38,52 +32,6 @@ cdr_reject_code (CdrRejectReason reason)
 {
   g_return_val_if_fail ((guint) reason < G_N_ELEMENTS (reject_codes), "csv_syntax");
   return reject_codes[reason];
-}
-
-CdrFormat *
-cdr_format_lookup (const char *name, GError **error)
-{
-  if (g_str_has_prefix (name, "profile:"))
-    return cdr_profile_load (name + strlen ("profile:"), error);
-  for (gsize i = 0; i < G_N_ELEMENTS (builtin_formats); i++)
-    if (g_str_equal (builtin_formats[i]->name, name))
-      return (CdrFormat *) builtin_formats[i];
-  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-               "unknown format '%s' (rater, teams-pstn, teams-dr, asterisk, freeswitch, profile:FILE)",
-               name);
-  return NULL;
-}
-
-void
-cdr_format_unref (CdrFormat *format)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (builtin_formats); i++)
-    if (format == builtin_formats[i])
-      return;
-  if (format && format->free_data)
-    format->free_data (format->data);
-  g_free (format);
-}
-
-const CdrFormat *
-cdr_format_detect (const CsvRecord *header)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (builtin_formats); i++)
-    {
-      const CdrFormat *f = builtin_formats[i];
-      if (f->detect && f->detect (f, header))
-        return f;
-    }
-  return NULL;
-}
-
-const char * const *
-cdr_format_names (void)
-{
-  static const char *names[G_N_ELEMENTS (builtin_formats) + 1];
-  for (gsize i = 0; i < G_N_ELEMENTS (builtin_formats); i++)
-    names[i] = builtin_formats[i]->name;
-  return names;
 }
 
 /* ---- header binding ---- */

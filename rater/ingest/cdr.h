@@ -1,4 +1,5 @@
-/* cdr.h — CDR formats behind one reader interface, and the normalised call.
+/* cdr.h — what a CDR format is, the normalised call, and the helpers every
+ * format shares.
  *
  * A CdrFormat turns the CSV records of one kind of CDR file into CdrCalls
  * (billing.md §3): it binds the header's columns by name (or fixed positions
@@ -6,8 +7,12 @@
  * with a formats.md §2 reason code, or a skip (records that are not calls,
  * such as an SBC's CALL_START lines).  Everything a format shares — reading
  * numbers, times, durations, checking field length and encoding — lives in
- * cdr.c as cdr_* helpers, so a format is one cdr-<name>.c file and one row in
- * the format table.
+ * cdr.c as cdr_* helpers.
+ *
+ * This is the bottom of the ingest stage: the formats (cdr-<name>.c) build on
+ * it, the format table (cdrformats.h) lists them, and the one reader
+ * (cdrreader.h) drives a format over a file for ingest and reconcile.  Nothing
+ * here knows which formats exist.
  *
  * The data flows one way: CsvRecord -> CdrFormat.convert -> CdrCall -> store.
  * A CdrCall borrows its text from the CsvRecord; it is valid until the next
@@ -85,6 +90,9 @@ typedef enum {
   CDR_REJECT,
 } CdrOutcome;
 
+/* One kind of CDR file.  Built-in formats are const objects defined in
+ * cdr-<name>.c and listed in cdrformats.c; a mapping profile is a CdrFormat
+ * loaded at run time (cdr-profile.h) and freed by cdr_profile_free. */
 typedef struct _CdrFormat CdrFormat;
 
 struct _CdrFormat {
@@ -103,30 +111,8 @@ struct _CdrFormat {
   CdrOutcome (*convert) (gpointer state, const CsvRecord *rec,
                          const CdrContext *ctx, CdrCall *call, CdrReject *rej);
   void (*free_state) (gpointer state);
-  gpointer data;                  /* format-private (a loaded profile) */
-  void (*free_data) (gpointer data);
+  gpointer data;                  /* format-private: a loaded profile's mapping */
 };
-
-/* The built-in format called NAME, or for "profile:FILE" a format loaded from
- * a mapping profile (FILE a path, or the name of a built-in profile such as
- * "audiocodes").  Free with cdr_format_unref (no-op for built-ins). */
-CdrFormat *cdr_format_lookup (const char *name, GError **error);
-void cdr_format_unref (CdrFormat *format);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdrFormat, cdr_format_unref)
-
-/* The built-in format whose detect() accepts HEADER, or NULL. */
-const CdrFormat *cdr_format_detect (const CsvRecord *header);
-
-/* The names of the built-in formats, NULL-terminated, for --help. */
-const char * const *cdr_format_names (void);
-
-/* Formats, defined in cdr-<name>.c. */
-extern const CdrFormat cdr_format_rater;
-extern const CdrFormat cdr_format_teams_pstn;
-extern const CdrFormat cdr_format_teams_dr;
-extern const CdrFormat cdr_format_asterisk;
-extern const CdrFormat cdr_format_freeswitch;
-CdrFormat *cdr_profile_load (const char *spec, GError **error);
 
 /* The formats.md §2 code of a reject reason ("bad_number"). */
 const char *cdr_reject_code (CdrRejectReason reason);

@@ -1,10 +1,12 @@
 /* ingest.c — reading CDR files into the calls and rejects tables.
  *
- * Per file: hash it (skip when known), open it, read the first record (the
- * header, or the first record of a headerless format), pick and bind the
- * format, then in one transaction: insert the `files` row, convert and store
- * every record, update the row's counts, commit.  Statements are prepared
- * once per Ingest and reused for every record.
+ * Per file: check the options (a CdrReader), hash the file (skip when
+ * known), open it through the reader (which reads the header, or the first
+ * record of a headerless format, and picks and binds the format; the
+ * operator is checked on the way), then in one transaction: insert the
+ * `files` row, store every record the reader returns, update the row's
+ * counts, commit.  Statements are prepared once per Ingest and reused for
+ * every record; the records go to the database on the CallWriter's thread.
  */
 #include "config.h"
 
@@ -12,13 +14,12 @@
 #include <string.h>
 
 #include "ingest/callwriter.h"
+#include "ingest/cdrreader.h"
 #include "catalog/catalog.h"
-#include "catalog/country.h"
 #include "base/digest.h"
 #include "ingest/ingest.h"
 #include "base/rater-error.h"
 #include "base/store.h"
-#include "base/tzmap.h"
 
 struct _Ingest {
   sqlite3 *db;
@@ -29,11 +30,10 @@ struct _Ingest {
 
 /* Per-file state while its transaction is open. */
 typedef struct {
+  Ingest *ing;
   const char *path;
   const IngestOptions *opts;
-  CdrFormat *format;
-  gpointer state;
-  CdrContext ctx;
+  CdrReader *reader;              /* open on PATH */
   const CatalogOperator *op;      /* fixed by --operator, else per record */
   gint64 file_id;
   IngestStats stats;
@@ -87,27 +87,7 @@ already_ingested (Ingest *ing, const char *sha)
   return path;
 }
 
-/* ---- context ---- */
-
-static gboolean
-context_init (FileRun *run, const IngestOptions *opts, TzMap **zone, GError **error)
-{
-  run->ctx.direction_by = opts->direction_by;
-  if (opts->country && !(run->ctx.country = country_lookup (opts->country)))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "--country '%s' is not an ISO 3166 alpha-2 code", opts->country);
-      return FALSE;
-    }
-  if (opts->tz && !(*zone = tzmap_new (opts->tz, error)))
-    {
-      g_prefix_error (error, "--tz: ");
-      (*error)->domain = RATER_ERROR, (*error)->code = RATER_ERROR_USAGE;
-      return FALSE;
-    }
-  run->ctx.tz = *zone;
-  return TRUE;
-}
+/* ---- the operator ---- */
 
 static gboolean
 header_has (const CsvRecord *header, const char *name)
@@ -118,38 +98,24 @@ header_has (const CsvRecord *header, const char *name)
   return FALSE;
 }
 
-/* Pick the format (given or recognised) and the operator, and bind. */
+/* The reader's accept hook: the operator is --operator's, or each record
+ * names its own (a header with an operator column). */
 static gboolean
-run_bind (Ingest *ing, FileRun *run, const CsvRecord *first, GError **error)
+accept_operator (const CdrFormat *format, const CsvRecord *first, gpointer data, GError **error)
 {
-  const IngestOptions *opts = run->opts;
-  if (!run->format)
+  FileRun *run = data;
+  const char *slug = run->opts->operator_slug;
+  if (slug)
     {
-      run->format = (CdrFormat *) cdr_format_detect (first);
-      if (!run->format)
-        {
-          g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
-                       "cannot tell the format from the header: give --format");
-          return FALSE;
-        }
-    }
-  if (opts->operator_slug)
-    {
-      if (!(run->op = catalog_operator (ing->catalog, opts->operator_slug)))
-        {
-          g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                       "operator '%s' is not in the catalog", opts->operator_slug);
-          return FALSE;
-        }
-    }
-  else if (!run->format->has_header || !header_has (first, "operator"))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "the records carry no operator: give --operator");
+      if ((run->op = catalog_operator (run->ing->catalog, slug)))
+        return TRUE;
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "operator '%s' is not in the catalog", slug);
       return FALSE;
     }
-  run->state = run->format->bind (run->format, first, &run->ctx, error);
-  return run->state != NULL;
+  if (format->has_header && header_has (first, "operator"))
+    return TRUE;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "the records carry no operator: give --operator");
+  return FALSE;
 }
 
 /* ---- records into batches ---- */
@@ -166,13 +132,13 @@ next_batch_if_full (Ingest *ing, FileRun *run)
 }
 
 static void
-add_reject (Ingest *ing, FileRun *run, guint64 line, const char *reason, const char *detail,
-            const char *raw, gsize raw_len)
+add_reject (Ingest *ing, FileRun *run, const CdrRecord *rec)
 {
+  const char *reason = cdr_reject_code (rec->reject.reason);
   run->stats.rejects++;
   if (run->reported++ < run->opts->max_reported)
-    g_message ("%s:%" G_GUINT64_FORMAT ": %s: %s", run->path, line, reason, detail);
-  callwriter_add_reject (run->batch, line, reason, detail, raw, raw_len);
+    g_message ("%s:%" G_GUINT64_FORMAT ": %s: %s", run->path, rec->line, reason, rec->reject.detail);
+  callwriter_add_reject (run->batch, rec->line, reason, rec->reject.detail, rec->raw, rec->raw_len);
   next_batch_if_full (ing, run);
 }
 
@@ -207,70 +173,58 @@ add_call (Ingest *ing, FileRun *run, const CatalogOperator *op, const CdrCall *c
 }
 
 static void
-ingest_record (Ingest *ing, FileRun *run, const CsvRecord *rec)
+ingest_record (Ingest *ing, FileRun *run, CdrRecord *rec)
 {
-  CdrCall call = { 0 };
-  CdrReject rej = { 0 };
   const CatalogOperator *op = NULL;
-  CdrOutcome outcome = run->format->convert (run->state, rec, &run->ctx, &call, &rej);
-
-  if (outcome == CDR_SKIP)
+  if (rec->outcome == CDR_SKIP)
     {
       run->stats.ignored++;
       return;
     }
   run->stats.records++;
-  if (outcome == CDR_CALL && (op = call_operator (ing, run, &call, &rej)))
-    add_call (ing, run, op, &call, rec->line);
+  if (rec->outcome == CDR_CALL && (op = call_operator (ing, run, &rec->call, &rec->reject)))
+    add_call (ing, run, op, &rec->call, rec->line);
   else
-    add_reject (ing, run, rec->line, cdr_reject_code (rej.reason), rej.detail, rec->raw, rec->raw_len);
+    add_reject (ing, run, rec);
+}
+
+static void
+report_progress (FileRun *run, guint64 done)
+{
+  run->opts->progress (run->path, done, cdrreader_size (run->reader), run->opts->progress_data);
 }
 
 /* Read every record into batches for the writer thread. */
 static gboolean
-ingest_records (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first, GError **error)
+ingest_records (Ingest *ing, FileRun *run, GError **error)
 {
-  CsvRecord rec;
+  CdrRecord rec;
   guint64 n = 0;
-  if (!run->format->has_header && first->problem)
-    {
-      run->stats.records++;
-      add_reject (ing, run, first->line, "csv_syntax", first->problem, first->raw, first->raw_len);
-    }
-  else if (!run->format->has_header && first->n > 0)
-    ingest_record (ing, run, first);
   while (!callwriter_failed (ing->writer))
     {
-      CsvFileStatus st = csvfile_next (csv, &rec, error);
-      if (st == CSVFILE_EOF)
+      CdrReaderStatus st = cdrreader_next (run->reader, &rec, error);
+      if (st == CDRREADER_EOF)
         break;
-      if (st == CSVFILE_ERROR)
+      if (st == CDRREADER_ERROR)
         return FALSE;
       if (run->opts->progress && ++n % PROGRESS_EVERY == 0)
-        run->opts->progress (run->path, csvfile_position (csv), csvfile_size (csv),
-                             run->opts->progress_data);
-      if (st == CSVFILE_BAD)
-        {
-          run->stats.records++;
-          add_reject (ing, run, rec.line, "csv_syntax", rec.problem, rec.raw, rec.raw_len);
-        }
-      else
-        ingest_record (ing, run, &rec);
+        report_progress (run, cdrreader_position (run->reader));
+      ingest_record (ing, run, &rec);
     }
   if (run->opts->progress)
-    run->opts->progress (run->path, csvfile_size (csv), csvfile_size (csv), run->opts->progress_data);
+    report_progress (run, cdrreader_size (run->reader));
   return TRUE;   /* a writer's error is reported by callwriter_finish */
 }
 
 /* Run the reader here and the writer on its thread; merge their counts. */
 static gboolean
-ingest_pipeline (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first, GError **error)
+ingest_pipeline (Ingest *ing, FileRun *run, GError **error)
 {
   CallWriterStats ws;
   g_autoptr(GError) read_error = NULL;
   callwriter_start (ing->writer, run->file_id);
   run->batch = callwriter_batch (ing->writer);
-  gboolean read_ok = ingest_records (ing, run, csv, first, &read_error);
+  gboolean read_ok = ingest_records (ing, run, &read_error);
   callwriter_submit (ing->writer, g_steal_pointer (&run->batch));
   gboolean write_ok = callwriter_finish (ing->writer, &ws, error);
   if (write_ok && !read_ok)
@@ -287,7 +241,7 @@ insert_file_row (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErro
   sqlite3_stmt *st = ing->insert_file;
   sqlite3_bind_text (st, 1, sha, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 2, run->path, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, run->format->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, cdrreader_format (run->reader)->name, -1, SQLITE_STATIC);
   if (run->op)
     sqlite3_bind_text (st, 4, catalog_operator_slug (run->op), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (st, 5, (gint64) size);
@@ -310,41 +264,17 @@ update_file_row (Ingest *ing, FileRun *run, GError **error)
 }
 
 static gboolean
-run_transaction (Ingest *ing, FileRun *run, CsvFile *csv, const CsvRecord *first,
-                 const char *sha, guint64 size, GError **error)
+run_transaction (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
 {
   if (!store_begin (ing->db, error))
     return FALSE;
   if (insert_file_row (ing, run, sha, size, error)
-      && ingest_pipeline (ing, run, csv, first, error)
+      && ingest_pipeline (ing, run, error)
       && update_file_row (ing, run, error)
       && store_commit (ing->db, error))
     return TRUE;
   store_rollback (ing->db);
   return FALSE;
-}
-
-/* Open PATH and read its first record: the header, or the first data record. */
-static CsvFile *
-open_first (FileRun *run, CsvRecord *first, GError **error)
-{
-  char delim = run->format ? run->format->delimiter : ',';
-  gboolean trim = run->format ? run->format->trim : TRUE;
-  g_autoptr(CsvFile) csv = csvfile_open (run->path, delim, trim, error);
-  if (!csv)
-    return NULL;
-  CsvFileStatus st = csvfile_next (csv, first, error);
-  if (st == CSVFILE_ERROR)
-    return NULL;
-  if (st == CSVFILE_EOF)
-    first->n = 0, first->line = 1;
-  if (st == CSVFILE_BAD && (!run->format || run->format->has_header))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "line %" G_GUINT64_FORMAT ": header: %s",
-                   first->line, first->problem);
-      return NULL;
-    }
-  return g_steal_pointer (&csv);
 }
 
 static void
@@ -358,38 +288,26 @@ stats_add (IngestStats *total, const IngestStats *s)
   total->unknown_account += s->unknown_account;
 }
 
-static gboolean
-ingest_file_inner (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
-{
-  CsvRecord first = { 0 };
-  g_autoptr(CsvFile) csv = open_first (run, &first, error);
-  if (!csv)
-    return FALSE;
-  if (first.n == 0 && !first.problem && (!run->format || run->format->has_header))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "empty file: no header");
-      return FALSE;
-    }
-  /* the header fields are overwritten by the next record: bind before reading on */
-  if (!run_bind (ing, run, &first, error))
-    return FALSE;
-  return run_transaction (ing, run, csv, &first, sha, size, error);
-}
-
 gboolean
 ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestStats *stats,
              GError **error)
 {
-  g_autoptr(TzMap) zone = NULL;
-  g_autoptr(CdrFormat) format = NULL;
-  FileRun run = { .path = path, .opts = opts };
+  FileRun run = { .ing = ing, .path = path, .opts = opts };
+  const CdrReaderOptions reading = {
+    .format = opts->format,
+    .format_hint = "--format",
+    .country = opts->country,
+    .tz = opts->tz,
+    .direction_by = opts->direction_by,
+    .accept = accept_operator,
+    .accept_data = &run,
+  };
   guint64 size = 0;
 
-  if (!context_init (&run, opts, &zone, error))
+  g_autoptr(CdrReader) reader = cdrreader_new (&reading, error);
+  if (!reader)
     return FALSE;
-  if (opts->format && !(format = cdr_format_lookup (opts->format, error)))
-    return FALSE;
-  run.format = format;
+  run.reader = reader;
   g_autofree char *sha = digest_file_sha256 (path, &size, error);
   if (!sha)
     return FALSE;
@@ -400,10 +318,7 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
       stats->skipped_files++;
       return TRUE;
     }
-  gboolean ok = ingest_file_inner (ing, &run, sha, size, error);
-  if (run.state)
-    run.format->free_state (run.state);
-  if (!ok)
+  if (!cdrreader_open (reader, path, error) || !run_transaction (ing, &run, sha, size, error))
     {
       g_prefix_error (error, "'%s': ", path);
       return FALSE;

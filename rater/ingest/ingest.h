@@ -1,6 +1,8 @@
 /* ingest.h — CDR files into normalised calls and rejects (billing.md §3).
  *
- * ingest_file() reads one file through its CdrFormat and stores, in one
+ * ingest_file() reads one file through the CdrReader (cdrreader.h, the same
+ * reader reconcile uses: format given or recognised, the header bound, each
+ * record a call, a skip or a reject) and stores, in one
  * transaction together with the file's row in `files`, every call (account
  * resolved against the catalog) and every reject (file, line, reason code,
  * detail, raw bytes).  A process killed mid-file therefore leaves no trace of
@@ -48,8 +50,10 @@ void ingest_free (Ingest *ingest);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ingest, ingest_free)
 
 /* Ingest PATH, adding its counts to *STATS.  Fails with RATER_ERROR_DATA when
- * the file is refused whole (unreadable, wrong header, unknown operator),
- * RATER_ERROR_USAGE for bad options, RATER_ERROR_SOFTWARE for database errors;
- * in every failure nothing of the file is stored. */
+ * the file is refused whole (unreadable, empty, wrong header),
+ * RATER_ERROR_USAGE for bad options (--tz, --country, --format, an operator
+ * missing or not in the catalog), RATER_ERROR_SOFTWARE for database errors;
+ * in every failure nothing of the file is stored.  Errors about the options
+ * name no file; the others are prefixed "'PATH': ".  ERROR may be NULL. */
 gboolean ingest_file (Ingest *ingest, const char *path, const IngestOptions *opts,
                       IngestStats *stats, GError **error);

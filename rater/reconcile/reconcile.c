@@ -9,16 +9,15 @@
  * phase 2).  Phase 2 gathers the unmatched calls of both sides, sorts them by
  * (number bucket, start), sweeps each bucket with a window of ±tolerance to
  * collect candidate pairs, sorts those nearest first and accepts greedily.
- * Everything is O(n log n).
+ * Everything is O(n log n).  The file is read through the same CdrReader
+ * as ingest, so a side sees exactly the calls and rejects ingest would.
  */
 #include "config.h"
 
 #include <string.h>
 
-#include "base/csvfile.h"
-#include "base/rater-error.h"
+#include "ingest/cdrreader.h"
 #include "reconcile/reconcile.h"
-#include "base/tzmap.h"
 
 #define NONE G_MAXUINT32
 
@@ -100,32 +99,8 @@ reconcile_side_free (ReconSide *side)
 typedef struct {
   ReconSide *side;
   const ReconcileReadOptions *opts;
-  CdrFormat *format;
-  gpointer state;
-  CdrContext ctx;
   const char *fixed_operator;     /* --operator, interned */
 } SideRead;
-
-static gboolean
-context_init (SideRead *run, TzMap **zone, GError **error)
-{
-  const ReconcileReadOptions *opts = run->opts;
-  run->ctx.direction_by = opts->direction_by;
-  if (opts->country && !(run->ctx.country = country_lookup (opts->country)))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "--country '%s' is not an ISO 3166 alpha-2 code", opts->country);
-      return FALSE;
-    }
-  if (opts->tz && !(*zone = tzmap_new (opts->tz, error)))
-    {
-      g_prefix_error (error, "--tz: ");
-      (*error)->domain = RATER_ERROR, (*error)->code = RATER_ERROR_USAGE;
-      return FALSE;
-    }
-  run->ctx.tz = *zone;
-  return TRUE;
-}
 
 static const char *
 intern_slug (ReconSide *side, CdrText t)
@@ -181,90 +156,36 @@ add_call (SideRead *run, const CdrCall *call, guint64 line)
 }
 
 static void
-read_record (SideRead *run, const CsvRecord *rec)
+read_record (SideRead *run, const CdrRecord *rec)
 {
-  CdrCall call = { 0 };
-  CdrReject rej = { 0 };
-  CdrOutcome outcome = run->format->convert (run->state, rec, &run->ctx, &call, &rej);
-  if (outcome == CDR_SKIP)
+  if (rec->outcome == CDR_SKIP)
     run->side->stats.ignored++;
-  else if (outcome == CDR_CALL)
-    add_call (run, &call, rec->line);
+  else if (rec->outcome == CDR_CALL)
+    add_call (run, &rec->call, rec->line);
   else
-    add_reject (run, rec->line, cdr_reject_code (rej.reason), rej.detail);
+    add_reject (run, rec->line, cdr_reject_code (rec->reject.reason), rec->reject.detail);
 }
 
 static gboolean
-read_records (SideRead *run, CsvFile *csv, const CsvRecord *first, GError **error)
+read_file (SideRead *run, CdrReader *reader, GError **error)
 {
-  CsvRecord rec;
-  if (!run->format->has_header && first->problem)
-    add_reject (run, first->line, "csv_syntax", first->problem);
-  else if (!run->format->has_header && first->n > 0)
-    read_record (run, first);
+  CdrRecord rec;
+  if (!cdrreader_open (reader, run->side->path, error))
+    return FALSE;
+  run->side->format = g_strdup (cdrreader_format (reader)->name);
   for (;;)
-    {
-      CsvFileStatus st = csvfile_next (csv, &rec, error);
-      if (st == CSVFILE_EOF)
-        return TRUE;
-      if (st == CSVFILE_ERROR)
-        return FALSE;
-      if (st == CSVFILE_BAD)
-        add_reject (run, rec.line, "csv_syntax", rec.problem);
-      else
+    switch (cdrreader_next (reader, &rec, error))
+      {
+      case CDRREADER_RECORD:
         read_record (run, &rec);
-    }
-}
-
-/* Open the file and read its first record: the header, or the first data record. */
-static CsvFile *
-open_first (SideRead *run, CsvRecord *first, GError **error)
-{
-  char delim = run->format ? run->format->delimiter : ',';
-  gboolean trim = run->format ? run->format->trim : TRUE;
-  g_autoptr(CsvFile) csv = csvfile_open (run->side->path, delim, trim, error);
-  if (!csv)
-    return NULL;
-  CsvFileStatus st = csvfile_next (csv, first, error);
-  if (st == CSVFILE_ERROR)
-    return NULL;
-  if (st == CSVFILE_EOF)
-    first->n = 0, first->line = 1;
-  gboolean headed = !run->format || run->format->has_header;
-  if ((st == CSVFILE_BAD && headed) || (st == CSVFILE_EOF && headed))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "line %" G_GUINT64_FORMAT ": header: %s",
-                   first->line, st == CSVFILE_EOF ? "empty file" : first->problem);
-      return NULL;
-    }
-  return g_steal_pointer (&csv);
-}
-
-static gboolean
-bind_format (SideRead *run, const CsvRecord *first, GError **error)
-{
-  if (!run->format)
-    {
-      run->format = (CdrFormat *) cdr_format_detect (first);
-      if (!run->format)
-        {
-          g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
-                       "cannot tell the format from the header: give FILE:FMT");
-          return FALSE;
-        }
-    }
-  run->side->format = g_strdup (run->format->name);
-  run->state = run->format->bind (run->format, first, &run->ctx, error);
-  return run->state != NULL;
-}
-
-static gboolean
-read_file (SideRead *run, GError **error)
-{
-  CsvRecord first = { 0 };
-  g_autoptr(CsvFile) csv = open_first (run, &first, error);
-  /* the header fields are overwritten by the next record: bind before reading on */
-  return csv && bind_format (run, &first, error) && read_records (run, csv, &first, error);
+        break;
+      case CDRREADER_EOF:
+        return TRUE;
+      case CDRREADER_ERROR:
+        return FALSE;
+      default:
+        g_assert_not_reached ();
+      }
 }
 
 /* ---- duplicates ---- */
@@ -366,9 +287,17 @@ ReconSide *
 reconcile_side_read (const char *path, const char *format, const ReconcileReadOptions *opts,
                      GError **error)
 {
+  const CdrReaderOptions reading = {
+    .format = format,
+    .format_hint = "FILE:FMT",
+    .country = opts->country,
+    .tz = opts->tz,
+    .direction_by = opts->direction_by,
+  };
+  g_autoptr(CdrReader) reader = cdrreader_new (&reading, error);
+  if (!reader)
+    return NULL;
   g_autoptr(ReconSide) side = g_new0 (ReconSide, 1);
-  g_autoptr(TzMap) zone = NULL;
-  g_autoptr(CdrFormat) fmt = NULL;
   side->path = g_strdup (path);
   side->records = g_array_new (FALSE, FALSE, sizeof (ReconRecord));
   side->arena = g_byte_array_new ();
@@ -376,15 +305,9 @@ reconcile_side_read (const char *path, const char *format, const ReconcileReadOp
   side->messages = g_ptr_array_new_with_free_func (g_free);
   SideRead run = { .side = side, .opts = opts };
 
-  if (!context_init (&run, &zone, error) || (format && !(fmt = cdr_format_lookup (format, error))))
-    return NULL;
-  run.format = fmt;
   if (opts->operator_slug)
     run.fixed_operator = intern_slug (side, (CdrText) { opts->operator_slug, strlen (opts->operator_slug) });
-  gboolean ok = read_file (&run, error);
-  if (run.state)
-    run.format->free_state (run.state);
-  if (!ok)
+  if (!read_file (&run, reader, error))
     {
       g_prefix_error (error, "'%s': ", path);
       return NULL;
@@ -625,7 +548,7 @@ match_times (Matcher *m, gint64 tol)
 static int
 pair_cmp (gconstpointer a, gconstpointer b, gpointer data)
 {
-  const ReconSide *left = data;
+  const ReconSide *left = ((const Matcher *) data)->side[0];
   guint32 x = left->rank[((const ReconPair *) a)->left];
   guint32 y = left->rank[((const ReconPair *) b)->left];
   return (x > y) - (x < y);
@@ -668,7 +591,7 @@ reconcile_match (const ReconSide *left, const ReconSide *right, gint64 tolerance
   match_times (&m, tolerance_ms);
 
   ReconMatch *match = g_new0 (ReconMatch, 1);
-  sort_with_data (m.pairs->data, m.pairs->len, sizeof (ReconPair), pair_cmp, (gpointer) left);
+  sort_with_data (m.pairs->data, m.pairs->len, sizeof (ReconPair), pair_cmp, &m);
   match->pairs = m.pairs;
   match->left_only = unmatched (&m, 0);
   match->right_only = unmatched (&m, 1);

@@ -1,8 +1,9 @@
 /* reconcile.h — two CDR sources of any formats matched call by call, in memory.
  *
- * A ReconSide is one CDR file read through its CdrFormat exactly as ingest
- * reads it (same normalisation: E.164 digits, UTC milliseconds, answered
- * duration, call key) but kept in memory: nothing is written to a database.
+ * A ReconSide is one CDR file read through the CdrReader (cdrreader.h), the
+ * reader ingest uses, so with the same normalisation (E.164 digits, UTC
+ * milliseconds, answered duration, call key), but kept in memory: nothing is
+ * written to a database.
  * Rejected records are counted and described ("file:line: reason: detail"),
  * never silently dropped.  Records sharing a call key within one side are
  * collapsed as ingest does: of legs sharing a key (Teams DR legs with a Shared
@@ -93,7 +94,8 @@ typedef struct {
 /* Read PATH with FORMAT (a --format name, "profile:FILE", or NULL to
  * recognise it from the header) into a side with its duplicates collapsed.
  * Fails with RATER_ERROR_DATA when the file is refused whole (unreadable,
- * wrong or missing header) and RATER_ERROR_USAGE for bad options. */
+ * empty, wrong or missing header; the message prefixed "'PATH': ") and
+ * RATER_ERROR_USAGE for bad options (naming no file).  ERROR may be NULL. */
 ReconSide *reconcile_side_read (const char *path, const char *format,
                                 const ReconcileReadOptions *opts, GError **error);
 void reconcile_side_free (ReconSide *side);

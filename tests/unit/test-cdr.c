@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "ingest/cdr.h"
+#include "ingest/cdr-profile.h"
+#include "ingest/cdrformats.h"
 #include "catalog/country.h"
 #include "base/csvfile.h"
 #include "base/rater-error.h"
@@ -135,7 +137,8 @@ add (GString *s, char *row)
 /* The reader {{{2 */
 
 typedef struct {
-  CdrFormat *format;
+  const CdrFormat *format;
+  CdrFormat *profile;          /* FORMAT when it is a loaded profile */
   CsvFile *csv;
   TzMap *tz;
   CdrContext ctx;
@@ -153,8 +156,8 @@ reader_setup (Reader *r, const char *format_name, const char *country, const cha
   g_autoptr(GError) error = NULL;
 
   memset (r, 0, sizeof *r);
-  r->format = cdr_format_lookup (format_name, &error);
-  cr_assert_not_null (r->format, "cdr_format_lookup (%s): %s", format_name,
+  r->format = cdrformats_lookup (format_name, &r->profile, &error);
+  cr_assert_not_null (r->format, "cdrformats_lookup (%s): %s", format_name,
                       error ? error->message : "?");
   if (country)
     cr_assert_not_null (r->ctx.country = country_lookup (country));
@@ -207,7 +210,8 @@ reader_clear (Reader *r)
     r->format->free_state (r->state);
   g_clear_pointer (&r->csv, csvfile_free);
   g_clear_pointer (&r->tz, tzmap_free);
-  g_clear_pointer (&r->format, cdr_format_unref);
+  g_clear_pointer (&r->profile, cdr_profile_free);
+  r->format = NULL;
 }
 
 /* Binding TEXT as FORMAT_NAME must fail with DOMAIN/CODE and MESSAGE. */
@@ -342,7 +346,8 @@ Test (cdr, reject_codes)
 Test (cdr, lookup_and_names)
 {
   g_autoptr(GError) error = NULL;
-  const char *const *names = cdr_format_names ();
+  CdrFormat *profile = NULL;
+  const char *const *names = cdrformats_names ();
 
   cr_assert_str_eq (names[0], "rater");
   cr_assert_str_eq (names[1], "teams-pstn");
@@ -350,17 +355,35 @@ Test (cdr, lookup_and_names)
   cr_assert_str_eq (names[3], "asterisk");
   cr_assert_str_eq (names[4], "freeswitch");
   cr_assert_null (names[5]);
-  cr_assert_eq (cdr_format_lookup ("rater", NULL), &cdr_format_rater);
-  cr_assert_eq (cdr_format_lookup ("teams-pstn", NULL), &cdr_format_teams_pstn);
-  cr_assert_eq (cdr_format_lookup ("teams-dr", NULL), &cdr_format_teams_dr);
-  cr_assert_eq (cdr_format_lookup ("asterisk", NULL), &cdr_format_asterisk);
-  cr_assert_eq (cdr_format_lookup ("freeswitch", NULL), &cdr_format_freeswitch);
-  cr_assert_null (cdr_format_lookup ("csv", &error));
+  for (guint i = 0; names[i]; i++)
+    {
+      /* built-ins are the table's own const objects: nothing to free */
+      const CdrFormat *f = cdrformats_lookup (names[i], &profile, NULL);
+      cr_assert_not_null (f);
+      cr_assert_str_eq (f->name, names[i]);
+      cr_assert_null (profile);
+      cr_assert_eq (cdrformats_lookup (names[i], &profile, NULL), f);
+    }
+  cr_assert_null (cdrformats_lookup ("csv", &profile, &error));
+  cr_assert_null (profile);
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
   cr_assert_str_eq (error->message,
                     "unknown format 'csv' (rater, teams-pstn, teams-dr, asterisk, freeswitch, profile:FILE)");
-  cdr_format_unref ((CdrFormat *) &cdr_format_rater);   /* built-ins are never freed */
-  cr_assert_str_eq (cdr_format_rater.name, "rater");
+  g_clear_error (&error);
+  cr_assert_null (cdrformats_lookup ("csv", &profile, NULL), "no GError wanted: none set");
+}
+
+Test (cdr, profile_lookup_hands_out_an_owned_format)
+{
+  CdrFormat *profile = NULL;
+  const CdrFormat *f = cdrformats_lookup ("profile:audiocodes", &profile, NULL);
+
+  cr_assert_not_null (f);
+  cr_assert_eq (f, profile);
+  cr_assert_str_eq (f->name, "profile");
+  g_autoptr(CdrFormat) owned = g_steal_pointer (&profile);   /* freed by cdr_profile_free */
+  cr_assert_eq (owned->delimiter, '|');
+  cdr_profile_free (NULL);
 }
 
 Test (cdr, helpers)
@@ -473,7 +496,7 @@ audiocodes_header (void)
 }
 
 static void
-expect_detect (const char *header, const CdrFormat *want)
+expect_detect (const char *header, const char *want)
 {
   g_autofree char *path = write_tmp (".csv", header, strlen (header));
   g_autoptr(CsvFile) csv = csvfile_open (path, ',', TRUE, NULL);
@@ -481,20 +504,21 @@ expect_detect (const char *header, const CdrFormat *want)
 
   g_unlink (path);
   cr_assert_eq (csvfile_next (csv, &rec, NULL), CSVFILE_RECORD);
-  const CdrFormat *got = cdr_format_detect (&rec);
-  cr_assert_eq (got, want, "'%s' detected as %s", header, got ? got->name : "nothing");
+  const CdrFormat *got = cdrformats_detect (&rec);
+  cr_assert_str_eq (got ? got->name : "nothing", want ? want : "nothing", "'%s' detected as %s",
+                    header, got ? got->name : "nothing");
 }
 
 Test (cdr, detect)
 {
   g_autofree char *ac = audiocodes_header ();
 
-  expect_detect (RATER_HEADER "\n", &cdr_format_rater);
-  expect_detect ("\xEF\xBB\xBF" " Direction ,CALLEE,caller,Duration,START,Call_ID\n", &cdr_format_rater);
-  expect_detect (PSTN_HEADER "\n", &cdr_format_teams_pstn);
-  expect_detect (PSTN_HEADER_NEW "\r\n", &cdr_format_teams_pstn);
-  expect_detect (DR_HEADER "\n", &cdr_format_teams_dr);
-  expect_detect (DR_HEADER_OLD "\n", &cdr_format_teams_dr);
+  expect_detect (RATER_HEADER "\n", "rater");
+  expect_detect ("\xEF\xBB\xBF" " Direction ,CALLEE,caller,Duration,START,Call_ID\n", "rater");
+  expect_detect (PSTN_HEADER "\n", "teams-pstn");
+  expect_detect (PSTN_HEADER_NEW "\r\n", "teams-pstn");
+  expect_detect (DR_HEADER "\n", "teams-dr");
+  expect_detect (DR_HEADER_OLD "\n", "teams-dr");
   expect_detect (ac, NULL);
   expect_detect ("call_id,start,duration,caller,callee\n", NULL);
   expect_detect ("\"acct\",\"2001\",\"2002\",\"from-internal\"\n", NULL);
@@ -1650,7 +1674,9 @@ profile_from_text (const char *text, char **path_out, GError **error)
 {
   g_autofree char *path = write_tmp (".ini", text, strlen (text));
   g_autofree char *spec = g_strconcat ("profile:", path, NULL);
-  CdrFormat *format = cdr_format_lookup (spec, error);
+  CdrFormat *format = NULL;
+
+  cdrformats_lookup (spec, &format, error);
 
   g_unlink (path);
   if (path_out)
@@ -1689,7 +1715,7 @@ reader_open_profile (Reader *r, const char *profile, const char *country, const 
   g_autoptr(GError) error = NULL;
 
   memset (r, 0, sizeof *r);
-  r->format = profile_from_text (profile, NULL, &error);
+  r->format = r->profile = profile_from_text (profile, NULL, &error);
   cr_assert_not_null (r->format, "profile: %s", error ? error->message : "?");
   if (country)
     r->ctx.country = country_lookup (country);
@@ -1844,7 +1870,9 @@ Test (cdr, profile_unknown)
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) error2 = NULL;
   g_autofree char *path = NULL;
-  CdrFormat *format = cdr_format_lookup ("profile:nope", &error);
+  CdrFormat *format = NULL;
+
+  cr_assert_null (cdrformats_lookup ("profile:nope", &format, &error));
 
   cr_assert_null (format);
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
@@ -1864,7 +1892,7 @@ Test (cdr, profile_header_mismatch)
   g_autofree char *path = NULL;
   Reader r = { 0 };
 
-  r.format = profile_from_text (switch_profile, &path, &error);
+  r.format = r.profile = profile_from_text (switch_profile, &path, &error);
   cr_assert_not_null (r.format);
   cr_assert_null (reader_bind (&r, "Type;Key;Dir\n", 13, &error));
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA));
@@ -1964,7 +1992,7 @@ check_audiocodes (const char *spec)
 
   r = (Reader) { 0 };
   g_autoptr(GError) error = NULL;
-  r.format = cdr_format_lookup (spec, &error);
+  r.format = cdrformats_lookup (spec, &r.profile, &error);
   cr_assert_not_null (r.format, "%s: %s", spec, error ? error->message : "?");
   cr_assert_eq (r.format->delimiter, '|');
   cr_assert (r.format->trim);

@@ -274,3 +274,20 @@ Test (ingest, headerless_profile_with_a_broken_first_line_and_short_records)
   cr_assert_eq (s.rejects, 2, "the broken line and the truncated one are kept");
   cr_assert_eq (test_count (db, "SELECT count(*) FROM rejects WHERE line = 4 AND reason = 'missing_field'"), 1);
 }
+
+Test (ingest, a_bad_zone_is_refused_without_a_gerror)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *path = calls_file ("a.csv", 0, 1, FALSE);
+  g_autoptr(Ingest) ing = ingest_new (db, NULL);
+  IngestOptions mars = northwind_gb;
+  IngestStats s = { 0 };
+  mars.tz = "Mars/Olympus";
+  /* the caller wants no error message: the failure alone must come back */
+  cr_assert_not (ingest_file (ing, path, &mars, &s, NULL));
+  g_autoptr(GError) error = NULL;
+  cr_assert_not (ingest_file (ing, path, &mars, &s, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE), "%s", error->message);
+  cr_assert_str_eq (error->message, "--tz: unknown time zone 'Mars/Olympus'");
+  cr_assert_eq (s.files, 0);
+}

@@ -1,0 +1,192 @@
+/* cdrreader.c — driving a CDR format over one file.
+ *
+ * Data model: a CdrReader owns the resolved options (the CdrContext with its
+ * zone, the format or a loaded profile) and, once open, the CsvFile, the
+ * format's bound state and the current CsvRecord.  For a headerless format
+ * the record read at open time is both what the format binds and the first
+ * record returned: PENDING marks it until cdrreader_next hands it out.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ingest/cdrreader.h"
+#include "ingest/cdr-profile.h"
+#include "ingest/cdrformats.h"
+#include "base/csvfile.h"
+#include "base/rater-error.h"
+#include "base/tzmap.h"
+
+struct _CdrReader {
+  CdrReaderOptions opts;
+  CdrContext ctx;
+  TzMap *zone;                    /* --tz, owned; NULL when none */
+  CdrFormat *profile;             /* a loaded profile, owned; NULL for a built-in */
+  const CdrFormat *format;        /* given, or recognised at open; NULL before */
+  CsvFile *csv;                   /* NULL until open */
+  gpointer state;                 /* the format's bound state; NULL until open */
+  CsvRecord rec;                  /* the current record, valid until the next read */
+  gboolean pending;               /* headerless: REC is the first record, not yet returned */
+};
+
+void
+cdrreader_free (CdrReader *reader)
+{
+  if (!reader)
+    return;
+  if (reader->state)
+    reader->format->free_state (reader->state);
+  g_clear_pointer (&reader->csv, csvfile_free);
+  g_clear_pointer (&reader->profile, cdr_profile_free);
+  g_clear_pointer (&reader->zone, tzmap_free);
+  g_free (reader);
+}
+
+static gboolean
+context_init (CdrReader *reader, GError **error)
+{
+  const CdrReaderOptions *opts = &reader->opts;
+  g_autoptr(GError) local = NULL;
+  reader->ctx.direction_by = opts->direction_by;
+  if (opts->country && !(reader->ctx.country = country_lookup (opts->country)))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "--country '%s' is not an ISO 3166 alpha-2 code", opts->country);
+      return FALSE;
+    }
+  if (opts->tz && !(reader->zone = tzmap_new (opts->tz, &local)))
+    {
+      /* a bad --tz is a usage error whatever tzmap's own domain */
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "--tz: %s", local->message);
+      return FALSE;
+    }
+  reader->ctx.tz = reader->zone;
+  return TRUE;
+}
+
+CdrReader *
+cdrreader_new (const CdrReaderOptions *opts, GError **error)
+{
+  g_autoptr(CdrReader) reader = g_new0 (CdrReader, 1);
+  reader->opts = *opts;
+  if (!context_init (reader, error))
+    return NULL;
+  if (opts->format && !(reader->format = cdrformats_lookup (opts->format, &reader->profile, error)))
+    return NULL;
+  return g_steal_pointer (&reader);
+}
+
+/* Open PATH and read its first record into REC; refuse a header that is
+ * missing or not CSV when one is expected. */
+static gboolean
+open_first (CdrReader *reader, const char *path, GError **error)
+{
+  const CdrFormat *format = reader->format;
+  gboolean headed = !format || format->has_header;
+  reader->csv = csvfile_open (path, format ? format->delimiter : ',', format ? format->trim : TRUE,
+                              error);
+  if (!reader->csv)
+    return FALSE;
+  CsvFileStatus st = csvfile_next (reader->csv, &reader->rec, error);
+  if (st == CSVFILE_ERROR)
+    return FALSE;
+  if (st == CSVFILE_EOF)
+    reader->rec.n = 0, reader->rec.line = 1;
+  if (st == CSVFILE_BAD && headed)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "line %" G_GUINT64_FORMAT ": header: %s",
+                   reader->rec.line, reader->rec.problem);
+      return FALSE;
+    }
+  if (reader->rec.n == 0 && !reader->rec.problem && headed)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "empty file: no header");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Recognise the format from the header when none was given. */
+static gboolean
+pick_format (CdrReader *reader, GError **error)
+{
+  if (reader->format)
+    return TRUE;
+  reader->format = cdrformats_detect (&reader->rec);
+  if (reader->format)
+    return TRUE;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+               "cannot tell the format from the header: give %s",
+               reader->opts.format_hint ? reader->opts.format_hint : "--format");
+  return FALSE;
+}
+
+gboolean
+cdrreader_open (CdrReader *reader, const char *path, GError **error)
+{
+  const CdrReaderOptions *opts = &reader->opts;
+  g_return_val_if_fail (reader->csv == NULL, FALSE);
+  if (!open_first (reader, path, error) || !pick_format (reader, error))
+    return FALSE;
+  if (opts->accept && !opts->accept (reader->format, &reader->rec, opts->accept_data, error))
+    return FALSE;
+  /* REC is overwritten by the next read: bind before reading on */
+  reader->state = reader->format->bind (reader->format, &reader->rec, &reader->ctx, error);
+  if (!reader->state)
+    return FALSE;
+  reader->pending = !reader->format->has_header && (reader->rec.problem || reader->rec.n > 0);
+  return TRUE;
+}
+
+const CdrFormat *
+cdrreader_format (const CdrReader *reader)
+{
+  return reader->format;
+}
+
+CdrReaderStatus
+cdrreader_next (CdrReader *reader, CdrRecord *record, GError **error)
+{
+  const CsvRecord *rec = &reader->rec;
+  g_return_val_if_fail (reader->state != NULL, CDRREADER_EOF);
+  memset (record, 0, sizeof *record);
+  if (reader->pending)
+    reader->pending = FALSE;
+  else
+    switch (csvfile_next (reader->csv, &reader->rec, error))
+      {
+      case CSVFILE_RECORD:
+      case CSVFILE_BAD:
+        break;
+      case CSVFILE_EOF:
+        return CDRREADER_EOF;
+      case CSVFILE_ERROR:
+        return CDRREADER_ERROR;
+      default:
+        g_assert_not_reached ();
+      }
+  record->line = rec->line;
+  record->raw = rec->raw;
+  record->raw_len = rec->raw_len;
+  if (rec->problem)
+    {
+      record->outcome = CDR_REJECT;
+      cdr_reject (&record->reject, CDR_REJECT_CSV_SYNTAX, "%s", rec->problem);
+    }
+  else
+    record->outcome = reader->format->convert (reader->state, rec, &reader->ctx, &record->call,
+                                               &record->reject);
+  return CDRREADER_RECORD;
+}
+
+guint64
+cdrreader_position (const CdrReader *reader)
+{
+  return reader->csv ? csvfile_position (reader->csv) : 0;
+}
+
+guint64
+cdrreader_size (const CdrReader *reader)
+{
+  return reader->csv ? csvfile_size (reader->csv) : 0;
+}
