@@ -16,17 +16,20 @@
 #include "nightly/nightly-files.h"
 #include "test-helpers.h"
 
-static char *dir;
+static char *dir;               /* the scratch directory of a test */
+static char *conf_path;         /* DIR/nightly.conf */
 
 static void
 setup (void)
 {
   dir = test_scratch_new ();
+  conf_path = g_build_filename (dir, "nightly.conf", NULL);
 }
 
 static void
 teardown (void)
 {
+  g_free (conf_path);
   test_scratch_free (dir);
 }
 
@@ -45,8 +48,8 @@ static const char minimal_conf[] =
 static NightlyConfig *
 load (const char *content, GError **error)
 {
-  g_autofree char *path = test_write (dir, "nightly.conf", content);
-  return nightly_config_load (path, error);
+  cr_assert (g_file_set_contents (conf_path, content, -1, NULL));
+  return nightly_config_load (conf_path, error);
 }
 
 /* The error message of loading CONTENT, which must fail with 64. */
