@@ -7,6 +7,8 @@
  * invoice_lines and invoice_destinations; its late ratings are marked with
  * the number; then P is closed for every account of the operator.  Reading
  * back (issue_load) rebuilds the same InvoiceRecord from those rows only.
+ * issue_run, the command's and the nightly job's issuing, issues and writes
+ * operator after operator.
  */
 #include "config.h"
 
@@ -43,10 +45,43 @@ query_strings (sqlite3 *db, const char *sql, const char *a, const char *b, GErro
   return g_steal_pointer (&list);
 }
 
+gboolean
+issue_parse_format (const char *name, unsigned *format)
+{
+  static const struct {
+    const char *name;
+    unsigned bit;
+  } formats[] = {
+    { "json", INVOICEOUT_JSON },
+    { "csv", INVOICEOUT_CSV },
+    { "html", INVOICEOUT_HTML },
+    { "pdf", INVOICEOUT_PDF },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (g_str_equal (formats[i].name, name))
+      return *format = formats[i].bit, TRUE;
+  return FALSE;
+}
+
 GPtrArray *
 issue_operators (sqlite3 *db, GError **error)
 {
   return query_strings (db, "SELECT operator FROM operators ORDER BY operator", NULL, NULL, error);
+}
+
+gboolean
+issue_period_closed (sqlite3 *db, const char *period, gboolean *closed, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT count (*) FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM closed_periods p"
+    " WHERE p.account = a.account AND p.period = ?1)", error);
+  if (!st)
+    return FALSE;
+  sqlite3_bind_text (st, 1, period, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, db, "reading closed periods");
+  *closed = sqlite3_column_int64 (st, 0) == 0;
+  return TRUE;
 }
 
 /* Issuing {{{1 */
@@ -443,4 +478,45 @@ issue_write_documents (sqlite3 *db, const char *operator_slug, const char *perio
   g_autofree char *name = g_strdup_printf ("invoice-lines-%s-%s.csv", period, operator_slug);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   return invoiceout_write_lines_csv (records, path, error);
+}
+
+/* The run of the command and the nightly job {{{1 */
+
+static gboolean
+issue_run_operator (sqlite3 *db, const IssueRunOptions *opts, const char *operator_slug,
+                    const char *issued_on, IssueRunStats *stats, GError **error)
+{
+  IssueStats s;
+  guint written = 0;
+  if (!issue_period (db, operator_slug, opts->period, issued_on, &s, error)
+      || !issue_write_documents (db, operator_slug, opts->period, opts->dir, opts->formats,
+                                 &written, error))
+    return FALSE;
+  stats->issued += s.issued;
+  stats->already += s.already;
+  stats->closed += s.closed;
+  stats->written += written;
+  if (opts->each)
+    opts->each (operator_slug, &s, written, opts->each_data);
+  return TRUE;
+}
+
+gboolean
+issue_run (sqlite3 *db, const IssueRunOptions *opts, IssueRunStats *stats, GError **error)
+{
+  g_return_val_if_fail (db && opts && opts->dir && stats, FALSE);
+  *stats = (IssueRunStats) { 0 };
+  char today[16];
+  const char *issued_on = opts->issued_on;
+  if (!issued_on)
+    issued_on = time_format_utc_date (time_now_ms (), today);
+  if (opts->operator_slug)
+    return issue_run_operator (db, opts, opts->operator_slug, issued_on, stats, error);
+  g_autoptr(GPtrArray) ops = issue_operators (db, error);
+  if (!ops)
+    return FALSE;
+  for (guint i = 0; i < ops->len; i++)
+    if (!issue_run_operator (db, opts, ops->pdata[i], issued_on, stats, error))
+      return FALSE;
+  return TRUE;
 }

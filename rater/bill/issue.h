@@ -15,6 +15,10 @@
  * documents are the same bytes every time.
  *
  * Rating what is pending is the caller's job (rate_run before issuing).
+ *
+ * issue_run() is what `rater invoice issue` and the nightly run both do:
+ * issue_period() then issue_write_documents() for one operator or for every
+ * operator in byte order.
  */
 #pragma once
 
@@ -38,8 +42,18 @@ gboolean issue_period (sqlite3 *db, const char *operator_slug, const char *perio
 GPtrArray *issue_load (sqlite3 *db, const char *operator_slug, const char *period,
                        GError **error);
 
+/* The InvoiceOutFormats bit of the document format NAME ("json", "csv",
+ * "html", "pdf") in *FORMAT; FALSE when NAME names none.  The command's
+ * --format and the nightly config's invoice_formats both read this way. */
+gboolean issue_parse_format (const char *name, unsigned *format);
+
 /* Every operator slug, in byte order. */
 GPtrArray *issue_operators (sqlite3 *db, GError **error);
+
+/* Whether every account of the catalog has PERIOD closed (*CLOSED; TRUE
+ * when there are no accounts): then PERIOD needs no more drafts. */
+gboolean issue_period_closed (sqlite3 *db, const char *period, gboolean *closed,
+                              GError **error);
 
 /* Write the documents of OPERATOR_SLUG's issued invoices for PERIOD under
  * DIR (created when missing): per invoice <number>-<period>.json/.html/.pdf
@@ -50,3 +64,33 @@ GPtrArray *issue_operators (sqlite3 *db, GError **error);
 gboolean issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
                                 const char *dir, unsigned formats, guint *n_written,
                                 GError **error);
+
+/* Called by issue_run() after each operator: its IssueStats and the count
+ * of invoices whose documents were written. */
+typedef void (*IssueRunFunc) (const char *operator_slug, const IssueStats *stats,
+                              guint written, gpointer data);
+
+/* What issue_run() issues and where it writes.  Borrowed strings. */
+typedef struct {
+  const char *operator_slug;    /* NULL: every operator, in byte order */
+  const char *period;           /* "YYYY-MM" */
+  const char *issued_on;        /* "YYYY-MM-DD" of new invoices; NULL: today (UTC) */
+  const char *dir;              /* the documents' directory (issue_write_documents) */
+  unsigned formats;             /* InvoiceOutFormats */
+  IssueRunFunc each;            /* NULL: nothing called */
+  gpointer each_data;
+} IssueRunOptions;
+
+typedef struct {
+  guint issued;                 /* IssueStats summed over the operators */
+  guint already;
+  guint closed;
+  guint written;                /* invoices whose documents were written */
+} IssueRunStats;
+
+/* Issue OPTS->period for OPTS->operator_slug (or every operator) and write
+ * each operator's documents under OPTS->dir, operator by operator: an
+ * operator issued before an error stays issued.  RATER_ERROR_USAGE for an
+ * unknown operator or a bad period. */
+gboolean issue_run (sqlite3 *db, const IssueRunOptions *opts, IssueRunStats *stats,
+                    GError **error);

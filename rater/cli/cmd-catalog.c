@@ -12,10 +12,7 @@ cmd_catalog (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!cmd_parse_options ("catalog", "import DIR", entries, &argc, &argv, error))
     return FALSE;
   if (argc != 3 || !g_str_equal (argv[1], "import"))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "usage: rater catalog import DIR");
-      return FALSE;
-    }
+    return cmd_usage_error (error, "usage: rater catalog import DIR");
   g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
   CatalogImportStats s;
   if (!db || !catalog_import (db, argv[2], &s, error))

@@ -8,7 +8,47 @@
 #include "cli/cmd.h"
 #include "bill/export.h"
 #include "base/store.h"
-#include "base/rater-error.h"
+
+typedef struct {
+  char *out;                    /* NULL: standard output */
+  char *period;                 /* calls: only this period; NULL: every period */
+} ExportArgs;
+
+static void
+export_summary (RaterContext *ctx, const ExportArgs *a, const char *what, guint64 rows)
+{
+  cmd_summary (ctx, "exported %" G_GUINT64_FORMAT " %s%s%s", rows, what, a->out ? " to " : "",
+               a->out ? a->out : "");
+}
+
+static gboolean
+export_rejects_command (RaterContext *ctx, gconstpointer args, GError **error)
+{
+  const ExportArgs *a = args;
+  guint64 rows = 0;
+  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  if (!db || !export_rejects (db, a->out, &rows, error))
+    return FALSE;
+  export_summary (ctx, a, "rejects", rows);
+  return TRUE;
+}
+
+static gboolean
+export_calls_command (RaterContext *ctx, gconstpointer args, GError **error)
+{
+  const ExportArgs *a = args;
+  guint64 rows = 0;
+  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  if (!db || !export_calls (db, a->period, a->out, &rows, error))
+    return FALSE;
+  export_summary (ctx, a, "calls", rows);
+  return TRUE;
+}
+
+static const RaterSubcommand export_commands[] = {
+  { "rejects", export_rejects_command, "every stored reject: file, line, reason, detail, raw record" },
+  { "calls", export_calls_command, "the stored calls with their rating (--period: of one period)" },
+};
 
 gboolean
 cmd_export (RaterContext *ctx, int argc, char **argv, GError **error)
@@ -19,19 +59,15 @@ cmd_export (RaterContext *ctx, int argc, char **argv, GError **error)
     { "period", 0, 0, G_OPTION_ARG_STRING, &period, "Only this period (YYYY-MM)", "P" },
     { NULL }
   };
-  if (!cmd_parse_options ("export", "rejects|calls", entries, &argc, &argv, error))
+  g_autofree char *names = cmd_subcommand_names (export_commands, G_N_ELEMENTS (export_commands));
+  g_autofree char *help = cmd_subcommand_help (export_commands, G_N_ELEMENTS (export_commands));
+  if (!cmd_parse_options_described ("export", names, help, entries, &argc, &argv, error))
     return FALSE;
-  if (argc != 2 || !(g_str_equal (argv[1], "rejects") || g_str_equal (argv[1], "calls")))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "usage: rater export rejects|calls [--out FILE]");
-      return FALSE;
-    }
-  gboolean calls = g_str_equal (argv[1], "calls");
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
-  guint64 rows = 0;
-  if (!db || !(calls ? export_calls (db, period, out, &rows, error)
-                     : export_rejects (db, out, &rows, error)))
-    return FALSE;
-  cmd_summary (ctx, "exported %" G_GUINT64_FORMAT " %s%s%s", rows, argv[1], out ? " to " : "", out ? out : "");
-  return TRUE;
+  const RaterSubcommand *sub = argc == 2 ? cmd_subcommand_find (export_commands,
+                                                                G_N_ELEMENTS (export_commands),
+                                                                argv[1]) : NULL;
+  if (!sub)
+    return cmd_usage_error (error, "usage: rater export %s [--out FILE]", names);
+  ExportArgs a = { out, period };
+  return sub->func (ctx, &a, error);
 }

@@ -11,10 +11,7 @@ cmd_init (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!cmd_parse_options ("init", "", entries, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "init: unexpected argument '%s'", argv[1]);
-      return FALSE;
-    }
+    return cmd_usage_error (error, "init: unexpected argument '%s'", argv[1]);
   int from = 0, to = 0;
   g_autoptr(sqlite3) db = store_init (ctx->db_path, &from, &to, error);
   if (!db)

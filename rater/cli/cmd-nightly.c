@@ -1,7 +1,6 @@
 /* cmd-nightly.c — 'rater nightly --config FILE [--wait]': the cron job. */
 #include "config.h"
 
-
 #include "cli/cmd.h"
 #include "nightly/nightly.h"
 #include "base/rater-error.h"
@@ -36,11 +35,7 @@ cmd_nightly (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!cmd_parse_options ("nightly", "--config FILE", entries, &argc, &argv, error))
     return FALSE;
   if (argc > 1 || !config_path)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   "usage: rater nightly --config FILE [--wait]");
-      return FALSE;
-    }
+    return cmd_usage_error (error, "usage: rater nightly --config FILE [--wait]");
   g_autoptr(NightlyConfig) config = nightly_config_load (config_path, error);
   if (!config)
     return FALSE;

@@ -19,11 +19,8 @@ cmd_rate (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!cmd_parse_options ("rate", "", entries, &argc, &argv, error))
     return FALSE;
   if (argc > 1 || threads < 0 || threads > 256 || batch < 0)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   "usage: rater rate [--period YYYY-MM] [--threads N] [--batch-size N]");
-      return FALSE;
-    }
+    return cmd_usage_error (error,
+                            "usage: rater rate [--period YYYY-MM] [--threads N] [--batch-size N]");
   g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
   RateOptions opts = { period, (guint) threads, (guint) batch };
   RateStats s;

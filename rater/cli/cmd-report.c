@@ -8,12 +8,10 @@
  */
 #include "config.h"
 
-
 #include "cli/cmd.h"
-#include "base/rater-error.h"
-#include "report/report.h"
-#include "report/reportchart.h"
 #include "base/store.h"
+#include "report/report.h"
+#include "report/reportset.h"
 
 typedef struct {
   char *period, *account, *op, *by, *out, *format;
@@ -32,25 +30,36 @@ report_args_clear (ReportArgs *a)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReportArgs, report_args_clear)
 
-static const char description[] =
-  "Reports:\n"
-  "  usage --by user|destination|day [--account A]   calls, seconds, minutes, cost per account\n"
-  "  kpi [--operator OP]          attempts, answered, ASR, ACD, minutes, revenue per\n"
-  "                               operator, day, direction and group (group * = all)\n"
-  "  exceptions [--prefix-digits N]  unrated calls by reason and number prefix; rejects\n"
-  "                               by file and reason (all stored rejects)\n"
-  "  chart --out DIR [--account A]   DIR/ACCOUNT-PERIOD.svg: daily minutes and cost\n"
-  "\n"
-  "Format: --format csv|json; without it, JSON when --out ends in .json, else CSV.\n"
-  "Without --out a report goes to standard output (and no summary line is printed).\n"
-  "Only rated calls have a cost; minutes are billable seconds / 60 rounded half up to\n"
-  "2 decimals; costs are exact sums of call charges with 6 decimals.";
-
-static gboolean
-usage_fail (GError **error, const char *message)
+/* The names of the reports, joined by SEP and before the last by LAST. */
+static char *
+report_names (const char *sep, const char *last)
 {
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "report: %s", message);
-  return FALSE;
+  guint n;
+  const ReportSetEntry *entries = reportset_entries (&n);
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 == n ? last : sep, entries[i].name);
+  return g_string_free (s, FALSE);
+}
+
+/* The --help text after the options: the reports of the table, then how
+ * the format is chosen and what the figures are. */
+static char *
+report_help (void)
+{
+  guint n;
+  const ReportSetEntry *entries = reportset_entries (&n);
+  GString *s = g_string_new ("Reports:\n");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "  %s %s\n      %s\n", entries[i].name, entries[i].synopsis,
+                            entries[i].help);
+  g_string_append (s,
+    "\n"
+    "Format: --format csv|json; without it, JSON when --out ends in .json, else CSV.\n"
+    "Without --out a report goes to standard output (and no summary line is printed).\n"
+    "Only rated calls have a cost; minutes are billable seconds / 60 rounded half up to\n"
+    "2 decimals; costs are exact sums of call charges with 6 decimals.");
+  return g_string_free (s, FALSE);
 }
 
 static gboolean
@@ -68,20 +77,20 @@ parse_args (ReportArgs *a, int *argc, char ***argv, GError **error)
     { "format", 0, 0, G_OPTION_ARG_STRING, &a->format, "csv or json (see below)", "FMT" },
     { NULL }
   };
-  g_autoptr(GOptionContext) oc = g_option_context_new ("usage|kpi|exceptions|chart --period YYYY-MM");
-  g_option_context_add_main_entries (oc, entries, NULL);
-  g_option_context_set_description (oc, description);
-  if (!g_option_context_parse (oc, argc, argv, error))
-    {
-      g_prefix_error (error, "report: ");
-      return FALSE;
-    }
+  g_autofree char *help = report_help ();
+  g_autofree char *names = report_names ("|", "|");
+  g_autofree char *parameter = g_strdup_printf ("%s --period YYYY-MM", names);
+  if (!cmd_parse_options_described ("report", parameter, help, entries, argc, argv, error))
+    return FALSE;
   if (*argc != 2)
-    return usage_fail (error, "give one of usage, kpi, exceptions, chart (try --help)");
+    {
+      g_autofree char *list = report_names (", ", ", ");
+      return cmd_usage_error (error, "report: give one of %s (try --help)", list);
+    }
   if (!a->period)
-    return usage_fail (error, "--period YYYY-MM is required");
+    return cmd_usage_error (error, "report: --period YYYY-MM is required");
   if (a->prefix_digits < 0 || a->prefix_digits > 15)
-    return usage_fail (error, "--prefix-digits takes 1 to 15");
+    return cmd_usage_error (error, "report: --prefix-digits takes 1 to 15");
   return TRUE;
 }
 
@@ -95,7 +104,7 @@ parse_format (const ReportArgs *a, ReportFormat *format, GError **error)
   else if (g_str_equal (a->format, "json"))
     *format = REPORT_FORMAT_JSON;
   else
-    return usage_fail (error, "--format takes csv or json");
+    return cmd_usage_error (error, "report: --format takes csv or json");
   return TRUE;
 }
 
@@ -103,33 +112,34 @@ static gboolean
 parse_by (const char *by, ReportUsageBy *out, GError **error)
 {
   if (!by)
-    return usage_fail (error, "usage needs --by user|destination|day");
-  if (g_str_equal (by, "user"))
-    *out = REPORT_BY_USER;
-  else if (g_str_equal (by, "destination"))
-    *out = REPORT_BY_DESTINATION;
-  else if (g_str_equal (by, "day"))
-    *out = REPORT_BY_DAY;
-  else
-    return usage_fail (error, "--by takes user, destination or day");
+    return cmd_usage_error (error, "report: usage needs --by user|destination|day");
+  if (!reportset_parse_by (by, out))
+    return cmd_usage_error (error, "report: --by takes user, destination or day");
   return TRUE;
 }
 
-/* Refuse options that mean nothing to REPORT. */
+/* Refuse options that mean nothing to ENTRY. */
 static gboolean
-check_options (const ReportArgs *a, const char *report, GError **error)
+check_options (const ReportArgs *a, const ReportSetEntry *entry, GError **error)
 {
-  gboolean usage = g_str_equal (report, "usage"), chart = g_str_equal (report, "chart");
-  if (a->account && !usage && !chart)
-    return usage_fail (error, "--account applies to usage and chart");
-  if (a->op && !g_str_equal (report, "kpi"))
-    return usage_fail (error, "--operator applies to kpi");
-  if (a->by && !usage)
-    return usage_fail (error, "--by applies to usage");
-  if (a->prefix_digits && !g_str_equal (report, "exceptions"))
-    return usage_fail (error, "--prefix-digits applies to exceptions");
-  if (chart && (!a->out || a->format))
-    return usage_fail (error, "chart needs --out DIR and writes SVG");
+  const struct {
+    const char *option;
+    gboolean given;
+    ReportSetTakes takes;
+  } options[] = {
+    { "--account", a->account != NULL, REPORTSET_TAKES_ACCOUNT },
+    { "--operator", a->op != NULL, REPORTSET_TAKES_OPERATOR },
+    { "--by", a->by != NULL, REPORTSET_TAKES_BY },
+    { "--prefix-digits", a->prefix_digits != 0, REPORTSET_TAKES_PREFIX },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (options); i++)
+    if (options[i].given && !(entry->takes & options[i].takes))
+      {
+        g_autofree char *names = reportset_names_taking (options[i].takes);
+        return cmd_usage_error (error, "report: %s applies to %s", options[i].option, names);
+      }
+  if (entry->kind == REPORTSET_CHARTS && (!a->out || a->format))
+    return cmd_usage_error (error, "report: %s needs --out DIR and writes SVG", entry->name);
   return TRUE;
 }
 
@@ -161,37 +171,36 @@ table_summary (RaterContext *ctx, const ReportArgs *a, const ReportTable *t)
                  a->by ? a->by : "", a->period, t->rows->len, a->out);
 }
 
+/* Make ENTRY's query from the options (the format and the usage key are
+ * read only now, after the database opened, as they always were). */
 static gboolean
-run_table (RaterContext *ctx, sqlite3 *db, const ReportArgs *a, const char *report,
-           GError **error)
+make_query (const ReportArgs *a, const ReportSetEntry *entry, ReportQuery *q,
+            ReportFormat *format, GError **error)
 {
-  ReportQuery q = { .period = a->period, .account = a->account, .operator_slug = a->op,
-                    .prefix_digits = (guint) a->prefix_digits };
-  ReportFormat format;
-  g_autoptr(ReportTable) t = NULL;
-  if (!parse_format (a, &format, error))
+  *q = (ReportQuery) { .period = a->period, .account = a->account, .operator_slug = a->op,
+                       .prefix_digits = (guint) a->prefix_digits };
+  *format = REPORT_FORMAT_CSV;
+  if (entry->kind == REPORTSET_TABLE && !parse_format (a, format, error))
     return FALSE;
-  if (g_str_equal (report, "usage"))
-    t = parse_by (a->by, &q.by, error) ? report_usage (db, &q, error) : NULL;
-  else if (g_str_equal (report, "kpi"))
-    t = report_kpi (db, &q, error);
-  else
-    t = report_exceptions (db, &q, error);
-  if (!t || !report_write (t, a->out, format, error))
-    return FALSE;
-  table_summary (ctx, a, t);
-  return TRUE;
+  return !(entry->takes & REPORTSET_TAKES_BY) || parse_by (a->by, &q->by, error);
 }
 
 static gboolean
-run_chart (RaterContext *ctx, sqlite3 *db, const ReportArgs *a, GError **error)
+run_report (RaterContext *ctx, sqlite3 *db, const ReportArgs *a, const ReportSetEntry *entry,
+            GError **error)
 {
-  ReportQuery q = { .period = a->period, .account = a->account };
+  ReportQuery q;
+  ReportFormat format;
+  g_autoptr(ReportTable) t = NULL;
   guint n = 0;
-  if (!reportchart_write_all (db, &q, a->out, &n, error))
+  if (!make_query (a, entry, &q, &format, error)
+      || !reportset_write (entry, db, &q, a->out, format, &t, &n, error))
     return FALSE;
-  cmd_summary (ctx, "charted %u account%s for %s in '%s'", n, n == 1 ? "" : "s", a->period,
-               a->out);
+  if (t)
+    table_summary (ctx, a, t);
+  else
+    cmd_summary (ctx, "charted %u account%s for %s in '%s'", n, n == 1 ? "" : "s", a->period,
+                 a->out);
   return TRUE;
 }
 
@@ -201,16 +210,14 @@ cmd_report (RaterContext *ctx, int argc, char **argv, GError **error)
   g_auto(ReportArgs) a = { 0 };
   if (!parse_args (&a, &argc, &argv, error))
     return FALSE;
-  const char *report = argv[1];
-  if (!(g_str_equal (report, "usage") || g_str_equal (report, "kpi")
-        || g_str_equal (report, "exceptions") || g_str_equal (report, "chart")))
-    return usage_fail (error, "unknown report (usage, kpi, exceptions or chart)");
-  if (!check_options (&a, report, error))
+  const ReportSetEntry *entry = reportset_find (argv[1]);
+  if (!entry)
+    {
+      g_autofree char *list = report_names (", ", " or ");
+      return cmd_usage_error (error, "report: unknown report (%s)", list);
+    }
+  if (!check_options (&a, entry, error))
     return FALSE;
   g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
-  if (!db)
-    return FALSE;
-  if (g_str_equal (report, "chart"))
-    return run_chart (ctx, db, &a, error);
-  return run_table (ctx, db, &a, report, error);
+  return db && run_report (ctx, db, &a, entry, error);
 }

@@ -1,6 +1,8 @@
-/* cmd.c — helpers shared by the command functions. */
+/* cmd.c — helpers shared by the command functions: option parsing, usage
+ * errors, subcommand tables, the summary line, the database, progress. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -32,6 +34,44 @@ cmd_parse_options_described (const char *command, const char *parameter, const c
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+cmd_usage_error (GError **error, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  GError *usage = g_error_new_valist (G_OPTION_ERROR, G_OPTION_ERROR_FAILED, format, ap);
+  va_end (ap);
+  g_propagate_error (error, usage);
+  return FALSE;
+}
+
+const RaterSubcommand *
+cmd_subcommand_find (const RaterSubcommand *table, gsize n_entries, const char *name)
+{
+  for (gsize i = 0; i < n_entries; i++)
+    if (g_str_equal (table[i].name, name))
+      return &table[i];
+  return NULL;
+}
+
+char *
+cmd_subcommand_names (const RaterSubcommand *table, gsize n_entries)
+{
+  GString *s = g_string_new (NULL);
+  for (gsize i = 0; i < n_entries; i++)
+    g_string_append_printf (s, "%s%s", i ? "|" : "", table[i].name);
+  return g_string_free (s, FALSE);
+}
+
+char *
+cmd_subcommand_help (const RaterSubcommand *table, gsize n_entries)
+{
+  GString *s = g_string_new ("Subcommands:");
+  for (gsize i = 0; i < n_entries; i++)
+    g_string_append_printf (s, "\n  %-10s %s", table[i].name, table[i].summary);
+  return g_string_free (s, FALSE);
 }
 
 void

@@ -34,6 +34,32 @@ typedef struct {
   const char *summary;          /* one line for 'rater --help' */
 } RaterCommand;
 
+/* A subcommand ('invoice draft', 'export calls'): the command parses the
+ * options its subcommands share into ARGS (its own struct), finds the entry
+ * named by its argument in a table of RaterSubcommand and runs it. */
+typedef gboolean (*RaterSubcommandFunc) (RaterContext *ctx, gconstpointer args, GError **error);
+
+typedef struct {
+  const char *name;
+  RaterSubcommandFunc func;
+  const char *summary;          /* one line for 'rater COMMAND --help' */
+} RaterSubcommand;
+
+/* The entry of TABLE (N_ENTRIES long) named NAME, or NULL. */
+const RaterSubcommand *cmd_subcommand_find (const RaterSubcommand *table, gsize n_entries,
+                                            const char *name);
+
+/* The names of TABLE joined by '|' ("draft|issue"), for usage texts. */
+char *cmd_subcommand_names (const RaterSubcommand *table, gsize n_entries);
+
+/* "Subcommands:" and a line per entry of TABLE, for --help. */
+char *cmd_subcommand_help (const RaterSubcommand *table, gsize n_entries);
+
+/* Set ERROR to a usage error (exit status 64) of the printf-style message
+ * FORMAT (the whole text: "report: --period YYYY-MM is required") and
+ * return FALSE, so a check is one line: return cmd_usage_error (...). */
+gboolean cmd_usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
 /* Parse a command's options with ENTRIES; PARAMETER is the usage text after
  * the command name.  Returns FALSE with a G_OPTION_ERROR on bad usage;
  * '--help' prints and exits 0. */

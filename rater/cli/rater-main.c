@@ -57,11 +57,7 @@ parse_progress (const char *name, const char *value, gpointer data, GError **err
   else if (g_str_equal (value, "never"))
     ctx->progress = PROGRESS_NEVER;
   else
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--progress must be auto, always or never, not '%s'", value);
-      return FALSE;
-    }
+    return cmd_usage_error (error, "--progress must be auto, always or never, not '%s'", value);
   return TRUE;
 }
 
@@ -125,18 +121,10 @@ run (RaterContext *ctx, int argc, char **argv, GError **error)
   if (ctx->verbose)
     g_setenv ("G_MESSAGES_DEBUG", "rater", TRUE);
   if (argc < 2)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   "no command given (try 'rater --help')");
-      return FALSE;
-    }
+    return cmd_usage_error (error, "no command given (try 'rater --help')");
   const RaterCommand *cmd = command_find (argv[1]);
   if (!cmd)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
-                   "unknown command '%s' (try 'rater --help')", argv[1]);
-      return FALSE;
-    }
+    return cmd_usage_error (error, "unknown command '%s' (try 'rater --help')", argv[1]);
   return cmd->func (ctx, argc - 1, argv + 1, error);
 }
 

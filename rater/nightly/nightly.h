@@ -1,8 +1,7 @@
 /* nightly.h — the unattended nightly run (cli.md `rater nightly`).
  *
- * A NightlyConfig is read from a GKeyFile (every key is documented in
- * samples/nightly.conf and the README); relative paths in it are relative to
- * the directory of the config file.  nightly_run() then does, in order:
+ * A NightlyConfig (nightly-config.h) says what to do and where;
+ * nightly_run() then does, in order:
  *
  *  1. catalog: re-imports the catalog directory when its digest differs from
  *     the last import's (a refused catalog is reported, the previous one
@@ -17,7 +16,9 @@
  *     byte for byte the same, every later night);
  *  5. drafts of the current period (the UTC month of "now") and of the
  *     previous one until it is issued, under OUTPUT/drafts/PERIOD/;
- *  6. reports of both periods under OUTPUT/reports/PERIOD/.
+ *  6. reports of both periods under OUTPUT/reports/PERIOD/: NAME.csv or
+ *     NAME.json per table report of the config's list (reportset.h), the
+ *     charts under charts/.
  *
  * Every step is a transaction or writes through temporary files, and each
  * is idempotent, so a run killed at any moment and run again gives the same
@@ -31,41 +32,8 @@
 
 #include <glib.h>
 
-#include "ingest/cdr.h"
 #include "ingest/ingest.h"
-
-typedef struct {
-  char *name;                   /* [source NAME] */
-  char *dir;                    /* incoming directory */
-  char *format;                 /* NULL: recognised from the header */
-  char *operator_slug;          /* NULL: the records' operator column */
-  char *country;
-  char *tz;
-  CdrDirectionRule direction_by;
-  char *pattern;                /* glob of file names, default "*" */
-} NightlySource;
-
-typedef struct {
-  char *database;
-  char *catalog;                /* NULL: never imported by nightly */
-  char *output;
-  char *archive;
-  char *quarantine;
-  char *lock;                   /* default DATABASE.lock */
-  guint issue_day;              /* 1..28; 0: never issue */
-  gboolean drafts;
-  unsigned invoice_formats;     /* InvoiceOutFormats */
-  char **reports;               /* usage-user usage-destination usage-day kpi exceptions chart */
-  gboolean reports_json;        /* report files as JSON instead of CSV */
-  guint threads;                /* rating threads, 0: one per CPU */
-  GPtrArray *sources;           /* NightlySource * */
-} NightlyConfig;
-
-/* Load and check the config at PATH (RATER_ERROR_USAGE naming the file, the
- * group and the key on any problem). */
-NightlyConfig *nightly_config_load (const char *path, GError **error);
-void nightly_config_free (NightlyConfig *config);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (NightlyConfig, nightly_config_free)
+#include "nightly/nightly-config.h"
 
 typedef struct {
   /* ingest progress, as IngestOptions.progress; NULL for none */

@@ -894,3 +894,87 @@ Test (issue, rerate_keeps_closed_ratings_whose_call_moved_elsewhere)
   cr_assert_not_null (oct);
   cr_assert_eq (oct->lines->len, 1, "the November call did not move into October");
 }
+
+/* The run of the command and the nightly job {{{1 */
+
+static void
+count_operator (const char *operator_slug, const IssueStats *stats, guint written, gpointer data)
+{
+  GString *log = data;
+  g_string_append_printf (log, "%s:%u/%u/%u/%u;", operator_slug, stats->issued, stats->already,
+                          stats->closed, written);
+}
+
+Test (issue, run_every_operator_in_byte_order)
+{
+  numbering_fixture ();
+  g_autofree char *out = subdir ("run");
+  g_autoptr(GString) log = g_string_new (NULL);
+  IssueRunOptions opts = { NULL, "2026-11", "2026-12-02", out, INVOICEOUT_JSON | INVOICEOUT_CSV,
+                           count_operator, log };
+  IssueRunStats s;
+  g_autoptr(GError) error = NULL;
+  cr_assert (issue_run (db, &opts, &s, &error), "%s", error ? error->message : "");
+  /* northwind: Zeta, alpha, delta numbered, beta closed too; tailspin: gamma */
+  cr_assert_str_eq (log->str, "northwind:3/0/4/3;tailspin:1/0/1/1;");
+  cr_assert_eq (s.issued, 4);
+  cr_assert_eq (s.already, 0);
+  cr_assert_eq (s.closed, 5);
+  cr_assert_eq (s.written, 4);
+  g_autofree char *json = g_build_filename (out, "TSC-202611-0001-2026-11.json", NULL);
+  cr_assert (g_file_test (json, G_FILE_TEST_IS_REGULAR), "%s", json);
+  g_autofree char *csv = g_build_filename (out, "invoice-lines-2026-11-northwind.csv", NULL);
+  cr_assert (g_file_test (csv, G_FILE_TEST_IS_REGULAR), "%s", csv);
+
+  /* again, today's date: nothing new, the same documents */
+  g_autofree char *again = subdir ("again");
+  opts = (IssueRunOptions) { NULL, "2026-11", NULL, again, INVOICEOUT_JSON | INVOICEOUT_CSV };
+  cr_assert (issue_run (db, &opts, &s, &error), "%s", error ? error->message : "");
+  cr_assert_eq (s.issued, 0);
+  cr_assert_eq (s.already, 4);
+  cr_assert_eq (s.written, 4);
+  expect_same_files (out, again);
+}
+
+Test (issue, run_one_operator)
+{
+  numbering_fixture ();
+  g_autofree char *out = subdir ("run");
+  IssueRunOptions opts = { .operator_slug = "tailspin", .period = "2026-11",
+                           .issued_on = "2026-12-02", .dir = out, .formats = INVOICEOUT_JSON };
+  IssueRunStats s;
+  g_autoptr(GError) error = NULL;
+  cr_assert (issue_run (db, &opts, &s, &error), "%s", error ? error->message : "");
+  cr_assert_eq (s.issued, 1);
+  cr_assert_eq (s.closed, 1);
+  cr_assert_eq (count_sql ("SELECT count (*) FROM invoices WHERE operator = 'northwind'"), 0);
+  opts.operator_slug = "nobody";
+  cr_assert_not (issue_run (db, &opts, &s, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE), "%s", error->message);
+}
+
+Test (issue, period_closed_everywhere)
+{
+  numbering_fixture ();
+  gboolean closed = TRUE;
+  g_autoptr(GError) error = NULL;
+  cr_assert (issue_period_closed (db, "2026-11", &closed, &error));
+  cr_assert_not (closed);
+  issue ("northwind", "2026-11", "2026-12-02");
+  cr_assert (issue_period_closed (db, "2026-11", &closed, &error));
+  cr_assert_not (closed);       /* tailspin's gamma still open */
+  issue ("tailspin", "2026-11", "2026-12-02");
+  cr_assert (issue_period_closed (db, "2026-11", &closed, &error));
+  cr_assert (closed);
+}
+
+Test (issue, parse_format)
+{
+  unsigned bit = 0;
+  cr_assert (issue_parse_format ("json", &bit) && bit == INVOICEOUT_JSON);
+  cr_assert (issue_parse_format ("csv", &bit) && bit == INVOICEOUT_CSV);
+  cr_assert (issue_parse_format ("html", &bit) && bit == INVOICEOUT_HTML);
+  cr_assert (issue_parse_format ("pdf", &bit) && bit == INVOICEOUT_PDF);
+  cr_assert_not (issue_parse_format ("xml", &bit));
+  cr_assert_not (issue_parse_format ("JSON", &bit));
+}

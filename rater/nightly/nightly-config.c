@@ -1,0 +1,248 @@
+/* nightly-config.c — reading and checking the nightly config (see
+ * nightly-config.h for its keys and defaults).
+ *
+ * A ConfigReader holds the key file and the config's directory; one small
+ * reader per kind of value (string, path, whole number, boolean, lists)
+ * fails with the file, group and key named, and config_read() walks the
+ * [nightly] group and then every [source NAME] group in file order.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "base/rater-error.h"
+#include "bill/invoiceout.h"
+#include "bill/issue.h"
+#include "nightly/nightly-config.h"
+#include "report/reportset.h"
+
+#define NIGHTLY_GROUP "nightly"
+#define SOURCE_PREFIX "source "
+
+static void
+source_free (gpointer p)
+{
+  NightlySource *s = p;
+  g_free (s->name);
+  g_free (s->dir);
+  g_free (s->format);
+  g_free (s->operator_slug);
+  g_free (s->country);
+  g_free (s->tz);
+  g_free (s->pattern);
+  g_free (s);
+}
+
+void
+nightly_config_free (NightlyConfig *c)
+{
+  if (!c)
+    return;
+  g_free (c->database);
+  g_free (c->catalog);
+  g_free (c->output);
+  g_free (c->archive);
+  g_free (c->quarantine);
+  g_free (c->lock);
+  g_strfreev (c->reports);
+  if (c->sources)
+    g_ptr_array_unref (c->sources);
+  g_free (c);
+}
+
+typedef struct {
+  GKeyFile *kf;
+  const char *path;
+  char *base;                   /* directory of the config file */
+} ConfigReader;
+
+static gboolean
+config_fail (const ConfigReader *r, const char *group, const char *key, GError **error,
+             const char *reason)
+{
+  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "%s: [%s] %s: %s", r->path, group,
+               key, reason);
+  return FALSE;
+}
+
+/* The string KEY of GROUP, or NULL when absent (not an error). */
+static char *
+config_string (const ConfigReader *r, const char *group, const char *key)
+{
+  char *v = g_key_file_get_string (r->kf, group, key, NULL);
+  if (v && !*g_strstrip (v))
+    g_clear_pointer (&v, g_free);
+  return v;
+}
+
+/* A path KEY of GROUP resolved against the config's directory. */
+static gboolean
+config_path (const ConfigReader *r, const char *group, const char *key, gboolean required,
+             char **out, GError **error)
+{
+  g_autofree char *v = config_string (r, group, key);
+  if (!v)
+    return !required || config_fail (r, group, key, error, "missing");
+  *out = g_path_is_absolute (v) ? g_steal_pointer (&v) : g_build_filename (r->base, v, NULL);
+  return TRUE;
+}
+
+static gboolean
+config_uint (const ConfigReader *r, const char *group, const char *key, guint max,
+             guint *out, GError **error)
+{
+  g_autofree char *v = config_string (r, group, key);
+  guint64 n;
+  if (!v)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (v, 10, 0, max, &n, NULL))
+    {
+      g_autofree char *why = g_strdup_printf ("'%s' is not a whole number 0..%u", v, max);
+      return config_fail (r, group, key, error, why);
+    }
+  *out = (guint) n;
+  return TRUE;
+}
+
+static gboolean
+config_bool (const ConfigReader *r, const char *group, const char *key, gboolean *out,
+             GError **error)
+{
+  g_autofree char *v = config_string (r, group, key);
+  if (!v)
+    return TRUE;
+  if (g_str_equal (v, "true") || g_str_equal (v, "false"))
+    return *out = g_str_equal (v, "true"), TRUE;
+  return config_fail (r, group, key, error, "must be true or false");
+}
+
+static gboolean
+config_formats (const ConfigReader *r, unsigned *formats, GError **error)
+{
+  g_auto(GStrv) list = g_key_file_get_string_list (r->kf, NIGHTLY_GROUP, "invoice_formats",
+                                                   NULL, NULL);
+  if (!list)
+    return TRUE;
+  *formats = 0;
+  for (guint i = 0; list[i]; i++)
+    {
+      unsigned bit;
+      if (!issue_parse_format (g_strstrip (list[i]), &bit))
+        return config_fail (r, NIGHTLY_GROUP, "invoice_formats", error,
+                            "takes json;csv;html;pdf");
+      *formats |= bit;
+    }
+  return TRUE;
+}
+
+/* Fail unless every name of LIST is a report's full name (reportset.h). */
+static gboolean
+check_reports (const ConfigReader *r, char **list, GError **error)
+{
+  g_auto(GStrv) names = reportset_names ();
+  for (guint i = 0; list[i]; i++)
+    if (!g_strv_contains ((const char *const *) names, g_strstrip (list[i])))
+      {
+        g_autofree char *all = g_strjoinv (";", names);
+        g_autofree char *why = g_strdup_printf ("takes %s", all);
+        return config_fail (r, NIGHTLY_GROUP, "reports", error, why);
+      }
+  return TRUE;
+}
+
+static gboolean
+config_reports (const ConfigReader *r, NightlyConfig *c, GError **error)
+{
+  g_auto(GStrv) list = g_key_file_get_string_list (r->kf, NIGHTLY_GROUP, "reports", NULL, NULL);
+  g_autofree char *format = config_string (r, NIGHTLY_GROUP, "report_format");
+  if (list)
+    {
+      if (!check_reports (r, list, error))
+        return FALSE;
+      g_strfreev (c->reports);
+      c->reports = g_steal_pointer (&list);
+    }
+  if (format && !g_str_equal (format, "csv") && !g_str_equal (format, "json"))
+    return config_fail (r, NIGHTLY_GROUP, "report_format", error, "must be csv or json");
+  c->reports_json = format && g_str_equal (format, "json");
+  return TRUE;
+}
+
+static gboolean
+config_source (const ConfigReader *r, const char *group, NightlyConfig *c, GError **error)
+{
+  NightlySource *s = g_new0 (NightlySource, 1);
+  g_ptr_array_add (c->sources, s);
+  s->name = g_strdup (group + strlen (SOURCE_PREFIX));
+  if (!*s->name || strchr (s->name, '/') || s->name[0] == '.')
+    return config_fail (r, group, "", error, "a source needs a plain name: [source NAME]");
+  s->format = config_string (r, group, "format");
+  s->operator_slug = config_string (r, group, "operator");
+  s->country = config_string (r, group, "country");
+  s->tz = config_string (r, group, "tz");
+  s->pattern = config_string (r, group, "pattern");
+  if (!s->pattern)
+    s->pattern = g_strdup ("*");
+  g_autofree char *by = config_string (r, group, "direction_by");
+  s->direction_by = CDR_DIRECTION_BY_CONTEXT;
+  if (by && g_str_equal (by, "shape"))
+    s->direction_by = CDR_DIRECTION_BY_SHAPE;
+  else if (by && !g_str_equal (by, "dcontext"))
+    return config_fail (r, group, "direction_by", error, "must be dcontext or shape");
+  return config_path (r, group, "dir", TRUE, &s->dir, error);
+}
+
+static gboolean
+config_read (const ConfigReader *r, NightlyConfig *c, GError **error)
+{
+  const char *g = NIGHTLY_GROUP;
+  if (!g_key_file_has_group (r->kf, g))
+    return config_fail (r, g, "", error, "the [nightly] group is missing");
+  if (!config_path (r, g, "database", TRUE, &c->database, error)
+      || !config_path (r, g, "catalog", FALSE, &c->catalog, error)
+      || !config_path (r, g, "output", TRUE, &c->output, error)
+      || !config_path (r, g, "archive", TRUE, &c->archive, error)
+      || !config_path (r, g, "quarantine", TRUE, &c->quarantine, error)
+      || !config_path (r, g, "lock", FALSE, &c->lock, error)
+      || !config_uint (r, g, "issue_day", 28, &c->issue_day, error)
+      || !config_bool (r, g, "drafts", &c->drafts, error)
+      || !config_uint (r, g, "threads", 256, &c->threads, error)
+      || !config_formats (r, &c->invoice_formats, error)
+      || !config_reports (r, c, error))
+    return FALSE;
+  if (!c->lock)
+    c->lock = g_strconcat (c->database, ".lock", NULL);
+  g_auto(GStrv) groups = g_key_file_get_groups (r->kf, NULL);
+  for (guint i = 0; groups[i]; i++)
+    if (g_str_has_prefix (groups[i], SOURCE_PREFIX))
+      {
+        if (!config_source (r, groups[i], c, error))
+          return FALSE;
+      }
+    else if (!g_str_equal (groups[i], g))
+      return config_fail (r, groups[i], "", error, "unknown group (nightly or 'source NAME')");
+  return TRUE;
+}
+
+NightlyConfig *
+nightly_config_load (const char *path, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "%s: %s", path, local->message);
+      return NULL;
+    }
+  g_autofree char *dir = g_path_get_dirname (path);
+  ConfigReader r = { kf, path, g_canonicalize_filename (dir, NULL) };
+  g_autoptr(NightlyConfig) c = g_new0 (NightlyConfig, 1);
+  c->issue_day = 0;
+  c->drafts = TRUE;
+  c->invoice_formats = INVOICEOUT_JSON | INVOICEOUT_CSV | INVOICEOUT_HTML | INVOICEOUT_PDF;
+  c->reports = reportset_names ();
+  c->sources = g_ptr_array_new_with_free_func (source_free);
+  gboolean ok = config_read (&r, c, error);
+  g_free (r.base);
+  return ok ? g_steal_pointer (&c) : NULL;
+}

@@ -1,0 +1,54 @@
+/* nightly-config.h — the nightly run's config file (cli.md `rater nightly`).
+ *
+ * A GKeyFile with one [nightly] group and a [source NAME] group per incoming
+ * directory; every key is documented in samples/nightly.conf and the README.
+ * Relative paths are relative to the directory of the config file.
+ *
+ * [nightly]: database, output, archive, quarantine (required paths);
+ * catalog (path: re-imported when it changes), lock (path, default
+ * DATABASE.lock), issue_day (0..28, default 0: never), drafts (true|false,
+ * default true), threads (0..256, default 0: one per CPU), invoice_formats
+ * (json;csv;html;pdf, default all four), reports (full names of
+ * reportset.h, default all of them), report_format (csv|json, default csv).
+ *
+ * [source NAME]: dir (required path), format, operator, country, tz,
+ * direction_by (dcontext|shape, default dcontext), pattern (default "*").
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "ingest/cdr.h"
+
+typedef struct {
+  char *name;                   /* [source NAME] */
+  char *dir;                    /* incoming directory */
+  char *format;                 /* NULL: recognised from the header */
+  char *operator_slug;          /* NULL: the records' operator column */
+  char *country;
+  char *tz;
+  CdrDirectionRule direction_by;
+  char *pattern;                /* glob of file names, default "*" */
+} NightlySource;
+
+typedef struct {
+  char *database;
+  char *catalog;                /* NULL: never imported by nightly */
+  char *output;
+  char *archive;
+  char *quarantine;
+  char *lock;                   /* default DATABASE.lock */
+  guint issue_day;              /* 1..28; 0: never issue */
+  gboolean drafts;
+  unsigned invoice_formats;     /* InvoiceOutFormats */
+  char **reports;               /* full names (reportset_names): usage-user ... chart */
+  gboolean reports_json;        /* report files as JSON instead of CSV */
+  guint threads;                /* rating threads, 0: one per CPU */
+  GPtrArray *sources;           /* NightlySource *, in the order of the file */
+} NightlyConfig;
+
+/* Load and check the config at PATH.  RATER_ERROR_USAGE on any problem,
+ * as "PATH: [GROUP] KEY: reason" (KEY empty for a problem of the group). */
+NightlyConfig *nightly_config_load (const char *path, GError **error);
+void nightly_config_free (NightlyConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NightlyConfig, nightly_config_free)

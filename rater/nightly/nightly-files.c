@@ -1,0 +1,177 @@
+/* nightly-files.c — the lock, the incoming files, archive and quarantine
+ * of the nightly run (see nightly-files.h for the naming rules).
+ *
+ * destination_in() picks where a file goes (its name, else NAME.N, or the
+ * name under which the same bytes already stand); move_to() renames it
+ * there, or removes the incoming copy when it was moved already.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "base/outfile.h"
+#include "base/rater-error.h"
+#include "nightly/nightly-files.h"
+
+int
+nightly_files_lock (const char *path, gboolean wait, GError **error)
+{
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot open lock file '%s': %s",
+                   path, g_strerror (e));
+      return -1;
+    }
+  while (flock (fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0)
+    {
+      int e = errno;
+      if (e == EINTR)
+        continue;
+      close (fd);
+      if (e == EWOULDBLOCK)
+        g_set_error (error, RATER_ERROR, RATER_ERROR_TEMPFAIL,
+                     "another rater nightly holds the lock '%s' (try later, or --wait)", path);
+      else
+        g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot lock '%s': %s", path,
+                     g_strerror (e));
+      return -1;
+    }
+  return fd;
+}
+
+void
+nightly_files_remove_temporaries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      const char *tmp = strstr (name, ".tmp-");
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        nightly_files_remove_temporaries (path);
+      else if (tmp && strlen (tmp) == strlen (".tmp-XXXXXX"))
+        {
+          g_message ("removing '%s', left by an interrupted run", path);
+          g_unlink (path);
+        }
+    }
+}
+
+static gboolean
+same_bytes (const char *a, const char *b)
+{
+  g_autofree char *x = NULL, *y = NULL;
+  gsize xn, yn;
+  return g_file_get_contents (a, &x, &xn, NULL) && g_file_get_contents (b, &y, &yn, NULL)
+         && xn == yn && memcmp (x, y, xn) == 0;
+}
+
+/* Where PATH goes in DIR: DIR/NAME, or NAME.1, NAME.2... when DIR holds
+ * other bytes under that name.  *ALREADY is set when DIR holds the same
+ * bytes under the name returned (an interrupted earlier run moved it). */
+static char *
+destination_in (const char *path, const char *dir, gboolean *already, GError **error)
+{
+  if (!outfile_mkdir (dir, error))
+    return NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  char *dest = g_build_filename (dir, name, NULL);
+  *already = FALSE;
+  for (guint n = 1; g_file_test (dest, G_FILE_TEST_EXISTS); n++)
+    {
+      if (same_bytes (path, dest))
+        {
+          *already = TRUE;
+          return dest;
+        }
+      g_free (dest);
+      dest = g_strdup_printf ("%s/%s.%u", dir, name, n);
+    }
+  return dest;
+}
+
+static gboolean
+move_to (const char *path, const char *dest, gboolean already, GError **error)
+{
+  if (already ? g_unlink (path) == 0 : g_rename (path, dest) == 0)
+    return TRUE;
+  int e = errno;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT,
+               "cannot move '%s' to '%s': %s (archive and quarantine must be on the"
+               " file system of the incoming directories)", path, dest, g_strerror (e));
+  return FALSE;
+}
+
+static gboolean
+write_reason (const char *quarantined, const char *reason, GError **error)
+{
+  g_autofree char *path = g_strconcat (quarantined, ".reason", NULL);
+  g_autoptr(OutFile) out = outfile_open (path, error);
+  if (!out)
+    return FALSE;
+  fprintf (outfile_stream (out), "%s\n", reason);
+  return outfile_commit (out, error);
+}
+
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+nightly_files_incoming (const NightlySource *source, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GDir) d = g_dir_open (source->dir, 0, &local);
+  if (!d)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "source '%s': %s", source->name,
+                   local->message);
+      return NULL;
+    }
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (source->dir, name, NULL);
+      if (name[0] == '.' || g_str_has_suffix (name, ".part") || g_str_has_suffix (name, ".tmp")
+          || !g_pattern_match_simple (source->pattern, name)
+          || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      g_ptr_array_add (files, g_steal_pointer (&path));
+    }
+  g_ptr_array_sort (files, compare_paths);
+  return g_steal_pointer (&files);
+}
+
+gboolean
+nightly_files_archive (const char *path, const char *dir, char **moved, GError **error)
+{
+  gboolean already;
+  g_autofree char *dest = destination_in (path, dir, &already, error);
+  if (!dest || !move_to (path, dest, already, error))
+    return FALSE;
+  *moved = g_steal_pointer (&dest);
+  return TRUE;
+}
+
+gboolean
+nightly_files_quarantine (const char *path, const char *dir, const char *reason, char **moved,
+                          GError **error)
+{
+  gboolean already;
+  g_autofree char *dest = destination_in (path, dir, &already, error);
+  if (!dest || !write_reason (dest, reason, error) || !move_to (path, dest, already, error))
+    return FALSE;
+  *moved = g_steal_pointer (&dest);
+  return TRUE;
+}

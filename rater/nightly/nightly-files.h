@@ -1,0 +1,40 @@
+/* nightly-files.h — the files of the nightly run: its lock, the incoming
+ * files of a source, and where an ingested or refused file goes.
+ *
+ * A file leaves its incoming directory by rename(2) into a directory of
+ * ARCHIVE or QUARANTINE (which must be on the same file system): as NAME,
+ * or NAME.1, NAME.2... when that directory already holds other bytes under
+ * NAME.  When it holds the same bytes under one of those names (a killed
+ * run moved it but did not record the move), the incoming copy is only
+ * removed.  A quarantined file gets a NAME.reason text beside it.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "nightly/nightly-config.h"
+
+/* Open (creating it) and flock(2) the lock file PATH; with WAIT block until
+ * it is free, else fail with RATER_ERROR_TEMPFAIL when another process
+ * holds it.  Returns the descriptor, to close(2) to release the lock, or -1
+ * (RATER_ERROR_CANTCREAT when PATH cannot be opened). */
+int nightly_files_lock (const char *path, gboolean wait, GError **error);
+
+/* Remove under DIR, recursively, the temporaries NAME.tmp-XXXXXX
+ * (outfile.h) that a killed run left, logging each. */
+void nightly_files_remove_temporaries (const char *dir);
+
+/* The files of SOURCE waiting in its directory, as paths in byte order:
+ * regular files matching its pattern, without hidden files and *.part or
+ * *.tmp.  RATER_ERROR_DATA when the directory cannot be read. */
+GPtrArray *nightly_files_incoming (const NightlySource *source, GError **error);
+
+/* Move PATH into DIR (created when missing) as above; *MOVED receives the
+ * path it now has.  RATER_ERROR_CANTCREAT when it cannot be moved. */
+gboolean nightly_files_archive (const char *path, const char *dir, char **moved,
+                                GError **error);
+
+/* nightly_files_archive, with REASON and a newline written to
+ * <*MOVED>.reason first. */
+gboolean nightly_files_quarantine (const char *path, const char *dir, const char *reason,
+                                   char **moved, GError **error);

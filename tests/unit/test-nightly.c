@@ -1,0 +1,322 @@
+/* test-nightly.c — unit tests of the nightly run's config (nightly-config.c)
+ * and files (nightly-files.c): a valid config read whole, the defaults, each
+ * missing or invalid key named in the error, paths resolved against the
+ * config's directory; the lock held once; incoming files filtered and in
+ * byte order; archive and quarantine naming (NAME, NAME.1, the same bytes
+ * recognised) and the stale temporaries of a killed run.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <unistd.h>
+
+#include "base/rater-error.h"
+#include "bill/invoiceout.h"
+#include "nightly/nightly-config.h"
+#include "nightly/nightly-files.h"
+#include "test-helpers.h"
+
+static char *dir;               /* the scratch directory of a test */
+static char *conf_path;         /* DIR/nightly.conf */
+
+static void
+setup (void)
+{
+  dir = test_scratch_new ();
+  conf_path = g_build_filename (dir, "nightly.conf", NULL);
+}
+
+static void
+teardown (void)
+{
+  g_free (conf_path);
+  test_scratch_free (dir);
+}
+
+TestSuite (nightly, .init = setup, .fini = teardown, .timeout = 30);
+
+/* Config {{{1 */
+
+static const char minimal_conf[] =
+  "[nightly]\n"
+  "database = db/rater.db\n"
+  "output = output\n"
+  "archive = archive\n"
+  "quarantine = quarantine\n";
+
+/* Load CONTENT as DIR/nightly.conf; NULL with *ERROR set on failure. */
+static NightlyConfig *
+load (const char *content, GError **error)
+{
+  cr_assert (g_file_set_contents (conf_path, content, -1, NULL));
+  return nightly_config_load (conf_path, error);
+}
+
+/* The error message of loading CONTENT, which must fail with 64. */
+static char *
+load_error (const char *content)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NightlyConfig) c = load (content, &error);
+  cr_assert_null (c);
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE), "%s", error->message);
+  return g_strdup (error->message);
+}
+
+static void
+assert_error_names (const char *content, const char *group_key)
+{
+  g_autofree char *message = load_error (content);
+  cr_assert (strstr (message, "nightly.conf: ") && strstr (message, group_key),
+             "'%s' does not name '%s'", message, group_key);
+}
+
+Test (nightly, config_defaults)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NightlyConfig) c = load (minimal_conf, &error);
+  cr_assert_not_null (c, "%s", error ? error->message : "");
+  g_autofree char *db = g_build_filename (dir, "db", "rater.db", NULL);
+  g_autofree char *lock = g_strconcat (db, ".lock", NULL);
+  cr_assert_str_eq (c->database, db);
+  cr_assert_str_eq (c->lock, lock);
+  cr_assert_null (c->catalog);
+  cr_assert_eq (c->issue_day, 0);
+  cr_assert (c->drafts);
+  cr_assert_eq (c->threads, 0);
+  cr_assert_eq (c->invoice_formats,
+                INVOICEOUT_JSON | INVOICEOUT_CSV | INVOICEOUT_HTML | INVOICEOUT_PDF);
+  g_autofree char *reports = g_strjoinv (";", c->reports);
+  cr_assert_str_eq (reports, "usage-user;usage-destination;usage-day;kpi;exceptions;chart");
+  cr_assert_not (c->reports_json);
+  cr_assert_eq (c->sources->len, 0);
+}
+
+Test (nightly, config_valid)
+{
+  g_autofree char *conf = g_strconcat (minimal_conf,
+    "catalog = /srv/rates\n"
+    "lock = run/nightly.lock\n"
+    "issue_day = 3\n"
+    "drafts = false\n"
+    "threads = 4\n"
+    "invoice_formats = json; pdf\n"
+    "reports = kpi;chart\n"
+    "report_format = json\n"
+    "[source asterisk]\n"
+    "dir = incoming/asterisk\n"
+    "format = asterisk\n"
+    "operator = tailspin\n"
+    "country = US\n"
+    "tz = America/New_York\n"
+    "direction_by = shape\n"
+    "pattern = Master*.csv\n"
+    "[source plain]\n"
+    "dir = /data/plain\n", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NightlyConfig) c = load (conf, &error);
+  cr_assert_not_null (c, "%s", error ? error->message : "");
+  g_autofree char *lock = g_build_filename (dir, "run", "nightly.lock", NULL);
+  cr_assert_str_eq (c->catalog, "/srv/rates");
+  cr_assert_str_eq (c->lock, lock);
+  cr_assert_eq (c->issue_day, 3);
+  cr_assert_not (c->drafts);
+  cr_assert_eq (c->threads, 4);
+  cr_assert_eq (c->invoice_formats, INVOICEOUT_JSON | INVOICEOUT_PDF);
+  g_autofree char *reports = g_strjoinv (";", c->reports);
+  cr_assert_str_eq (reports, "kpi;chart");
+  cr_assert (c->reports_json);
+  cr_assert_eq (c->sources->len, 2);
+  const NightlySource *s = c->sources->pdata[0];
+  g_autofree char *incoming = g_build_filename (dir, "incoming", "asterisk", NULL);
+  cr_assert_str_eq (s->name, "asterisk");
+  cr_assert_str_eq (s->dir, incoming);
+  cr_assert_str_eq (s->format, "asterisk");
+  cr_assert_str_eq (s->operator_slug, "tailspin");
+  cr_assert_str_eq (s->country, "US");
+  cr_assert_str_eq (s->tz, "America/New_York");
+  cr_assert_eq (s->direction_by, CDR_DIRECTION_BY_SHAPE);
+  cr_assert_str_eq (s->pattern, "Master*.csv");
+  const NightlySource *p = c->sources->pdata[1];
+  cr_assert_str_eq (p->dir, "/data/plain");
+  cr_assert_null (p->format);
+  cr_assert_null (p->operator_slug);
+  cr_assert_eq (p->direction_by, CDR_DIRECTION_BY_CONTEXT);
+  cr_assert_str_eq (p->pattern, "*");
+}
+
+Test (nightly, config_missing_keys)
+{
+  static const char *const required[] = { "database", "output", "archive", "quarantine" };
+  for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s = ", required[i]);
+      /* drop the line of the key */
+      g_auto(GStrv) lines = g_strsplit (minimal_conf, "\n", -1);
+      g_autoptr(GString) conf = g_string_new (NULL);
+      for (guint l = 0; lines[l]; l++)
+        if (!g_str_has_prefix (lines[l], prefix) && *lines[l])
+          g_string_append_printf (conf, "%s\n", lines[l]);
+      g_autofree char *named = g_strdup_printf ("[nightly] %s: missing", required[i]);
+      assert_error_names (conf->str, named);
+    }
+  assert_error_names ("[other]\nx = 1\n", "[nightly] : the [nightly] group is missing");
+  g_autofree char *no_dir = g_strconcat (minimal_conf, "[source a]\nformat = rater\n", NULL);
+  assert_error_names (no_dir, "[source a] dir: missing");
+}
+
+Test (nightly, config_invalid_values)
+{
+  static const struct {
+    const char *line;
+    const char *named;
+  } cases[] = {
+    { "issue_day = 29", "[nightly] issue_day: '29' is not a whole number 0..28" },
+    { "issue_day = third", "[nightly] issue_day: 'third' is not a whole number 0..28" },
+    { "threads = -1", "[nightly] threads: '-1' is not a whole number 0..256" },
+    { "drafts = yes", "[nightly] drafts: must be true or false" },
+    { "invoice_formats = json;xml", "[nightly] invoice_formats: takes json;csv;html;pdf" },
+    { "reports = kpi;usage", "[nightly] reports: takes usage-user;usage-destination;usage-day;"
+                             "kpi;exceptions;chart" },
+    { "report_format = xml", "[nightly] report_format: must be csv or json" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *conf = g_strconcat (minimal_conf, cases[i].line, "\n", NULL);
+      assert_error_names (conf, cases[i].named);
+    }
+  g_autofree char *by = g_strconcat (minimal_conf, "[source a]\ndir = a\ndirection_by = x\n", NULL);
+  assert_error_names (by, "[source a] direction_by: must be dcontext or shape");
+  g_autofree char *hidden = g_strconcat (minimal_conf, "[source .a]\ndir = a\n", NULL);
+  assert_error_names (hidden, "[source .a] : a source needs a plain name: [source NAME]");
+  g_autofree char *group = g_strconcat (minimal_conf, "[sources]\ndir = a\n", NULL);
+  assert_error_names (group, "[sources] : unknown group (nightly or 'source NAME')");
+}
+
+Test (nightly, config_unreadable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "none.conf", NULL);
+  cr_assert_null (nightly_config_load (path, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
+  cr_assert (g_str_has_prefix (error->message, path), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_null (load ("not a key file\n", &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
+}
+
+/* Files {{{1 */
+
+Test (nightly, lock_held_once)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "rater.db.lock", NULL);
+  int fd = nightly_files_lock (path, FALSE, &error);
+  cr_assert_geq (fd, 0, "%s", error ? error->message : "");
+  cr_assert_eq (nightly_files_lock (path, FALSE, &error), -1);
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_TEMPFAIL));
+  cr_assert (strstr (error->message, path), "%s", error->message);
+  g_clear_error (&error);
+  close (fd);
+  fd = nightly_files_lock (path, FALSE, &error);
+  cr_assert_geq (fd, 0, "%s", error ? error->message : "");
+  close (fd);
+  g_autofree char *nowhere = g_build_filename (dir, "no", "such", "lock", NULL);
+  cr_assert_eq (nightly_files_lock (nowhere, TRUE, &error), -1);
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+}
+
+Test (nightly, incoming_filtered_in_byte_order)
+{
+  g_autofree char *in = g_build_filename (dir, "in", NULL);
+  g_mkdir (in, 0755);
+  static const char *const names[] = { "b.csv", "B.csv", "a.csv", ".hidden.csv", "c.csv.part",
+                                       "d.csv.tmp", "notes.txt" };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    g_free (test_write (in, names[i], "x\n"));
+  g_autofree char *sub = g_build_filename (in, "sub.csv", NULL);
+  g_mkdir (sub, 0755);
+  char name[] = "s", pattern[] = "*.csv";
+  NightlySource src = { .name = name, .dir = in, .pattern = pattern };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = nightly_files_incoming (&src, &error);
+  cr_assert_not_null (files, "%s", error ? error->message : "");
+  cr_assert_eq (files->len, 3);
+  static const char *const expected[] = { "B.csv", "a.csv", "b.csv" };
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_build_filename (in, expected[i], NULL);
+      cr_assert_str_eq (files->pdata[i], path);
+    }
+  g_autofree char *missing = g_build_filename (dir, "missing", NULL);
+  src.dir = missing;
+  cr_assert_null (nightly_files_incoming (&src, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA));
+  cr_assert (g_str_has_prefix (error->message, "source 's': "), "%s", error->message);
+}
+
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+  cr_assert (g_file_get_contents (path, &text, NULL, NULL), "cannot read %s", path);
+  return text;
+}
+
+Test (nightly, archive_naming)
+{
+  g_autofree char *archive = g_build_filename (dir, "archive", "src", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = test_write (dir, "calls.csv", "one\n");
+  g_autofree char *moved1 = NULL, *moved2 = NULL, *moved3 = NULL;
+  cr_assert (nightly_files_archive (first, archive, &moved1, &error), "%s",
+             error ? error->message : "");
+  g_autofree char *expect1 = g_build_filename (archive, "calls.csv", NULL);
+  cr_assert_str_eq (moved1, expect1);
+  cr_assert_not (g_file_test (first, G_FILE_TEST_EXISTS));
+  /* other bytes under the same name: NAME.1 */
+  g_free (test_write (dir, "calls.csv", "two\n"));
+  cr_assert (nightly_files_archive (first, archive, &moved2, &error));
+  g_autofree char *expect2 = g_strconcat (expect1, ".1", NULL);
+  cr_assert_str_eq (moved2, expect2);
+  g_autofree char *two = read_file (moved2);
+  cr_assert_str_eq (two, "two\n");
+  /* the same bytes again (a killed run moved it already): only removed */
+  g_free (test_write (dir, "calls.csv", "two\n"));
+  cr_assert (nightly_files_archive (first, archive, &moved3, &error));
+  cr_assert_str_eq (moved3, expect2);
+  cr_assert_not (g_file_test (first, G_FILE_TEST_EXISTS));
+  g_autofree char *expect3 = g_strconcat (expect1, ".2", NULL);
+  cr_assert_not (g_file_test (expect3, G_FILE_TEST_EXISTS));
+}
+
+Test (nightly, quarantine_writes_reason)
+{
+  g_autofree char *quarantine = g_build_filename (dir, "quarantine", "src", NULL);
+  g_autofree char *path = test_write (dir, "bad.csv", "not,a,cdr\n");
+  g_autofree char *moved = NULL;
+  g_autoptr(GError) error = NULL;
+  cr_assert (nightly_files_quarantine (path, quarantine, "unknown header", &moved, &error),
+             "%s", error ? error->message : "");
+  g_autofree char *expect = g_build_filename (quarantine, "bad.csv", NULL);
+  cr_assert_str_eq (moved, expect);
+  g_autofree char *reason_path = g_strconcat (expect, ".reason", NULL);
+  g_autofree char *reason = read_file (reason_path);
+  cr_assert_str_eq (reason, "unknown header\n");
+  g_autofree char *bytes = read_file (expect);
+  cr_assert_str_eq (bytes, "not,a,cdr\n");
+  cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+Test (nightly, stale_temporaries_removed)
+{
+  g_autofree char *sub = g_build_filename (dir, "drafts", "2026-11", NULL);
+  cr_assert_eq (g_mkdir_with_parents (sub, 0755), 0);
+  g_autofree char *stale = test_write (sub, "a.json.tmp-Ab12Cd", "partial");
+  g_autofree char *kept = test_write (sub, "a.json", "{}");
+  g_autofree char *other = test_write (dir, "notes.tmp-1", "short suffix: kept");
+  nightly_files_remove_temporaries (dir);
+  cr_assert_not (g_file_test (stale, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (kept, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (other, G_FILE_TEST_EXISTS));
+}
