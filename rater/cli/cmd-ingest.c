@@ -8,22 +8,6 @@
 #include "base/rater-error.h"
 #include "base/store.h"
 
-static gboolean
-parse_direction_by (const char *value, CdrDirectionRule *rule, GError **error)
-{
-  if (!value || g_str_equal (value, "dcontext") || g_str_equal (value, "context"))
-    *rule = CDR_DIRECTION_BY_CONTEXT;
-  else if (g_str_equal (value, "shape"))
-    *rule = CDR_DIRECTION_BY_SHAPE;
-  else
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "ingest: --direction-by must be dcontext or shape, not '%s'", value);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
 {
@@ -40,15 +24,12 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
   };
   if (!cmd_parse_options ("ingest", "FILE...", entries, &argc, &argv, error))
     return FALSE;
-  IngestOptions opts = { op, format, country, tz, CDR_DIRECTION_BY_CONTEXT, 20,
+  IngestOptions opts = { op, format, country, tz, CDR_DIRECTION_BY_CONTEXT, INGEST_REJECTS_SHOWN,
                         cmd_ingest_progress (ctx), NULL };
-  if (!parse_direction_by (direction_by, &opts.direction_by, error))
+  if (!cmd_direction_by ("ingest", direction_by, &opts.direction_by, error))
     return FALSE;
   if (argc < 2)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "ingest: no FILE given");
-      return FALSE;
-    }
+    return cmd_usage_error (error, "ingest: no FILE given");
   g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
   g_autoptr(Ingest) ing = db ? ingest_new (db, error) : NULL;
   if (!ing)

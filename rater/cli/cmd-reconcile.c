@@ -12,6 +12,7 @@
 #include "cli/cmd.h"
 #include "base/rater-error.h"
 #include "ingest/cdrformats.h"
+#include "ingest/ingest.h"
 #include "reconcile/reconcile.h"
 #include "reconcile/reconcilecharge.h"
 #include "reconcile/reconcileout.h"
@@ -61,25 +62,6 @@ split_spec (const char *spec, char **path, char **format)
   *path = colon ? g_strndup (spec, (gsize) (colon - spec)) : g_strdup (spec);
   if (colon)
     *format = g_strdup (colon + 1);
-}
-
-static gboolean
-usage_error (GError **error, const char *message)
-{
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "reconcile: %s", message);
-  return FALSE;
-}
-
-static gboolean
-parse_direction_by (const char *value, CdrDirectionRule *rule, GError **error)
-{
-  if (!value || g_str_equal (value, "dcontext") || g_str_equal (value, "context"))
-    *rule = CDR_DIRECTION_BY_CONTEXT;
-  else if (g_str_equal (value, "shape"))
-    *rule = CDR_DIRECTION_BY_SHAPE;
-  else
-    return usage_error (error, "--direction-by must be dcontext or shape");
-  return TRUE;
 }
 
 static void
@@ -162,11 +144,11 @@ parse_args (Args *a, int argc, char **argv, GError **error)
   if (!cmd_parse_options_described ("reconcile", "--left FILE[:FMT] --right FILE[:FMT] --out DIR", description, entries, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
-    return usage_error (error, "unexpected argument (give --left and --right)");
+    return cmd_usage_error (error, "reconcile: unexpected argument (give --left and --right)");
   if (!a->left || !a->right || !a->out)
-    return usage_error (error, "--left, --right and --out are required");
+    return cmd_usage_error (error, "reconcile: --left, --right and --out are required");
   if (a->tolerance < 0 || a->duration_tolerance < 0)
-    return usage_error (error, "tolerances cannot be negative");
+    return cmd_usage_error (error, "reconcile: tolerances cannot be negative");
   return TRUE;
 }
 
@@ -191,8 +173,8 @@ cmd_reconcile (RaterContext *ctx, int argc, char **argv, GError **error)
   g_auto(Args) a = { 0 };
   if (!parse_args (&a, argc, argv, error))
     return FALSE;
-  ReconcileReadOptions ro = { a.op, a.country, a.tz, CDR_DIRECTION_BY_CONTEXT, 20 };
-  if (!parse_direction_by (a.direction_by, &ro.direction_by, error))
+  ReconcileReadOptions ro = { a.op, a.country, a.tz, CDR_DIRECTION_BY_CONTEXT, INGEST_REJECTS_SHOWN };
+  if (!cmd_direction_by ("reconcile", a.direction_by, &ro.direction_by, error))
     return FALSE;
   g_autofree char *lpath = NULL, *lfmt = NULL, *rpath = NULL, *rfmt = NULL;
   split_spec (a.left, &lpath, &lfmt);

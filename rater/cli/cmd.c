@@ -47,6 +47,16 @@ cmd_usage_error (GError **error, const char *format, ...)
   return FALSE;
 }
 
+gboolean
+cmd_direction_by (const char *command, const char *value, CdrDirectionRule *rule,
+                  GError **error)
+{
+  if (cdr_direction_rule_parse (value, rule))
+    return TRUE;
+  return cmd_usage_error (error, "%s: --direction-by must be dcontext or shape, not '%s'",
+                          command, value);
+}
+
 const RaterSubcommand *
 cmd_subcommand_find (const RaterSubcommand *table, gsize n_entries, const char *name)
 {

@@ -11,6 +11,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "ingest/cdr.h"
+
 typedef enum {
   PROGRESS_AUTO,
   PROGRESS_ALWAYS,
@@ -59,6 +61,11 @@ char *cmd_subcommand_help (const RaterSubcommand *table, gsize n_entries);
  * FORMAT (the whole text: "report: --period YYYY-MM is required") and
  * return FALSE, so a check is one line: return cmd_usage_error (...). */
 gboolean cmd_usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* COMMAND's --direction-by VALUE (NULL: the default) into *RULE; a usage
+ * error naming the value otherwise. */
+gboolean cmd_direction_by (const char *command, const char *value, CdrDirectionRule *rule,
+                           GError **error);
 
 /* Parse a command's options with ENTRIES; PARAMETER is the usage text after
  * the command name.  Returns FALSE with a G_OPTION_ERROR on bad usage;

@@ -262,6 +262,18 @@ cdr_number (CdrText t, const char *name, const CdrContext *ctx, gboolean withhel
 }
 
 gboolean
+cdr_direction_rule_parse (const char *value, CdrDirectionRule *rule)
+{
+  if (!value || g_str_equal (value, "dcontext") || g_str_equal (value, "context"))
+    *rule = CDR_DIRECTION_BY_CONTEXT;
+  else if (g_str_equal (value, "shape"))
+    *rule = CDR_DIRECTION_BY_SHAPE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
 cdr_direction_word (CdrText t, CdrDirection *dir)
 {
   CdrText v = text_trimmed (t.p, t.len);

@@ -182,6 +182,11 @@ gboolean cdr_number (CdrText t, const char *name, const CdrContext *ctx,
 /* "in"/"out"/"inbound"/"outbound" (any case) into *dir. */
 gboolean cdr_direction_word (CdrText t, CdrDirection *dir);
 
+/* The --direction-by / direction_by value: "dcontext" (or "context") and
+ * NULL (the default) are CDR_DIRECTION_BY_CONTEXT, "shape" is
+ * CDR_DIRECTION_BY_SHAPE; FALSE for anything else (*rule untouched). */
+gboolean cdr_direction_rule_parse (const char *value, CdrDirectionRule *rule);
+
 /* Direction of a switch CDR under ctx->direction_by: CONTEXT is the dialplan
  * context, CALLER/CALLEE the raw numbers. */
 gboolean cdr_direction_of_switch (const CdrContext *ctx, CdrText context,

@@ -18,6 +18,9 @@
 
 #include "ingest/cdr.h"
 
+/* Rejects a command shows per file (stderr, the log) before "... N more". */
+#define INGEST_REJECTS_SHOWN 20
+
 typedef struct {
   const char *operator_slug;      /* --operator; NULL: the records' operator column */
   const char *format;             /* --format; NULL: recognised from the header */

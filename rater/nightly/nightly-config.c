@@ -184,10 +184,7 @@ config_source (const ConfigReader *r, const char *group, NightlyConfig *c, GErro
   if (!s->pattern)
     s->pattern = g_strdup ("*");
   g_autofree char *by = config_string (r, group, "direction_by");
-  s->direction_by = CDR_DIRECTION_BY_CONTEXT;
-  if (by && g_str_equal (by, "shape"))
-    s->direction_by = CDR_DIRECTION_BY_SHAPE;
-  else if (by && !g_str_equal (by, "dcontext"))
+  if (!cdr_direction_rule_parse (by, &s->direction_by))
     return config_fail (r, group, "direction_by", error, "must be dcontext or shape");
   return config_path (r, group, "dir", TRUE, &s->dir, error);
 }
