@@ -1,10 +1,11 @@
 /* report.h — `rater report`: aggregate reports over rated calls and rejects.
  *
  * Each report is one GROUP BY query over ratings joined with calls (and the
- * catalog), turned into a ReportTable: named columns, rows of text cells.  A
- * table knows nothing of files; report_write() prints it as CSV (header row,
- * RFC 4180) or JSON through an OutFile (temporary + rename).  Tests read the
- * cells directly.
+ * catalog), turned into a ReportTable: named columns, rows of text cells
+ * (report.c, the queries).  A table knows nothing of files; report_write()
+ * (report-write.c, the writers) prints it as CSV (header row, RFC 4180) or
+ * JSON through an OutFile (temporary + rename).  Tests read the cells
+ * directly.
  *
  * Which calls a period holds: the calls whose rating has ratings.period = P,
  * i.e. the calendar month in the account's time zone (UTC for calls without
@@ -107,7 +108,7 @@ ReportTable *report_kpi (sqlite3 *db, const ReportQuery *query, GError **error);
  * RATER_ERROR_USAGE for a bad period or prefix_digits above 15. */
 ReportTable *report_exceptions (sqlite3 *db, const ReportQuery *query, GError **error);
 
-/* Write TABLE to PATH (NULL: stdout) as FORMAT.  JSON is one object:
+/* Write TABLE to PATH (NULL: stdout) as FORMAT (report-write.c).  JSON is one object:
  * {"report": NAME, <params>, "rows": [ {column: cell, ...}, ... ]}, one row
  * per line.  RATER_ERROR_CANTCREAT when PATH cannot be written. */
 gboolean report_write (const ReportTable *table, const char *path, ReportFormat format,
