@@ -2,101 +2,88 @@
  *
  * The table is already the report: header names, then rows of text cells
  * (NULL for empty).  CSV prints the cells as they are through the OutFile's
- * CSV writer; JSON is one object, "report", the table's parameters in
- * order, then "rows", one object per row with the columns in order: a cell
- * of a numeric column is a JSON number, any other a string, an empty cell
- * null.
+ * CSV writer; JSON is built with json-glib (rater-json.h) as one object,
+ * "report", the table's parameters in order, then "rows", one object per
+ * row with the columns in order: a cell of a numeric column is a JSON
+ * integer, any other a string, an empty cell null.
  */
 #include "config.h"
 
 #include "base/outfile.h"
+#include "base/rater-json.h"
 #include "report/report.h"
 
+/* A numeric cell: the decimal text of a gint64 (report.c's row_int). */
 static void
-json_string (FILE *f, const char *v)
+json_number (JsonBuilder *b, const char *column, const char *cell)
 {
-  if (!v)
-    {
-      fputs ("null", f);
-      return;
-    }
-  g_autofree char *valid = g_utf8_make_valid (v, -1);
-  fputc ('"', f);
-  for (const guchar *p = (const guchar *) valid; *p; p++)
-    if (*p == '"' || *p == '\\')
-      fprintf (f, "\\%c", *p);
-    else if (*p < 0x20)
-      fprintf (f, "\\u%04x", *p);
-    else
-      fputc (*p, f);
-  fputc ('"', f);
+  gint64 value = 0;
+  gboolean ok = g_ascii_string_to_signed (cell, 10, G_MININT64, G_MAXINT64, &value, NULL);
+  g_assert (ok);
+  rater_json_int (b, column, value);
 }
 
 static void
-json_row (FILE *f, const ReportTable *t, GPtrArray *cells)
+json_row (JsonBuilder *b, const ReportTable *t, const GPtrArray *cells)
 {
-  fputs ("    {", f);
+  json_builder_begin_object (b);
   for (guint c = 0; c < t->columns->len; c++)
     {
-      const char *v = cells->pdata[c];
-      fputs (c ? ", " : "", f);
-      json_string (f, t->columns->pdata[c]);
-      fputs (": ", f);
-      if (v && g_array_index (t->numeric, gboolean, c))
-        fputs (v, f);
+      const char *column = t->columns->pdata[c], *cell = cells->pdata[c];
+      if (cell && g_array_index (t->numeric, gboolean, c))
+        json_number (b, column, cell);
       else
-        json_string (f, v);
+        rater_json_string (b, column, cell);
     }
-  fputc ('}', f);
+  json_builder_end_object (b);
 }
 
 static void
-write_json (OutFile *out, const ReportTable *t)
+json_table (JsonBuilder *b, const ReportTable *t)
 {
-  FILE *f = outfile_stream (out);
-  fputs ("{\n  \"report\": ", f);
-  json_string (f, t->name);
+  json_builder_begin_object (b);
+  rater_json_string (b, "report", t->name);
   for (guint i = 0; i + 1 < t->params->len; i += 2)
-    {
-      fputs (",\n  ", f);
-      json_string (f, t->params->pdata[i]);
-      fputs (": ", f);
-      json_string (f, t->params->pdata[i + 1]);
-    }
-  fputs (",\n  \"rows\": [", f);
+    rater_json_string (b, t->params->pdata[i], t->params->pdata[i + 1]);
+  rater_json_begin_array (b, "rows");
   for (guint r = 0; r < t->rows->len; r++)
-    {
-      fputs (r ? ",\n" : "\n", f);
-      json_row (f, t, t->rows->pdata[r]);
-    }
-  fputs (t->rows->len ? "\n  ]\n}\n" : "]\n}\n", f);
+    json_row (b, t, t->rows->pdata[r]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static gboolean
+write_json (const ReportTable *t, const char *path, GError **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_table (b, t);
+  return rater_json_write (b, path, error);
 }
 
 static void
-write_csv (OutFile *out, const ReportTable *t)
+csv_row (OutFile *out, const GPtrArray *cells)
 {
-  for (guint c = 0; c < t->columns->len; c++)
-    outfile_csv_field (out, t->columns->pdata[c], -1);
+  for (guint c = 0; c < cells->len; c++)
+    outfile_csv_field (out, cells->pdata[c], -1);
   outfile_csv_end_row (out);
+}
+
+static gboolean
+write_csv (const ReportTable *t, const char *path, GError **error)
+{
+  g_autoptr(OutFile) out = outfile_open (path, error);
+  if (!out)
+    return FALSE;
+  csv_row (out, t->columns);
   for (guint r = 0; r < t->rows->len; r++)
-    {
-      GPtrArray *cells = t->rows->pdata[r];
-      for (guint c = 0; c < cells->len; c++)
-        outfile_csv_field (out, cells->pdata[c], -1);
-      outfile_csv_end_row (out);
-    }
+    csv_row (out, t->rows->pdata[r]);
+  return outfile_commit (out, error);
 }
 
 gboolean
 report_write (const ReportTable *table, const char *path, ReportFormat format, GError **error)
 {
-  g_autoptr(OutFile) out = outfile_open (path, error);
-  if (!out)
-    return FALSE;
   if (format == REPORT_FORMAT_JSON)
-    write_json (out, table);
-  else
-    write_csv (out, table);
-  return outfile_commit (out, error);
+    return write_json (table, path, error);
+  return write_csv (table, path, error);
 }
-
