@@ -12,44 +12,54 @@
 #include "reconcile/reconcileout.h"
 #include "test-helpers.h"
 
-static char *dir;
+/* The two sides every test writes: k1 matches by key (2 s longer on the
+ * right), a2=b2 by time; a3 and "b,4" have no partner. */
+static const char left_csv[] =
+  "call_id,start,duration,caller,callee,direction\n"
+  "k1,2026-11-03T10:00:00Z,60,+441632960001,+442079460000,out\n"
+  "a2,2026-11-03T11:00:00Z,60,+441632960001,+442079460001,out\n"
+  "a3,2026-11-03T12:00:00Z,30,+441632960001,+442079460002,out\n";
+static const char right_csv[] =
+  "call_id,start,duration,caller,callee,direction\n"
+  "k1,2026-11-03T10:00:02Z,62,+441632960001,+442079460000,out\n"
+  "b2,2026-11-03T11:00:01Z,60,+441632960001,+442079460001,out\n"
+  "\"b,4\",2026-11-03T13:00:00Z,45,+441632960009,+442079460003,in\n";
 
-static void setup (void) { dir = test_scratch_new (); }
-static void teardown (void) { test_scratch_free (dir); }
+static char *dir;
+static ReconSide *left, *right;
+static ReconMatch *match;
+
+static void
+setup (void)
+{
+  static const ReconcileReadOptions gb = { "northwind", "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 5 };
+  g_autoptr(GError) error = NULL;
+  dir = test_scratch_new ();
+  g_autofree char *l = test_write (dir, "left.csv", left_csv);
+  g_autofree char *r = test_write (dir, "right.csv", right_csv);
+  cr_assert (reconcile_read_pair (l, "rater", r, "rater", &gb, &left, &right, &error), "%s",
+             error ? error->message : "");
+  match = reconcile_match (left, right, 5000);
+}
+
+static void
+teardown (void)
+{
+  reconcile_match_free (match);
+  reconcile_side_free (left);
+  reconcile_side_free (right);
+  test_scratch_free (dir);
+}
 
 TestSuite (reconcileout, .init = setup, .fini = teardown);
 
-#define HEADER "call_id,start,duration,caller,callee,direction\n"
-
-static const ReconcileReadOptions gb = { "northwind", "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 5 };
-
-static ReconSide *
-side_of (const char *name, const char *rows)
+/* Write every file into DIR/SUB with OPTS. */
+static gboolean
+write_into (const char *sub, const ReconcileOutOptions *opts, ReconcileOutStats *stats,
+            GError **error)
 {
-  g_autofree char *text = g_strconcat (HEADER, rows, NULL);
-  g_autofree char *path = test_write (dir, name, text);
-  g_autoptr(GError) error = NULL;
-  ReconSide *side = reconcile_side_read (path, "rater", &gb, &error);
-  cr_assert_null (error, "%s", error ? error->message : "");
-  return side;
-}
-
-/* k1 matches by key (2 s longer on the right), a2=b2 by time; a3 and b,4
- * have no partner. */
-static ReconSide *
-left_side (void)
-{
-  return side_of ("left.csv", "k1,2026-11-03T10:00:00Z,60,+441632960001,+442079460000,out\n"
-                              "a2,2026-11-03T11:00:00Z,60,+441632960001,+442079460001,out\n"
-                              "a3,2026-11-03T12:00:00Z,30,+441632960001,+442079460002,out\n");
-}
-
-static ReconSide *
-right_side (void)
-{
-  return side_of ("right.csv", "k1,2026-11-03T10:00:02Z,62,+441632960001,+442079460000,out\n"
-                               "b2,2026-11-03T11:00:01Z,60,+441632960001,+442079460001,out\n"
-                               "\"b,4\",2026-11-03T13:00:00Z,45,+441632960009,+442079460003,in\n");
+  g_autofree char *out = g_build_filename (dir, sub, NULL);
+  return reconcileout_write (out, left, right, match, opts, stats, error);
 }
 
 static char *
@@ -69,44 +79,34 @@ read_out (const char *sub, const char *name)
   "2026-11-03T11:00:01Z,1000,60,60,0"
 #define ONLY_HEADER "key,line,direction,caller,callee,start,duration,answered\n"
 
+/* The "left" or "right" member of the summary: 3 records, 3 calls, no
+ * duplicates, rejects or ignored records; the seconds and minutes vary. */
+#define SIDE_JSON(name, seconds, matched, only) \
+  "  \"" name "\" : {\n" \
+  "    \"file\" : \"%s/" name ".csv\",\n" \
+  "    \"format\" : \"rater\",\n" \
+  "    \"records\" : 3,\n" \
+  "    \"calls\" : 3,\n" \
+  "    \"duplicates\" : 0,\n" \
+  "    \"rejects\" : 0,\n" \
+  "    \"ignored\" : 0,\n" \
+  seconds matched only \
+  "  },\n"
+
 /* The summary of left/right with CHARGES the "charges" object's members. */
 static char *
 expected_summary (const char *charges)
 {
   return g_strdup_printf (
     "{\n"
-    "  \"left\" : {\n"
-    "    \"file\" : \"%s/left.csv\",\n"
-    "    \"format\" : \"rater\",\n"
-    "    \"records\" : 3,\n"
-    "    \"calls\" : 3,\n"
-    "    \"duplicates\" : 0,\n"
-    "    \"rejects\" : 0,\n"
-    "    \"ignored\" : 0,\n"
-    "    \"seconds\" : 150,\n"
-    "    \"minutes\" : \"2.50\",\n"
-    "    \"matched_seconds\" : 120,\n"
-    "    \"matched_minutes\" : \"2.00\",\n"
-    "    \"only\" : 1,\n"
-    "    \"only_seconds\" : 30,\n"
-    "    \"only_minutes\" : \"0.50\"\n"
-    "  },\n"
-    "  \"right\" : {\n"
-    "    \"file\" : \"%s/right.csv\",\n"
-    "    \"format\" : \"rater\",\n"
-    "    \"records\" : 3,\n"
-    "    \"calls\" : 3,\n"
-    "    \"duplicates\" : 0,\n"
-    "    \"rejects\" : 0,\n"
-    "    \"ignored\" : 0,\n"
-    "    \"seconds\" : 167,\n"
-    "    \"minutes\" : \"2.78\",\n"
-    "    \"matched_seconds\" : 122,\n"
-    "    \"matched_minutes\" : \"2.03\",\n"
-    "    \"only\" : 1,\n"
-    "    \"only_seconds\" : 45,\n"
-    "    \"only_minutes\" : \"0.75\"\n"
-    "  },\n"
+    SIDE_JSON ("left",
+               "    \"seconds\" : 150,\n    \"minutes\" : \"2.50\",\n",
+               "    \"matched_seconds\" : 120,\n    \"matched_minutes\" : \"2.00\",\n",
+               "    \"only\" : 1,\n    \"only_seconds\" : 30,\n    \"only_minutes\" : \"0.50\"\n")
+    SIDE_JSON ("right",
+               "    \"seconds\" : 167,\n    \"minutes\" : \"2.78\",\n",
+               "    \"matched_seconds\" : 122,\n    \"matched_minutes\" : \"2.03\",\n",
+               "    \"only\" : 1,\n    \"only_seconds\" : 45,\n    \"only_minutes\" : \"0.75\"\n")
     "  \"tolerance_seconds\" : 5,\n"
     "  \"duration_tolerance_seconds\" : 0,\n"
     "  \"matched\" : 2,\n"
@@ -123,18 +123,13 @@ expected_summary (const char *charges)
 
 Test (reconcileout, every_file_with_charges)
 {
-  g_autoptr(ReconSide) l = left_side ();
-  g_autoptr(ReconSide) r = right_side ();
-  g_autoptr(ReconMatch) m = reconcile_match (l, r, 5000);
   /* k1 costs 0.020000 on the left, 0.020667 on the right; a2=b2 the same */
   const ReconCharge lc[] = { { 20000, "contoso", RATE_RATED }, { 10000, "contoso", RATE_RATED } };
   const ReconCharge rc[] = { { 20667, "contoso", RATE_RATED }, { 10000, "contoso", RATE_RATED } };
   ReconcileOutOptions opts = { 5000, 0, lc, rc, NULL };
   ReconcileOutStats stats;
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = g_build_filename (dir, "out", NULL);
-  cr_assert (reconcileout_write (out, l, r, m, &opts, &stats, &error), "%s",
-             error ? error->message : "");
+  cr_assert (write_into ("out", &opts, &stats, &error), "%s", error ? error->message : "");
   cr_assert_eq (stats.duration_mismatch, 1);
   cr_assert_eq (stats.charge_compared, 2);
   cr_assert_eq (stats.charge_mismatch, 1);
@@ -165,16 +160,11 @@ Test (reconcileout, every_file_with_charges)
 
 Test (reconcileout, summary_without_charges_is_deterministic)
 {
-  g_autoptr(ReconSide) l = left_side ();
-  g_autoptr(ReconSide) r = right_side ();
-  g_autoptr(ReconMatch) m = reconcile_match (l, r, 5000);
   ReconcileOutOptions opts = { 5000, 0, NULL, NULL, "no \"catalog\" \xff" };
   ReconcileOutStats stats;
   g_autoptr(GError) error = NULL;
-  g_autofree char *one = g_build_filename (dir, "one", NULL);
-  g_autofree char *two = g_build_filename (dir, "two", NULL);
-  cr_assert (reconcileout_write (one, l, r, m, &opts, &stats, &error));
-  cr_assert (reconcileout_write (two, l, r, m, &opts, &stats, &error));
+  cr_assert (write_into ("one", &opts, &stats, &error));
+  cr_assert (write_into ("two", &opts, &stats, &error));
   cr_assert_eq (stats.charge_compared, 0);
   g_autofree char *charges = read_out ("one", "charge-mismatch.csv");
   cr_assert (g_str_has_suffix (charges, "charge_delta\n"), "%s", charges);
@@ -188,14 +178,10 @@ Test (reconcileout, summary_without_charges_is_deterministic)
 
 Test (reconcileout, unwritable_directory)
 {
-  g_autoptr(ReconSide) l = left_side ();
-  g_autoptr(ReconSide) r = right_side ();
-  g_autoptr(ReconMatch) m = reconcile_match (l, r, 5000);
   ReconcileOutOptions opts = { 5000, 0, NULL, NULL, "" };
   ReconcileOutStats stats;
   g_autoptr(GError) error = NULL;
   g_autofree char *file = test_write (dir, "plain", "x");
-  g_autofree char *below = g_build_filename (file, "out", NULL);
-  cr_assert_not (reconcileout_write (below, l, r, m, &opts, &stats, &error));
+  cr_assert_not (write_into ("plain/out", &opts, &stats, &error));
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
 }

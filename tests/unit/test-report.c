@@ -471,17 +471,22 @@ Test (report, exceptions_by_reason_and_prefix)
 
 /* Writers {{{1 */
 
+/* T written as FORMAT to DIR/NAME, read back. */
+static char *
+written (const ReportTable *t, const char *name, ReportFormat format)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  cr_assert (report_write (t, path, format, &error), "%s", error ? error->message : "");
+  return read_file (path);
+}
+
 Test (report, csv_and_json_bytes)
 {
   add_usage_calls ();
   g_autoptr(ReportTable) t = usage ("fabrikam", REPORT_BY_DESTINATION);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *csv = g_build_filename (dir, "u.csv", NULL);
-  g_autofree char *json = g_build_filename (dir, "u.json", NULL);
-  cr_assert (report_write (t, csv, REPORT_FORMAT_CSV, &error));
-  cr_assert (report_write (t, json, REPORT_FORMAT_JSON, &error));
-  g_autofree char *csv_text = read_file (csv);
-  g_autofree char *json_text = read_file (json);
+  g_autofree char *csv_text = written (t, "u.csv", REPORT_FORMAT_CSV);
+  g_autofree char *json_text = written (t, "u.json", REPORT_FORMAT_JSON);
   cr_assert_str_eq (csv_text,
     "account,period,direction,group,destination,calls,seconds,billable_seconds,minutes,cost,currency\n"
     "fabrikam,2026-11,in,,,1,100,0,0.00,0.000000,EUR\n");
@@ -512,13 +517,8 @@ Test (report, json_empty_and_escaped)
 {
   add_reject (1, "dir/\"odd\",name.csv", 1, "encoding", "field 2 is not valid UTF-8: \xff\x01");
   g_autoptr(ReportTable) t = exceptions (0);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *json = g_build_filename (dir, "e.json", NULL);
-  g_autofree char *csv = g_build_filename (dir, "e.csv", NULL);
-  cr_assert (report_write (t, json, REPORT_FORMAT_JSON, &error));
-  cr_assert (report_write (t, csv, REPORT_FORMAT_CSV, &error));
-  g_autofree char *json_text = read_file (json);
-  g_autofree char *csv_text = read_file (csv);
+  g_autofree char *json_text = written (t, "e.json", REPORT_FORMAT_JSON);
+  g_autofree char *csv_text = written (t, "e.csv", REPORT_FORMAT_CSV);
   cr_assert (strstr (json_text, "\n      \"file\" : \"dir/\\\"odd\\\",name.csv\",\n"), "%s",
              json_text);
   cr_assert (strstr (json_text, "\n      \"sample\" : \"field 2 is not valid UTF-8: \xef\xbf\xbd\\u0001\"\n"),
@@ -528,8 +528,7 @@ Test (report, json_empty_and_escaped)
   cr_assert (strstr (csv_text, ",\"dir/\"\"odd\"\",name.csv\","), "%s", csv_text);
 
   g_autoptr(ReportTable) none = kpi (NULL);
-  cr_assert (report_write (none, json, REPORT_FORMAT_JSON, &error));
-  g_autofree char *empty = read_file (json);
+  g_autofree char *empty = written (none, "e.json", REPORT_FORMAT_JSON);
   cr_assert_str_eq (empty, "{\n  \"report\" : \"kpi\",\n  \"period\" : \"2026-11\",\n  \"rows\" : []\n}\n");
 }
 
@@ -564,13 +563,8 @@ hand_table (void)
 Test (report, writers_of_a_table_built_by_hand)
 {
   g_autoptr(ReportTable) t = hand_table ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *json = g_build_filename (dir, "h.json", NULL);
-  g_autofree char *csv = g_build_filename (dir, "h.csv", NULL);
-  cr_assert (report_write (t, json, REPORT_FORMAT_JSON, &error));
-  cr_assert (report_write (t, csv, REPORT_FORMAT_CSV, &error));
-  g_autofree char *json_text = read_file (json);
-  g_autofree char *csv_text = read_file (csv);
+  g_autofree char *json_text = written (t, "h.json", REPORT_FORMAT_JSON);
+  g_autofree char *csv_text = written (t, "h.csv", REPORT_FORMAT_CSV);
   /* integers exactly, beyond a double's 53 bits; an empty numeric cell null */
   cr_assert_str_eq (json_text,
     "{\n"
@@ -589,8 +583,7 @@ Test (report, writers_of_a_table_built_by_hand)
     "}\n");
   cr_assert_str_eq (csv_text, "text,n\n\"a\tb\n\"\"c\"\", d\",-9007199254740993\n,\n");
   /* the same table, the same bytes */
-  cr_assert (report_write (t, json, REPORT_FORMAT_JSON, &error));
-  g_autofree char *again = read_file (json);
+  g_autofree char *again = written (t, "h.json", REPORT_FORMAT_JSON);
   cr_assert_str_eq (again, json_text);
 }
 
