@@ -1,4 +1,10 @@
-/* invoiceout.c — writing invoices as JSON and as invoice-lines CSV rows. */
+/* invoiceout.c — writing invoices as JSON and as invoice-lines CSV rows.
+ *
+ * The JSON document is built with json-glib (rater-json.h) member by member
+ * in the order of formats.md §3; amounts and the tax rate are decimal
+ * strings made from the integer micro-units, never doubles.  HTML and PDF
+ * come from invoicedoc; an issued record's files are written frozen.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -6,11 +12,12 @@
 #include <string.h>
 
 #include "base/decimal.h"
-#include "bill/invoicedoc.h"
-#include "bill/invoiceout.h"
 #include "base/rater-error.h"
+#include "base/rater-json.h"
 #include "base/store.h"
 #include "base/timeparse.h"
+#include "bill/invoicedoc.h"
+#include "bill/invoiceout.h"
 
 static const char *const kinds[] = { "recurring", "usage", "late_usage" };
 
@@ -35,84 +42,65 @@ tax_rate_text (gint64 micro_percent, char buf[32])
 }
 
 static void
-json_string (GString *s, const char *v)
-{
-  if (!v)
-    {
-      g_string_append (s, "null");
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (const guchar *p = (const guchar *) v; *p; p++)
-    if (*p == '"' || *p == '\\')
-      g_string_append_c (s, '\\'), g_string_append_c (s, (char) *p);
-    else if (*p < 0x20)
-      g_string_append_printf (s, "\\u%04x", *p);
-    else
-      g_string_append_c (s, (char) *p);
-  g_string_append_c (s, '"');
-}
-
-static void
-json_line (GString *s, const Invoice *inv, const InvoiceLine *l)
+json_line (JsonBuilder *b, const Invoice *inv, const InvoiceLine *l)
 {
   char buf[32];
-  g_string_append (s, "    {\"kind\": ");
-  json_string (s, kinds[l->kind]);
+  json_builder_begin_object (b);
+  rater_json_string (b, "kind", kinds[l->kind]);
   if (l->kind == INVOICE_LINE_RECURRING)
     {
-      g_string_append (s, ", \"number_type\": ");
-      json_string (s, l->number_type);
-      g_string_append_printf (s, ", \"quantity\": %" G_GUINT64_FORMAT, l->quantity);
+      rater_json_string (b, "number_type", l->number_type);
+      rater_json_int (b, "quantity", (gint64) l->quantity);
     }
   else
     {
-      g_string_append (s, ", \"direction\": ");
-      json_string (s, l->direction);
-      g_string_append (s, ", \"group\": ");
-      json_string (s, l->group);
-      g_string_append_printf (s, ", \"calls\": %" G_GUINT64_FORMAT ",\n     \"billable_seconds\": %"
-                              G_GUINT64_FORMAT ", \"covered_seconds\": %" G_GUINT64_FORMAT,
-                              l->calls, l->billable_seconds, l->covered_seconds);
+      rater_json_string (b, "direction", l->direction);
+      rater_json_string (b, "group", l->group);
+      rater_json_int (b, "calls", (gint64) l->calls);
+      rater_json_int (b, "billable_seconds", (gint64) l->billable_seconds);
+      rater_json_int (b, "covered_seconds", (gint64) l->covered_seconds);
     }
-  for (guint p = 0; l->periods && p < l->periods->len; p++)
+  if (l->periods && l->periods->len)
     {
-      g_string_append (s, p ? ", " : ", \"periods\": [");
-      json_string (s, l->periods->pdata[p]);
-      if (p + 1 == l->periods->len)
-        g_string_append_c (s, ']');
+      rater_json_begin_array (b, "periods");
+      for (guint p = 0; p < l->periods->len; p++)
+        rater_json_string (b, NULL, l->periods->pdata[p]);
+      json_builder_end_array (b);
     }
-  g_string_append (s, ", \"amount\": ");
-  json_string (s, money (inv, l->amount, buf));
-  g_string_append_c (s, '}');
+  rater_json_string (b, "amount", money (inv, l->amount, buf));
+  json_builder_end_object (b);
+}
+
+/* The invoice document of INV in B (formats.md §3). */
+static void
+json_invoice (JsonBuilder *b, const Invoice *inv, const char *number, const char *status)
+{
+  char buf[32];
+  json_builder_begin_object (b);
+  rater_json_string (b, "invoice", number);
+  rater_json_string (b, "status", status);
+  rater_json_string (b, "operator", inv->operator_slug);
+  rater_json_string (b, "account", inv->account);
+  rater_json_string (b, "tenant_id", inv->tenant_id);
+  rater_json_string (b, "period", inv->period);
+  rater_json_string (b, "currency", inv->currency);
+  rater_json_begin_array (b, "lines");
+  for (guint i = 0; i < inv->lines->len; i++)
+    json_line (b, inv, inv->lines->pdata[i]);
+  json_builder_end_array (b);
+  rater_json_string (b, "subtotal", money (inv, inv->subtotal, buf));
+  rater_json_string (b, "tax_rate", tax_rate_text (inv->tax_rate, buf));
+  rater_json_string (b, "tax", money (inv, inv->tax, buf));
+  rater_json_string (b, "total", money (inv, inv->total, buf));
+  json_builder_end_object (b);
 }
 
 char *
 invoiceout_json (const Invoice *inv, const char *number, const char *status)
 {
-  static const char *const keys[] = { "invoice", "status", "operator", "account", "tenant_id",
-                                      "period", "currency" };
-  const char *values[] = { number, status, inv->operator_slug, inv->account, inv->tenant_id,
-                           inv->period, inv->currency };
-  char a[32], b[32], c[32], d[32];
-  GString *s = g_string_new ("{\n");
-  for (gsize k = 0; k < G_N_ELEMENTS (keys); k++)
-    {
-      g_string_append_printf (s, "  \"%s\": ", keys[k]);
-      json_string (s, values[k]);
-      g_string_append (s, ",\n");
-    }
-  g_string_append (s, "  \"lines\": [\n");
-  for (guint i = 0; i < inv->lines->len; i++)
-    {
-      json_line (s, inv, inv->lines->pdata[i]);
-      g_string_append (s, i + 1 < inv->lines->len ? ",\n" : "\n");
-    }
-  g_string_append_printf (s, "  ],\n  \"subtotal\": \"%s\", \"tax_rate\": \"%s\", \"tax\": \"%s\","
-                          " \"total\": \"%s\"\n}\n",
-                          money (inv, inv->subtotal, a), tax_rate_text (inv->tax_rate, b),
-                          money (inv, inv->tax, c), money (inv, inv->total, d));
-  return g_string_free (s, FALSE);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_invoice (b, inv, number, status);
+  return rater_json_text (b);
 }
 
 void
@@ -291,6 +279,17 @@ write_text (const InvoiceRecord *rec, const char *path, const char *text, GError
   return outfile_commit (out, error);
 }
 
+/* REC's JSON document at BASE.json; an issued one frozen (rater-json.h: an
+ * existing file with the same value in an earlier layout is kept). */
+static gboolean
+write_json (const InvoiceRecord *rec, const char *base, const char *status, GError **error)
+{
+  g_autofree char *path = g_strconcat (base, ".json", NULL);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_invoice (b, rec->invoice, rec->number, status);
+  return rec->number ? rater_json_write_frozen (b, path, error) : rater_json_write (b, path, error);
+}
+
 char *
 invoiceout_basename (const InvoiceRecord *rec)
 {
@@ -307,13 +306,8 @@ invoiceout_write_record (const InvoiceRecord *rec, const char *dir, InvoiceOutFo
   g_autofree char *base = g_build_filename (dir, name, NULL);
   InvoiceDocument doc = { rec->operator_name, rec->customer_name, rec->number, rec->issued_on,
                           status, rec->invoice, rec->destinations };
-  if (formats & INVOICEOUT_JSON)
-    {
-      g_autofree char *path = g_strconcat (base, ".json", NULL);
-      g_autofree char *json = invoiceout_json (rec->invoice, rec->number, status);
-      if (!write_text (rec, path, json, error))
-        return FALSE;
-    }
+  if ((formats & INVOICEOUT_JSON) && !write_json (rec, base, status, error))
+    return FALSE;
   if (formats & INVOICEOUT_HTML)
     {
       g_autofree char *path = g_strconcat (base, ".html", NULL);

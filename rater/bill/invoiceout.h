@@ -14,7 +14,8 @@
 #include "bill/invoicedoc.h"
 #include "base/outfile.h"
 
-/* The JSON document of INV; NUMBER NULL for a draft, STATUS "draft" or
+/* The JSON document of INV (built with json-glib, printed as rater-json.h
+ * prints every document); NUMBER NULL for a draft, STATUS "draft" or
  * "issued".  Deterministic: the same invoice gives the same bytes. */
 char *invoiceout_json (const Invoice *inv, const char *number, const char *status);
 
@@ -35,7 +36,10 @@ typedef enum {
 /* One invoice with everything its documents show.  A draft has no NUMBER;
  * an issued record comes from the stored invoice (issue.h) and its
  * documents are written frozen: an existing file with different bytes is
- * never replaced. */
+ * never replaced.  A JSON document that holds the same value in an earlier
+ * layout (rater before json-glib, another json-glib) is left as it is and
+ * counts as written, so issuing again in an existing output folder stays a
+ * no-op. */
 typedef struct {
   Invoice *invoice;             /* owned */
   char *number;                 /* "NWT-202611-0001"; NULL for a draft */

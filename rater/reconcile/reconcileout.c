@@ -3,8 +3,8 @@
  * The pair files are written in one pass over the pairs (already in output
  * order), each row going to matched.csv and, when it qualifies, to the
  * mismatch files; the one-side files from the match's index lists.  The
- * summary is built in a GString and written last, so its presence means the
- * other files are complete.
+ * summary is built with json-glib (rater-json.h) and written last, so its
+ * presence means the other files are complete.
  */
 #include "config.h"
 
@@ -15,8 +15,9 @@
 #include "base/decimal.h"
 #include "base/outfile.h"
 #include "base/rater-error.h"
-#include "reconcile/reconcileout.h"
+#include "base/rater-json.h"
 #include "base/timeparse.h"
+#include "reconcile/reconcileout.h"
 
 #define PAIR_COLUMNS "left_key,right_key,matched_by,caller,callee,direction,left_start," \
   "right_start,start_delta_ms,left_duration,right_duration,duration_delta"
@@ -190,27 +191,13 @@ write_only (const ReconSide *side, const GArray *only, const char *dir, const ch
 
 /* ---- summary.json ---- */
 
-static void
-json_string (GString *s, const char *v)
-{
-  g_string_append_c (s, '"');
-  for (const guchar *p = (const guchar *) v; *p; p++)
-    if (*p == '"' || *p == '\\')
-      g_string_append_c (s, '\\'), g_string_append_c (s, (char) *p);
-    else if (*p < 0x20)
-      g_string_append_printf (s, "\\u%04x", *p);
-    else
-      g_string_append_c (s, (char) *p);
-  g_string_append_c (s, '"');
-}
-
 /* SECONDS as minutes with 2 decimals, as a JSON string ("12.50"). */
 static void
-json_minutes (GString *s, guint64 seconds)
+json_minutes (JsonBuilder *b, const char *name, guint64 seconds)
 {
   char buf[32];
   gint64 micro = decimal_mul_div_round_half_up ((gint64) seconds, DECIMAL_MICRO, 60);
-  json_string (s, decimal_format (micro, 2, buf));
+  rater_json_string (b, name, decimal_format (micro, 2, buf));
 }
 
 static guint64
@@ -223,84 +210,86 @@ only_seconds (const ReconSide *side, const GArray *only)
 }
 
 static void
-json_side (GString *s, const char *name, const ReconSide *side, const GArray *only,
+json_side (JsonBuilder *b, const char *name, const ReconSide *side, const GArray *only,
            guint64 matched_seconds)
 {
   const ReconSideStats *st = &side->stats;
-  g_string_append_printf (s, "  \"%s\": {\n    \"file\": ", name);
-  json_string (s, side->path);
-  g_string_append (s, ",\n    \"format\": ");
-  json_string (s, side->format);
-  g_string_append_printf (s, ",\n    \"records\": %" G_GUINT64_FORMAT ", \"calls\": %" G_GUINT64_FORMAT
-                          ", \"duplicates\": %" G_GUINT64_FORMAT ", \"rejects\": %" G_GUINT64_FORMAT
-                          ", \"ignored\": %" G_GUINT64_FORMAT ",\n    \"seconds\": %" G_GUINT64_FORMAT
-                          ", \"minutes\": ", st->records, st->calls, st->duplicates, st->rejects,
-                          st->ignored, st->seconds);
-  json_minutes (s, st->seconds);
-  g_string_append_printf (s, ",\n    \"matched_seconds\": %" G_GUINT64_FORMAT ", \"matched_minutes\": ",
-                          matched_seconds);
-  json_minutes (s, matched_seconds);
   guint64 os = only_seconds (side, only);
-  g_string_append_printf (s, ",\n    \"only\": %u, \"only_seconds\": %" G_GUINT64_FORMAT
-                          ", \"only_minutes\": ", only->len, os);
-  json_minutes (s, os);
-  g_string_append (s, "\n  },\n");
+  rater_json_begin_object (b, name);
+  rater_json_string (b, "file", side->path);
+  rater_json_string (b, "format", side->format);
+  rater_json_int (b, "records", (gint64) st->records);
+  rater_json_int (b, "calls", (gint64) st->calls);
+  rater_json_int (b, "duplicates", (gint64) st->duplicates);
+  rater_json_int (b, "rejects", (gint64) st->rejects);
+  rater_json_int (b, "ignored", (gint64) st->ignored);
+  rater_json_int (b, "seconds", (gint64) st->seconds);
+  json_minutes (b, "minutes", st->seconds);
+  rater_json_int (b, "matched_seconds", (gint64) matched_seconds);
+  json_minutes (b, "matched_minutes", matched_seconds);
+  rater_json_int (b, "only", only->len);
+  rater_json_int (b, "only_seconds", (gint64) os);
+  json_minutes (b, "only_minutes", os);
+  json_builder_end_object (b);
 }
 
 static void
-json_charges (GString *s, const Writer *w)
+json_charges (JsonBuilder *b, const Writer *w)
 {
-  g_string_append (s, "  \"charges\": {");
+  rater_json_begin_object (b, "charges");
+  rater_json_bool (b, "compared", w->opts->left_charges != NULL);
   if (w->opts->left_charges)
-    g_string_append_printf (s, "\"compared\": true, \"pairs\": %" G_GUINT64_FORMAT
-                            ", \"mismatch\": %" G_GUINT64_FORMAT ", \"unrated_pairs\": %" G_GUINT64_FORMAT "}\n",
-                            w->stats->charge_compared, w->stats->charge_mismatch,
-                            (guint64) w->match->pairs->len - w->stats->charge_compared);
-  else
     {
-      g_string_append (s, "\"compared\": false, \"reason\": ");
-      json_string (s, w->opts->charges_skipped ? w->opts->charges_skipped : "");
-      g_string_append (s, "}\n");
+      rater_json_int (b, "pairs", (gint64) w->stats->charge_compared);
+      rater_json_int (b, "mismatch", (gint64) w->stats->charge_mismatch);
+      rater_json_int (b, "unrated_pairs",
+                      (gint64) (w->match->pairs->len - w->stats->charge_compared));
     }
+  else
+    rater_json_string (b, "reason", w->opts->charges_skipped ? w->opts->charges_skipped : "");
+  json_builder_end_object (b);
 }
 
-static char *
-summary_json (const Writer *w)
+/* The talk seconds of the matched calls of each side. */
+static void
+matched_seconds (const Writer *w, guint64 *left, guint64 *right)
 {
-  GString *s = g_string_new ("{\n");
-  guint64 ls = 0, rs = 0;
+  *left = *right = 0;
   for (guint k = 0; k < w->match->pairs->len; k++)
     {
       const ReconPair *p = &g_array_index (w->match->pairs, ReconPair, k);
-      ls += (guint64) record (w->left, p->left)->duration;
-      rs += (guint64) record (w->right, p->right)->duration;
+      *left += (guint64) record (w->left, p->left)->duration;
+      *right += (guint64) record (w->right, p->right)->duration;
     }
-  json_side (s, "left", w->left, w->match->left_only, ls);
-  json_side (s, "right", w->right, w->match->right_only, rs);
-  g_string_append_printf (s, "  \"tolerance_seconds\": %" G_GINT64_FORMAT
-                          ", \"duration_tolerance_seconds\": %" G_GINT64_FORMAT ",\n",
-                          w->opts->tolerance_ms / 1000, w->opts->duration_tolerance);
-  g_string_append_printf (s, "  \"matched\": %u, \"matched_by_key\": %" G_GUINT64_FORMAT
-                          ", \"matched_by_time\": %" G_GUINT64_FORMAT ",\n",
-                          w->match->pairs->len, w->match->by_key, w->match->by_time);
-  g_string_append_printf (s, "  \"left_only\": %u, \"right_only\": %u, \"duration_mismatch\": %"
-                          G_GUINT64_FORMAT ",\n", w->match->left_only->len,
-                          w->match->right_only->len, w->stats->duration_mismatch);
-  json_charges (s, w);
-  g_string_append (s, "}\n");
-  return g_string_free (s, FALSE);
+}
+
+static void
+summary_json (JsonBuilder *b, const Writer *w)
+{
+  guint64 ls, rs;
+  matched_seconds (w, &ls, &rs);
+  json_builder_begin_object (b);
+  json_side (b, "left", w->left, w->match->left_only, ls);
+  json_side (b, "right", w->right, w->match->right_only, rs);
+  rater_json_int (b, "tolerance_seconds", w->opts->tolerance_ms / 1000);
+  rater_json_int (b, "duration_tolerance_seconds", w->opts->duration_tolerance);
+  rater_json_int (b, "matched", w->match->pairs->len);
+  rater_json_int (b, "matched_by_key", (gint64) w->match->by_key);
+  rater_json_int (b, "matched_by_time", (gint64) w->match->by_time);
+  rater_json_int (b, "left_only", w->match->left_only->len);
+  rater_json_int (b, "right_only", w->match->right_only->len);
+  rater_json_int (b, "duration_mismatch", (gint64) w->stats->duration_mismatch);
+  json_charges (b, w);
+  json_builder_end_object (b);
 }
 
 static gboolean
 write_summary (const Writer *w, const char *dir, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
-  g_autofree char *json = summary_json (w);
-  g_autoptr(OutFile) out = outfile_open (path, error);
-  if (!out)
-    return FALSE;
-  fputs (json, outfile_stream (out));
-  return outfile_commit (out, error);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  summary_json (b, w);
+  return rater_json_write (b, path, error);
 }
 
 gboolean

@@ -1,4 +1,4 @@
-/* report.c — usage, KPI and exception reports as tables, and their writers.
+/* report.c — usage, KPI and exception reports as tables: what a report holds.
  *
  * Every report is one aggregate query; the only per-call work is the SQL
  * function rater_local_day (start_ms, zone), which this module registers on
@@ -6,7 +6,8 @@
  * from a TzMap (built once per zone) so that a day boundary follows the
  * account's DST rules exactly.  Query results become ReportTable rows of
  * text cells; sums are gint64 and every derived figure (minutes, ASR, ACD)
- * is integer arithmetic rounded half up (decimal.h).
+ * is integer arithmetic rounded half up (decimal.h).  Printing a table is
+ * report-write.c's job.
  */
 #include "config.h"
 
@@ -14,12 +15,11 @@
 #include <string.h>
 
 #include "base/decimal.h"
-#include "base/outfile.h"
 #include "base/rater-error.h"
-#include "report/report.h"
 #include "base/store.h"
 #include "base/timeparse.h"
 #include "base/tzmap.h"
+#include "report/report.h"
 
 #define SECONDS_PER_DAY G_GINT64_CONSTANT (86400)
 
@@ -388,7 +388,7 @@ static const char kpi_sql[] =
 
 /* The state of the running "*" total of one (operator, day, direction). */
 typedef struct {
-  char *key[4];                 /* operator, day, direction, "*" */
+  char *key[3];                 /* operator, day, direction (the group is "*") */
   char *currency;
   KpiSums sums;
   gboolean open;
@@ -397,8 +397,9 @@ typedef struct {
 static void
 kpi_total_flush (ReportTable *t, KpiTotal *total)
 {
+  const char *const key[4] = { total->key[0], total->key[1], total->key[2], "*" };
   if (total->open)
-    kpi_row (t, (const char *const *) total->key, &total->sums, total->currency);
+    kpi_row (t, key, &total->sums, total->currency);
   for (int i = 0; i < 3; i++)
     g_clear_pointer (&total->key[i], g_free);
   g_clear_pointer (&total->currency, g_free);
@@ -421,7 +422,6 @@ kpi_step (ReportTable *t, sqlite3_stmt *st, KpiTotal *total)
     {
       for (int i = 0; i < 3; i++)
         total->key[i] = g_strdup (key[i]);
-      total->key[3] = "*";
       total->currency = g_strdup (currency);
       total->sums = (KpiSums) { 0 };
       total->open = TRUE;
@@ -543,96 +543,6 @@ report_exceptions (sqlite3 *db, const ReportQuery *q, GError **error)
       || !add_rows (db, rejects, t, reject_row, "reading rejects", error))
     return NULL;
   return g_steal_pointer (&t);
-}
-
-/* Writing {{{1 */
-
-static void
-json_string (FILE *f, const char *v)
-{
-  if (!v)
-    {
-      fputs ("null", f);
-      return;
-    }
-  g_autofree char *valid = g_utf8_make_valid (v, -1);
-  fputc ('"', f);
-  for (const guchar *p = (const guchar *) valid; *p; p++)
-    if (*p == '"' || *p == '\\')
-      fprintf (f, "\\%c", *p);
-    else if (*p < 0x20)
-      fprintf (f, "\\u%04x", *p);
-    else
-      fputc (*p, f);
-  fputc ('"', f);
-}
-
-static void
-json_row (FILE *f, const ReportTable *t, GPtrArray *cells)
-{
-  fputs ("    {", f);
-  for (guint c = 0; c < t->columns->len; c++)
-    {
-      const char *v = cells->pdata[c];
-      fputs (c ? ", " : "", f);
-      json_string (f, t->columns->pdata[c]);
-      fputs (": ", f);
-      if (v && g_array_index (t->numeric, gboolean, c))
-        fputs (v, f);
-      else
-        json_string (f, v);
-    }
-  fputc ('}', f);
-}
-
-static void
-write_json (OutFile *out, const ReportTable *t)
-{
-  FILE *f = outfile_stream (out);
-  fputs ("{\n  \"report\": ", f);
-  json_string (f, t->name);
-  for (guint i = 0; i + 1 < t->params->len; i += 2)
-    {
-      fputs (",\n  ", f);
-      json_string (f, t->params->pdata[i]);
-      fputs (": ", f);
-      json_string (f, t->params->pdata[i + 1]);
-    }
-  fputs (",\n  \"rows\": [", f);
-  for (guint r = 0; r < t->rows->len; r++)
-    {
-      fputs (r ? ",\n" : "\n", f);
-      json_row (f, t, t->rows->pdata[r]);
-    }
-  fputs (t->rows->len ? "\n  ]\n}\n" : "]\n}\n", f);
-}
-
-static void
-write_csv (OutFile *out, const ReportTable *t)
-{
-  for (guint c = 0; c < t->columns->len; c++)
-    outfile_csv_field (out, t->columns->pdata[c], -1);
-  outfile_csv_end_row (out);
-  for (guint r = 0; r < t->rows->len; r++)
-    {
-      GPtrArray *cells = t->rows->pdata[r];
-      for (guint c = 0; c < cells->len; c++)
-        outfile_csv_field (out, cells->pdata[c], -1);
-      outfile_csv_end_row (out);
-    }
-}
-
-gboolean
-report_write (const ReportTable *table, const char *path, ReportFormat format, GError **error)
-{
-  g_autoptr(OutFile) out = outfile_open (path, error);
-  if (!out)
-    return FALSE;
-  if (format == REPORT_FORMAT_JSON)
-    write_json (out, table);
-  else
-    write_csv (out, table);
-  return outfile_commit (out, error);
 }
 
 /* Daily usage for charts {{{1 */

@@ -1,9 +1,10 @@
 /* report.h — `rater report`: aggregate reports over rated calls and rejects.
  *
  * Each report is one GROUP BY query over ratings joined with calls (and the
- * catalog), turned into a ReportTable: named columns, rows of text cells.  A
- * table knows nothing of files; report_write() prints it as CSV (header row,
- * RFC 4180) or JSON through an OutFile (temporary + rename).  Tests read the
+ * catalog), turned into a ReportTable: named columns, rows of text cells
+ * (report.c, the queries).  A table knows nothing of files; report_write()
+ * (report-write.c, the writers) prints it as CSV (header row, RFC 4180) or
+ * JSON (json-glib) through an OutFile (temporary + rename).  Tests read the
  * cells directly.
  *
  * Which calls a period holds: the calls whose rating has ratings.period = P,
@@ -52,7 +53,8 @@ typedef struct {
   char *name;                   /* "usage", "kpi", "exceptions" */
   GPtrArray *params;            /* char *, alternating key and value (JSON header) */
   GPtrArray *columns;           /* char *, column names */
-  GArray *numeric;              /* gboolean per column: a JSON number, else a string */
+  GArray *numeric;              /* gboolean per column: integer cells, a JSON number;
+                                   else a JSON string */
   GPtrArray *rows;              /* GPtrArray * of char * cells (NULL = empty), one per column */
 } ReportTable;
 
@@ -107,9 +109,10 @@ ReportTable *report_kpi (sqlite3 *db, const ReportQuery *query, GError **error);
  * RATER_ERROR_USAGE for a bad period or prefix_digits above 15. */
 ReportTable *report_exceptions (sqlite3 *db, const ReportQuery *query, GError **error);
 
-/* Write TABLE to PATH (NULL: stdout) as FORMAT.  JSON is one object:
- * {"report": NAME, <params>, "rows": [ {column: cell, ...}, ... ]}, one row
- * per line.  RATER_ERROR_CANTCREAT when PATH cannot be written. */
+/* Write TABLE to PATH (NULL: stdout) as FORMAT (report-write.c).  JSON is
+ * one object, {"report": NAME, <params>, "rows": [{column: cell, ...}, ...]},
+ * printed as every rater JSON document is (rater-json.h); an empty cell is
+ * null.  RATER_ERROR_CANTCREAT when PATH cannot be written. */
 gboolean report_write (const ReportTable *table, const char *path, ReportFormat format,
                        GError **error);
 

@@ -481,9 +481,9 @@ Test (issue, issue_twice_is_a_noop_with_identical_documents)
   cr_assert_gt (len, 5);
   cr_assert_eq (memcmp (pdf, "%PDF-", 5), 0);
   g_autofree char *json = slurp (out1, "NWT-202611-0001-2026-11.json", &len);
-  cr_assert_not_null (strstr (json, "\"invoice\": \"NWT-202611-0001\",\n  \"status\": \"issued\""));
-  cr_assert_not_null (strstr (json, "\"subtotal\": \"10.02\", \"tax_rate\": \"20\", \"tax\": \"2.00\","
-                                    " \"total\": \"12.02\""), "%s", json);
+  cr_assert_not_null (strstr (json, "\"invoice\" : \"NWT-202611-0001\",\n  \"status\" : \"issued\""));
+  cr_assert_not_null (strstr (json, "\"subtotal\" : \"10.02\",\n  \"tax_rate\" : \"20\",\n"
+                                    "  \"tax\" : \"2.00\",\n  \"total\" : \"12.02\"\n}\n"), "%s", json);
   g_autofree char *csv = slurp (out1, "invoice-lines-2026-11-northwind.csv", &len);
   g_auto(GStrv) rows = g_strsplit (csv, "\n", -1);
   cr_assert_eq (g_strv_length (rows), 7);       /* header, 5 lines, "" after the last LF */
@@ -574,9 +574,9 @@ Test (issue, late_call_billed_once_on_the_next_invoice)
     cr_assert_eq (l->periods->len, 1);
     cr_assert_str_eq (l->periods->pdata[0], "2026-11");
     g_autofree char *json = invoiceout_json (draft, NULL, "draft");
-    cr_assert_not_null (strstr (json, "{\"kind\": \"late_usage\", \"direction\": \"out\","
-                                      " \"group\": \"MOBILE\", \"calls\": 1,"), "%s", json);
-    cr_assert_not_null (strstr (json, "\"periods\": [\"2026-11\"]"), "%s", json);
+    cr_assert_not_null (strstr (json, "{\n      \"kind\" : \"late_usage\",\n      \"direction\" : \"out\",\n"
+                                      "      \"group\" : \"MOBILE\",\n      \"calls\" : 1,\n"), "%s", json);
+    cr_assert_not_null (strstr (json, "\"periods\" : [\n        \"2026-11\"\n      ],\n"), "%s", json);
   }
 
   /* issue December: it bills the late call */
@@ -656,9 +656,9 @@ Test (issue, frozen_documents_are_never_replaced)
 
   /* a tampered file is not replaced */
   g_autofree char *tampered = g_strdup (orig);
-  char *total = strstr (tampered, "\"total\": \"6.11\"");
+  char *total = strstr (tampered, "\"total\" : \"6.11\"");
   cr_assert_not_null (total, "%s", orig);
-  total[10] = '9';
+  total[11] = '9';
   cr_assert (g_file_set_contents (path, tampered, -1, NULL));
   g_autoptr(GError) error = NULL;
   guint n = 0;
@@ -669,6 +669,15 @@ Test (issue, frozen_documents_are_never_replaced)
   g_autofree char *now = NULL;
   cr_assert (g_file_get_contents (path, &now, NULL, NULL));
   cr_assert_str_eq (now, tampered);
+
+  /* the same invoice in another layout (an earlier rater's) is kept as it is */
+  g_auto(GStrv) lines = g_strsplit (orig, "\n  ", -1);
+  g_autofree char *relaid = g_strjoinv ("\n    ", lines);
+  cr_assert (g_file_set_contents (path, relaid, -1, NULL));
+  write_docs ("northwind", "2026-11", out, ALL_FORMATS, 3);
+  g_autofree char *kept = NULL;
+  cr_assert (g_file_get_contents (path, &kept, NULL, NULL));
+  cr_assert_str_eq (kept, relaid);
 
   /* The lines CSV is the run's summary of every issued invoice of the pair
    * (it grows when an account added later is issued), so it is rewritten

@@ -1,9 +1,9 @@
-/* test-report.c — unit tests of report.c and reportchart.c: usage by user,
+/* test-report.c — unit tests of report.c, report-write.c and reportchart.c: usage by user,
  * destination and day (figures worked out by hand in the comments), day
  * boundaries in the account's zone across the end of DST, KPI rows and
  * totals with ASR/ACD rounding half up on exact ties, exceptions by reason
  * and prefix and rejects by file, empty periods, usage errors, the CSV and
- * JSON writers byte for byte, and the chart's determinism.
+ * JSON writers (report-write.c) byte for byte, and the chart's determinism.
  *
  * The database has the spec catalog (tests/data/spec-catalog); calls and
  * their ratings are inserted with plain SQL so every test states exactly the
@@ -471,48 +471,120 @@ Test (report, exceptions_by_reason_and_prefix)
 
 /* Writers {{{1 */
 
+/* T written as FORMAT to DIR/NAME, read back. */
+static char *
+written (const ReportTable *t, const char *name, ReportFormat format)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  cr_assert (report_write (t, path, format, &error), "%s", error ? error->message : "");
+  return read_file (path);
+}
+
 Test (report, csv_and_json_bytes)
 {
   add_usage_calls ();
   g_autoptr(ReportTable) t = usage ("fabrikam", REPORT_BY_DESTINATION);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *csv = g_build_filename (dir, "u.csv", NULL);
-  g_autofree char *json = g_build_filename (dir, "u.json", NULL);
-  cr_assert (report_write (t, csv, REPORT_FORMAT_CSV, &error));
-  cr_assert (report_write (t, json, REPORT_FORMAT_JSON, &error));
-  g_autofree char *csv_text = read_file (csv);
-  g_autofree char *json_text = read_file (json);
+  g_autofree char *csv_text = written (t, "u.csv", REPORT_FORMAT_CSV);
+  g_autofree char *json_text = written (t, "u.json", REPORT_FORMAT_JSON);
   cr_assert_str_eq (csv_text,
     "account,period,direction,group,destination,calls,seconds,billable_seconds,minutes,cost,currency\n"
     "fabrikam,2026-11,in,,,1,100,0,0.00,0.000000,EUR\n");
   cr_assert_str_eq (json_text,
-    "{\n  \"report\": \"usage\",\n  \"period\": \"2026-11\",\n  \"by\": \"destination\",\n"
-    "  \"rows\": [\n"
-    "    {\"account\": \"fabrikam\", \"period\": \"2026-11\", \"direction\": \"in\", \"group\": null,"
-    " \"destination\": null, \"calls\": 1, \"seconds\": 100, \"billable_seconds\": 0,"
-    " \"minutes\": \"0.00\", \"cost\": \"0.000000\", \"currency\": \"EUR\"}\n  ]\n}\n");
+    "{\n"
+    "  \"report\" : \"usage\",\n"
+    "  \"period\" : \"2026-11\",\n"
+    "  \"by\" : \"destination\",\n"
+    "  \"rows\" : [\n"
+    "    {\n"
+    "      \"account\" : \"fabrikam\",\n"
+    "      \"period\" : \"2026-11\",\n"
+    "      \"direction\" : \"in\",\n"
+    "      \"group\" : null,\n"
+    "      \"destination\" : null,\n"
+    "      \"calls\" : 1,\n"
+    "      \"seconds\" : 100,\n"
+    "      \"billable_seconds\" : 0,\n"
+    "      \"minutes\" : \"0.00\",\n"
+    "      \"cost\" : \"0.000000\",\n"
+    "      \"currency\" : \"EUR\"\n"
+    "    }\n"
+    "  ]\n"
+    "}\n");
 }
 
 Test (report, json_empty_and_escaped)
 {
   add_reject (1, "dir/\"odd\",name.csv", 1, "encoding", "field 2 is not valid UTF-8: \xff\x01");
   g_autoptr(ReportTable) t = exceptions (0);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *json = g_build_filename (dir, "e.json", NULL);
-  g_autofree char *csv = g_build_filename (dir, "e.csv", NULL);
-  cr_assert (report_write (t, json, REPORT_FORMAT_JSON, &error));
-  cr_assert (report_write (t, csv, REPORT_FORMAT_CSV, &error));
-  g_autofree char *json_text = read_file (json);
-  g_autofree char *csv_text = read_file (csv);
-  cr_assert (strstr (json_text, "\"file\": \"dir/\\\"odd\\\",name.csv\""), "%s", json_text);
-  cr_assert (strstr (json_text, "valid UTF-8: \xef\xbf\xbd\\u0001\""), "%s", json_text);
+  g_autofree char *json_text = written (t, "e.json", REPORT_FORMAT_JSON);
+  g_autofree char *csv_text = written (t, "e.csv", REPORT_FORMAT_CSV);
+  cr_assert (strstr (json_text, "\n      \"file\" : \"dir/\\\"odd\\\",name.csv\",\n"), "%s",
+             json_text);
+  cr_assert (strstr (json_text, "\n      \"sample\" : \"field 2 is not valid UTF-8: \xef\xbf\xbd\\u0001\"\n"),
+             "%s", json_text);
+  cr_assert (strstr (json_text, "\n      \"first_line\" : 1,\n"), "%s", json_text);
   cr_assert (g_utf8_validate (json_text, -1, NULL));
   cr_assert (strstr (csv_text, ",\"dir/\"\"odd\"\",name.csv\","), "%s", csv_text);
 
   g_autoptr(ReportTable) none = kpi (NULL);
-  cr_assert (report_write (none, json, REPORT_FORMAT_JSON, &error));
-  g_autofree char *empty = read_file (json);
-  cr_assert_str_eq (empty, "{\n  \"report\": \"kpi\",\n  \"period\": \"2026-11\",\n  \"rows\": []\n}\n");
+  g_autofree char *empty = written (none, "e.json", REPORT_FORMAT_JSON);
+  cr_assert_str_eq (empty, "{\n  \"report\" : \"kpi\",\n  \"period\" : \"2026-11\",\n  \"rows\" : []\n}\n");
+}
+
+/* A table built by hand: params, a numeric column with a negative and an
+ * empty cell, text needing escapes and invalid UTF-8. */
+static ReportTable *
+hand_table (void)
+{
+  ReportTable *t = g_new0 (ReportTable, 1);
+  gboolean numeric[] = { FALSE, TRUE };
+  t->name = g_strdup ("hand");
+  t->params = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (t->params, g_strdup ("period"));
+  g_ptr_array_add (t->params, g_strdup ("2026-\xff"));
+  t->columns = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (t->columns, g_strdup ("text"));
+  g_ptr_array_add (t->columns, g_strdup ("n"));
+  t->numeric = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_append_vals (t->numeric, numeric, 2);
+  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  const char *cells[][2] = { { "a\tb\n\"c\", d", "-9007199254740993" }, { NULL, NULL } };
+  for (guint r = 0; r < G_N_ELEMENTS (cells); r++)
+    {
+      GPtrArray *row = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (row, g_strdup (cells[r][0]));
+      g_ptr_array_add (row, g_strdup (cells[r][1]));
+      g_ptr_array_add (t->rows, row);
+    }
+  return t;
+}
+
+Test (report, writers_of_a_table_built_by_hand)
+{
+  g_autoptr(ReportTable) t = hand_table ();
+  g_autofree char *json_text = written (t, "h.json", REPORT_FORMAT_JSON);
+  g_autofree char *csv_text = written (t, "h.csv", REPORT_FORMAT_CSV);
+  /* integers exactly, beyond a double's 53 bits; an empty numeric cell null */
+  cr_assert_str_eq (json_text,
+    "{\n"
+    "  \"report\" : \"hand\",\n"
+    "  \"period\" : \"2026-\xef\xbf\xbd\",\n"
+    "  \"rows\" : [\n"
+    "    {\n"
+    "      \"text\" : \"a\\tb\\n\\\"c\\\", d\",\n"
+    "      \"n\" : -9007199254740993\n"
+    "    },\n"
+    "    {\n"
+    "      \"text\" : null,\n"
+    "      \"n\" : null\n"
+    "    }\n"
+    "  ]\n"
+    "}\n");
+  cr_assert_str_eq (csv_text, "text,n\n\"a\tb\n\"\"c\"\", d\",-9007199254740993\n,\n");
+  /* the same table, the same bytes */
+  g_autofree char *again = written (t, "h.json", REPORT_FORMAT_JSON);
+  cr_assert_str_eq (again, json_text);
 }
 
 Test (report, unwritable_output)
