@@ -16,7 +16,7 @@
 #include "rate/ratecore.h"
 #include "base/rater-error.h"
 #include "base/store.h"
-#include "rate/tariff.h"
+#include "rate/tariff-cache.h"
 #include "base/timeparse.h"
 
 #define WRITE_MANY 64      /* rows per multi-row INSERT */

@@ -13,6 +13,7 @@
 #include "catalog/catalog.h"
 #include "reconcile/reconcilecharge.h"
 #include "base/store.h"
+#include "rate/tariff-cache.h"
 
 struct _ReconCharger {
   RaterCatalog *catalog;
