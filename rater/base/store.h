@@ -104,7 +104,8 @@ typedef struct {
 #define STORE_NULL ((StoreValue) { .type = STORE_VALUE_NULL })
 #define STORE_INT(v) ((StoreValue) { .type = STORE_VALUE_INT, .i = (v) })
 #define STORE_TEXT(s) ((StoreValue) { .type = STORE_VALUE_TEXT, .len = -1, .text = (s) })
-#define STORE_TEXT_LEN(s, n) ((StoreValue) { .type = STORE_VALUE_TEXT, .len = (int) (n), .text = (s) })
+#define STORE_TEXT_LEN(s, n) \
+  ((StoreValue) { .type = STORE_VALUE_TEXT, .len = (int) (n), .text = (s) })
 #define STORE_TEXT_COPY(s) ((StoreValue) { .type = STORE_VALUE_TEXT_COPY, .len = -1, .text = (s) })
 #define STORE_BLOB(p, n) ((StoreValue) { .type = STORE_VALUE_BLOB, .len = (int) (n), .blob = (p) })
 /* TEXT, or NULL when TEXT is NULL or "". */
@@ -116,10 +117,10 @@ store_value_text_or_null (const char *text)
   return text && *text ? STORE_TEXT (text) : STORE_NULL;
 }
 
-#define store_bind(st, error, ...) \
-  store_bind_values ((st), 1, (const StoreValue[]) { __VA_ARGS__, { .type = STORE_VALUE_END } }, (error))
-#define store_bind_at(st, first, error, ...) \
-  store_bind_values ((st), (first), (const StoreValue[]) { __VA_ARGS__, { .type = STORE_VALUE_END } }, (error))
+#define store_bind(st, error, ...) store_bind_at ((st), 1, (error), __VA_ARGS__)
+#define store_bind_at(st, first, error, ...)                                             \
+  store_bind_values ((st), (first),                                                      \
+                     (const StoreValue[]) { __VA_ARGS__, { .type = STORE_VALUE_END } }, (error))
 
 /* Bind VALUES, up to the one of type STORE_VALUE_END, to the parameters
  * FIRST, FIRST + 1, ... of ST (what store_bind() expands to). */

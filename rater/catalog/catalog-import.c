@@ -74,6 +74,7 @@ problems_to_error (const Problems *pr, const char *dir, GError **error)
 
 typedef struct {
   char *label;            /* path relative to the catalog dir, for messages */
+  const char *deck;       /* the deck of a decks/<deck>.csv sheet, else NULL */
   CsvFile *csv;
   const char *const *names;
   guint n_columns;
@@ -275,15 +276,34 @@ catalog_data_new (void)
 
 /* ---- value checks ---- */
 
+/* S is not empty and IS_CHAR accepts each of its bytes. */
 static gboolean
-is_slug (const char *s)
+is_word_of (const char *s, gboolean (*is_char) (char c))
 {
   if (!*s)
     return FALSE;
   for (; *s; s++)
-    if (!g_ascii_isalnum (*s) && *s != '-' && *s != '_' && *s != '.')
+    if (!is_char (*s))
       return FALSE;
   return TRUE;
+}
+
+static gboolean
+is_slug_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '-' || c == '_' || c == '.';
+}
+
+static gboolean
+is_group_char (char c)
+{
+  return g_ascii_isupper (c) || g_ascii_isdigit (c) || c == '_' || c == '-';
+}
+
+static gboolean
+is_slug (const char *s)
+{
+  return is_word_of (s, is_slug_char);
 }
 
 static gboolean
@@ -301,12 +321,7 @@ is_digits (const char *s, gsize min, gsize max)
 static gboolean
 is_group_token (const char *s)
 {
-  if (!*s)
-    return FALSE;
-  for (; *s; s++)
-    if (!g_ascii_isupper (*s) && !g_ascii_isdigit (*s) && *s != '_' && *s != '-')
-      return FALSE;
-  return TRUE;
+  return is_word_of (s, is_group_char);
 }
 
 /* A decimal with at most MAX_FRAC places, >= 0. */
@@ -405,28 +420,41 @@ check_unique (Problems *pr, const Sheet *s, GHashTable *index, const char *what,
 
 /* ---- reading the sheets ---- */
 
+/* One kind of sheet: its columns, the first N_REQUIRED of them required, and
+ * how one data row is parsed and checked into the Catalog. */
+typedef struct {
+  const char *const *names;
+  guint n_columns, n_required;
+  void (*read_row) (Catalog *c, Sheet *s, Problems *pr);
+} SheetKind;
+
+/* Read every data row of DIR/LABEL, a sheet of KIND (for a deck, of DECK). */
 static gboolean
-read_operators (Catalog *c, const char *dir, Problems *pr, GError **error)
+read_sheet (Catalog *c, const char *dir, const char *label, const char *deck, const SheetKind *kind,
+            Problems *pr, GError **error)
 {
-  static const char *const cols[] = { "operator", "name", "currency", "invoice_prefix" };
-  Sheet s = { 0 };
-  gboolean ok = sheet_open (&s, dir, "operators.csv", cols, 4, 4, pr, error);
+  Sheet s = { .deck = deck };
+  gboolean ok = sheet_open (&s, dir, label, kind->names, kind->n_columns, kind->n_required, pr, error);
   while (ok && sheet_next (&s, pr, error))
-    {
-      OperatorRow *r = g_new0 (OperatorRow, 1);
-      r->line = s.rec.line;
-      r->slug = sheet_get (&s, 0), r->name = sheet_get (&s, 1);
-      r->currency = sheet_get (&s, 2), r->prefix = sheet_get (&s, 3);
-      g_ptr_array_add (c->operators, r);
-      check_unique (pr, &s, c->op_index, "operator", r->slug, r);
-      if (currency_minor_units (r->currency) < 0)
-        problem (pr, s.label, r->line, "currency '%s' is not an ISO 4217 code", r->currency);
-      if (!is_slug (r->prefix))
-        problem (pr, s.label, r->line, "invoice_prefix '%s' is not letters, digits, - _ .", r->prefix);
-    }
+    kind->read_row (c, &s, pr);
   ok = ok && !(error && *error);
   sheet_clear (&s);
   return ok;
+}
+
+static void
+read_operator_row (Catalog *c, Sheet *s, Problems *pr)
+{
+  OperatorRow *r = g_new0 (OperatorRow, 1);
+  r->line = s->rec.line;
+  r->slug = sheet_get (s, 0), r->name = sheet_get (s, 1);
+  r->currency = sheet_get (s, 2), r->prefix = sheet_get (s, 3);
+  g_ptr_array_add (c->operators, r);
+  check_unique (pr, s, c->op_index, "operator", r->slug, r);
+  if (currency_minor_units (r->currency) < 0)
+    problem (pr, s->label, r->line, "currency '%s' is not an ISO 4217 code", r->currency);
+  if (!is_slug (r->prefix))
+    problem (pr, s->label, r->line, "invoice_prefix '%s' is not letters, digits, - _ .", r->prefix);
 }
 
 static void
@@ -455,21 +483,6 @@ read_plan_row (Catalog *c, Sheet *s, Problems *pr)
     problem (pr, s->label, r->line, "bundle_minutes without bundle_groups");
 }
 
-static gboolean
-read_plans (Catalog *c, const char *dir, Problems *pr, GError **error)
-{
-  static const char *const cols[] = { "plan", "operator", "deck", "fee_user", "fee_service",
-                                      "fee_tollfree", "bundle_minutes", "bundle_groups",
-                                      "call_decimals" };
-  Sheet s = { 0 };
-  gboolean ok = sheet_open (&s, dir, "plans.csv", cols, G_N_ELEMENTS (cols), 3, pr, error);
-  while (ok && sheet_next (&s, pr, error))
-    read_plan_row (c, &s, pr);
-  ok = ok && !(error && *error);
-  sheet_clear (&s);
-  return ok;
-}
-
 static void
 read_account_row (Catalog *c, Sheet *s, Problems *pr)
 {
@@ -490,20 +503,6 @@ read_account_row (Catalog *c, Sheet *s, Problems *pr)
   if (check_amount (pr, s, "tax_rate", *tax ? tax : "0", 4, &r->tax_rate)
       && r->tax_rate > 100 * DECIMAL_MICRO)
     problem (pr, s->label, r->line, "tax_rate '%s' is above 100 %%", tax);
-}
-
-static gboolean
-read_accounts (Catalog *c, const char *dir, Problems *pr, GError **error)
-{
-  static const char *const cols[] = { "account", "operator", "tenant_id", "name", "plan",
-                                      "country", "timezone", "tax_rate" };
-  Sheet s = { 0 };
-  gboolean ok = sheet_open (&s, dir, "accounts.csv", cols, G_N_ELEMENTS (cols), 8, pr, error);
-  while (ok && sheet_next (&s, pr, error))
-    read_account_row (c, &s, pr);
-  ok = ok && !(error && *error);
-  sheet_clear (&s);
-  return ok;
 }
 
 static void
@@ -527,26 +526,13 @@ read_number_row (Catalog *c, Sheet *s, Problems *pr)
     problem (pr, s->label, r->line, "to %s is not after from %s", r->to, r->from);
 }
 
-static gboolean
-read_numbers (Catalog *c, const char *dir, Problems *pr, GError **error)
-{
-  static const char *const cols[] = { "number", "account", "type", "from", "user", "to" };
-  Sheet s = { 0 };
-  gboolean ok = sheet_open (&s, dir, "numbers.csv", cols, G_N_ELEMENTS (cols), 4, pr, error);
-  while (ok && sheet_next (&s, pr, error))
-    read_number_row (c, &s, pr);
-  ok = ok && !(error && *error);
-  sheet_clear (&s);
-  return ok;
-}
-
 static void
-read_deck_row (Catalog *c, Sheet *s, const char *deck, Problems *pr)
+read_deck_row (Catalog *c, Sheet *s, Problems *pr)
 {
   DeckRow *r = g_new0 (DeckRow, 1);
   g_autofree char *rate = sheet_get (s, 3), *fee = sheet_get (s, 7), *inc = sheet_get (s, 8);
   g_autofree char *from = sheet_get (s, 4), *to = sheet_get (s, 9);
-  r->deck = deck;
+  r->deck = s->deck;
   r->line = s->rec.line;
   r->prefix = sheet_get (s, 0), r->destination = sheet_get (s, 1), r->group = sheet_get (s, 2);
   r->direction = sheet_get (s, 5), r->band = sheet_get (s, 6);
@@ -572,22 +558,33 @@ read_deck_row (Catalog *c, Sheet *s, const char *deck, Problems *pr)
     problem (pr, s->label, r->line, "effective_to %s is not after effective_from %s", to, from);
 }
 
+static const char *const operator_columns[] = { "operator", "name", "currency", "invoice_prefix" };
+static const char *const plan_columns[] = { "plan", "operator", "deck", "fee_user", "fee_service",
+                                            "fee_tollfree", "bundle_minutes", "bundle_groups",
+                                            "call_decimals" };
+static const char *const account_columns[] = { "account", "operator", "tenant_id", "name", "plan",
+                                               "country", "timezone", "tax_rate" };
+static const char *const number_columns[] = { "number", "account", "type", "from", "user", "to" };
+static const char *const deck_columns[] = { "prefix", "destination", "group", "rate",
+                                            "effective_from", "direction", "band", "connect_fee",
+                                            "increment", "effective_to" };
+
+static const SheetKind operator_sheet = { operator_columns, G_N_ELEMENTS (operator_columns), 4,
+                                          read_operator_row };
+static const SheetKind plan_sheet = { plan_columns, G_N_ELEMENTS (plan_columns), 3, read_plan_row };
+static const SheetKind account_sheet = { account_columns, G_N_ELEMENTS (account_columns), 8,
+                                         read_account_row };
+static const SheetKind number_sheet = { number_columns, G_N_ELEMENTS (number_columns), 4,
+                                        read_number_row };
+static const SheetKind deck_sheet = { deck_columns, G_N_ELEMENTS (deck_columns), 5, read_deck_row };
+
 static gboolean
 read_deck (Catalog *c, const char *dir, const char *file, Problems *pr, GError **error)
 {
-  static const char *const cols[] = { "prefix", "destination", "group", "rate",
-                                      "effective_from", "direction", "band", "connect_fee",
-                                      "increment", "effective_to" };
   g_autofree char *label = g_build_filename ("decks", file, NULL);
   char *deck = g_strndup (file, strlen (file) - 4);
   g_hash_table_insert (c->decks, deck, g_strdup (label));
-  Sheet s = { 0 };
-  gboolean ok = sheet_open (&s, dir, label, cols, G_N_ELEMENTS (cols), 5, pr, error);
-  while (ok && sheet_next (&s, pr, error))
-    read_deck_row (c, &s, deck, pr);
-  ok = ok && !(error && *error);
-  sheet_clear (&s);
-  return ok;
+  return read_sheet (c, dir, label, deck, &deck_sheet, pr, error);
 }
 
 static int
@@ -797,97 +794,86 @@ catalog_last_digest (sqlite3 *db, GError **error)
 
 /* ---- writing ---- */
 
+/* Bind one parsed row to an INSERT's parameters. */
+typedef gboolean (*RowBinder) (sqlite3_stmt *st, gconstpointer row, GError **error);
+
+/* Insert every row of ROWS with SQL, bound by BIND. */
 static gboolean
-write_operators (sqlite3 *db, const Catalog *c, GError **error)
+write_rows (sqlite3 *db, const char *sql, const GPtrArray *rows, RowBinder bind, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "INSERT INTO operators (operator, name, currency, invoice_prefix) VALUES (?, ?, ?, ?)", error);
-  for (guint i = 0; st && i < c->operators->len; i++)
-    {
-      const OperatorRow *r = c->operators->pdata[i];
-      if (!store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->name),
-                       STORE_TEXT (r->currency), STORE_TEXT (r->prefix))
-          || !store_step_done (st, error))
-        return FALSE;
-    }
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  for (guint i = 0; st && i < rows->len; i++)
+    if (!bind (st, rows->pdata[i], error) || !store_step_done (st, error))
+      return FALSE;
   return st != NULL;
 }
 
 static gboolean
-write_plans (sqlite3 *db, const Catalog *c, GError **error)
+bind_operator (sqlite3_stmt *st, gconstpointer row, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "INSERT INTO plans (plan, operator, deck, fee_user, fee_service, fee_tollfree,"
-    " bundle_minutes, bundle_groups, call_decimals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  for (guint i = 0; st && i < c->plans->len; i++)
-    {
-      const PlanRow *r = c->plans->pdata[i];
-      if (!store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->operator_slug),
-                       STORE_TEXT (r->deck), STORE_INT (r->fee[0]), STORE_INT (r->fee[1]),
-                       STORE_INT (r->fee[2]), STORE_INT (r->bundle_minutes),
-                       STORE_TEXT (r->groups), STORE_INT (r->call_decimals))
-          || !store_step_done (st, error))
-        return FALSE;
-    }
-  return st != NULL;
+  const OperatorRow *r = row;
+  return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->name),
+                     STORE_TEXT (r->currency), STORE_TEXT (r->prefix));
 }
 
 static gboolean
-write_accounts (sqlite3 *db, const Catalog *c, GError **error)
+bind_plan (sqlite3_stmt *st, gconstpointer row, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "INSERT INTO accounts (account, operator, tenant_id, name, plan, country, timezone, tax_rate)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
-  for (guint i = 0; st && i < c->accounts->len; i++)
-    {
-      const AccountRow *r = c->accounts->pdata[i];
-      if (!store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->operator_slug),
-                       STORE_TEXT_OR_NULL (r->tenant), STORE_TEXT (r->name), STORE_TEXT (r->plan),
-                       STORE_TEXT (r->country), STORE_TEXT (r->zone), STORE_INT (r->tax_rate))
-          || !store_step_done (st, error))
-        return FALSE;
-    }
-  return st != NULL;
+  const PlanRow *r = row;
+  return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->operator_slug),
+                     STORE_TEXT (r->deck), STORE_INT (r->fee[0]), STORE_INT (r->fee[1]),
+                     STORE_INT (r->fee[2]), STORE_INT (r->bundle_minutes), STORE_TEXT (r->groups),
+                     STORE_INT (r->call_decimals));
 }
 
 static gboolean
-write_numbers (sqlite3 *db, const Catalog *c, GError **error)
+bind_account (sqlite3_stmt *st, gconstpointer row, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "INSERT INTO numbers (number, account, type, user, from_date, to_date) VALUES (?, ?, ?, ?, ?, ?)",
-    error);
-  for (guint i = 0; st && i < c->numbers->len; i++)
-    {
-      const NumberRow *r = c->numbers->pdata[i];
-      if (!store_bind (st, error, STORE_TEXT (r->number), STORE_TEXT (r->account),
-                       STORE_TEXT (r->type), STORE_TEXT_OR_NULL (r->user), STORE_TEXT (r->from),
-                       STORE_TEXT_OR_NULL (r->to))
-          || !store_step_done (st, error))
-        return FALSE;
-    }
-  return st != NULL;
+  const AccountRow *r = row;
+  return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->operator_slug),
+                     STORE_TEXT_OR_NULL (r->tenant), STORE_TEXT (r->name), STORE_TEXT (r->plan),
+                     STORE_TEXT (r->country), STORE_TEXT (r->zone), STORE_INT (r->tax_rate));
 }
 
 static gboolean
-write_deck_rows (sqlite3 *db, const Catalog *c, GError **error)
+bind_number (sqlite3_stmt *st, gconstpointer row, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "INSERT INTO deck_rows (deck, line, prefix, destination, grp, direction, band, rate,"
-    " connect_fee, inc_first, inc_next, effective_from, effective_to)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  for (guint i = 0; st && i < c->deck_rows->len; i++)
-    {
-      const DeckRow *r = c->deck_rows->pdata[i];
-      if (!store_bind (st, error, STORE_TEXT (r->deck), STORE_INT ((gint64) r->line),
-                       STORE_TEXT (r->prefix), STORE_TEXT (r->destination), STORE_TEXT (r->group),
-                       STORE_TEXT (r->direction), STORE_TEXT (r->band), STORE_INT (r->rate),
-                       STORE_INT (r->connect_fee), STORE_INT (r->inc_first),
-                       STORE_INT (r->inc_next), STORE_INT (r->from_ms),
-                       r->to_ms != G_MAXINT64 ? STORE_INT (r->to_ms) : STORE_NULL)
-          || !store_step_done (st, error))
-        return FALSE;
-    }
-  return st != NULL;
+  const NumberRow *r = row;
+  return store_bind (st, error, STORE_TEXT (r->number), STORE_TEXT (r->account),
+                     STORE_TEXT (r->type), STORE_TEXT_OR_NULL (r->user), STORE_TEXT (r->from),
+                     STORE_TEXT_OR_NULL (r->to));
+}
+
+static gboolean
+bind_deck_row (sqlite3_stmt *st, gconstpointer row, GError **error)
+{
+  const DeckRow *r = row;
+  return store_bind (st, error, STORE_TEXT (r->deck), STORE_INT ((gint64) r->line),
+                     STORE_TEXT (r->prefix), STORE_TEXT (r->destination), STORE_TEXT (r->group),
+                     STORE_TEXT (r->direction), STORE_TEXT (r->band), STORE_INT (r->rate),
+                     STORE_INT (r->connect_fee), STORE_INT (r->inc_first), STORE_INT (r->inc_next),
+                     STORE_INT (r->from_ms),
+                     r->to_ms != G_MAXINT64 ? STORE_INT (r->to_ms) : STORE_NULL);
+}
+
+/* Every parsed row, in the order foreign keys need. */
+static gboolean
+write_rows_all (sqlite3 *db, const Catalog *c, GError **error)
+{
+  return write_rows (db, "INSERT INTO operators (operator, name, currency, invoice_prefix)"
+                         " VALUES (?, ?, ?, ?)", c->operators, bind_operator, error)
+         && write_rows (db, "INSERT INTO plans (plan, operator, deck, fee_user, fee_service,"
+                            " fee_tollfree, bundle_minutes, bundle_groups, call_decimals)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", c->plans, bind_plan, error)
+         && write_rows (db, "INSERT INTO accounts (account, operator, tenant_id, name, plan, country,"
+                            " timezone, tax_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        c->accounts, bind_account, error)
+         && write_rows (db, "INSERT INTO numbers (number, account, type, user, from_date, to_date)"
+                            " VALUES (?, ?, ?, ?, ?, ?)", c->numbers, bind_number, error)
+         && write_rows (db, "INSERT INTO deck_rows (deck, line, prefix, destination, grp, direction,"
+                            " band, rate, connect_fee, inc_first, inc_next, effective_from,"
+                            " effective_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        c->deck_rows, bind_deck_row, error);
 }
 
 static gboolean
@@ -907,9 +893,7 @@ write_catalog (sqlite3 *db, const Catalog *c, const char *dir, const char *diges
     return FALSE;
   if (store_exec (db, "DELETE FROM numbers; DELETE FROM accounts; DELETE FROM plans;"
                       "DELETE FROM deck_rows; DELETE FROM operators;", error)
-      && write_operators (db, c, error) && write_plans (db, c, error)
-      && write_accounts (db, c, error) && write_numbers (db, c, error)
-      && write_deck_rows (db, c, error) && write_audit (db, dir, digest, c->files->str, error)
+      && write_rows_all (db, c, error) && write_audit (db, dir, digest, c->files->str, error)
       && store_commit (db, error))
     return TRUE;
   store_rollback (db);
@@ -919,8 +903,10 @@ write_catalog (sqlite3 *db, const Catalog *c, const char *dir, const char *diges
 static gboolean
 read_catalog (Catalog *c, const char *dir, Problems *pr, GError **error)
 {
-  if (!read_operators (c, dir, pr, error) || !read_plans (c, dir, pr, error)
-      || !read_accounts (c, dir, pr, error) || !read_numbers (c, dir, pr, error)
+  if (!read_sheet (c, dir, "operators.csv", NULL, &operator_sheet, pr, error)
+      || !read_sheet (c, dir, "plans.csv", NULL, &plan_sheet, pr, error)
+      || !read_sheet (c, dir, "accounts.csv", NULL, &account_sheet, pr, error)
+      || !read_sheet (c, dir, "numbers.csv", NULL, &number_sheet, pr, error)
       || !read_decks (c, dir, pr, error))
     return FALSE;
   check_plans (c, pr);

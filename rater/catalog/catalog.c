@@ -93,7 +93,8 @@ load_tenants (RaterCatalog *cat, sqlite3 *db, GError **error)
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       CatalogOperator *op = operator_get (cat, store_column_text (st, 0));
-      g_hash_table_insert (op->by_tenant, g_string_chunk_insert_const (cat->strings, store_column_text (st, 1)),
+      g_hash_table_insert (op->by_tenant,
+                           g_string_chunk_insert_const (cat->strings, store_column_text (st, 1)),
                            g_string_chunk_insert_const (cat->strings, store_column_text (st, 2)));
     }
   return rc == SQLITE_DONE || store_set_error (error, db, "loading accounts");

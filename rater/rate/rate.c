@@ -2,10 +2,11 @@
  * writing results, applying bundles.
  *
  * Data model of a run: `accounts` (rate-accounts.h: a RateAccount per
- * catalog account for the core, its name and bundle beside it, the
- * resolver from a call to its account); a ring of Slots (a RateBatch plus each call's id and key) filled by
- * the reading loop, rated by the thread pool, drained in order by the same
- * loop; `bundle` collects the calls eligible for a bundle until the end.
+ * catalog account for the core, its name and bundle beside it, the resolver
+ * from a call to its account); a ring of Slots (a RateBatch plus each call's
+ * id and key) filled by the reading loop, rated by the thread pool, drained
+ * in order by the same loop; `bundle` collects the calls eligible for a
+ * bundle until the end.
  */
 #include "config.h"
 
