@@ -216,6 +216,31 @@ store_column_text_or_null (sqlite3_stmt *st, int col)
 }
 
 gboolean
+store_each_row (sqlite3_stmt *st, StoreRowFunc row, gpointer data, const char *what,
+                GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    if (!row (st, data, error))
+      {
+        sqlite3_reset (st);   /* the row function's error is the one to report */
+        return FALSE;
+      }
+  if (rc != SQLITE_DONE)
+    store_set_error (error, sqlite3_db_handle (st), what);
+  sqlite3_reset (st);         /* repeats the step's result, handled above */
+  return rc == SQLITE_DONE;
+}
+
+gboolean
+store_query_each (sqlite3 *db, const char *sql, StoreRowFunc row, gpointer data, const char *what,
+                  GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  return st && store_each_row (st, row, data, what, error);
+}
+
+gboolean
 store_query_int (sqlite3 *db, const char *sql, gint64 *out, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);

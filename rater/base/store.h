@@ -135,5 +135,20 @@ const char *store_column_text (sqlite3_stmt *st, int col);
 /* The same, but NULL when the column is NULL. */
 const char *store_column_text_or_null (sqlite3_stmt *st, int col);
 
+/* ---- stepping through rows ---- */
+
+/* Called for each result row of a statement; FALSE (with ERROR set) stops. */
+typedef gboolean (*StoreRowFunc) (sqlite3_stmt *st, gpointer data, GError **error);
+
+/* Step ST through every row, calling ROW (ST, DATA, ERROR) on each, then
+ * reset ST.  FALSE when ROW returns FALSE, or when a step fails: then ERROR
+ * is "WHAT: sqlite message". */
+gboolean store_each_row (sqlite3_stmt *st, StoreRowFunc row, gpointer data, const char *what,
+                         GError **error);
+
+/* Prepare SQL (a query without parameters) and store_each_row() it. */
+gboolean store_query_each (sqlite3 *db, const char *sql, StoreRowFunc row, gpointer data,
+                           const char *what, GError **error);
+
 /* The single integer result of SQL (e.g. "SELECT count(*) FROM calls"). */
 gboolean store_query_int (sqlite3 *db, const char *sql, gint64 *out, GError **error);

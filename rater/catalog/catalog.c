@@ -71,33 +71,22 @@ operator_get (RaterCatalog *cat, const char *slug)
 }
 
 static gboolean
-load_operators (RaterCatalog *cat, sqlite3 *db, GError **error)
+add_operator (sqlite3_stmt *st, gpointer cat, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT operator FROM operators", error);
-  if (!st)
-    return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    operator_get (cat, store_column_text (st, 0));
-  return rc == SQLITE_DONE || store_set_error (error, db, "loading operators");
+  operator_get (cat, store_column_text (st, 0));
+  return TRUE;
 }
 
+/* The tenant id at ST's row (operator, tenant_id, account). */
 static gboolean
-load_tenants (RaterCatalog *cat, sqlite3 *db, GError **error)
+add_tenant (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT operator, tenant_id, account FROM accounts WHERE tenant_id IS NOT NULL", error);
-  if (!st)
-    return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      CatalogOperator *op = operator_get (cat, store_column_text (st, 0));
-      g_hash_table_insert (op->by_tenant,
-                           g_string_chunk_insert_const (cat->strings, store_column_text (st, 1)),
-                           g_string_chunk_insert_const (cat->strings, store_column_text (st, 2)));
-    }
-  return rc == SQLITE_DONE || store_set_error (error, db, "loading accounts");
+  RaterCatalog *cat = data;
+  CatalogOperator *op = operator_get (cat, store_column_text (st, 0));
+  g_hash_table_insert (op->by_tenant,
+                       g_string_chunk_insert_const (cat->strings, store_column_text (st, 1)),
+                       g_string_chunk_insert_const (cat->strings, store_column_text (st, 2)));
+  return TRUE;
 }
 
 /* Local midnight of 'YYYY-MM-DD' in ZONE as UTC ms; G_MAXINT64 for NULL. */
@@ -113,8 +102,9 @@ day_start_ms (const TzMap *zone, const char *date)
 /* The number assignment at ST's row (number, account, operator, zone, from,
  * to) appended to its number's list. */
 static gboolean
-add_assignment (RaterCatalog *cat, sqlite3_stmt *st, GError **error)
+add_assignment (sqlite3_stmt *st, gpointer data, GError **error)
 {
+  RaterCatalog *cat = data;
   CatalogOperator *op = operator_get (cat, store_column_text (st, 2));
   const TzMap *zone = tzmap_cache_get (cat->zones, store_column_text (st, 3), error);
   if (!zone)
@@ -135,21 +125,6 @@ add_assignment (RaterCatalog *cat, sqlite3_stmt *st, GError **error)
   return TRUE;
 }
 
-static gboolean
-load_numbers (RaterCatalog *cat, sqlite3 *db, GError **error)
-{
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT n.number, n.account, a.operator, a.timezone, n.from_date, n.to_date"
-    " FROM numbers n JOIN accounts a USING (account)", error);
-  if (!st)
-    return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!add_assignment (cat, st, error))
-      return FALSE;
-  return rc == SQLITE_DONE || store_set_error (error, db, "loading numbers");
-}
-
 RaterCatalog *
 catalog_load (sqlite3 *db, GError **error)
 {
@@ -157,8 +132,14 @@ catalog_load (sqlite3 *db, GError **error)
   cat->operators = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, catalog_operator_free);
   cat->zones = tzmap_cache_new ();
   cat->strings = g_string_chunk_new (4096);
-  if (!load_operators (cat, db, error) || !load_tenants (cat, db, error)
-      || !load_numbers (cat, db, error))
+  if (!store_query_each (db, "SELECT operator FROM operators", add_operator, cat,
+                         "loading operators", error)
+      || !store_query_each (db, "SELECT operator, tenant_id, account FROM accounts"
+                                " WHERE tenant_id IS NOT NULL",
+                            add_tenant, cat, "loading accounts", error)
+      || !store_query_each (db, "SELECT n.number, n.account, a.operator, a.timezone, n.from_date,"
+                                " n.to_date FROM numbers n JOIN accounts a USING (account)",
+                            add_assignment, cat, "loading numbers", error))
     return NULL;
   return g_steal_pointer (&cat);
 }

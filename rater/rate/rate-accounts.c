@@ -51,8 +51,9 @@ rate_accounts_free (RateAccounts *accounts)
 /* The account at ST's row (account, timezone, deck, call_decimals,
  * bundle_minutes, bundle_groups). */
 static gboolean
-load_account (RateAccounts *accounts, sqlite3_stmt *st, GError **error)
+load_account (sqlite3_stmt *st, gpointer data, GError **error)
 {
+  RateAccounts *accounts = data;
   RateAccount a = {
     .zone = tzmap_cache_get (accounts->zones, store_column_text (st, 1), error),
     .tariff = a.zone ? tariff_cache_get (accounts->tariffs, store_column_text (st, 2), error) : NULL,
@@ -70,21 +71,6 @@ load_account (RateAccounts *accounts, sqlite3_stmt *st, GError **error)
   return TRUE;
 }
 
-static gboolean
-load_accounts (RateAccounts *accounts, sqlite3 *db, GError **error)
-{
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT a.account, a.timezone, p.deck, p.call_decimals, p.bundle_minutes, p.bundle_groups"
-    " FROM accounts a JOIN plans p USING (plan) ORDER BY a.account", error);
-  if (!st)
-    return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!load_account (accounts, st, error))
-      return FALSE;
-  return rc == SQLITE_DONE || store_set_error (error, db, "loading accounts");
-}
-
 RateAccounts *
 rate_accounts_load (sqlite3 *db, GError **error)
 {
@@ -94,7 +80,11 @@ rate_accounts_load (sqlite3 *db, GError **error)
   accounts->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   accounts->tariffs = tariff_cache_new (db);
   accounts->zones = tzmap_cache_new ();
-  if (!(accounts->catalog = catalog_load (db, error)) || !load_accounts (accounts, db, error))
+  if (!(accounts->catalog = catalog_load (db, error))
+      || !store_query_each (db, "SELECT a.account, a.timezone, p.deck, p.call_decimals,"
+                                " p.bundle_minutes, p.bundle_groups FROM accounts a"
+                                " JOIN plans p USING (plan) ORDER BY a.account",
+                            load_account, accounts, "loading accounts", error))
     return NULL;
   return g_steal_pointer (&accounts);
 }

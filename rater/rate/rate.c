@@ -105,26 +105,39 @@ closed_key (gint32 account, gint32 period)
   return (gint64) account << 32 | (guint32) period;
 }
 
+/* The closed period at ST's row (account, period), unless its account is no
+ * longer in the catalog. */
+static gboolean
+add_closed (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  Run *r = data;
+  gint32 index = rate_accounts_find (r->accounts, store_column_text (st, 0));
+  gint32 period = parse_period (store_column_text (st, 1));
+  if (index >= 0 && period >= 0)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = closed_key (index, period);
+      g_hash_table_add (r->closed, key);
+    }
+  return TRUE;
+}
+
 /* Closed periods of the catalog's accounts, keyed by account index and
  * YYYYMM so the per-call test is one integer lookup. */
 static gboolean
 load_closed (Run *r, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (r->db, "SELECT account, period FROM closed_periods", error);
-  if (!st)
-    return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      gint32 index = rate_accounts_find (r->accounts, store_column_text (st, 0));
-      gint32 period = parse_period (store_column_text (st, 1));
-      if (index < 0 || period < 0)
-        continue;               /* an account no longer in the catalog */
-      gint64 *key = g_new (gint64, 1);
-      *key = closed_key (index, period);
-      g_hash_table_add (r->closed, key);
-    }
-  return rc == SQLITE_DONE || store_set_error (error, r->db, "loading closed periods");
+  return store_query_each (r->db, "SELECT account, period FROM closed_periods", add_closed, r,
+                           "loading closed periods", error);
+}
+
+static gboolean
+add_kept (sqlite3_stmt *st, gpointer kept, GError **error)
+{
+  gint64 *id = g_new (gint64, 1);
+  *id = sqlite3_column_int64 (st, 0);
+  g_hash_table_add (kept, id);
+  return TRUE;
 }
 
 /* The ratings that stay: closed periods' calls not rated late, and late
@@ -134,21 +147,11 @@ load_closed (Run *r, GError **error)
 static gboolean
 load_kept_and_clear (Run *r, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
-    "SELECT r.call_id FROM ratings r WHERE r.invoice IS NOT NULL OR (r.late = 0 AND EXISTS"
-    " (SELECT 1 FROM closed_periods p WHERE p.account = r.account AND p.period = r.period))",
-    error);
-  if (!st)
+  if (!store_query_each (r->db,
+        "SELECT r.call_id FROM ratings r WHERE r.invoice IS NOT NULL OR (r.late = 0 AND EXISTS"
+        " (SELECT 1 FROM closed_periods p WHERE p.account = r.account AND p.period = r.period))",
+        add_kept, r->kept, "loading closed ratings", error))
     return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      gint64 *id = g_new (gint64, 1);
-      *id = sqlite3_column_int64 (st, 0);
-      g_hash_table_add (r->kept, id);
-    }
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, r->db, "loading closed ratings");
   if (g_hash_table_size (r->kept) == 0 && !r->opts->period)
     return store_exec (r->db, "DELETE FROM ratings", error);
   g_autoptr(sqlite3_stmt) del = store_prepare (r->db,
@@ -290,11 +293,13 @@ bind_result (Run *r, sqlite3_stmt *st, int base, const Result *res, const char *
 {
   const TariffRow *row = res->row;
   gboolean known = res->account >= 0;
+  const char *account = known ? rate_accounts_info (r->accounts, res->account)->name : NULL;
   return store_bind_at (st, base + 1, error, STORE_INT (res->call_id),
                         STORE_TEXT (status_names[res->status]), STORE_TEXT (reason_names[res->reason]),
-                        STORE_TEXT (known ? rate_accounts_info (r->accounts, res->account)->name : NULL),
-                        STORE_TEXT_LEN (period, 7), STORE_TEXT (known ? band_names[res->band] : NULL),
-                        STORE_TEXT (row ? row->prefix : NULL), STORE_TEXT (row ? row->destination : NULL),
+                        STORE_TEXT (account), STORE_TEXT_LEN (period, 7),
+                        STORE_TEXT (known ? band_names[res->band] : NULL),
+                        STORE_TEXT (row ? row->prefix : NULL),
+                        STORE_TEXT (row ? row->destination : NULL),
                         STORE_TEXT (row ? row->group : NULL), STORE_INT (res->billable),
                         STORE_INT (res->covered), STORE_INT (res->charge), STORE_INT (res->late));
 }

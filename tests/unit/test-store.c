@@ -176,3 +176,44 @@ Test (store, a_failing_bind_is_an_error_naming_the_parameter_and_statement)
   /* no GError asked for: still FALSE, nothing to crash on */
   cr_assert_not (store_bind_at (st, 0, NULL, STORE_INT (1)));
 }
+
+static gboolean
+sum_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  gint64 *sum = data;
+  if (sqlite3_column_int64 (st, 0) < 0)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "negative");
+      return FALSE;
+    }
+  *sum += sqlite3_column_int64 (st, 0);
+  return TRUE;
+}
+
+Test (store, each_row_visits_rows_and_reports_what_failed)
+{
+  g_autoptr(sqlite3) db = scratch_table ();
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_exec (db, "INSERT INTO t (a) VALUES (1), (2), (39)", NULL));
+  gint64 sum = 0;
+  cr_assert (store_query_each (db, "SELECT a FROM t", sum_row, &sum, "summing", &error));
+  cr_assert_eq (sum, 42);
+  /* the statement is reset: it can run again */
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT a FROM t WHERE a > ?", NULL);
+  cr_assert (store_bind (st, NULL, STORE_INT (1)));
+  cr_assert (store_each_row (st, sum_row, &sum, "summing", NULL));
+  cr_assert (store_each_row (st, sum_row, &sum, "summing", NULL));
+  cr_assert_eq (sum, 42 + 2 * 41);
+
+  cr_assert (store_exec (db, "INSERT INTO t (a) VALUES (-1)", NULL));
+  cr_assert_not (store_query_each (db, "SELECT a FROM t", sum_row, &sum, "summing", &error));
+  cr_assert_str_eq (error->message, "negative");
+  g_clear_error (&error);
+  /* a failing step: abs() of the smallest integer overflows */
+  cr_assert_not (store_query_each (db, "SELECT abs (-9223372036854775807 - 1)", sum_row, &sum,
+                                   "reading t", &error));
+  cr_assert_str_eq (error->message, "reading t: integer overflow");
+  g_clear_error (&error);
+  cr_assert_not (store_query_each (db, "SELECT nothing FROM nowhere", sum_row, &sum, "x", &error));
+  cr_assert_not_null (strstr (error->message, "cannot prepare"), "%s", error->message);
+}
