@@ -1,9 +1,14 @@
-/* store.c — opening the SQLite database and migrating its schema.
+/* store.c — opening the SQLite database, migrating its schema, and the
+ * statement helpers that check every sqlite3 result code.
  *
  * Migrations are GResources under /org/rater/schemas/, named NNN-what.sql,
  * applied one transaction each, in order, each setting user_version to NNN.
  * A database whose user_version is above store_schema_version() was written by
  * a newer rater and is refused rather than touched.
+ *
+ * Binding walks a StoreValue list (store.h) ended by STORE_VALUE_END, one
+ * sqlite3_bind_* per value, and stops at the first result that is not
+ * SQLITE_OK with a GError naming the parameter and the statement.
  */
 #include "config.h"
 
@@ -110,8 +115,8 @@ gboolean
 store_step_done (sqlite3_stmt *st, GError **error)
 {
   int rc = sqlite3_step (st);
-  sqlite3_reset (st);
-  sqlite3_clear_bindings (st);
+  sqlite3_reset (st);            /* repeats step's result, checked below */
+  sqlite3_clear_bindings (st);   /* always SQLITE_OK */
   if (rc == SQLITE_DONE || rc == SQLITE_ROW)
     return TRUE;
   return store_set_error (error, sqlite3_db_handle (st), "database write failed");
@@ -153,6 +158,86 @@ store_bind_text (sqlite3_stmt *st, int idx, const char *text, gsize len,
   if (text == NULL || (len == 0 && null_if_empty))
     return sqlite3_bind_null (st, idx);
   return sqlite3_bind_text (st, idx, text, (int) len, SQLITE_TRANSIENT);
+}
+
+static int
+bind_value (sqlite3_stmt *st, int idx, const StoreValue *v)
+{
+  switch (v->type)
+    {
+    case STORE_VALUE_NULL:
+      return sqlite3_bind_null (st, idx);
+    case STORE_VALUE_INT:
+      return sqlite3_bind_int64 (st, idx, v->i);
+    case STORE_VALUE_TEXT:
+      return sqlite3_bind_text (st, idx, v->text, v->len, SQLITE_STATIC);
+    case STORE_VALUE_TEXT_COPY:
+      return sqlite3_bind_text (st, idx, v->text, v->len, SQLITE_TRANSIENT);
+    case STORE_VALUE_BLOB:
+      return sqlite3_bind_blob (st, idx, v->blob, v->len, SQLITE_STATIC);
+    case STORE_VALUE_END:
+      break;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+bind_error (sqlite3_stmt *st, int idx, int rc, GError **error)
+{
+  const char *sql = sqlite3_sql (st);
+  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot bind parameter %d of '%.60s': %s",
+               idx, sql ? sql : "", sqlite3_errstr (rc));
+  return FALSE;
+}
+
+gboolean
+store_bind_values (sqlite3_stmt *st, int first, const StoreValue *values, GError **error)
+{
+  for (int idx = first; values->type != STORE_VALUE_END; idx++, values++)
+    {
+      int rc = bind_value (st, idx, values);
+      if (G_UNLIKELY (rc != SQLITE_OK))
+        return bind_error (st, idx, rc, error);
+    }
+  return TRUE;
+}
+
+const char *
+store_column_text (sqlite3_stmt *st, int col)
+{
+  const char *text = (const char *) sqlite3_column_text (st, col);
+  return text ? text : "";
+}
+
+const char *
+store_column_text_or_null (sqlite3_stmt *st, int col)
+{
+  return (const char *) sqlite3_column_text (st, col);
+}
+
+gboolean
+store_each_row (sqlite3_stmt *st, StoreRowFunc row, gpointer data, const char *what,
+                GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    if (!row (st, data, error))
+      {
+        sqlite3_reset (st);   /* the row function's error is the one to report */
+        return FALSE;
+      }
+  if (rc != SQLITE_DONE)
+    store_set_error (error, sqlite3_db_handle (st), what);
+  sqlite3_reset (st);         /* repeats the step's result, handled above */
+  return rc == SQLITE_DONE;
+}
+
+gboolean
+store_query_each (sqlite3 *db, const char *sql, StoreRowFunc row, gpointer data, const char *what,
+                  GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  return st && store_each_row (st, row, data, what, error);
 }
 
 gboolean
@@ -197,7 +282,8 @@ sql_rater_now (sqlite3_context *context, int argc, sqlite3_value **argv)
 static gboolean
 configure_connection (sqlite3 *db, GError **error)
 {
-  sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_busy_timeout (db, 10000) != SQLITE_OK)
+    return store_set_error (error, db, "setting the busy timeout");
   if (sqlite3_create_function (db, "rater_now", 0, SQLITE_UTF8, NULL, sql_rater_now, NULL, NULL)
       != SQLITE_OK)
     return store_set_error (error, db, "registering rater_now()");
@@ -220,7 +306,9 @@ configure_library (void)
   static gsize done = 0;
   if (g_once_init_enter (&done))
     {
-      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      /* refused (SQLITE_MISUSE) only once SQLite is initialised, when the
+       * statistics are merely left on: nothing to report */
+      (void) sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
       g_once_init_leave (&done, 1);
     }
 }
@@ -346,6 +434,10 @@ store_open_reader (sqlite3 *db, GError **error)
                    path ? path : "", reader ? sqlite3_errmsg (reader) : "no file");
       return NULL;
     }
-  sqlite3_busy_timeout (reader, 10000);
+  if (sqlite3_busy_timeout (reader, 10000) != SQLITE_OK)
+    {
+      store_set_error (error, reader, "setting the busy timeout");
+      return NULL;
+    }
   return g_steal_pointer (&reader);
 }

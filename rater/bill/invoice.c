@@ -166,13 +166,6 @@ parse_period (const char *period, PeriodDays *days, GError **error)
   return TRUE;
 }
 
-static const char *
-column_text (sqlite3_stmt *st, int col)
-{
-  const char *text = (const char *) sqlite3_column_text (st, col);
-  return text ? text : "";
-}
-
 /* Fill the account's terms: operator, tenant, currency, tax rate and the
  * plan's fee per number type. */
 static gboolean
@@ -182,9 +175,8 @@ load_account (sqlite3 *db, Invoice *invoice, gint64 fees[N_NUMBER_TYPES], GError
     "SELECT a.operator, a.tenant_id, a.tax_rate, o.currency, p.fee_user, p.fee_service,"
     " p.fee_tollfree FROM accounts a LEFT JOIN operators o ON o.operator = a.operator"
     " LEFT JOIN plans p ON p.plan = a.plan WHERE a.account = ?1", error);
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (invoice->account)))
     return FALSE;
-  sqlite3_bind_text (st, 1, invoice->account, -1, SQLITE_STATIC);
   int rc = sqlite3_step (st);
   if (rc == SQLITE_DONE)
     {
@@ -199,10 +191,10 @@ load_account (sqlite3 *db, Invoice *invoice, gint64 fees[N_NUMBER_TYPES], GError
                    "account '%s': operator or plan missing from the catalog", invoice->account);
       return FALSE;
     }
-  invoice->operator_slug = g_strdup (column_text (st, 0));
-  invoice->tenant_id = g_strdup ((const char *) sqlite3_column_text (st, 1));
+  invoice->operator_slug = g_strdup (store_column_text (st, 0));
+  invoice->tenant_id = g_strdup (store_column_text_or_null (st, 1));
   invoice->tax_rate = sqlite3_column_int64 (st, 2);
-  invoice->currency = g_strdup (column_text (st, 3));
+  invoice->currency = g_strdup (store_column_text (st, 3));
   for (guint t = 0; t < N_NUMBER_TYPES; t++)
     fees[t] = sqlite3_column_int64 (st, 4 + (int) t);
   int minor = currency_minor_units (invoice->currency);
@@ -230,7 +222,7 @@ number_type_index (const char *type)
 static gboolean
 column_date (sqlite3_stmt *st, int col, const char *what, gint64 *days, GError **error)
 {
-  const char *text = column_text (st, col);
+  const char *text = store_column_text (st, col);
 
   if (time_parse_date (text, strlen (text), days) == TIME_OK)
     return TRUE;
@@ -257,13 +249,13 @@ static gboolean
 add_assignment (sqlite3_stmt *st, const PeriodDays *period, const gint64 fees[N_NUMBER_TYPES],
                 RecurringSum sums[N_NUMBER_TYPES], GError **error)
 {
-  const char *number = column_text (st, 1);
-  int t = number_type_index (column_text (st, 0));
+  const char *number = store_column_text (st, 1);
+  int t = number_type_index (store_column_text (st, 0));
   gint64 days;
 
   if (t < 0)
     {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "unknown type '%s'", column_text (st, 0));
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "unknown type '%s'", store_column_text (st, 0));
       return FALSE;
     }
   if (!active_days (st, period, &days, error))
@@ -301,13 +293,12 @@ read_assignments (sqlite3 *db, const char *account, const PeriodDays *period,
     " ORDER BY type, number, from_date", error);
   int rc;
 
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (account)))
     return FALSE;
-  sqlite3_bind_text (st, 1, account, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     if (!add_assignment (st, period, fees, sums, error))
       {
-        g_prefix_error (error, "number '%s': ", column_text (st, 1));
+        g_prefix_error (error, "number '%s': ", store_column_text (st, 1));
         return FALSE;
       }
   if (rc != SQLITE_DONE)
@@ -350,7 +341,7 @@ static const char late_usage_sql[] = USAGE_SQL ("r.late = 1 AND r.invoice IS NUL
 static InvoiceLine *
 usage_line_for (Invoice *invoice, guint first, InvoiceLineKind kind, sqlite3_stmt *st)
 {
-  const char *direction = column_text (st, 0), *group = column_text (st, 1);
+  const char *direction = store_column_text (st, 0), *group = store_column_text (st, 1);
   InvoiceLine *line = invoice->lines->len > first
                       ? invoice->lines->pdata[invoice->lines->len - 1] : NULL;
 
@@ -374,7 +365,7 @@ fold_usage_row (Invoice *invoice, guint first, InvoiceLineKind kind, sqlite3_stm
   line->billable_seconds += (guint64) sqlite3_column_int64 (st, 4);
   line->covered_seconds += (guint64) sqlite3_column_int64 (st, 5);
   if (line->periods)
-    g_ptr_array_add (line->periods, g_strdup (column_text (st, 2)));
+    g_ptr_array_add (line->periods, g_strdup (store_column_text (st, 2)));
   return add_checked (&line->amount, sqlite3_column_int64 (st, 6), error);
 }
 
@@ -386,10 +377,8 @@ add_usage_lines (sqlite3 *db, Invoice *invoice, InvoiceLineKind kind, GError **e
   guint first = invoice->lines->len;
   int rc;
 
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (invoice->account), STORE_TEXT (invoice->period)))
     return FALSE;
-  sqlite3_bind_text (st, 1, invoice->account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, invoice->period, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     if (!fold_usage_row (invoice, first, kind, st, error))
       return FALSE;

@@ -1,15 +1,16 @@
 /* catalog.h — the operator's catalog: import from a directory, and the
- * in-memory view ingest uses to resolve accounts.
+ * in-memory view ingest, rate and reconcile use to resolve accounts.
  *
- * catalog_import() reads operators.csv, plans.csv, accounts.csv, numbers.csv
- * and decks/<deck>.csv (formats.md §1), validates every row and every cross
- * reference, and only when nothing is wrong replaces the stored catalog in one
- * transaction, leaving an audit row with the SHA-256 of each file.  Errors are
- * collected, not stopped at: the GError lists each as "file:line: reason".
+ * catalog_import() (catalog-import.c) reads operators.csv, plans.csv,
+ * accounts.csv, numbers.csv and decks/<deck>.csv (formats.md §1), validates
+ * every row and every cross reference, and only when nothing is wrong
+ * replaces the stored catalog in one transaction, leaving an audit row with
+ * the SHA-256 of each file.  Errors are collected, not stopped at: the GError
+ * lists each as "file:line: reason".
  *
- * catalog_load() builds, per operator, hash tables from tenant id and from
- * number to account, with number assignments turned into UTC millisecond
- * windows in the account's time zone.
+ * catalog_load() (catalog.c) builds, per operator, hash tables from tenant id
+ * and from number to account, with number assignments turned into UTC
+ * millisecond windows in the account's time zone.
  */
 #pragma once
 
@@ -17,6 +18,8 @@
 #include <sqlite3.h>
 
 #include "catalog/number.h"
+
+/* ---- importing a catalog directory (catalog-import.c) ---- */
 
 typedef struct {
   guint operators, plans, accounts, numbers, decks, deck_rows;
@@ -32,6 +35,8 @@ char *catalog_digest (const char *dir, GError **error);
 
 /* The digest of the last import, or NULL when none. */
 char *catalog_last_digest (sqlite3 *db, GError **error);
+
+/* ---- the stored catalog, loaded for account resolution (catalog.c) ---- */
 
 typedef struct _RaterCatalog RaterCatalog;
 typedef struct _CatalogOperator CatalogOperator;

@@ -1,43 +1,32 @@
 /* rate.c — loading what rating needs, streaming calls through the core,
  * writing results, applying bundles.
  *
- * Data model of a run: `accounts` (RateAccount per catalog account, with
- * plan data beside it in AccountInfo), one Tariff per deck, one TzMap per
- * zone; a ring of Slots (a RateBatch plus each call's id and key) filled by
- * the reading loop, rated by the thread pool, drained in order by the same
- * loop; `bundle` collects the calls eligible for a bundle until the end.
+ * Data model of a run: `accounts` (rate-accounts.h: a RateAccount per
+ * catalog account for the core, its name and bundle beside it, the resolver
+ * from a call to its account); a ring of Slots (a RateBatch plus each call's
+ * id and key) filled by the reading loop, rated by the thread pool, drained
+ * in order by the same loop; `bundle` collects the calls eligible for a
+ * bundle until the end.
  */
 #include "config.h"
 
 #include <string.h>
 
-#include "catalog/catalog.h"
-#include "rate/rate.h"
-#include "rate/ratecore.h"
 #include "base/rater-error.h"
 #include "base/store.h"
-#include "rate/tariff.h"
 #include "base/timeparse.h"
+#include "rate/rate.h"
+#include "rate/rate-accounts.h"
+#include "rate/ratecore.h"
 
 #define WRITE_MANY 64      /* rows per multi-row INSERT */
-
-typedef struct {
-  char *name;
-  char *operator_slug;
-  gint64 bundle_minutes;
-  char **bundle_groups;
-} AccountInfo;
 
 typedef struct {
   sqlite3 *db;
   const RateOptions *opts;
   RateStats *stats;
-  RaterCatalog *catalog;
-  GArray *accounts;          /* RateAccount */
-  GPtrArray *info;           /* AccountInfo, same index */
-  GHashTable *account_index; /* name -> index + 1 */
-  TariffCache *tariffs;      /* the plans' decks */
-  GHashTable *zones;         /* zone -> TzMap */
+  RateAccounts *accounts;    /* the catalog's accounts, plans, decks, zones */
+  const RateAccount *core;   /* rate_accounts_core (accounts) */
   GHashTable *closed;        /* closed_key (account index, YYYYMM) of closed periods */
   GHashTable *kept;          /* call ids whose rating stays (closed, not late) */
   GArray *bundle;            /* BundleCall */
@@ -86,24 +75,9 @@ static const char *const reason_names[] = { NULL, "unknown_account", "no_rate" }
 static const char *const band_names[] = { "peak", "offpeak", "weekend" };
 
 static void
-account_info_free (gpointer p)
-{
-  AccountInfo *a = p;
-  g_free (a->name);
-  g_free (a->operator_slug);
-  g_strfreev (a->bundle_groups);
-  g_free (a);
-}
-
-static void
 run_clear (Run *r)
 {
-  g_clear_pointer (&r->catalog, catalog_free);
-  g_clear_pointer (&r->accounts, g_array_unref);
-  g_clear_pointer (&r->info, g_ptr_array_unref);
-  g_clear_pointer (&r->account_index, g_hash_table_unref);
-  g_clear_pointer (&r->tariffs, tariff_cache_free);
-  g_clear_pointer (&r->zones, g_hash_table_unref);
+  g_clear_pointer (&r->accounts, rate_accounts_free);
   g_clear_pointer (&r->closed, g_hash_table_unref);
   g_clear_pointer (&r->kept, g_hash_table_unref);
   g_clear_pointer (&r->bundle, g_array_unref);
@@ -115,49 +89,6 @@ run_clear (Run *r)
 }
 
 /* ---- loading ---- */
-
-static const char *
-column_text (sqlite3_stmt *st, int i)
-{
-  const char *t = (const char *) sqlite3_column_text (st, i);
-  return t ? t : "";
-}
-
-static gboolean
-load_account (Run *r, sqlite3_stmt *st, GError **error)
-{
-  AccountInfo *info = g_new0 (AccountInfo, 1);
-  info->name = g_strdup (column_text (st, 0));
-  info->operator_slug = g_strdup (column_text (st, 1));
-  info->bundle_minutes = sqlite3_column_int64 (st, 5);
-  info->bundle_groups = g_strsplit (column_text (st, 6), "|", -1);
-  g_ptr_array_add (r->info, info);
-  RateAccount a = {
-    .zone = tzmap_cache_get (r->zones, column_text (st, 2), error),
-    .tariff = a.zone ? tariff_cache_get (r->tariffs, column_text (st, 3), error) : NULL,
-    .decimals_unit = ratecore_decimals_unit (sqlite3_column_int64 (st, 4)),
-  };
-  if (!a.zone || !a.tariff)
-    return FALSE;
-  g_array_append_val (r->accounts, a);
-  g_hash_table_insert (r->account_index, info->name, GUINT_TO_POINTER (r->accounts->len));
-  return TRUE;
-}
-
-static gboolean
-load_accounts (Run *r, GError **error)
-{
-  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
-    "SELECT a.account, a.operator, a.timezone, p.deck, p.call_decimals, p.bundle_minutes,"
-    " p.bundle_groups FROM accounts a JOIN plans p USING (plan) ORDER BY a.account", error);
-  if (!st)
-    return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!load_account (r, st, error))
-      return FALSE;
-  return rc == SQLITE_DONE || store_set_error (error, r->db, "loading accounts");
-}
 
 /* YYYYMM of "YYYY-MM", or -1. */
 static gint32
@@ -174,26 +105,39 @@ closed_key (gint32 account, gint32 period)
   return (gint64) account << 32 | (guint32) period;
 }
 
+/* The closed period at ST's row (account, period), unless its account is no
+ * longer in the catalog. */
+static gboolean
+add_closed (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  Run *r = data;
+  gint32 index = rate_accounts_find (r->accounts, store_column_text (st, 0));
+  gint32 period = parse_period (store_column_text (st, 1));
+  if (index >= 0 && period >= 0)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = closed_key (index, period);
+      g_hash_table_add (r->closed, key);
+    }
+  return TRUE;
+}
+
 /* Closed periods of the catalog's accounts, keyed by account index and
  * YYYYMM so the per-call test is one integer lookup. */
 static gboolean
 load_closed (Run *r, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (r->db, "SELECT account, period FROM closed_periods", error);
-  if (!st)
-    return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (r->account_index, column_text (st, 0)));
-      gint32 period = parse_period (column_text (st, 1));
-      if (index == 0 || period < 0)
-        continue;               /* an account no longer in the catalog */
-      gint64 *key = g_new (gint64, 1);
-      *key = closed_key ((gint32) index - 1, period);
-      g_hash_table_add (r->closed, key);
-    }
-  return rc == SQLITE_DONE || store_set_error (error, r->db, "loading closed periods");
+  return store_query_each (r->db, "SELECT account, period FROM closed_periods", add_closed, r,
+                           "loading closed periods", error);
+}
+
+static gboolean
+add_kept (sqlite3_stmt *st, gpointer kept, GError **error)
+{
+  gint64 *id = g_new (gint64, 1);
+  *id = sqlite3_column_int64 (st, 0);
+  g_hash_table_add (kept, id);
+  return TRUE;
 }
 
 /* The ratings that stay: closed periods' calls not rated late, and late
@@ -203,31 +147,18 @@ load_closed (Run *r, GError **error)
 static gboolean
 load_kept_and_clear (Run *r, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
-    "SELECT r.call_id FROM ratings r WHERE r.invoice IS NOT NULL OR (r.late = 0 AND EXISTS"
-    " (SELECT 1 FROM closed_periods p WHERE p.account = r.account AND p.period = r.period))",
-    error);
-  if (!st)
+  if (!store_query_each (r->db,
+        "SELECT r.call_id FROM ratings r WHERE r.invoice IS NOT NULL OR (r.late = 0 AND EXISTS"
+        " (SELECT 1 FROM closed_periods p WHERE p.account = r.account AND p.period = r.period))",
+        add_kept, r->kept, "loading closed ratings", error))
     return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      gint64 *id = g_new (gint64, 1);
-      *id = sqlite3_column_int64 (st, 0);
-      g_hash_table_add (r->kept, id);
-    }
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, r->db, "loading closed ratings");
   if (g_hash_table_size (r->kept) == 0 && !r->opts->period)
     return store_exec (r->db, "DELETE FROM ratings", error);
   g_autoptr(sqlite3_stmt) del = store_prepare (r->db,
     "DELETE FROM ratings WHERE (?1 IS NULL OR period = ?1) AND invoice IS NULL AND NOT (late = 0 AND EXISTS"
     " (SELECT 1 FROM closed_periods p WHERE p.account = ratings.account AND p.period = ratings.period))",
     error);
-  if (!del)
-    return FALSE;
-  sqlite3_bind_text (del, 1, r->opts->period, -1, SQLITE_STATIC);
-  return store_step (del, error);
+  return del && store_bind (del, error, STORE_TEXT (r->opts->period)) && store_step (del, error);
 }
 
 /* INSERT INTO ratings of N rows. */
@@ -246,18 +177,15 @@ prepare_insert (sqlite3 *db, guint n, GError **error)
 static gboolean
 run_load (Run *r, GError **error)
 {
-  r->accounts = g_array_new (FALSE, FALSE, sizeof (RateAccount));
-  r->info = g_ptr_array_new_with_free_func (account_info_free);
-  r->account_index = g_hash_table_new (g_str_hash, g_str_equal);
-  r->tariffs = tariff_cache_new (r->db);
-  r->zones = tzmap_cache_new ();
   r->closed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   r->kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
   r->bundle_keys = g_byte_array_new ();
   r->pending = g_array_sized_new (FALSE, FALSE, sizeof (Result), WRITE_MANY);
-  return (r->catalog = catalog_load (r->db, error)) && load_accounts (r, error)
-         && load_closed (r, error)
+  if (!(r->accounts = rate_accounts_load (r->db, error)))
+    return FALSE;
+  r->core = rate_accounts_core (r->accounts);
+  return load_closed (r, error)
          && (r->write = prepare_insert (r->db, 1, error))
          && (r->write_many = prepare_insert (r->db, WRITE_MANY, error))
          && (r->count_users = store_prepare (r->db,
@@ -275,7 +203,7 @@ static RaterNumber
 number_of (sqlite3_stmt *st, int col)
 {
   RaterNumber n = { 0 };
-  const char *t = (const char *) sqlite3_column_text (st, col);
+  const char *t = store_column_text_or_null (st, col);
   if (t)
     {
       g_strlcpy (n.digits, t, sizeof n.digits);
@@ -288,13 +216,10 @@ number_of (sqlite3_stmt *st, int col)
 static gint32
 resolve (Run *r, sqlite3_stmt *st, gboolean out, gint64 start_ms)
 {
-  const CatalogOperator *op = catalog_operator (r->catalog, column_text (st, 1));
-  if (!op)
-    return -1;
   RaterNumber own = number_of (st, out ? 4 : 5);
-  const char *tenant = column_text (st, 9);
-  const char *name = catalog_resolve_account (op, tenant, strlen (tenant), &own, start_ms);
-  return name ? (gint32) GPOINTER_TO_UINT (g_hash_table_lookup (r->account_index, name)) - 1 : -1;
+  const char *tenant = store_column_text (st, 9);
+  return rate_accounts_resolve (r->accounts, store_column_text (st, 1), tenant, strlen (tenant), &own,
+                                start_ms);
 }
 
 static void
@@ -302,7 +227,7 @@ slot_add (Run *r, Slot *s, sqlite3_stmt *st)
 {
   RateBatch *b = &s->core;
   guint i = b->n++;
-  gboolean out = !g_str_equal (column_text (st, 3), "in");
+  gboolean out = !g_str_equal (store_column_text (st, 3), "in");
   RaterNumber callee = number_of (st, 5);
   s->call_id[i] = sqlite3_column_int64 (st, 0);
   s->key_off[i] = s->keys->len;
@@ -357,36 +282,26 @@ static gboolean
 replace_other_period (Run *r, gint64 call_id, GError **error)
 {
   g_autoptr(sqlite3_stmt) del = store_prepare (r->db, "DELETE FROM ratings WHERE call_id = ?", error);
-  if (!del)
-    return FALSE;
-  sqlite3_bind_int64 (del, 1, call_id);
-  return store_step (del, error);
+  return del && store_bind (del, error, STORE_INT (call_id)) && store_step (del, error);
 }
 
 /* Bind RES to the 13 parameters from BASE + 1 on.  PERIOD must stay valid
  * until the statement is stepped. */
-static void
-bind_result (Run *r, sqlite3_stmt *st, int base, const Result *res, const char *period)
+static gboolean
+bind_result (Run *r, sqlite3_stmt *st, int base, const Result *res, const char *period,
+             GError **error)
 {
   const TariffRow *row = res->row;
-  sqlite3_bind_int64 (st, base + 1, res->call_id);
-  sqlite3_bind_text (st, base + 2, status_names[res->status], -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, base + 3, reason_names[res->reason], -1, SQLITE_STATIC);
-  if (res->account >= 0)
-    {
-      sqlite3_bind_text (st, base + 4, ((AccountInfo *) r->info->pdata[res->account])->name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (st, base + 6, band_names[res->band], -1, SQLITE_STATIC);
-    }
-  else
-    sqlite3_bind_null (st, base + 4), sqlite3_bind_null (st, base + 6);
-  sqlite3_bind_text (st, base + 5, period, 7, SQLITE_STATIC);
-  sqlite3_bind_text (st, base + 7, row ? row->prefix : NULL, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, base + 8, row ? row->destination : NULL, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, base + 9, row ? row->group : NULL, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, base + 10, res->billable);
-  sqlite3_bind_int64 (st, base + 11, res->covered);
-  sqlite3_bind_int64 (st, base + 12, res->charge);
-  sqlite3_bind_int (st, base + 13, res->late);
+  gboolean known = res->account >= 0;
+  const char *account = known ? rate_accounts_info (r->accounts, res->account)->name : NULL;
+  return store_bind_at (st, base + 1, error, STORE_INT (res->call_id),
+                        STORE_TEXT (status_names[res->status]), STORE_TEXT (reason_names[res->reason]),
+                        STORE_TEXT (account), STORE_TEXT_LEN (period, 7),
+                        STORE_TEXT (known ? band_names[res->band] : NULL),
+                        STORE_TEXT (row ? row->prefix : NULL),
+                        STORE_TEXT (row ? row->destination : NULL),
+                        STORE_TEXT (row ? row->group : NULL), STORE_INT (res->billable),
+                        STORE_INT (res->covered), STORE_INT (res->charge), STORE_INT (res->late));
 }
 
 /* One row, with the --period conflict handled. */
@@ -395,7 +310,8 @@ write_one (Run *r, const Result *res, GError **error)
 {
   char period[8];
   period_text (res->period, period);
-  bind_result (r, r->write, 0, res, period);
+  if (!bind_result (r, r->write, 0, res, period, error))
+    return FALSE;
   int rc = sqlite3_step (r->write);
   sqlite3_reset (r->write);
   if (rc == SQLITE_CONSTRAINT && r->opts->period)
@@ -419,7 +335,8 @@ flush_results (Run *r, gboolean all, GError **error)
         {
           const Result *res = &g_array_index (r->pending, Result, done + k);
           period_text (res->period, periods[k]);
-          bind_result (r, r->write_many, (int) k * 13, res, periods[k]);
+          if (!bind_result (r, r->write_many, (int) k * 13, res, periods[k], error))
+            return FALSE;
         }
       int rc = sqlite3_step (r->write_many);
       sqlite3_reset (r->write_many);
@@ -454,7 +371,7 @@ result_of (Run *r, const Slot *s, guint i, gboolean late)
   Result res = {
     .call_id = s->call_id[i], .account = b->account[i], .period = b->period[i],
     .status = b->status[i], .reason = b->reason[i], .band = b->band[i], .late = late,
-    .row = rated ? tariff_row (g_array_index (r->accounts, RateAccount, b->account[i]).tariff, b->row[i]) : NULL,
+    .row = rated ? tariff_row (r->core[b->account[i]].tariff, b->row[i]) : NULL,
     .billable = rated ? b->billable[i] : 0,
     .charge = rated ? b->charge[i] : 0,
   };
@@ -483,10 +400,10 @@ bundle_eligible (Run *r, const RateBatch *b, guint i)
 {
   if (b->status[i] != RATE_RATED || b->direction[i] != 0)
     return FALSE;
-  const AccountInfo *info = r->info->pdata[b->account[i]];
+  const RateAccountInfo *info = rate_accounts_info (r->accounts, b->account[i]);
   if (info->bundle_minutes <= 0)
     return FALSE;
-  const TariffRow *row = tariff_row (g_array_index (r->accounts, RateAccount, b->account[i]).tariff, b->row[i]);
+  const TariffRow *row = tariff_row (r->core[b->account[i]].tariff, b->row[i]);
   return g_strv_contains ((const char *const *) info->bundle_groups, row->group);
 }
 
@@ -562,15 +479,14 @@ bundle_compare (const void *pa, const void *pb)
 static gboolean
 pool_seconds (Run *r, gint32 acc, gint32 period, gint64 *seconds, GError **error)
 {
-  const AccountInfo *info = r->info->pdata[acc];
+  const RateAccountInfo *info = rate_accounts_info (r->accounts, acc);
   int y = period / 100, m = period % 100;
   char first[11], next[11];
   g_snprintf (first, sizeof first, "%04d-%02d-01", y, m);
   g_snprintf (next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
   sqlite3_stmt *st = r->count_users;
-  sqlite3_bind_text (st, 1, info->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, next, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, first, -1, SQLITE_STATIC);
+  if (!store_bind (st, error, STORE_TEXT (info->name), STORE_TEXT (next), STORE_TEXT (first)))
+    return FALSE;
   gboolean ok = sqlite3_step (st) == SQLITE_ROW;
   if (ok)
     *seconds = info->bundle_minutes * 60 * sqlite3_column_int64 (st, 0);
@@ -601,7 +517,7 @@ apply_bundles (Run *r, GError **error)
       remaining -= res->covered;
       r->stats->bundled += res->covered > 0;
       res->charge = ratecore_charge (res->row, res->billable, res->covered,
-                                     g_array_index (r->accounts, RateAccount, res->account).decimals_unit);
+                                     r->core[res->account].decimals_unit);
       if (!write_result (r, res, error))
         return FALSE;
     }
@@ -709,7 +625,7 @@ rate_all (Run *r, GError **error)
   guint threads = r->opts->threads ? r->opts->threads : MAX (1, g_get_num_processors ());
   guint batch = r->opts->batch_size ? MIN (r->opts->batch_size, RATE_BATCH_MAX) : RATE_BATCH_MAX;
   guint n_slots = 2 * threads + 2;
-  Slot *slots = slots_new (n_slots, (const RateAccount *) (void *) r->accounts->data);
+  Slot *slots = slots_new (n_slots, r->core);
   r->drain_q = g_async_queue_new ();
   r->free_q = g_async_queue_new ();
   for (guint i = 0; i < n_slots; i++)

@@ -16,12 +16,12 @@
  * once, longest length first, prefetching the slots of the next calls.
  *
  * tariff_lookup_naive() scans every row: the reference the tests compare the
- * index against.
+ * index against.  Compiling the decks stored in the database is
+ * tariff-cache.h.
  */
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
 typedef enum {
   CALL_BAND_PEAK = 0,       /* Monday-Friday 08:00 <= t < 18:00 local */
@@ -77,14 +77,3 @@ void tariff_lookup_batch (const Tariff *tariff, guint n, const guint8 *direction
 /* The same answer as tariff_lookup by scanning every row: the reference. */
 gint32 tariff_lookup_naive (const Tariff *tariff, guint direction, const char *number, guint len,
                             gint64 start_ms, CallBand band);
-
-/* The stored decks (deck_rows of DB), each compiled once: a TariffCache
- * owns the Tariffs and their rows' labels; tariff_cache_get() returns deck
- * DECK, loading it on first use (an unknown deck compiles to no rows).
- * RATER_ERROR_SOFTWARE on database errors. */
-typedef struct _TariffCache TariffCache;
-
-TariffCache *tariff_cache_new (sqlite3 *db);
-const Tariff *tariff_cache_get (TariffCache *cache, const char *deck, GError **error);
-void tariff_cache_free (TariffCache *cache);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TariffCache, tariff_cache_free)

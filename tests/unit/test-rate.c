@@ -1,12 +1,14 @@
 /* test-rate.c — rate_run end to end on a database: results independent of
  * thread count, batch size and arrival order; re-rating equals a fresh
- * database; closed periods never change; late calls. */
+ * database; closed periods never change; late calls.  And the accounts as
+ * rating loads them (rate-accounts.h). */
 #include "config.h"
 
 #include <criterion/criterion.h>
 
 #include "ingest/ingest.h"
 #include "rate/rate.h"
+#include "rate/rate-accounts.h"
 #include "test-helpers.h"
 
 static char *dir;
@@ -256,4 +258,32 @@ Test (rate, period_option_replaces_a_stale_rating_of_another_period)
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings WHERE period = '2026-09'"), 0);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings r JOIN calls c ON c.id = r.call_id"
                                 " WHERE c.call_key = 's010' AND r.period = '2026-11' AND r.charge = 20000"), 1);
+}
+
+Test (rate, accounts_load_index_and_resolve)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RateAccounts) accounts = rate_accounts_load (db, &error);
+  cr_assert_not_null (accounts, "%s", error ? error->message : "");
+  /* account order: adatum, contoso, fabrikam, litware */
+  cr_assert_eq (rate_accounts_len (accounts), 4);
+  cr_assert_eq (rate_accounts_find (accounts, "fabrikam"), 2);
+  cr_assert_eq (rate_accounts_find (accounts, "nobody"), -1);
+  const RateAccountInfo *adatum = rate_accounts_info (accounts, 0);
+  cr_assert_str_eq (adatum->name, "adatum");
+  cr_assert_eq (adatum->bundle_minutes, 1);
+  cr_assert_str_eq (adatum->bundle_groups[0], "DOMESTIC");
+  cr_assert_null (adatum->bundle_groups[1]);
+  const RateAccount *core = rate_accounts_core (accounts);
+  cr_assert_eq (core[2].decimals_unit, 10000);   /* nw-cents: 2 decimals */
+  cr_assert_eq (core[1].decimals_unit, 1);
+  cr_assert_eq (core[0].tariff, core[3].tariff, "one compiled deck per deck name");
+
+  const char *tenant = "8D3C2F4A-1B6E-4C7D-9A0B-1C2D3E4F5A6B";
+  RaterNumber none = { 0 };
+  cr_assert_eq (rate_accounts_resolve (accounts, "northwind", tenant, strlen (tenant), &none, 0), 1);
+  cr_assert_eq (rate_accounts_resolve (accounts, "tailspin", tenant, strlen (tenant), &none, 0), -1);
+  cr_assert_eq (rate_accounts_resolve (accounts, NULL, tenant, strlen (tenant), &none, 0), -1);
+  cr_assert_eq (rate_accounts_resolve (accounts, "nobody", "", 0, &none, 0), -1);
 }

@@ -95,3 +95,125 @@ Test (store, errors_name_what_failed)
   cr_assert_null (store_prepare (db, "SELEC 1", &error));
   cr_assert_not_null (strstr (error->message, "cannot prepare"), "%s", error->message);
 }
+
+/* A scratch database with a table t (a, b, c, d, e) of any types. */
+static sqlite3 *
+scratch_table (void)
+{
+  g_autofree char *path = g_build_filename (dir, "bind.db", NULL);
+  int from, to;
+  sqlite3 *db = store_init (path, &from, &to, NULL);
+  cr_assert_not_null (db);
+  cr_assert (store_exec (db, "CREATE TABLE t (a, b, c, d, e, f)", NULL));
+  return db;
+}
+
+Test (store, bind_binds_every_kind_of_value)
+{
+  g_autoptr(sqlite3) db = scratch_table ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) ins = store_prepare (db, "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", &error);
+  cr_assert_not_null (ins);
+  char copied[] = "copied";
+  cr_assert (store_bind (ins, &error, STORE_INT (G_GINT64_CONSTANT (1) << 40), STORE_TEXT ("text"),
+                         STORE_TEXT_LEN ("2026-11-30", 7), STORE_TEXT_COPY (copied),
+                         STORE_BLOB ("\0x", 2), STORE_NULL),
+             "%s", error ? error->message : "");
+  copied[0] = 'X';   /* SQLite has its own copy */
+  cr_assert (store_step_done (ins, &error));
+  cr_assert (store_bind (ins, &error, STORE_TEXT_OR_NULL (""), STORE_TEXT_OR_NULL (NULL),
+                         STORE_TEXT_OR_NULL ("x"), STORE_TEXT (NULL), STORE_INT (-1), STORE_INT (0)));
+  cr_assert (store_step_done (ins, &error));
+
+  g_autoptr(sqlite3_stmt) q = store_prepare (db, "SELECT a, typeof (a), b, c, d, typeof (e), length (e),"
+                                                 " typeof (f) FROM t ORDER BY rowid", &error);
+  cr_assert_eq (sqlite3_step (q), SQLITE_ROW);
+  cr_assert_eq (sqlite3_column_int64 (q, 0), G_GINT64_CONSTANT (1) << 40);
+  cr_assert_str_eq (store_column_text (q, 1), "integer");
+  cr_assert_str_eq (store_column_text (q, 2), "text");
+  cr_assert_str_eq (store_column_text (q, 3), "2026-11");
+  cr_assert_str_eq (store_column_text (q, 4), "copied");
+  cr_assert_str_eq (store_column_text (q, 5), "blob");
+  cr_assert_eq (sqlite3_column_int (q, 6), 2);
+  cr_assert_str_eq (store_column_text (q, 7), "null");
+  cr_assert_eq (sqlite3_step (q), SQLITE_ROW);
+  cr_assert_str_eq (store_column_text (q, 1), "null");
+  cr_assert_null (store_column_text_or_null (q, 0));
+  cr_assert_str_eq (store_column_text (q, 0), "");
+  cr_assert_null (store_column_text_or_null (q, 2));
+  cr_assert_str_eq (store_column_text_or_null (q, 3), "x");
+  cr_assert_null (store_column_text_or_null (q, 4));
+  cr_assert_eq (sqlite3_step (q), SQLITE_DONE);
+}
+
+Test (store, bind_at_starts_at_the_given_parameter)
+{
+  g_autoptr(sqlite3) db = scratch_table ();
+  g_autoptr(sqlite3_stmt) ins = store_prepare (db, "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)", NULL);
+  cr_assert_not_null (ins);
+  for (int row = 0; row < 2; row++)
+    cr_assert (store_bind_at (ins, 2 * row + 1, NULL, STORE_INT (row), STORE_TEXT (row ? "one" : "zero")));
+  cr_assert (store_step_done (ins, NULL));
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM t WHERE a = 0 AND b = 'zero'"
+                                " OR a = 1 AND b = 'one'"), 2);
+}
+
+Test (store, a_failing_bind_is_an_error_naming_the_parameter_and_statement)
+{
+  g_autoptr(sqlite3) db = scratch_table ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT ?1 + ?2", &error);
+  cr_assert_not_null (st);
+  cr_assert_not (store_bind_at (st, 2, &error, STORE_INT (1), STORE_TEXT ("too many")));
+  cr_assert_not_null (error);
+  cr_assert_eq (error->domain, RATER_ERROR);
+  cr_assert_eq (error->code, RATER_ERROR_SOFTWARE);
+  cr_assert_str_eq (error->message, "cannot bind parameter 3 of 'SELECT ?1 + ?2': column index out of range");
+  g_clear_error (&error);
+  cr_assert_not (store_bind (st, &error, STORE_NULL, STORE_NULL, STORE_NULL));
+  cr_assert_not_null (strstr (error->message, "parameter 3"), "%s", error->message);
+  g_clear_error (&error);
+  /* no GError asked for: still FALSE, nothing to crash on */
+  cr_assert_not (store_bind_at (st, 0, NULL, STORE_INT (1)));
+}
+
+static gboolean
+sum_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  gint64 *sum = data;
+  if (sqlite3_column_int64 (st, 0) < 0)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "negative");
+      return FALSE;
+    }
+  *sum += sqlite3_column_int64 (st, 0);
+  return TRUE;
+}
+
+Test (store, each_row_visits_rows_and_reports_what_failed)
+{
+  g_autoptr(sqlite3) db = scratch_table ();
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_exec (db, "INSERT INTO t (a) VALUES (1), (2), (39)", NULL));
+  gint64 sum = 0;
+  cr_assert (store_query_each (db, "SELECT a FROM t", sum_row, &sum, "summing", &error));
+  cr_assert_eq (sum, 42);
+  /* the statement is reset: it can run again */
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT a FROM t WHERE a > ?", NULL);
+  cr_assert (store_bind (st, NULL, STORE_INT (1)));
+  cr_assert (store_each_row (st, sum_row, &sum, "summing", NULL));
+  cr_assert (store_each_row (st, sum_row, &sum, "summing", NULL));
+  cr_assert_eq (sum, 42 + 2 * 41);
+
+  cr_assert (store_exec (db, "INSERT INTO t (a) VALUES (-1)", NULL));
+  cr_assert_not (store_query_each (db, "SELECT a FROM t", sum_row, &sum, "summing", &error));
+  cr_assert_str_eq (error->message, "negative");
+  g_clear_error (&error);
+  /* a failing step: abs() of the smallest integer overflows */
+  cr_assert_not (store_query_each (db, "SELECT abs (-9223372036854775807 - 1)", sum_row, &sum,
+                                   "reading t", &error));
+  cr_assert_str_eq (error->message, "reading t: integer overflow");
+  g_clear_error (&error);
+  cr_assert_not (store_query_each (db, "SELECT nothing FROM nowhere", sum_row, &sum, "x", &error));
+  cr_assert_not_null (strstr (error->message, "cannot prepare"), "%s", error->message);
+}

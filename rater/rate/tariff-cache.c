@@ -1,0 +1,88 @@
+/* tariff-cache.c — the stored decks, each compiled once into a Tariff.
+ *
+ * Data model: TARIFFS maps a deck name to its Tariff, compiled on first use
+ * from the deck's deck_rows in line order (a row's index in the Tariff is
+ * its place in that order); LABELS interns every row's destination and
+ * group, which the TariffRows point at, so they live as long as the cache.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "base/store.h"
+#include "rate/tariff-cache.h"
+
+struct _TariffCache {
+  sqlite3 *db;
+  GHashTable *tariffs;          /* deck -> Tariff */
+  GStringChunk *labels;         /* destinations and groups of every row */
+};
+
+TariffCache *
+tariff_cache_new (sqlite3 *db)
+{
+  TariffCache *cache = g_new0 (TariffCache, 1);
+  cache->db = db;
+  cache->tariffs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) tariff_free);
+  cache->labels = g_string_chunk_new (4096);
+  return cache;
+}
+
+void
+tariff_cache_free (TariffCache *cache)
+{
+  if (!cache)
+    return;
+  g_hash_table_unref (cache->tariffs);
+  g_string_chunk_free (cache->labels);
+  g_free (cache);
+}
+
+static TariffRow
+stored_row (TariffCache *cache, sqlite3_stmt *st)
+{
+  static const char *const bands[] = { "all", "peak", "offpeak", "weekend" };
+  TariffRow row = { 0 };
+  g_strlcpy (row.prefix, store_column_text (st, 0), sizeof row.prefix);
+  row.prefix_len = (guint8) strlen (row.prefix);
+  row.destination = g_string_chunk_insert_const (cache->labels, store_column_text (st, 1));
+  row.group = g_string_chunk_insert_const (cache->labels, store_column_text (st, 2));
+  row.direction = g_str_equal (store_column_text (st, 3), "in") ? 1 : 0;
+  for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
+    if (g_str_equal (store_column_text (st, 4), bands[b]))
+      row.band = (guint8) b;
+  row.rate = sqlite3_column_int64 (st, 5);
+  row.connect_fee = sqlite3_column_int64 (st, 6);
+  row.inc_first = sqlite3_column_int (st, 7);
+  row.inc_next = sqlite3_column_int (st, 8);
+  row.from_ms = sqlite3_column_int64 (st, 9);
+  row.to_ms = sqlite3_column_type (st, 10) == SQLITE_NULL ? G_MAXINT64 : sqlite3_column_int64 (st, 10);
+  row.line = (guint32) sqlite3_column_int (st, 11);
+  return row;
+}
+
+const Tariff *
+tariff_cache_get (TariffCache *cache, const char *deck, GError **error)
+{
+  Tariff *t = g_hash_table_lookup (cache->tariffs, deck);
+  if (t)
+    return t;
+  g_autoptr(sqlite3_stmt) st = store_prepare (cache->db,
+    "SELECT prefix, destination, grp, direction, band, rate, connect_fee, inc_first, inc_next,"
+    " effective_from, effective_to, line FROM deck_rows WHERE deck = ? ORDER BY line", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (deck)))
+    return NULL;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (TariffRow));
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      TariffRow row = stored_row (cache, st);
+      g_array_append_val (rows, row);
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, cache->db, "loading deck"), NULL;
+  t = tariff_new ((const TariffRow *) (void *) rows->data, rows->len);
+  g_hash_table_insert (cache->tariffs, g_strdup (deck), t);
+  return t;
+}
