@@ -7,6 +7,27 @@
 #include "base/store.h"
 #include "base/timeparse.h"
 
+/* Where rows go: the CSV being written and its row count. */
+typedef struct {
+  OutFile *out;
+  guint64 *rows;
+} ExportRows;
+
+/* Row function: the rejects row ST as a CSV row of EX. */
+static gboolean
+write_reject_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  ExportRows *ex = data;
+  outfile_csv_field (ex->out, store_column_text (st, 0), -1);
+  outfile_csv_int (ex->out, sqlite3_column_int64 (st, 1));
+  outfile_csv_field (ex->out, store_column_text (st, 2), -1);
+  outfile_csv_field (ex->out, store_column_text (st, 3), -1);
+  outfile_csv_field (ex->out, sqlite3_column_blob (st, 4), sqlite3_column_bytes (st, 4));
+  outfile_csv_end_row (ex->out);
+  (*ex->rows)++;
+  return TRUE;
+}
+
 gboolean
 export_rejects (sqlite3 *db, const char *path, guint64 *rows, GError **error)
 {
@@ -17,32 +38,25 @@ export_rejects (sqlite3 *db, const char *path, guint64 *rows, GError **error)
   if (!out)
     return FALSE;
   outfile_csv_header (out, "file,line,reason,detail,raw");
-  int rc;
   *rows = 0;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      outfile_csv_field (out, (const char *) sqlite3_column_text (st, 0), -1);
-      outfile_csv_int (out, sqlite3_column_int64 (st, 1));
-      outfile_csv_field (out, (const char *) sqlite3_column_text (st, 2), -1);
-      outfile_csv_field (out, (const char *) sqlite3_column_text (st, 3), -1);
-      outfile_csv_field (out, sqlite3_column_blob (st, 4), sqlite3_column_bytes (st, 4));
-      outfile_csv_end_row (out);
-      (*rows)++;
-    }
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading rejects");
-  return outfile_commit (out, error);
+  ExportRows ex = { out, rows };
+  return store_each_row (st, write_reject_row, &ex, "reading rejects", error)
+    && outfile_commit (out, error);
 }
 
 static void
 field_text (OutFile *out, sqlite3_stmt *st, int col)
 {
-  outfile_csv_field (out, (const char *) sqlite3_column_text (st, col), sqlite3_column_bytes (st, col));
+  const char *text = store_column_text (st, col);   /* before _bytes, as SQLite asks */
+  outfile_csv_field (out, text, sqlite3_column_bytes (st, col));
 }
 
-static void
-write_call_row (OutFile *out, sqlite3_stmt *st)
+/* Row function: the calls/ratings row ST as a CSV row of EX. */
+static gboolean
+write_call_row (sqlite3_stmt *st, gpointer data, GError **error)
 {
+  ExportRows *ex = data;
+  OutFile *out = ex->out;
   char buf[32];
   for (int c = 0; c <= 6; c++)                      /* operator .. callee */
     field_text (out, st, c);
@@ -61,6 +75,8 @@ write_call_row (OutFile *out, sqlite3_stmt *st)
     outfile_csv_field (out, decimal_format (sqlite3_column_int64 (st, 17), 6, buf), -1);
   field_text (out, st, 18);
   outfile_csv_end_row (out);
+  (*ex->rows)++;
+  return TRUE;
 }
 
 gboolean
@@ -72,17 +88,16 @@ export_calls (sqlite3 *db, const char *period, const char *path, guint64 *rows, 
     " r.grp, r.band, r.billable, r.covered, r.charge, r.late"
     " FROM calls c LEFT JOIN ratings r ON r.call_id = c.id"
     " WHERE ?1 IS NULL OR r.period = ?1 ORDER BY c.operator, c.call_key", error);
-  g_autoptr(OutFile) out = st ? outfile_open (path, error) : NULL;
+  if (!st || !store_bind (st, error, STORE_TEXT (period)))
+    return FALSE;
+  g_autoptr(OutFile) out = outfile_open (path, error);
   if (!out)
     return FALSE;
-  sqlite3_bind_text (st, 1, period, -1, SQLITE_STATIC);
   outfile_csv_header (out, "operator,call_key,account,period,direction,caller,callee,start,duration,"
                            "status,reason,prefix,destination,group,band,billable_seconds,"
                            "covered_seconds,charge,late");
-  int rc;
-  for (*rows = 0; (rc = sqlite3_step (st)) == SQLITE_ROW; (*rows)++)
-    write_call_row (out, st);
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading calls");
-  return outfile_commit (out, error);
+  *rows = 0;
+  ExportRows ex = { out, rows };
+  return store_each_row (st, write_call_row, &ex, "reading calls", error)
+    && outfile_commit (out, error);
 }

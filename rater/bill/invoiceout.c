@@ -201,6 +201,20 @@ invoiceout_record_free (InvoiceRecord *rec)
   g_free (rec);
 }
 
+/* Row function: append the (destination, grp, calls, billable, amount) row
+ * ST to the GPtrArray DESTINATIONS. */
+static gboolean
+add_destination (sqlite3_stmt *st, gpointer destinations, GError **error)
+{
+  g_ptr_array_add (destinations,
+                   invoiceout_destination_new (store_column_text_or_null (st, 0),
+                                               store_column_text_or_null (st, 1),
+                                               (guint64) sqlite3_column_int64 (st, 2),
+                                               (guint64) sqlite3_column_int64 (st, 3),
+                                               sqlite3_column_int64 (st, 4)));
+  return TRUE;
+}
+
 /* The appendix: the period's rated calls by destination. */
 static gboolean
 load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
@@ -209,19 +223,10 @@ load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
     "SELECT destination, grp, count(*), sum(billable), sum(charge) FROM ratings"
     " WHERE account = ? AND period = ? AND status = 'rated' AND late = 0"
     " GROUP BY destination, grp ORDER BY destination, grp", error);
-  if (!st)
-    return FALSE;
-  sqlite3_bind_text (st, 1, rec->invoice->account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, rec->invoice->period, -1, SQLITE_STATIC);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (rec->destinations,
-                     invoiceout_destination_new ((const char *) sqlite3_column_text (st, 0),
-                                                 (const char *) sqlite3_column_text (st, 1),
-                                                 (guint64) sqlite3_column_int64 (st, 2),
-                                                 (guint64) sqlite3_column_int64 (st, 3),
-                                                 sqlite3_column_int64 (st, 4)));
-  return rc == SQLITE_DONE || store_set_error (error, db, "reading usage by destination");
+  return st
+    && store_bind (st, error, STORE_TEXT (rec->invoice->account), STORE_TEXT (rec->invoice->period))
+    && store_each_row (st, add_destination, rec->destinations, "reading usage by destination",
+                       error);
 }
 
 /* Display names of the operator and the customer. */
@@ -231,13 +236,12 @@ load_names (sqlite3 *db, InvoiceRecord *rec, GError **error)
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT o.name, a.name FROM accounts a JOIN operators o ON o.operator = a.operator"
     " WHERE a.account = ?", error);
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (rec->invoice->account)))
     return FALSE;
-  sqlite3_bind_text (st, 1, rec->invoice->account, -1, SQLITE_STATIC);
   if (sqlite3_step (st) != SQLITE_ROW)
     return store_set_error (error, db, "reading account names");
-  rec->operator_name = g_strdup ((const char *) sqlite3_column_text (st, 0));
-  rec->customer_name = g_strdup ((const char *) sqlite3_column_text (st, 1));
+  rec->operator_name = g_strdup (store_column_text (st, 0));
+  rec->customer_name = g_strdup (store_column_text (st, 1));
   return TRUE;
 }
 
@@ -336,22 +340,24 @@ invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError *
 
 /* ---- a draft run ---- */
 
+/* Row function: append column 0 (an account, never NULL) to the GPtrArray LIST. */
+static gboolean
+add_account (sqlite3_stmt *st, gpointer list, GError **error)
+{
+  g_ptr_array_add (list, g_strdup (store_column_text (st, 0)));
+  return TRUE;
+}
+
 static GPtrArray *
 list_accounts (sqlite3 *db, const char *operator_slug, const char *account, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT account FROM accounts WHERE (?1 IS NULL OR operator = ?1)"
     " AND (?2 IS NULL OR account = ?2) ORDER BY account", error);
-  if (!st)
-    return NULL;
-  sqlite3_bind_text (st, 1, operator_slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, account, -1, SQLITE_STATIC);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (list, g_strdup ((const char *) sqlite3_column_text (st, 0)));
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "listing accounts"), NULL;
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (account))
+      || !store_each_row (st, add_account, list, "listing accounts", error))
+    return NULL;
   if (list->len == 0)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "no account matches%s%s%s%s",
@@ -369,10 +375,8 @@ is_issued (sqlite3 *db, const char *account, const char *period, gboolean *issue
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT 1 FROM invoices WHERE account = ? AND period = ?", error);
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (account), STORE_TEXT (period)))
     return FALSE;
-  sqlite3_bind_text (st, 1, account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, period, -1, SQLITE_STATIC);
   int rc = sqlite3_step (st);
   *issued = rc == SQLITE_ROW;
   return rc == SQLITE_ROW || rc == SQLITE_DONE || store_set_error (error, db, "reading invoices");

@@ -21,27 +21,23 @@
 #include "base/store.h"
 #include "base/timeparse.h"
 
-static const char *
-column_text (sqlite3_stmt *st, int col)
+/* Row function: append column 0 (a key, never NULL) to the GPtrArray LIST. */
+static gboolean
+add_string (sqlite3_stmt *st, gpointer list, GError **error)
 {
-  return (const char *) sqlite3_column_text (st, col);
+  g_ptr_array_add (list, g_strdup (store_column_text (st, 0)));
+  return TRUE;
 }
 
-/* Strings of the single-column result of SQL with up to two text params. */
+/* Strings of the single-column result of SQL with one text param. */
 static GPtrArray *
-query_strings (sqlite3 *db, const char *sql, const char *a, const char *b, GError **error)
+query_strings (sqlite3 *db, const char *sql, const char *param, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
-  if (!st)
-    return NULL;
-  sqlite3_bind_text (st, 1, a, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, b, -1, SQLITE_STATIC);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (list, g_strdup (column_text (st, 0)));
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading the store"), NULL;
+  if (!st || !store_bind (st, error, STORE_TEXT (param))
+      || !store_each_row (st, add_string, list, "reading the store", error))
+    return NULL;
   return g_steal_pointer (&list);
 }
 
@@ -66,7 +62,11 @@ issue_parse_format (const char *name, unsigned *format)
 GPtrArray *
 issue_operators (sqlite3 *db, GError **error)
 {
-  return query_strings (db, "SELECT operator FROM operators ORDER BY operator", NULL, NULL, error);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  if (!store_query_each (db, "SELECT operator FROM operators ORDER BY operator", add_string, list,
+                         "reading the store", error))
+    return NULL;
+  return g_steal_pointer (&list);
 }
 
 gboolean
@@ -75,9 +75,8 @@ issue_period_closed (sqlite3 *db, const char *period, gboolean *closed, GError *
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT count (*) FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM closed_periods p"
     " WHERE p.account = a.account AND p.period = ?1)", error);
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (period)))
     return FALSE;
-  sqlite3_bind_text (st, 1, period, -1, SQLITE_STATIC);
   if (sqlite3_step (st) != SQLITE_ROW)
     return store_set_error (error, db, "reading closed periods");
   *closed = sqlite3_column_int64 (st, 0) == 0;
@@ -109,7 +108,7 @@ load_operator (Issue *is, GError **error)
     }
   g_snprintf (is->yyyymm, sizeof is->yyyymm, "%04d%02d", y, m);
   g_autoptr(GPtrArray) prefix = query_strings (is->db,
-    "SELECT invoice_prefix FROM operators WHERE operator = ?1", is->operator_slug, NULL, error);
+    "SELECT invoice_prefix FROM operators WHERE operator = ?1", is->operator_slug, error);
   if (!prefix)
     return FALSE;
   if (prefix->len == 0)
@@ -121,10 +120,8 @@ load_operator (Issue *is, GError **error)
   is->prefix = g_strdup (prefix->pdata[0]);
   g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
     "SELECT coalesce (max (seq), 0) + 1 FROM invoices WHERE operator = ?1 AND period = ?2", error);
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (is->operator_slug), STORE_TEXT (is->period)))
     return FALSE;
-  sqlite3_bind_text (st, 1, is->operator_slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, is->period, -1, SQLITE_STATIC);
   if (sqlite3_step (st) != SQLITE_ROW)
     return store_set_error (error, is->db, "reading invoice numbers");
   is->next_seq = sqlite3_column_int64 (st, 0);
@@ -139,10 +136,8 @@ account_state (Issue *is, const char *account, gboolean *issued, gboolean *close
   g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
     "SELECT EXISTS (SELECT 1 FROM invoices WHERE account = ?1 AND period = ?2),"
     " EXISTS (SELECT 1 FROM closed_periods WHERE account = ?1 AND period = ?2)", error);
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (account), STORE_TEXT (is->period)))
     return FALSE;
-  sqlite3_bind_text (st, 1, account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, is->period, -1, SQLITE_STATIC);
   if (sqlite3_step (st) != SQLITE_ROW)
     return store_set_error (error, is->db, "reading invoices");
   *issued = sqlite3_column_int (st, 0);
@@ -158,22 +153,15 @@ store_header (Issue *is, const InvoiceRecord *rec, gint64 seq, GError **error)
     "INSERT INTO invoices (invoice, operator, period, seq, account, issued_on, tenant_id,"
     " operator_name, customer_name, currency, minor_units, tax_rate, subtotal, tax, total)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (!st)
-    return FALSE;
-  const char *texts[] = { rec->number, is->operator_slug, is->period };
-  for (int i = 0; i < 3; i++)
-    sqlite3_bind_text (st, i + 1, texts[i], -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 4, seq);
-  const char *more[] = { inv->account, rec->issued_on, inv->tenant_id, rec->operator_name,
-                         rec->customer_name, inv->currency };
-  for (int i = 0; i < 6; i++)
-    sqlite3_bind_text (st, i + 5, more[i], -1, SQLITE_STATIC);
-  sqlite3_bind_int (st, 11, (int) inv->minor_units);
-  sqlite3_bind_int64 (st, 12, inv->tax_rate);
-  sqlite3_bind_int64 (st, 13, inv->subtotal);
-  sqlite3_bind_int64 (st, 14, inv->tax);
-  sqlite3_bind_int64 (st, 15, inv->total);
-  return store_step_done (st, error);
+  return st
+    && store_bind (st, error, STORE_TEXT (rec->number), STORE_TEXT (is->operator_slug),
+                   STORE_TEXT (is->period), STORE_INT (seq), STORE_TEXT (inv->account),
+                   STORE_TEXT (rec->issued_on), STORE_TEXT (inv->tenant_id),
+                   STORE_TEXT (rec->operator_name), STORE_TEXT (rec->customer_name),
+                   STORE_TEXT (inv->currency), STORE_INT (inv->minor_units),
+                   STORE_INT (inv->tax_rate), STORE_INT (inv->subtotal), STORE_INT (inv->tax),
+                   STORE_INT (inv->total))
+    && store_step_done (st, error);
 }
 
 static char *
@@ -200,19 +188,14 @@ store_lines (Issue *is, const InvoiceRecord *rec, GError **error)
     {
       const InvoiceLine *l = rec->invoice->lines->pdata[i];
       g_autofree char *periods = join_periods (l->periods);
-      sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
-      sqlite3_bind_int (st, 2, (int) i + 1);
-      sqlite3_bind_text (st, 3, invoice_line_kind_to_string (l->kind), -1, SQLITE_STATIC);
-      sqlite3_bind_text (st, 4, l->number_type, -1, SQLITE_STATIC);
-      sqlite3_bind_text (st, 5, l->direction, -1, SQLITE_STATIC);
-      sqlite3_bind_text (st, 6, l->group, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (st, 7, (gint64) l->quantity);
-      sqlite3_bind_int64 (st, 8, (gint64) l->calls);
-      sqlite3_bind_int64 (st, 9, (gint64) l->billable_seconds);
-      sqlite3_bind_int64 (st, 10, (gint64) l->covered_seconds);
-      sqlite3_bind_int64 (st, 11, l->amount);
-      sqlite3_bind_text (st, 12, periods, -1, SQLITE_TRANSIENT);
-      if (!store_step_done (st, error))
+      if (!store_bind (st, error, STORE_TEXT (rec->number), STORE_INT (i + 1),
+                       STORE_TEXT (invoice_line_kind_to_string (l->kind)),
+                       STORE_TEXT (l->number_type), STORE_TEXT (l->direction),
+                       STORE_TEXT (l->group), STORE_INT ((gint64) l->quantity),
+                       STORE_INT ((gint64) l->calls), STORE_INT ((gint64) l->billable_seconds),
+                       STORE_INT ((gint64) l->covered_seconds), STORE_INT (l->amount),
+                       STORE_TEXT_COPY (periods))
+          || !store_step_done (st, error))
         return FALSE;
     }
   return TRUE;
@@ -229,14 +212,11 @@ store_destinations (Issue *is, const InvoiceRecord *rec, GError **error)
   for (guint i = 0; i < rec->destinations->len; i++)
     {
       const InvoiceDestination *d = rec->destinations->pdata[i];
-      sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
-      sqlite3_bind_int (st, 2, (int) i + 1);
-      sqlite3_bind_text (st, 3, d->destination, -1, SQLITE_STATIC);
-      sqlite3_bind_text (st, 4, d->group, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (st, 5, (gint64) d->calls);
-      sqlite3_bind_int64 (st, 6, (gint64) d->billable_seconds);
-      sqlite3_bind_int64 (st, 7, d->amount);
-      if (!store_step_done (st, error))
+      if (!store_bind (st, error, STORE_TEXT (rec->number), STORE_INT (i + 1),
+                       STORE_TEXT (d->destination), STORE_TEXT (d->group),
+                       STORE_INT ((gint64) d->calls), STORE_INT ((gint64) d->billable_seconds),
+                       STORE_INT (d->amount))
+          || !store_step_done (st, error))
         return FALSE;
     }
   return TRUE;
@@ -250,12 +230,10 @@ mark_late_billed (Issue *is, const InvoiceRecord *rec, GError **error)
   g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
     "UPDATE ratings SET invoice = ?1 WHERE account = ?2 AND status = 'rated' AND late = 1"
     " AND invoice IS NULL AND period < ?3", error);
-  if (!st)
-    return FALSE;
-  sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, rec->invoice->account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, is->period, -1, SQLITE_STATIC);
-  return store_step_done (st, error);
+  return st
+    && store_bind (st, error, STORE_TEXT (rec->number), STORE_TEXT (rec->invoice->account),
+                   STORE_TEXT (is->period))
+    && store_step_done (st, error);
 }
 
 /* Number and store ACCOUNT's invoice when it has lines. */
@@ -291,12 +269,10 @@ close_period (Issue *is, GError **error)
   g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
     "INSERT OR IGNORE INTO closed_periods (account, period, closed_at)"
     " SELECT account, ?2, ?3 FROM accounts WHERE operator = ?1", error);
-  if (!st)
-    return FALSE;
-  sqlite3_bind_text (st, 1, is->operator_slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, is->period, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, time_format_utc (time_now_ms (), now), -1, SQLITE_STATIC);
-  if (!store_step_done (st, error))
+  if (!st
+      || !store_bind (st, error, STORE_TEXT (is->operator_slug), STORE_TEXT (is->period),
+                      STORE_TEXT (time_format_utc (time_now_ms (), now)))
+      || !store_step_done (st, error))
     return FALSE;
   is->stats->closed = (guint) sqlite3_changes (is->db);
   return TRUE;
@@ -309,7 +285,7 @@ issue_all (Issue *is, GError **error)
     return FALSE;
   g_autoptr(GPtrArray) accounts = query_strings (is->db,
     "SELECT account FROM accounts WHERE operator = ?1 ORDER BY account", is->operator_slug,
-    NULL, error);
+    error);
   if (!accounts)
     return FALSE;
   for (guint i = 0; i < accounts->len; i++)
@@ -349,20 +325,21 @@ parse_kind (const char *text, InvoiceLineKind *kind)
   return FALSE;
 }
 
+/* Row function: add the invoice_lines row ST to the Invoice INV. */
 static gboolean
-load_line (Invoice *inv, sqlite3_stmt *st, GError **error)
+load_line (sqlite3_stmt *st, gpointer inv, GError **error)
 {
   InvoiceLineKind kind;
-  if (!parse_kind (column_text (st, 0), &kind))
+  if (!parse_kind (store_column_text (st, 0), &kind))
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "stored invoice line of unknown kind '%s'",
-                   column_text (st, 0));
+                   store_column_text (st, 0));
       return FALSE;
     }
   InvoiceLine *l = invoice_add_line (inv, kind);
-  l->number_type = g_strdup (column_text (st, 1));
-  l->direction = g_strdup (column_text (st, 2));
-  l->group = g_strdup (column_text (st, 3));
+  l->number_type = g_strdup (store_column_text_or_null (st, 1));
+  l->direction = g_strdup (store_column_text_or_null (st, 2));
+  l->group = g_strdup (store_column_text_or_null (st, 3));
   l->quantity = (guint64) sqlite3_column_int64 (st, 4);
   l->calls = (guint64) sqlite3_column_int64 (st, 5);
   l->billable_seconds = (guint64) sqlite3_column_int64 (st, 6);
@@ -370,7 +347,7 @@ load_line (Invoice *inv, sqlite3_stmt *st, GError **error)
   l->amount = sqlite3_column_int64 (st, 8);
   if (kind == INVOICE_LINE_LATE_USAGE)
     {
-      g_auto(GStrv) periods = g_strsplit (column_text (st, 9) ? column_text (st, 9) : "", ",", -1);
+      g_auto(GStrv) periods = g_strsplit (store_column_text (st, 9), ",", -1);
       l->periods = g_ptr_array_new_with_free_func (g_free);
       for (guint p = 0; periods[p]; p++)
         if (*periods[p])
@@ -385,14 +362,22 @@ load_lines (sqlite3 *db, InvoiceRecord *rec, GError **error)
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT kind, number_type, direction, grp, quantity, calls, billable, covered, amount,"
     " periods FROM invoice_lines WHERE invoice = ? ORDER BY line", error);
-  if (!st)
-    return FALSE;
-  sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!load_line (rec->invoice, st, error))
-      return FALSE;
-  return rc == SQLITE_DONE || store_set_error (error, db, "reading invoice lines");
+  return st && store_bind (st, error, STORE_TEXT (rec->number))
+    && store_each_row (st, load_line, rec->invoice, "reading invoice lines", error);
+}
+
+/* Row function: append the invoice_destinations row ST to the GPtrArray
+ * DESTINATIONS. */
+static gboolean
+load_destination (sqlite3_stmt *st, gpointer destinations, GError **error)
+{
+  g_ptr_array_add (destinations,
+                   invoiceout_destination_new (store_column_text_or_null (st, 0),
+                                               store_column_text_or_null (st, 1),
+                                               (guint64) sqlite3_column_int64 (st, 2),
+                                               (guint64) sqlite3_column_int64 (st, 3),
+                                               sqlite3_column_int64 (st, 4)));
+  return TRUE;
 }
 
 static gboolean
@@ -401,17 +386,9 @@ load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT destination, grp, calls, billable, amount FROM invoice_destinations"
     " WHERE invoice = ? ORDER BY row", error);
-  if (!st)
-    return FALSE;
-  sqlite3_bind_text (st, 1, rec->number, -1, SQLITE_STATIC);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (rec->destinations,
-                     invoiceout_destination_new (column_text (st, 0), column_text (st, 1),
-                                                 (guint64) sqlite3_column_int64 (st, 2),
-                                                 (guint64) sqlite3_column_int64 (st, 3),
-                                                 sqlite3_column_int64 (st, 4)));
-  return rc == SQLITE_DONE || store_set_error (error, db, "reading invoice destinations");
+  return st && store_bind (st, error, STORE_TEXT (rec->number))
+    && store_each_row (st, load_destination, rec->destinations, "reading invoice destinations",
+                       error);
 }
 
 /* The record of the invoices row ST (the columns of issue_load's query). */
@@ -419,14 +396,14 @@ static InvoiceRecord *
 load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
 {
   g_autoptr(InvoiceRecord) rec = invoiceout_record_new ();
-  Invoice *inv = rec->invoice = invoice_new (column_text (st, 1), column_text (st, 2));
-  rec->number = g_strdup (column_text (st, 0));
-  rec->issued_on = g_strdup (column_text (st, 3));
-  rec->operator_name = g_strdup (column_text (st, 4));
-  rec->customer_name = g_strdup (column_text (st, 5));
-  inv->operator_slug = g_strdup (column_text (st, 6));
-  inv->tenant_id = g_strdup (column_text (st, 7));
-  inv->currency = g_strdup (column_text (st, 8));
+  Invoice *inv = rec->invoice = invoice_new (store_column_text (st, 1), store_column_text (st, 2));
+  rec->number = g_strdup (store_column_text (st, 0));
+  rec->issued_on = g_strdup (store_column_text (st, 3));
+  rec->operator_name = g_strdup (store_column_text (st, 4));
+  rec->customer_name = g_strdup (store_column_text (st, 5));
+  inv->operator_slug = g_strdup (store_column_text (st, 6));
+  inv->tenant_id = g_strdup (store_column_text_or_null (st, 7));
+  inv->currency = g_strdup (store_column_text (st, 8));
   inv->minor_units = (guint) sqlite3_column_int (st, 9);
   inv->tax_rate = sqlite3_column_int64 (st, 10);
   inv->subtotal = sqlite3_column_int64 (st, 11);
@@ -437,6 +414,18 @@ load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
   return g_steal_pointer (&rec);
 }
 
+/* Row function: append the record of the invoices row ST to the GPtrArray
+ * RECORDS. */
+static gboolean
+add_record (sqlite3_stmt *st, gpointer records, GError **error)
+{
+  InvoiceRecord *rec = load_record (sqlite3_db_handle (st), st, error);
+  if (!rec)
+    return FALSE;
+  g_ptr_array_add (records, rec);
+  return TRUE;
+}
+
 GPtrArray *
 issue_load (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
 {
@@ -444,21 +433,10 @@ issue_load (sqlite3 *db, const char *operator_slug, const char *period, GError *
     "SELECT invoice, account, period, issued_on, operator_name, customer_name, operator,"
     " tenant_id, currency, minor_units, tax_rate, subtotal, tax, total FROM invoices"
     " WHERE operator = ?1 AND period = ?2 ORDER BY seq", error);
-  if (!st)
-    return NULL;
-  sqlite3_bind_text (st, 1, operator_slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, period, -1, SQLITE_STATIC);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) invoiceout_record_free);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      InvoiceRecord *rec = load_record (db, st, error);
-      if (!rec)
-        return NULL;
-      g_ptr_array_add (records, rec);
-    }
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading invoices"), NULL;
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period))
+      || !store_each_row (st, add_record, records, "reading invoices", error))
+    return NULL;
   return g_steal_pointer (&records);
 }
 
