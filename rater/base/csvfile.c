@@ -66,7 +66,7 @@ field_cb (void *data, size_t len, void *user)
 {
   CsvFile *f = user;
   gsize off = f->values->len;
-  g_byte_array_append (f->values, data ? data : (void *) "", len);
+  g_byte_array_append (f->values, data ? data : (const void *) "", len);
   g_byte_array_append (f->values, (const guint8 *) "", 1);
   g_array_append_val (f->offsets, off);
   gsize l = len;

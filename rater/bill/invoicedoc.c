@@ -335,7 +335,7 @@ html_title (GString *out, const InvoiceDocument *doc, const DocSummary *s)
 }
 
 static void
-html_row (GString *out, const DocTable *t, char *const *cells, const char *cell_tag)
+html_row (GString *out, const DocTable *t, const char *const *cells, const char *cell_tag)
 {
   g_string_append (out, "<tr>");
   for (guint c = 0; c < t->n_cols; c++)
@@ -352,7 +352,7 @@ html_table (GString *out, const DocTable *t)
 
   html_elem (out, "h2", NULL, t->title);
   g_string_append (out, "\n<table>\n<thead>");
-  html_row (out, t, (char *const *) headers, "th");
+  html_row (out, t, headers, "th");
   g_string_append (out, "</thead>\n<tbody>\n");
   for (guint r = 0; r < t->rows->len; r++)
     html_row (out, t, g_ptr_array_index (t->rows, r), "td");
@@ -518,7 +518,7 @@ pdf_col_x (const DocTable *t, guint col, double *width)
 }
 
 static void
-pdf_row (Pdf *p, const DocTable *t, char *const *cells, const PangoFontDescription *font)
+pdf_row (Pdf *p, const DocTable *t, const char *const *cells, const PangoFontDescription *font)
 {
   double row_h = pdf_row_height (p);
   double top = p->y;
@@ -545,7 +545,7 @@ pdf_table_header (Pdf *p, const DocTable *t)
   cairo_rectangle (p->cr, MARGIN_X, p->y, CONTENT_W, pdf_row_height (p));
   cairo_fill (p->cr);
   cairo_set_source_rgb (p->cr, 0, 0, 0);
-  pdf_row (p, t, (char *const *) headers, p->bold);
+  pdf_row (p, t, headers, p->bold);
 }
 
 static void

@@ -243,11 +243,11 @@ bind_call (CallWriter *w, sqlite3_stmt *st, int base, const CallBatch *b, const 
   if (r->sip_code)
     sqlite3_bind_int (st, base + 14, r->sip_code);
   else
-    sqlite3_bind_null (st, 14);
+    sqlite3_bind_null (st, base + 14);
   if (r->account)
     sqlite3_bind_text (st, base + 15, r->account, -1, SQLITE_STATIC);
   else
-    sqlite3_bind_null (st, 15);
+    sqlite3_bind_null (st, base + 15);
   sqlite3_bind_int (st, base + 16, r->leg_rank);
   bind_span (st, base + 17, b, r->leg);
 }

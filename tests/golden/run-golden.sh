@@ -9,11 +9,21 @@
 # `status`; then every file in the case's expected/ folder must equal the file
 # of the same name in the run directory, byte for byte.
 #
-#   UPDATE_GOLDEN=1 tests/golden/run-golden.sh tests/golden/cases/NAME[/cmd.golden]
+# To add a case: create tests/golden/cases/NAME/cmd.golden, list it in
+# Makefile.am's golden_tests (tests/tools/check-golden-list.sh, run by make
+# check, fails until it is), then write its expected files with either of
 #
-# rewrites expected/ from the run: the files already there, and for a new case
-# (no expected/ yet) stdout, stderr and status.  To pin another output file,
-# create an empty file of its name in expected/ and update again.
+#   UPDATE_GOLDEN=1 make check TESTS=tests/golden/cases/NAME/cmd.golden
+#   UPDATE_GOLDEN=1 sh tests/golden/run-golden.sh tests/golden/cases/NAME[/cmd.golden]
+#
+# (the first from the build directory, which passes RATER, SQLITE3 and
+# top_srcdir; the second from an in-tree build, or with RATER=path/to/rater).
+# Updating rewrites expected/ from the run: the files already there, and for a
+# new case (no expected/, or an empty one) stdout, stderr and status.  To pin
+# another output file, create an empty file of its name in expected/ and
+# update again.  Several cases at once: TESTS="a/cmd.golden b/cmd.golden";
+# all of them: UPDATE_GOLDEN=1 make check TESTS='$(golden_tests)'.  Review
+# the changes with git diff before committing them.
 #
 # Exit status: 0 passed (or updated), 1 failed, 77 (skip) when sqlite3 is missing.
 set -u
@@ -42,8 +52,8 @@ PATH="$bindir:$PATH"
 (cd "$dir" && sh -e "$CASE/cmd.golden" >stdout 2>stderr; echo $? >status)
 
 if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
-  if [ ! -d "$CASE/expected" ]; then
-    mkdir -p "$CASE/expected"
+  if [ -z "$(ls -A "$CASE/expected" 2>/dev/null)" ]; then
+    mkdir -p "$CASE/expected" || exit 99
     : >"$CASE/expected/stdout"; : >"$CASE/expected/stderr"; : >"$CASE/expected/status"
   fi
   for f in "$CASE"/expected/*; do

@@ -1,0 +1,506 @@
+/* test-outfile.c — unit tests of base/outfile: output files that appear whole
+ * or not at all.
+ *
+ * Every test works in its own scratch directory.  The cases cover the
+ * temporary beside the destination and its rename on commit, what is left
+ * after an abandoned write, a failed commit and a killed process (never the
+ * destination), frozen documents (same bytes accepted, different bytes
+ * refused with the old file kept), file and directory permissions, errors
+ * that name the path, standard output, and the exact bytes of the CSV
+ * helpers (RFC 4180 quoting only where needed).
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/outfile.h"
+#include "base/rater-error.h"
+#include "test-helpers.h"
+
+static char *dir;
+
+static void
+setup (void)
+{
+  umask (022);
+  dir = test_scratch_new ();
+}
+
+static void
+teardown (void)
+{
+  test_scratch_free (dir);
+}
+
+TestSuite (outfile, .init = setup, .fini = teardown);
+
+/* Helpers {{{1 */
+
+static char *
+path_in (const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The names in the scratch directory, sorted, joined by spaces; temporaries
+ * ("NAME.tmp-XXXXXX") shown as "NAME.tmp-*". */
+static char *
+listing (void)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  cr_assert_not_null (d);
+  while ((name = g_dir_read_name (d)))
+    {
+      const char *tmp = strstr (name, ".tmp-");
+      if (tmp && strlen (tmp) == strlen (".tmp-XXXXXX"))
+        g_ptr_array_add (names, g_strdup_printf ("%.*s.tmp-*", (int) (tmp - name), name));
+      else
+        g_ptr_array_add (names, g_strdup (name));
+    }
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static void
+expect_listing (const char *want)
+{
+  g_autofree char *got = listing ();
+  cr_assert_str_eq (got, want);
+}
+
+/* PATH must hold exactly WANT. */
+static void
+expect_contents (const char *path, const char *want)
+{
+  g_autofree char *got = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (g_file_get_contents (path, &got, &len, &error), "%s", error ? error->message : "");
+  cr_assert_eq (len, strlen (want), "'%s': %zu bytes, expected %zu", path, len, strlen (want));
+  cr_assert_str_eq (got, want);
+}
+
+static OutFile *
+open_ok (const char *path, gboolean frozen)
+{
+  g_autoptr(GError) error = NULL;
+  OutFile *out = frozen ? outfile_open_frozen (path, &error) : outfile_open (path, &error);
+
+  cr_assert_not_null (out, "%s", error ? error->message : "");
+  cr_assert_null (error);
+  return out;
+}
+
+static void
+commit_ok (OutFile *out)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert (outfile_commit (out, &error), "%s", error ? error->message : "");
+  cr_assert_null (error);
+}
+
+/* Write TEXT to PATH through an OutFile and commit. */
+static void
+write_whole (const char *path, const char *text, gboolean frozen)
+{
+  g_autoptr(OutFile) out = open_ok (path, frozen);
+  fputs (text, outfile_stream (out));
+  commit_ok (out);
+}
+
+/* The CSV bytes written by FILL, committed to a file and read back. */
+static char *
+csv_of (void (*fill) (OutFile *out))
+{
+  g_autofree char *path = path_in ("t.csv");
+  g_autoptr(OutFile) out = open_ok (path, FALSE);
+  char *text = NULL;
+
+  fill (out);
+  commit_ok (out);
+  cr_assert (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* Temporary, then rename {{{1 */
+
+Test (outfile, writes_a_temporary_beside_the_destination_and_renames_it_on_commit)
+{
+  g_autofree char *path = path_in ("report.csv");
+  g_autoptr(OutFile) out = open_ok (path, FALSE);
+
+  fputs ("a,b\n1,2\n", outfile_stream (out));
+  cr_assert_eq (fflush (outfile_stream (out)), 0);
+  cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS), "the destination exists before commit");
+  expect_listing ("report.csv.tmp-*");
+
+  commit_ok (out);
+  expect_contents (path, "a,b\n1,2\n");
+  expect_listing ("report.csv");
+}
+
+Test (outfile, a_commit_replaces_an_existing_file_whole)
+{
+  g_autofree char *path = test_write (dir, "out.txt", "old contents, longer than the new\n");
+
+  write_whole (path, "new\n", FALSE);
+  expect_contents (path, "new\n");
+  expect_listing ("out.txt");
+}
+
+Test (outfile, an_empty_output_is_an_empty_file)
+{
+  g_autofree char *path = path_in ("empty.csv");
+
+  write_whole (path, "", FALSE);
+  expect_contents (path, "");
+}
+
+Test (outfile, freeing_without_commit_removes_the_temporary_and_keeps_the_old_file)
+{
+  g_autofree char *fresh = path_in ("fresh.csv");
+  g_autofree char *old = test_write (dir, "old.csv", "kept\n");
+
+  OutFile *a = open_ok (fresh, FALSE);
+  OutFile *b = open_ok (old, FALSE);
+  fputs ("half a row,", outfile_stream (a));
+  fputs ("replacement\n", outfile_stream (b));
+  expect_listing ("fresh.csv.tmp-* old.csv old.csv.tmp-*");
+  outfile_free (a);
+  outfile_free (b);
+
+  expect_listing ("old.csv");
+  expect_contents (old, "kept\n");
+}
+
+Test (outfile, free_accepts_null)
+{
+  outfile_free (NULL);
+}
+
+Test (outfile, a_process_killed_half_way_leaves_no_output_only_a_temporary)
+{
+  g_autofree char *path = test_write (dir, "calls.csv", "the previous run\n");
+  pid_t pid = fork ();
+
+  cr_assert_neq (pid, -1);
+  if (pid == 0)
+    {
+      OutFile *out = outfile_open (path, NULL);
+      if (!out)
+        _exit (2);
+      for (int i = 0; i < 20000; i++)
+        fprintf (outfile_stream (out), "row %d,of a long export\n", i);
+      fflush (outfile_stream (out));
+      kill (getpid (), SIGKILL);
+      _exit (3);
+    }
+  int status = 0;
+  cr_assert_eq (waitpid (pid, &status, 0), pid);
+  cr_assert (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL, "child status %d", status);
+
+  expect_contents (path, "the previous run\n");
+  expect_listing ("calls.csv calls.csv.tmp-*");
+}
+
+Test (outfile, a_failed_rename_reports_the_path_and_leaves_nothing_behind)
+{
+  /* the destination is a directory: the temporary is written, the rename fails */
+  g_autofree char *path = path_in ("target");
+  cr_assert_eq (g_mkdir (path, 0755), 0);
+  g_autoptr(OutFile) out = open_ok (path, FALSE);
+  g_autoptr(GError) error = NULL;
+
+  fputs ("data\n", outfile_stream (out));
+  cr_assert_not (outfile_commit (out, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+  g_autofree char *want = g_strdup_printf ("cannot rename into '%s': %s", path, g_strerror (EISDIR));
+  cr_assert_str_eq (error->message, want);
+
+  g_clear_pointer (&out, outfile_free);
+  expect_listing ("target");
+  cr_assert (g_file_test (path, G_FILE_TEST_IS_DIR));
+}
+
+/* Errors name the path {{{1 */
+
+Test (outfile, a_missing_directory_is_an_error_naming_the_path)
+{
+  g_autofree char *path = g_build_filename (dir, "no-such-dir", "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_null (outfile_open (path, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+  g_autofree char *want = g_strdup_printf ("cannot create '%s': %s", path, g_strerror (ENOENT));
+  cr_assert_str_eq (error->message, want);
+  expect_listing ("");
+}
+
+Test (outfile, a_directory_that_is_a_file_is_an_error_naming_the_path)
+{
+  /* works as root too, where a mode-0555 directory would still be writable */
+  g_autofree char *file = test_write (dir, "plain", "x");
+  g_autofree char *path = g_build_filename (file, "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_null (outfile_open_frozen (path, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+  g_autofree char *want = g_strdup_printf ("cannot create '%s': %s", path, g_strerror (ENOTDIR));
+  cr_assert_str_eq (error->message, want);
+}
+
+Test (outfile, a_read_only_directory_is_an_error_naming_the_path)
+{
+  if (geteuid () == 0)
+    cr_skip_test ("root writes into read-only directories");
+  g_autofree char *ro = path_in ("ro");
+  cr_assert_eq (g_mkdir (ro, 0555), 0);
+  g_autofree char *path = g_build_filename (ro, "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_null (outfile_open (path, &error));
+  g_chmod (ro, 0755);
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+  g_autofree char *want = g_strdup_printf ("cannot create '%s': %s", path, g_strerror (EACCES));
+  cr_assert_str_eq (error->message, want);
+}
+
+/* Permissions {{{1 */
+
+Test (outfile, outputs_are_readable_by_all_not_mkstemp_private)
+{
+  g_autofree char *path = path_in ("invoice.json");
+  GStatBuf st;
+
+  write_whole (path, "{}\n", FALSE);
+  cr_assert_eq (g_stat (path, &st), 0);
+  cr_assert_eq (st.st_mode & 07777, 0644, "mode %o", (unsigned) (st.st_mode & 07777));
+
+  /* replacing a private file gives the new one the same 0644 */
+  g_autofree char *priv = test_write (dir, "private.csv", "old\n");
+  cr_assert_eq (g_chmod (priv, 0600), 0);
+  write_whole (priv, "new\n", FALSE);
+  cr_assert_eq (g_stat (priv, &st), 0);
+  cr_assert_eq (st.st_mode & 07777, 0644, "mode %o", (unsigned) (st.st_mode & 07777));
+}
+
+/* outfile_mkdir {{{1 */
+
+Test (outfile, mkdir_creates_parents_with_mode_0755_and_accepts_an_existing_one)
+{
+  g_autofree char *deep = g_build_filename (dir, "a", "b", "c", NULL);
+  g_autofree char *a = path_in ("a");
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  cr_assert (outfile_mkdir (deep, &error), "%s", error ? error->message : "");
+  cr_assert (g_file_test (deep, G_FILE_TEST_IS_DIR));
+  cr_assert_eq (g_stat (a, &st), 0);
+  cr_assert_eq (st.st_mode & 07777, 0755, "mode %o", (unsigned) (st.st_mode & 07777));
+  cr_assert_eq (g_stat (deep, &st), 0);
+  cr_assert_eq (st.st_mode & 07777, 0755, "mode %o", (unsigned) (st.st_mode & 07777));
+  cr_assert (outfile_mkdir (deep, &error), "%s", error ? error->message : "");
+}
+
+Test (outfile, mkdir_under_a_file_is_an_error_naming_the_directory)
+{
+  g_autofree char *file = test_write (dir, "plain", "x");
+  g_autofree char *sub = g_build_filename (file, "reports", NULL);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_not (outfile_mkdir (sub, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+  g_autofree char *want = g_strdup_printf ("cannot create '%s': %s", sub, g_strerror (ENOTDIR));
+  cr_assert_str_eq (error->message, want);
+
+  /* an existing plain file is not a directory either */
+  g_clear_error (&error);
+  cr_assert_not (outfile_mkdir (file, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+  cr_assert_not_null (strstr (error->message, file), "%s", error->message);
+}
+
+/* Frozen documents {{{1 */
+
+Test (outfile, a_frozen_document_is_written_when_absent)
+{
+  g_autofree char *path = path_in ("INV-0001.json");
+
+  write_whole (path, "{\"total\": 1}\n", TRUE);
+  expect_contents (path, "{\"total\": 1}\n");
+  expect_listing ("INV-0001.json");
+}
+
+Test (outfile, a_frozen_document_with_the_same_bytes_is_accepted)
+{
+  g_autofree char *path = test_write (dir, "INV-0001.json", "{\"total\": 1}\n");
+
+  write_whole (path, "{\"total\": 1}\n", TRUE);
+  expect_contents (path, "{\"total\": 1}\n");
+  expect_listing ("INV-0001.json");
+}
+
+/* NEW differs from OLD: the commit fails, OLD stays and no temporary is left. */
+static void
+expect_frozen_refusal (const char *old, const char *new)
+{
+  g_autofree char *path = test_write (dir, "INV-0001.json", old);
+  g_autoptr(OutFile) out = open_ok (path, TRUE);
+  g_autoptr(GError) error = NULL;
+
+  fputs (new, outfile_stream (out));
+  cr_assert_not (outfile_commit (out, &error), "'%s' replaced by '%s'", old, new);
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+  g_autofree char *want = g_strdup_printf ("'%s' already exists with different content: an issued"
+                                           " document is never overwritten (move it away to write"
+                                           " this one)", path);
+  cr_assert_str_eq (error->message, want);
+  g_clear_pointer (&out, outfile_free);
+  expect_contents (path, old);
+  expect_listing ("INV-0001.json");
+}
+
+Test (outfile, a_frozen_document_with_different_bytes_is_refused_and_kept)
+{
+  expect_frozen_refusal ("{\"total\": 1}\n", "{\"total\": 2}\n");
+}
+
+Test (outfile, a_frozen_document_differing_only_in_length_is_refused)
+{
+  expect_frozen_refusal ("{\"total\": 1}\n", "{\"total\": 1}\n\n");
+  g_autofree char *path = path_in ("INV-0001.json");
+  g_unlink (path);
+  expect_frozen_refusal ("{\"total\": 1}\n", "{\"total\": 1}");
+  g_unlink (path);
+  expect_frozen_refusal ("x", "");
+}
+
+Test (outfile, a_plain_output_replaces_what_a_frozen_one_would_refuse)
+{
+  g_autofree char *path = test_write (dir, "draft.json", "{\"total\": 1}\n");
+
+  write_whole (path, "{\"total\": 2}\n", FALSE);
+  expect_contents (path, "{\"total\": 2}\n");
+}
+
+/* Standard output {{{1 */
+
+static void
+setup_stdout (void)
+{
+  setup ();
+  cr_redirect_stdout ();
+}
+
+TestSuite (outfile_stdout, .init = setup_stdout, .fini = teardown);
+
+Test (outfile_stdout, a_null_path_writes_to_standard_output)
+{
+  g_autoptr(OutFile) out = open_ok (NULL, FALSE);
+
+  cr_assert_eq (outfile_stream (out), stdout);
+  outfile_csv_header (out, "a,b");
+  outfile_csv_field (out, "x,y", -1);
+  outfile_csv_int (out, 7);
+  outfile_csv_end_row (out);
+  commit_ok (out);
+  g_clear_pointer (&out, outfile_free);
+  expect_listing ("");
+  fflush (stdout);
+  cr_assert_stdout_eq_str ("a,b\n\"x,y\",7\n");
+}
+
+/* CSV helpers {{{1 */
+
+static void
+fill_quoting (OutFile *out)
+{
+  outfile_csv_field (out, "plain", -1);
+  outfile_csv_field (out, "a,b", -1);
+  outfile_csv_field (out, "say \"hi\"", -1);
+  outfile_csv_field (out, "two\nlines", -1);
+  outfile_csv_field (out, "cr\rhere", -1);
+  outfile_csv_field (out, " lead", -1);
+  outfile_csv_field (out, "trail ", -1);
+  outfile_csv_field (out, "in side", -1);
+  outfile_csv_field (out, "", -1);
+  outfile_csv_field (out, NULL, -1);
+  outfile_csv_field (out, "\"", -1);
+  outfile_csv_end_row (out);
+}
+
+Test (outfile, csv_fields_are_quoted_only_when_they_need_it)
+{
+  g_autofree char *csv = csv_of (fill_quoting);
+  cr_assert_str_eq (csv, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\rhere\","
+                         "\" lead\",\"trail \",in side,,,\"\"\"\"\n");
+}
+
+static void
+fill_lengths (OutFile *out)
+{
+  outfile_csv_field (out, "abcdef", 3);                /* a prefix only */
+  outfile_csv_field (out, "x,yz", 2);                 /* the comma is inside the prefix */
+  outfile_csv_field (out, "x,yz", 1);                 /* ... and here it is not */
+  outfile_csv_field (out, "nothing", 0);
+  outfile_csv_field (out, "a\0b", 3);                 /* bytes, not a C string */
+  outfile_csv_end_row (out);
+}
+
+Test (outfile, csv_fields_take_a_byte_length)
+{
+  g_autofree char *path = path_in ("t.csv");
+  g_autoptr(OutFile) out = open_ok (path, FALSE);
+  g_autofree char *got = NULL;
+  gsize len = 0;
+
+  fill_lengths (out);
+  commit_ok (out);
+  cr_assert (g_file_get_contents (path, &got, &len, NULL));
+  cr_assert_eq (len, 16, "%zu bytes", len);
+  cr_assert_eq (memcmp (got, "abc,\"x,\",x,,a\0b\n", 16), 0);
+}
+
+static void
+fill_rows (OutFile *out)
+{
+  outfile_csv_header (out, "file, line ,reason,  detail");
+  outfile_csv_int (out, 0);
+  outfile_csv_int (out, -42);
+  outfile_csv_int (out, G_MAXINT64);
+  outfile_csv_int (out, G_MININT64);
+  outfile_csv_end_row (out);
+  outfile_csv_field (out, "first of its row", -1);
+  outfile_csv_end_row (out);
+  outfile_csv_end_row (out);                          /* an empty row */
+  outfile_csv_field (out, "a", -1);
+  outfile_csv_field (out, "b", -1);
+  outfile_csv_end_row (out);
+}
+
+Test (outfile, csv_headers_ints_and_rows)
+{
+  g_autofree char *csv = csv_of (fill_rows);
+  cr_assert_str_eq (csv, "file,line,reason,detail\n"
+                         "0,-42,9223372036854775807,-9223372036854775808\n"
+                         "first of its row\n"
+                         "\n"
+                         "a,b\n");
+}
