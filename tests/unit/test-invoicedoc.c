@@ -286,11 +286,14 @@ skip_without_pdftoppm (void)
 static void
 rasterise (const char *pdf, const char *prefix)
 {
-  const char *argv[] = { "pdftoppm", "-gray", "-r", "50", pdf, prefix, NULL };
+  g_autofree char *pdf_arg = g_strdup (pdf);
+  g_autofree char *prefix_arg = g_strdup (prefix);
+  char prog[] = "pdftoppm", gray[] = "-gray", res[] = "-r", dpi[] = "50";
+  char *argv[] = { prog, gray, res, dpi, pdf_arg, prefix_arg, NULL };
   g_autoptr(GError) error = NULL;
   int status = -1;
 
-  cr_assert (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+  cr_assert (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
                            NULL, &status, &error), "%s", error ? error->message : "");
   cr_assert (g_spawn_check_wait_status (status, &error), "pdftoppm: %s", error->message);
 }

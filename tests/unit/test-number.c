@@ -397,11 +397,11 @@ Test (number, table)
 
 Test (number, table_size)
 {
-  GHashTable *contexts = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *contexts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     if (cases[i].ctx != NULL)
-      g_hash_table_add (contexts, (gpointer) country_lookup (cases[i].ctx)->alpha2);
+      g_hash_table_add (contexts, g_strdup (country_lookup (cases[i].ctx)->alpha2));
   cr_expect_geq (G_N_ELEMENTS (cases), 150);
   cr_expect_geq (g_hash_table_size (contexts), 12);
   g_hash_table_unref (contexts);
@@ -554,7 +554,7 @@ Test (number, every_country_trunk_prefix)
 
 Test (number, status_strings)
 {
-  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (int s = NUMBER_OK; s <= NUMBER_TOO_LONG; s++)
     {
@@ -565,7 +565,7 @@ Test (number, status_strings)
       for (const char *p = text; *p; p++)
         cr_expect (!g_ascii_isupper (*p), "'%s' is not lowercase", text);
       cr_expect (!g_hash_table_contains (seen, text), "'%s' twice", text);
-      g_hash_table_add (seen, (gpointer) text);
+      g_hash_table_add (seen, g_strdup (text));
     }
   g_hash_table_unref (seen);
   cr_expect_str_eq (number_status_to_string (NUMBER_EMPTY), "no digits");
