@@ -151,15 +151,6 @@ store_rollback (sqlite3 *db)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int
-store_bind_text (sqlite3_stmt *st, int idx, const char *text, gsize len,
-                 gboolean null_if_empty)
-{
-  if (text == NULL || (len == 0 && null_if_empty))
-    return sqlite3_bind_null (st, idx);
-  return sqlite3_bind_text (st, idx, text, (int) len, SQLITE_TRANSIENT);
-}
-
 static int
 bind_value (sqlite3_stmt *st, int idx, const StoreValue *v)
 {

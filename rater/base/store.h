@@ -55,14 +55,6 @@ gboolean store_begin (sqlite3 *db, GError **error);
 gboolean store_commit (sqlite3 *db, GError **error);
 void store_rollback (sqlite3 *db);
 
-/* Bind LEN bytes of TEXT as text (NULL or LEN 0 binds NULL when NULL_IF_EMPTY),
- * copied (SQLITE_TRANSIENT); returns the sqlite3 result code.  Superseded by
- * store_bind() with STORE_TEXT_OR_NULL / STORE_TEXT_COPY, which checks it: no
- * caller is left, it stays only so that branches written against it still
- * build, and goes once they are merged. */
-int store_bind_text (sqlite3_stmt *st, int idx, const char *text, gsize len,
-                     gboolean null_if_empty);
-
 /* ---- binding parameters, every result code checked ----
  *
  * store_bind (ST, ERROR, values...) binds the values, one per parameter from

@@ -117,6 +117,7 @@ callwriter_free (CallWriter *w)
   if (!w)
     return;
   g_assert (w->thread == NULL);
+  /* finalize only repeats the last step's result, already reported */
   sqlite3_finalize (w->insert_call);
   sqlite3_finalize (w->replace_leg);
   sqlite3_finalize (w->insert_reject);
@@ -206,57 +207,49 @@ callwriter_failed (CallWriter *w)
 
 /* ---- the writer thread ---- */
 
-static void
-bind_span (sqlite3_stmt *st, int idx, const CallBatch *b, Span s)
+/* S as text, NULL when empty. */
+static inline StoreValue
+span_value (const CallBatch *b, Span s)
 {
-  if (s.len)
-    sqlite3_bind_text (st, idx, (const char *) b->arena->data + s.off, (int) s.len, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (st, idx);
+  return s.len ? STORE_TEXT_LEN ((const char *) b->arena->data + s.off, s.len) : STORE_NULL;
 }
 
-static void
-bind_number (sqlite3_stmt *st, int idx, const RaterNumber *n)
+/* N's digits, NULL when it has none. */
+static inline StoreValue
+number_value (const RaterNumber *n)
 {
-  if (n->len)
-    sqlite3_bind_text (st, idx, n->digits, n->len, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (st, idx);
+  return n->len ? STORE_TEXT_LEN (n->digits, n->len) : STORE_NULL;
 }
 
-static void
-bind_call (CallWriter *w, sqlite3_stmt *st, int base, const CallBatch *b, const Row *r)
+/* Bind R to the parameters BASE + 1 ... BASE + CALL_PARAMS of ST. */
+static gboolean
+bind_call (CallWriter *w, sqlite3_stmt *st, int base, const CallBatch *b, const Row *r,
+           GError **error)
 {
-  sqlite3_bind_text (st, base + 1, r->operator_slug, -1, SQLITE_STATIC);
-  bind_span (st, base + 2, b, r->key);
-  sqlite3_bind_int64 (st, base + 3, w->file_id);
-  sqlite3_bind_int64 (st, base + 4, (gint64) r->line);
-  sqlite3_bind_text (st, base + 5, r->direction == CDR_OUT ? "out" : "in", -1, SQLITE_STATIC);
-  bind_number (st, base + 6, &r->caller);
-  bind_number (st, base + 7, &r->callee);
-  sqlite3_bind_int (st, base + 8, (r->caller.masked ? 1 : 0) | (r->callee.masked ? 2 : 0));
-  sqlite3_bind_int64 (st, base + 9, r->start_ms);
-  sqlite3_bind_int64 (st, base + 10, r->duration);
-  sqlite3_bind_int (st, base + 11, r->answered);
-  bind_span (st, base + 12, b, r->tenant);
-  bind_span (st, base + 13, b, r->user);
-  if (r->sip_code)
-    sqlite3_bind_int (st, base + 14, r->sip_code);
-  else
-    sqlite3_bind_null (st, base + 14);
-  if (r->account)
-    sqlite3_bind_text (st, base + 15, r->account, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (st, base + 15);
-  sqlite3_bind_int (st, base + 16, r->leg_rank);
-  bind_span (st, base + 17, b, r->leg);
+  return store_bind_at (st, base + 1, error,
+                        STORE_TEXT (r->operator_slug),
+                        span_value (b, r->key),
+                        STORE_INT (w->file_id),
+                        STORE_INT ((gint64) r->line),
+                        STORE_TEXT (r->direction == CDR_OUT ? "out" : "in"),
+                        number_value (&r->caller),
+                        number_value (&r->callee),
+                        STORE_INT ((r->caller.masked ? 1 : 0) | (r->callee.masked ? 2 : 0)),
+                        STORE_INT (r->start_ms),
+                        STORE_INT (r->duration),
+                        STORE_INT (r->answered),
+                        span_value (b, r->tenant),
+                        span_value (b, r->user),
+                        r->sip_code ? STORE_INT (r->sip_code) : STORE_NULL,
+                        r->account ? STORE_TEXT (r->account) : STORE_NULL,
+                        STORE_INT (r->leg_rank),
+                        span_value (b, r->leg));
 }
 
 static gboolean
 write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
 {
-  bind_call (w, w->insert_call, 0, b, r);
-  if (!store_step (w->insert_call, error))
+  if (!bind_call (w, w->insert_call, 0, b, r, error) || !store_step (w->insert_call, error))
     return FALSE;
   if (sqlite3_changes (w->db) > 0)
     {
@@ -267,19 +260,17 @@ write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
   w->stats.duplicates++;
   if (r->leg_rank == 0)
     return TRUE;
-  bind_call (w, w->replace_leg, 0, b, r);
-  return store_step (w->replace_leg, error);
+  return bind_call (w, w->replace_leg, 0, b, r, error) && store_step (w->replace_leg, error);
 }
 
 static gboolean
 write_reject (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
 {
   sqlite3_stmt *st = w->insert_reject;
-  sqlite3_bind_int64 (st, 1, w->file_id);
-  sqlite3_bind_int64 (st, 2, (gint64) r->line);
-  sqlite3_bind_text (st, 3, r->reason, -1, SQLITE_STATIC);
-  bind_span (st, 4, b, r->detail);
-  sqlite3_bind_blob (st, 5, b->arena->data + r->raw.off, (int) r->raw.len, SQLITE_STATIC);
+  if (!store_bind (st, error, STORE_INT (w->file_id), STORE_INT ((gint64) r->line),
+                   STORE_TEXT (r->reason), span_value (b, r->detail),
+                   STORE_BLOB (b->arena->data + r->raw.off, r->raw.len)))
+    return FALSE;
   w->stats.rejects++;
   return store_step (st, error);
 }
@@ -292,8 +283,9 @@ flush_pending (CallWriter *w, const CallBatch *b, gboolean all, GError **error)
   if (w->n_pending == WRITE_MANY)
     {
       for (guint k = 0; k < WRITE_MANY; k++)
-        bind_call (w, w->insert_many, (int) (k * CALL_PARAMS), b,
-                   &g_array_index (b->rows, Row, w->pending[k]));
+        if (!bind_call (w, w->insert_many, (int) (k * CALL_PARAMS), b,
+                        &g_array_index (b->rows, Row, w->pending[k]), error))
+          return FALSE;
       if (!store_step (w->insert_many, error))
         return FALSE;
       guint64 added = (guint64) sqlite3_changes (w->db);

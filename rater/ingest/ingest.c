@@ -46,6 +46,7 @@ ingest_free (Ingest *ing)
 {
   if (!ing)
     return;
+  /* finalize only repeats the last step's result, already reported */
   sqlite3_finalize (ing->find_file);
   sqlite3_finalize (ing->insert_file);
   sqlite3_finalize (ing->update_file);
@@ -75,16 +76,23 @@ ingest_new (sqlite3 *db, GError **error)
 
 /* ---- file identity ---- */
 
-/* The path under which these bytes were ingested before, or NULL. */
-static char *
-already_ingested (Ingest *ing, const char *sha)
+/* The path at ST's row (files.path) into *DATA. */
+static gboolean
+take_path (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  sqlite3_bind_text (ing->find_file, 1, sha, -1, SQLITE_STATIC);
-  char *path = NULL;
-  if (sqlite3_step (ing->find_file) == SQLITE_ROW)
-    path = g_strdup ((const char *) sqlite3_column_text (ing->find_file, 0));
-  sqlite3_reset (ing->find_file);
-  return path;
+  char **path = data;
+  g_free (*path);
+  *path = g_strdup (store_column_text (st, 0));
+  return TRUE;
+}
+
+/* *PATH: the path under which these bytes were ingested before, or NULL. */
+static gboolean
+already_ingested (Ingest *ing, const char *sha, char **path, GError **error)
+{
+  *path = NULL;
+  return store_bind (ing->find_file, error, STORE_TEXT (sha))
+         && store_each_row (ing->find_file, take_path, path, "reading the files table", error);
 }
 
 /* ---- the operator ---- */
@@ -239,13 +247,12 @@ static gboolean
 insert_file_row (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
 {
   sqlite3_stmt *st = ing->insert_file;
-  sqlite3_bind_text (st, 1, sha, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, run->path, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, cdrreader_format (run->reader)->name, -1, SQLITE_STATIC);
-  if (run->op)
-    sqlite3_bind_text (st, 4, catalog_operator_slug (run->op), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 5, (gint64) size);
-  if (!store_step_done (st, error))
+  const CatalogOperator *op = run->op;
+  if (!store_bind (st, error, STORE_TEXT (sha), STORE_TEXT (run->path),
+                   STORE_TEXT (cdrreader_format (run->reader)->name),
+                   op ? STORE_TEXT (catalog_operator_slug (op)) : STORE_NULL,
+                   STORE_INT ((gint64) size))
+      || !store_step_done (st, error))
     return FALSE;
   run->file_id = sqlite3_last_insert_rowid (ing->db);
   return TRUE;
@@ -255,12 +262,11 @@ static gboolean
 update_file_row (Ingest *ing, FileRun *run, GError **error)
 {
   sqlite3_stmt *st = ing->update_file;
-  sqlite3_bind_int64 (st, 1, (gint64) run->stats.records);
-  sqlite3_bind_int64 (st, 2, (gint64) run->stats.calls);
-  sqlite3_bind_int64 (st, 3, (gint64) run->stats.duplicates);
-  sqlite3_bind_int64 (st, 4, (gint64) run->stats.rejects);
-  sqlite3_bind_int64 (st, 5, run->file_id);
-  return store_step_done (st, error);
+  const IngestStats *n = &run->stats;
+  return store_bind (st, error, STORE_INT ((gint64) n->records), STORE_INT ((gint64) n->calls),
+                     STORE_INT ((gint64) n->duplicates), STORE_INT ((gint64) n->rejects),
+                     STORE_INT (run->file_id))
+         && store_step_done (st, error);
 }
 
 static gboolean
@@ -311,7 +317,12 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
   g_autofree char *sha = digest_file_sha256 (path, &size, error);
   if (!sha)
     return FALSE;
-  g_autofree char *before = already_ingested (ing, sha);
+  g_autofree char *before = NULL;
+  if (!already_ingested (ing, sha, &before, error))
+    {
+      g_prefix_error (error, "'%s': ", path);
+      return FALSE;
+    }
   if (before)
     {
       g_message ("%s: skipped, the same bytes were ingested before as '%s'", path, before);

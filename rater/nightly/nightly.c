@@ -286,7 +286,7 @@ nightly_run (const NightlyConfig *config, const NightlyOptions *opts, NightlySum
              summary->period);
   gboolean ok = run_steps (&n, error);
   if (n.db)
-    sqlite3_close_v2 (n.db);
+    sqlite3_close_v2 (n.db);   /* SQLITE_OK even with statements open: v2 defers the close */
   close (lock);
   return ok;
 }

@@ -128,10 +128,11 @@ money (gint64 micro)
   return g_strdup (decimal_format (micro, 6, buf));
 }
 
+/* A copy of column COL of ST's row, or NULL when the column is NULL. */
 static char *
 column_dup (sqlite3_stmt *st, int col)
 {
-  return g_strdup ((const char *) sqlite3_column_text (st, col));
+  return g_strdup (store_column_text_or_null (st, col));
 }
 
 /* The local day SQL function {{{1 */
@@ -239,7 +240,8 @@ exists (sqlite3 *db, const char *sql, const char *value, gboolean *found, GError
   g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
   if (!st)
     return FALSE;
-  sqlite3_bind_text (st, 1, value, -1, SQLITE_STATIC);
+  if (!store_bind (st, error, STORE_TEXT (value)))
+    return FALSE;
   int rc = sqlite3_step (st);
   *found = rc == SQLITE_ROW;
   return rc == SQLITE_ROW || rc == SQLITE_DONE || store_set_error (error, db, "reading the catalog");
@@ -271,13 +273,10 @@ prepare_report (sqlite3 *db, const char *sql, const char *period, const char *fi
 {
   if (!register_functions (db, error))
     return NULL;
-  sqlite3_stmt *st = store_prepare (db, sql, error);
-  if (st)
-    {
-      sqlite3_bind_text (st, 1, period, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (st, 2, filter, -1, SQLITE_TRANSIENT);
-    }
-  return st;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  if (!st || !store_bind (st, error, STORE_TEXT_COPY (period), STORE_TEXT_COPY (filter)))
+    return NULL;
+  return g_steal_pointer (&st);
 }
 
 /* Usage {{{1 */
@@ -411,8 +410,8 @@ kpi_step (ReportTable *t, sqlite3_stmt *st, KpiTotal *total)
 {
   const char *key[4];
   for (int i = 0; i < 4; i++)
-    key[i] = (const char *) sqlite3_column_text (st, i);
-  const char *currency = (const char *) sqlite3_column_text (st, 8);
+    key[i] = store_column_text (st, i);
+  const char *currency = store_column_text_or_null (st, 8);
   KpiSums k = { sqlite3_column_int64 (st, 4), sqlite3_column_int64 (st, 5),
                 sqlite3_column_int64 (st, 6), sqlite3_column_int64 (st, 7) };
   if (total->open && !(g_str_equal (total->key[0], key[0]) && g_str_equal (total->key[1], key[1])
@@ -475,8 +474,8 @@ static const char rejects_sql[] =
   " FROM rejects r JOIN files f ON f.id = r.file_id"
   " GROUP BY r.file_id, r.reason ORDER BY r.file_id, r.reason";
 
-static void
-unrated_row (ReportTable *t, sqlite3_stmt *st)
+static gboolean
+unrated_row (sqlite3_stmt *st, gpointer t, GError **error)
 {
   char buf[32];
   GPtrArray *row = table_row (t);
@@ -491,10 +490,11 @@ unrated_row (ReportTable *t, sqlite3_stmt *st)
   row_take (row, NULL);
   row_take (row, NULL);
   row_take (row, column_dup (st, 6));
+  return TRUE;
 }
 
-static void
-reject_row (ReportTable *t, sqlite3_stmt *st)
+static gboolean
+reject_row (sqlite3_stmt *st, gpointer t, GError **error)
 {
   GPtrArray *row = table_row (t);
   row_text (row, "reject");
@@ -508,17 +508,7 @@ reject_row (ReportTable *t, sqlite3_stmt *st)
   row_int (row, sqlite3_column_int64 (st, 4));
   row_int (row, sqlite3_column_int64 (st, 5));
   row_take (row, column_dup (st, 6));
-}
-
-/* Step ST to the end, adding a row per result with ADD. */
-static gboolean
-add_rows (sqlite3 *db, sqlite3_stmt *st, ReportTable *t,
-          void (*add) (ReportTable *, sqlite3_stmt *), const char *what, GError **error)
-{
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    add (t, st);
-  return rc == SQLITE_DONE || store_set_error (error, db, what);
+  return TRUE;
 }
 
 ReportTable *
@@ -531,16 +521,15 @@ report_exceptions (sqlite3 *db, const ReportQuery *q, GError **error)
     return usage_error (error, "prefix digits must be 1 to 15, not %u", digits), NULL;
   g_autoptr(sqlite3_stmt) unrated = store_prepare (db, unrated_sql, error);
   g_autoptr(sqlite3_stmt) rejects = unrated ? store_prepare (db, rejects_sql, error) : NULL;
-  if (!rejects)
+  if (!rejects
+      || !store_bind (unrated, error, STORE_TEXT_COPY (q->period), STORE_INT (digits)))
     return NULL;
-  sqlite3_bind_text (unrated, 1, q->period, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (unrated, 2, (int) digits);
   g_autoptr(ReportTable) t = table_new ("exceptions", "kind,reason,operator,file,prefix,count,"
                                         "first_seen,last_seen,first_line,last_line,sample",
                                         "count,first_line,last_line");
   table_param (t, "period", q->period);
-  if (!add_rows (db, unrated, t, unrated_row, "reading unrated calls", error)
-      || !add_rows (db, rejects, t, reject_row, "reading rejects", error))
+  if (!store_each_row (unrated, unrated_row, t, "reading unrated calls", error)
+      || !store_each_row (rejects, reject_row, t, "reading rejects", error))
     return NULL;
   return g_steal_pointer (&t);
 }
@@ -561,6 +550,14 @@ report_daily_free (ReportDaily *daily)
   g_free (daily);
 }
 
+/* The account at ST's row appended to ACCOUNTS. */
+static gboolean
+add_account (sqlite3_stmt *st, gpointer accounts, GError **error)
+{
+  g_ptr_array_add (accounts, column_dup (st, 0));
+  return TRUE;
+}
+
 GPtrArray *
 report_accounts (sqlite3 *db, const ReportQuery *q, GError **error)
 {
@@ -575,14 +572,9 @@ report_accounts (sqlite3 *db, const ReportQuery *q, GError **error)
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT DISTINCT account FROM ratings WHERE period = ?1 AND status IN ('rated', 'free')"
     " AND account IS NOT NULL ORDER BY account", error);
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (q->period))
+      || !store_each_row (st, add_account, accounts, "reading accounts", error))
     return NULL;
-  sqlite3_bind_text (st, 1, q->period, -1, SQLITE_STATIC);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (accounts, column_dup (st, 0));
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading accounts"), NULL;
   return g_steal_pointer (&accounts);
 }
 
@@ -593,9 +585,8 @@ daily_account (sqlite3 *db, ReportDaily *daily, GError **error)
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT a.name, o.currency FROM accounts a JOIN operators o ON o.operator = a.operator"
     " WHERE a.account = ?1", error);
-  if (!st)
+  if (!st || !store_bind (st, error, STORE_TEXT (daily->account)))
     return FALSE;
-  sqlite3_bind_text (st, 1, daily->account, -1, SQLITE_STATIC);
   int rc = sqlite3_step (st);
   if (rc == SQLITE_DONE)
     return usage_error (error, "unknown account '%s'", daily->account);
@@ -608,15 +599,16 @@ daily_account (sqlite3 *db, ReportDaily *daily, GError **error)
 
 /* Add one "YYYY-MM-DD" result row of ST to DAILY. */
 static gboolean
-daily_add (ReportDaily *daily, sqlite3_stmt *st, GError **error)
+daily_add (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  const char *day = (const char *) sqlite3_column_text (st, 0);
+  ReportDaily *daily = data;
+  const char *day = store_column_text (st, 0);
   guint64 d = 0;
-  if (!day || strncmp (day, daily->period, 7) != 0
+  if (strncmp (day, daily->period, 7) != 0
       || !g_ascii_string_to_unsigned (day + 8, 10, 1, daily->n_days, &d, NULL))
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "a call of %s rated on day '%s'",
-                   daily->period, day ? day : "");
+                   daily->period, day);
       return FALSE;
     }
   daily->billable_seconds[d - 1] = sqlite3_column_int64 (st, 1);
@@ -644,13 +636,7 @@ report_daily (sqlite3 *db, const char *account, const char *period, GError **err
     " FROM ratings r JOIN calls c ON c.id = r.call_id JOIN accounts a ON a.account = r.account"
     " WHERE r.period = ?1 AND r.account = ?2 AND r.status IN ('rated', 'free')"
     " GROUP BY local_day ORDER BY local_day", period, account, error);
-  if (!st)
+  if (!st || !store_each_row (st, daily_add, daily, "reading daily usage", error))
     return NULL;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!daily_add (daily, st, error))
-      return NULL;
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading daily usage"), NULL;
   return g_steal_pointer (&daily);
 }
