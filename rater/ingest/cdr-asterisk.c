@@ -20,26 +20,17 @@ enum { C_ACCOUNTCODE, C_SRC, C_DST, C_DCONTEXT, C_CLID, C_CHANNEL, C_DSTCHANNEL,
 
 static const guint field_counts[] = { 16, 18, 21 };
 
+extern const CdrFormat cdr_format_asterisk;   /* below: convert() names it */
+
 #define LEG_RANK_UNANSWERED 1
 #define LEG_RANK_ANSWERED 2
-
-static gpointer
-bind (const CdrFormat *format, const CsvRecord *first, const CdrContext *ctx, GError **error)
-{
-  if (!cdr_check_headerless (format, first, field_counts, G_N_ELEMENTS (field_counts), ctx, error))
-    return NULL;
-  return g_new0 (int, 1);
-}
 
 static CdrOutcome
 convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *call, CdrReject *rej)
 {
   static const int check[] = { C_ACCOUNTCODE, C_UNIQUEID };
-  if (rec->n < 16)
-    {
-      cdr_reject (rej, CDR_REJECT_MISSING_FIELD, "%u fields, asterisk CDRs have at least 16", rec->n);
-      return CDR_REJECT;
-    }
+  if (!cdr_check_field_count (&cdr_format_asterisk, rec, rej))
+    return CDR_REJECT;
   if (!cdr_check_fields (rec, check, G_N_ELEMENTS (check), rej))
     return CDR_REJECT;
 
@@ -71,7 +62,9 @@ const CdrFormat cdr_format_asterisk = {
   .delimiter = ',',
   .trim = FALSE,
   .has_header = FALSE,
-  .bind = bind,
+  .bind = cdr_headerless_bind,
   .convert = convert,
   .free_state = g_free,
+  .field_counts = field_counts,
+  .n_field_counts = G_N_ELEMENTS (field_counts),
 };

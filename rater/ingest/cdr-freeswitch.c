@@ -16,23 +16,14 @@ enum { C_NAME, C_NUMBER, C_DESTINATION, C_CONTEXT, C_START, C_ANSWER, C_END,
 
 static const guint field_counts[] = { 13, 15 };
 
-static gpointer
-bind (const CdrFormat *format, const CsvRecord *first, const CdrContext *ctx, GError **error)
-{
-  if (!cdr_check_headerless (format, first, field_counts, G_N_ELEMENTS (field_counts), ctx, error))
-    return NULL;
-  return g_new0 (int, 1);
-}
+extern const CdrFormat cdr_format_freeswitch;   /* below: convert() names it */
 
 static CdrOutcome
 convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *call, CdrReject *rej)
 {
   static const int check[] = { C_UUID, C_ACCOUNTCODE };
-  if (rec->n < 13)
-    {
-      cdr_reject (rej, CDR_REJECT_MISSING_FIELD, "%u fields, freeswitch CDRs have at least 13", rec->n);
-      return CDR_REJECT;
-    }
+  if (!cdr_check_field_count (&cdr_format_freeswitch, rec, rej))
+    return CDR_REJECT;
   if (rec->raw_len == 0 || rec->raw[0] != '"')
     {
       cdr_reject (rej, CDR_REJECT_CSV_SYNTAX, "fields not quoted (file re-saved by a spreadsheet?)");
@@ -64,7 +55,9 @@ const CdrFormat cdr_format_freeswitch = {
   .delimiter = ',',
   .trim = FALSE,
   .has_header = FALSE,
-  .bind = bind,
+  .bind = cdr_headerless_bind,
   .convert = convert,
   .free_state = g_free,
+  .field_counts = field_counts,
+  .n_field_counts = G_N_ELEMENTS (field_counts),
 };

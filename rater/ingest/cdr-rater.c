@@ -27,22 +27,6 @@ static const CdrColumn columns[] = {
   { F_SIP, { "sip_code" }, FALSE },
 };
 
-static gboolean
-detect (const CdrFormat *format, const CsvRecord *header)
-{
-  return cdr_header_matches (header, columns, G_N_ELEMENTS (columns));
-}
-
-static gpointer
-bind (const CdrFormat *format, const CsvRecord *header, const CdrContext *ctx, GError **error)
-{
-  g_autofree int *col = cdr_bind_state (format, header, columns, G_N_ELEMENTS (columns), N_FIELDS,
-                                        error);
-  if (!col)
-    return NULL;
-  return g_steal_pointer (&col);
-}
-
 /* "true"/"yes"/"1" or "false"/"no"/"0"; empty keeps *answered. */
 static gboolean
 parse_answered (CdrText t, gboolean *answered, CdrReject *rej)
@@ -118,8 +102,11 @@ const CdrFormat cdr_format_rater = {
   .delimiter = ',',
   .trim = TRUE,
   .has_header = TRUE,
-  .detect = detect,
-  .bind = bind,
+  .detect = cdr_header_detect,
+  .bind = cdr_header_bind,
   .convert = convert,
   .free_state = g_free,
+  .columns = columns,
+  .n_columns = G_N_ELEMENTS (columns),
+  .n_fields = N_FIELDS,
 };

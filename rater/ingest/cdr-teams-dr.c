@@ -45,22 +45,6 @@ static const char *const outbound_prefixes[] = { "dr_out", "dr_emergency_out", "
 #define LEG_RANK_OUT 2
 
 static gboolean
-detect (const CdrFormat *format, const CsvRecord *header)
-{
-  return cdr_header_matches (header, columns, G_N_ELEMENTS (columns));
-}
-
-static gpointer
-bind (const CdrFormat *format, const CsvRecord *header, const CdrContext *ctx, GError **error)
-{
-  g_autofree int *col = cdr_bind_state (format, header, columns, G_N_ELEMENTS (columns), N_FIELDS,
-                                        error);
-  if (!col)
-    return NULL;
-  return g_steal_pointer (&col);
-}
-
-static gboolean
 direction_of_type (CdrText type, CdrDirection *dir)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (inbound_types); i++)
@@ -170,8 +154,11 @@ const CdrFormat cdr_format_teams_dr = {
   .delimiter = ',',
   .trim = TRUE,
   .has_header = TRUE,
-  .detect = detect,
-  .bind = bind,
+  .detect = cdr_header_detect,
+  .bind = cdr_header_bind,
   .convert = convert,
   .free_state = g_free,
+  .columns = columns,
+  .n_columns = G_N_ELEMENTS (columns),
+  .n_fields = N_FIELDS,
 };

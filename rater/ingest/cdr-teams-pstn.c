@@ -31,17 +31,11 @@ static const CdrColumn columns[] = {
   { F_TENANT, { "Tenant ID", "TenantId" }, FALSE },
 };
 
-static gboolean
-detect (const CdrFormat *format, const CsvRecord *header)
-{
-  return cdr_header_matches (header, columns, G_N_ELEMENTS (columns));
-}
-
+/* The columns, and one of 'Duration Seconds' and 'End Time'. */
 static gpointer
 bind (const CdrFormat *format, const CsvRecord *header, const CdrContext *ctx, GError **error)
 {
-  g_autofree int *col = cdr_bind_state (format, header, columns, G_N_ELEMENTS (columns), N_FIELDS,
-                                        error);
+  g_autofree int *col = cdr_header_bind (format, header, ctx, error);
   if (!col)
     return NULL;
   if (col[F_END] < 0 && col[F_DURATION] < 0)
@@ -124,8 +118,11 @@ const CdrFormat cdr_format_teams_pstn = {
   .delimiter = ',',
   .trim = TRUE,
   .has_header = TRUE,
-  .detect = detect,
+  .detect = cdr_header_detect,
   .bind = bind,
   .convert = convert,
   .free_state = g_free,
+  .columns = columns,
+  .n_columns = G_N_ELEMENTS (columns),
+  .n_fields = N_FIELDS,
 };

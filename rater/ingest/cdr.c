@@ -99,6 +99,20 @@ cdr_bind_state (const CdrFormat *format, const CsvRecord *header, const CdrColum
   return g_steal_pointer (&index);
 }
 
+gboolean
+cdr_header_detect (const CdrFormat *format, const CsvRecord *header)
+{
+  return cdr_header_matches (header, format->columns, format->n_columns);
+}
+
+gpointer
+cdr_header_bind (const CdrFormat *format, const CsvRecord *header, const CdrContext *ctx,
+                 GError **error)
+{
+  return cdr_bind_state (format, header, format->columns, format->n_columns, format->n_fields,
+                         error);
+}
+
 /* ---- fields ---- */
 
 CdrText
@@ -426,4 +440,26 @@ cdr_check_headerless (const CdrFormat *format, const CsvRecord *first, const gui
       return FALSE;
     }
   return TRUE;
+}
+
+gpointer
+cdr_headerless_bind (const CdrFormat *format, const CsvRecord *first, const CdrContext *ctx,
+                     GError **error)
+{
+  if (!cdr_check_headerless (format, first, format->field_counts, format->n_field_counts, ctx,
+                             error))
+    return NULL;
+  return g_new0 (int, 1);
+}
+
+gboolean
+cdr_check_field_count (const CdrFormat *format, const CsvRecord *rec, CdrReject *rej)
+{
+  guint fewest = format->field_counts[0];
+
+  if (rec->n >= fewest)
+    return TRUE;
+  cdr_reject (rej, CDR_REJECT_MISSING_FIELD, "%u fields, %s CDRs have at least %u", rec->n,
+              format->name, fewest);
+  return FALSE;
 }

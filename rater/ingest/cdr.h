@@ -93,6 +93,14 @@ typedef enum {
 /* One kind of CDR file.  Built-in formats are const objects defined in
  * cdr-<name>.c and listed in cdrformats.c; a mapping profile is a CdrFormat
  * loaded at run time (cdr-profile.h) and freed by cdr_profile_free. */
+/* One column of a header format: FIELD is the format's own index, NAMES the
+ * header spellings accepted (case-insensitive, spaces around ignored). */
+typedef struct {
+  int field;
+  const char *names[4];
+  gboolean required;
+} CdrColumn;
+
 typedef struct _CdrFormat CdrFormat;
 
 struct _CdrFormat {
@@ -112,20 +120,22 @@ struct _CdrFormat {
                          const CdrContext *ctx, CdrCall *call, CdrReject *rej);
   void (*free_state) (gpointer state);
   gpointer data;                  /* format-private: a loaded profile's mapping */
+  /* A header format whose columns are found by name sets these and uses
+   * cdr_header_detect / cdr_header_bind as detect / bind: its reader state
+   * is then the int[n_fields] of column indexes. */
+  const CdrColumn *columns;
+  guint n_columns;
+  guint n_fields;                 /* the format's own field count (its F_* enum) */
+  /* A headerless PBX format sets the field counts its records may have,
+   * fewest first, and uses cdr_headerless_bind as bind. */
+  const guint *field_counts;
+  guint n_field_counts;
 };
 
 /* The formats.md §2 code of a reject reason ("bad_number"). */
 const char *cdr_reject_code (CdrRejectReason reason);
 
 /* ---- helpers for the formats ---- */
-
-/* One column of a header format: FIELD is the format's own index, NAMES the
- * header spellings accepted (case-insensitive, spaces around ignored). */
-typedef struct {
-  int field;
-  const char *names[4];
-  gboolean required;
-} CdrColumn;
 
 /* Fill INDEX[field] (n_fields entries, -1 when absent) from HEADER.  Fails
  * naming the first missing required column. */
@@ -142,6 +152,11 @@ gpointer cdr_bind_state (const CdrFormat *format, const CsvRecord *header,
 /* TRUE when HEADER has every required column of COLUMNS. */
 gboolean cdr_header_matches (const CsvRecord *header, const CdrColumn *columns,
                              guint n_columns);
+
+/* detect and bind of a header format from its columns / n_columns / n_fields. */
+gboolean cdr_header_detect (const CdrFormat *format, const CsvRecord *header);
+gpointer cdr_header_bind (const CdrFormat *format, const CsvRecord *header,
+                          const CdrContext *ctx, GError **error);
 
 /* Field IDX of REC (empty when IDX < 0 or past the end). */
 CdrText cdr_field (const CsvRecord *rec, int idx);
@@ -198,6 +213,15 @@ gboolean cdr_direction_of_switch (const CdrContext *ctx, CdrText context,
 gboolean cdr_check_headerless (const CdrFormat *format, const CsvRecord *first,
                                const guint *counts, guint n_counts,
                                const CdrContext *ctx, GError **error);
+
+/* bind of a headerless format from its field_counts (cdr_check_headerless);
+ * the state is a placeholder freed with g_free. */
+gpointer cdr_headerless_bind (const CdrFormat *format, const CsvRecord *first,
+                              const CdrContext *ctx, GError **error);
+
+/* Reject REC (missing_field "N fields, FORMAT CDRs have at least M") when it
+ * has fewer fields than the format's fewest field count. */
+gboolean cdr_check_field_count (const CdrFormat *format, const CsvRecord *rec, CdrReject *rej);
 
 /* A short stable call key derived from the raw record (SHA-256, hex, 64
  * chars) into call->key_buf, for sources that log no unique id. */
