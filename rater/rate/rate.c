@@ -161,11 +161,15 @@ load_kept_and_clear (Run *r, GError **error)
   return del && store_bind (del, error, STORE_TEXT (r->opts->period)) && store_step (del, error);
 }
 
-/* INSERT INTO ratings of N rows. */
+/* INSERT INTO ratings of N rows.  OR FAIL: a conflict stops the statement
+ * without undoing its earlier rows, so SQLite keeps no statement journal
+ * (with ABORT, a multi-row INSERT copies every page it touches first; the
+ * run's transaction is what makes a failure change nothing, and a --period
+ * conflict retries the whole batch row by row, replacing). */
 static sqlite3_stmt *
 prepare_insert (sqlite3 *db, guint n, GError **error)
 {
-  g_autoptr(GString) sql = g_string_new ("INSERT INTO ratings (call_id, status, reason, account,"
+  g_autoptr(GString) sql = g_string_new ("INSERT OR FAIL INTO ratings (call_id, status, reason, account,"
                                          " period, band, prefix, destination, grp, billable,"
                                          " covered, charge, late) VALUES ");
   for (guint i = 0; i < n; i++)
