@@ -32,6 +32,8 @@ typedef struct {
   GHashTable *closed;        /* closed_key (account index, YYYYMM) of closed periods */
   GHashTable *closed_names;  /* "account\x1fYYYY-MM" of every closed period, for stored ratings */
   gboolean had_ratings;      /* the ratings table had rows when the run began */
+  GPtrArray *index_names;    /* the ratings indexes dropped for the run, */
+  GPtrArray *index_sql;      /* and their CREATE statements */
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
   GByteArray *facts;         /* scratch: a new rating's facts (facts_of_result) */
@@ -107,6 +109,8 @@ run_clear (Run *r)
   g_clear_pointer (&r->accounts, rate_accounts_free);
   g_clear_pointer (&r->closed, g_hash_table_unref);
   g_clear_pointer (&r->closed_names, g_hash_table_unref);
+  g_clear_pointer (&r->index_names, g_ptr_array_unref);
+  g_clear_pointer (&r->index_sql, g_ptr_array_unref);
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
   g_clear_pointer (&r->facts, g_byte_array_unref);
@@ -166,16 +170,63 @@ load_closed (Run *r, GError **error)
                            "loading closed periods", error);
 }
 
-/* Whether the ratings table has any row: a first rate needs no read of
- * stored ratings. */
+/* ---- the ratings' indexes around a run that mostly inserts ---- */
+
 static gboolean
-load_had_ratings (Run *r, GError **error)
+add_index (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  gint64 any = 0;
-  if (!store_query_int (r->db, "SELECT EXISTS (SELECT 1 FROM ratings)", &any, error))
-    return FALSE;
-  r->had_ratings = any != 0;
+  Run *r = data;
+  g_ptr_array_add (r->index_names, g_strdup (store_column_text (st, 0)));
+  g_ptr_array_add (r->index_sql, g_strdup (store_column_text (st, 1)));
   return TRUE;
+}
+
+/* Drop the ratings table's indexes, keeping their SQL for
+ * ratings_indexes_create(). */
+static gboolean
+ratings_indexes_drop (Run *r, GError **error)
+{
+  if (!store_query_each (r->db,
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ratings'"
+        " AND sql IS NOT NULL", add_index, r, "reading the ratings indexes", error))
+    return FALSE;
+  for (guint i = 0; i < r->index_names->len; i++)
+    {
+      char *sql = sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) r->index_names->pdata[i]);
+      gboolean ok = sql && store_exec (r->db, sql, error);
+      sqlite3_free (sql);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Create again, from their stored SQL, the indexes ratings_indexes_drop()
+ * dropped: one sorted build instead of an insert per row. */
+static gboolean
+ratings_indexes_create (Run *r, GError **error)
+{
+  for (guint i = 0; i < r->index_sql->len; i++)
+    if (!store_exec (r->db, r->index_sql->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* In the run's transaction: whether calls come with a stored rating to
+ * read (none on a first rate), and whether most of the ratings will be new
+ * rows, when the indexes are dropped and built again at the end.  Indexes
+ * maintained row by row cost a B-tree descent per row, and their pages,
+ * dirtied first, are the first the page cache spills to the WAL and reads
+ * back once a transaction outgrows it. */
+static gboolean
+plan_writes (Run *r, GError **error)
+{
+  gint64 calls = 0, ratings = 0;
+  if (!store_query_int (r->db, "SELECT count(*) FROM ratings", &ratings, error)
+      || !store_query_int (r->db, "SELECT count(*) FROM calls", &calls, error))
+    return FALSE;
+  r->had_ratings = ratings > 0;
+  return calls - ratings <= ratings || ratings_indexes_drop (r, error);
 }
 
 /* INSERT INTO ratings of N rows.  OR FAIL: a conflict stops the statement
@@ -213,11 +264,13 @@ run_load (Run *r, GError **error)
   r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
   r->bundle_keys = g_byte_array_new ();
   r->facts = g_byte_array_new ();
+  r->index_names = g_ptr_array_new_with_free_func (g_free);
+  r->index_sql = g_ptr_array_new_with_free_func (g_free);
   r->pending = g_array_sized_new (FALSE, FALSE, sizeof (Result), WRITE_MANY);
   if (!(r->accounts = rate_accounts_load (r->db, error)))
     return FALSE;
   r->core = rate_accounts_core (r->accounts);
-  return load_closed (r, error) && load_had_ratings (r, error)
+  return load_closed (r, error)
          && (r->write = prepare_insert (r->db, 1, error))
          && (r->write_many = prepare_insert (r->db, WRITE_MANY, error))
          && (r->update_all = store_prepare (r->db, SQL_UPDATE_ALL, error))
@@ -567,6 +620,26 @@ is_closed (Run *r, const RateBatch *b, guint i)
   return g_hash_table_contains (r->closed, &key);
 }
 
+/* Set call I of S aside for the bundle pass.  A call without a stored
+ * rating is written now, in call order, as if nothing were covered
+ * (appending to the table); the bundle pass then rewrites in place only
+ * those that draw on a bundle. */
+static gboolean
+bundle_add (Run *r, Slot *s, guint i, const Result *res, const Prior *p, GError **error)
+{
+  BundleCall c = { *res, *p, s->core.start_ms[i], r->bundle_keys->len, s->key_len[i] };
+  if (p->state == PRIOR_NONE)
+    {
+      if (!write_result (r, res, error))
+        return FALSE;
+      c.prior = (Prior) { .state = PRIOR_OPEN, .same_facts = TRUE, .same_key = TRUE,
+                          .period = res->period, .covered = res->covered, .charge = res->charge };
+    }
+  g_byte_array_append (r->bundle_keys, s->keys->data + s->key_off[i], s->key_len[i]);
+  g_array_append_val (r->bundle, c);
+  return TRUE;
+}
+
 /* What happens to call I of a rated slot: kept, written, or set aside for
  * the bundle pass.  Only what differs from the stored ratings is written:
  * the result is what deleting the open ratings (of --period) and
@@ -593,12 +666,7 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   if (p->state == PRIOR_OPEN)
     prior_compare (r, s->facts, p, &res);
   if (!late && bundle_eligible (r, b, i))
-    {
-      BundleCall c = { res, *p, b->start_ms[i], r->bundle_keys->len, s->key_len[i] };
-      g_byte_array_append (r->bundle_keys, s->keys->data + s->key_off[i], s->key_len[i]);
-      g_array_append_val (r->bundle, c);
-      return TRUE;
-    }
+    return bundle_add (r, s, i, &res, p, error);
   return write_change (r, &res, p, error);
 }
 
@@ -628,6 +696,13 @@ bundle_compare (const void *pa, const void *pb)
     return a->start_ms < b->start_ms ? -1 : 1;
   int c = memcmp (sort_keys->data + a->key_off, sort_keys->data + b->key_off, MIN (a->key_len, b->key_len));
   return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+static int
+bundle_compare_id (const void *pa, const void *pb)
+{
+  const BundleCall *a = pa, *b = pb;
+  return (a->result.call_id > b->result.call_id) - (a->result.call_id < b->result.call_id);
 }
 
 /* Pool seconds of account ACC for PERIOD: bundle minutes x 60 x the user
@@ -674,7 +749,13 @@ apply_bundles (Run *r, GError **error)
       r->stats->bundled += res->covered > 0;
       res->charge = ratecore_charge (res->row, res->billable, res->covered,
                                      r->core[res->account].decimals_unit);
-      if (!write_change (r, res, &c->prior, error))
+    }
+  /* written in call order: one sweep over the table, not a seek per call */
+  qsort (r->bundle->data, r->bundle->len, sizeof (BundleCall), bundle_compare_id);
+  for (guint i = 0; i < r->bundle->len; i++)
+    {
+      BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
+      if (!write_change (r, &c->result, &c->prior, error))
         return FALSE;
     }
   return TRUE;
@@ -814,7 +895,8 @@ rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error
   gboolean ok = run_load (&r, error) && store_begin (db, error);
   if (ok)
     {
-      ok = rate_all (&r, error) && store_commit (db, error);
+      ok = plan_writes (&r, error) && rate_all (&r, error) && ratings_indexes_create (&r, error)
+           && store_commit (db, error);
       if (!ok)
         store_rollback (db);
     }
