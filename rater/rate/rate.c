@@ -90,7 +90,10 @@ typedef struct {
   RateBatch core;
   gint64 call_id[RATE_BATCH_MAX];
   guint32 key_off[RATE_BATCH_MAX], key_len[RATE_BATCH_MAX];
-  GByteArray *keys;
+  GByteArray *keys;           /* call keys; operator slug and tenant, NUL-ended, at who_off */
+  guint32 who_off[RATE_BATCH_MAX];
+  RaterNumber own[RATE_BATCH_MAX];     /* the caller (out) or callee (in): the user's number */
+  const RateAccounts *resolver;
   Prior prior[RATE_BATCH_MAX];
   GByteArray *facts;           /* stored ratings' facts */
   const RateAccount *accounts;
@@ -367,14 +370,11 @@ number_of (sqlite3_stmt *st, int col)
   return n;
 }
 
-/* The index of the account of the call at the statement's row, or -1. */
-static gint32
-resolve (Run *r, sqlite3_stmt *st, gboolean out, gint64 start_ms)
+/* Append TEXT and its NUL to ARENA. */
+static void
+arena_add_string (GByteArray *arena, const char *text)
 {
-  RaterNumber own = number_of (st, out ? 4 : 5);
-  const char *tenant = store_column_text (st, 9);
-  return rate_accounts_resolve (r->accounts, store_column_text (st, 1), tenant, strlen (tenant), &own,
-                                start_ms);
+  g_byte_array_append (arena, (const guint8 *) text, (guint) strlen (text) + 1);
 }
 
 static void
@@ -394,7 +394,11 @@ slot_add (Run *r, Slot *s, sqlite3_stmt *st)
   b->direction[i] = out ? 0 : 1;
   memcpy (b->number[i], callee.digits, 16);
   b->number_len[i] = callee.len;
-  b->account[i] = resolve (r, st, out, b->start_ms[i]);
+  /* the account is resolved by the pool (slot_resolve) */
+  s->own[i] = number_of (st, out ? 4 : 5);
+  s->who_off[i] = s->keys->len;
+  arena_add_string (s->keys, store_column_text (st, 1));
+  arena_add_string (s->keys, store_column_text (st, 9));
   if (r->had_ratings)
     prior_read (r, st, s->facts, &s->prior[i]);
   else
@@ -403,10 +407,25 @@ slot_add (Run *r, Slot *s, sqlite3_stmt *st)
 
 /* ---- the thread pool ---- */
 
+/* The account index of each call of S, or -1. */
+static void
+slot_resolve (Slot *s)
+{
+  RateBatch *b = &s->core;
+  for (guint i = 0; i < b->n; i++)
+    {
+      const char *operator_slug = (const char *) s->keys->data + s->who_off[i];
+      const char *tenant = operator_slug + strlen (operator_slug) + 1;
+      b->account[i] = rate_accounts_resolve (s->resolver, operator_slug, tenant, strlen (tenant),
+                                             &s->own[i], b->start_ms[i]);
+    }
+}
+
 static void
 slot_rate (gpointer data, gpointer user)
 {
   Slot *s = data;
+  slot_resolve (s);
   ratecore_rate (s->accounts, &s->core);
   g_mutex_lock (&s->lock);
   s->done = TRUE;
@@ -777,7 +796,7 @@ slots_free (Slot *slots, guint n)
 }
 
 static Slot *
-slots_new (guint n, const RateAccount *accounts)
+slots_new (guint n, const RateAccount *accounts, const RateAccounts *resolver)
 {
   Slot *slots = g_new0 (Slot, n);
   for (guint i = 0; i < n; i++)
@@ -785,6 +804,7 @@ slots_new (guint n, const RateAccount *accounts)
       slots[i].keys = g_byte_array_new ();
       slots[i].facts = g_byte_array_new ();
       slots[i].accounts = accounts;
+      slots[i].resolver = resolver;
       g_mutex_init (&slots[i].lock);
       g_cond_init (&slots[i].cond);
     }
@@ -865,7 +885,7 @@ rate_all (Run *r, GError **error)
   guint threads = r->opts->threads ? r->opts->threads : MAX (1, g_get_num_processors ());
   guint batch = r->opts->batch_size ? MIN (r->opts->batch_size, RATE_BATCH_MAX) : RATE_BATCH_MAX;
   guint n_slots = 2 * threads + 2;
-  Slot *slots = slots_new (n_slots, r->core);
+  Slot *slots = slots_new (n_slots, r->core, r->accounts);
   r->drain_q = g_async_queue_new ();
   r->free_q = g_async_queue_new ();
   for (guint i = 0; i < n_slots; i++)
