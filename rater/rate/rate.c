@@ -5,8 +5,10 @@
  * catalog account for the core, its name and bundle beside it, the resolver
  * from a call to its account); a ring of Slots (a RateBatch plus each call's
  * id and key) filled by the reading loop, rated by the thread pool, drained
- * in order by the same loop; `bundle` collects the calls eligible for a
- * bundle until the end.
+ * in order by the writer thread; `bundle` collects the calls eligible for a
+ * bundle until the end.  Each call comes with its stored rating (a Prior:
+ * its facts serialised in the slot's arena), and the writer writes only
+ * what differs from it.
  */
 #include "config.h"
 
@@ -28,11 +30,18 @@ typedef struct {
   RateAccounts *accounts;    /* the catalog's accounts, plans, decks, zones */
   const RateAccount *core;   /* rate_accounts_core (accounts) */
   GHashTable *closed;        /* closed_key (account index, YYYYMM) of closed periods */
-  GHashTable *kept;          /* call ids whose rating stays (closed, not late) */
+  GHashTable *closed_names;  /* "account\x1fYYYY-MM" of every closed period, for stored ratings */
+  gboolean had_ratings;      /* the ratings table had rows when the run began */
+  GPtrArray *index_names;    /* the ratings indexes dropped for the run, */
+  GPtrArray *index_sql;      /* and their CREATE statements */
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
+  GByteArray *facts;         /* scratch: a new rating's facts (facts_of_result) */
   sqlite3_stmt *write;       /* one row */
   sqlite3_stmt *write_many;  /* WRITE_MANY rows */
+  sqlite3_stmt *update_all;  /* a stored rating rewritten, (account, period) changed */
+  sqlite3_stmt *update_facts; /* a stored rating rewritten, same (account, period) */
+  sqlite3_stmt *delete_one;  /* a stored rating dropped (--period) */
   sqlite3_stmt *count_users; /* user numbers of an account active in a period */
   GArray *pending;           /* Result: rows waiting for a WRITE_MANY insert */
   /* the writer thread, during streaming */
@@ -53,8 +62,26 @@ typedef struct {
   gint64 billable, covered, charge;
 } Result;
 
+/* The rating a call had when the run began (read with the call), and how
+ * the new one compares with it. */
+typedef enum {
+  PRIOR_NONE = 0,              /* no rating stored: insert */
+  PRIOR_OPEN,                  /* stored and open: rewrite if it changed */
+  PRIOR_KEPT,                  /* stored in a closed period or billed: stays */
+} PriorState;
+
+typedef struct {
+  guint8 state;                /* PriorState */
+  gboolean same_facts;         /* all but covered and charge equal (set at drain) */
+  gboolean same_key;           /* account and period equal: no index change */
+  gint32 period;               /* YYYYMM of the stored rating */
+  gint64 covered, charge;
+  guint32 off, len, key_len;   /* its facts (facts_append) in the slot's arena */
+} Prior;
+
 typedef struct {
   Result result;
+  Prior prior;
   gint64 start_ms;
   guint32 key_off, key_len;    /* call key in Run.bundle_keys */
 } BundleCall;
@@ -63,7 +90,12 @@ typedef struct {
   RateBatch core;
   gint64 call_id[RATE_BATCH_MAX];
   guint32 key_off[RATE_BATCH_MAX], key_len[RATE_BATCH_MAX];
-  GByteArray *keys;
+  GByteArray *keys;           /* call keys; operator slug and tenant, NUL-ended, at who_off */
+  guint32 who_off[RATE_BATCH_MAX];
+  RaterNumber own[RATE_BATCH_MAX];     /* the caller (out) or callee (in): the user's number */
+  const RateAccounts *resolver;
+  Prior prior[RATE_BATCH_MAX];
+  GByteArray *facts;           /* stored ratings' facts */
   const RateAccount *accounts;
   GMutex lock;
   GCond cond;
@@ -79,11 +111,17 @@ run_clear (Run *r)
 {
   g_clear_pointer (&r->accounts, rate_accounts_free);
   g_clear_pointer (&r->closed, g_hash_table_unref);
-  g_clear_pointer (&r->kept, g_hash_table_unref);
+  g_clear_pointer (&r->closed_names, g_hash_table_unref);
+  g_clear_pointer (&r->index_names, g_ptr_array_unref);
+  g_clear_pointer (&r->index_sql, g_ptr_array_unref);
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
+  g_clear_pointer (&r->facts, g_byte_array_unref);
   g_clear_pointer (&r->write, sqlite3_finalize);
   g_clear_pointer (&r->write_many, sqlite3_finalize);
+  g_clear_pointer (&r->update_all, sqlite3_finalize);
+  g_clear_pointer (&r->update_facts, sqlite3_finalize);
+  g_clear_pointer (&r->delete_one, sqlite3_finalize);
   g_clear_pointer (&r->count_users, sqlite3_finalize);
   g_clear_pointer (&r->pending, g_array_unref);
 }
@@ -111,6 +149,8 @@ static gboolean
 add_closed (sqlite3_stmt *st, gpointer data, GError **error)
 {
   Run *r = data;
+  g_hash_table_add (r->closed_names,
+                    g_strconcat (store_column_text (st, 0), "\x1f", store_column_text (st, 1), NULL));
   gint32 index = rate_accounts_find (r->accounts, store_column_text (st, 0));
   gint32 period = parse_period (store_column_text (st, 1));
   if (index >= 0 && period >= 0)
@@ -123,7 +163,9 @@ add_closed (sqlite3_stmt *st, gpointer data, GError **error)
 }
 
 /* Closed periods of the catalog's accounts, keyed by account index and
- * YYYYMM so the per-call test is one integer lookup. */
+ * YYYYMM so the per-call test is one integer lookup; and every closed
+ * period by name, for the stored ratings (their account may have left the
+ * catalog). */
 static gboolean
 load_closed (Run *r, GError **error)
 {
@@ -131,41 +173,73 @@ load_closed (Run *r, GError **error)
                            "loading closed periods", error);
 }
 
+/* ---- the ratings' indexes around a run that mostly inserts ---- */
+
 static gboolean
-add_kept (sqlite3_stmt *st, gpointer kept, GError **error)
+add_index (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  gint64 *id = g_new (gint64, 1);
-  *id = sqlite3_column_int64 (st, 0);
-  g_hash_table_add (kept, id);
+  Run *r = data;
+  g_ptr_array_add (r->index_names, g_strdup (store_column_text (st, 0)));
+  g_ptr_array_add (r->index_sql, g_strdup (store_column_text (st, 1)));
   return TRUE;
 }
 
-/* The ratings that stay: closed periods' calls not rated late, and late
- * calls already billed on an issued invoice (ratings.invoice).  Everything
- * else that this run may rewrite is deleted first, so results are written
- * with plain INSERTs (no per-row statement journal). */
+/* Drop the ratings table's indexes, keeping their SQL for
+ * ratings_indexes_create(). */
 static gboolean
-load_kept_and_clear (Run *r, GError **error)
+ratings_indexes_drop (Run *r, GError **error)
 {
   if (!store_query_each (r->db,
-        "SELECT r.call_id FROM ratings r WHERE r.invoice IS NOT NULL OR (r.late = 0 AND EXISTS"
-        " (SELECT 1 FROM closed_periods p WHERE p.account = r.account AND p.period = r.period))",
-        add_kept, r->kept, "loading closed ratings", error))
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ratings'"
+        " AND sql IS NOT NULL", add_index, r, "reading the ratings indexes", error))
     return FALSE;
-  if (g_hash_table_size (r->kept) == 0 && !r->opts->period)
-    return store_exec (r->db, "DELETE FROM ratings", error);
-  g_autoptr(sqlite3_stmt) del = store_prepare (r->db,
-    "DELETE FROM ratings WHERE (?1 IS NULL OR period = ?1) AND invoice IS NULL AND NOT (late = 0 AND EXISTS"
-    " (SELECT 1 FROM closed_periods p WHERE p.account = ratings.account AND p.period = ratings.period))",
-    error);
-  return del && store_bind (del, error, STORE_TEXT (r->opts->period)) && store_step (del, error);
+  for (guint i = 0; i < r->index_names->len; i++)
+    {
+      char *sql = sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) r->index_names->pdata[i]);
+      gboolean ok = sql && store_exec (r->db, sql, error);
+      sqlite3_free (sql);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
 }
 
-/* INSERT INTO ratings of N rows. */
+/* Create again, from their stored SQL, the indexes ratings_indexes_drop()
+ * dropped: one sorted build instead of an insert per row. */
+static gboolean
+ratings_indexes_create (Run *r, GError **error)
+{
+  for (guint i = 0; i < r->index_sql->len; i++)
+    if (!store_exec (r->db, r->index_sql->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* In the run's transaction: whether calls come with a stored rating to
+ * read (none on a first rate), and whether most of the ratings will be new
+ * rows, when the indexes are dropped and built again at the end.  Indexes
+ * maintained row by row cost a B-tree descent per row, and their pages,
+ * dirtied first, are the first the page cache spills to the WAL and reads
+ * back once a transaction outgrows it. */
+static gboolean
+plan_writes (Run *r, GError **error)
+{
+  gint64 calls = 0, ratings = 0;
+  if (!store_query_int (r->db, "SELECT count(*) FROM ratings", &ratings, error)
+      || !store_query_int (r->db, "SELECT count(*) FROM calls", &calls, error))
+    return FALSE;
+  r->had_ratings = ratings > 0;
+  return calls - ratings <= ratings || ratings_indexes_drop (r, error);
+}
+
+/* INSERT INTO ratings of N rows.  OR FAIL: a conflict stops the statement
+ * without undoing its earlier rows, so SQLite keeps no statement journal
+ * (with ABORT, a multi-row INSERT copies every page it touches first; the
+ * run's transaction is what makes a failure change nothing). */
 static sqlite3_stmt *
 prepare_insert (sqlite3 *db, guint n, GError **error)
 {
-  g_autoptr(GString) sql = g_string_new ("INSERT INTO ratings (call_id, status, reason, account,"
+  g_autoptr(GString) sql = g_string_new ("INSERT OR FAIL INTO ratings (call_id, status, reason, account,"
                                          " period, band, prefix, destination, grp, billable,"
                                          " covered, charge, late) VALUES ");
   for (guint i = 0; i < n; i++)
@@ -174,13 +248,27 @@ prepare_insert (sqlite3 *db, guint n, GError **error)
   return store_prepare (db, sql->str, error);
 }
 
+/* A stored rating rewritten in place, with bind_result's 13 parameters;
+ * without account and period (?4, ?5) when those stay, so the
+ * ratings_by_period index is not touched. */
+#define SQL_UPDATE_ALL \
+  "UPDATE ratings SET status = ?2, reason = ?3, account = ?4, period = ?5, band = ?6," \
+  " prefix = ?7, destination = ?8, grp = ?9, billable = ?10, covered = ?11, charge = ?12," \
+  " late = ?13 WHERE call_id = ?1"
+#define SQL_UPDATE_FACTS \
+  "UPDATE ratings SET status = ?2, reason = ?3, band = ?6, prefix = ?7, destination = ?8," \
+  " grp = ?9, billable = ?10, covered = ?11, charge = ?12, late = ?13 WHERE call_id = ?1"
+
 static gboolean
 run_load (Run *r, GError **error)
 {
   r->closed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  r->kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  r->closed_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
   r->bundle_keys = g_byte_array_new ();
+  r->facts = g_byte_array_new ();
+  r->index_names = g_ptr_array_new_with_free_func (g_free);
+  r->index_sql = g_ptr_array_new_with_free_func (g_free);
   r->pending = g_array_sized_new (FALSE, FALSE, sizeof (Result), WRITE_MANY);
   if (!(r->accounts = rate_accounts_load (r->db, error)))
     return FALSE;
@@ -188,6 +276,9 @@ run_load (Run *r, GError **error)
   return load_closed (r, error)
          && (r->write = prepare_insert (r->db, 1, error))
          && (r->write_many = prepare_insert (r->db, WRITE_MANY, error))
+         && (r->update_all = store_prepare (r->db, SQL_UPDATE_ALL, error))
+         && (r->update_facts = store_prepare (r->db, SQL_UPDATE_FACTS, error))
+         && (r->delete_one = store_prepare (r->db, "DELETE FROM ratings WHERE call_id = ?1", error))
          && (r->count_users = store_prepare (r->db,
                "SELECT count (DISTINCT number) FROM numbers WHERE account = ? AND type = 'user'"
                " AND from_date < ? AND (to_date IS NULL OR to_date > ?)", error));
@@ -195,9 +286,76 @@ run_load (Run *r, GError **error)
 
 /* ---- reading calls into slots ---- */
 
-#define SQL_CALLS \
-  "SELECT id, operator, call_key, direction, caller, callee, start_ms, duration, answered," \
-  " tenant_id FROM calls ORDER BY id"
+/* Every call in id order; after a first rate, with its stored rating
+ * (columns 10..23; call_id NULL when it has none). */
+#define SQL_CALLS_COLUMNS \
+  "SELECT c.id, c.operator, c.call_key, c.direction, c.caller, c.callee, c.start_ms, c.duration," \
+  " c.answered, c.tenant_id"
+#define SQL_CALLS SQL_CALLS_COLUMNS " FROM calls c ORDER BY c.id"
+#define SQL_CALLS_RATINGS SQL_CALLS_COLUMNS \
+  ", r.call_id, r.account, r.period, r.status, r.reason, r.band, r.prefix, r.destination, r.grp," \
+  " r.billable, r.late, r.covered, r.charge, r.invoice" \
+  " FROM calls c LEFT JOIN ratings r ON r.call_id = c.id ORDER BY c.id"
+enum { COL_PRIOR = 10, COL_PRIOR_TEXTS = 11, N_FACT_TEXTS = 8, COL_BILLABLE = 19, COL_LATE,
+       COL_COVERED, COL_CHARGE, COL_INVOICE };
+
+/* ---- the facts of a rating, compared between runs ---- */
+
+/* Append one text of a rating's facts: its bytes and a NUL, or 0x01 for NULL. */
+static void
+fact_text (GByteArray *out, const char *text, gsize len)
+{
+  static const guint8 nul = 0, null_mark = 1;
+  if (!text)
+    {
+      g_byte_array_append (out, &null_mark, 1);
+      return;
+    }
+  g_byte_array_append (out, (const guint8 *) text, (guint) len);
+  g_byte_array_append (out, &nul, 1);
+}
+
+static void
+fact_ints (GByteArray *out, gint64 billable, gint64 late)
+{
+  gint64 v[2] = { billable, late };
+  g_byte_array_append (out, (const guint8 *) v, sizeof v);
+}
+
+/* The facts of the stored rating at ST's row into ARENA (the texts account,
+ * period first, then status, reason, band, prefix, destination, group;
+ * billable and late), with the state, period, covered and charge into P. */
+static void
+prior_read (Run *r, sqlite3_stmt *st, GByteArray *arena, Prior *p)
+{
+  *p = (Prior) { .state = PRIOR_NONE };
+  if (sqlite3_column_type (st, COL_PRIOR) == SQLITE_NULL)
+    return;
+  p->off = arena->len;
+  for (int k = 0; k < N_FACT_TEXTS; k++)
+    {
+      const char *t = (const char *) sqlite3_column_text (st, COL_PRIOR_TEXTS + k);
+      fact_text (arena, t, t ? (gsize) sqlite3_column_bytes (st, COL_PRIOR_TEXTS + k) : 0);
+      if (k == 1)
+        p->key_len = arena->len - p->off;
+    }
+  gint64 late = sqlite3_column_int64 (st, COL_LATE);
+  fact_ints (arena, sqlite3_column_int64 (st, COL_BILLABLE), late);
+  p->len = arena->len - p->off;
+  const char *account = store_column_text (st, COL_PRIOR_TEXTS);
+  const char *period = store_column_text (st, COL_PRIOR_TEXTS + 1);
+  p->period = parse_period (period);
+  p->covered = sqlite3_column_int64 (st, COL_COVERED);
+  p->charge = sqlite3_column_int64 (st, COL_CHARGE);
+  /* kept: billed on an invoice, or in a closed period and not rated late */
+  gboolean kept = sqlite3_column_type (st, COL_INVOICE) != SQLITE_NULL;
+  if (!kept && late == 0 && g_hash_table_size (r->closed_names) > 0)
+    {
+      g_autofree char *name = g_strconcat (account, "\x1f", period, NULL);
+      kept = g_hash_table_contains (r->closed_names, name);
+    }
+  p->state = kept ? PRIOR_KEPT : PRIOR_OPEN;
+}
 
 static RaterNumber
 number_of (sqlite3_stmt *st, int col)
@@ -212,14 +370,11 @@ number_of (sqlite3_stmt *st, int col)
   return n;
 }
 
-/* The index of the account of the call at the statement's row, or -1. */
-static gint32
-resolve (Run *r, sqlite3_stmt *st, gboolean out, gint64 start_ms)
+/* Append TEXT and its NUL to ARENA. */
+static void
+arena_add_string (GByteArray *arena, const char *text)
 {
-  RaterNumber own = number_of (st, out ? 4 : 5);
-  const char *tenant = store_column_text (st, 9);
-  return rate_accounts_resolve (r->accounts, store_column_text (st, 1), tenant, strlen (tenant), &own,
-                                start_ms);
+  g_byte_array_append (arena, (const guint8 *) text, (guint) strlen (text) + 1);
 }
 
 static void
@@ -239,15 +394,38 @@ slot_add (Run *r, Slot *s, sqlite3_stmt *st)
   b->direction[i] = out ? 0 : 1;
   memcpy (b->number[i], callee.digits, 16);
   b->number_len[i] = callee.len;
-  b->account[i] = resolve (r, st, out, b->start_ms[i]);
+  /* the account is resolved by the pool (slot_resolve) */
+  s->own[i] = number_of (st, out ? 4 : 5);
+  s->who_off[i] = s->keys->len;
+  arena_add_string (s->keys, store_column_text (st, 1));
+  arena_add_string (s->keys, store_column_text (st, 9));
+  if (r->had_ratings)
+    prior_read (r, st, s->facts, &s->prior[i]);
+  else
+    s->prior[i].state = PRIOR_NONE;
 }
 
 /* ---- the thread pool ---- */
+
+/* The account index of each call of S, or -1. */
+static void
+slot_resolve (Slot *s)
+{
+  RateBatch *b = &s->core;
+  for (guint i = 0; i < b->n; i++)
+    {
+      const char *operator_slug = (const char *) s->keys->data + s->who_off[i];
+      const char *tenant = operator_slug + strlen (operator_slug) + 1;
+      b->account[i] = rate_accounts_resolve (s->resolver, operator_slug, tenant, strlen (tenant),
+                                             &s->own[i], b->start_ms[i]);
+    }
+}
 
 static void
 slot_rate (gpointer data, gpointer user)
 {
   Slot *s = data;
+  slot_resolve (s);
   ratecore_rate (s->accounts, &s->core);
   g_mutex_lock (&s->lock);
   s->done = TRUE;
@@ -276,15 +454,6 @@ period_text (gint32 period, char buf[8])
   buf[4] = '-', buf[5] = (char) ('0' + m / 10), buf[6] = (char) ('0' + m % 10), buf[7] = '\0';
 }
 
-/* With --period, a call can carry an older rating of another period (its
- * account's zone changed): drop it so the new one can be written. */
-static gboolean
-replace_other_period (Run *r, gint64 call_id, GError **error)
-{
-  g_autoptr(sqlite3_stmt) del = store_prepare (r->db, "DELETE FROM ratings WHERE call_id = ?", error);
-  return del && store_bind (del, error, STORE_INT (call_id)) && store_step (del, error);
-}
-
 /* Bind RES to the 13 parameters from BASE + 1 on.  PERIOD must stay valid
  * until the statement is stepped. */
 static gboolean
@@ -304,26 +473,18 @@ bind_result (Run *r, sqlite3_stmt *st, int base, const Result *res, const char *
                         STORE_INT (res->covered), STORE_INT (res->charge), STORE_INT (res->late));
 }
 
-/* One row, with the --period conflict handled. */
+/* One row. */
 static gboolean
 write_one (Run *r, const Result *res, GError **error)
 {
   char period[8];
   period_text (res->period, period);
-  if (!bind_result (r, r->write, 0, res, period, error))
-    return FALSE;
-  int rc = sqlite3_step (r->write);
-  sqlite3_reset (r->write);
-  if (rc == SQLITE_CONSTRAINT && r->opts->period)
-    return replace_other_period (r, res->call_id, error) && store_step (r->write, error);
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, r->db, "writing ratings");
-  return TRUE;
+  return bind_result (r, r->write, 0, res, period, error) && store_step (r->write, error);
 }
 
 /* Write the pending rows: WRITE_MANY at a time in one statement (SQLite's
- * per-statement cost then counts once per 64 rows), the rest one by one;
- * a batch that conflicts (--period) is retried row by row. */
+ * per-statement cost then counts once per 64 rows), the rest one by one.
+ * Pending rows are calls without a stored rating: no conflict is possible. */
 static gboolean
 flush_results (Run *r, gboolean all, GError **error)
 {
@@ -338,16 +499,8 @@ flush_results (Run *r, gboolean all, GError **error)
           if (!bind_result (r, r->write_many, (int) k * 13, res, periods[k], error))
             return FALSE;
         }
-      int rc = sqlite3_step (r->write_many);
-      sqlite3_reset (r->write_many);
-      if (rc == SQLITE_CONSTRAINT && r->opts->period)
-        for (guint k = 0; k < WRITE_MANY; k++)
-          {
-            if (!write_one (r, &g_array_index (r->pending, Result, done + k), error))
-              return FALSE;
-          }
-      else if (rc != SQLITE_DONE)
-        return store_set_error (error, r->db, "writing ratings");
+      if (!store_step (r->write_many, error))
+        return FALSE;
     }
   for (; all && done < n; done++)
     if (!write_one (r, &g_array_index (r->pending, Result, done), error))
@@ -361,6 +514,76 @@ write_result (Run *r, const Result *res, GError **error)
 {
   g_array_append_val (r->pending, *res);
   return r->pending->len < WRITE_MANY || flush_results (r, FALSE, error);
+}
+
+/* The facts of RES as prior_read() reads them from a stored row, into
+ * Run.facts; returns the length of its key (account, period). */
+static guint
+facts_of_result (Run *r, const Result *res)
+{
+  GByteArray *out = r->facts;
+  const TariffRow *row = res->row;
+  gboolean known = res->account >= 0;
+  const char *account = known ? rate_accounts_info (r->accounts, res->account)->name : NULL;
+  const char *texts[N_FACT_TEXTS] = {
+    account, NULL, status_names[res->status], reason_names[res->reason],
+    known ? band_names[res->band] : NULL, row ? row->prefix : NULL,
+    row ? row->destination : NULL, row ? row->group : NULL,
+  };
+  char period[8];
+  period_text (res->period, period);
+  texts[1] = period;
+  guint key_len = 0;
+  g_byte_array_set_size (out, 0);
+  for (int k = 0; k < N_FACT_TEXTS; k++)
+    {
+      fact_text (out, texts[k], texts[k] ? strlen (texts[k]) : 0);
+      if (k == 1)
+        key_len = out->len;
+    }
+  fact_ints (out, res->billable, res->late);
+  return key_len;
+}
+
+/* Compare RES with the stored rating P (facts in ARENA): sets P's
+ * same_facts and same_key. */
+static void
+prior_compare (Run *r, const GByteArray *arena, Prior *p, const Result *res)
+{
+  guint key_len = facts_of_result (r, res);
+  const guint8 *stored = arena->data + p->off;
+  p->same_key = key_len == p->key_len && memcmp (r->facts->data, stored, key_len) == 0;
+  p->same_facts = p->same_key && r->facts->len == p->len
+                  && memcmp (r->facts->data + key_len, stored + key_len, p->len - key_len) == 0;
+}
+
+/* Rewrite the stored rating of RES in place. */
+static gboolean
+update_one (Run *r, const Result *res, gboolean same_key, GError **error)
+{
+  char period[8];
+  period_text (res->period, period);
+  sqlite3_stmt *st = same_key ? r->update_facts : r->update_all;
+  return bind_result (r, st, 0, res, period, error) && store_step (st, error);
+}
+
+/* Write RES given the call's stored rating P (compared by prior_compare):
+ * insert when it has none, nothing when it is the same, else rewrite it. */
+static gboolean
+write_change (Run *r, const Result *res, const Prior *p, GError **error)
+{
+  if (p->state == PRIOR_NONE)
+    return write_result (r, res, error);
+  if (p->same_facts && res->covered == p->covered && res->charge == p->charge)
+    return TRUE;
+  return update_one (r, res, p->same_key, error);
+}
+
+/* Drop the stored rating of call CALL_ID. */
+static gboolean
+delete_one (Run *r, gint64 call_id, GError **error)
+{
+  return store_bind (r->delete_one, error, STORE_INT (call_id)) && store_step (r->delete_one, error);
 }
 
 static Result
@@ -416,19 +639,42 @@ is_closed (Run *r, const RateBatch *b, guint i)
   return g_hash_table_contains (r->closed, &key);
 }
 
+/* Set call I of S aside for the bundle pass.  A call without a stored
+ * rating is written now, in call order, as if nothing were covered
+ * (appending to the table); the bundle pass then rewrites in place only
+ * those that draw on a bundle. */
+static gboolean
+bundle_add (Run *r, Slot *s, guint i, const Result *res, const Prior *p, GError **error)
+{
+  BundleCall c = { *res, *p, s->core.start_ms[i], r->bundle_keys->len, s->key_len[i] };
+  if (p->state == PRIOR_NONE)
+    {
+      if (!write_result (r, res, error))
+        return FALSE;
+      c.prior = (Prior) { .state = PRIOR_OPEN, .same_facts = TRUE, .same_key = TRUE,
+                          .period = res->period, .covered = res->covered, .charge = res->charge };
+    }
+  g_byte_array_append (r->bundle_keys, s->keys->data + s->key_off[i], s->key_len[i]);
+  g_array_append_val (r->bundle, c);
+  return TRUE;
+}
+
 /* What happens to call I of a rated slot: kept, written, or set aside for
- * the bundle pass. */
+ * the bundle pass.  Only what differs from the stored ratings is written:
+ * the result is what deleting the open ratings (of --period) and
+ * inserting every new one would leave. */
 static gboolean
 slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
 {
   const RateBatch *b = &s->core;
+  Prior *p = &s->prior[i];
   if (only_period && b->period[i] != only_period)
-    return TRUE;
+    /* an open rating of the period goes; one of another period stays */
+    return p->state != PRIOR_OPEN || p->period != only_period || delete_one (r, s->call_id[i], error);
   /* A kept rating stays whatever the catalog now says: a changed zone or
    * number assignment may map its call to another (account, period), but
-   * the closed period it was billed in never changes (and its row is
-   * still there: writing another would break ratings.call_id). */
-  if (g_hash_table_size (r->kept) > 0 && g_hash_table_contains (r->kept, &s->call_id[i]))
+   * the closed period it was billed in never changes. */
+  if (p->state == PRIOR_KEPT)
     {
       r->stats->kept++;
       return TRUE;
@@ -436,14 +682,11 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   gboolean late = is_closed (r, b, i);
   count (r->stats, b, i, late);
   Result res = result_of (r, s, i, late);
+  if (p->state == PRIOR_OPEN)
+    prior_compare (r, s->facts, p, &res);
   if (!late && bundle_eligible (r, b, i))
-    {
-      BundleCall c = { res, b->start_ms[i], r->bundle_keys->len, s->key_len[i] };
-      g_byte_array_append (r->bundle_keys, s->keys->data + s->key_off[i], s->key_len[i]);
-      g_array_append_val (r->bundle, c);
-      return TRUE;
-    }
-  return write_result (r, &res, error);
+    return bundle_add (r, s, i, &res, p, error);
+  return write_change (r, &res, p, error);
 }
 
 static gboolean
@@ -472,6 +715,13 @@ bundle_compare (const void *pa, const void *pb)
     return a->start_ms < b->start_ms ? -1 : 1;
   int c = memcmp (sort_keys->data + a->key_off, sort_keys->data + b->key_off, MIN (a->key_len, b->key_len));
   return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+static int
+bundle_compare_id (const void *pa, const void *pb)
+{
+  const BundleCall *a = pa, *b = pb;
+  return (a->result.call_id > b->result.call_id) - (a->result.call_id < b->result.call_id);
 }
 
 /* Pool seconds of account ACC for PERIOD: bundle minutes x 60 x the user
@@ -518,7 +768,13 @@ apply_bundles (Run *r, GError **error)
       r->stats->bundled += res->covered > 0;
       res->charge = ratecore_charge (res->row, res->billable, res->covered,
                                      r->core[res->account].decimals_unit);
-      if (!write_result (r, res, error))
+    }
+  /* written in call order: one sweep over the table, not a seek per call */
+  qsort (r->bundle->data, r->bundle->len, sizeof (BundleCall), bundle_compare_id);
+  for (guint i = 0; i < r->bundle->len; i++)
+    {
+      BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
+      if (!write_change (r, &c->result, &c->prior, error))
         return FALSE;
     }
   return TRUE;
@@ -532,6 +788,7 @@ slots_free (Slot *slots, guint n)
   for (guint i = 0; i < n; i++)
     {
       g_byte_array_unref (slots[i].keys);
+      g_byte_array_unref (slots[i].facts);
       g_mutex_clear (&slots[i].lock);
       g_cond_clear (&slots[i].cond);
     }
@@ -539,13 +796,15 @@ slots_free (Slot *slots, guint n)
 }
 
 static Slot *
-slots_new (guint n, const RateAccount *accounts)
+slots_new (guint n, const RateAccount *accounts, const RateAccounts *resolver)
 {
   Slot *slots = g_new0 (Slot, n);
   for (guint i = 0; i < n; i++)
     {
       slots[i].keys = g_byte_array_new ();
+      slots[i].facts = g_byte_array_new ();
       slots[i].accounts = accounts;
+      slots[i].resolver = resolver;
       g_mutex_init (&slots[i].lock);
       g_cond_init (&slots[i].cond);
     }
@@ -558,6 +817,7 @@ slot_reset (Slot *s)
   s->core.n = 0;
   s->done = FALSE;
   g_byte_array_set_size (s->keys, 0);
+  g_byte_array_set_size (s->facts, 0);
 }
 
 static Slot end_mark;
@@ -591,7 +851,7 @@ submit (Run *r, GThreadPool *pool, Slot *s)
 static gboolean
 stream_calls (Run *r, sqlite3 *reader, GThreadPool *pool, guint batch, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (reader, SQL_CALLS, error);
+  g_autoptr(sqlite3_stmt) st = store_prepare (reader, r->had_ratings ? SQL_CALLS_RATINGS : SQL_CALLS, error);
   if (!st)
     return FALSE;
   Slot *cur = NULL;
@@ -625,7 +885,7 @@ rate_all (Run *r, GError **error)
   guint threads = r->opts->threads ? r->opts->threads : MAX (1, g_get_num_processors ());
   guint batch = r->opts->batch_size ? MIN (r->opts->batch_size, RATE_BATCH_MAX) : RATE_BATCH_MAX;
   guint n_slots = 2 * threads + 2;
-  Slot *slots = slots_new (n_slots, r->core);
+  Slot *slots = slots_new (n_slots, r->core, r->accounts);
   r->drain_q = g_async_queue_new ();
   r->free_q = g_async_queue_new ();
   for (guint i = 0; i < n_slots; i++)
@@ -655,7 +915,8 @@ rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error
   gboolean ok = run_load (&r, error) && store_begin (db, error);
   if (ok)
     {
-      ok = load_kept_and_clear (&r, error) && rate_all (&r, error) && store_commit (db, error);
+      ok = plan_writes (&r, error) && rate_all (&r, error) && ratings_indexes_create (&r, error)
+           && store_commit (db, error);
       if (!ok)
         store_rollback (db);
     }

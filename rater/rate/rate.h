@@ -7,7 +7,10 @@
  * it is one transaction: a run killed half-way changes nothing.
  *
  * Calls of open periods are rated from scratch every run (re-rating after a
- * catalog change gives what a fresh database would).  A closed period's
+ * catalog change gives what a fresh database would).  Each call is read with
+ * its stored rating and only a rating that differs is written (inserted,
+ * rewritten in place, or with --period dropped), so a re-rate after a small
+ * catalog change writes little.  A closed period's
  * ratings never change; a call for a closed period that has no rating yet is
  * rated late: its own start's rows and band, never bundled.
  */

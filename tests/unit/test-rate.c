@@ -260,6 +260,55 @@ Test (rate, period_option_replaces_a_stale_rating_of_another_period)
                                 " WHERE c.call_key = 's010' AND r.period = '2026-11' AND r.charge = 20000"), 1);
 }
 
+Test (rate, period_option_drops_an_open_rating_whose_call_left_the_period)
+{
+  g_autoptr(sqlite3) db = fresh_db ("left");
+  g_autofree char *calls = test_write (dir, "left.csv",
+    "call_id,start,duration,caller,callee,direction\n"
+    "l1,2026-11-20T10:00:00Z,30,+441632960001,+442079460000,out\n");
+  ingest (db, calls);
+  /* an open rating from an older catalog, when this call fell in September */
+  cr_assert_eq (sqlite3_exec (db, "INSERT INTO ratings (call_id, status, account, period, billable, covered,"
+                                  " charge, late) SELECT id, 'rated', 'contoso', '2026-09', 1, 0, 1, 0"
+                                  " FROM calls", NULL, NULL, NULL), SQLITE_OK);
+  /* re-rating September drops it (the call is now November's), as a
+   * delete of September's open ratings and an insert of its calls would */
+  cr_assert_eq (rate (db, 1, 0, "2026-09").calls, 0);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings"), 0);
+  cr_assert_eq (rate (db, 1, 0, "2026-11").calls, 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings WHERE period = '2026-11'"), 1);
+}
+
+/* The SQL of the ratings table and its indexes, in name order. */
+static char *
+ratings_schema (sqlite3 *db)
+{
+  sqlite3_stmt *st = NULL;
+  g_autoptr(GString) out = g_string_new ("");
+  cr_assert_eq (sqlite3_prepare_v2 (db, "SELECT sql FROM sqlite_schema WHERE tbl_name = 'ratings'"
+                                        " AND sql IS NOT NULL ORDER BY name", -1, &st, NULL), SQLITE_OK);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    g_string_append_printf (out, "%s;\n", (const char *) sqlite3_column_text (st, 0));
+  sqlite3_finalize (st);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+Test (rate, first_rate_keeps_the_ratings_indexes)
+{
+  g_autoptr(sqlite3) db = fresh_db ("indexes");
+  g_autofree char *calls = test_write (dir, "idx.csv",
+    "call_id,start,duration,caller,callee,direction\n"
+    "i1,2026-11-20T10:00:00Z,30,+441632960001,+442079460000,out\n"
+    "i2,2026-11-21T10:00:00Z,30,+441632960001,+442079460000,out\n");
+  ingest (db, calls);
+  g_autofree char *before = ratings_schema (db);
+  rate (db, 1, 0, NULL);   /* more new ratings than stored: indexes built once at the end */
+  g_autofree char *after = ratings_schema (db);
+  cr_assert_str_eq (after, before);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings INDEXED BY ratings_by_period"
+                                " WHERE period = '2026-11'"), 2);
+}
+
 Test (rate, accounts_load_index_and_resolve)
 {
   g_autoptr(sqlite3) db = test_db_with_catalog (dir);
