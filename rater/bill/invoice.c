@@ -1,15 +1,26 @@
-/* invoice.c — computing an account's invoice for a period (billing.md §7).
+/* invoice.c — computing the invoices of a period (billing.md §7).
  *
  * Data model: the period is a half-open range of calendar days [first, end)
  * as days since 1970-01-01 (number dates are calendar days in the account's
  * zone, so no instant or offset is involved and DST cannot shift a day).
- * Recurring lines come from one pass over the account's number assignments
- * ordered by (type, number), accumulating per type the prorated micro-units
- * and the count of distinct numbers.  Usage and late-usage lines come from
- * one query each, aggregated by (direction, group, period) in invoice order;
- * consecutive rows of the same (direction, group) fold into one line, their
- * periods listed for late usage.  Amounts are summed raw and rounded to the
- * currency's minor units once per line.
+ *
+ * Both ways in read the same rows into one AccountRows per account: its
+ * terms, its number assignments ordered by (type, number), its unbilled
+ * late ratings aggregated by (direction, group, period) in invoice order,
+ * and its usage of P — either the rows of a per-account GROUP BY query
+ * (invoice_compute, and invoice_compute_period for one account), or sums
+ * keyed by (direction, group, destination) that one scan of the period's
+ * ratings fills for every account at once (invoice_compute_period).  The
+ * scan reads the ratings and their calls forward in call-id order between
+ * the period's first and last call, so it never seeks a call at random and
+ * costs nothing for a period without calls; the catalog, the numbers and
+ * the late ratings (a partial index, schemas/004) are one query each.
+ *
+ * One builder then makes the Invoice: recurring lines accumulate per type
+ * the prorated micro-units and the count of distinct numbers; usage rows in
+ * invoice order fold, consecutive rows of the same (direction, group) into
+ * one line, their periods listed for late usage.  Amounts are summed raw and
+ * rounded to the currency's minor units once per line.
  */
 #include "config.h"
 
@@ -32,7 +43,7 @@ typedef struct {
 typedef struct {
   guint64 quantity;             /* distinct numbers seen */
   gint64 micro;                 /* prorated fees, micro-units, not yet rounded */
-  char *last;                   /* the last number counted (rows come ordered by number) */
+  const char *last;             /* the last number counted (rows come ordered by number) */
 } RecurringSum;
 
 /* Lifecycle {{{1 */
@@ -96,6 +107,32 @@ invoice_line_kind_to_string (InvoiceLineKind kind)
   return names[kind];
 }
 
+InvoiceDestination *
+invoice_destination_new (const char *destination, const char *group, guint64 calls,
+                         guint64 billable_seconds, gint64 amount)
+{
+  InvoiceDestination *d = g_new0 (InvoiceDestination, 1);
+
+  d->destination = g_strdup (destination);
+  d->group = g_strdup (group);
+  d->calls = calls;
+  d->billable_seconds = billable_seconds;
+  d->amount = amount;
+  return d;
+}
+
+void
+invoice_destination_free (gpointer destination)
+{
+  InvoiceDestination *d = destination;
+
+  if (!d)
+    return;
+  g_free (d->destination);
+  g_free (d->group);
+  g_free (d);
+}
+
 /* Arithmetic {{{1 */
 
 static gboolean
@@ -149,7 +186,381 @@ compute_totals (Invoice *invoice, GError **error)
   return add_checked (&invoice->total, invoice->tax, error);
 }
 
-/* Period and account {{{1 */
+/* The rows an invoice is made of {{{1 */
+
+/* One numbers row of the account. */
+typedef struct {
+  char *type;
+  char *number;
+  char *from_date;              /* "YYYY-MM-DD" as stored (checked when billed) */
+  char *to_date;                /* NULL: open */
+} NumberRow;
+
+/* What usage is grouped by; NULL group or destination as stored. */
+typedef struct {
+  const char *direction;        /* "out" | "in" */
+  const char *group;
+  const char *destination;      /* the period scan's sums; NULL in query rows */
+  const char *period;           /* query rows: "YYYY-MM"; NULL in the scan's sums */
+} UsageKey;
+
+/* Rated calls of one UsageKey: a row of a GROUP BY query, or a sum of the
+ * period scan (then also the key of AccountRows.sums). */
+typedef struct {
+  UsageKey key;                 /* points into OWNED */
+  char *owned;                  /* the key's strings, one allocation */
+  guint64 calls;
+  guint64 billable;             /* seconds */
+  guint64 covered;              /* seconds */
+  gint64 charge;                /* micro-units, unrounded */
+} UsageRow;
+
+/* Everything one account's invoice is computed from. */
+typedef struct {
+  char *account;
+  char *operator_slug;
+  char *tenant_id;              /* NULL: none */
+  char *currency;               /* NULL: the operator is missing from the catalog */
+  gboolean has_plan;            /* FALSE: the plan is missing from the catalog */
+  gint64 tax_rate;              /* micro-percent */
+  gint64 fees[N_NUMBER_TYPES];  /* micro-units per month, by number_types[] */
+  GPtrArray *numbers;           /* NumberRow *, by (type, number, from_date) */
+  GPtrArray *late;              /* UsageRow *, unbilled late usage in invoice order */
+  GPtrArray *usage;             /* UsageRow *, usage of P in invoice order; NULL: SUMS */
+  GHashTable *sums;             /* UsageRow * (key and value), by (direction, group,
+                                 * destination): the period scan; NULL: USAGE */
+} AccountRows;
+
+/* The accounts of a computation. */
+typedef struct {
+  GPtrArray *accounts;          /* AccountRows *, in byte order */
+  GHashTable *by_name;          /* account → AccountRows * of ACCOUNTS */
+} Batch;
+
+static void
+number_row_free (gpointer data)
+{
+  NumberRow *n = data;
+
+  g_free (n->type);
+  g_free (n->number);
+  g_free (n->from_date);
+  g_free (n->to_date);
+  g_free (n);
+}
+
+static void
+usage_row_free (gpointer data)
+{
+  UsageRow *u = data;
+
+  g_free (u->owned);
+  g_free (u);
+}
+
+/* Copy the non-NULL strings of FROM into OWNED at *AT; *TO points to the copy. */
+static void
+copy_key_string (const char *from, char *owned, gsize *at, const char **to)
+{
+  gsize len;
+
+  *to = NULL;
+  if (!from)
+    return;
+  len = strlen (from) + 1;
+  memcpy (owned + *at, from, len);
+  *to = owned + *at;
+  *at += len;
+}
+
+static UsageRow *
+usage_row_new (const UsageKey *key)
+{
+  const char *parts[] = { key->direction, key->group, key->destination, key->period };
+  gsize size = 0, at = 0;
+  UsageRow *u = g_new0 (UsageRow, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    size += parts[i] ? strlen (parts[i]) + 1 : 0;
+  u->owned = g_malloc (MAX (size, 1));
+  copy_key_string (key->direction, u->owned, &at, &u->key.direction);
+  copy_key_string (key->group, u->owned, &at, &u->key.group);
+  copy_key_string (key->destination, u->owned, &at, &u->key.destination);
+  copy_key_string (key->period, u->owned, &at, &u->key.period);
+  return u;
+}
+
+/* Hash and equality of the scan's sums: (direction, group, destination),
+ * NULL distinct from "". */
+static guint
+usage_key_hash (gconstpointer data)
+{
+  const UsageKey *k = data;
+  guint h = g_str_hash (k->direction);
+
+  h = h * 31 + (k->group ? g_str_hash (k->group) : 7);
+  return h * 31 + (k->destination ? g_str_hash (k->destination) : 11);
+}
+
+static gboolean
+usage_key_equal (gconstpointer a, gconstpointer b)
+{
+  const UsageKey *x = a, *y = b;
+
+  return strcmp (x->direction, y->direction) == 0 && g_strcmp0 (x->group, y->group) == 0
+         && g_strcmp0 (x->destination, y->destination) == 0;
+}
+
+static void
+account_rows_free (gpointer data)
+{
+  AccountRows *a = data;
+
+  if (!a)
+    return;
+  g_free (a->account);
+  g_free (a->operator_slug);
+  g_free (a->tenant_id);
+  g_free (a->currency);
+  g_ptr_array_unref (a->numbers);
+  g_ptr_array_unref (a->late);
+  if (a->usage)
+    g_ptr_array_unref (a->usage);
+  if (a->sums)
+    g_hash_table_unref (a->sums);
+  g_free (a);
+}
+
+static Batch *
+batch_new (void)
+{
+  Batch *b = g_new0 (Batch, 1);
+
+  b->accounts = g_ptr_array_new_with_free_func (account_rows_free);
+  b->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  return b;
+}
+
+static void
+batch_free (Batch *b)
+{
+  g_hash_table_unref (b->by_name);
+  g_ptr_array_unref (b->accounts);
+  g_free (b);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+/* Reading the rows {{{1 */
+
+/* The account's terms: (account, operator, tenant_id, tax_rate, currency,
+ * fee_user, fee_service, fee_tollfree, plan present), by account. */
+#define TERMS_SQL(where)                                                                   \
+  "SELECT a.account, a.operator, a.tenant_id, a.tax_rate, o.currency, p.fee_user,"          \
+  " p.fee_service, p.fee_tollfree, p.fee_user IS NOT NULL FROM accounts a"                  \
+  " LEFT JOIN operators o ON o.operator = a.operator LEFT JOIN plans p ON p.plan = a.plan"   \
+  " WHERE " where " ORDER BY a.account"
+
+/* Of ?1 (an account) / of operator ?1 (NULL: any) and account ?2 (NULL: any). */
+#define ONE_ACCOUNT "a.account = ?1"
+#define SCOPE_ACCOUNTS "(?1 IS NULL OR a.operator = ?1) AND (?2 IS NULL OR a.account = ?2)"
+
+/* Row function: a new AccountRows in the Batch B from a TERMS_SQL row. */
+static gboolean
+add_account_row (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  Batch *batch = b;
+  AccountRows *a = g_new0 (AccountRows, 1);
+
+  a->account = g_strdup (store_column_text (st, 0));
+  a->operator_slug = g_strdup (store_column_text (st, 1));
+  a->tenant_id = g_strdup (store_column_text_or_null (st, 2));
+  a->tax_rate = sqlite3_column_int64 (st, 3);
+  a->currency = g_strdup (store_column_text_or_null (st, 4));
+  for (guint t = 0; t < N_NUMBER_TYPES; t++)
+    a->fees[t] = sqlite3_column_int64 (st, 5 + (int) t);
+  a->has_plan = sqlite3_column_int (st, 8);
+  a->numbers = g_ptr_array_new_with_free_func (number_row_free);
+  a->late = g_ptr_array_new_with_free_func (usage_row_free);
+  g_ptr_array_add (batch->accounts, a);
+  g_hash_table_insert (batch->by_name, a->account, a);
+  return TRUE;
+}
+
+/* Number assignments (account, type, number, from_date, to_date). */
+#define NUMBERS_SQL(where)                                                                 \
+  "SELECT n.account, n.type, n.number, n.from_date, n.to_date FROM numbers n"              \
+  " JOIN accounts a ON a.account = n.account WHERE " where                                 \
+  " ORDER BY n.account, n.type, n.number, n.from_date"
+
+/* Row function: a NUMBERS_SQL row to its account of the Batch B. */
+static gboolean
+add_number_row (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
+  NumberRow *n;
+
+  if (!a)
+    return TRUE;
+  n = g_new0 (NumberRow, 1);
+  n->type = g_strdup (store_column_text (st, 1));
+  n->number = g_strdup (store_column_text (st, 2));
+  n->from_date = g_strdup (store_column_text (st, 3));
+  n->to_date = g_strdup (store_column_text_or_null (st, 4));
+  g_ptr_array_add (a->numbers, n);
+  return TRUE;
+}
+
+/* Rated calls aggregated by (direction, group, period) in invoice order:
+ * 'out' first, groups and periods in byte order; columns (account,
+ * direction, grp, period, calls, billable, covered, charge).  ?1 is the
+ * period P.  Late usage: the unbilled late ratings of periods before P,
+ * read through the partial index ratings_unbilled_late (schemas/004); the
+ * unary + keeps SQLite from ranging over ratings_by_period instead, which
+ * would visit every rating of the earlier periods. */
+#define USAGE_SQL(where, group_by)                                                         \
+  "SELECT r.account, c.direction, r.grp, r.period, count (*), sum (r.billable),"            \
+  " sum (r.covered), sum (r.charge) FROM ratings r JOIN calls c ON c.id = r.call_id"        \
+  " WHERE r.status = 'rated' AND " where                                                    \
+  " GROUP BY " group_by "c.direction, r.grp, r.period"                                      \
+  " ORDER BY " group_by "c.direction <> 'out', c.direction, r.grp, r.period"
+#define LATE_WHERE "r.late = 1 AND r.invoice IS NULL AND +r.period < ?1"
+
+static const char usage_sql[] = USAGE_SQL ("r.late = 0 AND r.period = ?1 AND r.account = ?2", "");
+static const char late_sql[] = USAGE_SQL (LATE_WHERE " AND r.account = ?2", "");
+static const char late_all_sql[] = USAGE_SQL (LATE_WHERE, "r.account, ");
+
+/* The UsageRow of a USAGE_SQL row. */
+static UsageRow *
+usage_row_from (sqlite3_stmt *st)
+{
+  UsageKey key = { store_column_text (st, 1), store_column_text_or_null (st, 2), NULL,
+                   store_column_text (st, 3) };
+  UsageRow *u = usage_row_new (&key);
+
+  u->calls = (guint64) sqlite3_column_int64 (st, 4);
+  u->billable = (guint64) sqlite3_column_int64 (st, 5);
+  u->covered = (guint64) sqlite3_column_int64 (st, 6);
+  u->charge = sqlite3_column_int64 (st, 7);
+  return u;
+}
+
+/* Row functions: a USAGE_SQL row to the late rows (the usage rows) of its
+ * account in the Batch B. */
+static gboolean
+add_late_row (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
+
+  if (a)
+    g_ptr_array_add (a->late, usage_row_from (st));
+  return TRUE;
+}
+
+static gboolean
+add_usage_row (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
+
+  if (a)
+    g_ptr_array_add (a->usage, usage_row_from (st));
+  return TRUE;
+}
+
+/* Run SQL with ?1 = P1 and, when it has a ?2, ?2 = P2 (texts, NULL binds
+ * NULL), ROW on each row. */
+static gboolean
+query_rows (sqlite3 *db, const char *sql, const char *p1, const char *p2, StoreRowFunc row,
+            gpointer data, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+
+  return st && store_bind (st, error, STORE_TEXT (p1))
+    && (sqlite3_bind_parameter_count (st) < 2 || store_bind_at (st, 2, error, STORE_TEXT (p2)))
+    && store_each_row (st, row, data, "reading the store", error);
+}
+
+/* The usage of P of each account of B, one indexed query per account. */
+static gboolean
+read_usage_by_account (sqlite3 *db, Batch *b, const char *period, GError **error)
+{
+  for (guint i = 0; i < b->accounts->len; i++)
+    {
+      AccountRows *a = b->accounts->pdata[i];
+      a->usage = g_ptr_array_new_with_free_func (usage_row_free);
+      if (!query_rows (db, usage_sql, period, a->account, add_usage_row, b, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The period scan: every rated, non-late rating of ?1 with its call's
+ * direction, read in call-id order between ?2 and ?3 (the period's first
+ * and last call): both tables are read forward (the unary + keeps SQLite
+ * off the period index, whose order would make each row a random seek).
+ * When the period's calls are few and spread over many others (a period
+ * that has only begun, or only some calls across a zone boundary), fewer
+ * than one in SCAN_SPARSE of the range, they are read through the period
+ * index instead, a seek each. */
+#define SCAN_COLUMNS                                                                         "SELECT r.account, c.direction, r.grp, r.destination, r.billable, r.covered, r.charge"      " FROM ratings r JOIN calls c ON c.id = r.call_id WHERE "
+#define SCAN_SPARSE 16
+static const char scan_range_sql[] =
+  "SELECT min (call_id), max (call_id), count (*) FROM ratings WHERE period = ?1";
+static const char scan_sql[] = SCAN_COLUMNS "r.call_id BETWEEN ?2 AND ?3"
+  " AND +r.period = ?1 AND r.status = 'rated' AND r.late = 0";
+static const char scan_sparse_sql[] = SCAN_COLUMNS "r.period = ?1"
+  " AND r.status = 'rated' AND r.late = 0";
+
+/* Row function: add a scan_sql row to its account's sums in the Batch B. */
+static gboolean
+add_scan_row (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
+  UsageKey key = { store_column_text (st, 1), store_column_text_or_null (st, 2),
+                   store_column_text_or_null (st, 3), NULL };
+  UsageRow *u;
+
+  if (!a)
+    return TRUE;
+  u = g_hash_table_lookup (a->sums, &key);
+  if (!u)
+    {
+      u = usage_row_new (&key);
+      g_hash_table_add (a->sums, u);
+    }
+  u->calls++;
+  u->billable += (guint64) sqlite3_column_int64 (st, 4);
+  u->covered += (guint64) sqlite3_column_int64 (st, 5);
+  return add_checked (&u->charge, sqlite3_column_int64 (st, 6), error);
+}
+
+static gboolean
+scan_period (sqlite3 *db, Batch *b, const char *period, GError **error)
+{
+  g_autoptr(sqlite3_stmt) range = store_prepare (db, scan_range_sql, error);
+  g_autoptr(sqlite3_stmt) st = NULL;
+
+  for (guint i = 0; i < b->accounts->len; i++)
+    {
+      AccountRows *a = b->accounts->pdata[i];
+      a->sums = g_hash_table_new_full (usage_key_hash, usage_key_equal, usage_row_free, NULL);
+    }
+  if (!range || !store_bind (range, error, STORE_TEXT (period)))
+    return FALSE;
+  if (sqlite3_step (range) != SQLITE_ROW)
+    return store_set_error (error, db, "reading ratings");
+  gint64 first = sqlite3_column_int64 (range, 0), last = sqlite3_column_int64 (range, 1);
+  gint64 count = sqlite3_column_int64 (range, 2);
+  if (count == 0)
+    return TRUE;                /* no call in the period */
+  gboolean sparse = count < (last - first + 1) / SCAN_SPARSE;
+  st = store_prepare (db, sparse ? scan_sparse_sql : scan_sql, error);
+  return st
+    && store_bind (st, error, STORE_TEXT (period))
+    && (sparse || store_bind_at (st, 2, error, STORE_INT (first), STORE_INT (last)))
+    && store_each_row (st, add_scan_row, b, "reading ratings", error);
+}
+
+/* Terms {{{1 */
 
 static gboolean
 parse_period (const char *period, PeriodDays *days, GError **error)
@@ -166,37 +577,20 @@ parse_period (const char *period, PeriodDays *days, GError **error)
   return TRUE;
 }
 
-/* Fill the account's terms: operator, tenant, currency, tax rate and the
- * plan's fee per number type. */
+/* Fill the invoice's terms from A: operator, tenant, currency, tax rate. */
 static gboolean
-load_account (sqlite3 *db, Invoice *invoice, gint64 fees[N_NUMBER_TYPES], GError **error)
+apply_terms (Invoice *invoice, const AccountRows *a, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT a.operator, a.tenant_id, a.tax_rate, o.currency, p.fee_user, p.fee_service,"
-    " p.fee_tollfree FROM accounts a LEFT JOIN operators o ON o.operator = a.operator"
-    " LEFT JOIN plans p ON p.plan = a.plan WHERE a.account = ?1", error);
-  if (!st || !store_bind (st, error, STORE_TEXT (invoice->account)))
-    return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "unknown account '%s'", invoice->account);
-      return FALSE;
-    }
-  if (rc != SQLITE_ROW)
-    return store_set_error (error, db, "reading the account");
-  if (sqlite3_column_type (st, 3) == SQLITE_NULL || sqlite3_column_type (st, 4) == SQLITE_NULL)
+  if (!a->currency || !a->has_plan)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
                    "account '%s': operator or plan missing from the catalog", invoice->account);
       return FALSE;
     }
-  invoice->operator_slug = g_strdup (store_column_text (st, 0));
-  invoice->tenant_id = g_strdup (store_column_text_or_null (st, 1));
-  invoice->tax_rate = sqlite3_column_int64 (st, 2);
-  invoice->currency = g_strdup (store_column_text (st, 3));
-  for (guint t = 0; t < N_NUMBER_TYPES; t++)
-    fees[t] = sqlite3_column_int64 (st, 4 + (int) t);
+  invoice->operator_slug = g_strdup (a->operator_slug);
+  invoice->tenant_id = g_strdup (a->tenant_id);
+  invoice->tax_rate = a->tax_rate;
+  invoice->currency = g_strdup (a->currency);
   int minor = currency_minor_units (invoice->currency);
   if (minor < 0)
     {
@@ -220,10 +614,8 @@ number_type_index (const char *type)
 }
 
 static gboolean
-column_date (sqlite3_stmt *st, int col, const char *what, gint64 *days, GError **error)
+parse_date (const char *text, const char *what, gint64 *days, GError **error)
 {
-  const char *text = store_column_text (st, col);
-
   if (time_parse_date (text, strlen (text), days) == TIME_OK)
     return TRUE;
   g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "bad %s date '%s'", what, text);
@@ -232,41 +624,39 @@ column_date (sqlite3_stmt *st, int col, const char *what, gint64 *days, GError *
 
 /* Calendar days of the period inside the row's [from_date, to_date). */
 static gboolean
-active_days (sqlite3_stmt *st, const PeriodDays *period, gint64 *days, GError **error)
+active_days (const NumberRow *n, const PeriodDays *period, gint64 *days, GError **error)
 {
   gint64 from, to = G_MAXINT64;
 
-  if (!column_date (st, 2, "from", &from, error))
+  if (!parse_date (n->from_date, "from", &from, error))
     return FALSE;
-  if (sqlite3_column_type (st, 3) != SQLITE_NULL && !column_date (st, 3, "to", &to, error))
+  if (n->to_date && !parse_date (n->to_date, "to", &to, error))
     return FALSE;
   *days = MAX (0, MIN (to, period->end) - MAX (from, period->first));
   return TRUE;
 }
 
-/* Charge one assignment row (type, number, from_date, to_date) into SUMS. */
+/* Charge one assignment into SUMS. */
 static gboolean
-add_assignment (sqlite3_stmt *st, const PeriodDays *period, const gint64 fees[N_NUMBER_TYPES],
+add_assignment (const NumberRow *n, const PeriodDays *period, const gint64 fees[N_NUMBER_TYPES],
                 RecurringSum sums[N_NUMBER_TYPES], GError **error)
 {
-  const char *number = store_column_text (st, 1);
-  int t = number_type_index (store_column_text (st, 0));
+  int t = number_type_index (n->type);
   gint64 days;
 
   if (t < 0)
     {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "unknown type '%s'", store_column_text (st, 0));
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "unknown type '%s'", n->type);
       return FALSE;
     }
-  if (!active_days (st, period, &days, error))
+  if (!active_days (n, period, &days, error))
     return FALSE;
   if (days == 0)
     return TRUE;
-  if (!sums[t].last || strcmp (sums[t].last, number) != 0)
+  if (!sums[t].last || strcmp (sums[t].last, n->number) != 0)
     {
       sums[t].quantity++;
-      g_free (sums[t].last);
-      sums[t].last = g_strdup (number);
+      sums[t].last = n->number;
     }
   return add_checked (&sums[t].micro, decimal_mul_div_round_half_up (fees[t], days,
                                                                      period->end - period->first),
@@ -284,71 +674,42 @@ add_recurring_line (Invoice *invoice, guint type, const RecurringSum *sum)
 }
 
 static gboolean
-read_assignments (sqlite3 *db, const char *account, const PeriodDays *period,
-                  const gint64 fees[N_NUMBER_TYPES], RecurringSum sums[N_NUMBER_TYPES],
-                  GError **error)
-{
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT type, number, from_date, to_date FROM numbers WHERE account = ?1"
-    " ORDER BY type, number, from_date", error);
-  int rc;
-
-  if (!st || !store_bind (st, error, STORE_TEXT (account)))
-    return FALSE;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!add_assignment (st, period, fees, sums, error))
-      {
-        g_prefix_error (error, "number '%s': ", store_column_text (st, 1));
-        return FALSE;
-      }
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading numbers");
-  return TRUE;
-}
-
-static gboolean
-add_recurring_lines (sqlite3 *db, Invoice *invoice, const gint64 fees[N_NUMBER_TYPES],
-                     const PeriodDays *period, GError **error)
+add_recurring_lines (Invoice *invoice, const AccountRows *a, const PeriodDays *period,
+                     GError **error)
 {
   RecurringSum sums[N_NUMBER_TYPES] = { { 0 } };
-  gboolean ok = read_assignments (db, invoice->account, period, fees, sums, error);
 
-  for (guint t = 0; t < N_NUMBER_TYPES; t++)
+  for (guint i = 0; i < a->numbers->len; i++)
     {
-      if (ok && sums[t].quantity > 0)
-        add_recurring_line (invoice, t, &sums[t]);
-      g_free (sums[t].last);
+      const NumberRow *n = a->numbers->pdata[i];
+      if (!add_assignment (n, period, a->fees, sums, error))
+        {
+          g_prefix_error (error, "number '%s': ", n->number);
+          return FALSE;
+        }
     }
-  return ok;
+  for (guint t = 0; t < N_NUMBER_TYPES; t++)
+    if (sums[t].quantity > 0)
+      add_recurring_line (invoice, t, &sums[t]);
+  return TRUE;
 }
 
 /* Usage and late-usage lines {{{1 */
 
-/* Rated calls of an account aggregated by (direction, group, period) in
- * invoice order: 'out' first, groups and periods in byte order. */
-#define USAGE_SQL(where)                                                              \
-  "SELECT c.direction, r.grp, r.period, count (*), sum (r.billable), sum (r.covered),"  \
-  " sum (r.charge) FROM ratings r JOIN calls c ON c.id = r.call_id"                    \
-  " WHERE r.status = 'rated' AND r.account = ?1 AND " where                            \
-  " GROUP BY c.direction, r.grp, r.period"                                             \
-  " ORDER BY c.direction <> 'out', c.direction, r.grp, r.period"
-
-static const char usage_sql[] = USAGE_SQL ("r.late = 0 AND r.period = ?2");
-static const char late_usage_sql[] = USAGE_SQL ("r.late = 1 AND r.invoice IS NULL AND r.period < ?2");
-
-/* The line of the row's (direction, group): the last line when it matches
- * and is one of this query's (index >= FIRST), else a new one. */
+/* The line of U's (direction, group): the last line when it matches and is
+ * one of this kind's (index >= FIRST), else a new one.  A NULL group reads
+ * as "" (and so folds with an empty one). */
 static InvoiceLine *
-usage_line_for (Invoice *invoice, guint first, InvoiceLineKind kind, sqlite3_stmt *st)
+usage_line_for (Invoice *invoice, guint first, InvoiceLineKind kind, const UsageRow *u)
 {
-  const char *direction = store_column_text (st, 0), *group = store_column_text (st, 1);
+  const char *group = u->key.group ? u->key.group : "";
   InvoiceLine *line = invoice->lines->len > first
                       ? invoice->lines->pdata[invoice->lines->len - 1] : NULL;
 
-  if (line && strcmp (line->direction, direction) == 0 && strcmp (line->group, group) == 0)
+  if (line && strcmp (line->direction, u->key.direction) == 0 && strcmp (line->group, group) == 0)
     return line;
   line = invoice_add_line (invoice, kind);
-  line->direction = g_strdup (direction);
+  line->direction = g_strdup (u->key.direction);
   line->group = g_strdup (group);
   if (kind == INVOICE_LINE_LATE_USAGE)
     line->periods = g_ptr_array_new_with_free_func (g_free);
@@ -356,34 +717,28 @@ usage_line_for (Invoice *invoice, guint first, InvoiceLineKind kind, sqlite3_stm
 }
 
 static gboolean
-fold_usage_row (Invoice *invoice, guint first, InvoiceLineKind kind, sqlite3_stmt *st,
+fold_usage_row (Invoice *invoice, guint first, InvoiceLineKind kind, const UsageRow *u,
                 GError **error)
 {
-  InvoiceLine *line = usage_line_for (invoice, first, kind, st);
+  InvoiceLine *line = usage_line_for (invoice, first, kind, u);
 
-  line->calls += (guint64) sqlite3_column_int64 (st, 3);
-  line->billable_seconds += (guint64) sqlite3_column_int64 (st, 4);
-  line->covered_seconds += (guint64) sqlite3_column_int64 (st, 5);
+  line->calls += u->calls;
+  line->billable_seconds += u->billable;
+  line->covered_seconds += u->covered;
   if (line->periods)
-    g_ptr_array_add (line->periods, g_strdup (store_column_text (st, 2)));
-  return add_checked (&line->amount, sqlite3_column_int64 (st, 6), error);
+    g_ptr_array_add (line->periods, g_strdup (u->key.period));
+  return add_checked (&line->amount, u->charge, error);
 }
 
+/* Lines of KIND from ROWS (UsageRow *, in invoice order), each rounded once. */
 static gboolean
-add_usage_lines (sqlite3 *db, Invoice *invoice, InvoiceLineKind kind, GError **error)
+add_usage_lines (Invoice *invoice, InvoiceLineKind kind, const GPtrArray *rows, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, kind == INVOICE_LINE_LATE_USAGE
-                                                  ? late_usage_sql : usage_sql, error);
   guint first = invoice->lines->len;
-  int rc;
 
-  if (!st || !store_bind (st, error, STORE_TEXT (invoice->account), STORE_TEXT (invoice->period)))
-    return FALSE;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!fold_usage_row (invoice, first, kind, st, error))
+  for (guint i = 0; i < rows->len; i++)
+    if (!fold_usage_row (invoice, first, kind, rows->pdata[i], error))
       return FALSE;
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading ratings");
   for (guint i = first; i < invoice->lines->len; i++)
     {
       InvoiceLine *line = invoice->lines->pdata[i];
@@ -392,26 +747,213 @@ add_usage_lines (sqlite3 *db, Invoice *invoice, InvoiceLineKind kind, GError **e
   return TRUE;
 }
 
+/* Invoice order of the scan's sums: 'out' first, then direction and group
+ * (NULL as "") in byte order. */
+static int
+compare_usage_order (gconstpointer a, gconstpointer b)
+{
+  const UsageRow *x = *(UsageRow *const *) a, *y = *(UsageRow *const *) b;
+  int out = (strcmp (x->key.direction, "out") != 0) - (strcmp (y->key.direction, "out") != 0);
+  int c = out ? out : strcmp (x->key.direction, y->key.direction);
+
+  return c ? c : strcmp (x->key.group ? x->key.group : "", y->key.group ? y->key.group : "");
+}
+
+/* Appendix order: destination, then group, NULL first, in byte order. */
+static int
+compare_destination_order (gconstpointer a, gconstpointer b)
+{
+  const UsageRow *x = *(UsageRow *const *) a, *y = *(UsageRow *const *) b;
+  int c = g_strcmp0 (x->key.destination, y->key.destination);
+
+  return c ? c : g_strcmp0 (x->key.group, y->key.group);
+}
+
+/* The scan's sums of A (borrowed) sorted by COMPARE. */
+static GPtrArray *
+sorted_sums (const AccountRows *a, GCompareFunc compare)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, a->sums);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (rows, key);
+  g_ptr_array_sort (rows, compare);
+  return rows;
+}
+
+/* The appendix from the scan's sums: one row per (destination, group). */
+static GPtrArray *
+destinations_from_sums (const AccountRows *a, GError **error)
+{
+  g_autoptr(GPtrArray) rows = sorted_sums (a, compare_destination_order);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (invoice_destination_free);
+  InvoiceDestination *d = NULL;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const UsageRow *u = rows->pdata[i];
+      if (!d || g_strcmp0 (d->destination, u->key.destination) != 0
+          || g_strcmp0 (d->group, u->key.group) != 0)
+        {
+          d = invoice_destination_new (u->key.destination, u->key.group, 0, 0, 0);
+          g_ptr_array_add (list, d);
+        }
+      d->calls += u->calls;
+      d->billable_seconds += u->billable;
+      if (!add_checked (&d->amount, u->charge, error))
+        return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
 /* The invoice {{{1 */
 
-Invoice *
-invoice_compute (sqlite3 *db, const char *account, const char *period, GError **error)
+/* A's invoice for PERIOD, or NULL: without ERROR when it has no line. */
+static Invoice *
+build_invoice (const AccountRows *a, const char *period, const PeriodDays *days,
+               GError **error)
 {
-  PeriodDays days;
-  gint64 fees[N_NUMBER_TYPES];
+  g_autoptr(Invoice) invoice = invoice_new (a->account, period);
+  g_autoptr(GPtrArray) sums = a->usage ? NULL : sorted_sums (a, compare_usage_order);
 
-  g_return_val_if_fail (db && account, NULL);
-  if (!parse_period (period, &days, error))
-    return NULL;
-  g_autoptr(Invoice) invoice = invoice_new (account, period);
-  if (!load_account (db, invoice, fees, error)
-      || !add_recurring_lines (db, invoice, fees, &days, error)
-      || !add_usage_lines (db, invoice, INVOICE_LINE_USAGE, error)
-      || !add_usage_lines (db, invoice, INVOICE_LINE_LATE_USAGE, error))
+  if (!apply_terms (invoice, a, error)
+      || !add_recurring_lines (invoice, a, days, error)
+      || !add_usage_lines (invoice, INVOICE_LINE_USAGE, a->usage ? a->usage : sums, error)
+      || !add_usage_lines (invoice, INVOICE_LINE_LATE_USAGE, a->late, error))
     return NULL;
   if (invoice->lines->len == 0)
     return NULL;
   if (!compute_totals (invoice, error))
     return NULL;
   return g_steal_pointer (&invoice);
+}
+
+/* The rows of SCOPE's accounts (ONE_ACCOUNT when SCOPE is NULL: ACCOUNT),
+ * but their usage of P. */
+static gboolean
+read_accounts (sqlite3 *db, Batch *b, const InvoiceScope *scope, const char *account,
+               const char *period, GError **error)
+{
+  const char *p1 = scope ? scope->operator_slug : account, *p2 = scope ? scope->account : NULL;
+
+  if (!query_rows (db, scope ? TERMS_SQL (SCOPE_ACCOUNTS) : TERMS_SQL (ONE_ACCOUNT), p1, p2,
+                   add_account_row, b, error))
+    return FALSE;
+  for (guint i = b->accounts->len; scope && scope->skip && i-- > 0;)
+    {
+      AccountRows *a = b->accounts->pdata[i];
+      if (g_hash_table_contains (scope->skip, a->account))
+        {
+          g_hash_table_remove (b->by_name, a->account);
+          g_ptr_array_remove_index (b->accounts, i);
+        }
+    }
+  if (b->accounts->len == 0)
+    return TRUE;
+  return query_rows (db, scope ? NUMBERS_SQL (SCOPE_ACCOUNTS) : NUMBERS_SQL (ONE_ACCOUNT), p1,
+                     p2, add_number_row, b, error)
+    && (scope && !scope->account
+        ? query_rows (db, late_all_sql, period, NULL, add_late_row, b, error)
+        : query_rows (db, late_sql, period, ((AccountRows *) b->accounts->pdata[0])->account,
+                      add_late_row, b, error));
+}
+
+Invoice *
+invoice_compute (sqlite3 *db, const char *account, const char *period, GError **error)
+{
+  PeriodDays days;
+
+  g_return_val_if_fail (db && account, NULL);
+  if (!parse_period (period, &days, error))
+    return NULL;
+  g_autoptr(Batch) b = batch_new ();
+  if (!read_accounts (db, b, NULL, account, period, error))
+    return NULL;
+  if (b->accounts->len == 0)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "unknown account '%s'", account);
+      return NULL;
+    }
+  if (!read_usage_by_account (db, b, period, error))
+    return NULL;
+  return build_invoice (b->accounts->pdata[0], period, &days, error);
+}
+
+/* Row function: append an appendix row (destination, grp, calls, billable,
+ * amount) to the GPtrArray LIST. */
+static gboolean
+add_destination_row (sqlite3_stmt *st, gpointer list, GError **error)
+{
+  g_ptr_array_add (list, invoice_destination_new (store_column_text_or_null (st, 0),
+                                                  store_column_text_or_null (st, 1),
+                                                  (guint64) sqlite3_column_int64 (st, 2),
+                                                  (guint64) sqlite3_column_int64 (st, 3),
+                                                  sqlite3_column_int64 (st, 4)));
+  return TRUE;
+}
+
+GPtrArray *
+invoice_destinations (sqlite3 *db, const char *account, const char *period, GError **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (invoice_destination_free);
+
+  if (!query_rows (db, "SELECT destination, grp, count (*), sum (billable), sum (charge)"
+                       " FROM ratings WHERE period = ?1 AND account = ?2 AND status = 'rated'"
+                       " AND late = 0 GROUP BY destination, grp ORDER BY destination, grp",
+                   period, account, add_destination_row, list, error))
+    return NULL;
+  return g_steal_pointer (&list);
+}
+
+/* Compute A's invoice and appendix and hand them to EACH (when it has lines). */
+static gboolean
+bill_account (sqlite3 *db, const AccountRows *a, const char *period, const PeriodDays *days,
+              InvoiceFunc each, gpointer data, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(Invoice) invoice = build_invoice (a, period, days, &local);
+  g_autoptr(GPtrArray) destinations = NULL;
+
+  if (!invoice && !local)
+    return TRUE;
+  if (invoice)
+    destinations = a->sums ? destinations_from_sums (a, &local)
+                           : invoice_destinations (db, a->account, period, &local);
+  if (local)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "account '%s': ", a->account);
+      return FALSE;
+    }
+  return each (g_steal_pointer (&invoice), g_steal_pointer (&destinations), data, error);
+}
+
+gboolean
+invoice_compute_period (sqlite3 *db, const InvoiceScope *scope, InvoiceFunc each,
+                        gpointer data, GError **error)
+{
+  PeriodDays days;
+
+  g_return_val_if_fail (db && scope && each, FALSE);
+  if (!parse_period (scope->period, &days, error))
+    return FALSE;
+  g_autoptr(Batch) b = batch_new ();
+  if (!read_accounts (db, b, scope, NULL, scope->period, error))
+    return FALSE;
+  if (b->accounts->len == 0)
+    return TRUE;
+  if (!(scope->account ? read_usage_by_account (db, b, scope->period, error)
+                       : scan_period (db, b, scope->period, error)))
+    return FALSE;
+  for (guint i = 0; i < b->accounts->len; i++)
+    {
+      AccountRows *a = b->accounts->pdata[i];
+      if (!bill_account (db, a, scope->period, &days, each, data, error))
+        return FALSE;
+      g_hash_table_remove (b->by_name, a->account);
+      account_rows_free (g_steal_pointer (&b->accounts->pdata[i]));
+    }
+  return TRUE;
 }

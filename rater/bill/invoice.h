@@ -23,6 +23,9 @@
  *     of periods before P not yet billed (ratings.invoice NULL), with the
  *     list of those periods.  Issuing (issue.h) marks them billed.
  *
+ * invoice_compute() reads one account; invoice_compute_period() every
+ * account of a period in one pass, giving the same invoices.
+ *
  * subtotal = sum of line amounts (exact: each is already in minor units);
  * tax = round_half_up (subtotal * tax_rate / 100) rounded once, exactly, to
  * minor units; total = subtotal + tax.  All money is gint64 micro-units of the
@@ -67,6 +70,23 @@ typedef struct {
   gint64 total;                 /* micro-units, subtotal + tax */
 } Invoice;
 
+/* One row of an invoice's appendix: the usage of one destination over the
+ * period (the account's rated, non-late calls of P grouped by destination
+ * and group, in that byte order, a NULL destination or group first). */
+typedef struct {
+  char *destination;            /* destination name ("United Kingdom Mobile") */
+  char *group;                  /* deck group ("MOBILE") */
+  guint64 calls;                /* rated calls */
+  guint64 billable_seconds;     /* sum of billable seconds */
+  gint64 amount;                /* micro-units of the invoice currency (rounded to its
+                                 * minor units for display) */
+} InvoiceDestination;
+
+InvoiceDestination *invoice_destination_new (const char *destination, const char *group,
+                                             guint64 calls, guint64 billable_seconds,
+                                             gint64 amount);
+void invoice_destination_free (gpointer destination);
+
 /* The invoice of ACCOUNT for PERIOD ("YYYY-MM") computed from DB.
  *
  * Returns a new Invoice (free with invoice_free), or NULL:
@@ -79,6 +99,44 @@ typedef struct {
  *    that overflow);
  *  - with RATER_ERROR_SOFTWARE for database errors. */
 Invoice *invoice_compute (sqlite3 *db, const char *account, const char *period, GError **error);
+
+/* The appendix of ACCOUNT for PERIOD (InvoiceDestination *, owned, in
+ * display order; empty when it has no rated call in PERIOD). */
+GPtrArray *invoice_destinations (sqlite3 *db, const char *account, const char *period,
+                                 GError **error);
+
+/* Which accounts invoice_compute_period() bills.  Borrowed. */
+typedef struct {
+  const char *period;           /* "YYYY-MM" */
+  const char *operator_slug;    /* NULL: every operator */
+  const char *account;          /* NULL: every account (of OPERATOR_SLUG) */
+  GHashTable *skip;             /* set of accounts (char *) left out, never computed
+                                 * (issued, closed); NULL: none */
+} InvoiceScope;
+
+/* Called by invoice_compute_period() for each account that has lines, in
+ * account byte order, with its INVOICE and its appendix DESTINATIONS
+ * (InvoiceDestination *), both handed over.  FALSE (ERROR set) stops. */
+typedef gboolean (*InvoiceFunc) (Invoice *invoice, GPtrArray *destinations, gpointer data,
+                                 GError **error);
+
+/* The invoices of every account of SCOPE for SCOPE->period, each exactly
+ * what invoice_compute() and invoice_destinations() give it, computed in
+ * one pass over the period: the catalog of the accounts, their numbers and
+ * their unbilled late ratings in one query each, and the period's ratings
+ * read once in call order (with their calls), aggregated in memory per
+ * account, direction, group and destination — so the cost follows the
+ * period's calls and the memory the invoices, whatever the accounts and
+ * the stored history.  With SCOPE->account set, that one account's
+ * ratings are read through the period index instead.
+ *
+ * The accounts are visited in byte order; the first that cannot be billed
+ * stops with its invoice_compute() error prefixed "account 'A': ".  An
+ * account with no line is skipped (EACH is not called).  A bad period is
+ * RATER_ERROR_USAGE; an account of SCOPE that does not exist is no error
+ * (nothing matches). */
+gboolean invoice_compute_period (sqlite3 *db, const InvoiceScope *scope, InvoiceFunc each,
+                                 gpointer data, GError **error);
 
 /* An empty invoice of ACCOUNT for PERIOD, for readers of stored invoices
  * (issue.h) that fill in the rest; and a new line of KIND appended to it

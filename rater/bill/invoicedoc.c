@@ -427,6 +427,7 @@ typedef struct {
   PangoFontDescription *title;
   double y;                     /* top of the next thing to draw */
   guint page;                   /* pages started so far */
+  double row_h;                 /* pdf_row_height (), once measured; 0 before */
 } Pdf;
 
 /* Draw TEXT at (X, p->y) in a box WIDTH wide; one ellipsized line when
@@ -492,15 +493,18 @@ pdf_fits (const Pdf *p, double height)
   return p->y + height <= PAGE_H - MARGIN_BOTTOM;
 }
 
-/* The height of one table row at the regular font. */
+/* The height of one table row at the regular font, measured once per
+ * document (a layout per row was a sixth of the appendix's work). */
 static double
 pdf_row_height (Pdf *p)
 {
   int h;
+  if (p->row_h > 0)
+    return p->row_h;
   pango_layout_set_font_description (p->layout, p->regular);
   pango_layout_set_text (p->layout, "Xg", -1);
   pango_layout_get_size (p->layout, NULL, &h);
-  return (double) h / PANGO_SCALE + 2 * ROW_PAD;
+  return p->row_h = (double) h / PANGO_SCALE + 2 * ROW_PAD;
 }
 
 static double

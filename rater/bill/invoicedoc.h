@@ -19,15 +19,7 @@
 
 #include "bill/invoice.h"
 
-/* One row of the appendix: the usage of one destination over the period. */
-typedef struct {
-  char *destination;            /* destination name ("United Kingdom Mobile") */
-  char *group;                  /* deck group ("MOBILE") */
-  guint64 calls;                /* rated calls */
-  guint64 billable_seconds;     /* sum of billable seconds */
-  gint64 amount;                /* micro-units of the invoice currency (rounded to its
-                                 * minor units for display) */
-} InvoiceDestination;
+/* InvoiceDestination, one row of the appendix, is declared in invoice.h. */
 
 /* Everything a document shows.  Borrowed: the renderers copy nothing and
  * free nothing. */

@@ -157,33 +157,18 @@ invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number, const
 
 /* ---- records ---- */
 
-static void
-destination_free (gpointer p)
-{
-  InvoiceDestination *d = p;
-  g_free (d->destination);
-  g_free (d->group);
-  g_free (d);
-}
-
 InvoiceDestination *
 invoiceout_destination_new (const char *destination, const char *group, guint64 calls,
                             guint64 billable_seconds, gint64 amount)
 {
-  InvoiceDestination *d = g_new0 (InvoiceDestination, 1);
-  d->destination = g_strdup (destination);
-  d->group = g_strdup (group);
-  d->calls = calls;
-  d->billable_seconds = billable_seconds;
-  d->amount = amount;
-  return d;
+  return invoice_destination_new (destination, group, calls, billable_seconds, amount);
 }
 
 InvoiceRecord *
 invoiceout_record_new (void)
 {
   InvoiceRecord *rec = g_new0 (InvoiceRecord, 1);
-  rec->destinations = g_ptr_array_new_with_free_func (destination_free);
+  rec->destinations = g_ptr_array_new_with_free_func (invoice_destination_free);
   return rec;
 }
 
@@ -199,34 +184,6 @@ invoiceout_record_free (InvoiceRecord *rec)
   g_free (rec->customer_name);
   g_ptr_array_unref (rec->destinations);
   g_free (rec);
-}
-
-/* Row function: append the (destination, grp, calls, billable, amount) row
- * ST to the GPtrArray DESTINATIONS. */
-static gboolean
-add_destination (sqlite3_stmt *st, gpointer destinations, GError **error)
-{
-  g_ptr_array_add (destinations,
-                   invoiceout_destination_new (store_column_text_or_null (st, 0),
-                                               store_column_text_or_null (st, 1),
-                                               (guint64) sqlite3_column_int64 (st, 2),
-                                               (guint64) sqlite3_column_int64 (st, 3),
-                                               sqlite3_column_int64 (st, 4)));
-  return TRUE;
-}
-
-/* The appendix: the period's rated calls by destination. */
-static gboolean
-load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
-{
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT destination, grp, count(*), sum(billable), sum(charge) FROM ratings"
-    " WHERE account = ? AND period = ? AND status = 'rated' AND late = 0"
-    " GROUP BY destination, grp ORDER BY destination, grp", error);
-  return st
-    && store_bind (st, error, STORE_TEXT (rec->invoice->account), STORE_TEXT (rec->invoice->period))
-    && store_each_row (st, add_destination, rec->destinations, "reading usage by destination",
-                       error);
 }
 
 /* Display names of the operator and the customer. */
@@ -251,7 +208,9 @@ invoiceout_record_from_db (sqlite3 *db, Invoice *invoice, const char *issued_on,
   g_autoptr(InvoiceRecord) rec = invoiceout_record_new ();
   rec->invoice = invoice;
   rec->issued_on = g_strdup (issued_on);
-  if (!load_names (db, rec, error) || !load_destinations (db, rec, error))
+  g_ptr_array_unref (rec->destinations);
+  rec->destinations = invoice_destinations (db, invoice->account, invoice->period, error);
+  if (!rec->destinations || !load_names (db, rec, error))
     return NULL;
   return g_steal_pointer (&rec);
 }
@@ -338,66 +297,133 @@ invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError *
   return outfile_commit (out, error);
 }
 
-/* ---- a draft run ---- */
+/* ---- names ---- */
 
-/* Row function: append column 0 (an account, never NULL) to the GPtrArray LIST. */
+/* Row function: (account, operator name, customer name) into the
+ * GHashTable NAMES: account → { operator name, customer name }. */
 static gboolean
-add_account (sqlite3_stmt *st, gpointer list, GError **error)
+add_names (sqlite3_stmt *st, gpointer names, GError **error)
 {
-  g_ptr_array_add (list, g_strdup (store_column_text (st, 0)));
+  char **pair = g_new0 (char *, 3);
+
+  pair[0] = g_strdup (store_column_text (st, 1));
+  pair[1] = g_strdup (store_column_text (st, 2));
+  g_hash_table_insert (names, g_strdup (store_column_text (st, 0)), pair);
   return TRUE;
 }
 
-static GPtrArray *
-list_accounts (sqlite3 *db, const char *operator_slug, const char *account, GError **error)
+GHashTable *
+invoiceout_names (sqlite3 *db, const char *operator_slug, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT account FROM accounts WHERE (?1 IS NULL OR operator = ?1)"
-    " AND (?2 IS NULL OR account = ?2) ORDER BY account", error);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
-  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (account))
-      || !store_each_row (st, add_account, list, "listing accounts", error))
+    "SELECT a.account, o.name, a.name FROM accounts a JOIN operators o ON o.operator = a.operator"
+    " WHERE ?1 IS NULL OR a.operator = ?1", error);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_strfreev);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug))
+      || !store_each_row (st, add_names, names, "reading account names", error))
     return NULL;
-  if (list->len == 0)
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "no account matches%s%s%s%s",
-                   operator_slug ? " operator " : "", operator_slug ? operator_slug : "",
-                   account ? " account " : "", account ? account : "");
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return g_steal_pointer (&names);
 }
 
-/* TRUE when ACCOUNT already has an issued invoice for PERIOD. */
+InvoiceRecord *
+invoiceout_record_new_named (GHashTable *names, Invoice *invoice, GPtrArray *destinations,
+                             const char *issued_on, GError **error)
+{
+  g_autoptr(InvoiceRecord) rec = invoiceout_record_new ();
+  char **pair = g_hash_table_lookup (names, invoice->account);
+
+  rec->invoice = invoice;
+  g_ptr_array_unref (rec->destinations);
+  rec->destinations = destinations;
+  if (!pair)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE,
+                   "reading account names: account '%s' has none", invoice->account);
+      return NULL;
+    }
+  rec->issued_on = g_strdup (issued_on);
+  rec->operator_name = g_strdup (pair[0]);
+  rec->customer_name = g_strdup (pair[1]);
+  return g_steal_pointer (&rec);
+}
+
+/* ---- a draft run ---- */
+
+/* Row function: column 0 (an account) into the set ISSUED when column 1
+ * says it has an invoice; counts the accounts in *N. */
+typedef struct {
+  GHashTable *issued;           /* set of accounts */
+  guint n;                      /* accounts that match */
+} DraftAccounts;
+
 static gboolean
-is_issued (sqlite3 *db, const char *account, const char *period, gboolean *issued,
-           GError **error)
+add_draft_account (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT 1 FROM invoices WHERE account = ? AND period = ?", error);
-  if (!st || !store_bind (st, error, STORE_TEXT (account), STORE_TEXT (period)))
-    return FALSE;
-  int rc = sqlite3_step (st);
-  *issued = rc == SQLITE_ROW;
-  return rc == SQLITE_ROW || rc == SQLITE_DONE || store_set_error (error, db, "reading invoices");
+  DraftAccounts *d = data;
+
+  d->n++;
+  if (sqlite3_column_int (st, 1))
+    g_hash_table_add (d->issued, g_strdup (store_column_text (st, 0)));
+  return TRUE;
 }
 
-/* The draft record of ACCOUNT, or NULL (no error) when it has no lines or
- * is already issued. */
-static InvoiceRecord *
-draft_record (sqlite3 *db, const char *account, const char *period, const char *date,
-              guint *n_issued, GError **error)
+/* The accounts that match and those of them already issued for PERIOD. */
+static gboolean
+draft_accounts (sqlite3 *db, const char *period, const char *operator_slug, const char *account,
+                DraftAccounts *d, GError **error)
 {
-  gboolean issued = FALSE;
-  if (!is_issued (db, account, period, &issued, error))
-    return NULL;
-  if (issued)
-    {
-      (*n_issued)++;
-      return NULL;
-    }
-  Invoice *inv = invoice_compute (db, account, period, error);
-  return inv ? invoiceout_record_from_db (db, inv, date, error) : NULL;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT a.account, EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account"
+    " AND i.period = ?3) FROM accounts a WHERE (?1 IS NULL OR a.operator = ?1)"
+    " AND (?2 IS NULL OR a.account = ?2)", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (account),
+                          STORE_TEXT (period))
+      || !store_each_row (st, add_draft_account, d, "listing accounts", error))
+    return FALSE;
+  if (d->n > 0)
+    return TRUE;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "no account matches%s%s%s%s",
+               operator_slug ? " operator " : "", operator_slug ? operator_slug : "",
+               account ? " account " : "", account ? account : "");
+  return FALSE;
+}
+
+typedef struct {
+  GHashTable *names;            /* invoiceout_names () */
+  const char *dir;
+  const char *date;             /* "YYYY-MM-DD" of the drafts */
+  InvoiceOutFormats formats;
+  OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
+  guint n;                      /* drafts written */
+} DraftRun;
+
+/* InvoiceFunc: write one draft's documents and its CSV rows. */
+static gboolean
+write_draft (Invoice *invoice, GPtrArray *destinations, gpointer data, GError **error)
+{
+  DraftRun *run = data;
+  g_autoptr(InvoiceRecord) rec = invoiceout_record_new_named (run->names, invoice, destinations,
+                                                              run->date, error);
+
+  if (!rec || !invoiceout_write_record (rec, run->dir, run->formats, error))
+    return FALSE;
+  if (run->csv)
+    invoiceout_csv_rows (run->csv, rec->invoice, NULL, "draft");
+  run->n++;
+  return TRUE;
+}
+
+static OutFile *
+open_draft_csv (const char *dir, const char *period, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("invoice-lines-%s-draft.csv", period);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  OutFile *out = outfile_open (path, error);
+
+  if (out)
+    invoiceout_csv_header (out);
+  return out;
 }
 
 gboolean
@@ -411,25 +437,21 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM", period);
       return FALSE;
     }
-  g_autoptr(GPtrArray) accounts = list_accounts (db, operator_slug, account, error);
-  if (!accounts || !outfile_mkdir (dir, error))
+  g_autoptr(GHashTable) issued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  DraftAccounts accounts = { issued, 0 };
+  if (!draft_accounts (db, period, operator_slug, account, &accounts, error)
+      || !outfile_mkdir (dir, error))
     return FALSE;
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) invoiceout_record_free);
-  *n_issued = 0;
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      g_autoptr(GError) local = NULL;
-      InvoiceRecord *rec = draft_record (db, accounts->pdata[i], period, date, n_issued, &local);
-      if (local)
-        return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
-      if (!rec)
-        continue;
-      g_ptr_array_add (records, rec);
-      if (!invoiceout_write_record (rec, dir, formats, error))
-        return FALSE;
-    }
-  *n_invoices = records->len;
-  g_autofree char *csv_name = g_strdup_printf ("invoice-lines-%s-draft.csv", period);
-  g_autofree char *csv_path = g_build_filename (dir, csv_name, NULL);
-  return !(formats & INVOICEOUT_CSV) || invoiceout_write_lines_csv (records, csv_path, error);
+  g_autoptr(GHashTable) names = invoiceout_names (db, operator_slug, error);
+  g_autoptr(OutFile) csv = NULL;
+  if (!names || ((formats & INVOICEOUT_CSV) && !(csv = open_draft_csv (dir, period, error))))
+    return FALSE;
+  DraftRun run = { names, dir, date, formats, csv, 0 };
+  InvoiceScope scope = { period, operator_slug, account, issued };
+  if (!invoice_compute_period (db, &scope, write_draft, &run, error)
+      || (csv && !outfile_commit (csv, error)))
+    return FALSE;
+  *n_invoices = run.n;
+  *n_issued = g_hash_table_size (issued);
+  return TRUE;
 }

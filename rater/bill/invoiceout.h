@@ -63,6 +63,18 @@ InvoiceDestination *invoiceout_destination_new (const char *destination, const c
 InvoiceRecord *invoiceout_record_from_db (sqlite3 *db, Invoice *invoice, const char *issued_on,
                                           GError **error);
 
+/* The display names of every account (of OPERATOR_SLUG when not NULL), for
+ * invoiceout_record_new_named(): account → { operator name, customer name }
+ * (char **). */
+GHashTable *invoiceout_names (sqlite3 *db, const char *operator_slug, GError **error);
+
+/* A record of INVOICE and its appendix DESTINATIONS (InvoiceDestination *),
+ * both stolen, named from NAMES (invoiceout_names()); NUMBER is left NULL.
+ * RATER_ERROR_SOFTWARE when NAMES lacks the account. */
+InvoiceRecord *invoiceout_record_new_named (GHashTable *names, Invoice *invoice,
+                                            GPtrArray *destinations, const char *issued_on,
+                                            GError **error);
+
 /* "YYYY-MM-DD" of the day after PERIOD ends (the date of a draft); NULL
  * when PERIOD is not YYYY-MM. */
 char *invoiceout_day_after_period (const char *period);

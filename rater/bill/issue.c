@@ -94,6 +94,11 @@ typedef struct {
   char yyyymm[7];
   gint64 next_seq;
   IssueStats *stats;
+  GHashTable *names;            /* invoiceout_names () of the operator */
+  sqlite3_stmt *header;         /* the INSERTs and the UPDATE of storing an invoice, */
+  sqlite3_stmt *lines;          /* prepared once per issue */
+  sqlite3_stmt *destinations;
+  sqlite3_stmt *late;
 } Issue;
 
 static gboolean
@@ -128,33 +133,75 @@ load_operator (Issue *is, GError **error)
   return TRUE;
 }
 
-/* Whether ACCOUNT already has an invoice for P (*issued) or P is closed. */
+/* Row function: an (account, issued, closed) row into the Issue's stats and
+ * the set SKIP of accounts not to issue. */
+typedef struct {
+  Issue *is;
+  GHashTable *skip;
+} AccountStates;
+
 static gboolean
-account_state (Issue *is, const char *account, gboolean *issued, gboolean *closed,
-               GError **error)
+add_account_state (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  AccountStates *states = data;
+  gboolean issued = sqlite3_column_int (st, 1), closed = sqlite3_column_int (st, 2);
+
+  states->is->stats->already += issued;
+  if (issued || closed)
+    g_hash_table_add (states->skip, g_strdup (store_column_text (st, 0)));
+  return TRUE;
+}
+
+/* The operator's accounts that already have an invoice for P or have P
+ * closed, into the set SKIP (counting the issued ones). */
+static gboolean
+account_states (Issue *is, GHashTable *skip, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
-    "SELECT EXISTS (SELECT 1 FROM invoices WHERE account = ?1 AND period = ?2),"
-    " EXISTS (SELECT 1 FROM closed_periods WHERE account = ?1 AND period = ?2)", error);
-  if (!st || !store_bind (st, error, STORE_TEXT (account), STORE_TEXT (is->period)))
-    return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
-    return store_set_error (error, is->db, "reading invoices");
-  *issued = sqlite3_column_int (st, 0);
-  *closed = sqlite3_column_int (st, 1);
-  return TRUE;
+    "SELECT a.account, EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account"
+    " AND i.period = ?2), EXISTS (SELECT 1 FROM closed_periods p WHERE p.account = a.account"
+    " AND p.period = ?2) FROM accounts a WHERE a.operator = ?1", error);
+  AccountStates states = { is, skip };
+  return st && store_bind (st, error, STORE_TEXT (is->operator_slug), STORE_TEXT (is->period))
+    && store_each_row (st, add_account_state, &states, "reading invoices", error);
+}
+
+/* Prepare the statements of storing an invoice. */
+static gboolean
+prepare_store (Issue *is, GError **error)
+{
+  return (is->header = store_prepare (is->db,
+            "INSERT INTO invoices (invoice, operator, period, seq, account, issued_on, tenant_id,"
+            " operator_name, customer_name, currency, minor_units, tax_rate, subtotal, tax, total)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error))
+    && (is->lines = store_prepare (is->db,
+          "INSERT INTO invoice_lines (invoice, line, kind, number_type, direction, grp, quantity,"
+          " calls, billable, covered, amount, periods) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          error))
+    && (is->destinations = store_prepare (is->db,
+          "INSERT INTO invoice_destinations (invoice, row, destination, grp, calls, billable,"
+          " amount) VALUES (?, ?, ?, ?, ?, ?, ?)", error))
+    /* the rows invoice.c summed into the late_usage lines (ratings_unbilled_late) */
+    && (is->late = store_prepare (is->db,
+          "UPDATE ratings SET invoice = ?1 WHERE account = ?2 AND status = 'rated' AND late = 1"
+          " AND invoice IS NULL AND period < ?3", error));
+}
+
+static void
+finalize_store (Issue *is)
+{
+  sqlite3_finalize (is->header);
+  sqlite3_finalize (is->lines);
+  sqlite3_finalize (is->destinations);
+  sqlite3_finalize (is->late);
 }
 
 static gboolean
 store_header (Issue *is, const InvoiceRecord *rec, gint64 seq, GError **error)
 {
   const Invoice *inv = rec->invoice;
-  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
-    "INSERT INTO invoices (invoice, operator, period, seq, account, issued_on, tenant_id,"
-    " operator_name, customer_name, currency, minor_units, tax_rate, subtotal, tax, total)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  return st
-    && store_bind (st, error, STORE_TEXT (rec->number), STORE_TEXT (is->operator_slug),
+  sqlite3_stmt *st = is->header;
+  return store_bind (st, error, STORE_TEXT (rec->number), STORE_TEXT (is->operator_slug),
                    STORE_TEXT (is->period), STORE_INT (seq), STORE_TEXT (inv->account),
                    STORE_TEXT (rec->issued_on), STORE_TEXT (inv->tenant_id),
                    STORE_TEXT (rec->operator_name), STORE_TEXT (rec->customer_name),
@@ -178,12 +225,7 @@ join_periods (const GPtrArray *periods)
 static gboolean
 store_lines (Issue *is, const InvoiceRecord *rec, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
-    "INSERT INTO invoice_lines (invoice, line, kind, number_type, direction, grp, quantity,"
-    " calls, billable, covered, amount, periods) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    error);
-  if (!st)
-    return FALSE;
+  sqlite3_stmt *st = is->lines;
   for (guint i = 0; i < rec->invoice->lines->len; i++)
     {
       const InvoiceLine *l = rec->invoice->lines->pdata[i];
@@ -204,11 +246,7 @@ store_lines (Issue *is, const InvoiceRecord *rec, GError **error)
 static gboolean
 store_destinations (Issue *is, const InvoiceRecord *rec, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
-    "INSERT INTO invoice_destinations (invoice, row, destination, grp, calls, billable, amount)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
-  if (!st)
-    return FALSE;
+  sqlite3_stmt *st = is->destinations;
   for (guint i = 0; i < rec->destinations->len; i++)
     {
       const InvoiceDestination *d = rec->destinations->pdata[i];
@@ -222,42 +260,34 @@ store_destinations (Issue *is, const InvoiceRecord *rec, GError **error)
   return TRUE;
 }
 
-/* The late ratings this invoice bills (the rows invoice_compute summed into
- * its late_usage lines) now belong to it. */
+/* The late ratings this invoice bills (the rows invoice.c summed into its
+ * late_usage lines) now belong to it. */
 static gboolean
 mark_late_billed (Issue *is, const InvoiceRecord *rec, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
-    "UPDATE ratings SET invoice = ?1 WHERE account = ?2 AND status = 'rated' AND late = 1"
-    " AND invoice IS NULL AND period < ?3", error);
-  return st
-    && store_bind (st, error, STORE_TEXT (rec->number), STORE_TEXT (rec->invoice->account),
-                   STORE_TEXT (is->period))
-    && store_step_done (st, error);
+  return store_bind (is->late, error, STORE_TEXT (rec->number),
+                     STORE_TEXT (rec->invoice->account), STORE_TEXT (is->period))
+    && store_step_done (is->late, error);
 }
 
-/* Number and store ACCOUNT's invoice when it has lines. */
+/* InvoiceFunc: number and store one invoice of the operator. */
 static gboolean
-issue_account (Issue *is, const char *account, GError **error)
+issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **error)
 {
-  gboolean issued = FALSE, closed = FALSE;
-  if (!account_state (is, account, &issued, &closed, error))
-    return FALSE;
-  is->stats->already += issued;
-  if (issued || closed)
-    return TRUE;
-  g_autoptr(GError) local = NULL;
-  Invoice *inv = invoice_compute (is->db, account, is->period, &local);
-  if (!inv)
-    return local ? (g_propagate_error (error, g_steal_pointer (&local)), FALSE) : TRUE;
-  g_autoptr(InvoiceRecord) rec = invoiceout_record_from_db (is->db, inv, is->issued_on, error);
-  if (!rec)
-    return FALSE;
+  Issue *is = data;
+  g_autofree char *account = g_strdup (inv->account);
+  g_autoptr(InvoiceRecord) rec = invoiceout_record_new_named (is->names, inv, destinations,
+                                                              is->issued_on, error);
   gint64 seq = is->next_seq++;
-  rec->number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, is->prefix, is->yyyymm, seq);
-  if (!store_header (is, rec, seq, error) || !store_lines (is, rec, error)
+
+  if (rec)
+    rec->number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, is->prefix, is->yyyymm, seq);
+  if (!rec || !store_header (is, rec, seq, error) || !store_lines (is, rec, error)
       || !store_destinations (is, rec, error) || !mark_late_billed (is, rec, error))
-    return FALSE;
+    {
+      g_prefix_error (error, "account '%s': ", account);
+      return FALSE;
+    }
   is->stats->issued++;
   return TRUE;
 }
@@ -281,20 +311,15 @@ close_period (Issue *is, GError **error)
 static gboolean
 issue_all (Issue *is, GError **error)
 {
-  if (!load_operator (is, error))
+  g_autoptr(GHashTable) skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!load_operator (is, error) || !account_states (is, skip, error))
     return FALSE;
-  g_autoptr(GPtrArray) accounts = query_strings (is->db,
-    "SELECT account FROM accounts WHERE operator = ?1 ORDER BY account", is->operator_slug,
-    error);
-  if (!accounts)
+  if (!(is->names = invoiceout_names (is->db, is->operator_slug, error))
+      || !prepare_store (is, error))
     return FALSE;
-  for (guint i = 0; i < accounts->len; i++)
-    if (!issue_account (is, accounts->pdata[i], error))
-      {
-        g_prefix_error (error, "account '%s': ", (const char *) accounts->pdata[i]);
-        return FALSE;
-      }
-  return close_period (is, error);
+  InvoiceScope scope = { is->period, is->operator_slug, NULL, skip };
+  return invoice_compute_period (is->db, &scope, issue_invoice, is, error)
+    && close_period (is, error);
 }
 
 gboolean
@@ -302,7 +327,8 @@ issue_period (sqlite3 *db, const char *operator_slug, const char *period,
               const char *issued_on, IssueStats *stats, GError **error)
 {
   g_return_val_if_fail (db && operator_slug && issued_on && stats, FALSE);
-  Issue is = { db, operator_slug, period, issued_on, NULL, { 0 }, 0, stats };
+  Issue is = { .db = db, .operator_slug = operator_slug, .period = period,
+               .issued_on = issued_on, .stats = stats };
   *stats = (IssueStats) { 0 };
   gboolean ok = store_begin (db, error) && issue_all (&is, error) && store_commit (db, error);
   if (!ok)
@@ -311,6 +337,9 @@ issue_period (sqlite3 *db, const char *operator_slug, const char *period,
       *stats = (IssueStats) { 0 };
     }
   g_free (is.prefix);
+  if (is.names)
+    g_hash_table_unref (is.names);
+  finalize_store (&is);
   return ok;
 }
 

@@ -15,6 +15,7 @@
 #include "base/decimal.h"
 #include "ingest/ingest.h"
 #include "bill/invoice.h"
+#include "bill/invoiceout.h"
 #include "rate/rate.h"
 #include "base/rater-error.h"
 #include "test-helpers.h"
@@ -972,4 +973,215 @@ Test (invoice, property_lines_match_a_naive_model_and_sum_to_the_subtotal)
     run_model (seed, currencies[seed % G_N_ELEMENTS (currencies)].currency,
                currencies[seed % G_N_ELEMENTS (currencies)].minor,
                periods[(seed / 5) % G_N_ELEMENTS (periods)]);
+}
+
+/* One pass over a period {{{1 */
+
+typedef struct {
+  GPtrArray *invoices;          /* Invoice *, as invoice_compute_period gave them */
+  GPtrArray *destinations;      /* GPtrArray * of InvoiceDestination *, the same order */
+} Collected;
+
+static gboolean
+collect (Invoice *invoice, GPtrArray *destinations, gpointer data, GError **error)
+{
+  Collected *c = data;
+
+  g_ptr_array_add (c->invoices, invoice);
+  g_ptr_array_add (c->destinations, destinations);
+  return TRUE;
+}
+
+static void
+expect_same_line (const InvoiceLine *a, const InvoiceLine *b, const char *what)
+{
+  cr_assert_eq (a->kind, b->kind, "%s: kind", what);
+  cr_assert_eq (g_strcmp0 (a->number_type, b->number_type), 0, "%s: number type", what);
+  cr_assert_eq (g_strcmp0 (a->direction, b->direction), 0, "%s: direction", what);
+  cr_assert_eq (g_strcmp0 (a->group, b->group), 0, "%s: group", what);
+  cr_assert_eq (a->quantity, b->quantity, "%s: quantity", what);
+  cr_assert_eq (a->calls, b->calls, "%s: calls", what);
+  cr_assert_eq (a->billable_seconds, b->billable_seconds, "%s: billable", what);
+  cr_assert_eq (a->covered_seconds, b->covered_seconds, "%s: covered", what);
+  cr_assert_eq (a->amount, b->amount, "%s: amount", what);
+  cr_assert_eq (!a->periods, !b->periods, "%s: periods", what);
+  for (guint p = 0; a->periods && p < MAX (a->periods->len, b->periods->len); p++)
+    {
+      cr_assert_lt (p, MIN (a->periods->len, b->periods->len), "%s: period count", what);
+      cr_assert_str_eq (a->periods->pdata[p], b->periods->pdata[p], "%s: period %u", what, p);
+    }
+}
+
+static void
+expect_same_invoice (const Invoice *a, const Invoice *b)
+{
+  const char *what = a->account;
+
+  cr_assert_str_eq (a->account, b->account);
+  cr_assert_str_eq (a->period, b->period, "%s", what);
+  cr_assert_str_eq (a->operator_slug, b->operator_slug, "%s", what);
+  cr_assert_eq (g_strcmp0 (a->tenant_id, b->tenant_id), 0, "%s", what);
+  cr_assert_str_eq (a->currency, b->currency, "%s", what);
+  cr_assert_eq (a->minor_units, b->minor_units, "%s", what);
+  cr_assert_eq (a->tax_rate, b->tax_rate, "%s", what);
+  cr_assert_eq (a->lines->len, b->lines->len, "%s %s: %u lines, expected %u", what, a->period,
+                a->lines->len, b->lines->len);
+  for (guint i = 0; i < a->lines->len; i++)
+    expect_same_line (a->lines->pdata[i], b->lines->pdata[i], what);
+  cr_assert_eq (a->subtotal, b->subtotal, "%s", what);
+  cr_assert_eq (a->tax, b->tax, "%s", what);
+  cr_assert_eq (a->total, b->total, "%s", what);
+}
+
+static void
+expect_same_destinations (const GPtrArray *a, const GPtrArray *b, const char *what)
+{
+  cr_assert_eq (a->len, b->len, "%s: %u appendix rows, expected %u", what, a->len, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const InvoiceDestination *x = a->pdata[i], *y = b->pdata[i];
+      cr_assert_eq (g_strcmp0 (x->destination, y->destination), 0, "%s: row %u destination", what, i);
+      cr_assert_eq (g_strcmp0 (x->group, y->group), 0, "%s: row %u group", what, i);
+      cr_assert_eq (x->calls, y->calls, "%s: row %u calls", what, i);
+      cr_assert_eq (x->billable_seconds, y->billable_seconds, "%s: row %u billable", what, i);
+      cr_assert_eq (x->amount, y->amount, "%s: row %u amount", what, i);
+    }
+}
+
+/* Row function: column 0 appended to the GPtrArray LIST. */
+static gboolean
+add_text (sqlite3_stmt *st, gpointer list, GError **error)
+{
+  g_ptr_array_add (list, g_strdup (store_column_text (st, 0)));
+  return TRUE;
+}
+
+/* invoice_compute_period over SCOPE gives, account after account in byte
+ * order, exactly what invoice_compute and invoice_destinations give. */
+static guint
+expect_batch_matches_single (const InvoiceScope *scope)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) invoices = g_ptr_array_new_with_free_func ((GDestroyNotify) invoice_free);
+  g_autoptr(GPtrArray) destinations = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  Collected c = { invoices, destinations };
+  g_autoptr(sqlite3_stmt) st = prepare ("SELECT account FROM accounts WHERE (?1 IS NULL OR operator = ?1)"
+                                        " AND (?2 IS NULL OR account = ?2) ORDER BY account");
+  g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_free);
+  guint next = 0;
+
+  cr_assert (invoice_compute_period (db, scope, collect, &c, &error), "%s",
+             error ? error->message : "");
+  cr_assert (store_bind (st, &error, STORE_TEXT (scope->operator_slug), STORE_TEXT (scope->account))
+             && store_each_row (st, add_text, accounts, "accounts", &error));
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      const char *account = accounts->pdata[i];
+      if (scope->skip && g_hash_table_contains (scope->skip, account))
+        continue;
+      g_autoptr(Invoice) single = invoice_compute (db, account, scope->period, &error);
+      cr_assert_null (error, "%s", error ? error->message : "");
+      if (!single)
+        continue;
+      cr_assert_lt (next, invoices->len, "%s %s: missing from the batch", account, scope->period);
+      expect_same_invoice (invoices->pdata[next], single);
+      g_autoptr(GPtrArray) appendix = invoice_destinations (db, account, scope->period, &error);
+      cr_assert_not_null (appendix, "%s", error ? error->message : "");
+      expect_same_destinations (destinations->pdata[next], appendix, account);
+      next++;
+    }
+  cr_assert_eq (next, invoices->len, "%s: the batch has %u invoices, expected %u", scope->period,
+                invoices->len, next);
+  return next;
+}
+
+Test (invoice, one_pass_over_the_period_matches_each_account_alone)
+{
+  static const struct { const char *currency; guint minor; } currencies[] = {
+    { "EUR", 2 }, { "JPY", 0 }, { "BHD", 3 },
+  };
+  static const char *const periods[] = { "2026-11", "2026-10", "2028-02", "2027-02", "2026-12" };
+  g_autoptr(GError) error = NULL;
+
+  add_account ("northwind", "EUR", "other", 0, 0, 0, 0);
+  for (guint32 seed = 1; seed <= 60; seed++)
+    run_model (seed, currencies[seed % G_N_ELEMENTS (currencies)].currency,
+               currencies[seed % G_N_ELEMENTS (currencies)].minor,
+               periods[(seed / 5) % G_N_ELEMENTS (periods)]);
+  /* destinations and groups to sort and fold, NULL and "" among them */
+  cr_assert (store_exec (db, "UPDATE ratings SET destination = CASE call_id % 5 WHEN 0 THEN NULL"
+                             " WHEN 1 THEN 'Bexley' WHEN 2 THEN 'Acton' WHEN 3 THEN '' ELSE 'x' END;"
+                             " UPDATE ratings SET grp = NULL WHERE call_id % 13 = 0;"
+                             " UPDATE ratings SET grp = '' WHERE call_id % 17 = 0;"
+                             /* a period of two calls, the first and the last: sparse */
+                             " UPDATE ratings SET period = '2025-01', status = 'rated', late = 0"
+                             " WHERE call_id IN ((SELECT min (call_id) FROM ratings),"
+                             " (SELECT max (call_id) FROM ratings));", &error),
+             "%s", error ? error->message : "");
+  /* every period with calls (dense and sparse in call order), and one
+   * without (recurring lines only) */
+  g_autoptr(sqlite3_stmt) st = prepare ("SELECT DISTINCT period FROM ratings UNION SELECT '2031-05'");
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  cr_assert (store_each_row (st, add_text, list, "periods", &error));
+  guint total = 0;
+  for (guint i = 0; i < list->len; i++)
+    {
+      InvoiceScope all = { list->pdata[i], NULL, NULL, NULL };
+      total += expect_batch_matches_single (&all);
+    }
+  cr_assert_gt (total, 60);
+
+  /* an operator, one account, accounts left out */
+  g_autoptr(GHashTable) skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (skip, g_strdup ("acct-3"));
+  g_hash_table_add (skip, g_strdup ("acct-6"));
+  InvoiceScope op = { "2026-11", "op-BHD", NULL, NULL }, one = { "2026-10", NULL, "acct-7", NULL };
+  InvoiceScope skipped = { "2026-11", "op-BHD", NULL, skip };
+  expect_batch_matches_single (&op);
+  expect_batch_matches_single (&one);
+  expect_batch_matches_single (&skipped);
+}
+
+Test (invoice, one_pass_reports_the_first_account_that_cannot_be_billed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) invoices = g_ptr_array_new_with_free_func ((GDestroyNotify) invoice_free);
+  g_autoptr(GPtrArray) destinations = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  Collected c = { invoices, destinations };
+  InvoiceScope scope = { "2026-11", NULL, NULL, NULL };
+
+  add_contoso ();
+  add_account ("mystery", "XXX", "m", 0, 0, 0, 0);
+  add_number ("441632960001", "contoso", "user", "2026-11-03", NULL);
+  cr_assert_not (invoice_compute_period (db, &scope, collect, &c, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA));
+  cr_assert (strstr (error->message, "account 'm': ") && strstr (error->message, "unknown currency 'XXX'"),
+             "%s", error->message);
+  cr_assert_eq (invoices->len, 1);    /* contoso, before m in byte order */
+  g_clear_error (&error);
+  scope.period = "2026-13";
+  cr_assert_not (invoice_compute_period (db, &scope, collect, &c, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
+}
+
+Test (invoice, drafts_of_a_period_without_calls_or_numbers_are_none)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = g_build_filename (dir, "drafts", NULL);
+  g_autofree char *csv = g_build_filename (out, "invoice-lines-2031-05-draft.csv", NULL);
+  g_autofree char *text = NULL;
+  guint n = 7, issued = 7;
+
+  add_contoso ();
+  add_number ("441632960001", "contoso", "user", "2026-11-01", "2026-12-01");
+  add_rated ("contoso", "2026-11", "out", "INTL", 60, 0, 1000000);
+  cr_assert (invoiceout_write_drafts (db, "2031-05", NULL, NULL, out,
+                                      INVOICEOUT_JSON | INVOICEOUT_CSV | INVOICEOUT_PDF, &n,
+                                      &issued, &error), "%s", error ? error->message : "");
+  cr_assert_eq (n, 0);
+  cr_assert_eq (issued, 0);
+  cr_assert (g_file_get_contents (csv, &text, NULL, NULL));
+  cr_assert_eq (strchr (text, '\n') - text + 1, (long) strlen (text), "only the header: %s", text);
+  g_autofree char *json = g_build_filename (out, "contoso-2031-05.json", NULL);
+  cr_assert_not (g_file_test (json, G_FILE_TEST_EXISTS));
 }
