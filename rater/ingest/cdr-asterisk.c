@@ -59,12 +59,6 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
 const CdrFormat cdr_format_asterisk = {
   .name = "asterisk",
   .description = "Asterisk cdr_csv Master.csv",
-  .delimiter = ',',
-  .trim = FALSE,
-  .has_header = FALSE,
-  .bind = cdr_headerless_bind,
   .convert = convert,
-  .free_state = g_free,
-  .field_counts = field_counts,
-  .n_field_counts = G_N_ELEMENTS (field_counts),
+  CDR_HEADERLESS_FORMAT (field_counts),
 };

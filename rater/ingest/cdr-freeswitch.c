@@ -52,12 +52,6 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
 const CdrFormat cdr_format_freeswitch = {
   .name = "freeswitch",
   .description = "FreeSWITCH mod_cdr_csv (default template)",
-  .delimiter = ',',
-  .trim = FALSE,
-  .has_header = FALSE,
-  .bind = cdr_headerless_bind,
   .convert = convert,
-  .free_state = g_free,
-  .field_counts = field_counts,
-  .n_field_counts = G_N_ELEMENTS (field_counts),
+  CDR_HEADERLESS_FORMAT (field_counts),
 };

@@ -151,14 +151,6 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
 const CdrFormat cdr_format_teams_dr = {
   .name = "teams-dr",
   .description = "Teams admin center Direct Routing export",
-  .delimiter = ',',
-  .trim = TRUE,
-  .has_header = TRUE,
-  .detect = cdr_header_detect,
-  .bind = cdr_header_bind,
   .convert = convert,
-  .free_state = g_free,
-  .columns = columns,
-  .n_columns = G_N_ELEMENTS (columns),
-  .n_fields = N_FIELDS,
+  CDR_HEADER_FORMAT (columns, N_FIELDS),
 };

@@ -132,6 +132,21 @@ struct _CdrFormat {
   guint n_field_counts;
 };
 
+/* The members a comma-separated format with a header found by column names
+ * shares: its columns COLS and field count N (its F_* enum).  Use inside a
+ * CdrFormat initialiser, with .name, .description and .convert. */
+#define CDR_HEADER_FORMAT(cols, n)                                          \
+  .delimiter = ',', .trim = TRUE, .has_header = TRUE,                       \
+  .detect = cdr_header_detect, .bind = cdr_header_bind, .free_state = g_free, \
+  .columns = (cols), .n_columns = G_N_ELEMENTS (cols), .n_fields = (n)
+
+/* The same for a headerless PBX format whose records have one of COUNTS
+ * fields (fewest first). */
+#define CDR_HEADERLESS_FORMAT(counts)                                       \
+  .delimiter = ',', .trim = FALSE, .has_header = FALSE,                     \
+  .bind = cdr_headerless_bind, .free_state = g_free,                        \
+  .field_counts = (counts), .n_field_counts = G_N_ELEMENTS (counts)
+
 /* The formats.md §2 code of a reject reason ("bad_number"). */
 const char *cdr_reject_code (CdrRejectReason reason);
 
