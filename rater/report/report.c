@@ -457,21 +457,22 @@ key_add_int (GString *key, gint64 value)
   g_string_append (key, buf);
 }
 
-/* byte order with NULL first, as SQLite orders text (BINARY collation) */
-static int
-cmp_nullable (const char *a, const char *b)
+/* Byte order, as SQLite orders text (BINARY collation); a NULL part ranks
+ * 0, first, as NULL sorts in SQLite. */
+static gint
+cmp_texts (gconstpointer a, gconstpointer b, gpointer unused)
 {
-  if (!a || !b)
-    return (a != NULL) - (b != NULL);
-  return strcmp (a, b);
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 /* One group of a report: its key and its sums. */
 typedef struct {
-  char *key;                    /* the encoded key (hash key, owned) */
+  char *key;                    /* the encoded key (hash key, in the Groups' strings) */
   AccountInfo *account;         /* usage: the account; NULL for kpi */
-  char *part[4];                /* key columns (usage: by the kind; kpi: operator,
-                                   direction, group), NULL = empty */
+  const char *part[4];          /* key columns (usage: by the kind; kpi: operator,
+                                   direction, group), NULL = empty; in the Groups'
+                                   strings, each text stored once */
+  guint32 rank[4];              /* of each part in byte order, 0 for NULL (groups_sorted) */
   gint64 day;                   /* day number, when the key has a day */
   gint64 n;                     /* usage: calls; kpi: attempts */
   gint64 answered;              /* kpi */
@@ -480,25 +481,28 @@ typedef struct {
   gint64 charge;                /* micro-units: usage cost, kpi revenue */
 } Group;
 
-static void
-group_free (Group *g)
-{
-  g_free (g->key);
-  for (guint i = 0; i < G_N_ELEMENTS (g->part); i++)
-    g_free (g->part[i]);
-  g_free (g);
-}
+#define GROUPS_PER_BLOCK 4096
 
-/* The groups of one report, by encoded key. */
+/* The groups of one report, by encoded key: a few big blocks of groups and
+ * one string chunk, not several allocations per group (a usage report by
+ * destination has about one group per two calls). */
 typedef struct {
-  GHashTable *groups;           /* key -> Group, owning */
+  GHashTable *groups;           /* key -> Group, both borrowed */
+  GPtrArray *blocks;            /* Group[GROUPS_PER_BLOCK], owned */
+  guint used;                   /* groups used in the last block */
+  GStringChunk *strings;        /* keys and key columns */
+  GHashTable *texts;            /* each key column text in STRINGS, once -> its rank */
   GString *key;                 /* the key being built (reused per row) */
 } Groups;
 
 static void
 groups_init (Groups *gs)
 {
-  gs->groups = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) group_free);
+  gs->groups = g_hash_table_new (g_str_hash, g_str_equal);
+  gs->blocks = g_ptr_array_new_with_free_func (g_free);
+  gs->used = GROUPS_PER_BLOCK;
+  gs->strings = g_string_chunk_new (1 << 16);
+  gs->texts = g_hash_table_new (g_str_hash, g_str_equal);
   gs->key = g_string_sized_new (64);
 }
 
@@ -506,10 +510,37 @@ static void
 groups_clear (Groups *gs)
 {
   g_clear_pointer (&gs->groups, g_hash_table_unref);
+  g_clear_pointer (&gs->blocks, g_ptr_array_unref);
+  g_clear_pointer (&gs->strings, g_string_chunk_free);
+  g_clear_pointer (&gs->texts, g_hash_table_unref);
   if (gs->key)
     g_string_free (g_steal_pointer (&gs->key), TRUE);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Groups, groups_clear)
+
+/* TEXT stored once in GS->strings. */
+static const char *
+groups_text (Groups *gs, const char *text)
+{
+  gpointer key;
+  if (g_hash_table_lookup_extended (gs->texts, text, &key, NULL))
+    return key;
+  char *t = g_string_chunk_insert (gs->strings, text);
+  g_hash_table_insert (gs->texts, t, NULL);
+  return t;
+}
+
+static Group *
+groups_alloc (Groups *gs)
+{
+  if (gs->used == GROUPS_PER_BLOCK)
+    {
+      g_ptr_array_add (gs->blocks, g_new0 (Group, GROUPS_PER_BLOCK));
+      gs->used = 0;
+    }
+  Group *block = g_ptr_array_index (gs->blocks, gs->blocks->len - 1);
+  return &block[gs->used++];
+}
 
 /* The group of the key in GS->key, created with PARTS (copied) and DAY when
  * new. */
@@ -519,19 +550,42 @@ groups_get (Groups *gs, const char *const parts[4], gint64 day)
   Group *g = g_hash_table_lookup (gs->groups, gs->key->str);
   if (g)
     return g;
-  g = g_new0 (Group, 1);
-  g->key = g_strndup (gs->key->str, gs->key->len);
+  g = groups_alloc (gs);
+  g->key = g_string_chunk_insert_len (gs->strings, gs->key->str, (gssize) gs->key->len);
   for (int i = 0; i < 4; i++)
-    g->part[i] = g_strdup (parts[i]);
+    g->part[i] = parts[i] ? groups_text (gs, parts[i]) : NULL;
   g->day = day;
   g_hash_table_insert (gs->groups, g->key, g);
   return g;
 }
 
-/* The groups as an array sorted by CMP (which gets pointers to Group *). */
+/* Every group's RANK from its parts: the texts sorted once, so that
+ * sorting the groups compares integers, not strings. */
+static void
+groups_rank (Groups *gs)
+{
+  guint n = 0;
+  g_autofree gpointer *texts = (gpointer *) g_hash_table_get_keys_as_array (gs->texts, &n);
+  g_qsort_with_data (texts, (gint) n, sizeof *texts, cmp_texts, NULL);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_insert (gs->texts, texts[i], GUINT_TO_POINTER (i + 1));
+  for (guint b = 0; b < gs->blocks->len; b++)
+    {
+      Group *block = gs->blocks->pdata[b];
+      guint used = b + 1 == gs->blocks->len ? gs->used : GROUPS_PER_BLOCK;
+      for (guint i = 0; i < used; i++)
+        for (int p = 0; p < 4; p++)
+          block[i].rank[p] = block[i].part[p]
+            ? GPOINTER_TO_UINT (g_hash_table_lookup (gs->texts, block[i].part[p])) : 0;
+    }
+}
+
+/* The groups as an array sorted by CMP (which gets pointers to Group *),
+ * ranked first. */
 static GPtrArray *
 groups_sorted (Groups *gs, GCompareFunc cmp)
 {
+  groups_rank (gs);
   GPtrArray *a = g_ptr_array_sized_new (g_hash_table_size (gs->groups));
   GHashTableIter iter;
   gpointer value;
@@ -540,6 +594,12 @@ groups_sorted (Groups *gs, GCompareFunc cmp)
     g_ptr_array_add (a, value);
   g_ptr_array_sort (a, cmp);
   return a;
+}
+
+static int
+cmp_rank (guint32 a, guint32 b)
+{
+  return (a > b) - (a < b);
 }
 
 /* Usage {{{1 */
@@ -579,7 +639,7 @@ usage_add (const ScanRow *row, gpointer data, GError **error)
   UsageScan *u = data;
   if (!is_usage (row))
     return TRUE;
-  const char *parts[4] = { NULL };
+  const char *parts[4] = { NULL, NULL, NULL, row->account_name };
   gint64 day = 0;
   GString *key = u->groups.key;
   g_string_truncate (key, 0);
@@ -610,10 +670,11 @@ usage_add (const ScanRow *row, gpointer data, GError **error)
   return TRUE;
 }
 
+/* Usage groups by account (part 3), then by the kind's key. */
 static int
 usage_cmp_account (const Group *a, const Group *b)
 {
-  return strcmp (a->account->account, b->account->account);
+  return cmp_rank (a->rank[3], b->rank[3]);
 }
 
 static int
@@ -621,7 +682,7 @@ usage_cmp_user (gconstpointer pa, gconstpointer pb)
 {
   const Group *a = *(Group *const *) pa, *b = *(Group *const *) pb;
   int c = usage_cmp_account (a, b);
-  return c ? c : cmp_nullable (a->part[0], b->part[0]);
+  return c ? c : cmp_rank (a->rank[0], b->rank[0]);
 }
 
 /* direction descending ('out' before 'in'), then group and destination */
@@ -631,10 +692,10 @@ usage_cmp_destination (gconstpointer pa, gconstpointer pb)
   const Group *a = *(Group *const *) pa, *b = *(Group *const *) pb;
   int c = usage_cmp_account (a, b);
   if (!c)
-    c = -strcmp (a->part[0], b->part[0]);
+    c = -cmp_rank (a->rank[0], b->rank[0]);
   if (!c)
-    c = cmp_nullable (a->part[1], b->part[1]);
-  return c ? c : cmp_nullable (a->part[2], b->part[2]);
+    c = cmp_rank (a->rank[1], b->rank[1]);
+  return c ? c : cmp_rank (a->rank[2], b->rank[2]);
 }
 
 static int
@@ -805,12 +866,12 @@ static int
 kpi_cmp (gconstpointer pa, gconstpointer pb)
 {
   const Group *a = *(Group *const *) pa, *b = *(Group *const *) pb;
-  int c = strcmp (a->part[0], b->part[0]);
+  int c = cmp_rank (a->rank[0], b->rank[0]);
   if (!c)
     c = (a->day > b->day) - (a->day < b->day);
   if (!c)
-    c = -strcmp (a->part[1], b->part[1]);
-  return c ? c : strcmp (a->part[2], b->part[2]);
+    c = -cmp_rank (a->rank[1], b->rank[1]);
+  return c ? c : cmp_rank (a->rank[2], b->rank[2]);
 }
 
 /* The rows of SORTED, and after each (operator, day, direction) its "*"
