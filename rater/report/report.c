@@ -434,6 +434,20 @@ check_operator (sqlite3 *db, const char *op, GError **error)
 
 /* Group keys are encoded into one string for the hash table: per part, "-"
  * for NULL or "+" LENGTH ":" TEXT, so that no two keys collide. */
+/* V in decimal then TERMINATOR, appended to KEY (no printf: once or twice
+ * per call). */
+static void
+key_add_digits (GString *key, guint64 v, char terminator)
+{
+  char buf[24];
+  int i = sizeof buf;
+  buf[--i] = terminator;
+  do
+    buf[--i] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0);
+  g_string_append_len (key, buf + i, (gssize) sizeof buf - i);
+}
+
 static void
 key_add (GString *key, const char *text)
 {
@@ -442,19 +456,19 @@ key_add (GString *key, const char *text)
       g_string_append_c (key, '-');
       return;
     }
-  char len[24];
   gsize n = strlen (text);
-  g_snprintf (len, sizeof len, "+%" G_GSIZE_FORMAT ":", n);
-  g_string_append (key, len);
+  g_string_append_c (key, '+');
+  key_add_digits (key, n, ':');
   g_string_append_len (key, text, (gssize) n);
 }
 
+/* A day number (>= 0 for any date after 1970) and ";". */
 static void
 key_add_int (GString *key, gint64 value)
 {
-  char buf[24];
-  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT ";", value);
-  g_string_append (key, buf);
+  if (value < 0)
+    g_string_append_c (key, '-');
+  key_add_digits (key, value < 0 ? -(guint64) value : (guint64) value, ';');
 }
 
 /* Byte order, as SQLite orders text (BINARY collation); a NULL part ranks
