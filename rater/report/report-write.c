@@ -6,6 +6,11 @@
  * "report", the table's parameters in order, then "rows", one object per
  * row with the columns in order: a cell of a numeric column is a JSON
  * integer, any other a string, an empty cell null.
+ *
+ * A CSV can also be written while the report is made (ReportCsvWriter, a
+ * ReportSink): each row goes to the file as soon as it is complete, so the
+ * table never holds the rows.  JSON is always built whole: json-glib
+ * prints a tree.
  */
 #include "config.h"
 
@@ -86,4 +91,65 @@ report_write (const ReportTable *table, const char *path, ReportFormat format, G
   if (format == REPORT_FORMAT_JSON)
     return write_json (table, path, error);
   return write_csv (table, path, error);
+}
+
+/* Streaming CSV {{{1 */
+
+/* The OutFile of a report being made, and whether its header is out. */
+struct ReportCsvWriter {
+  ReportSink sink;              /* first: report_csv_row gets the writer back */
+  OutFile *out;
+  gboolean header;              /* the header row is written */
+};
+
+static void
+csv_header (ReportCsvWriter *w, const ReportTable *t)
+{
+  if (!w->header)
+    csv_row (w->out, t->columns);
+  w->header = TRUE;
+}
+
+static void
+report_csv_row (ReportSink *sink, const ReportTable *t, const GPtrArray *cells)
+{
+  ReportCsvWriter *w = (ReportCsvWriter *) sink;
+  csv_header (w, t);
+  csv_row (w->out, cells);
+}
+
+ReportCsvWriter *
+report_csv_open (const char *path, GError **error)
+{
+  g_autoptr(OutFile) out = outfile_open (path, error);
+  if (!out)
+    return NULL;
+  ReportCsvWriter *w = g_new0 (ReportCsvWriter, 1);
+  w->sink.row = report_csv_row;
+  w->out = g_steal_pointer (&out);
+  return w;
+}
+
+ReportSink *
+report_csv_sink (ReportCsvWriter *writer)
+{
+  return &writer->sink;
+}
+
+gboolean
+report_csv_commit (ReportCsvWriter *writer, const ReportTable *table, GError **error)
+{
+  csv_header (writer, table);
+  for (guint r = 0; r < table->rows->len; r++)      /* rows kept, if any */
+    csv_row (writer->out, table->rows->pdata[r]);
+  return outfile_commit (writer->out, error);
+}
+
+void
+report_csv_free (ReportCsvWriter *writer)
+{
+  if (!writer)
+    return;
+  outfile_free (writer->out);
+  g_free (writer);
 }

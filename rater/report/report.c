@@ -1,12 +1,17 @@
 /* report.c — usage, KPI and exception reports as tables: what a report holds.
  *
- * Every report is one aggregate query; the only per-call work is the SQL
- * function rater_local_day (start_ms, zone), which this module registers on
- * the connection: the call's calendar day "YYYY-MM-DD" in an IANA zone, read
- * from a TzMap (built once per zone) so that a day boundary follows the
- * account's DST rules exactly.  Query results become ReportTable rows of
- * text cells; sums are gint64 and every derived figure (minutes, ASR, ACD)
- * is integer arithmetic rounded half up (decimal.h).  Printing a table is
+ * A report reads its period once (scan_period): the period's ratings in
+ * call id order, each joined with its call by rowid, so both tables are
+ * read front to back and never a page at random.  Each row is added to a
+ * group in a hash table keyed by the report's key columns (Groups); the
+ * groups, as many as the output has rows, are sorted as the SQL ORDER BY
+ * did (text in byte order, NULL first) and become ReportTable rows.  The
+ * catalog is read once per report (Catalog): every account with its name,
+ * currency and zone, the zone a TzMap built once and looked up from the
+ * interval of the previous call, so that a day boundary follows the
+ * account's DST rules exactly; usage by user resolves numbers from a map.
+ * Sums are gint64 and every derived figure (minutes, ASR, ACD) is integer
+ * arithmetic rounded half up (decimal.h).  Printing a table is
  * report-write.c's job.
  */
 #include "config.h"
@@ -66,13 +71,25 @@ table_param (ReportTable *t, const char *key, const char *value)
   g_ptr_array_add (t->params, g_strdup (value));
 }
 
-/* A new empty row of T; cells are added with row_take/row_text in column order. */
+/* A new empty row of T; cells are added with row_take/row_text in column
+ * order, then table_row_end() keeps it or hands it to T's sink. */
 static GPtrArray *
 table_row (ReportTable *t)
 {
-  GPtrArray *row = g_ptr_array_new_full (t->columns->len, g_free);
-  g_ptr_array_add (t->rows, row);
-  return row;
+  return g_ptr_array_new_full (t->columns->len, g_free);
+}
+
+static void
+table_row_end (ReportTable *t, GPtrArray *row)
+{
+  t->n_rows++;
+  if (!t->sink)
+    {
+      g_ptr_array_add (t->rows, row);
+      return;
+    }
+  t->sink->row (t->sink, t, row);
+  g_ptr_array_unref (row);
 }
 
 static void
@@ -135,7 +152,7 @@ column_dup (sqlite3_stmt *st, int col)
   return g_strdup (store_column_text_or_null (st, col));
 }
 
-/* The local day SQL function {{{1 */
+/* The accounts and their zones {{{1 */
 
 static gint64
 floor_div (gint64 a, gint64 b)
@@ -143,72 +160,220 @@ floor_div (gint64 a, gint64 b)
   return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* The user data of rater_local_day: every zone built once, and the last
- * one used (calls come in runs of the same account, so of the same zone). */
+/* A zone and the interval of its last lookup: calls of a period come
+ * mostly in time order, so the next call's offset is usually the same
+ * interval's and costs two comparisons instead of a binary search. */
 typedef struct {
-  GHashTable *zones;            /* tzmap cache */
-  char *last_name;
-  const TzMap *last;            /* the zone LAST_NAME, owned by ZONES */
-} LocalDayZones;
+  const TzMap *map;             /* owned by the Catalog's tzmap cache */
+  guint i;                      /* the interval of the last lookup */
+} LocalZone;
 
-static void
-local_day_zones_free (void *data)
+/* The day number (days since 1970-01-01) of UTC milliseconds MS in Z. */
+static gint64
+local_zone_day (LocalZone *z, gint64 ms)
 {
-  LocalDayZones *z = data;
-  g_hash_table_unref (z->zones);
-  g_free (z->last_name);
-  g_free (z);
+  gint64 sec = floor_div (ms, 1000);
+  const TzMap *m = z->map;
+  if (!(sec >= m->start[z->i] && (z->i + 1 == m->n || sec < m->start[z->i + 1])))
+    z->i = tzmap_interval_at (m, sec);
+  return floor_div (sec + m->offset[z->i], SECONDS_PER_DAY);
 }
 
-static const TzMap *
-local_day_zone (LocalDayZones *z, const char *name, GError **error)
+/* One accounts row, with what reports print of it. */
+typedef struct {
+  char *account;
+  char *name;
+  char *timezone;               /* IANA */
+  char *currency;               /* of the account's operator */
+  LocalZone *zone;              /* TIMEZONE once built (catalog_zone), else NULL */
+  GHashTable *users;            /* number -> smallest UPN (usage by user), or NULL */
+} AccountInfo;
+
+static void
+account_info_free (AccountInfo *a)
 {
-  if (z->last && g_str_equal (z->last_name, name))
-    return z->last;
-  const TzMap *map = tzmap_cache_get (z->zones, name, error);
-  if (map)
-    {
-      g_free (z->last_name);
-      z->last_name = g_strdup (name);
-      z->last = map;
-    }
-  return map;
+  g_free (a->account);
+  g_free (a->name);
+  g_free (a->timezone);
+  g_free (a->currency);
+  g_clear_pointer (&a->users, g_hash_table_unref);
+  g_free (a);
 }
 
-/* rater_local_day (start_ms, zone): "YYYY-MM-DD" of the instant in ZONE
- * (NULL: UTC). */
+/* What a period scan needs of the catalog, read once per report: every
+ * account by name, the zones built on first use, operator currencies. */
+typedef struct {
+  GHashTable *accounts;         /* account -> AccountInfo */
+  GHashTable *tzmaps;           /* tzmap cache */
+  GHashTable *zones;            /* IANA name -> LocalZone */
+  GHashTable *currencies;       /* operator -> currency */
+} Catalog;
+
 static void
-local_day_func (sqlite3_context *context, int argc, sqlite3_value **argv)
+catalog_clear (Catalog *c)
 {
-  const char *zone = (const char *) sqlite3_value_text (argv[1]);
-  g_autoptr(GError) error = NULL;
-  const TzMap *map = local_day_zone (sqlite3_user_data (context), zone ? zone : "UTC", &error);
-  if (!map)
-    {
-      sqlite3_result_error (context, error->message, -1);
-      return;
-    }
-  gint64 sec = floor_div (sqlite3_value_int64 (argv[0]), 1000);
-  gint64 days = floor_div (sec + tzmap_offset_at (map, sec), SECONDS_PER_DAY);
-  int y, m, d;
-  char buf[32];
-  time_civil_from_days (days, &y, &m, &d);
-  g_snprintf (buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-  sqlite3_result_text (context, buf, -1, SQLITE_TRANSIENT);
+  g_clear_pointer (&c->accounts, g_hash_table_unref);
+  g_clear_pointer (&c->zones, g_hash_table_unref);
+  g_clear_pointer (&c->tzmaps, g_hash_table_unref);
+  g_clear_pointer (&c->currencies, g_hash_table_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Catalog, catalog_clear)
+
+static gboolean
+catalog_add_account (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  Catalog *c = data;
+  AccountInfo *a = g_new0 (AccountInfo, 1);
+  a->account = column_dup (st, 0);
+  a->name = column_dup (st, 1);
+  a->timezone = column_dup (st, 2);
+  a->currency = column_dup (st, 3);
+  g_hash_table_replace (c->accounts, a->account, a);
+  return TRUE;
 }
 
 static gboolean
-register_functions (sqlite3 *db, GError **error)
+catalog_add_currency (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  LocalDayZones *zones = g_new0 (LocalDayZones, 1);
-  zones->zones = tzmap_cache_new ();
-  /* on failure SQLite calls the destructor itself */
-  int rc = sqlite3_create_function_v2 (db, "rater_local_day", 2,
-                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC, zones,
-                                       local_day_func, NULL, NULL, local_day_zones_free);
-  return rc == SQLITE_OK || store_set_error (error, db, "registering rater_local_day");
+  g_hash_table_replace (data, column_dup (st, 0), column_dup (st, 1));
+  return TRUE;
 }
 
+static gboolean
+catalog_init (Catalog *c, sqlite3 *db, GError **error)
+{
+  c->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) account_info_free);
+  c->tzmaps = tzmap_cache_new ();
+  c->zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->currencies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return store_query_each (db, "SELECT a.account, a.name, a.timezone, o.currency FROM accounts a"
+                           " JOIN operators o ON o.operator = a.operator",
+                           catalog_add_account, c, "reading accounts", error)
+         && store_query_each (db, "SELECT operator, currency FROM operators",
+                              catalog_add_currency, c->currencies, "reading operators", error);
+}
+
+/* The zone NAME, built on first use. */
+static LocalZone *
+catalog_zone (Catalog *c, const char *name, GError **error)
+{
+  LocalZone *z = g_hash_table_lookup (c->zones, name);
+  if (z)
+    return z;
+  const TzMap *map = tzmap_cache_get (c->tzmaps, name, error);
+  if (!map)
+    return NULL;
+  z = g_new0 (LocalZone, 1);
+  z->map = map;
+  g_hash_table_insert (c->zones, g_strdup (name), z);
+  return z;
+}
+
+/* The local day number of MS for ACCOUNT (NULL: UTC), in *DAY. */
+static gboolean
+catalog_local_day (Catalog *c, AccountInfo *account, gint64 ms, gint64 *day, GError **error)
+{
+  LocalZone *z = account ? account->zone : NULL;
+  if (!z)
+    {
+      z = catalog_zone (c, account ? account->timezone : "UTC", error);
+      if (!z)
+        return FALSE;
+      if (account)
+        account->zone = z;
+    }
+  *day = local_zone_day (z, ms);
+  return TRUE;
+}
+
+static char *
+day_text (gint64 day)
+{
+  int y, m, d;
+  time_civil_from_days (day, &y, &m, &d);
+  return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+}
+
+/* The period scan {{{1 */
+
+/* One rated call of the period, as the scan hands it to a report: texts
+ * are valid until the next row.  ACCOUNT is the accounts row of
+ * ACCOUNT_NAME, NULL when the call has none or it is unknown. */
+typedef struct {
+  const char *account_name;
+  AccountInfo *account;
+  const char *status;           /* rated | free | unanswered | unrated */
+  const char *grp, *destination;        /* NULL when no deck row matched */
+  gint64 billable;              /* seconds */
+  gint64 charge;                /* micro-units */
+  const char *operator_slug, *direction, *caller, *callee;
+  gint64 start_ms;              /* UTC ms */
+  gint64 duration;              /* seconds */
+} ScanRow;
+
+typedef gboolean (*ScanFunc) (const ScanRow *row, gpointer data, GError **error);
+
+/* One pass over the period's ratings joined with their calls.  The whole
+ * period is read in call id order (ratings NOT INDEXED, calls by rowid in
+ * ascending order: both tables are read front to back, once) — not through
+ * ratings_by_period, whose (period, account) order makes every call fetch a
+ * random page.  One account's rows, a small part, do come through it. */
+#define SCAN_SELECT \
+  "SELECT r.account, r.status, r.grp, r.destination, r.billable, r.charge," \
+  " c.operator, c.direction, c.caller, c.callee, c.start_ms, c.duration"
+static const char scan_period_sql[] = SCAN_SELECT
+  " FROM ratings r NOT INDEXED CROSS JOIN calls c ON c.id = r.call_id"
+  " WHERE r.period = ?1 AND (?2 = 0 OR r.status IN ('rated', 'free'))";
+static const char scan_account_sql[] = SCAN_SELECT
+  " FROM ratings r CROSS JOIN calls c ON c.id = r.call_id"
+  " WHERE r.period = ?1 AND (?2 = 0 OR r.status IN ('rated', 'free')) AND r.account = ?3";
+
+static void
+scan_row (sqlite3_stmt *st, Catalog *c, ScanRow *row)
+{
+  row->account_name = store_column_text_or_null (st, 0);
+  row->account = row->account_name ? g_hash_table_lookup (c->accounts, row->account_name) : NULL;
+  row->status = store_column_text (st, 1);
+  row->grp = store_column_text_or_null (st, 2);
+  row->destination = store_column_text_or_null (st, 3);
+  row->billable = sqlite3_column_int64 (st, 4);
+  row->charge = sqlite3_column_int64 (st, 5);
+  row->operator_slug = store_column_text (st, 6);
+  row->direction = store_column_text (st, 7);
+  row->caller = store_column_text_or_null (st, 8);
+  row->callee = store_column_text (st, 9);
+  row->start_ms = sqlite3_column_int64 (st, 10);
+  row->duration = sqlite3_column_int64 (st, 11);
+}
+
+/* FUNC on every call of PERIOD (of ACCOUNT only, when not NULL; with
+ * status rated or free only, when USAGE_ONLY). */
+static gboolean
+scan_period (sqlite3 *db, Catalog *c, const char *period, const char *account,
+             gboolean usage_only, ScanFunc func, gpointer data, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, account ? scan_account_sql : scan_period_sql,
+                                              error);
+  if (!st || !store_bind (st, error, STORE_TEXT (period), STORE_INT (usage_only))
+      || (account && !store_bind_at (st, 3, error, STORE_TEXT (account))))
+    return FALSE;
+  ScanRow row;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      scan_row (st, c, &row);
+      if (!func (&row, data, error))
+        return FALSE;
+    }
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading rated calls");
+}
+
+static gboolean
+is_usage (const ScanRow *row)
+{
+  return row->account && (g_str_equal (row->status, "rated") || g_str_equal (row->status, "free"));
+}
 /* Checking the query {{{1 */
 
 static gboolean usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -265,88 +430,384 @@ check_operator (sqlite3 *db, const char *op, GError **error)
   return found || usage_error (error, "unknown operator '%s'", op);
 }
 
-/* Prepare SQL for a report of QUERY: functions registered, ?1 = period,
- * ?2 = FILTER (account or operator, may be NULL). */
-static sqlite3_stmt *
-prepare_report (sqlite3 *db, const char *sql, const char *period, const char *filter,
-                GError **error)
+/* Aggregating in memory {{{1 */
+
+/* Group keys are encoded into one string for the hash table: per part, "-"
+ * for NULL or "+" LENGTH ":" TEXT, so that no two keys collide. */
+/* V in decimal then TERMINATOR, appended to KEY (no printf: once or twice
+ * per call). */
+static void
+key_add_digits (GString *key, guint64 v, char terminator)
 {
-  if (!register_functions (db, error))
-    return NULL;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
-  if (!st || !store_bind (st, error, STORE_TEXT_COPY (period), STORE_TEXT_COPY (filter)))
-    return NULL;
-  return g_steal_pointer (&st);
+  char buf[24];
+  int i = sizeof buf;
+  buf[--i] = terminator;
+  do
+    buf[--i] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0);
+  g_string_append_len (key, buf + i, (gssize) sizeof buf - i);
+}
+
+static void
+key_add (GString *key, const char *text)
+{
+  if (!text)
+    {
+      g_string_append_c (key, '-');
+      return;
+    }
+  gsize n = strlen (text);
+  g_string_append_c (key, '+');
+  key_add_digits (key, n, ':');
+  g_string_append_len (key, text, (gssize) n);
+}
+
+/* A day number (>= 0 for any date after 1970) and ";". */
+static void
+key_add_int (GString *key, gint64 value)
+{
+  if (value < 0)
+    g_string_append_c (key, '-');
+  key_add_digits (key, value < 0 ? -(guint64) value : (guint64) value, ';');
+}
+
+/* Byte order, as SQLite orders text (BINARY collation); a NULL part ranks
+ * 0, first, as NULL sorts in SQLite. */
+static gint
+cmp_texts (gconstpointer a, gconstpointer b, gpointer unused)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* One group of a report: its key and its sums. */
+typedef struct {
+  char *key;                    /* the encoded key (hash key, in the Groups' strings) */
+  AccountInfo *account;         /* usage: the account; NULL for kpi */
+  const char *part[4];          /* key columns (usage: by the kind; kpi: operator,
+                                   direction, group), NULL = empty; in the Groups'
+                                   strings, each text stored once */
+  guint32 rank[4];              /* of each part in byte order, 0 for NULL (groups_sorted) */
+  gint64 day;                   /* day number, when the key has a day */
+  gint64 n;                     /* usage: calls; kpi: attempts */
+  gint64 answered;              /* kpi */
+  gint64 seconds;               /* talk time */
+  gint64 billable;              /* usage: billable seconds */
+  gint64 charge;                /* micro-units: usage cost, kpi revenue */
+} Group;
+
+#define GROUPS_PER_BLOCK 4096
+
+/* The groups of one report, by encoded key: a few big blocks of groups and
+ * one string chunk, not several allocations per group (a usage report by
+ * destination has about one group per two calls). */
+typedef struct {
+  GHashTable *groups;           /* key -> Group, both borrowed */
+  GPtrArray *blocks;            /* Group[GROUPS_PER_BLOCK], owned */
+  guint used;                   /* groups used in the last block */
+  GStringChunk *strings;        /* keys and key columns */
+  GHashTable *texts;            /* each key column text in STRINGS, once -> its rank */
+  GString *key;                 /* the key being built (reused per row) */
+} Groups;
+
+static void
+groups_init (Groups *gs)
+{
+  gs->groups = g_hash_table_new (g_str_hash, g_str_equal);
+  gs->blocks = g_ptr_array_new_with_free_func (g_free);
+  gs->used = GROUPS_PER_BLOCK;
+  gs->strings = g_string_chunk_new (1 << 16);
+  gs->texts = g_hash_table_new (g_str_hash, g_str_equal);
+  gs->key = g_string_sized_new (64);
+}
+
+static void
+groups_clear (Groups *gs)
+{
+  g_clear_pointer (&gs->groups, g_hash_table_unref);
+  g_clear_pointer (&gs->blocks, g_ptr_array_unref);
+  g_clear_pointer (&gs->strings, g_string_chunk_free);
+  g_clear_pointer (&gs->texts, g_hash_table_unref);
+  if (gs->key)
+    g_string_free (g_steal_pointer (&gs->key), TRUE);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Groups, groups_clear)
+
+/* TEXT stored once in GS->strings. */
+static const char *
+groups_text (Groups *gs, const char *text)
+{
+  gpointer key;
+  if (g_hash_table_lookup_extended (gs->texts, text, &key, NULL))
+    return key;
+  char *t = g_string_chunk_insert (gs->strings, text);
+  g_hash_table_insert (gs->texts, t, NULL);
+  return t;
+}
+
+static Group *
+groups_alloc (Groups *gs)
+{
+  if (gs->used == GROUPS_PER_BLOCK)
+    {
+      g_ptr_array_add (gs->blocks, g_new0 (Group, GROUPS_PER_BLOCK));
+      gs->used = 0;
+    }
+  Group *block = g_ptr_array_index (gs->blocks, gs->blocks->len - 1);
+  return &block[gs->used++];
+}
+
+/* The group of the key in GS->key, created with PARTS (copied) and DAY when
+ * new. */
+static Group *
+groups_get (Groups *gs, const char *const parts[4], gint64 day)
+{
+  Group *g = g_hash_table_lookup (gs->groups, gs->key->str);
+  if (g)
+    return g;
+  g = groups_alloc (gs);
+  g->key = g_string_chunk_insert_len (gs->strings, gs->key->str, (gssize) gs->key->len);
+  for (int i = 0; i < 4; i++)
+    g->part[i] = parts[i] ? groups_text (gs, parts[i]) : NULL;
+  g->day = day;
+  g_hash_table_insert (gs->groups, g->key, g);
+  return g;
+}
+
+/* Every group's RANK from its parts: the texts sorted once, so that
+ * sorting the groups compares integers, not strings. */
+static void
+groups_rank (Groups *gs)
+{
+  guint n = 0;
+  g_autofree gpointer *texts = (gpointer *) g_hash_table_get_keys_as_array (gs->texts, &n);
+  g_qsort_with_data (texts, (gint) n, sizeof *texts, cmp_texts, NULL);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_insert (gs->texts, texts[i], GUINT_TO_POINTER (i + 1));
+  for (guint b = 0; b < gs->blocks->len; b++)
+    {
+      Group *block = gs->blocks->pdata[b];
+      guint used = b + 1 == gs->blocks->len ? gs->used : GROUPS_PER_BLOCK;
+      for (guint i = 0; i < used; i++)
+        for (int p = 0; p < 4; p++)
+          block[i].rank[p] = block[i].part[p]
+            ? GPOINTER_TO_UINT (g_hash_table_lookup (gs->texts, block[i].part[p])) : 0;
+    }
+}
+
+/* The groups as an array sorted by CMP (which gets pointers to Group *),
+ * ranked first. */
+static GPtrArray *
+groups_sorted (Groups *gs, GCompareFunc cmp)
+{
+  groups_rank (gs);
+  GPtrArray *a = g_ptr_array_sized_new (g_hash_table_size (gs->groups));
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, gs->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (a, value);
+  g_ptr_array_sort (a, cmp);
+  return a;
+}
+
+static int
+cmp_rank (guint32 a, guint32 b)
+{
+  return (a > b) - (a < b);
 }
 
 /* Usage {{{1 */
 
-/* Every usage query selects: account, the key columns, calls, seconds,
- * billable seconds, charges, currency. */
-#define USAGE_SUMS \
-  " count (*), sum (c.duration), sum (r.billable), sum (r.charge), o.currency" \
-  " FROM ratings r JOIN calls c ON c.id = r.call_id JOIN accounts a ON a.account = r.account" \
-  " JOIN operators o ON o.operator = a.operator" \
-  " WHERE r.period = ?1 AND (?2 IS NULL OR r.account = ?2) AND r.status IN ('rated', 'free')"
-
-#define OWN_NUMBER "CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END"
-
 static const struct {
   const char *name;             /* --by */
   const char *keys;             /* key columns */
-  guint n_keys;
-  const char *sql;
 } usage_kinds[] = {
-  [REPORT_BY_USER] = { "user", "number,user", 2,
-    "SELECT r.account, " OWN_NUMBER ", (SELECT min (n.user) FROM numbers n"
-    " WHERE n.number = " OWN_NUMBER " AND n.account = r.account)," USAGE_SUMS
-    " GROUP BY r.account, " OWN_NUMBER " ORDER BY r.account, " OWN_NUMBER },
-  [REPORT_BY_DESTINATION] = { "destination", "direction,group,destination", 3,
-    "SELECT r.account, c.direction, r.grp, r.destination," USAGE_SUMS
-    " GROUP BY r.account, c.direction, r.grp, r.destination"
-    " ORDER BY r.account, c.direction DESC, r.grp, r.destination" },
-  [REPORT_BY_DAY] = { "day", "day", 1,
-    "SELECT r.account, rater_local_day (c.start_ms, a.timezone) AS local_day," USAGE_SUMS
-    " GROUP BY r.account, local_day ORDER BY r.account, local_day" },
+  [REPORT_BY_USER] = { "user", "number,user" },
+  [REPORT_BY_DESTINATION] = { "destination", "direction,group,destination" },
+  [REPORT_BY_DAY] = { "day", "day" },
 };
 
+typedef struct {
+  Catalog *catalog;
+  ReportUsageBy by;
+  Groups groups;
+} UsageScan;
+
+/* The account's own number on the call: caller of `out`, callee of `in`. */
+static const char *
+own_number (const ScanRow *row)
+{
+  return g_str_equal (row->direction, "out") ? row->caller : row->callee;
+}
+
 static void
-usage_row (ReportTable *t, const char *period, sqlite3_stmt *st, guint n_keys)
+usage_scan_clear (UsageScan *u)
+{
+  groups_clear (&u->groups);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UsageScan, usage_scan_clear)
+
+static gboolean
+usage_add (const ScanRow *row, gpointer data, GError **error)
+{
+  UsageScan *u = data;
+  if (!is_usage (row))
+    return TRUE;
+  const char *parts[4] = { NULL, NULL, NULL, row->account_name };
+  gint64 day = 0;
+  GString *key = u->groups.key;
+  g_string_truncate (key, 0);
+  key_add (key, row->account_name);
+  switch (u->by)
+    {
+    case REPORT_BY_USER:
+      parts[0] = own_number (row);
+      key_add (key, parts[0]);
+      break;
+    case REPORT_BY_DESTINATION:
+      parts[0] = row->direction, parts[1] = row->grp, parts[2] = row->destination;
+      for (int i = 0; i < 3; i++)
+        key_add (key, parts[i]);
+      break;
+    case REPORT_BY_DAY:
+      if (!catalog_local_day (u->catalog, row->account, row->start_ms, &day, error))
+        return FALSE;
+      key_add_int (key, day);
+      break;
+    }
+  Group *g = groups_get (&u->groups, parts, day);
+  g->account = row->account;
+  g->n++;
+  g->seconds += row->duration;
+  g->billable += row->billable;
+  g->charge += row->charge;
+  return TRUE;
+}
+
+/* Usage groups by account (part 3), then by the kind's key. */
+static int
+usage_cmp_account (const Group *a, const Group *b)
+{
+  return cmp_rank (a->rank[3], b->rank[3]);
+}
+
+static int
+usage_cmp_user (gconstpointer pa, gconstpointer pb)
+{
+  const Group *a = *(Group *const *) pa, *b = *(Group *const *) pb;
+  int c = usage_cmp_account (a, b);
+  return c ? c : cmp_rank (a->rank[0], b->rank[0]);
+}
+
+/* direction descending ('out' before 'in'), then group and destination */
+static int
+usage_cmp_destination (gconstpointer pa, gconstpointer pb)
+{
+  const Group *a = *(Group *const *) pa, *b = *(Group *const *) pb;
+  int c = usage_cmp_account (a, b);
+  if (!c)
+    c = -cmp_rank (a->rank[0], b->rank[0]);
+  if (!c)
+    c = cmp_rank (a->rank[1], b->rank[1]);
+  return c ? c : cmp_rank (a->rank[2], b->rank[2]);
+}
+
+static int
+usage_cmp_day (gconstpointer pa, gconstpointer pb)
+{
+  const Group *a = *(Group *const *) pa, *b = *(Group *const *) pb;
+  int c = usage_cmp_account (a, b);
+  return c ? c : (a->day > b->day) - (a->day < b->day);
+}
+
+static const GCompareFunc usage_cmp[] = {
+  [REPORT_BY_USER] = usage_cmp_user,
+  [REPORT_BY_DESTINATION] = usage_cmp_destination,
+  [REPORT_BY_DAY] = usage_cmp_day,
+};
+
+/* numbers.user of every number, the smallest UPN per (account, number), into
+ * the account's USERS (what `SELECT min (user)` of the number gave). */
+static gboolean
+add_user (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  AccountInfo *a = g_hash_table_lookup (data, store_column_text (st, 0));
+  if (!a)
+    return TRUE;
+  if (!a->users)
+    a->users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *number = store_column_text (st, 1), *user = store_column_text (st, 2);
+  const char *old = g_hash_table_lookup (a->users, number);
+  if (!old || strcmp (user, old) < 0)
+    g_hash_table_replace (a->users, g_strdup (number), g_strdup (user));
+  return TRUE;
+}
+
+static gboolean
+catalog_load_users (Catalog *c, sqlite3 *db, GError **error)
+{
+  return store_query_each (db, "SELECT account, number, user FROM numbers WHERE user IS NOT NULL",
+                           add_user, c->accounts, "reading numbers", error);
+}
+
+static void
+usage_row (ReportTable *t, const char *period, ReportUsageBy by, const Group *g)
 {
   GPtrArray *row = table_row (t);
-  int s = (int) n_keys + 1;           /* first sum column */
-  row_take (row, column_dup (st, 0));
+  row_text (row, g->account->account);
   row_text (row, period);
-  for (int k = 1; k <= (int) n_keys; k++)
-    row_take (row, column_dup (st, k));
-  row_int (row, sqlite3_column_int64 (st, s));
-  row_int (row, sqlite3_column_int64 (st, s + 1));
-  row_int (row, sqlite3_column_int64 (st, s + 2));
-  row_take (row, minutes (sqlite3_column_int64 (st, s + 2)));
-  row_take (row, money (sqlite3_column_int64 (st, s + 3)));
-  row_take (row, column_dup (st, s + 4));
+  switch (by)
+    {
+    case REPORT_BY_USER:
+      row_text (row, g->part[0]);
+      row_text (row, g->part[0] && g->account->users
+                     ? g_hash_table_lookup (g->account->users, g->part[0]) : NULL);
+      break;
+    case REPORT_BY_DESTINATION:
+      for (int i = 0; i < 3; i++)
+        row_text (row, g->part[i]);
+      break;
+    case REPORT_BY_DAY:
+      row_take (row, day_text (g->day));
+      break;
+    }
+  row_int (row, g->n);
+  row_int (row, g->seconds);
+  row_int (row, g->billable);
+  row_take (row, minutes (g->billable));
+  row_take (row, money (g->charge));
+  row_text (row, g->account->currency);
+  table_row_end (t, row);
 }
 
 ReportTable *
 report_usage (sqlite3 *db, const ReportQuery *q, GError **error)
 {
+  return report_usage_to (db, q, NULL, error);
+}
+
+ReportTable *
+report_usage_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **error)
+{
   g_assert (q->by <= REPORT_BY_DAY);
-  if (!check_period (q->period, error) || !check_account (db, q->account, error))
+  g_auto(Catalog) catalog = { 0 };
+  g_auto(UsageScan) u = { &catalog, q->by, { 0 } };
+  if (!check_period (q->period, error) || !check_account (db, q->account, error)
+      || !catalog_init (&catalog, db, error)
+      || (q->by == REPORT_BY_USER && !catalog_load_users (&catalog, db, error)))
     return NULL;
-  g_autoptr(sqlite3_stmt) st = prepare_report (db, usage_kinds[q->by].sql, q->period,
-                                               q->account, error);
-  if (!st)
+  groups_init (&u.groups);
+  if (!scan_period (db, &catalog, q->period, q->account, TRUE, usage_add, &u, error))
     return NULL;
   g_autofree char *columns = g_strdup_printf ("account,period,%s,calls,seconds,billable_seconds,"
                                               "minutes,cost,currency", usage_kinds[q->by].keys);
   g_autoptr(ReportTable) t = table_new ("usage", columns, "calls,seconds,billable_seconds");
   table_param (t, "period", q->period);
   table_param (t, "by", usage_kinds[q->by].name);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    usage_row (t, q->period, st, usage_kinds[q->by].n_keys);
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading usage"), NULL;
+  t->sink = sink;
+  g_autoptr(GPtrArray) sorted = groups_sorted (&u.groups, usage_cmp[q->by]);
+  for (guint i = 0; i < sorted->len; i++)
+    usage_row (t, q->period, q->by, sorted->pdata[i]);
   return g_steal_pointer (&t);
 }
 
@@ -372,85 +833,115 @@ kpi_row (ReportTable *t, const char *const key[4], const KpiSums *k, const char 
   row_take (row, minutes (k->seconds));
   row_take (row, money (k->revenue));
   row_text (row, currency);
+  table_row_end (t, row);
 }
 
-static const char kpi_sql[] =
-  "SELECT c.operator, rater_local_day (c.start_ms, a.timezone) AS local_day, c.direction,"
-  " coalesce (r.grp, '') AS group_or_empty, count (*), sum (r.status <> 'unanswered'),"
-  " sum (CASE WHEN r.status <> 'unanswered' THEN c.duration ELSE 0 END),"
-  " sum (CASE WHEN r.status = 'rated' THEN r.charge ELSE 0 END), o.currency"
-  " FROM ratings r JOIN calls c ON c.id = r.call_id"
-  " LEFT JOIN accounts a ON a.account = r.account LEFT JOIN operators o ON o.operator = c.operator"
-  " WHERE r.period = ?1 AND (?2 IS NULL OR c.operator = ?2)"
-  " GROUP BY c.operator, local_day, c.direction, group_or_empty"
-  " ORDER BY c.operator, local_day, c.direction DESC, group_or_empty";
-
-/* The state of the running "*" total of one (operator, day, direction). */
 typedef struct {
-  char *key[3];                 /* operator, day, direction (the group is "*") */
-  char *currency;
-  KpiSums sums;
-  gboolean open;
-} KpiTotal;
+  Catalog *catalog;
+  const char *operator_slug;    /* only this operator, or NULL */
+  Groups groups;
+} KpiScan;
 
 static void
-kpi_total_flush (ReportTable *t, KpiTotal *total)
+kpi_scan_clear (KpiScan *k)
 {
-  const char *const key[4] = { total->key[0], total->key[1], total->key[2], "*" };
-  if (total->open)
-    kpi_row (t, key, &total->sums, total->currency);
+  groups_clear (&k->groups);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KpiScan, kpi_scan_clear)
+
+/* Every call counts, in its account's zone (UTC without one); the group is
+ * the deck group, "" when none. */
+static gboolean
+kpi_add (const ScanRow *row, gpointer data, GError **error)
+{
+  KpiScan *k = data;
+  if (k->operator_slug && !g_str_equal (row->operator_slug, k->operator_slug))
+    return TRUE;
+  gint64 day;
+  if (!catalog_local_day (k->catalog, row->account, row->start_ms, &day, error))
+    return FALSE;
+  const char *parts[4] = { row->operator_slug, row->direction, row->grp ? row->grp : "", NULL };
+  GString *key = k->groups.key;
+  g_string_truncate (key, 0);
   for (int i = 0; i < 3; i++)
-    g_clear_pointer (&total->key[i], g_free);
-  g_clear_pointer (&total->currency, g_free);
-  total->open = FALSE;
+    key_add (key, parts[i]);
+  key_add_int (key, day);
+  Group *g = groups_get (&k->groups, parts, day);
+  gboolean answered = !g_str_equal (row->status, "unanswered");
+  g->n++;
+  g->answered += answered;
+  g->seconds += answered ? row->duration : 0;
+  g->charge += g_str_equal (row->status, "rated") ? row->charge : 0;
+  return TRUE;
 }
 
-static void
-kpi_step (ReportTable *t, sqlite3_stmt *st, KpiTotal *total)
+/* operator, day, direction descending, group */
+static int
+kpi_cmp (gconstpointer pa, gconstpointer pb)
 {
-  const char *key[4];
-  for (int i = 0; i < 4; i++)
-    key[i] = store_column_text (st, i);
-  const char *currency = store_column_text_or_null (st, 8);
-  KpiSums k = { sqlite3_column_int64 (st, 4), sqlite3_column_int64 (st, 5),
-                sqlite3_column_int64 (st, 6), sqlite3_column_int64 (st, 7) };
-  if (total->open && !(g_str_equal (total->key[0], key[0]) && g_str_equal (total->key[1], key[1])
-                       && g_str_equal (total->key[2], key[2])))
-    kpi_total_flush (t, total);
-  if (!total->open)
+  const Group *a = *(Group *const *) pa, *b = *(Group *const *) pb;
+  int c = cmp_rank (a->rank[0], b->rank[0]);
+  if (!c)
+    c = (a->day > b->day) - (a->day < b->day);
+  if (!c)
+    c = -cmp_rank (a->rank[1], b->rank[1]);
+  return c ? c : cmp_rank (a->rank[2], b->rank[2]);
+}
+
+/* The rows of SORTED, and after each (operator, day, direction) its "*"
+ * total. */
+static void
+kpi_rows (ReportTable *t, Catalog *c, GPtrArray *sorted)
+{
+  for (guint i = 0; i < sorted->len;)
     {
-      for (int i = 0; i < 3; i++)
-        total->key[i] = g_strdup (key[i]);
-      total->currency = g_strdup (currency);
-      total->sums = (KpiSums) { 0 };
-      total->open = TRUE;
+      const Group *first = sorted->pdata[i];
+      const char *currency = g_hash_table_lookup (c->currencies, first->part[0]);
+      g_autofree char *day = day_text (first->day);
+      KpiSums total = { 0 };
+      for (; i < sorted->len; i++)
+        {
+          const Group *g = sorted->pdata[i];
+          if (g->day != first->day || !g_str_equal (g->part[0], first->part[0])
+              || !g_str_equal (g->part[1], first->part[1]))
+            break;
+          const char *const key[4] = { g->part[0], day, g->part[1], g->part[2] };
+          KpiSums k = { g->n, g->answered, g->seconds, g->charge };
+          kpi_row (t, key, &k, currency);
+          total.attempts += k.attempts;
+          total.answered += k.answered;
+          total.seconds += k.seconds;
+          total.revenue += k.revenue;
+        }
+      const char *const key[4] = { first->part[0], day, first->part[1], "*" };
+      kpi_row (t, key, &total, currency);
     }
-  total->sums.attempts += k.attempts;
-  total->sums.answered += k.answered;
-  total->sums.seconds += k.seconds;
-  total->sums.revenue += k.revenue;
-  kpi_row (t, key, &k, currency);
 }
 
 ReportTable *
 report_kpi (sqlite3 *db, const ReportQuery *q, GError **error)
 {
-  if (!check_period (q->period, error) || !check_operator (db, q->operator_slug, error))
+  return report_kpi_to (db, q, NULL, error);
+}
+
+ReportTable *
+report_kpi_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **error)
+{
+  g_auto(Catalog) catalog = { 0 };
+  g_auto(KpiScan) k = { &catalog, q->operator_slug, { 0 } };
+  if (!check_period (q->period, error) || !check_operator (db, q->operator_slug, error)
+      || !catalog_init (&catalog, db, error))
     return NULL;
-  g_autoptr(sqlite3_stmt) st = prepare_report (db, kpi_sql, q->period, q->operator_slug, error);
-  if (!st)
+  groups_init (&k.groups);
+  if (!scan_period (db, &catalog, q->period, NULL, FALSE, kpi_add, &k, error))
     return NULL;
   g_autoptr(ReportTable) t = table_new ("kpi", "operator,day,direction,group,attempts,answered,"
                                         "asr,acd,seconds,minutes,revenue,currency",
                                         "attempts,answered,seconds");
   table_param (t, "period", q->period);
-  KpiTotal total = { 0 };
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    kpi_step (t, st, &total);
-  kpi_total_flush (t, &total);
-  if (rc != SQLITE_DONE)
-    return store_set_error (error, db, "reading calls for KPIs"), NULL;
+  t->sink = sink;
+  g_autoptr(GPtrArray) sorted = groups_sorted (&k.groups, kpi_cmp);
+  kpi_rows (t, &catalog, sorted);
   return g_steal_pointer (&t);
 }
 
@@ -463,7 +954,7 @@ report_kpi (sqlite3 *db, const ReportQuery *q, GError **error)
 static const char unrated_sql[] =
   "SELECT r.reason, c.operator, substr (" FAILED_NUMBER ", 1, ?2) AS number_prefix, count (*),"
   " min (c.start_ms), max (c.start_ms), min (" FAILED_NUMBER ")"
-  " FROM ratings r JOIN calls c ON c.id = r.call_id"
+  " FROM ratings r NOT INDEXED CROSS JOIN calls c ON c.id = r.call_id"
   " WHERE r.period = ?1 AND r.status = 'unrated'"
   " GROUP BY r.reason, c.operator, number_prefix ORDER BY r.reason, c.operator, number_prefix";
 
@@ -490,6 +981,7 @@ unrated_row (sqlite3_stmt *st, gpointer t, GError **error)
   row_take (row, NULL);
   row_take (row, NULL);
   row_take (row, column_dup (st, 6));
+  table_row_end (t, row);
   return TRUE;
 }
 
@@ -508,11 +1000,18 @@ reject_row (sqlite3_stmt *st, gpointer t, GError **error)
   row_int (row, sqlite3_column_int64 (st, 4));
   row_int (row, sqlite3_column_int64 (st, 5));
   row_take (row, column_dup (st, 6));
+  table_row_end (t, row);
   return TRUE;
 }
 
 ReportTable *
 report_exceptions (sqlite3 *db, const ReportQuery *q, GError **error)
+{
+  return report_exceptions_to (db, q, NULL, error);
+}
+
+ReportTable *
+report_exceptions_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **error)
 {
   guint digits = q->prefix_digits ? q->prefix_digits : 5;
   if (!check_period (q->period, error))
@@ -528,6 +1027,7 @@ report_exceptions (sqlite3 *db, const ReportQuery *q, GError **error)
                                         "first_seen,last_seen,first_line,last_line,sample",
                                         "count,first_line,last_line");
   table_param (t, "period", q->period);
+  t->sink = sink;
   if (!store_each_row (unrated, unrated_row, t, "reading unrated calls", error)
       || !store_each_row (rejects, reject_row, t, "reading rejects", error))
     return NULL;
@@ -548,6 +1048,121 @@ report_daily_free (ReportDaily *daily)
   g_free (daily->billable_seconds);
   g_free (daily->cost);
   g_free (daily);
+}
+
+/* The charts of a period being summed: one ReportDaily per account seen. */
+typedef struct {
+  Catalog *catalog;
+  const char *period;
+  gint64 first_day;             /* day number of the period's first day */
+  guint n_days;
+  GHashTable *dailies;          /* account -> ReportDaily, owning */
+} DailyScan;
+
+static void
+daily_scan_clear (DailyScan *d)
+{
+  g_clear_pointer (&d->dailies, g_hash_table_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DailyScan, daily_scan_clear)
+
+/* A new ReportDaily of ACCOUNT, zeros, without name and currency. */
+static ReportDaily *
+daily_new (const DailyScan *d, const char *account)
+{
+  ReportDaily *daily = g_new0 (ReportDaily, 1);
+  daily->account = g_strdup (account);
+  daily->period = g_strdup (d->period);
+  daily->n_days = d->n_days;
+  daily->billable_seconds = g_new0 (gint64, d->n_days);
+  daily->cost = g_new0 (gint64, d->n_days);
+  return daily;
+}
+
+static gboolean
+daily_add (const ScanRow *row, gpointer data, GError **error)
+{
+  DailyScan *d = data;
+  if (!row->account_name || !(g_str_equal (row->status, "rated") || g_str_equal (row->status, "free")))
+    return TRUE;
+  ReportDaily *daily = g_hash_table_lookup (d->dailies, row->account_name);
+  if (!daily)
+    {
+      daily = daily_new (d, row->account_name);
+      g_hash_table_insert (d->dailies, daily->account, daily);
+    }
+  if (!row->account)
+    return TRUE;                /* an unknown account: report_daily_all says so */
+  gint64 day;
+  if (!catalog_local_day (d->catalog, row->account, row->start_ms, &day, error))
+    return FALSE;
+  if (day < d->first_day || day >= d->first_day + d->n_days)
+    {
+      g_autofree char *text = day_text (day);
+      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "a call of %s rated on day '%s'",
+                   d->period, text);
+      return FALSE;
+    }
+  daily->billable_seconds[day - d->first_day] += row->billable;
+  daily->cost[day - d->first_day] += row->charge;
+  return TRUE;
+}
+
+/* ReportDaily by account name, for sorting */
+static int
+daily_cmp (gconstpointer pa, gconstpointer pb)
+{
+  const ReportDaily *a = *(ReportDaily *const *) pa, *b = *(ReportDaily *const *) pb;
+  return strcmp (a->account, b->account);
+}
+
+/* Every ReportDaily of D, sorted, with its account's name and currency. */
+static GPtrArray *
+daily_take_all (DailyScan *d, GError **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) report_daily_free);
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, d->dailies);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_ptr_array_add (all, value);
+      g_hash_table_iter_steal (&iter);
+    }
+  g_ptr_array_sort (all, daily_cmp);
+  for (guint i = 0; i < all->len; i++)
+    {
+      ReportDaily *daily = all->pdata[i];
+      AccountInfo *a = g_hash_table_lookup (d->catalog->accounts, daily->account);
+      if (!a)
+        return usage_error (error, "unknown account '%s'", daily->account), NULL;
+      daily->name = g_strdup (a->name);
+      daily->currency = g_strdup (a->currency);
+    }
+  return g_steal_pointer (&all);
+}
+
+GPtrArray *
+report_daily_all (sqlite3 *db, const ReportQuery *q, GError **error)
+{
+  int y, m;
+  g_auto(Catalog) catalog = { 0 };
+  if (!check_period (q->period, error) || !check_account (db, q->account, error)
+      || !catalog_init (&catalog, db, error))
+    return NULL;
+  time_parse_period (q->period, 7, &y, &m);
+  g_auto(DailyScan) d = { &catalog, q->period, time_days_from_civil (y, m, 1),
+                          (guint) time_days_in_month (y, m),
+                          g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                 (GDestroyNotify) report_daily_free) };
+  if (q->account)
+    {
+      ReportDaily *daily = daily_new (&d, q->account);
+      g_hash_table_insert (d.dailies, daily->account, daily);
+    }
+  if (!scan_period (db, &catalog, q->period, q->account, TRUE, daily_add, &d, error))
+    return NULL;
+  return daily_take_all (&d, error);
 }
 
 /* The account at ST's row appended to ACCOUNTS. */
@@ -578,65 +1193,15 @@ report_accounts (sqlite3 *db, const ReportQuery *q, GError **error)
   return g_steal_pointer (&accounts);
 }
 
-/* The account's name and currency into DAILY. */
-static gboolean
-daily_account (sqlite3 *db, ReportDaily *daily, GError **error)
-{
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT a.name, o.currency FROM accounts a JOIN operators o ON o.operator = a.operator"
-    " WHERE a.account = ?1", error);
-  if (!st || !store_bind (st, error, STORE_TEXT (daily->account)))
-    return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_DONE)
-    return usage_error (error, "unknown account '%s'", daily->account);
-  if (rc != SQLITE_ROW)
-    return store_set_error (error, db, "reading the account");
-  daily->name = column_dup (st, 0);
-  daily->currency = column_dup (st, 1);
-  return TRUE;
-}
-
-/* Add one "YYYY-MM-DD" result row of ST to DAILY. */
-static gboolean
-daily_add (sqlite3_stmt *st, gpointer data, GError **error)
-{
-  ReportDaily *daily = data;
-  const char *day = store_column_text (st, 0);
-  guint64 d = 0;
-  if (strncmp (day, daily->period, 7) != 0
-      || !g_ascii_string_to_unsigned (day + 8, 10, 1, daily->n_days, &d, NULL))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "a call of %s rated on day '%s'",
-                   daily->period, day);
-      return FALSE;
-    }
-  daily->billable_seconds[d - 1] = sqlite3_column_int64 (st, 1);
-  daily->cost[d - 1] = sqlite3_column_int64 (st, 2);
-  return TRUE;
-}
-
 ReportDaily *
 report_daily (sqlite3 *db, const char *account, const char *period, GError **error)
 {
-  int y, m;
   if (!check_period (period, error))
     return NULL;
-  time_parse_period (period, 7, &y, &m);
-  g_autoptr(ReportDaily) daily = g_new0 (ReportDaily, 1);
-  daily->account = g_strdup (account);
-  daily->period = g_strdup (period);
-  daily->n_days = (guint) time_days_in_month (y, m);
-  daily->billable_seconds = g_new0 (gint64, daily->n_days);
-  daily->cost = g_new0 (gint64, daily->n_days);
-  if (!daily_account (db, daily, error))
+  ReportQuery q = { .period = period, .account = account };
+  g_autoptr(GPtrArray) all = report_daily_all (db, &q, error);
+  if (!all)
     return NULL;
-  g_autoptr(sqlite3_stmt) st = prepare_report (db,
-    "SELECT rater_local_day (c.start_ms, a.timezone) AS local_day, sum (r.billable), sum (r.charge)"
-    " FROM ratings r JOIN calls c ON c.id = r.call_id JOIN accounts a ON a.account = r.account"
-    " WHERE r.period = ?1 AND r.account = ?2 AND r.status IN ('rated', 'free')"
-    " GROUP BY local_day ORDER BY local_day", period, account, error);
-  if (!st || !store_each_row (st, daily_add, daily, "reading daily usage", error))
-    return NULL;
-  return g_steal_pointer (&daily);
+  g_assert (all->len == 1);
+  return g_ptr_array_steal_index (all, 0);
 }

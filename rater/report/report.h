@@ -1,11 +1,13 @@
 /* report.h — `rater report`: aggregate reports over rated calls and rejects.
  *
- * Each report is one GROUP BY query over ratings joined with calls (and the
- * catalog), turned into a ReportTable: named columns, rows of text cells
- * (report.c, the queries).  A table knows nothing of files; report_write()
- * (report-write.c, the writers) prints it as CSV (header row, RFC 4180) or
- * JSON (json-glib) through an OutFile (temporary + rename).  Tests read the
- * cells directly.
+ * Each report is one pass over the period's ratings joined with their calls
+ * (report.c), summed in memory per output row — never a query per account —
+ * and turned into a ReportTable: named columns, rows of text cells.  A
+ * table knows nothing of files; report_write() (report-write.c, the
+ * writers) prints it as CSV (header row, RFC 4180) or JSON (json-glib)
+ * through an OutFile (temporary + rename), or a ReportSink takes each row
+ * as it is made (a CSV streamed to its file).  Tests read the cells
+ * directly.
  *
  * Which calls a period holds: the calls whose rating has ratings.period = P,
  * i.e. the calendar month in the account's time zone (UTC for calls without
@@ -55,8 +57,22 @@ typedef struct {
   GPtrArray *columns;           /* char *, column names */
   GArray *numeric;              /* gboolean per column: integer cells, a JSON number;
                                    else a JSON string */
-  GPtrArray *rows;              /* GPtrArray * of char * cells (NULL = empty), one per column */
+  GPtrArray *rows;              /* GPtrArray * of char * cells (NULL = empty), one per column;
+                                   empty when the rows went to a sink */
+  guint64 n_rows;               /* rows made, kept or sunk */
+  struct ReportSink *sink;      /* where rows go as they are made, or NULL: kept in ROWS */
 } ReportTable;
+
+/* Where the rows of a report go while it is made (the report_*_to
+ * functions): each row is handed to ROW as soon as it is complete, cells in
+ * column order (NULL = empty), then dropped — a report of millions of rows
+ * then holds one row of text at a time (its groups are still summed in
+ * memory: that is the size of the output, not of the calls).  TABLE has
+ * its name, params and columns already. */
+typedef struct ReportSink ReportSink;
+struct ReportSink {
+  void (*row) (ReportSink *sink, const ReportTable *table, const GPtrArray *cells);
+};
 
 void report_table_free (ReportTable *table);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReportTable, report_table_free)
@@ -82,6 +98,9 @@ const char *report_cell (const ReportTable *table, guint row, const char *column
  * rated calls' charges.
  * RATER_ERROR_USAGE for a bad period or an unknown QUERY->account. */
 ReportTable *report_usage (sqlite3 *db, const ReportQuery *query, GError **error);
+/* The same, its rows handed to SINK (NULL: kept) as they are made. */
+ReportTable *report_usage_to (sqlite3 *db, const ReportQuery *query, ReportSink *sink,
+                              GError **error);
 
 /* kpi: one row per (operator, day, direction, group), then after each
  * (operator, day, direction) a total row with group "*":
@@ -94,6 +113,8 @@ ReportTable *report_usage (sqlite3 *db, const ReportQuery *query, GError **error
  * time; minutes = seconds / 60; revenue = charges of the rated calls.
  * RATER_ERROR_USAGE for a bad period or an unknown QUERY->operator_slug. */
 ReportTable *report_kpi (sqlite3 *db, const ReportQuery *query, GError **error);
+ReportTable *report_kpi_to (sqlite3 *db, const ReportQuery *query, ReportSink *sink,
+                            GError **error);
 
 /* exceptions: what kept calls of P from being billed, and every stored
  * reject (rejects have no reliable time, so they are not filtered by P):
@@ -108,6 +129,8 @@ ReportTable *report_kpi (sqlite3 *db, const ReportQuery *query, GError **error);
  *    file, its path, first/last line; sample = the first reject's detail.
  * RATER_ERROR_USAGE for a bad period or prefix_digits above 15. */
 ReportTable *report_exceptions (sqlite3 *db, const ReportQuery *query, GError **error);
+ReportTable *report_exceptions_to (sqlite3 *db, const ReportQuery *query, ReportSink *sink,
+                                   GError **error);
 
 /* Write TABLE to PATH (NULL: stdout) as FORMAT (report-write.c).  JSON is
  * one object, {"report": NAME, <params>, "rows": [{column: cell, ...}, ...]},
@@ -115,6 +138,17 @@ ReportTable *report_exceptions (sqlite3 *db, const ReportQuery *query, GError **
  * null.  RATER_ERROR_CANTCREAT when PATH cannot be written. */
 gboolean report_write (const ReportTable *table, const char *path, ReportFormat format,
                        GError **error);
+
+/* A CSV file written row by row while a report is made: pass
+ * report_csv_sink() to a report_*_to function, then commit with the table
+ * it returned (the header alone when it made no row).  RATER_ERROR_CANTCREAT
+ * when PATH (NULL: stdout) cannot be written. */
+typedef struct ReportCsvWriter ReportCsvWriter;
+ReportCsvWriter *report_csv_open (const char *path, GError **error);
+ReportSink *report_csv_sink (ReportCsvWriter *writer);
+gboolean report_csv_commit (ReportCsvWriter *writer, const ReportTable *table, GError **error);
+void report_csv_free (ReportCsvWriter *writer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReportCsvWriter, report_csv_free)
 
 /* One account's usage per day of a period, for the chart: every calendar
  * day of P, zeros included. */
@@ -135,6 +169,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReportDaily, report_daily_free)
  * QUERY->account when set (whether or not it has usage): owned char *,
  * in byte order.  RATER_ERROR_USAGE for a bad period or an unknown account. */
 GPtrArray *report_accounts (sqlite3 *db, const ReportQuery *query, GError **error);
+
+/* The daily usage of every account QUERY selects (report_accounts), in
+ * one pass over QUERY->period: owned ReportDaily *, by account in byte
+ * order.  The errors of report_accounts. */
+GPtrArray *report_daily_all (sqlite3 *db, const ReportQuery *query, GError **error);
 
 /* The daily usage of ACCOUNT in PERIOD (the same calls as report_usage). */
 ReportDaily *report_daily (sqlite3 *db, const char *account, const char *period,

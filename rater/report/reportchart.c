@@ -331,18 +331,17 @@ gboolean
 reportchart_write_all (sqlite3 *db, const ReportQuery *query, const char *dir,
                        guint *n_written, GError **error)
 {
-  g_autoptr(GPtrArray) accounts = report_accounts (db, query, error);
-  if (!accounts || !outfile_mkdir (dir, error))
+  g_autoptr(GPtrArray) dailies = report_daily_all (db, query, error);
+  if (!dailies || !outfile_mkdir (dir, error))
     return FALSE;
-  for (guint i = 0; i < accounts->len; i++)
+  for (guint i = 0; i < dailies->len; i++)
     {
-      const char *account = accounts->pdata[i];
-      g_autoptr(ReportDaily) daily = report_daily (db, account, query->period, error);
-      g_autofree char *name = g_strdup_printf ("%s-%s.svg", account, query->period);
+      const ReportDaily *daily = dailies->pdata[i];
+      g_autofree char *name = g_strdup_printf ("%s-%s.svg", daily->account, query->period);
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (!daily || !reportchart_write (daily, path, error))
+      if (!reportchart_write (daily, path, error))
         return FALSE;
     }
-  *n_written = accounts->len;
+  *n_written = dailies->len;
   return TRUE;
 }

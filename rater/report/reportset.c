@@ -16,13 +16,13 @@
 static const ReportSetEntry entries[] = {
   { "usage", "--by user|destination|day [--account A]",
     "calls, seconds, minutes and cost per account and user, destination or day",
-    REPORTSET_TABLE, REPORTSET_TAKES_ACCOUNT | REPORTSET_TAKES_BY, report_usage },
+    REPORTSET_TABLE, REPORTSET_TAKES_ACCOUNT | REPORTSET_TAKES_BY, report_usage_to },
   { "kpi", "[--operator OP]",
     "attempts, answered, ASR, ACD, minutes, revenue per operator, day, direction, group (* = all)",
-    REPORTSET_TABLE, REPORTSET_TAKES_OPERATOR, report_kpi },
+    REPORTSET_TABLE, REPORTSET_TAKES_OPERATOR, report_kpi_to },
   { "exceptions", "[--prefix-digits N]",
     "unrated calls by reason and number prefix; every stored reject by file and reason",
-    REPORTSET_TABLE, REPORTSET_TAKES_PREFIX, report_exceptions },
+    REPORTSET_TABLE, REPORTSET_TAKES_PREFIX, report_exceptions_to },
   { "chart", "--out DIR [--account A]",
     "DIR/ACCOUNT-PERIOD.svg: daily minutes and cost of each account",
     REPORTSET_CHARTS, REPORTSET_TAKES_ACCOUNT, NULL },
@@ -99,12 +99,29 @@ reportset_parse_name (const char *name, const ReportSetEntry **entry, ReportUsag
   return TRUE;
 }
 
+/* ENTRY made and written to OUT as CSV in one go, row by row. */
+static gboolean
+stream_table (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
+              const char *out, guint *n_files, GError **error)
+{
+  g_autoptr(ReportCsvWriter) w = report_csv_open (out, error);
+  if (!w)
+    return FALSE;
+  g_autoptr(ReportTable) t = entry->query (db, query, report_csv_sink (w), error);
+  if (!t || !report_csv_commit (w, t, error))
+    return FALSE;
+  *n_files = out ? 1 : 0;
+  return TRUE;
+}
+
 static gboolean
 write_table (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
              const char *out, ReportFormat format, ReportTable **table, guint *n_files,
              GError **error)
 {
-  g_autoptr(ReportTable) t = entry->query (db, query, error);
+  if (!table && format == REPORT_FORMAT_CSV)
+    return stream_table (entry, db, query, out, n_files, error);
+  g_autoptr(ReportTable) t = entry->query (db, query, NULL, error);
   if (!t || !report_write (t, out, format, error))
     return FALSE;
   *n_files = out ? 1 : 0;

@@ -37,8 +37,10 @@ typedef struct {
   const char *help;             /* one line */
   ReportSetKind kind;
   unsigned takes;               /* ReportSetTakes */
-  /* REPORTSET_TABLE: the query (report.h); NULL for REPORTSET_CHARTS */
-  ReportTable *(*query) (sqlite3 *db, const ReportQuery *query, GError **error);
+  /* REPORTSET_TABLE: the query (report.h), its rows to SINK (NULL: kept in
+   * the table); NULL for REPORTSET_CHARTS */
+  ReportTable *(*query) (sqlite3 *db, const ReportQuery *query, ReportSink *sink,
+                         GError **error);
 } ReportSetEntry;
 
 /* The entries, in table order; *N_ENTRIES receives their count. */
@@ -67,7 +69,8 @@ gboolean reportset_parse_name (const char *name, const ReportSetEntry **entry, R
  * as FORMAT, charts as OUT/<account>-<period>.svg (OUT required, created
  * when missing; FORMAT ignored).  *N_FILES receives the count of files
  * written (0 for a table on stdout).  TABLE, when not NULL, receives the
- * table written (NULL for charts), owned by the caller.  The errors of
+ * table written (NULL for charts), owned by the caller.  Without TABLE, a
+ * CSV is written while it is made, its rows never held in memory.  The errors of
  * report.h and reportchart.h. */
 gboolean reportset_write (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
                           const char *out, ReportFormat format, ReportTable **table,

@@ -3,7 +3,9 @@
  * boundaries in the account's zone across the end of DST, KPI rows and
  * totals with ASR/ACD rounding half up on exact ties, exceptions by reason
  * and prefix and rejects by file, empty periods, usage errors, the CSV and
- * JSON writers (report-write.c) byte for byte, and the chart's determinism.
+ * JSON writers (report-write.c) byte for byte, and the chart's determinism;
+ * the one-pass reports against naive sums over random calls of three zones,
+ * local days out of time order across DST, and a sink against the table.
  *
  * The database has the spec catalog (tests/data/spec-catalog); calls and
  * their ratings are inserted with plain SQL so every test states exactly the
@@ -642,4 +644,222 @@ Test (report, chart_of_an_account_without_usage)
   g_autoptr(GPtrArray) none = report_accounts (db, &q, &error);
   cr_assert_not_null (none);
   cr_assert_eq (none->len, 0);
+}
+
+/* One pass over the period {{{1 */
+
+/* A third zone: an account far east of the other two. */
+static void
+add_tokyo_account (void)
+{
+  g_autoptr(sqlite3_stmt) st = prepare (
+    "INSERT INTO accounts (account, operator, name, plan, country, timezone, tax_rate)"
+    " SELECT 'wingtip', operator, 'Wingtip Toys', plan, 'JP', 'Asia/Tokyo', 0"
+    " FROM accounts WHERE account = 'contoso'");
+  exec_ok (st);
+}
+
+/* The local day of MS in ZONE, by GDateTime: the naive way. */
+static int
+naive_day (gint64 ms, const char *zone)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (zone);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  return g_date_time_get_day_of_month (local);
+}
+
+static const struct {
+  const char *account, *op, *zone, *caller;
+} zoned[] = {
+  { "contoso", "northwind", "Europe/London", "441632960001" },
+  { "litware", "tailspin", "America/New_York", "12125550100" },
+  { "wingtip", "northwind", "Asia/Tokyo", "81312345678" },
+};
+
+/* 600 calls of the three accounts interleaved at random times of November
+ * (local days 1..30 in every zone, across New York's end of DST on the
+ * 1st), random statuses; EXPECT_* receive the naive sums per account and
+ * local day. */
+static void
+add_random_calls (gint64 expect_billable[3][31], gint64 expect_cost[3][31])
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261128);
+  static const char *const statuses[] = { "rated", "rated", "free", "unanswered", "unrated" };
+  gint64 first = utc_ms (2026, 11, 1, 5, 0, 0), last = utc_ms (2026, 11, 30, 14, 59, 59);
+  for (int i = 0; i < 600; i++)
+    {
+      int a = g_rand_int_range (rand, 0, 3);
+      const char *status = statuses[g_rand_int_range (rand, 0, 5)];
+      gint64 ms = first + (gint64) (g_rand_double (rand) * (double) (last - first)) / 1000 * 1000;
+      gboolean usage = g_str_equal (status, "rated") || g_str_equal (status, "free");
+      gint64 billable = usage ? g_rand_int_range (rand, 1, 900) : 0;
+      gint64 charge = g_str_equal (status, "rated") ? g_rand_int_range (rand, 1, 5000000) : 0;
+      Call c = { .op = zoned[a].op, .account = zoned[a].account, .caller = zoned[a].caller,
+                 .callee = "442079460000", .start_ms = ms, .duration = billable,
+                 .status = status, .destination = usage ? "London" : NULL,
+                 .group = usage ? "UK" : NULL, .billable = billable, .charge = charge };
+      add_call (&c);
+      if (!usage)
+        continue;
+      int d = naive_day (ms, zoned[a].zone);
+      expect_billable[a][d - 1] += billable;
+      expect_cost[a][d - 1] += charge;
+    }
+}
+
+Test (report, charts_in_one_pass_equal_each_account_alone_and_the_naive_sums)
+{
+  add_tokyo_account ();
+  gint64 billable[3][31] = { { 0 } }, cost[3][31] = { { 0 } };
+  add_random_calls (billable, cost);
+  g_autoptr(GError) error = NULL;
+  ReportQuery q = { .period = "2026-11" };
+  g_autoptr(GPtrArray) all = report_daily_all (db, &q, &error);
+  cr_assert_not_null (all, "%s", error ? error->message : "");
+  cr_assert_eq (all->len, 3);
+  static const int by_name[3] = { 0, 1, 2 };   /* contoso < litware < wingtip */
+  for (guint i = 0; i < 3; i++)
+    {
+      const ReportDaily *d = all->pdata[i];
+      int a = by_name[i];
+      cr_assert_str_eq (d->account, zoned[a].account);
+      g_autoptr(ReportDaily) alone = report_daily (db, zoned[a].account, "2026-11", &error);
+      cr_assert_not_null (alone, "%s", error ? error->message : "");
+      cr_assert_str_eq (d->name, alone->name);
+      cr_assert_str_eq (d->currency, alone->currency);
+      cr_assert_eq (d->n_days, 30);
+      for (guint day = 0; day < 30; day++)
+        {
+          cr_assert_eq (d->billable_seconds[day], billable[a][day], "%s day %u", d->account, day + 1);
+          cr_assert_eq (d->cost[day], cost[a][day], "%s day %u", d->account, day + 1);
+          cr_assert_eq (alone->billable_seconds[day], billable[a][day]);
+          cr_assert_eq (alone->cost[day], cost[a][day]);
+        }
+    }
+}
+
+Test (report, usage_by_day_in_one_pass_equals_the_naive_sums)
+{
+  add_tokyo_account ();
+  gint64 billable[3][31] = { { 0 } }, cost[3][31] = { { 0 } };
+  add_random_calls (billable, cost);
+  g_autoptr(ReportTable) t = usage (NULL, REPORT_BY_DAY);
+  guint row = 0;
+  for (int a = 0; a < 3; a++)
+    for (int day = 0; day < 30; day++)
+      {
+        if (!billable[a][day])
+          continue;
+        g_autofree char *date = g_strdup_printf ("2026-11-%02d", day + 1);
+        g_autofree char *secs = g_strdup_printf ("%" G_GINT64_FORMAT, billable[a][day]);
+        cr_assert_lt (row, t->rows->len);
+        cr_assert_str_eq (report_cell (t, row, "account"), zoned[a].account);
+        cr_assert_str_eq (report_cell (t, row, "day"), date);
+        cr_assert_str_eq (report_cell (t, row, "billable_seconds"), secs);
+        row++;
+      }
+  cr_assert_eq (row, t->rows->len);
+}
+
+/* Calls of two zones interleaved, out of time order, on both sides of
+ * each zone's spring DST change and of the local midnights around it: the
+ * zone lookup that remembers its last interval must move back as well. */
+Test (report, local_days_across_dst_out_of_order_and_interleaved)
+{
+  const struct { gboolean ny; gint64 ms; const char *day; } calls[] = {
+    { TRUE, utc_ms (2026, 3, 9, 4, 0, 0), "2026-03-09" },       /* 00:00 EDT */
+    { FALSE, utc_ms (2026, 3, 29, 23, 0, 0), "2026-03-30" },    /* 00:00 BST */
+    { TRUE, utc_ms (2026, 3, 8, 4, 59, 59), "2026-03-07" },     /* 23:59:59 EST */
+    { FALSE, utc_ms (2026, 3, 28, 23, 59, 59), "2026-03-28" },  /* 23:59:59 GMT */
+    { TRUE, utc_ms (2026, 3, 9, 3, 59, 59), "2026-03-08" },     /* 23:59:59 EDT */
+    { FALSE, utc_ms (2026, 3, 29, 22, 59, 59), "2026-03-29" },  /* 23:59:59 BST */
+    { TRUE, utc_ms (2026, 3, 8, 5, 0, 0), "2026-03-08" },       /* 00:00 EST */
+    { FALSE, utc_ms (2026, 3, 29, 0, 0, 0), "2026-03-29" },     /* 00:00 GMT */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (calls); i++)
+    if (calls[i].ny)
+      {
+        Call c = { .op = "tailspin", .account = "litware", .caller = "12125550100",
+                   .callee = "12125550199", .start_ms = calls[i].ms, .duration = 60,
+                   .status = "rated", .period = "2026-03", .destination = "New York",
+                   .group = "DOMESTIC", .billable = 60, .charge = (gint64) i + 1 };
+        add_call (&c);
+      }
+    else
+      {
+        Call c = { .account = "contoso", .caller = "441632960001", .callee = "442079460000",
+                   .start_ms = calls[i].ms, .duration = 60, .status = "rated",
+                   .period = "2026-03", .destination = "London", .group = "UK",
+                   .billable = 60, .charge = (gint64) i + 1 };
+        add_call (&c);
+      }
+  g_autoptr(GError) error = NULL;
+  ReportQuery q = { .period = "2026-03", .by = REPORT_BY_DAY };
+  g_autoptr(ReportTable) t = report_usage (db, &q, &error);
+  cr_assert_not_null (t, "%s", error ? error->message : "");
+  cr_assert_eq (t->rows->len, 6);
+  /* contoso 28, 29 (two calls), 30; litware 7, 8 (two calls), 9 */
+  static const char *const days[] = { "2026-03-28", "2026-03-29", "2026-03-30",
+                                      "2026-03-07", "2026-03-08", "2026-03-09" };
+  static const char *const counts[] = { "1", "2", "1", "1", "2", "1" };
+  for (guint r = 0; r < 6; r++)
+    {
+      cr_assert_str_eq (report_cell (t, r, "day"), days[r]);
+      cr_assert_str_eq (report_cell (t, r, "calls"), counts[r]);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_autoptr(ReportDaily) d = report_daily (db, calls[i].ny ? "litware" : "contoso", "2026-03",
+                                               &error);
+      cr_assert_not_null (d, "%s", error ? error->message : "");
+      guint64 day = 0;
+      g_ascii_string_to_unsigned (calls[i].day + 8, 10, 1, 31, &day, NULL);
+      cr_assert_gt (d->billable_seconds[day - 1], 0, "call %zu on %s", i, calls[i].day);
+    }
+}
+
+/* Streaming {{{1 */
+
+typedef struct {
+  ReportSink sink;              /* first: the sink is the SeenSink */
+  GPtrArray *seen;              /* char *, each row's cells joined with '|' */
+} SeenSink;
+
+static void
+count_row (ReportSink *sink, const ReportTable *table, const GPtrArray *cells)
+{
+  GPtrArray *seen = ((SeenSink *) sink)->seen;
+  GString *line = g_string_new (NULL);
+  for (guint c = 0; c < cells->len; c++)
+    g_string_append_printf (line, "%s|", cells->pdata[c] ? (char *) cells->pdata[c] : "");
+  g_ptr_array_add (seen, g_string_free (line, FALSE));
+}
+
+Test (report, a_sink_gets_the_rows_a_table_keeps)
+{
+  add_usage_calls ();
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  SeenSink s = { { count_row }, seen };
+  g_autoptr(GError) error = NULL;
+  for (int by = REPORT_BY_USER; by <= REPORT_BY_DAY; by++)
+    {
+      g_ptr_array_set_size (seen, 0);
+      ReportQuery q = { .period = "2026-11", .by = (ReportUsageBy) by };
+      g_autoptr(ReportTable) kept = report_usage (db, &q, &error);
+      g_autoptr(ReportTable) sunk = report_usage_to (db, &q, &s.sink, &error);
+      cr_assert_not_null (sunk, "%s", error ? error->message : "");
+      cr_assert_eq (sunk->rows->len, 0);
+      cr_assert_eq (sunk->n_rows, kept->rows->len);
+      cr_assert_eq (seen->len, kept->rows->len);
+      for (guint r = 0; r < kept->rows->len; r++)
+        {
+          GPtrArray *cells = kept->rows->pdata[r];
+          GString *line = g_string_new (NULL);
+          for (guint c = 0; c < cells->len; c++)
+            g_string_append_printf (line, "%s|", cells->pdata[c] ? (char *) cells->pdata[c] : "");
+          cr_assert_str_eq (seen->pdata[r], line->str);
+          g_string_free (line, TRUE);
+        }
+    }
 }
