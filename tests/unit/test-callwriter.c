@@ -121,7 +121,7 @@ feed_start (sqlite3 *db, gint64 file_id)
 
   cr_assert_not_null (f.writer, "%s", error ? error->message : "");
   cr_assert (store_begin (db, &error), "%s", error ? error->message : "");
-  callwriter_start (f.writer, file_id);
+  callwriter_start (f.writer, file_id, 0, NULL, NULL);
   f.batch = callwriter_batch (f.writer);
   cr_assert_not_null (f.batch);
   cr_assert_not (callwriter_batch_full (f.batch));
@@ -534,7 +534,7 @@ Test (callwriter, a_write_failure_is_reported_by_finish_and_a_new_run_starts_cle
 
   /* the same writer runs again once the cause is gone */
   cr_assert_eq (sqlite3_exec (db, "DROP TRIGGER boom", NULL, NULL, NULL), SQLITE_OK);
-  callwriter_start (f.writer, 2);
+  callwriter_start (f.writer, 2, 0, NULL, NULL);
   cr_assert_not (callwriter_failed (f.writer));
   CallBatch *b = callwriter_batch (f.writer);
   CdrCall c = call_of ("c-00050", "441632960001", "442079460000", 1793700000000, 1);
