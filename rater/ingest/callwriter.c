@@ -52,6 +52,10 @@ struct _CallWriter {
   GAsyncQueue *free_q, *full_q;
   GThread *thread;
   gint64 file_id;
+  guint64 chunk_rows;          /* rows between two calls of CHUNK */
+  guint64 since_chunk;         /* rows written since the last call */
+  CallWriterChunkFunc chunk;   /* NULL: no chunks */
+  gpointer chunk_data;
   CallWriterStats stats;
   GError *error;               /* first write failure */
   gint failed;                 /* atomic mirror of error != NULL */
@@ -327,6 +331,20 @@ write_batch (CallWriter *w, const CallBatch *b, GError **error)
   return flush_pending (w, b, TRUE, error);
 }
 
+/* Write B, then hand a chunk over to CHUNK when it is due. */
+static gboolean
+write_batch_chunked (CallWriter *w, const CallBatch *b, GError **error)
+{
+  if (!write_batch (w, b, error))
+    return FALSE;
+  w->since_chunk += b->rows->len;
+  if (!w->chunk || b->rows->len == 0 || w->since_chunk < w->chunk_rows)
+    return TRUE;
+  w->since_chunk = 0;
+  guint64 last_line = g_array_index (b->rows, Row, b->rows->len - 1).line;
+  return w->chunk (last_line, &w->stats, w->chunk_data, error);
+}
+
 static gpointer
 writer_main (gpointer data)
 {
@@ -336,7 +354,7 @@ writer_main (gpointer data)
       CallBatch *b = g_async_queue_pop (w->full_q);
       gboolean end = b->end;
       /* after a failure keep draining, so the reader never waits forever */
-      if (!end && !w->error && !write_batch (w, b, &w->error))
+      if (!end && !w->error && !write_batch_chunked (w, b, &w->error))
         g_atomic_int_set (&w->failed, 1);
       g_async_queue_push (w->free_q, b);
       if (end)
@@ -345,10 +363,16 @@ writer_main (gpointer data)
 }
 
 void
-callwriter_start (CallWriter *w, gint64 file_id)
+callwriter_start (CallWriter *w, gint64 file_id, guint64 chunk_rows, CallWriterChunkFunc chunk,
+                  gpointer chunk_data)
 {
   g_assert (w->thread == NULL);
+  g_assert (chunk == NULL || chunk_rows > 0);
   w->file_id = file_id;
+  w->chunk_rows = chunk_rows;
+  w->since_chunk = 0;
+  w->chunk = chunk;
+  w->chunk_data = chunk_data;
   w->stats = (CallWriterStats) { 0 };
   g_clear_error (&w->error);
   g_atomic_int_set (&w->failed, 0);

@@ -33,8 +33,18 @@ CallWriter *callwriter_new (sqlite3 *db, GError **error);
 void callwriter_free (CallWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallWriter, callwriter_free)
 
-/* Start the writer thread for the file whose `files` row is FILE_ID. */
-void callwriter_start (CallWriter *writer, gint64 file_id);
+/* Called on the writer thread, between two batches, once CHUNK_ROWS rows
+ * (calls and rejects) have been written since the last call: LAST_LINE is
+ * the line of the last record written, STATS the counts so far.  It commits
+ * what was written (with the file's progress) and opens the next
+ * transaction; FALSE with ERROR fails the run like a write failure. */
+typedef gboolean (*CallWriterChunkFunc) (guint64 last_line, const CallWriterStats *stats,
+                                         gpointer data, GError **error);
+
+/* Start the writer thread for the file whose `files` row is FILE_ID; with
+ * CHUNK non-NULL, call it every CHUNK_ROWS rows (see above). */
+void callwriter_start (CallWriter *writer, gint64 file_id, guint64 chunk_rows,
+                       CallWriterChunkFunc chunk, gpointer chunk_data);
 
 /* An empty batch to fill; blocks while every batch is in flight. */
 CallBatch *callwriter_batch (CallWriter *writer);

@@ -1,12 +1,17 @@
 /* ingest.c — reading CDR files into the calls and rejects tables.
  *
  * Per file: check the options (a CdrReader), hash the file (skip when
- * known), open it through the reader (which reads the header, or the first
- * record of a headerless format, and picks and binds the format; the
- * operator is checked on the way), then in one transaction: insert the
- * `files` row, store every record the reader returns, update the row's
- * counts, commit.  Statements are prepared once per Ingest and reused for
- * every record; the records go to the database on the CallWriter's thread.
+ * known and complete), open it through the reader (which reads the header,
+ * or the first record of a headerless format, and picks and binds the
+ * format; the operator is checked on the way), then insert the `files` row
+ * and store every record the reader returns, committing every chunk_rows
+ * rows together with the row's counts and the file's `ingest_progress` row
+ * (the line of the last record stored); the last transaction deletes that
+ * row: the file is complete.  A file whose row is incomplete (a run killed
+ * mid-file) is resumed: the records up to resume_line are read and passed
+ * over, the rest stored, the counts added to the row's.  Statements are
+ * prepared once per Ingest and reused for every record; the records go to
+ * the database on the CallWriter's thread, which also commits the chunks.
  */
 #include "config.h"
 
@@ -21,12 +26,28 @@
 #include "base/rater-error.h"
 #include "base/store.h"
 
+/* Rows (calls and rejects) per transaction: bounds the WAL and the work a
+ * kill throws away.  Each commit rewrites the index pages its chunk touched
+ * (with random keys, most of them), so chunks stay large: 3M random keys
+ * wrote 2.9 GB in 256k-row chunks, 1.3 GB in 1M-row ones (one transaction:
+ * 1.5 GB).  RATER_INGEST_CHUNK_ROWS overrides it (the kill tests). */
+#define CHUNK_ROWS_DEFAULT 1048576
+
 struct _Ingest {
   sqlite3 *db;
   RaterCatalog *catalog;
   CallWriter *writer;
-  sqlite3_stmt *find_file, *insert_file, *update_file;
+  guint64 chunk_rows;
+  sqlite3_stmt *find_file, *insert_file, *update_file, *set_progress, *clear_progress;
 };
+
+/* The `files` row of a file's bytes, when there is one. */
+typedef struct {
+  char *path;                     /* NULL: the bytes were never seen */
+  gint64 id;
+  gint64 resume_line;             /* -1: complete; else the last line stored */
+  IngestStats stored;             /* records, calls, duplicates, rejects so far */
+} FileRow;
 
 /* Per-file state while its transaction is open. */
 typedef struct {
@@ -36,6 +57,8 @@ typedef struct {
   CdrReader *reader;              /* open on PATH */
   const CatalogOperator *op;      /* fixed by --operator, else per record */
   gint64 file_id;
+  guint64 resume_line;            /* records up to this line are stored already */
+  IngestStats stored;             /* the row's counts before this run */
   IngestStats stats;
   guint reported;
   CallBatch *batch;               /* being filled */
@@ -50,6 +73,8 @@ ingest_free (Ingest *ing)
   sqlite3_finalize (ing->find_file);
   sqlite3_finalize (ing->insert_file);
   sqlite3_finalize (ing->update_file);
+  sqlite3_finalize (ing->set_progress);
+  sqlite3_finalize (ing->clear_progress);
   callwriter_free (ing->writer);
   catalog_free (ing->catalog);
   g_free (ing);
@@ -61,7 +86,10 @@ ingest_new (sqlite3 *db, GError **error)
   g_autoptr(Ingest) ing = g_new0 (Ingest, 1);
   ing->db = db;
   if (!(ing->catalog = catalog_load (db, error))
-      || !(ing->find_file = store_prepare (db, "SELECT path FROM files WHERE sha256 = ?", error))
+      || !(ing->find_file = store_prepare (db,
+             "SELECT f.path, f.id, coalesce (p.resume_line, -1), f.records, f.calls,"
+             " f.duplicates, f.rejects FROM files f"
+             " LEFT JOIN ingest_progress p ON p.file_id = f.id WHERE f.sha256 = ?", error))
       || !(ing->insert_file = store_prepare (db,
              "INSERT INTO files (sha256, path, format, operator, bytes, records, calls, duplicates,"
              " rejects, ingested_at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0,"
@@ -69,30 +97,50 @@ ingest_new (sqlite3 *db, GError **error)
       || !(ing->update_file = store_prepare (db,
              "UPDATE files SET records = ?, calls = ?, duplicates = ?, rejects = ? WHERE id = ?",
              error))
+      || !(ing->set_progress = store_prepare (db,
+             "INSERT INTO ingest_progress (file_id, resume_line) VALUES (?, ?)"
+             " ON CONFLICT (file_id) DO UPDATE SET resume_line = excluded.resume_line", error))
+      || !(ing->clear_progress = store_prepare (db,
+             "DELETE FROM ingest_progress WHERE file_id = ?", error))
       || !(ing->writer = callwriter_new (db, error)))
     return NULL;
+  const char *env = g_getenv ("RATER_INGEST_CHUNK_ROWS");
+  if (!env || !g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT32, &ing->chunk_rows, NULL))
+    ing->chunk_rows = CHUNK_ROWS_DEFAULT;
   return g_steal_pointer (&ing);
 }
 
 /* ---- file identity ---- */
 
-/* The path at ST's row (files.path) into *DATA. */
-static gboolean
-take_path (sqlite3_stmt *st, gpointer data, GError **error)
+static void
+file_row_clear (FileRow *row)
 {
-  char **path = data;
-  g_free (*path);
-  *path = g_strdup (store_column_text (st, 0));
+  g_clear_pointer (&row->path, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FileRow, file_row_clear)
+
+/* ST's row (find_file) into *DATA, a FileRow. */
+static gboolean
+take_file_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  FileRow *row = data;
+  g_free (row->path);
+  row->path = g_strdup (store_column_text (st, 0));
+  row->id = sqlite3_column_int64 (st, 1);
+  row->resume_line = sqlite3_column_int64 (st, 2);
+  row->stored.records = (guint64) sqlite3_column_int64 (st, 3);
+  row->stored.calls = (guint64) sqlite3_column_int64 (st, 4);
+  row->stored.duplicates = (guint64) sqlite3_column_int64 (st, 5);
+  row->stored.rejects = (guint64) sqlite3_column_int64 (st, 6);
   return TRUE;
 }
 
-/* *PATH: the path under which these bytes were ingested before, or NULL. */
+/* *ROW: the `files` row of these bytes (ROW->path NULL when none). */
 static gboolean
-already_ingested (Ingest *ing, const char *sha, char **path, GError **error)
+find_file_row (Ingest *ing, const char *sha, FileRow *row, GError **error)
 {
-  *path = NULL;
   return store_bind (ing->find_file, error, STORE_TEXT (sha))
-         && store_each_row (ing->find_file, take_path, path, "reading the files table", error);
+         && store_each_row (ing->find_file, take_file_row, row, "reading the files table", error);
 }
 
 /* ---- the operator ---- */
@@ -184,6 +232,8 @@ static void
 ingest_record (Ingest *ing, FileRun *run, CdrRecord *rec)
 {
   const CatalogOperator *op = NULL;
+  if (rec->line <= run->resume_line)
+    return;   /* stored by the run that was stopped */
   if (rec->outcome == CDR_SKIP)
     {
       run->stats.ignored++;
@@ -224,22 +274,56 @@ ingest_records (Ingest *ing, FileRun *run, GError **error)
   return TRUE;   /* a writer's error is reported by callwriter_finish */
 }
 
+/* The row's counts after this run's WS, and the file's progress: stored up
+ * to RESUME_LINE, or complete (-1). */
+static gboolean
+update_file_row (Ingest *ing, FileRun *run, const CallWriterStats *ws, gint64 resume_line,
+                 GError **error)
+{
+  sqlite3_stmt *st = ing->update_file;
+  const IngestStats *n = &run->stored;
+  guint64 records = n->records + ws->calls + ws->duplicates + ws->rejects;
+  if (!store_bind (st, error, STORE_INT ((gint64) records),
+                   STORE_INT ((gint64) (n->calls + ws->calls)),
+                   STORE_INT ((gint64) (n->duplicates + ws->duplicates)),
+                   STORE_INT ((gint64) (n->rejects + ws->rejects)),
+                   STORE_INT (run->file_id))
+      || !store_step_done (st, error))
+    return FALSE;
+  if (resume_line < 0)
+    return store_bind (ing->clear_progress, error, STORE_INT (run->file_id))
+           && store_step_done (ing->clear_progress, error);
+  return store_bind (ing->set_progress, error, STORE_INT (run->file_id), STORE_INT (resume_line))
+         && store_step_done (ing->set_progress, error);
+}
+
+/* The writer's chunk hook: commit what is written with the file's progress,
+ * and go on in a new transaction. */
+static gboolean
+commit_chunk (guint64 last_line, const CallWriterStats *ws, gpointer data, GError **error)
+{
+  FileRun *run = data;
+  Ingest *ing = run->ing;
+  return update_file_row (ing, run, ws, (gint64) last_line, error)
+         && store_commit (ing->db, error)
+         && store_begin (ing->db, error);
+}
+
 /* Run the reader here and the writer on its thread; merge their counts. */
 static gboolean
-ingest_pipeline (Ingest *ing, FileRun *run, GError **error)
+ingest_pipeline (Ingest *ing, FileRun *run, CallWriterStats *ws, GError **error)
 {
-  CallWriterStats ws;
   g_autoptr(GError) read_error = NULL;
-  callwriter_start (ing->writer, run->file_id);
+  callwriter_start (ing->writer, run->file_id, ing->chunk_rows, commit_chunk, run);
   run->batch = callwriter_batch (ing->writer);
   gboolean read_ok = ingest_records (ing, run, &read_error);
   callwriter_submit (ing->writer, g_steal_pointer (&run->batch));
-  gboolean write_ok = callwriter_finish (ing->writer, &ws, error);
+  gboolean write_ok = callwriter_finish (ing->writer, ws, error);
   if (write_ok && !read_ok)
     g_propagate_error (error, g_steal_pointer (&read_error));
-  run->stats.calls = ws.calls;
-  run->stats.duplicates = ws.duplicates;
-  run->stats.unknown_account = ws.unknown_account;
+  run->stats.calls = ws->calls;
+  run->stats.duplicates = ws->duplicates;
+  run->stats.unknown_account = ws->unknown_account;
   return write_ok && read_ok;
 }
 
@@ -258,29 +342,56 @@ insert_file_row (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErro
   return TRUE;
 }
 
+/* Store the file in chunks (a new row unless RUN resumes one); the last
+ * transaction marks the file complete.  On failure the open chunk is rolled
+ * back: what was committed stays, and the next run resumes after it. */
 static gboolean
-update_file_row (Ingest *ing, FileRun *run, GError **error)
+run_transactions (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
 {
-  sqlite3_stmt *st = ing->update_file;
-  const IngestStats *n = &run->stats;
-  return store_bind (st, error, STORE_INT ((gint64) n->records), STORE_INT ((gint64) n->calls),
-                     STORE_INT ((gint64) n->duplicates), STORE_INT ((gint64) n->rejects),
-                     STORE_INT (run->file_id))
-         && store_step_done (st, error);
-}
-
-static gboolean
-run_transaction (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
-{
+  CallWriterStats ws;
   if (!store_begin (ing->db, error))
     return FALSE;
-  if (insert_file_row (ing, run, sha, size, error)
-      && ingest_pipeline (ing, run, error)
-      && update_file_row (ing, run, error)
+  if ((run->file_id || insert_file_row (ing, run, sha, size, error))
+      && ingest_pipeline (ing, run, &ws, error)
+      && update_file_row (ing, run, &ws, -1, error)
       && store_commit (ing->db, error))
     return TRUE;
   store_rollback (ing->db);
   return FALSE;
+}
+
+/* SQLite's page cache while a file of SIZE bytes goes in: the unique index
+ * calls_by_key grows by about half the file's bytes, and with random keys
+ * (Teams GUIDs) every insert lands on any of its pages, so a cache smaller
+ * than the index reads and rewrites pages at random — the growth that made a
+ * big file superlinear.  The cache holds the database's and the file's
+ * share of the index, within [CACHE_MIN, CACHE_MAX]; past that, mmap serves
+ * the committed pages from the OS cache without a read call each. */
+#define CACHE_MIN_KIB (64 * 1024)
+#define CACHE_MAX_KIB (512 * 1024)
+#define MMAP_MAX ((gint64) 4 << 30)
+
+static gboolean
+size_cache (Ingest *ing, guint64 size, gint64 *cache_was, GError **error)
+{
+  gint64 pages, page_size;
+  if (!store_query_int (ing->db, "PRAGMA cache_size", cache_was, error)
+      || !store_query_int (ing->db, "PRAGMA page_count", &pages, error)
+      || !store_query_int (ing->db, "PRAGMA page_size", &page_size, error))
+    return FALSE;
+  gint64 data = pages * page_size + (gint64) size;
+  gint64 kib = CLAMP (data / 2 / 1024, CACHE_MIN_KIB, CACHE_MAX_KIB);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%" G_GINT64_FORMAT ";"
+                                          " PRAGMA mmap_size = %" G_GINT64_FORMAT,
+                                          kib, MIN (data * 2, MMAP_MAX));
+  return store_exec (ing->db, sql, error);
+}
+
+static gboolean
+restore_cache (Ingest *ing, gint64 cache_was, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_was);
+  return store_exec (ing->db, sql, error);
 }
 
 static void
@@ -317,19 +428,34 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
   g_autofree char *sha = digest_file_sha256 (path, &size, error);
   if (!sha)
     return FALSE;
-  g_autofree char *before = NULL;
-  if (!already_ingested (ing, sha, &before, error))
+  g_auto(FileRow) row = { 0 };
+  if (!find_file_row (ing, sha, &row, error))
     {
       g_prefix_error (error, "'%s': ", path);
       return FALSE;
     }
-  if (before)
+  if (row.path && row.resume_line < 0)
     {
-      g_message ("%s: skipped, the same bytes were ingested before as '%s'", path, before);
+      g_message ("%s: skipped, the same bytes were ingested before as '%s'", path, row.path);
       stats->skipped_files++;
       return TRUE;
     }
-  if (!cdrreader_open (reader, path, error) || !run_transaction (ing, &run, sha, size, error))
+  if (row.path)
+    {
+      g_message ("%s: resuming after line %" G_GINT64_FORMAT ", where a stopped run left '%s'",
+                 path, row.resume_line, row.path);
+      run.file_id = row.id;
+      run.resume_line = (guint64) row.resume_line;
+      run.stored = row.stored;
+    }
+  gint64 cache_was;
+  if (!cdrreader_open (reader, path, error) || !size_cache (ing, size, &cache_was, error))
+    {
+      g_prefix_error (error, "'%s': ", path);
+      return FALSE;
+    }
+  gboolean stored = run_transactions (ing, &run, sha, size, error);
+  if (!restore_cache (ing, cache_was, stored ? error : NULL) || !stored)
     {
       g_prefix_error (error, "'%s': ", path);
       return FALSE;

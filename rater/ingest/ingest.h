@@ -2,14 +2,18 @@
  *
  * ingest_file() reads one file through the CdrReader (cdrreader.h, the same
  * reader reconcile uses: format given or recognised, the header bound, each
- * record a call, a skip or a reject) and stores, in one
- * transaction together with the file's row in `files`, every call (account
- * resolved against the catalog) and every reject (file, line, reason code,
- * detail, raw bytes).  A process killed mid-file therefore leaves no trace of
- * it, and the next run ingests it whole.  A file whose SHA-256 was ingested
- * before is skipped; a call whose (operator, call key) is already stored is a
+ * record a call, a skip or a reject) and stores every call (account resolved
+ * against the catalog) and every reject (file, line, reason code, detail,
+ * raw bytes) together with the file's row in `files`, in transactions of
+ * about a million rows, each carrying the file's counts and progress (the
+ * line of its last record).  A process killed mid-file leaves whole chunks;
+ * the next run over the same bytes resumes after the last one, so nothing is
+ * stored twice or lost.  A file whose SHA-256 was ingested completely before
+ * is skipped; a call whose (operator, call key) is already stored is a
  * duplicate and dropped, except that of the legs of one Teams Direct Routing
  * call the highest-ranked leg is kept whatever the order they arrive in.
+ * While a file goes in, SQLite's page cache and mmap are sized from the
+ * database and the file (the unique key index must stay cached).
  */
 #pragma once
 
@@ -52,11 +56,13 @@ Ingest *ingest_new (sqlite3 *db, GError **error);
 void ingest_free (Ingest *ingest);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ingest, ingest_free)
 
-/* Ingest PATH, adding its counts to *STATS.  Fails with RATER_ERROR_DATA when
- * the file is refused whole (unreadable, empty, wrong header),
- * RATER_ERROR_USAGE for bad options (--tz, --country, --format, an operator
- * missing or not in the catalog), RATER_ERROR_SOFTWARE for database errors;
- * in every failure nothing of the file is stored.  Errors about the options
+/* Ingest PATH (or the rest of it, after a stopped run), adding this run's
+ * counts to *STATS.  Fails with RATER_ERROR_DATA when the file is refused
+ * whole (unreadable, empty, wrong header), RATER_ERROR_USAGE for bad options
+ * (--tz, --country, --format, an operator missing or not in the catalog),
+ * RATER_ERROR_SOFTWARE for database errors; a refused file leaves nothing,
+ * a failure mid-file leaves the chunks committed before it (the next run
+ * resumes after them).  Errors about the options
  * name no file; the others are prefixed "'PATH': ".  ERROR may be NULL. */
 gboolean ingest_file (Ingest *ingest, const char *path, const IngestOptions *opts,
                       IngestStats *stats, GError **error);

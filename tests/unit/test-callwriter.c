@@ -8,7 +8,8 @@
  * the copy of borrowed text, rejects with their raw bytes, duplicates in one
  * run and across runs, the leg ranking rule of the header, thousands of
  * calls over many full batches (each row keeps its own values), and a write
- * failure reported by callwriter_finish.
+ * failure reported by callwriter_finish; the chunk hook (after the batch
+ * that fills a chunk, with the last line and the counts) and its failure.
  */
 #include "config.h"
 
@@ -113,19 +114,27 @@ typedef struct {
   CallBatch *batch;
 } Feed;
 
+/* The same, calling CHUNK every CHUNK_ROWS rows (NULL: never). */
 static Feed
-feed_start (sqlite3 *db, gint64 file_id)
+feed_start_chunked (sqlite3 *db, gint64 file_id, guint64 chunk_rows, CallWriterChunkFunc chunk,
+                    gpointer chunk_data)
 {
   g_autoptr(GError) error = NULL;
   Feed f = { db, callwriter_new (db, &error), NULL };
 
   cr_assert_not_null (f.writer, "%s", error ? error->message : "");
   cr_assert (store_begin (db, &error), "%s", error ? error->message : "");
-  callwriter_start (f.writer, file_id);
+  callwriter_start (f.writer, file_id, chunk_rows, chunk, chunk_data);
   f.batch = callwriter_batch (f.writer);
   cr_assert_not_null (f.batch);
   cr_assert_not (callwriter_batch_full (f.batch));
   return f;
+}
+
+static Feed
+feed_start (sqlite3 *db, gint64 file_id)
+{
+  return feed_start_chunked (db, file_id, 0, NULL, NULL);
 }
 
 static void
@@ -534,7 +543,7 @@ Test (callwriter, a_write_failure_is_reported_by_finish_and_a_new_run_starts_cle
 
   /* the same writer runs again once the cause is gone */
   cr_assert_eq (sqlite3_exec (db, "DROP TRIGGER boom", NULL, NULL, NULL), SQLITE_OK);
-  callwriter_start (f.writer, 2);
+  callwriter_start (f.writer, 2, 0, NULL, NULL);
   cr_assert_not (callwriter_failed (f.writer));
   CallBatch *b = callwriter_batch (f.writer);
   CdrCall c = call_of ("c-00050", "441632960001", "442079460000", 1793700000000, 1);
@@ -545,4 +554,74 @@ Test (callwriter, a_write_failure_is_reported_by_finish_and_a_new_run_starts_cle
   expect_stats (stats, 1, 0, 0, 0);
   callwriter_free (f.writer);
   expect_dump (db, "SELECT call_key, file_id FROM calls", "c-00050|2\n");
+}
+
+/* Chunks {{{1 */
+
+/* A chunk hook: notes "LINE:CALLS+REJECTS" and commits, like ingest's;
+ * fails at the chunk whose last line is fail_at. */
+typedef struct {
+  sqlite3 *db;
+  GString *seen;
+  guint64 fail_at;
+} Chunks;
+
+static gboolean
+note_chunk (guint64 last_line, const CallWriterStats *stats, gpointer data, GError **error)
+{
+  Chunks *c = data;
+  g_string_append_printf (c->seen, "%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT " ", last_line,
+                          stats->calls + stats->rejects);
+  if (last_line == c->fail_at)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "chunk refused");
+      return FALSE;
+    }
+  return store_commit (c->db, error) && store_begin (c->db, error);
+}
+
+/* 10,000 rows (a reject every 1,000th) in batches of 4,096 rows. */
+static void
+feed_rows (Feed *f)
+{
+  for (guint i = 1; i <= 10000; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("k-%05u", i);
+      CdrCall c = call_of (key, "441632960001", "442079460000", 1793700000000, 1);
+      if (i % 1000 == 0)
+        feed_reject (f, i, "bad_time", "x", "raw", 3);
+      else
+        feed_call (f, &c, i, "contoso");
+    }
+}
+
+Test (callwriter, a_chunk_is_handed_over_after_the_batch_that_fills_it)
+{
+  g_autoptr(sqlite3) db = fresh_db ();
+  Chunks c = { db, g_string_new (NULL), 0 };
+  Feed f = feed_start_chunked (db, 1, 5000, note_chunk, &c);
+  feed_rows (&f);
+  expect_stats (feed_finish_ok (&f), 9990, 0, 0, 10);
+  /* after the 2nd batch (8,192 rows), not after the last one (10,000) */
+  cr_assert_str_eq (c.seen->str, "8192:8192 ");
+  g_string_free (c.seen, TRUE);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 9990);
+}
+
+Test (callwriter, a_failing_chunk_fails_the_run_and_keeps_what_was_committed)
+{
+  g_autoptr(sqlite3) db = fresh_db ();
+  Chunks c = { db, g_string_new (NULL), 8192 };
+  Feed f = feed_start_chunked (db, 1, 4096, note_chunk, &c);
+  feed_rows (&f);
+  CallWriterStats stats;
+  g_autoptr(GError) error = NULL;
+  cr_assert_not (feed_finish (&f, &stats, &error));
+  cr_assert_not_null (strstr (error->message, "chunk refused"), "%s", error->message);
+  cr_assert_str_eq (c.seen->str, "4096:4096 8192:8192 ");
+  g_string_free (c.seen, TRUE);
+  callwriter_free (f.writer);
+  /* the first chunk's rows: 4,096 lines with 4 rejects */
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 4092);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM rejects"), 4);
 }
