@@ -432,3 +432,24 @@ store_open_reader (sqlite3 *db, GError **error)
     }
   return g_steal_pointer (&reader);
 }
+
+#define PERIOD_SPARSE 16        /* fewer ratings than 1 in this many ids: sparse */
+
+gboolean
+store_period_calls (sqlite3 *db, const char *period, gint64 *first, gint64 *last,
+                    gint64 *count, gboolean *sparse, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT coalesce (min (call_id), 0), coalesce (max (call_id), 0), count (*)"
+    " FROM ratings WHERE period = ?1", error);
+
+  if (!st || !store_bind (st, error, STORE_TEXT (period)))
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, db, "reading the period's ratings");
+  *first = sqlite3_column_int64 (st, 0);
+  *last = sqlite3_column_int64 (st, 1);
+  *count = sqlite3_column_int64 (st, 2);
+  *sparse = *count < (*last - *first + 1) / PERIOD_SPARSE;
+  return TRUE;
+}

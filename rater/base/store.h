@@ -143,5 +143,16 @@ gboolean store_each_row (sqlite3_stmt *st, StoreRowFunc row, gpointer data, cons
 gboolean store_query_each (sqlite3 *db, const char *sql, StoreRowFunc row, gpointer data,
                            const char *what, GError **error);
 
+/* Where PERIOD's ratings are: the smallest and largest call id and how many
+ * there are (all 0 when none), from the ratings_by_period index.  Calls are
+ * ingested roughly in time order, so a period is mostly one range of ids:
+ * reading ratings and calls by id between FIRST and LAST reads both tables
+ * forward, where the (period, account) index order would make every row a
+ * random seek.  *SPARSE is set when the period's ratings are fewer than one
+ * in 16 of that range (a period that has only begun, late calls): read them
+ * through the index then. */
+gboolean store_period_calls (sqlite3 *db, const char *period, gint64 *first, gint64 *last,
+                             gint64 *count, gboolean *sparse, GError **error);
+
 /* The single integer result of SQL (e.g. "SELECT count(*) FROM calls"). */
 gboolean store_query_int (sqlite3 *db, const char *sql, gint64 *out, GError **error);

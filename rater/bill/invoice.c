@@ -499,12 +499,9 @@ read_usage_by_account (sqlite3 *db, Batch *b, const char *period, GError **error
  * off the period index, whose order would make each row a random seek).
  * When the period's calls are few and spread over many others (a period
  * that has only begun, or only some calls across a zone boundary), fewer
- * than one in SCAN_SPARSE of the range, they are read through the period
+ * than one in 16 of the range (store_period_calls), they are read through the period
  * index instead, a seek each. */
 #define SCAN_COLUMNS                                                                         "SELECT r.account, c.direction, r.grp, r.destination, r.billable, r.covered, r.charge"      " FROM ratings r JOIN calls c ON c.id = r.call_id WHERE "
-#define SCAN_SPARSE 16
-static const char scan_range_sql[] =
-  "SELECT min (call_id), max (call_id), count (*) FROM ratings WHERE period = ?1";
 static const char scan_sql[] = SCAN_COLUMNS "r.call_id BETWEEN ?2 AND ?3"
   " AND +r.period = ?1 AND r.status = 'rated' AND r.late = 0";
 static const char scan_sparse_sql[] = SCAN_COLUMNS "r.period = ?1"
@@ -536,23 +533,19 @@ add_scan_row (sqlite3_stmt *st, gpointer b, GError **error)
 static gboolean
 scan_period (sqlite3 *db, Batch *b, const char *period, GError **error)
 {
-  g_autoptr(sqlite3_stmt) range = store_prepare (db, scan_range_sql, error);
   g_autoptr(sqlite3_stmt) st = NULL;
+  gint64 first, last, count;
+  gboolean sparse;
 
   for (guint i = 0; i < b->accounts->len; i++)
     {
       AccountRows *a = b->accounts->pdata[i];
       a->sums = g_hash_table_new_full (usage_key_hash, usage_key_equal, usage_row_free, NULL);
     }
-  if (!range || !store_bind (range, error, STORE_TEXT (period)))
+  if (!store_period_calls (db, period, &first, &last, &count, &sparse, error))
     return FALSE;
-  if (sqlite3_step (range) != SQLITE_ROW)
-    return store_set_error (error, db, "reading ratings");
-  gint64 first = sqlite3_column_int64 (range, 0), last = sqlite3_column_int64 (range, 1);
-  gint64 count = sqlite3_column_int64 (range, 2);
   if (count == 0)
     return TRUE;                /* no call in the period */
-  gboolean sparse = count < (last - first + 1) / SCAN_SPARSE;
   st = store_prepare (db, sparse ? scan_sparse_sql : scan_sql, error);
   return st
     && store_bind (st, error, STORE_TEXT (period))

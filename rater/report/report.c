@@ -314,16 +314,23 @@ typedef struct {
 
 typedef gboolean (*ScanFunc) (const ScanRow *row, gpointer data, GError **error);
 
-/* One pass over the period's ratings joined with their calls.  The whole
- * period is read in call id order (ratings NOT INDEXED, calls by rowid in
- * ascending order: both tables are read front to back, once) — not through
- * ratings_by_period, whose (period, account) order makes every call fetch a
- * random page.  One account's rows, a small part, do come through it. */
+/* One pass over the period's ratings joined with their calls.  The period
+ * is read in call id order between its first and last call
+ * (store_period_calls; the unary + keeps SQLite off the period index): both
+ * tables are read front to back, once, and the other months a database
+ * keeps are never read — not through ratings_by_period, whose (period,
+ * account) order makes every call fetch a random page.  A sparse period
+ * (few calls spread over many) and one account's rows, a small part, do
+ * come through it. */
 #define SCAN_SELECT \
   "SELECT r.account, r.status, r.grp, r.destination, r.billable, r.charge," \
   " c.operator, c.direction, c.caller, c.callee, c.start_ms, c.duration"
 static const char scan_period_sql[] = SCAN_SELECT
-  " FROM ratings r NOT INDEXED CROSS JOIN calls c ON c.id = r.call_id"
+  " FROM ratings r CROSS JOIN calls c ON c.id = r.call_id"
+  " WHERE r.call_id BETWEEN ?3 AND ?4 AND +r.period = ?1"
+  " AND (?2 = 0 OR r.status IN ('rated', 'free'))";
+static const char scan_sparse_sql[] = SCAN_SELECT
+  " FROM ratings r CROSS JOIN calls c ON c.id = r.call_id"
   " WHERE r.period = ?1 AND (?2 = 0 OR r.status IN ('rated', 'free'))";
 static const char scan_account_sql[] = SCAN_SELECT
   " FROM ratings r CROSS JOIN calls c ON c.id = r.call_id"
@@ -353,10 +360,18 @@ static gboolean
 scan_period (sqlite3 *db, Catalog *c, const char *period, const char *account,
              gboolean usage_only, ScanFunc func, gpointer data, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, account ? scan_account_sql : scan_period_sql,
-                                              error);
+  gint64 first, last, count;
+  gboolean sparse;
+  if (!store_period_calls (db, period, &first, &last, &count, &sparse, error))
+    return FALSE;
+  if (count == 0)
+    return TRUE;
+  const char *sql = account ? scan_account_sql : sparse ? scan_sparse_sql : scan_period_sql;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
   if (!st || !store_bind (st, error, STORE_TEXT (period), STORE_INT (usage_only))
-      || (account && !store_bind_at (st, 3, error, STORE_TEXT (account))))
+      || (account && !store_bind_at (st, 3, error, STORE_TEXT (account)))
+      || (sql == scan_period_sql
+          && !store_bind_at (st, 3, error, STORE_INT (first), STORE_INT (last))))
     return FALSE;
   ScanRow row;
   int rc;
@@ -954,8 +969,8 @@ report_kpi_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **err
 static const char unrated_sql[] =
   "SELECT r.reason, c.operator, substr (" FAILED_NUMBER ", 1, ?2) AS number_prefix, count (*),"
   " min (c.start_ms), max (c.start_ms), min (" FAILED_NUMBER ")"
-  " FROM ratings r NOT INDEXED CROSS JOIN calls c ON c.id = r.call_id"
-  " WHERE r.period = ?1 AND r.status = 'unrated'"
+  " FROM ratings r CROSS JOIN calls c ON c.id = r.call_id"
+  " WHERE r.call_id BETWEEN ?3 AND ?4 AND +r.period = ?1 AND r.status = 'unrated'"
   " GROUP BY r.reason, c.operator, number_prefix ORDER BY r.reason, c.operator, number_prefix";
 
 static const char rejects_sql[] =
@@ -1018,10 +1033,15 @@ report_exceptions_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GErro
     return NULL;
   if (digits > 15)
     return usage_error (error, "prefix digits must be 1 to 15, not %u", digits), NULL;
+  gint64 first, last, count;
+  gboolean sparse;            /* the range is read even when sparse: unrated calls are few */
+  if (!store_period_calls (db, q->period, &first, &last, &count, &sparse, error))
+    return NULL;
   g_autoptr(sqlite3_stmt) unrated = store_prepare (db, unrated_sql, error);
   g_autoptr(sqlite3_stmt) rejects = unrated ? store_prepare (db, rejects_sql, error) : NULL;
   if (!rejects
-      || !store_bind (unrated, error, STORE_TEXT_COPY (q->period), STORE_INT (digits)))
+      || !store_bind (unrated, error, STORE_TEXT_COPY (q->period), STORE_INT (digits),
+                      STORE_INT (first), STORE_INT (last)))
     return NULL;
   g_autoptr(ReportTable) t = table_new ("exceptions", "kind,reason,operator,file,prefix,count,"
                                         "first_seen,last_seen,first_line,last_line,sample",

@@ -217,3 +217,31 @@ Test (store, each_row_visits_rows_and_reports_what_failed)
   cr_assert_not (store_query_each (db, "SELECT nothing FROM nowhere", sum_row, &sum, "x", &error));
   cr_assert_not_null (strstr (error->message, "cannot prepare"), "%s", error->message);
 }
+
+/* store_period_calls: a period's id range, its count, and sparse when its
+ * ratings are fewer than one in 16 of that range. */
+Test (store, period_calls_gives_the_range_and_tells_a_sparse_period)
+{
+  g_autofree char *path = g_build_filename (dir, "rater.db", NULL);
+  g_autoptr(GError) error = NULL;
+  int from, to;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert_not_null (db, "%s", error ? error->message : "");
+  /* ids 1..100 in 2026-11; 101..400 in 2026-12 but for every 100th, a late
+   * 2026-10 call: November is dense, October's 3 calls are spread */
+  cr_assert (store_exec (db,
+    "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)"
+    " INSERT INTO ratings (call_id, status, account, period, billable, covered, charge, late)"
+    " SELECT i, 'rated', 'a', CASE WHEN i <= 100 THEN '2026-11' WHEN i % 100 = 0 THEN '2026-10'"
+    " ELSE '2026-12' END, 1, 0, 1, 0 FROM n", &error), "%s", error ? error->message : "");
+  gint64 first, last, count;
+  gboolean sparse;
+
+  cr_assert (store_period_calls (db, "2026-11", &first, &last, &count, &sparse, &error));
+  cr_expect (first == 1 && last == 100 && count == 100 && !sparse);
+  cr_assert (store_period_calls (db, "2026-10", &first, &last, &count, &sparse, &error));
+  cr_expect (first == 200 && last == 400 && count == 3 && sparse,
+             "%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, first, last, count);
+  cr_assert (store_period_calls (db, "2027-01", &first, &last, &count, &sparse, &error));
+  cr_expect (first == 0 && last == 0 && count == 0 && !sparse);
+}
