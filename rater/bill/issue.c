@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "bill/docwriter.h"
 #include "bill/invoice.h"
 #include "bill/invoiceout.h"
 #include "bill/issue.h"
@@ -455,36 +456,81 @@ add_record (sqlite3_stmt *st, gpointer records, GError **error)
   return TRUE;
 }
 
-GPtrArray *
-issue_load (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
+/* The invoices of OPERATOR_SLUG for PERIOD in number order, as load_record
+ * reads them; NULL on error. */
+static sqlite3_stmt *
+select_invoices (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT invoice, account, period, issued_on, operator_name, customer_name, operator,"
     " tenant_id, currency, minor_units, tax_rate, subtotal, tax, total FROM invoices"
     " WHERE operator = ?1 AND period = ?2 ORDER BY seq", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
+    return NULL;
+  return g_steal_pointer (&st);
+}
+
+GPtrArray *
+issue_load (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = select_invoices (db, operator_slug, period, error);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) invoiceout_record_free);
-  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period))
-      || !store_each_row (st, add_record, records, "reading invoices", error))
+  if (!st || !store_each_row (st, add_record, records, "reading invoices", error))
     return NULL;
   return g_steal_pointer (&records);
 }
 
-gboolean
-issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
-                       const char *dir, unsigned formats, guint *n_written, GError **error)
+/* What write_issued does with each stored invoice. */
+typedef struct {
+  DocWriter *docs;              /* renders the documents */
+  OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
+  guint n;
+} IssuedDocs;
+
+/* Row function: the invoices row ST → its CSV rows now, its documents queued. */
+static gboolean
+write_issued (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  g_autoptr(GPtrArray) records = issue_load (db, operator_slug, period, error);
-  if (!records || !outfile_mkdir (dir, error))
+  IssuedDocs *w = data;
+  InvoiceRecord *rec = load_record (sqlite3_db_handle (st), st, error);
+  if (!rec)
     return FALSE;
-  for (guint i = 0; i < records->len; i++)
-    if (!invoiceout_write_record (records->pdata[i], dir, formats, error))
-      return FALSE;
-  *n_written = records->len;
-  if (!(formats & INVOICEOUT_CSV))
-    return TRUE;
+  if (w->csv)
+    invoiceout_csv_rows (w->csv, rec->invoice, rec->number, "issued");
+  w->n++;
+  return docwriter_add (w->docs, rec, error);
+}
+
+static OutFile *
+open_issued_csv (const char *dir, const char *operator_slug, const char *period, GError **error)
+{
   g_autofree char *name = g_strdup_printf ("invoice-lines-%s-%s.csv", period, operator_slug);
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  return invoiceout_write_lines_csv (records, path, error);
+  OutFile *out = outfile_open (path, error);
+  if (out)
+    invoiceout_csv_header (out);
+  return out;
+}
+
+gboolean
+issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
+                       const char *dir, unsigned formats, guint threads, guint *n_written,
+                       GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = select_invoices (db, operator_slug, period, error);
+  if (!st || !outfile_mkdir (dir, error))
+    return FALSE;
+  g_autoptr(OutFile) csv = NULL;
+  if ((formats & INVOICEOUT_CSV) && !(csv = open_issued_csv (dir, operator_slug, period, error)))
+    return FALSE;
+  g_autoptr(DocWriter) docs = docwriter_new (dir, formats, threads);
+  IssuedDocs w = { docs, csv, 0 };
+  /* one invoice in memory per rendering thread, never the whole period */
+  if (!store_each_row (st, write_issued, &w, "reading invoices", error)
+      || !docwriter_finish (docs, error) || (csv && !outfile_commit (csv, error)))
+    return FALSE;
+  *n_written = w.n;
+  return TRUE;
 }
 
 /* The run of the command and the nightly job {{{1 */
@@ -497,7 +543,7 @@ issue_run_operator (sqlite3 *db, const IssueRunOptions *opts, const char *operat
   guint written = 0;
   if (!issue_period (db, operator_slug, opts->period, issued_on, &s, error)
       || !issue_write_documents (db, operator_slug, opts->period, opts->dir, opts->formats,
-                                 &written, error))
+                                 opts->threads, &written, error))
     return FALSE;
   stats->issued += s.issued;
   stats->already += s.already;

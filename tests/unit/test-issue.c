@@ -271,7 +271,7 @@ write_docs (const char *op, const char *period, const char *out, unsigned format
   g_autoptr(GError) error = NULL;
   guint n = 0;
 
-  cr_assert (issue_write_documents (db, op, period, out, formats, &n, &error), "%s",
+  cr_assert (issue_write_documents (db, op, period, out, formats, 0, &n, &error), "%s",
              error ? error->message : "");
   cr_assert_eq (n, expect_n, "%u invoices written", n);
 }
@@ -662,7 +662,7 @@ Test (issue, frozen_documents_are_never_replaced)
   cr_assert (g_file_set_contents (path, tampered, -1, NULL));
   g_autoptr(GError) error = NULL;
   guint n = 0;
-  cr_assert_not (issue_write_documents (db, "northwind", "2026-11", out, ALL_FORMATS, &n, &error));
+  cr_assert_not (issue_write_documents (db, "northwind", "2026-11", out, ALL_FORMATS, 0, &n, &error));
   cr_assert_not_null (error);
   cr_assert_eq (error->domain, RATER_ERROR);
   cr_assert_eq (error->code, RATER_ERROR_CANTCREAT, "%s", error->message);
