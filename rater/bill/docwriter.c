@@ -10,9 +10,16 @@
 
 #define MAX_THREADS 16
 
+#define PER_RECORD (INVOICEOUT_JSON | INVOICEOUT_HTML | INVOICEOUT_PDF)
+
+/* A record and the documents of it to write. */
+typedef struct {
+  InvoiceRecord *rec;
+  InvoiceOutFormats formats;
+} Job;
+
 struct _DocWriter {
   char *dir;
-  InvoiceOutFormats formats;
   guint threads;
   GThreadPool *pool;            /* NULL with one thread: written in docwriter_add */
   GMutex lock;
@@ -29,16 +36,16 @@ docwriter_threads (guint threads)
   return CLAMP (g_get_num_processors (), 1, MAX_THREADS);
 }
 
-/* Write REC unless the writer has failed; keep the first error. */
+/* Write JOB unless the writer has failed; keep the first error. */
 static void
-write_one (DocWriter *w, InvoiceRecord *rec)
+write_one (DocWriter *w, Job job)
 {
   g_mutex_lock (&w->lock);
   gboolean failed = w->error != NULL;
   g_mutex_unlock (&w->lock);
 
   GError *local = NULL;
-  if (!failed && !invoiceout_write_record (rec, w->dir, w->formats, &local))
+  if (!failed && !invoiceout_write_record (job.rec, w->dir, job.formats, &local))
     {
       g_mutex_lock (&w->lock);
       if (!w->error)
@@ -46,7 +53,7 @@ write_one (DocWriter *w, InvoiceRecord *rec)
       g_mutex_unlock (&w->lock);
       g_clear_error (&local);
     }
-  invoiceout_record_free (rec);
+  invoiceout_record_free (job.rec);
 
   g_mutex_lock (&w->lock);
   w->in_flight--;
@@ -55,18 +62,18 @@ write_one (DocWriter *w, InvoiceRecord *rec)
 }
 
 static void
-pool_func (gpointer rec, gpointer w)
+pool_func (gpointer job, gpointer w)
 {
-  write_one (w, rec);
+  write_one (w, *(Job *) job);
+  g_free (job);
 }
 
 DocWriter *
-docwriter_new (const char *dir, InvoiceOutFormats formats, guint threads)
+docwriter_new (const char *dir, guint threads)
 {
   g_return_val_if_fail (dir != NULL, NULL);
   DocWriter *w = g_new0 (DocWriter, 1);
   w->dir = g_strdup (dir);
-  w->formats = formats & (INVOICEOUT_JSON | INVOICEOUT_HTML | INVOICEOUT_PDF);
   w->threads = docwriter_threads (threads);
   g_mutex_init (&w->lock);
   g_cond_init (&w->done);
@@ -90,10 +97,11 @@ check_error (DocWriter *w, GError **error)
 }
 
 gboolean
-docwriter_add (DocWriter *w, InvoiceRecord *rec, GError **error)
+docwriter_add (DocWriter *w, InvoiceRecord *rec, InvoiceOutFormats formats, GError **error)
 {
   g_return_val_if_fail (w != NULL && rec != NULL, FALSE);
-  if (!w->formats)
+  Job job = { rec, formats & PER_RECORD };
+  if (!job.formats)
     {
       invoiceout_record_free (rec);
       return check_error (w, error);
@@ -111,10 +119,10 @@ docwriter_add (DocWriter *w, InvoiceRecord *rec, GError **error)
       return check_error (w, error);
     }
   if (!w->pool)
-    write_one (w, rec);
+    write_one (w, job);
   else
     /* with exclusive threads g_thread_pool_push cannot fail */
-    g_thread_pool_push (w->pool, rec, NULL);
+    g_thread_pool_push (w->pool, g_memdup2 (&job, sizeof job), NULL);
   return check_error (w, error);
 }
 

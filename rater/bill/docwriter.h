@@ -5,8 +5,8 @@
  * nothing, so a DocWriter renders them on a pool of threads while its
  * caller computes or loads the next invoice:
  *
- *   w = docwriter_new (dir, formats, threads);
- *   for each invoice:  if (!docwriter_add (w, rec, error)) ... (REC stolen)
+ *   w = docwriter_new (dir, threads);
+ *   for each invoice:  if (!docwriter_add (w, rec, formats, error)) ... (REC stolen)
  *   docwriter_finish (w, error);         waits for every document
  *   docwriter_free (w);
  *
@@ -28,14 +28,15 @@
 
 typedef struct _DocWriter DocWriter;
 
-/* A writer of FORMATS (only INVOICEOUT_JSON, _HTML and _PDF are per
- * record; others are ignored) under DIR, which must exist, on THREADS
- * threads (0: one per CPU; 1: rendered in the calling thread, in order). */
-DocWriter *docwriter_new (const char *dir, InvoiceOutFormats formats, guint threads);
+/* A writer of documents under DIR, which must exist, on THREADS threads
+ * (0: one per CPU; 1: rendered in the calling thread, in order). */
+DocWriter *docwriter_new (const char *dir, guint threads);
 
-/* Queue REC (stolen) for writing; FALSE (REC freed) once the writer has
- * failed. */
-gboolean docwriter_add (DocWriter *w, InvoiceRecord *rec, GError **error);
+/* Queue REC (stolen) for writing its documents of FORMATS (only
+ * INVOICEOUT_JSON, _HTML and _PDF are per record; others are ignored);
+ * FALSE (REC freed) once the writer has failed. */
+gboolean docwriter_add (DocWriter *w, InvoiceRecord *rec, InvoiceOutFormats formats,
+                        GError **error);
 
 /* Wait until every queued record is written; FALSE with the first error. */
 gboolean docwriter_finish (DocWriter *w, GError **error);

@@ -393,6 +393,7 @@ draft_accounts (sqlite3 *db, const char *period, const char *operator_slug, cons
 typedef struct {
   GHashTable *names;            /* invoiceout_names () */
   const char *date;             /* "YYYY-MM-DD" of the drafts */
+  InvoiceOutFormats formats;
   DocWriter *docs;              /* renders each draft's documents */
   OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
   guint n;                      /* drafts written */
@@ -411,7 +412,7 @@ write_draft (Invoice *invoice, GPtrArray *destinations, gpointer data, GError **
   if (run->csv)
     invoiceout_csv_rows (run->csv, rec->invoice, NULL, "draft");
   run->n++;
-  return docwriter_add (run->docs, rec, error);
+  return docwriter_add (run->docs, rec, run->formats, error);
 }
 
 static OutFile *
@@ -446,8 +447,8 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
   g_autoptr(OutFile) csv = NULL;
   if (!names || ((formats & INVOICEOUT_CSV) && !(csv = open_draft_csv (dir, period, error))))
     return FALSE;
-  g_autoptr(DocWriter) docs = docwriter_new (dir, formats, threads);
-  DraftRun run = { names, date, docs, csv, 0 };
+  g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
+  DraftRun run = { names, date, formats, docs, csv, 0 };
   InvoiceScope scope = { period, operator_slug, account, issued };
   if (!invoice_compute_period (db, &scope, write_draft, &run, error))
     return FALSE;

@@ -78,9 +78,10 @@ write_all (const char *sub, guint threads)
   char *out = g_build_filename (dir, sub, NULL);
   g_autoptr(GError) error = NULL;
   cr_assert_eq (g_mkdir_with_parents (out, 0750), 0);
-  g_autoptr(DocWriter) w = docwriter_new (out, ALL_DOCS, threads);
+  g_autoptr(DocWriter) w = docwriter_new (out, threads);
   for (guint i = 0; i < N_RECORDS; i++)
-    cr_assert (docwriter_add (w, record_new (i), &error), "%s", error ? error->message : "");
+    cr_assert (docwriter_add (w, record_new (i), ALL_DOCS, &error), "%s",
+               error ? error->message : "");
   cr_assert (docwriter_finish (w, &error), "%s", error ? error->message : "");
   return out;
 }
@@ -134,10 +135,10 @@ Test (docwriter, the_first_error_stops_and_reaches_the_caller)
   cr_assert_eq (g_mkdir (blocker, 0750), 0);
 
   g_autoptr(GError) error = NULL;
-  g_autoptr(DocWriter) w = docwriter_new (out, INVOICEOUT_PDF, 2);
+  g_autoptr(DocWriter) w = docwriter_new (out, 2);
   gboolean ok = TRUE;
   for (guint i = 0; i < N_RECORDS && ok; i++)
-    ok = docwriter_add (w, record_new (i), &error);
+    ok = docwriter_add (w, record_new (i), INVOICEOUT_PDF, &error);
   if (ok)
     cr_assert_not (docwriter_finish (w, &error), "the blocked PDF was reported written");
   else
