@@ -294,8 +294,12 @@ record_resync (CsvFile *f, CsvRecord *rec)
   const guint8 *nl = memchr (f->raw->data, '\n', f->raw->len);
   gsize first = nl ? (gsize) (nl - f->raw->data) + 1 : f->raw->len;
   g_autoptr(GByteArray) rest = g_byte_array_new ();
-  g_byte_array_append (rest, f->raw->data + first, f->raw->len - first);
-  g_byte_array_append (rest, f->replay->data + f->replay_pos, f->replay->len - f->replay_pos);
+  /* (an empty GByteArray's data is NULL: NULL + 0 is undefined, so append
+   * only what is there) */
+  if (f->raw->len > first)
+    g_byte_array_append (rest, f->raw->data + first, f->raw->len - first);
+  if (f->replay->len > f->replay_pos)
+    g_byte_array_append (rest, f->replay->data + f->replay_pos, f->replay->len - f->replay_pos);
   g_byte_array_set_size (f->replay, 0);
   g_byte_array_append (f->replay, rest->data, rest->len);
   f->replay_pos = 0;

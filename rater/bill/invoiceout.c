@@ -16,6 +16,7 @@
 #include "base/rater-json.h"
 #include "base/store.h"
 #include "base/timeparse.h"
+#include "bill/docwriter.h"
 #include "bill/invoicedoc.h"
 #include "bill/invoiceout.h"
 
@@ -391,27 +392,27 @@ draft_accounts (sqlite3 *db, const char *period, const char *operator_slug, cons
 
 typedef struct {
   GHashTable *names;            /* invoiceout_names () */
-  const char *dir;
   const char *date;             /* "YYYY-MM-DD" of the drafts */
   InvoiceOutFormats formats;
+  DocWriter *docs;              /* renders each draft's documents */
   OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
   guint n;                      /* drafts written */
 } DraftRun;
 
-/* InvoiceFunc: write one draft's documents and its CSV rows. */
+/* InvoiceFunc: write one draft's CSV rows, and queue its documents. */
 static gboolean
 write_draft (Invoice *invoice, GPtrArray *destinations, gpointer data, GError **error)
 {
   DraftRun *run = data;
-  g_autoptr(InvoiceRecord) rec = invoiceout_record_new_named (run->names, invoice, destinations,
-                                                              run->date, error);
+  InvoiceRecord *rec = invoiceout_record_new_named (run->names, invoice, destinations,
+                                                    run->date, error);
 
-  if (!rec || !invoiceout_write_record (rec, run->dir, run->formats, error))
+  if (!rec)
     return FALSE;
   if (run->csv)
     invoiceout_csv_rows (run->csv, rec->invoice, NULL, "draft");
   run->n++;
-  return TRUE;
+  return docwriter_add (run->docs, rec, run->formats, error);
 }
 
 static OutFile *
@@ -429,7 +430,7 @@ open_draft_csv (const char *dir, const char *period, GError **error)
 gboolean
 invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
                          const char *account, const char *dir, InvoiceOutFormats formats,
-                         guint *n_invoices, guint *n_issued, GError **error)
+                         guint threads, guint *n_invoices, guint *n_issued, GError **error)
 {
   g_autofree char *date = invoiceout_day_after_period (period);
   if (!date)
@@ -446,10 +447,12 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
   g_autoptr(OutFile) csv = NULL;
   if (!names || ((formats & INVOICEOUT_CSV) && !(csv = open_draft_csv (dir, period, error))))
     return FALSE;
-  DraftRun run = { names, dir, date, formats, csv, 0 };
+  g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
+  DraftRun run = { names, date, formats, docs, csv, 0 };
   InvoiceScope scope = { period, operator_slug, account, issued };
-  if (!invoice_compute_period (db, &scope, write_draft, &run, error)
-      || (csv && !outfile_commit (csv, error)))
+  if (!invoice_compute_period (db, &scope, write_draft, &run, error))
+    return FALSE;
+  if (!docwriter_finish (docs, error) || (csv && !outfile_commit (csv, error)))
     return FALSE;
   *n_invoices = run.n;
   *n_issued = g_hash_table_size (issued);

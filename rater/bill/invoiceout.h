@@ -94,8 +94,10 @@ gboolean invoiceout_write_lines_csv (const GPtrArray *records, const char *path,
  * ACCOUNT when not NULL) that has lines and is not issued yet for PERIOD,
  * written under DIR (created when missing): <account>-<period>.json, .html
  * and .pdf per invoice and/or invoice-lines-<period>-draft.csv.  A draft's
- * documents are dated the day after the period ends.  *N_INVOICES receives
- * the count written, *N_ISSUED the accounts skipped as already issued. */
+ * documents are dated the day after the period ends, and rendered on
+ * THREADS threads (docwriter.h; 0: one per CPU).  *N_INVOICES receives the
+ * count written, *N_ISSUED the accounts skipped as already issued. */
 gboolean invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
                                   const char *account, const char *dir, InvoiceOutFormats formats,
-                                  guint *n_invoices, guint *n_issued, GError **error);
+                                  guint threads, guint *n_invoices, guint *n_issued,
+                                  GError **error);

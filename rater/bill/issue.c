@@ -14,9 +14,11 @@
 
 #include <string.h>
 
+#include "bill/docwriter.h"
 #include "bill/invoice.h"
 #include "bill/invoiceout.h"
 #include "bill/issue.h"
+#include "base/digest.h"
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "base/timeparse.h"
@@ -455,36 +457,212 @@ add_record (sqlite3_stmt *st, gpointer records, GError **error)
   return TRUE;
 }
 
-GPtrArray *
-issue_load (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
+/* The invoices of OPERATOR_SLUG for PERIOD in number order, as load_record
+ * reads them; NULL on error. */
+static sqlite3_stmt *
+select_invoices (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT invoice, account, period, issued_on, operator_name, customer_name, operator,"
     " tenant_id, currency, minor_units, tax_rate, subtotal, tax, total FROM invoices"
     " WHERE operator = ?1 AND period = ?2 ORDER BY seq", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
+    return NULL;
+  return g_steal_pointer (&st);
+}
+
+GPtrArray *
+issue_load (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = select_invoices (db, operator_slug, period, error);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) invoiceout_record_free);
-  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period))
-      || !store_each_row (st, add_record, records, "reading invoices", error))
+  if (!st || !store_each_row (st, add_record, records, "reading invoices", error))
     return NULL;
   return g_steal_pointer (&records);
 }
 
-gboolean
-issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
-                       const char *dir, unsigned formats, guint *n_written, GError **error)
+/* Writing the documents of issued invoices {{{1 */
+
+/* The documents of an invoice, as formats and file name extensions. */
+static const struct {
+  InvoiceOutFormats bit;
+  const char *name;             /* invoice_documents.format and the extension */
+} doc_formats[] = {
+  { INVOICEOUT_JSON, "json" },
+  { INVOICEOUT_HTML, "html" },
+  { INVOICEOUT_PDF, "pdf" },
+};
+
+/* A document queued for writing, whose digest is recorded once written. */
+typedef struct {
+  char *invoice;
+  const char *format;           /* static */
+  char *path;
+} WrittenDoc;
+
+static void
+written_doc_free (gpointer data)
 {
-  g_autoptr(GPtrArray) records = issue_load (db, operator_slug, period, error);
-  if (!records || !outfile_mkdir (dir, error))
+  WrittenDoc *d = data;
+  g_free (d->invoice);
+  g_free (d->path);
+  g_free (d);
+}
+
+/* What write_issued does with each stored invoice. */
+typedef struct {
+  const char *dir;
+  InvoiceOutFormats formats;
+  GHashTable *digests;          /* "INVOICE\nFORMAT" → sha256 recorded (invoice_documents) */
+  DocWriter *docs;              /* renders the documents */
+  OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
+  GPtrArray *written;           /* WrittenDoc *: queued for writing */
+  guint n;                      /* invoices */
+  guint kept;                   /* documents on disk as recorded: not rendered again */
+} IssuedDocs;
+
+static gboolean
+add_digest (sqlite3_stmt *st, gpointer digests, GError **error)
+{
+  g_hash_table_insert (digests, g_strdup_printf ("%s\n%s", store_column_text (st, 0),
+                                                 store_column_text (st, 1)),
+                       g_strdup (store_column_text (st, 2)));
+  return TRUE;
+}
+
+/* The digests recorded for the documents of OPERATOR_SLUG's PERIOD. */
+static GHashTable *
+load_digests (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT d.invoice, d.format, d.sha256 FROM invoice_documents d"
+    " JOIN invoices i ON i.invoice = d.invoice WHERE i.operator = ?1 AND i.period = ?2", error);
+  g_autoptr(GHashTable) digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period))
+      || !store_each_row (st, add_digest, digests, "reading the documents issued", error))
+    return NULL;
+  return g_steal_pointer (&digests);
+}
+
+/* Whether the file at PATH is there with the digest SHA256. */
+static gboolean
+document_is (const char *path, const char *sha256)
+{
+  if (!sha256 || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return FALSE;
-  for (guint i = 0; i < records->len; i++)
-    if (!invoiceout_write_record (records->pdata[i], dir, formats, error))
-      return FALSE;
-  *n_written = records->len;
-  if (!(formats & INVOICEOUT_CSV))
+  guint64 bytes;
+  g_autofree char *found = digest_file_sha256 (path, &bytes, NULL);
+  return found && g_str_equal (found, sha256);
+}
+
+/* The formats of REC's documents to write: those not on disk as recorded. */
+static InvoiceOutFormats
+documents_to_write (IssuedDocs *w, const InvoiceRecord *rec)
+{
+  g_autofree char *name = invoiceout_basename (rec);
+  InvoiceOutFormats todo = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (doc_formats); i++)
+    {
+      if (!(w->formats & doc_formats[i].bit))
+        continue;
+      g_autofree char *key = g_strdup_printf ("%s\n%s", rec->number, doc_formats[i].name);
+      g_autofree char *file = g_strdup_printf ("%s.%s", name, doc_formats[i].name);
+      WrittenDoc *d = g_new0 (WrittenDoc, 1);
+      d->path = g_build_filename (w->dir, file, NULL);
+      if (document_is (d->path, g_hash_table_lookup (w->digests, key)))
+        {
+          w->kept++;
+          written_doc_free (d);
+          continue;
+        }
+      d->invoice = g_strdup (rec->number);
+      d->format = doc_formats[i].name;
+      g_ptr_array_add (w->written, d);
+      todo |= doc_formats[i].bit;
+    }
+  return todo;
+}
+
+/* Row function: the invoices row ST → its CSV rows now, its documents
+ * that are not on disk as recorded queued. */
+static gboolean
+write_issued (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  IssuedDocs *w = data;
+  InvoiceRecord *rec = load_record (sqlite3_db_handle (st), st, error);
+  if (!rec)
+    return FALSE;
+  if (w->csv)
+    invoiceout_csv_rows (w->csv, rec->invoice, rec->number, "issued");
+  w->n++;
+  InvoiceOutFormats todo = documents_to_write (w, rec);
+  return docwriter_add (w->docs, rec, todo, error);
+}
+
+/* Record the digest of each document of WRITTEN (WrittenDoc *), in one
+ * transaction. */
+static gboolean
+record_digests (sqlite3 *db, const GPtrArray *written, GError **error)
+{
+  if (written->len == 0)
     return TRUE;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "INSERT OR REPLACE INTO invoice_documents (invoice, format, sha256, bytes)"
+    " VALUES (?1, ?2, ?3, ?4)", error);
+  if (!st || !store_begin (db, error))
+    return FALSE;
+  for (guint i = 0; i < written->len; i++)
+    {
+      const WrittenDoc *d = written->pdata[i];
+      guint64 bytes = 0;
+      g_autofree char *sha = digest_file_sha256 (d->path, &bytes, error);
+      if (!sha || !store_bind (st, error, STORE_TEXT (d->invoice), STORE_TEXT (d->format),
+                               STORE_TEXT (sha), STORE_INT ((gint64) bytes))
+          || !store_step_done (st, error))
+        {
+          store_rollback (db);
+          return FALSE;
+        }
+    }
+  return store_commit (db, error);
+}
+
+static OutFile *
+open_issued_csv (const char *dir, const char *operator_slug, const char *period, GError **error)
+{
   g_autofree char *name = g_strdup_printf ("invoice-lines-%s-%s.csv", period, operator_slug);
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  return invoiceout_write_lines_csv (records, path, error);
+  OutFile *out = outfile_open (path, error);
+  if (out)
+    invoiceout_csv_header (out);
+  return out;
+}
+
+gboolean
+issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
+                       const char *dir, unsigned formats, guint threads, guint *n_written,
+                       GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = select_invoices (db, operator_slug, period, error);
+  g_autoptr(GHashTable) digests = st ? load_digests (db, operator_slug, period, error) : NULL;
+  if (!digests || !outfile_mkdir (dir, error))
+    return FALSE;
+  g_autoptr(OutFile) csv = NULL;
+  if ((formats & INVOICEOUT_CSV) && !(csv = open_issued_csv (dir, operator_slug, period, error)))
+    return FALSE;
+  g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (written_doc_free);
+  IssuedDocs w = { dir, formats, digests, docs, csv, written, 0, 0 };
+  /* one invoice in memory per rendering thread, never the whole period */
+  if (!store_each_row (st, write_issued, &w, "reading invoices", error)
+      || !docwriter_finish (docs, error) || (csv && !outfile_commit (csv, error))
+      || !record_digests (db, written, error))
+    return FALSE;
+  if (w.kept)
+    g_debug ("%u documents of %s %s already written as issued: not rendered again", w.kept,
+             operator_slug, period);
+  *n_written = w.n;
+  return TRUE;
 }
 
 /* The run of the command and the nightly job {{{1 */
@@ -497,7 +675,7 @@ issue_run_operator (sqlite3 *db, const IssueRunOptions *opts, const char *operat
   guint written = 0;
   if (!issue_period (db, operator_slug, opts->period, issued_on, &s, error)
       || !issue_write_documents (db, operator_slug, opts->period, opts->dir, opts->formats,
-                                 &written, error))
+                                 opts->threads, &written, error))
     return FALSE;
   stats->issued += s.issued;
   stats->already += s.already;

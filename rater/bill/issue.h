@@ -57,13 +57,15 @@ gboolean issue_period_closed (sqlite3 *db, const char *period, gboolean *closed,
 
 /* Write the documents of OPERATOR_SLUG's issued invoices for PERIOD under
  * DIR (created when missing): per invoice <number>-<period>.json/.html/.pdf
- * of FORMATS, never replacing an existing file with different bytes, and
- * with INVOICEOUT_CSV invoice-lines-<period>-<operator>.csv, every issued
- * invoice of the pair in number order.  *N_WRITTEN receives the count of
+ * of FORMATS, never replacing an existing file with different bytes,
+ * rendered on THREADS threads (docwriter.h; 0: one per CPU), and with
+ * INVOICEOUT_CSV invoice-lines-<period>-<operator>.csv, every issued
+ * invoice of the pair in number order.  The invoices are read one by one:
+ * memory holds one per thread.  *N_WRITTEN receives the count of
  * invoices. */
 gboolean issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
-                                const char *dir, unsigned formats, guint *n_written,
-                                GError **error);
+                                const char *dir, unsigned formats, guint threads,
+                                guint *n_written, GError **error);
 
 /* Called by issue_run() after each operator: its IssueStats and the count
  * of invoices whose documents were written. */
@@ -79,6 +81,7 @@ typedef struct {
   unsigned formats;             /* InvoiceOutFormats */
   IssueRunFunc each;            /* NULL: nothing called */
   gpointer each_data;
+  guint threads;                /* rendering threads (docwriter.h); 0: one per CPU */
 } IssueRunOptions;
 
 typedef struct {

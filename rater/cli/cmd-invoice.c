@@ -47,7 +47,7 @@ invoice_draft (RaterContext *ctx, gconstpointer args, GError **error)
   guint n = 0, issued = 0;
   g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
   if (!db || !invoiceout_write_drafts (db, a->period, a->op, a->account, a->out, a->formats,
-                                       &n, &issued, error))
+                                       0, &n, &issued, error))
     return FALSE;
   if (issued)
     cmd_summary (ctx, "drafted %u invoice%s for %s in '%s' (%u account%s already issued)", n,

@@ -152,7 +152,7 @@ draft_period (Night *n, const char *period, GError **error)
   guint drafted = 0, issued = 0;
   g_autoptr(GError) local = NULL;
   if (invoiceout_write_drafts (n->db, period, NULL, NULL, dir, n->config->invoice_formats,
-                               &drafted, &issued, &local))
+                               n->config->threads, &drafted, &issued, &local))
     {
       n->sum->drafted += drafted;
       g_message ("drafted %u invoices for %s in '%s'", drafted, period, dir);
@@ -204,7 +204,8 @@ step_issue (Night *n, GError **error)
   g_autofree char *dir = output_dir (n, "invoices", n->sum->previous);
   IssueLog log = { n->sum->previous, dir };
   IssueRunOptions opts = { NULL, n->sum->previous, n->sum->today, dir,
-                           n->config->invoice_formats, log_issued, &log };
+                           n->config->invoice_formats, log_issued, &log,
+                           n->config->threads };
   IssueRunStats stats;
   if (!issue_run (n->db, &opts, &stats, error))
     return FALSE;

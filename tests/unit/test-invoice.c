@@ -1176,7 +1176,7 @@ Test (invoice, drafts_of_a_period_without_calls_or_numbers_are_none)
   add_number ("441632960001", "contoso", "user", "2026-11-01", "2026-12-01");
   add_rated ("contoso", "2026-11", "out", "INTL", 60, 0, 1000000);
   cr_assert (invoiceout_write_drafts (db, "2031-05", NULL, NULL, out,
-                                      INVOICEOUT_JSON | INVOICEOUT_CSV | INVOICEOUT_PDF, &n,
+                                      INVOICEOUT_JSON | INVOICEOUT_CSV | INVOICEOUT_PDF, 0, &n,
                                       &issued, &error), "%s", error ? error->message : "");
   cr_assert_eq (n, 0);
   cr_assert_eq (issued, 0);

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "base/decimal.h"
@@ -22,6 +23,7 @@
 #include "bill/invoiceout.h"
 #include "bill/issue.h"
 #include "rate/rate.h"
+#include "base/digest.h"
 #include "base/rater-error.h"
 #include "test-helpers.h"
 #include "base/timeparse.h"
@@ -271,7 +273,7 @@ write_docs (const char *op, const char *period, const char *out, unsigned format
   g_autoptr(GError) error = NULL;
   guint n = 0;
 
-  cr_assert (issue_write_documents (db, op, period, out, formats, &n, &error), "%s",
+  cr_assert (issue_write_documents (db, op, period, out, formats, 0, &n, &error), "%s",
              error ? error->message : "");
   cr_assert_eq (n, expect_n, "%u invoices written", n);
 }
@@ -676,6 +678,50 @@ Test (issue, late_call_after_next_period_issued_goes_to_the_one_after)
 
 /* Frozen documents {{{1 */
 
+/* Issuing again (the nightly does, every night after issue_day) does not
+ * render a document that is on disk with the digest recorded when it was
+ * written: here the stored customer name is changed behind rater's back, so
+ * a document rendered again would differ and the frozen compare would fail
+ * (as it does once the record of the digests is gone). */
+Test (issue, documents_on_disk_as_recorded_are_not_rendered_again)
+{
+  numbering_fixture ();
+  issue ("northwind", "2026-11", "2026-12-02");
+  g_autofree char *out = subdir ("out");
+  write_docs ("northwind", "2026-11", out, ALL_FORMATS, 3);
+  /* one row per document (json, html, pdf of 3 invoices), with the file's digest */
+  cr_assert_eq (count_sql ("SELECT count(*) FROM invoice_documents"), 9);
+  g_autofree char *pdf = g_build_filename (out, "NWT-202611-0001-2026-11.pdf", NULL);
+  guint64 bytes = 0;
+  g_autofree char *sha = digest_file_sha256 (pdf, &bytes, NULL);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM invoice_documents WHERE invoice ="
+                                          " 'NWT-202611-0001' AND format = 'pdf' AND sha256 = '%s'"
+                                          " AND bytes = %" G_GUINT64_FORMAT, sha, bytes);
+  cr_assert_eq (count_sql ("%s", sql), 1);
+
+  cr_assert_eq (sqlite3_exec (db, "UPDATE invoices SET customer_name = 'Renamed Ltd'", NULL, NULL,
+                              NULL), SQLITE_OK);
+  write_docs ("northwind", "2026-11", out, ALL_FORMATS, 3);
+
+  /* a missing document is rendered again (from the stored rows) */
+  cr_assert_eq (g_unlink (pdf), 0);
+  write_docs ("northwind", "2026-11", out, INVOICEOUT_PDF, 3);
+  g_autofree char *text = NULL;
+  cr_assert (g_file_get_contents (pdf, &text, NULL, NULL));
+  g_autofree char *sha2 = digest_file_sha256 (pdf, &bytes, NULL);
+  g_autofree char *sql2 = g_strdup_printf ("SELECT count(*) FROM invoice_documents WHERE invoice ="
+                                           " 'NWT-202611-0001' AND format = 'pdf' AND sha256 = '%s'",
+                                           sha2);
+  cr_assert_eq (count_sql ("%s", sql2), 1, "the new document's digest is recorded");
+
+  /* without the record, every document is rendered and compared: they differ */
+  cr_assert_eq (sqlite3_exec (db, "DELETE FROM invoice_documents", NULL, NULL, NULL), SQLITE_OK);
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+  cr_assert_not (issue_write_documents (db, "northwind", "2026-11", out, ALL_FORMATS, 0, &n, &error));
+  cr_assert_eq (error->code, RATER_ERROR_CANTCREAT, "%s", error->message);
+}
+
 Test (issue, frozen_documents_are_never_replaced)
 {
   numbering_fixture ();
@@ -697,7 +743,7 @@ Test (issue, frozen_documents_are_never_replaced)
   cr_assert (g_file_set_contents (path, tampered, -1, NULL));
   g_autoptr(GError) error = NULL;
   guint n = 0;
-  cr_assert_not (issue_write_documents (db, "northwind", "2026-11", out, ALL_FORMATS, &n, &error));
+  cr_assert_not (issue_write_documents (db, "northwind", "2026-11", out, ALL_FORMATS, 0, &n, &error));
   cr_assert_not_null (error);
   cr_assert_eq (error->domain, RATER_ERROR);
   cr_assert_eq (error->code, RATER_ERROR_CANTCREAT, "%s", error->message);
