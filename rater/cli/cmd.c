@@ -57,6 +57,19 @@ cmd_direction_by (const char *command, const char *value, CdrDirectionRule *rule
                           command, value);
 }
 
+char *
+cmd_ingest_counts (const IngestStats *s)
+{
+  GString *t = g_string_new (NULL);
+  if (s->merged_legs)
+    g_string_append_printf (t, "%" G_GUINT64_FORMAT " merged legs, ", s->merged_legs);
+  if (s->internal)
+    g_string_append_printf (t, "%" G_GUINT64_FORMAT " internal, ", s->internal);
+  if (s->guessed)
+    g_string_append_printf (t, "%" G_GUINT64_FORMAT " with direction guessed, ", s->guessed);
+  return g_string_free (t, FALSE);
+}
+
 const RaterSubcommand *
 cmd_subcommand_find (const RaterSubcommand *table, gsize n_entries, const char *name)
 {

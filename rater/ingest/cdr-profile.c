@@ -353,45 +353,59 @@ passes_filters (const State *s, const CsvRecord *rec)
   return TRUE;
 }
 
-/* The direction of a record under a PBX rule (context or number shape). */
-static gboolean
-switch_direction (const State *s, const CsvRecord *rec, CdrDirectionRule rule, CdrText context,
-                  CdrDirection *dir)
+/* The route of a record under a PBX rule (context or number shape): the
+ * configured context globs first, then RULE (cdr_route_of_switch). */
+static CdrRoute
+switch_route (const State *s, const CsvRecord *rec, CdrDirectionRule rule, CdrText context,
+              CdrCall *call)
 {
   CdrContext c = s->ctx;
+  gboolean guessed;
   c.direction_by = rule;
-  return cdr_direction_of_switch (&c, context, cdr_field (rec, s->col[P_CALLER]),
-                                  cdr_field (rec, s->col[P_CALLEE]), dir);
+  CdrRoute route = cdr_route_of_switch (&c, context, cdr_field (rec, s->col[P_CALLER]),
+                                        cdr_field (rec, s->col[P_CALLEE]), &guessed);
+  if (guessed)
+    call->guessed_context = context;
+  if (route == CDR_ROUTE_IN || route == CDR_ROUTE_OUT)
+    call->direction = route == CDR_ROUTE_IN ? CDR_IN : CDR_OUT;
+  return route;
 }
 
-static gboolean
+/* The direction of the record into CALL: CDR_CALL, CDR_INTERNAL (a PBX
+ * rule found a call inside the PBX) or CDR_REJECT. */
+static CdrOutcome
 read_direction (const State *s, const CsvRecord *rec, CdrCall *call, CdrReject *rej)
 {
   const Profile *p = s->profile;
   CdrText d = cdr_field (rec, s->col[P_DIRECTION]);
-  gboolean ok;
+  CdrRoute route = CDR_ROUTE_UNKNOWN;
   switch (p->direction_rule)
     {
     case DIR_WORDS:
-      ok = cdr_direction_word (d, &call->direction);
+      if (cdr_direction_word (d, &call->direction))
+        route = (CdrRoute) call->direction;
       break;
     case DIR_VALUES:
-      ok = text_in (d, p->dir_in) || text_in (d, p->dir_out);
+      if (text_in (d, p->dir_in) || text_in (d, p->dir_out))
+        route = text_in (d, p->dir_in) ? CDR_ROUTE_IN : CDR_ROUTE_OUT;
       call->direction = text_in (d, p->dir_in) ? CDR_IN : CDR_OUT;
       break;
     case DIR_CONTEXT:
-      ok = switch_direction (s, rec, CDR_DIRECTION_BY_CONTEXT, d, &call->direction);
+      route = switch_route (s, rec, CDR_DIRECTION_BY_CONTEXT, d, call);
       break;
     case DIR_SHAPE:
-      ok = switch_direction (s, rec, CDR_DIRECTION_BY_SHAPE, d, &call->direction);
+      route = switch_route (s, rec, CDR_DIRECTION_BY_SHAPE, d, call);
       break;
     default:
       g_assert_not_reached ();
     }
-  if (!ok)
-    cdr_reject (rej, CDR_REJECT_BAD_DIRECTION, "direction '%.*s' is not known to the profile",
-                (int) MIN (d.len, 40), d.p);
-  return ok;
+  if (route == CDR_ROUTE_INTERNAL)
+    return CDR_INTERNAL;
+  if (route != CDR_ROUTE_UNKNOWN)
+    return CDR_CALL;
+  cdr_reject (rej, CDR_REJECT_BAD_DIRECTION, "direction '%.*s' is not known to the profile",
+              (int) MIN (d.len, 40), d.p);
+  return CDR_REJECT;
 }
 
 static gboolean
@@ -435,9 +449,12 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
   if (!passes_filters (s, rec))
     return CDR_SKIP;
   if (!cdr_check_fields (rec, check, G_N_ELEMENTS (check), rej)
-      || !cdr_require (cdr_field (rec, s->col[P_KEY]), s->profile->columns[P_KEY], rej)
-      || !read_direction (s, rec, call, rej)
-      || !read_times (s, rec, call, rej)
+      || !cdr_require (cdr_field (rec, s->col[P_KEY]), s->profile->columns[P_KEY], rej))
+    return CDR_REJECT;
+  CdrOutcome outcome = read_direction (s, rec, call, rej);
+  if (outcome != CDR_CALL)
+    return outcome;
+  if (!read_times (s, rec, call, rej)
       || !cdr_number (cdr_field (rec, s->col[P_CALLER]), "caller", &s->ctx,
                       call->direction == CDR_IN, &call->caller, rej)
       || !cdr_number (cdr_field (rec, s->col[P_CALLEE]), "callee", &s->ctx, FALSE,

@@ -158,8 +158,8 @@ add_call (SideRead *run, const CdrCall *call, guint64 line)
 static void
 read_record (SideRead *run, const CdrRecord *rec)
 {
-  if (rec->outcome == CDR_SKIP)
-    run->side->stats.ignored++;
+  if (rec->outcome == CDR_SKIP || rec->outcome == CDR_INTERNAL)
+    run->side->stats.ignored++;   /* not a call, or not a PSTN call */
   else if (rec->outcome == CDR_CALL)
     add_call (run, &rec->call, rec->line);
   else
@@ -293,6 +293,7 @@ reconcile_side_read (const char *path, const char *format, const ReconcileReadOp
     .country = opts->country,
     .tz = opts->tz,
     .direction_by = opts->direction_by,
+    .contexts = opts->contexts,
   };
   g_autoptr(CdrReader) reader = cdrreader_new (&reading, error);
   if (!reader)

@@ -309,6 +309,15 @@ expect_call (Reader *r, const Want *w)
 }
 
 static void
+expect_internal (Reader *r)
+{
+  CdrOutcome o = reader_next (r);
+
+  cr_assert_eq (o, CDR_INTERNAL, "line %" G_GUINT64_FORMAT ": outcome %d, expected internal (%s)",
+                r->rec.line, o, r->rej.detail);
+}
+
+static void
 expect_reject (Reader *r, const char *code, const char *detail)
 {
   CdrOutcome o = reader_next (r);
@@ -1450,7 +1459,8 @@ Test (cdr, asterisk_direction_by_shape)
   expect_call (&r, &(Want) { .dir = CDR_IN, .caller = "13125550199", .callee = "12001",
                              .start = "2026-11-03T15:00:01.000Z", .duration = 10,
                              .answered = TRUE, .hashed = TRUE });
-  expect_reject (&r, "bad_direction", "cannot tell direction (context 'from-internal', 2001 -> 2002)");
+  /* extension to extension: inside the PBX, never billed (billing.md §3) */
+  expect_internal (&r);
   expect_end (&r);
   reader_clear (&r);
 }
@@ -1590,23 +1600,23 @@ Test (cdr, freeswitch_rows)
 
   reader_open (&r, "freeswitch", "GB", "Europe/London", f);
   cr_assert_not (r.format->has_header);
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0001", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0001", .leg_id = "9f8e7d6c-0001", .leg_rank = 7, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:05.000Z",
                              .duration = 61, .answered = TRUE, .line = 1 });
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0002", .dir = CDR_IN, .caller = "441632960003",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0002", .leg_id = "9f8e7d6c-0002", .leg_rank = 4, .dir = CDR_IN, .caller = "441632960003",
                              .callee = "442079460001", .start = "2026-11-03T11:00:00.000Z",
                              .duration = 0, .answered = FALSE });
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0003", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0003", .leg_id = "9f8e7d6c-0003", .leg_rank = 7, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "447700900123", .start = "2026-07-01T11:00:01.250Z",
                              .duration = 30, .answered = TRUE });
   expect_reject (&r, "csv_syntax", "fields not quoted (file re-saved by a spreadsheet?)");
   expect_reject (&r, "missing_field", "missing uuid");
   expect_reject (&r, "missing_field", "12 fields, freeswitch CDRs have at least 13");
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0007", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0007", .leg_id = "9f8e7d6c-0007", .leg_rank = 7, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:05.000Z",
                              .duration = 61, .answered = TRUE });
   expect_reject (&r, "encoding", "field 11 is not valid UTF-8");
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0009", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0009", .leg_id = "9f8e7d6c-0009", .leg_rank = 7, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:05.000Z",
                              .duration = 7, .answered = TRUE });
   expect_end (&r);
@@ -1625,10 +1635,10 @@ Test (cdr, freeswitch_answer_without_billsec)
   Reader r;
 
   reader_open (&r, "freeswitch", "GB", "Europe/London", f);
-  expect_call (&r, &(Want) { .key = "fs-1", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "fs-1", .leg_id = "fs-1", .leg_rank = 6, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:00.000Z",
                              .duration = 9, .answered = FALSE });
-  expect_call (&r, &(Want) { .key = "fs-2", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "fs-2", .leg_id = "fs-2", .leg_rank = 6, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:01.000Z",
                              .duration = 0, .answered = FALSE });
   expect_end (&r);
@@ -1824,7 +1834,7 @@ Test (cdr, profile_headerless_by_position)
   expect_call (&r, &(Want) { .key = "k2", .dir = CDR_IN, .caller = "442079460000",
                              .callee = "442001", .start = "2026-11-03T10:00:00.000Z",
                              .duration = 10, .answered = FALSE });
-  expect_reject (&r, "bad_direction", "direction '' is not known to the profile");
+  expect_internal (&r);   /* 2001 -> 2002: extension to extension */
   expect_reject (&r, "missing_field", "missing 5");
   expect_call (&r, &(Want) { .key = "k5", .dir = CDR_OUT, .caller = "442001",
                              .callee = "442079460000", .start = "2026-11-03T10:00:00.000Z",
