@@ -114,6 +114,7 @@ gboolean cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_rate (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_invoice (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_export (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_files (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_nightly (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_reconcile (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_report (RaterContext *ctx, int argc, char **argv, GError **error);
