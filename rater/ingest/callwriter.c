@@ -47,6 +47,7 @@ struct _CallWriter {
   sqlite3_stmt *insert_call, *insert_reject;
   sqlite3_stmt *find_leg, *replace_leg, *rekey_leg;   /* legs of one call */
   sqlite3_stmt *find_key, *insert_dropped;             /* what a duplicate was dropped for */
+  sqlite3_stmt *inserted_lines;                        /* the rows a multi-row INSERT added */
   sqlite3_stmt *insert_many;   /* WRITE_MANY calls in one statement */
   guint pending[WRITE_MANY];   /* rows of the current batch waiting for it */
   guint n_pending;
@@ -85,6 +86,8 @@ static const char sql_rekey_leg[] =
   "UPDATE calls SET call_key = ?1, leg_key = ?2 WHERE id = ?3";
 static const char sql_find_key[] =
   "SELECT id, file_id, line FROM calls WHERE call_key = ?1 AND operator = ?2";
+static const char sql_inserted_lines[] =
+  "SELECT line FROM calls WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3";
 static const char sql_insert_dropped[] =
   "INSERT INTO dropped_records (file_id, line, call_id, kind) VALUES (?, ?, ?, ?)";
 static const char sql_insert_reject[] =
@@ -117,6 +120,7 @@ callwriter_new (sqlite3 *db, GError **error)
       || !(w->rekey_leg = store_prepare (db, sql_rekey_leg, error))
       || !(w->find_key = store_prepare (db, sql_find_key, error))
       || !(w->insert_dropped = store_prepare (db, sql_insert_dropped, error))
+      || !(w->inserted_lines = store_prepare (db, sql_inserted_lines, error))
       || !(w->insert_reject = store_prepare (db, sql_insert_reject, error))
       || !(w->insert_many = prepare_insert_many (db, error)))
     {
@@ -146,6 +150,7 @@ callwriter_free (CallWriter *w)
   sqlite3_finalize (w->rekey_leg);
   sqlite3_finalize (w->find_key);
   sqlite3_finalize (w->insert_dropped);
+  sqlite3_finalize (w->inserted_lines);
   sqlite3_finalize (w->insert_reject);
   sqlite3_finalize (w->insert_many);
   g_clear_pointer (&w->free_q, g_async_queue_unref);
@@ -472,14 +477,37 @@ write_reject (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
   return store_step (st, error);
 }
 
-/* Some of the pending calls just inserted were duplicates: note which. */
+/* The line of each row in ST (inserted_lines) into the hash set DATA. */
 static gboolean
-note_duplicates (CallWriter *w, const CallBatch *b, GError **error)
+take_inserted_line (sqlite3_stmt *st, gpointer data, GError **error)
 {
+  g_hash_table_add (data, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (st, 0)));
+  return TRUE;
+}
+
+/* ADDED of the WRITE_MANY pending calls were inserted, the others are
+ * duplicates: note which.  The inserted rows took the ADDED rowids up to
+ * the last one (one writer, max + 1 each), so one short range read of the
+ * table's hot tail tells them apart; only the duplicates are looked up. */
+static gboolean
+note_duplicates (CallWriter *w, const CallBatch *b, guint64 added, GError **error)
+{
+  g_autoptr(GHashTable) inserted = g_hash_table_new (NULL, NULL);
+  gint64 last = sqlite3_last_insert_rowid (w->db);
   gboolean duplicate;
+  if (added > 0
+      && !(store_bind (w->inserted_lines, error, STORE_INT (last - (gint64) added + 1),
+                       STORE_INT (last), STORE_INT (w->file_id))
+           && store_each_row (w->inserted_lines, take_inserted_line, inserted,
+                              "reading the calls just inserted", error)))
+    return FALSE;
   for (guint k = 0; k < w->n_pending; k++)
-    if (!check_duplicate (w, b, &g_array_index (b->rows, Row, w->pending[k]), &duplicate, error))
-      return FALSE;
+    {
+      const Row *r = &g_array_index (b->rows, Row, w->pending[k]);
+      if (!g_hash_table_contains (inserted, GSIZE_TO_POINTER ((gsize) r->line))
+          && !check_duplicate (w, b, r, &duplicate, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -499,7 +527,7 @@ flush_pending (CallWriter *w, const CallBatch *b, gboolean all, GError **error)
       guint64 added = (guint64) sqlite3_changes (w->db);
       w->stats.calls += added;
       w->stats.duplicates += WRITE_MANY - added;
-      if (added < WRITE_MANY && !note_duplicates (w, b, error))
+      if (added < WRITE_MANY && !note_duplicates (w, b, added, error))
         return FALSE;
       w->n_pending = 0;
     }
