@@ -40,7 +40,8 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!ing)
     return FALSE;
 
-  IngestStats s = { 0 };
+  g_autoptr(GHashTable) guessed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  IngestStats s = { .guessed_contexts = guessed };
   g_autoptr(GError) refused = NULL;
   guint n_refused = 0;
   for (int i = 1; i < argc; i++)

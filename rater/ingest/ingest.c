@@ -446,6 +446,24 @@ restore_cache (Ingest *ing, gint64 cache_was, GError **error)
   return store_exec (ing->db, sql, error);
 }
 
+/* Add the per-context counts of FILE_GUESSES to TOTAL. */
+static void
+add_guesses (GHashTable *total, GHashTable *file_guesses)
+{
+  GHashTableIter it;
+  gpointer context, n;
+  g_hash_table_iter_init (&it, file_guesses);
+  while (g_hash_table_iter_next (&it, &context, &n))
+    {
+      gpointer had = NULL, key = NULL;
+      if (g_hash_table_lookup_extended (total, context, &key, &had))
+        g_hash_table_insert (total, g_strdup (context),
+                             GSIZE_TO_POINTER (GPOINTER_TO_SIZE (had) + GPOINTER_TO_SIZE (n)));
+      else
+        g_hash_table_insert (total, g_strdup (context), n);
+    }
+}
+
 static void
 stats_add (IngestStats *total, const IngestStats *s)
 {
@@ -555,6 +573,8 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
       return FALSE;
     }
   report_guesses (&run);
+  if (stats->guessed_contexts)
+    add_guesses (stats->guessed_contexts, run.guessed);
   if (run.reported > opts->max_reported)
     g_message ("%s: %u more rejects not shown ('rater export rejects' lists them all)",
                path, run.reported - opts->max_reported);

@@ -55,6 +55,10 @@ typedef struct {
   guint64 internal;               /* calls inside the PBX: counted, not stored */
   guint64 guessed;                /* calls whose direction the built-in context rule
                                    * guessed (each context reported once per file) */
+  GHashTable *guessed_contexts;   /* NULL, or (set by the caller, who owns it) a
+                                   * g_str_hash table that ingest_file fills with
+                                   * context -> records guessed (GSIZE_TO_POINTER),
+                                   * summed over the files */
   guint64 rejects;                /* records stored as rejects */
   guint64 ignored;                /* records that are not calls (format filters) */
   guint64 unknown_account;        /* new calls whose account did not resolve */
