@@ -445,6 +445,18 @@ route_by_shape (CdrText caller, CdrText callee)
   return CDR_ROUTE_UNKNOWN;   /* short to short: not a PSTN call we can tell */
 }
 
+/* An extension in CTX: in a country without a trunk prefix (LU, NU, SH,
+ * TK...) whose national numbers can be that short, such digits may be a
+ * national number dialled as is, so they are not taken for an extension. */
+static gboolean
+pbx_extension (const CdrContext *ctx, CdrText t)
+{
+  if (!cdr_is_extension (t))
+    return FALSE;
+  const RaterCountry *c = ctx->country;
+  return !c || *c->trunk_prefix || text_trimmed (t.p, t.len).len < c->nsn_min;
+}
+
 CdrRoute
 cdr_route_of_switch (const CdrContext *ctx, CdrText context, CdrText caller, CdrText callee,
                      gboolean *guessed)
@@ -452,7 +464,8 @@ cdr_route_of_switch (const CdrContext *ctx, CdrText context, CdrText caller, Cdr
   CdrText c = text_trimmed (context.p, context.len);
   CdrRoute route = context_route (ctx, c);
   *guessed = FALSE;
-  if (route == CDR_ROUTE_INTERNAL || (cdr_is_extension (caller) && cdr_is_extension (callee)))
+  if (route == CDR_ROUTE_INTERNAL
+      || (pbx_extension (ctx, caller) && pbx_extension (ctx, callee)))
     return CDR_ROUTE_INTERNAL;
   if (route != CDR_ROUTE_UNKNOWN)
     return route;

@@ -76,7 +76,9 @@ typedef enum {
  * short code (112, 911, 999, 110, ...).  No country's national numbers are
  * that short, so an extension is never a valid national number; a five- or
  * six-digit local number (dialled without its area code) is never taken for
- * an extension. */
+ * an extension.  In a country without a trunk prefix whose national numbers
+ * can be as short (Luxembourg, Niue, Saint Helena, Tokelau: --country), a
+ * number of such a length is not an extension either. */
 #define CDR_EXTENSION_MIN_DIGITS 2
 #define CDR_EXTENSION_MAX_DIGITS 4
 

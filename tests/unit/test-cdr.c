@@ -1631,6 +1631,13 @@ Test (cdr, context_globs_decide_the_direction)
   expect_route (&ctx, "stadion-pstn", "1001", "1002", CDR_ROUTE_INTERNAL, FALSE);
   expect_route (&ctx, "default", "1001", "112", CDR_ROUTE_OUT, FALSE);
   expect_route (&ctx, "default", "1001", "211474", CDR_ROUTE_OUT, FALSE);
+  /* Niue's national numbers have 4 digits and no trunk prefix: never extensions there */
+  ctx.country = country_lookup ("NU");
+  expect_route (&ctx, "default", "1001", "4002", CDR_ROUTE_OUT, FALSE);
+  expect_route (&ctx, "default", "201", "402", CDR_ROUTE_INTERNAL, FALSE);
+  ctx.country = country_lookup ("DE");
+  expect_route (&ctx, "default", "1001", "1002", CDR_ROUTE_INTERNAL, FALSE);
+  ctx.country = NULL;
   /* no glob matches: the built-in words, reported as a guess */
   expect_route (&ctx, "from-pstn", "07700900123", "01632960001", CDR_ROUTE_IN, TRUE);
   expect_route (&ctx, "stadion-gw", "01632960001", "07700900123", CDR_ROUTE_OUT, TRUE);
