@@ -12,6 +12,7 @@ gboolean
 cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
 {
   g_autofree char *op = NULL, *format = NULL, *country = NULL, *tz = NULL, *direction_by = NULL;
+  g_auto(GStrv) inbound = NULL, outbound = NULL, internal = NULL;
   const GOptionEntry entries[] = {
     { "operator", 0, 0, G_OPTION_ARG_STRING, &op, "Operator of the calls (else the records' operator column)", "OP" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
@@ -20,12 +21,16 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
     { "tz", 0, 0, G_OPTION_ARG_STRING, &tz, "Zone of timestamps written without an offset (IANA)", "ZONE" },
     { "direction-by", 0, 0, G_OPTION_ARG_STRING, &direction_by,
       "PBX formats: tell in from out by dcontext (default) or number shape", "RULE" },
+    CMD_CONTEXT_OPTIONS (inbound, outbound, internal),
     { NULL }
   };
   if (!cmd_parse_options ("ingest", "FILE...", entries, &argc, &argv, error))
     return FALSE;
-  IngestOptions opts = { op, format, country, tz, CDR_DIRECTION_BY_CONTEXT, INGEST_REJECTS_SHOWN,
-                        cmd_ingest_progress (ctx), NULL };
+  IngestOptions opts = {
+    .operator_slug = op, .format = format, .country = country, .tz = tz,
+    .contexts = { inbound, outbound, internal },
+    .max_reported = INGEST_REJECTS_SHOWN, .progress = cmd_ingest_progress (ctx),
+  };
   if (!cmd_direction_by ("ingest", direction_by, &opts.direction_by, error))
     return FALSE;
   if (argc < 2)
@@ -35,7 +40,8 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!ing)
     return FALSE;
 
-  IngestStats s = { 0 };
+  g_autoptr(GHashTable) guessed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  IngestStats s = { .guessed_contexts = guessed };
   g_autoptr(GError) refused = NULL;
   guint n_refused = 0;
   for (int i = 1; i < argc; i++)
@@ -54,12 +60,13 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
       if (!refused)
         refused = g_steal_pointer (&local);
     }
+  g_autofree char *extra = cmd_ingest_counts (&s);
   cmd_summary (ctx, "ingested %" G_GUINT64_FORMAT " records from %u files: %" G_GUINT64_FORMAT
-               " calls, %" G_GUINT64_FORMAT " duplicates, %" G_GUINT64_FORMAT " rejects"
+               " calls, %" G_GUINT64_FORMAT " duplicates, %s%" G_GUINT64_FORMAT " rejects"
                " (%u files skipped as already ingested, %u refused, %" G_GUINT64_FORMAT
                " calls with unknown account)",
-               s.records, s.files, s.calls, s.duplicates, s.rejects, s.skipped_files, n_refused,
-               s.unknown_account);
+               s.records, s.files, s.calls, s.duplicates, extra, s.rejects, s.skipped_files,
+               n_refused, s.unknown_account);
   if (refused)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "%u file%s refused", n_refused,

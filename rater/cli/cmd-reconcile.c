@@ -114,6 +114,7 @@ typedef struct {
   char *left, *right, *out, *op, *country, *tz, *direction_by;
   gint tolerance, duration_tolerance;
   gboolean no_charges;
+  char **inbound, **outbound, **internal;
 } Args;
 
 static void
@@ -121,6 +122,7 @@ args_clear (Args *a)
 {
   g_free (a->left), g_free (a->right), g_free (a->out), g_free (a->op);
   g_free (a->country), g_free (a->tz), g_free (a->direction_by);
+  g_strfreev (a->inbound), g_strfreev (a->outbound), g_strfreev (a->internal);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Args, args_clear)
 
@@ -137,6 +139,7 @@ parse_args (Args *a, int argc, char **argv, GError **error)
     { "country", 0, 0, G_OPTION_ARG_STRING, &a->country, "Numbering context for national numbers (ISO 3166)", "CC" },
     { "tz", 0, 0, G_OPTION_ARG_STRING, &a->tz, "Zone of timestamps written without an offset (IANA)", "ZONE" },
     { "direction-by", 0, 0, G_OPTION_ARG_STRING, &a->direction_by, "PBX formats: dcontext (default) or shape", "RULE" },
+    CMD_CONTEXT_OPTIONS (a->inbound, a->outbound, a->internal),
     { "no-charges", 0, 0, G_OPTION_ARG_NONE, &a->no_charges, "Do not compare charges even when the database exists", NULL },
     { NULL }
   };
@@ -173,7 +176,10 @@ cmd_reconcile (RaterContext *ctx, int argc, char **argv, GError **error)
   g_auto(Args) a = { 0 };
   if (!parse_args (&a, argc, argv, error))
     return FALSE;
-  ReconcileReadOptions ro = { a.op, a.country, a.tz, CDR_DIRECTION_BY_CONTEXT, INGEST_REJECTS_SHOWN };
+  ReconcileReadOptions ro = {
+    .operator_slug = a.op, .country = a.country, .tz = a.tz,
+    .contexts = { a.inbound, a.outbound, a.internal }, .max_reported = INGEST_REJECTS_SHOWN,
+  };
   if (!cmd_direction_by ("reconcile", a.direction_by, &ro.direction_by, error))
     return FALSE;
   g_autofree char *lpath = NULL, *lfmt = NULL, *rpath = NULL, *rfmt = NULL;

@@ -4,6 +4,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
@@ -55,6 +57,43 @@ cmd_direction_by (const char *command, const char *value, CdrDirectionRule *rule
     return TRUE;
   return cmd_usage_error (error, "%s: --direction-by must be dcontext or shape, not '%s'",
                           command, value);
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* " (context 'a' 2, 'b' 5: set --inbound-context or --outbound-context)" */
+static void
+append_guessed_contexts (GString *t, GHashTable *contexts)
+{
+  guint n = 0;
+  g_autofree gpointer *names = g_hash_table_get_keys_as_array (contexts, &n);
+  qsort (names, n, sizeof *names, compare_strings);
+  g_string_append (t, " (context ");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (t, "%s'%s' %" G_GSIZE_FORMAT, i ? ", " : "", (const char *) names[i],
+                            GPOINTER_TO_SIZE (g_hash_table_lookup (contexts, names[i])));
+  g_string_append (t, ": set --inbound-context or --outbound-context)");
+}
+
+char *
+cmd_ingest_counts (const IngestStats *s)
+{
+  GString *t = g_string_new (NULL);
+  if (s->merged_legs)
+    g_string_append_printf (t, "%" G_GUINT64_FORMAT " merged legs, ", s->merged_legs);
+  if (s->internal)
+    g_string_append_printf (t, "%" G_GUINT64_FORMAT " internal, ", s->internal);
+  if (s->guessed)
+    g_string_append_printf (t, "%" G_GUINT64_FORMAT " with direction guessed", s->guessed);
+  if (s->guessed && s->guessed_contexts && g_hash_table_size (s->guessed_contexts))
+    append_guessed_contexts (t, s->guessed_contexts);
+  if (s->guessed)
+    g_string_append (t, ", ");
+  return g_string_free (t, FALSE);
 }
 
 const RaterSubcommand *

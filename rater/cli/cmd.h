@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "ingest/cdr.h"
+#include "ingest/ingest.h"
 
 typedef enum {
   PROGRESS_AUTO,
@@ -67,6 +68,22 @@ gboolean cmd_usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF
 gboolean cmd_direction_by (const char *command, const char *value, CdrDirectionRule *rule,
                            GError **error);
 
+/* The GOptionEntry rows of --inbound-context, --outbound-context and
+ * --internal-context (repeatable globs) into the GStrv variables IN, OUT
+ * and INTERNAL, for commands that read PBX CDRs. */
+#define CMD_CONTEXT_OPTIONS(in, out, internal)                                              \
+  { "inbound-context", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(in),                              \
+    "PBX formats: dialplan contexts of calls from the PSTN (glob, repeatable)", "GLOB" },   \
+  { "outbound-context", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(out),                            \
+    "PBX formats: dialplan contexts of calls to the PSTN (glob, repeatable)", "GLOB" },     \
+  { "internal-context", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(internal),                       \
+    "PBX formats: contexts of calls inside the PBX, not billed (glob, repeatable)", "GLOB" }
+
+/* The counts of the ingest summary that are shown only when there are any:
+ * "N merged legs, N internal, " and "N with direction guessed, " (each
+ * ending in ", "; "" when all are 0).  Free with g_free. */
+char *cmd_ingest_counts (const IngestStats *stats);
+
 /* Parse a command's options with ENTRIES; PARAMETER is the usage text after
  * the command name.  Returns FALSE with a G_OPTION_ERROR on bad usage;
  * '--help' prints and exits 0. */
@@ -97,6 +114,7 @@ gboolean cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_rate (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_invoice (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_export (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_files (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_nightly (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_reconcile (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_report (RaterContext *ctx, int argc, char **argv, GError **error);

@@ -18,7 +18,7 @@
 #define BATCH_ROWS 4096
 #define N_BATCHES 4
 #define WRITE_MANY 64        /* calls per multi-row INSERT */
-#define CALL_PARAMS 17
+#define CALL_PARAMS 18
 
 typedef struct {
   guint32 off, len;
@@ -28,9 +28,9 @@ typedef struct {
   guint64 line;
   const char *operator_slug;   /* NULL: a reject */
   const char *account;
-  Span key, tenant, user, leg;
+  Span key, tenant, user, leg, link;
   Span detail, raw;            /* rejects */
-  const char *reason;
+  const char *reason;          /* a reject; NULL with operator_slug NULL: an internal call */
   RaterNumber caller, callee;
   gint64 start_ms, duration;
   int direction, answered, sip_code, leg_rank;
@@ -44,7 +44,10 @@ struct _CallBatch {
 
 struct _CallWriter {
   sqlite3 *db;
-  sqlite3_stmt *insert_call, *replace_leg, *insert_reject;
+  sqlite3_stmt *insert_call, *insert_reject;
+  sqlite3_stmt *find_leg, *replace_leg, *rekey_leg;   /* legs of one call */
+  sqlite3_stmt *find_key, *insert_dropped;             /* what a duplicate was dropped for */
+  sqlite3_stmt *inserted_lines;                        /* the rows a multi-row INSERT added */
   sqlite3_stmt *insert_many;   /* WRITE_MANY calls in one statement */
   guint pending[WRITE_MANY];   /* rows of the current batch waiting for it */
   guint n_pending;
@@ -63,16 +66,30 @@ struct _CallWriter {
 
 #define CALL_COLUMNS \
   "operator, call_key, file_id, line, direction, caller, callee, masked, start_ms," \
-  " duration, answered, tenant_id, user, sip_code, account, leg_rank, leg_id"
-#define CALL_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17"
+  " duration, answered, tenant_id, user, sip_code, account, leg_rank, leg_id, leg_key"
+#define CALL_VALUES \
+  "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18"
 
 static const char sql_insert_call[] =
   "INSERT INTO calls (" CALL_COLUMNS ") VALUES (" CALL_VALUES ")"
   " ON CONFLICT (call_key, operator) DO NOTHING";
+/* The stored call a leg belongs to: its key or its link is the stored
+ * call's key or link (a stored row under the leg's own key first). */
+static const char sql_find_leg[] =
+  "SELECT id, call_key, leg_key, leg_id, leg_rank, file_id, line FROM calls"
+  " WHERE operator = ?1 AND (call_key = ?2 OR leg_key = ?2 OR call_key = ?3 OR leg_key = ?3)"
+  " ORDER BY call_key = ?2 DESC, id LIMIT 1";
+/* The leg outranks the stored one: it replaces it in place (?19 its id). */
 static const char sql_replace_leg[] =
-  "UPDATE calls SET (" CALL_COLUMNS ") = (" CALL_VALUES ")"
-  " WHERE operator = ?1 AND call_key = ?2"
-  " AND (?16 > leg_rank OR (?16 = leg_rank AND ?17 < leg_id))";
+  "UPDATE calls SET (" CALL_COLUMNS ") = (" CALL_VALUES ") WHERE id = ?19";
+static const char sql_rekey_leg[] =
+  "UPDATE calls SET call_key = ?1, leg_key = ?2 WHERE id = ?3";
+static const char sql_find_key[] =
+  "SELECT id, file_id, line FROM calls WHERE call_key = ?1 AND operator = ?2";
+static const char sql_inserted_lines[] =
+  "SELECT line FROM calls WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3";
+static const char sql_insert_dropped[] =
+  "INSERT INTO dropped_records (file_id, line, call_id, kind) VALUES (?, ?, ?, ?)";
 static const char sql_insert_reject[] =
   "INSERT INTO rejects (file_id, line, reason, detail, raw) VALUES (?, ?, ?, ?, ?)";
 
@@ -98,7 +115,12 @@ callwriter_new (sqlite3 *db, GError **error)
   CallWriter *w = g_new0 (CallWriter, 1);
   w->db = db;
   if (!(w->insert_call = store_prepare (db, sql_insert_call, error))
+      || !(w->find_leg = store_prepare (db, sql_find_leg, error))
       || !(w->replace_leg = store_prepare (db, sql_replace_leg, error))
+      || !(w->rekey_leg = store_prepare (db, sql_rekey_leg, error))
+      || !(w->find_key = store_prepare (db, sql_find_key, error))
+      || !(w->insert_dropped = store_prepare (db, sql_insert_dropped, error))
+      || !(w->inserted_lines = store_prepare (db, sql_inserted_lines, error))
       || !(w->insert_reject = store_prepare (db, sql_insert_reject, error))
       || !(w->insert_many = prepare_insert_many (db, error)))
     {
@@ -123,7 +145,12 @@ callwriter_free (CallWriter *w)
   g_assert (w->thread == NULL);
   /* finalize only repeats the last step's result, already reported */
   sqlite3_finalize (w->insert_call);
+  sqlite3_finalize (w->find_leg);
   sqlite3_finalize (w->replace_leg);
+  sqlite3_finalize (w->rekey_leg);
+  sqlite3_finalize (w->find_key);
+  sqlite3_finalize (w->insert_dropped);
+  sqlite3_finalize (w->inserted_lines);
   sqlite3_finalize (w->insert_reject);
   sqlite3_finalize (w->insert_many);
   g_clear_pointer (&w->free_q, g_async_queue_unref);
@@ -190,6 +217,14 @@ callwriter_add_call (CallBatch *b, const CdrCall *call, guint64 line, const char
   r.tenant = arena_add (b, call->tenant_id.p, call->tenant_id.len);
   r.user = arena_add (b, call->user.p, call->user.len);
   r.leg = arena_add (b, call->leg_id.p, call->leg_id.len);
+  r.link = arena_add (b, call->leg_link.p, call->leg_link.len);
+  g_array_append_val (b->rows, r);
+}
+
+void
+callwriter_add_internal (CallBatch *b, guint64 line)
+{
+  Row r = { .line = line };
   g_array_append_val (b->rows, r);
 }
 
@@ -247,12 +282,57 @@ bind_call (CallWriter *w, sqlite3_stmt *st, int base, const CallBatch *b, const 
                         r->sip_code ? STORE_INT (r->sip_code) : STORE_NULL,
                         r->account ? STORE_TEXT (r->account) : STORE_NULL,
                         STORE_INT (r->leg_rank),
-                        span_value (b, r->leg));
+                        span_value (b, r->leg),
+                        span_value (b, r->link));
+}
+
+/* Note that the record at LINE of FILE_ID was dropped for the stored call
+ * CALL_ID, as a duplicate or as a leg (KIND), so that withdrawing that
+ * call's file can say which records went with it. */
+static gboolean
+note_dropped (CallWriter *w, gint64 file_id, gint64 line, gint64 call_id, const char *kind,
+              GError **error)
+{
+  return store_bind (w->insert_dropped, error, STORE_INT (file_id), STORE_INT (line),
+                     STORE_INT (call_id), STORE_TEXT (kind))
+         && store_step_done (w->insert_dropped, error);
+}
+
+/* The stored call with R's key, from ST's row. */
+typedef struct {
+  gint64 id, file_id, line;
+} KeyRow;
+
+static gboolean
+take_key_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  KeyRow *k = data;
+  k->id = sqlite3_column_int64 (st, 0);
+  k->file_id = sqlite3_column_int64 (st, 1);
+  k->line = sqlite3_column_int64 (st, 2);
+  return TRUE;
+}
+
+/* R was not inserted, or might not have been (a multi-row INSERT): when the
+ * call under its key is not R itself, R is a duplicate of it. */
+static gboolean
+check_duplicate (CallWriter *w, const CallBatch *b, const Row *r, gboolean *duplicate,
+                 GError **error)
+{
+  KeyRow k = { 0 };
+  if (!store_bind (w->find_key, error, span_value (b, r->key), STORE_TEXT (r->operator_slug))
+      || !store_each_row (w->find_key, take_key_row, &k, "looking up a call key", error))
+    return FALSE;
+  *duplicate = k.id != 0 && (k.file_id != w->file_id || k.line != (gint64) r->line);
+  if (!*duplicate)
+    return TRUE;
+  return note_dropped (w, w->file_id, (gint64) r->line, k.id, "duplicate", error);
 }
 
 static gboolean
 write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
 {
+  gboolean duplicate;
   if (!bind_call (w, w->insert_call, 0, b, r, error) || !store_step (w->insert_call, error))
     return FALSE;
   if (sqlite3_changes (w->db) > 0)
@@ -262,9 +342,127 @@ write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
       return TRUE;
     }
   w->stats.duplicates++;
-  if (r->leg_rank == 0)
-    return TRUE;
-  return bind_call (w, w->replace_leg, 0, b, r, error) && store_step (w->replace_leg, error);
+  return check_duplicate (w, b, r, &duplicate, error);
+}
+
+/* The stored call a leg belongs to (find_leg). */
+typedef struct {
+  gint64 id, file_id, line;
+  char *call_key, *leg_key, *leg_id;   /* leg_key, leg_id NULL when none */
+  int leg_rank;
+} LegRow;
+
+static void
+leg_row_clear (LegRow *e)
+{
+  g_free (e->call_key);
+  g_free (e->leg_key);
+  g_free (e->leg_id);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LegRow, leg_row_clear)
+
+static gboolean
+take_leg_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  LegRow *e = data;
+  e->id = sqlite3_column_int64 (st, 0);
+  e->call_key = g_strdup (store_column_text (st, 1));
+  e->leg_key = g_strdup (store_column_text_or_null (st, 2));
+  e->leg_id = g_strdup (store_column_text_or_null (st, 3));
+  e->leg_rank = sqlite3_column_int (st, 4);
+  e->file_id = sqlite3_column_int64 (st, 5);
+  e->line = sqlite3_column_int64 (st, 6);
+  return TRUE;
+}
+
+/* S of B equals the NUL-terminated T (NULL: S empty). */
+static gboolean
+span_equal (const CallBatch *b, Span s, const char *t)
+{
+  if (!t)
+    return s.len == 0;
+  return strlen (t) == s.len && memcmp (b->arena->data + s.off, t, s.len) == 0;
+}
+
+/* Does leg R outrank the stored leg E?  Higher rank, or equal rank and a
+ * smaller leg id (bytewise), so the same leg wins whatever the order. */
+static gboolean
+leg_outranks (const CallBatch *b, const Row *r, const LegRow *e)
+{
+  if (r->leg_rank != e->leg_rank)
+    return r->leg_rank > e->leg_rank;
+  if (!e->leg_id)
+    return FALSE;
+  gsize n = MIN (r->leg.len, strlen (e->leg_id));
+  int c = memcmp (b->arena->data + r->leg.off, e->leg_id, n);
+  return c < 0 || (c == 0 && r->leg.len < strlen (e->leg_id));
+}
+
+/* R joins the stored call E: the call's keys after the join.  The call is
+ * known by the A leg's uuid: when R names E's key as its other leg (E is a
+ * B leg stored alone), R's key becomes the call's and E's its link. */
+static void
+joined_keys (const CallBatch *b, const Row *r, const LegRow *e, StoreValue *key,
+             StoreValue *link, gboolean *changed)
+{
+  *key = STORE_TEXT (e->call_key);
+  *link = STORE_TEXT (e->leg_key);
+  *changed = FALSE;
+  if (r->link.len && span_equal (b, r->link, e->call_key))
+    {
+      *key = span_value (b, r->key);
+      *link = span_value (b, r->link);
+      *changed = TRUE;
+    }
+  else if (r->link.len && !e->leg_key)
+    {
+      *link = span_value (b, r->link);
+      *changed = TRUE;
+    }
+}
+
+/* Leg R joins the stored call E: counted as a duplicate (the same leg
+ * again) or a merged leg; the loser of the two is noted as dropped. */
+static gboolean
+join_leg (CallWriter *w, const CallBatch *b, const Row *r, const LegRow *e, GError **error)
+{
+  gboolean same = span_equal (b, r->leg, e->leg_id);
+  const char *kind = same ? "duplicate" : "merged_leg";
+  StoreValue key, link;
+  gboolean changed;
+  joined_keys (b, r, e, &key, &link, &changed);
+  if (same)
+    w->stats.duplicates++;
+  else
+    w->stats.merged_legs++;
+  if (leg_outranks (b, r, e))
+    return bind_call (w, w->replace_leg, 0, b, r, error)
+           && store_bind_at (w->replace_leg, 2, error, key)
+           && store_bind_at (w->replace_leg, 18, error, link, STORE_INT (e->id))
+           && store_step (w->replace_leg, error)
+           && note_dropped (w, e->file_id, e->line, e->id, kind, error);
+  if (changed && !(store_bind (w->rekey_leg, error, key, link, STORE_INT (e->id))
+                   && store_step_done (w->rekey_leg, error)))
+    return FALSE;
+  return note_dropped (w, w->file_id, (gint64) r->line, e->id, kind, error);
+}
+
+/* A leg of a multi-leg call: a new call, or joined to the one it belongs to. */
+static gboolean
+write_leg (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
+{
+  g_auto(LegRow) e = { 0 };
+  if (!store_bind (w->find_leg, error, STORE_TEXT (r->operator_slug), span_value (b, r->key),
+                   span_value (b, r->link))
+      || !store_each_row (w->find_leg, take_leg_row, &e, "looking up the legs of a call", error))
+    return FALSE;
+  if (e.id)
+    return join_leg (w, b, r, &e, error);
+  if (!bind_call (w, w->insert_call, 0, b, r, error) || !store_step (w->insert_call, error))
+    return FALSE;
+  w->stats.calls++;
+  w->stats.unknown_account += r->account == NULL;
+  return TRUE;
 }
 
 static gboolean
@@ -277,6 +475,40 @@ write_reject (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
     return FALSE;
   w->stats.rejects++;
   return store_step (st, error);
+}
+
+/* The line of each row in ST (inserted_lines) into the hash set DATA. */
+static gboolean
+take_inserted_line (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  g_hash_table_add (data, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (st, 0)));
+  return TRUE;
+}
+
+/* ADDED of the WRITE_MANY pending calls were inserted, the others are
+ * duplicates: note which.  The inserted rows took the ADDED rowids up to
+ * the last one (one writer, max + 1 each), so one short range read of the
+ * table's hot tail tells them apart; only the duplicates are looked up. */
+static gboolean
+note_duplicates (CallWriter *w, const CallBatch *b, guint64 added, GError **error)
+{
+  g_autoptr(GHashTable) inserted = g_hash_table_new (NULL, NULL);
+  gint64 last = sqlite3_last_insert_rowid (w->db);
+  gboolean duplicate;
+  if (added > 0
+      && !(store_bind (w->inserted_lines, error, STORE_INT (last - (gint64) added + 1),
+                       STORE_INT (last), STORE_INT (w->file_id))
+           && store_each_row (w->inserted_lines, take_inserted_line, inserted,
+                              "reading the calls just inserted", error)))
+    return FALSE;
+  for (guint k = 0; k < w->n_pending; k++)
+    {
+      const Row *r = &g_array_index (b->rows, Row, w->pending[k]);
+      if (!g_hash_table_contains (inserted, GSIZE_TO_POINTER ((gsize) r->line))
+          && !check_duplicate (w, b, r, &duplicate, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Insert the pending calls: WRITE_MANY in one statement (the new ones are
@@ -295,6 +527,8 @@ flush_pending (CallWriter *w, const CallBatch *b, gboolean all, GError **error)
       guint64 added = (guint64) sqlite3_changes (w->db);
       w->stats.calls += added;
       w->stats.duplicates += WRITE_MANY - added;
+      if (added < WRITE_MANY && !note_duplicates (w, b, added, error))
+        return FALSE;
       w->n_pending = 0;
     }
   for (guint k = 0; all && k < w->n_pending; k++)
@@ -316,7 +550,9 @@ write_batch (CallWriter *w, const CallBatch *b, GError **error)
     {
       const Row *r = &g_array_index (b->rows, Row, i);
       gboolean ok;
-      if (!r->operator_slug)
+      if (!r->operator_slug && !r->reason)
+        ok = TRUE, w->stats.internal++;
+      else if (!r->operator_slug)
         ok = write_reject (w, b, r, error);
       else if (r->leg_rank == 0 && r->account)
         {
@@ -324,7 +560,8 @@ write_batch (CallWriter *w, const CallBatch *b, GError **error)
           ok = w->n_pending < WRITE_MANY || flush_pending (w, b, FALSE, error);
         }
       else
-        ok = flush_pending (w, b, TRUE, error) && write_call (w, b, r, error);
+        ok = flush_pending (w, b, TRUE, error)
+             && (r->leg_rank > 0 ? write_leg (w, b, r, error) : write_call (w, b, r, error));
       if (!ok)
         return FALSE;
     }

@@ -9,8 +9,17 @@
  * database connection; the caller must not touch it.
  *
  * Duplicates: a call whose (operator, call key) is stored already is counted
- * and dropped, except that a leg of a multi-leg call (leg_rank > 0) replaces
- * the stored leg when it ranks higher (or equally, with a smaller leg id).
+ * and dropped.  Legs (leg_rank > 0): a leg belongs to the stored call whose
+ * key or link (calls.leg_key) is the leg's key or link (CdrCall.leg_link);
+ * it is counted as a merged leg (a duplicate when its leg id is the stored
+ * one's) and replaces the stored leg in place when it ranks higher (or
+ * equally, with a smaller leg id, bytewise), so the same leg is kept
+ * whatever order and files the legs come in.  A leg that names the stored
+ * call's key as its link (a FreeSWITCH A leg finding its B leg stored
+ * alone) gives the call its key, the stored key becoming the link.  Every
+ * record dropped for a stored call — the duplicate, or the losing leg,
+ * whichever file it came from — is noted in `dropped_records` with the
+ * call's id, so withdrawing a file can tell which records went with it.
  */
 #pragma once
 
@@ -24,7 +33,9 @@ typedef struct _CallBatch CallBatch;
 
 typedef struct {
   guint64 calls;              /* new calls stored */
-  guint64 duplicates;         /* calls already stored (or a lower-ranked leg) */
+  guint64 duplicates;         /* calls already stored (the same leg again) */
+  guint64 merged_legs;        /* legs joined to a stored call of the same call */
+  guint64 internal;           /* calls inside the PBX, counted and not stored */
   guint64 unknown_account;    /* new calls stored without an account */
   guint64 rejects;            /* rejects stored */
 } CallWriterStats;
@@ -56,6 +67,8 @@ void callwriter_submit (CallWriter *writer, CallBatch *batch);
  * (NULL: unknown) must outlive the writer run (catalog strings). */
 void callwriter_add_call (CallBatch *batch, const CdrCall *call, guint64 line,
                           const char *operator_slug, const char *account);
+/* Count an internal call (CDR_INTERNAL) at LINE: nothing is stored. */
+void callwriter_add_internal (CallBatch *batch, guint64 line);
 void callwriter_add_reject (CallBatch *batch, guint64 line, const char *reason,
                             const char *detail, const char *raw, gsize raw_len);
 

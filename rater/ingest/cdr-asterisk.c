@@ -43,8 +43,9 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
     .billsec = cdr_field (rec, C_BILLSEC),
     .answered = cdr_text_equal (cdr_field (rec, C_DISPOSITION), "ANSWERED"),
   };
-  if (!cdr_switch_call (&f, ctx, call, rej))
-    return CDR_REJECT;
+  CdrOutcome outcome = cdr_switch_call (&f, ctx, call, rej);
+  if (outcome != CDR_CALL)
+    return outcome;
   cdr_finish_call (call);
   cdr_key_from_raw (call, rec);
   if (!cdr_text_empty (cdr_field (rec, C_UNIQUEID)))

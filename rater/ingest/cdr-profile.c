@@ -14,7 +14,10 @@
  *   [filter]    COLUMN=VALUE;VALUE...  records whose COLUMN is none of the
  *               values are skipped (not calls, not rejects)
  *   [direction] column, in=VALUES, out=VALUES; or rule=words (in/out,
- *               inbound/outbound), rule=context or rule=shape as for PBXs
+ *               inbound/outbound), rule=context or rule=shape as for PBXs,
+ *               with inbound_contexts, outbound_contexts, internal_contexts
+ *               (';'-separated globs of the column's contexts; the
+ *               command's --inbound-context... replace them all)
  *   [answered]  column, yes=VALUES; by default a call is answered when it has
  *               a start (answer) time and a duration above zero
  *
@@ -57,6 +60,7 @@ typedef struct {
   GArray *filters;             /* Filter */
   DirectionRule direction_rule;
   char **dir_in, **dir_out;
+  CdrContextGlobs contexts;    /* rule=context/shape: the profile's context globs */
   char **answered_yes;
 } Profile;
 
@@ -64,7 +68,8 @@ typedef struct {
   const Profile *profile;
   int col[N_FIELDS];
   int *filter_col;             /* per filter */
-  CdrContext ctx;              /* the caller's context, zone defaulted */
+  CdrContext ctx;              /* the caller's context, zone and context globs defaulted */
+  gboolean own_globs;          /* ctx's globs are the profile's, compiled here */
 } State;
 
 static void
@@ -89,6 +94,9 @@ profile_free (gpointer data)
   g_clear_pointer (&p->filters, g_array_unref);
   g_strfreev (p->dir_in);
   g_strfreev (p->dir_out);
+  g_strfreev (p->contexts.inbound);
+  g_strfreev (p->contexts.outbound);
+  g_strfreev (p->contexts.internal);
   g_strfreev (p->answered_yes);
   g_free (p);
 }
@@ -161,6 +169,12 @@ load_direction (GKeyFile *kf, Profile *p, GError **error)
   p->columns[P_DIRECTION] = key_string (kf, "direction", "column");
   p->dir_in = key_list (kf, "direction", "in");
   p->dir_out = key_list (kf, "direction", "out");
+  g_autofree char *in_ctx = key_string (kf, "direction", "inbound_contexts");
+  g_autofree char *out_ctx = key_string (kf, "direction", "outbound_contexts");
+  g_autofree char *internal_ctx = key_string (kf, "direction", "internal_contexts");
+  p->contexts.inbound = cdr_context_globs_split (in_ctx);
+  p->contexts.outbound = cdr_context_globs_split (out_ctx);
+  p->contexts.internal = cdr_context_globs_split (internal_ctx);
   if (!rule || g_str_equal (rule, "values"))
     p->direction_rule = DIR_VALUES;
   else if (g_str_equal (rule, "words"))
@@ -290,9 +304,20 @@ state_free (gpointer data)
   if (!s)
     return;
   g_free (s->filter_col);
+  if (s->own_globs)
+    cdr_context_clear_globs (&s->ctx);
   g_free (s);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (State, state_free)
+
+static gboolean
+has_globs (const CdrContext *ctx)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (ctx->context_globs); k++)
+    if (ctx->context_globs[k])
+      return TRUE;
+  return FALSE;
+}
 
 static gpointer
 bind (const CdrFormat *format, const CsvRecord *first, const CdrContext *ctx, GError **error)
@@ -303,6 +328,13 @@ bind (const CdrFormat *format, const CsvRecord *first, const CdrContext *ctx, GE
   s->ctx = *ctx;
   if (!s->ctx.tz)
     s->ctx.tz = p->zone;
+  if (!has_globs (ctx))
+    {
+      memset (s->ctx.context_globs, 0, sizeof s->ctx.context_globs);
+      s->own_globs = TRUE;
+      if (!cdr_context_set_globs (&s->ctx, &p->contexts, error))
+        return NULL;
+    }
   for (int i = 0; i < N_FIELDS; i++)
     if (!bind_one (p, first, p->columns[i], &s->col[i], error))
       return NULL;
@@ -353,45 +385,59 @@ passes_filters (const State *s, const CsvRecord *rec)
   return TRUE;
 }
 
-/* The direction of a record under a PBX rule (context or number shape). */
-static gboolean
-switch_direction (const State *s, const CsvRecord *rec, CdrDirectionRule rule, CdrText context,
-                  CdrDirection *dir)
+/* The route of a record under a PBX rule (context or number shape): the
+ * configured context globs first, then RULE (cdr_route_of_switch). */
+static CdrRoute
+switch_route (const State *s, const CsvRecord *rec, CdrDirectionRule rule, CdrText context,
+              CdrCall *call)
 {
   CdrContext c = s->ctx;
+  gboolean guessed;
   c.direction_by = rule;
-  return cdr_direction_of_switch (&c, context, cdr_field (rec, s->col[P_CALLER]),
-                                  cdr_field (rec, s->col[P_CALLEE]), dir);
+  CdrRoute route = cdr_route_of_switch (&c, context, cdr_field (rec, s->col[P_CALLER]),
+                                        cdr_field (rec, s->col[P_CALLEE]), &guessed);
+  if (guessed)
+    call->guessed_context = context;
+  if (route == CDR_ROUTE_IN || route == CDR_ROUTE_OUT)
+    call->direction = route == CDR_ROUTE_IN ? CDR_IN : CDR_OUT;
+  return route;
 }
 
-static gboolean
+/* The direction of the record into CALL: CDR_CALL, CDR_INTERNAL (a PBX
+ * rule found a call inside the PBX) or CDR_REJECT. */
+static CdrOutcome
 read_direction (const State *s, const CsvRecord *rec, CdrCall *call, CdrReject *rej)
 {
   const Profile *p = s->profile;
   CdrText d = cdr_field (rec, s->col[P_DIRECTION]);
-  gboolean ok;
+  CdrRoute route = CDR_ROUTE_UNKNOWN;
   switch (p->direction_rule)
     {
     case DIR_WORDS:
-      ok = cdr_direction_word (d, &call->direction);
+      if (cdr_direction_word (d, &call->direction))
+        route = (CdrRoute) call->direction;
       break;
     case DIR_VALUES:
-      ok = text_in (d, p->dir_in) || text_in (d, p->dir_out);
+      if (text_in (d, p->dir_in) || text_in (d, p->dir_out))
+        route = text_in (d, p->dir_in) ? CDR_ROUTE_IN : CDR_ROUTE_OUT;
       call->direction = text_in (d, p->dir_in) ? CDR_IN : CDR_OUT;
       break;
     case DIR_CONTEXT:
-      ok = switch_direction (s, rec, CDR_DIRECTION_BY_CONTEXT, d, &call->direction);
+      route = switch_route (s, rec, CDR_DIRECTION_BY_CONTEXT, d, call);
       break;
     case DIR_SHAPE:
-      ok = switch_direction (s, rec, CDR_DIRECTION_BY_SHAPE, d, &call->direction);
+      route = switch_route (s, rec, CDR_DIRECTION_BY_SHAPE, d, call);
       break;
     default:
       g_assert_not_reached ();
     }
-  if (!ok)
-    cdr_reject (rej, CDR_REJECT_BAD_DIRECTION, "direction '%.*s' is not known to the profile",
-                (int) MIN (d.len, 40), d.p);
-  return ok;
+  if (route == CDR_ROUTE_INTERNAL)
+    return CDR_INTERNAL;
+  if (route != CDR_ROUTE_UNKNOWN)
+    return CDR_CALL;
+  cdr_reject (rej, CDR_REJECT_BAD_DIRECTION, "direction '%.*s' is not known to the profile",
+              (int) MIN (d.len, 40), d.p);
+  return CDR_REJECT;
 }
 
 static gboolean
@@ -435,9 +481,12 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
   if (!passes_filters (s, rec))
     return CDR_SKIP;
   if (!cdr_check_fields (rec, check, G_N_ELEMENTS (check), rej)
-      || !cdr_require (cdr_field (rec, s->col[P_KEY]), s->profile->columns[P_KEY], rej)
-      || !read_direction (s, rec, call, rej)
-      || !read_times (s, rec, call, rej)
+      || !cdr_require (cdr_field (rec, s->col[P_KEY]), s->profile->columns[P_KEY], rej))
+    return CDR_REJECT;
+  CdrOutcome outcome = read_direction (s, rec, call, rej);
+  if (outcome != CDR_CALL)
+    return outcome;
+  if (!read_times (s, rec, call, rej)
       || !cdr_number (cdr_field (rec, s->col[P_CALLER]), "caller", &s->ctx,
                       call->direction == CDR_IN, &call->caller, rej)
       || !cdr_number (cdr_field (rec, s->col[P_CALLEE]), "callee", &s->ctx, FALSE,

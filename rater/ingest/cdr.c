@@ -313,9 +313,9 @@ context_is_inbound (CdrText context)
   return FALSE;
 }
 
-/* An internal extension: 2 to 6 digits and nothing else. */
+/* A short internal number for the shape rule: 2 to 6 digits and nothing else. */
 static gboolean
-is_extension (CdrText t)
+is_short_number (CdrText t)
 {
   CdrText v = text_trimmed (t.p, t.len);
   if (v.len < 2 || v.len > 6)
@@ -326,24 +326,155 @@ is_extension (CdrText t)
   return TRUE;
 }
 
-gboolean
-cdr_direction_of_switch (const CdrContext *ctx, CdrText context, CdrText caller,
-                         CdrText callee, CdrDirection *dir)
+/* Emergency and service short codes that reach the PSTN from any PBX, in
+ * the ITU regions' plans (112, 911, 999, 000, Russia's 101-104, China's
+ * 110/119/120/122, France's 15/17/18, ...): never extensions. */
+static gboolean
+is_emergency_code (CdrText v)
 {
-  if (ctx->direction_by == CDR_DIRECTION_BY_CONTEXT)
-    {
-      if (cdr_text_empty (context))
-        return FALSE;
-      *dir = context_is_inbound (context) ? CDR_IN : CDR_OUT;
+  static const char *const codes[] = { "15", "17", "18", "000", "100", "101", "102", "103",
+                                       "104", "110", "111", "112", "113", "114", "115", "116",
+                                       "117", "118", "119", "120", "122", "123", "190", "191",
+                                       "192", "193", "197", "199", "911", "999" };
+  for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
+    if (cdr_text_equal (v, codes[i]))
       return TRUE;
+  return FALSE;
+}
+
+gboolean
+cdr_is_extension (CdrText t)
+{
+  CdrText v = text_trimmed (t.p, t.len);
+  if (v.len < CDR_EXTENSION_MIN_DIGITS || v.len > CDR_EXTENSION_MAX_DIGITS || v.p[0] == '0')
+    return FALSE;
+  for (gsize i = 0; i < v.len; i++)
+    if (!g_ascii_isdigit (v.p[i]))
+      return FALSE;
+  return !is_emergency_code (v);
+}
+
+void
+cdr_context_clear_globs (CdrContext *ctx)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (ctx->context_globs); k++)
+    g_clear_pointer (&ctx->context_globs[k], g_ptr_array_unref);
+}
+
+static gboolean
+compile_globs (char **globs, const char *option, GPtrArray **out, GError **error)
+{
+  if (!globs || !globs[0])
+    return TRUE;
+  *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
+  for (guint i = 0; globs[i]; i++)
+    {
+      if (!*globs[i])
+        {
+          g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "%s: an empty glob", option);
+          return FALSE;
+        }
+      g_ptr_array_add (*out, g_pattern_spec_new (globs[i]));
     }
-  if (is_extension (callee) && !is_extension (caller))
-    *dir = CDR_IN;
-  else if (!is_extension (callee))
-    *dir = CDR_OUT;
-  else
-    return FALSE;   /* extension to extension: not a PSTN call */
   return TRUE;
+}
+
+gboolean
+cdr_context_set_globs (CdrContext *ctx, const CdrContextGlobs *globs, GError **error)
+{
+  cdr_context_clear_globs (ctx);
+  if (compile_globs (globs->outbound, "--outbound-context", &ctx->context_globs[CDR_ROUTE_OUT], error)
+      && compile_globs (globs->inbound, "--inbound-context", &ctx->context_globs[CDR_ROUTE_IN], error)
+      && compile_globs (globs->internal, "--internal-context",
+                        &ctx->context_globs[CDR_ROUTE_INTERNAL], error))
+    return TRUE;
+  cdr_context_clear_globs (ctx);
+  return FALSE;
+}
+
+char **
+cdr_context_globs_split (const char *value)
+{
+  if (!value)
+    return NULL;
+  g_auto(GStrv) parts = g_strsplit (value, ";", -1);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; parts[i]; i++)
+    if (*g_strstrip (parts[i]))
+      g_ptr_array_add (out, g_strdup (parts[i]));
+  if (out->len == 0)
+    return NULL;
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Does CONTEXT (NUL-terminated) match one of the globs of ROUTE? */
+static gboolean
+context_matches (const CdrContext *ctx, CdrRoute route, const char *context, gsize len)
+{
+  GPtrArray *globs = ctx->context_globs[route];
+  for (guint i = 0; globs && i < globs->len; i++)
+    if (g_pattern_spec_match (globs->pdata[i], len, context, NULL))
+      return TRUE;
+  return FALSE;
+}
+
+/* The route a configured glob gives CONTEXT; CDR_ROUTE_UNKNOWN when none. */
+static CdrRoute
+context_route (const CdrContext *ctx, CdrText context)
+{
+  static const CdrRoute order[] = { CDR_ROUTE_INTERNAL, CDR_ROUTE_IN, CDR_ROUTE_OUT };
+  char buf[256];
+  if (context.len >= sizeof buf)
+    return CDR_ROUTE_UNKNOWN;
+  memcpy (buf, context.p, context.len);
+  buf[context.len] = '\0';
+  for (gsize k = 0; k < G_N_ELEMENTS (order); k++)
+    if (context_matches (ctx, order[k], buf, context.len))
+      return order[k];
+  return CDR_ROUTE_UNKNOWN;
+}
+
+static CdrRoute
+route_by_shape (CdrText caller, CdrText callee)
+{
+  if (is_short_number (callee) && !is_short_number (caller))
+    return CDR_ROUTE_IN;
+  if (!is_short_number (callee))
+    return CDR_ROUTE_OUT;
+  return CDR_ROUTE_UNKNOWN;   /* short to short: not a PSTN call we can tell */
+}
+
+/* An extension in CTX: in a country without a trunk prefix (LU, NU, SH,
+ * TK...) whose national numbers can be that short, such digits may be a
+ * national number dialled as is, so they are not taken for an extension. */
+static gboolean
+pbx_extension (const CdrContext *ctx, CdrText t)
+{
+  if (!cdr_is_extension (t))
+    return FALSE;
+  const RaterCountry *c = ctx->country;
+  return !c || *c->trunk_prefix || text_trimmed (t.p, t.len).len < c->nsn_min;
+}
+
+CdrRoute
+cdr_route_of_switch (const CdrContext *ctx, CdrText context, CdrText caller, CdrText callee,
+                     gboolean *guessed)
+{
+  CdrText c = text_trimmed (context.p, context.len);
+  CdrRoute route = context_route (ctx, c);
+  *guessed = FALSE;
+  if (route == CDR_ROUTE_INTERNAL
+      || (pbx_extension (ctx, caller) && pbx_extension (ctx, callee)))
+    return CDR_ROUTE_INTERNAL;
+  if (route != CDR_ROUTE_UNKNOWN)
+    return route;
+  if (ctx->direction_by == CDR_DIRECTION_BY_SHAPE)
+    return route_by_shape (caller, callee);
+  if (c.len == 0)
+    return CDR_ROUTE_UNKNOWN;
+  *guessed = TRUE;
+  return context_is_inbound (c) ? CDR_ROUTE_IN : CDR_ROUTE_OUT;
 }
 
 void
@@ -400,25 +531,33 @@ cdr_sip_code (CdrText t, int *code)
   return TRUE;
 }
 
-gboolean
+CdrOutcome
 cdr_switch_call (const CdrSwitchFields *f, const CdrContext *ctx, CdrCall *call, CdrReject *rej)
 {
-  if (!cdr_direction_of_switch (ctx, f->context, f->caller, f->callee, &call->direction))
+  gboolean guessed;
+  CdrRoute route = cdr_route_of_switch (ctx, f->context, f->caller, f->callee, &guessed);
+  if (route == CDR_ROUTE_INTERNAL)
+    return CDR_INTERNAL;
+  if (route == CDR_ROUTE_UNKNOWN)
     {
       cdr_reject (rej, CDR_REJECT_BAD_DIRECTION, "cannot tell direction (context '%.*s', %.*s -> %.*s)",
                   (int) MIN (f->context.len, 40), f->context.p, (int) MIN (f->caller.len, 24),
                   f->caller.p, (int) MIN (f->callee.len, 24), f->callee.p);
-      return FALSE;
+      return CDR_REJECT;
     }
+  call->direction = route == CDR_ROUTE_IN ? CDR_IN : CDR_OUT;
+  if (guessed)
+    call->guessed_context = text_trimmed (f->context.p, f->context.len);
   gboolean has_answer = !cdr_text_empty (f->answer);
   CdrText start = has_answer ? f->answer : f->start;
   call->answered = f->answered && has_answer;
-  return cdr_require (start, has_answer ? "answer time" : "start time", rej)
+  gboolean ok = cdr_require (start, has_answer ? "answer time" : "start time", rej)
          && cdr_time (start, has_answer ? "answer time" : "start time", NULL, ctx,
                       &call->start_ms, rej)
          && cdr_seconds (f->billsec, "billsec", &call->duration, rej)
          && cdr_number (f->caller, "caller", ctx, call->direction == CDR_IN, &call->caller, rej)
          && cdr_number (f->callee, "callee", ctx, FALSE, &call->callee, rej);
+  return ok ? CDR_CALL : CDR_REJECT;
 }
 
 static gboolean

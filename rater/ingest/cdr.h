@@ -45,11 +45,42 @@ typedef enum {
   CDR_REJECT_ENCODING,
 } CdrRejectReason;
 
-/* How headerless switch CDRs (asterisk, freeswitch) tell in from out. */
+/* How headerless switch CDRs (asterisk, freeswitch) tell in from out when
+ * no configured context glob decides (see cdr_route_of_switch). */
 typedef enum {
   CDR_DIRECTION_BY_CONTEXT,   /* the dialplan context: from-pstn, from-trunk, public... = in */
   CDR_DIRECTION_BY_SHAPE,     /* number shape: a short extension calling = out, called = in */
 } CdrDirectionRule;
+
+/* The dialplan contexts a source configures (--inbound-context,
+ * --outbound-context, --internal-context; nightly `inbound_contexts`...):
+ * NULL-terminated lists of globs (g_pattern_match_simple: `*` and `?`),
+ * each NULL when none.  Borrowed by whoever is given them. */
+typedef struct {
+  char **inbound;
+  char **outbound;
+  char **internal;
+} CdrContextGlobs;
+
+/* What a PBX record is, by its context and numbers. */
+typedef enum {
+  CDR_ROUTE_OUT = 0,          /* == CDR_OUT */
+  CDR_ROUTE_IN = 1,           /* == CDR_IN */
+  CDR_ROUTE_INTERNAL,         /* extension to extension, or an internal context: not billed */
+  CDR_ROUTE_UNKNOWN,          /* cannot tell: a bad_direction reject */
+} CdrRoute;
+
+/* An extension of the PBX (for internal calls): CDR_EXTENSION_MIN_DIGITS to
+ * CDR_EXTENSION_MAX_DIGITS digits and nothing else, not starting with 0 (a
+ * trunk or international prefix) and not a well-known emergency or service
+ * short code (112, 911, 999, 110, ...).  No country's national numbers are
+ * that short, so an extension is never a valid national number; a five- or
+ * six-digit local number (dialled without its area code) is never taken for
+ * an extension.  In a country without a trunk prefix whose national numbers
+ * can be as short (Luxembourg, Niue, Saint Helena, Tokelau: --country), a
+ * number of such a length is not an extension either. */
+#define CDR_EXTENSION_MIN_DIGITS 2
+#define CDR_EXTENSION_MAX_DIGITS 4
 
 typedef struct {
   const char *p;              /* not NUL-terminated in general */
@@ -59,7 +90,12 @@ typedef struct {
 typedef struct {
   CdrText call_key;           /* unique per operator */
   CdrText leg_id;             /* the leg's own id when legs share call_key, else empty */
-  int leg_rank;               /* of legs sharing a key, the highest rank is billed */
+  CdrText leg_link;           /* the other leg's own id this leg names (FreeSWITCH
+                               * bleg_uuid): the legs are one call; empty when none */
+  int leg_rank;               /* of legs of one call, the highest rank is billed
+                               * (equal ranks: the smallest leg id); 0: not a leg */
+  CdrText guessed_context;    /* non-empty: the built-in rule guessed the direction
+                               * from this context, which no configured glob matched */
   CdrText operator_slug;      /* operator from the record, empty when the format has none */
   CdrText tenant_id;          /* Teams tenant id, empty when unknown */
   CdrText user;               /* UPN or user label, empty when unknown */
@@ -82,12 +118,15 @@ typedef struct {
   const RaterCountry *country;    /* --country; NULL when none */
   const TzMap *tz;                /* --tz; NULL when none */
   CdrDirectionRule direction_by;  /* --direction-by */
+  GPtrArray *context_globs[3];    /* GPatternSpec * by CdrRoute (OUT, IN, INTERNAL);
+                                   * NULL: none.  Owned: cdr_context_clear_globs */
 } CdrContext;
 
 typedef enum {
   CDR_CALL,
   CDR_SKIP,
   CDR_REJECT,
+  CDR_INTERNAL,               /* a call inside the PBX: counted, never stored or billed */
 } CdrOutcome;
 
 /* One kind of CDR file.  Built-in formats are const objects defined in
@@ -209,6 +248,19 @@ gboolean cdr_seconds_between (gint64 start_ms, gint64 end_ms, gint64 *seconds,
 gboolean cdr_number (CdrText t, const char *name, const CdrContext *ctx,
                      gboolean withheld_ok, RaterNumber *out, CdrReject *rej);
 
+/* Compile GLOBS into CTX (replacing any it had).  FALSE (RATER_ERROR_USAGE)
+ * for an empty glob. */
+gboolean cdr_context_set_globs (CdrContext *ctx, const CdrContextGlobs *globs, GError **error);
+void cdr_context_clear_globs (CdrContext *ctx);
+
+/* The `;`-separated globs of a config value ("stadion-pstn; from-*") as a
+ * NULL-terminated list with spaces around each trimmed and empty ones
+ * dropped; NULL when VALUE is NULL or has none. */
+char **cdr_context_globs_split (const char *value);
+
+/* TRUE when T is an extension (see CDR_EXTENSION_MAX_DIGITS). */
+gboolean cdr_is_extension (CdrText t);
+
 /* "in"/"out"/"inbound"/"outbound" (any case) into *dir. */
 gboolean cdr_direction_word (CdrText t, CdrDirection *dir);
 
@@ -217,10 +269,16 @@ gboolean cdr_direction_word (CdrText t, CdrDirection *dir);
  * CDR_DIRECTION_BY_SHAPE; FALSE for anything else (*rule untouched). */
 gboolean cdr_direction_rule_parse (const char *value, CdrDirectionRule *rule);
 
-/* Direction of a switch CDR under ctx->direction_by: CONTEXT is the dialplan
- * context, CALLER/CALLEE the raw numbers. */
-gboolean cdr_direction_of_switch (const CdrContext *ctx, CdrText context,
-                                  CdrText caller, CdrText callee, CdrDirection *dir);
+/* What a switch CDR is (billing.md §3 "direction"): CONTEXT is the
+ * dialplan context, CALLER/CALLEE the raw numbers.  In order: a context
+ * matching an internal glob, or caller and callee both extensions, is
+ * CDR_ROUTE_INTERNAL; a context matching an inbound (else outbound) glob is
+ * IN (OUT); otherwise ctx->direction_by decides — by context the built-in
+ * words (from-pstn, from-trunk, public... = in, else out), and *GUESSED is
+ * set; by shape, the numbers.  An empty context under the context rule, or
+ * numbers the shape rule cannot tell, is CDR_ROUTE_UNKNOWN. */
+CdrRoute cdr_route_of_switch (const CdrContext *ctx, CdrText context, CdrText caller,
+                              CdrText callee, gboolean *guessed);
 
 /* For headerless PBX formats: refuse a file whose first record is a header
  * row or has none of the N_COUNTS field counts, or whose times cannot be read
@@ -264,6 +322,7 @@ typedef struct {
 } CdrSwitchFields;
 
 /* Direction, start (answer time, else setup), duration (billsec), numbers
- * and answered of a PBX CDR into CALL. */
-gboolean cdr_switch_call (const CdrSwitchFields *f, const CdrContext *ctx, CdrCall *call,
-                          CdrReject *rej);
+ * and answered of a PBX CDR into CALL: CDR_CALL, CDR_INTERNAL (nothing else
+ * read) or CDR_REJECT. */
+CdrOutcome cdr_switch_call (const CdrSwitchFields *f, const CdrContext *ctx, CdrCall *call,
+                            CdrReject *rej);

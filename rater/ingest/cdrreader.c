@@ -39,6 +39,7 @@ cdrreader_free (CdrReader *reader)
   g_clear_pointer (&reader->csv, csvfile_free);
   g_clear_pointer (&reader->profile, cdr_profile_free);
   g_clear_pointer (&reader->zone, tzmap_free);
+  cdr_context_clear_globs (&reader->ctx);
   g_free (reader);
 }
 
@@ -48,6 +49,8 @@ context_init (CdrReader *reader, GError **error)
   const CdrReaderOptions *opts = &reader->opts;
   g_autoptr(GError) local = NULL;
   reader->ctx.direction_by = opts->direction_by;
+  if (!cdr_context_set_globs (&reader->ctx, &opts->contexts, error))
+    return FALSE;
   if (opts->country && !(reader->ctx.country = country_lookup (opts->country)))
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,

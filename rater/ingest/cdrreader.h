@@ -10,7 +10,7 @@
  *   cdrreader_free (reader);
  *
  * cdrreader_new turns the options into a CdrContext (country, zone,
- * direction rule) and a format (a built-in, a loaded profile, or none yet);
+ * direction rule, context globs) and a format (a built-in, a loaded profile, or none yet);
  * its errors are RATER_ERROR_USAGE (or a profile's load error) and name no
  * file.  cdrreader_open reads the file's first record: the header, or for a
  * headerless format the first record, which the first cdrreader_next then
@@ -40,6 +40,7 @@ typedef struct {
   const char *country;            /* --country (ISO 3166 alpha-2); NULL: none */
   const char *tz;                 /* --tz (IANA zone); NULL: none */
   CdrDirectionRule direction_by;  /* --direction-by for PBX formats */
+  CdrContextGlobs contexts;       /* --inbound-context... for PBX formats (borrowed) */
   /* Called by cdrreader_open once the format is known, before it binds
    * FIRST (the header, or a headerless format's first record): return FALSE
    * with ERROR set to refuse the file.  NULL: every file is accepted. */

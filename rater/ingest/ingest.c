@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingest/callwriter.h"
@@ -62,6 +63,7 @@ typedef struct {
   IngestStats stats;
   guint reported;
   CallBatch *batch;               /* being filled */
+  GHashTable *guessed;            /* context -> records whose direction it guessed */
 } FileRun;
 
 void
@@ -88,14 +90,15 @@ ingest_new (sqlite3 *db, GError **error)
   if (!(ing->catalog = catalog_load (db, error))
       || !(ing->find_file = store_prepare (db,
              "SELECT f.path, f.id, coalesce (p.resume_line, -1), f.records, f.calls,"
-             " f.duplicates, f.rejects FROM files f"
+             " f.duplicates, f.rejects, f.merged_legs, f.internal FROM files f"
              " LEFT JOIN ingest_progress p ON p.file_id = f.id WHERE f.sha256 = ?", error))
       || !(ing->insert_file = store_prepare (db,
              "INSERT INTO files (sha256, path, format, operator, bytes, records, calls, duplicates,"
-             " rejects, ingested_at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0,"
-             " rater_now ())", error))
+             " rejects, ingested_at, options) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0,"
+             " rater_now (), ?)", error))
       || !(ing->update_file = store_prepare (db,
-             "UPDATE files SET records = ?, calls = ?, duplicates = ?, rejects = ? WHERE id = ?",
+             "UPDATE files SET records = ?, calls = ?, duplicates = ?, rejects = ?,"
+             " merged_legs = ?, internal = ? WHERE id = ?",
              error))
       || !(ing->set_progress = store_prepare (db,
              "INSERT INTO ingest_progress (file_id, resume_line) VALUES (?, ?)"
@@ -132,6 +135,8 @@ take_file_row (sqlite3_stmt *st, gpointer data, GError **error)
   row->stored.calls = (guint64) sqlite3_column_int64 (st, 4);
   row->stored.duplicates = (guint64) sqlite3_column_int64 (st, 5);
   row->stored.rejects = (guint64) sqlite3_column_int64 (st, 6);
+  row->stored.merged_legs = (guint64) sqlite3_column_int64 (st, 7);
+  row->stored.internal = (guint64) sqlite3_column_int64 (st, 8);
   return TRUE;
 }
 
@@ -228,6 +233,39 @@ add_call (Ingest *ing, FileRun *run, const CatalogOperator *op, const CdrCall *c
   next_batch_if_full (ing, run);
 }
 
+/* Count a call whose direction the built-in context rule guessed. */
+static void
+count_guess (FileRun *run, const CdrCall *call)
+{
+  if (call->guessed_context.len == 0)
+    return;
+  g_autofree char *context = g_strndup (call->guessed_context.p, call->guessed_context.len);
+  gpointer n = g_hash_table_lookup (run->guessed, context);
+  g_hash_table_insert (run->guessed, g_steal_pointer (&context),
+                       GSIZE_TO_POINTER (GPOINTER_TO_SIZE (n) + 1));
+  run->stats.guessed++;
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Say once per context, in name order, that its direction was a guess. */
+static void
+report_guesses (FileRun *run)
+{
+  guint n = 0;
+  g_autofree gpointer *contexts = g_hash_table_get_keys_as_array (run->guessed, &n);
+  qsort (contexts, n, sizeof *contexts, compare_strings);
+  for (guint i = 0; i < n; i++)
+    g_message ("%s: direction guessed for %" G_GSIZE_FORMAT " records in context '%s':"
+               " set --inbound-context or --outbound-context", run->path,
+               GPOINTER_TO_SIZE (g_hash_table_lookup (run->guessed, contexts[i])),
+               (const char *) contexts[i]);
+}
+
 static void
 ingest_record (Ingest *ing, FileRun *run, CdrRecord *rec)
 {
@@ -240,8 +278,16 @@ ingest_record (Ingest *ing, FileRun *run, CdrRecord *rec)
       return;
     }
   run->stats.records++;
-  if (rec->outcome == CDR_CALL && (op = call_operator (ing, run, &rec->call, &rec->reject)))
-    add_call (ing, run, op, &rec->call, rec->line);
+  if (rec->outcome == CDR_INTERNAL)
+    {
+      callwriter_add_internal (run->batch, rec->line);
+      next_batch_if_full (ing, run);
+    }
+  else if (rec->outcome == CDR_CALL && (op = call_operator (ing, run, &rec->call, &rec->reject)))
+    {
+      count_guess (run, &rec->call);
+      add_call (ing, run, op, &rec->call, rec->line);
+    }
   else
     add_reject (ing, run, rec);
 }
@@ -282,11 +328,14 @@ update_file_row (Ingest *ing, FileRun *run, const CallWriterStats *ws, gint64 re
 {
   sqlite3_stmt *st = ing->update_file;
   const IngestStats *n = &run->stored;
-  guint64 records = n->records + ws->calls + ws->duplicates + ws->rejects;
+  guint64 records = n->records + ws->calls + ws->duplicates + ws->merged_legs + ws->internal
+                    + ws->rejects;
   if (!store_bind (st, error, STORE_INT ((gint64) records),
                    STORE_INT ((gint64) (n->calls + ws->calls)),
                    STORE_INT ((gint64) (n->duplicates + ws->duplicates)),
                    STORE_INT ((gint64) (n->rejects + ws->rejects)),
+                   STORE_INT ((gint64) (n->merged_legs + ws->merged_legs)),
+                   STORE_INT ((gint64) (n->internal + ws->internal)),
                    STORE_INT (run->file_id))
       || !store_step_done (st, error))
     return FALSE;
@@ -323,6 +372,8 @@ ingest_pipeline (Ingest *ing, FileRun *run, CallWriterStats *ws, GError **error)
     g_propagate_error (error, g_steal_pointer (&read_error));
   run->stats.calls = ws->calls;
   run->stats.duplicates = ws->duplicates;
+  run->stats.merged_legs = ws->merged_legs;
+  run->stats.internal = ws->internal;
   run->stats.unknown_account = ws->unknown_account;
   return write_ok && read_ok;
 }
@@ -332,10 +383,11 @@ insert_file_row (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErro
 {
   sqlite3_stmt *st = ing->insert_file;
   const CatalogOperator *op = run->op;
+  g_autofree char *options = ingest_options_text (run->opts);
   if (!store_bind (st, error, STORE_TEXT (sha), STORE_TEXT (run->path),
                    STORE_TEXT (cdrreader_format (run->reader)->name),
                    op ? STORE_TEXT (catalog_operator_slug (op)) : STORE_NULL,
-                   STORE_INT ((gint64) size))
+                   STORE_INT ((gint64) size), STORE_TEXT (options))
       || !store_step_done (st, error))
     return FALSE;
   run->file_id = sqlite3_last_insert_rowid (ing->db);
@@ -394,15 +446,72 @@ restore_cache (Ingest *ing, gint64 cache_was, GError **error)
   return store_exec (ing->db, sql, error);
 }
 
+/* Add the per-context counts of FILE_GUESSES to TOTAL. */
+static void
+add_guesses (GHashTable *total, GHashTable *file_guesses)
+{
+  GHashTableIter it;
+  gpointer context, n;
+  g_hash_table_iter_init (&it, file_guesses);
+  while (g_hash_table_iter_next (&it, &context, &n))
+    {
+      gpointer had = NULL, key = NULL;
+      if (g_hash_table_lookup_extended (total, context, &key, &had))
+        g_hash_table_insert (total, g_strdup (context),
+                             GSIZE_TO_POINTER (GPOINTER_TO_SIZE (had) + GPOINTER_TO_SIZE (n)));
+      else
+        g_hash_table_insert (total, g_strdup (context), n);
+    }
+}
+
 static void
 stats_add (IngestStats *total, const IngestStats *s)
 {
   total->records += s->records;
   total->calls += s->calls;
   total->duplicates += s->duplicates;
+  total->merged_legs += s->merged_legs;
+  total->internal += s->internal;
+  total->guessed += s->guessed;
   total->rejects += s->rejects;
   total->ignored += s->ignored;
   total->unknown_account += s->unknown_account;
+}
+
+/* VALUE as a shell word: quoted when it holds anything but plain characters. */
+static void
+append_option (GString *s, const char *name, const char *value)
+{
+  if (!value)
+    return;
+  gboolean plain = *value != '\0';
+  for (const char *p = value; *p; p++)
+    plain = plain && (g_ascii_isalnum (*p) || strchr ("_./:+,@%-", *p));
+  g_autofree char *quoted = plain ? g_strdup (value) : g_shell_quote (value);
+  g_string_append_printf (s, "%s--%s=%s", s->len ? " " : "", name, quoted);
+}
+
+static void
+append_globs (GString *s, const char *name, char **globs)
+{
+  for (guint i = 0; globs && globs[i]; i++)
+    append_option (s, name, globs[i]);
+}
+
+char *
+ingest_options_text (const IngestOptions *opts)
+{
+  GString *s = g_string_new (NULL);
+  append_option (s, "operator", opts->operator_slug);
+  append_option (s, "format", opts->format);
+  append_option (s, "country", opts->country);
+  append_option (s, "tz", opts->tz);
+  append_option (s, "direction-by",
+                 opts->direction_by == CDR_DIRECTION_BY_SHAPE ? "shape" : "dcontext");
+  append_globs (s, "inbound-context", opts->contexts.inbound);
+  append_globs (s, "outbound-context", opts->contexts.outbound);
+  append_globs (s, "internal-context", opts->contexts.internal);
+  return g_string_free (s, FALSE);
 }
 
 gboolean
@@ -410,12 +519,14 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
              GError **error)
 {
   FileRun run = { .ing = ing, .path = path, .opts = opts };
+  g_autoptr(GHashTable) guessed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const CdrReaderOptions reading = {
     .format = opts->format,
     .format_hint = "--format",
     .country = opts->country,
     .tz = opts->tz,
     .direction_by = opts->direction_by,
+    .contexts = opts->contexts,
     .accept = accept_operator,
     .accept_data = &run,
   };
@@ -425,6 +536,7 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
   if (!reader)
     return FALSE;
   run.reader = reader;
+  run.guessed = guessed;
   g_autofree char *sha = digest_file_sha256 (path, &size, error);
   if (!sha)
     return FALSE;
@@ -460,6 +572,9 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
       g_prefix_error (error, "'%s': ", path);
       return FALSE;
     }
+  report_guesses (&run);
+  if (stats->guessed_contexts)
+    add_guesses (stats->guessed_contexts, run.guessed);
   if (run.reported > opts->max_reported)
     g_message ("%s: %u more rejects not shown ('rater export rejects' lists them all)",
                path, run.reported - opts->max_reported);

@@ -10,8 +10,13 @@
  * the next run over the same bytes resumes after the last one, so nothing is
  * stored twice or lost.  A file whose SHA-256 was ingested completely before
  * is skipped; a call whose (operator, call key) is already stored is a
- * duplicate and dropped, except that of the legs of one Teams Direct Routing
- * call the highest-ranked leg is kept whatever the order they arrive in.
+ * duplicate and dropped, and the legs of one call (Teams Direct Routing,
+ * Asterisk forks, FreeSWITCH A and B legs) are one call whose
+ * highest-ranked leg is kept whatever the order they arrive in
+ * (callwriter.h).  Internal calls are counted, not stored.  The options a
+ * file was read with are stored with its row (`rater files list`), and every
+ * dialplan context whose direction was guessed by the built-in rule is
+ * reported once per file with its count (g_message: stderr and the log).
  * While a file goes in, SQLite's page cache and mmap are sized from the
  * database and the file (the unique key index must stay cached).
  */
@@ -36,14 +41,24 @@ typedef struct {
    * the bytes read so far and the file's size; NULL for none. */
   void (*progress) (const char *path, guint64 done, guint64 total, gpointer data);
   gpointer progress_data;
+  CdrContextGlobs contexts;       /* --inbound-context... for PBX formats (borrowed) */
 } IngestOptions;
 
 typedef struct {
   guint files;                    /* files ingested */
   guint skipped_files;            /* files already ingested before (same bytes) */
-  guint64 records;                /* records read: calls + duplicates + rejects */
+  guint64 records;                /* records read: calls + duplicates + merged legs
+                                   * + internal + rejects */
   guint64 calls;                  /* new calls stored */
   guint64 duplicates;             /* records whose call was already stored */
+  guint64 merged_legs;            /* legs joined to another leg of their call */
+  guint64 internal;               /* calls inside the PBX: counted, not stored */
+  guint64 guessed;                /* calls whose direction the built-in context rule
+                                   * guessed (each context reported once per file) */
+  GHashTable *guessed_contexts;   /* NULL, or (set by the caller, who owns it) a
+                                   * g_str_hash table that ingest_file fills with
+                                   * context -> records guessed (GSIZE_TO_POINTER),
+                                   * summed over the files */
   guint64 rejects;                /* records stored as rejects */
   guint64 ignored;                /* records that are not calls (format filters) */
   guint64 unknown_account;        /* new calls whose account did not resolve */
@@ -66,3 +81,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ingest, ingest_free)
  * name no file; the others are prefixed "'PATH': ".  ERROR may be NULL. */
 gboolean ingest_file (Ingest *ingest, const char *path, const IngestOptions *opts,
                       IngestStats *stats, GError **error);
+
+/* The source options of OPTS as command-line options
+ * ("--country=DE --tz=Europe/Berlin --inbound-context='stadion-*'"), what
+ * the `files` row records.  Free with g_free. */
+char *ingest_options_text (const IngestOptions *opts);

@@ -30,6 +30,9 @@ source_free (gpointer p)
   g_free (s->country);
   g_free (s->tz);
   g_free (s->pattern);
+  g_strfreev (s->contexts.inbound);
+  g_strfreev (s->contexts.outbound);
+  g_strfreev (s->contexts.internal);
   g_free (s);
 }
 
@@ -168,6 +171,19 @@ config_reports (const ConfigReader *r, NightlyConfig *c, GError **error)
   return TRUE;
 }
 
+/* KEY of GROUP: `;`-separated dialplan-context globs into *OUT (NULL when
+ * absent). */
+static gboolean
+config_globs (const ConfigReader *r, const char *group, const char *key, char ***out,
+              GError **error)
+{
+  g_autofree char *value = config_string (r, group, key);
+  *out = cdr_context_globs_split (value);
+  if (value && !*out)
+    return config_fail (r, group, key, error, "no glob given");
+  return TRUE;
+}
+
 static gboolean
 config_source (const ConfigReader *r, const char *group, NightlyConfig *c, GError **error)
 {
@@ -186,6 +202,10 @@ config_source (const ConfigReader *r, const char *group, NightlyConfig *c, GErro
   g_autofree char *by = config_string (r, group, "direction_by");
   if (!cdr_direction_rule_parse (by, &s->direction_by))
     return config_fail (r, group, "direction_by", error, "must be dcontext or shape");
+  if (!config_globs (r, group, "inbound_contexts", &s->contexts.inbound, error)
+      || !config_globs (r, group, "outbound_contexts", &s->contexts.outbound, error)
+      || !config_globs (r, group, "internal_contexts", &s->contexts.internal, error))
+    return FALSE;
   return config_path (r, group, "dir", TRUE, &s->dir, error);
 }
 

@@ -28,6 +28,7 @@ typedef struct {
   char *country;
   char *tz;
   CdrDirectionRule direction_by;
+  CdrContextGlobs contexts;     /* inbound_contexts, outbound_contexts, internal_contexts */
   char *pattern;                /* glob of file names, default "*" */
 } NightlySource;
 

@@ -76,8 +76,12 @@ step_catalog (Night *n, GError **error)
 static gboolean
 ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, GError **error)
 {
-  IngestOptions io = { src->operator_slug, src->format, src->country, src->tz,
-                       src->direction_by, INGEST_REJECTS_SHOWN, n->opts->progress, n->opts->progress_data };
+  IngestOptions io = {
+    .operator_slug = src->operator_slug, .format = src->format, .country = src->country,
+    .tz = src->tz, .direction_by = src->direction_by, .contexts = src->contexts,
+    .max_reported = INGEST_REJECTS_SHOWN, .progress = n->opts->progress,
+    .progress_data = n->opts->progress_data,
+  };
   g_autoptr(GError) local = NULL;
   g_autofree char *moved = NULL;
   guint skipped = n->sum->ingest.skipped_files;

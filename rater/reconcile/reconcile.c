@@ -100,6 +100,8 @@ typedef struct {
   ReconSide *side;
   const ReconcileReadOptions *opts;
   const char *fixed_operator;     /* --operator, interned */
+  GHashTable *links;              /* a leg's link (FreeSWITCH bleg_uuid) -> the index of
+                                   * the record naming it, for join_legs */
 } SideRead;
 
 static const char *
@@ -152,14 +154,37 @@ add_call (SideRead *run, const CdrCall *call, guint64 line)
     .leg_rank = (guint8) CLAMP (call->leg_rank, 0, 255),
   };
   side->stats.records++;
+  if (call->leg_link.len)
+    g_hash_table_insert (run->links, g_strndup (call->leg_link.p, call->leg_link.len),
+                         GUINT_TO_POINTER (side->records->len));
   g_array_append_val (side->records, r);
+}
+
+/* A leg named by another's link (a FreeSWITCH B leg) takes the naming leg's
+ * key, so that dedupe collapses the two into one call as ingest does. */
+static void
+join_legs (ReconSide *side, GHashTable *links)
+{
+  if (g_hash_table_size (links) == 0)
+    return;
+  for (guint i = 0; i < side->records->len; i++)
+    {
+      ReconRecord *r = &g_array_index (side->records, ReconRecord, i);
+      g_autofree char *key = g_strndup ((const char *) side->arena->data + r->key_off, r->key_len);
+      gpointer a;
+      if (!g_hash_table_lookup_extended (links, key, NULL, &a))
+        continue;
+      const ReconRecord *named_by = &g_array_index (side->records, ReconRecord, GPOINTER_TO_UINT (a));
+      r->key_off = named_by->key_off;
+      r->key_len = named_by->key_len;
+    }
 }
 
 static void
 read_record (SideRead *run, const CdrRecord *rec)
 {
-  if (rec->outcome == CDR_SKIP)
-    run->side->stats.ignored++;
+  if (rec->outcome == CDR_SKIP || rec->outcome == CDR_INTERNAL)
+    run->side->stats.ignored++;   /* not a call, or not a PSTN call */
   else if (rec->outcome == CDR_CALL)
     add_call (run, &rec->call, rec->line);
   else
@@ -293,6 +318,7 @@ reconcile_side_read (const char *path, const char *format, const ReconcileReadOp
     .country = opts->country,
     .tz = opts->tz,
     .direction_by = opts->direction_by,
+    .contexts = opts->contexts,
   };
   g_autoptr(CdrReader) reader = cdrreader_new (&reading, error);
   if (!reader)
@@ -303,7 +329,8 @@ reconcile_side_read (const char *path, const char *format, const ReconcileReadOp
   side->arena = g_byte_array_new ();
   side->slugs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   side->messages = g_ptr_array_new_with_free_func (g_free);
-  SideRead run = { .side = side, .opts = opts };
+  g_autoptr(GHashTable) links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  SideRead run = { .side = side, .opts = opts, .links = links };
 
   if (opts->operator_slug)
     run.fixed_operator = intern_slug (side, (CdrText) { opts->operator_slug, strlen (opts->operator_slug) });
@@ -312,6 +339,7 @@ reconcile_side_read (const char *path, const char *format, const ReconcileReadOp
       g_prefix_error (error, "'%s': ", path);
       return NULL;
     }
+  join_legs (side, links);
   dedupe (side);
   sort_order (side);
   return g_steal_pointer (&side);

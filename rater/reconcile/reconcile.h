@@ -49,6 +49,7 @@ typedef struct {
   const char *tz;                 /* --tz (IANA); NULL: none */
   CdrDirectionRule direction_by;  /* --direction-by for PBX formats */
   guint max_reported;             /* reject messages kept per side */
+  CdrContextGlobs contexts;       /* --inbound-context... for PBX formats (borrowed) */
 } ReconcileReadOptions;
 
 /* One normalised call of a side. */

@@ -336,6 +336,15 @@ leg (const char *leg_id, int rank, gint64 duration)
   return c;
 }
 
+/* Legs of one call: CALLS new calls, MERGED legs joined, nothing else. */
+static void
+expect_legs (CallWriterStats s, guint64 calls, guint64 merged)
+{
+  expect_stats (s, calls, 0, 0, 0);
+  cr_assert_eq (s.merged_legs, merged, "merged_legs %" G_GUINT64_FORMAT ", expected %"
+                G_GUINT64_FORMAT, s.merged_legs, merged);
+}
+
 Test (callwriter, a_higher_ranked_leg_replaces_the_stored_one)
 {
   g_autoptr(sqlite3) db = fresh_db ();
@@ -345,7 +354,7 @@ Test (callwriter, a_higher_ranked_leg_replaces_the_stored_one)
   feed_call (&f, &l1, 1, "contoso");
   feed_call (&f, &l2, 2, "contoso");         /* ranks higher: replaces */
   feed_call (&f, &l3, 3, "contoso");         /* ranks lower: dropped */
-  expect_stats (feed_finish_ok (&f), 1, 2, 0, 0);
+  expect_legs (feed_finish_ok (&f), 1, 2);
   expect_dump (db, "SELECT call_key, line, leg_rank, leg_id, duration FROM calls",
                "call-1|2|3|leg-z|33\n");
 }
@@ -359,7 +368,7 @@ Test (callwriter, an_equal_rank_replaces_only_with_a_smaller_leg_id)
   feed_call (&f, &m, 1, "contoso");
   feed_call (&f, &z, 2, "contoso");          /* larger id: dropped */
   feed_call (&f, &a, 3, "contoso");          /* smaller id: replaces */
-  expect_stats (feed_finish_ok (&f), 1, 2, 0, 0);
+  expect_legs (feed_finish_ok (&f), 1, 2);
   expect_dump (db, "SELECT line, leg_id, duration FROM calls", "3|leg-a|22\n");
 }
 
@@ -376,7 +385,7 @@ Test (callwriter, a_leg_replaces_a_leg_stored_by_an_earlier_run)
 
   Feed g = feed_start (db, 2);
   feed_call (&g, &high, 8, "contoso");
-  expect_stats (feed_finish_ok (&g), 0, 1, 0, 0);
+  expect_legs (feed_finish_ok (&g), 0, 1);
   /* the whole row is the new leg's: file, line, account and all */
   expect_dump (db, "SELECT " CALL_COLUMNS " FROM calls",
                "northwind|call-1|2|8|out|441632960001|442079460000|0|1793700000000|22|1|"
@@ -393,6 +402,131 @@ Test (callwriter, a_call_without_legs_is_never_replaced)
   feed_call (&f, &second, 2, "contoso");
   expect_stats (feed_finish_ok (&f), 1, 1, 0, 0);
   expect_dump (db, "SELECT line, leg_rank, leg_id, duration FROM calls", "1|0|NULL|11\n");
+}
+
+/* Legs in any order, file and run {{{1 */
+
+/* The legs of four calls and a Teams DR pair: FreeSWITCH rows are keyed by
+ * their own uuid with bleg_uuid as link (cdr-freeswitch.c); DURATION tells
+ * the legs apart in the dump. */
+static CdrCall
+fs_leg (const char *uuid, const char *bleg, int rank, gint64 duration)
+{
+  CdrCall c = call_of (uuid, "441632960001", "442079460000", 1793700000000, duration);
+  c.leg_id = text_of (uuid);
+  c.leg_link = text_of (bleg);
+  c.leg_rank = rank;
+  return c;
+}
+
+static CdrCall
+dr_leg (const char *correlation, gint64 duration)
+{
+  CdrCall c = call_of ("shared-1", "441632960001", "442079460000", 1793700000000, duration);
+  c.leg_id = text_of (correlation);
+  c.leg_rank = 2;              /* both dr_out_user_forwarding: equal rank */
+  return c;
+}
+
+#define N_LEGS 9
+
+static void
+legs_of_calls (CdrCall *rows)
+{
+  rows[0] = fs_leg ("fa-1", "fb-1", 5, 11);   /* A in from the PSTN: kept */
+  rows[1] = fs_leg ("fb-1", "", 2, 12);       /* B ringing an extension */
+  rows[2] = fs_leg ("fa-2", "fb-2", 7, 21);   /* equal ranks: the smaller uuid, A */
+  rows[3] = fs_leg ("fb-2", "", 7, 22);
+  rows[4] = fs_leg ("fz-3", "fb-3", 7, 31);   /* equal ranks: the smaller uuid, B */
+  rows[5] = fs_leg ("fb-3", "", 7, 32);
+  rows[6] = fs_leg ("fs-4", "", 6, 41);       /* one leg only */
+  rows[7] = dr_leg ("corr-b", 51);            /* Teams DR legs of equal rank */
+  rows[8] = dr_leg ("corr-a", 52);            /* the smaller CorrelationId is kept */
+}
+
+/* Whatever the order, the calls are stored under the A leg's uuid (the
+ * shared id for Teams) with the kept leg's data. */
+static const char legs_kept[] =
+  "fa-1|fb-1|fa-1|11\n"
+  "fa-2|fb-2|fa-2|21\n"
+  "fs-4|NULL|fs-4|41\n"
+  "fz-3|fb-3|fb-3|32\n"
+  "shared-1|NULL|corr-a|52\n";
+
+/* Feed the legs in ORDER (digits, indexes into the rows), the first SPLIT
+ * of them as file 1 in one run and the rest as file 2 in a second run. */
+static void
+expect_legs_kept (const char *order, guint split)
+{
+  g_autofree char *sub = g_strdup_printf ("%s/legs-%s-%u", dir, order, split);
+  g_mkdir (sub, 0700);
+  g_autoptr(sqlite3) db = test_db_with_catalog (sub);
+  cr_assert_eq (sqlite3_exec (db,
+    "INSERT INTO files (id, sha256, path, format, operator, bytes, records, calls, duplicates,"
+    " rejects, ingested_at) VALUES (1, 'a', 'a', 'x', NULL, 0, 0, 0, 0, 0, 'now'),"
+    " (2, 'b', 'b', 'x', NULL, 0, 0, 0, 0, 0, 'now')", NULL, NULL, NULL), SQLITE_OK);
+  CdrCall rows[N_LEGS];
+  guint64 calls = 0, merged = 0;
+  legs_of_calls (rows);
+  for (guint run = 0; run < 2; run++)
+    {
+      Feed f = feed_start (db, run + 1);
+      for (guint k = run ? split : 0; k < (run ? N_LEGS : split); k++)
+        feed_call (&f, &rows[order[k] - '0'], k + 1, "contoso");
+      CallWriterStats st = feed_finish_ok (&f);
+      calls += st.calls, merged += st.merged_legs;
+      cr_assert_eq (st.duplicates, 0, "order %s split %u: duplicates", order, split);
+    }
+  g_autofree char *got = dump (db, "SELECT call_key, leg_key, leg_id, duration FROM calls"
+                                   " ORDER BY call_key");
+  cr_assert_str_eq (got, legs_kept, "order %s split %u", order, split);
+  cr_assert_eq (calls, 5, "order %s split %u: %" G_GUINT64_FORMAT " calls", order, split, calls);
+  cr_assert_eq (merged, 4, "order %s split %u: %" G_GUINT64_FORMAT " merged", order, split, merged);
+  /* every dropped leg is noted against the call it went to */
+  cr_assert_str_eq (dump (db, "SELECT count(*) FROM dropped_records d JOIN calls c"
+                              " ON c.id = d.call_id AND d.kind = 'merged_leg'"), "4\n");
+}
+
+Test (callwriter, legs_are_one_call_in_any_order_and_across_runs)
+{
+  static const char *const orders[] = { "012345678", "876543210", "103254687", "531076248",
+                                        "246813570" };
+  for (gsize i = 0; i < G_N_ELEMENTS (orders); i++)
+    for (guint split = 0; split <= N_LEGS; split += 3)
+      expect_legs_kept (orders[i], split);
+}
+
+Test (callwriter, a_leg_seen_again_is_a_duplicate)
+{
+  g_autoptr(sqlite3) db = fresh_db ();
+  CdrCall b = fs_leg ("fb-1", "", 2, 12), a = fs_leg ("fa-1", "fb-1", 5, 11);
+  Feed f = feed_start (db, 1);
+  feed_call (&f, &b, 1, "contoso");
+  feed_call (&f, &a, 2, "contoso");
+  feed_call (&f, &a, 3, "contoso");           /* the kept leg again */
+  CallWriterStats st = feed_finish_ok (&f);
+  cr_assert_eq (st.calls, 1);
+  cr_assert_eq (st.merged_legs, 1);
+  cr_assert_eq (st.duplicates, 1);
+  expect_dump (db, "SELECT file_id, line, kind FROM dropped_records ORDER BY line",
+               "1|1|merged_leg\n1|3|duplicate\n");
+}
+
+Test (callwriter, duplicates_are_noted_with_their_call)
+{
+  g_autoptr(sqlite3) db = fresh_db ();
+  Feed f = feed_start (db, 1);
+  for (guint i = 0; i < 70; i++)              /* one multi-row INSERT and a tail */
+    {
+      g_autofree char *key = g_strdup_printf ("k-%02u", i % 60);
+      CdrCall c = call_of (key, "441632960001", "442079460000", 1793700000000, 1);
+      feed_call (&f, &c, i + 1, i == 65 ? NULL : "contoso");
+    }
+  CallWriterStats st = feed_finish_ok (&f);
+  cr_assert_eq (st.calls, 60);
+  cr_assert_eq (st.duplicates, 10);
+  expect_dump (db, "SELECT count(*), min(d.line), max(d.line), sum(c.line = d.line - 60)"
+                   " FROM dropped_records d JOIN calls c ON c.id = d.call_id", "10|61|70|10\n");
 }
 
 /* Many batches {{{1 */

@@ -309,6 +309,15 @@ expect_call (Reader *r, const Want *w)
 }
 
 static void
+expect_internal (Reader *r)
+{
+  CdrOutcome o = reader_next (r);
+
+  cr_assert_eq (o, CDR_INTERNAL, "line %" G_GUINT64_FORMAT ": outcome %d, expected internal (%s)",
+                r->rec.line, o, r->rej.detail);
+}
+
+static void
 expect_reject (Reader *r, const char *code, const char *detail)
 {
   CdrOutcome o = reader_next (r);
@@ -1450,7 +1459,8 @@ Test (cdr, asterisk_direction_by_shape)
   expect_call (&r, &(Want) { .dir = CDR_IN, .caller = "13125550199", .callee = "12001",
                              .start = "2026-11-03T15:00:01.000Z", .duration = 10,
                              .answered = TRUE, .hashed = TRUE });
-  expect_reject (&r, "bad_direction", "cannot tell direction (context 'from-internal', 2001 -> 2002)");
+  /* extension to extension: inside the PBX, never billed (billing.md §3) */
+  expect_internal (&r);
   expect_end (&r);
   reader_clear (&r);
 }
@@ -1556,6 +1566,134 @@ Test (cdr, asterisk_refused_files)
                      RATER_ERROR, RATER_ERROR_DATA, "line 1: 22 fields: not a CDR in asterisk format");
 }
 
+/* direction by context, internal calls {{{1 */
+
+static CdrText
+t_of (const char *s)
+{
+  return (CdrText) { s, strlen (s) };
+}
+
+Test (cdr, extensions)
+{
+  static const char *const yes[] = { "1001", "201", "12", " 2001 ", "9999" };
+  static const char *const no[] = { "1", "12345", "211474", "0123", "01", "112", "911", "999", "101",
+                                    "000", "110", "15", "*97", "20a1", "", "+1001", "1001@pbx" };
+  for (gsize i = 0; i < G_N_ELEMENTS (yes); i++)
+    cr_assert (cdr_is_extension (t_of (yes[i])), "'%s' is an extension", yes[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS (no); i++)
+    cr_assert_not (cdr_is_extension (t_of (no[i])), "'%s' is not an extension", no[i]);
+}
+
+Test (cdr, context_globs_split)
+{
+  g_auto(GStrv) a = cdr_context_globs_split (" stadion-pstn ; from-*;;  *ivr ");
+  cr_assert_not_null (a);
+  cr_assert_eq (g_strv_length (a), 3);
+  cr_assert_str_eq (a[0], "stadion-pstn");
+  cr_assert_str_eq (a[1], "from-*");
+  cr_assert_str_eq (a[2], "*ivr");
+  cr_assert_null (cdr_context_globs_split (" ; ;"));
+  cr_assert_null (cdr_context_globs_split (NULL));
+}
+
+static void
+expect_route (const CdrContext *ctx, const char *context, const char *caller, const char *callee,
+              CdrRoute want, gboolean want_guessed)
+{
+  gboolean guessed = !want_guessed;
+  CdrRoute got = cdr_route_of_switch (ctx, t_of (context), t_of (caller), t_of (callee), &guessed);
+  cr_assert_eq (got, want, "context '%s' %s -> %s: route %d, expected %d", context, caller, callee,
+                got, want);
+  cr_assert_eq (guessed, want_guessed, "context '%s': guessed %d", context, guessed);
+}
+
+Test (cdr, context_globs_decide_the_direction)
+{
+  g_auto(GStrv) in = g_strsplit ("stadion-pstn;*ivr", ";", -1);
+  g_auto(GStrv) out = g_strsplit ("from-internal;default;out-??", ";", -1);
+  g_auto(GStrv) internal = g_strsplit ("ext-*;stadion-*-local", ";", -1);
+  CdrContextGlobs globs = { in, out, internal };
+  CdrContext ctx = { .direction_by = CDR_DIRECTION_BY_CONTEXT };
+  g_autoptr(GError) error = NULL;
+  cr_assert (cdr_context_set_globs (&ctx, &globs, &error));
+
+  expect_route (&ctx, "stadion-pstn", "07700900123", "01632960001", CDR_ROUTE_IN, FALSE);
+  expect_route (&ctx, "blueivr", "07700900123", "01632960001", CDR_ROUTE_IN, FALSE);
+  expect_route (&ctx, "from-internal", "01632960001", "07700900123", CDR_ROUTE_OUT, FALSE);
+  expect_route (&ctx, "out-uk", "01632960001", "07700900123", CDR_ROUTE_OUT, FALSE);
+  expect_route (&ctx, "out-ukx", "01632960001", "07700900123", CDR_ROUTE_OUT, TRUE);
+  expect_route (&ctx, "ext-local", "2002", "*97", CDR_ROUTE_INTERNAL, FALSE);
+  /* an internal glob wins over an inbound one */
+  expect_route (&ctx, "stadion-pstn-local", "07700900123", "01632960001", CDR_ROUTE_INTERNAL, FALSE);
+  /* extension to extension is internal in any context, an emergency call never */
+  expect_route (&ctx, "default", "1001", "1002", CDR_ROUTE_INTERNAL, FALSE);
+  expect_route (&ctx, "stadion-pstn", "1001", "1002", CDR_ROUTE_INTERNAL, FALSE);
+  expect_route (&ctx, "default", "1001", "112", CDR_ROUTE_OUT, FALSE);
+  expect_route (&ctx, "default", "1001", "211474", CDR_ROUTE_OUT, FALSE);
+  /* Niue's national numbers have 4 digits and no trunk prefix: never extensions there */
+  ctx.country = country_lookup ("NU");
+  expect_route (&ctx, "default", "1001", "4002", CDR_ROUTE_OUT, FALSE);
+  expect_route (&ctx, "default", "201", "402", CDR_ROUTE_INTERNAL, FALSE);
+  ctx.country = country_lookup ("DE");
+  expect_route (&ctx, "default", "1001", "1002", CDR_ROUTE_INTERNAL, FALSE);
+  ctx.country = NULL;
+  /* no glob matches: the built-in words, reported as a guess */
+  expect_route (&ctx, "from-pstn", "07700900123", "01632960001", CDR_ROUTE_IN, TRUE);
+  expect_route (&ctx, "stadion-gw", "01632960001", "07700900123", CDR_ROUTE_OUT, TRUE);
+  expect_route (&ctx, "Stadion-PSTN", "07700900123", "01632960001", CDR_ROUTE_OUT, TRUE);
+  expect_route (&ctx, "", "07700900123", "01632960001", CDR_ROUTE_UNKNOWN, FALSE);
+  /* by shape, a matching glob still decides; otherwise the numbers, never a guess */
+  ctx.direction_by = CDR_DIRECTION_BY_SHAPE;
+  expect_route (&ctx, "stadion-pstn", "07700900123", "01632960001", CDR_ROUTE_IN, FALSE);
+  expect_route (&ctx, "anything", "07700900123", "2001", CDR_ROUTE_IN, FALSE);
+  expect_route (&ctx, "anything", "2001", "07700900123", CDR_ROUTE_OUT, FALSE);
+  expect_route (&ctx, "anything", "20011", "20012", CDR_ROUTE_UNKNOWN, FALSE);
+  cdr_context_clear_globs (&ctx);
+
+  g_auto(GStrv) empty = g_new0 (char *, 2);
+  empty[0] = g_strdup ("");
+  CdrContextGlobs bad = { empty, NULL, NULL };
+  cr_assert_not (cdr_context_set_globs (&ctx, &bad, &error));
+  cr_assert_str_eq (error->message, "--inbound-context: an empty glob");
+  cr_assert_null (ctx.context_globs[CDR_ROUTE_IN]);
+}
+
+Test (cdr, asterisk_contexts_internal_and_guessed)
+{
+  g_autoptr(GString) f = g_string_new (NULL);
+  Reader r;
+  g_auto(GStrv) in = g_strsplit ("stadion-pstn", ";", -1);
+  g_auto(GStrv) internal = g_strsplit ("ext-*", ";", -1);
+  CdrContextGlobs globs = { in, NULL, internal };
+  g_autoptr(GError) error = NULL;
+
+  add (f, ast_row ("07700900123", "01632960001", "stadion-pstn", "2026-11-03 10:00:00",
+                   "2026-11-03 10:00:01", "2026-11-03 10:00:11", 11, 10, "ANSWERED", ""));
+  add (f, ast_row ("2001", "2002", "from-internal", "2026-11-03 10:00:00",
+                   "2026-11-03 10:00:01", "2026-11-03 10:00:11", 11, 10, "ANSWERED", ""));
+  add (f, ast_row ("2002", "*97", "ext-local", "2026-11-03 10:00:00",
+                   "2026-11-03 10:00:01", "2026-11-03 10:00:11", 11, 10, "ANSWERED", ""));
+  add (f, ast_row ("01632960001", "07700900123", "stadion-gw", "2026-11-03 10:00:00",
+                   "2026-11-03 10:00:01", "2026-11-03 10:00:11", 11, 10, "ANSWERED", ""));
+  reader_setup (&r, "asterisk", "GB", "Europe/London", CDR_DIRECTION_BY_CONTEXT);
+  cr_assert (cdr_context_set_globs (&r.ctx, &globs, &error));
+  cr_assert_not_null (reader_bind (&r, f->str, f->len, &error));
+  expect_call (&r, &(Want) { .dir = CDR_IN, .caller = "447700900123", .callee = "441632960001",
+                             .start = "2026-11-03T10:00:01.000Z", .duration = 10,
+                             .answered = TRUE, .hashed = TRUE });
+  assert_text (r.call.guessed_context, "", "guessed_context");
+  expect_internal (&r);
+  expect_internal (&r);
+  expect_call (&r, &(Want) { .dir = CDR_OUT, .caller = "441632960001", .callee = "447700900123",
+                             .start = "2026-11-03T10:00:01.000Z", .duration = 10,
+                             .answered = TRUE, .hashed = TRUE });
+  assert_text (r.call.guessed_context, "stadion-gw", "guessed_context");
+  expect_end (&r);
+  cdr_context_clear_globs (&r.ctx);
+  reader_clear (&r);
+}
+
 /* freeswitch {{{1 */
 
 Test (cdr, freeswitch_rows)
@@ -1590,23 +1728,23 @@ Test (cdr, freeswitch_rows)
 
   reader_open (&r, "freeswitch", "GB", "Europe/London", f);
   cr_assert_not (r.format->has_header);
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0001", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0001", .leg_id = "9f8e7d6c-0001", .leg_rank = 7, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:05.000Z",
                              .duration = 61, .answered = TRUE, .line = 1 });
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0002", .dir = CDR_IN, .caller = "441632960003",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0002", .leg_id = "9f8e7d6c-0002", .leg_rank = 4, .dir = CDR_IN, .caller = "441632960003",
                              .callee = "442079460001", .start = "2026-11-03T11:00:00.000Z",
                              .duration = 0, .answered = FALSE });
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0003", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0003", .leg_id = "9f8e7d6c-0003", .leg_rank = 7, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "447700900123", .start = "2026-07-01T11:00:01.250Z",
                              .duration = 30, .answered = TRUE });
   expect_reject (&r, "csv_syntax", "fields not quoted (file re-saved by a spreadsheet?)");
   expect_reject (&r, "missing_field", "missing uuid");
   expect_reject (&r, "missing_field", "12 fields, freeswitch CDRs have at least 13");
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0007", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0007", .leg_id = "9f8e7d6c-0007", .leg_rank = 7, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:05.000Z",
                              .duration = 61, .answered = TRUE });
   expect_reject (&r, "encoding", "field 11 is not valid UTF-8");
-  expect_call (&r, &(Want) { .key = "9f8e7d6c-0009", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "9f8e7d6c-0009", .leg_id = "9f8e7d6c-0009", .leg_rank = 7, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:05.000Z",
                              .duration = 7, .answered = TRUE });
   expect_end (&r);
@@ -1625,10 +1763,10 @@ Test (cdr, freeswitch_answer_without_billsec)
   Reader r;
 
   reader_open (&r, "freeswitch", "GB", "Europe/London", f);
-  expect_call (&r, &(Want) { .key = "fs-1", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "fs-1", .leg_id = "fs-1", .leg_rank = 6, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:00.000Z",
                              .duration = 9, .answered = FALSE });
-  expect_call (&r, &(Want) { .key = "fs-2", .dir = CDR_OUT, .caller = "442079460001",
+  expect_call (&r, &(Want) { .key = "fs-2", .leg_id = "fs-2", .leg_rank = 6, .dir = CDR_OUT, .caller = "442079460001",
                              .callee = "441632960002", .start = "2026-11-03T10:00:01.000Z",
                              .duration = 0, .answered = FALSE });
   expect_end (&r);
@@ -1824,7 +1962,7 @@ Test (cdr, profile_headerless_by_position)
   expect_call (&r, &(Want) { .key = "k2", .dir = CDR_IN, .caller = "442079460000",
                              .callee = "442001", .start = "2026-11-03T10:00:00.000Z",
                              .duration = 10, .answered = FALSE });
-  expect_reject (&r, "bad_direction", "direction '' is not known to the profile");
+  expect_internal (&r);   /* 2001 -> 2002: extension to extension */
   expect_reject (&r, "missing_field", "missing 5");
   expect_call (&r, &(Want) { .key = "k5", .dir = CDR_OUT, .caller = "442001",
                              .callee = "442079460000", .start = "2026-11-03T10:00:00.000Z",
@@ -2032,4 +2170,41 @@ Test (cdr, profile_audiocodes_file)
 {
   /* the source of the built-in profile, loaded as a file, reads the same */
   check_audiocodes ("profile:" TEST_SRCDIR "/schemas/profiles/audiocodes.ini");
+}
+
+Test (cdr, profile_context_globs)
+{
+  static const char profile[] =
+    "[profile]\n"
+    "header=true\n"
+    "timezone=UTC\n"
+    "[columns]\n"
+    "call_key=id\n"
+    "caller=from\n"
+    "callee=to\n"
+    "setup=setup\n"
+    "duration=secs\n"
+    "[direction]\n"
+    "rule=context\n"
+    "column=ctx\n"
+    "inbound_contexts=trunk-*\n"
+    "internal_contexts=intern; lab-*\n";
+  g_autoptr(GString) f = g_string_new (
+    "id,from,to,ctx,setup,secs\n"
+    "k1,+442079460000,+441632960001,trunk-a,2026-11-03T10:00:00Z,61\n"
+    "k2,+441632960001,+442079460000,lab-2,2026-11-03T10:00:00Z,61\n"
+    "k3,+441632960001,+442079460000,users,2026-11-03T10:00:00Z,61\n");
+  Reader r;
+
+  reader_open_profile (&r, profile, "GB", NULL, f);
+  expect_call (&r, &(Want) { .key = "k1", .dir = CDR_IN, .caller = "442079460000",
+                             .callee = "441632960001", .start = "2026-11-03T10:00:00.000Z",
+                             .duration = 61, .answered = TRUE, .line = 2 });
+  expect_internal (&r);
+  expect_call (&r, &(Want) { .key = "k3", .dir = CDR_OUT, .caller = "441632960001",
+                             .callee = "442079460000", .start = "2026-11-03T10:00:00.000Z",
+                             .duration = 61, .answered = TRUE });
+  assert_text (r.call.guessed_context, "users", "guessed_context");
+  expect_end (&r);
+  reader_clear (&r);
 }

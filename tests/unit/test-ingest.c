@@ -211,7 +211,8 @@ answered_of_fork (const char *name, const char *content)
   g_autoptr(GError) error = NULL;
   cr_assert (ingest_file (ing, path, &opts, &s, &error), "%s", error ? error->message : "");
   cr_assert_eq (s.calls, 1);
-  cr_assert_eq (s.duplicates, 2);
+  cr_assert_eq (s.merged_legs, 2);
+  cr_assert_eq (s.duplicates, 0);
   return test_count (db, "SELECT answered * 1000 + duration FROM calls WHERE call_key = 'fork.1'");
 }
 

@@ -422,7 +422,7 @@ static void
 add_reject (gint64 file_id, const char *path, gint64 line, const char *reason, const char *detail)
 {
   g_autoptr(sqlite3_stmt) f = prepare (
-    "INSERT OR IGNORE INTO files VALUES (?1, ?2, ?3, 'rater', 'northwind', 1, 1, 0, 0, 1, 'now')");
+    "INSERT OR IGNORE INTO files VALUES (?1, ?2, ?3, 'rater', 'northwind', 1, 1, 0, 0, 1, 'now', '', 0, 0)");
   g_autoptr(sqlite3_stmt) r = prepare (
     "INSERT INTO rejects (file_id, line, reason, detail, raw) VALUES (?1, ?2, ?3, ?4, x'41')");
   g_autofree char *sha = g_strdup_printf ("sha%" G_GINT64_FORMAT, file_id);
