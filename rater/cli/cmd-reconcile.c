@@ -111,7 +111,7 @@ price_pairs (const RaterContext *ctx, const ReconSide *l, const ReconSide *r, co
 }
 
 typedef struct {
-  char *left, *right, *out, *op, *country, *tz, *direction_by;
+  char *left, *right, *out, *op, *country, *area_code, *tz, *direction_by;
   gint tolerance, duration_tolerance;
   gboolean no_charges;
 } Args;
@@ -120,7 +120,7 @@ static void
 args_clear (Args *a)
 {
   g_free (a->left), g_free (a->right), g_free (a->out), g_free (a->op);
-  g_free (a->country), g_free (a->tz), g_free (a->direction_by);
+  g_free (a->country), g_free (a->area_code), g_free (a->tz), g_free (a->direction_by);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Args, args_clear)
 
@@ -135,6 +135,8 @@ parse_args (Args *a, int argc, char **argv, GError **error)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &a->out, "Directory for the result files (created)", "DIR" },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &a->op, "Operator of the calls, for charges (else the records' operator column)", "OP" },
     { "country", 0, 0, G_OPTION_ARG_STRING, &a->country, "Numbering context for national numbers (ISO 3166)", "CC" },
+    { "area-code", 0, 0, G_OPTION_ARG_STRING, &a->area_code,
+      "Area code of local numbers written without it (needs --country)", "CODE" },
     { "tz", 0, 0, G_OPTION_ARG_STRING, &a->tz, "Zone of timestamps written without an offset (IANA)", "ZONE" },
     { "direction-by", 0, 0, G_OPTION_ARG_STRING, &a->direction_by, "PBX formats: dcontext (default) or shape", "RULE" },
     { "no-charges", 0, 0, G_OPTION_ARG_NONE, &a->no_charges, "Do not compare charges even when the database exists", NULL },
@@ -173,7 +175,8 @@ cmd_reconcile (RaterContext *ctx, int argc, char **argv, GError **error)
   g_auto(Args) a = { 0 };
   if (!parse_args (&a, argc, argv, error))
     return FALSE;
-  ReconcileReadOptions ro = { a.op, a.country, a.tz, CDR_DIRECTION_BY_CONTEXT, INGEST_REJECTS_SHOWN };
+  ReconcileReadOptions ro = { a.op, a.country, a.tz, CDR_DIRECTION_BY_CONTEXT, INGEST_REJECTS_SHOWN,
+                              a.area_code };
   if (!cmd_direction_by ("reconcile", a.direction_by, &ro.direction_by, error))
     return FALSE;
   g_autofree char *lpath = NULL, *lfmt = NULL, *rpath = NULL, *rfmt = NULL;

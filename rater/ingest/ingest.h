@@ -36,6 +36,7 @@ typedef struct {
    * the bytes read so far and the file's size; NULL for none. */
   void (*progress) (const char *path, guint64 done, guint64 total, gpointer data);
   gpointer progress_data;
+  const char *area_code;          /* --area-code of local numbers; NULL: none */
 } IngestOptions;
 
 typedef struct {

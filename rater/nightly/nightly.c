@@ -77,7 +77,8 @@ static gboolean
 ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, GError **error)
 {
   IngestOptions io = { src->operator_slug, src->format, src->country, src->tz,
-                       src->direction_by, INGEST_REJECTS_SHOWN, n->opts->progress, n->opts->progress_data };
+                       src->direction_by, INGEST_REJECTS_SHOWN, n->opts->progress, n->opts->progress_data,
+                       src->area_code };
   g_autoptr(GError) local = NULL;
   g_autofree char *moved = NULL;
   guint skipped = n->sum->ingest.skipped_files;

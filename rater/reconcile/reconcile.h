@@ -49,6 +49,7 @@ typedef struct {
   const char *tz;                 /* --tz (IANA); NULL: none */
   CdrDirectionRule direction_by;  /* --direction-by for PBX formats */
   guint max_reported;             /* reject messages kept per side */
+  const char *area_code;          /* --area-code of local numbers; NULL: none */
 } ReconcileReadOptions;
 
 /* One normalised call of a side. */
