@@ -9,9 +9,11 @@
  * "810") is kept as digits, any other (KR, AU, BR, ...) is compiled as an
  * anchored GRegex.  Lengths become bit sets.
  *
- * Validity goes to PhoneNumberUtil::IsValidNumberForRegion / IsValidNumber on
- * a PhoneNumber built from the digits, with the answers cached in one hash
- * table under a mutex (cleared when it grows past VALID_CACHE_MAX entries).
+ * Validity replays PhoneNumberUtil::IsValidNumberForRegion on the metadata's
+ * descriptions (a Validator per region, its GRegexes compiled at first use);
+ * IsValidNumber is "valid in one of the regions of its calling code".  The
+ * short-number answers of ShortNumberInfo are cached in one hash table under
+ * a mutex (cleared when it grows past VALID_CACHE_MAX entries).
  *
  * metadata_get() and short_metadata_get() are exported by libphonenumber but
  * declared in its uninstalled metadata.h / short_metadata.h: they are declared
@@ -45,12 +47,34 @@ using i18n::phonenumbers::PhoneNumberUtil;
 using i18n::phonenumbers::ShortNumberInfo;
 
 #define VALID_CACHE_MAX 200000
+#define N_DESCS 11                        /* the general description, then ten types */
 
 namespace {
 
+/* One PhoneNumberDesc: a national number is of it when its length is one of
+ * LENGTHS (0: the general description's) and PATTERN matches all of it. */
+struct Desc {
+  guint32 lengths;
+  gboolean none;                          /* the region has no numbers of this type */
+  char *pattern;                          /* NULL when there is none */
+  GRegex *re;                             /* compiled at first use */
+};
+
+/* What PhoneNumberUtil::IsValidNumberForRegion looks at, for one region:
+ * the general description, then fixed line, mobile, toll free, premium,
+ * shared cost, personal, VoIP, pager, UAN, voicemail.  Valid: the general
+ * description and one type match. */
+struct Validator {
+  Desc descs[N_DESCS];
+  gint compiled;                          /* atomic: the GRegexes are built */
+};
+
 struct Table {
   PhoneMetaRegion *by_alpha[26 * 26];     /* owned, NULL where no region */
+  Validator *valid_alpha[26 * 26];        /* the same regions' validators */
   const PhoneMetaRegion *by_code[1000];   /* main region of a calling code */
+  GPtrArray *valid_code[1000];            /* every Validator of a calling code,
+                                           * non-geographic entities included */
   gboolean assigned[1000];                /* a calling code libphonenumber knows */
   gsize n_regions;
 };
@@ -58,7 +82,7 @@ struct Table {
 Table *table;
 ShortNumberInfo *short_info;              /* built once with the table */
 GMutex cache_lock;
-GHashTable *valid_cache;                  /* "R:nsn" or "+digits" -> 1 invalid, 2 valid */
+GHashTable *valid_cache;                  /* "S<region>:number" -> 1 invalid, 2 valid */
 
 int
 alpha_index (const char *alpha2)
@@ -169,6 +193,76 @@ set_trunk_prefix (PhoneMetaRegion *r, const PhoneMetadata &m)
   r->trunk_pattern = pattern_new (npp);
 }
 
+void
+desc_init (Desc *d, const i18n::phonenumbers::PhoneNumberDesc &desc)
+{
+  for (int len : desc.possible_length ())
+    if (len < 0)
+      d->none = TRUE;
+  d->lengths = length_bits (desc.possible_length ());
+  if (desc.has_national_number_pattern () && !desc.national_number_pattern ().empty ())
+    d->pattern = g_strdup_printf ("(?:%s)$", desc.national_number_pattern ().c_str ());
+  else
+    d->none = TRUE;
+}
+
+Validator *
+validator_new (const PhoneMetadata &m)
+{
+  Validator *v = g_new0 (Validator, 1);
+  const i18n::phonenumbers::PhoneNumberDesc *descs[N_DESCS] = {
+    &m.general_desc (), &m.fixed_line (), &m.mobile (), &m.toll_free (),
+    &m.premium_rate (), &m.shared_cost (), &m.personal_number (), &m.voip (),
+    &m.pager (), &m.uan (), &m.voicemail (),
+  };
+
+  for (int i = 0; i < N_DESCS; i++)
+    desc_init (&v->descs[i], *descs[i]);
+  return v;
+}
+
+GMutex compile_lock;
+
+void
+validator_compile (Validator *v)
+{
+  if (g_atomic_int_get (&v->compiled))
+    return;
+  g_mutex_lock (&compile_lock);
+  for (int i = 0; i < N_DESCS && !v->compiled; i++)
+    if (v->descs[i].pattern != NULL)
+      v->descs[i].re = g_regex_new (v->descs[i].pattern,
+                                    (GRegexCompileFlags) (G_REGEX_ANCHORED | G_REGEX_OPTIMIZE
+                                                          | G_REGEX_DOLLAR_ENDONLY),
+                                    (GRegexMatchFlags) 0, NULL);
+  g_atomic_int_set (&v->compiled, 1);
+  g_mutex_unlock (&compile_lock);
+}
+
+/* IsNumberMatchingDesc: the length, then the whole number against the pattern. */
+gboolean
+desc_matches (const Desc *d, guint32 general_lengths, const char *nsn, gsize n)
+{
+  guint32 lengths = d->lengths != 0 ? d->lengths : general_lengths;
+
+  if (d->none || d->re == NULL || n >= 32 || (lengths & (1u << n)) == 0)
+    return FALSE;
+  return g_regex_match (d->re, nsn, (GRegexMatchFlags) 0, NULL);
+}
+
+/* IsValidNumberForRegion on the NUL-terminated national number NSN of N digits. */
+gboolean
+validator_valid (Validator *v, const char *nsn, gsize n)
+{
+  validator_compile (v);
+  if (!desc_matches (&v->descs[0], v->descs[0].lengths, nsn, n))
+    return FALSE;
+  for (int i = 1; i < N_DESCS; i++)
+    if (desc_matches (&v->descs[i], v->descs[0].lengths, nsn, n))
+      return TRUE;
+  return FALSE;
+}
+
 PhoneMetaRegion *
 region_new (const PhoneMetadata &m)
 {
@@ -205,8 +299,13 @@ add_region (Table *t, const PhoneMetadata &m)
   if (cc <= 0 || cc >= 1000)
     return;
   t->assigned[cc] = TRUE;
+  if (t->valid_code[cc] == NULL)
+    t->valid_code[cc] = g_ptr_array_new ();
+  Validator *v = validator_new (m);
+  g_ptr_array_add (t->valid_code[cc], v);
   if (i < 0)
     return;                               /* "001": non-geographic, no dialling plan */
+  t->valid_alpha[i] = v;
   t->by_alpha[i] = region_new (m);
   t->n_regions++;
   if (m.main_country_for_code () || t->by_code[cc] == NULL)
@@ -371,20 +470,14 @@ phonemeta_trunk_prefix_len (const PhoneMetaRegion *region, const char *digits, g
 gboolean
 phonemeta_valid_national (const PhoneMetaRegion *region, const char *nsn, gsize n)
 {
-  char key[48];
-  PhoneNumber number;
-  gboolean valid;
+  const Table *t = table_get ();
+  char buf[32];
 
-  if (n == 0 || n > 17)
+  if (n == 0 || n >= sizeof buf)
     return FALSE;
-  g_snprintf (key, sizeof key, "%s:%.*s", region->region, (int) n, nsn);
-  table_get ();
-  if (int v = cache_get (key))
-    return v == 2;
-  valid = number_build (digits_value (region->calling_code, strlen (region->calling_code)), nsn, n, &number)
-          && PhoneNumberUtil::GetInstance ()->IsValidNumberForRegion (number, region->region);
-  cache_put (key, valid);
-  return valid;
+  memcpy (buf, nsn, n);
+  buf[n] = '\0';
+  return validator_valid (t->valid_alpha[alpha_index (region->region)], buf, n);
 }
 
 gboolean
@@ -410,21 +503,42 @@ phonemeta_valid_short (const PhoneMetaRegion *region, const char *number, gsize 
 gboolean
 phonemeta_valid_international (const char *digits, gsize n)
 {
-  char key[48];
+  const Table *t = table_get ();
+  gsize cc_len = phonemeta_calling_code_len (digits, n);
+  GPtrArray *validators;
+  char buf[32];
+
+  if (cc_len == 0 || n - cc_len == 0 || n - cc_len >= sizeof buf)
+    return FALSE;
+  validators = t->valid_code[digits_value (digits, cc_len)];
+  memcpy (buf, digits + cc_len, n - cc_len);
+  buf[n - cc_len] = '\0';
+  for (guint i = 0; validators != NULL && i < validators->len; i++)
+    if (validator_valid ((Validator *) validators->pdata[i], buf, n - cc_len))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+phonemeta_reference_valid_national (const PhoneMetaRegion *region, const char *nsn, gsize n)
+{
+  PhoneNumber number;
+
+  table_get ();
+  return number_build (digits_value (region->calling_code, strlen (region->calling_code)),
+                       nsn, n, &number)
+         && PhoneNumberUtil::GetInstance ()->IsValidNumberForRegion (number, region->region);
+}
+
+gboolean
+phonemeta_reference_valid_international (const char *digits, gsize n)
+{
   PhoneNumber number;
   gsize cc_len = phonemeta_calling_code_len (digits, n);
-  gboolean valid;
 
-  if (cc_len == 0 || n > 20)
-    return FALSE;
-  g_snprintf (key, sizeof key, "+%.*s", (int) n, digits);
-  if (int v = cache_get (key))
-    return v == 2;
-  valid = number_build (digits_value (digits, cc_len), digits + cc_len,
-                        n - cc_len, &number)
-          && PhoneNumberUtil::GetInstance ()->IsValidNumber (number);
-  cache_put (key, valid);
-  return valid;
+  return cc_len > 0
+         && number_build (digits_value (digits, cc_len), digits + cc_len, n - cc_len, &number)
+         && PhoneNumberUtil::GetInstance ()->IsValidNumber (number);
 }
 
 gsize
