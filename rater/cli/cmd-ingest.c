@@ -11,13 +11,16 @@
 gboolean
 cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
 {
-  g_autofree char *op = NULL, *format = NULL, *country = NULL, *tz = NULL, *direction_by = NULL;
+  g_autofree char *op = NULL, *format = NULL, *country = NULL, *area_code = NULL, *tz = NULL;
+  g_autofree char *direction_by = NULL;
   g_auto(GStrv) inbound = NULL, outbound = NULL, internal = NULL;
   const GOptionEntry entries[] = {
     { "operator", 0, 0, G_OPTION_ARG_STRING, &op, "Operator of the calls (else the records' operator column)", "OP" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
       "rater, teams-pstn, teams-dr, asterisk, freeswitch or profile:FILE (default: from the header)", "FMT" },
     { "country", 0, 0, G_OPTION_ARG_STRING, &country, "Numbering context for national numbers (ISO 3166)", "CC" },
+    { "area-code", 0, 0, G_OPTION_ARG_STRING, &area_code,
+      "Area code of local numbers written without it (needs --country)", "CODE" },
     { "tz", 0, 0, G_OPTION_ARG_STRING, &tz, "Zone of timestamps written without an offset (IANA)", "ZONE" },
     { "direction-by", 0, 0, G_OPTION_ARG_STRING, &direction_by,
       "PBX formats: tell in from out by dcontext (default) or number shape", "RULE" },
@@ -30,6 +33,7 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
     .operator_slug = op, .format = format, .country = country, .tz = tz,
     .contexts = { inbound, outbound, internal },
     .max_reported = INGEST_REJECTS_SHOWN, .progress = cmd_ingest_progress (ctx),
+    .area_code = area_code,
   };
   if (!cmd_direction_by ("ingest", direction_by, &opts.direction_by, error))
     return FALSE;

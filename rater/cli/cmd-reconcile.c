@@ -111,7 +111,7 @@ price_pairs (const RaterContext *ctx, const ReconSide *l, const ReconSide *r, co
 }
 
 typedef struct {
-  char *left, *right, *out, *op, *country, *tz, *direction_by;
+  char *left, *right, *out, *op, *country, *area_code, *tz, *direction_by;
   gint tolerance, duration_tolerance;
   gboolean no_charges;
   char **inbound, **outbound, **internal;
@@ -121,7 +121,7 @@ static void
 args_clear (Args *a)
 {
   g_free (a->left), g_free (a->right), g_free (a->out), g_free (a->op);
-  g_free (a->country), g_free (a->tz), g_free (a->direction_by);
+  g_free (a->country), g_free (a->area_code), g_free (a->tz), g_free (a->direction_by);
   g_strfreev (a->inbound), g_strfreev (a->outbound), g_strfreev (a->internal);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Args, args_clear)
@@ -137,6 +137,8 @@ parse_args (Args *a, int argc, char **argv, GError **error)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &a->out, "Directory for the result files (created)", "DIR" },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &a->op, "Operator of the calls, for charges (else the records' operator column)", "OP" },
     { "country", 0, 0, G_OPTION_ARG_STRING, &a->country, "Numbering context for national numbers (ISO 3166)", "CC" },
+    { "area-code", 0, 0, G_OPTION_ARG_STRING, &a->area_code,
+      "Area code of local numbers written without it (needs --country)", "CODE" },
     { "tz", 0, 0, G_OPTION_ARG_STRING, &a->tz, "Zone of timestamps written without an offset (IANA)", "ZONE" },
     { "direction-by", 0, 0, G_OPTION_ARG_STRING, &a->direction_by, "PBX formats: dcontext (default) or shape", "RULE" },
     CMD_CONTEXT_OPTIONS (a->inbound, a->outbound, a->internal),
@@ -179,6 +181,7 @@ cmd_reconcile (RaterContext *ctx, int argc, char **argv, GError **error)
   ReconcileReadOptions ro = {
     .operator_slug = a.op, .country = a.country, .tz = a.tz,
     .contexts = { a.inbound, a.outbound, a.internal }, .max_reported = INGEST_REJECTS_SHOWN,
+    .area_code = a.area_code,
   };
   if (!cmd_direction_by ("reconcile", a.direction_by, &ro.direction_by, error))
     return FALSE;

@@ -25,6 +25,7 @@ static const char *const reject_codes[] = {
   [CDR_REJECT_BAD_DIRECTION] = "bad_direction",
   [CDR_REJECT_TOO_LONG] = "too_long",
   [CDR_REJECT_ENCODING] = "encoding",
+  [CDR_REJECT_AMBIGUOUS_NUMBER] = "ambiguous_number",
 };
 
 const char *
@@ -262,14 +263,15 @@ gboolean
 cdr_number (CdrText t, const char *name, const CdrContext *ctx, gboolean withheld_ok,
             RaterNumber *out, CdrReject *rej)
 {
-  NumberStatus s = number_normalise (t.p, t.len, ctx->country, out);
+  NumberStatus s = number_normalise (t.p, t.len, ctx->country, ctx->area_code, out);
   if (s == NUMBER_OK)
     return TRUE;
   memset (out, 0, sizeof *out);
   if (withheld_ok)
     return TRUE;
   CdrText v = text_trimmed (t.p, t.len);
-  cdr_reject (rej, CDR_REJECT_BAD_NUMBER, "%s '%.*s': %s%s", name,
+  cdr_reject (rej, number_status_is_ambiguous (s) ? CDR_REJECT_AMBIGUOUS_NUMBER
+              : CDR_REJECT_BAD_NUMBER, "%s '%.*s': %s%s", name,
               (int) MIN (v.len, 64), v.p, number_status_to_string (s),
               s == NUMBER_NO_CONTEXT ? " (give --country)" : "");
   return FALSE;

@@ -43,6 +43,7 @@ typedef enum {
   CDR_REJECT_BAD_DIRECTION,
   CDR_REJECT_TOO_LONG,
   CDR_REJECT_ENCODING,
+  CDR_REJECT_AMBIGUOUS_NUMBER,
 } CdrRejectReason;
 
 /* How headerless switch CDRs (asterisk, freeswitch) tell in from out when
@@ -116,6 +117,7 @@ typedef struct {
 
 typedef struct {
   const RaterCountry *country;    /* --country; NULL when none */
+  const char *area_code;          /* --area-code digits after the country code; NULL: none */
   const TzMap *tz;                /* --tz; NULL when none */
   CdrDirectionRule direction_by;  /* --direction-by */
   GPtrArray *context_globs[3];    /* GPatternSpec * by CdrRoute (OUT, IN, INTERNAL);

@@ -27,6 +27,7 @@ struct _CdrReader {
   gpointer state;                 /* the format's bound state; NULL until open */
   CsvRecord rec;                  /* the current record, valid until the next read */
   gboolean pending;               /* headerless: REC is the first record, not yet returned */
+  char area_code[NUMBER_MAX_AREA_CODE + 1]; /* --area-code digits, ctx.area_code points here */
 };
 
 void
@@ -44,6 +45,27 @@ cdrreader_free (CdrReader *reader)
 }
 
 static gboolean
+context_area_code (CdrReader *reader, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!reader->ctx.country)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "--area-code '%s' needs --country", reader->opts.area_code);
+      return FALSE;
+    }
+  if (!number_area_code_parse (reader->ctx.country, reader->opts.area_code, reader->area_code,
+                               &local))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "--area-code: %s", local->message);
+      return FALSE;
+    }
+  reader->ctx.area_code = reader->area_code;
+  return TRUE;
+}
+
+static gboolean
 context_init (CdrReader *reader, GError **error)
 {
   const CdrReaderOptions *opts = &reader->opts;
@@ -57,6 +79,8 @@ context_init (CdrReader *reader, GError **error)
                    "--country '%s' is not an ISO 3166 alpha-2 code", opts->country);
       return FALSE;
     }
+  if (opts->area_code && !context_area_code (reader, error))
+    return FALSE;
   if (opts->tz && !(reader->zone = tzmap_new (opts->tz, &local)))
     {
       /* a bad --tz is a usage error whatever tzmap's own domain */

@@ -9,8 +9,9 @@
  *     ... rec.outcome: a call, a skip or a reject, with its line and bytes
  *   cdrreader_free (reader);
  *
- * cdrreader_new turns the options into a CdrContext (country, zone,
- * direction rule, context globs) and a format (a built-in, a loaded profile, or none yet);
+ * cdrreader_new turns the options into a CdrContext (country, area code,
+ * zone, direction rule, context globs) and a format (a built-in, a loaded
+ * profile, or none yet);
  * its errors are RATER_ERROR_USAGE (or a profile's load error) and name no
  * file.  cdrreader_open reads the file's first record: the header, or for a
  * headerless format the first record, which the first cdrreader_next then
@@ -38,6 +39,7 @@ typedef struct {
   const char *format_hint;        /* how the user names a format, for "cannot tell the format
                                    * from the header: give HINT"; NULL: "--format" */
   const char *country;            /* --country (ISO 3166 alpha-2); NULL: none */
+  const char *area_code;          /* --area-code of local numbers (needs country); NULL: none */
   const char *tz;                 /* --tz (IANA zone); NULL: none */
   CdrDirectionRule direction_by;  /* --direction-by for PBX formats */
   CdrContextGlobs contexts;       /* --inbound-context... for PBX formats (borrowed) */

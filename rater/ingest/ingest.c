@@ -524,6 +524,7 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
     .format = opts->format,
     .format_hint = "--format",
     .country = opts->country,
+    .area_code = opts->area_code,
     .tz = opts->tz,
     .direction_by = opts->direction_by,
     .contexts = opts->contexts,

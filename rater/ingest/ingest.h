@@ -42,6 +42,7 @@ typedef struct {
   void (*progress) (const char *path, guint64 done, guint64 total, gpointer data);
   gpointer progress_data;
   CdrContextGlobs contexts;       /* --inbound-context... for PBX formats (borrowed) */
+  const char *area_code;          /* --area-code of local numbers; NULL: none */
 } IngestOptions;
 
 typedef struct {

@@ -28,6 +28,7 @@ source_free (gpointer p)
   g_free (s->format);
   g_free (s->operator_slug);
   g_free (s->country);
+  g_free (s->area_code);
   g_free (s->tz);
   g_free (s->pattern);
   g_strfreev (s->contexts.inbound);
@@ -184,6 +185,23 @@ config_globs (const ConfigReader *r, const char *group, const char *key, char **
   return TRUE;
 }
 
+/* area_code is checked here, so that a bad one fails the night before it starts. */
+static gboolean
+config_area_code (const ConfigReader *r, const char *group, const NightlySource *s,
+                  GError **error)
+{
+  char digits[NUMBER_MAX_AREA_CODE + 1];
+  g_autoptr(GError) local = NULL;
+
+  if (!s->country)
+    return config_fail (r, group, "area_code", error, "needs country");
+  if (!country_lookup (s->country))
+    return config_fail (r, group, "country", error, "is not an ISO 3166 alpha-2 code");
+  if (!number_area_code_parse (country_lookup (s->country), s->area_code, digits, &local))
+    return config_fail (r, group, "area_code", error, local->message);
+  return TRUE;
+}
+
 static gboolean
 config_source (const ConfigReader *r, const char *group, NightlyConfig *c, GError **error)
 {
@@ -195,6 +213,9 @@ config_source (const ConfigReader *r, const char *group, NightlyConfig *c, GErro
   s->format = config_string (r, group, "format");
   s->operator_slug = config_string (r, group, "operator");
   s->country = config_string (r, group, "country");
+  s->area_code = config_string (r, group, "area_code");
+  if (s->area_code && !config_area_code (r, group, s, error))
+    return FALSE;
   s->tz = config_string (r, group, "tz");
   s->pattern = config_string (r, group, "pattern");
   if (!s->pattern)

@@ -11,7 +11,8 @@
  * (json;csv;html;pdf, default all four), reports (full names of
  * reportset.h, default all of them), report_format (csv|json, default csv).
  *
- * [source NAME]: dir (required path), format, operator, country, tz,
+ * [source NAME]: dir (required path), format, operator, country, area_code
+ * (of local numbers, needs country), tz,
  * direction_by (dcontext|shape, default dcontext), pattern (default "*").
  */
 #pragma once
@@ -26,6 +27,7 @@ typedef struct {
   char *format;                 /* NULL: recognised from the header */
   char *operator_slug;          /* NULL: the records' operator column */
   char *country;
+  char *area_code;              /* NULL: none */
   char *tz;
   CdrDirectionRule direction_by;
   CdrContextGlobs contexts;     /* inbound_contexts, outbound_contexts, internal_contexts */

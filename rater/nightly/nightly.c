@@ -80,7 +80,7 @@ ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, G
     .operator_slug = src->operator_slug, .format = src->format, .country = src->country,
     .tz = src->tz, .direction_by = src->direction_by, .contexts = src->contexts,
     .max_reported = INGEST_REJECTS_SHOWN, .progress = n->opts->progress,
-    .progress_data = n->opts->progress_data,
+    .progress_data = n->opts->progress_data, .area_code = src->area_code,
   };
   g_autoptr(GError) local = NULL;
   g_autofree char *moved = NULL;

@@ -316,6 +316,7 @@ reconcile_side_read (const char *path, const char *format, const ReconcileReadOp
     .format = format,
     .format_hint = "FILE:FMT",
     .country = opts->country,
+    .area_code = opts->area_code,
     .tz = opts->tz,
     .direction_by = opts->direction_by,
     .contexts = opts->contexts,

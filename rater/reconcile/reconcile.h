@@ -50,6 +50,7 @@ typedef struct {
   CdrDirectionRule direction_by;  /* --direction-by for PBX formats */
   guint max_reported;             /* reject messages kept per side */
   CdrContextGlobs contexts;       /* --inbound-context... for PBX formats (borrowed) */
+  const char *area_code;          /* --area-code of local numbers; NULL: none */
 } ReconcileReadOptions;
 
 /* One normalised call of a side. */

@@ -1944,27 +1944,29 @@ Test (cdr, profile_headerless_by_position)
     "[answered]\n"
     "column=6\n"
     "yes=ANSWER;OK\n";
+  /* the extensions have 3 digits: GB short-number lengths, and shorter than
+   * any GB number (4 digits would be a local number, billing.md §3 rule 7) */
   g_autoptr(GString) f = g_string_new (
-    "k1\t2001\t+442079460000\t2026-11-03T10:00:00Z\t61\tANSWER\n"
-    "k2\t+442079460000\t2001\t2026-11-03 10:00:00\t10\tNOANSWER\n"
-    "k3\t2001\t2002\t2026-11-03T10:00:00Z\t61\tOK\n"
-    "k4\t2001\t+442079460000\t2026-11-03T10:00:00Z\t\tOK\n"
-    "k5\t2001\t+442079460000\t2026-11-03T10:00:00Z\t0\tOK\n");
+    "k1\t201\t+442079460000\t2026-11-03T10:00:00Z\t61\tANSWER\n"
+    "k2\t+442079460000\t201\t2026-11-03 10:00:00\t10\tNOANSWER\n"
+    "k3\t201\t202\t2026-11-03T10:00:00Z\t61\tOK\n"
+    "k4\t201\t+442079460000\t2026-11-03T10:00:00Z\t\tOK\n"
+    "k5\t201\t+442079460000\t2026-11-03T10:00:00Z\t0\tOK\n");
   Reader r;
 
   reader_open_profile (&r, profile, "GB", NULL, f);
   cr_assert_eq (r.format->delimiter, '\t');
   cr_assert_not (r.format->has_header);
   cr_assert_not (r.format->trim);
-  expect_call (&r, &(Want) { .key = "k1", .dir = CDR_OUT, .caller = "442001",
+  expect_call (&r, &(Want) { .key = "k1", .dir = CDR_OUT, .caller = "44201",
                              .callee = "442079460000", .start = "2026-11-03T10:00:00.000Z",
                              .duration = 61, .answered = TRUE, .line = 1 });
   expect_call (&r, &(Want) { .key = "k2", .dir = CDR_IN, .caller = "442079460000",
-                             .callee = "442001", .start = "2026-11-03T10:00:00.000Z",
+                             .callee = "44201", .start = "2026-11-03T10:00:00.000Z",
                              .duration = 10, .answered = FALSE });
   expect_internal (&r);   /* 2001 -> 2002: extension to extension */
   expect_reject (&r, "missing_field", "missing 5");
-  expect_call (&r, &(Want) { .key = "k5", .dir = CDR_OUT, .caller = "442001",
+  expect_call (&r, &(Want) { .key = "k5", .dir = CDR_OUT, .caller = "44201",
                              .callee = "442079460000", .start = "2026-11-03T10:00:00.000Z",
                              .duration = 0, .answered = FALSE });
   expect_end (&r);

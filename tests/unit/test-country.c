@@ -90,6 +90,23 @@ Test (country, table_sorted_unique_complete)
   cr_expect_not_null (country_table (NULL));
 }
 
+/* Every row has a dialling plan from libphonenumber, on its own calling
+ * code, with prefixes of digits and national lengths. */
+static void
+check_dialling (const RaterCountry *c)
+{
+  const PhoneMetaRegion *m = country_dialling (c);
+
+  cr_assert_not_null (m, "%s: no dialling plan", c->alpha2);
+  cr_expect_str_eq (m->calling_code, c->nanp ? "1" : c->calling_code, "%s: plan of %s",
+                    c->alpha2, m->region);
+  cr_expect (all_digits (m->intl_prefix) && all_digits (m->trunk_prefix),
+             "%s: prefixes '%s' '%s'", c->alpha2, m->intl_prefix, m->trunk_prefix);
+  cr_expect (m->nsn_lengths != 0 && m->nsn_min >= 2 && m->nsn_min <= 12,
+             "%s: national lengths from %u", c->alpha2, m->nsn_min);
+  cr_expect_eq (m->nanp, c->nanp, "%s: nanp", c->alpha2);
+}
+
 static void
 check_row (const RaterCountry *c)
 {
@@ -106,16 +123,8 @@ check_row (const RaterCountry *c)
   else
     cr_expect (code_len >= 1 && code_len <= 3, "%s: calling code '%s'", c->alpha2,
                c->calling_code);
-  cr_expect (c->intl_prefix[0] != '\0' && strlen (c->intl_prefix) <= 4
-             && all_digits (c->intl_prefix), "%s: intl prefix '%s'", c->alpha2,
-             c->intl_prefix);
-  cr_expect (strlen (c->trunk_prefix) <= 2 && all_digits (c->trunk_prefix),
-             "%s: trunk prefix '%s'", c->alpha2, c->trunk_prefix);
-  cr_expect (strcmp (c->intl_prefix, c->trunk_prefix) != 0,
-             "%s: trunk and intl prefix equal", c->alpha2);
-  cr_expect (c->nsn_min >= 4 && c->nsn_min <= 12, "%s: nsn_min %u", c->alpha2,
-             c->nsn_min);
   cr_expect_eq (country_lookup (c->alpha2), c, "%s: lookup", c->alpha2);
+  check_dialling (c);
 }
 
 Test (country, rows_well_formed)
@@ -141,9 +150,9 @@ Test (country, nanp_rows)
       if (!c->nanp)
         continue;
       n_nanp++;
-      cr_expect_str_eq (c->intl_prefix, "011", "%s", c->alpha2);
-      cr_expect_str_eq (c->trunk_prefix, "1", "%s", c->alpha2);
-      cr_expect_eq (c->nsn_min, 10, "%s", c->alpha2);
+      cr_expect_str_eq (country_dialling (c)->intl_prefix, "011", "%s", c->alpha2);
+      cr_expect_str_eq (country_dialling (c)->trunk_prefix, "1", "%s", c->alpha2);
+      cr_expect (country_dialling (c)->nsn_lengths & (1u << 10), "%s", c->alpha2);
     }
   cr_expect_eq (n_nanp, 26, "NANP has 26 ISO rows, table has %" G_GSIZE_FORMAT, n_nanp);
   cr_expect (country_lookup ("US")->nanp);
@@ -155,40 +164,151 @@ Test (country, nanp_rows)
   cr_expect (!country_lookup ("MH")->nanp);
 }
 
+/* libphonenumber's metadata (8.12.57 as Debian 12 ships it), written out:
+ * the international prefix when it is one literal ("" where it is a pattern:
+ * AU, KR, BR, CN, MX, AX), the trunk prefix, the shortest national number,
+ * the longest short code. */
 typedef struct {
   const char *alpha2;
   const char *calling_code;
   const char *intl_prefix;
   const char *trunk_prefix;
+  guint8 nsn_min;
+  guint8 short_max;
 } PlanCase;
 
 Test (country, dialling_plans)
 {
   static const PlanCase plans[] = {
-    { "GB", "44", "00", "0" },    { "US", "1", "011", "1" },   { "CA", "1", "011", "1" },
-    { "DE", "49", "00", "0" },    { "FR", "33", "00", "0" },   { "IT", "39", "00", "" },
-    { "VA", "39", "00", "" },     { "ES", "34", "00", "" },    { "PT", "351", "00", "" },
-    { "DK", "45", "00", "" },     { "NO", "47", "00", "" },    { "GR", "30", "00", "" },
-    { "RU", "7", "810", "8" },    { "KZ", "7", "810", "8" },   { "BY", "375", "810", "80" },
-    { "JP", "81", "010", "0" },   { "AU", "61", "0011", "0" }, { "KR", "82", "001", "0" },
-    { "IN", "91", "00", "0" },    { "BR", "55", "0021", "0" }, { "CH", "41", "00", "0" },
-    { "NL", "31", "00", "0" },    { "SE", "46", "00", "0" },   { "IE", "353", "00", "0" },
-    { "ZA", "27", "00", "0" },    { "CN", "86", "00", "0" },   { "HU", "36", "00", "06" },
-    { "LT", "370", "00", "0" },   { "MX", "52", "00", "" },    { "SH", "290", "00", "" },
-    { "FK", "500", "00", "" },    { "NF", "672", "00", "" },   { "BQ", "599", "00", "" },
-    { "CW", "599", "00", "" },    { "GG", "44", "00", "0" },   { "AX", "358", "00", "0" },
+    { "GB", "44", "00", "0", 7, 6 },     { "US", "1", "011", "1", 10, 6 },
+    { "CA", "1", "011", "1", 7, 8 },     { "DE", "49", "00", "0", 4, 6 },
+    { "FR", "33", "00", "0", 9, 6 },     { "IT", "39", "00", "", 6, 7 },
+    { "VA", "39", "00", "", 6, 3 },      { "ES", "34", "00", "", 9, 6 },
+    { "PT", "351", "00", "", 9, 6 },     { "DK", "45", "00", "", 8, 6 },
+    { "NO", "47", "00", "", 5, 6 },      { "GR", "30", "00", "", 10, 6 },
+    { "RU", "7", "810", "8", 10, 3 },    { "KZ", "7", "810", "8", 10, 5 },
+    { "BY", "375", "810", "8", 6, 3 },   { "JP", "81", "010", "0", 8, 3 },
+    { "AU", "61", "", "0", 5, 8 },       { "KR", "82", "", "0", 5, 5 },
+    { "IN", "91", "00", "0", 8, 9 },     { "BR", "55", "", "0", 8, 6 },
+    { "CH", "41", "00", "0", 9, 6 },     { "NL", "31", "00", "0", 5, 6 },
+    { "SE", "46", "00", "0", 6, 6 },     { "IE", "353", "00", "0", 7, 6 },
+    { "ZA", "27", "00", "0", 5, 5 },     { "CN", "86", "", "0", 7, 6 },
+    { "HU", "36", "00", "06", 8, 6 },    { "LT", "370", "00", "8", 8, 6 },
+    { "MX", "52", "", "01", 10, 5 },     { "SH", "290", "00", "", 4, 5 },
+    { "FK", "500", "00", "", 5, 3 },     { "NF", "672", "00", "", 6, 3 },
+    { "BQ", "599", "00", "", 7, 3 },     { "CW", "599", "00", "", 7, 3 },
+    { "GG", "44", "00", "0", 7, 6 },     { "AX", "358", "", "0", 5, 5 },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (plans); i++)
     {
       const PlanCase *p = &plans[i];
       const RaterCountry *c = country_lookup (p->alpha2);
+      const PhoneMetaRegion *m = country_dialling (c);
 
       cr_assert_not_null (c, "%s missing", p->alpha2);
-      cr_expect_str_eq (c->calling_code, p->calling_code, "%s calling code", p->alpha2);
-      cr_expect_str_eq (c->intl_prefix, p->intl_prefix, "%s intl prefix", p->alpha2);
-      cr_expect_str_eq (c->trunk_prefix, p->trunk_prefix, "%s trunk prefix", p->alpha2);
+      cr_assert_not_null (m, "%s: no plan", p->alpha2);
+      cr_expect_str_eq (m->calling_code, p->calling_code, "%s calling code", p->alpha2);
+      cr_expect_str_eq (m->intl_prefix, p->intl_prefix, "%s intl prefix", p->alpha2);
+      cr_expect_eq (m->intl_pattern != NULL, p->intl_prefix[0] == '\0', "%s intl pattern",
+                    p->alpha2);
+      cr_expect_str_eq (m->trunk_prefix, p->trunk_prefix, "%s trunk prefix", p->alpha2);
+      cr_expect_eq (m->nsn_min, p->nsn_min, "%s shortest national number", p->alpha2);
+      cr_expect_eq (m->short_max, p->short_max, "%s longest short code", p->alpha2);
     }
+}
+
+/* The metadata's patterns: Korea's international prefixes carry the
+ * carrier (001, 002, 005, 006, 008, 00700, ...), Belarus and Lithuania
+ * strip more than the one trunk prefix. */
+Test (country, prefix_patterns)
+{
+  const PhoneMetaRegion *kr = country_dialling (country_lookup ("KR"));
+  const PhoneMetaRegion *by = country_dialling (country_lookup ("BY"));
+  const PhoneMetaRegion *lt = country_dialling (country_lookup ("LT"));
+  const PhoneMetaRegion *gb = country_dialling (country_lookup ("GB"));
+
+  cr_expect_eq (phonemeta_intl_prefix_len (kr, "00144", 5), 3);
+  cr_expect_eq (phonemeta_intl_prefix_len (kr, "0070044", 7), 5);
+  cr_expect_eq (phonemeta_intl_prefix_len (kr, "00344", 5), 0);
+  cr_expect_eq (phonemeta_intl_prefix_len (kr, "021234", 6), 0);
+  cr_expect_eq (phonemeta_intl_prefix_len (gb, "0044", 4), 2);
+  cr_expect_eq (phonemeta_intl_prefix_len (gb, "044", 3), 0);
+  cr_expect_eq (phonemeta_trunk_prefix_len (by, "80291234567", 11), 2);
+  cr_expect_eq (phonemeta_trunk_prefix_len (by, "0291234567", 10), 1);
+  cr_expect_eq (phonemeta_trunk_prefix_len (lt, "052123456", 9), 1);
+  cr_expect_eq (phonemeta_trunk_prefix_len (lt, "852123456", 9), 1);
+  cr_expect_eq (phonemeta_trunk_prefix_len (gb, "02079460000", 11), 1);
+  cr_expect_eq (phonemeta_trunk_prefix_len (gb, "2079460000", 10), 0);
+}
+
+Test (country, calling_codes_assigned)
+{
+  cr_expect_eq (phonemeta_calling_code_len ("442079460000", 12), 2);
+  cr_expect_eq (phonemeta_calling_code_len ("12025550100", 11), 1);
+  cr_expect_eq (phonemeta_calling_code_len ("38344123456", 11), 3);
+  cr_expect_eq (phonemeta_calling_code_len ("88812345678", 11), 3);
+  cr_expect_eq (phonemeta_calling_code_len ("0123456789", 10), 0);
+  cr_expect_eq (phonemeta_calling_code_len ("281234567", 9), 0);
+  cr_expect_eq (phonemeta_calling_code_len ("", 0), 0);
+  cr_expect_geq (phonemeta_n_regions (), 240);
+}
+
+Test (country, validity)
+{
+  const PhoneMetaRegion *gb = country_dialling (country_lookup ("GB"));
+  const PhoneMetaRegion *kr = country_dialling (country_lookup ("KR"));
+
+  cr_expect (phonemeta_valid_national (gb, "2079460000", 10));
+  cr_expect (!phonemeta_valid_national (gb, "4930123456", 10));
+  cr_expect (phonemeta_valid_international ("4930123456", 10));
+  cr_expect (!phonemeta_valid_international ("91342657", 8));
+  cr_expect (!phonemeta_valid_national (kr, "91342657", 8));
+  cr_expect (phonemeta_valid_national (kr, "291342657", 9));
+  cr_expect (phonemeta_valid_short (gb, "999", 3));
+  cr_expect (phonemeta_valid_short (gb, "116123", 6));
+  cr_expect (!phonemeta_valid_short (gb, "4413", 4));
+  /* twice: the second answer comes from the cache */
+  cr_expect (!phonemeta_valid_short (gb, "4413", 4));
+}
+
+/* The fast validity (GRegex on the metadata) gives libphonenumber's own
+ * answer: every region, random national numbers of every possible length,
+ * and the same digits read as international numbers. */
+Test (country, validity_agrees_with_libphonenumber)
+{
+  gsize n;
+  const RaterCountry *table = country_table (&n);
+  GRand *rand = g_rand_new_with_seed (20261128);
+  guint n_valid = 0, n_checked = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const PhoneMetaRegion *m = country_dialling (&table[i]);
+
+      for (guint len = 2; len <= 17; len++)
+        for (guint k = 0; (m->nsn_lengths & (1u << len)) && k < 40; k++)
+          {
+            char nsn[20];
+            gboolean fast, slow;
+
+            for (guint d = 0; d < len; d++)
+              nsn[d] = (char) ('0' + g_rand_int_range (rand, d == 0 ? 1 : 0, 10));
+            nsn[len] = '\0';
+            fast = phonemeta_valid_national (m, nsn, len);
+            slow = phonemeta_reference_valid_national (m, nsn, len);
+            cr_expect_eq (fast, slow, "%s national '%s': %d, libphonenumber %d",
+                          table[i].alpha2, nsn, fast, slow);
+            fast = phonemeta_valid_international (nsn, len);
+            slow = phonemeta_reference_valid_international (nsn, len);
+            cr_expect_eq (fast, slow, "international '%s': %d, libphonenumber %d", nsn, fast,
+                          slow);
+            n_valid += fast;
+            n_checked++;
+          }
+    }
+  g_rand_free (rand);
+  cr_expect_gt (n_valid, n_checked / 40, "%u valid of %u", n_valid, n_checked);
 }
 
 Test (country, calling_codes_sorted_unique)

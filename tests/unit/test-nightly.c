@@ -193,6 +193,27 @@ Test (nightly, config_invalid_values)
   assert_error_names (group, "[sources] : unknown group (nightly or 'source NAME')");
 }
 
+/* area_code (billing.md §3 rule 7) is checked when the config is read. */
+Test (nightly, config_area_code)
+{
+  g_autofree char *ok = g_strconcat (minimal_conf,
+    "[source pbx]\ndir = a\ncountry = RU\narea_code = 4212\n", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NightlyConfig) c = load (ok, &error);
+  cr_assert_not_null (c, "%s", error ? error->message : "");
+  cr_assert_str_eq (((const NightlySource *) c->sources->pdata[0])->area_code, "4212");
+
+  g_autofree char *alone = g_strconcat (minimal_conf, "[source a]\ndir = a\narea_code = 4212\n",
+                                        NULL);
+  assert_error_names (alone, "[source a] area_code: needs country");
+  g_autofree char *bad = g_strconcat (minimal_conf,
+    "[source a]\ndir = a\ncountry = RU\narea_code = 42x\n", NULL);
+  assert_error_names (bad, "[source a] area_code: area code '42x' is not 1 to 6 digits");
+  g_autofree char *nowhere = g_strconcat (minimal_conf,
+    "[source a]\ndir = a\ncountry = XX\narea_code = 20\n", NULL);
+  assert_error_names (nowhere, "[source a] country: is not an ISO 3166 alpha-2 code");
+}
+
 Test (nightly, config_unreadable)
 {
   g_autoptr(GError) error = NULL;
