@@ -10,6 +10,12 @@
  * Resync: a quoted field that has not closed after MAX_RECORD_LINES lines or
  * MAX_RECORD_BYTES bytes, or at end of file, makes the record's first line a
  * bad record; the lines after it are pushed back and parsed afresh.
+ *
+ * Overlong lines: a physical line longer than MAX_LINE_BYTES is never held
+ * whole (parsing it would take several times its size: a 100 MiB line took
+ * 640 MiB).  Its record is bad, with the first RAW_KEPT bytes of the line as
+ * raw text and the line's length in the problem; the rest of the line is
+ * read and dropped, so memory stays within a few times MAX_LINE_BYTES.
  */
 #include "config.h"
 
@@ -25,7 +31,8 @@
 #include "base/rater-error.h"
 
 #define CHUNK_SIZE (1u << 20)
-#define MAX_LINE_BYTES (64u << 20)
+#define MAX_LINE_BYTES (8u << 20)
+#define RAW_KEPT 4096u
 #define MAX_RECORD_LINES 100
 #define MAX_RECORD_BYTES (1u << 20)
 #define PARSER_BLOCK_SIZE (64u << 10)
@@ -59,6 +66,7 @@ struct _CsvFile {
   GArray *offsets;           /* gsize start of each field in values */
   GArray *lengths;           /* gsize length of each field */
   GPtrArray *fields;         /* char * into values, built per record */
+  char problem[128];         /* the problem of an overlong line's record */
 };
 
 static void
@@ -217,11 +225,13 @@ fill (CsvFile *f, GError **error)
   return TRUE;
 }
 
-/* The next physical line (with its '\n' when there is one) into LINE and LEN.
- * Returns FALSE at end of input or on error (*error set). */
+/* The next physical line (with its '\n' when there is one) into LINE and LEN;
+ * *PIECE tells a piece of a line longer than MAX_LINE_BYTES (the rest
+ * follows).  Returns FALSE at end of input or on error (*error set). */
 static gboolean
-next_line (CsvFile *f, const char **line, gsize *len, GError **error)
+next_line (CsvFile *f, const char **line, gsize *len, gboolean *piece, GError **error)
 {
+  *piece = FALSE;
   if (f->replay_pos < f->replay->len)
     {
       const char *p = (const char *) f->replay->data + f->replay_pos;
@@ -244,6 +254,7 @@ next_line (CsvFile *f, const char **line, gsize *len, GError **error)
         {
           *line = p;
           *len = nl ? (gsize) (nl - p) + 1 : avail;
+          *piece = !nl && full;
           f->pos += *len;
           f->consumed += *len;
           return TRUE;
@@ -308,9 +319,44 @@ record_resync (CsvFile *f, CsvRecord *rec)
   return record_bad (f, rec, "quoted field never closed");
 }
 
+/* LINE is the first piece of a line longer than MAX_LINE_BYTES.  The record
+ * it is in (the line alone, or a quoted record it continues) is bad: its raw
+ * text keeps the record's lines before it and the first RAW_KEPT bytes of
+ * the line; the rest of the line is read and dropped. */
+static CsvFileStatus
+record_overlong (CsvFile *f, CsvRecord *rec, const char *line, gsize len, GError **error)
+{
+  if (f->record_lines == 0)
+    f->start_line = f->next_line;
+  f->record_lines++;
+  g_byte_array_append (f->raw, (const guint8 *) line, MIN (len, RAW_KEPT));
+  guint64 total = len;
+  gboolean piece = TRUE;
+  while (piece)
+    {
+      GError *local = NULL;
+      if (!next_line (f, &line, &len, &piece, &local))
+        {
+          if (local)
+            {
+              g_propagate_error (error, local);
+              return CSVFILE_ERROR;
+            }
+          break;                  /* the line ends the file */
+        }
+      total += len;
+      if (len > 0 && line[len - 1] == '\n')
+        f->next_line++;
+    }
+  g_snprintf (f->problem, sizeof f->problem,
+              "line of %" G_GUINT64_FORMAT " bytes is longer than the %u MiB a record may have",
+              total, MAX_LINE_BYTES >> 20);
+  return record_bad (f, rec, f->problem);
+}
+
 /* Feed one line; returns TRUE when it completed a record (or a bad one).
- * A line without its '\n' is the end of the file, or a piece of a line
- * longer than MAX_LINE_BYTES: it does not end a physical line. */
+ * A line without its '\n' is the end of the file (a longer line never gets
+ * here: record_overlong). */
 static gboolean
 feed_line (CsvFile *f, const char *line, gsize len, CsvRecord *rec, CsvFileStatus *status)
 {
@@ -386,7 +432,8 @@ csvfile_next (CsvFile *f, CsvRecord *rec, GError **error)
   for (;;)
     {
       GError *local = NULL;
-      if (!next_line (f, &line, &len, &local))
+      gboolean piece;
+      if (!next_line (f, &line, &len, &piece, &local))
         {
           if (local)
             {
@@ -398,6 +445,8 @@ csvfile_next (CsvFile *f, CsvRecord *rec, GError **error)
             return status;
           continue;
         }
+      if (piece)
+        return record_overlong (f, rec, line, len, error);
       if (feed_line (f, line, len, rec, &status))
         return status;
     }

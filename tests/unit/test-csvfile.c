@@ -12,6 +12,8 @@
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -642,8 +644,9 @@ Test (csvfile, last_line_over_one_mib_without_newline)
 
 Test (csvfile, line_over_the_largest_buffer)
 {
-  /* lines longer than MAX_LINE_BYTES (64 MiB) reach the parser in pieces:
-   * still one record on one line, and the next line is numbered right */
+  /* a line longer than MAX_LINE_BYTES (8 MiB) is not parsed (issue 12: a
+   * 100 MiB line took 640 MiB): a bad record with the first 4 KiB as raw
+   * text, and the next line is numbered right */
   gsize big = (65u << 20) + 11;
   g_autoptr(GString) s = g_string_new ("x,");
   gsize start = s->len;
@@ -653,12 +656,14 @@ Test (csvfile, line_over_the_largest_buffer)
   g_autoptr(CsvFile) f = open_bytes (s->str, s->len, ',', TRUE);
   CsvRecord rec = { 0 };
 
-  cr_assert_eq (next (f, &rec), CSVFILE_RECORD);
+  cr_assert_eq (next (f, &rec), CSVFILE_BAD);
   cr_assert_eq (rec.line, 1);
-  cr_assert_eq (rec.n, 3);
-  cr_assert_eq (rec.len[1], big);
-  cr_assert_str_eq (rec.field[2], "z");
-  cr_assert_eq (rec.raw_len, big + 4);
+  cr_assert_eq (rec.n, 0);
+  cr_assert_eq (rec.raw_len, 4096);
+  cr_assert_eq (memcmp (rec.raw, "x,yyy", 5), 0);
+  g_autofree char *problem = g_strdup_printf ("line of %zu bytes is longer than the 8 MiB a record"
+                                              " may have", big + 5);
+  cr_assert_str_eq (rec.problem, problem);
   expect_record (f, 2, "next,1", "next", "1", NULL);
   expect_eof (f);
 }
@@ -902,4 +907,91 @@ Test (csvfile, random_soup_with_long_open_quote)
         g_string_append_c (s, alphabet[g_rand_int_range (r, 0, sizeof alphabet - 1)]);
       check_soup (s->str, s->len, ',', TRUE);
     }
+}
+
+/* Overlong lines {{{1 */
+
+/* A file of HEAD, then N bytes of FILL, then TAIL, written in pieces (the
+ * test must not hold the long line itself). */
+static CsvFile *
+open_with_long_line (const char *head, gsize n, char fill, const char *tail)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("test-csvfile-XXXXXX.csv", &path, &error);
+  cr_assert (fd >= 0, "g_file_open_tmp: %s", error ? error->message : "?");
+  FILE *out = fdopen (fd, "w");
+  cr_assert_not_null (out);
+  g_autofree char *block = g_malloc (1u << 20);
+  memset (block, fill, 1u << 20);
+  cr_assert_eq (fputs (head, out) >= 0, TRUE);
+  for (gsize done = 0; done < n;)
+    {
+      gsize k = MIN (n - done, (gsize) 1u << 20);
+      cr_assert_eq (fwrite (block, 1, k, out), k);
+      done += k;
+    }
+  cr_assert_eq (fputs (tail, out) >= 0, TRUE);
+  cr_assert_eq (fclose (out), 0);
+  CsvFile *f = csvfile_open (path, ',', TRUE, &error);
+  cr_assert_not_null (f, "csvfile_open: %s", error ? error->message : "?");
+  g_unlink (path);
+  return f;
+}
+
+/* Peak resident memory of this process (a test runs in its own), in MiB. */
+static long
+peak_rss_mib (void)
+{
+  g_autofree char *status = NULL;
+  cr_assert (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  const char *hwm = strstr (status, "VmHWM:");
+  cr_assert_not_null (hwm);
+  return strtol (hwm + 6, NULL, 10) / 1024;
+}
+
+Test (csvfile, a_100_mib_line_is_a_bad_record_read_in_bounded_memory)
+{
+  gsize big = 100u << 20;
+  g_autoptr(CsvFile) f = open_with_long_line ("a,b\n", big, 'x', "\nc,d\n");
+  CsvRecord rec = { 0 };
+
+  expect_record (f, 1, "a,b", "a", "b", NULL);
+  cr_assert_eq (next (f, &rec), CSVFILE_BAD);
+  cr_assert_eq (rec.line, 2);
+  cr_assert_eq (rec.n, 0);
+  cr_assert_eq (rec.raw_len, 4096, "the reject keeps a prefix, not %zu bytes", rec.raw_len);
+  cr_assert_eq (strspn (rec.raw, "x"), 4096);
+  cr_assert_str_eq (rec.problem, "line of 104857601 bytes is longer than the 8 MiB a record may have");
+  expect_record (f, 3, "c,d", "c", "d", NULL);
+  expect_eof (f);
+  long peak = peak_rss_mib ();
+  cr_assert_lt (peak, 80, "reading a 100 MiB line took %ld MiB", peak);
+}
+
+Test (csvfile, an_overlong_line_inside_a_quoted_record_ends_it)
+{
+  gsize big = 9u << 20;
+  g_autoptr(CsvFile) f = open_with_long_line ("id,\"open\n", big, 'y', "\nc,d\n");
+  CsvRecord rec = { 0 };
+
+  cr_assert_eq (next (f, &rec), CSVFILE_BAD);
+  cr_assert_eq (rec.line, 1);
+  cr_assert_eq (rec.raw_len, 9 + 4096, "raw %zu bytes", rec.raw_len);
+  cr_assert_eq (memcmp (rec.raw, "id,\"open\n", 9), 0);
+  cr_assert_eq (strspn (rec.raw + 9, "y"), 4096);
+  expect_record (f, 3, "c,d", "c", "d", NULL);
+  expect_eof (f);
+}
+
+Test (csvfile, an_overlong_last_line_without_newline)
+{
+  g_autoptr(CsvFile) f = open_with_long_line ("a,b\n", (8u << 20) + 1, 'z', "");
+  CsvRecord rec = { 0 };
+
+  expect_record (f, 1, "a,b", "a", "b", NULL);
+  cr_assert_eq (next (f, &rec), CSVFILE_BAD);
+  cr_assert_eq (rec.line, 2);
+  cr_assert_eq (rec.raw_len, 4096);
+  expect_eof (f);
 }
