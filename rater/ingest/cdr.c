@@ -455,8 +455,8 @@ pbx_extension (const CdrContext *ctx, CdrText t)
 {
   if (!cdr_is_extension (t))
     return FALSE;
-  const RaterCountry *c = ctx->country;
-  return !c || *c->trunk_prefix || text_trimmed (t.p, t.len).len < c->nsn_min;
+  const PhoneMetaRegion *r = country_dialling (ctx->country);
+  return !r || r->trunk_prefix[0] || r->trunk_pattern || text_trimmed (t.p, t.len).len < r->nsn_min;
 }
 
 CdrRoute
