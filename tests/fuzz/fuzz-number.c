@@ -1,7 +1,8 @@
 /* fuzz-number.c — fuzz target: party numbers to E.164 (see fuzz.h).
  *
  * The first two bytes pick the numbering context (a country of the table,
- * or none); the rest is the number as a CDR writes it.  A result must be
+ * or none) and an area code of local numbers (bits 14-15: none, "20", "812",
+ * "2"); the rest is the number as a CDR writes it.  A result must be
  * what number.h promises: 3..15 digits, NUL-terminated, len its length.
  */
 #include "config.h"
@@ -25,8 +26,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* the text as its own allocation, so a read past LEN is caught */
   gsize len = size - 2;
   g_autofree char *text = g_memdup2 (data + 2, len);
+  static const char *const area_codes[] = { NULL, "20", "812", "2" };
+  const char *area_code = ctx ? area_codes[(data[0] >> 6) & 3] : NULL;
   RaterNumber out;
-  if (number_normalise (text, len, ctx, &out) == NUMBER_OK)
+  if (number_normalise (text, len, ctx, area_code, &out) == NUMBER_OK)
     {
       if (out.len < 3 || out.len > NUMBER_MAX_DIGITS || strlen (out.digits) != out.len)
         abort ();
