@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/outfile.h"
@@ -46,6 +47,14 @@ nightly_files_lock (const char *path, gboolean wait, GError **error)
   return fd;
 }
 
+/* TRUE when NAME is one of outfile's temporaries: NAME.rater-tmp-XXXXXX. */
+static gboolean
+is_rater_temporary (const char *name)
+{
+  const char *tmp = g_strrstr (name, OUTFILE_TMP_INFIX);
+  return tmp && tmp > name && strlen (tmp) == strlen (OUTFILE_TMP_INFIX "XXXXXX");
+}
+
 void
 nightly_files_remove_temporaries (const char *dir)
 {
@@ -54,10 +63,12 @@ nightly_files_remove_temporaries (const char *dir)
   while (d && (name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      const char *tmp = strstr (name, ".tmp-");
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+      GStatBuf st;
+      if (g_lstat (path, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
         nightly_files_remove_temporaries (path);
-      else if (tmp && strlen (tmp) == strlen (".tmp-XXXXXX"))
+      else if (S_ISREG (st.st_mode) && is_rater_temporary (name))
         {
           g_message ("removing '%s', left by an interrupted run", path);
           g_unlink (path);

@@ -20,8 +20,10 @@
  * (RATER_ERROR_CANTCREAT when PATH cannot be opened). */
 int nightly_files_lock (const char *path, gboolean wait, GError **error);
 
-/* Remove under DIR, recursively, the temporaries NAME.tmp-XXXXXX
- * (outfile.h) that a killed run left, logging each. */
+/* Remove under DIR, recursively, the temporaries NAME.rater-tmp-XXXXXX
+ * (outfile.h) that a killed run left, logging each: regular files of that
+ * name only, which no one but rater makes (symbolic links are neither
+ * removed nor followed). */
 void nightly_files_remove_temporaries (const char *dir);
 
 /* The files of SOURCE waiting in its directory, as paths in byte order:

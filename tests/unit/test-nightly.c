@@ -310,13 +310,24 @@ Test (nightly, quarantine_writes_reason)
 
 Test (nightly, stale_temporaries_removed)
 {
+  /* only rater's own temporaries (outfile.h: NAME.rater-tmp-XXXXXX, regular
+   * files) go; a file of the same shape rater did not write stays */
   g_autofree char *sub = g_build_filename (dir, "drafts", "2026-11", NULL);
   cr_assert_eq (g_mkdir_with_parents (sub, 0755), 0);
-  g_autofree char *stale = test_write (sub, "a.json.tmp-Ab12Cd", "partial");
+  g_autofree char *stale = test_write (sub, "a.json.rater-tmp-Ab12Cd", "partial");
   g_autofree char *kept = test_write (sub, "a.json", "{}");
+  g_autofree char *foreign = test_write (sub, "upload.csv.tmp-Ab12Cd", "another tool's");
   g_autofree char *other = test_write (dir, "notes.tmp-1", "short suffix: kept");
+  g_autofree char *longer = test_write (dir, "x.rater-tmp-Ab12Cd7", "not six: kept");
+  g_autofree char *target = test_write (dir, "target.csv", "a link's target");
+  g_autofree char *link = g_build_filename (dir, "t.rater-tmp-Ab12Cd", NULL);
+  cr_assert_eq (symlink ("target.csv", link), 0);
   nightly_files_remove_temporaries (dir);
   cr_assert_not (g_file_test (stale, G_FILE_TEST_EXISTS));
   cr_assert (g_file_test (kept, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (foreign, G_FILE_TEST_EXISTS), "a file rater did not write was removed");
   cr_assert (g_file_test (other, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (longer, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (target, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (link, G_FILE_TEST_IS_SYMLINK), "a symbolic link was removed");
 }
