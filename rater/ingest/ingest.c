@@ -17,11 +17,13 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ingest/callwriter.h"
 #include "ingest/cdrreader.h"
 #include "catalog/catalog.h"
 #include "base/digest.h"
+#include "base/infile.h"
 #include "ingest/ingest.h"
 #include "base/rater-error.h"
 #include "base/store.h"
@@ -62,6 +64,7 @@ typedef struct {
   IngestStats stats;
   guint reported;
   CallBatch *batch;               /* being filled */
+  gboolean taken;                 /* another run stored or is storing these bytes */
 } FileRun;
 
 void
@@ -345,12 +348,31 @@ insert_file_row (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErro
 /* Store the file in chunks (a new row unless RUN resumes one); the last
  * transaction marks the file complete.  On failure the open chunk is rolled
  * back: what was committed stays, and the next run resumes after it. */
+/* Under the write lock, the files row as it is now: when another run
+ * stored these bytes (or went on with them) since they were looked up,
+ * RUN->taken is set and this run leaves them. */
+static gboolean
+still_ours (Ingest *ing, FileRun *run, const char *sha, GError **error)
+{
+  g_auto(FileRow) row = { 0 };
+  if (!find_file_row (ing, sha, &row, error))
+    return FALSE;
+  run->taken = run->file_id ? row.id != run->file_id || row.resume_line != (gint64) run->resume_line
+                            : row.path != NULL;
+  return TRUE;
+}
+
 static gboolean
 run_transactions (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
 {
   CallWriterStats ws;
   if (!store_begin (ing->db, error))
     return FALSE;
+  if (!still_ours (ing, run, sha, error) || run->taken)
+    {
+      store_rollback (ing->db);
+      return run->taken;
+    }
   if ((run->file_id || insert_file_row (ing, run, sha, size, error))
       && ingest_pipeline (ing, run, &ws, error)
       && update_file_row (ing, run, &ws, -1, error)
@@ -405,9 +427,9 @@ stats_add (IngestStats *total, const IngestStats *s)
   total->unknown_account += s->unknown_account;
 }
 
-gboolean
-ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestStats *stats,
-             GError **error)
+static gboolean
+ingest_file_locked (Ingest *ing, const char *path, const IngestOptions *opts, IngestStats *stats,
+                    GError **error)
 {
   FileRun run = { .ing = ing, .path = path, .opts = opts };
   const CdrReaderOptions reading = {
@@ -460,10 +482,30 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
       g_prefix_error (error, "'%s': ", path);
       return FALSE;
     }
+  if (run.taken)
+    {
+      g_message ("%s: skipped, the same bytes were ingested meanwhile by another run", path);
+      stats->skipped_files++;
+      return TRUE;
+    }
   if (run.reported > opts->max_reported)
     g_message ("%s: %u more rejects not shown ('rater export rejects' lists them all)",
                path, run.reported - opts->max_reported);
   stats->files++;
   stats_add (stats, &run.stats);
   return TRUE;
+}
+
+/* One rater at a time ingests PATH (infile.h): a second one waits, then finds
+ * the bytes stored and skips them. */
+gboolean
+ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestStats *stats,
+             GError **error)
+{
+  int lock = infile_lock (path, error);
+  if (lock < 0)
+    return FALSE;
+  gboolean ok = ingest_file_locked (ing, path, opts, stats, error);
+  close (lock);
+  return ok;
 }
