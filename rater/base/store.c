@@ -82,12 +82,26 @@ store_schema_version (void)
   return list->len ? g_array_index (list, Migration, list->len - 1).version : 0;
 }
 
+/* "WHAT: MESSAGE" as RATER_ERROR_SOFTWARE; when DB gave up waiting for
+ * another process's lock (SQLITE_BUSY), RATER_ERROR_TEMPFAIL saying so. */
+static gboolean
+set_db_error (GError **error, sqlite3 *db, const char *what, const char *message)
+{
+  if (db && (sqlite3_errcode (db) & 0xff) == SQLITE_BUSY)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_TEMPFAIL,
+                   "%s: %s: another process held it longer than %d ms (RATER_BUSY_TIMEOUT_MS);"
+                   " try later", what, message, store_busy_timeout_ms ());
+      return FALSE;
+    }
+  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "%s: %s", what, message);
+  return FALSE;
+}
+
 gboolean
 store_set_error (GError **error, sqlite3 *db, const char *what)
 {
-  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "%s: %s", what,
-               db ? sqlite3_errmsg (db) : "out of memory");
-  return FALSE;
+  return set_db_error (error, db, what, db ? sqlite3_errmsg (db) : "out of memory");
 }
 
 gboolean
@@ -96,7 +110,7 @@ store_exec (sqlite3 *db, const char *sql, GError **error)
   char *msg = NULL;
   if (sqlite3_exec (db, sql, NULL, NULL, &msg) == SQLITE_OK)
     return TRUE;
-  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "database: %s", msg ? msg : "error");
+  set_db_error (error, db, "database", msg ? msg : "error");
   sqlite3_free (msg);
   return FALSE;
 }

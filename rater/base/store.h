@@ -18,7 +18,9 @@
  * store_busy_timeout_ms() before failing with "database is locked".
  *
  * Helpers turn sqlite3 result codes into GErrors in RATER_ERROR with
- * RATER_ERROR_SOFTWARE, the message naming what was being done.
+ * RATER_ERROR_SOFTWARE, the message naming what was being done; a lock
+ * still held by another process after the busy timeout is
+ * RATER_ERROR_TEMPFAIL (exit 75: try later).
  */
 #pragma once
 
