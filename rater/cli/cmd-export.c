@@ -66,8 +66,9 @@ cmd_export (RaterContext *ctx, int argc, char **argv, GError **error)
   const RaterSubcommand *sub = argc == 2 ? cmd_subcommand_find (export_commands,
                                                                 G_N_ELEMENTS (export_commands),
                                                                 argv[1]) : NULL;
-  if (!sub)
-    return cmd_usage_error (error, "usage: rater export %s [--out FILE]", names);
+  if (!sub || (period && !cmd_check_period ("export", period, error)))
+    return sub ? FALSE : cmd_usage_error (error, "usage: rater export %s [--period YYYY-MM]"
+                                          " [--out FILE]", names);
   ExportArgs a = { out, period };
   return sub->func (ctx, &a, error);
 }

@@ -4,10 +4,12 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
 #include "base/store.h"
+#include "base/timeparse.h"
 
 gboolean
 cmd_parse_options (const char *command, const char *parameter,
@@ -45,6 +47,15 @@ cmd_usage_error (GError **error, const char *format, ...)
   va_end (ap);
   g_propagate_error (error, usage);
   return FALSE;
+}
+
+gboolean
+cmd_check_period (const char *command, const char *period, GError **error)
+{
+  int year, month;
+  if (time_parse_period (period, strlen (period), &year, &month) == TIME_OK)
+    return TRUE;
+  return cmd_usage_error (error, "%s: --period must be YYYY-MM, not '%s'", command, period);
 }
 
 gboolean

@@ -62,6 +62,10 @@ char *cmd_subcommand_help (const RaterSubcommand *table, gsize n_entries);
  * return FALSE, so a check is one line: return cmd_usage_error (...). */
 gboolean cmd_usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/* TRUE when PERIOD is a period YYYY-MM (month 01..12); else a usage error
+ * "COMMAND: --period must be YYYY-MM, not 'PERIOD'". */
+gboolean cmd_check_period (const char *command, const char *period, GError **error);
+
 /* COMMAND's --direction-by VALUE (NULL: the default) into *RULE; a usage
  * error naming the value otherwise. */
 gboolean cmd_direction_by (const char *command, const char *value, CdrDirectionRule *rule,
