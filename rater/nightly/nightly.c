@@ -81,10 +81,20 @@ ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, G
   g_autoptr(GError) local = NULL;
   g_autofree char *moved = NULL;
   guint skipped = n->sum->ingest.skipped_files;
+  NightlyFileStamp before, after;
+  gboolean stamped = nightly_files_stamp (path, &before);
   n->sum->files++;
   if (ingest_file (ing, path, &io, &n->sum->ingest, &local))
     {
       n->sum->skipped += n->sum->ingest.skipped_files - skipped;
+      if (stamped && (!nightly_files_stamp (path, &after)
+                      || !nightly_files_stamp_equal (&before, &after)))
+        {
+          n->sum->unsettled++;
+          g_warning ("%s: changed while it was read: left in place for the next run (the calls"
+                     " read are stored; read again they count as duplicates)", path);
+          return TRUE;
+        }
       g_autofree char *dir = g_build_filename (n->config->archive, src->name, NULL);
       if (!nightly_files_archive (path, dir, &moved, error))
         return FALSE;
@@ -116,8 +126,14 @@ step_ingest (Night *n, GError **error)
     {
       const NightlySource *src = n->config->sources->pdata[s];
       g_autoptr(GPtrArray) files = nightly_files_incoming (src, error);
+      g_autoptr(GPtrArray) unsettled = g_ptr_array_new_with_free_func (g_free);
       if (!files)
         return FALSE;
+      nightly_files_settle (files, n->config->settle_seconds, unsettled);
+      for (guint u = 0; u < unsettled->len; u++)
+        g_message ("%s: still being written (changed within %u s): left for the next run",
+                   (const char *) unsettled->pdata[u], n->config->settle_seconds);
+      n->sum->unsettled += unsettled->len;
       for (guint f = 0; f < files->len; f++)
         if (!ingest_one (n, ing, src, files->pdata[f], error))
           return FALSE;
@@ -271,6 +287,20 @@ run_steps (Night *n, GError **error)
          && step_issue (n, error) && step_drafts (n, error) && step_reports (n, error);
 }
 
+/* The directories the run owns, created (0750) when missing, so a first
+ * run on a new machine does not fail on its lock file. */
+static gboolean
+make_directories (const NightlyConfig *config, GError **error)
+{
+  g_autofree char *db_dir = g_path_get_dirname (config->database);
+  g_autofree char *lock_dir = g_path_get_dirname (config->lock);
+  const char *dirs[] = { db_dir, lock_dir, config->output, config->archive, config->quarantine };
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    if (!outfile_mkdir (dirs[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 nightly_run (const NightlyConfig *config, const NightlyOptions *opts, NightlySummary *summary,
              GError **error)
@@ -278,6 +308,8 @@ nightly_run (const NightlyConfig *config, const NightlyOptions *opts, NightlySum
   g_return_val_if_fail (config && opts && summary, FALSE);
   *summary = (NightlySummary) { 0 };
   set_periods (summary);
+  if (!make_directories (config, error))
+    return FALSE;
   int lock = nightly_files_lock (config->lock, opts->wait, error);
   if (lock < 0)
     return FALSE;
