@@ -217,6 +217,19 @@ step_issue (Night *n, GError **error)
       g_warning ("not issuing %s: the catalog was refused", n->sum->previous);
       return TRUE;
     }
+  gboolean ended = FALSE;
+  gint64 ends = 0;
+  g_autofree char *zone = NULL;
+  char buf[32];
+  if (!issue_period_ended (n->db, NULL, n->sum->previous, time_now_ms (), &ended, &ends, &zone,
+                           error))
+    return FALSE;
+  if (!ended)
+    {
+      g_message ("not issuing %s yet: it ends %s (midnight in %s); a later run issues it",
+                 n->sum->previous, time_format_utc (ends, buf), zone);
+      return TRUE;
+    }
   g_autofree char *dir = output_dir (n, "invoices", n->sum->previous);
   IssueLog log = { n->sum->previous, dir };
   IssueRunOptions opts = { NULL, n->sum->previous, n->sum->today, dir,
