@@ -557,6 +557,70 @@ store_open (const char *path, GError **error)
   return g_steal_pointer (&db);
 }
 
+/* The file: URI of PATH opened immutable (no locks, no -shm: a read-only
+ * directory or file system), its characters escaped as RFC 3986 asks. */
+static char *
+immutable_uri (const char *path)
+{
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *escaped = g_uri_escape_string (abs, "/", FALSE);
+  return g_strconcat ("file:", escaped, "?immutable=1", NULL);
+}
+
+/* A read-only connection to PATH; in a directory where SQLite cannot make
+ * the -shm file (a read-only directory or file system), the file is opened
+ * immutable, which is exact only without a write-ahead log left beside it. */
+static sqlite3 *
+open_readonly_connection (const char *path, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(sqlite3) db = open_connection (path, SQLITE_OPEN_READONLY, &local);
+  gint64 probe;
+  if (db && store_query_int (db, "PRAGMA user_version", &probe, &local))
+    return g_steal_pointer (&db);
+  if (db && sqlite3_errcode (db) == SQLITE_NOTADB)
+    return g_propagate_error (error, g_steal_pointer (&local)), NULL;
+  if (has_wal (path))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot read database '%s': %s;"
+                   " its write-ahead log '%s-wal' is not checkpointed and it cannot be opened"
+                   " for it (a read-only directory?): open it once where it is writable (any"
+                   " rater command), or copy the database with its -wal file somewhere"
+                   " writable", path, local->message, path);
+      return NULL;
+    }
+  g_autofree char *uri = immutable_uri (path);
+  g_clear_pointer (&db, sqlite3_close_v2);
+  return open_connection (uri, SQLITE_OPEN_READONLY, error);
+}
+
+sqlite3 *
+store_open_readonly (const char *path, GError **error)
+{
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "database '%s' does not exist: run 'rater init' first", path);
+      return NULL;
+    }
+  int version = 0;
+  if (!check_file (path, error))
+    return NULL;
+  g_autoptr(sqlite3) db = open_readonly_connection (path, error);
+  if (!db || !check_rater_database (db, path, &version, error))
+    return NULL;
+  if (version < store_schema_version ())
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "database '%s' has schema version %d, this rater needs %d: run 'rater init' to upgrade it",
+                   path, version, store_schema_version ());
+      return NULL;
+    }
+  if (!store_exec (db, "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;", error))
+    return NULL;
+  return g_steal_pointer (&db);
+}
+
 sqlite3 *
 store_open_reader (sqlite3 *db, GError **error)
 {

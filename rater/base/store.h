@@ -48,6 +48,13 @@ sqlite3 *store_init (const char *path, int *from, int *to, GError **error);
 /* Open an existing, current database at PATH for a command. */
 sqlite3 *store_open (const char *path, GError **error);
 
+/* Open an existing, current database at PATH read-only (SQLITE_OPEN_READONLY),
+ * for a command that only reads: it works in a read-only directory or file
+ * system too (opened immutable there, unless a write-ahead log is left beside
+ * it, which is an error saying what to do).  The same refusals as
+ * store_open(). */
+sqlite3 *store_open_readonly (const char *path, GError **error);
+
 /* A second, read-only connection to DB's file, for reading on another
  * thread while DB writes (WAL gives it its own snapshot). */
 sqlite3 *store_open_reader (sqlite3 *db, GError **error);

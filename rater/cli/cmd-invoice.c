@@ -47,7 +47,7 @@ invoice_draft (RaterContext *ctx, gconstpointer args, GError **error)
 {
   const InvoiceArgs *a = args;
   guint n = 0, issued = 0;
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
   if (!db || !invoiceout_write_drafts (db, a->period, a->op, a->account, a->out, a->formats,
                                        &n, &issued, error))
     return FALSE;

@@ -115,6 +115,12 @@ cmd_open_db (const RaterContext *ctx, GError **error)
   return store_open (ctx->db_path, error);
 }
 
+sqlite3 *
+cmd_open_db_readonly (const RaterContext *ctx, GError **error)
+{
+  return store_open_readonly (ctx->db_path, error);
+}
+
 static void
 show_progress (const char *path, guint64 done, guint64 total, gpointer data)
 {

@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/rater-error.h"
 #include "test-helpers.h"
@@ -322,4 +323,58 @@ Test (store, a_new_database_appears_whole_with_no_temporary_left)
   g_autoptr(sqlite3) again = store_init (path, &from, &to, &error);
   cr_assert_not_null (again, "%s", error ? error->message : "");
   cr_assert_eq (from, to);
+}
+
+/* Read-only {{{1
+ *
+ * Commands that only read (export, report, invoice draft) open the database
+ * read-only: they work on a read-only file system or directory, where a
+ * read-write open fails with "unable to open database file". */
+
+/* A current database at DIR/NAME with one operator, closed cleanly. */
+static char *
+closed_database (const char *name)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  int from, to;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
+  cr_assert_not_null (db);
+  cr_assert (store_exec (db, "INSERT INTO operators VALUES ('x','X','EUR','X')", NULL));
+  return path;
+}
+
+Test (store, a_read_only_open_cannot_write)
+{
+  g_autofree char *path = closed_database ("ro.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_open_readonly (path, &error);
+  cr_assert_not_null (db, "%s", error ? error->message : "");
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM operators"), 1);
+  cr_assert_not (store_exec (db, "DELETE FROM operators", &error));
+  cr_assert_not_null (strstr (error->message, "readonly"), "%s", error->message);
+  g_clear_error (&error);
+  g_autofree char *empty = test_write (dir, "empty.db", "");
+  cr_assert_null (store_open_readonly (empty, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA), "%s", error->message);
+}
+
+Test (store, a_database_in_a_read_only_directory_can_be_read)
+{
+  if (geteuid () == 0)
+    cr_skip_test ("root writes into read-only directories: run as another user to test this");
+  g_autofree char *sub = g_build_filename (dir, "ro", NULL);
+  cr_assert_eq (g_mkdir (sub, 0755), 0);
+  g_autofree char *path = g_build_filename (sub, "rater.db", NULL);
+  {
+    int from, to;
+    g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
+    cr_assert (store_exec (db, "INSERT INTO operators VALUES ('x','X','EUR','X')", NULL));
+  }
+  cr_assert_eq (g_chmod (path, 0444), 0);
+  cr_assert_eq (g_chmod (sub, 0555), 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_open_readonly (path, &error);
+  g_chmod (sub, 0755);
+  cr_assert_not_null (db, "%s", error ? error->message : "");
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM operators"), 1);
 }
