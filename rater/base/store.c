@@ -446,12 +446,14 @@ check_rater_database (sqlite3 *db, const char *path, int *version, GError **erro
   int known = store_schema_version ();
   if (!user_version (db, version, error))
     {
-      if (sqlite3_errcode (db) == SQLITE_NOTADB)
-        g_clear_error (error), refuse (error, "database '%s' is not an SQLite database: check"
-                                       " --db; rater never overwrites it", path);
-      else
-        g_prefix_error (error, "'%s': ", path);
-      return FALSE;
+      if (sqlite3_errcode (db) != SQLITE_NOTADB)
+        {
+          g_prefix_error (error, "'%s': ", path);
+          return FALSE;
+        }
+      g_clear_error (error);
+      return refuse (error, "database '%s' is not an SQLite database: check --db; rater never"
+                     " overwrites it", path);
     }
   if (*version > known)
     return refuse (error, "database '%s' has schema version %d, newer than this rater knows (%d):"
@@ -579,7 +581,10 @@ open_readonly_connection (const char *path, GError **error)
   if (db && store_query_int (db, "PRAGMA user_version", &probe, &local))
     return g_steal_pointer (&db);
   if (db && sqlite3_errcode (db) == SQLITE_NOTADB)
-    return g_propagate_error (error, g_steal_pointer (&local)), NULL;
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
   if (has_wal (path))
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot read database '%s': %s;"

@@ -507,8 +507,11 @@ issue_period_ended (sqlite3 *db, const char *operator_slug, const char *period, 
 {
   int y, m;
   if (!period || time_parse_period (period, strlen (period), &y, &m) != TIME_OK)
-    return g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM",
-                        period ? period : ""), FALSE;
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM",
+                   period ? period : "");
+      return FALSE;
+    }
   gint64 next = time_days_from_civil (m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
   g_autoptr(GPtrArray) zones = query_strings (db,
     "SELECT DISTINCT timezone FROM accounts WHERE ?1 IS NULL OR operator = ?1"

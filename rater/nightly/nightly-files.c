@@ -22,7 +22,7 @@
 int
 nightly_files_lock (const char *path, gboolean wait, GError **error)
 {
-  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0)
     {
       int e = errno;
