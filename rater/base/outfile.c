@@ -227,7 +227,7 @@ plain_number (const char *v, gsize len)
 static gboolean
 csv_neutralise (const char *v, gsize len)
 {
-  if (csv_raw || !len || !strchr ("=+-@\t\r", v[0]))
+  if (csv_raw || !len || !v[0] || !strchr ("=+-@\t\r", v[0]))
     return FALSE;
   return !plain_number (v, len);
 }
