@@ -172,19 +172,32 @@ decimal_status_to_string (DecimalStatus status, guint max_frac)
 
 /* Rounding {{{1 */
 
-gint64
-decimal_round_half_up (gint64 micro, guint decimals)
+gboolean
+decimal_round_half_up_checked (gint64 micro, guint decimals, gint64 *out)
 {
   gint64 unit = unit_of (decimals);
   gint64 q = micro / unit, r = micro % unit; /* r has the sign of micro */
 
+  *out = micro;
   if (unit == 1)
-    return micro;
+    return TRUE;
   if (r >= unit - r)          /* r >= unit / 2, without overflow */
     q++;
   else if (-r >= unit + r)    /* r <= -unit / 2 */
     q--;
-  return checked_mul (q, unit);
+  if (!__builtin_mul_overflow (q, unit, out))
+    return TRUE;
+  *out = 0;
+  return FALSE;
+}
+
+gint64
+decimal_round_half_up (gint64 micro, guint decimals)
+{
+  gint64 r = 0;
+
+  DECIMAL_CHECK (decimal_round_half_up_checked (micro, decimals, &r));
+  return r;
 }
 
 gint64
@@ -198,8 +211,9 @@ decimal_ceil (gint64 micro, guint decimals)
   return checked_mul (q, unit);
 }
 
-gint64
-decimal_mul_div_round_half_up (gint64 a, gint64 b, gint64 d)
+/* round_half_up (A * B / D), exact, as 128 bits. */
+static Int128
+mul_div_round_half_up (gint64 a, gint64 b, gint64 d)
 {
   Int128 p, q, r;
 
@@ -211,7 +225,23 @@ decimal_mul_div_round_half_up (gint64 a, gint64 b, gint64 d)
     q++;
   else if (-2 * r >= d)
     q--;
-  return int128_to_gint64 (q);
+  return q;
+}
+
+gint64
+decimal_mul_div_round_half_up (gint64 a, gint64 b, gint64 d)
+{
+  return int128_to_gint64 (mul_div_round_half_up (a, b, d));
+}
+
+gboolean
+decimal_mul_div_round_half_up_checked (gint64 a, gint64 b, gint64 d, gint64 *out)
+{
+  Int128 q = mul_div_round_half_up (a, b, d);
+  gboolean fits = q >= G_MININT64 && q <= G_MAXINT64;
+
+  *out = fits ? (gint64) q : 0;
+  return fits;
 }
 
 gint64

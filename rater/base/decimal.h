@@ -33,12 +33,20 @@ const char *decimal_status_to_string (DecimalStatus status, guint max_frac);
  * the result is still in micro-units (a multiple of 10^(6-DECIMALS)). */
 gint64 decimal_round_half_up (gint64 micro, guint decimals);
 
+/* decimal_round_half_up into *OUT, or FALSE (*OUT 0) when the result does
+ * not fit gint64 — for sums of stored amounts, which no input limit bounds. */
+gboolean decimal_round_half_up_checked (gint64 micro, guint decimals, gint64 *out);
+
 /* MICRO rounded towards +infinity to DECIMALS (0..6) places, in micro-units. */
 gint64 decimal_ceil (gint64 micro, guint decimals);
 
 /* round_half_up (A * B / D) computed exactly (128-bit intermediate); D > 0.
  * The proration and tax formulas of billing.md §7 are this. */
 gint64 decimal_mul_div_round_half_up (gint64 a, gint64 b, gint64 d);
+
+/* decimal_mul_div_round_half_up into *OUT, or FALSE (*OUT 0) when the
+ * quotient does not fit gint64. */
+gboolean decimal_mul_div_round_half_up_checked (gint64 a, gint64 b, gint64 d, gint64 *out);
 
 /* ceil (A * B / D) computed exactly (128-bit intermediate); D > 0. */
 gint64 decimal_mul_div_ceil (gint64 a, gint64 b, gint64 d);

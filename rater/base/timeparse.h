@@ -70,6 +70,29 @@ char *time_format_utc (gint64 ms, char *buf);
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" of UTC milliseconds into BUF (>= 32 bytes). */
 char *time_format_utc_ms (gint64 ms, char *buf);
 
+/* What a call can plausibly be (README "Ingest" and "Notes on the spec"):
+ * every instant a CDR gives lies in [TIME_CALL_MIN_MS, TIME_CALL_END_MS) —
+ * 1970-01-01 to 2200-01-01 UTC, the years the zone tables cover — and a
+ * duration is 0 to TIME_CALL_MAX_SECONDS (7 days).  Ingest rejects anything
+ * else (bad_timestamp, bad_duration, cdr.c); the rating core refuses to rate
+ * a stored call outside them (ratecore.c), so no later stage ever sees a
+ * year-10000 start or a duration that does not fit 32 bits. */
+#define TIME_CALL_MIN_MS G_GINT64_CONSTANT (0)                /* 1970-01-01T00:00:00Z */
+#define TIME_CALL_END_MS G_GINT64_CONSTANT (7258118400000)    /* 2200-01-01T00:00:00Z, excluded */
+#define TIME_CALL_MAX_SECONDS G_GINT64_CONSTANT (604800)      /* 7 days */
+
+static inline gboolean
+time_call_instant_ok (gint64 ms)
+{
+  return ms >= TIME_CALL_MIN_MS && ms < TIME_CALL_END_MS;
+}
+
+static inline gboolean
+time_call_duration_ok (gint64 seconds)
+{
+  return seconds >= 0 && seconds <= TIME_CALL_MAX_SECONDS;
+}
+
 /* The current time as UTC milliseconds.  When the environment variable
  * RATER_NOW holds an ISO 8601 instant with an offset ("2026-12-03T02:00:00Z")
  * that is used instead, so tests and replays of a night can fix the clock;

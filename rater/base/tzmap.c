@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/tzmap.h"
@@ -123,8 +124,10 @@ tzmap_from_time_zone (const char *name, GTimeZone *tz)
 }
 
 /* GLib also accepts offsets ("+05:30") and POSIX TZ rules ("EST5EDT,M3.2.0,
- * M11.1.0"); a zone name here is an IANA identifier: a letter first, then
- * letters, digits and "/_+-" (as in "Etc/GMT+5", "America/Port-au-Prince"). */
+ * M11.1.0", "GMT+1", "UTC+5", "Foo+5" — read with the POSIX sign, the
+ * opposite of what their readers expect); a zone name here is an IANA
+ * identifier: a letter first (so never a leading "/"), then letters, digits
+ * and "/_+-" (as in "Etc/GMT+5", "America/Port-au-Prince"; so never ".."). */
 static gboolean
 is_zone_identifier (const char *name)
 {
@@ -138,10 +141,40 @@ is_zone_identifier (const char *name)
   return strstr (name, "//") == NULL && p[-1] != '/';
 }
 
+/* The tz database GLib reads zones from: $TZDIR, else /usr/share/zoneinfo. */
+static const char *
+tz_dir (void)
+{
+  const char *dir = g_getenv ("TZDIR");
+
+  return dir != NULL && *dir != '\0' ? dir : "/usr/share/zoneinfo";
+}
+
+/* TRUE when the tz database has a compiled zone file (TZif) named NAME:
+ * the only test that tells "Etc/GMT+5" (a zone) from "GMT+1" (a POSIX rule
+ * GLib would parse anyway) and "Europe" (a directory). */
+static gboolean
+zone_file_exists (const char *name)
+{
+  g_autofree char *path = g_build_filename (tz_dir (), name, NULL);
+  char magic[4];
+  FILE *f;
+  gboolean ok;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (f = fopen (path, "rb")) == NULL)
+    return FALSE;
+  ok = fread (magic, 1, sizeof magic, f) == sizeof magic && memcmp (magic, "TZif", 4) == 0;
+  fclose (f);
+  return ok;
+}
+
+/* The zone NAME names in the tz database, or NULL.  "UTC" needs no file. */
 static GTimeZone *
 time_zone_lookup (const char *name)
 {
-  if (!is_zone_identifier (name))
+  if (g_strcmp0 (name, "UTC") == 0)
+    return g_time_zone_new_utc ();
+  if (!is_zone_identifier (name) || !zone_file_exists (name))
     return NULL;
   return g_time_zone_new_identifier (name);
 }

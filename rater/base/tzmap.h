@@ -17,14 +17,19 @@ typedef struct {
   gint32 *offset;      /* [n] seconds east of UTC during interval i */
 } TzMap;
 
-/* Build the map of IANA zone NAME ("UTC", "Europe/London", "Asia/Kathmandu").
+/* Build the map of IANA zone NAME ("UTC", "Europe/London", "Asia/Kathmandu"),
+ * a name tzmap_zone_exists() accepts.
  * An unknown name sets a G_IO_ERROR_INVALID_DATA error
  * "unknown time zone 'NAME'" and returns NULL. */
 TzMap *tzmap_new (const char *name, GError **error);
 void tzmap_free (TzMap *map);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TzMap, tzmap_free)
 
-/* TRUE when NAME is a zone tzdata knows (IANA identifier or "UTC"). */
+/* TRUE when NAME is a zone of the system's tz database: "UTC", or an IANA
+ * identifier with a compiled zone file under $TZDIR (default
+ * /usr/share/zoneinfo).  POSIX TZ strings ("GMT+1", "UTC+5"), offsets,
+ * paths ("/...", "..") and directories ("Europe") are not.  tzmap_new()
+ * accepts exactly the same names: --tz and accounts.csv are checked alike. */
 gboolean tzmap_zone_exists (const char *name);
 
 /* Index of the interval containing UTC second T. */

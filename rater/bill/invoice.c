@@ -135,13 +135,30 @@ invoice_destination_free (gpointer destination)
 
 /* Arithmetic {{{1 */
 
+/* Every sum, product and rounding of stored amounts is checked: amounts
+ * that no longer fit gint64 fail the invoice with "amounts overflow"
+ * (RATER_ERROR_DATA), never a wrapped value and never an abort (the
+ * unchecked decimal.h helpers assert). */
+static gboolean
+overflow_error (GError **error)
+{
+  g_set_error_literal (error, RATER_ERROR, RATER_ERROR_DATA, "amounts overflow");
+  return FALSE;
+}
+
 static gboolean
 add_checked (gint64 *acc, gint64 v, GError **error)
 {
   if (!__builtin_add_overflow (*acc, v, acc))
     return TRUE;
-  g_set_error_literal (error, RATER_ERROR, RATER_ERROR_DATA, "amounts overflow");
-  return FALSE;
+  return overflow_error (error);
+}
+
+/* *AMOUNT rounded half up to MINOR_UNITS decimals, in place. */
+static gboolean
+round_checked (gint64 *amount, guint minor_units, GError **error)
+{
+  return decimal_round_half_up_checked (*amount, minor_units, amount) || overflow_error (error);
 }
 
 /* Micro-units in one minor unit of a currency with MINOR_UNITS decimals. */
@@ -161,12 +178,12 @@ static gboolean
 compute_tax (gint64 subtotal, gint64 tax_rate, guint minor_units, gint64 *tax, GError **error)
 {
   gint64 unit = minor_unit (minor_units);
-  gint64 minor = decimal_mul_div_round_half_up (subtotal, tax_rate, 100 * DECIMAL_MICRO * unit);
+  gint64 minor;
 
-  if (!__builtin_mul_overflow (minor, unit, tax))
+  if (decimal_mul_div_round_half_up_checked (subtotal, tax_rate, 100 * DECIMAL_MICRO * unit, &minor)
+      && !__builtin_mul_overflow (minor, unit, tax))
     return TRUE;
-  g_set_error_literal (error, RATER_ERROR, RATER_ERROR_DATA, "amounts overflow");
-  return FALSE;
+  return overflow_error (error);
 }
 
 static gboolean
@@ -651,19 +668,21 @@ add_assignment (const NumberRow *n, const PeriodDays *period, const gint64 fees[
       sums[t].quantity++;
       sums[t].last = n->number;
     }
-  return add_checked (&sums[t].micro, decimal_mul_div_round_half_up (fees[t], days,
-                                                                     period->end - period->first),
-                      error);
+  gint64 prorated;
+  if (!decimal_mul_div_round_half_up_checked (fees[t], days, period->end - period->first, &prorated))
+    return overflow_error (error);
+  return add_checked (&sums[t].micro, prorated, error);
 }
 
-static void
-add_recurring_line (Invoice *invoice, guint type, const RecurringSum *sum)
+static gboolean
+add_recurring_line (Invoice *invoice, guint type, const RecurringSum *sum, GError **error)
 {
   InvoiceLine *line = invoice_add_line (invoice, INVOICE_LINE_RECURRING);
 
   line->number_type = g_strdup (number_types[type]);
   line->quantity = sum->quantity;
-  line->amount = decimal_round_half_up (sum->micro, invoice->minor_units);
+  line->amount = sum->micro;
+  return round_checked (&line->amount, invoice->minor_units, error);
 }
 
 static gboolean
@@ -682,8 +701,8 @@ add_recurring_lines (Invoice *invoice, const AccountRows *a, const PeriodDays *p
         }
     }
   for (guint t = 0; t < N_NUMBER_TYPES; t++)
-    if (sums[t].quantity > 0)
-      add_recurring_line (invoice, t, &sums[t]);
+    if (sums[t].quantity > 0 && !add_recurring_line (invoice, t, &sums[t], error))
+      return FALSE;
   return TRUE;
 }
 
@@ -735,7 +754,8 @@ add_usage_lines (Invoice *invoice, InvoiceLineKind kind, const GPtrArray *rows, 
   for (guint i = first; i < invoice->lines->len; i++)
     {
       InvoiceLine *line = invoice->lines->pdata[i];
-      line->amount = decimal_round_half_up (line->amount, invoice->minor_units);
+      if (!round_checked (&line->amount, invoice->minor_units, error))
+        return FALSE;
     }
   return TRUE;
 }

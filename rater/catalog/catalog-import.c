@@ -27,6 +27,24 @@
 #define MAX_PROBLEMS 200
 #define MS_PER_DAY G_GINT64_CONSTANT (86400000)
 
+/* Upper limits of the catalog's amounts, in micro-units (README "catalog
+ * import").  Far above any real tariff, they keep every product rating and
+ * invoicing compute far inside gint64 (about 9.22e18 micro-units):
+ *  - a call's charge is connect_fee + ceil (billable * rate / 60), with
+ *    billable <= 7 days + one increment = 608400 s (timeparse.h's call
+ *    limit, increments <= 3600 s): at most 1e12 + 608400 * 1e12 / 60
+ *    ~ 1.0e16, and billable * rate itself at most 6.1e17 — 15 times below
+ *    the limit even before the division;
+ *  - a number's monthly fee prorated is fee * days / days_in_month <= 1e12;
+ *  - tax is subtotal * tax_rate / 100 (128-bit intermediate) <= subtotal;
+ *  - a bundle pool is bundle_minutes * 60 * users <= 6e7 s per user.
+ * Sums of many amounts (an invoice) are still checked where they are made
+ * (invoice.c), since no per-item limit can bound a count of calls. */
+#define MAX_RATE (1000000 * DECIMAL_MICRO)         /* currency units per minute */
+#define MAX_FEE (1000000 * DECIMAL_MICRO)          /* connect fee; fee per number a month */
+#define MAX_TAX_RATE (100 * DECIMAL_MICRO)         /* percent */
+#define MAX_BUNDLE_MINUTES 1000000                 /* per user number a month */
+
 /* ---- problems ---- */
 
 typedef struct {
@@ -324,10 +342,10 @@ is_group_token (const char *s)
   return is_word_of (s, is_group_char);
 }
 
-/* A decimal with at most MAX_FRAC places, >= 0. */
+/* A decimal with at most MAX_FRAC places, from 0 to MAX micro-units. */
 static gboolean
 check_amount (Problems *pr, const Sheet *s, const char *what, const char *text,
-              guint max_frac, gint64 *out)
+              guint max_frac, gint64 max, gint64 *out)
 {
   DecimalStatus st = decimal_parse (text, strlen (text), max_frac, out);
   if (st != DECIMAL_OK)
@@ -339,6 +357,13 @@ check_amount (Problems *pr, const Sheet *s, const char *what, const char *text,
   if (*out < 0)
     {
       problem (pr, s->label, s->rec.line, "%s '%s' is negative", what, text);
+      return FALSE;
+    }
+  if (*out > max)
+    {
+      char limit[32];
+      problem (pr, s->label, s->rec.line, "%s '%s' is above the limit of %s", what, text,
+               decimal_format (max, 0, limit));
       return FALSE;
     }
   return TRUE;
@@ -471,9 +496,10 @@ read_plan_row (Catalog *c, Sheet *s, Problems *pr)
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *fee = sheet_get (s, 3 + i);
-      check_amount (pr, s, fee_names[i], *fee ? fee : "0", 6, &r->fee[i]);
+      check_amount (pr, s, fee_names[i], *fee ? fee : "0", 6, MAX_FEE, &r->fee[i]);
     }
-  check_int (pr, s, "bundle_minutes", *minutes ? minutes : "0", 0, 1000000, &r->bundle_minutes);
+  check_int (pr, s, "bundle_minutes", *minutes ? minutes : "0", 0, MAX_BUNDLE_MINUTES,
+             &r->bundle_minutes);
   check_int (pr, s, "call_decimals", *decimals ? decimals : "6", 0, 6, &r->call_decimals);
   g_auto(GStrv) groups = g_strsplit (r->groups, "|", -1);
   for (guint i = 0; *r->groups && groups[i]; i++)
@@ -500,9 +526,7 @@ read_account_row (Catalog *c, Sheet *s, Problems *pr)
     problem (pr, s->label, r->line, "country '%s' is not an ISO 3166 alpha-2 code", r->country);
   if (!tzmap_zone_exists (r->zone))
     problem (pr, s->label, r->line, "timezone '%s' is not an IANA time zone", r->zone);
-  if (check_amount (pr, s, "tax_rate", *tax ? tax : "0", 4, &r->tax_rate)
-      && r->tax_rate > 100 * DECIMAL_MICRO)
-    problem (pr, s->label, r->line, "tax_rate '%s' is above 100 %%", tax);
+  check_amount (pr, s, "tax_rate", *tax ? tax : "0", 4, MAX_TAX_RATE, &r->tax_rate);
 }
 
 static void
@@ -550,8 +574,8 @@ read_deck_row (Catalog *c, Sheet *s, Problems *pr)
     g_free (r->band), r->band = g_strdup ("all");
   if (!g_strv_contains ((const char *const[]) { "all", "peak", "offpeak", "weekend", NULL }, r->band))
     problem (pr, s->label, r->line, "band '%s' is not all, peak, offpeak or weekend", r->band);
-  check_amount (pr, s, "rate", rate, 6, &r->rate);
-  check_amount (pr, s, "connect_fee", *fee ? fee : "0", 6, &r->connect_fee);
+  check_amount (pr, s, "rate", rate, 6, MAX_RATE, &r->rate);
+  check_amount (pr, s, "connect_fee", *fee ? fee : "0", 6, MAX_FEE, &r->connect_fee);
   check_increment (pr, s, *inc ? inc : "1/1", &r->inc_first, &r->inc_next);
   if (check_instant (pr, s, "effective_from", from, &r->from_ms) && *to
       && check_instant (pr, s, "effective_to", to, &r->to_ms) && r->to_ms <= r->from_ms)
@@ -615,6 +639,24 @@ read_decks (Catalog *c, const char *dir, Problems *pr, GError **error)
 }
 
 /* ---- cross references ---- */
+
+/* Invoice numbers are {invoice_prefix}-{YYYYMM}-{seq}: two operators with
+ * one prefix would number into each other's series. */
+static void
+check_operators (Catalog *c, Problems *pr)
+{
+  g_autoptr(GHashTable) prefixes = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < c->operators->len; i++)
+    {
+      OperatorRow *r = c->operators->pdata[i];
+      const OperatorRow *other = g_hash_table_lookup (prefixes, r->prefix);
+      if (other)
+        problem (pr, "operators.csv", r->line, "invoice_prefix '%s' is already used by operator '%s'",
+                 r->prefix, other->slug);
+      else if (*r->prefix)
+        g_hash_table_insert (prefixes, r->prefix, r);
+    }
+}
 
 static void
 check_plans (Catalog *c, Problems *pr)
@@ -909,6 +951,7 @@ read_catalog (Catalog *c, const char *dir, Problems *pr, GError **error)
       || !read_sheet (c, dir, "numbers.csv", NULL, &number_sheet, pr, error)
       || !read_decks (c, dir, pr, error))
     return FALSE;
+  check_operators (c, pr);
   check_plans (c, pr);
   check_accounts (c, pr);
   check_numbers (c, pr);

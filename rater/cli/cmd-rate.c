@@ -33,6 +33,10 @@ cmd_rate (RaterContext *ctx, int argc, char **argv, GError **error)
                G_GUINT64_FORMAT " drew on bundles",
                s.calls, s.rated, s.free, s.unanswered, s.unrated, s.unknown_account, s.no_rate,
                s.late, s.kept, s.bundled);
+  if (s.implausible || s.overflow)
+    cmd_summary (ctx, "unrated also: %" G_GUINT64_FORMAT " implausible_call (start or duration"
+                 " outside the ingest limits), %" G_GUINT64_FORMAT " charge_overflow",
+                 s.implausible, s.overflow);
   ctx->status = s.unrated > 0 ? 1 : 0;
   return TRUE;
 }

@@ -362,6 +362,26 @@ cdr_finish_call (CdrCall *call)
 }
 
 gboolean
+cdr_check_plausible (const CdrCall *call, CdrReject *rej)
+{
+  char when[32];
+  if (!time_call_instant_ok (call->start_ms))
+    {
+      /* parsed years are 1..9999 (plus a zone's offset): printable */
+      cdr_reject (rej, CDR_REJECT_BAD_TIMESTAMP, "start %s is outside 1970-01-01..2200-01-01 UTC",
+                  time_format_utc (call->start_ms, when));
+      return FALSE;
+    }
+  if (!time_call_duration_ok (call->duration))
+    {
+      cdr_reject (rej, CDR_REJECT_BAD_DURATION, "duration %" G_GINT64_FORMAT " s is over %"
+                  G_GINT64_FORMAT " s (7 days)", call->duration, TIME_CALL_MAX_SECONDS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 cdr_sip_code (CdrText t, int *code)
 {
   CdrText v = text_trimmed (t.p, t.len);

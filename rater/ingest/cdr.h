@@ -242,6 +242,12 @@ gboolean cdr_check_field_count (const CdrFormat *format, const CsvRecord *rec, C
  * chars) into call->key_buf, for sources that log no unique id. */
 void cdr_key_from_raw (CdrCall *call, const CsvRecord *rec);
 
+/* The plausibility limits of timeparse.h, for every call of every format
+ * (the reader applies it to each converted call): a start outside
+ * 1970-01-01..2200-01-01 UTC rejects bad_timestamp, a duration over 7 days
+ * bad_duration. */
+gboolean cdr_check_plausible (const CdrCall *call, CdrReject *rej);
+
 /* Common end of every convert(): answered := answered && duration > 0. */
 void cdr_finish_call (CdrCall *call);
 

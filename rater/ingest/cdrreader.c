@@ -176,6 +176,8 @@ cdrreader_next (CdrReader *reader, CdrRecord *record, GError **error)
   else
     record->outcome = reader->format->convert (reader->state, rec, &reader->ctx, &record->call,
                                                &record->reject);
+  if (record->outcome == CDR_CALL && !cdr_check_plausible (&record->call, &record->reject))
+    record->outcome = CDR_REJECT;
   return CDRREADER_RECORD;
 }
 

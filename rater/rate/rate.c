@@ -103,7 +103,8 @@ typedef struct {
 } Slot;
 
 static const char *const status_names[] = { "rated", "free", "unanswered", "unrated" };
-static const char *const reason_names[] = { NULL, "unknown_account", "no_rate" };
+static const char *const reason_names[] = { NULL, "unknown_account", "no_rate", "implausible_call",
+                                            "charge_overflow" };
 static const char *const band_names[] = { "peak", "offpeak", "weekend" };
 
 static void
@@ -389,7 +390,9 @@ slot_add (Run *r, Slot *s, sqlite3_stmt *st)
   s->key_len[i] = (guint32) sqlite3_column_bytes (st, 2);
   g_byte_array_append (s->keys, sqlite3_column_text (st, 2), s->key_len[i]);
   b->start_ms[i] = sqlite3_column_int64 (st, 6);
-  b->duration[i] = sqlite3_column_int (st, 7);
+  /* saturated, never truncated: the core refuses anything over 7 days
+   * (a call stored before ingest checked durations) */
+  b->duration[i] = (gint32) CLAMP (sqlite3_column_int64 (st, 7), -1, G_MAXINT32);
   b->answered[i] = (guint8) sqlite3_column_int (st, 8);
   b->direction[i] = out ? 0 : 1;
   memcpy (b->number[i], callee.digits, 16);
@@ -615,6 +618,8 @@ count (RateStats *s, const RateBatch *b, guint i, gboolean late)
       s->unrated++;
       s->unknown_account += b->reason[i] == RATE_REASON_UNKNOWN_ACCOUNT;
       s->no_rate += b->reason[i] == RATE_REASON_NO_RATE;
+      s->implausible += b->reason[i] == RATE_REASON_IMPLAUSIBLE;
+      s->overflow += b->reason[i] == RATE_REASON_OVERFLOW;
     }
 }
 
@@ -738,12 +743,26 @@ pool_seconds (Run *r, gint32 acc, gint32 period, gint64 *seconds, GError **error
   if (!store_bind (st, error, STORE_TEXT (info->name), STORE_TEXT (next), STORE_TEXT (first)))
     return FALSE;
   gboolean ok = sqlite3_step (st) == SQLITE_ROW;
-  if (ok)
-    *seconds = info->bundle_minutes * 60 * sqlite3_column_int64 (st, 0);
-  else
+  /* a pool beyond 64 bits is as good as endless: saturate, never wrap */
+  if (ok && __builtin_mul_overflow (info->bundle_minutes * 60, sqlite3_column_int64 (st, 0), seconds))
+    *seconds = G_MAXINT64;
+  else if (!ok)
     store_set_error (error, r->db, "counting bundle users");
   sqlite3_reset (st);
   return ok;
+}
+
+/* RES, rated by the core, overflows with its bundle cover: unrated, as
+ * the core does (it cannot, as covered seconds only lower the charge, but
+ * an amount that does not fit is never written). */
+static void
+bundle_overflow (RateStats *stats, Result *res)
+{
+  *res = (Result) { .call_id = res->call_id, .account = res->account, .period = res->period,
+                    .status = RATE_UNRATED, .reason = RATE_REASON_OVERFLOW, .band = res->band };
+  stats->rated--;
+  stats->unrated++;
+  stats->overflow++;
 }
 
 static gboolean
@@ -764,10 +783,14 @@ apply_bundles (Run *r, GError **error)
           && !pool_seconds (r, res->account, res->period, &remaining, error))
         return FALSE;
       res->covered = MIN (res->billable, remaining);
+      if (!ratecore_charge (res->row, res->billable, res->covered,
+                            r->core[res->account].decimals_unit, &res->charge))
+        {
+          bundle_overflow (r->stats, res);
+          continue;
+        }
       remaining -= res->covered;
       r->stats->bundled += res->covered > 0;
-      res->charge = ratecore_charge (res->row, res->billable, res->covered,
-                                     r->core[res->account].decimals_unit);
     }
   /* written in call order: one sweep over the table, not a seek per call */
   qsort (r->bundle->data, r->bundle->len, sizeof (BundleCall), bundle_compare_id);

@@ -29,6 +29,8 @@ typedef struct {
   guint64 calls;            /* calls whose rating was written */
   guint64 rated, free, unanswered, unrated;
   guint64 unknown_account, no_rate;   /* unrated, by reason */
+  guint64 implausible, overflow;      /* unrated: start or duration out of limits,
+                                       * charge beyond 64 bits (ratecore.h) */
   guint64 late;             /* rated late (closed period) */
   guint64 kept;             /* closed-period calls left as they were */
   guint64 bundled;          /* calls that drew on a bundle */

@@ -4,8 +4,13 @@
  * the zone's transition table (no GTimeZone call); (2) deck rows, grouping
  * the batch by tariff and calling tariff_lookup_batch once per group;
  * (3) status; (4) billable seconds and charges, integer arithmetic on
- * gathered columns, without branches on the data so the compiler can
- * vectorise the loop.
+ * gathered columns, without branches on the data.
+ *
+ * Nothing is narrowed or multiplied before it is range-checked: a start or
+ * duration outside timeparse.h's call limits makes the call unrated
+ * (implausible) in pass 3, before any arithmetic uses it, and every product
+ * and sum of the charge is overflow-checked (__builtin_*_overflow); an
+ * overflow makes the call unrated (overflow), never a wrapped amount.
  */
 #include "config.h"
 
@@ -45,11 +50,19 @@ ratecore_billable (gint64 duration, gint64 first, gint64 next)
   return first + steps * next;
 }
 
-/* ceil (a / b) for a >= 0, b > 0 */
-static inline gint64
-ceil_div (gint64 a, gint64 b)
+/* *OUT = FEE + ceil (CHARGED * RATE / 60) rounded up to a multiple of
+ * UNIT (CHARGED, RATE, FEE >= 0; UNIT >= 1).  FALSE (*OUT 0) when any step
+ * overflows 64 bits. */
+static inline gboolean
+charge_of (gint64 charged, gint64 rate, gint64 fee, gint64 unit, gint64 *out)
 {
-  return (a + b - 1) / b;
+  gint64 product, micro, up;
+  gboolean overflow = __builtin_mul_overflow (charged, rate, &product);
+  overflow |= __builtin_add_overflow (product, 59, &product);
+  overflow |= __builtin_add_overflow (fee, product / 60, &micro);
+  overflow |= __builtin_add_overflow (micro, unit - 1, &up);
+  *out = overflow ? 0 : unit == 1 ? micro : up / unit * unit;
+  return !overflow;
 }
 
 gint64
@@ -61,14 +74,22 @@ ratecore_decimals_unit (gint64 call_decimals)
   return unit;
 }
 
-gint64
-ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered, gint64 decimals_unit)
+gboolean
+ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered, gint64 decimals_unit,
+                 gint64 *charge)
 {
   gint64 charged = billable - covered;
+  *charge = 0;
   if (charged <= 0)
-    return 0;
-  gint64 micro = row->connect_fee + ceil_div (charged * row->rate, 60);
-  return ceil_div (micro, decimals_unit) * decimals_unit;
+    return TRUE;
+  return charge_of (charged, row->rate, row->connect_fee, decimals_unit, charge);
+}
+
+/* Whether the rating core may do arithmetic on call I of B at all. */
+static inline gboolean
+call_plausible (const RateBatch *b, guint i)
+{
+  return time_call_instant_ok (b->start_ms[i]) && time_call_duration_ok (b->duration[i]);
 }
 
 /* Pass 1: band and period from the start in the account's zone.  Calls of
@@ -123,7 +144,10 @@ pass_local_time (const RateAccount *accounts, RateBatch *b)
   MonthSpan month = { 1, 0, 0 };
   for (guint i = 0; i < b->n; i++)
     {
-      gint64 utc = floor_div (b->start_ms[i], 1000);
+      /* an implausible start (unrated in pass 3) takes the nearest limit's
+       * band and period, so its period is still a YYYY-MM */
+      gint64 start = CLAMP (b->start_ms[i], TIME_CALL_MIN_MS, TIME_CALL_END_MS - 1);
+      gint64 utc = floor_div (start, 1000);
       gint64 local = utc;
       if (b->account[i] >= 0)
         local += zone_offset (zones, accounts[b->account[i]].zone, utc);
@@ -205,6 +229,8 @@ pass_status (RateBatch *b)
       RateReason r = RATE_REASON_NONE;
       if (!b->answered[i])
         s = RATE_UNANSWERED;
+      else if (!call_plausible (b, i))
+        s = RATE_UNRATED, r = RATE_REASON_IMPLAUSIBLE, b->row[i] = -1;
       else if (b->account[i] < 0)
         s = RATE_UNRATED, r = RATE_REASON_UNKNOWN_ACCOUNT;
       else if (b->row[i] >= 0)
@@ -240,15 +266,18 @@ pass_charge (const RateAccount *accounts, RateBatch *b)
     }
   for (guint i = 0; i < n; i++)
     {
-      /* durations and increments fit 32 bits: a 32-bit division is much
-       * cheaper; a charge to 6 decimals (unit 1) needs no division at all */
+      /* a rated duration is 0..7 days (pass 3) and increments 1..G_MAXINT32,
+       * so over + next - 1 < 2^32: a 32-bit division, much cheaper, is exact */
       gint64 over = dur[i] - first[i];
       guint32 steps = (guint32) (over > 0 ? over + next[i] - 1 : 0) / (guint32) next[i];
       gint64 billable = dur[i] > 0 ? first[i] + (gint64) steps * next[i] : 0;
-      gint64 micro = fee[i] + (billable * rate[i] + 59) / 60;
-      gint64 charge = unit[i] == 1 ? micro : (micro + unit[i] - 1) / unit[i] * unit[i];
-      b->billable[i] = (gint32) billable;
-      b->charge[i] = billable > 0 ? charge : 0;
+      gint64 charge;
+      gboolean fits = charge_of (billable, rate[i], fee[i], unit[i], &charge)
+                      && billable <= G_MAXINT32;
+      b->billable[i] = fits ? (gint32) billable : 0;
+      b->charge[i] = fits && billable > 0 ? charge : 0;
+      if (!fits)
+        b->status[i] = RATE_UNRATED, b->reason[i] = RATE_REASON_OVERFLOW;
     }
 }
 

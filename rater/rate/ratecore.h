@@ -31,6 +31,8 @@ typedef enum {
   RATE_REASON_NONE = 0,
   RATE_REASON_UNKNOWN_ACCOUNT = 1,
   RATE_REASON_NO_RATE = 2,
+  RATE_REASON_IMPLAUSIBLE = 3,   /* start or duration outside timeparse.h's call limits */
+  RATE_REASON_OVERFLOW = 4,      /* the charge does not fit 64 bits (or billable 32) */
 } RateReason;
 
 /* What the core needs of an account, resolved once per run. */
@@ -45,7 +47,8 @@ typedef struct {
   /* inputs */
   gint32 account[RATE_BATCH_MAX];        /* index into the RateAccount array; -1 unknown */
   gint64 start_ms[RATE_BATCH_MAX];       /* UTC */
-  gint32 duration[RATE_BATCH_MAX];       /* seconds */
+  gint32 duration[RATE_BATCH_MAX];       /* seconds; a stored value beyond 32 bits is
+                                          * given saturated (G_MAXINT32, or -1 below 0) */
   guint8 direction[RATE_BATCH_MAX];      /* 0 out, 1 in */
   guint8 answered[RATE_BATCH_MAX];
   char number[RATE_BATCH_MAX][16];       /* the rated number (callee), digits */
@@ -60,20 +63,32 @@ typedef struct {
   gint64 charge[RATE_BATCH_MAX];         /* micro-units, nothing covered */
 } RateBatch;
 
-/* Rate every call of BATCH against ACCOUNTS. */
+/* Rate every call of BATCH against ACCOUNTS.
+ *
+ * The core never narrows or multiplies a value it has not range-checked:
+ * an answered call whose start or duration is outside the limits ingest
+ * enforces (timeparse.h: 1970-01-01..2200-01-01 UTC, 0..7 days) — a call
+ * stored before those limits existed — is `unrated` with
+ * RATE_REASON_IMPLAUSIBLE (its band and period are those of the nearest
+ * limit, so it still lands in a valid YYYY-MM); a charge whose arithmetic
+ * overflows (a deck imported before the amount limits of catalog-import.c)
+ * is `unrated` with RATE_REASON_OVERFLOW.  Neither is ever given a wrapped
+ * or truncated value. */
 void ratecore_rate (const RateAccount *accounts, RateBatch *batch);
 
 /* Billable seconds of DURATION under increment F/N (billing.md §5). */
 gint64 ratecore_billable (gint64 duration, gint64 first, gint64 next);
 
-/* The charge of a call priced by ROW with BILLABLE seconds of which COVERED
- * came from a bundle, rounded up to DECIMALS_UNIT micro-units. */
 /* The rounding unit of a plan's CALL_DECIMALS (0..6): 10^(6 - call_decimals)
  * micro-units (RateAccount.decimals_unit). */
 gint64 ratecore_decimals_unit (gint64 call_decimals);
 
-gint64 ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered,
-                        gint64 decimals_unit);
+/* The charge of a call priced by ROW with BILLABLE seconds of which COVERED
+ * came from a bundle, rounded up to DECIMALS_UNIT micro-units, into
+ * *CHARGE.  FALSE (*CHARGE 0) when it does not fit 64 bits: the call must
+ * then be unrated (RATE_REASON_OVERFLOW), never billed. */
+gboolean ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered,
+                          gint64 decimals_unit, gint64 *charge);
 
 /* The band of a local wall-clock second (seconds since 1970-01-01 local). */
 CallBand ratecore_band (gint64 local_sec);

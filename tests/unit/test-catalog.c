@@ -208,3 +208,106 @@ Test (catalog, sample_decks_cover_every_calling_code)
     }
   cr_assert_geq (n_decks, 2);
 }
+
+/* Every amount is bounded at import (README "catalog import"): a rate of
+ * 9999999999.999999 a minute used to be accepted, and a 3600 s call then
+ * overflowed int64 into a large credit.  The limits themselves pass. */
+Test (catalog, amounts_above_their_limits_are_refused)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *big_deck = catalog_variant ("big-deck", "decks/spec.csv",
+    "prefix,destination,group,direction,band,rate,connect_fee,increment,effective_from,effective_to\n"
+    "44,UK,INTL,out,all,9999999999.999999,0,1/1,2026-01-01,\n"
+    "447,UK Mobile,MOBILE,out,all,1000000.000001,1000000.000001,60/60,2026-01-01,\n"
+    "4420,London,DOMESTIC,out,all,1000000,1000000,60/1,2026-01-01,\n");
+  g_autofree char *msg = import_error (db, big_deck);
+  static const char *const expected[] = {
+    "decks/spec.csv:2: rate '9999999999.999999' is above the limit of 1000000",
+    "decks/spec.csv:3: rate '1000000.000001' is above the limit of 1000000",
+    "decks/spec.csv:3: connect_fee '1000000.000001' is above the limit of 1000000",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    cr_assert_not_null (strstr (msg, expected[i]), "missing '%s' in:\n%s", expected[i], msg);
+  cr_assert_null (strstr (msg, "decks/spec.csv:4"), "the limits themselves pass:\n%s", msg);
+
+  g_autofree char *big_plan = catalog_variant ("big-plan", "plans.csv",
+    "plan,operator,deck,fee_user,fee_service,fee_tollfree,bundle_minutes,bundle_groups,call_decimals\n"
+    "nw-basic,northwind,spec,1000000.01,5.00,2.50,0,,6\n"
+    "nw-cents,northwind,spec,10.00,99999999999,2.50,0,,2\n"
+    "nw-bundle,northwind,spec,10.00,5.00,1000001,1000001,DOMESTIC,6\n"
+    "ts-basic,tailspin,spec,1000000,1000000,1000000,1000000,DOMESTIC,6\n");
+  g_autofree char *msg2 = import_error (db, big_plan);
+  static const char *const expected2[] = {
+    "plans.csv:2: fee_user '1000000.01' is above the limit of 1000000",
+    "plans.csv:3: fee_service '99999999999' is above the limit of 1000000",
+    "plans.csv:4: fee_tollfree '1000001' is above the limit of 1000000",
+    "plans.csv:4: bundle_minutes '1000001' is not a whole number from 0 to 1000000",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (expected2); i++)
+    cr_assert_not_null (strstr (msg2, expected2[i]), "missing '%s' in:\n%s", expected2[i], msg2);
+  cr_assert_null (strstr (msg2, "plans.csv:5"), "the limits themselves pass:\n%s", msg2);
+
+  g_autofree char *big_tax = catalog_variant ("big-tax", "accounts.csv",
+    "account,operator,tenant_id,name,plan,country,timezone,tax_rate\n"
+    "contoso,northwind,,Contoso,nw-basic,GB,Europe/London,100.0001\n"
+    "fabrikam,northwind,,Fabrikam,nw-cents,GB,Europe/London,100\n");
+  g_autofree char *msg3 = import_error (db, big_tax);
+  cr_assert_not_null (strstr (msg3, "accounts.csv:2: tax_rate '100.0001' is above the limit of 100"), "%s", msg3);
+  cr_assert_null (strstr (msg3, "accounts.csv:3"), "%s", msg3);
+}
+
+/* A time zone is a name of the system's tz database (TZDIR, default
+ * /usr/share/zoneinfo).  POSIX TZ strings used to pass, which GLib reads
+ * with the sign inverted from what a reader expects (GMT+1 is UTC-1). */
+Test (catalog, timezone_must_be_a_tz_database_name)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *zones = catalog_variant ("zones", "accounts.csv",
+    "account,operator,tenant_id,name,plan,country,timezone,tax_rate\n"
+    "a1,northwind,,A1,nw-basic,GB,GMT+1,20\n"
+    "a2,northwind,,A2,nw-basic,GB,UTC+5,20\n"
+    "a3,northwind,,A3,nw-basic,GB,Foo+5,20\n"
+    "a4,northwind,,A4,nw-basic,GB,EST5EDT4,20\n"
+    "a5,northwind,,A5,nw-basic,GB,../../../etc/passwd,20\n"
+    "a6,northwind,,A6,nw-basic,GB,/usr/share/zoneinfo/UTC,20\n"
+    "a7,northwind,,A7,nw-basic,GB,zone.tab,20\n"
+    "a8,northwind,,A8,nw-basic,GB,UTC,20\n"
+    "a9,northwind,,A9,nw-basic,GB,Etc/UTC,20\n"
+    "b1,northwind,,B1,nw-basic,GB,Etc/GMT+5,20\n"
+    "b2,northwind,,B2,nw-basic,GB,America/Port-au-Prince,20\n"
+    "b3,northwind,,B3,nw-basic,GB,Europe,20\n");
+  g_autofree char *msg = import_error (db, zones);
+  static const char *const bad[] = { "GMT+1", "UTC+5", "Foo+5", "EST5EDT4", "../../../etc/passwd",
+                                     "/usr/share/zoneinfo/UTC", "zone.tab", "Europe" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *want = g_strdup_printf ("accounts.csv:%" G_GSIZE_FORMAT ": timezone '%s' is not"
+                                               " an IANA time zone", i + 2, bad[i]);
+      if (i == G_N_ELEMENTS (bad) - 1)
+        {
+          g_free (want);
+          want = g_strdup ("accounts.csv:13: timezone 'Europe' is not an IANA time zone");
+        }
+      cr_assert_not_null (strstr (msg, want), "missing '%s' in:\n%s", want, msg);
+    }
+  for (int line = 9; line <= 12; line++)
+    {
+      g_autofree char *ok = g_strdup_printf ("accounts.csv:%d:", line);
+      cr_assert_null (strstr (msg, ok), "line %d is a tz database name:\n%s", line, msg);
+    }
+}
+
+/* The invoice numbers of two operators with one prefix would collide: the
+ * second import used to pass, and issuing then failed on a raw UNIQUE error. */
+Test (catalog, invoice_prefix_is_unique)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *same = catalog_variant ("same", "operators.csv",
+    "operator,name,currency,invoice_prefix\n"
+    "northwind,Northwind,EUR,NWT\n"
+    "tailspin,Tailspin,USD,NWT\n");
+  g_autofree char *msg = import_error (db, same);
+  cr_assert_not_null (strstr (msg, "operators.csv:3: invoice_prefix 'NWT' is already used by"
+                                   " operator 'northwind'"), "%s", msg);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM operators WHERE invoice_prefix = 'TSC'"), 1);
+}

@@ -203,6 +203,30 @@ Test (decimal_mul_div, overflow_is_fatal, .signal = SIGABRT)
   decimal_mul_div_ceil (G_MAXINT64, 2, 1);
 }
 
+/* The checked variants, for sums of stored amounts: FALSE and 0 instead. */
+Test (decimal_round, checked_variants_report_overflow)
+{
+  gint64 out = 7;
+  cr_assert_not (decimal_round_half_up_checked (G_MAXINT64, 0, &out));
+  cr_assert_eq (out, 0);
+  cr_assert_not (decimal_round_half_up_checked (G_MININT64, 2, &out));
+  cr_assert (decimal_round_half_up_checked (G_MAXINT64, 6, &out));
+  cr_assert_eq (out, G_MAXINT64);
+  cr_assert (decimal_round_half_up_checked (G_GINT64_CONSTANT (9223372036854000000) + 499999, 0, &out));
+  cr_assert_eq (out, G_GINT64_CONSTANT (9223372036854000000));
+  cr_assert (decimal_round_half_up_checked (-15000, 2, &out));
+  cr_assert_eq (out, -20000);
+  cr_assert (decimal_round_half_up_checked (14999, 2, &out));
+  cr_assert_eq (out, 10000);
+  out = 7;
+  cr_assert_not (decimal_mul_div_round_half_up_checked (G_MAXINT64, 2, 1, &out));
+  cr_assert_eq (out, 0);
+  cr_assert (decimal_mul_div_round_half_up_checked (G_MAXINT64, G_MAXINT64, G_MAXINT64, &out));
+  cr_assert_eq (out, G_MAXINT64);
+  cr_assert (decimal_mul_div_round_half_up_checked (10000000, 15, 31, &out));
+  cr_assert_eq (out, 4838710);
+}
+
 Test (decimal_mul_div, zero_divisor_is_fatal, .signal = SIGABRT)
 {
   decimal_mul_div_round_half_up (1, 1, 0);

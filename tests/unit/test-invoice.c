@@ -1185,3 +1185,51 @@ Test (invoice, drafts_of_a_period_without_calls_or_numbers_are_none)
   g_autofree char *json = g_build_filename (out, "contoso-2031-05.json", NULL);
   cr_assert_not (g_file_test (json, G_FILE_TEST_EXISTS));
 }
+
+/* Amounts past int64 (stored by a catalog or a rating from before the
+ * import limits) fail the invoice with an error: never a wrapped amount,
+ * and never an abort in the rounding of a line or the tax. */
+static void
+expect_overflow (const char *account, const char *period)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) invoices = g_ptr_array_new_with_free_func ((GDestroyNotify) invoice_free);
+  g_autoptr(GPtrArray) destinations = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  Collected c = { invoices, destinations };
+  InvoiceScope scope = { period, NULL, account, NULL };
+  InvoiceScope scan = { period, NULL, NULL, NULL };
+  g_autoptr(Invoice) invoice = invoice_compute (db, account, period, &error);
+
+  cr_assert_null (invoice, "%s %s: an invoice of %" G_GINT64_FORMAT, account, period,
+                  invoice ? invoice->total : 0);
+  cr_assert_not_null (error);
+  cr_assert (strstr (error->message, "overflow"), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_not (invoice_compute_period (db, &scope, collect, &c, &error));
+  cr_assert (strstr (error->message, "overflow"), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_not (invoice_compute_period (db, &scan, collect, &c, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA), "%s", error->message);
+  cr_assert (strstr (error->message, "overflow"), "%s", error->message);
+  cr_assert_eq (invoices->len, 0);
+}
+
+Test (invoice, amounts_past_int64_are_an_error_never_wrapped)
+{
+  add_contoso ();
+  /* one charge whose rounding to cents passes int64 */
+  add_rated ("contoso", "2026-11", "out", "INTL", 60, 0, G_MAXINT64 - 1);
+  expect_overflow ("contoso", "2026-11");
+  /* two charges whose sum passes int64 */
+  add_rated ("contoso", "2026-12", "out", "INTL", 60, 0, G_MAXINT64 / 2 + 10000);
+  add_rated ("contoso", "2026-12", "out", "INTL", 60, 0, G_MAXINT64 / 2 + 10000);
+  expect_overflow ("contoso", "2026-12");
+  /* a monthly fee whose rounding passes int64 */
+  add_account ("northwind", "EUR", "feeder", 0, G_MAXINT64 - 1, 0, 0);
+  add_number ("441632960009", "feeder", "user", "2026-10-01", NULL);
+  expect_overflow ("feeder", "2026-11");
+  /* a tax whose amount passes int64 (a tax rate of 10^9 %) */
+  add_account ("northwind", "EUR", "taxed", MICRO (1000000000), 0, 0, 0);
+  add_rated ("taxed", "2027-01", "out", "INTL", 60, 0, MICRO (1000000000));
+  expect_overflow ("taxed", "2027-01");
+}

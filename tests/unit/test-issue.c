@@ -537,6 +537,41 @@ Test (issue, account_added_after_issue_gets_the_next_number)
   cr_assert_eq (s.already, 4);
 }
 
+/* beta was closed for November with no invoice (no number, no call).  A
+ * catalog re-import that gives it a number active all November must not
+ * make a second issue bill it: its closed period never changes. */
+Test (issue, closed_account_without_invoice_stays_unbilled_after_a_new_number)
+{
+  numbering_fixture ();
+  IssueStats s = issue ("northwind", "2026-11", "2026-12-02");
+  cr_assert_eq (s.issued, 3);
+  cr_assert_eq (count_sql ("SELECT count (*) FROM closed_periods WHERE account = 'beta'"
+                           " AND period = '2026-11'"), 1);
+
+  g_autofree char *numbers = g_strconcat (numbers_csv,
+                                          "+441632960008,beta,user,,2026-10-01,\n", NULL);
+  import_catalog ("cat2", accounts_csv, numbers);
+  /* a draft shows what beta would owe: the number's fee for the month */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Invoice) draft = invoice_compute (db, "beta", "2026-11", &error);
+    cr_assert_not_null (draft, "%s", error ? error->message : "");
+    expect_recurring (draft, 0, "user", 1, MICRO (10));
+  }
+  s = issue ("northwind", "2026-11", "2026-12-05");
+  cr_assert_eq (s.issued, 0, "beta's closed November was billed");
+  cr_assert_eq (s.already, 3);
+  cr_assert_eq (s.closed, 0);
+  g_autoptr(GPtrArray) nw = load ("northwind", "2026-11");
+  cr_assert_eq (nw->len, 3);
+  cr_assert_eq (count_sql ("SELECT count (*) FROM invoices WHERE account = 'beta'"), 0);
+  /* December is open: beta is billed there */
+  s = issue ("northwind", "2026-12", "2027-01-02");
+  cr_assert_eq (s.issued, 4);
+  cr_assert_eq (count_sql ("SELECT count (*) FROM invoices WHERE account = 'beta'"
+                           " AND period = '2026-12'"), 1);
+}
+
 /* Late calls {{{1 */
 
 static gint64

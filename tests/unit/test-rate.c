@@ -336,3 +336,67 @@ Test (rate, accounts_load_index_and_resolve)
   cr_assert_eq (rate_accounts_resolve (accounts, NULL, tenant, strlen (tenant), &none, 0), -1);
   cr_assert_eq (rate_accounts_resolve (accounts, "nobody", "", 0, &none, 0), -1);
 }
+
+/* The bundle pool counts the user numbers active on at least one day of
+ * the period: an assignment that ends (exclusive) on the period's first
+ * day is not.  adatum (1 bundle minute for DOMESTIC): one number all
+ * November, one ending 2026-11-01 -> pool 60 s, so a 100 s peak DOMESTIC
+ * call has 60 s covered and pays 40 s: ceil (40 x 20000 / 60) = 13334. */
+Test (rate, bundle_pool_ignores_a_number_ending_on_the_first_day)
+{
+  g_autoptr(sqlite3) db = fresh_db ("b");
+  g_autofree char *cat = catalog_copy_with_deck ("pool", "prefix,destination,group,direction,band,"
+    "rate,connect_fee,increment,effective_from,effective_to\n"
+    "4420,London,DOMESTIC,out,peak,0.020000,0,60/1,2026-01-01,\n");
+  g_autofree char *numbers = g_build_filename (cat, "numbers.csv", NULL);
+  cr_assert (g_file_set_contents (numbers,
+    "number,account,type,user,from,to\n"
+    "+441632960101,adatum,user,dave@adatum.com,2026-10-01,\n"
+    "+441632960102,adatum,user,erin@adatum.com,2026-09-01,2026-11-01\n"
+    "+441632960103,adatum,service,,2026-10-01,\n", -1, NULL));
+  CatalogImportStats cs;
+  g_autoptr(GError) error = NULL;
+  cr_assert (catalog_import (db, cat, &cs, &error), "%s", error ? error->message : "");
+  g_autofree char *calls = test_write (dir, "pool.csv",
+    "call_id,start,duration,caller,callee,direction\n"
+    "p1,2026-11-03T10:00:00Z,100,+441632960101,+442079460000,out\n");
+  ingest (db, calls);
+  RateStats s = rate (db, 1, 0, NULL);
+  cr_assert_eq (s.rated, 1);
+  cr_assert_eq (s.bundled, 1);
+  cr_assert_eq (test_count (db, "SELECT covered FROM ratings"), 60, "pool of one user number");
+  cr_assert_eq (test_count (db, "SELECT charge FROM ratings"), 13334);
+  cr_assert_eq (test_count (db, "SELECT billable FROM ratings"), 100);
+}
+
+/* What the core refuses to rate reaches the ratings and the summary as
+ * unrated with its reason: a call stored with a duration beyond 32 bits
+ * (before ingest checked durations) and a deck row stored with a rate
+ * beyond the import limits.  Neither is billed, nor wrapped. */
+Test (rate, stored_values_out_of_range_are_unrated_with_a_reason)
+{
+  g_autoptr(sqlite3) db = fresh_db ("o");
+  g_autofree char *calls = test_write (dir, "o.csv",
+    "call_id,start,duration,caller,callee,direction\n"
+    "long,2026-11-03T10:00:00Z,61,+441632960001,+442079460000,out\n"
+    "dear,2026-11-03T11:00:00Z,3600,+441632960001,+447700900123,out\n"
+    "fine,2026-11-03T12:00:00Z,61,+441632960001,+442079460000,out\n");
+  ingest (db, calls);
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_exec (db, "UPDATE calls SET duration = 4294967357 WHERE call_key = 'long';"
+                             " UPDATE deck_rows SET rate = 9999999999999999 WHERE prefix = '447'",
+                         &error), "%s", error ? error->message : "");
+  RateStats s = rate (db, 1, 0, NULL);
+  cr_assert_eq (s.unrated, 2);
+  cr_assert_eq (s.implausible, 1);
+  cr_assert_eq (s.overflow, 1);
+  cr_assert_eq (s.rated, 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings r JOIN calls c ON c.id = r.call_id"
+                                " WHERE c.call_key = 'long' AND r.status = 'unrated'"
+                                " AND r.reason = 'implausible_call' AND r.charge = 0"
+                                " AND r.billable = 0 AND r.period = '2026-11'"), 1);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings r JOIN calls c ON c.id = r.call_id"
+                                " WHERE c.call_key = 'dear' AND r.status = 'unrated'"
+                                " AND r.reason = 'charge_overflow' AND r.charge = 0"), 1);
+  cr_assert_eq (test_count (db, "SELECT min (charge) FROM ratings"), 0, "no credit");
+}

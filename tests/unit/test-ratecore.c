@@ -115,18 +115,27 @@ Test (ratecore, worked_examples_of_billing_md)
     }
 }
 
+/* ratecore_charge, which must not overflow here. */
+static gint64
+charge (const TariffRow *r, gint64 billable, gint64 covered, gint64 unit)
+{
+  gint64 c = -1;
+  cr_assert (ratecore_charge (r, billable, covered, unit, &c));
+  return c;
+}
+
 Test (ratecore, bundle_example_charges)
 {
   g_autoptr(Tariff) tariff = spec_tariff ();
   const TariffRow *peak = tariff_row (tariff, 2);
   /* A: 50 s, billable 60, fully covered: 0 even with a connect fee */
   cr_assert_eq (ratecore_billable (50, 60, 1), 60);
-  cr_assert_eq (ratecore_charge (peak, 60, 60, 1), 0);
+  cr_assert_eq (charge (peak, 60, 60, 1), 0);
   const TariffRow *mobile = tariff_row (tariff, 1);
-  cr_assert_eq (ratecore_charge (mobile, 120, 120, 1), 0, "fully covered: no connect fee");
-  cr_assert_eq (ratecore_charge (mobile, 120, 60, 1), 50000 + 250000, "partly covered: fee + the rest");
+  cr_assert_eq (charge (mobile, 120, 120, 1), 0, "fully covered: no connect fee");
+  cr_assert_eq (charge (mobile, 120, 60, 1), 50000 + 250000, "partly covered: fee + the rest");
   /* B: 70 s with the pool spent */
-  cr_assert_eq (ratecore_charge (peak, 70, 0, 1), 23334);
+  cr_assert_eq (charge (peak, 70, 0, 1), 23334);
 }
 
 Test (ratecore, billable_increments)
@@ -205,4 +214,154 @@ Test (ratecore, unanswered_wins_over_unknown_account)
   ratecore_rate (accounts, b);
   cr_assert_eq (b->status[0], RATE_UNANSWERED);
   cr_assert_eq (b->charge[0], 0);
+}
+
+/* One call of EXAMPLE 1 (peak DOMESTIC) changed by the caller, rated alone. */
+static RateBatch *
+rate_one (const RateAccount *accounts, const char *start, gint32 duration)
+{
+  RateBatch *b = g_new0 (RateBatch, 1);
+  Example e = examples[0];
+  e.start = start;
+  e.duration = duration;
+  b->n = 1;
+  fill (b, 0, 0, &e);
+  b->answered[0] = 1;     /* as stored: a negative duration too */
+  ratecore_rate (accounts, b);
+  return b;
+}
+
+Test (ratecore, implausible_durations_are_unrated_never_narrowed)
+{
+  g_autoptr(Tariff) tariff = spec_tariff ();
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  const RateAccount accounts[] = { { london, tariff, 1 } };
+  /* 7 days is the limit: rated in full */
+  g_autofree RateBatch *week = rate_one (accounts, "2026-11-03T10:00:00Z", 604800);
+  cr_assert_eq (week->status[0], RATE_RATED);
+  cr_assert_eq (week->billable[0], 604800);
+  cr_assert_eq (week->charge[0], 604800 * G_GINT64_CONSTANT (20000) / 60);
+  /* one second more, and a stored 2^31 s or more (saturated by the reader)
+   * used to be billed 0 (2^31) or 61 s (2^32 + 61): unrated now */
+  const gint32 bad[] = { 604801, G_MAXINT32, -1 };
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autofree RateBatch *b = rate_one (accounts, "2026-11-03T10:00:00Z", bad[k]);
+      cr_assert_eq (b->status[0], RATE_UNRATED, "duration %d", bad[k]);
+      cr_assert_eq (b->reason[0], RATE_REASON_IMPLAUSIBLE, "duration %d", bad[k]);
+      cr_assert_eq (b->charge[0], 0);
+      cr_assert_eq (b->billable[0], 0);
+      cr_assert_eq (b->period[0], 202611);
+    }
+}
+
+Test (ratecore, implausible_starts_are_unrated_in_a_valid_period)
+{
+  g_autoptr(Tariff) tariff = spec_tariff ();
+  g_autoptr(TzMap) ny = tzmap_new ("America/New_York", NULL);
+  const RateAccount accounts[] = { { ny, tariff, 1 } };
+  g_autofree RateBatch *last = rate_one (accounts, "2199-12-31T23:59:59Z", 60);
+  cr_assert_eq (last->status[0], RATE_RATED);
+  cr_assert_eq (last->period[0], 219912);
+  /* UTC year 10000 (local 9999-12-31 in New York) used to be period 0000-01 */
+  const char *bad[] = { "2200-01-01T00:00:00Z", "10000-01-01T04:59:59Z", "1969-12-31T23:59:59Z" };
+  const gint32 period[] = { 219912, 219912, 196912 };
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autofree RateBatch *b = g_new0 (RateBatch, 1);
+      Example e = examples[0];
+      b->n = 1;
+      fill (b, 0, 0, &e);
+      /* 10000-01-01 cannot be parsed: its milliseconds, computed */
+      b->start_ms[0] = k == 1 ? (time_days_from_civil (10000, 1, 1) * 86400 + 4 * 3600 + 59 * 60 + 59) * 1000
+                              : ms (bad[k]);
+      ratecore_rate (accounts, b);
+      cr_assert_eq (b->status[0], RATE_UNRATED, "%s", bad[k]);
+      cr_assert_eq (b->reason[0], RATE_REASON_IMPLAUSIBLE, "%s", bad[k]);
+      cr_assert_eq (b->charge[0], 0);
+      cr_assert_eq (b->period[0], period[k], "%s: period %d", bad[k], b->period[0]);
+    }
+}
+
+Test (ratecore, charge_overflow_is_unrated_never_wrapped)
+{
+  /* 9999999999.999999 a minute, as a deck imported before the import limits
+   * could hold: 3600 s used to overflow int64 into a large credit */
+  const TariffRow rows[] = {
+    row ("4420", "DOMESTIC", 0, DECK_BAND_ALL, G_GINT64_CONSTANT (9999999999999999), 0, 1, 1),
+    row ("447", "MOBILE", 0, DECK_BAND_ALL, 1000000, G_MAXINT64 - 10, 1, 1),
+  };
+  g_autoptr(Tariff) tariff = tariff_new (rows, G_N_ELEMENTS (rows));
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  const RateAccount accounts[] = { { london, tariff, 1 } };
+  g_autofree RateBatch *b = g_new0 (RateBatch, 1);
+  Example e = examples[0];
+  b->n = 4;
+  e.duration = 3600;
+  fill (b, 0, 0, &e);
+  e.duration = 60;        /* 60 s fits: 9999999999.999999 */
+  fill (b, 1, 0, &e);
+  e.number = "447700900123";
+  fill (b, 2, 0, &e);     /* the connect fee plus one unit overflows */
+  e.duration = 0;
+  fill (b, 3, 0, &e);     /* unanswered: nothing computed */
+  ratecore_rate (accounts, b);
+  cr_assert_eq (b->status[0], RATE_UNRATED);
+  cr_assert_eq (b->reason[0], RATE_REASON_OVERFLOW);
+  cr_assert_eq (b->charge[0], 0);
+  cr_assert_eq (b->billable[0], 0);
+  cr_assert_eq (b->status[1], RATE_RATED);
+  cr_assert_eq (b->charge[1], G_GINT64_CONSTANT (9999999999999999));
+  cr_assert_eq (b->status[2], RATE_UNRATED);
+  cr_assert_eq (b->reason[2], RATE_REASON_OVERFLOW);
+  cr_assert_eq (b->status[3], RATE_UNANSWERED);
+  /* the bundle pass's charge is checked the same way */
+  gint64 c = 1;
+  cr_assert_not (ratecore_charge (&rows[0], 3600, 0, 1, &c));
+  cr_assert_eq (c, 0);
+  cr_assert_not (ratecore_charge (&rows[0], 120, 0, 100, &c) && c < 0);
+  cr_assert (ratecore_charge (&rows[0], 3600, 3540, 1, &c));
+  cr_assert_eq (c, G_GINT64_CONSTANT (9999999999999999));
+  /* rounding up to the plan's decimals cannot overflow either */
+  const TariffRow edge = row ("4", "X", 0, DECK_BAND_ALL, 0, G_MAXINT64 - 5, 1, 1);
+  cr_assert_not (ratecore_charge (&edge, 1, 0, 10000, &c));
+  cr_assert (ratecore_charge (&edge, 1, 0, 1, &c));
+  cr_assert_eq (c, G_MAXINT64 - 5);
+}
+
+Test (ratecore, peak_ends_at_18_in_the_batch_pass)
+{
+  /* the band the batch computes (pass 1, with its zone and month caches),
+   * not only ratecore_band(): 17:59:59 local is peak, 18:00:00 offpeak,
+   * 07:59:59 offpeak, 08:00:00 peak — in London (GMT) and New York (EST) */
+  g_autoptr(Tariff) tariff = spec_tariff ();
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  g_autoptr(TzMap) ny = tzmap_new ("America/New_York", NULL);
+  const RateAccount accounts[] = { { london, tariff, 1 }, { ny, tariff, 1 } };
+  static const struct { gint32 account; const char *start; CallBand band; gint64 charge; } cases[] = {
+    { 0, "2026-11-03T17:59:59Z", CALL_BAND_PEAK, 20334 },
+    { 0, "2026-11-03T18:00:00Z", CALL_BAND_OFFPEAK, 10167 },
+    { 0, "2026-11-03T07:59:59Z", CALL_BAND_OFFPEAK, 10167 },
+    { 0, "2026-11-03T08:00:00Z", CALL_BAND_PEAK, 20334 },
+    { 1, "2026-11-03T22:59:59Z", CALL_BAND_PEAK, 20334 },
+    { 1, "2026-11-03T23:00:00Z", CALL_BAND_OFFPEAK, 10167 },
+    { 0, "2026-11-06T17:59:59Z", CALL_BAND_PEAK, 20334 },
+    { 0, "2026-11-06T18:00:00Z", CALL_BAND_OFFPEAK, 10167 },
+  };
+  g_autofree RateBatch *b = g_new0 (RateBatch, 1);
+  b->n = G_N_ELEMENTS (cases);
+  for (guint i = 0; i < b->n; i++)
+    {
+      Example e = examples[0];
+      e.start = cases[i].start;
+      fill (b, i, cases[i].account, &e);
+    }
+  ratecore_rate (accounts, b);
+  for (guint i = 0; i < b->n; i++)
+    {
+      cr_assert_eq (b->band[i], cases[i].band, "%s: band %d", cases[i].start, b->band[i]);
+      cr_assert_eq (b->status[i], RATE_RATED, "%s", cases[i].start);
+      cr_assert_eq (b->charge[i], cases[i].charge, "%s: charge %" G_GINT64_FORMAT, cases[i].start,
+                    b->charge[i]);
+    }
 }

@@ -6,6 +6,7 @@
 
 #include <criterion/criterion.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "base/tzmap.h"
 
@@ -112,6 +113,61 @@ Test (tzmap, zone_exists)
     cr_assert (tzmap_zone_exists (zones[i]), "%s", zones[i]);
   cr_assert (tzmap_zone_exists ("Etc/GMT+5"));
   cr_assert (tzmap_zone_exists ("America/Port-au-Prince"));
+}
+
+/* POSIX TZ strings are not zone names: GLib parsed "GMT+1" as UTC-1 (the
+ * POSIX sign), and it used to pass for accounts.csv and --tz alike. */
+Test (tzmap, posix_tz_strings_are_not_zones)
+{
+  static const char *const bad[] = {
+    "GMT+1", "UTC+5", "Foo+5", "EST5EDT4", "UTC-3", "GMT-2", "Europe", "Etc", "zone.tab",
+    "Europe/../Europe/London", "localtime/",
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TzMap) map = tzmap_new (bad[i], &error);
+
+      cr_assert_null (map, "'%s' accepted", bad[i]);
+      cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA));
+      cr_assert_not (tzmap_zone_exists (bad[i]), "'%s' exists", bad[i]);
+    }
+  /* real names with a sign or the UTC spellings stay zones */
+  cr_assert (tzmap_zone_exists ("UTC"));
+  cr_assert (tzmap_zone_exists ("Etc/UTC"));
+  cr_assert (tzmap_zone_exists ("GMT+0"));
+  g_autoptr(TzMap) etc = tzmap_new ("Etc/GMT+5", NULL);
+  cr_assert_not_null (etc);
+  cr_assert_eq (tzmap_offset_at (etc, 0), -5 * 3600, "IANA's Etc/GMT+5 is UTC-5");
+}
+
+/* The tz database is the one in $TZDIR: a zone only there is found, one
+ * only in the default directory is not; UTC needs no file. */
+Test (tzmap, honours_tzdir)
+{
+  const char *system_dir = g_getenv ("TZDIR") ? g_getenv ("TZDIR") : "/usr/share/zoneinfo";
+  g_autofree char *kolkata = g_build_filename (system_dir, "Asia", "Kolkata", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("rater-tzdir-XXXXXX", NULL);
+  g_autofree char *sub = g_build_filename (dir, "Test", NULL);
+  g_autofree char *zone = g_build_filename (sub, "Zone", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+
+  cr_assert (g_file_get_contents (kolkata, &bytes, &len, NULL));
+  cr_assert_eq (g_mkdir (sub, 0700), 0);
+  cr_assert (g_file_set_contents (zone, bytes, (gssize) len, NULL));
+  g_setenv ("TZDIR", dir, TRUE);
+  cr_assert (tzmap_zone_exists ("Test/Zone"));
+  g_autoptr(TzMap) map = tzmap_new ("Test/Zone", NULL);
+  cr_assert_not_null (map);
+  cr_assert_eq (tzmap_offset_at (map, 1700000000), 19800);
+  cr_assert_not (tzmap_zone_exists ("Europe/London"));
+  cr_assert (tzmap_zone_exists ("UTC"));
+  g_unlink (zone);
+  g_rmdir (sub);
+  g_rmdir (dir);
 }
 
 Test (tzmap, invariants)
