@@ -96,7 +96,7 @@ CmdProgressFunc cmd_ingest_progress (const RaterContext *ctx);
 sqlite3 *cmd_open_db (const RaterContext *ctx, GError **error);
 
 /* The same, read-only, for a command that only reads (export, report,
- * invoice draft): it works on a read-only file system. */
+ * invoice draft, reconcile): it works on a read-only file system. */
 sqlite3 *cmd_open_db_readonly (const RaterContext *ctx, GError **error);
 
 gboolean cmd_init (RaterContext *ctx, int argc, char **argv, GError **error);
