@@ -469,6 +469,19 @@ check_rater_database (sqlite3 *db, const char *path, int *version, GError **erro
   return TRUE;
 }
 
+/* Put TMP in place as PATH unless PATH exists (then PATH stays: TRUE too).
+ * link(2) never replaces; where the file system has no hard links, a
+ * rename(2) after checking PATH is absent. */
+static gboolean
+link_new (const char *tmp, const char *path)
+{
+  if (link (tmp, path) == 0 || errno == EEXIST)
+    return TRUE;
+  if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS)
+    return FALSE;
+  return g_file_test (path, G_FILE_TEST_EXISTS) || g_rename (tmp, path) == 0;
+}
+
 /* A new database at PATH, made whole beside it (PATH.rater-tmp-XXXXXX, mode
  * 0600, every migration applied) and then linked into place, so PATH never
  * exists half-initialised.  When another process created PATH meanwhile,
@@ -490,7 +503,7 @@ create_database (const char *path, GError **error)
   gboolean ok = db && configure_connection (db, tmp, error) && migrate_from (db, 0, error);
   if (db && sqlite3_close (db) != SQLITE_OK && ok)
     ok = store_set_error (error, db, "closing the new database");
-  if (ok && link (tmp, path) != 0 && errno != EEXIST)
+  if (ok && !link_new (tmp, path))
     {
       int e = errno;
       ok = FALSE;
