@@ -427,6 +427,22 @@ stats_add (IngestStats *total, const IngestStats *s)
   total->unknown_account += s->unknown_account;
 }
 
+/* ROW is a file of these bytes left part-way, under another name: when
+ * another rater is ingesting it there (it holds the lock of infile.h), wait
+ * for it to finish and read ROW again, rather than resume beside it. */
+static gboolean
+wait_for_other (Ingest *ing, const char *sha, const char *path, FileRow *row, GError **error)
+{
+  if (g_str_equal (row->path, path))
+    return TRUE;
+  int other = infile_lock (row->path, NULL);   /* gone or unreadable: no one to wait for */
+  if (other < 0)
+    return TRUE;
+  close (other);
+  file_row_clear (row);
+  return find_file_row (ing, sha, row, error);
+}
+
 static gboolean
 ingest_file_locked (Ingest *ing, const char *path, const IngestOptions *opts, IngestStats *stats,
                     GError **error)
@@ -451,7 +467,8 @@ ingest_file_locked (Ingest *ing, const char *path, const IngestOptions *opts, In
   if (!sha)
     return FALSE;
   g_auto(FileRow) row = { 0 };
-  if (!find_file_row (ing, sha, &row, error))
+  if (!find_file_row (ing, sha, &row, error)
+      || (row.path && row.resume_line >= 0 && !wait_for_other (ing, sha, path, &row, error)))
     {
       g_prefix_error (error, "'%s': ", path);
       return FALSE;
