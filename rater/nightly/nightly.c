@@ -292,6 +292,8 @@ run_steps (Night *n, GError **error)
   if (!outfile_mkdir (n->config->output, error))
     return FALSE;
   nightly_files_remove_temporaries (n->config->output);
+  nightly_files_remove_temporaries (n->config->quarantine);   /* NAME.reason temporaries */
+  nightly_files_remove_temporaries (n->config->archive);
   if (!(n->db = store_init (n->config->database, &from, &to, error)))
     return FALSE;
   if (from != to)

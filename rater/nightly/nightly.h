@@ -27,7 +27,8 @@
  * is idempotent, so a run killed at any moment and run again gives the same
  * database and files as one uninterrupted run: an ingested file that was not
  * moved yet is recognised by its bytes and only moved; stale temporaries of
- * a killed run are removed from OUTPUT at the start (under the lock).
+ * a killed run are removed from OUTPUT, QUARANTINE and ARCHIVE at the start
+ * (under the lock).
  *
  * The run creates the directories it owns when missing (the database's,
  * the lock's, OUTPUT, ARCHIVE, QUARANTINE; mode 0750).
