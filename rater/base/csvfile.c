@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "base/csvfile.h"
+#include "base/infile.h"
 #include "base/rater-error.h"
 
 #define CHUNK_SIZE (1u << 20)
@@ -122,9 +123,11 @@ record_reset (CsvFile *f)
 CsvFile *
 csvfile_open (const char *path, char delim, gboolean trim, GError **error)
 {
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int fd = infile_open (path, error);
   struct stat st;
-  if (fd < 0 || fstat (fd, &st) < 0)
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) < 0)
     {
       int e = errno;
       if (fd >= 0)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/digest.h"
+#include "base/infile.h"
 #include "base/rater-error.h"
 
 #define READ_SIZE (1u << 20)
@@ -63,13 +64,9 @@ hash_fd (int fd, EVP_MD_CTX *ctx, guint64 *size, const char *path, GError **erro
 char *
 digest_file_sha256 (const char *path, guint64 *size, GError **error)
 {
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int fd = infile_open (path, error);
   if (fd < 0)
-    {
-      int e = errno;
-      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "cannot open '%s': %s", path, g_strerror (e));
-      return NULL;
-    }
+    return NULL;
   EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;

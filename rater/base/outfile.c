@@ -1,10 +1,20 @@
-/* outfile.c — temporary-then-rename output files and CSV field writing. */
+/* outfile.c — temporary-then-rename output files and CSV field writing.
+ *
+ * outfile_open() looks at what is at PATH first: nothing or a regular file
+ * gets a temporary PATH.rater-tmp-XXXXXX (mode 0640) renamed over it on
+ * commit; a device or a FIFO is opened and written directly (never
+ * replaced); a symbolic link is refused; "-" (or NULL) is standard output.
+ *
+ * CSV cells are neutralised against formula injection (csv_neutralise)
+ * unless outfile_set_csv_raw() turned that off for the process.
+ */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/outfile.h"
@@ -12,7 +22,7 @@
 
 struct _OutFile {
   char *path;         /* destination, NULL for stdout */
-  char *tmp;          /* temporary beside it */
+  char *tmp;          /* temporary beside it; NULL when PATH is written directly */
   FILE *stream;
   gboolean row_started;
   gboolean committed;
@@ -27,18 +37,51 @@ cantcreat (GError **error, const char *what, const char *path, int e)
   return FALSE;
 }
 
+static gboolean csv_raw;        /* outfile_set_csv_raw(): cells verbatim */
+
+/* A device or FIFO at PATH: written as it is, never replaced (a FIFO blocks
+ * here until its reader opens it). */
+static OutFile *
+open_special (OutFile *out, GError **error)
+{
+  int fd = g_open (out->path, O_WRONLY | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0 || !(out->stream = fdopen (fd, "w")))
+    {
+      int e = errno;
+      if (fd >= 0)
+        close (fd);
+      cantcreat (error, "open", out->path, e);
+      outfile_free (out);
+      return NULL;
+    }
+  out->committed = TRUE;        /* nothing to remove on free */
+  return out;
+}
+
 OutFile *
 outfile_open (const char *path, GError **error)
 {
   OutFile *out = g_new0 (OutFile, 1);
-  if (!path)
+  GStatBuf st;
+  if (!path || g_str_equal (path, "-"))
     {
       out->stream = stdout;
       return out;
     }
   out->path = g_strdup (path);
-  out->tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
-  int fd = g_mkstemp_full (out->tmp, O_WRONLY | O_CLOEXEC, 0644);
+  if (g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot write '%s': it is a"
+                   " symbolic link (rater neither follows nor replaces one: remove it or give"
+                   " the real path)", path);
+      outfile_free (out);
+      return NULL;
+    }
+  if (g_lstat (path, &st) == 0 && (S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode)
+                                   || S_ISFIFO (st.st_mode) || S_ISSOCK (st.st_mode)))
+    return open_special (out, error);
+  out->tmp = g_strdup_printf ("%s" OUTFILE_TMP_INFIX "XXXXXX", path);
+  int fd = g_mkstemp_full (out->tmp, O_WRONLY | O_CLOEXEC, OUTFILE_MODE);
   if (fd < 0 || !(out->stream = fdopen (fd, "w")))
     {
       int e = errno;
@@ -55,7 +98,7 @@ outfile_open (const char *path, GError **error)
 gboolean
 outfile_mkdir (const char *dir, GError **error)
 {
-  if (g_mkdir_with_parents (dir, 0755) == 0)
+  if (g_mkdir_with_parents (dir, OUTFILE_DIR_MODE) == 0)
     return TRUE;
   return cantcreat (error, "create", dir, errno);
 }
@@ -75,7 +118,9 @@ outfile_free (OutFile *out)
 {
   if (!out)
     return;
-  if (out->path && !out->committed)
+  if (out->path && !out->tmp && out->stream)
+    fclose (out->stream);       /* a device or FIFO written directly */
+  else if (out->path && !out->committed)
     {
       if (out->stream)
         fclose (out->stream);
@@ -126,6 +171,8 @@ outfile_commit (OutFile *out, GError **error)
 {
   if (!out->path)
     return fflush (stdout) == 0 || cantcreat (error, "write", "standard output", errno);
+  if (!out->tmp)
+    return fflush (out->stream) == 0 || cantcreat (error, "write", out->path, errno);
   if (fflush (out->stream) != 0 || ferror (out->stream) || fsync (fileno (out->stream)) != 0)
     return cantcreat (error, "write", out->path, errno);
   int rc = fclose (out->stream);
@@ -150,19 +197,60 @@ needs_quotes (const char *v, gsize len)
 }
 
 void
+outfile_set_csv_raw (gboolean raw)
+{
+  csv_raw = raw;
+}
+
+/* TRUE when V (LEN bytes) is a plain number: ^[+-]?[0-9]+(\.[0-9]+)?$ */
+static gboolean
+plain_number (const char *v, gsize len)
+{
+  gsize i = len && (v[0] == '+' || v[0] == '-') ? 1 : 0, digits = 0;
+  for (; i < len && g_ascii_isdigit (v[i]); i++)
+    digits++;
+  if (!digits)
+    return FALSE;
+  if (i < len && v[i] == '.')
+    {
+      gsize decimals = 0;
+      for (i++; i < len && g_ascii_isdigit (v[i]); i++)
+        decimals++;
+      if (!decimals)
+        return FALSE;
+    }
+  return i == len;
+}
+
+/* TRUE when a spreadsheet would read V as a formula (OWASP CSV injection:
+ * it starts with = + - @ tab or CR) and it is not a plain number. */
+static gboolean
+csv_neutralise (const char *v, gsize len)
+{
+  if (csv_raw || !len || !v[0] || !strchr ("=+-@\t\r", v[0]))
+    return FALSE;
+  return !plain_number (v, len);
+}
+
+void
 outfile_csv_field (OutFile *out, const char *value, gssize len)
 {
   gsize n = value ? (len < 0 ? strlen (value) : (gsize) len) : 0;
+  gboolean guard = csv_neutralise (value, n);
   if (out->row_started)
     fputc (',', out->stream);
   out->row_started = TRUE;
   if (!needs_quotes (value, n))
     {
+      if (guard)
+        fputc ('\'', out->stream);
       if (n)
         fwrite (value, 1, n, out->stream);
       return;
     }
   fputc ('"', out->stream);
+  if (guard)
+    fputc ('\'', out->stream);
   for (gsize i = 0; i < n; i++)
     {
       if (value[i] == '"')

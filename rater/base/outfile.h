@@ -1,15 +1,30 @@
 /* outfile.h — output files that appear whole or not at all.
  *
- * An OutFile writes to a temporary file beside its destination, and on
- * outfile_commit() flushes, fsyncs and renames it into place; a run killed
- * half-way leaves at most a stray temporary, never a half-written output.
- * A NULL path writes to standard output instead.  CSV helpers quote a field
- * only when it needs it (RFC 4180).
+ * An OutFile writes to a temporary file beside its destination,
+ * NAME.rater-tmp-XXXXXX (OUTFILE_TMP_INFIX: a name only rater makes, so the
+ * nightly removes only its own strays), and on outfile_commit() flushes,
+ * fsyncs and renames it into place; a run killed half-way leaves at most a
+ * stray temporary, never a half-written output.  Files are created
+ * OUTFILE_MODE (0640) and directories OUTFILE_DIR_MODE (0750), less the
+ * umask: documents and exports hold personal data.
+ *
+ * A NULL path or "-" writes to standard output.  A path that is a device or
+ * a FIFO is written directly, never replaced; a symbolic link is refused
+ * (RATER_ERROR_CANTCREAT), neither followed nor replaced.
+ *
+ * CSV helpers quote a field only when it needs it (RFC 4180), and put a
+ * leading ' before a cell a spreadsheet would run as a formula (it starts
+ * with = + - @ tab or CR and is not a plain number ^[+-]?[0-9]+(\.[0-9]+)?$,
+ * which stays as is: amounts, counts, E.164 numbers), as OWASP recommends.
  */
 #pragma once
 
 #include <glib.h>
 #include <stdio.h>
+
+#define OUTFILE_TMP_INFIX ".rater-tmp-"   /* PATH OUTFILE_TMP_INFIX XXXXXX */
+#define OUTFILE_MODE 0640
+#define OUTFILE_DIR_MODE 0750
 
 typedef struct _OutFile OutFile;
 
@@ -26,7 +41,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OutFile, outfile_free)
 FILE *outfile_stream (OutFile *out);
 gboolean outfile_commit (OutFile *out, GError **error);
 
-/* Create DIR and its parents (mode 0755); RATER_ERROR_CANTCREAT naming it
+/* Create DIR and its parents (mode 0750); RATER_ERROR_CANTCREAT naming it
  * on failure. */
 gboolean outfile_mkdir (const char *dir, GError **error);
 
@@ -34,6 +49,10 @@ gboolean outfile_mkdir (const char *dir, GError **error);
  * it is the first of its row; outfile_csv_end_row ends the row with LF. */
 void outfile_csv_field (OutFile *out, const char *value, gssize len);
 void outfile_csv_int (OutFile *out, gint64 value);
+/* RAW TRUE: every CSV cell written from now on by this process is written
+ * verbatim, without the formula guard (rater --csv-raw, for programs that
+ * read the files); FALSE (the default) guards them again. */
+void outfile_set_csv_raw (gboolean raw);
 void outfile_csv_end_row (OutFile *out);
 /* A whole header row from a comma-separated list of names. */
 void outfile_csv_header (OutFile *out, const char *names);

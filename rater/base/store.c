@@ -14,6 +14,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
@@ -79,12 +82,26 @@ store_schema_version (void)
   return list->len ? g_array_index (list, Migration, list->len - 1).version : 0;
 }
 
+/* "WHAT: MESSAGE" as RATER_ERROR_SOFTWARE; when DB gave up waiting for
+ * another process's lock (SQLITE_BUSY), RATER_ERROR_TEMPFAIL saying so. */
+static gboolean
+set_db_error (GError **error, sqlite3 *db, const char *what, const char *message)
+{
+  if (db && (sqlite3_errcode (db) & 0xff) == SQLITE_BUSY)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_TEMPFAIL,
+                   "%s: %s: another process held it longer than %d ms (RATER_BUSY_TIMEOUT_MS);"
+                   " try later", what, message, store_busy_timeout_ms ());
+      return FALSE;
+    }
+  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "%s: %s", what, message);
+  return FALSE;
+}
+
 gboolean
 store_set_error (GError **error, sqlite3 *db, const char *what)
 {
-  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "%s: %s", what,
-               db ? sqlite3_errmsg (db) : "out of memory");
-  return FALSE;
+  return set_db_error (error, db, what, db ? sqlite3_errmsg (db) : "out of memory");
 }
 
 gboolean
@@ -93,7 +110,7 @@ store_exec (sqlite3 *db, const char *sql, GError **error)
   char *msg = NULL;
   if (sqlite3_exec (db, sql, NULL, NULL, &msg) == SQLITE_OK)
     return TRUE;
-  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "database: %s", msg ? msg : "error");
+  set_db_error (error, db, "database", msg ? msg : "error");
   sqlite3_free (msg);
   return FALSE;
 }
@@ -244,23 +261,6 @@ store_query_int (sqlite3 *db, const char *sql, gint64 *out, GError **error)
   return TRUE;
 }
 
-/* Create PATH with mode 0600 unless it exists, so SQLite (and its -wal/-shm
- * files, which copy the database's mode) never make it world-readable. */
-static gboolean
-create_private_file (const char *path, GError **error)
-{
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int e = errno;
-      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT,
-                   "cannot create database '%s': %s", path, g_strerror (e));
-      return FALSE;
-    }
-  close (fd);
-  return TRUE;
-}
-
 /* SQL rater_now(): the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" from
  * time_now_ms(), so RATER_NOW fixes every stored timestamp too. */
 static void
@@ -270,22 +270,14 @@ sql_rater_now (sqlite3_context *context, int argc, sqlite3_value **argv)
   sqlite3_result_text (context, time_format_utc_ms (time_now_ms (), buf), -1, SQLITE_TRANSIENT);
 }
 
-static gboolean
-configure_connection (sqlite3 *db, GError **error)
+int
+store_busy_timeout_ms (void)
 {
-  if (sqlite3_busy_timeout (db, 10000) != SQLITE_OK)
-    return store_set_error (error, db, "setting the busy timeout");
-  if (sqlite3_create_function (db, "rater_now", 0, SQLITE_UTF8, NULL, sql_rater_now, NULL, NULL)
-      != SQLITE_OK)
-    return store_set_error (error, db, "registering rater_now()");
-  return store_exec (db,
-                     "PRAGMA page_size=16384;"
-                     "PRAGMA journal_mode=WAL;"
-                     "PRAGMA synchronous=FULL;"
-                     "PRAGMA foreign_keys=ON;"
-                     "PRAGMA cache_size=-65536;"
-                     "PRAGMA temp_store=FILE;",
-                     error);
+  const char *env = g_getenv ("RATER_BUSY_TIMEOUT_MS");
+  guint64 ms;
+  if (env && g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &ms, NULL))
+    return (int) ms;
+  return STORE_BUSY_TIMEOUT_MS;
 }
 
 /* Before SQLite initialises: no global memory statistics (a mutex per
@@ -304,12 +296,14 @@ configure_library (void)
     }
 }
 
+/* Open PATH (an existing file, or one SQLite may treat as new) with FLAGS,
+ * the busy timeout set and rater_now() registered; nothing written yet. */
 static sqlite3 *
-open_file (const char *path, GError **error)
+open_connection (const char *path, int flags, GError **error)
 {
   g_autoptr(sqlite3) db = NULL;
   configure_library ();
-  int rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE,
@@ -317,12 +311,33 @@ open_file (const char *path, GError **error)
                    db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
       return NULL;
     }
-  if (!configure_connection (db, error))
+  if (sqlite3_busy_timeout (db, store_busy_timeout_ms ()) != SQLITE_OK
+      || sqlite3_create_function (db, "rater_now", 0, SQLITE_UTF8, NULL, sql_rater_now, NULL,
+                                  NULL) != SQLITE_OK)
     {
+      store_set_error (error, db, "configuring the connection");
       g_prefix_error (error, "'%s': ", path);
       return NULL;
     }
   return g_steal_pointer (&db);
+}
+
+/* The settings of a read-write connection (journal_mode=WAL writes the
+ * file: only once it is known to be a rater database). */
+static gboolean
+configure_connection (sqlite3 *db, const char *path, GError **error)
+{
+  if (store_exec (db,
+                  "PRAGMA page_size=16384;"
+                  "PRAGMA journal_mode=WAL;"
+                  "PRAGMA synchronous=FULL;"
+                  "PRAGMA foreign_keys=ON;"
+                  "PRAGMA cache_size=-65536;"
+                  "PRAGMA temp_store=FILE;",
+                  error))
+    return TRUE;
+  g_prefix_error (error, "'%s': ", path);
+  return FALSE;
 }
 
 static gboolean
@@ -356,36 +371,181 @@ apply_migration (sqlite3 *db, const Migration *m, GError **error)
   return TRUE;
 }
 
+/* Apply every migration above FROM. */
 static gboolean
-check_not_newer (const char *path, int version, GError **error)
+migrate_from (sqlite3 *db, int from, GError **error)
 {
-  int known = store_schema_version ();
-  if (version <= known)
-    return TRUE;
-  g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
-               "database '%s' has schema version %d, newer than this rater knows (%d): "
-               "use a newer rater", path, version, known);
+  g_autoptr(GArray) list = migrations_list ();
+  for (guint i = 0; i < list->len; i++)
+    {
+      const Migration *m = &g_array_index (list, Migration, i);
+      if (m->version > from && !apply_migration (db, m, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+refuse (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+refuse (GError **error, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_propagate_error (error, g_error_new_valist (RATER_ERROR, RATER_ERROR_DATA, format, ap));
+  va_end (ap);
   return FALSE;
+}
+
+/* TRUE when PATH-wal holds something (a database whose pages are all still
+ * in its write-ahead log has a main file of 0 bytes). */
+static gboolean
+has_wal (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+  return g_stat (wal, &st) == 0 && st.st_size > 0;
+}
+
+/* Refuse an existing PATH that cannot be a rater database before SQLite
+ * touches it: not a regular file, empty, or without the SQLite header. */
+static gboolean
+check_file (const char *path, GError **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  GStatBuf st;
+  char head[16] = { 0 };
+  if (g_stat (path, &st) != 0)
+    return TRUE;                /* SQLite reports it, naming the path */
+  if (!S_ISREG (st.st_mode))
+    return refuse (error, "database '%s' is not a regular file: check --db (or RATER_DB, or the"
+                   " nightly config's database)", path);
+  if (st.st_size == 0 && !has_wal (path))
+    return refuse (error, "database '%s' is empty (0 bytes), not a rater database: restore it"
+                   " from a backup (invoices were numbered from it), or move it away and run"
+                   " 'rater init' to start a new one", path);
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gssize n = fd >= 0 ? read (fd, head, sizeof head) : -1;
+  if (fd >= 0)
+    close (fd);
+  if (n < 0 || st.st_size == 0)
+    return TRUE;                /* unreadable: SQLite says why; 0 bytes: the WAL holds it */
+  if (n != (gssize) sizeof head || memcmp (head, magic, sizeof magic) != 0)
+    return refuse (error, "database '%s' is not an SQLite database: check --db (or RATER_DB, or"
+                   " the nightly config's database); rater never overwrites it", path);
+  return TRUE;
+}
+
+/* Refuse DB (at PATH) unless it is a rater database of a version this
+ * rater knows; *VERSION receives its version. */
+static gboolean
+check_rater_database (sqlite3 *db, const char *path, int *version, GError **error)
+{
+  gint64 tables = 0;
+  int known = store_schema_version ();
+  if (!user_version (db, version, error))
+    {
+      if (sqlite3_errcode (db) != SQLITE_NOTADB)
+        {
+          g_prefix_error (error, "'%s': ", path);
+          return FALSE;
+        }
+      g_clear_error (error);
+      return refuse (error, "database '%s' is not an SQLite database: check --db; rater never"
+                     " overwrites it", path);
+    }
+  if (*version > known)
+    return refuse (error, "database '%s' has schema version %d, newer than this rater knows (%d):"
+                   " use a newer rater", path, *version, known);
+  if (*version < 1
+      || !store_query_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                           " AND name IN ('operators', 'files', 'calls')", &tables, NULL)
+      || tables != 3)
+    return refuse (error, "database '%s' is not a rater database (an SQLite file of schema"
+                   " version %d without rater's tables, written by another program): check"
+                   " --db, or move it away and run 'rater init' to start a new one",
+                   path, *version);
+  return TRUE;
+}
+
+/* Put TMP in place as PATH unless PATH exists (then PATH stays: TRUE too).
+ * link(2) never replaces; where the file system has no hard links, a
+ * rename(2) after checking PATH is absent. */
+static gboolean
+link_new (const char *tmp, const char *path)
+{
+  if (link (tmp, path) == 0 || errno == EEXIST)
+    return TRUE;
+  if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS)
+    return FALSE;
+  return g_file_test (path, G_FILE_TEST_EXISTS) || g_rename (tmp, path) == 0;
+}
+
+/* A new database at PATH, made whole beside it (PATH.rater-tmp-XXXXXX, mode
+ * 0600, every migration applied) and then linked into place, so PATH never
+ * exists half-initialised.  When another process created PATH meanwhile,
+ * theirs stays and this one is dropped. */
+static gboolean
+create_database (const char *path, GError **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".rater-tmp-XXXXXX", NULL);
+  int fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT,
+                   "cannot create database '%s': %s", path, g_strerror (e));
+      return FALSE;
+    }
+  close (fd);
+  sqlite3 *db = open_connection (tmp, SQLITE_OPEN_READWRITE, error);
+  gboolean ok = db && configure_connection (db, tmp, error) && migrate_from (db, 0, error);
+  if (db && sqlite3_close (db) != SQLITE_OK && ok)
+    ok = store_set_error (error, db, "closing the new database");
+  if (ok && !link_new (tmp, path))
+    {
+      int e = errno;
+      ok = FALSE;
+      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT,
+                   "cannot create database '%s': %s", path, g_strerror (e));
+    }
+  g_unlink (tmp);
+  g_autofree char *wal = g_strconcat (tmp, "-wal", NULL), *shm = g_strconcat (tmp, "-shm", NULL);
+  g_unlink (wal);
+  g_unlink (shm);
+  return ok;
+}
+
+/* Open the existing rater database PATH read-write, checked; *VERSION is
+ * its schema version. */
+static sqlite3 *
+open_existing (const char *path, int *version, GError **error)
+{
+  if (!check_file (path, error))
+    return NULL;
+  g_autoptr(sqlite3) db = open_connection (path, SQLITE_OPEN_READWRITE, error);
+  if (!db || !check_rater_database (db, path, version, error)
+      || !configure_connection (db, path, error))
+    return NULL;
+  return g_steal_pointer (&db);
 }
 
 sqlite3 *
 store_init (const char *path, int *from, int *to, GError **error)
 {
-  if (!create_private_file (path, error))
-    return NULL;
-  g_autoptr(sqlite3) db = open_file (path, error);
-  if (!db || !user_version (db, from, error) || !check_not_newer (path, *from, error))
-    return NULL;
-
-  g_autoptr(GArray) list = migrations_list ();
-  for (guint i = 0; i < list->len; i++)
+  gboolean created = FALSE;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     {
-      const Migration *m = &g_array_index (list, Migration, i);
-      if (m->version > *from && !apply_migration (db, m, error))
+      if (!create_database (path, error))
         return NULL;
+      created = TRUE;
     }
-  if (!user_version (db, to, error))
+  g_autoptr(sqlite3) db = open_existing (path, from, error);
+  if (!db || !migrate_from (db, *from, error) || !user_version (db, to, error))
     return NULL;
+  if (created && *from == *to)
+    *from = 0;                  /* this call made it */
   return g_steal_pointer (&db);
 }
 
@@ -398,9 +558,9 @@ store_open (const char *path, GError **error)
                    "database '%s' does not exist: run 'rater init' first", path);
       return NULL;
     }
-  g_autoptr(sqlite3) db = open_file (path, error);
   int version = 0;
-  if (!db || !user_version (db, &version, error) || !check_not_newer (path, version, error))
+  g_autoptr(sqlite3) db = open_existing (path, &version, error);
+  if (!db)
     return NULL;
   if (version < store_schema_version ())
     {
@@ -409,6 +569,73 @@ store_open (const char *path, GError **error)
                    path, version, store_schema_version ());
       return NULL;
     }
+  return g_steal_pointer (&db);
+}
+
+/* The file: URI of PATH opened immutable (no locks, no -shm: a read-only
+ * directory or file system), its characters escaped as RFC 3986 asks. */
+static char *
+immutable_uri (const char *path)
+{
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *escaped = g_uri_escape_string (abs, "/", FALSE);
+  return g_strconcat ("file:", escaped, "?immutable=1", NULL);
+}
+
+/* A read-only connection to PATH; in a directory where SQLite cannot make
+ * the -shm file (a read-only directory or file system), the file is opened
+ * immutable, which is exact only without a write-ahead log left beside it. */
+static sqlite3 *
+open_readonly_connection (const char *path, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(sqlite3) db = open_connection (path, SQLITE_OPEN_READONLY, &local);
+  gint64 probe;
+  if (db && store_query_int (db, "PRAGMA user_version", &probe, &local))
+    return g_steal_pointer (&db);
+  if (db && sqlite3_errcode (db) == SQLITE_NOTADB)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (has_wal (path))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot read database '%s': %s;"
+                   " its write-ahead log '%s-wal' is not checkpointed and it cannot be opened"
+                   " for it (a read-only directory?): open it once where it is writable (any"
+                   " rater command), or copy the database with its -wal file somewhere"
+                   " writable", path, local->message, path);
+      return NULL;
+    }
+  g_autofree char *uri = immutable_uri (path);
+  g_clear_pointer (&db, sqlite3_close_v2);
+  return open_connection (uri, SQLITE_OPEN_READONLY, error);
+}
+
+sqlite3 *
+store_open_readonly (const char *path, GError **error)
+{
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "database '%s' does not exist: run 'rater init' first", path);
+      return NULL;
+    }
+  int version = 0;
+  if (!check_file (path, error))
+    return NULL;
+  g_autoptr(sqlite3) db = open_readonly_connection (path, error);
+  if (!db || !check_rater_database (db, path, &version, error))
+    return NULL;
+  if (version < store_schema_version ())
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+                   "database '%s' has schema version %d, this rater needs %d: run 'rater init' to upgrade it",
+                   path, version, store_schema_version ());
+      return NULL;
+    }
+  if (!store_exec (db, "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;", error))
+    return NULL;
   return g_steal_pointer (&db);
 }
 
@@ -425,7 +652,7 @@ store_open_reader (sqlite3 *db, GError **error)
                    path ? path : "", reader ? sqlite3_errmsg (reader) : "no file");
       return NULL;
     }
-  if (sqlite3_busy_timeout (reader, 10000) != SQLITE_OK)
+  if (sqlite3_busy_timeout (reader, store_busy_timeout_ms ()) != SQLITE_OK)
     {
       store_set_error (error, reader, "setting the busy timeout");
       return NULL;

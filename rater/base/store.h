@@ -8,8 +8,19 @@
  * is missing, older (run 'rater init') or newer (written by a newer rater)
  * than the schema this binary knows.
  *
+ * An existing file is never initialised: a file that is empty (0 bytes), not
+ * SQLite, or an SQLite file without rater's tables and user_version (another
+ * program's) is refused by store_init() and store_open() alike with
+ * RATER_ERROR_DATA, untouched.  A new database is made whole under a
+ * temporary name beside PATH and linked into place.
+ *
+ * Every connection waits for a lock held by another process up to
+ * store_busy_timeout_ms() before failing with "database is locked".
+ *
  * Helpers turn sqlite3 result codes into GErrors in RATER_ERROR with
- * RATER_ERROR_SOFTWARE, the message naming what was being done.
+ * RATER_ERROR_SOFTWARE, the message naming what was being done; a lock
+ * still held by another process after the busy timeout is
+ * RATER_ERROR_TEMPFAIL (exit 75: try later).
  */
 #pragma once
 
@@ -22,12 +33,27 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 /* The schema version this binary migrates to (the highest NNN in schemas/). */
 int store_schema_version (void);
 
-/* Create (mode 0600) or open PATH and bring its schema to the current version.
- * FROM and TO receive the version before and after (equal: nothing to do). */
+/* How long a connection waits for another process's lock, in milliseconds:
+ * $RATER_BUSY_TIMEOUT_MS when it is a whole number, else the default. */
+#define STORE_BUSY_TIMEOUT_MS 60000
+int store_busy_timeout_ms (void);
+
+/* Create (mode 0600) PATH when it does not exist, or open the rater database
+ * at PATH, and bring its schema to the current version.  FROM and TO receive
+ * the version before and after (FROM 0: created; equal: nothing to do).
+ * RATER_ERROR_DATA for an existing file that is not a rater database of a
+ * version this rater knows. */
 sqlite3 *store_init (const char *path, int *from, int *to, GError **error);
 
 /* Open an existing, current database at PATH for a command. */
 sqlite3 *store_open (const char *path, GError **error);
+
+/* Open an existing, current database at PATH read-only (SQLITE_OPEN_READONLY),
+ * for a command that only reads: it works in a read-only directory or file
+ * system too (opened immutable there, unless a write-ahead log is left beside
+ * it, which is an error saying what to do).  The same refusals as
+ * store_open(). */
+sqlite3 *store_open_readonly (const char *path, GError **error);
 
 /* A second, read-only connection to DB's file, for reading on another
  * thread while DB writes (WAL gives it its own snapshot). */

@@ -22,6 +22,7 @@
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "base/timeparse.h"
+#include "base/tzmap.h"
 
 /* Row function: append column 0 (a key, never NULL) to the GPtrArray LIST. */
 static gboolean
@@ -662,6 +663,55 @@ issue_write_documents (sqlite3 *db, const char *operator_slug, const char *perio
     g_debug ("%u documents of %s %s already written as issued: not rendered again", w.kept,
              operator_slug, period);
   *n_written = w.n;
+  return TRUE;
+}
+
+/* When a period ends {{{1 */
+
+/* Where ZONE reaches local midnight of day DAYS: UTC milliseconds. */
+static gboolean
+zone_midnight (const char *zone, gint64 days, gint64 *utc_ms, GError **error)
+{
+  g_autoptr(TzMap) map = tzmap_new (zone, error);
+  if (!map)
+    return FALSE;
+  *utc_ms = tzmap_local_to_utc (map, days * 86400) * 1000;
+  return TRUE;
+}
+
+gboolean
+issue_period_ended (sqlite3 *db, const char *operator_slug, const char *period, gint64 now_ms,
+                    gboolean *ended, gint64 *ends_ms, char **zone, GError **error)
+{
+  int y, m;
+  if (!period || time_parse_period (period, strlen (period), &y, &m) != TIME_OK)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM",
+                   period ? period : "");
+      return FALSE;
+    }
+  gint64 next = time_days_from_civil (m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
+  g_autoptr(GPtrArray) zones = query_strings (db,
+    "SELECT DISTINCT timezone FROM accounts WHERE ?1 IS NULL OR operator = ?1"
+    " ORDER BY timezone", operator_slug, error);
+  if (!zones)
+    return FALSE;
+  *ends_ms = G_MININT64;
+  g_clear_pointer (zone, g_free);
+  for (guint i = 0; i < MAX (zones->len, 1); i++)
+    {
+      const char *z = zones->len ? zones->pdata[i] : "UTC";
+      gint64 at;
+      if (!zone_midnight (z, next, &at, error))
+        return FALSE;
+      if (at > *ends_ms)
+        {
+          *ends_ms = at;
+          g_free (*zone);
+          *zone = g_strdup (z);
+        }
+    }
+  *ended = now_ms >= *ends_ms;
   return TRUE;
 }
 

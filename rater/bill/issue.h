@@ -67,6 +67,17 @@ gboolean issue_write_documents (sqlite3 *db, const char *operator_slug, const ch
                                 const char *dir, unsigned formats, guint threads,
                                 guint *n_written, GError **error);
 
+/* Whether PERIOD ("YYYY-MM") has ended at NOW_MS (UTC milliseconds) for
+ * every account of OPERATOR_SLUG (NULL: of every operator): it ends at
+ * midnight of the next month in an account's zone, so last in the
+ * westernmost zone.  *ENDED, *ENDS_MS (that instant) and *ZONE (that zone,
+ * owned by the caller; "UTC" when there are no accounts) receive the answer.
+ * RATER_ERROR_USAGE for a bad period.  'invoice issue' and the nightly issue
+ * only an ended period ('--force' overrides the command). */
+gboolean issue_period_ended (sqlite3 *db, const char *operator_slug, const char *period,
+                             gint64 now_ms, gboolean *ended, gint64 *ends_ms, char **zone,
+                             GError **error);
+
 /* Called by issue_run() after each operator: its IssueStats and the count
  * of invoices whose documents were written. */
 typedef void (*IssueRunFunc) (const char *operator_slug, const IssueStats *stats,

@@ -26,7 +26,7 @@ export_rejects_command (RaterContext *ctx, gconstpointer args, GError **error)
 {
   const ExportArgs *a = args;
   guint64 rows = 0;
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
   if (!db || !export_rejects (db, a->out, &rows, error))
     return FALSE;
   export_summary (ctx, a, "rejects", rows);
@@ -38,7 +38,7 @@ export_calls_command (RaterContext *ctx, gconstpointer args, GError **error)
 {
   const ExportArgs *a = args;
   guint64 rows = 0;
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
   if (!db || !export_calls (db, a->period, a->out, &rows, error))
     return FALSE;
   export_summary (ctx, a, "calls", rows);
@@ -66,8 +66,9 @@ cmd_export (RaterContext *ctx, int argc, char **argv, GError **error)
   const RaterSubcommand *sub = argc == 2 ? cmd_subcommand_find (export_commands,
                                                                 G_N_ELEMENTS (export_commands),
                                                                 argv[1]) : NULL;
-  if (!sub)
-    return cmd_usage_error (error, "usage: rater export %s [--out FILE]", names);
+  if (!sub || (period && !cmd_check_period ("export", period, error)))
+    return sub ? FALSE : cmd_usage_error (error, "usage: rater export %s [--period YYYY-MM]"
+                                          " [--out FILE]", names);
   ExportArgs a = { out, period };
   return sub->func (ctx, &a, error);
 }

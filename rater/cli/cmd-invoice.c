@@ -6,10 +6,12 @@
 #include "bill/issue.h"
 #include "rate/rate.h"
 #include "base/store.h"
+#include "base/timeparse.h"
 
 /* The options the subcommands share.  Borrowed strings. */
 typedef struct {
   const char *period;           /* --period YYYY-MM */
+  gboolean force;               /* --force: issue a period that has not ended */
   const char *op;               /* --operator; NULL: every operator */
   const char *account;          /* --account (draft only); NULL: every account */
   const char *out;              /* --out DIR */
@@ -36,7 +38,7 @@ static gboolean
 invoice_usage (GError **error)
 {
   return cmd_usage_error (error, "usage: rater invoice draft|issue --period YYYY-MM [--operator OP]"
-                          " [--account A] --out DIR [--format json,csv,html,pdf]"
+                          " [--account A] --out DIR [--format json,csv,html,pdf] [--force]"
                           " (issue takes no --account)");
 }
 
@@ -45,7 +47,7 @@ invoice_draft (RaterContext *ctx, gconstpointer args, GError **error)
 {
   const InvoiceArgs *a = args;
   guint n = 0, issued = 0;
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
   if (!db || !invoiceout_write_drafts (db, a->period, a->op, a->account, a->out, a->formats,
                                        0, &n, &issued, error))
     return FALSE;
@@ -58,6 +60,29 @@ invoice_draft (RaterContext *ctx, gconstpointer args, GError **error)
   return TRUE;
 }
 
+/* Refuse a period that has not ended for every account being issued,
+ * unless every account has it closed already (issuing again only rewrites
+ * the same documents). */
+static gboolean
+check_period_ended (sqlite3 *db, const InvoiceArgs *a, GError **error)
+{
+  gboolean ended = FALSE, closed = FALSE;
+  gint64 ends = 0;
+  g_autofree char *zone = NULL;
+  char buf[32];
+  if (a->force)
+    return TRUE;
+  if (!issue_period_ended (db, a->op, a->period, time_now_ms (), &ended, &ends, &zone, error)
+      || (!ended && !issue_period_closed (db, a->period, &closed, error)))
+    return FALSE;
+  if (ended || closed)
+    return TRUE;
+  return cmd_usage_error (error, "invoice: period %s has not ended for every account (it ends"
+                          " %s, midnight in %s): issuing it now would close it before its last"
+                          " calls; issue it after that, or give --force", a->period,
+                          time_format_utc (ends, buf), zone);
+}
+
 /* Rate what is pending, then issue and write each operator's invoices. */
 static gboolean
 invoice_issue (RaterContext *ctx, gconstpointer args, GError **error)
@@ -68,7 +93,7 @@ invoice_issue (RaterContext *ctx, gconstpointer args, GError **error)
   g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
   RateOptions ropts = { NULL, 0, 0 };
   RateStats rs;
-  if (!db || !rate_run (db, &ropts, &rs, error))
+  if (!db || !check_period_ended (db, a, error) || !rate_run (db, &ropts, &rs, error))
     return FALSE;
   IssueRunOptions opts = { .operator_slug = a->op, .period = a->period, .dir = a->out,
                            .formats = a->formats };
@@ -93,18 +118,20 @@ gboolean
 cmd_invoice (RaterContext *ctx, int argc, char **argv, GError **error)
 {
   g_autofree char *period = NULL, *op = NULL, *account = NULL, *out = NULL, *format = NULL;
+  InvoiceArgs a = { 0 };
   const GOptionEntry entries[] = {
     { "period", 0, 0, G_OPTION_ARG_STRING, &period, "The period (required)", "YYYY-MM" },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &op, "Only this operator's accounts", "OP" },
     { "account", 0, 0, G_OPTION_ARG_STRING, &account, "Only this account (draft only)", "A" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output directory (required)", "DIR" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Any of json,csv,html,pdf (default json,csv)", "LIST" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &a.force,
+      "issue: also a period that has not ended in every account's zone", NULL },
     { NULL }
   };
   g_autofree char *names = cmd_subcommand_names (invoice_commands, G_N_ELEMENTS (invoice_commands));
   g_autofree char *parameter = g_strdup_printf ("%s --period YYYY-MM --out DIR", names);
   g_autofree char *help = cmd_subcommand_help (invoice_commands, G_N_ELEMENTS (invoice_commands));
-  InvoiceArgs a = { 0 };
   if (!cmd_parse_options_described ("invoice", parameter, help, entries, &argc, &argv, error)
       || !parse_formats (format, &a.formats, error))
     return FALSE;

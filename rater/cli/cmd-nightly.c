@@ -13,14 +13,18 @@ print_summary (RaterContext *ctx, const NightlySummary *s)
     : s->catalog_refused ? g_strdup_printf ("issuing %s skipped (catalog refused)", s->previous)
     : g_strdup_printf ("%s not due for issuing", s->previous);
   g_autofree char *extra = cmd_ingest_counts (&s->ingest);
+  g_autofree char *unsettled = s->unsettled
+    ? g_strdup_printf ("; %u file%s left for the next run (still being written)", s->unsettled,
+                       s->unsettled == 1 ? "" : "s")
+    : g_strdup ("");
   cmd_summary (ctx, "nightly %s: catalog %s; %u files (%u archived, %u quarantined, %u seen"
                " before): %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT " duplicates, %s%"
                G_GUINT64_FORMAT " rejects; rated %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT
-               " unrated; %s; drafted %u invoices; %u report files",
+               " unrated; %s; drafted %u invoices; %u report files%s",
                s->today, s->catalog_refused ? "REFUSED" : s->catalog_imported ? "imported" : "unchanged",
                s->files, s->archived, s->quarantined, s->skipped, s->ingest.calls,
                s->ingest.duplicates, extra, s->ingest.rejects, s->rated, s->unrated, issued, s->drafted,
-               s->reports);
+               s->reports, unsettled);
 }
 
 gboolean

@@ -218,6 +218,6 @@ cmd_report (RaterContext *ctx, int argc, char **argv, GError **error)
     }
   if (!check_options (&a, entry, error))
     return FALSE;
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
   return db && run_report (ctx, db, &a, entry, error);
 }

@@ -10,6 +10,7 @@
 
 #include "cli/cmd.h"
 #include "base/store.h"
+#include "base/timeparse.h"
 
 gboolean
 cmd_parse_options (const char *command, const char *parameter,
@@ -47,6 +48,15 @@ cmd_usage_error (GError **error, const char *format, ...)
   va_end (ap);
   g_propagate_error (error, usage);
   return FALSE;
+}
+
+gboolean
+cmd_check_period (const char *command, const char *period, GError **error)
+{
+  int year, month;
+  if (time_parse_period (period, strlen (period), &year, &month) == TIME_OK)
+    return TRUE;
+  return cmd_usage_error (error, "%s: --period must be YYYY-MM, not '%s'", command, period);
 }
 
 gboolean
@@ -141,6 +151,12 @@ sqlite3 *
 cmd_open_db (const RaterContext *ctx, GError **error)
 {
   return store_open (ctx->db_path, error);
+}
+
+sqlite3 *
+cmd_open_db_readonly (const RaterContext *ctx, GError **error)
+{
+  return store_open_readonly (ctx->db_path, error);
 }
 
 static void

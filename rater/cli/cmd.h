@@ -63,6 +63,10 @@ char *cmd_subcommand_help (const RaterSubcommand *table, gsize n_entries);
  * return FALSE, so a check is one line: return cmd_usage_error (...). */
 gboolean cmd_usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/* TRUE when PERIOD is a period YYYY-MM (month 01..12); else a usage error
+ * "COMMAND: --period must be YYYY-MM, not 'PERIOD'". */
+gboolean cmd_check_period (const char *command, const char *period, GError **error);
+
 /* COMMAND's --direction-by VALUE (NULL: the default) into *RULE; a usage
  * error naming the value otherwise. */
 gboolean cmd_direction_by (const char *command, const char *value, CdrDirectionRule *rule,
@@ -107,6 +111,10 @@ CmdProgressFunc cmd_ingest_progress (const RaterContext *ctx);
 
 /* Open the context's database (existing, current schema). */
 sqlite3 *cmd_open_db (const RaterContext *ctx, GError **error);
+
+/* The same, read-only, for a command that only reads (export, report,
+ * invoice draft, reconcile): it works on a read-only file system. */
+sqlite3 *cmd_open_db_readonly (const RaterContext *ctx, GError **error);
 
 gboolean cmd_init (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_catalog (RaterContext *ctx, int argc, char **argv, GError **error);

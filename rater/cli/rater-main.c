@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "base/outfile.h"
 #include "base/rater-error.h"
 
 static const RaterCommand commands[] = {
@@ -67,12 +68,15 @@ static gboolean
 parse_global_options (RaterContext *ctx, int *argc, char ***argv, GError **error)
 {
   g_autofree char *db = NULL;
+  gboolean csv_raw = FALSE;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (default $RATER_DB or rater.db)", "PATH" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &ctx->quiet, "No summary line", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &ctx->verbose, "Debug logging", NULL },
     { "progress", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_progress,
       "Progress on stderr: auto (a terminal), always, never", "WHEN" },
+    { "csv-raw", 0, 0, G_OPTION_ARG_NONE, &csv_raw,
+      "CSV cells verbatim, without the ' before formula-like cells (for programs)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) oc = g_option_context_new ("COMMAND [ARGS...]");
@@ -85,6 +89,7 @@ parse_global_options (RaterContext *ctx, int *argc, char ***argv, GError **error
   g_option_context_set_strict_posix (oc, TRUE);
   if (!g_option_context_parse (oc, argc, argv, error))
     return FALSE;
+  outfile_set_csv_raw (csv_raw);
   if (db)
     ctx->db_path = g_intern_string (db);
   else if (g_getenv ("RATER_DB"))

@@ -18,11 +18,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ingest/callwriter.h"
 #include "ingest/cdrreader.h"
 #include "catalog/catalog.h"
 #include "base/digest.h"
+#include "base/infile.h"
 #include "ingest/ingest.h"
 #include "base/rater-error.h"
 #include "base/store.h"
@@ -64,6 +66,7 @@ typedef struct {
   guint reported;
   CallBatch *batch;               /* being filled */
   GHashTable *guessed;            /* context -> records whose direction it guessed */
+  gboolean taken;                 /* another run stored or is storing these bytes */
 } FileRun;
 
 void
@@ -397,12 +400,31 @@ insert_file_row (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErro
 /* Store the file in chunks (a new row unless RUN resumes one); the last
  * transaction marks the file complete.  On failure the open chunk is rolled
  * back: what was committed stays, and the next run resumes after it. */
+/* Under the write lock, the files row as it is now: when another run
+ * stored these bytes (or went on with them) since they were looked up,
+ * RUN->taken is set and this run leaves them. */
+static gboolean
+still_ours (Ingest *ing, FileRun *run, const char *sha, GError **error)
+{
+  g_auto(FileRow) row = { 0 };
+  if (!find_file_row (ing, sha, &row, error))
+    return FALSE;
+  run->taken = run->file_id ? row.id != run->file_id || row.resume_line != (gint64) run->resume_line
+                            : row.path != NULL;
+  return TRUE;
+}
+
 static gboolean
 run_transactions (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
 {
   CallWriterStats ws;
   if (!store_begin (ing->db, error))
     return FALSE;
+  if (!still_ours (ing, run, sha, error) || run->taken)
+    {
+      store_rollback (ing->db);
+      return run->taken;
+    }
   if ((run->file_id || insert_file_row (ing, run, sha, size, error))
       && ingest_pipeline (ing, run, &ws, error)
       && update_file_row (ing, run, &ws, -1, error)
@@ -514,9 +536,25 @@ ingest_options_text (const IngestOptions *opts)
   return g_string_free (s, FALSE);
 }
 
-gboolean
-ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestStats *stats,
-             GError **error)
+/* ROW is a file of these bytes left part-way, under another name: when
+ * another rater is ingesting it there (it holds the lock of infile.h), wait
+ * for it to finish and read ROW again, rather than resume beside it. */
+static gboolean
+wait_for_other (Ingest *ing, const char *sha, const char *path, FileRow *row, GError **error)
+{
+  if (g_str_equal (row->path, path))
+    return TRUE;
+  int other = infile_lock (row->path, NULL);   /* gone or unreadable: no one to wait for */
+  if (other < 0)
+    return TRUE;
+  close (other);
+  file_row_clear (row);
+  return find_file_row (ing, sha, row, error);
+}
+
+static gboolean
+ingest_file_locked (Ingest *ing, const char *path, const IngestOptions *opts, IngestStats *stats,
+                    GError **error)
 {
   FileRun run = { .ing = ing, .path = path, .opts = opts };
   g_autoptr(GHashTable) guessed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -542,7 +580,8 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
   if (!sha)
     return FALSE;
   g_auto(FileRow) row = { 0 };
-  if (!find_file_row (ing, sha, &row, error))
+  if (!find_file_row (ing, sha, &row, error)
+      || (row.path && row.resume_line >= 0 && !wait_for_other (ing, sha, path, &row, error)))
     {
       g_prefix_error (error, "'%s': ", path);
       return FALSE;
@@ -573,6 +612,12 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
       g_prefix_error (error, "'%s': ", path);
       return FALSE;
     }
+  if (run.taken)
+    {
+      g_message ("%s: skipped, the same bytes were ingested meanwhile by another run", path);
+      stats->skipped_files++;
+      return TRUE;
+    }
   report_guesses (&run);
   if (stats->guessed_contexts)
     add_guesses (stats->guessed_contexts, run.guessed);
@@ -582,4 +627,18 @@ ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestSta
   stats->files++;
   stats_add (stats, &run.stats);
   return TRUE;
+}
+
+/* One rater at a time ingests PATH (infile.h): a second one waits, then finds
+ * the bytes stored and skips them. */
+gboolean
+ingest_file (Ingest *ing, const char *path, const IngestOptions *opts, IngestStats *stats,
+             GError **error)
+{
+  int lock = infile_lock (path, error);
+  if (lock < 0)
+    return FALSE;
+  gboolean ok = ingest_file_locked (ing, path, opts, stats, error);
+  close (lock);
+  return ok;
 }

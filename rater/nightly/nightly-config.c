@@ -245,6 +245,7 @@ config_read (const ConfigReader *r, NightlyConfig *c, GError **error)
       || !config_uint (r, g, "issue_day", 28, &c->issue_day, error)
       || !config_bool (r, g, "drafts", &c->drafts, error)
       || !config_uint (r, g, "threads", 256, &c->threads, error)
+      || !config_uint (r, g, "settle_seconds", 3600, &c->settle_seconds, error)
       || !config_formats (r, &c->invoice_formats, error)
       || !config_reports (r, c, error))
     return FALSE;
@@ -277,6 +278,7 @@ nightly_config_load (const char *path, GError **error)
   g_autoptr(NightlyConfig) c = g_new0 (NightlyConfig, 1);
   c->issue_day = 0;
   c->drafts = TRUE;
+  c->settle_seconds = NIGHTLY_SETTLE_DEFAULT;
   c->invoice_formats = INVOICEOUT_JSON | INVOICEOUT_CSV | INVOICEOUT_HTML | INVOICEOUT_PDF;
   c->reports = reportset_names ();
   c->sources = g_ptr_array_new_with_free_func (source_free);

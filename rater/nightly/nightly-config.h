@@ -9,7 +9,9 @@
  * DATABASE.lock), issue_day (0..28, default 0: never), drafts (true|false,
  * default true), threads (0..256, default 0: one per CPU), invoice_formats
  * (json;csv;html;pdf, default all four), reports (full names of
- * reportset.h, default all of them), report_format (csv|json, default csv).
+ * reportset.h, default all of them), report_format (csv|json, default csv),
+ * settle_seconds (0..3600, default NIGHTLY_SETTLE_DEFAULT: an incoming file
+ * is taken only once unchanged that long).
  *
  * [source NAME]: dir (required path), format, operator, country, area_code
  * (of local numbers, needs country), tz,
@@ -34,6 +36,8 @@ typedef struct {
   char *pattern;                /* glob of file names, default "*" */
 } NightlySource;
 
+#define NIGHTLY_SETTLE_DEFAULT 5   /* seconds an incoming file must stay unchanged */
+
 typedef struct {
   char *database;
   char *catalog;                /* NULL: never imported by nightly */
@@ -47,6 +51,7 @@ typedef struct {
   char **reports;               /* full names (reportset_names): usage-user ... chart */
   gboolean reports_json;        /* report files as JSON instead of CSV */
   guint threads;                /* rating threads, 0: one per CPU */
+  guint settle_seconds;         /* an incoming file unchanged this long is taken */
   GPtrArray *sources;           /* NightlySource *, in the order of the file */
 } NightlyConfig;
 

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/outfile.h"
@@ -21,7 +22,7 @@
 int
 nightly_files_lock (const char *path, gboolean wait, GError **error)
 {
-  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0)
     {
       int e = errno;
@@ -46,6 +47,14 @@ nightly_files_lock (const char *path, gboolean wait, GError **error)
   return fd;
 }
 
+/* TRUE when NAME is one of outfile's temporaries: NAME.rater-tmp-XXXXXX. */
+static gboolean
+is_rater_temporary (const char *name)
+{
+  const char *tmp = g_strrstr (name, OUTFILE_TMP_INFIX);
+  return tmp && tmp > name && strlen (tmp) == strlen (OUTFILE_TMP_INFIX "XXXXXX");
+}
+
 void
 nightly_files_remove_temporaries (const char *dir)
 {
@@ -54,10 +63,12 @@ nightly_files_remove_temporaries (const char *dir)
   while (d && (name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      const char *tmp = strstr (name, ".tmp-");
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+      GStatBuf st;
+      if (g_lstat (path, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
         nightly_files_remove_temporaries (path);
-      else if (tmp && strlen (tmp) == strlen (".tmp-XXXXXX"))
+      else if (S_ISREG (st.st_mode) && is_rater_temporary (name))
         {
           g_message ("removing '%s', left by an interrupted run", path);
           g_unlink (path);
@@ -151,6 +162,67 @@ nightly_files_incoming (const NightlySource *source, GError **error)
     }
   g_ptr_array_sort (files, compare_paths);
   return g_steal_pointer (&files);
+}
+
+gboolean
+nightly_files_stamp (const char *path, NightlyFileStamp *stamp)
+{
+  struct stat st;
+  if (stat (path, &st) != 0)
+    return FALSE;
+  *stamp = (NightlyFileStamp) { st.st_size, (gint64) st.st_mtim.tv_sec * 1000000000
+                                + st.st_mtim.tv_nsec, st.st_ino };
+  return TRUE;
+}
+
+gboolean
+nightly_files_stamp_equal (const NightlyFileStamp *a, const NightlyFileStamp *b)
+{
+  return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode;
+}
+
+/* Microseconds until a file of STAMP has been unchanged SETTLE seconds at
+ * NOW_US (0: it has); a modification time ahead of the clock counts as now. */
+static gint64
+settle_wait_us (const NightlyFileStamp *stamp, guint settle, gint64 now_us)
+{
+  gint64 age = now_us - stamp->mtime_ns / 1000;
+  gint64 need = (gint64) settle * G_USEC_PER_SEC;
+  return age >= need ? 0 : MIN (need - MAX (age, 0), need);
+}
+
+void
+nightly_files_settle (GPtrArray *files, guint settle, GPtrArray *unsettled)
+{
+  if (!settle || !files->len)
+    return;
+  g_autofree NightlyFileStamp *stamps = g_new0 (NightlyFileStamp, files->len);
+  g_autofree gboolean *fresh = g_new0 (gboolean, files->len);
+  gint64 now = g_get_real_time (), wait = 0;
+  for (guint i = 0; i < files->len; i++)
+    if (nightly_files_stamp (files->pdata[i], &stamps[i]))
+      {
+        gint64 w = settle_wait_us (&stamps[i], settle, now);
+        fresh[i] = w > 0;
+        wait = MAX (wait, w);
+      }
+  if (wait)
+    {
+      g_debug ("waiting %.1f s for incoming files to settle", wait / 1e6);
+      g_usleep ((gulong) wait);
+    }
+  for (guint i = files->len; i-- > 0;)
+    {
+      NightlyFileStamp again;
+      gboolean there = nightly_files_stamp (files->pdata[i], &again);
+      if (there && (!fresh[i] || nightly_files_stamp_equal (&stamps[i], &again)))
+        continue;
+      char *path = g_ptr_array_steal_index (files, i);
+      if (there)
+        g_ptr_array_insert (unsettled, 0, path);
+      else
+        g_free (path);
+    }
 }
 
 gboolean

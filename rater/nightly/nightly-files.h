@@ -20,14 +20,35 @@
  * (RATER_ERROR_CANTCREAT when PATH cannot be opened). */
 int nightly_files_lock (const char *path, gboolean wait, GError **error);
 
-/* Remove under DIR, recursively, the temporaries NAME.tmp-XXXXXX
- * (outfile.h) that a killed run left, logging each. */
+/* Remove under DIR, recursively, the temporaries NAME.rater-tmp-XXXXXX
+ * (outfile.h) that a killed run left, logging each: regular files of that
+ * name only, which no one but rater makes (symbolic links are neither
+ * removed nor followed). */
 void nightly_files_remove_temporaries (const char *dir);
 
 /* The files of SOURCE waiting in its directory, as paths in byte order:
  * regular files matching its pattern, without hidden files and *.part or
  * *.tmp.  RATER_ERROR_DATA when the directory cannot be read. */
 GPtrArray *nightly_files_incoming (const NightlySource *source, GError **error);
+
+/* What tells that a file changed: its size, mtime and inode. */
+typedef struct {
+  gint64 size;                  /* bytes */
+  gint64 mtime_ns;              /* nanoseconds since the epoch */
+  guint64 inode;
+} NightlyFileStamp;
+
+/* *STAMP of PATH; FALSE when it cannot be stat(2)ed (it went away). */
+gboolean nightly_files_stamp (const char *path, NightlyFileStamp *stamp);
+gboolean nightly_files_stamp_equal (const NightlyFileStamp *a, const NightlyFileStamp *b);
+
+/* Keep in FILES (paths) only those that have settled: unchanged for SETTLE
+ * seconds of the real clock.  A file last modified longer ago is taken at
+ * once; for the others this waits (once, until the newest would have
+ * settled) and looks again: one that changed meanwhile is moved to
+ * UNSETTLED (still being written: for the next run), one that went away is
+ * dropped.  SETTLE 0 takes every file at once.  The order is kept. */
+void nightly_files_settle (GPtrArray *files, guint settle, GPtrArray *unsettled);
 
 /* Move PATH into DIR (created when missing) as above; *MOVED receives the
  * path it now has.  RATER_ERROR_CANTCREAT when it cannot be moved. */

@@ -85,10 +85,20 @@ ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, G
   g_autoptr(GError) local = NULL;
   g_autofree char *moved = NULL;
   guint skipped = n->sum->ingest.skipped_files;
+  NightlyFileStamp before, after;
+  gboolean stamped = nightly_files_stamp (path, &before);
   n->sum->files++;
   if (ingest_file (ing, path, &io, &n->sum->ingest, &local))
     {
       n->sum->skipped += n->sum->ingest.skipped_files - skipped;
+      if (stamped && (!nightly_files_stamp (path, &after)
+                      || !nightly_files_stamp_equal (&before, &after)))
+        {
+          n->sum->unsettled++;
+          g_warning ("%s: changed while it was read: left in place for the next run (the calls"
+                     " read are stored; read again they count as duplicates)", path);
+          return TRUE;
+        }
       g_autofree char *dir = g_build_filename (n->config->archive, src->name, NULL);
       if (!nightly_files_archive (path, dir, &moved, error))
         return FALSE;
@@ -120,8 +130,14 @@ step_ingest (Night *n, GError **error)
     {
       const NightlySource *src = n->config->sources->pdata[s];
       g_autoptr(GPtrArray) files = nightly_files_incoming (src, error);
+      g_autoptr(GPtrArray) unsettled = g_ptr_array_new_with_free_func (g_free);
       if (!files)
         return FALSE;
+      nightly_files_settle (files, n->config->settle_seconds, unsettled);
+      for (guint u = 0; u < unsettled->len; u++)
+        g_message ("%s: still being written (changed within %u s): left for the next run",
+                   (const char *) unsettled->pdata[u], n->config->settle_seconds);
+      n->sum->unsettled += unsettled->len;
       for (guint f = 0; f < files->len; f++)
         if (!ingest_one (n, ing, src, files->pdata[f], error))
           return FALSE;
@@ -205,6 +221,19 @@ step_issue (Night *n, GError **error)
       g_warning ("not issuing %s: the catalog was refused", n->sum->previous);
       return TRUE;
     }
+  gboolean ended = FALSE;
+  gint64 ends = 0;
+  g_autofree char *zone = NULL;
+  char buf[32];
+  if (!issue_period_ended (n->db, NULL, n->sum->previous, time_now_ms (), &ended, &ends, &zone,
+                           error))
+    return FALSE;
+  if (!ended)
+    {
+      g_message ("not issuing %s yet: it ends %s (midnight in %s); a later run issues it",
+                 n->sum->previous, time_format_utc (ends, buf), zone);
+      return TRUE;
+    }
   g_autofree char *dir = output_dir (n, "invoices", n->sum->previous);
   IssueLog log = { n->sum->previous, dir };
   IssueRunOptions opts = { NULL, n->sum->previous, n->sum->today, dir,
@@ -268,12 +297,28 @@ run_steps (Night *n, GError **error)
   if (!outfile_mkdir (n->config->output, error))
     return FALSE;
   nightly_files_remove_temporaries (n->config->output);
+  nightly_files_remove_temporaries (n->config->quarantine);   /* NAME.reason temporaries */
+  nightly_files_remove_temporaries (n->config->archive);
   if (!(n->db = store_init (n->config->database, &from, &to, error)))
     return FALSE;
   if (from != to)
     g_message ("database '%s' migrated from schema %d to %d", n->config->database, from, to);
   return step_catalog (n, error) && step_ingest (n, error) && step_rate (n, error)
          && step_issue (n, error) && step_drafts (n, error) && step_reports (n, error);
+}
+
+/* The directories the run owns, created (0750) when missing, so a first
+ * run on a new machine does not fail on its lock file. */
+static gboolean
+make_directories (const NightlyConfig *config, GError **error)
+{
+  g_autofree char *db_dir = g_path_get_dirname (config->database);
+  g_autofree char *lock_dir = g_path_get_dirname (config->lock);
+  const char *dirs[] = { db_dir, lock_dir, config->output, config->archive, config->quarantine };
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    if (!outfile_mkdir (dirs[i], error))
+      return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -283,6 +328,8 @@ nightly_run (const NightlyConfig *config, const NightlyOptions *opts, NightlySum
   g_return_val_if_fail (config && opts && summary, FALSE);
   *summary = (NightlySummary) { 0 };
   set_periods (summary);
+  if (!make_directories (config, error))
+    return FALSE;
   int lock = nightly_files_lock (config->lock, opts->wait, error);
   if (lock < 0)
     return FALSE;

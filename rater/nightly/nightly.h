@@ -9,7 +9,10 @@
  *  2. ingest: every new file of every [source NAME] directory, in byte order
  *     of names (hidden files and *.part / *.tmp skipped), with the source's
  *     format and context; an ingested file moves to ARCHIVE/NAME/, a refused
- *     one to QUARANTINE/NAME/ beside a NAME.reason text;
+ *     one to QUARANTINE/NAME/ beside a NAME.reason text.  A file is taken
+ *     only once settled (nightly_files_settle: unchanged for settle_seconds)
+ *     and is left in place, for the next run, when it changed while it was
+ *     read (what was read is stored; the next run counts it as duplicates);
  *  3. rate: every call of open periods;
  *  4. issue: on or after ISSUE_DAY of the month, the previous period of
  *     every operator, documents under OUTPUT/invoices/PERIOD/ (rewritten,
@@ -24,9 +27,14 @@
  * is idempotent, so a run killed at any moment and run again gives the same
  * database and files as one uninterrupted run: an ingested file that was not
  * moved yet is recognised by its bytes and only moved; stale temporaries of
- * a killed run are removed from OUTPUT at the start (under the lock).
+ * a killed run are removed from OUTPUT, QUARANTINE and ARCHIVE at the start
+ * (under the lock).
  *
- * "Now" is time_now_ms() (RATER_NOW fixes it for tests and replays).
+ * The run creates the directories it owns when missing (the database's,
+ * the lock's, OUTPUT, ARCHIVE, QUARANTINE; mode 0750).
+ *
+ * "Now" is time_now_ms() (RATER_NOW fixes it for tests and replays); the
+ * settle time is measured on the real clock.
  */
 #pragma once
 
@@ -49,6 +57,7 @@ typedef struct {
   gboolean catalog_imported;
   gboolean catalog_refused;
   guint files, archived, quarantined, skipped;
+  guint unsettled;              /* files left for the next run: still being written */
   IngestStats ingest;
   guint64 rated, unrated;
   guint drafted;

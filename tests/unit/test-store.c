@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/rater-error.h"
 #include "test-helpers.h"
@@ -244,4 +245,136 @@ Test (store, period_calls_gives_the_range_and_tells_a_sparse_period)
              "%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, first, last, count);
   cr_assert (store_period_calls (db, "2027-01", &first, &last, &count, &sparse, &error));
   cr_expect (first == 0 && last == 0 && count == 0 && !sparse);
+}
+
+/* An existing file that is not a rater database {{{1
+ *
+ * A truncated (0-byte) file, a file that is not SQLite, and the SQLite file
+ * of another application (tables, user_version 0) are refused by init and
+ * open alike (RATER_ERROR_DATA, saying what to do) and left byte for byte as
+ * they were: never initialised as a new database. */
+
+/* store_init and store_open of PATH both fail with RATER_ERROR_DATA, the
+ * message holding WANT, and PATH keeps its LEN bytes of CONTENT. */
+static void
+expect_refused (const char *path, const char *want, const char *content, gsize len)
+{
+  int from = -1, to = -1;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert_null (db, "init accepted '%s'", path);
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA), "%s", error->message);
+  cr_assert_not_null (strstr (error->message, want), "%s", error->message);
+  cr_assert_not_null (strstr (error->message, path), "%s", error->message);
+  g_clear_error (&error);
+  g_autoptr(sqlite3) opened = store_open (path, &error);
+  cr_assert_null (opened);
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA), "%s", error->message);
+  cr_assert_not_null (strstr (error->message, want), "%s", error->message);
+
+  g_autofree char *now = NULL;
+  gsize now_len = 0;
+  cr_assert (g_file_get_contents (path, &now, &now_len, NULL));
+  cr_assert_eq (now_len, len, "'%s' changed size: %zu bytes, was %zu", path, now_len, len);
+  cr_assert_eq (memcmp (now, content, len), 0, "'%s' changed", path);
+}
+
+Test (store, an_empty_file_is_refused_not_initialised)
+{
+  g_autofree char *path = test_write (dir, "truncated.db", "");
+  expect_refused (path, "empty (0 bytes)", "", 0);
+}
+
+Test (store, a_file_that_is_not_sqlite_is_refused)
+{
+  const char *text = "call_id,start\n1,2\n";
+  g_autofree char *path = test_write (dir, "cdrs.db", text);
+  expect_refused (path, "not an SQLite database", text, strlen (text));
+}
+
+Test (store, another_applications_sqlite_file_is_refused)
+{
+  g_autofree char *path = g_build_filename (dir, "other.db", NULL);
+  sqlite3 *raw = NULL;
+  cr_assert_eq (sqlite3_open (path, &raw), SQLITE_OK);
+  cr_assert_eq (sqlite3_exec (raw, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL, NULL, NULL),
+                SQLITE_OK);
+  sqlite3_close (raw);
+  g_autofree char *content = NULL;
+  gsize len = 0;
+  cr_assert (g_file_get_contents (path, &content, &len, NULL));
+  expect_refused (path, "not a rater database", content, len);
+}
+
+Test (store, a_new_database_appears_whole_with_no_temporary_left)
+{
+  g_autofree char *path = g_build_filename (dir, "fresh.db", NULL);
+  int from = -1, to = -1;
+  g_autoptr(GError) error = NULL;
+  {
+    g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+    cr_assert_not_null (db, "%s", error ? error->message : "");
+  }
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    cr_assert (g_str_has_prefix (name, "fresh.db") && !strstr (name, "tmp"), "stray '%s'", name);
+  /* and a second init finds it current */
+  g_autoptr(sqlite3) again = store_init (path, &from, &to, &error);
+  cr_assert_not_null (again, "%s", error ? error->message : "");
+  cr_assert_eq (from, to);
+}
+
+/* Read-only {{{1
+ *
+ * Commands that only read (export, report, invoice draft) open the database
+ * read-only: they work on a read-only file system or directory, where a
+ * read-write open fails with "unable to open database file". */
+
+/* A current database at DIR/NAME with one operator, closed cleanly. */
+static char *
+closed_database (const char *name)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  int from, to;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
+  cr_assert_not_null (db);
+  cr_assert (store_exec (db, "INSERT INTO operators VALUES ('x','X','EUR','X')", NULL));
+  return path;
+}
+
+Test (store, a_read_only_open_cannot_write)
+{
+  g_autofree char *path = closed_database ("ro.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_open_readonly (path, &error);
+  cr_assert_not_null (db, "%s", error ? error->message : "");
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM operators"), 1);
+  cr_assert_not (store_exec (db, "DELETE FROM operators", &error));
+  cr_assert_not_null (strstr (error->message, "readonly"), "%s", error->message);
+  g_clear_error (&error);
+  g_autofree char *empty = test_write (dir, "empty.db", "");
+  cr_assert_null (store_open_readonly (empty, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA), "%s", error->message);
+}
+
+Test (store, a_database_in_a_read_only_directory_can_be_read)
+{
+  if (geteuid () == 0)
+    cr_skip_test ("root writes into read-only directories: run as another user to test this");
+  g_autofree char *sub = g_build_filename (dir, "ro", NULL);
+  cr_assert_eq (g_mkdir (sub, 0755), 0);
+  g_autofree char *path = g_build_filename (sub, "rater.db", NULL);
+  {
+    int from, to;
+    g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
+    cr_assert (store_exec (db, "INSERT INTO operators VALUES ('x','X','EUR','X')", NULL));
+  }
+  cr_assert_eq (g_chmod (path, 0444), 0);
+  cr_assert_eq (g_chmod (sub, 0555), 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_open_readonly (path, &error);
+  g_chmod (sub, 0755);
+  cr_assert_not_null (db, "%s", error ? error->message : "");
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM operators"), 1);
 }
