@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "base/decimal.h"
+#include "base/escape.h"
 #include "bill/export.h"
 #include "base/outfile.h"
 #include "base/store.h"
@@ -22,7 +23,13 @@ write_reject_row (sqlite3_stmt *st, gpointer data, GError **error)
   outfile_csv_int (ex->out, sqlite3_column_int64 (st, 1));
   outfile_csv_field (ex->out, store_column_text (st, 2), -1);
   outfile_csv_field (ex->out, store_column_text (st, 3), -1);
-  outfile_csv_field (ex->out, sqlite3_column_blob (st, 4), sqlite3_column_bytes (st, 4));
+  /* the record's bytes as read: escaped (escape.h), so the export is valid
+   * UTF-8 text a spreadsheet or CSV reader takes whatever the CDR held */
+  const void *raw = sqlite3_column_blob (st, 4);
+  gsize raw_len = (gsize) sqlite3_column_bytes (st, 4);
+  g_autoptr(GString) text = g_string_sized_new (raw_len + 16);
+  escape_append (text, raw, raw_len, ESCAPE_KEEP_SPACE, G_MAXSIZE);
+  outfile_csv_field (ex->out, text->str, (gssize) text->len);
   outfile_csv_end_row (ex->out);
   (*ex->rows)++;
   return TRUE;

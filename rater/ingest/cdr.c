@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "base/escape.h"
 #include "ingest/cdr.h"
 #include "base/rater-error.h"
 #include "base/timeparse.h"
@@ -141,19 +142,23 @@ void
 cdr_reject (CdrReject *rej, CdrRejectReason reason, const char *format, ...)
 {
   va_list ap;
-  const char *end;
+  char raw[sizeof rej->detail];
   rej->reason = reason;
   va_start (ap, format);
-  g_vsnprintf (rej->detail, sizeof rej->detail, format, ap);
+  g_vsnprintf (raw, sizeof raw, format, ap);
   va_end (ap);
-  /* the detail quotes field bytes, maybe not UTF-8 or cut inside a
-   * character: keep it valid UTF-8 for the rejects table and its export */
-  if (g_utf8_validate (rej->detail, -1, NULL))
-    return;
-  g_autofree char *valid = g_utf8_make_valid (rej->detail, -1);
-  g_strlcpy (rej->detail, valid, sizeof rej->detail);
-  if (!g_utf8_validate (rej->detail, -1, &end))
-    rej->detail[end - rej->detail] = '\0';    /* g_strlcpy cut a character */
+  /* the detail quotes field bytes, maybe not UTF-8, with control
+   * characters, or cut inside a character: it is echoed to terminals and
+   * logs and stored, so it is escaped (escape.h) */
+  if (escape_is_plain (raw, strlen (raw), ESCAPE_ALL))
+    {
+      memcpy (rej->detail, raw, sizeof raw);
+      return;
+    }
+  /* (RAW itself may end inside a character g_vsnprintf cut: escaped too) */
+  g_autoptr(GString) escaped = g_string_sized_new (sizeof raw);
+  escape_append (escaped, raw, strlen (raw), ESCAPE_ALL, sizeof rej->detail - 1);
+  memcpy (rej->detail, escaped->str, escaped->len + 1);
 }
 
 static gboolean
@@ -269,6 +274,17 @@ cdr_number (CdrText t, const char *name, const CdrContext *ctx, gboolean withhel
   memset (out, 0, sizeof *out);
   if (withheld_ok)
     return TRUE;
+  /* bytes that are no text at all are an encoding problem, not letters */
+  if (memchr (t.p, '\0', t.len))
+    {
+      cdr_reject (rej, CDR_REJECT_ENCODING, "%s contains a NUL byte", name);
+      return FALSE;
+    }
+  if (!text_is_ascii (t.p, t.len) && !g_utf8_validate_len (t.p, t.len, NULL))
+    {
+      cdr_reject (rej, CDR_REJECT_ENCODING, "%s is not valid UTF-8", name);
+      return FALSE;
+    }
   CdrText v = text_trimmed (t.p, t.len);
   cdr_reject (rej, number_status_is_ambiguous (s) ? CDR_REJECT_AMBIGUOUS_NUMBER
               : CDR_REJECT_BAD_NUMBER, "%s '%.*s': %s%s", name,

@@ -442,14 +442,16 @@ Test (cdr, reject_detail_truncated_to_utf8)
   CdrReject rej = { 0 };
   g_autofree char *bad = g_strnfill (200, '\xff');
 
-  /* 200 bytes that are not UTF-8 become 600 bytes of U+FFFD: cut at a
-   * character boundary within the 256-byte detail */
+  /* 200 bytes that are not UTF-8 become 800 bytes of \xFF escapes (issue
+   * 12: escaped, not replaced, so what is echoed and stored can be told
+   * back): cut at a whole escape within the 256-byte detail */
   cdr_reject (&rej, CDR_REJECT_BAD_NUMBER, "a%s", bad);
   cr_assert_eq (rej.reason, CDR_REJECT_BAD_NUMBER);
   cr_assert (g_utf8_validate (rej.detail, -1, NULL));
-  cr_assert_eq (strlen (rej.detail), 1 + 84 * 3);
+  cr_assert_eq (strlen (rej.detail), 1 + 63 * 4);
   cr_assert_eq (rej.detail[0], 'a');
-  cr_assert_eq (memcmp (rej.detail + 1, "\xef\xbf\xbd", 3), 0);
+  cr_assert_eq (memcmp (rej.detail + 1, "\\xFF\\xFF", 8), 0);
+  cr_assert_str_eq (rej.detail + strlen (rej.detail) - 4, "\\xFF");
 
   cdr_reject (&rej, CDR_REJECT_ENCODING, "plain %d", 7);
   cr_assert_eq (rej.reason, CDR_REJECT_ENCODING);
@@ -732,12 +734,12 @@ Test (cdr, rater_reject_detail_is_utf8)
   g_string_append (f, "\n");
   for (int i = 0; i < 15; i++)
     g_string_append (want, "\xc3\xa9");
-  g_string_append (want, "\xef\xbf\xbd' is not true or false");
+  g_string_append (want, "\\xC3' is not true or false");
   g_string_append (f, "u2,2026-11-03T10:00:00Z,1,+441632960001,+442079460000,\xff\xfeout,\n");
 
   reader_open (&r, "rater", "GB", NULL, f);
   expect_reject (&r, "missing_field", want->str);
-  expect_reject (&r, "bad_direction", "direction '\xef\xbf\xbd\xef\xbf\xbdout' is not in or out");
+  expect_reject (&r, "bad_direction", "direction '\\xFF\\xFEout' is not in or out");
   expect_end (&r);
   reader_clear (&r);
 }
@@ -1532,7 +1534,7 @@ Test (cdr, asterisk_bad_records)
   expect_reject (&r, "missing_field", "12 fields, asterisk CDRs have at least 16");
   expect_reject (&r, "encoding", "field 1 is not valid UTF-8");
   /* a reject detail quotes the field, but stays valid UTF-8 */
-  expect_reject (&r, "bad_number", "callee '3125550199\xef\xbf\xbd': letters in number");
+  expect_reject (&r, "encoding", "callee is not valid UTF-8");
   expect_reject (&r, "bad_duration", "billsec 'x' is not a number of seconds >= 0");
   expect_reject (&r, "bad_timestamp", "answer time '2026-11-03 25:00:01': timestamp field out of range");
   expect_reject (&r, "missing_field", "missing start time");

@@ -237,9 +237,9 @@ Test (export, every_reject_by_line_with_its_raw_bytes)
     "\"broken,\"\"2026-11-03T10:00:00Z\"\"x,61,+441632960001,+442079460000,out,,,,\"\n"
     "spec-calls.csv,31,missing_field,missing direction,"
     "\"short,2026-11-03T10:40:00Z,5,+441632960001,+442079460000\"\n"
-    /* Latin-1 bytes are written as they were read */
+    /* Latin-1 bytes are escaped, so the export is valid UTF-8 (issue 12) */
     "spec-calls.csv,33,encoding,field 8 is not valid UTF-8,"
-    "\"latin1,2026-11-03T10:55:00Z,9,+441632960001,+442079460000,out,,Jos\xe9,,\"\n"
+    "\"latin1,2026-11-03T10:55:00Z,9,+441632960001,+442079460000,out,,Jos\\xE9,,\"\n"
     "spec-calls.csv,34,too_long,field 8 is 1100 bytes (limit 1024),"
     "\"toolong,2026-11-03T10:55:00Z,9,+441632960001,+442079460000,out,,", xs, ",,\"\n", NULL);
 
@@ -266,7 +266,7 @@ Test (export, rejects_are_ordered_by_file_then_line)
   static const char want[] = "file,line,reason,detail,raw\n"
                              "b.csv,2,missing_field,\"missing call_id, start\",\" lead\"\n"
                              "b.csv,9,bad_number,y,b9\n"
-                             "a.csv,1,encoding,field 1 is not valid UTF-8,\xff\0\xfe\n"
+                             "a.csv,1,encoding,field 1 is not valid UTF-8,\\xFF\\x00\\xFE\n"
                              "a.csv,5,bad_number,x,a5\n";
   expect_file ("rejects.csv", want, sizeof want - 1);
 }
