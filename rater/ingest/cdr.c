@@ -485,14 +485,23 @@ cdr_route_of_switch (const CdrContext *ctx, CdrText context, CdrText caller, Cdr
   if (route == CDR_ROUTE_INTERNAL
       || (pbx_extension (ctx, caller) && pbx_extension (ctx, callee)))
     return CDR_ROUTE_INTERNAL;
-  if (route != CDR_ROUTE_UNKNOWN)
-    return route;
-  if (ctx->direction_by == CDR_DIRECTION_BY_SHAPE)
-    return route_by_shape (caller, callee);
-  if (c.len == 0)
-    return CDR_ROUTE_UNKNOWN;
-  *guessed = TRUE;
-  return context_is_inbound (c) ? CDR_ROUTE_IN : CDR_ROUTE_OUT;
+  if (route == CDR_ROUTE_UNKNOWN && ctx->direction_by == CDR_DIRECTION_BY_SHAPE)
+    route = route_by_shape (caller, callee);
+  else if (route == CDR_ROUTE_UNKNOWN && c.len > 0)
+    {
+      *guessed = TRUE;
+      route = context_is_inbound (c) ? CDR_ROUTE_IN : CDR_ROUTE_OUT;
+    }
+  /* a leg the PBX places to one of its extensions (a FreeSWITCH B leg of an
+   * inbound call, in a context that also dials out) is its own leg, not a
+   * call to the PSTN: billing.md §3 has no number to rate for it, and its
+   * A leg is the call */
+  if (route == CDR_ROUTE_OUT && pbx_extension (ctx, callee))
+    {
+      *guessed = FALSE;
+      return CDR_ROUTE_INTERNAL;
+    }
+  return route;
 }
 
 void
@@ -549,6 +558,22 @@ cdr_sip_code (CdrText t, int *code)
   return TRUE;
 }
 
+/* An outbound call whose caller is an extension of the PBX: no account can
+ * be found by it (billing.md §3 resolves an out call by its caller), and
+ * it is no local number an area code would place.  TRUE (REJ set) then. */
+static gboolean
+extension_caller (const CdrContext *ctx, const CdrCall *call, CdrText caller, CdrReject *rej)
+{
+  if (call->direction != CDR_OUT || !pbx_extension (ctx, caller))
+    return FALSE;
+  CdrText v = text_trimmed (caller.p, caller.len);
+  cdr_reject (rej, CDR_REJECT_AMBIGUOUS_NUMBER,
+              "caller '%.*s' is an extension of the PBX: an outbound call is billed by the number"
+              " it leaves the PBX with; have the PBX write it (the caller ID sent to the trunk)",
+              (int) v.len, v.p);
+  return TRUE;
+}
+
 CdrOutcome
 cdr_switch_call (const CdrSwitchFields *f, const CdrContext *ctx, CdrCall *call, CdrReject *rej)
 {
@@ -573,8 +598,9 @@ cdr_switch_call (const CdrSwitchFields *f, const CdrContext *ctx, CdrCall *call,
          && cdr_time (start, has_answer ? "answer time" : "start time", NULL, ctx,
                       &call->start_ms, rej)
          && cdr_seconds (f->billsec, "billsec", &call->duration, rej)
-         && cdr_number (f->caller, "caller", ctx, call->direction == CDR_IN, &call->caller, rej)
-         && cdr_number (f->callee, "callee", ctx, FALSE, &call->callee, rej);
+         && cdr_number (f->callee, "callee", ctx, FALSE, &call->callee, rej)
+         && !extension_caller (ctx, call, f->caller, rej)
+         && cdr_number (f->caller, "caller", ctx, call->direction == CDR_IN, &call->caller, rej);
   return ok ? CDR_CALL : CDR_REJECT;
 }
 
