@@ -472,7 +472,12 @@ pbx_extension (const CdrContext *ctx, CdrText t)
   if (!cdr_is_extension (t))
     return FALSE;
   const PhoneMetaRegion *r = country_dialling (ctx->country);
-  return !r || r->trunk_prefix[0] || r->trunk_pattern || text_trimmed (t.p, t.len).len < r->nsn_min;
+  CdrText v = text_trimmed (t.p, t.len);
+  /* a service code of the country (411, 711, 988 in NANP) is dialled to
+   * the PSTN, and billed, however short */
+  if (r && phonemeta_valid_short (r, v.p, v.len))
+    return FALSE;
+  return !r || r->trunk_prefix[0] || r->trunk_pattern || v.len < r->nsn_min;
 }
 
 CdrRoute
