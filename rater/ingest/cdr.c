@@ -472,12 +472,7 @@ pbx_extension (const CdrContext *ctx, CdrText t)
   if (!cdr_is_extension (t))
     return FALSE;
   const PhoneMetaRegion *r = country_dialling (ctx->country);
-  CdrText v = text_trimmed (t.p, t.len);
-  /* a service code of the country (411, 711, 988 in NANP) is dialled to
-   * the PSTN, and billed, however short */
-  if (r && phonemeta_valid_short (r, v.p, v.len))
-    return FALSE;
-  return !r || r->trunk_prefix[0] || r->trunk_pattern || v.len < r->nsn_min;
+  return !r || r->trunk_prefix[0] || r->trunk_pattern || text_trimmed (t.p, t.len).len < r->nsn_min;
 }
 
 CdrRoute
@@ -490,23 +485,14 @@ cdr_route_of_switch (const CdrContext *ctx, CdrText context, CdrText caller, Cdr
   if (route == CDR_ROUTE_INTERNAL
       || (pbx_extension (ctx, caller) && pbx_extension (ctx, callee)))
     return CDR_ROUTE_INTERNAL;
-  if (route == CDR_ROUTE_UNKNOWN && ctx->direction_by == CDR_DIRECTION_BY_SHAPE)
-    route = route_by_shape (caller, callee);
-  else if (route == CDR_ROUTE_UNKNOWN && c.len > 0)
-    {
-      *guessed = TRUE;
-      route = context_is_inbound (c) ? CDR_ROUTE_IN : CDR_ROUTE_OUT;
-    }
-  /* a leg the PBX places to one of its extensions (a FreeSWITCH B leg of an
-   * inbound call, in a context that also dials out) is its own leg, not a
-   * call to the PSTN: billing.md §3 has no number to rate for it, and its
-   * A leg is the call */
-  if (route == CDR_ROUTE_OUT && pbx_extension (ctx, callee))
-    {
-      *guessed = FALSE;
-      return CDR_ROUTE_INTERNAL;
-    }
-  return route;
+  if (route != CDR_ROUTE_UNKNOWN)
+    return route;
+  if (ctx->direction_by == CDR_DIRECTION_BY_SHAPE)
+    return route_by_shape (caller, callee);
+  if (c.len == 0)
+    return CDR_ROUTE_UNKNOWN;
+  *guessed = TRUE;
+  return context_is_inbound (c) ? CDR_ROUTE_IN : CDR_ROUTE_OUT;
 }
 
 void
@@ -563,20 +549,24 @@ cdr_sip_code (CdrText t, int *code)
   return TRUE;
 }
 
-/* An outbound call whose caller is an extension of the PBX: no account can
- * be found by it (billing.md §3 resolves an out call by its caller), and
- * it is no local number an area code would place.  TRUE (REJ set) then. */
+/* cdr_number for a PBX's record: a number that cannot be placed and is an
+ * extension of the PBX (a leg the PBX placed to one of its extensions, a
+ * call from one) gets a detail that says so, not --area-code's advice. */
 static gboolean
-extension_caller (const CdrContext *ctx, const CdrCall *call, CdrText caller, CdrReject *rej)
+switch_number (CdrText t, const char *name, const CdrContext *ctx, gboolean withheld_ok,
+               RaterNumber *out, CdrReject *rej)
 {
-  if (call->direction != CDR_OUT || !pbx_extension (ctx, caller))
-    return FALSE;
-  CdrText v = text_trimmed (caller.p, caller.len);
-  cdr_reject (rej, CDR_REJECT_AMBIGUOUS_NUMBER,
-              "caller '%.*s' is an extension of the PBX: an outbound call is billed by the number"
-              " it leaves the PBX with; have the PBX write it (the caller ID sent to the trunk)",
-              (int) v.len, v.p);
-  return TRUE;
+  if (cdr_number (t, name, ctx, withheld_ok, out, rej))
+    return TRUE;
+  if (rej->reason == CDR_REJECT_AMBIGUOUS_NUMBER && pbx_extension (ctx, t))
+    {
+      CdrText v = text_trimmed (t.p, t.len);
+      cdr_reject (rej, CDR_REJECT_AMBIGUOUS_NUMBER,
+                  "%s '%.*s' is an extension of the PBX, not a number on the PSTN: name the"
+                  " context of such legs with --internal-context, or have the PBX write the"
+                  " number the call uses", name, (int) v.len, v.p);
+    }
+  return FALSE;
 }
 
 CdrOutcome
@@ -603,10 +593,18 @@ cdr_switch_call (const CdrSwitchFields *f, const CdrContext *ctx, CdrCall *call,
          && cdr_time (start, has_answer ? "answer time" : "start time", NULL, ctx,
                       &call->start_ms, rej)
          && cdr_seconds (f->billsec, "billsec", &call->duration, rej)
-         && cdr_number (f->callee, "callee", ctx, FALSE, &call->callee, rej)
-         && !extension_caller (ctx, call, f->caller, rej)
-         && cdr_number (f->caller, "caller", ctx, call->direction == CDR_IN, &call->caller, rej);
-  return ok ? CDR_CALL : CDR_REJECT;
+         && switch_number (f->caller, "caller", ctx, call->direction == CDR_IN, &call->caller, rej);
+  if (!ok)
+    return CDR_REJECT;
+  if (switch_number (f->callee, "callee", ctx, FALSE, &call->callee, rej))
+    return CDR_CALL;
+  /* routed out to a number the rules cannot place that is an extension:
+   * the PBX's own leg to that extension (a FreeSWITCH B leg of an inbound
+   * call), never a call to the PSTN; its A leg is the call */
+  if (call->direction == CDR_OUT && rej->reason == CDR_REJECT_AMBIGUOUS_NUMBER
+      && pbx_extension (ctx, f->callee))
+    return CDR_INTERNAL;
+  return CDR_REJECT;
 }
 
 static gboolean

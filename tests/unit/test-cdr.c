@@ -1696,37 +1696,43 @@ Test (cdr, asterisk_contexts_internal_and_guessed)
   reader_clear (&r);
 }
 
-/* An outbound context also carries the PBX's own legs to its extensions and
- * calls from extensions: a leg ringing an extension is internal, a call from
- * an extension is rejected naming what the PBX must write, and a service
- * code of the country (NANP 411, 711) is a PSTN call however short. */
-Test (cdr, asterisk_extensions_and_service_codes_in_an_outbound_context)
+/* An outbound context also carries the PBX's own legs to its extensions: in
+ * GB a 4-digit extension is no number the rules can place, so a leg routed
+ * out to one is internal; routed in, the call has no number to be billed
+ * by, and the reject says it is an extension rather than asking for an
+ * area code; a service code of the country (NANP 411) is a PSTN call however
+ * short. */
+Test (cdr, asterisk_extensions_in_an_outbound_context)
 {
   g_autoptr(GString) f = g_string_new (NULL);
+  g_autoptr(GString) us = g_string_new (NULL);
   Reader r;
   g_auto(GStrv) out = g_strsplit ("from-internal", ";", -1);
-  CdrContextGlobs globs = { NULL, out, NULL };
+  g_auto(GStrv) in = g_strsplit ("from-pstn", ";", -1);
+  CdrContextGlobs globs = { in, out, NULL };
   g_autoptr(GError) error = NULL;
 
-  add (f, ast_row ("6465550114", "1002", "from-internal", "2026-11-03 10:00:00",
+  add (f, ast_row ("01632960001", "1002", "from-internal", "2026-11-03 10:00:00",
                    "2026-11-03 10:00:01", "2026-11-03 10:00:11", 11, 10, "ANSWERED", ""));
-  add (f, ast_row ("1011", "5125550160", "from-internal", "2026-11-03 10:00:00",
+  add (f, ast_row ("01632960001", "1003", "from-pstn", "2026-11-03 10:00:00",
                    "2026-11-03 10:00:01", "2026-11-03 10:00:11", 11, 10, "ANSWERED", ""));
-  add (f, ast_row ("6465550114", "411", "from-internal", "2026-11-03 10:00:00",
-                   "2026-11-03 10:00:01", "2026-11-03 10:00:11", 11, 10, "ANSWERED", ""));
-  add (f, ast_row ("6465550114", "711", "from-internal", "2026-11-03 10:00:00",
-                   "2026-11-03 10:00:01", "2026-11-03 10:00:11", 11, 10, "ANSWERED", ""));
-  reader_setup (&r, "asterisk", "US", "America/New_York", CDR_DIRECTION_BY_CONTEXT);
+  reader_setup (&r, "asterisk", "GB", "Europe/London", CDR_DIRECTION_BY_CONTEXT);
   cr_assert (cdr_context_set_globs (&r.ctx, &globs, &error));
   cr_assert_not_null (reader_bind (&r, f->str, f->len, &error));
   expect_internal (&r);
-  expect_reject (&r, "ambiguous_number", "caller '1011' is an extension of the PBX: an outbound"
-                 " call is billed by the number it leaves the PBX with; have the PBX write it (the"
-                 " caller ID sent to the trunk)");
+  expect_reject (&r, "ambiguous_number", "callee '1003' is an extension of the PBX, not a number"
+                 " on the PSTN: name the context of such legs with --internal-context, or have"
+                 " the PBX write the number the call uses");
+  expect_end (&r);
+  cdr_context_clear_globs (&r.ctx);
+  reader_clear (&r);
+
+  add (us, ast_row ("6465550114", "411", "from-internal", "2026-11-03 10:00:00",
+                    "2026-11-03 10:00:01", "2026-11-03 10:00:11", 11, 10, "ANSWERED", ""));
+  reader_setup (&r, "asterisk", "US", "America/New_York", CDR_DIRECTION_BY_CONTEXT);
+  cr_assert (cdr_context_set_globs (&r.ctx, &globs, &error));
+  cr_assert_not_null (reader_bind (&r, us->str, us->len, &error));
   expect_call (&r, &(Want) { .dir = CDR_OUT, .caller = "16465550114", .callee = "1411",
-                             .start = "2026-11-03T15:00:01.000Z", .duration = 10,
-                             .answered = TRUE, .hashed = TRUE });
-  expect_call (&r, &(Want) { .dir = CDR_OUT, .caller = "16465550114", .callee = "1711",
                              .start = "2026-11-03T15:00:01.000Z", .duration = 10,
                              .answered = TRUE, .hashed = TRUE });
   expect_end (&r);
