@@ -328,7 +328,7 @@ frame_member (JsonRows *r, gsize *row_start, guint64 *row_line)
       *row_start = r->obj_start, *row_line = r->obj_line;
       return FRAME_ROW;
     }
-  if (r->col0 && c == '{')
+  if (c < 0 || (r->col0 && c == '{'))
     return fail (r, "unclosed object"), FRAME_BROKEN;
   if (r->need_comma && !expect (r, ','))
     return FRAME_BROKEN;
@@ -372,13 +372,14 @@ frame_element (JsonRows *r, gsize *row_start, guint64 *row_line)
       r->need_comma = TRUE;
       return FRAME_MORE;
     }
-  if (r->array_in_page && r->col0 && c == '{')
+  if (c < 0 || (r->array_in_page && r->col0 && c == '{'))
     return fail (r, "unclosed array"), FRAME_BROKEN;
   if (r->need_comma && !expect (r, ','))
     return FRAME_BROKEN;
   skip_ws (r);
   r->need_comma = TRUE;
-  *row_start = r->pos, *row_line = r->line;
+  r->item_start = *row_start = r->pos;
+  r->item_line = *row_line = r->line;
   return scan_value (r) ? FRAME_ROW : FRAME_BROKEN;
 }
 
@@ -391,6 +392,7 @@ frame_top (JsonRows *r)
   if (c < 0)
     return FRAME_EOF;
   r->need_comma = FALSE;
+  r->item_start = r->pos, r->item_line = r->line;
   if (c == '[')
     r->state = STATE_ARRAY, r->array_in_page = FALSE;
   else if (c == '{')
