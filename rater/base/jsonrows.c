@@ -213,6 +213,18 @@ too_long (JsonRows *r)
   return r->pos - r->item_start > MAX_ITEM_BYTES;
 }
 
+/* Move POS over the run of bytes before the next '"', '\\' or line break
+ * in the buffer (none of them ends a line, so LINE stays). */
+static void
+skip_plain (JsonRows *r)
+{
+  const guint8 *p = r->buf->data + r->pos, *end = r->buf->data + r->buf->len, *q = p;
+  while (q < end && *q != '"' && *q != '\\' && *q != '\n')
+    q++;
+  if (q > p)
+    r->pos += (gsize) (q - p), r->col0 = FALSE;
+}
+
 /* A string (POS on its opening quote): a raw line break or the end of the
  * file inside it breaks the framing. */
 static gboolean
@@ -221,13 +233,17 @@ scan_string (JsonRows *r)
   step (r);
   for (;;)
     {
+      if (peek (r) >= 0)
+        skip_plain (r);
       int c = peek (r);
       if (c < 0 || c == '\n' || too_long (r))
         return fail (r, "unterminated string");
+      if (c != '"' && c != '\\')
+        continue;             /* the buffer ended: peek refilled it */
       step (r);
       if (c == '"')
         return TRUE;
-      if (c == '\\' && peek (r) >= 0)
+      if (peek (r) >= 0)
         step (r);
     }
 }
@@ -258,6 +274,19 @@ scan_nested (JsonRows *r)
   return TRUE;
 }
 
+static inline gboolean
+ends_scalar (int c)
+{
+  switch (c)
+    {
+    case ',': case ':': case '{': case '}': case '[': case ']': case '"':
+    case ' ': case '\t': case '\r': case '\n':
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 /* Any value: a string, an object or array, or a bare scalar. */
 static gboolean
 scan_value (JsonRows *r)
@@ -268,7 +297,7 @@ scan_value (JsonRows *r)
   if (c == '{' || c == '[')
     return scan_nested (r);
   gsize start = r->pos;
-  while ((c = peek (r)) >= 0 && !strchr (",:{}[]\" \t\r\n", c) && !too_long (r))
+  while ((c = peek (r)) >= 0 && !ends_scalar (c) && !too_long (r))
     step (r);
   return r->pos > start || fail (r, "expected a value");
 }
