@@ -30,8 +30,12 @@
 /* ---- graph-pstn ---- */
 
 enum { P_ID, P_CALL_TYPE, P_CALLER, P_CALLEE, P_START, P_END, P_DURATION, P_USER_ID, P_UPN,
-       P_OPERATOR, P_DURATION_SOURCE, P_CHARGE, P_CONNECTION_CHARGE, P_CURRENCY, P_N_FIELDS };
+       P_DURATION_SOURCE, P_CHARGE, P_CONNECTION_CHARGE, P_CURRENCY, P_N_FIELDS };
 
+/* `operator` is not read: it names the carrier ("Microsoft", an Operator
+ * Connect operator's display name), never a catalog slug, and a header
+ * column of that name would tell ingest that the records carry their
+ * operator (formats.md §2): without --operator the file is refused. */
 static const CdrColumn pstn_columns[] = {
   { P_ID, { "id" }, TRUE },
   { P_CALL_TYPE, { "callType" }, TRUE },
@@ -42,7 +46,6 @@ static const CdrColumn pstn_columns[] = {
   { P_DURATION, { "duration" }, TRUE },
   { P_USER_ID, { "userId" }, TRUE },
   { P_UPN, { "userPrincipalName" }, TRUE },
-  { P_OPERATOR, { "operator" }, TRUE },
   { P_DURATION_SOURCE, { "callDurationSource" }, TRUE },
   { P_CHARGE, { "charge" }, TRUE },
   { P_CONNECTION_CHARGE, { "connectionCharge" }, TRUE },
@@ -79,7 +82,7 @@ pstn_convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCa
               CdrReject *rej)
 {
   const int *col = state;
-  const int check[] = { col[P_ID], col[P_UPN], col[P_USER_ID], col[P_OPERATOR] };
+  const int check[] = { col[P_ID], col[P_UPN], col[P_USER_ID] };
 
   if (!cdr_check_fields (rec, check, G_N_ELEMENTS (check), rej)
       || !cdr_require (cdr_field (rec, col[P_ID]), "id", rej)
