@@ -17,7 +17,8 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
   const GOptionEntry entries[] = {
     { "operator", 0, 0, G_OPTION_ARG_STRING, &op, "Operator of the calls (else the records' operator column)", "OP" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
-      "rater, teams-pstn, teams-dr, asterisk, freeswitch or profile:FILE (default: from the header)", "FMT" },
+      "rater, teams-pstn, teams-dr, asterisk, freeswitch, graph-pstn, graph-dr or profile:FILE "
+      "(default: from the header, or a Graph response's @odata.context)", "FMT" },
     { "country", 0, 0, G_OPTION_ARG_STRING, &country, "Numbering context for national numbers (ISO 3166)", "CC" },
     { "area-code", 0, 0, G_OPTION_ARG_STRING, &area_code,
       "Area code of local numbers written without it (needs --country)", "CODE" },

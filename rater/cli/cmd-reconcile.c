@@ -36,7 +36,8 @@ static const char description[] =
   "Writes under DIR: matched.csv, left-only.csv, right-only.csv,\n"
   "duration-mismatch.csv, charge-mismatch.csv, summary.json.\n"
   "FMT is a --format name of ingest (rater, teams-pstn, teams-dr, asterisk,\n"
-  "freeswitch, profile:FILE); without it the format is told from the header.\n"
+  "freeswitch, graph-pstn, graph-dr, profile:FILE); without it the format is\n"
+  "told from the header, or from a Graph response's @odata.context.\n"
   "Exit status 1 when records were rejected (listed as file:line on stderr).";
 
 /* Split "FILE[:FMT]": FMT is everything from ":profile:", or what follows

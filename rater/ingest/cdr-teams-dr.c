@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ingest/cdr.h"
+#include "ingest/cdr-teams.h"
 
 enum { F_CORRELATION, F_SHARED, F_CALL_TYPE, F_CALLER, F_CALLEE, F_INVITE, F_START,
        F_END, F_SUCCESS, F_SIP, F_UPN, F_OBJECT, N_FIELDS };
@@ -44,8 +45,8 @@ static const char *const outbound_prefixes[] = { "dr_out", "dr_emergency_out", "
 #define LEG_RANK_IN 1
 #define LEG_RANK_OUT 2
 
-static gboolean
-direction_of_type (CdrText type, CdrDirection *dir)
+gboolean
+cdr_teams_dr_direction (CdrText type, CdrDirection *dir)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (inbound_types); i++)
     if (cdr_text_equal (type, inbound_types[i]))
@@ -59,9 +60,8 @@ direction_of_type (CdrText type, CdrDirection *dir)
   return FALSE;
 }
 
-/* An unset Teams time: empty or year 0001. */
-static gboolean
-time_unset (CdrText t)
+gboolean
+cdr_teams_time_unset (CdrText t)
 {
   return cdr_text_empty (t) || (t.len >= 4 && memcmp (t.p, "0001", 4) == 0);
 }
@@ -72,7 +72,7 @@ read_times (const int *col, const CsvRecord *rec, const CdrContext *ctx, CdrCall
 {
   CdrText start = cdr_field (rec, col[F_START]);
   CdrText end = cdr_field (rec, col[F_END]);
-  if (!call->answered || time_unset (start) || time_unset (end))
+  if (!call->answered || cdr_teams_time_unset (start) || cdr_teams_time_unset (end))
     {
       call->answered = FALSE;
       call->duration = 0;
@@ -102,11 +102,9 @@ read_success (CdrText t, gboolean *answered, CdrReject *rej)
   return TRUE;
 }
 
-static void
-set_key (const int *col, const CsvRecord *rec, CdrCall *call)
+void
+cdr_teams_dr_key (CdrCall *call, CdrText own, CdrText shared)
 {
-  CdrText own = cdr_field (rec, col[F_CORRELATION]);
-  CdrText shared = cdr_field (rec, col[F_SHARED]);
   if (cdr_text_empty (shared) || (shared.len == own.len && memcmp (shared.p, own.p, own.len) == 0))
     {
       call->call_key = own;
@@ -128,7 +126,7 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
       || !cdr_require (cdr_field (rec, col[F_CORRELATION]), "CorrelationId", rej)
       || !read_success (cdr_field (rec, col[F_SUCCESS]), &call->answered, rej))
     return CDR_REJECT;
-  if (!direction_of_type (type, &call->direction))
+  if (!cdr_teams_dr_direction (type, &call->direction))
     {
       cdr_reject (rej, CDR_REJECT_BAD_DIRECTION, "unknown Call type '%.*s'",
                   (int) MIN (type.len, 40), type.p);
@@ -141,7 +139,7 @@ convert (gpointer state, const CsvRecord *rec, const CdrContext *ctx, CdrCall *c
                       &call->callee, rej))
     return CDR_REJECT;
 
-  set_key (col, rec, call);
+  cdr_teams_dr_key (call, cdr_field (rec, col[F_CORRELATION]), cdr_field (rec, col[F_SHARED]));
   call->user = cdr_field (rec, col[F_UPN]);
   cdr_sip_code (cdr_field (rec, col[F_SIP]), &call->sip_code);
   cdr_finish_call (call);

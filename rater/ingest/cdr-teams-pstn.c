@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ingest/cdr.h"
+#include "ingest/cdr-teams.h"
 #include "base/rater-error.h"
 
 enum { F_USAGE, F_CALL_TYPE, F_CALLER, F_CALLEE, F_START, F_END, F_DURATION,
@@ -48,9 +49,8 @@ bind (const CdrFormat *format, const CsvRecord *header, const CdrContext *ctx, G
   return g_steal_pointer (&col);
 }
 
-/* Direction from a Call Type: "*_in" is inbound, "*_out*" outbound. */
-static gboolean
-direction_of_type (CdrText type, CdrDirection *dir)
+gboolean
+cdr_teams_pstn_direction (CdrText type, CdrDirection *dir)
 {
   if (type.len >= 3 && g_ascii_strncasecmp (type.p + type.len - 3, "_in", 3) == 0)
     *dir = CDR_IN;
@@ -65,7 +65,7 @@ static gboolean
 read_direction (const int *col, const CsvRecord *rec, CdrCall *call, CdrReject *rej)
 {
   CdrText type = cdr_field (rec, col[F_CALL_TYPE]);
-  if (direction_of_type (type, &call->direction)
+  if (cdr_teams_pstn_direction (type, &call->direction)
       || cdr_direction_word (cdr_field (rec, col[F_CALL_DIRECTION]), &call->direction))
     return TRUE;
   cdr_reject (rej, CDR_REJECT_BAD_DIRECTION, "unknown Call Type '%.*s'", (int) MIN (type.len, 40), type.p);

@@ -171,6 +171,16 @@ struct _CdrFormat {
    * fewest first, and uses cdr_headerless_bind as bind. */
   const guint *field_counts;
   guint n_field_counts;
+  /* A JSON rows format reads JSON row objects (base/jsonrows.h), not CSV
+   * lines: the reader asks for the members named by its columns' first
+   * names and binds a header of those names, so a JSON format is a header
+   * format whose records come from JSON.  It is recognised by one of
+   * JSON_CONTEXTS in a response's "@odata.context" (the function called, or
+   * the row type), or for bare rows (JSON Lines) by the first row having the
+   * member JSON_MEMBER. */
+  gboolean json_rows;
+  const char *json_contexts[2];
+  const char *json_member;
 };
 
 /* The members a comma-separated format with a header found by column names

@@ -17,6 +17,8 @@ extern const CdrFormat cdr_format_teams_pstn;    /* cdr-teams-pstn.c */
 extern const CdrFormat cdr_format_teams_dr;      /* cdr-teams-dr.c */
 extern const CdrFormat cdr_format_asterisk;      /* cdr-asterisk.c */
 extern const CdrFormat cdr_format_freeswitch;    /* cdr-freeswitch.c */
+extern const CdrFormat cdr_format_graph_pstn;    /* cdr-graph.c */
+extern const CdrFormat cdr_format_graph_dr;      /* cdr-graph.c */
 
 static const CdrFormat *const builtin_formats[] = {
   &cdr_format_rater,
@@ -24,6 +26,8 @@ static const CdrFormat *const builtin_formats[] = {
   &cdr_format_teams_dr,
   &cdr_format_asterisk,
   &cdr_format_freeswitch,
+  &cdr_format_graph_pstn,
+  &cdr_format_graph_dr,
 };
 
 #define PROFILE_PREFIX "profile:"
@@ -58,6 +62,38 @@ cdrformats_detect (const CsvRecord *header)
     {
       const CdrFormat *f = builtin_formats[i];
       if (f->detect && f->detect (f, header))
+        return f;
+    }
+  return NULL;
+}
+
+static gboolean
+context_names (const CdrFormat *f, const char *context)
+{
+  for (gsize k = 0; k < G_N_ELEMENTS (f->json_contexts); k++)
+    if (f->json_contexts[k] && strstr (context, f->json_contexts[k]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_member (const CsvRecord *members, const char *name)
+{
+  for (guint i = 0; i < members->n; i++)
+    if (g_str_equal (members->field[i], name))
+      return TRUE;
+  return FALSE;
+}
+
+const CdrFormat *
+cdrformats_detect_json (const char *context, const CsvRecord *members)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (builtin_formats); i++)
+    {
+      const CdrFormat *f = builtin_formats[i];
+      if (!f->json_rows)
+        continue;
+      if (context ? context_names (f, context) : has_member (members, f->json_member))
         return f;
     }
   return NULL;

@@ -30,5 +30,10 @@ const CdrFormat *cdrformats_lookup (const char *name, CdrFormat **profile, GErro
 /* The first built-in format whose detect() accepts HEADER, or NULL. */
 const CdrFormat *cdrformats_detect (const CsvRecord *header);
 
+/* The first built-in JSON rows format recognised by CONTEXT (a response's
+ * "@odata.context", NULL when the file has none) or, without one, by the
+ * member names of the first row, MEMBERS; NULL when none is. */
+const CdrFormat *cdrformats_detect_json (const char *context, const CsvRecord *members);
+
 /* The names of the built-in formats, in table order, NULL-terminated. */
 const char *const *cdrformats_names (void);

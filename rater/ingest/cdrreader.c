@@ -5,6 +5,12 @@
  * format's bound state and the current CsvRecord.  For a headerless format
  * the record read at open time is both what the format binds and the first
  * record returned: PENDING marks it until cdrreader_next hands it out.
+ *
+ * A JSON rows format (graph-pstn, graph-dr) reads its records from a
+ * JsonRows instead of the CsvFile: the first row is read at open (to
+ * recognise the format and to refuse a file that is not JSON), the header
+ * bound is the format's member names (HEADER), and the first row waits as
+ * PENDING.  Callers see the same records either way.
  */
 #include "config.h"
 
@@ -14,6 +20,7 @@
 #include "ingest/cdr-profile.h"
 #include "ingest/cdrformats.h"
 #include "base/csvfile.h"
+#include "base/jsonrows.h"
 #include "base/rater-error.h"
 #include "base/tzmap.h"
 
@@ -23,7 +30,9 @@ struct _CdrReader {
   TzMap *zone;                    /* --tz, owned; NULL when none */
   CdrFormat *profile;             /* a loaded profile, owned; NULL for a built-in */
   const CdrFormat *format;        /* given, or recognised at open; NULL before */
-  CsvFile *csv;                   /* NULL until open */
+  CsvFile *csv;                   /* NULL until open, and for a JSON rows format */
+  JsonRows *json;                 /* a JSON rows format's source; NULL otherwise */
+  CsvRecord header;               /* JSON: the member names bound as the header */
   gpointer state;                 /* the format's bound state; NULL until open */
   CsvRecord rec;                  /* the current record, valid until the next read */
   gboolean pending;               /* headerless: REC is the first record, not yet returned */
@@ -38,6 +47,7 @@ cdrreader_free (CdrReader *reader)
   if (reader->state)
     reader->format->free_state (reader->state);
   g_clear_pointer (&reader->csv, csvfile_free);
+  g_clear_pointer (&reader->json, jsonrows_free);
   g_clear_pointer (&reader->profile, cdr_profile_free);
   g_clear_pointer (&reader->zone, tzmap_free);
   cdr_context_clear_globs (&reader->ctx);
@@ -148,18 +158,71 @@ pick_format (CdrReader *reader, GError **error)
   return FALSE;
 }
 
+/* The header of a JSON rows format: its columns' member names. */
+static void
+json_columns (CdrReader *reader)
+{
+  const CdrFormat *format = reader->format;
+  g_autofree const char **names = g_new (const char *, format->n_columns);
+  for (guint i = 0; i < format->n_columns; i++)
+    names[i] = format->columns[i].names[0];
+  jsonrows_set_columns (reader->json, names, format->n_columns, &reader->rec, &reader->header);
+}
+
+/* Open PATH as JSON rows, read the first row and recognise the format: a
+ * file whose first row cannot be framed or parsed is not JSON rows. */
+static gboolean
+open_json (CdrReader *reader, const char *path, GError **error)
+{
+  if (!(reader->json = jsonrows_open (path, error)))
+    return FALSE;
+  CsvFileStatus st = jsonrows_next (reader->json, &reader->rec, error);
+  if (st == CSVFILE_ERROR)
+    return FALSE;
+  if (st == CSVFILE_BAD)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "line %" G_GUINT64_FORMAT ": not JSON rows: %s",
+                   reader->rec.line, reader->rec.problem);
+      return FALSE;
+    }
+  if (!reader->format)
+    {
+      CsvRecord members;
+      jsonrows_members (reader->json, &members);
+      reader->format = cdrformats_detect_json (jsonrows_context (reader->json), &members);
+    }
+  if (!reader->format)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                   "cannot tell the format from the JSON (no known @odata.context or row members): give %s",
+                   reader->opts.format_hint ? reader->opts.format_hint : "--format");
+      return FALSE;
+    }
+  json_columns (reader);
+  reader->pending = st == CSVFILE_RECORD;
+  return TRUE;
+}
+
+/* Let the caller accept the file, then bind the format to HEADER. */
+static gboolean
+accept_and_bind (CdrReader *reader, const CsvRecord *header, GError **error)
+{
+  const CdrReaderOptions *opts = &reader->opts;
+  if (opts->accept && !opts->accept (reader->format, header, opts->accept_data, error))
+    return FALSE;
+  reader->state = reader->format->bind (reader->format, header, &reader->ctx, error);
+  return reader->state != NULL;
+}
+
 gboolean
 cdrreader_open (CdrReader *reader, const char *path, GError **error)
 {
-  const CdrReaderOptions *opts = &reader->opts;
-  g_return_val_if_fail (reader->csv == NULL, FALSE);
-  if (!open_first (reader, path, error) || !pick_format (reader, error))
-    return FALSE;
-  if (opts->accept && !opts->accept (reader->format, &reader->rec, opts->accept_data, error))
-    return FALSE;
+  g_return_val_if_fail (reader->csv == NULL && reader->json == NULL, FALSE);
+  if (reader->format ? reader->format->json_rows : jsonrows_sniff (path))
+    return open_json (reader, path, error) && accept_and_bind (reader, &reader->header, error);
   /* REC is overwritten by the next read: bind before reading on */
-  reader->state = reader->format->bind (reader->format, &reader->rec, &reader->ctx, error);
-  if (!reader->state)
+  if (!open_first (reader, path, error) || !pick_format (reader, error)
+      || !accept_and_bind (reader, &reader->rec, error))
     return FALSE;
   reader->pending = !reader->format->has_header && (reader->rec.problem || reader->rec.n > 0);
   return TRUE;
@@ -180,7 +243,8 @@ cdrreader_next (CdrReader *reader, CdrRecord *record, GError **error)
   if (reader->pending)
     reader->pending = FALSE;
   else
-    switch (csvfile_next (reader->csv, &reader->rec, error))
+    switch (reader->json ? jsonrows_next (reader->json, &reader->rec, error)
+                         : csvfile_next (reader->csv, &reader->rec, error))
       {
       case CSVFILE_RECORD:
       case CSVFILE_BAD:
@@ -211,11 +275,15 @@ cdrreader_next (CdrReader *reader, CdrRecord *record, GError **error)
 guint64
 cdrreader_position (const CdrReader *reader)
 {
+  if (reader->json)
+    return jsonrows_position (reader->json);
   return reader->csv ? csvfile_position (reader->csv) : 0;
 }
 
 guint64
 cdrreader_size (const CdrReader *reader)
 {
+  if (reader->json)
+    return jsonrows_size (reader->json);
   return reader->csv ? csvfile_size (reader->csv) : 0;
 }

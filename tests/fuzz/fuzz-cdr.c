@@ -1,7 +1,7 @@
 /* fuzz-cdr.c — fuzz target: a CDR file through every reader (see fuzz.h).
  *
  * The first byte picks the format (told from the header, or one of the
- * built-in formats and the built-in AudioCodes profile) and the numbering
+ * built-in formats, the built-in AudioCodes profile and Graph JSON) and the numbering
  * and time context; the rest is the file.  Every record is read to the end
  * of the file, as ingest and reconcile read them.
  */
@@ -13,7 +13,8 @@
 #include "ingest/cdrreader.h"
 
 static const char *const formats[] = {
-  NULL, "rater", "teams-pstn", "teams-dr", "asterisk", "freeswitch", "profile:audiocodes", NULL,
+  NULL, "rater", "teams-pstn", "teams-dr", "asterisk", "freeswitch", "profile:audiocodes",
+  "graph-pstn",
 };
 static const char *const countries[] = { NULL, "GB", "US", "RU" };
 /* zone 1 (most seeds) is UTC: a zone with transitions costs a table build per

@@ -363,7 +363,9 @@ Test (cdr, lookup_and_names)
   cr_assert_str_eq (names[2], "teams-dr");
   cr_assert_str_eq (names[3], "asterisk");
   cr_assert_str_eq (names[4], "freeswitch");
-  cr_assert_null (names[5]);
+  cr_assert_str_eq (names[5], "graph-pstn");
+  cr_assert_str_eq (names[6], "graph-dr");
+  cr_assert_null (names[7]);
   for (guint i = 0; names[i]; i++)
     {
       /* built-ins are the table's own const objects: nothing to free */
@@ -377,7 +379,7 @@ Test (cdr, lookup_and_names)
   cr_assert_null (profile);
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
   cr_assert_str_eq (error->message,
-                    "unknown format 'csv' (rater, teams-pstn, teams-dr, asterisk, freeswitch, profile:FILE)");
+                    "unknown format 'csv' (rater, teams-pstn, teams-dr, asterisk, freeswitch, graph-pstn, graph-dr, profile:FILE)");
   g_clear_error (&error);
   cr_assert_null (cdrformats_lookup ("csv", &profile, NULL), "no GError wanted: none set");
 }

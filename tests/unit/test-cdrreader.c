@@ -253,7 +253,7 @@ Test (cdrreader, bad_options_are_refused_before_any_file_even_without_a_gerror)
     { { .tz = "Mars/Olympus" }, "--tz: unknown time zone 'Mars/Olympus'" },
     { { .country = "XX" }, "--country 'XX' is not an ISO 3166 alpha-2 code" },
     { { .format = "nonsense" },
-      "unknown format 'nonsense' (rater, teams-pstn, teams-dr, asterisk, freeswitch, profile:FILE)" },
+      "unknown format 'nonsense' (rater, teams-pstn, teams-dr, asterisk, freeswitch, graph-pstn, graph-dr, profile:FILE)" },
     { { .format = "profile:nope" },
       "profile 'nope': no profile 'nope' (neither a file nor a built-in profile)" },
   };
