@@ -18,7 +18,7 @@ seed() {
 
 # cdr: pick = format (bits 0-2) | country (3-4) | zone (5-6) | shape rule (7)
 # formats: 0 told from header, 1 rater, 2 teams-pstn, 3 teams-dr, 4 asterisk,
-# 5 freeswitch, 6 profile:audiocodes; country 1 = GB, 2 = US; zone 1 UTC, 3 London
+# 5 freeswitch, 6 profile:audiocodes, 7 graph-pstn; country 1 = GB, 2 = US; zone 1 UTC, 3 London
 seed samples/cdr/rater/northwind-2026-11-a.csv 050 cdr rater-detect
 seed samples/cdr/rater/northwind-2026-11-b.csv 051 cdr rater
 seed samples/cdr/teams-pstn/PSTN.calls.2026-11-23.csv 012 cdr teams-pstn
@@ -31,6 +31,8 @@ seed samples/cdr/freeswitch/Master.csv 055 cdr freeswitch
 seed samples/cdr/audiocodes/sbc-cdr-2026-11-23.log 056 cdr audiocodes
 seed tests/data/cdr/dr-legs-a.csv 013 cdr dr-legs
 seed tests/data/cdr/spec-calls.csv 051 cdr spec-calls
+{ printf '\057'; head -n 60 tests/data/graph/getPstnCalls.json; } > "$out/cdr/graph-pstn"
+{ printf '\050'; head -c 2500 tests/data/graph/getPstnCalls.json; } > "$out/cdr/graph-detect"
 
 # csv: pick = delimiter (bits 0-1: , ; tab |) | trim (bit 2)
 seed samples/cdr/rater/northwind-2026-11-a.csv 000 csv comma
