@@ -365,6 +365,12 @@ feed_line (CsvFile *f, const char *line, gsize len, CsvRecord *rec, CsvFileStatu
 {
   gboolean whole = len > 0 && line[len - 1] == '\n';
 
+  /* a BOM starting a record mid-file (files concatenated with cat) is no
+   * data: kept, it made "\ufeffX-1" a call key other than "X-1" and billed
+   * the call twice */
+  if (f->record_lines == 0 && len >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
+    line += 3, len -= 3;
+
   if (f->record_lines == 0)
     f->start_line = f->next_line;
   if (whole)

@@ -2,7 +2,8 @@
  * record came from.
  *
  * A CsvFile reads a file in fixed-size chunks (memory does not grow with the
- * file), strips a UTF-8 BOM, and yields one record at a time with its fields,
+ * file), strips a UTF-8 BOM (at the start of the file, and at the start of
+ * any record: concatenated files), and yields one record at a time with its fields,
  * the physical line it starts on and its raw bytes (for rejects).  Quoted
  * fields may hold delimiters, "" escapes and line breaks; LF and CRLF both end
  * a record.  A record that is not valid CSV (a stray quote, a quoted field
