@@ -549,15 +549,22 @@ store_init (const char *path, int *from, int *to, GError **error)
   return g_steal_pointer (&db);
 }
 
+/* FALSE (a usage error saying to run init) when there is no file at PATH. */
+static gboolean
+database_exists (const char *path, GError **error)
+{
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+               "database '%s' does not exist: run 'rater init' first", path);
+  return FALSE;
+}
+
 sqlite3 *
 store_open (const char *path, GError **error)
 {
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "database '%s' does not exist: run 'rater init' first", path);
-      return NULL;
-    }
+  if (!database_exists (path, error))
+    return NULL;
   int version = 0;
   g_autoptr(sqlite3) db = open_existing (path, &version, error);
   if (!db)
@@ -615,12 +622,8 @@ open_readonly_connection (const char *path, GError **error)
 sqlite3 *
 store_open_readonly (const char *path, GError **error)
 {
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "database '%s' does not exist: run 'rater init' first", path);
-      return NULL;
-    }
+  if (!database_exists (path, error))
+    return NULL;
   int version = 0;
   if (!check_file (path, error))
     return NULL;

@@ -415,10 +415,11 @@ write_draft (Invoice *invoice, GPtrArray *destinations, gpointer data, GError **
   return docwriter_add (run->docs, rec, run->formats, error);
 }
 
-static OutFile *
-open_draft_csv (const char *dir, const char *period, GError **error)
+OutFile *
+invoiceout_open_lines_csv (const char *dir, const char *period, const char *suffix,
+                           GError **error)
 {
-  g_autofree char *name = g_strdup_printf ("invoice-lines-%s-draft.csv", period);
+  g_autofree char *name = g_strdup_printf ("invoice-lines-%s-%s.csv", period, suffix);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   OutFile *out = outfile_open (path, error);
 
@@ -445,7 +446,7 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
     return FALSE;
   g_autoptr(GHashTable) names = invoiceout_names (db, operator_slug, error);
   g_autoptr(OutFile) csv = NULL;
-  if (!names || ((formats & INVOICEOUT_CSV) && !(csv = open_draft_csv (dir, period, error))))
+  if (!names || ((formats & INVOICEOUT_CSV) && !(csv = invoiceout_open_lines_csv (dir, period, "draft", error))))
     return FALSE;
   g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
   DraftRun run = { names, date, formats, docs, csv, 0 };

@@ -87,6 +87,11 @@ char *invoiceout_basename (const InvoiceRecord *rec);
 gboolean invoiceout_write_record (const InvoiceRecord *rec, const char *dir,
                                   InvoiceOutFormats formats, GError **error);
 
+/* DIR/invoice-lines-PERIOD-SUFFIX.csv opened with its header row written
+ * (SUFFIX "draft", or the operator of issued invoices). */
+OutFile *invoiceout_open_lines_csv (const char *dir, const char *period, const char *suffix,
+                                    GError **error);
+
 /* The invoice-lines CSV of RECORDS (InvoiceRecord *) at PATH. */
 gboolean invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error);
 

@@ -628,17 +628,6 @@ record_digests (sqlite3 *db, const GPtrArray *written, GError **error)
   return store_commit (db, error);
 }
 
-static OutFile *
-open_issued_csv (const char *dir, const char *operator_slug, const char *period, GError **error)
-{
-  g_autofree char *name = g_strdup_printf ("invoice-lines-%s-%s.csv", period, operator_slug);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  OutFile *out = outfile_open (path, error);
-  if (out)
-    invoiceout_csv_header (out);
-  return out;
-}
-
 gboolean
 issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
                        const char *dir, unsigned formats, guint threads, guint *n_written,
@@ -649,7 +638,7 @@ issue_write_documents (sqlite3 *db, const char *operator_slug, const char *perio
   if (!digests || !outfile_mkdir (dir, error))
     return FALSE;
   g_autoptr(OutFile) csv = NULL;
-  if ((formats & INVOICEOUT_CSV) && !(csv = open_issued_csv (dir, operator_slug, period, error)))
+  if ((formats & INVOICEOUT_CSV) && !(csv = invoiceout_open_lines_csv (dir, period, operator_slug, error)))
     return FALSE;
   g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (written_doc_free);
