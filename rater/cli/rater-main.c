@@ -5,6 +5,10 @@
  */
 #include "config.h"
 
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
+
 #include <locale.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -134,9 +138,24 @@ run (RaterContext *ctx, int argc, char **argv, GError **error)
   return cmd->func (ctx, argc - 1, argv + 1, error);
 }
 
+/* glibc gives freed heap back to the kernel as soon as 128 KiB lie free
+ * at the top of an arena, and each thread's arena does so on its frees:
+ * drafting 1,000 PDF invoices on two threads spent 12.6 s of 65 s in the
+ * kernel faulting the same pages in again (20.5 s instead of 34.8 s wall
+ * once up to 64 MiB are kept; peak memory the same). */
+static void
+tune_malloc (void)
+{
+#if defined (HAVE_MALLOPT) && defined (HAVE_MALLOC_H)
+  if (mallopt (M_TRIM_THRESHOLD, 64 << 20) != 1)
+    g_debug ("mallopt (M_TRIM_THRESHOLD) refused: running with glibc's default");
+#endif
+}
+
 int
 main (int argc, char **argv)
 {
+  tune_malloc ();
   setlocale (LC_ALL, "");
   g_log_set_writer_func (log_writer, NULL, NULL);
   RaterContext ctx = { .progress = PROGRESS_AUTO };
