@@ -483,8 +483,9 @@ expect_legs_kept (const char *order, guint split)
   cr_assert_eq (calls, 5, "order %s split %u: %" G_GUINT64_FORMAT " calls", order, split, calls);
   cr_assert_eq (merged, 4, "order %s split %u: %" G_GUINT64_FORMAT " merged", order, split, merged);
   /* every dropped leg is noted against the call it went to */
-  cr_assert_str_eq (dump (db, "SELECT count(*) FROM dropped_records d JOIN calls c"
-                              " ON c.id = d.call_id AND d.kind = 'merged_leg'"), "4\n");
+  g_autofree char *noted = dump (db, "SELECT count(*) FROM dropped_records d JOIN calls c"
+                                     " ON c.id = d.call_id AND d.kind = 'merged_leg'");
+  cr_assert_str_eq (noted, "4\n");
 }
 
 Test (callwriter, legs_are_one_call_in_any_order_and_across_runs)

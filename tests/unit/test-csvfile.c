@@ -942,6 +942,16 @@ open_with_long_line (const char *head, gsize n, char fill, const char *tail)
   return f;
 }
 
+/* How many of the first LEN bytes of RAW (not NUL-terminated) are C. */
+static gsize
+count_leading (const char *raw, gsize len, char c)
+{
+  gsize n = 0;
+  while (n < len && raw[n] == c)
+    n++;
+  return n;
+}
+
 /* Peak resident memory of this process (a test runs in its own), in MiB. */
 static long
 peak_rss_mib (void)
@@ -964,7 +974,7 @@ Test (csvfile, a_100_mib_line_is_a_bad_record_read_in_bounded_memory)
   cr_assert_eq (rec.line, 2);
   cr_assert_eq (rec.n, 0);
   cr_assert_eq (rec.raw_len, 4096, "the reject keeps a prefix, not %zu bytes", rec.raw_len);
-  cr_assert_eq (strspn (rec.raw, "x"), 4096);
+  cr_assert_eq (count_leading (rec.raw, rec.raw_len, 'x'), 4096);
   cr_assert_str_eq (rec.problem, "line of 104857601 bytes is longer than the 8 MiB a record may have");
   expect_record (f, 3, "c,d", "c", "d", NULL);
   expect_eof (f);
@@ -982,7 +992,7 @@ Test (csvfile, an_overlong_line_inside_a_quoted_record_ends_it)
   cr_assert_eq (rec.line, 1);
   cr_assert_eq (rec.raw_len, 9 + 4096, "raw %zu bytes", rec.raw_len);
   cr_assert_eq (memcmp (rec.raw, "id,\"open\n", 9), 0);
-  cr_assert_eq (strspn (rec.raw + 9, "y"), 4096);
+  cr_assert_eq (count_leading (rec.raw + 9, rec.raw_len - 9, 'y'), 4096);
   expect_record (f, 3, "c,d", "c", "d", NULL);
   expect_eof (f);
 }

@@ -83,7 +83,8 @@ Test (files, withdraw_removes_everything_and_names_the_other_files)
   cr_assert_eq (w.others->len, 2);
   cr_assert_eq (g_array_index (w.others, FilesOther, 0).file_id, 2);
   cr_assert_eq (g_array_index (w.others, FilesOther, 0).records, 1);
-  cr_assert_str_eq (g_array_index (w.others, FilesOther, 1).path, g_build_filename (dir, "c.csv", NULL));
+  g_autofree char *c_csv = g_build_filename (dir, "c.csv", NULL);
+  cr_assert_str_eq (g_array_index (w.others, FilesOther, 1).path, c_csv);
   cr_assert_eq (g_array_index (w.others, FilesOther, 1).records, 2);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 2);        /* k4, k9 */
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings"), 2);
@@ -115,8 +116,10 @@ Test (files, withdraw_is_refused_for_billed_calls)
   g_autoptr(GError) error = NULL;
   cr_assert_not (files_withdraw (db, 1, "x", &w, &error));
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA));
-  cr_assert_str_eq (error->message, g_strdup_printf ("file 1 '%s/a.csv' cannot be withdrawn: 2 of its"
-                    " calls are billed, first the closed period 2026-11 of account 'contoso'", dir));
+  g_autofree char *want = g_strdup_printf ("file 1 '%s/a.csv' cannot be withdrawn: 2 of its calls"
+                                           " are billed, first the closed period 2026-11 of account"
+                                           " 'contoso'", dir);
+  cr_assert_str_eq (error->message, want);
   g_clear_error (&error);
   cr_assert_not (files_withdraw (db, 2, "x", &w, &error));
   cr_assert (strstr (error->message, "billed late on invoice NWT-202612-0001"), "%s", error->message);
