@@ -170,6 +170,18 @@ text_is_ascii (const char *p, gsize len)
   return TRUE;
 }
 
+/* What makes T no text at all ("is not valid UTF-8", "contains a NUL
+ * byte"), or NULL when it is text. */
+static const char *
+text_encoding_problem (CdrText t)
+{
+  if (!text_is_ascii (t.p, t.len) && !g_utf8_validate_len (t.p, t.len, NULL))
+    return "is not valid UTF-8";
+  if (memchr (t.p, '\0', t.len))
+    return "contains a NUL byte";
+  return NULL;
+}
+
 gboolean
 cdr_check_fields (const CsvRecord *rec, const int *check_utf8, guint n, CdrReject *rej)
 {
@@ -182,15 +194,10 @@ cdr_check_fields (const CsvRecord *rec, const int *check_utf8, guint n, CdrRejec
       }
   for (guint k = 0; k < n; k++)
     {
-      CdrText t = cdr_field (rec, check_utf8[k]);
-      if (!text_is_ascii (t.p, t.len) && !g_utf8_validate_len (t.p, t.len, NULL))
+      const char *problem = text_encoding_problem (cdr_field (rec, check_utf8[k]));
+      if (problem)
         {
-          cdr_reject (rej, CDR_REJECT_ENCODING, "field %d is not valid UTF-8", check_utf8[k] + 1);
-          return FALSE;
-        }
-      if (memchr (t.p, '\0', t.len))
-        {
-          cdr_reject (rej, CDR_REJECT_ENCODING, "field %d contains a NUL byte", check_utf8[k] + 1);
+          cdr_reject (rej, CDR_REJECT_ENCODING, "field %d %s", check_utf8[k] + 1, problem);
           return FALSE;
         }
     }
@@ -275,14 +282,10 @@ cdr_number (CdrText t, const char *name, const CdrContext *ctx, gboolean withhel
   if (withheld_ok)
     return TRUE;
   /* bytes that are no text at all are an encoding problem, not letters */
-  if (memchr (t.p, '\0', t.len))
+  const char *problem = text_encoding_problem (t);
+  if (problem)
     {
-      cdr_reject (rej, CDR_REJECT_ENCODING, "%s contains a NUL byte", name);
-      return FALSE;
-    }
-  if (!text_is_ascii (t.p, t.len) && !g_utf8_validate_len (t.p, t.len, NULL))
-    {
-      cdr_reject (rej, CDR_REJECT_ENCODING, "%s is not valid UTF-8", name);
+      cdr_reject (rej, CDR_REJECT_ENCODING, "%s %s", name, problem);
       return FALSE;
     }
   CdrText v = text_trimmed (t.p, t.len);
