@@ -44,21 +44,24 @@ query_strings (sqlite3 *db, const char *sql, const char *param, GError **error)
   return g_steal_pointer (&list);
 }
 
+/* The document formats by name: --format's words, the file name extensions
+ * and invoice_documents.format.  CSV is one file per run, not per invoice. */
+static const struct {
+  const char *name;
+  InvoiceOutFormats bit;
+} format_names[] = {
+  { "json", INVOICEOUT_JSON },
+  { "csv", INVOICEOUT_CSV },
+  { "html", INVOICEOUT_HTML },
+  { "pdf", INVOICEOUT_PDF },
+};
+
 gboolean
 issue_parse_format (const char *name, unsigned *format)
 {
-  static const struct {
-    const char *name;
-    unsigned bit;
-  } formats[] = {
-    { "json", INVOICEOUT_JSON },
-    { "csv", INVOICEOUT_CSV },
-    { "html", INVOICEOUT_HTML },
-    { "pdf", INVOICEOUT_PDF },
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
-    if (g_str_equal (formats[i].name, name))
-      return *format = formats[i].bit, TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (format_names); i++)
+    if (g_str_equal (format_names[i].name, name))
+      return *format = format_names[i].bit, TRUE;
   return FALSE;
 }
 
@@ -484,16 +487,6 @@ issue_load (sqlite3 *db, const char *operator_slug, const char *period, GError *
 
 /* Writing the documents of issued invoices {{{1 */
 
-/* The documents of an invoice, as formats and file name extensions. */
-static const struct {
-  InvoiceOutFormats bit;
-  const char *name;             /* invoice_documents.format and the extension */
-} doc_formats[] = {
-  { INVOICEOUT_JSON, "json" },
-  { INVOICEOUT_HTML, "html" },
-  { INVOICEOUT_PDF, "pdf" },
-};
-
 /* A document queued for writing, whose digest is recorded once written. */
 typedef struct {
   char *invoice;
@@ -562,24 +555,24 @@ documents_to_write (IssuedDocs *w, const InvoiceRecord *rec)
 {
   g_autofree char *name = invoiceout_basename (rec);
   InvoiceOutFormats todo = 0;
-  for (gsize i = 0; i < G_N_ELEMENTS (doc_formats); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (format_names); i++)
     {
-      if (!(w->formats & doc_formats[i].bit))
+      if (format_names[i].bit == INVOICEOUT_CSV || !(w->formats & format_names[i].bit))
         continue;
-      g_autofree char *key = g_strdup_printf ("%s\n%s", rec->number, doc_formats[i].name);
-      g_autofree char *file = g_strdup_printf ("%s.%s", name, doc_formats[i].name);
-      WrittenDoc *d = g_new0 (WrittenDoc, 1);
-      d->path = g_build_filename (w->dir, file, NULL);
-      if (document_is (d->path, g_hash_table_lookup (w->digests, key)))
+      g_autofree char *key = g_strdup_printf ("%s\n%s", rec->number, format_names[i].name);
+      g_autofree char *file = g_strdup_printf ("%s.%s", name, format_names[i].name);
+      g_autofree char *path = g_build_filename (w->dir, file, NULL);
+      if (document_is (path, g_hash_table_lookup (w->digests, key)))
         {
           w->kept++;
-          written_doc_free (d);
           continue;
         }
+      WrittenDoc *d = g_new0 (WrittenDoc, 1);
       d->invoice = g_strdup (rec->number);
-      d->format = doc_formats[i].name;
+      d->format = format_names[i].name;
+      d->path = g_steal_pointer (&path);
       g_ptr_array_add (w->written, d);
-      todo |= doc_formats[i].bit;
+      todo |= format_names[i].bit;
     }
   return todo;
 }
