@@ -195,9 +195,10 @@ config_area_code (const ConfigReader *r, const char *group, const NightlySource 
 
   if (!s->country)
     return config_fail (r, group, "area_code", error, "needs country");
-  if (!country_lookup (s->country))
+  const RaterCountry *country = country_lookup (s->country);
+  if (!country)
     return config_fail (r, group, "country", error, "is not an ISO 3166 alpha-2 code");
-  if (!number_area_code_parse (country_lookup (s->country), s->area_code, digits, &local))
+  if (!number_area_code_parse (country, s->area_code, digits, &local))
     return config_fail (r, group, "area_code", error, local->message);
   return TRUE;
 }
