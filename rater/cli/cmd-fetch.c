@@ -41,8 +41,9 @@ fetch_graph_command (RaterContext *ctx, gconstpointer args, GError **error)
   if (!graph_fetch (&o, &stats, error))
     {
       if (stats.pages)
-        g_prefix_error (error, "%u complete pages (%" G_GUINT64_FORMAT " rows) were written to"
-                        " '%s' before: ", stats.pages, stats.rows, a->out);
+        g_prefix_error (error, "%u complete page%s (%" G_GUINT64_FORMAT " rows) written to"
+                        " '%s' before: ", stats.pages, stats.pages == 1 ? "" : "s", stats.rows,
+                        a->out);
       return FALSE;
     }
   cmd_summary (ctx, "fetched %" G_GUINT64_FORMAT " %s rows from %s to %s: %u pages in %u"

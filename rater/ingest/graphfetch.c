@@ -558,6 +558,8 @@ static gboolean
 write_page (Fetcher *f, const char *name, GBytes *body, GError **error)
 {
   g_autofree char *path = g_build_filename (f->opts->out_dir, name, NULL);
+  if (!f->stats->files->len && !outfile_mkdir (f->opts->out_dir, error))
+    return FALSE;               /* made for the first page: a refused fetch leaves nothing */
   g_autoptr(OutFile) out = outfile_open (path, error);
   if (!out)
     return FALSE;
@@ -651,7 +653,7 @@ graph_fetch (const GraphFetchOptions *opts, GraphFetchStats *stats, GError **err
   if (!check_names (opts, error))
     return FALSE;
   Fetcher f = { opts, stats };
-  gboolean ok = fetcher_init (&f, error) && outfile_mkdir (opts->out_dir, error);
+  gboolean ok = fetcher_init (&f, error);
   if (ok)
     remove_stale_temporaries (opts);
   g_autoptr(GArray) windows = graph_split_range (opts->from_day, opts->to_day);
