@@ -19,6 +19,7 @@
  *             Graph request 429 Retry-After: 1, the third 503 Retry-After: 0
  *   expired   its first token is refused with 401 from the second page on
  *   fail500   the second page of every window answers 500
+ *   down      every Graph request answers 500
  *   busy      every Graph request gets 429 Retry-After: 0
  *   patient   every Graph request gets 429 Retry-After: 3600
  *   denied    Graph answers 403
@@ -217,7 +218,7 @@ serve_graph (SoupServerMessage *msg, const char *path, GHashTable *query, const 
                     " cannot exceed 90 days.\"}}"), 400;
   const char *skip_text = query ? g_hash_table_lookup (query, "$skip") : NULL;
   guint skip = skip_text ? (guint) atoi (skip_text) : 0;
-  if (g_str_equal (tenant, "fail500") && skip > 0)
+  if ((g_str_equal (tenant, "fail500") && skip > 0) || g_str_equal (tenant, "down"))
     return respond (msg, 500, "{\"error\":{\"code\":\"InternalServerError\",\"message\":\"An"
                     " internal server error occurred.\"}}"), 500;
   GUri *uri = soup_server_message_get_uri (msg);
