@@ -1,9 +1,10 @@
 /* graphfetch.c — Microsoft Graph call records fetched into files (see
  * graphfetch.h): the pure parts (days, windows, page names, Retry-After,
- * test URLs, the secret), then the fetch over libsoup.
+ * test URLs, the secret), then the fetch over libcurl.
  *
- * A Fetcher holds the session, the endpoints and the current token.  Every
- * request goes through send_with_retries() (429/503 and Retry-After); a
+ * A Fetcher holds the curl handle (its connections are reused), the
+ * endpoints and the current token.  Every request goes through perform()
+ * and send_with_retries() (429/503 and Retry-After); a
  * Graph page through fetch_page() (the token, and a new one on a 401); a
  * window through fetch_window() (pages in order, each written whole before
  * the next is asked for).
@@ -16,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "base/outfile.h"
 #include "base/rater-error.h"
@@ -31,7 +32,9 @@
 #define GRAPH_URL_ENV "RATER_GRAPH_URL"
 #define CA_FILE_ENV "RATER_GRAPH_CA_FILE"
 #define TOKEN_MARGIN_SECONDS 60     /* a token is renewed this long before it expires */
-#define REQUEST_TIMEOUT_SECONDS 120
+#define CONNECT_TIMEOUT_SECONDS 30
+#define STALL_TIMEOUT_SECONDS 120   /* a transfer with no byte for this long fails */
+#define MAX_BODY_BYTES (512u << 20) /* a page is about 1,000 rows: far less */
 #define SECRET_MAX_BYTES 4096
 #define MAX_PAGES 1000000          /* per window: a nextLink loop stops here */
 #define ERROR_TEXT_MAX 300         /* of an error message quoted from a response */
@@ -145,10 +148,10 @@ graph_parse_retry_after (const char *value, gint64 now, guint64 *seconds)
   g_autofree char *v = g_strstrip (g_strdup (value));
   if (*v && strspn (v, "0123456789") == strlen (v))
     return g_ascii_string_to_unsigned (v, 10, 0, G_MAXUINT32, seconds, NULL);
-  g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (v);
-  if (!when)
+  time_t when = g_str_has_suffix (v, " GMT") ? curl_getdate (v, NULL) : -1;
+  if (when == -1)
     return FALSE;
-  gint64 wait = g_date_time_to_unix (when) - now;
+  gint64 wait = (gint64) when - now;
   *seconds = wait > 0 ? (guint64) wait : 0;
   return TRUE;
 }
@@ -249,17 +252,38 @@ graph_fetch_stats_clear (GraphFetchStats *stats)
 typedef struct {
   const GraphFetchOptions *opts;
   GraphFetchStats *stats;
-  SoupSession *session;
+  CURL *curl;                   /* one handle: its connections are reused */
   char *login_url, *graph_url;  /* bases, without a trailing '/' */
+  const char *ca_file;          /* tests: the stub's certificate; NULL: the system's */
+  gboolean loopback;            /* tests: never through a proxy */
   char *token;                  /* NULL: none yet, or dropped */
   gint64 token_renew_at;        /* monotonic seconds */
   guint tokens;
 } Fetcher;
 
+/* What came back: the status, the body and the Retry-After header. */
+typedef struct {
+  long status;
+  GByteArray *body;
+  char *retry_after;
+} Response;
+
+static void
+response_clear (Response *r)
+{
+  if (r->body)
+    g_byte_array_unref (r->body);
+  g_free (r->retry_after);
+  *r = (Response) { 0 };
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Response, response_clear)
+
 static void
 fetcher_clear (Fetcher *f)
 {
-  g_clear_object (&f->session);
+  if (f->curl)
+    curl_easy_cleanup (f->curl);
+  f->curl = NULL;
   g_clear_pointer (&f->login_url, g_free);
   g_clear_pointer (&f->graph_url, g_free);
   g_clear_pointer (&f->token, g_free);
@@ -305,43 +329,102 @@ fetcher_init (Fetcher *f, GError **error)
   if (!endpoint (LOGIN_URL_ENV, LOGIN_URL, &f->login_url, &login_test, error)
       || !endpoint (GRAPH_URL_ENV, GRAPH_URL, &f->graph_url, &graph_test, error))
     return FALSE;
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    {
-      g_set_error_literal (error, RATER_ERROR, RATER_ERROR_SOFTWARE,
-                           "GIO has no TLS support: install glib-networking");
-      return FALSE;
-    }
-  f->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS,
-                                              "idle-timeout", REQUEST_TIMEOUT_SECONDS,
-                                              "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
-                                              NULL);
+  f->loopback = login_test && graph_test;
   const char *ca = g_getenv (CA_FILE_ENV);
-  if (login_test && graph_test)
-    soup_session_set_proxy_resolver (f->session, NULL);   /* loopback: never a proxy */
   if (ca && *ca)
     {
-      if (!login_test || !graph_test)
+      if (!f->loopback)
         return usage (error, "%s is for tests: it is honoured only with %s and %s on loopback",
                       CA_FILE_ENV, LOGIN_URL_ENV, GRAPH_URL_ENV);
-      g_autoptr(GError) local = NULL;
-      g_autoptr(GTlsDatabase) db = g_tls_file_database_new (ca, &local);
-      if (!db)
-        return usage (error, "%s '%s': %s", CA_FILE_ENV, ca, local->message);
-      soup_session_set_tls_database (f->session, db);
+      if (!g_file_test (ca, G_FILE_TEST_IS_REGULAR))
+        return usage (error, "%s '%s' is not a file", CA_FILE_ENV, ca);
+      f->ca_file = ca;
+    }
+  if (!(f->curl = curl_easy_init ()))
+    {
+      g_set_error_literal (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "libcurl cannot start");
+      return FALSE;
     }
   return TRUE;
 }
 
+static size_t
+on_body (char *data, size_t size, size_t n, void *user)
+{
+  GByteArray *body = user;
+  if (body->len + size * n > MAX_BODY_BYTES)
+    return 0;                   /* libcurl fails the transfer: CURLE_WRITE_ERROR */
+  g_byte_array_append (body, (const guint8 *) data, (guint) (size * n));
+  return size * n;
+}
+
+static size_t
+on_header (char *data, size_t size, size_t n, void *user)
+{
+  Response *r = user;
+  size_t len = size * n;
+  static const char name[] = "Retry-After:";
+  if (len >= 5 && strncmp (data, "HTTP/", 5) == 0)
+    g_clear_pointer (&r->retry_after, g_free);   /* a new response (after a 100) */
+  else if (len > strlen (name) && g_ascii_strncasecmp (data, name, strlen (name)) == 0)
+    {
+      g_free (r->retry_after);
+      r->retry_after = g_strstrip (g_strndup (data + strlen (name), len - strlen (name)));
+    }
+  return len;
+}
+
+/* One request: a POST of FORM, or a GET with the current token (FORM NULL). */
+static gboolean
+perform (Fetcher *f, const char *url, const char *form, Response *r, const char *what,
+         GError **error)
+{
+  CURL *c = f->curl;
+  char message[CURL_ERROR_SIZE] = "";
+  g_autofree char *auth = form ? NULL : g_strconcat ("Authorization: Bearer ", f->token, NULL);
+  struct curl_slist *headers = curl_slist_append (NULL, "Accept: application/json");
+  if (auth && headers)
+    headers = curl_slist_append (headers, auth);
+  response_clear (r);
+  r->body = g_byte_array_new ();
+  curl_easy_reset (c);
+  gboolean set = curl_easy_setopt (c, CURLOPT_URL, url) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "https") == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT, (long) CONNECT_TIMEOUT_SECONDS) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1L) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, (long) STALL_TIMEOUT_SECONDS) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_HTTPHEADER, headers) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_ERRORBUFFER, message) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_WRITEDATA, r->body) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK
+    && curl_easy_setopt (c, CURLOPT_HEADERDATA, r) == CURLE_OK
+    && (!form || (curl_easy_setopt (c, CURLOPT_POSTFIELDSIZE, (long) strlen (form)) == CURLE_OK
+                  && curl_easy_setopt (c, CURLOPT_POSTFIELDS, form) == CURLE_OK))
+    && (!f->ca_file || curl_easy_setopt (c, CURLOPT_CAINFO, f->ca_file) == CURLE_OK)
+    && (!f->loopback || curl_easy_setopt (c, CURLOPT_NOPROXY, "*") == CURLE_OK);
+  CURLcode rc = set && headers ? curl_easy_perform (c) : CURLE_OUT_OF_MEMORY;
+  curl_slist_free_all (headers);
+  if (rc != CURLE_OK)
+    return tempfail (error, "%s: %s; run again later", what,
+                     *message ? message : curl_easy_strerror (rc));
+  return curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &r->status) == CURLE_OK
+         || tempfail (error, "%s: no HTTP status", what);
+}
+
 /* A short text of an error response: Graph's {"error":{"code","message"}}
- * or the login's {"error","error_description"} (its first line), else the
- * status phrase. */
+ * or the login's {"error","error_description"} (its first line), else
+ * "HTTP STATUS". */
 static char *
-error_text (SoupMessage *msg, GBytes *body)
+error_text (const Response *r)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  gsize len = 0;
-  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
-  JsonNode *root = data && json_parser_load_from_data (parser, data, (gssize) len, NULL)
+  JsonNode *root = r->body && r->body->len
+                   && json_parser_load_from_data (parser, (const char *) r->body->data,
+                                                  (gssize) r->body->len, NULL)
                    ? json_parser_get_root (parser) : NULL;
   JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonNode *e = o ? json_object_get_member (o, "error") : NULL;
@@ -358,53 +441,41 @@ error_text (SoupMessage *msg, GBytes *body)
       text = g_strdup_printf ("%s: %.*s", json_node_get_string (e), (int) strcspn (d, "\r\n"), d);
     }
   else
-    text = g_strdup (soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "");
+    text = g_strdup_printf ("HTTP %ld", r->status);
   if (strlen (text) > ERROR_TEXT_MAX)
     strcpy (text + ERROR_TEXT_MAX - 3, "...");
   return g_steal_pointer (&text);
 }
 
-typedef SoupMessage *(*MessageFunc) (Fetcher *f, gconstpointer data);
-
 static guint64
-retry_wait (SoupMessage *msg, guint retry)
+retry_wait (const Response *r, guint retry)
 {
-  const char *v = soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                "Retry-After");
   guint64 seconds;
-  if (graph_parse_retry_after (v, g_get_real_time () / G_USEC_PER_SEC, &seconds))
+  if (graph_parse_retry_after (r->retry_after, g_get_real_time () / G_USEC_PER_SEC, &seconds))
     return seconds;
   return (guint64) 1 << MIN (retry, 10u);
 }
 
-/* Send the message BUILD makes (again for each retry) to WHAT; *MSG and the
- * returned body are those of the first answer that is neither 429 nor 503. */
-static GBytes *
-send_with_retries (Fetcher *f, MessageFunc build, gconstpointer data, const char *what,
-                   SoupMessage **msg_out, GError **error)
+/* perform() until the answer is neither 429 nor 503 (see graphfetch.h). */
+static gboolean
+send_with_retries (Fetcher *f, const char *url, const char *form, const char *what, Response *r,
+                   GError **error)
 {
   for (guint retry = 0;; retry++)
     {
-      g_autoptr(SoupMessage) msg = build (f, data);
-      g_autoptr(GError) local = NULL;
-      g_autoptr(GBytes) body = soup_session_send_and_read (f->session, msg, NULL, &local);
-      if (!body)
-        return tempfail (error, "%s: %s; run again later", what, local->message), NULL;
-      guint status = soup_message_get_status (msg);
-      if (status != 429 && status != 503)
-        {
-          *msg_out = g_steal_pointer (&msg);
-          return g_steal_pointer (&body);
-        }
-      g_autofree char *text = error_text (msg, body);
+      if (!perform (f, url, form, r, what, error))
+        return FALSE;
+      if (r->status != 429 && r->status != 503)
+        return TRUE;
+      g_autofree char *text = error_text (r);
       if (retry == GRAPH_MAX_RETRIES)
-        return tempfail (error, "%s: still %u (%s) after %u retries; run again later", what,
-                         status, text, retry), NULL;
-      guint64 wait = retry_wait (msg, retry);
+        return tempfail (error, "%s: still %ld (%s) after %u retries; run again later", what,
+                         r->status, text, retry);
+      guint64 wait = retry_wait (r, retry);
       if (wait > GRAPH_MAX_WAIT_SECONDS)
-        return tempfail (error, "%s: %u, asked to wait %" G_GUINT64_FORMAT " s (more than %d);"
-                         " run again later", what, status, wait, GRAPH_MAX_WAIT_SECONDS), NULL;
-      g_message ("%s: %u (%s): waiting %" G_GUINT64_FORMAT " s, retry %u of %d", what, status,
+        return tempfail (error, "%s: %ld, asked to wait %" G_GUINT64_FORMAT " s (more than %d);"
+                         " run again later", what, r->status, wait, GRAPH_MAX_WAIT_SECONDS);
+      g_message ("%s: %ld (%s): waiting %" G_GUINT64_FORMAT " s, retry %u of %d", what, r->status,
                  text, wait, retry + 1, GRAPH_MAX_RETRIES);
       f->stats->retries++;
       g_usleep ((gulong) (wait * G_USEC_PER_SEC));
@@ -413,26 +484,32 @@ send_with_retries (Fetcher *f, MessageFunc build, gconstpointer data, const char
 
 /* ---- the token ---- */
 
-static SoupMessage *
-token_message (Fetcher *f, gconstpointer data)
+/* The form of the client-credentials grant (holds the secret: wiped after use). */
+static char *
+token_form (Fetcher *f)
 {
   const GraphFetchOptions *o = f->opts;
-  g_autofree char *url = g_strdup_printf ("%s/%s/oauth2/v2.0/token", f->login_url, o->tenant);
-  char *form = soup_form_encode ("client_id", o->client_id, "client_secret", o->secret,
-                                 "scope", GRAPH_SCOPE, "grant_type", "client_credentials", NULL);
-  SoupMessage *msg = soup_message_new (SOUP_METHOD_POST, url);
-  g_autoptr(GBytes) body = g_bytes_new_take (form, strlen (form));
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-  return msg;
+  char *id = curl_easy_escape (f->curl, o->client_id, 0);
+  char *secret = curl_easy_escape (f->curl, o->secret, 0);
+  char *scope = curl_easy_escape (f->curl, GRAPH_SCOPE, 0);
+  char *form = id && secret && scope
+               ? g_strdup_printf ("client_id=%s&client_secret=%s&scope=%s"
+                                  "&grant_type=client_credentials", id, secret, scope) : NULL;
+  if (secret)
+    memset (secret, 0, strlen (secret));
+  curl_free (id);
+  curl_free (secret);
+  curl_free (scope);
+  return form;
 }
 
 static gboolean
-parse_token (Fetcher *f, GBytes *body, GError **error)
+parse_token (Fetcher *f, const Response *r, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  gsize len;
-  const char *data = g_bytes_get_data (body, &len);
-  JsonNode *root = data && json_parser_load_from_data (parser, data, (gssize) len, NULL)
+  JsonNode *root = r->body->len
+                   && json_parser_load_from_data (parser, (const char *) r->body->data,
+                                                  (gssize) r->body->len, NULL)
                    ? json_parser_get_root (parser) : NULL;
   JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   const char *token = o ? json_object_get_string_member_with_default (o, "access_token", NULL)
@@ -452,19 +529,25 @@ parse_token (Fetcher *f, GBytes *body, GError **error)
 static gboolean
 get_token (Fetcher *f, GError **error)
 {
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) body = send_with_retries (f, token_message, NULL, "token", &msg, error);
-  if (!body)
+  g_autofree char *url = g_strdup_printf ("%s/%s/oauth2/v2.0/token", f->login_url,
+                                          f->opts->tenant);
+  char *form = token_form (f);
+  g_auto(Response) r = { 0 };
+  if (!form)
+    return tempfail (error, "token: out of memory");
+  gboolean sent = send_with_retries (f, url, form, "token", &r, error);
+  memset (form, 0, strlen (form));
+  g_free (form);
+  if (!sent)
     return FALSE;
-  guint status = soup_message_get_status (msg);
-  if (status == 200)
-    return parse_token (f, body, error);
-  g_autofree char *text = error_text (msg, body);
-  if (status == 400 || status == 401)
-    return usage (error, "the login refused client '%s' of tenant '%s' (%u %s): check"
+  if (r.status == 200)
+    return parse_token (f, &r, error);
+  g_autofree char *text = error_text (&r);
+  if (r.status == 400 || r.status == 401)
+    return usage (error, "the login refused client '%s' of tenant '%s' (%ld %s): check"
                   " --tenant, --client-id and the secret", f->opts->client_id, f->opts->tenant,
-                  status, text);
-  return tempfail (error, "the login answered %u (%s); run again later", status, text);
+                  r.status, text);
+  return tempfail (error, "the login answered %ld (%s); run again later", r.status, text);
 }
 
 static gboolean
@@ -477,62 +560,47 @@ ensure_token (Fetcher *f, GError **error)
 
 /* ---- pages ---- */
 
-static SoupMessage *
-graph_message (Fetcher *f, gconstpointer data)
-{
-  SoupMessage *msg = soup_message_new (SOUP_METHOD_GET, data);
-  g_autofree char *auth = g_strconcat ("Bearer ", f->token, NULL);
-  SoupMessageHeaders *h = soup_message_get_request_headers (msg);
-  soup_message_headers_replace (h, "Authorization", auth);
-  soup_message_headers_replace (h, "Accept", "application/json");
-  return msg;
-}
-
-/* The body of the Graph page at URL (WHAT names it in messages). */
-static GBytes *
-fetch_page (Fetcher *f, const char *url, const char *what, GError **error)
+/* The Graph page at URL into *R (WHAT names it in messages). */
+static gboolean
+fetch_page (Fetcher *f, const char *url, const char *what, Response *r, GError **error)
 {
   for (gboolean renewed = FALSE;; renewed = TRUE)
     {
-      g_autoptr(SoupMessage) msg = NULL;
       if (!ensure_token (f, error))
-        return NULL;
+        return FALSE;
       g_debug ("GET %s", url);
-      g_autoptr(GBytes) body = send_with_retries (f, graph_message, url, what, &msg, error);
-      if (!body)
-        return NULL;
-      guint status = soup_message_get_status (msg);
-      if (status == 200)
-        return g_steal_pointer (&body);
-      g_autofree char *text = error_text (msg, body);
-      if (status == 401 && !renewed)
+      if (!send_with_retries (f, url, NULL, what, r, error))
+        return FALSE;
+      if (r->status == 200)
+        return TRUE;
+      g_autofree char *text = error_text (r);
+      if (r->status == 401 && !renewed)
         {
           g_message ("%s: 401 (%s): fetching a new access token", what, text);
           g_clear_pointer (&f->token, g_free);
           continue;
         }
-      if (status == 401 || status == 403)
-        return usage (error, "%s: Graph refused access (%u %s): the application needs the"
+      if (r->status == 401 || r->status == 403)
+        return usage (error, "%s: Graph refused access (%ld %s): the application needs the"
                       " application permission CallRecords.Read.All with an admin's consent",
-                      what, status, text), NULL;
-      if (status >= 400 && status < 500)
-        return usage (error, "%s: Graph refused the request (%u %s)", what, status, text), NULL;
-      return tempfail (error, "%s: Graph answered %u (%s); run again later", what, status,
-                       text), NULL;
+                      what, r->status, text);
+      if (r->status >= 400 && r->status < 500)
+        return usage (error, "%s: Graph refused the request (%ld %s)", what, r->status, text);
+      return tempfail (error, "%s: Graph answered %ld (%s); run again later", what, r->status,
+                       text);
     }
 }
 
 /* Check BODY is a page of the kind asked for; its rows into *ROWS and its
  * nextLink (NULL on the last page) into *NEXT. */
 static gboolean
-parse_page (Fetcher *f, GBytes *body, const char *what, guint *rows, char **next,
+parse_page (Fetcher *f, const GByteArray *body, const char *what, guint *rows, char **next,
             GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local = NULL;
-  gsize len;
-  const char *data = g_bytes_get_data (body, &len);
-  if (!data || !json_parser_load_from_data (parser, data, (gssize) len, &local))
+  if (!body->len || !json_parser_load_from_data (parser, (const char *) body->data,
+                                                 (gssize) body->len, &local))
     return g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "%s: not JSON: %s", what,
                         local ? local->message : "empty"), FALSE;
   JsonNode *root = json_parser_get_root (parser);
@@ -555,7 +623,7 @@ parse_page (Fetcher *f, GBytes *body, const char *what, guint *rows, char **next
 }
 
 static gboolean
-write_page (Fetcher *f, const char *name, GBytes *body, GError **error)
+write_page (Fetcher *f, const char *name, const GByteArray *body, GError **error)
 {
   g_autofree char *path = g_build_filename (f->opts->out_dir, name, NULL);
   if (!f->stats->files->len && !outfile_mkdir (f->opts->out_dir, error))
@@ -563,10 +631,8 @@ write_page (Fetcher *f, const char *name, GBytes *body, GError **error)
   g_autoptr(OutFile) out = outfile_open (path, error);
   if (!out)
     return FALSE;
-  gsize len;
-  const char *data = g_bytes_get_data (body, &len);
-  if (len)
-    fwrite (data, 1, len, outfile_stream (out));   /* outfile_commit checks the stream */
+  if (body->len)
+    fwrite (body->data, 1, body->len, outfile_stream (out));   /* outfile_commit checks it */
   if (!outfile_commit (out, error))
     return FALSE;
   g_ptr_array_add (f->stats->files, g_steal_pointer (&path));
@@ -588,12 +654,12 @@ fetch_window (Fetcher *f, const GraphWindow *w, GError **error)
         return g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
                             "%s: more than %d pages: @odata.nextLink does not end", what,
                             MAX_PAGES), FALSE;
-      g_autoptr(GBytes) body = fetch_page (f, url, what, error);
+      g_auto(Response) r = { 0 };
       g_autofree char *next = NULL;
       g_autofree char *name = graph_page_name (f->opts->kind, w, page);
       guint rows = 0;
-      if (!body || !parse_page (f, body, what, &rows, &next, error)
-          || !write_page (f, name, body, error))
+      if (!fetch_page (f, url, what, &r, error) || !parse_page (f, r.body, what, &rows, &next, error)
+          || !write_page (f, name, r.body, error))
         return FALSE;
       f->stats->pages++;
       f->stats->rows += rows;
@@ -652,6 +718,11 @@ graph_fetch (const GraphFetchOptions *opts, GraphFetchStats *stats, GError **err
   stats->files = g_ptr_array_new_with_free_func (g_free);
   if (!check_names (opts, error))
     return FALSE;
+  if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    {
+      g_set_error_literal (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "libcurl cannot start");
+      return FALSE;
+    }
   Fetcher f = { opts, stats };
   gboolean ok = fetcher_init (&f, error);
   if (ok)
@@ -660,5 +731,6 @@ graph_fetch (const GraphFetchOptions *opts, GraphFetchStats *stats, GError **err
   for (guint i = 0; ok && i < windows->len; i++)
     ok = fetch_window (&f, &g_array_index (windows, GraphWindow, i), error);
   fetcher_clear (&f);
+  curl_global_cleanup ();
   return ok;
 }
