@@ -516,7 +516,10 @@ parse_token (Fetcher *f, const Response *r, GError **error)
                         : NULL;
   if (!token || !*token)
     return tempfail (error, "the login's answer holds no access_token; run again later");
-  gint64 expires = json_object_get_int_member_with_default (o, "expires_in", 3599);
+  JsonNode *e = json_object_get_member (o, "expires_in");   /* a number; v1.0's login: a string */
+  gint64 expires = !e || !JSON_NODE_HOLDS_VALUE (e) ? 3599
+                   : json_node_get_value_type (e) == G_TYPE_STRING
+                   ? g_ascii_strtoll (json_node_get_string (e), NULL, 10) : json_node_get_int (e);
   g_free (f->token);
   f->token = g_strdup (token);
   f->token_renew_at = g_get_monotonic_time () / G_USEC_PER_SEC
