@@ -18,6 +18,8 @@
  *   throttle  the first token request gets 429 Retry-After: 0, the first
  *             Graph request 429 Retry-After: 1, the third 503 Retry-After: 0
  *   expired   its first token is refused with 401 from the second page on
+ *   short     tokens live 61 s (renewed by rater after 1 s) and the first
+ *             Graph request gets 429 Retry-After: 1
  *   fail500   the second page of every window answers 500
  *   down      every Graph request answers 500
  *   busy      every Graph request gets 429 Retry-After: 0
@@ -141,8 +143,10 @@ handle_token (SoupServerMessage *msg, const char *path)
   else
     {
       g_autofree char *token = g_strdup_printf ("tok-%u", ++token_serial);
-      g_autofree char *body = g_strdup_printf ("{\"token_type\":\"Bearer\",\"expires_in\":3599,"
-                                               "\"ext_expires_in\":3599,\"access_token\":\"%s\"}", token);
+      int lifetime = g_str_equal (tenant, "short") ? 61 : 3599;
+      g_autofree char *body = g_strdup_printf ("{\"token_type\":\"Bearer\",\"expires_in\":%d,"
+                                               "\"ext_expires_in\":%d,\"access_token\":\"%s\"}",
+                                               lifetime, lifetime, token);
       if (!g_hash_table_contains (first_token, tenant))
         g_hash_table_insert (first_token, g_strdup (tenant), g_strdup (token));
       g_hash_table_replace (tokens, g_steal_pointer (&token), g_strdup (tenant));
@@ -244,7 +248,8 @@ handle_graph (SoupServerMessage *msg, const char *path, GHashTable *query)
   if (!tenant)
     status = 401, respond (msg, 401, "{\"error\":{\"code\":\"InvalidAuthenticationToken\","
                            "\"message\":\"Access token is empty or unknown.\"}}");
-  else if ((g_str_equal (tenant, "throttle") && n == 1) || g_str_equal (tenant, "busy"))
+  else if (((g_str_equal (tenant, "throttle") || g_str_equal (tenant, "short")) && n == 1)
+           || g_str_equal (tenant, "busy"))
     status = 429, retry_after (msg, g_str_equal (tenant, "busy") ? "0" : "1");
   else if (g_str_equal (tenant, "throttle") && n == 3)
     {
