@@ -257,7 +257,7 @@ typedef struct {
   const char *ca_file;          /* tests: the stub's certificate; NULL: the system's */
   gboolean loopback;            /* tests: never through a proxy */
   char *token;                  /* NULL: none yet, or dropped */
-  gint64 token_renew_at;        /* monotonic seconds */
+  gint64 token_renew_at;        /* monotonic microseconds */
   guint tokens;
 } Fetcher;
 
@@ -522,8 +522,8 @@ parse_token (Fetcher *f, const Response *r, GError **error)
                    ? g_ascii_strtoll (json_node_get_string (e), NULL, 10) : json_node_get_int (e);
   g_free (f->token);
   f->token = g_strdup (token);
-  f->token_renew_at = g_get_monotonic_time () / G_USEC_PER_SEC
-                      + MAX (expires - TOKEN_MARGIN_SECONDS, 1);
+  f->token_renew_at = g_get_monotonic_time ()
+                      + MAX (expires - TOKEN_MARGIN_SECONDS, 1) * G_USEC_PER_SEC;
   if (f->tokens++)
     f->stats->token_renewals++;
   return TRUE;
@@ -556,7 +556,7 @@ get_token (Fetcher *f, GError **error)
 static gboolean
 ensure_token (Fetcher *f, GError **error)
 {
-  if (f->token && g_get_monotonic_time () / G_USEC_PER_SEC < f->token_renew_at)
+  if (f->token && g_get_monotonic_time () < f->token_renew_at)
     return TRUE;
   return get_token (f, error);
 }
