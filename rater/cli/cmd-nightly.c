@@ -17,12 +17,15 @@ print_summary (RaterContext *ctx, const NightlySummary *s)
     ? g_strdup_printf ("; %u file%s left for the next run (still being written)", s->unsettled,
                        s->unsettled == 1 ? "" : "s")
     : g_strdup ("");
-  cmd_summary (ctx, "nightly %s: catalog %s; %u files (%u archived, %u quarantined, %u seen"
+  g_autofree char *fetched = !s->graph_sources ? g_strdup ("")
+    : g_strdup_printf ("; Graph %" G_GUINT64_FORMAT " rows in %u pages fetched%s", s->fetched_rows,
+                       s->fetched_pages, s->fetch_failed ? ", a fetch FAILED" : "");
+  cmd_summary (ctx, "nightly %s: catalog %s%s; %u files (%u archived, %u quarantined, %u seen"
                " before): %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT " duplicates, %s%"
                G_GUINT64_FORMAT " rejects; rated %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT
                " unrated; %s; drafted %u invoices; %u report files%s",
                s->today, s->catalog_refused ? "REFUSED" : s->catalog_imported ? "imported" : "unchanged",
-               s->files, s->archived, s->quarantined, s->skipped, s->ingest.calls,
+               fetched, s->files, s->archived, s->quarantined, s->skipped, s->ingest.calls,
                s->ingest.duplicates, extra, s->ingest.rejects, s->rated, s->unrated, issued, s->drafted,
                s->reports, unsettled);
 }
@@ -51,6 +54,8 @@ cmd_nightly (RaterContext *ctx, int argc, char **argv, GError **error)
   print_summary (ctx, &s);
   if (s.quarantined || s.catalog_refused)
     ctx->status = RATER_ERROR_DATA;
+  else if (s.fetch_failed)
+    ctx->status = s.fetch_status;   /* 75: run again later; 64: fix the source's access */
   else
     ctx->status = s.ingest.rejects || s.unrated ? 1 : 0;
   return TRUE;

@@ -122,6 +122,7 @@ gboolean cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_rate (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_invoice (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_export (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_fetch (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_files (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_nightly (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_reconcile (RaterContext *ctx, int argc, char **argv, GError **error);

@@ -20,6 +20,7 @@
 static const RaterCommand commands[] = {
   { "init", cmd_init, "create or migrate the database schema" },
   { "catalog", cmd_catalog, "import operators, plans, accounts, numbers and decks" },
+  { "fetch", cmd_fetch, "pull Microsoft Graph PSTN / Direct Routing call records into files" },
   { "ingest", cmd_ingest, "normalise CDR files into calls" },
   { "rate", cmd_rate, "rate or re-rate every call of open periods" },
   { "invoice", cmd_invoice, "draft or issue invoices (JSON, lines CSV, HTML, PDF)" },

@@ -31,6 +31,9 @@ source_free (gpointer p)
   g_free (s->area_code);
   g_free (s->tz);
   g_free (s->pattern);
+  g_free (s->tenant);
+  g_free (s->client_id);
+  g_free (s->secret_file);
   g_strfreev (s->contexts.inbound);
   g_strfreev (s->contexts.outbound);
   g_strfreev (s->contexts.internal);
@@ -203,6 +206,42 @@ config_area_code (const ConfigReader *r, const char *group, const NightlySource 
   return TRUE;
 }
 
+/* type = graph: the keys of the fetch, and what ingest then needs. */
+static gboolean
+config_graph (const ConfigReader *r, const char *group, NightlySource *s, GError **error)
+{
+  static const char *const keys[] = { "tenant", "client_id", "kind", "secret_file" };
+  if (!s->graph)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        if (g_key_file_has_key (r->kf, group, keys[i], NULL))
+          return config_fail (r, group, keys[i], error, "is only for a source of type = graph");
+      return TRUE;
+    }
+  g_autofree char *kind = config_string (r, group, "kind");
+  s->tenant = config_string (r, group, "tenant");
+  s->client_id = config_string (r, group, "client_id");
+  if (!s->tenant)
+    return config_fail (r, group, "tenant", error, "missing (type = graph)");
+  if (!s->client_id)
+    return config_fail (r, group, "client_id", error, "missing (type = graph)");
+  if (!kind || !graph_kind_parse (kind, &s->graph_kind))
+    return config_fail (r, group, "kind", error, "must be pstn or dr (type = graph)");
+  const char *format = graph_kind_format (s->graph_kind);
+  if (s->format && !g_str_equal (s->format, format))
+    {
+      g_autofree char *why = g_strdup_printf ("a graph source of kind %s is read as %s", kind,
+                                              format);
+      return config_fail (r, group, "format", error, why);
+    }
+  g_free (s->format);
+  s->format = g_strdup (format);
+  if (!s->operator_slug)
+    return config_fail (r, group, "operator", error,
+                        "missing: Graph records name their carrier, not a catalog operator");
+  return config_path (r, group, "secret_file", FALSE, &s->secret_file, error);
+}
+
 static gboolean
 config_source (const ConfigReader *r, const char *group, NightlyConfig *c, GError **error)
 {
@@ -228,7 +267,11 @@ config_source (const ConfigReader *r, const char *group, NightlyConfig *c, GErro
       || !config_globs (r, group, "outbound_contexts", &s->contexts.outbound, error)
       || !config_globs (r, group, "internal_contexts", &s->contexts.internal, error))
     return FALSE;
-  return config_path (r, group, "dir", TRUE, &s->dir, error);
+  g_autofree char *type = config_string (r, group, "type");
+  if (type && !g_str_equal (type, "files") && !g_str_equal (type, "graph"))
+    return config_fail (r, group, "type", error, "must be files or graph");
+  s->graph = type && g_str_equal (type, "graph");
+  return config_graph (r, group, s, error) && config_path (r, group, "dir", TRUE, &s->dir, error);
 }
 
 static gboolean

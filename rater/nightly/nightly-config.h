@@ -15,13 +15,20 @@
  *
  * [source NAME]: dir (required path), format, operator, country, area_code
  * (of local numbers, needs country), tz,
- * direction_by (dcontext|shape, default dcontext), pattern (default "*").
+ * direction_by (dcontext|shape, default dcontext), pattern (default "*"),
+ * type (files, the default, or graph).  A type = graph source also takes
+ * tenant, client_id, kind (pstn|dr; all three required) and secret_file
+ * (path, mode 0600; else $RATER_GRAPH_SECRET): the run fetches yesterday
+ * (UTC) from Microsoft Graph into dir before it ingests (graphfetch.h).  Its
+ * format is graph-KIND and it needs operator (Graph names no catalog
+ * operator); the graph keys on another source are an error.
  */
 #pragma once
 
 #include <glib.h>
 
 #include "ingest/cdr.h"
+#include "ingest/graphfetch.h"
 
 typedef struct {
   char *name;                   /* [source NAME] */
@@ -34,6 +41,10 @@ typedef struct {
   CdrDirectionRule direction_by;
   CdrContextGlobs contexts;     /* inbound_contexts, outbound_contexts, internal_contexts */
   char *pattern;                /* glob of file names, default "*" */
+  gboolean graph;               /* type = graph: fetched from Microsoft Graph first */
+  GraphKind graph_kind;
+  char *tenant, *client_id;     /* type = graph */
+  char *secret_file;            /* type = graph; NULL: $RATER_GRAPH_SECRET */
 } NightlySource;
 
 #define NIGHTLY_SETTLE_DEFAULT 5   /* seconds an incoming file must stay unchanged */

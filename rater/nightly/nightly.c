@@ -73,6 +73,51 @@ step_catalog (Night *n, GError **error)
   return TRUE;
 }
 
+/* Yesterday (UTC) of SRC from Graph into its directory; a failure is
+ * counted and logged, never the run's end. */
+static void
+fetch_source (Night *n, const NightlySource *src)
+{
+  gint64 today = 0;
+  if (!graph_parse_day (n->sum->today, &today))
+    g_assert_not_reached ();    /* set_periods wrote it */
+  GraphFetchOptions o = { src->tenant, src->client_id, NULL, src->graph_kind, today - 1,
+                          today - 1, src->dir };
+  g_autoptr(GError) local = NULL;
+  g_auto(GraphFetchStats) stats = { 0 };
+  g_autofree char *secret = graph_read_secret (src->secret_file, &local);
+  n->sum->graph_sources++;
+  o.secret = secret;
+  if (secret && graph_fetch (&o, &stats, &local))
+    {
+      g_message ("source %s: fetched %" G_GUINT64_FORMAT " Graph %s rows of the day before %s in"
+                 " %u pages into '%s'", src->name, stats.rows, graph_kind_name (src->graph_kind),
+                 n->sum->today, stats.pages, src->dir);
+      n->sum->fetched_pages += stats.pages;
+      n->sum->fetched_rows += stats.rows;
+      return;
+    }
+  if (!n->sum->fetch_failed++)
+    n->sum->fetch_status = rater_error_exit_status (local);
+  n->sum->fetched_pages += stats.pages;
+  n->sum->fetched_rows += stats.rows;
+  g_warning ("source %s: fetching the day before %s from Graph failed (%u complete pages kept,"
+             " a re-run fetches the day again): %s", src->name, n->sum->today, stats.pages,
+             local->message);
+}
+
+static gboolean
+step_fetch (Night *n, GError **error)
+{
+  for (guint s = 0; s < n->config->sources->len; s++)
+    {
+      const NightlySource *src = n->config->sources->pdata[s];
+      if (src->graph)
+        fetch_source (n, src);
+    }
+  return TRUE;
+}
+
 static gboolean
 ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, GError **error)
 {
@@ -221,6 +266,11 @@ step_issue (Night *n, GError **error)
       g_warning ("not issuing %s: the catalog was refused", n->sum->previous);
       return TRUE;
     }
+  if (n->sum->fetch_failed)
+    {
+      g_warning ("not issuing %s: a Graph fetch failed (a later run issues it)", n->sum->previous);
+      return TRUE;
+    }
   gboolean ended = FALSE;
   gint64 ends = 0;
   g_autofree char *zone = NULL;
@@ -303,7 +353,7 @@ run_steps (Night *n, GError **error)
     return FALSE;
   if (from != to)
     g_message ("database '%s' migrated from schema %d to %d", n->config->database, from, to);
-  return step_catalog (n, error) && step_ingest (n, error) && step_rate (n, error)
+  return step_catalog (n, error) && step_fetch (n, error) && step_ingest (n, error) && step_rate (n, error)
          && step_issue (n, error) && step_drafts (n, error) && step_reports (n, error);
 }
 

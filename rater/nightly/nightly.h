@@ -6,20 +6,24 @@
  *  1. catalog: re-imports the catalog directory when its digest differs from
  *     the last import's (a refused catalog is reported, the previous one
  *     stays in force and nothing is issued this run);
- *  2. ingest: every new file of every [source NAME] directory, in byte order
+ *  2. fetch: for every [source NAME] of type = graph, yesterday (UTC, of
+ *     "now") from Microsoft Graph into its directory (graphfetch.h).  A
+ *     failed fetch is logged and counted, keeps the pages it completed, and
+ *     the run goes on; nothing is issued that run (step 5);
+ *  3. ingest: every new file of every [source NAME] directory, in byte order
  *     of names (hidden files and *.part / *.tmp skipped), with the source's
  *     format and context; an ingested file moves to ARCHIVE/NAME/, a refused
  *     one to QUARANTINE/NAME/ beside a NAME.reason text.  A file is taken
  *     only once settled (nightly_files_settle: unchanged for settle_seconds)
  *     and is left in place, for the next run, when it changed while it was
  *     read (what was read is stored; the next run counts it as duplicates);
- *  3. rate: every call of open periods;
- *  4. issue: on or after ISSUE_DAY of the month, the previous period of
+ *  4. rate: every call of open periods;
+ *  5. issue: on or after ISSUE_DAY of the month, the previous period of
  *     every operator, documents under OUTPUT/invoices/PERIOD/ (rewritten,
  *     byte for byte the same, every later night);
- *  5. drafts of the current period (the UTC month of "now") and of the
+ *  6. drafts of the current period (the UTC month of "now") and of the
  *     previous one until it is issued, under OUTPUT/drafts/PERIOD/;
- *  6. reports of both periods under OUTPUT/reports/PERIOD/: NAME.csv or
+ *  7. reports of both periods under OUTPUT/reports/PERIOD/: NAME.csv or
  *     NAME.json per table report of the config's list (reportset.h), the
  *     charts under charts/.
  *
@@ -56,6 +60,11 @@ typedef struct {
   char previous[8];             /* the period before it */
   gboolean catalog_imported;
   gboolean catalog_refused;
+  guint graph_sources;          /* sources of type = graph */
+  guint fetch_failed;           /* of them, those whose fetch failed */
+  int fetch_status;             /* the exit status of the first failed fetch */
+  guint fetched_pages;
+  guint64 fetched_rows;
   guint files, archived, quarantined, skipped;
   guint unsettled;              /* files left for the next run: still being written */
   IngestStats ingest;
