@@ -1286,6 +1286,7 @@ convert (gpointer state, const CsvRecord *raw, const CdrContext *ctx, CdrCall *c
   if (outcome != CDR_CALL)
     return outcome;
   if (!read_times (s, rec, call, rej)
+      || !cdr_require (cdr_field (rec, s->col[P_CALLEE]), p->columns[P_CALLEE], rej)
       || !cdr_number (cdr_field (rec, s->col[P_CALLER]), "caller", &s->ctx,
                       call->direction == CDR_IN, &call->caller, rej)
       || !cdr_number (cdr_field (rec, s->col[P_CALLEE]), "callee", &s->ctx, FALSE,
