@@ -106,6 +106,7 @@ typedef struct {
   TzMap *zone;                 /* default zone, NULL none */
   GHashTable *zone_names;      /* [timezones]: name -> zone text */
   char *columns[N_FIELDS];     /* column per field, NULL when unmapped */
+  char *shown[N_FIELDS];       /* the column as rejects name it: its first alternative */
   GArray *filters;             /* Filter */
   DirectionRule direction_rule;
   char **dir_in, **dir_out;
@@ -167,7 +168,7 @@ profile_free (gpointer data)
   g_clear_pointer (&p->line_prefix, g_regex_unref);
   g_clear_pointer (&p->skip_lines, g_regex_unref);
   for (int i = 0; i < N_FIELDS; i++)
-    g_free (p->columns[i]);
+    g_free (p->columns[i]), g_free (p->shown[i]);
   g_clear_pointer (&p->filters, g_array_unref);
   g_strfreev (p->dir_in);
   g_strfreev (p->dir_out);
@@ -475,6 +476,12 @@ load_columns (GKeyFile *kf, Profile *p, GError **error)
       }
   p->columns[P_ANSWERED] = key_string (kf, "answered", "column");
   p->answered_yes = key_list (kf, "answered", "yes");
+  for (int i = 0; i < N_FIELDS; i++)
+    if (p->columns[i])
+      {
+        g_auto(GStrv) names = g_strsplit (p->columns[i], ";", 2);
+        p->shown[i] = g_strdup (g_strstrip (names[0]));
+      }
   if (p->columns[P_ANSWERED] && !p->answered_yes)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "[answered] column needs yes= values");
@@ -1003,7 +1010,7 @@ fields_complete (const State *s, const CsvRecord *rec, CdrReject *rej)
   if (first < 0)
     return TRUE;
   cdr_reject (rej, CDR_REJECT_MISSING_FIELD, "%u fields: no '%s' column", rec->n,
-              s->profile->columns[field]);
+              s->profile->shown[field]);
   return FALSE;
 }
 
@@ -1153,7 +1160,7 @@ static gboolean
 read_time (State *s, const CsvRecord *rec, int time_field, int date_field, gint64 *ms, CdrReject *rej)
 {
   const Profile *p = s->profile;
-  const char *name = p->columns[time_field];
+  const char *name = p->shown[time_field];
   char buf[160];
   CdrText t = time_text (s, rec, time_field, date_field, buf, sizeof buf);
   if (!cdr_require (t, name, rej))
@@ -1208,7 +1215,7 @@ static gboolean
 read_duration (const State *s, CdrText t, gint64 *seconds, CdrReject *rej)
 {
   const Profile *p = s->profile;
-  const char *name = p->columns[P_DURATION];
+  const char *name = p->shown[P_DURATION];
   if (p->duration_div == 1)
     return cdr_seconds (t, name, seconds, rej);
   CdrText v = t;
@@ -1239,7 +1246,7 @@ read_times (State *s, const CsvRecord *rec, CdrCall *call, CdrReject *rej)
   gboolean has_start = s->col[P_START] >= 0 && time_present (s, rec, P_START, P_START_DATE);
   if (!has_start && s->col[P_SETUP] < 0)
     {
-      cdr_reject (rej, CDR_REJECT_MISSING_FIELD, "missing %s", p->columns[P_START]);
+      cdr_reject (rej, CDR_REJECT_MISSING_FIELD, "missing %s", p->shown[P_START]);
       return FALSE;
     }
   if (!read_time (s, rec, has_start ? P_START : P_SETUP, has_start ? P_START_DATE : P_SETUP_DATE,
@@ -1249,7 +1256,7 @@ read_times (State *s, const CsvRecord *rec, CdrCall *call, CdrReject *rej)
   if (s->col[P_DURATION] >= 0)
     {
       CdrText dur = cdr_field (rec, s->col[P_DURATION]);
-      if (!cdr_require (dur, p->columns[P_DURATION], rej) || !read_duration (s, dur, &call->duration, rej))
+      if (!cdr_require (dur, p->shown[P_DURATION], rej) || !read_duration (s, dur, &call->duration, rej))
         return FALSE;
     }
   else if (!read_time (s, rec, P_END, P_END_DATE, &end_ms, rej)
@@ -1280,13 +1287,13 @@ convert (gpointer state, const CsvRecord *raw, const CdrContext *ctx, CdrCall *c
   if (!passes_filters (s, rec))
     return CDR_SKIP;
   if (!fields_complete (s, rec, rej) || !cdr_check_fields (rec, check, G_N_ELEMENTS (check), rej)
-      || !cdr_require (cdr_field (rec, s->col[P_KEY]), p->columns[P_KEY], rej))
+      || !cdr_require (cdr_field (rec, s->col[P_KEY]), p->shown[P_KEY], rej))
     return CDR_REJECT;
   CdrOutcome outcome = read_direction (s, rec, call, rej);
   if (outcome != CDR_CALL)
     return outcome;
   if (!read_times (s, rec, call, rej)
-      || !cdr_require (cdr_field (rec, s->col[P_CALLEE]), p->columns[P_CALLEE], rej)
+      || !cdr_require (cdr_field (rec, s->col[P_CALLEE]), p->shown[P_CALLEE], rej)
       || !cdr_number (cdr_field (rec, s->col[P_CALLER]), "caller", &s->ctx,
                       call->direction == CDR_IN, &call->caller, rej)
       || !cdr_number (cdr_field (rec, s->col[P_CALLEE]), "callee", &s->ctx, FALSE,
