@@ -499,3 +499,29 @@ Test (cdr_profile, time_format_problem)
   g_autofree char *d = time_format_problem ("%Y-%m");
   cr_assert (g_str_has_prefix (d, "has no full date"), "%s", d);
 }
+
+Test (cdr_profile, many_zone_names_are_all_read)
+{
+  /* more distinct zone values than the per-file cache holds */
+  g_autoptr(GString) profile = g_string_new (
+    "[profile]\nheader=false\n"
+    "[columns]\ncall_key=1\nzone=2\nstart=3\nduration=4\ncaller=5\ncallee=6\n"
+    "[direction]\nrule=shape\n[timezones]\n");
+  g_autoptr(GString) cdr = g_string_new (NULL);
+  for (int i = 0; i < 300; i++)
+    {
+      g_string_append_printf (profile, "Z%d=%s\n", i, i % 2 ? "+01:00" : "Europe/London");
+      g_string_append_printf (cdr, "k%d,Z%d,2026-11-23 10:00:00,61,+442079460001,+442079460002\n", i, i);
+    }
+  Run r;
+  run_start (&r, profile->str, cdr->str, NULL);
+  for (int i = 0; i < 300; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("k%d", i);
+      expect_call (&r, &(Want) { key, "442079460001", "442079460002",
+                                 i % 2 ? "2026-11-23T09:00:00.000Z" : "2026-11-23T10:00:00.000Z",
+                                 CDR_OUT, 61, TRUE });
+    }
+  expect_end (&r);
+  run_clear (&r);
+}
