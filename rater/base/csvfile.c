@@ -56,6 +56,7 @@ struct _CsvFile {
   unsigned char options;
   char delim;
   gboolean trim;
+  gboolean unquoted;         /* csvfile_set_unquoted: '"' is an ordinary byte */
 
   GByteArray *raw;           /* bytes of the record being assembled */
   guint64 next_line;         /* number of the next physical line */
@@ -101,6 +102,8 @@ parser_reset (CsvFile *f)
   csv_free (&f->parser);
   csv_init (&f->parser, f->options);
   csv_set_delim (&f->parser, (unsigned char) f->delim);
+  if (f->unquoted)
+    csv_set_quote (&f->parser, (unsigned char) '\0');
   /* libcsv grows its field buffer by this many bytes at a time (128 by
    * default): a large step keeps a long field from costing a realloc, and
    * with some allocators a copy, every 128 bytes */
@@ -459,4 +462,11 @@ csvfile_next (CsvFile *f, CsvRecord *rec, GError **error)
       if (feed_line (f, line, len, rec, &status))
         return status;
     }
+}
+
+void
+csvfile_set_unquoted (CsvFile *file)
+{
+  file->unquoted = TRUE;
+  parser_reset (file);
 }

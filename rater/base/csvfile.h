@@ -38,6 +38,11 @@ typedef struct {
  * tabs around unquoted fields are dropped (libcsv's default); without, kept. */
 CsvFile *csvfile_open (const char *path, char delim, gboolean trim, GError **error);
 void csvfile_free (CsvFile *file);
+
+/* Read FILE's fields as never quoted: a '"' is an ordinary byte, so a line
+ * of free text (a syslog message) is never a CSV syntax error.  Call before
+ * the first csvfile_next. */
+void csvfile_set_unquoted (CsvFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsvFile, csvfile_free)
 
 /* The next record into *rec; its contents stay valid until the next call. */

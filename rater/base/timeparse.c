@@ -459,6 +459,29 @@ cur_directive (Cursor *c, char directive, TimeParts *p, guint *seen)
     }
 }
 
+char *
+time_format_problem (const char *format)
+{
+  static const char known[] = "YmbedHMSfaZz%";
+  guint seen = 0;
+
+  for (const char *f = format; *f; f++)
+    {
+      if (*f != '%')
+        continue;
+      f++;
+      if (*f == '\0' || !strchr (known, *f))
+        return g_strdup_printf ("'%%%.1s' is not a conversion rater reads"
+                                " (it reads %%Y %%m %%b %%d %%e %%H %%M %%S %%f %%a %%Z %%z %%%%;"
+                                " for seconds since 1970 write time_format=epoch)", f);
+      seen |= *f == 'Y' ? SEEN_YEAR : *f == 'm' || *f == 'b' ? SEEN_MONTH
+              : *f == 'd' || *f == 'e' ? SEEN_DAY : 0;
+    }
+  if ((seen & SEEN_DATE) != SEEN_DATE)
+    return g_strdup ("has no full date (it needs %Y, %m or %b, and %d or %e)");
+  return NULL;
+}
+
 TimeStatus
 time_parse_format (const char *s, gsize len, const char *format, TimeParts *out)
 {

@@ -50,6 +50,10 @@ TimeStatus time_parse_iso8601 (const char *s, gsize len, TimeParts *out);
 TimeStatus time_parse_format (const char *s, gsize len, const char *format,
                               TimeParts *out);
 
+/* NULL when every conversion of FORMAT is one time_parse_format reads and
+ * it writes a full date; else a phrase saying what is wrong (free it). */
+char *time_format_problem (const char *format);
+
 /* A billing period "YYYY-MM" (year 1..9999, month 1..12), exactly 7 bytes. */
 TimeStatus time_parse_period (const char *s, gsize len, int *year, int *month);
 

@@ -66,11 +66,15 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
         refused = g_steal_pointer (&local);
     }
   g_autofree char *extra = cmd_ingest_counts (&s);
-  cmd_summary (ctx, "ingested %" G_GUINT64_FORMAT " records from %u files: %" G_GUINT64_FORMAT
+  /* lines a format or profile skips (CALL_START reports, syslog noise) */
+  g_autofree char *not_calls = s.ignored ? g_strdup_printf ("; %" G_GUINT64_FORMAT " line%s not calls",
+                                                            s.ignored, s.ignored == 1 ? "" : "s")
+                                         : g_strdup ("");
+  cmd_summary (ctx, "ingested %" G_GUINT64_FORMAT " records from %u files%s: %" G_GUINT64_FORMAT
                " calls, %" G_GUINT64_FORMAT " duplicates, %s%" G_GUINT64_FORMAT " rejects"
                " (%u files skipped as already ingested, %u refused, %" G_GUINT64_FORMAT
                " calls with unknown account)",
-               s.records, s.files, s.calls, s.duplicates, extra, s.rejects, s.skipped_files,
+               s.records, s.files, not_calls, s.calls, s.duplicates, extra, s.rejects, s.skipped_files,
                n_refused, s.unknown_account);
   if (refused)
     {

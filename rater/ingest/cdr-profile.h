@@ -11,7 +11,8 @@
 #include "ingest/cdr.h"
 
 /* Load the profile SPEC: a path, or the name of a profile built into rater
- * ("audiocodes" or "audiocodes.ini").  Fails with RATER_ERROR_USAGE (or the
+ * (schemas/profiles/NAME.ini: "cucm" or "cucm.ini"; a profile may extend
+ * another).  Every key is checked here.  Fails with RATER_ERROR_USAGE (or the
  * GKeyFile/GIO error of an unreadable file), the message prefixed with
  * "profile 'SPEC': ".  Free the result with cdr_profile_free. */
 CdrFormat *cdr_profile_load (const char *spec, GError **error);

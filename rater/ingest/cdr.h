@@ -150,6 +150,7 @@ struct _CdrFormat {
   char delimiter;
   gboolean trim;                  /* drop spaces around unquoted fields */
   gboolean has_header;
+  gboolean unquoted;              /* lines of free text: '"' is no CSV quote (csvfile_set_unquoted) */
   /* Does HEADER look like this format?  NULL for formats never detected. */
   gboolean (*detect) (const CdrFormat *format, const CsvRecord *header);
   /* Reader state for one file.  FIRST is the header row, or for headerless

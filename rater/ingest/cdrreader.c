@@ -124,6 +124,8 @@ open_first (CdrReader *reader, const char *path, GError **error)
                               error);
   if (!reader->csv)
     return FALSE;
+  if (format && format->unquoted)
+    csvfile_set_unquoted (reader->csv);
   CsvFileStatus st = csvfile_next (reader->csv, &reader->rec, error);
   if (st == CSVFILE_ERROR)
     return FALSE;

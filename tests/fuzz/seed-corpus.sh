@@ -63,3 +63,14 @@ printf '\007%s' '2026-02-29' > "$out/time/date"
 # profile: the profile, a NUL, a file read through it
 { cat schemas/profiles/audiocodes.ini; printf '\000'; head -n 12 samples/cdr/audiocodes/sbc-cdr-2026-11-23.log; } \
   > "$out/profile/audiocodes"
+g=tests/golden/cases
+{ cat schemas/profiles/cucm.ini; printf '\000'; head -n 12 $g/profile-cucm/cdr_StandAloneCluster_01_202611230900_1001; } \
+  > "$out/profile/cucm"
+{ cat schemas/profiles/ribbon.ini; printf '[timezones]\nCET-SBC01=Europe/Paris\n\000'; head -n 12 $g/profile-ribbon/sbc01-1001.ACT; } \
+  > "$out/profile/ribbon"
+{ cat schemas/profiles/kamailio-acc.ini; printf '\000'; head -n 12 $g/profile-kamailio-acc/kamailio.log; } \
+  > "$out/profile/kamailio-acc"
+{ cat schemas/profiles/opensips-acc.ini; printf '\000'; head -n 12 $g/profile-opensips-acc/opensips.log; } \
+  > "$out/profile/opensips-acc"
+{ cat schemas/profiles/audiocodes.ini; printf '\000'; head -n 12 $g/profile-audiocodes/mediant-7.4.log; } \
+  > "$out/profile/audiocodes-7.4"

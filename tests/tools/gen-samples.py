@@ -2184,8 +2184,9 @@ on the Teams side, national `0…`/`00…` on the trunk side; unanswered calls h
 billed (`PSTN-Trunk`, `CALL_END`) lines: one cut short by syslog after ~190 bytes (a
 record with missing fields: a reject, it must not vanish), one unanswered call with
 `SetupTime` `25:61:07…` (bad_timestamp); and the header repeated mid-file (SBC
-restart). The profile bills the `PSTN-Trunk` leg's
-`CALL_END` (Orig `LCL` = out, `RMT` = in). Note: the repository `.gitignore` ignores
+restart). The profile bills the PSTN leg's `CALL_END`
+(Orig `LCL` = out, `RMT` = in): the Teams leg, whose remote end is in Microsoft's SIP
+signalling ranges (52.112.0.0/14), is skipped. Note: the repository `.gitignore` ignores
 `*.log`, so this file is added with `git add -f`.
 """
 
