@@ -80,6 +80,7 @@ typedef struct {
 
 struct _Tariff {
   TariffRow *rows;              /* copies, in the caller's order */
+  TariffTier *tiers;            /* copies of every row's tiers, which ROWS point into */
   guint n_rows;
   TariffEntry *entries;         /* n_rows entries, in runs per prefix */
   TariffWindow *windows;        /* distinct effective windows, sorted */
@@ -338,6 +339,28 @@ dir_build (TariffDir *d, const TariffSortItem *items, guint first, guint end)
     }
 }
 
+/* Copy the tiers the rows point at into T->TIERS, and point the rows at the
+ * copies. */
+static void
+copy_tiers (Tariff *t)
+{
+  gsize n = 0;
+
+  for (guint i = 0; i < t->n_rows; i++)
+    n += t->rows[i].n_tiers;
+  t->tiers = g_new (TariffTier, MAX (n, 1));
+  n = 0;
+  for (guint i = 0; i < t->n_rows; i++)
+    {
+      TariffRow *r = &t->rows[i];
+      if (r->n_tiers > 0)
+        memcpy (t->tiers + n, r->tiers, r->n_tiers * sizeof *r->tiers);
+      r->tiers = r->n_tiers > 0 ? t->tiers + n : NULL;
+      r->options = r->n_tiers > 0 || r->min_charge != 0 || r->max_charge != 0;
+      n += r->n_tiers;
+    }
+}
+
 Tariff *
 tariff_new (const TariffRow *rows, guint n_rows)
 {
@@ -350,6 +373,7 @@ tariff_new (const TariffRow *rows, guint n_rows)
   t->rows = g_new (TariffRow, MAX (n_rows, 1));
   if (n_rows > 0)
     memcpy (t->rows, rows, n_rows * sizeof *rows);
+  copy_tiers (t);
   t->windows = windows_distinct (rows, n_rows, &n_windows);
   t->entries = g_new (TariffEntry, MAX (n_rows, 1));
   for (guint i = 0; i < n_rows; i++)
@@ -375,6 +399,7 @@ tariff_free (Tariff *tariff)
   g_free (tariff->windows);
   g_free (tariff->entries);
   g_free (tariff->rows);
+  g_free (tariff->tiers);
   g_free (tariff);
 }
 
