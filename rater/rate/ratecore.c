@@ -419,24 +419,17 @@ pass_charge (const RateAccount *accounts, RateBatch *b)
   static __thread guint opt[RATE_BATCH_MAX];
   guint n = b->n, n_opt = 0;
 
-  /* the rows' options are in their second cache line, and their tiers
-   * elsewhere: fetch both for the calls that have them before the
-   * straight-line loop, and compute those calls after it */
-  for (guint i = 0; i < n; i++)
-    {
-      gboolean rated = b->status[i] == RATE_RATED;
-      const TariffRow *row = rated ? tariff_row (accounts[b->account[i]].tariff, b->row[i]) : NULL;
-      if (rated && G_UNLIKELY (row->options))
-        {
-          __builtin_prefetch (row->tiers);
-          opt[n_opt++] = i;
-        }
-    }
   for (guint i = 0; i < n; i++)
     {
       gboolean rated = b->status[i] == RATE_RATED;
       const RateAccount *acc = rated ? &accounts[b->account[i]] : NULL;
       const TariffRow *row = rated ? tariff_row (acc->tariff, b->row[i]) : NULL;
+      if (rated && G_UNLIKELY (row->options))
+        {
+          /* computed after the loop below: fetch the row's tiers meanwhile */
+          __builtin_prefetch (row->tiers);
+          opt[n_opt++] = i;
+        }
       first[i] = rated ? row->inc_first : 1;
       next[i] = rated ? row->inc_next : 1;
       rate[i] = rated ? row->rate : 0;
