@@ -451,6 +451,26 @@ plan_bands (Cg *cg, const char *plan, PlanEntry *e, guint n, Peak *peak)
       else
         other |= sets[k];
     }
+  /* whole days only: one set for every day is band all; two sets, one
+   * timing at 00:00 each, are peak all day and weekend */
+  gboolean whole_days = TRUE;
+  for (guint i = 0; i < n; i++)
+    whole_days &= !e[i].days || e[i].time == 0;
+  if (!peak_days && whole_days && n_sets == 1 && sets[0] == 127)
+    {
+      for (guint i = 0; i < n; i++)
+        e[i].band = BAND_ALL;
+      return TRUE;
+    }
+  if (!peak_days && whole_days && n_sets == 2 && (sets[0] | sets[1]) == 127 && !(sets[0] & sets[1]))
+    {
+      int days = __builtin_popcount (sets[0]) >= __builtin_popcount (sets[1]) ? sets[0] : sets[1];
+      *peak = (Peak) { days, 0, 86400 };
+      for (guint i = 0; i < n; i++)
+        if (e[i].days)
+          e[i].band = e[i].days == days ? BAND_PEAK : BAND_WEEKEND;
+      return TRUE;
+    }
   gint64 times[3];
   const char *drs[3];
   guint n_times = 0;
@@ -763,7 +783,8 @@ write_catalog (Cg *cg, const char *dir, GPtrArray *order, GHashTable *plans, GEr
             if (g_str_equal (field (r, o + 4), p->id))
               tenant_op = slug_of (field (r, o));
           }
-      csv_line (plan_csv, (const char *const[]) { p->slug, op ? op : tenant_op ? tenant_op : "TODO", p->slug,
+      csv_line (plan_csv, (const char *const[]) { p->slug, op ? op : tenant_op ? tenant_op
+                : todo (cg, NULL, "plans.csv: the operator of a plan no rating profile uses", "--operator"), p->slug,
                 "0", "0", "0", "0", "", p->decimals ? p->decimals : "6", p->rounding ? p->rounding : "up",
                 p->peak_days, p->peak_from, p->peak_to, NULL });
       if (g_mkdir_with_parents (decks, 0755) != 0)
