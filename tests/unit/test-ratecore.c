@@ -534,3 +534,22 @@ Test (ratecore, options_overflow_is_unrated_not_wrapped)
   cr_assert_not (ratecore_charge (&a, tariff_row (t, 0), 3600, 0, &c));
   cr_assert_eq (c, 0);
 }
+
+Test (ratecore, tariff_copies_the_tiers_and_flags_option_rows)
+{
+  TariffTier tiers[] = { { 60, 1, 1, 10000 }, { 120, 30, 30, 5000 } };
+  g_autoptr(Tariff) t = option_tariff (60, 60, tiers, 2, 0, 0);
+  g_autoptr(Tariff) plain = option_tariff (60, 60, NULL, 0, 0, 0);
+  g_autoptr(Tariff) min = option_tariff (60, 60, NULL, 0, 1, 0);
+  const TariffRow *r = tariff_row (t, 0);
+  tiers[0].rate = 99;   /* the caller's array may change or go */
+  cr_assert_neq (r->tiers, tiers);
+  cr_assert_eq (r->n_tiers, 2);
+  cr_assert_eq (r->tiers[0].rate, 10000);
+  cr_assert_eq (r->tiers[1].start, 120);
+  cr_assert (r->options);
+  cr_assert_not (tariff_row (t, 1)->options);
+  cr_assert_null (tariff_row (t, 1)->tiers);
+  cr_assert_not (tariff_row (plain, 0)->options);
+  cr_assert (tariff_row (min, 0)->options);
+}
