@@ -419,15 +419,12 @@ pass_charge (const RateAccount *accounts, RateBatch *b)
   static __thread guint opt[RATE_BATCH_MAX];
   guint n = b->n, n_opt = 0;
 
-  /* the rows are spread over the deck: ask for all of them at once, so
-   * their cache misses overlap instead of stalling the gathering loop */
+  /* the rows (and their tiers) are spread over the deck: ask for all of
+   * them at once, so their cache misses overlap instead of stalling the
+   * gathering loop */
   for (guint i = 0; i < n; i++)
     if (b->status[i] == RATE_RATED)
-      {
-        const char *row = (const char *) tariff_row (accounts[b->account[i]].tariff, b->row[i]);
-        __builtin_prefetch (row);
-        __builtin_prefetch (row + sizeof (TariffRow) - 1);
-      }
+      tariff_prefetch (accounts[b->account[i]].tariff, b->row[i]);
   for (guint i = 0; i < n; i++)
     {
       gboolean rated = b->status[i] == RATE_RATED;

@@ -78,6 +78,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Tariff, tariff_free)
 guint tariff_n_rows (const Tariff *tariff);
 const TariffRow *tariff_row (const Tariff *tariff, gint32 index);
 
+/* Ask the CPU for row INDEX (and its tiers) ahead of use: no load, no
+ * effect on results. */
+void tariff_prefetch (const Tariff *tariff, gint32 index);
+
 /* The row pricing one call, or -1 when none.  NUMBER is LEN digits (need not
  * be NUL-terminated; LEN <= 15). */
 gint32 tariff_lookup (const Tariff *tariff, guint direction, const char *number, guint len,
