@@ -191,6 +191,9 @@ typedef struct {
   gint64 fee[3];          /* user, service, tollfree: micro-units */
   gint64 bundle_minutes;
   gint64 call_decimals;
+  char *rounding;         /* call_rounding: up, half_up, down */
+  gint64 peak_days;       /* bit 0 Monday .. bit 6 Sunday */
+  gint64 peak_from, peak_to;  /* seconds of the day */
 } PlanRow;
 
 typedef struct {
@@ -211,10 +214,22 @@ typedef struct {
   char *prefix, *destination, *group, *direction, *band;
   gint64 rate, connect_fee, inc_first, inc_next;
   gint64 from_ms, to_ms;  /* to_ms G_MAXINT64 when open */
+  gint64 min_charge, max_charge;  /* 0: none */
+  GArray *tiers;          /* TierRow, by start; NULL: none */
 } DeckRow;
 
 typedef struct {
-  GPtrArray *operators, *plans, *accounts, *numbers, *deck_rows;
+  gint64 start, rate, inc_first, inc_next;
+  const DeckRow *row;     /* set when written */
+} TierRow;
+
+typedef struct {
+  guint64 line;
+  char *country, *date, *name;
+} HolidayRow;
+
+typedef struct {
+  GPtrArray *operators, *plans, *accounts, *numbers, *deck_rows, *holidays;
   GHashTable *decks;      /* deck name -> file label */
   GHashTable *op_index, *plan_index, *account_index;  /* slug -> row */
   GString *files;         /* "sha256  label\n" per file read */
@@ -231,7 +246,8 @@ static void
 plan_row_free (gpointer p)
 {
   PlanRow *r = p;
-  g_free (r->slug), g_free (r->operator_slug), g_free (r->deck), g_free (r->groups), g_free (r);
+  g_free (r->slug), g_free (r->operator_slug), g_free (r->deck), g_free (r->groups);
+  g_free (r->rounding), g_free (r);
 }
 
 static void
@@ -255,7 +271,17 @@ deck_row_free (gpointer p)
 {
   DeckRow *r = p;
   g_free (r->prefix), g_free (r->destination), g_free (r->group), g_free (r->direction);
-  g_free (r->band), g_free (r);
+  g_free (r->band);
+  if (r->tiers)
+    g_array_unref (r->tiers);
+  g_free (r);
+}
+
+static void
+holiday_row_free (gpointer p)
+{
+  HolidayRow *r = p;
+  g_free (r->country), g_free (r->date), g_free (r->name), g_free (r);
 }
 
 static void
@@ -266,6 +292,7 @@ catalog_data_free (Catalog *c)
   g_ptr_array_unref (c->accounts);
   g_ptr_array_unref (c->numbers);
   g_ptr_array_unref (c->deck_rows);
+  g_ptr_array_unref (c->holidays);
   g_hash_table_unref (c->decks);
   g_hash_table_unref (c->op_index);
   g_hash_table_unref (c->plan_index);
@@ -284,6 +311,7 @@ catalog_data_new (void)
   c->accounts = g_ptr_array_new_with_free_func (account_row_free);
   c->numbers = g_ptr_array_new_with_free_func (number_row_free);
   c->deck_rows = g_ptr_array_new_with_free_func (deck_row_free);
+  c->holidays = g_ptr_array_new_with_free_func (holiday_row_free);
   c->decks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c->op_index = g_hash_table_new (g_str_hash, g_str_equal);
   c->plan_index = g_hash_table_new (g_str_hash, g_str_equal);
@@ -425,6 +453,135 @@ check_increment (Problems *pr, const Sheet *s, const char *text, gint64 *first, 
   return FALSE;
 }
 
+/* Tariff options (billing.md §10). */
+
+/* One tier "START:RATE:F/N" into *T. */
+static gboolean
+parse_tier (Problems *pr, const Sheet *s, const char *text, TierRow *t)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ":", -1);
+  if (g_strv_length (parts) != 3)
+    {
+      problem (pr, s->label, s->rec.line, "tier '%s' is not START:RATE:F/N", text);
+      return FALSE;
+    }
+  g_strstrip (parts[0]), g_strstrip (parts[1]), g_strstrip (parts[2]);
+  if (!g_ascii_string_to_signed (parts[0], 10, 1, 7 * 86400, &t->start, NULL))
+    {
+      problem (pr, s->label, s->rec.line, "tier '%s': START '%s' is not a whole number of seconds"
+               " from 1 to 604800", text, parts[0]);
+      return FALSE;
+    }
+  return check_amount (pr, s, "tier rate", parts[1], 6, MAX_RATE, &t->rate)
+         && check_increment (pr, s, parts[2], &t->inc_first, &t->inc_next);
+}
+
+/* An interval [START, END) billed under F/N must hold its billable
+ * seconds: END - START >= F and (END - START - F) a multiple of N. */
+static void
+check_interval (Problems *pr, const Sheet *s, gint64 start, gint64 end, gint64 first, gint64 next)
+{
+  gint64 len = end - start;
+  if (len < first)
+    problem (pr, s->label, s->rec.line, "tiers: the interval from %" G_GINT64_FORMAT " s to %"
+             G_GINT64_FORMAT " s (%" G_GINT64_FORMAT " s) is shorter than its increment's first %"
+             G_GINT64_FORMAT " s", start, end, len, first);
+  else if ((len - first) % next != 0)
+    problem (pr, s->label, s->rec.line, "tiers: the interval from %" G_GINT64_FORMAT " s to %"
+             G_GINT64_FORMAT " s (%" G_GINT64_FORMAT " s) minus its increment's first %" G_GINT64_FORMAT
+             " s is not a multiple of its next %" G_GINT64_FORMAT " s", start, end, len, first, next);
+}
+
+/* The deck column tiers of row R ("" none). */
+static void
+check_tiers (Problems *pr, const Sheet *s, const char *text, DeckRow *r)
+{
+  if (!*text)
+    return;
+  g_auto(GStrv) items = g_strsplit (text, "|", -1);
+  r->tiers = g_array_new (FALSE, TRUE, sizeof (TierRow));
+  gint64 start = 0, first = r->inc_first, next = r->inc_next;
+  for (guint i = 0; items[i]; i++)
+    {
+      TierRow t = { 0 };
+      g_strstrip (items[i]);
+      if (!parse_tier (pr, s, items[i], &t))
+        return;
+      if (t.start <= start)
+        {
+          problem (pr, s->label, s->rec.line, "tiers: START %" G_GINT64_FORMAT " is not after %"
+                   G_GINT64_FORMAT, t.start, start);
+          return;
+        }
+      check_interval (pr, s, start, t.start, first, next);
+      g_array_append_val (r->tiers, t);
+      start = t.start, first = t.inc_first, next = t.inc_next;
+    }
+}
+
+/* "HH:MM" or "HH:MM:SS", 00:00 to 24:00, as seconds of the day. */
+static gboolean
+check_clock (Problems *pr, const Sheet *s, const char *what, const char *text, gint64 *sec)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ":", -1);
+  guint n = g_strv_length (parts);
+  guint64 h, m, sc = 0;
+  if ((n == 2 || n == 3) && strlen (parts[0]) == 2 && strlen (parts[1]) == 2
+      && (n == 2 || strlen (parts[2]) == 2)
+      && g_ascii_string_to_unsigned (parts[0], 10, 0, 24, &h, NULL)
+      && g_ascii_string_to_unsigned (parts[1], 10, 0, 59, &m, NULL)
+      && (n == 2 || g_ascii_string_to_unsigned (parts[2], 10, 0, 59, &sc, NULL))
+      && (h < 24 || (m == 0 && sc == 0)))
+    {
+      *sec = (gint64) (h * 3600 + m * 60 + sc);
+      return TRUE;
+    }
+  problem (pr, s->label, s->rec.line, "%s '%s' is not a time of day HH:MM from 00:00 to 24:00",
+           what, text);
+  return FALSE;
+}
+
+/* peak_days: ISO weekdays 1 (Monday) to 7, as a range "1-5" or a
+ * ;-list of days and ranges, into bit (day - 1) of *MASK. */
+static gboolean
+check_days (Problems *pr, const Sheet *s, const char *text, gint64 *mask)
+{
+  g_auto(GStrv) items = g_strsplit (text, ";", -1);
+  *mask = 0;
+  for (guint i = 0; items[i]; i++)
+    {
+      g_auto(GStrv) ends = g_strsplit (g_strstrip (items[i]), "-", -1);
+      guint n = g_strv_length (ends);
+      guint64 a = 0, b = 0;
+      if ((n != 1 && n != 2) || !g_ascii_string_to_unsigned (ends[0], 10, 1, 7, &a, NULL)
+          || !g_ascii_string_to_unsigned (ends[n - 1], 10, 1, 7, &b, NULL) || a > b)
+        {
+          problem (pr, s->label, s->rec.line, "peak_days '%s' is not ISO weekdays 1 (Monday) to 7"
+                   " as a range such as 1-5 or a ;-list such as 1;3;5", text);
+          return FALSE;
+        }
+      for (guint64 d = a; d <= b; d++)
+        *mask |= 1 << (d - 1);
+    }
+  return TRUE;
+}
+
+static void
+check_plan_options (Problems *pr, const Sheet *s, PlanRow *r, const char *days, const char *from,
+                    const char *to)
+{
+  if (!*r->rounding)
+    g_free (r->rounding), r->rounding = g_strdup ("up");
+  if (!g_strv_contains ((const char *const[]) { "up", "half_up", "down", NULL }, r->rounding))
+    problem (pr, s->label, s->rec.line, "call_rounding '%s' is not up, half_up or down", r->rounding);
+  check_days (pr, s, *days ? days : "1-5", &r->peak_days);
+  if (check_clock (pr, s, "peak_from", *from ? from : "08:00", &r->peak_from)
+      && check_clock (pr, s, "peak_to", *to ? to : "18:00", &r->peak_to)
+      && r->peak_from >= r->peak_to)
+    problem (pr, s->label, s->rec.line, "peak_to %s is not after peak_from %s", *to ? to : "18:00",
+             *from ? from : "08:00");
+}
+
 static gboolean
 check_unique (Problems *pr, const Sheet *s, GHashTable *index, const char *what,
               char *slug, gpointer row)
@@ -444,6 +601,8 @@ check_unique (Problems *pr, const Sheet *s, GHashTable *index, const char *what,
 }
 
 /* ---- reading the sheets ---- */
+
+static GPtrArray *borrowed_copy (GPtrArray *rows);
 
 /* One kind of sheet: its columns, the first N_REQUIRED of them required, and
  * how one data row is parsed and checked into the Catalog. */
@@ -488,7 +647,9 @@ read_plan_row (Catalog *c, Sheet *s, Problems *pr)
   static const char *const fee_names[] = { "fee_user", "fee_service", "fee_tollfree" };
   PlanRow *r = g_new0 (PlanRow, 1);
   g_autofree char *minutes = sheet_get (s, 6), *decimals = sheet_get (s, 8);
+  g_autofree char *days = sheet_get (s, 10), *from = sheet_get (s, 11), *to = sheet_get (s, 12);
   r->line = s->rec.line;
+  r->rounding = sheet_get (s, 9);
   r->slug = sheet_get (s, 0), r->operator_slug = sheet_get (s, 1), r->deck = sheet_get (s, 2);
   r->groups = sheet_get (s, 7);
   g_ptr_array_add (c->plans, r);
@@ -507,6 +668,7 @@ read_plan_row (Catalog *c, Sheet *s, Problems *pr)
       problem (pr, s->label, r->line, "bundle group '%s' is not an upper-case token", groups[i]);
   if (r->bundle_minutes > 0 && !*r->groups)
     problem (pr, s->label, r->line, "bundle_minutes without bundle_groups");
+  check_plan_options (pr, s, r, days, from, to);
 }
 
 static void
@@ -556,6 +718,7 @@ read_deck_row (Catalog *c, Sheet *s, Problems *pr)
   DeckRow *r = g_new0 (DeckRow, 1);
   g_autofree char *rate = sheet_get (s, 3), *fee = sheet_get (s, 7), *inc = sheet_get (s, 8);
   g_autofree char *from = sheet_get (s, 4), *to = sheet_get (s, 9);
+  g_autofree char *tiers = sheet_get (s, 10), *min = sheet_get (s, 11), *max = sheet_get (s, 12);
   r->deck = s->deck;
   r->line = s->rec.line;
   r->prefix = sheet_get (s, 0), r->destination = sheet_get (s, 1), r->group = sheet_get (s, 2);
@@ -576,7 +739,12 @@ read_deck_row (Catalog *c, Sheet *s, Problems *pr)
     problem (pr, s->label, r->line, "band '%s' is not all, peak, offpeak or weekend", r->band);
   check_amount (pr, s, "rate", rate, 6, MAX_RATE, &r->rate);
   check_amount (pr, s, "connect_fee", *fee ? fee : "0", 6, MAX_FEE, &r->connect_fee);
-  check_increment (pr, s, *inc ? inc : "1/1", &r->inc_first, &r->inc_next);
+  if (check_increment (pr, s, *inc ? inc : "1/1", &r->inc_first, &r->inc_next))
+    check_tiers (pr, s, tiers, r);
+  if (check_amount (pr, s, "min_charge", *min ? min : "0", 6, MAX_FEE, &r->min_charge)
+      && check_amount (pr, s, "max_charge", *max ? max : "0", 6, MAX_FEE, &r->max_charge)
+      && r->max_charge > 0 && r->min_charge > r->max_charge)
+    problem (pr, s->label, r->line, "min_charge %s is above max_charge %s", min, max);
   if (check_instant (pr, s, "effective_from", from, &r->from_ms) && *to
       && check_instant (pr, s, "effective_to", to, &r->to_ms) && r->to_ms <= r->from_ms)
     problem (pr, s->label, r->line, "effective_to %s is not after effective_from %s", to, from);
@@ -585,13 +753,15 @@ read_deck_row (Catalog *c, Sheet *s, Problems *pr)
 static const char *const operator_columns[] = { "operator", "name", "currency", "invoice_prefix" };
 static const char *const plan_columns[] = { "plan", "operator", "deck", "fee_user", "fee_service",
                                             "fee_tollfree", "bundle_minutes", "bundle_groups",
-                                            "call_decimals" };
+                                            "call_decimals", "call_rounding", "peak_days",
+                                            "peak_from", "peak_to" };
 static const char *const account_columns[] = { "account", "operator", "tenant_id", "name", "plan",
                                                "country", "timezone", "tax_rate" };
 static const char *const number_columns[] = { "number", "account", "type", "from", "user", "to" };
 static const char *const deck_columns[] = { "prefix", "destination", "group", "rate",
                                             "effective_from", "direction", "band", "connect_fee",
-                                            "increment", "effective_to" };
+                                            "increment", "effective_to", "tiers", "min_charge",
+                                            "max_charge" };
 
 static const SheetKind operator_sheet = { operator_columns, G_N_ELEMENTS (operator_columns), 4,
                                           read_operator_row };
@@ -601,6 +771,57 @@ static const SheetKind account_sheet = { account_columns, G_N_ELEMENTS (account_
 static const SheetKind number_sheet = { number_columns, G_N_ELEMENTS (number_columns), 4,
                                         read_number_row };
 static const SheetKind deck_sheet = { deck_columns, G_N_ELEMENTS (deck_columns), 5, read_deck_row };
+
+static void
+read_holiday_row (Catalog *c, Sheet *s, Problems *pr)
+{
+  HolidayRow *r = g_new0 (HolidayRow, 1);
+  g_autofree char *country = sheet_get (s, 0);
+  gint64 days;
+  r->line = s->rec.line;
+  r->country = g_ascii_strup (country, -1);
+  r->date = sheet_get (s, 1), r->name = sheet_get (s, 2);
+  g_ptr_array_add (c->holidays, r);
+  if (!country_lookup (r->country))
+    problem (pr, s->label, r->line, "country '%s' is not an ISO 3166 alpha-2 code", r->country);
+  check_date (pr, s, "date", r->date, &days);
+}
+
+static const char *const holiday_columns[] = { "country", "date", "name" };
+static const SheetKind holiday_sheet = { holiday_columns, G_N_ELEMENTS (holiday_columns), 2,
+                                         read_holiday_row };
+
+/* holidays.csv, when the catalog has one. */
+static gboolean
+read_holidays (Catalog *c, const char *dir, Problems *pr, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "holidays.csv", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  return read_sheet (c, dir, "holidays.csv", NULL, &holiday_sheet, pr, error);
+}
+
+static int
+compare_holidays (gconstpointer a, gconstpointer b)
+{
+  const HolidayRow *x = *(HolidayRow *const *) a, *y = *(HolidayRow *const *) b;
+  int c = strcmp (x->country, y->country);
+  return c ? c : strcmp (x->date, y->date);
+}
+
+static void
+check_holidays (Catalog *c, Problems *pr)
+{
+  g_autoptr(GPtrArray) sorted = borrowed_copy (c->holidays);
+  g_ptr_array_sort (sorted, compare_holidays);
+  for (guint i = 1; i < sorted->len; i++)
+    {
+      const HolidayRow *p = sorted->pdata[i - 1], *r = sorted->pdata[i];
+      if (compare_holidays (&p, &r) == 0)
+        problem (pr, "holidays.csv", r->line, "%s %s is already a holiday (line %" G_GUINT64_FORMAT ")",
+                 r->country, r->date, p->line);
+    }
+}
 
 static gboolean
 read_deck (Catalog *c, const char *dir, const char *file, Problems *pr, GError **error)
@@ -790,6 +1011,9 @@ manifest (const char *dir, GString *out, GError **error)
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   for (gsize i = 0; i < G_N_ELEMENTS (sheets); i++)
     g_ptr_array_add (labels, g_strdup (sheets[i]));
+  g_autofree char *holidays = g_build_filename (dir, "holidays.csv", NULL);
+  if (g_file_test (holidays, G_FILE_TEST_EXISTS))   /* optional: absent, the digest is as before */
+    g_ptr_array_add (labels, g_strdup ("holidays.csv"));
   g_autofree char *decks_dir = g_build_filename (dir, "decks", NULL);
   g_autoptr(GDir) d = g_dir_open (decks_dir, 0, NULL);
   g_autoptr(GPtrArray) decks = g_ptr_array_new_with_free_func (g_free);
@@ -865,7 +1089,8 @@ bind_plan (sqlite3_stmt *st, gconstpointer row, GError **error)
   return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->operator_slug),
                      STORE_TEXT (r->deck), STORE_INT (r->fee[0]), STORE_INT (r->fee[1]),
                      STORE_INT (r->fee[2]), STORE_INT (r->bundle_minutes), STORE_TEXT (r->groups),
-                     STORE_INT (r->call_decimals));
+                     STORE_INT (r->call_decimals), STORE_TEXT (r->rounding), STORE_INT (r->peak_days),
+                     STORE_INT (r->peak_from), STORE_INT (r->peak_to));
 }
 
 static gboolean
@@ -895,18 +1120,55 @@ bind_deck_row (sqlite3_stmt *st, gconstpointer row, GError **error)
                      STORE_TEXT (r->direction), STORE_TEXT (r->band), STORE_INT (r->rate),
                      STORE_INT (r->connect_fee), STORE_INT (r->inc_first), STORE_INT (r->inc_next),
                      STORE_INT (r->from_ms),
-                     r->to_ms != G_MAXINT64 ? STORE_INT (r->to_ms) : STORE_NULL);
+                     r->to_ms != G_MAXINT64 ? STORE_INT (r->to_ms) : STORE_NULL,
+                     STORE_INT (r->min_charge), STORE_INT (r->max_charge));
+}
+
+static gboolean
+bind_tier (sqlite3_stmt *st, gconstpointer row, GError **error)
+{
+  const TierRow *t = row;
+  return store_bind (st, error, STORE_TEXT (t->row->deck), STORE_INT ((gint64) t->row->line),
+                     STORE_INT (t->start), STORE_INT (t->rate), STORE_INT (t->inc_first),
+                     STORE_INT (t->inc_next));
+}
+
+static gboolean
+bind_holiday (sqlite3_stmt *st, gconstpointer row, GError **error)
+{
+  const HolidayRow *r = row;
+  return store_bind (st, error, STORE_TEXT (r->country), STORE_TEXT (r->date), STORE_TEXT (r->name));
+}
+
+/* Every deck row's tiers, as TierRows pointing at their row. */
+static GPtrArray *
+tier_rows (const Catalog *c)
+{
+  GPtrArray *tiers = g_ptr_array_new ();
+  for (guint i = 0; i < c->deck_rows->len; i++)
+    {
+      DeckRow *r = c->deck_rows->pdata[i];
+      for (guint k = 0; r->tiers && k < r->tiers->len; k++)
+        {
+          TierRow *t = &g_array_index (r->tiers, TierRow, k);
+          t->row = r;
+          g_ptr_array_add (tiers, t);
+        }
+    }
+  return tiers;
 }
 
 /* Every parsed row, in the order foreign keys need. */
 static gboolean
 write_rows_all (sqlite3 *db, const Catalog *c, GError **error)
 {
+  g_autoptr(GPtrArray) tiers = tier_rows (c);
   return write_rows (db, "INSERT INTO operators (operator, name, currency, invoice_prefix)"
                          " VALUES (?, ?, ?, ?)", c->operators, bind_operator, error)
          && write_rows (db, "INSERT INTO plans (plan, operator, deck, fee_user, fee_service,"
-                            " fee_tollfree, bundle_minutes, bundle_groups, call_decimals)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", c->plans, bind_plan, error)
+                            " fee_tollfree, bundle_minutes, bundle_groups, call_decimals,"
+                            " call_rounding, peak_days, peak_from, peak_to)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", c->plans, bind_plan, error)
          && write_rows (db, "INSERT INTO accounts (account, operator, tenant_id, name, plan, country,"
                             " timezone, tax_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         c->accounts, bind_account, error)
@@ -914,8 +1176,13 @@ write_rows_all (sqlite3 *db, const Catalog *c, GError **error)
                             " VALUES (?, ?, ?, ?, ?, ?)", c->numbers, bind_number, error)
          && write_rows (db, "INSERT INTO deck_rows (deck, line, prefix, destination, grp, direction,"
                             " band, rate, connect_fee, inc_first, inc_next, effective_from,"
-                            " effective_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        c->deck_rows, bind_deck_row, error);
+                            " effective_to, min_charge, max_charge)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        c->deck_rows, bind_deck_row, error)
+         && write_rows (db, "INSERT INTO deck_tiers (deck, line, start, rate, inc_first, inc_next)"
+                            " VALUES (?, ?, ?, ?, ?, ?)", tiers, bind_tier, error)
+         && write_rows (db, "INSERT INTO holidays (country, date, name) VALUES (?, ?, ?)",
+                        c->holidays, bind_holiday, error);
 }
 
 static gboolean
@@ -934,7 +1201,8 @@ write_catalog (sqlite3 *db, const Catalog *c, const char *dir, const char *diges
   if (!store_begin (db, error))
     return FALSE;
   if (store_exec (db, "DELETE FROM numbers; DELETE FROM accounts; DELETE FROM plans;"
-                      "DELETE FROM deck_rows; DELETE FROM operators;", error)
+                      "DELETE FROM deck_rows; DELETE FROM operators;"
+                      "DELETE FROM deck_tiers; DELETE FROM holidays;", error)
       && write_rows_all (db, c, error) && write_audit (db, dir, digest, c->files->str, error)
       && store_commit (db, error))
     return TRUE;
@@ -949,13 +1217,14 @@ read_catalog (Catalog *c, const char *dir, Problems *pr, GError **error)
       || !read_sheet (c, dir, "plans.csv", NULL, &plan_sheet, pr, error)
       || !read_sheet (c, dir, "accounts.csv", NULL, &account_sheet, pr, error)
       || !read_sheet (c, dir, "numbers.csv", NULL, &number_sheet, pr, error)
-      || !read_decks (c, dir, pr, error))
+      || !read_decks (c, dir, pr, error) || !read_holidays (c, dir, pr, error))
     return FALSE;
   check_operators (c, pr);
   check_plans (c, pr);
   check_accounts (c, pr);
   check_numbers (c, pr);
   check_deck_overlaps (c, pr);
+  check_holidays (c, pr);
   return TRUE;
 }
 

@@ -783,8 +783,8 @@ apply_bundles (Run *r, GError **error)
           && !pool_seconds (r, res->account, res->period, &remaining, error))
         return FALSE;
       res->covered = MIN (res->billable, remaining);
-      if (!ratecore_charge (res->row, res->billable, res->covered,
-                            r->core[res->account].decimals_unit, &res->charge))
+      if (!ratecore_charge (&r->core[res->account], res->row, res->billable, res->covered,
+                            &res->charge))
         {
           bundle_overflow (r->stats, res);
           continue;

@@ -35,11 +35,33 @@ typedef enum {
   RATE_REASON_OVERFLOW = 4,      /* the charge does not fit 64 bits (or billable 32) */
 } RateReason;
 
-/* What the core needs of an account, resolved once per run. */
+/* How a charge is rounded to the plan's call_decimals (billing.md §10,
+ * plan column call_rounding). */
+typedef enum {
+  RATE_ROUND_UP = 0,          /* ceil: §5's rule, the default */
+  RATE_ROUND_HALF_UP = 1,     /* to the nearest, ties up */
+  RATE_ROUND_DOWN = 2,        /* floor */
+} RateRounding;
+
+/* A plan's peak hours and its account country's holidays (billing.md §10).
+ * Days not in PEAK_DAYS, and holidays, are `weekend`; on peak days,
+ * [PEAK_FROM, PEAK_TO) is `peak` and the other times `offpeak`. */
+typedef struct {
+  guint8 peak_days;           /* bit 0 Monday .. bit 6 Sunday */
+  gint32 peak_from;           /* second of the local day, inclusive */
+  gint32 peak_to;             /* second of the local day, exclusive (<= 86400) */
+  const gint32 *holidays;     /* local days since 1970-01-01, sorted, distinct */
+  guint n_holidays;
+} RateCalendar;
+
+/* What the core needs of an account, resolved once per run.  Zero-filled
+ * options are §4 and §5's rules. */
 typedef struct {
   const TzMap *zone;
   const Tariff *tariff;       /* the plan's deck */
-  gint64 decimals_unit;       /* 10^(6 - call_decimals): charges round up to a multiple */
+  gint64 decimals_unit;       /* 10^(6 - call_decimals): charges round to a multiple */
+  const RateCalendar *calendar;  /* NULL: Monday-Friday 08:00-18:00 peak, no holidays */
+  guint8 rounding;            /* RateRounding */
 } RateAccount;
 
 typedef struct {
@@ -79,16 +101,31 @@ void ratecore_rate (const RateAccount *accounts, RateBatch *batch);
 /* Billable seconds of DURATION under increment F/N (billing.md §5). */
 gint64 ratecore_billable (gint64 duration, gint64 first, gint64 next);
 
+/* Billable seconds of a call of DURATION (0..7 days) priced by ROW: with
+ * tiers, the sum over the intervals the call reaches of each one's span
+ * under its own F/N (billing.md §10); else ratecore_billable (). */
+gint64 ratecore_billable_row (const TariffRow *row, gint64 duration);
+
 /* The rounding unit of a plan's CALL_DECIMALS (0..6): 10^(6 - call_decimals)
  * micro-units (RateAccount.decimals_unit). */
 gint64 ratecore_decimals_unit (gint64 call_decimals);
 
-/* The charge of a call priced by ROW with BILLABLE seconds of which COVERED
- * came from a bundle, rounded up to DECIMALS_UNIT micro-units, into
- * *CHARGE.  FALSE (*CHARGE 0) when it does not fit 64 bits: the call must
- * then be unrated (RATE_REASON_OVERFLOW), never billed. */
-gboolean ratecore_charge (const TariffRow *row, gint64 billable, gint64 covered,
-                          gint64 decimals_unit, gint64 *charge);
+/* The charge of a call of ACCOUNT priced by ROW with BILLABLE seconds
+ * (ratecore_billable_row) of which COVERED came from a bundle, into
+ * *CHARGE: the connect fee plus each tier's charged seconds at its rate
+ * (the cover taken from the earliest intervals first), raised to the
+ * row's min_charge, lowered to its max_charge, rounded to the account's
+ * decimals_unit by its rounding method (billing.md §5, §10); 0 when
+ * nothing is charged.  FALSE (*CHARGE 0) when it does not fit 64 bits: the
+ * call must then be unrated (RATE_REASON_OVERFLOW), never billed.  Tiers
+ * must be as import checks them (each interval's billable seconds never
+ * exceed its length). */
+gboolean ratecore_charge (const RateAccount *account, const TariffRow *row, gint64 billable,
+                          gint64 covered, gint64 *charge);
 
-/* The band of a local wall-clock second (seconds since 1970-01-01 local). */
+/* The band of a local wall-clock second (seconds since 1970-01-01 local)
+ * under §4's fixed hours. */
 CallBand ratecore_band (gint64 local_sec);
+
+/* The same under CALENDAR's peak hours and holidays (NULL: §4's). */
+CallBand ratecore_band_in (const RateCalendar *calendar, gint64 local_sec);

@@ -4,6 +4,8 @@
  * from the deck's deck_rows in line order (a row's index in the Tariff is
  * its place in that order); LABELS interns every row's destination and
  * group, which the TariffRows point at, so they live as long as the cache.
+ * A row's tiers (deck_tiers) are gathered while compiling and copied by
+ * tariff_new.
  */
 #include "config.h"
 
@@ -59,7 +61,65 @@ stored_row (TariffCache *cache, sqlite3_stmt *st)
   row.from_ms = sqlite3_column_int64 (st, 9);
   row.to_ms = sqlite3_column_type (st, 10) == SQLITE_NULL ? G_MAXINT64 : sqlite3_column_int64 (st, 10);
   row.line = (guint32) sqlite3_column_int (st, 11);
+  row.min_charge = sqlite3_column_int64 (st, 12);
+  row.max_charge = sqlite3_column_int64 (st, 13);
   return row;
+}
+
+/* Index of the row of ROWS (sorted by line) at LINE, or -1. */
+static gint
+row_at_line (const GArray *rows, guint32 line)
+{
+  guint lo = 0, hi = rows->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (rows, TariffRow, mid).line < line)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < rows->len && g_array_index (rows, TariffRow, lo).line == line ? (gint) lo : -1;
+}
+
+/* The tiers of DECK into TIERS, each row of ROWS pointed at its own
+ * (tariff_new copies them before TIERS goes). */
+static gboolean
+load_tiers (TariffCache *cache, const char *deck, GArray *rows, GArray *tiers, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (cache->db,
+    "SELECT line, start, rate, inc_first, inc_next FROM deck_tiers WHERE deck = ?"
+    " ORDER BY line, start", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (deck)))
+    return FALSE;
+  g_autoptr(GArray) first = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_array_set_size (first, rows->len);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint r = row_at_line (rows, (guint32) sqlite3_column_int (st, 0));
+      if (r < 0)
+        continue;   /* deck_tiers rows are written with their deck row */
+      TariffTier tier = {
+        .start = sqlite3_column_int (st, 1),
+        .rate = sqlite3_column_int64 (st, 2),
+        .inc_first = sqlite3_column_int (st, 3),
+        .inc_next = sqlite3_column_int (st, 4),
+      };
+      TariffRow *row = &g_array_index (rows, TariffRow, r);
+      if (row->n_tiers++ == 0)
+        g_array_index (first, guint, r) = tiers->len;
+      g_array_append_val (tiers, tier);
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, cache->db, "loading deck tiers"), FALSE;
+  for (guint r = 0; r < rows->len; r++)
+    {
+      TariffRow *row = &g_array_index (rows, TariffRow, r);
+      if (row->n_tiers > 0)
+        row->tiers = &g_array_index (tiers, TariffTier, g_array_index (first, guint, r));
+    }
+  return TRUE;
 }
 
 const Tariff *
@@ -70,7 +130,8 @@ tariff_cache_get (TariffCache *cache, const char *deck, GError **error)
     return t;
   g_autoptr(sqlite3_stmt) st = store_prepare (cache->db,
     "SELECT prefix, destination, grp, direction, band, rate, connect_fee, inc_first, inc_next,"
-    " effective_from, effective_to, line FROM deck_rows WHERE deck = ? ORDER BY line", error);
+    " effective_from, effective_to, line, min_charge, max_charge FROM deck_rows WHERE deck = ?"
+    " ORDER BY line", error);
   if (!st || !store_bind (st, error, STORE_TEXT (deck)))
     return NULL;
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (TariffRow));
@@ -82,6 +143,9 @@ tariff_cache_get (TariffCache *cache, const char *deck, GError **error)
     }
   if (rc != SQLITE_DONE)
     return store_set_error (error, cache->db, "loading deck"), NULL;
+  g_autoptr(GArray) tiers = g_array_new (FALSE, FALSE, sizeof (TariffTier));
+  if (!load_tiers (cache, deck, rows, tiers, error))
+    return NULL;
   t = tariff_new ((const TariffRow *) (void *) rows->data, rows->len);
   g_hash_table_insert (cache->tariffs, g_strdup (deck), t);
   return t;

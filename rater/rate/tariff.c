@@ -44,6 +44,7 @@
 #define TARIFF_SLOTS 4          /* slots per bucket */
 #define TARIFF_AHEAD 4          /* calls between two stages of the batch */
 #define TARIFF_RING 16          /* power of two > 2 * TARIFF_AHEAD */
+#define TARIFF_TIER_STRIDE_MAX 4 /* most tiers a row for the strided layout */
 #define TARIFF_HASH_MUL G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
 
 #define ONES G_GUINT64_CONSTANT (0xFFFFFFFFFFFFFFFF)
@@ -80,6 +81,8 @@ typedef struct {
 
 struct _Tariff {
   TariffRow *rows;              /* copies, in the caller's order */
+  TariffTier *tiers;            /* copies of every row's tiers, which ROWS point into */
+  guint tier_stride;            /* tiers per row in TIERS when strided, else 0 (packed) */
   guint n_rows;
   TariffEntry *entries;         /* n_rows entries, in runs per prefix */
   TariffWindow *windows;        /* distinct effective windows, sorted */
@@ -338,6 +341,50 @@ dir_build (TariffDir *d, const TariffSortItem *items, guint first, guint end)
     }
 }
 
+/* Copy the tiers the rows point at into T->TIERS, and point the rows at the
+ * copies.  When no row has more than TARIFF_TIER_STRIDE_MAX tiers, row I's
+ * are at I * TIER_STRIDE, so the rating core can prefetch them from the row
+ * index alone (tariff_prefetch), without waiting for the row; else packed. */
+static void
+copy_tiers (Tariff *t)
+{
+  gsize n = 0;
+  guint most = 0;
+
+  for (guint i = 0; i < t->n_rows; i++)
+    n += t->rows[i].n_tiers, most = MAX (most, t->rows[i].n_tiers);
+  t->tier_stride = most <= TARIFF_TIER_STRIDE_MAX ? most : 0;
+  if (t->tier_stride > 0)
+    n = (gsize) t->n_rows * t->tier_stride;
+  t->tiers = g_new0 (TariffTier, MAX (n, 1));
+  n = 0;
+  for (guint i = 0; i < t->n_rows; i++)
+    {
+      TariffRow *r = &t->rows[i];
+      TariffTier *to = t->tier_stride > 0 ? t->tiers + (gsize) i * t->tier_stride : t->tiers + n;
+      if (r->n_tiers > 0)
+        memcpy (to, r->tiers, r->n_tiers * sizeof *r->tiers);
+      r->tiers = r->n_tiers > 0 ? to : NULL;
+      r->options = r->n_tiers > 0 || r->min_charge != 0 || r->max_charge != 0;
+      n += r->n_tiers;
+    }
+}
+
+void
+tariff_prefetch (const Tariff *tariff, gint32 index)
+{
+  const char *row = (const char *) &tariff->rows[index];
+
+  __builtin_prefetch (row);
+  __builtin_prefetch (row + sizeof (TariffRow) - 1);
+  if (tariff->tier_stride > 0)
+    {
+      const char *tiers = (const char *) (tariff->tiers + (gsize) index * tariff->tier_stride);
+      __builtin_prefetch (tiers);
+      __builtin_prefetch (tiers + tariff->tier_stride * sizeof (TariffTier) - 1);
+    }
+}
+
 Tariff *
 tariff_new (const TariffRow *rows, guint n_rows)
 {
@@ -350,6 +397,7 @@ tariff_new (const TariffRow *rows, guint n_rows)
   t->rows = g_new (TariffRow, MAX (n_rows, 1));
   if (n_rows > 0)
     memcpy (t->rows, rows, n_rows * sizeof *rows);
+  copy_tiers (t);
   t->windows = windows_distinct (rows, n_rows, &n_windows);
   t->entries = g_new (TariffEntry, MAX (n_rows, 1));
   for (guint i = 0; i < n_rows; i++)
@@ -375,6 +423,7 @@ tariff_free (Tariff *tariff)
   g_free (tariff->windows);
   g_free (tariff->entries);
   g_free (tariff->rows);
+  g_free (tariff->tiers);
   g_free (tariff);
 }
 

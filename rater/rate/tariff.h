@@ -36,15 +36,30 @@ typedef enum {
   DECK_BAND_WEEKEND = 3,
 } DeckBand;
 
+/* A later interval of a call (billing.md §10, deck column `tiers`): from
+ * START seconds of the call on, RATE per minute with increment F/N, up to
+ * the next tier's START. */
+typedef struct {
+  gint32 start;             /* seconds, > the previous tier's (the row's own interval starts at 0) */
+  gint32 inc_first;         /* F, seconds, >= 1 */
+  gint32 inc_next;          /* N, seconds, >= 1 */
+  gint64 rate;              /* micro-units per minute */
+} TariffTier;
+
 typedef struct {
   char prefix[16];          /* digits, NUL-terminated, 1..15 */
   guint8 prefix_len;
   guint8 direction;         /* 0 out, 1 in (CdrDirection) */
   guint8 band;              /* DeckBand */
+  guint8 options;           /* set by tariff_new: the row has tiers, a minimum or a maximum */
   gint32 inc_first;         /* F of F/N, seconds, >= 1 */
   gint32 inc_next;          /* N of F/N, seconds, >= 1 */
+  guint32 n_tiers;          /* tiers after the row's own interval; 0: none */
   gint64 rate;              /* micro-units per minute */
   gint64 connect_fee;       /* micro-units */
+  gint64 min_charge;        /* micro-units; 0: none (billing.md §10) */
+  gint64 max_charge;        /* micro-units; 0: none */
+  const TariffTier *tiers;  /* N_TIERS, by START; tariff_new copies them */
   gint64 from_ms;           /* effective_from, UTC ms, inclusive */
   gint64 to_ms;             /* effective_to, UTC ms, exclusive; G_MAXINT64 when open */
   const char *destination;  /* label, owned by the caller (outlives the Tariff) */
@@ -54,7 +69,7 @@ typedef struct {
 
 typedef struct _Tariff Tariff;
 
-/* Compile N_ROWS rows (copied) into an index.  Rows are kept in the given
+/* Compile N_ROWS rows (copied, with their tiers) into an index.  Rows are kept in the given
  * order; lookups return indexes into it. */
 Tariff *tariff_new (const TariffRow *rows, guint n_rows);
 void tariff_free (Tariff *tariff);
@@ -62,6 +77,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Tariff, tariff_free)
 
 guint tariff_n_rows (const Tariff *tariff);
 const TariffRow *tariff_row (const Tariff *tariff, gint32 index);
+
+/* Ask the CPU for row INDEX (and its tiers) ahead of use: no load, no
+ * effect on results. */
+void tariff_prefetch (const Tariff *tariff, gint32 index);
 
 /* The row pricing one call, or -1 when none.  NUMBER is LEN digits (need not
  * be NUL-terminated; LEN <= 15). */

@@ -9,7 +9,11 @@
  *                    (tzmap_offset_at + ratecore_band) and the row by
  *                    tariff_lookup_naive (a scan of every deck row), on a
  *                    sample of the calls, scaled to calls/s
- * and prints calls/s for each, the 2-thread speed-up and the core/naive ratio.
+ *   core, tiers      the core on one thread again, with every deck row given
+ *                    two tiers (billing.md §10: 60 s on at half the rate in
+ *                    6/6, 300 s on at a quarter in 60/60) and a maximum
+ * and prints calls/s for each, the 2-thread speed-up, the tiers/plain cost
+ * per call and the core/naive ratio.
  * It checks that the core's row and band agree with the reference on every
  * sampled call and that both core runs give the same totals; it exits 1
  * when they do not.
@@ -31,9 +35,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "rate/ratecore.h"
 #include "rate/tariff.h"
+#include "base/decimal.h"
 #include "base/timeparse.h"
 #include "base/tzmap.h"
 
@@ -75,6 +81,7 @@ typedef struct {
 typedef struct {
   CoreRun *run;
   Totals totals;
+  gint64 cpu_us;          /* CPU time of the thread: steadier than wall time on a busy machine */
 } Worker;
 
 /* --- random numbers: xorshift64*, deterministic --- */
@@ -348,10 +355,19 @@ totals_equal (const Totals *a, const Totals *b)
   return memcmp (a, b, sizeof *a) == 0;
 }
 
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static gpointer
 core_worker (gpointer data)
 {
   Worker *w = data;
+  gint64 cpu0 = thread_cpu_us ();
   CoreRun *run = w->run;
   g_autofree RateBatch *b = g_new (RateBatch, 1);
 
@@ -364,12 +380,15 @@ core_worker (gpointer data)
       ratecore_rate (run->accounts, b);
       totals_add (&w->totals, b);
     }
+  w->cpu_us = thread_cpu_us () - cpu0;
   return NULL;
 }
 
-/* Rate every call on N_THREADS threads; returns the wall time in µs. */
+/* Rate every call on N_THREADS threads; returns the wall time in µs, the
+ * threads' CPU time in *CPU_US. */
 static gint64
-core_run (const Calls *calls, const RateAccount *accounts, guint n_threads, Totals *totals)
+core_run (const Calls *calls, const RateAccount *accounts, guint n_threads, Totals *totals,
+          gint64 *cpu_us)
 {
   CoreRun run = { calls, accounts, (calls->n + RATE_BATCH_MAX - 1) / RATE_BATCH_MAX, 0 };
   g_autofree Worker *workers = g_new0 (Worker, n_threads);
@@ -386,8 +405,12 @@ core_run (const Calls *calls, const RateAccount *accounts, guint n_threads, Tota
   gint64 us = g_get_monotonic_time () - t0;
 
   *totals = (Totals) { { 0 } };
+  *cpu_us = 0;
   for (guint i = 0; i < n_threads; i++)
-    totals_merge (totals, &workers[i].totals);
+    {
+      totals_merge (totals, &workers[i].totals);
+      *cpu_us += workers[i].cpu_us;
+    }
   return us;
 }
 
@@ -527,14 +550,17 @@ print_deck (const GArray *rows, GPtrArray *const *prefixes)
 
 /* Time the core on 1 and 2 threads; FALSE when their totals differ. */
 static gboolean
-bench_core (const Calls *calls, const RateAccount *accounts, gint64 *us_one)
+bench_core (const Calls *calls, const RateAccount *accounts, gint64 *us_one, gint64 *cpu_one)
 {
   Totals one, two;
-  gint64 us_two;
+  gint64 us_two, cpu;
 
-  *us_one = core_run (calls, accounts, 1, &one);
-  print_line ("core, 1 thread", calls->n, *us_one, "");
-  us_two = core_run (calls, accounts, 2, &two);
+  *us_one = core_run (calls, accounts, 1, &one, &cpu);
+  g_autofree char *note = g_strdup_printf ("  (CPU %.2f s: %.0f ns a call)", (double) cpu / G_USEC_PER_SEC,
+                                           1e3 * (double) cpu / calls->n);
+  print_line ("core, 1 thread", calls->n, *us_one, note);
+  *cpu_one = cpu;
+  us_two = core_run (calls, accounts, 2, &two, &cpu);
   print_line ("core, 2 threads", calls->n, us_two, "");
   g_print ("  2 threads / 1 thread: %.2fx; rated %" G_GUINT64_FORMAT ", free %" G_GUINT64_FORMAT
            ", unanswered %" G_GUINT64_FORMAT ", unrated %" G_GUINT64_FORMAT "\n",
@@ -546,6 +572,44 @@ bench_core (const Calls *calls, const RateAccount *accounts, gint64 *us_one)
       return FALSE;
     }
   return TRUE;
+}
+
+/* The deck's rows with two tiers and a maximum charge each (valid for
+ * every increment gen_row gives: 60 - F is a multiple of N). */
+static Tariff *
+tiered_tariff (const GArray *rows, TariffTier (*tiers)[2])
+{
+  g_autoptr(GArray) copy = g_array_sized_new (FALSE, FALSE, sizeof (TariffRow), rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TariffRow r = g_array_index (rows, TariffRow, i);
+      tiers[i][0] = (TariffTier) { .start = 60, .inc_first = 6, .inc_next = 6, .rate = r.rate / 2 };
+      tiers[i][1] = (TariffTier) { .start = 300, .inc_first = 60, .inc_next = 60, .rate = r.rate / 4 };
+      r.tiers = tiers[i];
+      r.n_tiers = 2;
+      r.max_charge = 50 * DECIMAL_MICRO;
+      g_array_append_val (copy, r);
+    }
+  return tariff_new ((const TariffRow *) (void *) copy->data, copy->len);
+}
+
+/* Time the core on one thread with every row tiered; prints the cost per
+ * call against CPU_PLAIN (µs of CPU for the plain deck). */
+static void
+bench_tiers (const Calls *calls, const GArray *rows, const RateAccount *plain, gint64 cpu_plain)
+{
+  g_autofree TariffTier (*tiers)[2] = g_malloc_n (MAX (rows->len, 1), sizeof *tiers);
+  g_autoptr(Tariff) tariff = tiered_tariff (rows, tiers);
+  RateAccount accounts[N_ACCOUNTS];
+  Totals totals;
+
+  for (guint i = 0; i < N_ACCOUNTS; i++)
+    accounts[i] = plain[i], accounts[i].tariff = tariff;
+  gint64 cpu, us = core_run (calls, accounts, 1, &totals, &cpu);
+  g_autofree char *note = g_strdup_printf ("  (CPU %.2f s: %.0f ns a call)", (double) cpu / G_USEC_PER_SEC,
+                                           1e3 * (double) cpu / calls->n);
+  print_line ("core, tiers, 1 thread", calls->n, us, note);
+  g_print ("  tiers on every row / plain: %.2fx CPU time a call\n", (double) cpu / (double) MAX (cpu_plain, 1));
 }
 
 /* Time the reference on the sample and compare; FALSE on disagreement. */
@@ -577,7 +641,7 @@ main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   gint n_calls = 10000000, n_rows = 50000, sample = 20000;
-  gint64 seed = 20261124, us_core;
+  gint64 seed = 20261124, us_core, cpu_core;
   GPtrArray *prefixes[2];
   RateAccount accounts[N_ACCOUNTS];
   TzMap *zones[N_ACCOUNTS] = { NULL };
@@ -600,8 +664,10 @@ main (int argc, char **argv)
   g_print ("calls: %d in memory, 4 accounts (Europe/London, America/New_York, Asia/Kolkata, "
            "Australia/Adelaide)\n\n", n_calls);
 
-  gboolean ok = bench_core (&calls, accounts, &us_core)
-                && bench_naive (&calls, accounts, (guint) sample, us_core);
+  gboolean ok = bench_core (&calls, accounts, &us_core, &cpu_core);
+  if (ok)
+    bench_tiers (&calls, rows, accounts, cpu_core);
+  ok = ok && bench_naive (&calls, accounts, (guint) sample, us_core);
 
   calls_clear (&calls);
   for (guint i = 0; i < N_ACCOUNTS; i++)

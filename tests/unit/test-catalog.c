@@ -311,3 +311,127 @@ Test (catalog, invoice_prefix_is_unique)
                                    " operator 'northwind'"), "%s", msg);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM operators WHERE invoice_prefix = 'TSC'"), 1);
 }
+
+/* ---- tariff options (billing.md §10, formats.md §1 "Optional columns") ---- */
+
+static const char option_deck[] =
+  "prefix,destination,group,direction,band,rate,connect_fee,increment,effective_from,effective_to,tiers,min_charge,max_charge\n"
+  "44,UK,INTL,out,all,0.1,0,60/60,2026-01-01,,60:0.01:1/1|120:0.005:30/30,0.05,0.5\n"    /* 2: fine */
+  "441,UK,INTL,out,all,0.1,0,60/60,2026-01-01,,30:0.01:1/1,,\n"                         /* 3: 30 < F 60 */
+  "442,UK,INTL,out,all,0.1,0,60/1,2026-01-01,,90:0.01:30/30|100:0.01:1/1,,\n"            /* 4: 10 < 30 */
+  "443,UK,INTL,out,all,0.1,0,30/20,2026-01-01,,60:0.01:1/1,,\n"                          /* 5: 30 not * 20 */
+  "444,UK,INTL,out,all,0.1,0,1/1,2026-01-01,,60:0.01:1/1|60:0.02:1/1,,\n"                /* 6: START not after */
+  "445,UK,INTL,out,all,0.1,0,1/1,2026-01-01,,60:x:1/1,,\n"                               /* 7: bad rate */
+  "446,UK,INTL,out,all,0.1,0,1/1,2026-01-01,,60-0.01-1/1,,\n"                            /* 8: not START:RATE:F/N */
+  "447,UK,INTL,out,all,0.1,0,1/1,2026-01-01,,,0.6,0.5\n"                                  /* 9: min > max */
+  "448,UK,INTL,out,all,0.1,0,1/1,2026-01-01,,,-1,\n"                                      /* 10: negative */
+  "449,UK,INTL,out,all,0.1,0,1/1,2026-01-01,,0:0.01:1/1,,\n";                            /* 11: START 0 */
+
+static const char option_plans[] =
+  "plan,operator,deck,fee_user,fee_service,fee_tollfree,bundle_minutes,bundle_groups,call_decimals,call_rounding,peak_days,peak_from,peak_to\n"
+  "nw-basic,northwind,spec,10,5,2.5,0,,6,half_up,1;3-5,07:30,19:00\n"   /* 2: fine */
+  "nw-cents,northwind,spec,10,5,2.5,0,,2,nearest,,,\n"                  /* 3 */
+  "nw-bundle,northwind,spec,10,5,2.5,1,DOMESTIC,6,,0-5,,\n"             /* 4 */
+  "ts-basic,tailspin,spec,8,4,1,0,,6,down,5-1,8:00,25:00\n"             /* 5 */
+  "ts-two,tailspin,spec,8,4,1,0,,6,,,18:00,08:00\n";                    /* 6 */
+
+static const char option_holidays[] =
+  "country,date,name\n"
+  "GB,2026-12-25,Christmas Day\n"     /* 2: fine */
+  "XX,2026-12-26,Boxing Day\n"        /* 3 */
+  "GB,2026-02-30,Nonsense\n"          /* 4 */
+  "gb,2026-12-25,Again\n";            /* 5: twice */
+
+Test (catalog, option_errors_are_file_line_reason)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *cat = catalog_variant ("options", "decks/spec.csv", option_deck);
+  g_free (test_write (cat, "plans.csv", option_plans));
+  g_free (test_write (cat, "holidays.csv", option_holidays));
+  g_autofree char *msg = import_error (db, cat);
+  static const char *const expected[] = {
+    "decks/spec.csv:3: tiers: the interval from 0 s to 30 s (30 s) is shorter than its increment's first 60 s",
+    "decks/spec.csv:4: tiers: the interval from 90 s to 100 s (10 s) is shorter than its increment's first 30 s",
+    "decks/spec.csv:5: tiers: the interval from 0 s to 60 s (60 s) minus its increment's first 30 s is not a multiple of its next 20 s",
+    "decks/spec.csv:6: tiers: START 60 is not after 60",
+    "decks/spec.csv:7: tier rate 'x'",
+    "decks/spec.csv:8: tier '60-0.01-1/1' is not START:RATE:F/N",
+    "decks/spec.csv:9: min_charge 0.6 is above max_charge 0.5",
+    "decks/spec.csv:10: min_charge '-1' is negative",
+    "decks/spec.csv:11: tier '0:0.01:1/1': START '0' is not a whole number of seconds",
+    "plans.csv:3: call_rounding 'nearest' is not up, half_up or down",
+    "plans.csv:4: peak_days '0-5' is not ISO weekdays 1 (Monday) to 7",
+    "plans.csv:5: peak_days '5-1' is not ISO weekdays",
+    "plans.csv:5: peak_from '8:00' is not a time of day HH:MM",
+    "plans.csv:6: peak_to 08:00 is not after peak_from 18:00",
+    "holidays.csv:3: country 'XX' is not an ISO 3166 alpha-2 code",
+    "holidays.csv:4: date '2026-02-30' is not a date YYYY-MM-DD",
+    "holidays.csv:5: GB 2026-12-25 is already a holiday (line 2)",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    cr_assert_not_null (strstr (msg, expected[i]), "missing '%s' in:\n%s", expected[i], msg);
+  cr_assert_null (strstr (msg, "decks/spec.csv:2:"), "%s", msg);
+  cr_assert_null (strstr (msg, "plans.csv:2:"), "%s", msg);
+  cr_assert_null (strstr (msg, "holidays.csv:2:"), "%s", msg);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM deck_tiers"), 0);   /* nothing imported */
+}
+
+Test (catalog, options_are_stored_and_absent_ones_keep_the_digest)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain = catalog_variant ("plain", NULL, NULL);
+  g_autofree char *before = catalog_digest (plain, &error);
+  /* without holidays.csv the digest hashes the same files as before the
+   * options existed: the four sheets and the decks */
+  g_autoptr(GString) manifest = g_string_new (NULL);
+  static const char *const files[] = { "operators.csv", "plans.csv", "accounts.csv", "numbers.csv",
+                                       "decks/spec.csv" };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (plain, files[i], NULL), *text = NULL;
+      gsize len;
+      cr_assert (g_file_get_contents (path, &text, &len, NULL));
+      g_autofree char *hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len);
+      g_string_append_printf (manifest, "%s  %s\n", hex, files[i]);
+    }
+  g_autofree char *expect = g_compute_checksum_for_string (G_CHECKSUM_SHA256, manifest->str, -1);
+  cr_assert_str_eq (before, expect);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM plans WHERE call_rounding = 'up' AND peak_days = 31"
+                                " AND peak_from = 28800 AND peak_to = 64800"), 4);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM deck_rows WHERE min_charge = 0 AND max_charge = 0"), 5);
+
+  const char deck[] =
+    "prefix,destination,group,direction,band,rate,connect_fee,increment,effective_from,tiers,min_charge,max_charge\n"
+    "44,UK,INTL,out,all,0.1,0,60/60,2026-01-01,60:0.01:1/1|120:0.005:30/30,0.05,0.5\n";
+  g_autofree char *cat = catalog_variant ("opts", "decks/spec.csv", deck);
+  g_free (test_write (cat, "plans.csv",
+                      "plan,operator,deck,fee_user,fee_service,fee_tollfree,bundle_minutes,bundle_groups,call_decimals,call_rounding,peak_days,peak_from,peak_to\n"
+                      "nw-basic,northwind,spec,10,5,2.5,0,,6,half_up,1;3-5,07:30,24:00\n"
+                      "nw-cents,northwind,spec,10,5,2.5,0,,2,,,,\n"
+                      "nw-bundle,northwind,spec,10,5,2.5,1,DOMESTIC,6,down,7,,\n"
+                      "ts-basic,tailspin,spec,8,4,1,0,,6,,,,\n"));
+  g_free (test_write (cat, "holidays.csv", "country,date,name\ngb,2026-12-25,Christmas Day\n"));
+  CatalogImportStats stats;
+  cr_assert (catalog_import (db, cat, &stats, &error), "%s", error ? error->message : "");
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM deck_tiers"), 2);
+  cr_assert_eq (test_count (db, "SELECT rate FROM deck_tiers WHERE start = 120"), 5000);
+  cr_assert_eq (test_count (db, "SELECT inc_first * 1000 + inc_next FROM deck_tiers WHERE start = 120"), 30030);
+  cr_assert_eq (test_count (db, "SELECT min_charge FROM deck_rows"), 50000);
+  cr_assert_eq (test_count (db, "SELECT max_charge FROM deck_rows"), 500000);
+  cr_assert_eq (test_count (db, "SELECT peak_days FROM plans WHERE plan = 'nw-basic'"), 1 | 4 | 8 | 16);
+  cr_assert_eq (test_count (db, "SELECT peak_from * 100000 + peak_to FROM plans WHERE plan = 'nw-basic'"),
+                G_GINT64_CONSTANT (27000) * 100000 + 86400);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM plans WHERE call_rounding = 'half_up'"), 1);
+  cr_assert_eq (test_count (db, "SELECT peak_days FROM plans WHERE plan = 'nw-bundle'"), 64);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM holidays WHERE country = 'GB' AND date = '2026-12-25'"), 1);
+  /* holidays.csv counts in the digest when it is there */
+  g_autofree char *with = catalog_digest (cat, &error);
+  g_free (test_write (cat, "holidays.csv", "country,date,name\nGB,2026-12-26,Boxing Day\n"));
+  g_autofree char *changed = catalog_digest (cat, &error);
+  cr_assert_str_neq (with, changed);
+  /* a plain import again clears them */
+  cr_assert (catalog_import (db, plain, &stats, &error));
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM deck_tiers"), 0);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM holidays"), 0);
+}

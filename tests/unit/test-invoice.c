@@ -81,7 +81,8 @@ add_account (const char *op, const char *currency, const char *account, gint64 t
 {
   g_autofree char *plan = g_strdup_printf ("%s-plan", account);
   g_autoptr(sqlite3_stmt) o = prepare ("INSERT OR IGNORE INTO operators VALUES (?1, ?1, ?2, 'INV')");
-  g_autoptr(sqlite3_stmt) p = prepare ("INSERT INTO plans VALUES (?1, ?2, 'spec', ?3, ?4, ?5, 0, '', 6)");
+  g_autoptr(sqlite3_stmt) p = prepare ("INSERT INTO plans (plan, operator, deck, fee_user, fee_service, fee_tollfree, bundle_minutes,"
+                                        " bundle_groups, call_decimals) VALUES (?1, ?2, 'spec', ?3, ?4, ?5, 0, '', 6)");
   g_autoptr(sqlite3_stmt) a = prepare ("INSERT INTO accounts VALUES (?1, ?2, NULL, ?1, ?3,"
                                        " 'GB', 'Europe/London', ?4)");
 

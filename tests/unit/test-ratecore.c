@@ -120,7 +120,8 @@ static gint64
 charge (const TariffRow *r, gint64 billable, gint64 covered, gint64 unit)
 {
   gint64 c = -1;
-  cr_assert (ratecore_charge (r, billable, covered, unit, &c));
+  const RateAccount a = { .decimals_unit = unit };
+  cr_assert (ratecore_charge (&a, r, billable, covered, &c));
   return c;
 }
 
@@ -317,15 +318,15 @@ Test (ratecore, charge_overflow_is_unrated_never_wrapped)
   cr_assert_eq (b->status[3], RATE_UNANSWERED);
   /* the bundle pass's charge is checked the same way */
   gint64 c = 1;
-  cr_assert_not (ratecore_charge (&rows[0], 3600, 0, 1, &c));
+  cr_assert_not (ratecore_charge (&(const RateAccount) { .decimals_unit = 1 }, &rows[0], 3600, 0, &c));
   cr_assert_eq (c, 0);
-  cr_assert_not (ratecore_charge (&rows[0], 120, 0, 100, &c) && c < 0);
-  cr_assert (ratecore_charge (&rows[0], 3600, 3540, 1, &c));
+  cr_assert_not (ratecore_charge (&(const RateAccount) { .decimals_unit = 100 }, &rows[0], 120, 0, &c) && c < 0);
+  cr_assert (ratecore_charge (&(const RateAccount) { .decimals_unit = 1 }, &rows[0], 3600, 3540, &c));
   cr_assert_eq (c, G_GINT64_CONSTANT (9999999999999999));
   /* rounding up to the plan's decimals cannot overflow either */
   const TariffRow edge = row ("4", "X", 0, DECK_BAND_ALL, 0, G_MAXINT64 - 5, 1, 1);
-  cr_assert_not (ratecore_charge (&edge, 1, 0, 10000, &c));
-  cr_assert (ratecore_charge (&edge, 1, 0, 1, &c));
+  cr_assert_not (ratecore_charge (&(const RateAccount) { .decimals_unit = 10000 }, &edge, 1, 0, &c));
+  cr_assert (ratecore_charge (&(const RateAccount) { .decimals_unit = 1 }, &edge, 1, 0, &c));
   cr_assert_eq (c, G_MAXINT64 - 5);
 }
 
@@ -364,4 +365,191 @@ Test (ratecore, peak_ends_at_18_in_the_batch_pass)
       cr_assert_eq (b->charge[i], cases[i].charge, "%s: charge %" G_GINT64_FORMAT, cases[i].start,
                     b->charge[i]);
     }
+}
+
+/* ---- billing.md §10: tariff options, worked examples 13-19 ---- */
+
+/* Row 4420 peak of §9 with options, and its offpeak row. */
+static Tariff *
+option_tariff (gint32 first, gint32 next, const TariffTier *tiers, guint n_tiers, gint64 min,
+               gint64 max)
+{
+  TariffRow rows[] = {
+    row ("4420", "DOMESTIC", 0, DECK_BAND_PEAK, 20000, 0, first, next),
+    row ("4420", "DOMESTIC", 0, DECK_BAND_OFFPEAK, 10000, 0, 60, 1),
+  };
+  rows[0].tiers = tiers, rows[0].n_tiers = n_tiers;
+  rows[0].min_charge = min, rows[0].max_charge = max;
+  return tariff_new (rows, G_N_ELEMENTS (rows));
+}
+
+/* Rate one call to 442079460000 at START (UTC) for DURATION through the
+ * batch for ACCOUNT; its band into *BAND, billable into *BILLABLE. */
+static gint64
+rate_opt (const RateAccount *account, const char *start, gint32 duration, CallBand *band,
+          gint32 *billable)
+{
+  g_autofree RateBatch *b = g_new0 (RateBatch, 1);
+  Example e = examples[0];
+  e.start = start;
+  e.duration = duration;
+  b->n = 1;
+  fill (b, 0, 0, &e);
+  ratecore_rate (account, b);
+  cr_assert_eq (b->status[0], RATE_RATED, "%s %d s: status %d", start, duration, b->status[0]);
+  if (band)
+    *band = b->band[0];
+  if (billable)
+    *billable = b->billable[0];
+  return b->charge[0];
+}
+
+#define TUE_10 "2026-11-03T10:00:00Z"
+
+Test (ratecore, example_13_14_tiers)
+{
+  const TariffTier tiers[] = { { .start = 60, .rate = 10000, .inc_first = 1, .inc_next = 1 } };
+  g_autoptr(Tariff) t = option_tariff (60, 60, tiers, 1, 0, 0);
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  const RateAccount a = { london, t, 1 };
+  gint32 billable;
+  cr_assert_eq (rate_opt (&a, TUE_10, 90, NULL, &billable), 25000);   /* 13 */
+  cr_assert_eq (billable, 90);
+  cr_assert_eq (rate_opt (&a, TUE_10, 45, NULL, &billable), 20000);   /* 14 */
+  cr_assert_eq (billable, 60);
+  /* ending exactly at START does not reach the tier */
+  cr_assert_eq (rate_opt (&a, TUE_10, 60, NULL, &billable), 20000);
+  cr_assert_eq (billable, 60);
+  cr_assert_eq (rate_opt (&a, TUE_10, 61, NULL, &billable), 20000 + 167);
+  /* bundle cover comes from the earliest interval: 70 covered of 90 leaves 20 s at 0.01 */
+  cr_assert_eq (charge (tariff_row (t, 0), 90, 70, 1), 3334);
+  cr_assert_eq (charge (tariff_row (t, 0), 90, 30, 1), 10000 + 5000);
+  cr_assert_eq (charge (tariff_row (t, 0), 90, 90, 1), 0);
+}
+
+Test (ratecore, tiers_each_interval_its_own_increment)
+{
+  /* 0-60 at 60/60, 60-120 at 0.01 30/30, 120- at 0.006 6/6 */
+  const TariffTier tiers[] = { { 60, 30, 30, 10000 }, { 120, 6, 6, 6000 } };
+  g_autoptr(Tariff) t = option_tariff (60, 60, tiers, 2, 0, 0);
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  const RateAccount a = { london, t, 1 };
+  gint32 billable;
+  /* 61 s: 60 + 30 (one 30 s step) */
+  cr_assert_eq (rate_opt (&a, TUE_10, 61, NULL, &billable), 20000 + 5000);
+  cr_assert_eq (billable, 90);
+  /* 121 s: 60 + 60 + 6 */
+  cr_assert_eq (rate_opt (&a, TUE_10, 121, NULL, &billable), 20000 + 10000 + 600);
+  cr_assert_eq (billable, 126);
+  cr_assert_eq (ratecore_billable_row (tariff_row (t, 0), 125), 126);
+  cr_assert_eq (ratecore_billable_row (tariff_row (t, 0), 120), 120);
+}
+
+Test (ratecore, example_15_16_minimum_and_maximum)
+{
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  g_autoptr(Tariff) min = option_tariff (60, 1, NULL, 0, 50000, 0);
+  g_autoptr(Tariff) max = option_tariff (60, 1, NULL, 0, 0, 500000);
+  const RateAccount am = { london, min, 1 }, ax = { london, max, 1 };
+  cr_assert_eq (rate_opt (&am, TUE_10, 61, NULL, NULL), 50000);        /* 15 */
+  cr_assert_eq (rate_opt (&ax, TUE_10, 3600, NULL, NULL), 500000);     /* 16 */
+  cr_assert_eq (rate_opt (&ax, TUE_10, 61, NULL, NULL), 20334);        /* under the maximum */
+  /* a call fully covered by the bundle still costs 0 */
+  cr_assert_eq (charge (tariff_row (min, 0), 61, 61, 1), 0);
+  cr_assert_eq (charge (tariff_row (min, 0), 61, 60, 1), 50000);
+}
+
+Test (ratecore, example_17_rounding_methods)
+{
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  g_autoptr(Tariff) t = option_tariff (60, 1, NULL, 0, 0, 0);
+  static const struct { guint8 rounding; gint64 c61, c75; } cases[] = {
+    { RATE_ROUND_UP, 30000, 30000 },
+    { RATE_ROUND_HALF_UP, 20000, 30000 },
+    { RATE_ROUND_DOWN, 20000, 20000 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const RateAccount a = { london, t, 10000, NULL, cases[i].rounding };
+      cr_assert_eq (rate_opt (&a, TUE_10, 61, NULL, NULL), cases[i].c61, "method %u 61 s", i);
+      cr_assert_eq (rate_opt (&a, TUE_10, 75, NULL, NULL), cases[i].c75, "method %u 75 s", i);
+      cr_assert_eq (ratecore_charge (&a, tariff_row (t, 0), 75, 0, &(gint64) { 0 }), TRUE);
+    }
+}
+
+Test (ratecore, example_18_holiday_rates_as_weekend)
+{
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  g_autoptr(Tariff) t = option_tariff (60, 1, NULL, 0, 0, 0);
+  gint64 day;
+  cr_assert_eq (time_parse_date ("2026-11-03", 10, &day), TIME_OK);
+  const gint32 holidays[] = { (gint32) day - 30, (gint32) day, (gint32) day + 7 };
+  const RateCalendar cal = { 31, 8 * 3600, 18 * 3600, holidays, G_N_ELEMENTS (holidays) };
+  const RateAccount a = { london, t, 1, &cal, 0 };
+  CallBand band;
+  cr_assert_eq (rate_opt (&a, TUE_10, 61, &band, NULL), 10167);
+  cr_assert_eq (band, CALL_BAND_WEEKEND);
+  /* the day before is an ordinary Monday */
+  cr_assert_eq (rate_opt (&a, "2026-11-02T10:00:00Z", 61, &band, NULL), 20334);
+  cr_assert_eq (band, CALL_BAND_PEAK);
+  /* the holiday is a local date: 00:30 BST on 2026-06-02 is 23:30 UTC on the 1st */
+  cr_assert_eq (time_parse_date ("2026-06-02", 10, &day), TIME_OK);
+  const gint32 june[] = { (gint32) day };
+  const RateCalendar cal2 = { 31, 8 * 3600, 18 * 3600, june, 1 };
+  const RateAccount a2 = { london, t, 1, &cal2, 0 };
+  rate_opt (&a2, "2026-06-01T23:30:00Z", 61, &band, NULL);
+  cr_assert_eq (band, CALL_BAND_WEEKEND);
+  rate_opt (&a2, "2026-06-01T22:59:59Z", 61, &band, NULL);
+  cr_assert_eq (band, CALL_BAND_OFFPEAK);
+}
+
+Test (ratecore, example_19_peak_hours_of_the_plan)
+{
+  g_autoptr(TzMap) london = tzmap_new ("Europe/London", NULL);
+  g_autoptr(Tariff) t = option_tariff (60, 1, NULL, 0, 0, 0);
+  const RateCalendar cal = { 31, 11 * 3600, 18 * 3600, NULL, 0 };
+  const RateAccount a = { london, t, 1, &cal, 0 };
+  CallBand band;
+  cr_assert_eq (rate_opt (&a, TUE_10, 61, &band, NULL), 10167);
+  cr_assert_eq (band, CALL_BAND_OFFPEAK);
+  cr_assert_eq (rate_opt (&a, "2026-11-03T11:00:00Z", 61, &band, NULL), 20334);
+  /* peak days 1;3 (Monday, Wednesday): Tuesday is weekend, Saturday too */
+  const RateCalendar days = { 1 | 4, 8 * 3600, 19 * 3600, NULL, 0 };
+  const RateAccount ad = { london, t, 1, &days, 0 };
+  rate_opt (&ad, TUE_10, 61, &band, NULL);
+  cr_assert_eq (band, CALL_BAND_WEEKEND);
+  rate_opt (&ad, "2026-11-04T18:30:00Z", 61, &band, NULL);
+  cr_assert_eq (band, CALL_BAND_PEAK);
+  cr_assert_eq (ratecore_band_in (&days, 5 * 86400 + 36000), CALL_BAND_WEEKEND);  /* 1970-01-06, a Tuesday */
+  cr_assert_eq (ratecore_band_in (&days, 6 * 86400 + 36000), CALL_BAND_PEAK);     /* a Wednesday */
+  cr_assert_eq (ratecore_band_in (NULL, 6 * 86400 + 36000), ratecore_band (6 * 86400 + 36000));
+}
+
+Test (ratecore, options_overflow_is_unrated_not_wrapped)
+{
+  const TariffTier tiers[] = { { 60, 1, 1, G_MAXINT64 / 2 } };
+  g_autoptr(Tariff) t = option_tariff (60, 60, tiers, 1, 0, 0);
+  const RateAccount a = { .decimals_unit = 1 };
+  gint64 c = 1;
+  cr_assert_not (ratecore_charge (&a, tariff_row (t, 0), 3600, 0, &c));
+  cr_assert_eq (c, 0);
+}
+
+Test (ratecore, tariff_copies_the_tiers_and_flags_option_rows)
+{
+  TariffTier tiers[] = { { 60, 1, 1, 10000 }, { 120, 30, 30, 5000 } };
+  g_autoptr(Tariff) t = option_tariff (60, 60, tiers, 2, 0, 0);
+  g_autoptr(Tariff) plain = option_tariff (60, 60, NULL, 0, 0, 0);
+  g_autoptr(Tariff) min = option_tariff (60, 60, NULL, 0, 1, 0);
+  const TariffRow *r = tariff_row (t, 0);
+  tiers[0].rate = 99;   /* the caller's array may change or go */
+  cr_assert_neq (r->tiers, tiers);
+  cr_assert_eq (r->n_tiers, 2);
+  cr_assert_eq (r->tiers[0].rate, 10000);
+  cr_assert_eq (r->tiers[1].start, 120);
+  cr_assert (r->options);
+  cr_assert_not (tariff_row (t, 1)->options);
+  cr_assert_null (tariff_row (t, 1)->tiers);
+  cr_assert_not (tariff_row (plain, 0)->options);
+  cr_assert (tariff_row (min, 0)->options);
 }
