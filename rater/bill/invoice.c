@@ -74,7 +74,75 @@ invoice_free (Invoice *invoice)
   g_free (invoice->period);
   g_free (invoice->currency);
   g_ptr_array_unref (invoice->lines);
+  invoice_parties_free (invoice->parties);
   g_free (invoice);
+}
+
+InvoiceParties *
+invoice_parties_new (void)
+{
+  InvoiceParties *p = g_new0 (InvoiceParties, 1);
+
+  p->terms_days = INVOICE_DEFAULT_TERMS_DAYS;
+  return p;
+}
+
+InvoiceParties *
+invoice_parties_copy (const InvoiceParties *from)
+{
+  InvoiceParties *p;
+
+  if (!from)
+    return NULL;
+  p = g_new0 (InvoiceParties, 1);
+  *p = *from;
+  p->seller_legal_name = g_strdup (from->seller_legal_name);
+  p->seller_address = g_strdup (from->seller_address);
+  p->seller_vat_id = g_strdup (from->seller_vat_id);
+  p->seller_email = g_strdup (from->seller_email);
+  p->iban = g_strdup (from->iban);
+  p->bic = g_strdup (from->bic);
+  p->buyer_legal_name = g_strdup (from->buyer_legal_name);
+  p->buyer_address = g_strdup (from->buyer_address);
+  p->buyer_vat_id = g_strdup (from->buyer_vat_id);
+  p->issued_on = g_strdup (from->issued_on);
+  p->due_on = g_strdup (from->due_on);
+  return p;
+}
+
+void
+invoice_parties_free (InvoiceParties *p)
+{
+  if (!p)
+    return;
+  g_free (p->seller_legal_name);
+  g_free (p->seller_address);
+  g_free (p->seller_vat_id);
+  g_free (p->seller_email);
+  g_free (p->iban);
+  g_free (p->bic);
+  g_free (p->buyer_legal_name);
+  g_free (p->buyer_address);
+  g_free (p->buyer_vat_id);
+  g_free (p->issued_on);
+  g_free (p->due_on);
+  g_free (p);
+}
+
+gboolean
+invoice_parties_set_due (InvoiceParties *p, const char *issued_on)
+{
+  gint64 days;
+  int y, m, d;
+
+  if (!issued_on || time_parse_date (issued_on, strlen (issued_on), &days) != TIME_OK)
+    return FALSE;
+  time_civil_from_days (days + p->terms_days, &y, &m, &d);
+  g_free (p->issued_on);
+  p->issued_on = g_strdup (issued_on);
+  g_free (p->due_on);
+  p->due_on = g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+  return TRUE;
 }
 
 Invoice *
@@ -240,6 +308,7 @@ typedef struct {
   char *currency;               /* NULL: the operator is missing from the catalog */
   gboolean has_plan;            /* FALSE: the plan is missing from the catalog */
   gint64 tax_rate;              /* micro-percent */
+  InvoiceParties *parties;      /* NULL: no finance column (billing.md §11) */
   gint64 fees[N_NUMBER_TYPES];  /* micro-units per month, by number_types[] */
   GPtrArray *numbers;           /* NumberRow *, by (type, number, from_date) */
   GPtrArray *late;              /* UsageRow *, unbilled late usage in invoice order */
@@ -339,6 +408,7 @@ account_rows_free (gpointer data)
   g_free (a->operator_slug);
   g_free (a->tenant_id);
   g_free (a->currency);
+  invoice_parties_free (a->parties);
   g_ptr_array_unref (a->numbers);
   g_ptr_array_unref (a->late);
   if (a->usage)
@@ -373,9 +443,49 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
  * fee_user, fee_service, fee_tollfree, plan present), by account. */
 #define TERMS_SQL(where)                                                                   \
   "SELECT a.account, a.operator, a.tenant_id, a.tax_rate, o.currency, p.fee_user,"          \
-  " p.fee_service, p.fee_tollfree, p.fee_user IS NOT NULL FROM accounts a"                  \
-  " LEFT JOIN operators o ON o.operator = a.operator LEFT JOIN plans p ON p.plan = a.plan"   \
+  " p.fee_service, p.fee_tollfree, p.fee_user IS NOT NULL, " PARTIES_COLUMNS                \
+  " FROM accounts a LEFT JOIN operators o ON o.operator = a.operator"                       \
+  " LEFT JOIN plans p ON p.plan = a.plan " PARTIES_JOINS                                    \
   " WHERE " where " ORDER BY a.account"
+
+/* The finance columns (billing.md §11), from column 9 on: whether any is
+ * given, then seller (legal name, address, VAT id, e-mail, IBAN, BIC, terms)
+ * and buyer (legal name, address, VAT id, reverse charge). */
+#define PARTIES_COLUMNS                                                                    \
+  "coalesce (of.legal_name, of.address, of.vat_id, of.payment_terms_days, of.iban,"         \
+  " of.bic, of.email, af.legal_name, af.address, af.vat_id) IS NOT NULL"                    \
+  " OR coalesce (af.reverse_charge, 0), coalesce (of.legal_name, o.name), of.address,"      \
+  " of.vat_id, of.email, of.iban, of.bic, of.payment_terms_days,"                           \
+  " coalesce (af.legal_name, a.name), af.address, af.vat_id, coalesce (af.reverse_charge, 0)"
+
+#define PARTIES_JOINS                                                                      \
+  "LEFT JOIN operator_finance of ON of.operator = a.operator"                               \
+  " LEFT JOIN account_finance af ON af.account = a.account"
+
+/* The InvoiceParties of a row of PARTIES_COLUMNS starting at column COL, or
+ * NULL when it gives none. */
+static InvoiceParties *
+parties_from_row (sqlite3_stmt *st, int col)
+{
+  InvoiceParties *p;
+
+  if (!sqlite3_column_int (st, col))
+    return NULL;
+  p = invoice_parties_new ();
+  p->seller_legal_name = g_strdup (store_column_text_or_null (st, col + 1));
+  p->seller_address = g_strdup (store_column_text_or_null (st, col + 2));
+  p->seller_vat_id = g_strdup (store_column_text_or_null (st, col + 3));
+  p->seller_email = g_strdup (store_column_text_or_null (st, col + 4));
+  p->iban = g_strdup (store_column_text_or_null (st, col + 5));
+  p->bic = g_strdup (store_column_text_or_null (st, col + 6));
+  if (sqlite3_column_type (st, col + 7) != SQLITE_NULL)
+    p->terms_days = sqlite3_column_int64 (st, col + 7);
+  p->buyer_legal_name = g_strdup (store_column_text_or_null (st, col + 8));
+  p->buyer_address = g_strdup (store_column_text_or_null (st, col + 9));
+  p->buyer_vat_id = g_strdup (store_column_text_or_null (st, col + 10));
+  p->reverse_charge = sqlite3_column_int (st, col + 11) != 0;
+  return p;
+}
 
 /* Of ?1 (an account) / of operator ?1 (NULL: any) and account ?2 (NULL: any). */
 #define ONE_ACCOUNT "a.account = ?1"
@@ -396,6 +506,7 @@ add_account_row (sqlite3_stmt *st, gpointer b, GError **error)
   for (guint t = 0; t < N_NUMBER_TYPES; t++)
     a->fees[t] = sqlite3_column_int64 (st, 5 + (int) t);
   a->has_plan = sqlite3_column_int (st, 8);
+  a->parties = parties_from_row (st, 9);
   a->numbers = g_ptr_array_new_with_free_func (number_row_free);
   a->late = g_ptr_array_new_with_free_func (usage_row_free);
   g_ptr_array_add (batch->accounts, a);
@@ -599,7 +710,9 @@ apply_terms (Invoice *invoice, const AccountRows *a, GError **error)
     }
   invoice->operator_slug = g_strdup (a->operator_slug);
   invoice->tenant_id = g_strdup (a->tenant_id);
-  invoice->tax_rate = a->tax_rate;
+  invoice->parties = invoice_parties_copy (a->parties);
+  /* reverse charge: the customer accounts for the VAT; none is charged */
+  invoice->tax_rate = a->parties && a->parties->reverse_charge ? 0 : a->tax_rate;
   invoice->currency = g_strdup (a->currency);
   int minor = currency_minor_units (invoice->currency);
   if (minor < 0)

@@ -56,6 +56,43 @@ typedef struct {
                                  * (owned char *); NULL for other kinds */
 } InvoiceLine;
 
+/* Who bills whom and on what terms (billing.md §11): the optional finance
+ * columns of operators.csv and accounts.csv.  An invoice has parties only
+ * when its operator or account gives at least one of them; without, its
+ * documents print exactly as before those columns existed. */
+typedef struct {
+  char *seller_legal_name;      /* operators.legal_name, else the operator's name */
+  char *seller_address;         /* NULL: none; lines separated by '\n' */
+  char *seller_vat_id;          /* NULL: none */
+  char *seller_email;           /* NULL: none */
+  char *iban;                   /* payment details; NULL: none */
+  char *bic;
+  gint64 terms_days;            /* payment_terms_days (30 when not given) */
+  char *buyer_legal_name;       /* accounts.legal_name, else the account's name */
+  char *buyer_address;
+  char *buyer_vat_id;
+  gboolean reverse_charge;      /* taxed 0 with the reverse-charge note */
+  char *issued_on;              /* "YYYY-MM-DD" the documents are dated, and */
+  char *due_on;                 /* that + terms_days: set together by
+                                 * invoice_parties_set_due(), NULL before */
+} InvoiceParties;
+
+/* The note a reverse-charge invoice carries (billing.md §11). */
+#define INVOICE_REVERSE_CHARGE_NOTE "Reverse charge: VAT to be accounted for by the recipient"
+
+/* Payment terms when the operator gives none (billing.md §11). */
+#define INVOICE_DEFAULT_TERMS_DAYS 30
+
+InvoiceParties *invoice_parties_new (void);
+InvoiceParties *invoice_parties_copy (const InvoiceParties *parties);
+void invoice_parties_free (InvoiceParties *parties);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvoiceParties, invoice_parties_free)
+
+/* Set PARTIES->issued_on to ISSUED_ON ("YYYY-MM-DD") and PARTIES->due_on to
+ * ISSUED_ON + PARTIES->terms_days;
+ * FALSE when ISSUED_ON is not a date. */
+gboolean invoice_parties_set_due (InvoiceParties *parties, const char *issued_on);
+
 typedef struct {
   char *operator_slug;          /* operators.operator */
   char *account;                /* accounts.account */
@@ -68,6 +105,9 @@ typedef struct {
   gint64 subtotal;              /* micro-units, sum of line amounts */
   gint64 tax;                   /* micro-units, in minor units */
   gint64 total;                 /* micro-units, subtotal + tax */
+  InvoiceParties *parties;      /* owned; NULL: the catalog gives no finance column
+                                 * (billing.md §11).  A reverse-charge account's
+                                 * invoice has tax_rate 0. */
 } Invoice;
 
 /* One row of an invoice's appendix: the usage of one destination over the

@@ -231,6 +231,40 @@ str_or_empty (const char *s)
   return s ? s : "";
 }
 
+/* "30 days net". */
+static char *
+terms_text (const InvoiceParties *p)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT " days net", p->terms_days);
+}
+
+/* The payment details and notes under the totals (billing.md §11), one
+ * line each: none for an invoice without parties. */
+static GPtrArray *
+payment_lines (const InvoiceDocument *doc)
+{
+  const InvoiceParties *p = doc->invoice->parties;
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  char buf[32];
+
+  if (!p)
+    return lines;
+  g_ptr_array_add (lines, g_strdup_printf ("Please pay %s %s by %s%s%s.",
+                                           decimal_format (doc->invoice->total,
+                                                           doc->invoice->minor_units, buf),
+                                           doc->invoice->currency, str_or_empty (p->due_on),
+                                           doc->invoice_number ? ", quoting " : "",
+                                           doc->invoice_number ? doc->invoice_number : ""));
+  if (p->iban)
+    g_ptr_array_add (lines, g_strdup_printf ("IBAN %s%s%s", p->iban, p->bic ? " \xc2\xb7 BIC " : "",
+                                             p->bic ? p->bic : ""));
+  else if (p->bic)
+    g_ptr_array_add (lines, g_strdup_printf ("BIC %s", p->bic));
+  if (p->reverse_charge)
+    g_ptr_array_add (lines, g_strdup (INVOICE_REVERSE_CHARGE_NOTE));
+  return lines;
+}
+
 /* HTML {{{1 */
 
 static const char html_style[] =
@@ -294,17 +328,49 @@ html_head (GString *out, const DocSummary *s)
   g_string_append_printf (out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", html_style);
 }
 
+/* "<div>PREFIX escaped TEXT</div>" when TEXT is set. */
+static void
+html_div_if (GString *out, const char *klass, const char *prefix, const char *text)
+{
+  if (!text)
+    return;
+  g_autofree char *line = g_strconcat (prefix, text, NULL);
+  html_elem (out, "div", klass, line);
+}
+
+/* A party's legal name, address (one div per line), VAT id and e-mail. */
+static void
+html_party_details (GString *out, const char *legal_name, const char *address,
+                    const char *vat_id, const char *email)
+{
+  html_div_if (out, "legal-name", "", legal_name);
+  if (address)
+    {
+      g_auto(GStrv) lines = g_strsplit (address, "\n", -1);
+      for (guint i = 0; lines[i]; i++)
+        html_div_if (out, "address", "", lines[i]);
+    }
+  html_div_if (out, "vat-id", "VAT ID ", vat_id);
+  html_div_if (out, "email", "", email);
+}
+
 static void
 html_parties (GString *out, const InvoiceDocument *doc)
 {
   const Invoice *inv = doc->invoice;
+  const InvoiceParties *p = inv->parties;
 
   g_string_append (out, "<div class=\"parties\">\n<div>");
   html_elem (out, "div", "label", "From");
   html_elem (out, "div", "operator", doc->operator_name);
+  if (p)
+    html_party_details (out, p->seller_legal_name, p->seller_address, p->seller_vat_id,
+                        p->seller_email);
   g_string_append (out, "</div>\n<div>");
   html_elem (out, "div", "label", "Bill to");
   html_elem (out, "div", "customer", doc->customer_name);
+  if (p)
+    html_party_details (out, p->buyer_legal_name, p->buyer_address, p->buyer_vat_id, NULL);
   g_string_append (out, "<div>Account ");
   html_text (out, inv->account);
   g_string_append (out, "</div>");
@@ -328,6 +394,12 @@ html_title (GString *out, const InvoiceDocument *doc, const DocSummary *s)
   g_string_append (out, "<dl class=\"meta\">\n");
   html_meta (out, "Invoice number", s->number);
   html_meta (out, "Issue date", doc->issue_date);
+  if (doc->invoice->parties)
+    {
+      g_autofree char *terms = terms_text (doc->invoice->parties);
+      html_meta (out, "Due date", doc->invoice->parties->due_on);
+      html_meta (out, "Payment terms", terms);
+    }
   html_meta (out, "Period", doc->invoice->period);
   html_meta (out, "Status", doc->status);
   html_meta (out, "Currency", doc->invoice->currency);
@@ -399,6 +471,11 @@ invoicedoc_html (const InvoiceDocument *doc)
   html_title (out, doc, s);
   html_table (out, lines);
   html_totals (out, s);
+  g_autoptr(GPtrArray) payment = payment_lines (doc);
+  for (guint i = 0; i < payment->len; i++)
+    html_elem (out, "p", "payment", payment->pdata[i]);
+  if (payment->len)
+    g_string_append_c (out, '\n');
   g_string_append (out, "<section class=\"appendix\">\n");
   html_table (out, appendix);
   g_string_append (out, "</section>\n</body>\n</html>\n");
@@ -593,17 +670,43 @@ pdf_party (Pdf *p, double x, const char *label, const char *name, const char *ex
   return h;
 }
 
+/* A party's legal name, address, VAT id and e-mail as lines, then TAIL. */
+static char *
+pdf_party_details (const char *legal_name, const char *address, const char *vat_id,
+                   const char *email, const char *tail)
+{
+  GString *s = g_string_new (NULL);
+  const char *parts[] = { legal_name, address };
+  for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i])
+      g_string_append_printf (s, "%s%s", s->len ? "\n" : "", parts[i]);
+  if (vat_id)
+    g_string_append_printf (s, "%sVAT ID %s", s->len ? "\n" : "", vat_id);
+  if (email)
+    g_string_append_printf (s, "%s%s", s->len ? "\n" : "", email);
+  if (tail)
+    g_string_append_printf (s, "%s%s", s->len ? "\n" : "", tail);
+  return g_string_free (s, FALSE);
+}
+
 static void
 pdf_parties (Pdf *p)
 {
   const Invoice *inv = p->doc->invoice;
+  const InvoiceParties *f = inv->parties;
   g_autofree char *account = inv->tenant_id
     ? g_strdup_printf ("Account %s\nTenant %s", inv->account, inv->tenant_id)
     : g_strdup_printf ("Account %s", str_or_empty (inv->account));
+  g_autofree char *seller = f ? pdf_party_details (f->seller_legal_name, f->seller_address,
+                                                   f->seller_vat_id, f->seller_email, NULL)
+                              : NULL;
+  g_autofree char *buyer = f ? pdf_party_details (f->buyer_legal_name, f->buyer_address,
+                                                  f->buyer_vat_id, NULL, account)
+                             : NULL;
 
-  double left = pdf_party (p, MARGIN_X, "FROM", p->doc->operator_name, NULL);
+  double left = pdf_party (p, MARGIN_X, "FROM", p->doc->operator_name, seller);
   double right = pdf_party (p, MARGIN_X + CONTENT_W / 2 + 10, "BILL TO",
-                            p->doc->customer_name, account);
+                            p->doc->customer_name, f ? buyer : account);
   p->y += MAX (left, right) + 16;
 }
 
@@ -632,6 +735,12 @@ pdf_title (Pdf *p)
     }
   pdf_meta (p, "Invoice number", p->summary->number);
   pdf_meta (p, "Issue date", p->doc->issue_date);
+  if (p->doc->invoice->parties)
+    {
+      g_autofree char *terms = terms_text (p->doc->invoice->parties);
+      pdf_meta (p, "Due date", p->doc->invoice->parties->due_on);
+      pdf_meta (p, "Payment terms", terms);
+    }
   pdf_meta (p, "Period", p->doc->invoice->period);
   pdf_meta (p, "Status", p->doc->status);
   pdf_meta (p, "Currency", p->doc->invoice->currency);
@@ -661,6 +770,16 @@ pdf_totals (Pdf *p)
   cairo_stroke (p->cr);
   p->y += 3;
   pdf_total_row (p, "Total", p->summary->total, p->bold);
+  g_autoptr(GPtrArray) payment = payment_lines (p->doc);
+  if (payment->len)
+    p->y += 8;
+  for (guint i = 0; i < payment->len; i++)
+    {
+      if (!pdf_fits (p, pdf_row_height (p)))
+        pdf_new_page (p);
+      p->y += pdf_text (p, payment->pdata[i], MARGIN_X, CONTENT_W, PANGO_ALIGN_LEFT, p->regular,
+                        FALSE) + 2;
+    }
 }
 
 static void

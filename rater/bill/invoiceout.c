@@ -72,6 +72,32 @@ json_line (JsonBuilder *b, const Invoice *inv, const InvoiceLine *l)
   json_builder_end_object (b);
 }
 
+/* The parties, dates and payment terms of INV (billing.md §11), printed
+ * only when it has parties. */
+static void
+json_parties (JsonBuilder *b, const InvoiceParties *p)
+{
+  rater_json_string (b, "issued_on", p->issued_on);
+  rater_json_string (b, "due_on", p->due_on);
+  rater_json_begin_object (b, "seller");
+  rater_json_string (b, "legal_name", p->seller_legal_name);
+  rater_json_string (b, "address", p->seller_address);
+  rater_json_string (b, "vat_id", p->seller_vat_id);
+  rater_json_string (b, "email", p->seller_email);
+  json_builder_end_object (b);
+  rater_json_begin_object (b, "buyer");
+  rater_json_string (b, "legal_name", p->buyer_legal_name);
+  rater_json_string (b, "address", p->buyer_address);
+  rater_json_string (b, "vat_id", p->buyer_vat_id);
+  rater_json_bool (b, "reverse_charge", p->reverse_charge);
+  json_builder_end_object (b);
+  rater_json_begin_object (b, "payment");
+  rater_json_int (b, "terms_days", p->terms_days);
+  rater_json_string (b, "iban", p->iban);
+  rater_json_string (b, "bic", p->bic);
+  json_builder_end_object (b);
+}
+
 /* The invoice document of INV in B (formats.md §3). */
 static void
 json_invoice (JsonBuilder *b, const Invoice *inv, const char *number, const char *status)
@@ -85,6 +111,8 @@ json_invoice (JsonBuilder *b, const Invoice *inv, const char *number, const char
   rater_json_string (b, "tenant_id", inv->tenant_id);
   rater_json_string (b, "period", inv->period);
   rater_json_string (b, "currency", inv->currency);
+  if (inv->parties)
+    json_parties (b, inv->parties);
   rater_json_begin_array (b, "lines");
   for (guint i = 0; i < inv->lines->len; i++)
     json_line (b, inv, inv->lines->pdata[i]);
@@ -93,6 +121,8 @@ json_invoice (JsonBuilder *b, const Invoice *inv, const char *number, const char
   rater_json_string (b, "tax_rate", tax_rate_text (inv->tax_rate, buf));
   rater_json_string (b, "tax", money (inv, inv->tax, buf));
   rater_json_string (b, "total", money (inv, inv->total, buf));
+  if (inv->parties && inv->parties->reverse_charge)
+    rater_json_string (b, "note", INVOICE_REVERSE_CHARGE_NOTE);
   json_builder_end_object (b);
 }
 
@@ -104,12 +134,41 @@ invoiceout_json (const Invoice *inv, const char *number, const char *status)
   return rater_json_text (b);
 }
 
+/* The columns of the parties (billing.md §11), after the usual ones. */
+#define PARTIES_CSV_COLUMNS                                                                \
+  ",issued_on,due_on,seller_legal_name,seller_address,seller_vat_id,iban,bic,"              \
+  "buyer_legal_name,buyer_address,buyer_vat_id,reverse_charge"
+
 void
-invoiceout_csv_header (OutFile *out)
+invoiceout_csv_header (OutFile *out, gboolean parties)
 {
-  outfile_csv_header (out, "invoice,status,operator,account,period,currency,line,kind,direction,"
-                           "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
-                           "amount,subtotal,tax,total");
+  outfile_csv_header (out, parties
+    ? "invoice,status,operator,account,period,currency,line,kind,direction,"
+      "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
+      "amount,subtotal,tax,total" PARTIES_CSV_COLUMNS
+    : "invoice,status,operator,account,period,currency,line,kind,direction,"
+      "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
+      "amount,subtotal,tax,total");
+}
+
+static void
+csv_text (OutFile *out, const char *text)
+{
+  outfile_csv_field (out, text ? text : "", -1);
+}
+
+/* The parties' fields of a row (empty for an invoice without parties). */
+static void
+csv_parties (OutFile *out, const InvoiceParties *p)
+{
+  const char *fields[] = {
+    p ? p->issued_on : NULL, p ? p->due_on : NULL, p ? p->seller_legal_name : NULL,
+    p ? p->seller_address : NULL, p ? p->seller_vat_id : NULL, p ? p->iban : NULL,
+    p ? p->bic : NULL, p ? p->buyer_legal_name : NULL, p ? p->buyer_address : NULL,
+    p ? p->buyer_vat_id : NULL, p ? (p->reverse_charge ? "true" : "false") : NULL,
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    csv_text (out, fields[i]);
 }
 
 static void
@@ -122,7 +181,8 @@ csv_count (OutFile *out, gboolean present, guint64 value)
 }
 
 static void
-csv_line (OutFile *out, const Invoice *inv, guint i, const char *number, const char *status)
+csv_line (OutFile *out, const Invoice *inv, guint i, const char *number, const char *status,
+          gboolean parties)
 {
   const InvoiceLine *l = inv->lines->pdata[i];
   gboolean recurring = l->kind == INVOICE_LINE_RECURRING;
@@ -146,14 +206,17 @@ csv_line (OutFile *out, const Invoice *inv, guint i, const char *number, const c
   outfile_csv_field (out, money (inv, inv->subtotal, buf), -1);
   outfile_csv_field (out, money (inv, inv->tax, buf), -1);
   outfile_csv_field (out, money (inv, inv->total, buf), -1);
+  if (parties)
+    csv_parties (out, inv->parties);
   outfile_csv_end_row (out);
 }
 
 void
-invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number, const char *status)
+invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number, const char *status,
+                     gboolean parties)
 {
   for (guint i = 0; i < inv->lines->len; i++)
-    csv_line (out, inv, i, number, status);
+    csv_line (out, inv, i, number, status, parties);
 }
 
 /* ---- records ---- */
@@ -203,6 +266,17 @@ load_names (sqlite3 *db, InvoiceRecord *rec, GError **error)
   return TRUE;
 }
 
+/* The issue and due dates of REC's parties, when it has them. */
+static gboolean
+set_due (InvoiceRecord *rec, GError **error)
+{
+  if (!rec->invoice->parties || invoice_parties_set_due (rec->invoice->parties, rec->issued_on))
+    return TRUE;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "issue date '%s' is not YYYY-MM-DD",
+               rec->issued_on ? rec->issued_on : "");
+  return FALSE;
+}
+
 InvoiceRecord *
 invoiceout_record_from_db (sqlite3 *db, Invoice *invoice, const char *issued_on, GError **error)
 {
@@ -211,7 +285,7 @@ invoiceout_record_from_db (sqlite3 *db, Invoice *invoice, const char *issued_on,
   rec->issued_on = g_strdup (issued_on);
   g_ptr_array_unref (rec->destinations);
   rec->destinations = invoice_destinations (db, invoice->account, invoice->period, error);
-  if (!rec->destinations || !load_names (db, rec, error))
+  if (!rec->destinations || !load_names (db, rec, error) || !set_due (rec, error))
     return NULL;
   return g_steal_pointer (&rec);
 }
@@ -287,13 +361,17 @@ gboolean
 invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error)
 {
   g_autoptr(OutFile) out = outfile_open (path, error);
+  gboolean parties = FALSE;
   if (!out)
     return FALSE;
-  invoiceout_csv_header (out);
+  for (guint i = 0; i < records->len; i++)
+    parties |= ((const InvoiceRecord *) records->pdata[i])->invoice->parties != NULL;
+  invoiceout_csv_header (out, parties);
   for (guint i = 0; i < records->len; i++)
     {
       const InvoiceRecord *rec = records->pdata[i];
-      invoiceout_csv_rows (out, rec->invoice, rec->number, rec->number ? "issued" : "draft");
+      invoiceout_csv_rows (out, rec->invoice, rec->number, rec->number ? "issued" : "draft",
+                           parties);
     }
   return outfile_commit (out, error);
 }
@@ -346,6 +424,8 @@ invoiceout_record_new_named (GHashTable *names, Invoice *invoice, GPtrArray *des
   rec->issued_on = g_strdup (issued_on);
   rec->operator_name = g_strdup (pair[0]);
   rec->customer_name = g_strdup (pair[1]);
+  if (!set_due (rec, error))
+    return NULL;
   return g_steal_pointer (&rec);
 }
 
@@ -396,6 +476,7 @@ typedef struct {
   InvoiceOutFormats formats;
   DocWriter *docs;              /* renders each draft's documents */
   OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
+  gboolean parties;             /* the CSV has the parties' columns */
   guint n;                      /* drafts written */
 } DraftRun;
 
@@ -410,22 +491,43 @@ write_draft (Invoice *invoice, GPtrArray *destinations, gpointer data, GError **
   if (!rec)
     return FALSE;
   if (run->csv)
-    invoiceout_csv_rows (run->csv, rec->invoice, NULL, "draft");
+    invoiceout_csv_rows (run->csv, rec->invoice, NULL, "draft", run->parties);
   run->n++;
   return docwriter_add (run->docs, rec, run->formats, error);
 }
 
 OutFile *
 invoiceout_open_lines_csv (const char *dir, const char *period, const char *suffix,
-                           GError **error)
+                           gboolean parties, GError **error)
 {
   g_autofree char *name = g_strdup_printf ("invoice-lines-%s-%s.csv", period, suffix);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   OutFile *out = outfile_open (path, error);
 
   if (out)
-    invoiceout_csv_header (out);
+    invoiceout_csv_header (out, parties);
   return out;
+}
+
+/* Whether any account of the drafts' scope has parties (invoice.c's
+ * PARTIES_COLUMNS test): then the drafts' CSV has their columns. */
+static gboolean
+drafts_have_parties (sqlite3 *db, const char *operator_slug, const char *account,
+                     gboolean *parties, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT EXISTS (SELECT 1 FROM accounts a"
+    " LEFT JOIN operator_finance of ON of.operator = a.operator"
+    " LEFT JOIN account_finance af ON af.account = a.account WHERE (?1 IS NULL OR a.operator = ?1) AND (?2 IS NULL OR a.account = ?2)"
+    " AND (coalesce (of.legal_name, of.address, of.vat_id, of.payment_terms_days, of.iban,"
+    " of.bic, of.email, af.legal_name, af.address, af.vat_id) IS NOT NULL"
+    " OR coalesce (af.reverse_charge, 0)))", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (account)))
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, db, "reading the catalog");
+  *parties = sqlite3_column_int (st, 0) != 0;
+  return TRUE;
 }
 
 gboolean
@@ -446,10 +548,13 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
     return FALSE;
   g_autoptr(GHashTable) names = invoiceout_names (db, operator_slug, error);
   g_autoptr(OutFile) csv = NULL;
-  if (!names || ((formats & INVOICEOUT_CSV) && !(csv = invoiceout_open_lines_csv (dir, period, "draft", error))))
+  gboolean parties = FALSE;
+  if (!names || !drafts_have_parties (db, operator_slug, account, &parties, error)
+      || ((formats & INVOICEOUT_CSV)
+          && !(csv = invoiceout_open_lines_csv (dir, period, "draft", parties, error))))
     return FALSE;
   g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
-  DraftRun run = { names, date, formats, docs, csv, 0 };
+  DraftRun run = { names, date, formats, docs, csv, parties, 0 };
   InvoiceScope scope = { period, operator_slug, account, issued };
   if (!invoice_compute_period (db, &scope, write_draft, &run, error))
     return FALSE;

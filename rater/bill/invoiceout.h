@@ -19,12 +19,18 @@
  * "issued".  Deterministic: the same invoice gives the same bytes. */
 char *invoiceout_json (const Invoice *inv, const char *number, const char *status);
 
-/* The header row of the invoice-lines CSV. */
-void invoiceout_csv_header (OutFile *out);
+/* The header row of the invoice-lines CSV; with PARTIES, followed by the
+ * columns of the parties and terms (billing.md §11): issued_on, due_on,
+ * seller_legal_name, seller_address, seller_vat_id, iban, bic,
+ * buyer_legal_name, buyer_address, buyer_vat_id, reverse_charge.  A file
+ * has them when one of its invoices has parties (Invoice.parties), so a
+ * catalog without the finance columns writes the same file as before. */
+void invoiceout_csv_header (OutFile *out, gboolean parties);
 
-/* The rows of INV's lines. */
+/* The rows of INV's lines (with the parties' columns when PARTIES, empty
+ * when INV has none). */
 void invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number,
-                          const char *status);
+                          const char *status, gboolean parties);
 
 typedef enum {
   INVOICEOUT_JSON = 1 << 0,
@@ -88,9 +94,10 @@ gboolean invoiceout_write_record (const InvoiceRecord *rec, const char *dir,
                                   InvoiceOutFormats formats, GError **error);
 
 /* DIR/invoice-lines-PERIOD-SUFFIX.csv opened with its header row written
- * (SUFFIX "draft", or the operator of issued invoices). */
+ * (SUFFIX "draft", or the operator of issued invoices), with the parties'
+ * columns when PARTIES. */
 OutFile *invoiceout_open_lines_csv (const char *dir, const char *period, const char *suffix,
-                                    GError **error);
+                                    gboolean parties, GError **error);
 
 /* The invoice-lines CSV of RECORDS (InvoiceRecord *) at PATH. */
 gboolean invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error);

@@ -105,6 +105,7 @@ typedef struct {
   sqlite3_stmt *lines;          /* prepared once per issue */
   sqlite3_stmt *destinations;
   sqlite3_stmt *late;
+  sqlite3_stmt *parties;
 } Issue;
 
 static gboolean
@@ -190,7 +191,12 @@ prepare_store (Issue *is, GError **error)
     /* the rows invoice.c summed into the late_usage lines (ratings_unbilled_late) */
     && (is->late = store_prepare (is->db,
           "UPDATE ratings SET invoice = ?1 WHERE account = ?2 AND status = 'rated' AND late = 1"
-          " AND invoice IS NULL AND period < ?3", error));
+          " AND invoice IS NULL AND period < ?3", error))
+    && (is->parties = store_prepare (is->db,
+          "INSERT INTO invoice_parties (invoice, due_on, terms_days, seller_legal_name,"
+          " seller_address, seller_vat_id, seller_email, iban, bic, buyer_legal_name,"
+          " buyer_address, buyer_vat_id, reverse_charge)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error));
 }
 
 static void
@@ -200,6 +206,7 @@ finalize_store (Issue *is)
   sqlite3_finalize (is->lines);
   sqlite3_finalize (is->destinations);
   sqlite3_finalize (is->late);
+  sqlite3_finalize (is->parties);
 }
 
 static gboolean
@@ -266,6 +273,23 @@ store_destinations (Issue *is, const InvoiceRecord *rec, GError **error)
   return TRUE;
 }
 
+/* The parties and terms printed on the invoice, frozen with it (none
+ * stored when it has none). */
+static gboolean
+store_parties (Issue *is, const InvoiceRecord *rec, GError **error)
+{
+  const InvoiceParties *p = rec->invoice->parties;
+  if (!p)
+    return TRUE;
+  return store_bind (is->parties, error, STORE_TEXT (rec->number), STORE_TEXT (p->due_on),
+                     STORE_INT (p->terms_days), STORE_TEXT (p->seller_legal_name),
+                     STORE_TEXT (p->seller_address), STORE_TEXT (p->seller_vat_id),
+                     STORE_TEXT (p->seller_email), STORE_TEXT (p->iban), STORE_TEXT (p->bic),
+                     STORE_TEXT (p->buyer_legal_name), STORE_TEXT (p->buyer_address),
+                     STORE_TEXT (p->buyer_vat_id), STORE_INT (p->reverse_charge))
+    && store_step_done (is->parties, error);
+}
+
 /* The late ratings this invoice bills (the rows invoice.c summed into its
  * late_usage lines) now belong to it. */
 static gboolean
@@ -289,7 +313,8 @@ issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **er
   if (rec)
     rec->number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, is->prefix, is->yyyymm, seq);
   if (!rec || !store_header (is, rec, seq, error) || !store_lines (is, rec, error)
-      || !store_destinations (is, rec, error) || !mark_late_billed (is, rec, error))
+      || !store_destinations (is, rec, error) || !store_parties (is, rec, error)
+      || !mark_late_billed (is, rec, error))
     {
       g_prefix_error (error, "account '%s': ", account);
       return FALSE;
@@ -426,6 +451,30 @@ load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
                        error);
 }
 
+/* The stored parties of an invoice from columns COL.. of select_invoices'
+ * row ST; NULL when it has none. */
+static InvoiceParties *
+load_parties (sqlite3_stmt *st, int col, const char *issued_on)
+{
+  if (sqlite3_column_type (st, col) == SQLITE_NULL)
+    return NULL;
+  InvoiceParties *p = invoice_parties_new ();
+  p->issued_on = g_strdup (issued_on);
+  p->due_on = g_strdup (store_column_text (st, col));
+  p->terms_days = sqlite3_column_int64 (st, col + 1);
+  p->seller_legal_name = g_strdup (store_column_text_or_null (st, col + 2));
+  p->seller_address = g_strdup (store_column_text_or_null (st, col + 3));
+  p->seller_vat_id = g_strdup (store_column_text_or_null (st, col + 4));
+  p->seller_email = g_strdup (store_column_text_or_null (st, col + 5));
+  p->iban = g_strdup (store_column_text_or_null (st, col + 6));
+  p->bic = g_strdup (store_column_text_or_null (st, col + 7));
+  p->buyer_legal_name = g_strdup (store_column_text_or_null (st, col + 8));
+  p->buyer_address = g_strdup (store_column_text_or_null (st, col + 9));
+  p->buyer_vat_id = g_strdup (store_column_text_or_null (st, col + 10));
+  p->reverse_charge = sqlite3_column_int (st, col + 11) != 0;
+  return p;
+}
+
 /* The record of the invoices row ST (the columns of issue_load's query). */
 static InvoiceRecord *
 load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
@@ -444,6 +493,7 @@ load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
   inv->subtotal = sqlite3_column_int64 (st, 11);
   inv->tax = sqlite3_column_int64 (st, 12);
   inv->total = sqlite3_column_int64 (st, 13);
+  inv->parties = load_parties (st, 14, rec->issued_on);
   if (!load_lines (db, rec, error) || !load_destinations (db, rec, error))
     return NULL;
   return g_steal_pointer (&rec);
@@ -467,9 +517,13 @@ static sqlite3_stmt *
 select_invoices (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT invoice, account, period, issued_on, operator_name, customer_name, operator,"
-    " tenant_id, currency, minor_units, tax_rate, subtotal, tax, total FROM invoices"
-    " WHERE operator = ?1 AND period = ?2 ORDER BY seq", error);
+    "SELECT i.invoice, i.account, i.period, i.issued_on, i.operator_name, i.customer_name,"
+    " i.operator, i.tenant_id, i.currency, i.minor_units, i.tax_rate, i.subtotal, i.tax,"
+    " i.total, p.due_on, p.terms_days, p.seller_legal_name, p.seller_address,"
+    " p.seller_vat_id, p.seller_email, p.iban, p.bic, p.buyer_legal_name, p.buyer_address,"
+    " p.buyer_vat_id, p.reverse_charge FROM invoices i"
+    " LEFT JOIN invoice_parties p ON p.invoice = i.invoice"
+    " WHERE i.operator = ?1 AND i.period = ?2 ORDER BY i.seq", error);
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
     return NULL;
   return g_steal_pointer (&st);
@@ -510,6 +564,7 @@ typedef struct {
   GHashTable *digests;          /* "INVOICE\nFORMAT" → sha256 recorded (invoice_documents) */
   DocWriter *docs;              /* renders the documents */
   OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
+  gboolean parties;             /* the CSV has the parties' columns */
   GPtrArray *written;           /* WrittenDoc *: queued for writing */
   guint n;                      /* invoices */
   guint kept;                   /* documents on disk as recorded: not rendered again */
@@ -587,7 +642,7 @@ write_issued (sqlite3_stmt *st, gpointer data, GError **error)
   if (!rec)
     return FALSE;
   if (w->csv)
-    invoiceout_csv_rows (w->csv, rec->invoice, rec->number, "issued");
+    invoiceout_csv_rows (w->csv, rec->invoice, rec->number, "issued", w->parties);
   w->n++;
   InvoiceOutFormats todo = documents_to_write (w, rec);
   return docwriter_add (w->docs, rec, todo, error);
@@ -621,6 +676,23 @@ record_digests (sqlite3 *db, const GPtrArray *written, GError **error)
   return store_commit (db, error);
 }
 
+/* Whether an issued invoice of OPERATOR_SLUG's PERIOD has parties: then
+ * the lines CSV has their columns. */
+static gboolean
+issued_have_parties (sqlite3 *db, const char *operator_slug, const char *period,
+                     gboolean *parties, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT EXISTS (SELECT 1 FROM invoices i JOIN invoice_parties p ON p.invoice = i.invoice"
+    " WHERE i.operator = ?1 AND i.period = ?2)", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, db, "reading invoices");
+  *parties = sqlite3_column_int (st, 0) != 0;
+  return TRUE;
+}
+
 gboolean
 issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
                        const char *dir, unsigned formats, guint threads, guint *n_written,
@@ -631,11 +703,14 @@ issue_write_documents (sqlite3 *db, const char *operator_slug, const char *perio
   if (!digests || !outfile_mkdir (dir, error))
     return FALSE;
   g_autoptr(OutFile) csv = NULL;
-  if ((formats & INVOICEOUT_CSV) && !(csv = invoiceout_open_lines_csv (dir, period, operator_slug, error)))
+  gboolean parties = FALSE;
+  if (!issued_have_parties (db, operator_slug, period, &parties, error)
+      || ((formats & INVOICEOUT_CSV)
+          && !(csv = invoiceout_open_lines_csv (dir, period, operator_slug, parties, error))))
     return FALSE;
   g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (written_doc_free);
-  IssuedDocs w = { dir, formats, digests, docs, csv, written, 0, 0 };
+  IssuedDocs w = { dir, formats, digests, docs, csv, parties, written, 0, 0 };
   /* one invoice in memory per rendering thread, never the whole period */
   if (!store_each_row (st, write_issued, &w, "reading invoices", error)
       || !docwriter_finish (docs, error) || (csv && !outfile_commit (csv, error))

@@ -1233,3 +1233,81 @@ Test (invoice, amounts_past_int64_are_an_error_never_wrapped)
   add_rated ("taxed", "2027-01", "out", "INTL", 60, 0, MICRO (1000000000));
   expect_overflow ("taxed", "2027-01");
 }
+
+/* Parties and terms (billing.md §11) {{{1 */
+
+Test (invoice, no_finance_rows_no_parties)
+{
+  add_contoso ();
+  add_number ("441632960002", "contoso", "user", "2026-11-01", NULL);
+  g_autoptr(Invoice) invoice = compute ("contoso", "2026-11");
+
+  cr_assert_null (invoice->parties, "an account without finance columns has no parties");
+  expect_totals (invoice, MICRO (10), MICRO (2), MICRO (12));
+}
+
+Test (invoice, parties_from_the_finance_rows_with_the_default_terms)
+{
+  g_autoptr(GError) error = NULL;
+
+  add_contoso ();
+  add_number ("441632960002", "contoso", "user", "2026-11-01", NULL);
+  cr_assert (store_exec (db, "INSERT INTO operator_finance (operator, vat_id) VALUES"
+                             " ('northwind', 'DE123456789');"
+                             "INSERT INTO account_finance VALUES ('contoso', NULL, 'London',"
+                             " 'GB1', 0, 'none')", &error), "%s", error ? error->message : "");
+  g_autoptr(Invoice) invoice = compute ("contoso", "2026-11");
+
+  cr_assert_not_null (invoice->parties);
+  cr_assert_str_eq (invoice->parties->seller_legal_name, "northwind", "the operator's name");
+  cr_assert_str_eq (invoice->parties->seller_vat_id, "DE123456789");
+  cr_assert_str_eq (invoice->parties->buyer_legal_name, "contoso", "the account's name");
+  cr_assert_str_eq (invoice->parties->buyer_address, "London");
+  cr_assert_null (invoice->parties->iban);
+  cr_assert_eq (invoice->parties->terms_days, 30);
+  cr_assert_not (invoice->parties->reverse_charge);
+  expect_totals (invoice, MICRO (10), MICRO (2), MICRO (12));
+}
+
+Test (invoice, reverse_charge_is_taxed_zero)
+{
+  g_autoptr(GError) error = NULL;
+
+  add_contoso ();
+  add_number ("441632960002", "contoso", "user", "2026-11-01", NULL);
+  add_rated ("contoso", "2026-11", "out", "INTL", 60, 0, 1234567);
+  cr_assert (store_exec (db, "INSERT INTO account_finance VALUES ('contoso', 'Contoso Ltd',"
+                             " NULL, 'IE6388047V', 1, 'none')", &error),
+             "%s", error ? error->message : "");
+  g_autoptr(Invoice) invoice = compute ("contoso", "2026-11");
+
+  cr_assert (invoice->parties->reverse_charge);
+  cr_assert_eq (invoice->tax_rate, 0);
+  expect_totals (invoice, 11230000, 0, 11230000);
+}
+
+Test (invoice, due_date_is_the_issue_date_plus_the_terms)
+{
+  static const struct { const char *issued; gint64 days; const char *due; } cases[] = {
+    { "2026-12-02", 14, "2026-12-16" },
+    { "2026-12-02", 30, "2027-01-01" },
+    { "2028-02-15", 14, "2028-02-29" },
+    { "2027-02-15", 14, "2027-03-01" },
+    { "2026-12-31", 0, "2026-12-31" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(InvoiceParties) p = invoice_parties_new ();
+      p->terms_days = cases[i].days;
+      cr_assert (invoice_parties_set_due (p, cases[i].issued));
+      cr_assert_str_eq (p->due_on, cases[i].due, "%s + %" G_GINT64_FORMAT, cases[i].issued,
+                        cases[i].days);
+      cr_assert_str_eq (p->issued_on, cases[i].issued);
+      g_autoptr(InvoiceParties) copy = invoice_parties_copy (p);
+      cr_assert_str_eq (copy->due_on, cases[i].due);
+    }
+  g_autoptr(InvoiceParties) p = invoice_parties_new ();
+  cr_assert_not (invoice_parties_set_due (p, "2026-13-01"));
+  cr_assert_null (p->due_on);
+}
