@@ -45,6 +45,7 @@ CREATE TABLE invoice_parties (
   buyer_legal_name  TEXT NOT NULL,
   buyer_address     TEXT,
   buyer_vat_id      TEXT,
+  buyer_country     TEXT NOT NULL,        -- accounts.country
   reverse_charge    INTEGER NOT NULL CHECK (reverse_charge IN (0, 1))
 ) STRICT, WITHOUT ROWID;
 

@@ -105,6 +105,7 @@ invoice_parties_copy (const InvoiceParties *from)
   p->buyer_legal_name = g_strdup (from->buyer_legal_name);
   p->buyer_address = g_strdup (from->buyer_address);
   p->buyer_vat_id = g_strdup (from->buyer_vat_id);
+  p->buyer_country = g_strdup (from->buyer_country);
   p->issued_on = g_strdup (from->issued_on);
   p->due_on = g_strdup (from->due_on);
   return p;
@@ -124,6 +125,7 @@ invoice_parties_free (InvoiceParties *p)
   g_free (p->buyer_legal_name);
   g_free (p->buyer_address);
   g_free (p->buyer_vat_id);
+  g_free (p->buyer_country);
   g_free (p->issued_on);
   g_free (p->due_on);
   g_free (p);
@@ -450,13 +452,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
 
 /* The finance columns (billing.md §11), from column 9 on: whether any is
  * given, then seller (legal name, address, VAT id, e-mail, IBAN, BIC, terms)
- * and buyer (legal name, address, VAT id, reverse charge). */
+ * and buyer (legal name, address, VAT id, reverse charge, country). */
 #define PARTIES_COLUMNS                                                                    \
   "coalesce (of.legal_name, of.address, of.vat_id, of.payment_terms_days, of.iban,"         \
   " of.bic, of.email, af.legal_name, af.address, af.vat_id) IS NOT NULL"                    \
   " OR coalesce (af.reverse_charge, 0), coalesce (of.legal_name, o.name), of.address,"      \
   " of.vat_id, of.email, of.iban, of.bic, of.payment_terms_days,"                           \
-  " coalesce (af.legal_name, a.name), af.address, af.vat_id, coalesce (af.reverse_charge, 0)"
+  " coalesce (af.legal_name, a.name), af.address, af.vat_id, coalesce (af.reverse_charge, 0),"       \
+  " a.country"
 
 #define PARTIES_JOINS                                                                      \
   "LEFT JOIN operator_finance of ON of.operator = a.operator"                               \
@@ -484,6 +487,7 @@ parties_from_row (sqlite3_stmt *st, int col)
   p->buyer_address = g_strdup (store_column_text_or_null (st, col + 9));
   p->buyer_vat_id = g_strdup (store_column_text_or_null (st, col + 10));
   p->reverse_charge = sqlite3_column_int (st, col + 11) != 0;
+  p->buyer_country = g_strdup (store_column_text_or_null (st, col + 12));
   return p;
 }
 

@@ -71,6 +71,7 @@ typedef struct {
   char *buyer_legal_name;       /* accounts.legal_name, else the account's name */
   char *buyer_address;
   char *buyer_vat_id;
+  char *buyer_country;          /* accounts.country, ISO 3166 alpha-2 */
   gboolean reverse_charge;      /* taxed 0 with the reverse-charge note */
   char *issued_on;              /* "YYYY-MM-DD" the documents are dated, and */
   char *due_on;                 /* that + terms_days: set together by

@@ -19,6 +19,7 @@
 #include "bill/docwriter.h"
 #include "bill/invoicedoc.h"
 #include "bill/invoiceout.h"
+#include "bill/ubl.h"
 
 static const char *const kinds[] = { "recurring", "usage", "late_usage" };
 
@@ -354,7 +355,10 @@ invoiceout_write_record (const InvoiceRecord *rec, const char *dir, InvoiceOutFo
         return FALSE;
     }
   g_autofree char *pdf = g_strconcat (base, ".pdf", NULL);
-  return !(formats & INVOICEOUT_PDF) || invoicedoc_pdf (&doc, pdf, error);
+  if ((formats & INVOICEOUT_PDF) && !invoicedoc_pdf (&doc, pdf, error))
+    return FALSE;
+  g_autofree char *xml = g_strconcat (base, ".xml", NULL);
+  return !(formats & INVOICEOUT_UBL) || ubl_write (rec, xml, error);
 }
 
 gboolean
@@ -536,6 +540,7 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
                          guint threads, guint *n_invoices, guint *n_issued, GError **error)
 {
   g_autofree char *date = invoiceout_day_after_period (period);
+  formats &= ~(unsigned) INVOICEOUT_UBL;   /* e-invoices are issued documents only */
   if (!date)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM", period);

@@ -37,6 +37,7 @@ typedef enum {
   INVOICEOUT_CSV = 1 << 1,
   INVOICEOUT_HTML = 1 << 2,     /* printable page (invoicedoc) */
   INVOICEOUT_PDF = 1 << 3,      /* the same as PDF (invoicedoc) */
+  INVOICEOUT_UBL = 1 << 4,      /* UBL 2.1 e-invoice, issued invoices only (ubl.h) */
 } InvoiceOutFormats;
 
 /* One invoice with everything its documents show.  A draft has no NUMBER;
@@ -102,7 +103,7 @@ OutFile *invoiceout_open_lines_csv (const char *dir, const char *period, const c
 /* The invoice-lines CSV of RECORDS (InvoiceRecord *) at PATH. */
 gboolean invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error);
 
-/* Draft invoices for PERIOD of every account (of OPERATOR_SLUG and/or
+/* Draft invoices (never UBL: an e-invoice needs a number) for PERIOD of every account (of OPERATOR_SLUG and/or
  * ACCOUNT when not NULL) that has lines and is not issued yet for PERIOD,
  * written under DIR (created when missing): <account>-<period>.json, .html
  * and .pdf per invoice and/or invoice-lines-<period>-draft.csv.  A draft's

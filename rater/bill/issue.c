@@ -18,6 +18,7 @@
 #include "bill/invoice.h"
 #include "bill/invoiceout.h"
 #include "bill/issue.h"
+#include "bill/ubl.h"
 #include "base/digest.h"
 #include "base/rater-error.h"
 #include "base/store.h"
@@ -44,16 +45,19 @@ query_strings (sqlite3 *db, const char *sql, const char *param, GError **error)
   return g_steal_pointer (&list);
 }
 
-/* The document formats by name: --format's words, the file name extensions
- * and invoice_documents.format.  CSV is one file per run, not per invoice. */
+/* The document formats by name: --format's words and
+ * invoice_documents.format, with the file name extension.  CSV is one file
+ * per run, not per invoice. */
 static const struct {
   const char *name;
   InvoiceOutFormats bit;
+  const char *extension;
 } format_names[] = {
-  { "json", INVOICEOUT_JSON },
-  { "csv", INVOICEOUT_CSV },
-  { "html", INVOICEOUT_HTML },
-  { "pdf", INVOICEOUT_PDF },
+  { "json", INVOICEOUT_JSON, "json" },
+  { "csv", INVOICEOUT_CSV, "csv" },
+  { "html", INVOICEOUT_HTML, "html" },
+  { "pdf", INVOICEOUT_PDF, "pdf" },
+  { "ubl", INVOICEOUT_UBL, "xml" },
 };
 
 gboolean
@@ -100,6 +104,8 @@ typedef struct {
   char yyyymm[7];
   gint64 next_seq;
   IssueStats *stats;
+  unsigned formats;             /* the documents to be written: with INVOICEOUT_UBL,
+                                 * every new invoice must be a valid e-invoice */
   GHashTable *names;            /* invoiceout_names () of the operator */
   sqlite3_stmt *header;         /* the INSERTs and the UPDATE of storing an invoice, */
   sqlite3_stmt *lines;          /* prepared once per issue */
@@ -195,8 +201,8 @@ prepare_store (Issue *is, GError **error)
     && (is->parties = store_prepare (is->db,
           "INSERT INTO invoice_parties (invoice, due_on, terms_days, seller_legal_name,"
           " seller_address, seller_vat_id, seller_email, iban, bic, buyer_legal_name,"
-          " buyer_address, buyer_vat_id, reverse_charge)"
-          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error));
+          " buyer_address, buyer_vat_id, reverse_charge, buyer_country)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error));
 }
 
 static void
@@ -286,7 +292,8 @@ store_parties (Issue *is, const InvoiceRecord *rec, GError **error)
                      STORE_TEXT (p->seller_address), STORE_TEXT (p->seller_vat_id),
                      STORE_TEXT (p->seller_email), STORE_TEXT (p->iban), STORE_TEXT (p->bic),
                      STORE_TEXT (p->buyer_legal_name), STORE_TEXT (p->buyer_address),
-                     STORE_TEXT (p->buyer_vat_id), STORE_INT (p->reverse_charge))
+                     STORE_TEXT (p->buyer_vat_id), STORE_INT (p->reverse_charge),
+                     STORE_TEXT (p->buyer_country ? p->buyer_country : ""))
     && store_step_done (is->parties, error);
 }
 
@@ -312,7 +319,7 @@ issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **er
 
   if (rec)
     rec->number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, is->prefix, is->yyyymm, seq);
-  if (!rec || !store_header (is, rec, seq, error) || !store_lines (is, rec, error)
+  if (!rec || ((is->formats & INVOICEOUT_UBL) && !ubl_check (rec, error)) || !store_header (is, rec, seq, error) || !store_lines (is, rec, error)
       || !store_destinations (is, rec, error) || !store_parties (is, rec, error)
       || !mark_late_billed (is, rec, error))
     {
@@ -353,13 +360,16 @@ issue_all (Issue *is, GError **error)
     && close_period (is, error);
 }
 
-gboolean
-issue_period (sqlite3 *db, const char *operator_slug, const char *period,
-              const char *issued_on, IssueStats *stats, GError **error)
+/* issue_period() for documents of FORMATS: with INVOICEOUT_UBL, nothing is
+ * issued unless every new invoice can be an e-invoice (ubl_check), since
+ * an issued invoice never changes. */
+static gboolean
+issue_period_for (sqlite3 *db, const char *operator_slug, const char *period,
+                  const char *issued_on, unsigned formats, IssueStats *stats, GError **error)
 {
   g_return_val_if_fail (db && operator_slug && issued_on && stats, FALSE);
   Issue is = { .db = db, .operator_slug = operator_slug, .period = period,
-               .issued_on = issued_on, .stats = stats };
+               .issued_on = issued_on, .stats = stats, .formats = formats };
   *stats = (IssueStats) { 0 };
   gboolean ok = store_begin (db, error) && issue_all (&is, error) && store_commit (db, error);
   if (!ok)
@@ -372,6 +382,13 @@ issue_period (sqlite3 *db, const char *operator_slug, const char *period,
     g_hash_table_unref (is.names);
   finalize_store (&is);
   return ok;
+}
+
+gboolean
+issue_period (sqlite3 *db, const char *operator_slug, const char *period,
+              const char *issued_on, IssueStats *stats, GError **error)
+{
+  return issue_period_for (db, operator_slug, period, issued_on, 0, stats, error);
 }
 
 /* Reading back {{{1 */
@@ -472,6 +489,7 @@ load_parties (sqlite3_stmt *st, int col, const char *issued_on)
   p->buyer_address = g_strdup (store_column_text_or_null (st, col + 9));
   p->buyer_vat_id = g_strdup (store_column_text_or_null (st, col + 10));
   p->reverse_charge = sqlite3_column_int (st, col + 11) != 0;
+  p->buyer_country = g_strdup (store_column_text_or_null (st, col + 12));
   return p;
 }
 
@@ -521,7 +539,7 @@ select_invoices (sqlite3 *db, const char *operator_slug, const char *period, GEr
     " i.operator, i.tenant_id, i.currency, i.minor_units, i.tax_rate, i.subtotal, i.tax,"
     " i.total, p.due_on, p.terms_days, p.seller_legal_name, p.seller_address,"
     " p.seller_vat_id, p.seller_email, p.iban, p.bic, p.buyer_legal_name, p.buyer_address,"
-    " p.buyer_vat_id, p.reverse_charge FROM invoices i"
+    " p.buyer_vat_id, p.reverse_charge, p.buyer_country FROM invoices i"
     " LEFT JOIN invoice_parties p ON p.invoice = i.invoice"
     " WHERE i.operator = ?1 AND i.period = ?2 ORDER BY i.seq", error);
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
@@ -615,7 +633,7 @@ documents_to_write (IssuedDocs *w, const InvoiceRecord *rec)
       if (format_names[i].bit == INVOICEOUT_CSV || !(w->formats & format_names[i].bit))
         continue;
       g_autofree char *key = g_strdup_printf ("%s\n%s", rec->number, format_names[i].name);
-      g_autofree char *file = g_strdup_printf ("%s.%s", name, format_names[i].name);
+      g_autofree char *file = g_strdup_printf ("%s.%s", name, format_names[i].extension);
       g_autofree char *path = g_build_filename (w->dir, file, NULL);
       if (document_is (path, g_hash_table_lookup (w->digests, key)))
         {
@@ -780,7 +798,7 @@ issue_run_operator (sqlite3 *db, const IssueRunOptions *opts, const char *operat
 {
   IssueStats s;
   guint written = 0;
-  if (!issue_period (db, operator_slug, opts->period, issued_on, &s, error)
+  if (!issue_period_for (db, operator_slug, opts->period, issued_on, opts->formats, &s, error)
       || !issue_write_documents (db, operator_slug, opts->period, opts->dir, opts->formats,
                                  opts->threads, &written, error))
     return FALSE;

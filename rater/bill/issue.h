@@ -33,6 +33,8 @@ typedef struct {
 
 /* Issue PERIOD ("YYYY-MM") for OPERATOR_SLUG, dating new invoices
  * ISSUED_ON ("YYYY-MM-DD").  All or nothing: on error nothing changed.
+ * (issue_run() with INVOICEOUT_UBL in its formats also refuses, before
+ * anything is issued, an invoice that cannot be a UBL e-invoice, ubl.h.)
  * RATER_ERROR_USAGE for an unknown operator or a bad period. */
 gboolean issue_period (sqlite3 *db, const char *operator_slug, const char *period,
                        const char *issued_on, IssueStats *stats, GError **error);

@@ -27,7 +27,7 @@ parse_formats (const char *text, InvoiceOutFormats *formats, GError **error)
     {
       unsigned bit;
       if (!issue_parse_format (g_strstrip (names[i]), &bit))
-        return cmd_usage_error (error, "invoice: --format takes json, csv, html and pdf, not '%s'",
+        return cmd_usage_error (error, "invoice: --format takes json, csv, html, pdf and ubl, not '%s'",
                                 names[i]);
       *formats |= bit;
     }
@@ -38,7 +38,7 @@ static gboolean
 invoice_usage (GError **error)
 {
   return cmd_usage_error (error, "usage: rater invoice draft|issue --period YYYY-MM [--operator OP]"
-                          " [--account A] --out DIR [--format json,csv,html,pdf] [--force]"
+                          " [--account A] --out DIR [--format json,csv,html,pdf,ubl] [--force]"
                           " (issue takes no --account)");
 }
 
@@ -47,6 +47,9 @@ invoice_draft (RaterContext *ctx, gconstpointer args, GError **error)
 {
   const InvoiceArgs *a = args;
   guint n = 0, issued = 0;
+  if (a->formats & INVOICEOUT_UBL)
+    return cmd_usage_error (error, "invoice draft: --format ubl: an e-invoice is an issued"
+                            " document (a draft has no number): use 'invoice issue'");
   g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
   if (!db || !invoiceout_write_drafts (db, a->period, a->op, a->account, a->out, a->formats,
                                        0, &n, &issued, error))
@@ -124,7 +127,7 @@ cmd_invoice (RaterContext *ctx, int argc, char **argv, GError **error)
     { "operator", 0, 0, G_OPTION_ARG_STRING, &op, "Only this operator's accounts", "OP" },
     { "account", 0, 0, G_OPTION_ARG_STRING, &account, "Only this account (draft only)", "A" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output directory (required)", "DIR" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Any of json,csv,html,pdf (default json,csv)", "LIST" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Any of json,csv,html,pdf,ubl (default json,csv)", "LIST" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &a.force,
       "issue: also a period that has not ended in every account's zone", NULL },
     { NULL }
