@@ -60,3 +60,42 @@ CREATE TABLE invoice_documents_009 (
 INSERT INTO invoice_documents_009 SELECT invoice, format, sha256, bytes FROM invoice_documents;
 DROP TABLE invoice_documents;
 ALTER TABLE invoice_documents_009 RENAME TO invoice_documents;
+
+-- Adjustments (billing.md §11): a one-off charge (positive) or credit
+-- (negative) with a description, on an account's invoice for an open
+-- period, taxed like usage.  Issuing marks each with its invoice; an
+-- adjustment of an issued (closed) period never changes again.
+CREATE TABLE adjustments (
+  id              INTEGER PRIMARY KEY,
+  account         TEXT NOT NULL,
+  period          TEXT NOT NULL,          -- YYYY-MM
+  amount          INTEGER NOT NULL CHECK (amount <> 0), -- micro-units, in minor units
+  description     TEXT NOT NULL CHECK (description <> ''),
+  created_at      TEXT NOT NULL,          -- UTC ISO 8601
+  invoice         TEXT                    -- the invoice that billed it; NULL while open
+) STRICT;
+CREATE INDEX adjustments_by_period ON adjustments (period, account);
+
+-- Invoice lines gain the kind 'adjustment' and its description.
+CREATE TABLE invoice_lines_009 (
+  invoice         TEXT NOT NULL REFERENCES invoices (invoice),
+  line            INTEGER NOT NULL,
+  kind            TEXT NOT NULL CHECK (kind IN ('recurring', 'usage', 'late_usage', 'adjustment')),
+  number_type     TEXT,
+  direction       TEXT,
+  grp             TEXT,
+  quantity        INTEGER NOT NULL,
+  calls           INTEGER NOT NULL,
+  billable        INTEGER NOT NULL,
+  covered         INTEGER NOT NULL,
+  amount          INTEGER NOT NULL,
+  periods         TEXT,
+  description     TEXT,                   -- adjustment: its description
+  PRIMARY KEY (invoice, line)
+) STRICT, WITHOUT ROWID;
+INSERT INTO invoice_lines_009 (invoice, line, kind, number_type, direction, grp, quantity, calls,
+                               billable, covered, amount, periods)
+  SELECT invoice, line, kind, number_type, direction, grp, quantity, calls, billable, covered,
+         amount, periods FROM invoice_lines;
+DROP TABLE invoice_lines;
+ALTER TABLE invoice_lines_009 RENAME TO invoice_lines;

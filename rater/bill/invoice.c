@@ -60,6 +60,7 @@ invoice_line_free (gpointer data)
   g_free (line->group);
   if (line->periods)
     g_ptr_array_unref (line->periods);
+  g_free (line->description);
   g_free (line);
 }
 
@@ -171,7 +172,7 @@ invoice_add_line (Invoice *invoice, InvoiceLineKind kind)
 const char *
 invoice_line_kind_to_string (InvoiceLineKind kind)
 {
-  static const char *const names[] = { "recurring", "usage", "late_usage" };
+  static const char *const names[] = { "recurring", "usage", "late_usage", "adjustment" };
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
   return names[kind];
@@ -302,6 +303,21 @@ typedef struct {
   gint64 charge;                /* micro-units, unrounded */
 } UsageRow;
 
+/* One adjustment of the period (adjust.h). */
+typedef struct {
+  gint64 amount;                /* micro-units, in minor units */
+  char *description;
+} AdjustRow;
+
+static void
+adjust_row_free (gpointer data)
+{
+  AdjustRow *r = data;
+
+  g_free (r->description);
+  g_free (r);
+}
+
 /* Everything one account's invoice is computed from. */
 typedef struct {
   char *account;
@@ -314,6 +330,7 @@ typedef struct {
   gint64 fees[N_NUMBER_TYPES];  /* micro-units per month, by number_types[] */
   GPtrArray *numbers;           /* NumberRow *, by (type, number, from_date) */
   GPtrArray *late;              /* UsageRow *, unbilled late usage in invoice order */
+  GPtrArray *adjustments;       /* AdjustRow *, the adjustments of P in the order added */
   GPtrArray *usage;             /* UsageRow *, usage of P in invoice order; NULL: SUMS */
   GHashTable *sums;             /* UsageRow * (key and value), by (direction, group,
                                  * destination): the period scan; NULL: USAGE */
@@ -413,6 +430,7 @@ account_rows_free (gpointer data)
   invoice_parties_free (a->parties);
   g_ptr_array_unref (a->numbers);
   g_ptr_array_unref (a->late);
+  g_ptr_array_unref (a->adjustments);
   if (a->usage)
     g_ptr_array_unref (a->usage);
   if (a->sums)
@@ -513,6 +531,7 @@ add_account_row (sqlite3_stmt *st, gpointer b, GError **error)
   a->parties = parties_from_row (st, 9);
   a->numbers = g_ptr_array_new_with_free_func (number_row_free);
   a->late = g_ptr_array_new_with_free_func (usage_row_free);
+  a->adjustments = g_ptr_array_new_with_free_func (adjust_row_free);
   g_ptr_array_add (batch->accounts, a);
   g_hash_table_insert (batch->by_name, a->account, a);
   return TRUE;
@@ -560,6 +579,30 @@ add_number_row (sqlite3_stmt *st, gpointer b, GError **error)
 static const char usage_sql[] = USAGE_SQL ("r.late = 0 AND r.period = ?1 AND r.account = ?2", "");
 static const char late_sql[] = USAGE_SQL (LATE_WHERE " AND r.account = ?2", "");
 static const char late_all_sql[] = USAGE_SQL (LATE_WHERE, "r.account, ");
+
+/* The adjustments of period ?1 (of account ?2): (account, amount,
+ * description) in the order added. */
+#define ADJUST_SQL(where)                                                                  \
+  "SELECT account, amount, description FROM adjustments WHERE period = ?1" where            \
+  " ORDER BY account, id"
+static const char adjust_sql[] = ADJUST_SQL (" AND account = ?2");
+static const char adjust_all_sql[] = ADJUST_SQL ("");
+
+/* Row function: an ADJUST_SQL row to its account of the Batch B. */
+static gboolean
+add_adjust_row (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
+
+  if (a)
+    {
+      AdjustRow *r = g_new0 (AdjustRow, 1);
+      r->amount = sqlite3_column_int64 (st, 1);
+      r->description = g_strdup (store_column_text (st, 2));
+      g_ptr_array_add (a->adjustments, r);
+    }
+  return TRUE;
+}
 
 /* The UsageRow of a USAGE_SQL row. */
 static UsageRow *
@@ -941,6 +984,22 @@ destinations_from_sums (const AccountRows *a, GError **error)
 
 /* The invoice {{{1 */
 
+/* One adjustment line per row of ROWS (AdjustRow *). */
+static gboolean
+add_adjustment_lines (Invoice *invoice, const GPtrArray *rows, GError **error)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const AdjustRow *r = rows->pdata[i];
+      InvoiceLine *line = invoice_add_line (invoice, INVOICE_LINE_ADJUSTMENT);
+      line->description = g_strdup (r->description);
+      line->amount = r->amount;
+      if (!round_checked (&line->amount, invoice->minor_units, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* A's invoice for PERIOD, or NULL: without ERROR when it has no line. */
 static Invoice *
 build_invoice (const AccountRows *a, const char *period, const PeriodDays *days,
@@ -952,7 +1011,8 @@ build_invoice (const AccountRows *a, const char *period, const PeriodDays *days,
   if (!apply_terms (invoice, a, error)
       || !add_recurring_lines (invoice, a, days, error)
       || !add_usage_lines (invoice, INVOICE_LINE_USAGE, a->usage ? a->usage : sums, error)
-      || !add_usage_lines (invoice, INVOICE_LINE_LATE_USAGE, a->late, error))
+      || !add_usage_lines (invoice, INVOICE_LINE_LATE_USAGE, a->late, error)
+      || !add_adjustment_lines (invoice, a->adjustments, error))
     return NULL;
   if (invoice->lines->len == 0)
     return NULL;
@@ -987,8 +1047,12 @@ read_accounts (sqlite3 *db, Batch *b, const InvoiceScope *scope, const char *acc
                      p2, add_number_row, b, error)
     && (scope && !scope->account
         ? query_rows (db, late_all_sql, period, NULL, add_late_row, b, error)
+          && query_rows (db, adjust_all_sql, period, NULL, add_adjust_row, b, error)
         : query_rows (db, late_sql, period, ((AccountRows *) b->accounts->pdata[0])->account,
-                      add_late_row, b, error));
+                      add_late_row, b, error)
+          && query_rows (db, adjust_sql, period,
+                         ((AccountRows *) b->accounts->pdata[0])->account, add_adjust_row, b,
+                         error));
 }
 
 Invoice *

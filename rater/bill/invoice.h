@@ -22,6 +22,9 @@
  *  3. late_usage: the same grouping for the account's late ratings (late = 1)
  *     of periods before P not yet billed (ratings.invoice NULL), with the
  *     list of those periods.  Issuing (issue.h) marks them billed.
+ *  4. adjustment: one per adjustment of the account for P (adjust.h), in
+ *     the order they were added, with its description; taxed like usage.
+ *     Issuing marks them billed.
  *
  * invoice_compute() reads one account; invoice_compute_period() every
  * account of a period in one pass, giving the same invoices.
@@ -40,6 +43,7 @@ typedef enum {
   INVOICE_LINE_RECURRING,
   INVOICE_LINE_USAGE,
   INVOICE_LINE_LATE_USAGE,
+  INVOICE_LINE_ADJUSTMENT,      /* billing.md §11: one per adjustment (adjust.h) */
 } InvoiceLineKind;
 
 typedef struct {
@@ -54,6 +58,7 @@ typedef struct {
   gint64 amount;                /* micro-units, rounded half up to the currency's minor units */
   GPtrArray *periods;           /* late_usage: distinct "YYYY-MM" of its calls, ascending
                                  * (owned char *); NULL for other kinds */
+  char *description;            /* adjustment: what it is for; else NULL */
 } InvoiceLine;
 
 /* Who bills whom and on what terms (billing.md §11): the optional finance
@@ -190,5 +195,5 @@ void invoice_free (Invoice *invoice);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Invoice, invoice_free)
 
 /* Human-readable kind as in the invoice documents (formats.md §3):
- * "recurring", "usage", "late_usage". */
+ * "recurring", "usage", "late_usage", "adjustment". */
 const char *invoice_line_kind_to_string (InvoiceLineKind kind);

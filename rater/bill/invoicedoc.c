@@ -152,6 +152,8 @@ line_description (const InvoiceLine *l)
     return number_type_label (l->number_type);
   if (l->kind == INVOICE_LINE_USAGE)
     return g_strdup_printf ("Usage %s %s", l->direction, l->group);
+  if (l->kind == INVOICE_LINE_ADJUSTMENT)
+    return g_strdup (l->description);
 
   g_autoptr(GString) periods = g_string_new (NULL);
   for (guint i = 0; l->periods && i < l->periods->len; i++)
@@ -167,8 +169,10 @@ line_row (const InvoiceLine *l, const Invoice *inv)
   char **row = g_new0 (char *, G_N_ELEMENTS (line_cols) + 1);
   row[0] = g_strdup (invoice_line_kind_to_string (l->kind));
   row[1] = line_description (l);
-  row[2] = g_strdup_printf ("%" G_GUINT64_FORMAT, recurring ? l->quantity : l->calls);
-  row[3] = recurring ? g_strdup ("") : format_minutes (l->billable_seconds);
+  gboolean adjustment = l->kind == INVOICE_LINE_ADJUSTMENT;
+  row[2] = adjustment ? g_strdup ("")
+                      : g_strdup_printf ("%" G_GUINT64_FORMAT, recurring ? l->quantity : l->calls);
+  row[3] = recurring || adjustment ? g_strdup ("") : format_minutes (l->billable_seconds);
   row[4] = format_money (l->amount, inv);
   return row;
 }

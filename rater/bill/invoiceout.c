@@ -21,7 +21,7 @@
 #include "bill/invoiceout.h"
 #include "bill/ubl.h"
 
-static const char *const kinds[] = { "recurring", "usage", "late_usage" };
+static const char *const kinds[] = { "recurring", "usage", "late_usage", "adjustment" };
 
 /* AMOUNT (micro-units) with exactly the currency's minor digits. */
 static const char *
@@ -54,6 +54,8 @@ json_line (JsonBuilder *b, const Invoice *inv, const InvoiceLine *l)
       rater_json_string (b, "number_type", l->number_type);
       rater_json_int (b, "quantity", (gint64) l->quantity);
     }
+  else if (l->kind == INVOICE_LINE_ADJUSTMENT)
+    rater_json_string (b, "description", l->description);
   else
     {
       rater_json_string (b, "direction", l->direction);
@@ -141,15 +143,33 @@ invoiceout_json (const Invoice *inv, const char *number, const char *status)
   "buyer_legal_name,buyer_address,buyer_vat_id,reverse_charge"
 
 void
-invoiceout_csv_header (OutFile *out, gboolean parties)
+invoiceout_csv_header (OutFile *out, unsigned columns)
 {
-  outfile_csv_header (out, parties
-    ? "invoice,status,operator,account,period,currency,line,kind,direction,"
-      "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
-      "amount,subtotal,tax,total" PARTIES_CSV_COLUMNS
-    : "invoice,status,operator,account,period,currency,line,kind,direction,"
-      "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
-      "amount,subtotal,tax,total");
+  static const char *const headers[] = {
+    "invoice,status,operator,account,period,currency,line,kind,direction,"
+    "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
+    "amount,subtotal,tax,total",
+    "invoice,status,operator,account,period,currency,line,kind,direction,"
+    "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
+    "amount,subtotal,tax,total,description",
+    "invoice,status,operator,account,period,currency,line,kind,direction,"
+    "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
+    "amount,subtotal,tax,total" PARTIES_CSV_COLUMNS,
+    "invoice,status,operator,account,period,currency,line,kind,direction,"
+    "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
+    "amount,subtotal,tax,total,description" PARTIES_CSV_COLUMNS,
+  };
+  outfile_csv_header (out, headers[columns & 3]);
+}
+
+unsigned
+invoiceout_csv_columns (const Invoice *inv)
+{
+  unsigned columns = inv->parties ? INVOICEOUT_COLUMNS_PARTIES : 0;
+  for (guint i = 0; i < inv->lines->len; i++)
+    if (((const InvoiceLine *) inv->lines->pdata[i])->kind == INVOICE_LINE_ADJUSTMENT)
+      columns |= INVOICEOUT_COLUMNS_DESCRIPTION;
+  return columns;
 }
 
 static void
@@ -183,10 +203,11 @@ csv_count (OutFile *out, gboolean present, guint64 value)
 
 static void
 csv_line (OutFile *out, const Invoice *inv, guint i, const char *number, const char *status,
-          gboolean parties)
+          unsigned columns)
 {
   const InvoiceLine *l = inv->lines->pdata[i];
   gboolean recurring = l->kind == INVOICE_LINE_RECURRING;
+  gboolean counted = l->kind == INVOICE_LINE_USAGE || l->kind == INVOICE_LINE_LATE_USAGE;
   char buf[32];
   outfile_csv_field (out, number ? number : "", -1);
   outfile_csv_field (out, status, -1);
@@ -200,24 +221,26 @@ csv_line (OutFile *out, const Invoice *inv, guint i, const char *number, const c
   outfile_csv_field (out, l->group ? l->group : "", -1);
   outfile_csv_field (out, l->number_type ? l->number_type : "", -1);
   csv_count (out, recurring, l->quantity);
-  csv_count (out, !recurring, l->calls);
-  csv_count (out, !recurring, l->billable_seconds);
-  csv_count (out, !recurring, l->covered_seconds);
+  csv_count (out, counted, l->calls);
+  csv_count (out, counted, l->billable_seconds);
+  csv_count (out, counted, l->covered_seconds);
   outfile_csv_field (out, money (inv, l->amount, buf), -1);
   outfile_csv_field (out, money (inv, inv->subtotal, buf), -1);
   outfile_csv_field (out, money (inv, inv->tax, buf), -1);
   outfile_csv_field (out, money (inv, inv->total, buf), -1);
-  if (parties)
+  if (columns & INVOICEOUT_COLUMNS_DESCRIPTION)
+    csv_text (out, l->description);
+  if (columns & INVOICEOUT_COLUMNS_PARTIES)
     csv_parties (out, inv->parties);
   outfile_csv_end_row (out);
 }
 
 void
 invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number, const char *status,
-                     gboolean parties)
+                     unsigned columns)
 {
   for (guint i = 0; i < inv->lines->len; i++)
-    csv_line (out, inv, i, number, status, parties);
+    csv_line (out, inv, i, number, status, columns);
 }
 
 /* ---- records ---- */
@@ -365,17 +388,17 @@ gboolean
 invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error)
 {
   g_autoptr(OutFile) out = outfile_open (path, error);
-  gboolean parties = FALSE;
+  unsigned columns = 0;
   if (!out)
     return FALSE;
   for (guint i = 0; i < records->len; i++)
-    parties |= ((const InvoiceRecord *) records->pdata[i])->invoice->parties != NULL;
-  invoiceout_csv_header (out, parties);
+    columns |= invoiceout_csv_columns (((const InvoiceRecord *) records->pdata[i])->invoice);
+  invoiceout_csv_header (out, columns);
   for (guint i = 0; i < records->len; i++)
     {
       const InvoiceRecord *rec = records->pdata[i];
       invoiceout_csv_rows (out, rec->invoice, rec->number, rec->number ? "issued" : "draft",
-                           parties);
+                           columns);
     }
   return outfile_commit (out, error);
 }
@@ -480,7 +503,7 @@ typedef struct {
   InvoiceOutFormats formats;
   DocWriter *docs;              /* renders each draft's documents */
   OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
-  gboolean parties;             /* the CSV has the parties' columns */
+  unsigned columns;             /* the CSV's optional columns */
   guint n;                      /* drafts written */
 } DraftRun;
 
@@ -495,42 +518,48 @@ write_draft (Invoice *invoice, GPtrArray *destinations, gpointer data, GError **
   if (!rec)
     return FALSE;
   if (run->csv)
-    invoiceout_csv_rows (run->csv, rec->invoice, NULL, "draft", run->parties);
+    invoiceout_csv_rows (run->csv, rec->invoice, NULL, "draft", run->columns);
   run->n++;
   return docwriter_add (run->docs, rec, run->formats, error);
 }
 
 OutFile *
 invoiceout_open_lines_csv (const char *dir, const char *period, const char *suffix,
-                           gboolean parties, GError **error)
+                           unsigned columns, GError **error)
 {
   g_autofree char *name = g_strdup_printf ("invoice-lines-%s-%s.csv", period, suffix);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   OutFile *out = outfile_open (path, error);
 
   if (out)
-    invoiceout_csv_header (out, parties);
+    invoiceout_csv_header (out, columns);
   return out;
 }
 
-/* Whether any account of the drafts' scope has parties (invoice.c's
- * PARTIES_COLUMNS test): then the drafts' CSV has their columns. */
+/* The optional CSV columns of the drafts' scope: parties when an account
+ * has them (invoice.c's PARTIES_COLUMNS test), the description when one
+ * has an adjustment in PERIOD. */
 static gboolean
-drafts_have_parties (sqlite3 *db, const char *operator_slug, const char *account,
-                     gboolean *parties, GError **error)
+draft_columns (sqlite3 *db, const char *operator_slug, const char *account, const char *period,
+               unsigned *columns, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT EXISTS (SELECT 1 FROM accounts a"
+    "SELECT EXISTS (SELECT 1 FROM adjustments j JOIN accounts a ON a.account = j.account"
+    " WHERE j.period = ?3 AND (?1 IS NULL OR a.operator = ?1)"
+    " AND (?2 IS NULL OR a.account = ?2)),"
+    " EXISTS (SELECT 1 FROM accounts a"
     " LEFT JOIN operator_finance of ON of.operator = a.operator"
     " LEFT JOIN account_finance af ON af.account = a.account WHERE (?1 IS NULL OR a.operator = ?1) AND (?2 IS NULL OR a.account = ?2)"
     " AND (coalesce (of.legal_name, of.address, of.vat_id, of.payment_terms_days, of.iban,"
     " of.bic, of.email, af.legal_name, af.address, af.vat_id) IS NOT NULL"
     " OR coalesce (af.reverse_charge, 0)))", error);
-  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (account)))
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (account),
+                          STORE_TEXT (period)))
     return FALSE;
   if (sqlite3_step (st) != SQLITE_ROW)
     return store_set_error (error, db, "reading the catalog");
-  *parties = sqlite3_column_int (st, 0) != 0;
+  *columns = (sqlite3_column_int (st, 0) ? INVOICEOUT_COLUMNS_DESCRIPTION : 0)
+             | (sqlite3_column_int (st, 1) ? INVOICEOUT_COLUMNS_PARTIES : 0);
   return TRUE;
 }
 
@@ -553,13 +582,13 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
     return FALSE;
   g_autoptr(GHashTable) names = invoiceout_names (db, operator_slug, error);
   g_autoptr(OutFile) csv = NULL;
-  gboolean parties = FALSE;
-  if (!names || !drafts_have_parties (db, operator_slug, account, &parties, error)
+  unsigned columns = 0;
+  if (!names || !draft_columns (db, operator_slug, account, period, &columns, error)
       || ((formats & INVOICEOUT_CSV)
-          && !(csv = invoiceout_open_lines_csv (dir, period, "draft", parties, error))))
+          && !(csv = invoiceout_open_lines_csv (dir, period, "draft", columns, error))))
     return FALSE;
   g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
-  DraftRun run = { names, date, formats, docs, csv, parties, 0 };
+  DraftRun run = { names, date, formats, docs, csv, columns, 0 };
   InvoiceScope scope = { period, operator_slug, account, issued };
   if (!invoice_compute_period (db, &scope, write_draft, &run, error))
     return FALSE;

@@ -19,18 +19,28 @@
  * "issued".  Deterministic: the same invoice gives the same bytes. */
 char *invoiceout_json (const Invoice *inv, const char *number, const char *status);
 
-/* The header row of the invoice-lines CSV; with PARTIES, followed by the
- * columns of the parties and terms (billing.md §11): issued_on, due_on,
- * seller_legal_name, seller_address, seller_vat_id, iban, bic,
- * buyer_legal_name, buyer_address, buyer_vat_id, reverse_charge.  A file
- * has them when one of its invoices has parties (Invoice.parties), so a
- * catalog without the finance columns writes the same file as before. */
-void invoiceout_csv_header (OutFile *out, gboolean parties);
+/* Optional columns of the invoice-lines CSV (billing.md §11), after the
+ * usual ones, in this order.  A file has them when one of its invoices
+ * needs them, so without finance data it is the same file as before. */
+typedef enum {
+  /* description: an adjustment line's (an invoice has adjustments) */
+  INVOICEOUT_COLUMNS_DESCRIPTION = 1 << 0,
+  /* issued_on, due_on, seller_legal_name, seller_address, seller_vat_id,
+   * iban, bic, buyer_legal_name, buyer_address, buyer_vat_id,
+   * reverse_charge (an invoice has parties, Invoice.parties) */
+  INVOICEOUT_COLUMNS_PARTIES = 1 << 1,
+} InvoiceOutColumns;
 
-/* The rows of INV's lines (with the parties' columns when PARTIES, empty
- * when INV has none). */
+/* The header row of the invoice-lines CSV with the optional COLUMNS. */
+void invoiceout_csv_header (OutFile *out, unsigned columns);
+
+/* The rows of INV's lines (with the optional COLUMNS, empty when INV has
+ * nothing for them). */
 void invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number,
-                          const char *status, gboolean parties);
+                          const char *status, unsigned columns);
+
+/* The optional columns INV needs. */
+unsigned invoiceout_csv_columns (const Invoice *inv);
 
 typedef enum {
   INVOICEOUT_JSON = 1 << 0,
@@ -95,10 +105,10 @@ gboolean invoiceout_write_record (const InvoiceRecord *rec, const char *dir,
                                   InvoiceOutFormats formats, GError **error);
 
 /* DIR/invoice-lines-PERIOD-SUFFIX.csv opened with its header row written
- * (SUFFIX "draft", or the operator of issued invoices), with the parties'
- * columns when PARTIES. */
+ * (SUFFIX "draft", or the operator of issued invoices), with the optional
+ * COLUMNS. */
 OutFile *invoiceout_open_lines_csv (const char *dir, const char *period, const char *suffix,
-                                    gboolean parties, GError **error);
+                                    unsigned columns, GError **error);
 
 /* The invoice-lines CSV of RECORDS (InvoiceRecord *) at PATH. */
 gboolean invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error);

@@ -112,6 +112,7 @@ typedef struct {
   sqlite3_stmt *destinations;
   sqlite3_stmt *late;
   sqlite3_stmt *parties;
+  sqlite3_stmt *adjustments;
 } Issue;
 
 static gboolean
@@ -189,8 +190,8 @@ prepare_store (Issue *is, GError **error)
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error))
     && (is->lines = store_prepare (is->db,
           "INSERT INTO invoice_lines (invoice, line, kind, number_type, direction, grp, quantity,"
-          " calls, billable, covered, amount, periods) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          error))
+          " calls, billable, covered, amount, periods, description)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error))
     && (is->destinations = store_prepare (is->db,
           "INSERT INTO invoice_destinations (invoice, row, destination, grp, calls, billable,"
           " amount) VALUES (?, ?, ?, ?, ?, ?, ?)", error))
@@ -198,6 +199,9 @@ prepare_store (Issue *is, GError **error)
     && (is->late = store_prepare (is->db,
           "UPDATE ratings SET invoice = ?1 WHERE account = ?2 AND status = 'rated' AND late = 1"
           " AND invoice IS NULL AND period < ?3", error))
+    && (is->adjustments = store_prepare (is->db,
+          "UPDATE adjustments SET invoice = ?1 WHERE account = ?2 AND period = ?3"
+          " AND invoice IS NULL", error))
     && (is->parties = store_prepare (is->db,
           "INSERT INTO invoice_parties (invoice, due_on, terms_days, seller_legal_name,"
           " seller_address, seller_vat_id, seller_email, iban, bic, buyer_legal_name,"
@@ -213,6 +217,7 @@ finalize_store (Issue *is)
   sqlite3_finalize (is->destinations);
   sqlite3_finalize (is->late);
   sqlite3_finalize (is->parties);
+  sqlite3_finalize (is->adjustments);
 }
 
 static gboolean
@@ -255,7 +260,7 @@ store_lines (Issue *is, const InvoiceRecord *rec, GError **error)
                        STORE_TEXT (l->group), STORE_INT ((gint64) l->quantity),
                        STORE_INT ((gint64) l->calls), STORE_INT ((gint64) l->billable_seconds),
                        STORE_INT ((gint64) l->covered_seconds), STORE_INT (l->amount),
-                       STORE_TEXT_COPY (periods))
+                       STORE_TEXT_COPY (periods), STORE_TEXT (l->description))
           || !store_step_done (st, error))
         return FALSE;
     }
@@ -307,6 +312,15 @@ mark_late_billed (Issue *is, const InvoiceRecord *rec, GError **error)
     && store_step_done (is->late, error);
 }
 
+/* The adjustments this invoice bills (its adjustment lines) now belong to it. */
+static gboolean
+mark_adjustments_billed (Issue *is, const InvoiceRecord *rec, GError **error)
+{
+  return store_bind (is->adjustments, error, STORE_TEXT (rec->number),
+                     STORE_TEXT (rec->invoice->account), STORE_TEXT (is->period))
+    && store_step_done (is->adjustments, error);
+}
+
 /* InvoiceFunc: number and store one invoice of the operator. */
 static gboolean
 issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **error)
@@ -321,7 +335,7 @@ issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **er
     rec->number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, is->prefix, is->yyyymm, seq);
   if (!rec || ((is->formats & INVOICEOUT_UBL) && !ubl_check (rec, error)) || !store_header (is, rec, seq, error) || !store_lines (is, rec, error)
       || !store_destinations (is, rec, error) || !store_parties (is, rec, error)
-      || !mark_late_billed (is, rec, error))
+      || !mark_late_billed (is, rec, error) || !mark_adjustments_billed (is, rec, error))
     {
       g_prefix_error (error, "account '%s': ", account);
       return FALSE;
@@ -396,7 +410,7 @@ issue_period (sqlite3 *db, const char *operator_slug, const char *period,
 static gboolean
 parse_kind (const char *text, InvoiceLineKind *kind)
 {
-  for (InvoiceLineKind k = INVOICE_LINE_RECURRING; k <= INVOICE_LINE_LATE_USAGE; k++)
+  for (InvoiceLineKind k = INVOICE_LINE_RECURRING; k <= INVOICE_LINE_ADJUSTMENT; k++)
     if (g_strcmp0 (text, invoice_line_kind_to_string (k)) == 0)
       return *kind = k, TRUE;
   return FALSE;
@@ -422,6 +436,7 @@ load_line (sqlite3_stmt *st, gpointer inv, GError **error)
   l->billable_seconds = (guint64) sqlite3_column_int64 (st, 6);
   l->covered_seconds = (guint64) sqlite3_column_int64 (st, 7);
   l->amount = sqlite3_column_int64 (st, 8);
+  l->description = g_strdup (store_column_text_or_null (st, 10));
   if (kind == INVOICE_LINE_LATE_USAGE)
     {
       g_auto(GStrv) periods = g_strsplit (store_column_text (st, 9), ",", -1);
@@ -438,7 +453,7 @@ load_lines (sqlite3 *db, InvoiceRecord *rec, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT kind, number_type, direction, grp, quantity, calls, billable, covered, amount,"
-    " periods FROM invoice_lines WHERE invoice = ? ORDER BY line", error);
+    " periods, description FROM invoice_lines WHERE invoice = ? ORDER BY line", error);
   return st && store_bind (st, error, STORE_TEXT (rec->number))
     && store_each_row (st, load_line, rec->invoice, "reading invoice lines", error);
 }
@@ -582,7 +597,7 @@ typedef struct {
   GHashTable *digests;          /* "INVOICE\nFORMAT" → sha256 recorded (invoice_documents) */
   DocWriter *docs;              /* renders the documents */
   OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
-  gboolean parties;             /* the CSV has the parties' columns */
+  unsigned columns;             /* the CSV's optional columns */
   GPtrArray *written;           /* WrittenDoc *: queued for writing */
   guint n;                      /* invoices */
   guint kept;                   /* documents on disk as recorded: not rendered again */
@@ -660,7 +675,7 @@ write_issued (sqlite3_stmt *st, gpointer data, GError **error)
   if (!rec)
     return FALSE;
   if (w->csv)
-    invoiceout_csv_rows (w->csv, rec->invoice, rec->number, "issued", w->parties);
+    invoiceout_csv_rows (w->csv, rec->invoice, rec->number, "issued", w->columns);
   w->n++;
   InvoiceOutFormats todo = documents_to_write (w, rec);
   return docwriter_add (w->docs, rec, todo, error);
@@ -694,20 +709,23 @@ record_digests (sqlite3 *db, const GPtrArray *written, GError **error)
   return store_commit (db, error);
 }
 
-/* Whether an issued invoice of OPERATOR_SLUG's PERIOD has parties: then
- * the lines CSV has their columns. */
+/* The optional lines CSV columns of OPERATOR_SLUG's PERIOD: parties when
+ * an issued invoice has them, the description when one has adjustments. */
 static gboolean
-issued_have_parties (sqlite3 *db, const char *operator_slug, const char *period,
-                     gboolean *parties, GError **error)
+issued_columns (sqlite3 *db, const char *operator_slug, const char *period,
+                unsigned *columns, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT EXISTS (SELECT 1 FROM invoices i JOIN invoice_parties p ON p.invoice = i.invoice"
-    " WHERE i.operator = ?1 AND i.period = ?2)", error);
+    " WHERE i.operator = ?1 AND i.period = ?2), EXISTS (SELECT 1 FROM invoices i"
+    " JOIN invoice_lines l ON l.invoice = i.invoice WHERE i.operator = ?1 AND i.period = ?2"
+    " AND l.kind = 'adjustment')", error);
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
     return FALSE;
   if (sqlite3_step (st) != SQLITE_ROW)
     return store_set_error (error, db, "reading invoices");
-  *parties = sqlite3_column_int (st, 0) != 0;
+  *columns = (sqlite3_column_int (st, 0) ? INVOICEOUT_COLUMNS_PARTIES : 0)
+             | (sqlite3_column_int (st, 1) ? INVOICEOUT_COLUMNS_DESCRIPTION : 0);
   return TRUE;
 }
 
@@ -721,14 +739,14 @@ issue_write_documents (sqlite3 *db, const char *operator_slug, const char *perio
   if (!digests || !outfile_mkdir (dir, error))
     return FALSE;
   g_autoptr(OutFile) csv = NULL;
-  gboolean parties = FALSE;
-  if (!issued_have_parties (db, operator_slug, period, &parties, error)
+  unsigned columns = 0;
+  if (!issued_columns (db, operator_slug, period, &columns, error)
       || ((formats & INVOICEOUT_CSV)
-          && !(csv = invoiceout_open_lines_csv (dir, period, operator_slug, parties, error))))
+          && !(csv = invoiceout_open_lines_csv (dir, period, operator_slug, columns, error))))
     return FALSE;
   g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (written_doc_free);
-  IssuedDocs w = { dir, formats, digests, docs, csv, parties, written, 0, 0 };
+  IssuedDocs w = { dir, formats, digests, docs, csv, columns, written, 0, 0 };
   /* one invoice in memory per rendering thread, never the whole period */
   if (!store_each_row (st, write_issued, &w, "reading invoices", error)
       || !docwriter_finish (docs, error) || (csv && !outfile_commit (csv, error))

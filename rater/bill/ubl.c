@@ -379,6 +379,12 @@ line_item_texts (const InvoiceLine *l, char **name, char **description)
       *description = g_strdup_printf ("%" G_GUINT64_FORMAT " numbers", l->quantity);
       return;
     }
+  if (l->kind == INVOICE_LINE_ADJUSTMENT)
+    {
+      *name = g_strdup (l->description);
+      *description = g_strdup (l->amount < 0 ? "Adjustment (credit)" : "Adjustment (charge)");
+      return;
+    }
   *name = g_strdup_printf ("%s %s %s", l->kind == INVOICE_LINE_USAGE ? "Usage" : "Late usage",
                            l->direction, l->group);
   g_autoptr(GString) d = g_string_new (NULL);

@@ -8,7 +8,10 @@
  * does it for a few hundred random invoices whose totals are computed here
  * naively (not by invoice.c).
  */
+#include "config.h"
+
 #include <criterion/criterion.h>
+#include <string.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
