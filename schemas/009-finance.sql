@@ -99,3 +99,32 @@ INSERT INTO invoice_lines_009 (invoice, line, kind, number_type, direction, grp,
          amount, periods FROM invoice_lines;
 DROP TABLE invoice_lines;
 ALTER TABLE invoice_lines_009 RENAME TO invoice_lines;
+
+-- Credit notes (billing.md §11) against an issued invoice: numbered
+-- {invoice_prefix}-CN-{YYYYMM}-{seq}, YYYYMM the month (UTC) of the credit
+-- note's date, seq from 1 per (operator, YYYYMM), no gaps; stored frozen.
+-- Amounts are negative micro-units; the parties, names, currency and tax
+-- rate are the credited invoice's.  A line copies the credited invoice's
+-- line INVOICE_LINE (NULL: a credit of an amount, described by the reason).
+CREATE TABLE credit_notes (
+  credit_note     TEXT PRIMARY KEY,       -- NWT-CN-202612-0001
+  operator        TEXT NOT NULL,
+  yyyymm          TEXT NOT NULL,
+  seq             INTEGER NOT NULL CHECK (seq >= 1),
+  invoice         TEXT NOT NULL REFERENCES invoices (invoice),
+  issued_on       TEXT NOT NULL,          -- YYYY-MM-DD (UTC)
+  reason          TEXT NOT NULL CHECK (reason <> ''),
+  subtotal        INTEGER NOT NULL,
+  tax             INTEGER NOT NULL,
+  total           INTEGER NOT NULL CHECK (total < 0),
+  UNIQUE (operator, yyyymm, seq)
+) STRICT;
+CREATE INDEX credit_notes_by_invoice ON credit_notes (invoice);
+
+CREATE TABLE credit_note_lines (
+  credit_note     TEXT NOT NULL REFERENCES credit_notes (credit_note),
+  line            INTEGER NOT NULL,       -- 1.. in order
+  invoice_line    INTEGER,                -- the credited invoice's line; NULL: an amount
+  amount          INTEGER NOT NULL CHECK (amount <> 0), -- the line's amount negated
+  PRIMARY KEY (credit_note, line)
+) STRICT, WITHOUT ROWID;

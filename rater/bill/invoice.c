@@ -257,6 +257,12 @@ compute_tax (gint64 subtotal, gint64 tax_rate, guint minor_units, gint64 *tax, G
   return overflow_error (error);
 }
 
+gboolean
+invoice_tax (gint64 subtotal, gint64 tax_rate, guint minor_units, gint64 *tax, GError **error)
+{
+  return compute_tax (subtotal, tax_rate, minor_units, tax, error);
+}
+
 static gboolean
 compute_totals (Invoice *invoice, GError **error)
 {

@@ -191,6 +191,12 @@ gboolean invoice_compute_period (sqlite3 *db, const InvoiceScope *scope, Invoice
 Invoice *invoice_new (const char *account, const char *period);
 InvoiceLine *invoice_add_line (Invoice *invoice, InvoiceLineKind kind);
 
+/* round_half_up (SUBTOTAL * TAX_RATE / 100) in minor units of MINOR_UNITS
+ * decimals (TAX_RATE micro-percent), as every invoice's tax: *TAX in
+ * micro-units; RATER_ERROR_DATA when it overflows. */
+gboolean invoice_tax (gint64 subtotal, gint64 tax_rate, guint minor_units, gint64 *tax,
+                      GError **error);
+
 void invoice_free (Invoice *invoice);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Invoice, invoice_free)
 

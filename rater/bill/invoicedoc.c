@@ -223,6 +223,13 @@ doc_summary_new (const InvoiceDocument *doc)
   return s;
 }
 
+/* "Invoice", or "Credit note" for a credit note. */
+static const char *
+doc_title (const InvoiceDocument *doc)
+{
+  return doc->credited_invoice ? "Credit note" : "Invoice";
+}
+
 static gboolean
 doc_is_draft (const InvoiceDocument *doc)
 {
@@ -251,6 +258,14 @@ payment_lines (const InvoiceDocument *doc)
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   char buf[32];
 
+  if (doc->credited_invoice)
+    {
+      g_ptr_array_add (lines, g_strdup_printf ("Credits invoice %s: %s", doc->credited_invoice,
+                                               str_or_empty (doc->reason)));
+      if (p && p->reverse_charge)
+        g_ptr_array_add (lines, g_strdup (INVOICE_REVERSE_CHARGE_NOTE));
+      return lines;
+    }
   if (!p)
     return lines;
   g_ptr_array_add (lines, g_strdup_printf ("Please pay %s %s by %s%s%s.",
@@ -324,10 +339,10 @@ html_meta (GString *out, const char *term, const char *value)
 }
 
 static void
-html_head (GString *out, const DocSummary *s)
+html_head (GString *out, const InvoiceDocument *doc, const DocSummary *s)
 {
   g_string_append (out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-  g_string_append (out, "<title>Invoice ");
+  g_string_append_printf (out, "<title>%s ", doc_title (doc));
   html_text (out, s->number);
   g_string_append_printf (out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", html_style);
 }
@@ -390,15 +405,17 @@ html_parties (GString *out, const InvoiceDocument *doc)
 static void
 html_title (GString *out, const InvoiceDocument *doc, const DocSummary *s)
 {
-  g_string_append (out, "<h1>Invoice ");
+  g_string_append_printf (out, "<h1>%s ", doc_title (doc));
   html_text (out, s->number);
   g_string_append (out, "</h1>\n");
   if (doc_is_draft (doc))
     html_elem (out, "p", "draft", "DRAFT \xe2\x80\x94 not a valid invoice");
   g_string_append (out, "<dl class=\"meta\">\n");
-  html_meta (out, "Invoice number", s->number);
+  html_meta (out, doc->credited_invoice ? "Credit note number" : "Invoice number", s->number);
+  if (doc->credited_invoice)
+    html_meta (out, "Credits invoice", doc->credited_invoice);
   html_meta (out, "Issue date", doc->issue_date);
-  if (doc->invoice->parties)
+  if (doc->invoice->parties && !doc->credited_invoice)
     {
       g_autofree char *terms = terms_text (doc->invoice->parties);
       html_meta (out, "Due date", doc->invoice->parties->due_on);
@@ -470,7 +487,7 @@ invoicedoc_html (const InvoiceDocument *doc)
   g_autoptr(DocTable) appendix = appendix_table (doc);
   GString *out = g_string_new (NULL);
 
-  html_head (out, s);
+  html_head (out, doc, s);
   html_parties (out, doc);
   html_title (out, doc, s);
   html_table (out, lines);
@@ -480,9 +497,13 @@ invoicedoc_html (const InvoiceDocument *doc)
     html_elem (out, "p", "payment", payment->pdata[i]);
   if (payment->len)
     g_string_append_c (out, '\n');
-  g_string_append (out, "<section class=\"appendix\">\n");
-  html_table (out, appendix);
-  g_string_append (out, "</section>\n</body>\n</html>\n");
+  if (!doc->credited_invoice)
+    {
+      g_string_append (out, "<section class=\"appendix\">\n");
+      html_table (out, appendix);
+      g_string_append (out, "</section>\n");
+    }
+  g_string_append (out, "</body>\n</html>\n");
   return g_string_free (out, FALSE);
 }
 
@@ -546,8 +567,9 @@ pdf_rule (Pdf *p, double y, double width, double gray)
 static void
 pdf_footer (Pdf *p)
 {
-  g_autofree char *text = g_strdup_printf ("%s \xc2\xb7 Invoice %s \xc2\xb7 page %u",
+  g_autofree char *text = g_strdup_printf ("%s \xc2\xb7 %s %s \xc2\xb7 page %u",
                                            str_or_empty (p->doc->operator_name),
+                                           doc_title (p->doc),
                                            p->summary->number, p->page);
   double saved = p->y;
 
@@ -727,7 +749,7 @@ pdf_meta (Pdf *p, const char *term, const char *value)
 static void
 pdf_title (Pdf *p)
 {
-  g_autofree char *title = g_strdup_printf ("Invoice %s", p->summary->number);
+  g_autofree char *title = g_strdup_printf ("%s %s", doc_title (p->doc), p->summary->number);
 
   p->y += pdf_text (p, title, MARGIN_X, CONTENT_W, PANGO_ALIGN_LEFT, p->title, FALSE) + 4;
   if (doc_is_draft (p->doc))
@@ -737,9 +759,12 @@ pdf_title (Pdf *p)
                         PANGO_ALIGN_LEFT, p->bold, TRUE) + 4;
       cairo_set_source_rgb (p->cr, 0, 0, 0);
     }
-  pdf_meta (p, "Invoice number", p->summary->number);
+  pdf_meta (p, p->doc->credited_invoice ? "Credit note number" : "Invoice number",
+            p->summary->number);
+  if (p->doc->credited_invoice)
+    pdf_meta (p, "Credits invoice", p->doc->credited_invoice);
   pdf_meta (p, "Issue date", p->doc->issue_date);
-  if (p->doc->invoice->parties)
+  if (p->doc->invoice->parties && !p->doc->credited_invoice)
     {
       g_autofree char *terms = terms_text (p->doc->invoice->parties);
       pdf_meta (p, "Due date", p->doc->invoice->parties->due_on);
@@ -794,14 +819,15 @@ pdf_draw (Pdf *p, const DocTable *lines, const DocTable *appendix)
   pdf_title (p);
   pdf_table (p, lines);
   pdf_totals (p);
-  pdf_table (p, appendix);
+  if (!p->doc->credited_invoice)
+    pdf_table (p, appendix);
 }
 
 /* Document info; the dates come from ISSUE_DATE so output is reproducible. */
 static void
 pdf_metadata (cairo_surface_t *surface, const InvoiceDocument *doc, const DocSummary *s)
 {
-  g_autofree char *title = g_strdup_printf ("Invoice %s", s->number);
+  g_autofree char *title = g_strdup_printf ("%s %s", doc_title (doc), s->number);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR,
                                   str_or_empty (doc->operator_name));

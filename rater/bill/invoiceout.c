@@ -44,10 +44,12 @@ tax_rate_text (gint64 micro_percent, char buf[32])
 }
 
 static void
-json_line (JsonBuilder *b, const Invoice *inv, const InvoiceLine *l)
+json_line (JsonBuilder *b, const Invoice *inv, const InvoiceLine *l, guint invoice_line)
 {
   char buf[32];
   json_builder_begin_object (b);
+  if (invoice_line)
+    rater_json_int (b, "invoice_line", invoice_line);
   rater_json_string (b, "kind", kinds[l->kind]);
   if (l->kind == INVOICE_LINE_RECURRING)
     {
@@ -81,7 +83,8 @@ static void
 json_parties (JsonBuilder *b, const InvoiceParties *p)
 {
   rater_json_string (b, "issued_on", p->issued_on);
-  rater_json_string (b, "due_on", p->due_on);
+  if (p->due_on)
+    rater_json_string (b, "due_on", p->due_on);
   rater_json_begin_object (b, "seller");
   rater_json_string (b, "legal_name", p->seller_legal_name);
   rater_json_string (b, "address", p->seller_address);
@@ -118,7 +121,42 @@ json_invoice (JsonBuilder *b, const Invoice *inv, const char *number, const char
     json_parties (b, inv->parties);
   rater_json_begin_array (b, "lines");
   for (guint i = 0; i < inv->lines->len; i++)
-    json_line (b, inv, inv->lines->pdata[i]);
+    json_line (b, inv, inv->lines->pdata[i], 0);
+  json_builder_end_array (b);
+  rater_json_string (b, "subtotal", money (inv, inv->subtotal, buf));
+  rater_json_string (b, "tax_rate", tax_rate_text (inv->tax_rate, buf));
+  rater_json_string (b, "tax", money (inv, inv->tax, buf));
+  rater_json_string (b, "total", money (inv, inv->total, buf));
+  if (inv->parties && inv->parties->reverse_charge)
+    rater_json_string (b, "note", INVOICE_REVERSE_CHARGE_NOTE);
+  json_builder_end_object (b);
+}
+
+/* The credit note document of REC (formats.md §3's invoice layout with
+ * the credit note's number, the credited invoice and the reason; each line
+ * names the invoice line it credits). */
+static void
+json_credit_note (JsonBuilder *b, const InvoiceRecord *rec)
+{
+  const Invoice *inv = rec->invoice;
+  char buf[32];
+  json_builder_begin_object (b);
+  rater_json_string (b, "credit_note", rec->number);
+  rater_json_string (b, "status", "issued");
+  rater_json_string (b, "invoice", rec->credited_invoice);
+  rater_json_string (b, "reason", rec->reason);
+  rater_json_string (b, "operator", inv->operator_slug);
+  rater_json_string (b, "account", inv->account);
+  rater_json_string (b, "tenant_id", inv->tenant_id);
+  rater_json_string (b, "period", inv->period);
+  rater_json_string (b, "currency", inv->currency);
+  if (inv->parties)
+    json_parties (b, inv->parties);
+  else
+    rater_json_string (b, "issued_on", rec->issued_on);
+  rater_json_begin_array (b, "lines");
+  for (guint i = 0; i < inv->lines->len; i++)
+    json_line (b, inv, inv->lines->pdata[i], g_array_index (rec->invoice_lines, guint, i));
   json_builder_end_array (b);
   rater_json_string (b, "subtotal", money (inv, inv->subtotal, buf));
   rater_json_string (b, "tax_rate", tax_rate_text (inv->tax_rate, buf));
@@ -271,6 +309,10 @@ invoiceout_record_free (InvoiceRecord *rec)
   g_free (rec->operator_name);
   g_free (rec->customer_name);
   g_ptr_array_unref (rec->destinations);
+  g_free (rec->credited_invoice);
+  g_free (rec->reason);
+  if (rec->invoice_lines)
+    g_array_unref (rec->invoice_lines);
   g_free (rec);
 }
 
@@ -348,7 +390,10 @@ write_json (const InvoiceRecord *rec, const char *base, const char *status, GErr
 {
   g_autofree char *path = g_strconcat (base, ".json", NULL);
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  json_invoice (b, rec->invoice, rec->number, status);
+  if (rec->credited_invoice)
+    json_credit_note (b, rec);
+  else
+    json_invoice (b, rec->invoice, rec->number, status);
   return rec->number ? rater_json_write_frozen (b, path, error) : rater_json_write (b, path, error);
 }
 
@@ -367,7 +412,8 @@ invoiceout_write_record (const InvoiceRecord *rec, const char *dir, InvoiceOutFo
   g_autofree char *name = invoiceout_basename (rec);
   g_autofree char *base = g_build_filename (dir, name, NULL);
   InvoiceDocument doc = { rec->operator_name, rec->customer_name, rec->number, rec->issued_on,
-                          status, rec->invoice, rec->destinations };
+                          status, rec->invoice, rec->destinations, rec->credited_invoice,
+                          rec->reason };
   if ((formats & INVOICEOUT_JSON) && !write_json (rec, base, status, error))
     return FALSE;
   if (formats & INVOICEOUT_HTML)

@@ -64,6 +64,11 @@ typedef struct {
   char *operator_name;          /* display names */
   char *customer_name;
   GPtrArray *destinations;      /* InvoiceDestination *, owned: the appendix */
+  char *credited_invoice;       /* a credit note (credit.h): the invoice it credits, and
+                                 * NUMBER is the credit note's; NULL for an invoice */
+  char *reason;                 /* a credit note: why */
+  GArray *invoice_lines;        /* a credit note: guint per line, the credited invoice's
+                                 * line (0: an amount); NULL for an invoice */
 } InvoiceRecord;
 
 InvoiceRecord *invoiceout_record_new (void);

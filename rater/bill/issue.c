@@ -544,22 +544,41 @@ add_record (sqlite3_stmt *st, gpointer records, GError **error)
   return TRUE;
 }
 
+/* The columns load_record reads, of invoices i and invoice_parties p. */
+#define INVOICE_COLUMNS                                                                    \
+  "SELECT i.invoice, i.account, i.period, i.issued_on, i.operator_name, i.customer_name,"   \
+  " i.operator, i.tenant_id, i.currency, i.minor_units, i.tax_rate, i.subtotal, i.tax,"     \
+  " i.total, p.due_on, p.terms_days, p.seller_legal_name, p.seller_address,"                \
+  " p.seller_vat_id, p.seller_email, p.iban, p.bic, p.buyer_legal_name, p.buyer_address,"   \
+  " p.buyer_vat_id, p.reverse_charge, p.buyer_country FROM invoices i"                      \
+  " LEFT JOIN invoice_parties p ON p.invoice = i.invoice"
+
 /* The invoices of OPERATOR_SLUG for PERIOD in number order, as load_record
  * reads them; NULL on error. */
 static sqlite3_stmt *
 select_invoices (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT i.invoice, i.account, i.period, i.issued_on, i.operator_name, i.customer_name,"
-    " i.operator, i.tenant_id, i.currency, i.minor_units, i.tax_rate, i.subtotal, i.tax,"
-    " i.total, p.due_on, p.terms_days, p.seller_legal_name, p.seller_address,"
-    " p.seller_vat_id, p.seller_email, p.iban, p.bic, p.buyer_legal_name, p.buyer_address,"
-    " p.buyer_vat_id, p.reverse_charge, p.buyer_country FROM invoices i"
-    " LEFT JOIN invoice_parties p ON p.invoice = i.invoice"
-    " WHERE i.operator = ?1 AND i.period = ?2 ORDER BY i.seq", error);
+    INVOICE_COLUMNS " WHERE i.operator = ?1 AND i.period = ?2 ORDER BY i.seq", error);
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
     return NULL;
   return g_steal_pointer (&st);
+}
+
+InvoiceRecord *
+issue_load_invoice (sqlite3 *db, const char *number, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, INVOICE_COLUMNS " WHERE i.invoice = ?1", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (number)))
+    return NULL;
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    return load_record (db, st, error);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "no issued invoice '%s'", number);
+  else
+    store_set_error (error, db, "reading invoices");
+  return NULL;
 }
 
 GPtrArray *

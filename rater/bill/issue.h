@@ -25,6 +25,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "bill/invoiceout.h"
+
 typedef struct {
   guint issued;                 /* invoices numbered by this call */
   guint already;                /* accounts already issued for P before */
@@ -43,6 +45,10 @@ gboolean issue_period (sqlite3 *db, const char *operator_slug, const char *perio
  * (invoiceout.h), in number order, exactly as stored. */
 GPtrArray *issue_load (sqlite3 *db, const char *operator_slug, const char *period,
                        GError **error);
+
+/* The issued invoice NUMBER as stored (as issue_load reads it), or NULL:
+ * RATER_ERROR_USAGE when there is none. */
+InvoiceRecord *issue_load_invoice (sqlite3 *db, const char *number, GError **error);
 
 /* The InvoiceOutFormats bit of the document format NAME ("json", "csv",
  * "html", "pdf") in *FORMAT; FALSE when NAME names none.  The command's

@@ -19,6 +19,7 @@
 #include "bill/ubl.h"
 
 #define NS_INVOICE "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+#define NS_CREDIT_NOTE "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 #define NS_CAC "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 #define NS_CBC "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 #define CUSTOMIZATION_ID \
@@ -93,7 +94,7 @@ ubl_check (const InvoiceRecord *rec, GError **error)
                                " (accounts.csv vat_id), its Peppol address");
   if (inv->minor_units > 2)
     return refuse (error, rec, "EN 16931 amounts have at most 2 decimals");
-  if (!p->due_on || !rec->issued_on)
+  if ((!p->due_on && !rec->credited_invoice) || !rec->issued_on)
     return refuse (error, rec, "no issue or due date");
   return TRUE;
 }
@@ -104,6 +105,7 @@ typedef struct {
   xmlTextWriterPtr w;
   const Invoice *inv;
   gboolean failed;              /* a libxml2 call failed */
+  gboolean credit;              /* a CreditNote: amounts printed negated (positive) */
 } Ubl;
 
 static void
@@ -158,7 +160,7 @@ cbc_amount (Ubl *u, const char *name, gint64 micro)
 {
   char buf[32];
   cbc_attr (u, name, "currencyID", u->inv->currency,
-            decimal_format (micro, u->inv->minor_units, buf));
+            decimal_format (u->credit ? -micro : micro, u->inv->minor_units, buf));
 }
 
 /* A micro-percent as its shortest decimal: "20", "8.875". */
@@ -279,6 +281,8 @@ payment (Ubl *u, const InvoiceRecord *rec)
   const InvoiceParties *p = u->inv->parties;
   g_autofree char *terms = g_strdup_printf ("%" G_GINT64_FORMAT " days net", p->terms_days);
 
+  if (u->credit)
+    return;                     /* nothing to pay: no means, no terms */
   if (p->iban)
     {
       /* 58: SEPA credit transfer, for euros; else 30: credit transfer */
@@ -403,10 +407,13 @@ invoice_line (Ubl *u, guint index, const InvoiceLine *l)
   g_autofree char *id = g_strdup_printf ("%u", index + 1);
   g_autofree char *name = NULL, *description = NULL;
 
+  gint64 printed = u->credit ? -l->amount : l->amount;
+
   line_item_texts (l, &name, &description);
-  start (u, "cac", "InvoiceLine");
+  start (u, "cac", u->credit ? "CreditNoteLine" : "InvoiceLine");
   cbc (u, "ID", id);
-  cbc_attr (u, "InvoicedQuantity", "unitCode", "C62", l->amount < 0 ? "-1" : "1");
+  cbc_attr (u, u->credit ? "CreditedQuantity" : "InvoicedQuantity", "unitCode", "C62",
+            printed < 0 ? "-1" : "1");
   cbc_amount (u, "LineExtensionAmount", l->amount);
   start (u, "cac", "Item");
   cbc (u, "Description", description);
@@ -414,7 +421,8 @@ invoice_line (Ubl *u, guint index, const InvoiceLine *l)
   tax_category_element (u, "ClassifiedTaxCategory", FALSE);
   end (u);
   start (u, "cac", "Price");
-  cbc_amount (u, "PriceAmount", l->amount < 0 ? -l->amount : l->amount);
+  gint64 price = printed < 0 ? -printed : printed;   /* never negative (BR-27) */
+  cbc_amount (u, "PriceAmount", u->credit ? -price : price);
   end (u);
   end (u);
 }
@@ -427,7 +435,8 @@ write_invoice (Ubl *u, const InvoiceRecord *rec)
   const Invoice *inv = u->inv;
 
   check (u, xmlTextWriterStartDocument (u->w, NULL, "UTF-8", NULL));
-  check (u, xmlTextWriterStartElementNS (u->w, NULL, X ("Invoice"), X (NS_INVOICE)));
+  check (u, xmlTextWriterStartElementNS (u->w, NULL, X (u->credit ? "CreditNote" : "Invoice"),
+                                        X (u->credit ? NS_CREDIT_NOTE : NS_INVOICE)));
   check (u, xmlTextWriterWriteAttributeNS (u->w, X ("xmlns"), X ("cac"), NULL,
                                           X (NS_CAC)));
   check (u, xmlTextWriterWriteAttributeNS (u->w, X ("xmlns"), X ("cbc"), NULL,
@@ -436,13 +445,27 @@ write_invoice (Ubl *u, const InvoiceRecord *rec)
   cbc (u, "ProfileID", PROFILE_ID);
   cbc (u, "ID", rec->number);
   cbc (u, "IssueDate", rec->issued_on);
-  cbc (u, "DueDate", inv->parties->due_on);
-  cbc (u, "InvoiceTypeCode", "380");
-  if (inv->parties->reverse_charge)
-    cbc (u, "Note", INVOICE_REVERSE_CHARGE_NOTE);
+  if (!u->credit)
+    cbc (u, "DueDate", inv->parties->due_on);
+  cbc (u, u->credit ? "CreditNoteTypeCode" : "InvoiceTypeCode", u->credit ? "381" : "380");
+  /* Peppol allows one document note (PEPPOL-EN16931-R002): the reason and
+   * the reverse-charge note in one */
+  g_autofree char *note = g_strjoin (". ", u->credit ? rec->reason : INVOICE_REVERSE_CHARGE_NOTE,
+                                     u->credit && inv->parties->reverse_charge
+                                     ? INVOICE_REVERSE_CHARGE_NOTE : NULL, NULL);
+  if (u->credit || inv->parties->reverse_charge)
+    cbc (u, "Note", note);
   cbc (u, "DocumentCurrencyCode", inv->currency);
   cbc (u, "BuyerReference", inv->account);
   invoice_period (u);
+  if (u->credit)
+    {
+      start (u, "cac", "BillingReference");
+      start (u, "cac", "InvoiceDocumentReference");
+      cbc (u, "ID", rec->credited_invoice);
+      end (u);
+      end (u);
+    }
   parties (u, rec);
   payment (u, rec);
   tax_total (u);
@@ -462,7 +485,7 @@ ubl_invoice_xml (const InvoiceRecord *rec, GError **error)
 
   xmlBufferPtr buf = xmlBufferCreate ();
   xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory (buf, 0) : NULL;
-  Ubl u = { w, rec->invoice, w == NULL };
+  Ubl u = { w, rec->invoice, w == NULL, rec->credited_invoice != NULL };
 
   if (w)
     {

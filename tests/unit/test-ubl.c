@@ -480,3 +480,56 @@ Test (ubl, what_en_16931_needs_and_the_invoice_lacks_is_refused)
   cr_assert_not (ubl_check (bhd, &error));
   cr_assert (strstr (error->message, "2 decimals"), "%s", error->message);
 }
+
+Test (ubl, credit_note_is_a_creditnote_with_positive_amounts)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InvoiceRecord) rec = record_new (20000000, FALSE);
+
+  add_line (rec, INVOICE_LINE_RECURRING, -1500);
+  add_line (rec, INVOICE_LINE_USAGE, -3);
+  naive_totals (rec);           /* rounds -300.6 cents away from zero: -3.01 */
+  rec->credited_invoice = g_strdup ("NWT-202611-0002");
+  rec->reason = g_strdup ("Billed twice");
+  g_free (rec->number);
+  rec->number = g_strdup ("NWT-CN-202612-0001");
+  g_clear_pointer (&rec->invoice->parties->due_on, g_free);
+  g_autofree char *xml = ubl_invoice_xml (rec, &error);
+  cr_assert_not_null (xml, "%s", error ? error->message : "");
+  Parsed p = parse (xml);
+  xmlXPathRegisterNs (p.ctx, (const xmlChar *) "cn",
+                      (const xmlChar *) "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2");
+  cr_assert_eq (count (&p, "/cn:CreditNote"), 1);
+  g_autofree char *type = str (&p, "/cn:CreditNote/cbc:CreditNoteTypeCode");
+  g_autofree char *ref = str (&p, "/cn:CreditNote/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID");
+  g_autofree char *note = str (&p, "/cn:CreditNote/cbc:Note");
+  cr_assert_str_eq (type, "381");
+  cr_assert_str_eq (ref, "NWT-202611-0002");
+  cr_assert_str_eq (note, "Billed twice");
+  cr_assert_eq (count (&p, "/cn:CreditNote/cbc:DueDate"), 0);
+  cr_assert_eq (count (&p, "/cn:CreditNote/cac:PaymentMeans"), 0);
+  cr_assert_eq (count (&p, "/cn:CreditNote/cac:CreditNoteLine"), 2);
+  gint64 sum = 0;
+  for (int i = 1; i <= 2; i++)
+    {
+      g_autofree char *net = g_strdup_printf ("/cn:CreditNote/cac:CreditNoteLine[%d]/cbc:LineExtensionAmount", i);
+      g_autofree char *qx = g_strdup_printf ("/cn:CreditNote/cac:CreditNoteLine[%d]/cbc:CreditedQuantity", i);
+      g_autofree char *px = g_strdup_printf ("/cn:CreditNote/cac:CreditNoteLine[%d]/cac:Price/cbc:PriceAmount", i);
+      g_autofree char *q = str (&p, qx);
+      gint64 a = amount (&p, net), price = amount (&p, px);
+      cr_assert_gt (a, 0, "credited amounts are positive in a CreditNote");
+      cr_assert_eq (a, g_ascii_strtoll (q, NULL, 10) * price);
+      sum += a;
+    }
+  const char *t = "/cn:CreditNote/cac:LegalMonetaryTotal";
+  g_autofree char *lea = g_strdup_printf ("%s/cbc:LineExtensionAmount", t);
+  g_autofree char *tia = g_strdup_printf ("%s/cbc:TaxInclusiveAmount", t);
+  g_autofree char *pa = g_strdup_printf ("%s/cbc:PayableAmount", t);
+  cr_assert_eq (amount (&p, lea), sum, "BR-CO-10");
+  cr_assert_eq (amount (&p, lea) * 10000, -rec->invoice->subtotal);
+  gint64 tax = amount (&p, "/cn:CreditNote/cac:TaxTotal/cbc:TaxAmount");
+  cr_assert_eq (tax * 10000, -rec->invoice->tax);
+  cr_assert_eq (amount (&p, tia), sum + tax, "BR-CO-15");
+  cr_assert_eq (amount (&p, pa) * 10000, -rec->invoice->total);
+  parsed_free (&p);
+}
