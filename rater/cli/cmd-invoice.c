@@ -145,7 +145,9 @@ static gboolean
 credit_usage (GError **error)
 {
   return cmd_usage_error (error, "usage: rater invoice credit INVOICE (--all | --line N... |"
-                          " --amount X) --reason TEXT --out DIR [--format json,csv,html,pdf,ubl]");
+                          " --amount X) --reason TEXT --out DIR [--format json,csv,html,pdf,ubl];"
+                          " rater invoice credit CREDIT_NOTE --out DIR [--format ...] writes an"
+                          " issued credit note's documents again");
 }
 
 /* rater invoice credit: issue a credit note and write its documents. */
@@ -171,7 +173,17 @@ invoice_credit (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!cmd_parse_options ("invoice credit", "INVOICE", entries, &argc, &argv, error)
       || !parse_formats (format, &formats, error) || !parse_lines (line_texts, lines, error))
     return FALSE;
-  if (argc != 2 || !out || !reason || (all + (lines->len > 0) + (amount != NULL)) != 1)
+  int modes = all + (lines->len > 0) + (amount != NULL);
+  if (argc == 2 && out && !reason && modes == 0)
+    {
+      /* CREDIT_NOTE --out DIR: write an issued credit note's documents (again) */
+      g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
+      if (!db || !credit_write_documents (db, argv[1], out, formats, error))
+        return FALSE;
+      cmd_summary (ctx, "wrote credit note %s to '%s'", argv[1], out);
+      return TRUE;
+    }
+  if (argc != 2 || !out || !reason || modes != 1)
     return credit_usage (error);
   char today[16];
   CreditRequest req = { all ? CREDIT_ALL : lines->len ? CREDIT_LINES : CREDIT_AMOUNT,
