@@ -128,3 +128,14 @@ CREATE TABLE credit_note_lines (
   amount          INTEGER NOT NULL CHECK (amount <> 0), -- the line's amount negated
   PRIMARY KEY (credit_note, line)
 ) STRICT, WITHOUT ROWID;
+
+-- Itemised calls (billing.md §11): an issued invoice of an account with
+-- itemised = masked or full prints every billed call in its printable
+-- documents; the mode and the zone of the local start times are frozen with
+-- it (the calls themselves are the ratings it billed, which a closed period
+-- never changes).
+CREATE TABLE invoice_itemised (
+  invoice         TEXT PRIMARY KEY REFERENCES invoices (invoice),
+  mode            TEXT NOT NULL CHECK (mode IN ('masked', 'full')),
+  zone            TEXT NOT NULL           -- IANA, the account's
+) STRICT, WITHOUT ROWID;

@@ -31,6 +31,7 @@
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "base/timeparse.h"
+#include "base/tzmap.h"
 
 static const char *const number_types[] = { "user", "service", "tollfree" };
 #define N_NUMBER_TYPES G_N_ELEMENTS (number_types)
@@ -202,6 +203,61 @@ invoice_destination_free (gpointer destination)
   g_free (d->destination);
   g_free (d->group);
   g_free (d);
+}
+
+void
+invoice_call_free (gpointer data)
+{
+  InvoiceCall *c = data;
+
+  if (!c)
+    return;
+  g_free (c->number);
+  g_free (c);
+}
+
+typedef struct {
+  GPtrArray *calls;
+  const TzMap *zone;
+} CallRows;
+
+/* Row function: (start_ms, direction, caller, callee, duration, charge). */
+static gboolean
+add_call_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  CallRows *rows = data;
+  InvoiceCall *c = g_new0 (InvoiceCall, 1);
+  gboolean in = g_strcmp0 (store_column_text (st, 1), "in") == 0;
+
+  c->start_ms = sqlite3_column_int64 (st, 0);
+  gint64 seconds = c->start_ms >= 0 ? c->start_ms / 1000 : -((-c->start_ms + 999) / 1000);
+  c->local_start = seconds + tzmap_offset_at (rows->zone, seconds);
+  c->number = g_strdup (store_column_text_or_null (st, in ? 2 : 3));
+  c->duration = sqlite3_column_int64 (st, 4);
+  c->charge = sqlite3_column_int64 (st, 5);
+  g_ptr_array_add (rows->calls, c);
+  return TRUE;
+}
+
+GPtrArray *
+invoice_calls (sqlite3 *db, const char *account, const char *period, const char *number,
+               const char *zone, GError **error)
+{
+  g_autoptr(TzMap) map = tzmap_new (zone, error);
+  g_autoptr(sqlite3_stmt) st = map ? store_prepare (db,
+    "SELECT c.start_ms, c.direction, c.caller, c.callee, c.duration, r.charge"
+    " FROM ratings r JOIN calls c ON c.id = r.call_id"
+    " WHERE r.account = ?1 AND r.status = 'rated' AND r.charge > 0"
+    " AND ((r.late = 0 AND r.period = ?2) OR (r.late = 1 AND (r.invoice = ?3"
+    " OR (?3 IS NULL AND r.invoice IS NULL AND r.period < ?2))))"
+    " ORDER BY c.start_ms, c.id", error) : NULL;
+  g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func (invoice_call_free);
+  CallRows rows = { calls, map };
+  if (!st || !store_bind (st, error, STORE_TEXT (account), STORE_TEXT (period),
+                          STORE_TEXT (number))
+      || !store_each_row (st, add_call_row, &rows, "reading billed calls", error))
+    return NULL;
+  return g_steal_pointer (&calls);
 }
 
 /* Arithmetic {{{1 */

@@ -133,6 +133,25 @@ InvoiceDestination *invoice_destination_new (const char *destination, const char
                                              gint64 amount);
 void invoice_destination_free (gpointer destination);
 
+/* One billed call of an itemised invoice (billing.md §11). */
+typedef struct {
+  gint64 start_ms;              /* UTC */
+  gint64 local_start;           /* seconds since 1970-01-01T00:00 in the account's zone */
+  char *number;                 /* the other party, E.164 digits (NULL: withheld) */
+  gint64 duration;              /* seconds */
+  gint64 charge;                /* micro-units */
+} InvoiceCall;
+
+void invoice_call_free (gpointer call);
+
+/* The billed calls (InvoiceCall *, owned) of ACCOUNT's invoice for PERIOD
+ * in start order, their local start in ZONE: the account's rated calls of
+ * PERIOD (not late) and the late ones the invoice bills — those marked
+ * with NUMBER, or for a draft (NUMBER NULL) those not billed yet of
+ * earlier periods.  Free calls (charge 0) are left out. */
+GPtrArray *invoice_calls (sqlite3 *db, const char *account, const char *period,
+                          const char *number, const char *zone, GError **error);
+
 /* The invoice of ACCOUNT for PERIOD ("YYYY-MM") computed from DB.
  *
  * Returns a new Invoice (free with invoice_free), or NULL:

@@ -21,6 +21,7 @@
 #include "bill/invoicedoc.h"
 #include "base/outfile.h"
 #include "base/rater-error.h"
+#include "base/timeparse.h"
 
 /* The document model {{{1 */
 
@@ -60,6 +61,13 @@ static const DocColumn dest_cols[] = {
   { "Calls", 0.8, TRUE },
   { "Minutes", 1.0, TRUE },
   { "Amount", 1.4, TRUE },
+};
+
+static const DocColumn call_cols[] = {
+  { "Start (local)", 1.6, FALSE },
+  { "Number", 1.6, FALSE },
+  { "Duration", 0.9, TRUE },
+  { "Charge", 1.3, TRUE },
 };
 
 static void
@@ -205,6 +213,53 @@ appendix_table (const InvoiceDocument *doc)
                                G_N_ELEMENTS (dest_cols), "No usage in this period.");
   for (guint i = 0; doc->destinations && i < doc->destinations->len; i++)
     g_ptr_array_add (t->rows, dest_row (g_ptr_array_index (doc->destinations, i), doc->invoice));
+  return t;
+}
+
+/* "+4420794600XXX": the number with its last three digits hidden when
+ * MASKED; "withheld" for none. */
+static char *
+format_number (const char *digits, gboolean masked)
+{
+  if (!digits || !*digits)
+    return g_strdup ("withheld");
+  char *s = g_strconcat ("+", digits, NULL);
+  gsize n = strlen (s);
+  for (gsize i = n > 4 ? n - 3 : 1; masked && i < n; i++)
+    s[i] = 'X';
+  return s;
+}
+
+static char **
+call_row (const InvoiceCall *c, const Invoice *inv, gboolean masked)
+{
+  char **row = g_new0 (char *, G_N_ELEMENTS (call_cols) + 1);
+  gint64 days = c->local_start >= 0 ? c->local_start / 86400 : -((-c->local_start + 86399) / 86400);
+  gint64 secs = c->local_start - days * 86400;
+  int y, m, d;
+  char buf[32];
+
+  time_civil_from_days (days, &y, &m, &d);
+  row[0] = g_strdup_printf ("%04d-%02d-%02d %02d:%02d:%02d", y, m, d, (int) (secs / 3600),
+                            (int) (secs / 60 % 60), (int) (secs % 60));
+  row[1] = format_number (c->number, masked);
+  row[2] = g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", c->duration / 3600,
+                            (int) (c->duration / 60 % 60), (int) (c->duration % 60));
+  row[3] = g_strdup_printf ("%s %s", decimal_format (c->charge, 6, buf), inv->currency);
+  return row;
+}
+
+/* The itemised calls (billing.md §11), or NULL when the document has none. */
+static DocTable *
+calls_table (const InvoiceDocument *doc)
+{
+  if (!doc->calls || doc->credited_invoice)
+    return NULL;
+  DocTable *t = doc_table_new (doc->masked ? "Appendix: itemised calls (numbers masked)"
+                                           : "Appendix: itemised calls",
+                               call_cols, G_N_ELEMENTS (call_cols), "No charged calls.");
+  for (guint i = 0; i < doc->calls->len; i++)
+    g_ptr_array_add (t->rows, call_row (doc->calls->pdata[i], doc->invoice, doc->masked));
   return t;
 }
 
@@ -501,6 +556,13 @@ invoicedoc_html (const InvoiceDocument *doc)
     {
       g_string_append (out, "<section class=\"appendix\">\n");
       html_table (out, appendix);
+      g_string_append (out, "</section>\n");
+    }
+  g_autoptr(DocTable) calls = calls_table (doc);
+  if (calls)
+    {
+      g_string_append (out, "<section class=\"appendix calls\">\n");
+      html_table (out, calls);
       g_string_append (out, "</section>\n");
     }
   g_string_append (out, "</body>\n</html>\n");
@@ -821,6 +883,9 @@ pdf_draw (Pdf *p, const DocTable *lines, const DocTable *appendix)
   pdf_totals (p);
   if (!p->doc->credited_invoice)
     pdf_table (p, appendix);
+  g_autoptr(DocTable) calls = calls_table (p->doc);
+  if (calls)
+    pdf_table (p, calls);
 }
 
 /* Document info; the dates come from ISSUE_DATE so output is reproducible. */

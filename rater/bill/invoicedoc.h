@@ -36,6 +36,9 @@ typedef struct {
                                  * (titled "Credit note", no appendix, no payment
                                  * request); NULL: an invoice */
   const char *reason;           /* a credit note: why */
+  const GPtrArray *calls;       /* InvoiceCall *: the appendix of every billed call
+                                 * (itemised, billing.md §11); NULL: none */
+  gboolean masked;              /* the last three digits of each number hidden */
 } InvoiceDocument;
 
 /* DOC as a complete HTML page (UTF-8): an inline print style sheet (A4,

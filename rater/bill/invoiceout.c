@@ -313,6 +313,8 @@ invoiceout_record_free (InvoiceRecord *rec)
   g_free (rec->reason);
   if (rec->invoice_lines)
     g_array_unref (rec->invoice_lines);
+  if (rec->calls)
+    g_ptr_array_unref (rec->calls);
   g_free (rec);
 }
 
@@ -413,7 +415,7 @@ invoiceout_write_record (const InvoiceRecord *rec, const char *dir, InvoiceOutFo
   g_autofree char *base = g_build_filename (dir, name, NULL);
   InvoiceDocument doc = { rec->operator_name, rec->customer_name, rec->number, rec->issued_on,
                           status, rec->invoice, rec->destinations, rec->credited_invoice,
-                          rec->reason };
+                          rec->reason, rec->calls, rec->masked };
   if ((formats & INVOICEOUT_JSON) && !write_json (rec, base, status, error))
     return FALSE;
   if (formats & INVOICEOUT_HTML)
@@ -551,6 +553,8 @@ typedef struct {
   OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
   unsigned columns;             /* the CSV's optional columns */
   guint n;                      /* drafts written */
+  sqlite3 *db;                  /* for the itemised calls */
+  GHashTable *itemised;         /* account → { mode, zone } (char **) of itemised accounts */
 } DraftRun;
 
 /* InvoiceFunc: write one draft's CSV rows, and queue its documents. */
@@ -563,6 +567,15 @@ write_draft (Invoice *invoice, GPtrArray *destinations, gpointer data, GError **
 
   if (!rec)
     return FALSE;
+  char **itemised = g_hash_table_lookup (run->itemised, rec->invoice->account);
+  if (itemised
+      && !(rec->calls = invoice_calls (run->db, rec->invoice->account, rec->invoice->period,
+                                       NULL, itemised[1], error)))
+    {
+      invoiceout_record_free (rec);
+      return FALSE;
+    }
+  rec->masked = itemised && g_str_equal (itemised[0], "masked");
   if (run->csv)
     invoiceout_csv_rows (run->csv, rec->invoice, NULL, "draft", run->columns);
   run->n++;
@@ -609,6 +622,34 @@ draft_columns (sqlite3 *db, const char *operator_slug, const char *account, cons
   return TRUE;
 }
 
+/* Row function: (account, mode, zone) into the GHashTable ITEMISED. */
+static gboolean
+add_itemised (sqlite3_stmt *st, gpointer itemised, GError **error)
+{
+  char **pair = g_new0 (char *, 3);
+
+  pair[0] = g_strdup (store_column_text (st, 1));
+  pair[1] = g_strdup (store_column_text (st, 2));
+  g_hash_table_insert (itemised, g_strdup (store_column_text (st, 0)), pair);
+  return TRUE;
+}
+
+/* The itemised accounts of the drafts' scope: account → { mode, zone }. */
+static GHashTable *
+itemised_accounts (sqlite3 *db, const char *operator_slug, const char *account, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT a.account, af.itemised, a.timezone FROM accounts a"
+    " JOIN account_finance af ON af.account = a.account WHERE af.itemised <> 'none'"
+    " AND (?1 IS NULL OR a.operator = ?1) AND (?2 IS NULL OR a.account = ?2)", error);
+  g_autoptr(GHashTable) itemised = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_strfreev);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (account))
+      || !store_each_row (st, add_itemised, itemised, "reading accounts", error))
+    return NULL;
+  return g_steal_pointer (&itemised);
+}
+
 gboolean
 invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
                          const char *account, const char *dir, InvoiceOutFormats formats,
@@ -633,8 +674,11 @@ invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_s
       || ((formats & INVOICEOUT_CSV)
           && !(csv = invoiceout_open_lines_csv (dir, period, "draft", columns, error))))
     return FALSE;
+  g_autoptr(GHashTable) itemised = itemised_accounts (db, operator_slug, account, error);
+  if (!itemised)
+    return FALSE;
   g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
-  DraftRun run = { names, date, formats, docs, csv, columns, 0 };
+  DraftRun run = { names, date, formats, docs, csv, columns, 0, db, itemised };
   InvoiceScope scope = { period, operator_slug, account, issued };
   if (!invoice_compute_period (db, &scope, write_draft, &run, error))
     return FALSE;

@@ -69,6 +69,9 @@ typedef struct {
   char *reason;                 /* a credit note: why */
   GArray *invoice_lines;        /* a credit note: guint per line, the credited invoice's
                                  * line (0: an amount); NULL for an invoice */
+  GPtrArray *calls;             /* itemised (billing.md §11): InvoiceCall *, owned, the
+                                 * appendix of billed calls; NULL: not itemised */
+  gboolean masked;              /* itemised = masked: the last three digits hidden */
 } InvoiceRecord;
 
 InvoiceRecord *invoiceout_record_new (void);

@@ -113,6 +113,7 @@ typedef struct {
   sqlite3_stmt *late;
   sqlite3_stmt *parties;
   sqlite3_stmt *adjustments;
+  sqlite3_stmt *itemised;
 } Issue;
 
 static gboolean
@@ -202,6 +203,10 @@ prepare_store (Issue *is, GError **error)
     && (is->adjustments = store_prepare (is->db,
           "UPDATE adjustments SET invoice = ?1 WHERE account = ?2 AND period = ?3"
           " AND invoice IS NULL", error))
+    && (is->itemised = store_prepare (is->db,
+          "INSERT INTO invoice_itemised (invoice, mode, zone) SELECT ?1, af.itemised, a.timezone"
+          " FROM accounts a JOIN account_finance af ON af.account = a.account"
+          " WHERE a.account = ?2 AND af.itemised <> 'none'", error))
     && (is->parties = store_prepare (is->db,
           "INSERT INTO invoice_parties (invoice, due_on, terms_days, seller_legal_name,"
           " seller_address, seller_vat_id, seller_email, iban, bic, buyer_legal_name,"
@@ -218,6 +223,7 @@ finalize_store (Issue *is)
   sqlite3_finalize (is->late);
   sqlite3_finalize (is->parties);
   sqlite3_finalize (is->adjustments);
+  sqlite3_finalize (is->itemised);
 }
 
 static gboolean
@@ -321,6 +327,15 @@ mark_adjustments_billed (Issue *is, const InvoiceRecord *rec, GError **error)
     && store_step_done (is->adjustments, error);
 }
 
+/* An itemised account's invoice keeps the mode and zone of its call appendix. */
+static gboolean
+store_itemised (Issue *is, const InvoiceRecord *rec, GError **error)
+{
+  return store_bind (is->itemised, error, STORE_TEXT (rec->number),
+                     STORE_TEXT (rec->invoice->account))
+    && store_step_done (is->itemised, error);
+}
+
 /* InvoiceFunc: number and store one invoice of the operator. */
 static gboolean
 issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **error)
@@ -335,7 +350,8 @@ issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **er
     rec->number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, is->prefix, is->yyyymm, seq);
   if (!rec || ((is->formats & INVOICEOUT_UBL) && !ubl_check (rec, error)) || !store_header (is, rec, seq, error) || !store_lines (is, rec, error)
       || !store_destinations (is, rec, error) || !store_parties (is, rec, error)
-      || !mark_late_billed (is, rec, error) || !mark_adjustments_billed (is, rec, error))
+      || !mark_late_billed (is, rec, error) || !mark_adjustments_billed (is, rec, error)
+      || !store_itemised (is, rec, error))
     {
       g_prefix_error (error, "account '%s': ", account);
       return FALSE;
@@ -527,6 +543,14 @@ load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
   inv->tax = sqlite3_column_int64 (st, 12);
   inv->total = sqlite3_column_int64 (st, 13);
   inv->parties = load_parties (st, 14, rec->issued_on);
+  if (sqlite3_column_type (st, 27) != SQLITE_NULL)
+    {
+      rec->masked = g_str_equal (store_column_text (st, 27), "masked");
+      rec->calls = invoice_calls (db, inv->account, inv->period, rec->number,
+                                  store_column_text (st, 28), error);
+      if (!rec->calls)
+        return NULL;
+    }
   if (!load_lines (db, rec, error) || !load_destinations (db, rec, error))
     return NULL;
   return g_steal_pointer (&rec);
@@ -550,8 +574,9 @@ add_record (sqlite3_stmt *st, gpointer records, GError **error)
   " i.operator, i.tenant_id, i.currency, i.minor_units, i.tax_rate, i.subtotal, i.tax,"     \
   " i.total, p.due_on, p.terms_days, p.seller_legal_name, p.seller_address,"                \
   " p.seller_vat_id, p.seller_email, p.iban, p.bic, p.buyer_legal_name, p.buyer_address,"   \
-  " p.buyer_vat_id, p.reverse_charge, p.buyer_country FROM invoices i"                      \
-  " LEFT JOIN invoice_parties p ON p.invoice = i.invoice"
+  " p.buyer_vat_id, p.reverse_charge, p.buyer_country, it.mode, it.zone FROM invoices i"    \
+  " LEFT JOIN invoice_parties p ON p.invoice = i.invoice"                                   \
+  " LEFT JOIN invoice_itemised it ON it.invoice = i.invoice"
 
 /* The invoices of OPERATOR_SLUG for PERIOD in number order, as load_record
  * reads them; NULL on error. */
