@@ -1311,3 +1311,36 @@ Test (invoice, due_date_is_the_issue_date_plus_the_terms)
   cr_assert_not (invoice_parties_set_due (p, "2026-13-01"));
   cr_assert_null (p->due_on);
 }
+
+/* Itemised calls (billing.md §11) {{{1 */
+
+Test (invoice, itemised_calls_are_the_charged_calls_it_bills)
+{
+  g_autoptr(GError) error = NULL;
+
+  add_contoso ();
+  add_rated ("contoso", "2026-11", "out", "INTL", 60, 0, 150000);
+  add_rated ("contoso", "2026-11", "in", "TOLLFREE", 60, 0, 50000);
+  add_rated ("contoso", "2026-11", "out", "MOBILE", 60, 60, 0);           /* free: left out */
+  add_rated ("contoso", "2026-12", "out", "INTL", 60, 0, 70000);          /* another period */
+  RatingRow late = { "contoso", "2026-10", "out", "INTL", "rated", 30, 0, 90000, 1 };
+  add_rating (&late);                                                      /* late, unbilled */
+  g_autoptr(GPtrArray) draft = invoice_calls (db, "contoso", "2026-11", NULL, "Europe/London",
+                                              &error);
+  cr_assert_not_null (draft, "%s", error ? error->message : "");
+  cr_assert_eq (draft->len, 3, "two of November and the late one, not the free one");
+  const InvoiceCall *out = draft->pdata[0], *in = draft->pdata[1];
+  cr_assert_str_eq (out->number, "442079460000", "out: the callee");
+  cr_assert_str_eq (in->number, "441632960001", "in: the caller");
+  cr_assert_eq (out->charge, 150000);
+  /* 1970-01-01T00:00Z was 01:00 in London (British Standard Time all year) */
+  cr_assert_eq (out->local_start, 3600);
+  /* issued: the late call counts only when this invoice billed it */
+  cr_assert (store_exec (db, "UPDATE ratings SET invoice = 'INV-1' WHERE late = 1", &error));
+  g_autoptr(GPtrArray) other = invoice_calls (db, "contoso", "2026-11", "INV-2", "UTC", &error);
+  g_autoptr(GPtrArray) own = invoice_calls (db, "contoso", "2026-11", "INV-1", "UTC", &error);
+  cr_assert_eq (other->len, 2);
+  cr_assert_eq (own->len, 3);
+  cr_assert_eq (((InvoiceCall *) own->pdata[0])->local_start, 0, "UTC");
+  cr_assert_null (invoice_calls (db, "contoso", "2026-11", NULL, "Mars/Olympus", &error));
+}
