@@ -10,7 +10,7 @@
 
 #define MAX_THREADS 16
 
-#define PER_RECORD (INVOICEOUT_JSON | INVOICEOUT_HTML | INVOICEOUT_PDF)
+#define PER_RECORD (INVOICEOUT_JSON | INVOICEOUT_HTML | INVOICEOUT_PDF | INVOICEOUT_UBL)
 
 /* A record and the documents of it to write. */
 typedef struct {

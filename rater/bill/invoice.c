@@ -31,6 +31,7 @@
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "base/timeparse.h"
+#include "base/tzmap.h"
 
 static const char *const number_types[] = { "user", "service", "tollfree" };
 #define N_NUMBER_TYPES G_N_ELEMENTS (number_types)
@@ -60,6 +61,7 @@ invoice_line_free (gpointer data)
   g_free (line->group);
   if (line->periods)
     g_ptr_array_unref (line->periods);
+  g_free (line->description);
   g_free (line);
 }
 
@@ -74,7 +76,77 @@ invoice_free (Invoice *invoice)
   g_free (invoice->period);
   g_free (invoice->currency);
   g_ptr_array_unref (invoice->lines);
+  invoice_parties_free (invoice->parties);
   g_free (invoice);
+}
+
+InvoiceParties *
+invoice_parties_new (void)
+{
+  InvoiceParties *p = g_new0 (InvoiceParties, 1);
+
+  p->terms_days = INVOICE_DEFAULT_TERMS_DAYS;
+  return p;
+}
+
+InvoiceParties *
+invoice_parties_copy (const InvoiceParties *from)
+{
+  InvoiceParties *p;
+
+  if (!from)
+    return NULL;
+  p = g_new0 (InvoiceParties, 1);
+  *p = *from;
+  p->seller_legal_name = g_strdup (from->seller_legal_name);
+  p->seller_address = g_strdup (from->seller_address);
+  p->seller_vat_id = g_strdup (from->seller_vat_id);
+  p->seller_email = g_strdup (from->seller_email);
+  p->iban = g_strdup (from->iban);
+  p->bic = g_strdup (from->bic);
+  p->buyer_legal_name = g_strdup (from->buyer_legal_name);
+  p->buyer_address = g_strdup (from->buyer_address);
+  p->buyer_vat_id = g_strdup (from->buyer_vat_id);
+  p->buyer_country = g_strdup (from->buyer_country);
+  p->issued_on = g_strdup (from->issued_on);
+  p->due_on = g_strdup (from->due_on);
+  return p;
+}
+
+void
+invoice_parties_free (InvoiceParties *p)
+{
+  if (!p)
+    return;
+  g_free (p->seller_legal_name);
+  g_free (p->seller_address);
+  g_free (p->seller_vat_id);
+  g_free (p->seller_email);
+  g_free (p->iban);
+  g_free (p->bic);
+  g_free (p->buyer_legal_name);
+  g_free (p->buyer_address);
+  g_free (p->buyer_vat_id);
+  g_free (p->buyer_country);
+  g_free (p->issued_on);
+  g_free (p->due_on);
+  g_free (p);
+}
+
+gboolean
+invoice_parties_set_due (InvoiceParties *p, const char *issued_on)
+{
+  gint64 days;
+  int y, m, d;
+
+  if (!issued_on || time_parse_date (issued_on, strlen (issued_on), &days) != TIME_OK)
+    return FALSE;
+  time_civil_from_days (days + p->terms_days, &y, &m, &d);
+  g_free (p->issued_on);
+  p->issued_on = g_strdup (issued_on);
+  g_free (p->due_on);
+  p->due_on = g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+  return TRUE;
 }
 
 Invoice *
@@ -101,7 +173,7 @@ invoice_add_line (Invoice *invoice, InvoiceLineKind kind)
 const char *
 invoice_line_kind_to_string (InvoiceLineKind kind)
 {
-  static const char *const names[] = { "recurring", "usage", "late_usage" };
+  static const char *const names[] = { "recurring", "usage", "late_usage", "adjustment" };
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
   return names[kind];
@@ -131,6 +203,61 @@ invoice_destination_free (gpointer destination)
   g_free (d->destination);
   g_free (d->group);
   g_free (d);
+}
+
+void
+invoice_call_free (gpointer data)
+{
+  InvoiceCall *c = data;
+
+  if (!c)
+    return;
+  g_free (c->number);
+  g_free (c);
+}
+
+typedef struct {
+  GPtrArray *calls;
+  const TzMap *zone;
+} CallRows;
+
+/* Row function: (start_ms, direction, caller, callee, duration, charge). */
+static gboolean
+add_call_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  CallRows *rows = data;
+  InvoiceCall *c = g_new0 (InvoiceCall, 1);
+  gboolean in = g_strcmp0 (store_column_text (st, 1), "in") == 0;
+
+  c->start_ms = sqlite3_column_int64 (st, 0);
+  gint64 seconds = c->start_ms >= 0 ? c->start_ms / 1000 : -((-c->start_ms + 999) / 1000);
+  c->local_start = seconds + tzmap_offset_at (rows->zone, seconds);
+  c->number = g_strdup (store_column_text_or_null (st, in ? 2 : 3));
+  c->duration = sqlite3_column_int64 (st, 4);
+  c->charge = sqlite3_column_int64 (st, 5);
+  g_ptr_array_add (rows->calls, c);
+  return TRUE;
+}
+
+GPtrArray *
+invoice_calls (sqlite3 *db, const char *account, const char *period, const char *number,
+               const char *zone, GError **error)
+{
+  g_autoptr(TzMap) map = tzmap_new (zone, error);
+  g_autoptr(sqlite3_stmt) st = map ? store_prepare (db,
+    "SELECT c.start_ms, c.direction, c.caller, c.callee, c.duration, r.charge"
+    " FROM ratings r JOIN calls c ON c.id = r.call_id"
+    " WHERE r.account = ?1 AND r.status = 'rated' AND r.charge > 0"
+    " AND ((r.late = 0 AND r.period = ?2) OR (r.late = 1 AND (r.invoice = ?3"
+    " OR (?3 IS NULL AND r.invoice IS NULL AND r.period < ?2))))"
+    " ORDER BY c.start_ms, c.id", error) : NULL;
+  g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func (invoice_call_free);
+  CallRows rows = { calls, map };
+  if (!st || !store_bind (st, error, STORE_TEXT (account), STORE_TEXT (period),
+                          STORE_TEXT (number))
+      || !store_each_row (st, add_call_row, &rows, "reading billed calls", error))
+    return NULL;
+  return g_steal_pointer (&calls);
 }
 
 /* Arithmetic {{{1 */
@@ -186,6 +313,12 @@ compute_tax (gint64 subtotal, gint64 tax_rate, guint minor_units, gint64 *tax, G
   return overflow_error (error);
 }
 
+gboolean
+invoice_tax (gint64 subtotal, gint64 tax_rate, guint minor_units, gint64 *tax, GError **error)
+{
+  return compute_tax (subtotal, tax_rate, minor_units, tax, error);
+}
+
 static gboolean
 compute_totals (Invoice *invoice, GError **error)
 {
@@ -232,6 +365,21 @@ typedef struct {
   gint64 charge;                /* micro-units, unrounded */
 } UsageRow;
 
+/* One adjustment of the period (adjust.h). */
+typedef struct {
+  gint64 amount;                /* micro-units, in minor units */
+  char *description;
+} AdjustRow;
+
+static void
+adjust_row_free (gpointer data)
+{
+  AdjustRow *r = data;
+
+  g_free (r->description);
+  g_free (r);
+}
+
 /* Everything one account's invoice is computed from. */
 typedef struct {
   char *account;
@@ -240,9 +388,11 @@ typedef struct {
   char *currency;               /* NULL: the operator is missing from the catalog */
   gboolean has_plan;            /* FALSE: the plan is missing from the catalog */
   gint64 tax_rate;              /* micro-percent */
+  InvoiceParties *parties;      /* NULL: no finance column (billing.md §11) */
   gint64 fees[N_NUMBER_TYPES];  /* micro-units per month, by number_types[] */
   GPtrArray *numbers;           /* NumberRow *, by (type, number, from_date) */
   GPtrArray *late;              /* UsageRow *, unbilled late usage in invoice order */
+  GPtrArray *adjustments;       /* AdjustRow *, the adjustments of P in the order added */
   GPtrArray *usage;             /* UsageRow *, usage of P in invoice order; NULL: SUMS */
   GHashTable *sums;             /* UsageRow * (key and value), by (direction, group,
                                  * destination): the period scan; NULL: USAGE */
@@ -339,8 +489,10 @@ account_rows_free (gpointer data)
   g_free (a->operator_slug);
   g_free (a->tenant_id);
   g_free (a->currency);
+  invoice_parties_free (a->parties);
   g_ptr_array_unref (a->numbers);
   g_ptr_array_unref (a->late);
+  g_ptr_array_unref (a->adjustments);
   if (a->usage)
     g_ptr_array_unref (a->usage);
   if (a->sums)
@@ -373,9 +525,51 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
  * fee_user, fee_service, fee_tollfree, plan present), by account. */
 #define TERMS_SQL(where)                                                                   \
   "SELECT a.account, a.operator, a.tenant_id, a.tax_rate, o.currency, p.fee_user,"          \
-  " p.fee_service, p.fee_tollfree, p.fee_user IS NOT NULL FROM accounts a"                  \
-  " LEFT JOIN operators o ON o.operator = a.operator LEFT JOIN plans p ON p.plan = a.plan"   \
+  " p.fee_service, p.fee_tollfree, p.fee_user IS NOT NULL, " PARTIES_COLUMNS                \
+  " FROM accounts a LEFT JOIN operators o ON o.operator = a.operator"                       \
+  " LEFT JOIN plans p ON p.plan = a.plan " PARTIES_JOINS                                    \
   " WHERE " where " ORDER BY a.account"
+
+/* The finance columns (billing.md §11), from column 9 on: whether any is
+ * given, then seller (legal name, address, VAT id, e-mail, IBAN, BIC, terms)
+ * and buyer (legal name, address, VAT id, reverse charge, country). */
+#define PARTIES_COLUMNS                                                                    \
+  "coalesce (of.legal_name, of.address, of.vat_id, of.payment_terms_days, of.iban,"         \
+  " of.bic, of.email, af.legal_name, af.address, af.vat_id) IS NOT NULL"                    \
+  " OR coalesce (af.reverse_charge, 0), coalesce (of.legal_name, o.name), of.address,"      \
+  " of.vat_id, of.email, of.iban, of.bic, of.payment_terms_days,"                           \
+  " coalesce (af.legal_name, a.name), af.address, af.vat_id, coalesce (af.reverse_charge, 0),"       \
+  " a.country"
+
+#define PARTIES_JOINS                                                                      \
+  "LEFT JOIN operator_finance of ON of.operator = a.operator"                               \
+  " LEFT JOIN account_finance af ON af.account = a.account"
+
+/* The InvoiceParties of a row of PARTIES_COLUMNS starting at column COL, or
+ * NULL when it gives none. */
+static InvoiceParties *
+parties_from_row (sqlite3_stmt *st, int col)
+{
+  InvoiceParties *p;
+
+  if (!sqlite3_column_int (st, col))
+    return NULL;
+  p = invoice_parties_new ();
+  p->seller_legal_name = g_strdup (store_column_text_or_null (st, col + 1));
+  p->seller_address = g_strdup (store_column_text_or_null (st, col + 2));
+  p->seller_vat_id = g_strdup (store_column_text_or_null (st, col + 3));
+  p->seller_email = g_strdup (store_column_text_or_null (st, col + 4));
+  p->iban = g_strdup (store_column_text_or_null (st, col + 5));
+  p->bic = g_strdup (store_column_text_or_null (st, col + 6));
+  if (sqlite3_column_type (st, col + 7) != SQLITE_NULL)
+    p->terms_days = sqlite3_column_int64 (st, col + 7);
+  p->buyer_legal_name = g_strdup (store_column_text_or_null (st, col + 8));
+  p->buyer_address = g_strdup (store_column_text_or_null (st, col + 9));
+  p->buyer_vat_id = g_strdup (store_column_text_or_null (st, col + 10));
+  p->reverse_charge = sqlite3_column_int (st, col + 11) != 0;
+  p->buyer_country = g_strdup (store_column_text_or_null (st, col + 12));
+  return p;
+}
 
 /* Of ?1 (an account) / of operator ?1 (NULL: any) and account ?2 (NULL: any). */
 #define ONE_ACCOUNT "a.account = ?1"
@@ -396,8 +590,10 @@ add_account_row (sqlite3_stmt *st, gpointer b, GError **error)
   for (guint t = 0; t < N_NUMBER_TYPES; t++)
     a->fees[t] = sqlite3_column_int64 (st, 5 + (int) t);
   a->has_plan = sqlite3_column_int (st, 8);
+  a->parties = parties_from_row (st, 9);
   a->numbers = g_ptr_array_new_with_free_func (number_row_free);
   a->late = g_ptr_array_new_with_free_func (usage_row_free);
+  a->adjustments = g_ptr_array_new_with_free_func (adjust_row_free);
   g_ptr_array_add (batch->accounts, a);
   g_hash_table_insert (batch->by_name, a->account, a);
   return TRUE;
@@ -445,6 +641,30 @@ add_number_row (sqlite3_stmt *st, gpointer b, GError **error)
 static const char usage_sql[] = USAGE_SQL ("r.late = 0 AND r.period = ?1 AND r.account = ?2", "");
 static const char late_sql[] = USAGE_SQL (LATE_WHERE " AND r.account = ?2", "");
 static const char late_all_sql[] = USAGE_SQL (LATE_WHERE, "r.account, ");
+
+/* The adjustments of period ?1 (of account ?2): (account, amount,
+ * description) in the order added. */
+#define ADJUST_SQL(where)                                                                  \
+  "SELECT account, amount, description FROM adjustments WHERE period = ?1" where            \
+  " ORDER BY account, id"
+static const char adjust_sql[] = ADJUST_SQL (" AND account = ?2");
+static const char adjust_all_sql[] = ADJUST_SQL ("");
+
+/* Row function: an ADJUST_SQL row to its account of the Batch B. */
+static gboolean
+add_adjust_row (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
+
+  if (a)
+    {
+      AdjustRow *r = g_new0 (AdjustRow, 1);
+      r->amount = sqlite3_column_int64 (st, 1);
+      r->description = g_strdup (store_column_text (st, 2));
+      g_ptr_array_add (a->adjustments, r);
+    }
+  return TRUE;
+}
 
 /* The UsageRow of a USAGE_SQL row. */
 static UsageRow *
@@ -599,7 +819,9 @@ apply_terms (Invoice *invoice, const AccountRows *a, GError **error)
     }
   invoice->operator_slug = g_strdup (a->operator_slug);
   invoice->tenant_id = g_strdup (a->tenant_id);
-  invoice->tax_rate = a->tax_rate;
+  invoice->parties = invoice_parties_copy (a->parties);
+  /* reverse charge: the customer accounts for the VAT; none is charged */
+  invoice->tax_rate = a->parties && a->parties->reverse_charge ? 0 : a->tax_rate;
   invoice->currency = g_strdup (a->currency);
   int minor = currency_minor_units (invoice->currency);
   if (minor < 0)
@@ -824,6 +1046,22 @@ destinations_from_sums (const AccountRows *a, GError **error)
 
 /* The invoice {{{1 */
 
+/* One adjustment line per row of ROWS (AdjustRow *). */
+static gboolean
+add_adjustment_lines (Invoice *invoice, const GPtrArray *rows, GError **error)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const AdjustRow *r = rows->pdata[i];
+      InvoiceLine *line = invoice_add_line (invoice, INVOICE_LINE_ADJUSTMENT);
+      line->description = g_strdup (r->description);
+      line->amount = r->amount;
+      if (!round_checked (&line->amount, invoice->minor_units, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* A's invoice for PERIOD, or NULL: without ERROR when it has no line. */
 static Invoice *
 build_invoice (const AccountRows *a, const char *period, const PeriodDays *days,
@@ -835,7 +1073,8 @@ build_invoice (const AccountRows *a, const char *period, const PeriodDays *days,
   if (!apply_terms (invoice, a, error)
       || !add_recurring_lines (invoice, a, days, error)
       || !add_usage_lines (invoice, INVOICE_LINE_USAGE, a->usage ? a->usage : sums, error)
-      || !add_usage_lines (invoice, INVOICE_LINE_LATE_USAGE, a->late, error))
+      || !add_usage_lines (invoice, INVOICE_LINE_LATE_USAGE, a->late, error)
+      || !add_adjustment_lines (invoice, a->adjustments, error))
     return NULL;
   if (invoice->lines->len == 0)
     return NULL;
@@ -870,8 +1109,12 @@ read_accounts (sqlite3 *db, Batch *b, const InvoiceScope *scope, const char *acc
                      p2, add_number_row, b, error)
     && (scope && !scope->account
         ? query_rows (db, late_all_sql, period, NULL, add_late_row, b, error)
+          && query_rows (db, adjust_all_sql, period, NULL, add_adjust_row, b, error)
         : query_rows (db, late_sql, period, ((AccountRows *) b->accounts->pdata[0])->account,
-                      add_late_row, b, error));
+                      add_late_row, b, error)
+          && query_rows (db, adjust_sql, period,
+                         ((AccountRows *) b->accounts->pdata[0])->account, add_adjust_row, b,
+                         error));
 }
 
 Invoice *

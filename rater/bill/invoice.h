@@ -22,6 +22,9 @@
  *  3. late_usage: the same grouping for the account's late ratings (late = 1)
  *     of periods before P not yet billed (ratings.invoice NULL), with the
  *     list of those periods.  Issuing (issue.h) marks them billed.
+ *  4. adjustment: one per adjustment of the account for P (adjust.h), in
+ *     the order they were added, with its description; taxed like usage.
+ *     Issuing marks them billed.
  *
  * invoice_compute() reads one account; invoice_compute_period() every
  * account of a period in one pass, giving the same invoices.
@@ -40,6 +43,7 @@ typedef enum {
   INVOICE_LINE_RECURRING,
   INVOICE_LINE_USAGE,
   INVOICE_LINE_LATE_USAGE,
+  INVOICE_LINE_ADJUSTMENT,      /* billing.md §11: one per adjustment (adjust.h) */
 } InvoiceLineKind;
 
 typedef struct {
@@ -54,7 +58,46 @@ typedef struct {
   gint64 amount;                /* micro-units, rounded half up to the currency's minor units */
   GPtrArray *periods;           /* late_usage: distinct "YYYY-MM" of its calls, ascending
                                  * (owned char *); NULL for other kinds */
+  char *description;            /* adjustment: what it is for; else NULL */
 } InvoiceLine;
+
+/* Who bills whom and on what terms (billing.md §11): the optional finance
+ * columns of operators.csv and accounts.csv.  An invoice has parties only
+ * when its operator or account gives at least one of them; without, its
+ * documents print exactly as before those columns existed. */
+typedef struct {
+  char *seller_legal_name;      /* operators.legal_name, else the operator's name */
+  char *seller_address;         /* NULL: none; lines separated by '\n' */
+  char *seller_vat_id;          /* NULL: none */
+  char *seller_email;           /* NULL: none */
+  char *iban;                   /* payment details; NULL: none */
+  char *bic;
+  gint64 terms_days;            /* payment_terms_days (30 when not given) */
+  char *buyer_legal_name;       /* accounts.legal_name, else the account's name */
+  char *buyer_address;
+  char *buyer_vat_id;
+  char *buyer_country;          /* accounts.country, ISO 3166 alpha-2 */
+  gboolean reverse_charge;      /* taxed 0 with the reverse-charge note */
+  char *issued_on;              /* "YYYY-MM-DD" the documents are dated, and */
+  char *due_on;                 /* that + terms_days: set together by
+                                 * invoice_parties_set_due(), NULL before */
+} InvoiceParties;
+
+/* The note a reverse-charge invoice carries (billing.md §11). */
+#define INVOICE_REVERSE_CHARGE_NOTE "Reverse charge: VAT to be accounted for by the recipient"
+
+/* Payment terms when the operator gives none (billing.md §11). */
+#define INVOICE_DEFAULT_TERMS_DAYS 30
+
+InvoiceParties *invoice_parties_new (void);
+InvoiceParties *invoice_parties_copy (const InvoiceParties *parties);
+void invoice_parties_free (InvoiceParties *parties);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvoiceParties, invoice_parties_free)
+
+/* Set PARTIES->issued_on to ISSUED_ON ("YYYY-MM-DD") and PARTIES->due_on to
+ * ISSUED_ON + PARTIES->terms_days;
+ * FALSE when ISSUED_ON is not a date. */
+gboolean invoice_parties_set_due (InvoiceParties *parties, const char *issued_on);
 
 typedef struct {
   char *operator_slug;          /* operators.operator */
@@ -68,6 +111,9 @@ typedef struct {
   gint64 subtotal;              /* micro-units, sum of line amounts */
   gint64 tax;                   /* micro-units, in minor units */
   gint64 total;                 /* micro-units, subtotal + tax */
+  InvoiceParties *parties;      /* owned; NULL: the catalog gives no finance column
+                                 * (billing.md §11).  A reverse-charge account's
+                                 * invoice has tax_rate 0. */
 } Invoice;
 
 /* One row of an invoice's appendix: the usage of one destination over the
@@ -86,6 +132,25 @@ InvoiceDestination *invoice_destination_new (const char *destination, const char
                                              guint64 calls, guint64 billable_seconds,
                                              gint64 amount);
 void invoice_destination_free (gpointer destination);
+
+/* One billed call of an itemised invoice (billing.md §11). */
+typedef struct {
+  gint64 start_ms;              /* UTC */
+  gint64 local_start;           /* seconds since 1970-01-01T00:00 in the account's zone */
+  char *number;                 /* the other party, E.164 digits (NULL: withheld) */
+  gint64 duration;              /* seconds */
+  gint64 charge;                /* micro-units */
+} InvoiceCall;
+
+void invoice_call_free (gpointer call);
+
+/* The billed calls (InvoiceCall *, owned) of ACCOUNT's invoice for PERIOD
+ * in start order, their local start in ZONE: the account's rated calls of
+ * PERIOD (not late) and the late ones the invoice bills — those marked
+ * with NUMBER, or for a draft (NUMBER NULL) those not billed yet of
+ * earlier periods.  Free calls (charge 0) are left out. */
+GPtrArray *invoice_calls (sqlite3 *db, const char *account, const char *period,
+                          const char *number, const char *zone, GError **error);
 
 /* The invoice of ACCOUNT for PERIOD ("YYYY-MM") computed from DB.
  *
@@ -145,9 +210,15 @@ gboolean invoice_compute_period (sqlite3 *db, const InvoiceScope *scope, Invoice
 Invoice *invoice_new (const char *account, const char *period);
 InvoiceLine *invoice_add_line (Invoice *invoice, InvoiceLineKind kind);
 
+/* round_half_up (SUBTOTAL * TAX_RATE / 100) in minor units of MINOR_UNITS
+ * decimals (TAX_RATE micro-percent), as every invoice's tax: *TAX in
+ * micro-units; RATER_ERROR_DATA when it overflows. */
+gboolean invoice_tax (gint64 subtotal, gint64 tax_rate, guint minor_units, gint64 *tax,
+                      GError **error);
+
 void invoice_free (Invoice *invoice);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Invoice, invoice_free)
 
 /* Human-readable kind as in the invoice documents (formats.md §3):
- * "recurring", "usage", "late_usage". */
+ * "recurring", "usage", "late_usage", "adjustment". */
 const char *invoice_line_kind_to_string (InvoiceLineKind kind);

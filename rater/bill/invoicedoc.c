@@ -21,6 +21,7 @@
 #include "bill/invoicedoc.h"
 #include "base/outfile.h"
 #include "base/rater-error.h"
+#include "base/timeparse.h"
 
 /* The document model {{{1 */
 
@@ -60,6 +61,13 @@ static const DocColumn dest_cols[] = {
   { "Calls", 0.8, TRUE },
   { "Minutes", 1.0, TRUE },
   { "Amount", 1.4, TRUE },
+};
+
+static const DocColumn call_cols[] = {
+  { "Start (local)", 1.6, FALSE },
+  { "Number", 1.6, FALSE },
+  { "Duration", 0.9, TRUE },
+  { "Charge", 1.3, TRUE },
 };
 
 static void
@@ -152,6 +160,8 @@ line_description (const InvoiceLine *l)
     return number_type_label (l->number_type);
   if (l->kind == INVOICE_LINE_USAGE)
     return g_strdup_printf ("Usage %s %s", l->direction, l->group);
+  if (l->kind == INVOICE_LINE_ADJUSTMENT)
+    return g_strdup (l->description);
 
   g_autoptr(GString) periods = g_string_new (NULL);
   for (guint i = 0; l->periods && i < l->periods->len; i++)
@@ -167,8 +177,10 @@ line_row (const InvoiceLine *l, const Invoice *inv)
   char **row = g_new0 (char *, G_N_ELEMENTS (line_cols) + 1);
   row[0] = g_strdup (invoice_line_kind_to_string (l->kind));
   row[1] = line_description (l);
-  row[2] = g_strdup_printf ("%" G_GUINT64_FORMAT, recurring ? l->quantity : l->calls);
-  row[3] = recurring ? g_strdup ("") : format_minutes (l->billable_seconds);
+  gboolean adjustment = l->kind == INVOICE_LINE_ADJUSTMENT;
+  row[2] = adjustment ? g_strdup ("")
+                      : g_strdup_printf ("%" G_GUINT64_FORMAT, recurring ? l->quantity : l->calls);
+  row[3] = recurring || adjustment ? g_strdup ("") : format_minutes (l->billable_seconds);
   row[4] = format_money (l->amount, inv);
   return row;
 }
@@ -204,6 +216,53 @@ appendix_table (const InvoiceDocument *doc)
   return t;
 }
 
+/* "+4420794600XXX": the number with its last three digits hidden when
+ * MASKED; "withheld" for none. */
+static char *
+format_number (const char *digits, gboolean masked)
+{
+  if (!digits || !*digits)
+    return g_strdup ("withheld");
+  char *s = g_strconcat ("+", digits, NULL);
+  gsize n = strlen (s);
+  for (gsize i = n > 4 ? n - 3 : 1; masked && i < n; i++)
+    s[i] = 'X';
+  return s;
+}
+
+static char **
+call_row (const InvoiceCall *c, const Invoice *inv, gboolean masked)
+{
+  char **row = g_new0 (char *, G_N_ELEMENTS (call_cols) + 1);
+  gint64 days = c->local_start >= 0 ? c->local_start / 86400 : -((-c->local_start + 86399) / 86400);
+  gint64 secs = c->local_start - days * 86400;
+  int y, m, d;
+  char buf[32];
+
+  time_civil_from_days (days, &y, &m, &d);
+  row[0] = g_strdup_printf ("%04d-%02d-%02d %02d:%02d:%02d", y, m, d, (int) (secs / 3600),
+                            (int) (secs / 60 % 60), (int) (secs % 60));
+  row[1] = format_number (c->number, masked);
+  row[2] = g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", c->duration / 3600,
+                            (int) (c->duration / 60 % 60), (int) (c->duration % 60));
+  row[3] = g_strdup_printf ("%s %s", decimal_format (c->charge, 6, buf), inv->currency);
+  return row;
+}
+
+/* The itemised calls (billing.md §11), or NULL when the document has none. */
+static DocTable *
+calls_table (const InvoiceDocument *doc)
+{
+  if (!doc->calls || doc->credited_invoice)
+    return NULL;
+  DocTable *t = doc_table_new (doc->masked ? "Appendix: itemised calls (numbers masked)"
+                                           : "Appendix: itemised calls",
+                               call_cols, G_N_ELEMENTS (call_cols), "No charged calls.");
+  for (guint i = 0; i < doc->calls->len; i++)
+    g_ptr_array_add (t->rows, call_row (doc->calls->pdata[i], doc->invoice, doc->masked));
+  return t;
+}
+
 static DocSummary *
 doc_summary_new (const InvoiceDocument *doc)
 {
@@ -219,6 +278,13 @@ doc_summary_new (const InvoiceDocument *doc)
   return s;
 }
 
+/* "Invoice", or "Credit note" for a credit note. */
+static const char *
+doc_title (const InvoiceDocument *doc)
+{
+  return doc->credited_invoice ? "Credit note" : "Invoice";
+}
+
 static gboolean
 doc_is_draft (const InvoiceDocument *doc)
 {
@@ -229,6 +295,48 @@ static const char *
 str_or_empty (const char *s)
 {
   return s ? s : "";
+}
+
+/* "30 days net". */
+static char *
+terms_text (const InvoiceParties *p)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT " days net", p->terms_days);
+}
+
+/* The payment details and notes under the totals (billing.md §11), one
+ * line each: none for an invoice without parties. */
+static GPtrArray *
+payment_lines (const InvoiceDocument *doc)
+{
+  const InvoiceParties *p = doc->invoice->parties;
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  char buf[32];
+
+  if (doc->credited_invoice)
+    {
+      g_ptr_array_add (lines, g_strdup_printf ("Credits invoice %s: %s", doc->credited_invoice,
+                                               str_or_empty (doc->reason)));
+      if (p && p->reverse_charge)
+        g_ptr_array_add (lines, g_strdup (INVOICE_REVERSE_CHARGE_NOTE));
+      return lines;
+    }
+  if (!p)
+    return lines;
+  g_ptr_array_add (lines, g_strdup_printf ("Please pay %s %s by %s%s%s.",
+                                           decimal_format (doc->invoice->total,
+                                                           doc->invoice->minor_units, buf),
+                                           doc->invoice->currency, str_or_empty (p->due_on),
+                                           doc->invoice_number ? ", quoting " : "",
+                                           doc->invoice_number ? doc->invoice_number : ""));
+  if (p->iban)
+    g_ptr_array_add (lines, g_strdup_printf ("IBAN %s%s%s", p->iban, p->bic ? " \xc2\xb7 BIC " : "",
+                                             p->bic ? p->bic : ""));
+  else if (p->bic)
+    g_ptr_array_add (lines, g_strdup_printf ("BIC %s", p->bic));
+  if (p->reverse_charge)
+    g_ptr_array_add (lines, g_strdup (INVOICE_REVERSE_CHARGE_NOTE));
+  return lines;
 }
 
 /* HTML {{{1 */
@@ -286,25 +394,57 @@ html_meta (GString *out, const char *term, const char *value)
 }
 
 static void
-html_head (GString *out, const DocSummary *s)
+html_head (GString *out, const InvoiceDocument *doc, const DocSummary *s)
 {
   g_string_append (out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-  g_string_append (out, "<title>Invoice ");
+  g_string_append_printf (out, "<title>%s ", doc_title (doc));
   html_text (out, s->number);
   g_string_append_printf (out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", html_style);
+}
+
+/* "<div>PREFIX escaped TEXT</div>" when TEXT is set. */
+static void
+html_div_if (GString *out, const char *klass, const char *prefix, const char *text)
+{
+  if (!text)
+    return;
+  g_autofree char *line = g_strconcat (prefix, text, NULL);
+  html_elem (out, "div", klass, line);
+}
+
+/* A party's legal name, address (one div per line), VAT id and e-mail. */
+static void
+html_party_details (GString *out, const char *legal_name, const char *address,
+                    const char *vat_id, const char *email)
+{
+  html_div_if (out, "legal-name", "", legal_name);
+  if (address)
+    {
+      g_auto(GStrv) lines = g_strsplit (address, "\n", -1);
+      for (guint i = 0; lines[i]; i++)
+        html_div_if (out, "address", "", lines[i]);
+    }
+  html_div_if (out, "vat-id", "VAT ID ", vat_id);
+  html_div_if (out, "email", "", email);
 }
 
 static void
 html_parties (GString *out, const InvoiceDocument *doc)
 {
   const Invoice *inv = doc->invoice;
+  const InvoiceParties *p = inv->parties;
 
   g_string_append (out, "<div class=\"parties\">\n<div>");
   html_elem (out, "div", "label", "From");
   html_elem (out, "div", "operator", doc->operator_name);
+  if (p)
+    html_party_details (out, p->seller_legal_name, p->seller_address, p->seller_vat_id,
+                        p->seller_email);
   g_string_append (out, "</div>\n<div>");
   html_elem (out, "div", "label", "Bill to");
   html_elem (out, "div", "customer", doc->customer_name);
+  if (p)
+    html_party_details (out, p->buyer_legal_name, p->buyer_address, p->buyer_vat_id, NULL);
   g_string_append (out, "<div>Account ");
   html_text (out, inv->account);
   g_string_append (out, "</div>");
@@ -320,14 +460,22 @@ html_parties (GString *out, const InvoiceDocument *doc)
 static void
 html_title (GString *out, const InvoiceDocument *doc, const DocSummary *s)
 {
-  g_string_append (out, "<h1>Invoice ");
+  g_string_append_printf (out, "<h1>%s ", doc_title (doc));
   html_text (out, s->number);
   g_string_append (out, "</h1>\n");
   if (doc_is_draft (doc))
     html_elem (out, "p", "draft", "DRAFT \xe2\x80\x94 not a valid invoice");
   g_string_append (out, "<dl class=\"meta\">\n");
-  html_meta (out, "Invoice number", s->number);
+  html_meta (out, doc->credited_invoice ? "Credit note number" : "Invoice number", s->number);
+  if (doc->credited_invoice)
+    html_meta (out, "Credits invoice", doc->credited_invoice);
   html_meta (out, "Issue date", doc->issue_date);
+  if (doc->invoice->parties && !doc->credited_invoice)
+    {
+      g_autofree char *terms = terms_text (doc->invoice->parties);
+      html_meta (out, "Due date", doc->invoice->parties->due_on);
+      html_meta (out, "Payment terms", terms);
+    }
   html_meta (out, "Period", doc->invoice->period);
   html_meta (out, "Status", doc->status);
   html_meta (out, "Currency", doc->invoice->currency);
@@ -394,14 +542,30 @@ invoicedoc_html (const InvoiceDocument *doc)
   g_autoptr(DocTable) appendix = appendix_table (doc);
   GString *out = g_string_new (NULL);
 
-  html_head (out, s);
+  html_head (out, doc, s);
   html_parties (out, doc);
   html_title (out, doc, s);
   html_table (out, lines);
   html_totals (out, s);
-  g_string_append (out, "<section class=\"appendix\">\n");
-  html_table (out, appendix);
-  g_string_append (out, "</section>\n</body>\n</html>\n");
+  g_autoptr(GPtrArray) payment = payment_lines (doc);
+  for (guint i = 0; i < payment->len; i++)
+    html_elem (out, "p", "payment", payment->pdata[i]);
+  if (payment->len)
+    g_string_append_c (out, '\n');
+  if (!doc->credited_invoice)
+    {
+      g_string_append (out, "<section class=\"appendix\">\n");
+      html_table (out, appendix);
+      g_string_append (out, "</section>\n");
+    }
+  g_autoptr(DocTable) calls = calls_table (doc);
+  if (calls)
+    {
+      g_string_append (out, "<section class=\"appendix calls\">\n");
+      html_table (out, calls);
+      g_string_append (out, "</section>\n");
+    }
+  g_string_append (out, "</body>\n</html>\n");
   return g_string_free (out, FALSE);
 }
 
@@ -465,8 +629,9 @@ pdf_rule (Pdf *p, double y, double width, double gray)
 static void
 pdf_footer (Pdf *p)
 {
-  g_autofree char *text = g_strdup_printf ("%s \xc2\xb7 Invoice %s \xc2\xb7 page %u",
+  g_autofree char *text = g_strdup_printf ("%s \xc2\xb7 %s %s \xc2\xb7 page %u",
                                            str_or_empty (p->doc->operator_name),
+                                           doc_title (p->doc),
                                            p->summary->number, p->page);
   double saved = p->y;
 
@@ -593,17 +758,43 @@ pdf_party (Pdf *p, double x, const char *label, const char *name, const char *ex
   return h;
 }
 
+/* A party's legal name, address, VAT id and e-mail as lines, then TAIL. */
+static char *
+pdf_party_details (const char *legal_name, const char *address, const char *vat_id,
+                   const char *email, const char *tail)
+{
+  GString *s = g_string_new (NULL);
+  const char *parts[] = { legal_name, address };
+  for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i])
+      g_string_append_printf (s, "%s%s", s->len ? "\n" : "", parts[i]);
+  if (vat_id)
+    g_string_append_printf (s, "%sVAT ID %s", s->len ? "\n" : "", vat_id);
+  if (email)
+    g_string_append_printf (s, "%s%s", s->len ? "\n" : "", email);
+  if (tail)
+    g_string_append_printf (s, "%s%s", s->len ? "\n" : "", tail);
+  return g_string_free (s, FALSE);
+}
+
 static void
 pdf_parties (Pdf *p)
 {
   const Invoice *inv = p->doc->invoice;
+  const InvoiceParties *f = inv->parties;
   g_autofree char *account = inv->tenant_id
     ? g_strdup_printf ("Account %s\nTenant %s", inv->account, inv->tenant_id)
     : g_strdup_printf ("Account %s", str_or_empty (inv->account));
+  g_autofree char *seller = f ? pdf_party_details (f->seller_legal_name, f->seller_address,
+                                                   f->seller_vat_id, f->seller_email, NULL)
+                              : NULL;
+  g_autofree char *buyer = f ? pdf_party_details (f->buyer_legal_name, f->buyer_address,
+                                                  f->buyer_vat_id, NULL, account)
+                             : NULL;
 
-  double left = pdf_party (p, MARGIN_X, "FROM", p->doc->operator_name, NULL);
+  double left = pdf_party (p, MARGIN_X, "FROM", p->doc->operator_name, seller);
   double right = pdf_party (p, MARGIN_X + CONTENT_W / 2 + 10, "BILL TO",
-                            p->doc->customer_name, account);
+                            p->doc->customer_name, f ? buyer : account);
   p->y += MAX (left, right) + 16;
 }
 
@@ -620,7 +811,7 @@ pdf_meta (Pdf *p, const char *term, const char *value)
 static void
 pdf_title (Pdf *p)
 {
-  g_autofree char *title = g_strdup_printf ("Invoice %s", p->summary->number);
+  g_autofree char *title = g_strdup_printf ("%s %s", doc_title (p->doc), p->summary->number);
 
   p->y += pdf_text (p, title, MARGIN_X, CONTENT_W, PANGO_ALIGN_LEFT, p->title, FALSE) + 4;
   if (doc_is_draft (p->doc))
@@ -630,8 +821,17 @@ pdf_title (Pdf *p)
                         PANGO_ALIGN_LEFT, p->bold, TRUE) + 4;
       cairo_set_source_rgb (p->cr, 0, 0, 0);
     }
-  pdf_meta (p, "Invoice number", p->summary->number);
+  pdf_meta (p, p->doc->credited_invoice ? "Credit note number" : "Invoice number",
+            p->summary->number);
+  if (p->doc->credited_invoice)
+    pdf_meta (p, "Credits invoice", p->doc->credited_invoice);
   pdf_meta (p, "Issue date", p->doc->issue_date);
+  if (p->doc->invoice->parties && !p->doc->credited_invoice)
+    {
+      g_autofree char *terms = terms_text (p->doc->invoice->parties);
+      pdf_meta (p, "Due date", p->doc->invoice->parties->due_on);
+      pdf_meta (p, "Payment terms", terms);
+    }
   pdf_meta (p, "Period", p->doc->invoice->period);
   pdf_meta (p, "Status", p->doc->status);
   pdf_meta (p, "Currency", p->doc->invoice->currency);
@@ -661,6 +861,16 @@ pdf_totals (Pdf *p)
   cairo_stroke (p->cr);
   p->y += 3;
   pdf_total_row (p, "Total", p->summary->total, p->bold);
+  g_autoptr(GPtrArray) payment = payment_lines (p->doc);
+  if (payment->len)
+    p->y += 8;
+  for (guint i = 0; i < payment->len; i++)
+    {
+      if (!pdf_fits (p, pdf_row_height (p)))
+        pdf_new_page (p);
+      p->y += pdf_text (p, payment->pdata[i], MARGIN_X, CONTENT_W, PANGO_ALIGN_LEFT, p->regular,
+                        FALSE) + 2;
+    }
 }
 
 static void
@@ -671,14 +881,18 @@ pdf_draw (Pdf *p, const DocTable *lines, const DocTable *appendix)
   pdf_title (p);
   pdf_table (p, lines);
   pdf_totals (p);
-  pdf_table (p, appendix);
+  if (!p->doc->credited_invoice)
+    pdf_table (p, appendix);
+  g_autoptr(DocTable) calls = calls_table (p->doc);
+  if (calls)
+    pdf_table (p, calls);
 }
 
 /* Document info; the dates come from ISSUE_DATE so output is reproducible. */
 static void
 pdf_metadata (cairo_surface_t *surface, const InvoiceDocument *doc, const DocSummary *s)
 {
-  g_autofree char *title = g_strdup_printf ("Invoice %s", s->number);
+  g_autofree char *title = g_strdup_printf ("%s %s", doc_title (doc), s->number);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR,
                                   str_or_empty (doc->operator_name));

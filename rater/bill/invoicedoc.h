@@ -32,6 +32,13 @@ typedef struct {
   const Invoice *invoice;       /* the computed invoice; never NULL */
   const GPtrArray *destinations; /* InvoiceDestination *, appendix rows in display
                                   * order; NULL or empty: no appendix rows */
+  const char *credited_invoice; /* a credit note (credit.h): the invoice it credits
+                                 * (titled "Credit note", no appendix, no payment
+                                 * request); NULL: an invoice */
+  const char *reason;           /* a credit note: why */
+  const GPtrArray *calls;       /* InvoiceCall *: the appendix of every billed call
+                                 * (itemised, billing.md §11); NULL: none */
+  gboolean masked;              /* the last three digits of each number hidden */
 } InvoiceDocument;
 
 /* DOC as a complete HTML page (UTF-8): an inline print style sheet (A4,

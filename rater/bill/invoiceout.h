@@ -19,18 +19,35 @@
  * "issued".  Deterministic: the same invoice gives the same bytes. */
 char *invoiceout_json (const Invoice *inv, const char *number, const char *status);
 
-/* The header row of the invoice-lines CSV. */
-void invoiceout_csv_header (OutFile *out);
+/* Optional columns of the invoice-lines CSV (billing.md §11), after the
+ * usual ones, in this order.  A file has them when one of its invoices
+ * needs them, so without finance data it is the same file as before. */
+typedef enum {
+  /* description: an adjustment line's (an invoice has adjustments) */
+  INVOICEOUT_COLUMNS_DESCRIPTION = 1 << 0,
+  /* issued_on, due_on, seller_legal_name, seller_address, seller_vat_id,
+   * iban, bic, buyer_legal_name, buyer_address, buyer_vat_id,
+   * reverse_charge (an invoice has parties, Invoice.parties) */
+  INVOICEOUT_COLUMNS_PARTIES = 1 << 1,
+} InvoiceOutColumns;
 
-/* The rows of INV's lines. */
+/* The header row of the invoice-lines CSV with the optional COLUMNS. */
+void invoiceout_csv_header (OutFile *out, unsigned columns);
+
+/* The rows of INV's lines (with the optional COLUMNS, empty when INV has
+ * nothing for them). */
 void invoiceout_csv_rows (OutFile *out, const Invoice *inv, const char *number,
-                          const char *status);
+                          const char *status, unsigned columns);
+
+/* The optional columns INV needs. */
+unsigned invoiceout_csv_columns (const Invoice *inv);
 
 typedef enum {
   INVOICEOUT_JSON = 1 << 0,
   INVOICEOUT_CSV = 1 << 1,
   INVOICEOUT_HTML = 1 << 2,     /* printable page (invoicedoc) */
   INVOICEOUT_PDF = 1 << 3,      /* the same as PDF (invoicedoc) */
+  INVOICEOUT_UBL = 1 << 4,      /* UBL 2.1 e-invoice, issued invoices only (ubl.h) */
 } InvoiceOutFormats;
 
 /* One invoice with everything its documents show.  A draft has no NUMBER;
@@ -47,6 +64,14 @@ typedef struct {
   char *operator_name;          /* display names */
   char *customer_name;
   GPtrArray *destinations;      /* InvoiceDestination *, owned: the appendix */
+  char *credited_invoice;       /* a credit note (credit.h): the invoice it credits, and
+                                 * NUMBER is the credit note's; NULL for an invoice */
+  char *reason;                 /* a credit note: why */
+  GArray *invoice_lines;        /* a credit note: guint per line, the credited invoice's
+                                 * line (0: an amount); NULL for an invoice */
+  GPtrArray *calls;             /* itemised (billing.md §11): InvoiceCall *, owned, the
+                                 * appendix of billed calls; NULL: not itemised */
+  gboolean masked;              /* itemised = masked: the last three digits hidden */
 } InvoiceRecord;
 
 InvoiceRecord *invoiceout_record_new (void);
@@ -88,14 +113,15 @@ gboolean invoiceout_write_record (const InvoiceRecord *rec, const char *dir,
                                   InvoiceOutFormats formats, GError **error);
 
 /* DIR/invoice-lines-PERIOD-SUFFIX.csv opened with its header row written
- * (SUFFIX "draft", or the operator of issued invoices). */
+ * (SUFFIX "draft", or the operator of issued invoices), with the optional
+ * COLUMNS. */
 OutFile *invoiceout_open_lines_csv (const char *dir, const char *period, const char *suffix,
-                                    GError **error);
+                                    unsigned columns, GError **error);
 
 /* The invoice-lines CSV of RECORDS (InvoiceRecord *) at PATH. */
 gboolean invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError **error);
 
-/* Draft invoices for PERIOD of every account (of OPERATOR_SLUG and/or
+/* Draft invoices (never UBL: an e-invoice needs a number) for PERIOD of every account (of OPERATOR_SLUG and/or
  * ACCOUNT when not NULL) that has lines and is not issued yet for PERIOD,
  * written under DIR (created when missing): <account>-<period>.json, .html
  * and .pdf per invoice and/or invoice-lines-<period>-draft.csv.  A draft's

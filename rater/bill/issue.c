@@ -18,6 +18,7 @@
 #include "bill/invoice.h"
 #include "bill/invoiceout.h"
 #include "bill/issue.h"
+#include "bill/ubl.h"
 #include "base/digest.h"
 #include "base/rater-error.h"
 #include "base/store.h"
@@ -44,16 +45,19 @@ query_strings (sqlite3 *db, const char *sql, const char *param, GError **error)
   return g_steal_pointer (&list);
 }
 
-/* The document formats by name: --format's words, the file name extensions
- * and invoice_documents.format.  CSV is one file per run, not per invoice. */
+/* The document formats by name: --format's words and
+ * invoice_documents.format, with the file name extension.  CSV is one file
+ * per run, not per invoice. */
 static const struct {
   const char *name;
   InvoiceOutFormats bit;
+  const char *extension;
 } format_names[] = {
-  { "json", INVOICEOUT_JSON },
-  { "csv", INVOICEOUT_CSV },
-  { "html", INVOICEOUT_HTML },
-  { "pdf", INVOICEOUT_PDF },
+  { "json", INVOICEOUT_JSON, "json" },
+  { "csv", INVOICEOUT_CSV, "csv" },
+  { "html", INVOICEOUT_HTML, "html" },
+  { "pdf", INVOICEOUT_PDF, "pdf" },
+  { "ubl", INVOICEOUT_UBL, "xml" },
 };
 
 gboolean
@@ -100,11 +104,16 @@ typedef struct {
   char yyyymm[7];
   gint64 next_seq;
   IssueStats *stats;
+  unsigned formats;             /* the documents to be written: with INVOICEOUT_UBL,
+                                 * every new invoice must be a valid e-invoice */
   GHashTable *names;            /* invoiceout_names () of the operator */
   sqlite3_stmt *header;         /* the INSERTs and the UPDATE of storing an invoice, */
   sqlite3_stmt *lines;          /* prepared once per issue */
   sqlite3_stmt *destinations;
   sqlite3_stmt *late;
+  sqlite3_stmt *parties;
+  sqlite3_stmt *adjustments;
+  sqlite3_stmt *itemised;
 } Issue;
 
 static gboolean
@@ -182,15 +191,27 @@ prepare_store (Issue *is, GError **error)
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error))
     && (is->lines = store_prepare (is->db,
           "INSERT INTO invoice_lines (invoice, line, kind, number_type, direction, grp, quantity,"
-          " calls, billable, covered, amount, periods) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          error))
+          " calls, billable, covered, amount, periods, description)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error))
     && (is->destinations = store_prepare (is->db,
           "INSERT INTO invoice_destinations (invoice, row, destination, grp, calls, billable,"
           " amount) VALUES (?, ?, ?, ?, ?, ?, ?)", error))
     /* the rows invoice.c summed into the late_usage lines (ratings_unbilled_late) */
     && (is->late = store_prepare (is->db,
           "UPDATE ratings SET invoice = ?1 WHERE account = ?2 AND status = 'rated' AND late = 1"
-          " AND invoice IS NULL AND period < ?3", error));
+          " AND invoice IS NULL AND period < ?3", error))
+    && (is->adjustments = store_prepare (is->db,
+          "UPDATE adjustments SET invoice = ?1 WHERE account = ?2 AND period = ?3"
+          " AND invoice IS NULL", error))
+    && (is->itemised = store_prepare (is->db,
+          "INSERT INTO invoice_itemised (invoice, mode, zone) SELECT ?1, af.itemised, a.timezone"
+          " FROM accounts a JOIN account_finance af ON af.account = a.account"
+          " WHERE a.account = ?2 AND af.itemised <> 'none'", error))
+    && (is->parties = store_prepare (is->db,
+          "INSERT INTO invoice_parties (invoice, due_on, terms_days, seller_legal_name,"
+          " seller_address, seller_vat_id, seller_email, iban, bic, buyer_legal_name,"
+          " buyer_address, buyer_vat_id, reverse_charge, buyer_country)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error));
 }
 
 static void
@@ -200,6 +221,9 @@ finalize_store (Issue *is)
   sqlite3_finalize (is->lines);
   sqlite3_finalize (is->destinations);
   sqlite3_finalize (is->late);
+  sqlite3_finalize (is->parties);
+  sqlite3_finalize (is->adjustments);
+  sqlite3_finalize (is->itemised);
 }
 
 static gboolean
@@ -242,7 +266,7 @@ store_lines (Issue *is, const InvoiceRecord *rec, GError **error)
                        STORE_TEXT (l->group), STORE_INT ((gint64) l->quantity),
                        STORE_INT ((gint64) l->calls), STORE_INT ((gint64) l->billable_seconds),
                        STORE_INT ((gint64) l->covered_seconds), STORE_INT (l->amount),
-                       STORE_TEXT_COPY (periods))
+                       STORE_TEXT_COPY (periods), STORE_TEXT (l->description))
           || !store_step_done (st, error))
         return FALSE;
     }
@@ -266,6 +290,24 @@ store_destinations (Issue *is, const InvoiceRecord *rec, GError **error)
   return TRUE;
 }
 
+/* The parties and terms printed on the invoice, frozen with it (none
+ * stored when it has none). */
+static gboolean
+store_parties (Issue *is, const InvoiceRecord *rec, GError **error)
+{
+  const InvoiceParties *p = rec->invoice->parties;
+  if (!p)
+    return TRUE;
+  return store_bind (is->parties, error, STORE_TEXT (rec->number), STORE_TEXT (p->due_on),
+                     STORE_INT (p->terms_days), STORE_TEXT (p->seller_legal_name),
+                     STORE_TEXT (p->seller_address), STORE_TEXT (p->seller_vat_id),
+                     STORE_TEXT (p->seller_email), STORE_TEXT (p->iban), STORE_TEXT (p->bic),
+                     STORE_TEXT (p->buyer_legal_name), STORE_TEXT (p->buyer_address),
+                     STORE_TEXT (p->buyer_vat_id), STORE_INT (p->reverse_charge),
+                     STORE_TEXT (p->buyer_country ? p->buyer_country : ""))
+    && store_step_done (is->parties, error);
+}
+
 /* The late ratings this invoice bills (the rows invoice.c summed into its
  * late_usage lines) now belong to it. */
 static gboolean
@@ -274,6 +316,24 @@ mark_late_billed (Issue *is, const InvoiceRecord *rec, GError **error)
   return store_bind (is->late, error, STORE_TEXT (rec->number),
                      STORE_TEXT (rec->invoice->account), STORE_TEXT (is->period))
     && store_step_done (is->late, error);
+}
+
+/* The adjustments this invoice bills (its adjustment lines) now belong to it. */
+static gboolean
+mark_adjustments_billed (Issue *is, const InvoiceRecord *rec, GError **error)
+{
+  return store_bind (is->adjustments, error, STORE_TEXT (rec->number),
+                     STORE_TEXT (rec->invoice->account), STORE_TEXT (is->period))
+    && store_step_done (is->adjustments, error);
+}
+
+/* An itemised account's invoice keeps the mode and zone of its call appendix. */
+static gboolean
+store_itemised (Issue *is, const InvoiceRecord *rec, GError **error)
+{
+  return store_bind (is->itemised, error, STORE_TEXT (rec->number),
+                     STORE_TEXT (rec->invoice->account))
+    && store_step_done (is->itemised, error);
 }
 
 /* InvoiceFunc: number and store one invoice of the operator. */
@@ -288,8 +348,10 @@ issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **er
 
   if (rec)
     rec->number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, is->prefix, is->yyyymm, seq);
-  if (!rec || !store_header (is, rec, seq, error) || !store_lines (is, rec, error)
-      || !store_destinations (is, rec, error) || !mark_late_billed (is, rec, error))
+  if (!rec || ((is->formats & INVOICEOUT_UBL) && !ubl_check (rec, error)) || !store_header (is, rec, seq, error) || !store_lines (is, rec, error)
+      || !store_destinations (is, rec, error) || !store_parties (is, rec, error)
+      || !mark_late_billed (is, rec, error) || !mark_adjustments_billed (is, rec, error)
+      || !store_itemised (is, rec, error))
     {
       g_prefix_error (error, "account '%s': ", account);
       return FALSE;
@@ -328,13 +390,16 @@ issue_all (Issue *is, GError **error)
     && close_period (is, error);
 }
 
-gboolean
-issue_period (sqlite3 *db, const char *operator_slug, const char *period,
-              const char *issued_on, IssueStats *stats, GError **error)
+/* issue_period() for documents of FORMATS: with INVOICEOUT_UBL, nothing is
+ * issued unless every new invoice can be an e-invoice (ubl_check), since
+ * an issued invoice never changes. */
+static gboolean
+issue_period_for (sqlite3 *db, const char *operator_slug, const char *period,
+                  const char *issued_on, unsigned formats, IssueStats *stats, GError **error)
 {
   g_return_val_if_fail (db && operator_slug && issued_on && stats, FALSE);
   Issue is = { .db = db, .operator_slug = operator_slug, .period = period,
-               .issued_on = issued_on, .stats = stats };
+               .issued_on = issued_on, .stats = stats, .formats = formats };
   *stats = (IssueStats) { 0 };
   gboolean ok = store_begin (db, error) && issue_all (&is, error) && store_commit (db, error);
   if (!ok)
@@ -349,12 +414,19 @@ issue_period (sqlite3 *db, const char *operator_slug, const char *period,
   return ok;
 }
 
+gboolean
+issue_period (sqlite3 *db, const char *operator_slug, const char *period,
+              const char *issued_on, IssueStats *stats, GError **error)
+{
+  return issue_period_for (db, operator_slug, period, issued_on, 0, stats, error);
+}
+
 /* Reading back {{{1 */
 
 static gboolean
 parse_kind (const char *text, InvoiceLineKind *kind)
 {
-  for (InvoiceLineKind k = INVOICE_LINE_RECURRING; k <= INVOICE_LINE_LATE_USAGE; k++)
+  for (InvoiceLineKind k = INVOICE_LINE_RECURRING; k <= INVOICE_LINE_ADJUSTMENT; k++)
     if (g_strcmp0 (text, invoice_line_kind_to_string (k)) == 0)
       return *kind = k, TRUE;
   return FALSE;
@@ -380,6 +452,7 @@ load_line (sqlite3_stmt *st, gpointer inv, GError **error)
   l->billable_seconds = (guint64) sqlite3_column_int64 (st, 6);
   l->covered_seconds = (guint64) sqlite3_column_int64 (st, 7);
   l->amount = sqlite3_column_int64 (st, 8);
+  l->description = g_strdup (store_column_text_or_null (st, 10));
   if (kind == INVOICE_LINE_LATE_USAGE)
     {
       g_auto(GStrv) periods = g_strsplit (store_column_text (st, 9), ",", -1);
@@ -396,7 +469,7 @@ load_lines (sqlite3 *db, InvoiceRecord *rec, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT kind, number_type, direction, grp, quantity, calls, billable, covered, amount,"
-    " periods FROM invoice_lines WHERE invoice = ? ORDER BY line", error);
+    " periods, description FROM invoice_lines WHERE invoice = ? ORDER BY line", error);
   return st && store_bind (st, error, STORE_TEXT (rec->number))
     && store_each_row (st, load_line, rec->invoice, "reading invoice lines", error);
 }
@@ -426,6 +499,31 @@ load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
                        error);
 }
 
+/* The stored parties of an invoice from columns COL.. of select_invoices'
+ * row ST; NULL when it has none. */
+static InvoiceParties *
+load_parties (sqlite3_stmt *st, int col, const char *issued_on)
+{
+  if (sqlite3_column_type (st, col) == SQLITE_NULL)
+    return NULL;
+  InvoiceParties *p = invoice_parties_new ();
+  p->issued_on = g_strdup (issued_on);
+  p->due_on = g_strdup (store_column_text (st, col));
+  p->terms_days = sqlite3_column_int64 (st, col + 1);
+  p->seller_legal_name = g_strdup (store_column_text_or_null (st, col + 2));
+  p->seller_address = g_strdup (store_column_text_or_null (st, col + 3));
+  p->seller_vat_id = g_strdup (store_column_text_or_null (st, col + 4));
+  p->seller_email = g_strdup (store_column_text_or_null (st, col + 5));
+  p->iban = g_strdup (store_column_text_or_null (st, col + 6));
+  p->bic = g_strdup (store_column_text_or_null (st, col + 7));
+  p->buyer_legal_name = g_strdup (store_column_text_or_null (st, col + 8));
+  p->buyer_address = g_strdup (store_column_text_or_null (st, col + 9));
+  p->buyer_vat_id = g_strdup (store_column_text_or_null (st, col + 10));
+  p->reverse_charge = sqlite3_column_int (st, col + 11) != 0;
+  p->buyer_country = g_strdup (store_column_text_or_null (st, col + 12));
+  return p;
+}
+
 /* The record of the invoices row ST (the columns of issue_load's query). */
 static InvoiceRecord *
 load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
@@ -444,6 +542,15 @@ load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
   inv->subtotal = sqlite3_column_int64 (st, 11);
   inv->tax = sqlite3_column_int64 (st, 12);
   inv->total = sqlite3_column_int64 (st, 13);
+  inv->parties = load_parties (st, 14, rec->issued_on);
+  if (sqlite3_column_type (st, 27) != SQLITE_NULL)
+    {
+      rec->masked = g_str_equal (store_column_text (st, 27), "masked");
+      rec->calls = invoice_calls (db, inv->account, inv->period, rec->number,
+                                  store_column_text (st, 28), error);
+      if (!rec->calls)
+        return NULL;
+    }
   if (!load_lines (db, rec, error) || !load_destinations (db, rec, error))
     return NULL;
   return g_steal_pointer (&rec);
@@ -461,18 +568,42 @@ add_record (sqlite3_stmt *st, gpointer records, GError **error)
   return TRUE;
 }
 
+/* The columns load_record reads, of invoices i and invoice_parties p. */
+#define INVOICE_COLUMNS                                                                    \
+  "SELECT i.invoice, i.account, i.period, i.issued_on, i.operator_name, i.customer_name,"   \
+  " i.operator, i.tenant_id, i.currency, i.minor_units, i.tax_rate, i.subtotal, i.tax,"     \
+  " i.total, p.due_on, p.terms_days, p.seller_legal_name, p.seller_address,"                \
+  " p.seller_vat_id, p.seller_email, p.iban, p.bic, p.buyer_legal_name, p.buyer_address,"   \
+  " p.buyer_vat_id, p.reverse_charge, p.buyer_country, it.mode, it.zone FROM invoices i"    \
+  " LEFT JOIN invoice_parties p ON p.invoice = i.invoice"                                   \
+  " LEFT JOIN invoice_itemised it ON it.invoice = i.invoice"
+
 /* The invoices of OPERATOR_SLUG for PERIOD in number order, as load_record
  * reads them; NULL on error. */
 static sqlite3_stmt *
 select_invoices (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT invoice, account, period, issued_on, operator_name, customer_name, operator,"
-    " tenant_id, currency, minor_units, tax_rate, subtotal, tax, total FROM invoices"
-    " WHERE operator = ?1 AND period = ?2 ORDER BY seq", error);
+    INVOICE_COLUMNS " WHERE i.operator = ?1 AND i.period = ?2 ORDER BY i.seq", error);
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
     return NULL;
   return g_steal_pointer (&st);
+}
+
+InvoiceRecord *
+issue_load_invoice (sqlite3 *db, const char *number, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, INVOICE_COLUMNS " WHERE i.invoice = ?1", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (number)))
+    return NULL;
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    return load_record (db, st, error);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "no issued invoice '%s'", number);
+  else
+    store_set_error (error, db, "reading invoices");
+  return NULL;
 }
 
 GPtrArray *
@@ -510,6 +641,7 @@ typedef struct {
   GHashTable *digests;          /* "INVOICE\nFORMAT" → sha256 recorded (invoice_documents) */
   DocWriter *docs;              /* renders the documents */
   OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
+  unsigned columns;             /* the CSV's optional columns */
   GPtrArray *written;           /* WrittenDoc *: queued for writing */
   guint n;                      /* invoices */
   guint kept;                   /* documents on disk as recorded: not rendered again */
@@ -560,7 +692,7 @@ documents_to_write (IssuedDocs *w, const InvoiceRecord *rec)
       if (format_names[i].bit == INVOICEOUT_CSV || !(w->formats & format_names[i].bit))
         continue;
       g_autofree char *key = g_strdup_printf ("%s\n%s", rec->number, format_names[i].name);
-      g_autofree char *file = g_strdup_printf ("%s.%s", name, format_names[i].name);
+      g_autofree char *file = g_strdup_printf ("%s.%s", name, format_names[i].extension);
       g_autofree char *path = g_build_filename (w->dir, file, NULL);
       if (document_is (path, g_hash_table_lookup (w->digests, key)))
         {
@@ -587,7 +719,7 @@ write_issued (sqlite3_stmt *st, gpointer data, GError **error)
   if (!rec)
     return FALSE;
   if (w->csv)
-    invoiceout_csv_rows (w->csv, rec->invoice, rec->number, "issued");
+    invoiceout_csv_rows (w->csv, rec->invoice, rec->number, "issued", w->columns);
   w->n++;
   InvoiceOutFormats todo = documents_to_write (w, rec);
   return docwriter_add (w->docs, rec, todo, error);
@@ -621,6 +753,26 @@ record_digests (sqlite3 *db, const GPtrArray *written, GError **error)
   return store_commit (db, error);
 }
 
+/* The optional lines CSV columns of OPERATOR_SLUG's PERIOD: parties when
+ * an issued invoice has them, the description when one has adjustments. */
+static gboolean
+issued_columns (sqlite3 *db, const char *operator_slug, const char *period,
+                unsigned *columns, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT EXISTS (SELECT 1 FROM invoices i JOIN invoice_parties p ON p.invoice = i.invoice"
+    " WHERE i.operator = ?1 AND i.period = ?2), EXISTS (SELECT 1 FROM invoices i"
+    " JOIN invoice_lines l ON l.invoice = i.invoice WHERE i.operator = ?1 AND i.period = ?2"
+    " AND l.kind = 'adjustment')", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
+    return FALSE;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return store_set_error (error, db, "reading invoices");
+  *columns = (sqlite3_column_int (st, 0) ? INVOICEOUT_COLUMNS_PARTIES : 0)
+             | (sqlite3_column_int (st, 1) ? INVOICEOUT_COLUMNS_DESCRIPTION : 0);
+  return TRUE;
+}
+
 gboolean
 issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
                        const char *dir, unsigned formats, guint threads, guint *n_written,
@@ -631,11 +783,14 @@ issue_write_documents (sqlite3 *db, const char *operator_slug, const char *perio
   if (!digests || !outfile_mkdir (dir, error))
     return FALSE;
   g_autoptr(OutFile) csv = NULL;
-  if ((formats & INVOICEOUT_CSV) && !(csv = invoiceout_open_lines_csv (dir, period, operator_slug, error)))
+  unsigned columns = 0;
+  if (!issued_columns (db, operator_slug, period, &columns, error)
+      || ((formats & INVOICEOUT_CSV)
+          && !(csv = invoiceout_open_lines_csv (dir, period, operator_slug, columns, error))))
     return FALSE;
   g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (written_doc_free);
-  IssuedDocs w = { dir, formats, digests, docs, csv, written, 0, 0 };
+  IssuedDocs w = { dir, formats, digests, docs, csv, columns, written, 0, 0 };
   /* one invoice in memory per rendering thread, never the whole period */
   if (!store_each_row (st, write_issued, &w, "reading invoices", error)
       || !docwriter_finish (docs, error) || (csv && !outfile_commit (csv, error))
@@ -705,7 +860,7 @@ issue_run_operator (sqlite3 *db, const IssueRunOptions *opts, const char *operat
 {
   IssueStats s;
   guint written = 0;
-  if (!issue_period (db, operator_slug, opts->period, issued_on, &s, error)
+  if (!issue_period_for (db, operator_slug, opts->period, issued_on, opts->formats, &s, error)
       || !issue_write_documents (db, operator_slug, opts->period, opts->dir, opts->formats,
                                  opts->threads, &written, error))
     return FALSE;

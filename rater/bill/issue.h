@@ -25,6 +25,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "bill/invoiceout.h"
+
 typedef struct {
   guint issued;                 /* invoices numbered by this call */
   guint already;                /* accounts already issued for P before */
@@ -33,6 +35,8 @@ typedef struct {
 
 /* Issue PERIOD ("YYYY-MM") for OPERATOR_SLUG, dating new invoices
  * ISSUED_ON ("YYYY-MM-DD").  All or nothing: on error nothing changed.
+ * (issue_run() with INVOICEOUT_UBL in its formats also refuses, before
+ * anything is issued, an invoice that cannot be a UBL e-invoice, ubl.h.)
  * RATER_ERROR_USAGE for an unknown operator or a bad period. */
 gboolean issue_period (sqlite3 *db, const char *operator_slug, const char *period,
                        const char *issued_on, IssueStats *stats, GError **error);
@@ -41,6 +45,10 @@ gboolean issue_period (sqlite3 *db, const char *operator_slug, const char *perio
  * (invoiceout.h), in number order, exactly as stored. */
 GPtrArray *issue_load (sqlite3 *db, const char *operator_slug, const char *period,
                        GError **error);
+
+/* The issued invoice NUMBER as stored (as issue_load reads it), or NULL:
+ * RATER_ERROR_USAGE when there is none. */
+InvoiceRecord *issue_load_invoice (sqlite3 *db, const char *number, GError **error);
 
 /* The InvoiceOutFormats bit of the document format NAME ("json", "csv",
  * "html", "pdf") in *FORMAT; FALSE when NAME names none.  The command's

@@ -183,6 +183,9 @@ sheet_get (const Sheet *s, guint i)
 typedef struct {
   guint64 line;
   char *slug, *name, *currency, *prefix;
+  /* finance (billing.md §11): NULL when not given */
+  char *legal_name, *address, *vat_id, *iban, *bic, *email;
+  gint64 terms_days;      /* payment_terms_days; -1 when not given */
 } OperatorRow;
 
 typedef struct {
@@ -200,6 +203,9 @@ typedef struct {
   guint64 line;
   char *slug, *operator_slug, *tenant, *name, *plan, *country, *zone;
   gint64 tax_rate;        /* micro-percent */
+  /* finance (billing.md §11): NULL when not given */
+  char *legal_name, *address, *vat_id, *itemised;
+  gboolean reverse_charge;
 } AccountRow;
 
 typedef struct {
@@ -239,7 +245,9 @@ static void
 operator_row_free (gpointer p)
 {
   OperatorRow *r = p;
-  g_free (r->slug), g_free (r->name), g_free (r->currency), g_free (r->prefix), g_free (r);
+  g_free (r->slug), g_free (r->name), g_free (r->currency), g_free (r->prefix);
+  g_free (r->legal_name), g_free (r->address), g_free (r->vat_id), g_free (r->iban);
+  g_free (r->bic), g_free (r->email), g_free (r);
 }
 
 static void
@@ -255,7 +263,9 @@ account_row_free (gpointer p)
 {
   AccountRow *r = p;
   g_free (r->slug), g_free (r->operator_slug), g_free (r->tenant), g_free (r->name);
-  g_free (r->plan), g_free (r->country), g_free (r->zone), g_free (r);
+  g_free (r->plan), g_free (r->country), g_free (r->zone);
+  g_free (r->legal_name), g_free (r->address), g_free (r->vat_id), g_free (r->itemised);
+  g_free (r);
 }
 
 static void
@@ -626,6 +636,104 @@ read_sheet (Catalog *c, const char *dir, const char *label, const char *deck, co
   return ok;
 }
 
+/* ---- finance columns (billing.md §11, formats.md §1 optional columns) ---- */
+
+/* Column I of the current row, or NULL when absent or empty. */
+static char *
+sheet_get_optional (const Sheet *s, guint i)
+{
+  char *v = sheet_get (s, i);
+  if (*v)
+    return v;
+  g_free (v);
+  return NULL;
+}
+
+/* An IBAN: 15..34 letters and digits (spaces dropped, upper-cased into
+ * *IBAN), country letters, check digits, and the ISO 13616 mod-97 check. */
+static gboolean
+check_iban (Problems *pr, const Sheet *s, char **iban)
+{
+  g_autoptr(GString) v = g_string_new (NULL);
+  for (const char *p = *iban; *p; p++)
+    if (*p != ' ')
+      g_string_append_c (v, g_ascii_toupper (*p));
+  gboolean ok = v->len >= 15 && v->len <= 34 && g_ascii_isalpha (v->str[0])
+                && g_ascii_isalpha (v->str[1]) && g_ascii_isdigit (v->str[2])
+                && g_ascii_isdigit (v->str[3]);
+  guint rest = 0;
+  for (gsize i = 0; ok && i < v->len; i++)
+    {
+      char ch = v->str[(i + 4) % v->len];
+      if (g_ascii_isdigit (ch))
+        rest = (rest * 10 + (guint) (ch - '0')) % 97;
+      else if (g_ascii_isupper (ch))
+        rest = (rest * 100 + (guint) (ch - 'A' + 10)) % 97;
+      else
+        ok = FALSE;
+    }
+  if (!ok || rest != 1)
+    {
+      problem (pr, s->label, s->rec.line, "iban '%s' is not a valid IBAN", *iban);
+      return FALSE;
+    }
+  g_free (*iban);
+  *iban = g_string_free (g_steal_pointer (&v), FALSE);
+  return TRUE;
+}
+
+/* A BIC (ISO 9362): 8 or 11 letters and digits, the first 6 letters. */
+static gboolean
+check_bic (Problems *pr, const Sheet *s, const char *bic)
+{
+  gsize n = strlen (bic);
+  gboolean ok = n == 8 || n == 11;
+  for (gsize i = 0; ok && i < n; i++)
+    ok = i < 6 ? g_ascii_isupper (bic[i]) : (g_ascii_isupper (bic[i]) || g_ascii_isdigit (bic[i]));
+  if (!ok)
+    problem (pr, s->label, s->rec.line, "bic '%s' is not 8 or 11 upper-case letters and digits",
+             bic);
+  return ok;
+}
+
+static void
+read_operator_finance (OperatorRow *r, Sheet *s, Problems *pr)
+{
+  g_autofree char *terms = sheet_get (s, 7);
+  r->legal_name = sheet_get_optional (s, 4), r->address = sheet_get_optional (s, 5);
+  r->vat_id = sheet_get_optional (s, 6), r->iban = sheet_get_optional (s, 8);
+  r->bic = sheet_get_optional (s, 9), r->email = sheet_get_optional (s, 10);
+  r->terms_days = -1;
+  if (*terms)
+    check_int (pr, s, "payment_terms_days", terms, 0, 365, &r->terms_days);
+  if (r->iban)
+    check_iban (pr, s, &r->iban);
+  if (r->bic)
+    check_bic (pr, s, r->bic);
+  if (r->email && (!strchr (r->email, '@') || strpbrk (r->email, " \t\r\n")))
+    problem (pr, s->label, r->line, "email '%s' is not an e-mail address", r->email);
+}
+
+static void
+read_account_finance (AccountRow *r, Sheet *s, Problems *pr)
+{
+  g_autofree char *reverse = sheet_get (s, 11), *itemised = sheet_get (s, 12);
+  r->legal_name = sheet_get_optional (s, 8), r->address = sheet_get_optional (s, 9);
+  r->vat_id = sheet_get_optional (s, 10);
+  if (*reverse && g_ascii_strcasecmp (reverse, "true") == 0)
+    r->reverse_charge = TRUE;
+  else if (*reverse && g_ascii_strcasecmp (reverse, "false") != 0)
+    problem (pr, s->label, r->line, "reverse_charge '%s' is not true or false", reverse);
+  if (r->reverse_charge && !r->vat_id)
+    problem (pr, s->label, r->line,
+             "reverse_charge is true but vat_id is empty: a reverse-charge account needs the"
+             " customer's VAT id");
+  r->itemised = g_ascii_strdown (*itemised ? itemised : "none", -1);
+  if (!g_str_equal (r->itemised, "none") && !g_str_equal (r->itemised, "masked")
+      && !g_str_equal (r->itemised, "full"))
+    problem (pr, s->label, r->line, "itemised '%s' is not none, masked or full", itemised);
+}
+
 static void
 read_operator_row (Catalog *c, Sheet *s, Problems *pr)
 {
@@ -639,6 +747,7 @@ read_operator_row (Catalog *c, Sheet *s, Problems *pr)
     problem (pr, s->label, r->line, "currency '%s' is not an ISO 4217 code", r->currency);
   if (!is_slug (r->prefix))
     problem (pr, s->label, r->line, "invoice_prefix '%s' is not letters, digits, - _ .", r->prefix);
+  read_operator_finance (r, s, pr);
 }
 
 static void
@@ -689,6 +798,7 @@ read_account_row (Catalog *c, Sheet *s, Problems *pr)
   if (!tzmap_zone_exists (r->zone))
     problem (pr, s->label, r->line, "timezone '%s' is not an IANA time zone", r->zone);
   check_amount (pr, s, "tax_rate", *tax ? tax : "0", 4, MAX_TAX_RATE, &r->tax_rate);
+  read_account_finance (r, s, pr);
 }
 
 static void
@@ -750,13 +860,17 @@ read_deck_row (Catalog *c, Sheet *s, Problems *pr)
     problem (pr, s->label, r->line, "effective_to %s is not after effective_from %s", to, from);
 }
 
-static const char *const operator_columns[] = { "operator", "name", "currency", "invoice_prefix" };
+static const char *const operator_columns[] = { "operator", "name", "currency", "invoice_prefix",
+                                                "legal_name", "address", "vat_id",
+                                                "payment_terms_days", "iban", "bic", "email" };
 static const char *const plan_columns[] = { "plan", "operator", "deck", "fee_user", "fee_service",
                                             "fee_tollfree", "bundle_minutes", "bundle_groups",
                                             "call_decimals", "call_rounding", "peak_days",
                                             "peak_from", "peak_to" };
 static const char *const account_columns[] = { "account", "operator", "tenant_id", "name", "plan",
-                                               "country", "timezone", "tax_rate" };
+                                               "country", "timezone", "tax_rate",
+                                               "legal_name", "address", "vat_id",
+                                               "reverse_charge", "itemised" };
 static const char *const number_columns[] = { "number", "account", "type", "from", "user", "to" };
 static const char *const deck_columns[] = { "prefix", "destination", "group", "rate",
                                             "effective_from", "direction", "band", "connect_fee",
@@ -1083,6 +1197,25 @@ bind_operator (sqlite3_stmt *st, gconstpointer row, GError **error)
 }
 
 static gboolean
+bind_operator_finance (sqlite3_stmt *st, gconstpointer row, GError **error)
+{
+  const OperatorRow *r = row;
+  return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->legal_name),
+                     STORE_TEXT (r->address), STORE_TEXT (r->vat_id),
+                     r->terms_days >= 0 ? STORE_INT (r->terms_days) : STORE_NULL,
+                     STORE_TEXT (r->iban), STORE_TEXT (r->bic), STORE_TEXT (r->email));
+}
+
+static gboolean
+bind_account_finance (sqlite3_stmt *st, gconstpointer row, GError **error)
+{
+  const AccountRow *r = row;
+  return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->legal_name),
+                     STORE_TEXT (r->address), STORE_TEXT (r->vat_id),
+                     STORE_INT (r->reverse_charge), STORE_TEXT (r->itemised));
+}
+
+static gboolean
 bind_plan (sqlite3_stmt *st, gconstpointer row, GError **error)
 {
   const PlanRow *r = row;
@@ -1172,6 +1305,13 @@ write_rows_all (sqlite3 *db, const Catalog *c, GError **error)
          && write_rows (db, "INSERT INTO accounts (account, operator, tenant_id, name, plan, country,"
                             " timezone, tax_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         c->accounts, bind_account, error)
+         && store_exec (db, "DELETE FROM operator_finance; DELETE FROM account_finance;", error)
+         && write_rows (db, "INSERT INTO operator_finance (operator, legal_name, address, vat_id,"
+                            " payment_terms_days, iban, bic, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        c->operators, bind_operator_finance, error)
+         && write_rows (db, "INSERT INTO account_finance (account, legal_name, address, vat_id,"
+                            " reverse_charge, itemised) VALUES (?, ?, ?, ?, ?, ?)",
+                        c->accounts, bind_account_finance, error)
          && write_rows (db, "INSERT INTO numbers (number, account, type, user, from_date, to_date)"
                             " VALUES (?, ?, ?, ?, ?, ?)", c->numbers, bind_number, error)
          && write_rows (db, "INSERT INTO deck_rows (deck, line, prefix, destination, grp, direction,"

@@ -1234,3 +1234,114 @@ Test (invoice, amounts_past_int64_are_an_error_never_wrapped)
   add_rated ("taxed", "2027-01", "out", "INTL", 60, 0, MICRO (1000000000));
   expect_overflow ("taxed", "2027-01");
 }
+
+/* Parties and terms (billing.md §11) {{{1 */
+
+Test (invoice, no_finance_rows_no_parties)
+{
+  add_contoso ();
+  add_number ("441632960002", "contoso", "user", "2026-11-01", NULL);
+  g_autoptr(Invoice) invoice = compute ("contoso", "2026-11");
+
+  cr_assert_null (invoice->parties, "an account without finance columns has no parties");
+  expect_totals (invoice, MICRO (10), MICRO (2), MICRO (12));
+}
+
+Test (invoice, parties_from_the_finance_rows_with_the_default_terms)
+{
+  g_autoptr(GError) error = NULL;
+
+  add_contoso ();
+  add_number ("441632960002", "contoso", "user", "2026-11-01", NULL);
+  cr_assert (store_exec (db, "INSERT INTO operator_finance (operator, vat_id) VALUES"
+                             " ('northwind', 'DE123456789');"
+                             "INSERT INTO account_finance VALUES ('contoso', NULL, 'London',"
+                             " 'GB1', 0, 'none')", &error), "%s", error ? error->message : "");
+  g_autoptr(Invoice) invoice = compute ("contoso", "2026-11");
+
+  cr_assert_not_null (invoice->parties);
+  cr_assert_str_eq (invoice->parties->seller_legal_name, "northwind", "the operator's name");
+  cr_assert_str_eq (invoice->parties->seller_vat_id, "DE123456789");
+  cr_assert_str_eq (invoice->parties->buyer_legal_name, "contoso", "the account's name");
+  cr_assert_str_eq (invoice->parties->buyer_address, "London");
+  cr_assert_null (invoice->parties->iban);
+  cr_assert_eq (invoice->parties->terms_days, 30);
+  cr_assert_not (invoice->parties->reverse_charge);
+  expect_totals (invoice, MICRO (10), MICRO (2), MICRO (12));
+}
+
+Test (invoice, reverse_charge_is_taxed_zero)
+{
+  g_autoptr(GError) error = NULL;
+
+  add_contoso ();
+  add_number ("441632960002", "contoso", "user", "2026-11-01", NULL);
+  add_rated ("contoso", "2026-11", "out", "INTL", 60, 0, 1234567);
+  cr_assert (store_exec (db, "INSERT INTO account_finance VALUES ('contoso', 'Contoso Ltd',"
+                             " NULL, 'IE6388047V', 1, 'none')", &error),
+             "%s", error ? error->message : "");
+  g_autoptr(Invoice) invoice = compute ("contoso", "2026-11");
+
+  cr_assert (invoice->parties->reverse_charge);
+  cr_assert_eq (invoice->tax_rate, 0);
+  expect_totals (invoice, 11230000, 0, 11230000);
+}
+
+Test (invoice, due_date_is_the_issue_date_plus_the_terms)
+{
+  static const struct { const char *issued; gint64 days; const char *due; } cases[] = {
+    { "2026-12-02", 14, "2026-12-16" },
+    { "2026-12-02", 30, "2027-01-01" },
+    { "2028-02-15", 14, "2028-02-29" },
+    { "2027-02-15", 14, "2027-03-01" },
+    { "2026-12-31", 0, "2026-12-31" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(InvoiceParties) p = invoice_parties_new ();
+      p->terms_days = cases[i].days;
+      cr_assert (invoice_parties_set_due (p, cases[i].issued));
+      cr_assert_str_eq (p->due_on, cases[i].due, "%s + %" G_GINT64_FORMAT, cases[i].issued,
+                        cases[i].days);
+      cr_assert_str_eq (p->issued_on, cases[i].issued);
+      g_autoptr(InvoiceParties) copy = invoice_parties_copy (p);
+      cr_assert_str_eq (copy->due_on, cases[i].due);
+    }
+  g_autoptr(InvoiceParties) p = invoice_parties_new ();
+  cr_assert_not (invoice_parties_set_due (p, "2026-13-01"));
+  cr_assert_null (p->due_on);
+}
+
+/* Itemised calls (billing.md §11) {{{1 */
+
+Test (invoice, itemised_calls_are_the_charged_calls_it_bills)
+{
+  g_autoptr(GError) error = NULL;
+
+  add_contoso ();
+  add_rated ("contoso", "2026-11", "out", "INTL", 60, 0, 150000);
+  add_rated ("contoso", "2026-11", "in", "TOLLFREE", 60, 0, 50000);
+  add_rated ("contoso", "2026-11", "out", "MOBILE", 60, 60, 0);           /* free: left out */
+  add_rated ("contoso", "2026-12", "out", "INTL", 60, 0, 70000);          /* another period */
+  RatingRow late = { "contoso", "2026-10", "out", "INTL", "rated", 30, 0, 90000, 1 };
+  add_rating (&late);                                                      /* late, unbilled */
+  g_autoptr(GPtrArray) draft = invoice_calls (db, "contoso", "2026-11", NULL, "Europe/London",
+                                              &error);
+  cr_assert_not_null (draft, "%s", error ? error->message : "");
+  cr_assert_eq (draft->len, 3, "two of November and the late one, not the free one");
+  const InvoiceCall *out = draft->pdata[0], *in = draft->pdata[1];
+  cr_assert_str_eq (out->number, "442079460000", "out: the callee");
+  cr_assert_str_eq (in->number, "441632960001", "in: the caller");
+  cr_assert_eq (out->charge, 150000);
+  /* 1970-01-01T00:00Z was 01:00 in London (British Standard Time all year) */
+  cr_assert_eq (out->local_start, 3600);
+  /* issued: the late call counts only when this invoice billed it */
+  cr_assert (store_exec (db, "UPDATE ratings SET invoice = 'INV-1' WHERE late = 1", &error));
+  g_autoptr(GPtrArray) other = invoice_calls (db, "contoso", "2026-11", "INV-2", "UTC", &error);
+  g_autoptr(GPtrArray) own = invoice_calls (db, "contoso", "2026-11", "INV-1", "UTC", &error);
+  cr_assert_eq (other->len, 2);
+  cr_assert_eq (own->len, 3);
+  cr_assert_eq (((InvoiceCall *) own->pdata[0])->local_start, 0, "UTC");
+  cr_assert_null (invoice_calls (db, "contoso", "2026-11", NULL, "Mars/Olympus", &error));
+}

@@ -1,0 +1,445 @@
+/* credit.c — issuing, reading back and writing credit notes (billing.md §11).
+ *
+ * Issuing reads the credited invoice as stored (issue_load_invoice), what
+ * its earlier credit notes took, builds the lines and totals, checks them
+ * against what is left, and numbers and stores the credit note — all in one
+ * transaction, so two credit notes can neither share a number nor together
+ * credit more than the invoice.  Reading back rebuilds the record from the
+ * credit note's rows and the invoice's, so its documents are the same bytes
+ * every time.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "base/decimal.h"
+#include "base/outfile.h"
+#include "base/rater-error.h"
+#include "base/store.h"
+#include "base/timeparse.h"
+#include "bill/credit.h"
+#include "bill/issue.h"
+
+/* One line of a credit note: the credited invoice line (0: an amount) and
+ * its (negative) amount. */
+typedef struct {
+  guint invoice_line;
+  gint64 amount;
+} CreditLine;
+
+static gboolean
+usage (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+usage (GError **error, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, RATER_ERROR, RATER_ERROR_USAGE, message);
+  return FALSE;
+}
+
+static const char *
+money (const Invoice *inv, gint64 micro, char buf[32])
+{
+  return decimal_format (micro, inv->minor_units, buf);
+}
+
+/* Issuing {{{1 */
+
+/* The sum of the totals of INVOICE's credit notes (<= 0) in *CREDITED, and
+ * the set of its lines they credited (line → credit note) in LINES. */
+static gboolean
+earlier_credits (sqlite3 *db, const char *invoice, gint64 *credited, GHashTable *lines,
+                 GError **error)
+{
+  g_autoptr(sqlite3_stmt) sum = store_prepare (db,
+    "SELECT coalesce (sum (total), 0) FROM credit_notes WHERE invoice = ?1", error);
+  if (!sum || !store_bind (sum, error, STORE_TEXT (invoice)))
+    return FALSE;
+  if (sqlite3_step (sum) != SQLITE_ROW)
+    return store_set_error (error, db, "reading credit notes");
+  *credited = sqlite3_column_int64 (sum, 0);
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT l.invoice_line, n.credit_note FROM credit_note_lines l JOIN credit_notes n"
+    " ON n.credit_note = l.credit_note WHERE n.invoice = ?1 AND l.invoice_line IS NOT NULL",
+    error);
+  if (!st || !store_bind (st, error, STORE_TEXT (invoice)))
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_hash_table_insert (lines, GUINT_TO_POINTER ((guint) sqlite3_column_int64 (st, 0)),
+                         g_strdup (store_column_text (st, 1)));
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading credit notes");
+}
+
+/* The lines of REQ against INV (GArray of CreditLine), or NULL. */
+static GArray *
+credit_lines (const InvoiceRecord *rec, const CreditRequest *req, GHashTable *credited,
+              GError **error)
+{
+  const Invoice *inv = rec->invoice;
+  g_autoptr(GArray) lines = g_array_new (FALSE, TRUE, sizeof (CreditLine));
+
+  if (req->mode == CREDIT_AMOUNT)
+    {
+      gint64 amount;
+      if (!req->amount
+          || decimal_parse (req->amount, strlen (req->amount), inv->minor_units, &amount)
+             != DECIMAL_OK || amount <= 0)
+        {
+          usage (error, "invoice credit: --amount must be a positive decimal with at most %u"
+                 " decimals (%s), not '%s'", inv->minor_units, inv->currency,
+                 req->amount ? req->amount : "");
+          return NULL;
+        }
+      CreditLine l = { 0, -amount };
+      g_array_append_val (lines, l);
+      return g_steal_pointer (&lines);
+    }
+  for (guint i = 0; i < (req->mode == CREDIT_ALL ? inv->lines->len : req->n_lines); i++)
+    {
+      guint n = req->mode == CREDIT_ALL ? i + 1 : req->lines[i];
+      if (n < 1 || n > inv->lines->len)
+        {
+          usage (error, "invoice credit: %s has lines 1 to %u, not %u", rec->number,
+                 inv->lines->len, n);
+          return NULL;
+        }
+      for (guint j = 0; j < i && req->mode == CREDIT_LINES; j++)
+        if (req->lines[j] == n)
+          {
+            usage (error, "invoice credit: line %u given twice", n);
+            return NULL;
+          }
+      /* all of it after a part: the amount left says it (below) */
+      const char *by = req->mode == CREDIT_LINES
+                       ? g_hash_table_lookup (credited, GUINT_TO_POINTER (n)) : NULL;
+      if (by)
+        {
+          g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                       "invoice credit: line %u of %s was credited by %s already", n,
+                       rec->number, by);
+          return NULL;
+        }
+      gint64 amount = ((const InvoiceLine *) inv->lines->pdata[n - 1])->amount;
+      if (amount <= 0 && req->mode == CREDIT_LINES)
+        {
+          g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                       "invoice credit: line %u of %s charges nothing to credit", n,
+                       rec->number);
+          return NULL;
+        }
+      if (amount == 0)
+        continue;
+      CreditLine l = { n, -amount };
+      g_array_append_val (lines, l);
+    }
+  return g_steal_pointer (&lines);
+}
+
+/* Subtotal, tax and total of LINES (negative), by the rules of credit.h. */
+static gboolean
+credit_totals (const Invoice *inv, const CreditRequest *req, const GArray *lines,
+               gint64 *subtotal, gint64 *tax, gint64 *total, GError **error)
+{
+  if (req->mode == CREDIT_ALL)
+    {
+      *subtotal = -inv->subtotal, *tax = -inv->tax, *total = -inv->total;
+      return TRUE;
+    }
+  gint64 credited = 0, positive_tax;
+  for (guint i = 0; i < lines->len; i++)
+    credited += g_array_index (lines, CreditLine, i).amount;
+  if (!invoice_tax (-credited, inv->tax_rate, inv->minor_units, &positive_tax, error))
+    return FALSE;
+  *subtotal = credited, *tax = -positive_tax, *total = credited - positive_tax;
+  return TRUE;
+}
+
+/* The operator's invoice prefix. */
+static char *
+operator_prefix (sqlite3 *db, const char *operator_slug, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT invoice_prefix FROM operators WHERE operator = ?1", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug)))
+    return NULL;
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    return g_strdup (store_column_text (st, 0));
+  if (rc == SQLITE_DONE)
+    g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                 "invoice credit: operator '%s' is no longer in the catalog", operator_slug);
+  else
+    store_set_error (error, db, "reading operators");
+  return NULL;
+}
+
+/* The next number of OPERATOR_SLUG's credit notes of YYYYMM. */
+static char *
+next_number (sqlite3 *db, const char *operator_slug, const char *yyyymm, gint64 *seq,
+             GError **error)
+{
+  g_autofree char *prefix = operator_prefix (db, operator_slug, error);
+  g_autoptr(sqlite3_stmt) st = prefix ? store_prepare (db,
+    "SELECT coalesce (max (seq), 0) + 1 FROM credit_notes WHERE operator = ?1 AND yyyymm = ?2",
+    error) : NULL;
+  if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (yyyymm)))
+    return NULL;
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      store_set_error (error, db, "reading credit notes");
+      return NULL;
+    }
+  *seq = sqlite3_column_int64 (st, 0);
+  return g_strdup_printf ("%s-CN-%s-%04" G_GINT64_FORMAT, prefix, yyyymm, *seq);
+}
+
+typedef struct {
+  const char *number, *operator_slug, *yyyymm, *invoice, *issued_on, *reason;
+  gint64 seq, subtotal, tax, total;
+  const GArray *lines;
+} CreditRow;
+
+static gboolean
+store_credit (sqlite3 *db, const CreditRow *c, GError **error)
+{
+  g_autoptr(sqlite3_stmt) head = store_prepare (db,
+    "INSERT INTO credit_notes (credit_note, operator, yyyymm, seq, invoice, issued_on, reason,"
+    " subtotal, tax, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (!head || !store_bind (head, error, STORE_TEXT (c->number), STORE_TEXT (c->operator_slug),
+                            STORE_TEXT (c->yyyymm), STORE_INT (c->seq), STORE_TEXT (c->invoice),
+                            STORE_TEXT (c->issued_on), STORE_TEXT (c->reason),
+                            STORE_INT (c->subtotal), STORE_INT (c->tax), STORE_INT (c->total))
+      || !store_step_done (head, error))
+    return FALSE;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "INSERT INTO credit_note_lines (credit_note, line, invoice_line, amount)"
+    " VALUES (?, ?, ?, ?)", error);
+  for (guint i = 0; st && i < c->lines->len; i++)
+    {
+      const CreditLine *l = &g_array_index (c->lines, CreditLine, i);
+      if (!store_bind (st, error, STORE_TEXT (c->number), STORE_INT (i + 1),
+                       l->invoice_line ? STORE_INT (l->invoice_line) : STORE_NULL,
+                       STORE_INT (l->amount))
+          || !store_step_done (st, error))
+        return FALSE;
+    }
+  return st != NULL;
+}
+
+static gboolean
+issue_in_transaction (sqlite3 *db, const char *invoice, const CreditRequest *req,
+                      char **number, GError **error)
+{
+  g_autoptr(InvoiceRecord) rec = issue_load_invoice (db, invoice, error);
+  g_autoptr(GHashTable) credited = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                          g_free);
+  gint64 before = 0, subtotal, tax, total;
+  char a[32], b[32], c[32], d[32];
+  if (!rec || !earlier_credits (db, invoice, &before, credited, error))
+    return FALSE;
+  const Invoice *inv = rec->invoice;
+  g_autoptr(GArray) lines = credit_lines (rec, req, credited, error);
+  if (!lines || !credit_totals (inv, req, lines, &subtotal, &tax, &total, error))
+    return FALSE;
+  gint64 left = inv->total + before;
+  if (total >= 0 || lines->len == 0)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                   "invoice credit: that credits nothing (%s %s)", money (inv, total, a),
+                   inv->currency);
+      return FALSE;
+    }
+  if (-total > left)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                   "invoice credit: a credit note of %s %s is more than is left to credit on"
+                   " %s: %s %s (its total %s less earlier credit notes %s)",
+                   money (inv, -total, a), inv->currency, invoice,
+                   money (inv, MAX (left, 0), b), inv->currency, money (inv, inv->total, c),
+                   money (inv, -before, d));
+      return FALSE;
+    }
+  int y = 0, m = 0, day = 0;
+  gint64 days;
+  if (time_parse_date (req->issued_on, strlen (req->issued_on), &days) != TIME_OK)
+    return usage (error, "invoice credit: bad date '%s'", req->issued_on);
+  time_civil_from_days (days, &y, &m, &day);
+  char yyyymm[16];
+  g_snprintf (yyyymm, sizeof yyyymm, "%04d%02d", y, m);
+  gint64 seq = 0;
+  g_autofree char *cn = next_number (db, inv->operator_slug, yyyymm, &seq, error);
+  CreditRow row = { cn, inv->operator_slug, yyyymm, invoice, req->issued_on, req->reason, seq,
+                    subtotal, tax, total, lines };
+  if (!cn || !store_credit (db, &row, error))
+    return FALSE;
+  *number = g_steal_pointer (&cn);
+  return TRUE;
+}
+
+gboolean
+credit_issue (sqlite3 *db, const char *invoice, const CreditRequest *req, char **number,
+              GError **error)
+{
+  g_return_val_if_fail (db && invoice && req && number, FALSE);
+  if (!req->reason || strspn (req->reason, " \t\r\n") == strlen (req->reason)
+      || strlen (req->reason) > 1024 || !g_utf8_validate (req->reason, -1, NULL))
+    return usage (error, "invoice credit: --reason must say why (1 to 1024 bytes of UTF-8)");
+  if (!req->issued_on)
+    return usage (error, "invoice credit: no date");
+  if (!store_begin (db, error))
+    return FALSE;
+  if (issue_in_transaction (db, invoice, req, number, error) && store_commit (db, error))
+    return TRUE;
+  store_rollback (db);
+  return FALSE;
+}
+
+/* Reading back {{{1 */
+
+/* A copy of the invoice line FROM with AMOUNT, described as crediting
+ * line N of INVOICE. */
+static void
+copy_line (Invoice *to, const InvoiceLine *from, guint n, const char *invoice, gint64 amount)
+{
+  InvoiceLine *l = invoice_add_line (to, from->kind);
+  l->number_type = g_strdup (from->number_type);
+  l->direction = g_strdup (from->direction);
+  l->group = g_strdup (from->group);
+  l->quantity = from->quantity;
+  l->calls = from->calls;
+  l->billable_seconds = from->billable_seconds;
+  l->covered_seconds = from->covered_seconds;
+  l->amount = amount;
+  if (from->periods)
+    {
+      l->periods = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < from->periods->len; i++)
+        g_ptr_array_add (l->periods, g_strdup (from->periods->pdata[i]));
+    }
+  l->description = from->description
+    ? g_strdup (from->description)
+    : g_strdup_printf ("credits %s line %u", invoice, n);
+}
+
+/* The credit note's invoice: INV's header, the stored totals. */
+static Invoice *
+credit_invoice (const Invoice *inv, sqlite3_stmt *head)
+{
+  Invoice *cn = invoice_new (inv->account, inv->period);
+  cn->operator_slug = g_strdup (inv->operator_slug);
+  cn->tenant_id = g_strdup (inv->tenant_id);
+  cn->currency = g_strdup (inv->currency);
+  cn->minor_units = inv->minor_units;
+  cn->tax_rate = inv->tax_rate;
+  cn->subtotal = sqlite3_column_int64 (head, 4);
+  cn->tax = sqlite3_column_int64 (head, 5);
+  cn->total = sqlite3_column_int64 (head, 6);
+  cn->parties = invoice_parties_copy (inv->parties);
+  if (cn->parties)
+    {
+      g_free (cn->parties->issued_on);
+      cn->parties->issued_on = g_strdup (store_column_text (head, 2));
+      g_clear_pointer (&cn->parties->due_on, g_free);
+    }
+  return cn;
+}
+
+static gboolean
+load_credit_lines (sqlite3 *db, InvoiceRecord *rec, const Invoice *inv, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT invoice_line, amount FROM credit_note_lines WHERE credit_note = ?1 ORDER BY line",
+    error);
+  if (!st || !store_bind (st, error, STORE_TEXT (rec->number)))
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      guint n = (guint) sqlite3_column_int64 (st, 0);
+      gint64 amount = sqlite3_column_int64 (st, 1);
+      if (n > inv->lines->len)
+        {
+          g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "credit note %s: no line %u on %s",
+                       rec->number, n, rec->credited_invoice);
+          return FALSE;
+        }
+      if (n)
+        copy_line (rec->invoice, inv->lines->pdata[n - 1], n, rec->credited_invoice, amount);
+      else
+        {
+          InvoiceLine *l = invoice_add_line (rec->invoice, INVOICE_LINE_ADJUSTMENT);
+          l->description = g_strdup (rec->reason);
+          l->amount = amount;
+        }
+      g_array_append_val (rec->invoice_lines, n);
+    }
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading credit note lines");
+}
+
+InvoiceRecord *
+credit_load (sqlite3 *db, const char *number, GError **error)
+{
+  g_autoptr(sqlite3_stmt) head = store_prepare (db,
+    "SELECT credit_note, invoice, issued_on, reason, subtotal, tax, total FROM credit_notes"
+    " WHERE credit_note = ?1", error);
+  if (!head || !store_bind (head, error, STORE_TEXT (number)))
+    return NULL;
+  int rc = sqlite3_step (head);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        usage (error, "no credit note '%s'", number);
+      else
+        store_set_error (error, db, "reading credit notes");
+      return NULL;
+    }
+  g_autoptr(InvoiceRecord) inv = issue_load_invoice (db, store_column_text (head, 1), error);
+  if (!inv)
+    return NULL;
+  g_autoptr(InvoiceRecord) rec = invoiceout_record_new ();
+  rec->number = g_strdup (store_column_text (head, 0));
+  rec->credited_invoice = g_strdup (store_column_text (head, 1));
+  rec->issued_on = g_strdup (store_column_text (head, 2));
+  rec->reason = g_strdup (store_column_text (head, 3));
+  rec->operator_name = g_strdup (inv->operator_name);
+  rec->customer_name = g_strdup (inv->customer_name);
+  rec->invoice = credit_invoice (inv->invoice, head);
+  rec->invoice_lines = g_array_new (FALSE, TRUE, sizeof (guint));
+  if (!load_credit_lines (db, rec, inv->invoice, error))
+    return NULL;
+  return g_steal_pointer (&rec);
+}
+
+/* Writing {{{1 */
+
+static gboolean
+write_lines_csv (const InvoiceRecord *rec, const char *dir, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("credit-note-lines-%s.csv", rec->number);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(OutFile) out = outfile_open_frozen (path, error);
+  if (!out)
+    return FALSE;
+  unsigned columns = INVOICEOUT_COLUMNS_DESCRIPTION
+                     | (rec->invoice->parties ? INVOICEOUT_COLUMNS_PARTIES : 0);
+  invoiceout_csv_header (out, columns);
+  invoiceout_csv_rows (out, rec->invoice, rec->number, "credit_note", columns);
+  return outfile_commit (out, error);
+}
+
+gboolean
+credit_write_documents (sqlite3 *db, const char *number, const char *dir, unsigned formats,
+                        GError **error)
+{
+  g_autoptr(InvoiceRecord) rec = credit_load (db, number, error);
+  if (!rec || !outfile_mkdir (dir, error))
+    return FALSE;
+  if (!invoiceout_write_record (rec, dir, formats & ~(unsigned) INVOICEOUT_CSV, error))
+    return FALSE;
+  return !(formats & INVOICEOUT_CSV) || write_lines_csv (rec, dir, error);
+}
