@@ -11,6 +11,7 @@ print_summary (RaterContext *ctx, const NightlySummary *s)
   g_autofree char *issued = s->issue_run
     ? g_strdup_printf ("issued %u invoices for %s", s->issued, s->previous)
     : s->catalog_refused ? g_strdup_printf ("issuing %s skipped (catalog refused)", s->previous)
+    : s->issue_held ? g_strdup_printf ("issuing %s held (Graph calls missing)", s->previous)
     : g_strdup_printf ("%s not due for issuing", s->previous);
   g_autofree char *extra = cmd_ingest_counts (&s->ingest);
   g_autofree char *unsettled = s->unsettled

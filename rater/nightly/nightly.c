@@ -340,12 +340,14 @@ step_issue (Night *n, GError **error)
   if (n->sum->fetch_failed)
     {
       g_warning ("not issuing %s: a Graph fetch failed (a later run issues it)", n->sum->previous);
+      n->sum->issue_held = TRUE;
       return TRUE;
     }
   if (n->sum->fetch_missed_days)
     {
       g_warning ("not issuing %s: days of a Graph source were not fetched (fetch them, a later"
                  " run issues it)", n->sum->previous);
+      n->sum->issue_held = TRUE;
       return TRUE;
     }
   gboolean ended = FALSE;

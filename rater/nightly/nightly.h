@@ -76,6 +76,7 @@ typedef struct {
   guint drafted;
   guint issued;                 /* invoices numbered by this run */
   gboolean issue_run;           /* the previous period was issued (or re-issued) */
+  gboolean issue_held;          /* due, but held: a Graph fetch failed or missed days */
   guint reports;                /* report files written */
 } NightlySummary;
 
