@@ -104,18 +104,18 @@ report_missed (Night *n, const NightlySource *src, const NightlyGraphRange *r, g
 }
 
 /* Window W of SRC from Graph; its last day is recorded once every page is
- * written.  A failed fetch is counted and logged (FALSE with ERROR unset);
- * FALSE with ERROR set is a database error that stops the run. */
+ * written (*FETCHED).  A failed fetch is counted and logged, *FETCHED
+ * FALSE; only a database error returns FALSE (and stops the run). */
 static gboolean
 fetch_window (Night *n, const NightlySource *src, const char *secret, const GraphWindow *w,
-              GError **error)
+              gboolean *fetched, GError **error)
 {
   GraphFetchOptions o = { src->tenant, src->client_id, secret, src->graph_kind, w->from_day,
                           w->to_day, src->dir };
   g_autoptr(GError) local = NULL;
   g_auto(GraphFetchStats) stats = { 0 };
   char days[32];
-  gboolean ok = graph_fetch (&o, &stats, &local);
+  gboolean ok = *fetched = graph_fetch (&o, &stats, &local);
   n->sum->fetched_pages += stats.pages;
   n->sum->fetched_rows += stats.rows;
   if (ok)
@@ -130,7 +130,7 @@ fetch_window (Night *n, const NightlySource *src, const char *secret, const Grap
   g_warning ("source %s: fetching %s from Graph failed (%u complete pages kept; the next run"
              " fetches these days again): %s", src->name, days_text (w->from_day, w->to_day, days),
              stats.pages, local->message);
-  return FALSE;
+  return TRUE;
 }
 
 /* The days SRC has not fetched whole yet, up to yesterday (UTC), from Graph
@@ -171,9 +171,10 @@ fetch_source (Night *n, const NightlySource *src, GError **error)
       return TRUE;
     }
   g_autoptr(GArray) windows = graph_split_range (r.from_day, r.to_day);
-  for (guint w = 0; w < windows->len; w++)
-    if (!fetch_window (n, src, secret, &g_array_index (windows, GraphWindow, w), error))
-      return error && *error ? FALSE : TRUE;
+  gboolean fetched = TRUE;
+  for (guint w = 0; fetched && w < windows->len; w++)
+    if (!fetch_window (n, src, secret, &g_array_index (windows, GraphWindow, w), &fetched, error))
+      return FALSE;
   return TRUE;
 }
 
