@@ -11,15 +11,20 @@ print_summary (RaterContext *ctx, const NightlySummary *s)
   g_autofree char *issued = s->issue_run
     ? g_strdup_printf ("issued %u invoices for %s", s->issued, s->previous)
     : s->catalog_refused ? g_strdup_printf ("issuing %s skipped (catalog refused)", s->previous)
+    : s->issue_held ? g_strdup_printf ("issuing %s held (Graph calls missing)", s->previous)
     : g_strdup_printf ("%s not due for issuing", s->previous);
   g_autofree char *extra = cmd_ingest_counts (&s->ingest);
   g_autofree char *unsettled = s->unsettled
     ? g_strdup_printf ("; %u file%s left for the next run (still being written)", s->unsettled,
                        s->unsettled == 1 ? "" : "s")
     : g_strdup ("");
+  g_autofree char *missed = s->fetch_missed_days
+    ? g_strdup_printf (", %u day%s NOT fetched (over catch_up_days)", s->fetch_missed_days,
+                       s->fetch_missed_days == 1 ? "" : "s")
+    : g_strdup ("");
   g_autofree char *fetched = !s->graph_sources ? g_strdup ("")
-    : g_strdup_printf ("; Graph %" G_GUINT64_FORMAT " rows in %u pages fetched%s", s->fetched_rows,
-                       s->fetched_pages, s->fetch_failed ? ", a fetch FAILED" : "");
+    : g_strdup_printf ("; Graph %" G_GUINT64_FORMAT " rows in %u pages fetched%s%s", s->fetched_rows,
+                       s->fetched_pages, s->fetch_failed ? ", a fetch FAILED" : "", missed);
   cmd_summary (ctx, "nightly %s: catalog %s%s; %u files (%u archived, %u quarantined, %u seen"
                " before): %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT " duplicates, %s%"
                G_GUINT64_FORMAT " rejects; rated %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT
@@ -52,7 +57,9 @@ cmd_nightly (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!nightly_run (config, &opts, &s, error))
     return FALSE;
   print_summary (ctx, &s);
-  if (s.quarantined || s.catalog_refused)
+  /* 65, not 75, for days over catch_up_days: running again does not fetch
+   * them, a person must (the log names the command) */
+  if (s.quarantined || s.catalog_refused || s.fetch_missed_days)
     ctx->status = RATER_ERROR_DATA;
   else if (s.fetch_failed)
     ctx->status = s.fetch_status;   /* 75: run again later; 64: fix the source's access */

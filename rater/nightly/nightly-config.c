@@ -206,11 +206,28 @@ config_area_code (const ConfigReader *r, const char *group, const NightlySource 
   return TRUE;
 }
 
+/* type = graph: how far back a night fetches (catch_up_days, start_date). */
+static gboolean
+config_catch_up (const ConfigReader *r, const char *group, NightlySource *s, GError **error)
+{
+  s->catch_up_days = NIGHTLY_CATCH_UP_DEFAULT;
+  if (!config_uint (r, group, "catch_up_days", NIGHTLY_CATCH_UP_MAX, &s->catch_up_days, error))
+    return FALSE;
+  if (!s->catch_up_days)
+    return config_fail (r, group, "catch_up_days", error, "must be 1.." G_STRINGIFY (NIGHTLY_CATCH_UP_MAX));
+  g_autofree char *start = config_string (r, group, "start_date");
+  s->has_start = start != NULL;
+  if (start && !graph_parse_day (start, &s->start_day))
+    return config_fail (r, group, "start_date", error, "is not a day YYYY-MM-DD");
+  return TRUE;
+}
+
 /* type = graph: the keys of the fetch, and what ingest then needs. */
 static gboolean
 config_graph (const ConfigReader *r, const char *group, NightlySource *s, GError **error)
 {
-  static const char *const keys[] = { "tenant", "client_id", "kind", "secret_file" };
+  static const char *const keys[] = { "tenant", "client_id", "kind", "secret_file",
+                                      "catch_up_days", "start_date" };
   if (!s->graph)
     {
       for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
@@ -239,7 +256,8 @@ config_graph (const ConfigReader *r, const char *group, NightlySource *s, GError
   if (!s->operator_slug)
     return config_fail (r, group, "operator", error,
                         "missing: Graph records name their carrier, not a catalog operator");
-  return config_path (r, group, "secret_file", FALSE, &s->secret_file, error);
+  return config_path (r, group, "secret_file", FALSE, &s->secret_file, error)
+         && config_catch_up (r, group, s, error);
 }
 
 static gboolean

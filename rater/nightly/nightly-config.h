@@ -18,8 +18,11 @@
  * direction_by (dcontext|shape, default dcontext), pattern (default "*"),
  * type (files, the default, or graph).  A type = graph source also takes
  * tenant, client_id, kind (pstn|dr; all three required) and secret_file
- * (path, mode 0600; else $RATER_GRAPH_SECRET): the run fetches yesterday
- * (UTC) from Microsoft Graph into dir before it ingests (graphfetch.h).  Its
+ * (path, mode 0600; else $RATER_GRAPH_SECRET), catch_up_days (1..365,
+ * default NIGHTLY_CATCH_UP_DEFAULT) and start_date (YYYY-MM-DD, none by
+ * default): the run fetches from Microsoft Graph into dir, before it
+ * ingests, the UTC days after the last one fetched whole up to yesterday,
+ * at most catch_up_days of them (nightly-graph.h, graphfetch.h).  Its
  * format is graph-KIND and it needs operator (Graph names no catalog
  * operator); the graph keys on another source are an error.
  */
@@ -45,8 +48,13 @@ typedef struct {
   GraphKind graph_kind;
   char *tenant, *client_id;     /* type = graph */
   char *secret_file;            /* type = graph; NULL: $RATER_GRAPH_SECRET */
+  guint catch_up_days;          /* type = graph: most days fetched in one night */
+  gboolean has_start;           /* type = graph: start_date given */
+  gint64 start_day;             /* start_date, days since 1970-01-01 */
 } NightlySource;
 
+#define NIGHTLY_CATCH_UP_DEFAULT 7   /* days a graph source catches up in one night */
+#define NIGHTLY_CATCH_UP_MAX 365
 #define NIGHTLY_SETTLE_DEFAULT 5   /* seconds an incoming file must stay unchanged */
 
 typedef struct {

@@ -18,6 +18,7 @@
 #include "bill/issue.h"
 #include "catalog/catalog.h"
 #include "nightly/nightly-files.h"
+#include "nightly/nightly-graph.h"
 #include "nightly/nightly.h"
 #include "rate/rate.h"
 #include "report/reportset.h"
@@ -73,37 +74,108 @@ step_catalog (Night *n, GError **error)
   return TRUE;
 }
 
-/* Yesterday (UTC) of SRC from Graph into its directory; a failure is
- * counted and logged, never the run's end. */
-static void
-fetch_source (Night *n, const NightlySource *src)
+/* Days FROM..TO as "2026-10-26" or "2026-10-26..2026-10-31" into BUF. */
+static char *
+days_text (gint64 from, gint64 to, char buf[32])
 {
-  gint64 today = 0;
-  if (!graph_parse_day (n->sum->today, &today))
-    g_assert_not_reached ();    /* set_periods wrote it */
-  GraphFetchOptions o = { src->tenant, src->client_id, NULL, src->graph_kind, today - 1,
-                          today - 1, src->dir };
+  char f[11], t[11];
+  time_format_utc_date (from * 86400000, f);
+  time_format_utc_date (to * 86400000, t);
+  g_snprintf (buf, 32, from == to ? "%s" : "%s..%s", f, t);
+  return buf;
+}
+
+/* The days of a gap over catch_up_days that SRC does not fetch tonight:
+ * logged loudly, with the command that fetches them, and counted. */
+static void
+report_missed (Night *n, const NightlySource *src, const NightlyGraphRange *r, gboolean have)
+{
+  char days[32], since[11];
+  g_autofree char *cmd = nightly_graph_command (src, r->missed_from, r->missed_to);
+  gint64 count = nightly_graph_days (r->missed_from, r->missed_to);
+  time_format_utc_date ((r->missed_from - 1) * 86400000, since);
+  n->sum->fetch_missed_days += (guint) count;
+  g_warning ("source %s: %s (%" G_GINT64_FORMAT " day%s) NOT fetched, their calls are not billed:"
+             " %s %s, and a night catches up at most catch_up_days = %u days; fetch them into"
+             " the source's directory (the next run ingests them) with: %s", src->name,
+             days_text (r->missed_from, r->missed_to, days), count, count == 1 ? "" : "s",
+             have ? "the last day fetched whole is" : "start_date is the day after",
+             since, src->catch_up_days, cmd);
+}
+
+/* Window W of SRC from Graph; its last day is recorded once every page is
+ * written (*FETCHED).  A failed fetch is counted and logged, *FETCHED
+ * FALSE; only a database error returns FALSE (and stops the run). */
+static gboolean
+fetch_window (Night *n, const NightlySource *src, const char *secret, const GraphWindow *w,
+              gboolean *fetched, GError **error)
+{
+  GraphFetchOptions o = { src->tenant, src->client_id, secret, src->graph_kind, w->from_day,
+                          w->to_day, src->dir };
   g_autoptr(GError) local = NULL;
   g_auto(GraphFetchStats) stats = { 0 };
-  g_autofree char *secret = graph_read_secret (src->secret_file, &local);
-  n->sum->graph_sources++;
-  o.secret = secret;
-  if (secret && graph_fetch (&o, &stats, &local))
+  char days[32];
+  gboolean ok = *fetched = graph_fetch (&o, &stats, &local);
+  n->sum->fetched_pages += stats.pages;
+  n->sum->fetched_rows += stats.rows;
+  if (ok)
     {
-      g_message ("source %s: fetched %" G_GUINT64_FORMAT " Graph %s rows of the day before %s in"
-                 " %u pages into '%s'", src->name, stats.rows, graph_kind_name (src->graph_kind),
-                 n->sum->today, stats.pages, src->dir);
-      n->sum->fetched_pages += stats.pages;
-      n->sum->fetched_rows += stats.rows;
-      return;
+      g_message ("source %s: fetched %" G_GUINT64_FORMAT " Graph %s rows of %s in %u pages into"
+                 " '%s'", src->name, stats.rows, graph_kind_name (src->graph_kind),
+                 days_text (w->from_day, w->to_day, days), stats.pages, src->dir);
+      return nightly_graph_record (n->db, src, w->to_day, time_now_ms (), error);
     }
   if (!n->sum->fetch_failed++)
     n->sum->fetch_status = rater_error_exit_status (local);
-  n->sum->fetched_pages += stats.pages;
-  n->sum->fetched_rows += stats.rows;
-  g_warning ("source %s: fetching the day before %s from Graph failed (%u complete pages kept,"
-             " a re-run fetches the day again): %s", src->name, n->sum->today, stats.pages,
-             local->message);
+  g_warning ("source %s: fetching %s from Graph failed (%u complete pages kept; the next run"
+             " fetches these days again): %s", src->name, days_text (w->from_day, w->to_day, days),
+             stats.pages, local->message);
+  return TRUE;
+}
+
+/* The days SRC has not fetched whole yet, up to yesterday (UTC), from Graph
+ * into its directory (nightly-graph.h); a failure is counted and logged,
+ * never the run's end (only a database error is). */
+static gboolean
+fetch_source (Night *n, const NightlySource *src, GError **error)
+{
+  gint64 today = 0, last = 0;
+  gboolean have = FALSE;
+  NightlyGraphRange r;
+  char days[32], last_text[32];
+  if (!graph_parse_day (n->sum->today, &today))
+    g_assert_not_reached ();    /* set_periods wrote it */
+  if (!nightly_graph_last_day (n->db, src, &have, &last, error))
+    return FALSE;
+  nightly_graph_range (have ? &last : NULL, src->has_start ? &src->start_day : NULL, today,
+                       src->catch_up_days, &r);
+  n->sum->graph_sources++;
+  if (nightly_graph_days (r.missed_from, r.missed_to))
+    report_missed (n, src, &r, have);
+  if (!nightly_graph_days (r.from_day, r.to_day))
+    {
+      g_message ("source %s: nothing to fetch before %s (%s)", src->name, n->sum->today,
+                 have ? "every day up to yesterday is fetched" : "start_date is not past yet");
+      return TRUE;
+    }
+  if (have && r.from_day < today - 1)
+    g_message ("source %s: catching up %s (the last day fetched whole is %s)", src->name,
+               days_text (r.from_day, r.to_day, days), days_text (last, last, last_text));
+  g_autoptr(GError) local = NULL;
+  g_autofree char *secret = graph_read_secret (src->secret_file, &local);
+  if (!secret)
+    {
+      if (!n->sum->fetch_failed++)
+        n->sum->fetch_status = rater_error_exit_status (local);
+      g_warning ("source %s: not fetched from Graph: %s", src->name, local->message);
+      return TRUE;
+    }
+  g_autoptr(GArray) windows = graph_split_range (r.from_day, r.to_day);
+  gboolean fetched = TRUE;
+  for (guint w = 0; fetched && w < windows->len; w++)
+    if (!fetch_window (n, src, secret, &g_array_index (windows, GraphWindow, w), &fetched, error))
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -112,8 +184,8 @@ step_fetch (Night *n, GError **error)
   for (guint s = 0; s < n->config->sources->len; s++)
     {
       const NightlySource *src = n->config->sources->pdata[s];
-      if (src->graph)
-        fetch_source (n, src);
+      if (src->graph && !fetch_source (n, src, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -269,6 +341,14 @@ step_issue (Night *n, GError **error)
   if (n->sum->fetch_failed)
     {
       g_warning ("not issuing %s: a Graph fetch failed (a later run issues it)", n->sum->previous);
+      n->sum->issue_held = TRUE;
+      return TRUE;
+    }
+  if (n->sum->fetch_missed_days)
+    {
+      g_warning ("not issuing %s: days of a Graph source were not fetched (fetch them, a later"
+                 " run issues it)", n->sum->previous);
+      n->sum->issue_held = TRUE;
       return TRUE;
     }
   gboolean ended = FALSE;

@@ -6,10 +6,13 @@
  *  1. catalog: re-imports the catalog directory when its digest differs from
  *     the last import's (a refused catalog is reported, the previous one
  *     stays in force and nothing is issued this run);
- *  2. fetch: for every [source NAME] of type = graph, yesterday (UTC, of
- *     "now") from Microsoft Graph into its directory (graphfetch.h).  A
- *     failed fetch is logged and counted, keeps the pages it completed, and
- *     the run goes on; nothing is issued that run (step 5);
+ *  2. fetch: for every [source NAME] of type = graph, from Microsoft Graph
+ *     into its directory (graphfetch.h), the UTC days after the last one it
+ *     fetched whole up to yesterday (of "now"), at most catch_up_days of
+ *     them (nightly-graph.h); each 90-day window's last day is recorded
+ *     once its pages are all written.  A failed fetch is logged and
+ *     counted, keeps the pages it completed, and the run goes on; nothing is
+ *     issued that run (step 5), nor when days over the cap were missed;
  *  3. ingest: every new file of every [source NAME] directory, in byte order
  *     of names (hidden files and *.part / *.tmp skipped), with the source's
  *     format and context; an ingested file moves to ARCHIVE/NAME/, a refused
@@ -63,6 +66,7 @@ typedef struct {
   guint graph_sources;          /* sources of type = graph */
   guint fetch_failed;           /* of them, those whose fetch failed */
   int fetch_status;             /* the exit status of the first failed fetch */
+  guint fetch_missed_days;      /* days over catch_up_days not fetched (logged) */
   guint fetched_pages;
   guint64 fetched_rows;
   guint files, archived, quarantined, skipped;
@@ -72,6 +76,7 @@ typedef struct {
   guint drafted;
   guint issued;                 /* invoices numbered by this run */
   gboolean issue_run;           /* the previous period was issued (or re-issued) */
+  gboolean issue_held;          /* due, but held: a Graph fetch failed or missed days */
   guint reports;                /* report files written */
 } NightlySummary;
 

@@ -26,6 +26,9 @@
  *   patient   every Graph request gets 429 Retry-After: 3600
  *   denied    Graph answers 403
  *   anything else: plain paging.
+ * A file DIR/behave, while present, holds fail500 or down: that behaviour
+ * then applies to every tenant, so a test turns Graph off and on between
+ * runs of the same config.
  * It exits after --lifetime seconds (default 120), so a test that dies
  * leaves no server behind for long.
  */
@@ -208,6 +211,17 @@ page_body (const char *base, const char *function, const char *row_type, GArray 
   return g_string_free (b, FALSE);
 }
 
+/* The behaviour DIR/behave forces on every tenant, or NULL. */
+static char *
+forced_behaviour (void)
+{
+  g_autofree char *path = g_build_filename (dir, "behave", NULL);
+  char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return g_strstrip (text);
+}
+
 static guint
 serve_graph (SoupServerMessage *msg, const char *path, GHashTable *query, const char *tenant)
 {
@@ -222,7 +236,9 @@ serve_graph (SoupServerMessage *msg, const char *path, GHashTable *query, const 
                     " cannot exceed 90 days.\"}}"), 400;
   const char *skip_text = query ? g_hash_table_lookup (query, "$skip") : NULL;
   guint skip = skip_text ? (guint) atoi (skip_text) : 0;
-  if ((g_str_equal (tenant, "fail500") && skip > 0) || g_str_equal (tenant, "down"))
+  g_autofree char *forced = forced_behaviour ();
+  const char *how = forced ? forced : tenant;
+  if ((g_str_equal (how, "fail500") && skip > 0) || g_str_equal (how, "down"))
     return respond (msg, 500, "{\"error\":{\"code\":\"InternalServerError\",\"message\":\"An"
                     " internal server error occurred.\"}}"), 500;
   GUri *uri = soup_server_message_get_uri (msg);

@@ -3,7 +3,10 @@
  * missing or invalid key named in the error, paths resolved against the
  * config's directory; the lock held once; incoming files filtered and in
  * byte order; archive and quarantine naming (NAME, NAME.1, the same bytes
- * recognised) and the stale temporaries of a killed run.
+ * recognised) and the stale temporaries of a killed run; the days a graph
+ * source fetches (nightly-graph.c: catch-up after failed nights, the
+ * catch_up_days cap, start_date) against a naive day-by-day model, its
+ * record in the database and the command that fetches missed days.
  */
 #include "config.h"
 
@@ -14,9 +17,11 @@
 #include <unistd.h>
 
 #include "base/rater-error.h"
+#include "base/store.h"
 #include "bill/invoiceout.h"
 #include "nightly/nightly-config.h"
 #include "nightly/nightly-files.h"
+#include "nightly/nightly-graph.h"
 #include "test-helpers.h"
 
 static char *dir;               /* the scratch directory of a test */
@@ -445,4 +450,245 @@ Test (nightly, a_stamp_tells_a_file_that_changed)
   cr_assert_not (nightly_files_stamp_equal (&a, &c));
   g_autofree char *gone = g_build_filename (dir, "gone.csv", NULL);
   cr_assert_not (nightly_files_stamp (gone, &c));
+}
+
+/* Graph catch-up {{{1 */
+
+/* A day from "YYYY-MM-DD". */
+static gint64
+day (const char *text)
+{
+  gint64 d = 0;
+  cr_assert (graph_parse_day (text, &d), "%s", text);
+  return d;
+}
+
+static void
+assert_range (const NightlyGraphRange *r, const char *from, const char *to,
+              const char *missed_from, const char *missed_to)
+{
+  if (from)
+    {
+      cr_assert_eq (r->from_day, day (from), "from %" G_GINT64_FORMAT " not %s", r->from_day, from);
+      cr_assert_eq (r->to_day, day (to), "to %" G_GINT64_FORMAT " not %s", r->to_day, to);
+    }
+  else
+    cr_assert_eq (nightly_graph_days (r->from_day, r->to_day), 0, "something to fetch");
+  if (missed_from)
+    {
+      cr_assert_eq (r->missed_from, day (missed_from));
+      cr_assert_eq (r->missed_to, day (missed_to));
+    }
+  else
+    cr_assert_eq (nightly_graph_days (r->missed_from, r->missed_to), 0, "days missed");
+}
+
+Test (nightly, graph_range_examples)
+{
+  NightlyGraphRange r;
+  gint64 today = day ("2026-11-12"), last, start;
+  /* a new source: yesterday only */
+  nightly_graph_range (NULL, NULL, today, 7, &r);
+  assert_range (&r, "2026-11-11", "2026-11-11", NULL, NULL);
+  /* every night ran: yesterday */
+  last = day ("2026-11-10");
+  nightly_graph_range (&last, NULL, today, 7, &r);
+  assert_range (&r, "2026-11-11", "2026-11-11", NULL, NULL);
+  /* one night failed: both days */
+  last = day ("2026-11-09");
+  nightly_graph_range (&last, NULL, today, 7, &r);
+  assert_range (&r, "2026-11-10", "2026-11-11", NULL, NULL);
+  /* a re-run of the same night: nothing */
+  last = day ("2026-11-11");
+  nightly_graph_range (&last, NULL, today, 7, &r);
+  assert_range (&r, NULL, NULL, NULL, NULL);
+  /* a record ahead of the clock (a replay of an older night): nothing */
+  last = day ("2026-11-20");
+  nightly_graph_range (&last, NULL, today, 7, &r);
+  assert_range (&r, NULL, NULL, NULL, NULL);
+  /* exactly the cap: all of it */
+  last = day ("2026-11-04");
+  nightly_graph_range (&last, NULL, today, 7, &r);
+  assert_range (&r, "2026-11-05", "2026-11-11", NULL, NULL);
+  /* one over: the oldest day is missed */
+  last = day ("2026-11-03");
+  nightly_graph_range (&last, NULL, today, 7, &r);
+  assert_range (&r, "2026-11-05", "2026-11-11", "2026-11-04", "2026-11-04");
+  /* over a month and a year's end, cap 1 */
+  last = day ("2026-12-30");
+  nightly_graph_range (&last, NULL, day ("2027-01-03"), 1, &r);
+  assert_range (&r, "2027-01-02", "2027-01-02", "2026-12-31", "2027-01-01");
+  /* start_date on a new source, within the cap and over it */
+  start = day ("2026-11-08");
+  nightly_graph_range (NULL, &start, today, 7, &r);
+  assert_range (&r, "2026-11-08", "2026-11-11", NULL, NULL);
+  start = day ("2026-10-01");
+  nightly_graph_range (NULL, &start, today, 7, &r);
+  assert_range (&r, "2026-11-05", "2026-11-11", "2026-10-01", "2026-11-04");
+  /* start_date not past yet: nothing; a record older than start_date: from start_date */
+  start = day ("2026-11-12");
+  nightly_graph_range (NULL, &start, today, 7, &r);
+  assert_range (&r, NULL, NULL, NULL, NULL);
+  start = day ("2026-11-10");
+  last = day ("2026-11-01");
+  nightly_graph_range (&last, &start, today, 7, &r);
+  assert_range (&r, "2026-11-10", "2026-11-11", NULL, NULL);
+  /* a range over Graph's 90-day window (the cap allows it): one range, split later */
+  last = day ("2026-01-01");
+  nightly_graph_range (&last, NULL, today, 365, &r);
+  assert_range (&r, "2026-01-02", "2026-11-11", NULL, NULL);
+  g_autoptr(GArray) windows = graph_split_range (r.from_day, r.to_day);
+  cr_assert_eq (windows->len, 4);
+}
+
+/* The naive model: walk every day of a wide span and decide it alone. */
+static void
+naive_range (gboolean have_last, gint64 last, gboolean have_start, gint64 start, gint64 today,
+             guint cap, GArray *fetched, GArray *missed)
+{
+  GArray *wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (gint64 d = today - 2000; d < today + 10; d++)
+    {
+      gboolean after = have_last ? d > last : have_start ? d >= start : d == today - 1;
+      if (after && (!have_start || d >= start) && d <= today - 1)
+        g_array_append_val (wanted, d);
+    }
+  for (guint i = 0; i < wanted->len; i++)
+    g_array_append_val (i + cap >= wanted->len ? fetched : missed,
+                        g_array_index (wanted, gint64, i));
+  g_array_free (wanted, TRUE);
+}
+
+static void
+assert_days (GArray *days, gint64 from, gint64 to, const char *what)
+{
+  cr_assert_eq ((gint64) days->len, nightly_graph_days (from, to), "%s: %u days, not %"
+                G_GINT64_FORMAT, what, days->len, nightly_graph_days (from, to));
+  for (guint i = 0; i < days->len; i++)
+    cr_assert_eq (g_array_index (days, gint64, i), from + i, "%s", what);
+}
+
+Test (nightly, graph_range_matches_a_naive_model)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261206);
+  for (guint n = 0; n < 3000; n++)
+    {
+      gint64 today = day ("2026-01-01") + g_rand_int_range (rand, 0, 800);
+      gboolean have_last = g_rand_boolean (rand), have_start = g_rand_int_range (rand, 0, 3) == 0;
+      gint64 last = today - g_rand_int_range (rand, -5, 400);
+      gint64 start = today - g_rand_int_range (rand, -5, 400);
+      guint cap = g_rand_boolean (rand) ? (guint) g_rand_int_range (rand, 1, 15)
+                                        : (guint) g_rand_int_range (rand, 1, NIGHTLY_CATCH_UP_MAX + 1);
+      g_autoptr(GArray) fetched = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GArray) missed = g_array_new (FALSE, FALSE, sizeof (gint64));
+      naive_range (have_last, last, have_start, start, today, cap, fetched, missed);
+      NightlyGraphRange r;
+      nightly_graph_range (have_last ? &last : NULL, have_start ? &start : NULL, today, cap, &r);
+      assert_days (fetched, r.from_day, r.to_day, "fetched");
+      assert_days (missed, r.missed_from, r.missed_to, "missed");
+      cr_assert_leq (nightly_graph_days (r.from_day, r.to_day), cap);
+    }
+}
+
+static const char graph_conf[] =
+  "[nightly]\n"
+  "database = db/rater.db\n"
+  "output = output\n"
+  "archive = archive\n"
+  "quarantine = quarantine\n"
+  "[source teams]\n"
+  "type = graph\n"
+  "tenant = contoso.onmicrosoft.com\n"
+  "client_id = 6731de76\n"
+  "kind = dr\n"
+  "operator = northwind\n"
+  "dir = incoming/my teams\n";
+
+Test (nightly, config_catch_up_keys)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NightlyConfig) c = load (graph_conf, &error);
+  cr_assert_not_null (c, "%s", error ? error->message : "");
+  const NightlySource *s = c->sources->pdata[0];
+  cr_assert_eq (s->catch_up_days, NIGHTLY_CATCH_UP_DEFAULT);
+  cr_assert_not (s->has_start);
+  nightly_config_free (g_steal_pointer (&c));
+  g_autofree char *set = g_strconcat (graph_conf, "catch_up_days = 30\nstart_date = 2026-10-01\n",
+                                      NULL);
+  c = load (set, &error);
+  cr_assert_not_null (c, "%s", error ? error->message : "");
+  s = c->sources->pdata[0];
+  cr_assert_eq (s->catch_up_days, 30);
+  cr_assert (s->has_start);
+  cr_assert_eq (s->start_day, day ("2026-10-01"));
+  const char *bad[] = { "catch_up_days = 0\n", "catch_up_days = 366\n", "catch_up_days = x\n",
+                        "start_date = 2026-02-30\n", "start_date = yesterday\n" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *conf = g_strconcat (graph_conf, bad[i], NULL);
+      g_autofree char *key = g_strdup_printf ("[source teams] %.*s", (int) strcspn (bad[i], " "),
+                                              bad[i]);
+      assert_error_names (conf, key);
+    }
+  g_autofree char *files = g_strconcat (minimal_conf, "[source plain]\ndir = x\ncatch_up_days = 3\n",
+                                        NULL);
+  assert_error_names (files, "[source plain] catch_up_days");
+}
+
+Test (nightly, graph_record_per_source_tenant_and_kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NightlyConfig) c = load (graph_conf, &error);
+  cr_assert_not_null (c, "%s", error ? error->message : "");
+  NightlySource *s = c->sources->pdata[0];
+  g_autofree char *path = g_build_filename (dir, "rater.db", NULL);
+  int from, to;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert_not_null (db, "%s", error ? error->message : "");
+  gboolean have = TRUE;
+  gint64 last = 0;
+  cr_assert (nightly_graph_last_day (db, s, &have, &last, &error));
+  cr_assert_not (have);
+  cr_assert (nightly_graph_record (db, s, day ("2026-11-10"), 1794355200000, &error));
+  cr_assert (nightly_graph_record (db, s, day ("2026-11-11"), 1794441600000, &error));
+  cr_assert (nightly_graph_last_day (db, s, &have, &last, &error));
+  cr_assert (have);
+  cr_assert_eq (last, day ("2026-11-11"));
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM graph_fetches"), 1);
+  /* another kind, another tenant, another section: new sources */
+  s->graph_kind = GRAPH_KIND_PSTN;
+  cr_assert (nightly_graph_last_day (db, s, &have, &last, &error));
+  cr_assert_not (have);
+  s->graph_kind = GRAPH_KIND_DR;
+  g_free (s->tenant);
+  s->tenant = g_strdup ("fabrikam");
+  cr_assert (nightly_graph_last_day (db, s, &have, &last, &error));
+  cr_assert_not (have);
+  g_free (s->tenant);
+  s->tenant = g_strdup ("contoso.onmicrosoft.com");
+  g_free (s->name);
+  s->name = g_strdup ("teams2");
+  cr_assert (nightly_graph_last_day (db, s, &have, &last, &error));
+  cr_assert_not (have);
+}
+
+Test (nightly, graph_command_fetches_the_missed_days)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NightlyConfig) c = load (graph_conf, &error);
+  cr_assert_not_null (c, "%s", error ? error->message : "");
+  NightlySource *s = c->sources->pdata[0];
+  g_autofree char *cmd = nightly_graph_command (s, day ("2026-11-01"), day ("2026-11-04"));
+  g_autofree char *expected = g_strdup_printf ("rater fetch graph --tenant contoso.onmicrosoft.com"
+                                               " --client-id 6731de76 --kind dr --from 2026-11-01"
+                                               " --to 2026-11-04 --out '%s/incoming/my teams'",
+                                               dir);
+  cr_assert_str_eq (cmd, expected);
+  /* the words a shell would split it into are the options, the directory whole */
+  int argc = 0;
+  g_auto(GStrv) argv = NULL;
+  cr_assert (g_shell_parse_argv (cmd, &argc, &argv, NULL));
+  cr_assert_eq (argc, 15);
+  g_autofree char *out = g_build_filename (dir, "incoming", "my teams", NULL);
+  cr_assert_str_eq (argv[14], out);
 }
