@@ -27,11 +27,10 @@
 --
 -- Who keeps them: `rater rate` (rate.c through aggregates.c) subtracts the
 -- old rating of every call it rewrites and adds the new one, in its
--- transaction.  The triggers below keep them for the other writers: a
--- rating deleted (rate --period, files withdraw) and a stored call whose
--- facts are replaced by a better leg (ingest).  Both go through the view
--- agg_apply, whose INSTEAD OF trigger adds SIGN times one call's rating.
--- This migration builds them for the ratings already stored.
+-- transaction.  Every other change to a rating or to a rated call (files
+-- withdraw, a better leg at ingest, rate --period's deletes, sqlite3 by
+-- hand) is journalled by the triggers below (agg_journal) and added by the
+-- next rate.  This migration builds them for the ratings already stored.
 
 CREATE TABLE agg_zones (
   account         TEXT PRIMARY KEY,
@@ -98,66 +97,86 @@ CREATE VIEW agg_facts AS
          r.account IS NOT NULL AND r.status IN ('rated', 'free') AS usage
   FROM ratings r JOIN calls c ON c.id = r.call_id;
 
--- INSERT INTO agg_apply VALUES (call_id, sign): SIGN (1 or -1) times the
--- rating of CALL_ID added to every aggregate.
-CREATE VIEW agg_apply AS SELECT 0 AS call_id, 0 AS sign;
+-- Ratings and calls changed by other writers than `rater rate`: each
+-- change is written here as the old rating with its call's facts (sign -1)
+-- and the new one (sign 1), in plain SQL (so that a database written by
+-- hand with sqlite3 keeps its aggregates too).  The next rate adds them to
+-- the aggregates and empties the table; until then reports read the calls.
+CREATE TABLE agg_journal (
+  id              INTEGER PRIMARY KEY,
+  sign            INTEGER NOT NULL CHECK (sign IN (-1, 1)),
+  period          TEXT NOT NULL,
+  account         TEXT,
+  operator        TEXT NOT NULL,
+  direction       TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  grp             TEXT,
+  destination     TEXT,
+  number          TEXT,                   -- the account's own number, NULL withheld
+  start_ms        INTEGER NOT NULL,
+  duration        INTEGER NOT NULL,
+  billable        INTEGER NOT NULL,
+  charge          INTEGER NOT NULL
+) STRICT;
 
-CREATE TRIGGER agg_apply_rating INSTEAD OF INSERT ON agg_apply
+-- One row: whether inserted and updated ratings are journalled.  `rater
+-- rate` sets 0 inside its own transaction (no other connection ever sees
+-- it) and 1 again before it commits: it keeps the aggregates itself.
+CREATE TABLE agg_control (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  journal         INTEGER NOT NULL
+) STRICT;
+INSERT INTO agg_control VALUES (1, 1);
+
+CREATE TRIGGER agg_rating_inserted AFTER INSERT ON ratings
+  WHEN (SELECT journal FROM agg_control)
 BEGIN
-  INSERT INTO agg_kpi (period, operator, day, direction, grp, attempts, answered, seconds, revenue)
-    SELECT period, operator, day, direction, grp, NEW.sign, NEW.sign * (status <> 'unanswered'),
-           NEW.sign * (CASE WHEN status <> 'unanswered' THEN duration ELSE 0 END),
-           NEW.sign * (CASE WHEN status = 'rated' THEN charge ELSE 0 END)
-    FROM agg_facts WHERE call_id = NEW.call_id
-    ON CONFLICT DO UPDATE SET attempts = attempts + excluded.attempts,
-      answered = answered + excluded.answered, seconds = seconds + excluded.seconds,
-      revenue = revenue + excluded.revenue;
-  DELETE FROM agg_kpi WHERE attempts = 0 AND (period, operator, day, direction, grp) IN
-    (SELECT period, operator, day, direction, grp FROM agg_facts WHERE call_id = NEW.call_id);
-  INSERT INTO agg_day (period, account, day, calls, seconds, billable, charge)
-    SELECT period, account, day, NEW.sign, NEW.sign * duration, NEW.sign * billable,
-           NEW.sign * charge
-    FROM agg_facts WHERE call_id = NEW.call_id AND usage
-    ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, seconds = seconds + excluded.seconds,
-      billable = billable + excluded.billable, charge = charge + excluded.charge;
-  DELETE FROM agg_day WHERE calls = 0 AND (period, account, day) IN
-    (SELECT period, account, day FROM agg_facts WHERE call_id = NEW.call_id AND usage);
-  INSERT INTO agg_number (period, account, number, calls, seconds, billable, charge)
-    SELECT period, account, number, NEW.sign, NEW.sign * duration, NEW.sign * billable,
-           NEW.sign * charge
-    FROM agg_facts WHERE call_id = NEW.call_id AND usage
-    ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, seconds = seconds + excluded.seconds,
-      billable = billable + excluded.billable, charge = charge + excluded.charge;
-  DELETE FROM agg_number WHERE calls = 0 AND (period, account, number) IN
-    (SELECT period, account, number FROM agg_facts WHERE call_id = NEW.call_id AND usage);
-  INSERT INTO agg_destination (period, account, direction, grp, destination, calls, seconds,
-                               billable, charge)
-    SELECT period, account, direction, grp, destination, NEW.sign, NEW.sign * duration,
-           NEW.sign * billable, NEW.sign * charge
-    FROM agg_facts WHERE call_id = NEW.call_id AND usage
-    ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, seconds = seconds + excluded.seconds,
-      billable = billable + excluded.billable, charge = charge + excluded.charge;
-  DELETE FROM agg_destination WHERE calls = 0
-    AND (period, account, direction, grp, destination) IN
-    (SELECT period, account, direction, grp, destination FROM agg_facts
-     WHERE call_id = NEW.call_id AND usage);
+  INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp, destination,
+                           number, start_ms, duration, billable, charge)
+    SELECT 1, NEW.period, NEW.account, c.operator, c.direction, NEW.status, NEW.grp,
+           NEW.destination, CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END,
+           c.start_ms, c.duration, NEW.billable, NEW.charge FROM calls c WHERE c.id = NEW.call_id;
 END;
 
-CREATE TRIGGER agg_rating_deleted BEFORE DELETE ON ratings
+CREATE TRIGGER agg_rating_updated AFTER UPDATE OF call_id, status, account, period, grp,
+  destination, billable, charge ON ratings WHEN (SELECT journal FROM agg_control)
 BEGIN
-  INSERT INTO agg_apply VALUES (OLD.call_id, -1);
+  INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp, destination,
+                           number, start_ms, duration, billable, charge)
+    SELECT -1, OLD.period, OLD.account, c.operator, c.direction, OLD.status, OLD.grp,
+           OLD.destination, CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END,
+           c.start_ms, c.duration, OLD.billable, OLD.charge FROM calls c WHERE c.id = OLD.call_id;
+  INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp, destination,
+                           number, start_ms, duration, billable, charge)
+    SELECT 1, NEW.period, NEW.account, c.operator, c.direction, NEW.status, NEW.grp,
+           NEW.destination, CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END,
+           c.start_ms, c.duration, NEW.billable, NEW.charge FROM calls c WHERE c.id = NEW.call_id;
 END;
 
-CREATE TRIGGER agg_call_replacing BEFORE UPDATE OF operator, direction, caller, callee, start_ms,
+-- Deleted ratings always (rate --period deletes through this too).
+CREATE TRIGGER agg_rating_deleted AFTER DELETE ON ratings
+BEGIN
+  INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp, destination,
+                           number, start_ms, duration, billable, charge)
+    SELECT -1, OLD.period, OLD.account, c.operator, c.direction, OLD.status, OLD.grp,
+           OLD.destination, CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END,
+           c.start_ms, c.duration, OLD.billable, OLD.charge FROM calls c WHERE c.id = OLD.call_id;
+END;
+
+-- A rated call whose facts change (a better leg replaces it at ingest).
+CREATE TRIGGER agg_call_updated AFTER UPDATE OF operator, direction, caller, callee, start_ms,
   duration ON calls
 BEGIN
-  INSERT INTO agg_apply VALUES (OLD.id, -1);
-END;
-
-CREATE TRIGGER agg_call_replaced AFTER UPDATE OF operator, direction, caller, callee, start_ms,
-  duration ON calls
-BEGIN
-  INSERT INTO agg_apply VALUES (NEW.id, 1);
+  INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp, destination,
+                           number, start_ms, duration, billable, charge)
+    SELECT -1, r.period, r.account, OLD.operator, OLD.direction, r.status, r.grp, r.destination,
+           CASE OLD.direction WHEN 'out' THEN OLD.caller ELSE OLD.callee END,
+           OLD.start_ms, OLD.duration, r.billable, r.charge FROM ratings r WHERE r.call_id = OLD.id;
+  INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp, destination,
+                           number, start_ms, duration, billable, charge)
+    SELECT 1, r.period, r.account, NEW.operator, NEW.direction, r.status, r.grp, r.destination,
+           CASE NEW.direction WHEN 'out' THEN NEW.caller ELSE NEW.callee END,
+           NEW.start_ms, NEW.duration, r.billable, r.charge FROM ratings r WHERE r.call_id = NEW.id;
 END;
 
 -- The aggregates of the ratings stored before this migration (the same

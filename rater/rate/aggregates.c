@@ -90,22 +90,34 @@ aggregates_free (Aggregates *agg)
 
 /* ---- whether they match the catalog ---- */
 
+/* Whether every account agg_zones records is in its zone in the catalog. */
+static gboolean
+zones_current (sqlite3 *db, gboolean *current, GError **error)
+{
+  gint64 stale = 0;
+  if (!store_query_int (db, "SELECT EXISTS (SELECT 1 FROM agg_zones z LEFT JOIN accounts a"
+                        " ON a.account = z.account WHERE coalesce (a.timezone, 'UTC') <> z.timezone)",
+                        &stale, error))
+    return FALSE;
+  *current = !stale;
+  return TRUE;
+}
+
 gboolean
 aggregates_current (sqlite3 *db, gboolean *current, GError **error)
 {
-  gint64 stale = 0;
-  if (!store_query_int (db, "SELECT count (*) FROM agg_zones z LEFT JOIN accounts a"
-                        " ON a.account = z.account WHERE coalesce (a.timezone, 'UTC') <> z.timezone",
-                        &stale, error))
+  gint64 journal = 0;
+  if (!zones_current (db, current, error)
+      || !store_query_int (db, "SELECT EXISTS (SELECT 1 FROM agg_journal)", &journal, error))
     return FALSE;
-  *current = stale == 0;
+  *current = *current && !journal;
   return TRUE;
 }
 
 /* The statements of aggregates_rebuild(), as schemas/010 runs them. */
 static const char rebuild_sql[] =
   "DELETE FROM agg_kpi; DELETE FROM agg_day; DELETE FROM agg_number; DELETE FROM agg_destination;"
-  "DELETE FROM agg_zones;"
+  "DELETE FROM agg_zones; DELETE FROM agg_journal;"
   "INSERT INTO agg_zones (account, timezone)"
   " SELECT DISTINCT r.account, coalesce (a.timezone, 'UTC')"
   " FROM ratings r LEFT JOIN accounts a ON a.account = r.account WHERE r.account IS NOT NULL;"
@@ -184,6 +196,42 @@ prepare_drop (sqlite3 *db, int t, GError **error)
   return store_prepare (db, sql->str, error);
 }
 
+/* The journalled rating at ST's row added to the pending sums. */
+static gboolean
+add_journalled (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  Aggregates *agg = data;
+  static const char *const statuses[] = { "rated", "free", "unanswered", "unrated" };
+  const char *period = store_column_text (st, 1), *status = store_column_text (st, 5);
+  AggRating r = {
+    .account = store_column_text_or_null (st, 2), .operator_slug = store_column_text (st, 3),
+    .out = g_str_equal (store_column_text (st, 4), "out"), .status = AGG_UNRATED,
+    .grp = store_column_text_or_null (st, 6), .destination = store_column_text_or_null (st, 7),
+    .number = store_column_text_or_null (st, 8), .start_ms = sqlite3_column_int64 (st, 9),
+    .duration = sqlite3_column_int64 (st, 10), .billable = sqlite3_column_int64 (st, 11),
+    .charge = sqlite3_column_int64 (st, 12),
+    .period = (gint32) (g_ascii_strtoll (period, NULL, 10) * 100
+                        + (strlen (period) >= 7 ? g_ascii_strtoll (period + 5, NULL, 10) : 0)),
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (statuses); k++)
+    if (g_str_equal (status, statuses[k]))
+      r.status = (guint8) k;
+  aggregates_add (agg, &r, (int) sqlite3_column_int64 (st, 0));
+  return aggregates_flush (agg, FALSE, error);
+}
+
+/* The journal (schemas/010) added to the pending sums and emptied. */
+static gboolean
+apply_journal (Aggregates *agg, GError **error)
+{
+  return agg->rebuild
+         || (store_query_each (agg->db, "SELECT sign, period, account, operator, direction, status,"
+                               " grp, destination, number, start_ms, duration, billable, charge"
+                               " FROM agg_journal ORDER BY id", add_journalled, agg,
+                               "reading agg_journal", error)
+             && store_exec (agg->db, "DELETE FROM agg_journal", error));
+}
+
 Aggregates *
 aggregates_begin (sqlite3 *db, GError **error)
 {
@@ -200,7 +248,8 @@ aggregates_begin (sqlite3 *db, GError **error)
     agg->pending[t] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   gboolean current = FALSE;
   if (!(agg->utc = tzmap_cache_get (agg->tzmaps, "UTC", error))
-      || !aggregates_current (db, &current, error))
+      || !store_exec (db, "UPDATE agg_control SET journal = 0", error)
+      || !zones_current (db, &current, error))
     return NULL;
   agg->rebuild = !current;
   if (agg->rebuild)
@@ -214,7 +263,7 @@ aggregates_begin (sqlite3 *db, GError **error)
     if (!(agg->upsert[t] = prepare_upsert (db, t, error))
         || !(agg->drop[t] = prepare_drop (db, t, error)))
       return NULL;
-  return g_steal_pointer (&agg);
+  return apply_journal (agg, error) ? g_steal_pointer (&agg) : NULL;
 }
 
 /* ---- pending sums ---- */
@@ -388,5 +437,7 @@ aggregates_flush (Aggregates *agg, gboolean all, GError **error)
 gboolean
 aggregates_finish (Aggregates *agg, GError **error)
 {
-  return agg->rebuild ? aggregates_rebuild (agg->db, error) : aggregates_flush (agg, TRUE, error);
+  return apply_journal (agg, error)
+         && (agg->rebuild ? aggregates_rebuild (agg->db, error) : aggregates_flush (agg, TRUE, error))
+         && store_exec (agg->db, "UPDATE agg_control SET journal = 1", error);
 }

@@ -12,14 +12,19 @@
  * `rater rate` keeps them in its own transaction: for every rating it
  * writes it calls aggregates_add() with -1 for the rating it replaces and +1
  * for the new one; the sums wait in memory (at most AGGREGATES_PENDING_MAX
- * groups) and aggregates_flush() adds them to the tables.  Ratings deleted
- * and calls replaced by other writers are kept by triggers (schemas/010).
+ * groups) and aggregates_flush() adds them to the tables.  Every other
+ * change to ratings and rated calls (files withdraw, a better leg, rate
+ * --period's deletes, sqlite3 by hand) is journalled by triggers in
+ * agg_journal (schemas/010); rate adds the journal to the aggregates when it
+ * begins and ends, and turns the journal off for its own writes
+ * (agg_control, inside its transaction).
  *
- * The aggregates are "current" while every account agg_zones records is in
- * the catalog in that zone (or out of it and recorded as UTC).  When a
- * catalog import moved or dropped an account, reports read the calls, and
- * the next rate builds the aggregates again from every rating
- * (aggregates_rebuild) instead of adding to them.
+ * The aggregates are "current" while the journal is empty and every
+ * account agg_zones records is in the catalog in that zone (or out of it
+ * and recorded as UTC).  Otherwise reports read the calls; and when a
+ * catalog import moved or dropped an account, the next rate builds the
+ * aggregates again from every rating (aggregates_rebuild) instead of adding
+ * to them.
  */
 #pragma once
 
@@ -47,10 +52,11 @@ typedef struct {
 
 typedef struct Aggregates Aggregates;
 
-/* Start keeping the aggregates of DB, inside the caller's transaction: if
- * they are current, the catalog's accounts not yet in agg_zones are added
- * with their zones; if not, the aggregates are rebuilt from scratch by
- * aggregates_finish() and aggregates_add() does nothing. */
+/* Start keeping the aggregates of DB, inside the caller's transaction
+ * (journal off): if the zones are current, the catalog's accounts not yet
+ * in agg_zones are added with their zones and the journal is added; if not,
+ * the aggregates are rebuilt from scratch by aggregates_finish() and
+ * aggregates_add() does nothing. */
 Aggregates *aggregates_begin (sqlite3 *db, GError **error);
 
 /* Add SIGN (1 or -1) times R to the pending sums. */
@@ -66,7 +72,8 @@ const AggRating *aggregates_kept (Aggregates *agg, guint handle);
  * AGGREGATES_PENDING_MAX groups (ALL: whatever their number). */
 gboolean aggregates_flush (Aggregates *agg, gboolean all, GError **error);
 
-/* Flush everything, or rebuild when aggregates_begin() found them stale. */
+/* Add the journal and flush everything, or rebuild when aggregates_begin()
+ * found the zones stale; the journal on again. */
 gboolean aggregates_finish (Aggregates *agg, GError **error);
 
 void aggregates_free (Aggregates *agg);
