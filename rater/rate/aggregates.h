@@ -48,7 +48,7 @@ typedef struct {
   guint8 status;                /* AGG_RATED .. AGG_UNRATED */
 } AggRating;
 
-#define AGGREGATES_PENDING_MAX 200000
+#define AGGREGATES_PENDING_MAX 1000000
 
 typedef struct Aggregates Aggregates;
 
