@@ -120,9 +120,8 @@ CREATE TABLE agg_journal (
 ) STRICT;
 
 -- One row: whether inserted and updated ratings are journalled.  `rater
--- rate` keeps the aggregates itself: inside its own transaction (no other
--- connection ever sees it) it sets 0 and drops the three ratings triggers,
--- and creates them again and sets 1 before it commits.
+-- rate` sets 0 inside its own transaction (no other connection ever sees
+-- it) and 1 again before it commits: it keeps the aggregates itself.
 CREATE TABLE agg_control (
   id              INTEGER PRIMARY KEY CHECK (id = 1),
   journal         INTEGER NOT NULL

@@ -69,8 +69,6 @@ struct Aggregates {
   GHashTable *texts;            /* interned texts in STRINGS */
   GString *key;                 /* scratch */
   sqlite3_stmt *upsert[N_TABLES], *drop[N_TABLES];
-  GPtrArray *triggers;          /* CREATE TRIGGER of the ratings triggers dropped for the run */
-  GPtrArray *trigger_names;     /* and their names */
   GArray *kept;                 /* AggRating, strings in KEPT_STRINGS */
   GStringChunk *kept_strings;
 };
@@ -92,8 +90,6 @@ aggregates_free (Aggregates *agg)
   g_clear_pointer (&agg->texts, g_hash_table_unref);
   if (agg->key)
     g_string_free (agg->key, TRUE);
-  g_clear_pointer (&agg->triggers, g_ptr_array_unref);
-  g_clear_pointer (&agg->trigger_names, g_ptr_array_unref);
   g_clear_pointer (&agg->kept, g_array_unref);
   g_clear_pointer (&agg->kept_strings, g_string_chunk_free);
   g_free (agg);
@@ -230,45 +226,6 @@ add_journalled (sqlite3_stmt *st, gpointer data, GError **error)
   return aggregates_flush (agg, FALSE, error);
 }
 
-/* The ratings triggers of schemas/010, kept at ST's row and dropped: rate
- * keeps the aggregates itself, and a trigger on the ratings it writes
- * costs it a sixth of its time even when it journals nothing. */
-static gboolean
-add_trigger (sqlite3_stmt *st, gpointer data, GError **error)
-{
-  Aggregates *agg = data;
-  g_ptr_array_add (agg->triggers, g_strdup (store_column_text (st, 1)));
-  g_ptr_array_add (agg->trigger_names, g_strdup (store_column_text (st, 0)));
-  return TRUE;
-}
-
-static gboolean
-drop_triggers (Aggregates *agg, GError **error)
-{
-  if (!store_query_each (agg->db, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'"
-                         " AND tbl_name = 'ratings' AND name LIKE 'agg\\_%' ESCAPE '\\'"
-                         " ORDER BY name", add_trigger, agg, "reading the ratings triggers", error))
-    return FALSE;
-  for (guint i = 0; i < agg->trigger_names->len; i++)
-    {
-      char *sql = sqlite3_mprintf ("DROP TRIGGER \"%w\"", (const char *) agg->trigger_names->pdata[i]);
-      gboolean ok = sql && store_exec (agg->db, sql, error);
-      sqlite3_free (sql);
-      if (!ok)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-create_triggers (Aggregates *agg, GError **error)
-{
-  for (guint i = 0; i < agg->triggers->len; i++)
-    if (!store_exec (agg->db, agg->triggers->pdata[i], error))
-      return FALSE;
-  return TRUE;
-}
-
 /* The journal (schemas/010) added to the pending sums and emptied. */
 static gboolean
 apply_journal (Aggregates *agg, GError **error)
@@ -292,8 +249,6 @@ aggregates_begin (sqlite3 *db, GError **error)
   agg->texts = g_hash_table_new (g_str_hash, g_str_equal);
   agg->key = g_string_sized_new (128);
   agg->kept = g_array_new (FALSE, FALSE, sizeof (AggRating));
-  agg->triggers = g_ptr_array_new_with_free_func (g_free);
-  agg->trigger_names = g_ptr_array_new_with_free_func (g_free);
   agg->kept_strings = g_string_chunk_new (1 << 16);
   for (int t = 0; t < N_TABLES; t++)
     agg->pending[t] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
@@ -301,8 +256,6 @@ aggregates_begin (sqlite3 *db, GError **error)
   if (!(agg->utc = tzmap_cache_get (agg->tzmaps, "UTC", error))
       || !store_exec (db, "UPDATE agg_control SET journal = 0", error)
       || !zones_current (db, &current, error))
-    return NULL;
-  if (!drop_triggers (agg, error))
     return NULL;
   agg->rebuild = !current;
   if (agg->rebuild)
@@ -538,6 +491,5 @@ aggregates_finish (Aggregates *agg, GError **error)
 {
   return apply_journal (agg, error)
          && (agg->rebuild ? aggregates_rebuild (agg->db, error) : aggregates_flush (agg, TRUE, error))
-         && create_triggers (agg, error)
          && store_exec (agg->db, "UPDATE agg_control SET journal = 1", error);
 }

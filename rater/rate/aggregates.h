@@ -16,9 +16,8 @@
  * change to ratings and rated calls (files withdraw, a better leg, rate
  * --period's deletes, sqlite3 by hand) is journalled by triggers in
  * agg_journal (schemas/010); rate adds the journal to the aggregates when it
- * begins and ends, and drops the ratings triggers for its own writes,
- * creating them again before it commits (a trigger on every rating written
- * cost it a sixth of its time; agg_control is off meanwhile too).
+ * begins and ends, and turns the journal off for its own writes
+ * (agg_control, inside its transaction).
  *
  * The aggregates are "current" while the journal is empty and every
  * account agg_zones records is in the catalog in that zone (or out of it

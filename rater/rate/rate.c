@@ -758,14 +758,8 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   const RateBatch *b = &s->core;
   Prior *p = &s->prior[i];
   if (only_period && b->period[i] != only_period)
-    {
-      /* an open rating of the period goes; one of another period stays */
-      if (p->state != PRIOR_OPEN || p->period != only_period)
-        return TRUE;
-      AggRating old = agg_of_prior (r, s, i, p);
-      aggregates_add (r->agg, &old, -1);
-      return delete_one (r, s->call_id[i], error);
-    }
+    /* an open rating of the period goes; one of another period stays */
+    return p->state != PRIOR_OPEN || p->period != only_period || delete_one (r, s->call_id[i], error);
   /* A kept rating stays whatever the catalog now says: a changed zone or
    * number assignment may map its call to another (account, period), but
    * the closed period it was billed in never changes. */
