@@ -24,6 +24,7 @@
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "base/timeparse.h"
+#include "base/tzmap.h"
 
 #define SCHEMA_RESOURCE_DIR "/org/rater/schemas/"
 
@@ -270,6 +271,31 @@ sql_rater_now (sqlite3_context *context, int argc, sqlite3_value **argv)
   sqlite3_result_text (context, time_format_utc_ms (time_now_ms (), buf), -1, SQLITE_TRANSIENT);
 }
 
+gint64
+store_local_day (const TzMap *zone, gint64 ms)
+{
+  gint64 sec = ms / 1000 - (ms % 1000 < 0);
+  gint64 local = sec + tzmap_offset_at (zone, sec);
+  return local / 86400 - (local % 86400 < 0);
+}
+
+/* SQL rater_local_day(MS, ZONE): store_local_day() of UTC milliseconds MS
+ * in IANA zone ZONE, the zones built once per connection (the cache is the
+ * function's user data).  An unknown zone is an error, never a guess. */
+static void
+sql_rater_local_day (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  const char *name = (const char *) sqlite3_value_text (argv[1]);
+  g_autoptr(GError) local = NULL;
+  const TzMap *zone = name ? tzmap_cache_get (sqlite3_user_data (context), name, &local) : NULL;
+  if (!zone)
+    {
+      sqlite3_result_error (context, local ? local->message : "rater_local_day: no zone", -1);
+      return;
+    }
+  sqlite3_result_int64 (context, store_local_day (zone, sqlite3_value_int64 (argv[0])));
+}
+
 int
 store_busy_timeout_ms (void)
 {
@@ -313,7 +339,10 @@ open_connection (const char *path, int flags, GError **error)
     }
   if (sqlite3_busy_timeout (db, store_busy_timeout_ms ()) != SQLITE_OK
       || sqlite3_create_function (db, "rater_now", 0, SQLITE_UTF8, NULL, sql_rater_now, NULL,
-                                  NULL) != SQLITE_OK)
+                                  NULL) != SQLITE_OK
+      || sqlite3_create_function_v2 (db, "rater_local_day", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                     tzmap_cache_new (), sql_rater_local_day, NULL, NULL,
+                                     (void (*) (void *)) g_hash_table_unref) != SQLITE_OK)
     {
       store_set_error (error, db, "configuring the connection");
       g_prefix_error (error, "'%s': ", path);

@@ -14,6 +14,10 @@
  * RATER_ERROR_DATA, untouched.  A new database is made whole under a
  * temporary name beside PATH and linked into place.
  *
+ * Every connection has the SQL functions rater_now() (the time as stored,
+ * RATER_NOW honoured) and rater_local_day(MS, ZONE) (store_local_day() in
+ * the IANA zone ZONE; the aggregates of schemas/010 are keyed by it).
+ *
  * Every connection waits for a lock held by another process up to
  * store_busy_timeout_ms() before failing with "database is locked".
  *
@@ -26,6 +30,8 @@
 
 #include <glib.h>
 #include <sqlite3.h>
+
+#include "base/tzmap.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close_v2)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -179,6 +185,10 @@ gboolean store_query_each (sqlite3 *db, const char *sql, StoreRowFunc row, gpoin
  * through the index then. */
 gboolean store_period_calls (sqlite3 *db, const char *period, gint64 *first, gint64 *last,
                              gint64 *count, gboolean *sparse, GError **error);
+
+/* The day number (days since 1970-01-01) of UTC milliseconds MS as a
+ * calendar day in ZONE: the local day of a call, in reports and aggregates. */
+gint64 store_local_day (const TzMap *zone, gint64 ms);
 
 /* The single integer result of SQL (e.g. "SELECT count(*) FROM calls"). */
 gboolean store_query_int (sqlite3 *db, const char *sql, gint64 *out, GError **error);

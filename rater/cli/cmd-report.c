@@ -167,8 +167,8 @@ table_summary (RaterContext *ctx, const ReportArgs *a, const ReportTable *t)
                  G_GUINT64_FORMAT " rejects to '%s'", a->period, count_rows (t, "unrated"),
                  count_rows (t, "reject"), a->out);
   else
-    cmd_summary (ctx, "reported %s%s%s for %s: %u rows to '%s'", t->name, a->by ? " by " : "",
-                 a->by ? a->by : "", a->period, t->rows->len, a->out);
+    cmd_summary (ctx, "reported %s%s%s for %s: %" G_GUINT64_FORMAT " rows to '%s'", t->name,
+                 a->by ? " by " : "", a->by ? a->by : "", a->period, t->n_rows, a->out);
 }
 
 /* Make ENTRY's query from the options (the format and the usage key are

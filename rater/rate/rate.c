@@ -8,7 +8,8 @@
  * in order by the writer thread; `bundle` collects the calls eligible for a
  * bundle until the end.  Each call comes with its stored rating (a Prior:
  * its facts serialised in the slot's arena), and the writer writes only
- * what differs from it.
+ * what differs from it.  The report aggregates (aggregates.h) follow the
+ * same changes: minus the stored rating, plus the new one.
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "base/timeparse.h"
+#include "rate/aggregates.h"
 #include "rate/rate.h"
 #include "rate/rate-accounts.h"
 #include "rate/ratecore.h"
@@ -50,6 +52,7 @@ typedef struct {
   gint32 only;               /* --period as YYYYMM, 0 for all */
   GError *write_error;
   gint write_failed;
+  Aggregates *agg;           /* the report aggregates, kept in the run's transaction */
 } Run;
 
 /* One call's rating, as written to the ratings table. */
@@ -84,6 +87,7 @@ typedef struct {
   Prior prior;
   gint64 start_ms;
   guint32 key_off, key_len;    /* call key in Run.bundle_keys */
+  guint agg;                   /* the rating as summed into the aggregates (aggregates_keep) */
 } BundleCall;
 
 typedef struct {
@@ -93,6 +97,7 @@ typedef struct {
   GByteArray *keys;           /* call keys; operator slug and tenant, NUL-ended, at who_off */
   guint32 who_off[RATE_BATCH_MAX];
   RaterNumber own[RATE_BATCH_MAX];     /* the caller (out) or callee (in): the user's number */
+  gint64 duration[RATE_BATCH_MAX];     /* as stored (the core's is saturated) */
   const RateAccounts *resolver;
   Prior prior[RATE_BATCH_MAX];
   GByteArray *facts;           /* stored ratings' facts */
@@ -125,6 +130,7 @@ run_clear (Run *r)
   g_clear_pointer (&r->delete_one, sqlite3_finalize);
   g_clear_pointer (&r->count_users, sqlite3_finalize);
   g_clear_pointer (&r->pending, g_array_unref);
+  g_clear_pointer (&r->agg, aggregates_free);
 }
 
 /* ---- loading ---- */
@@ -393,6 +399,7 @@ slot_add (Run *r, Slot *s, sqlite3_stmt *st)
   /* saturated, never truncated: the core refuses anything over 7 days
    * (a call stored before ingest checked durations) */
   b->duration[i] = (gint32) CLAMP (sqlite3_column_int64 (st, 7), -1, G_MAXINT32);
+  s->duration[i] = sqlite3_column_int64 (st, 7);
   b->answered[i] = (guint8) sqlite3_column_int (st, 8);
   b->direction[i] = out ? 0 : 1;
   memcpy (b->number[i], callee.digits, 16);
@@ -623,6 +630,81 @@ count (RateStats *s, const RateBatch *b, guint i, gboolean late)
     }
 }
 
+/* ---- the report aggregates ---- */
+
+/* The call facts of call I of S with the rating RES, for the aggregates. */
+static AggRating
+agg_of_result (Run *r, const Slot *s, guint i, const Result *res)
+{
+  const RateBatch *b = &s->core;
+  return (AggRating) {
+    .account = res->account >= 0 ? rate_accounts_info (r->accounts, res->account)->name : NULL,
+    .operator_slug = (const char *) s->keys->data + s->who_off[i],
+    .number = s->own[i].len ? s->own[i].digits : NULL,
+    .grp = res->row ? res->row->group : NULL, .destination = res->row ? res->row->destination : NULL,
+    .start_ms = b->start_ms[i], .duration = s->duration[i], .billable = res->billable,
+    .charge = res->charge, .period = res->period, .out = b->direction[i] == 0,
+    .status = res->status,
+  };
+}
+
+/* The next text of stored facts (fact_text) at *POS, NULL for NULL. */
+static const char *
+fact_next (const guint8 *facts, guint *pos)
+{
+  if (facts[*pos] == 1)
+    {
+      (*pos)++;
+      return NULL;
+    }
+  const char *text = (const char *) facts + *pos;
+  *pos += (guint) strlen (text) + 1;
+  return text;
+}
+
+/* The call facts of call I of S with its stored rating P. */
+static AggRating
+agg_of_prior (Run *r, const Slot *s, guint i, const Prior *p)
+{
+  Result none = { .account = -1 };
+  AggRating a = agg_of_result (r, s, i, &none);
+  guint pos = p->off;
+  const char *texts[N_FACT_TEXTS];
+  for (int k = 0; k < N_FACT_TEXTS; k++)
+    texts[k] = fact_next (s->facts->data, &pos);
+  gint64 billable;
+  memcpy (&billable, s->facts->data + pos, sizeof billable);
+  a.account = texts[0];
+  a.status = AGG_UNRATED;
+  for (guint k = 0; k < G_N_ELEMENTS (status_names); k++)
+    if (texts[2] && g_str_equal (texts[2], status_names[k]))
+      a.status = (guint8) k;
+  a.destination = texts[6];
+  a.grp = texts[7];
+  a.billable = billable;
+  a.charge = p->charge;
+  a.period = p->period;
+  return a;
+}
+
+/* The aggregates of call I of S follow its new rating RES: minus the stored
+ * one P (when open), plus RES.  Unless RES is written as it is, as
+ * write_change() decides (a bundle call's charge follows in apply_bundles). */
+static void
+agg_change (Run *r, const Slot *s, guint i, const Prior *p, const Result *res, gboolean bundle)
+{
+  if (!bundle && p->state == PRIOR_OPEN && p->same_facts && res->covered == p->covered
+      && res->charge == p->charge)
+    return;
+  if (p->state == PRIOR_OPEN)
+    {
+      AggRating old = agg_of_prior (r, s, i, p);
+      aggregates_add (r->agg, &old, -1);
+    }
+  AggRating now = agg_of_result (r, s, i, res);
+  aggregates_add (r->agg, &now, 1);
+}
+
 static gboolean
 bundle_eligible (Run *r, const RateBatch *b, guint i)
 {
@@ -651,7 +733,9 @@ is_closed (Run *r, const RateBatch *b, guint i)
 static gboolean
 bundle_add (Run *r, Slot *s, guint i, const Result *res, const Prior *p, GError **error)
 {
-  BundleCall c = { *res, *p, s->core.start_ms[i], r->bundle_keys->len, s->key_len[i] };
+  AggRating summed = agg_of_result (r, s, i, res);
+  BundleCall c = { *res, *p, s->core.start_ms[i], r->bundle_keys->len, s->key_len[i],
+                   aggregates_keep (r->agg, &summed) };
   if (p->state == PRIOR_NONE)
     {
       if (!write_result (r, res, error))
@@ -689,7 +773,9 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   Result res = result_of (r, s, i, late);
   if (p->state == PRIOR_OPEN)
     prior_compare (r, s->facts, p, &res);
-  if (!late && bundle_eligible (r, b, i))
+  gboolean bundle = !late && bundle_eligible (r, b, i);
+  agg_change (r, s, i, p, &res, bundle);
+  if (bundle)
     return bundle_add (r, s, i, &res, p, error);
   return write_change (r, &res, p, error);
 }
@@ -701,7 +787,7 @@ slot_drain (Run *r, Slot *s, gint32 only_period, GError **error)
   for (guint i = 0; i < s->core.n; i++)
     if (!slot_drain_one (r, s, i, only_period, error))
       return FALSE;
-  return TRUE;
+  return aggregates_flush (r->agg, FALSE, error);
 }
 
 /* ---- bundles (billing.md §6) ---- */
@@ -791,6 +877,20 @@ apply_bundles (Run *r, GError **error)
         }
       remaining -= res->covered;
       r->stats->bundled += res->covered > 0;
+    }
+  /* the aggregates summed each call as if nothing were covered */
+  for (guint i = 0; i < r->bundle->len; i++)
+    {
+      const BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
+      const AggRating *summed = aggregates_kept (r->agg, c->agg);
+      AggRating now = *summed;
+      now.status = c->result.status;
+      now.billable = c->result.billable;
+      now.charge = c->result.charge;
+      now.grp = c->result.row ? c->result.row->group : NULL;
+      now.destination = c->result.row ? c->result.row->destination : NULL;
+      aggregates_add (r->agg, summed, -1);
+      aggregates_add (r->agg, &now, 1);
     }
   /* written in call order: one sweep over the table, not a seek per call */
   qsort (r->bundle->data, r->bundle->len, sizeof (BundleCall), bundle_compare_id);
@@ -938,8 +1038,9 @@ rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error
   gboolean ok = run_load (&r, error) && store_begin (db, error);
   if (ok)
     {
-      ok = plan_writes (&r, error) && rate_all (&r, error) && ratings_indexes_create (&r, error)
-           && store_commit (db, error);
+      ok = (r.agg = aggregates_begin (db, error)) && plan_writes (&r, error)
+           && rate_all (&r, error) && aggregates_finish (r.agg, error)
+           && ratings_indexes_create (&r, error) && store_commit (db, error);
       if (!ok)
         store_rollback (db);
     }

@@ -1,6 +1,13 @@
 /* report.c — usage, KPI and exception reports as tables: what a report holds.
  *
- * A report reads its period once (scan_period): the period's ratings in
+ * Usage, KPIs and charts read the aggregates kept by rating
+ * (rate/aggregates.h) when they are current: one SELECT over the period's
+ * range of an aggregate's primary key, which is in the report's output
+ * order, each aggregate row one output row (KPI adds its "*" totals as the
+ * rows stream past), so memory is one row whatever the calls.  An
+ * aggregate's '' group, destination or number is the NULL of the calls.
+ *
+ * Otherwise a report reads its period once (scan_period): the period's ratings in
  * call id order, each joined with its call by rowid, so both tables are
  * read front to back and never a page at random.  Each row is added to a
  * group in a hash table keyed by the report's key columns (Groups); the
@@ -24,6 +31,7 @@
 #include "base/store.h"
 #include "base/timeparse.h"
 #include "base/tzmap.h"
+#include "rate/aggregates.h"
 #include "report/report.h"
 
 #define SECONDS_PER_DAY G_GINT64_CONSTANT (86400)
@@ -389,6 +397,21 @@ is_usage (const ScanRow *row)
 {
   return row->account && (g_str_equal (row->status, "rated") || g_str_equal (row->status, "free"));
 }
+/* Whether Q is answered from the aggregates (rate/aggregates.h). */
+static gboolean
+from_aggregates (sqlite3 *db, const ReportQuery *q, gboolean *use, GError **error)
+{
+  *use = FALSE;
+  return q->from_calls || aggregates_current (db, use, error);
+}
+
+/* TEXT, or NULL for an aggregate's '' (none). */
+static const char *
+none_null (const char *text)
+{
+  return text && *text ? text : NULL;
+}
+
 /* Checking the query {{{1 */
 
 static gboolean usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -795,6 +818,52 @@ usage_row (ReportTable *t, const char *period, ReportUsageBy by, const Group *g)
   table_row_end (t, row);
 }
 
+/* The usage aggregate of each kind, in output order (account, key): the
+ * SELECT of the period and its ORDER BY. */
+static const char *const usage_aggregate_sql[][2] = {
+  [REPORT_BY_USER] = { "SELECT account, number, 0, calls, seconds, billable, charge"
+                       " FROM agg_number WHERE period = ?1", " ORDER BY account, number" },
+  [REPORT_BY_DESTINATION] = { "SELECT account, direction, grp, destination, calls, seconds,"
+                              " billable, charge FROM agg_destination WHERE period = ?1",
+                              " ORDER BY account, direction DESC, grp, destination" },
+  [REPORT_BY_DAY] = { "SELECT account, day, 0, calls, seconds, billable, charge"
+                      " FROM agg_day WHERE period = ?1", " ORDER BY account, day" },
+};
+
+/* The rows of T (usage of Q) from the aggregates, streamed in order.  An
+ * account no longer in the catalog has no usage rows, as in the scan. */
+static gboolean
+usage_aggregated (sqlite3 *db, Catalog *c, const ReportQuery *q, ReportTable *t, GError **error)
+{
+  g_autofree char *sql = g_strconcat (usage_aggregate_sql[q->by][0],
+                                      q->account ? " AND account = ?2" : "",
+                                      usage_aggregate_sql[q->by][1], NULL);
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  if (!st || !store_bind (st, error, STORE_TEXT (q->period))
+      || (q->account && !store_bind_at (st, 2, error, STORE_TEXT (q->account))))
+    return FALSE;
+  int sums = q->by == REPORT_BY_DESTINATION ? 4 : 3, rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      Group g = { .account = g_hash_table_lookup (c->accounts, store_column_text (st, 0)) };
+      if (!g.account)
+        continue;
+      if (q->by == REPORT_BY_DAY)
+        g.day = sqlite3_column_int64 (st, 1);
+      else if (q->by == REPORT_BY_USER)
+        g.part[0] = none_null (store_column_text (st, 1));
+      else
+        for (int i = 0; i < 3; i++)
+          g.part[i] = none_null (store_column_text (st, 1 + i));
+      g.n = sqlite3_column_int64 (st, sums);
+      g.seconds = sqlite3_column_int64 (st, sums + 1);
+      g.billable = sqlite3_column_int64 (st, sums + 2);
+      g.charge = sqlite3_column_int64 (st, sums + 3);
+      usage_row (t, q->period, q->by, &g);
+    }
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading the usage aggregates");
+}
+
 ReportTable *
 report_usage (sqlite3 *db, const ReportQuery *q, GError **error)
 {
@@ -807,12 +876,14 @@ report_usage_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **e
   g_assert (q->by <= REPORT_BY_DAY);
   g_auto(Catalog) catalog = { 0 };
   g_auto(UsageScan) u = { &catalog, q->by, { 0 } };
+  gboolean aggregates;
   if (!check_period (q->period, error) || !check_account (db, q->account, error)
       || !catalog_init (&catalog, db, error)
-      || (q->by == REPORT_BY_USER && !catalog_load_users (&catalog, db, error)))
+      || (q->by == REPORT_BY_USER && !catalog_load_users (&catalog, db, error))
+      || !from_aggregates (db, q, &aggregates, error))
     return NULL;
   groups_init (&u.groups);
-  if (!scan_period (db, &catalog, q->period, q->account, TRUE, usage_add, &u, error))
+  if (!aggregates && !scan_period (db, &catalog, q->period, q->account, TRUE, usage_add, &u, error))
     return NULL;
   g_autofree char *columns = g_strdup_printf ("account,period,%s,calls,seconds,billable_seconds,"
                                               "minutes,cost,currency", usage_kinds[q->by].keys);
@@ -820,6 +891,8 @@ report_usage_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **e
   table_param (t, "period", q->period);
   table_param (t, "by", usage_kinds[q->by].name);
   t->sink = sink;
+  if (aggregates)
+    return usage_aggregated (db, &catalog, q, t, error) ? g_steal_pointer (&t) : NULL;
   g_autoptr(GPtrArray) sorted = groups_sorted (&u.groups, usage_cmp[q->by]);
   for (guint i = 0; i < sorted->len; i++)
     usage_row (t, q->period, q->by, sorted->pdata[i]);
@@ -933,6 +1006,55 @@ kpi_rows (ReportTable *t, Catalog *c, GPtrArray *sorted)
     }
 }
 
+/* The KPI rows of T from agg_kpi, in output order, each (operator, day,
+ * direction) followed by its "*" total as the rows stream past. */
+static gboolean
+kpi_aggregated (sqlite3 *db, Catalog *c, const ReportQuery *q, ReportTable *t, GError **error)
+{
+  g_autofree char *sql = g_strconcat ("SELECT operator, day, direction, grp, attempts, answered,"
+                                      " seconds, revenue FROM agg_kpi WHERE period = ?1",
+                                      q->operator_slug ? " AND operator = ?2" : "",
+                                      " ORDER BY operator, day, direction DESC, grp", NULL);
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  if (!st || !store_bind (st, error, STORE_TEXT (q->period))
+      || (q->operator_slug && !store_bind_at (st, 2, error, STORE_TEXT (q->operator_slug))))
+    return FALSE;
+  g_autofree char *op = NULL, *direction = NULL, *day = NULL;
+  const char *currency = NULL;
+  gint64 day_number = 0;
+  KpiSums total = { 0 };
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *row_op = store_column_text (st, 0), *row_direction = store_column_text (st, 2);
+      gint64 row_day = sqlite3_column_int64 (st, 1);
+      if (!op || !g_str_equal (op, row_op) || day_number != row_day
+          || !g_str_equal (direction, row_direction))
+        {
+          if (op)
+            kpi_row (t, (const char *const[4]) { op, day, direction, "*" }, &total, currency);
+          g_free (op), g_free (direction), g_free (day);
+          op = g_strdup (row_op), direction = g_strdup (row_direction);
+          day = day_text (day_number = row_day);
+          currency = g_hash_table_lookup (c->currencies, op);
+          total = (KpiSums) { 0 };
+        }
+      KpiSums k = { sqlite3_column_int64 (st, 4), sqlite3_column_int64 (st, 5),
+                    sqlite3_column_int64 (st, 6), sqlite3_column_int64 (st, 7) };
+      kpi_row (t, (const char *const[4]) { op, day, direction, store_column_text (st, 3) }, &k,
+               currency);
+      total.attempts += k.attempts;
+      total.answered += k.answered;
+      total.seconds += k.seconds;
+      total.revenue += k.revenue;
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "reading the KPI aggregates");
+  if (op)
+    kpi_row (t, (const char *const[4]) { op, day, direction, "*" }, &total, currency);
+  return TRUE;
+}
+
 ReportTable *
 report_kpi (sqlite3 *db, const ReportQuery *q, GError **error)
 {
@@ -944,17 +1066,20 @@ report_kpi_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **err
 {
   g_auto(Catalog) catalog = { 0 };
   g_auto(KpiScan) k = { &catalog, q->operator_slug, { 0 } };
+  gboolean aggregates;
   if (!check_period (q->period, error) || !check_operator (db, q->operator_slug, error)
-      || !catalog_init (&catalog, db, error))
+      || !catalog_init (&catalog, db, error) || !from_aggregates (db, q, &aggregates, error))
     return NULL;
   groups_init (&k.groups);
-  if (!scan_period (db, &catalog, q->period, NULL, FALSE, kpi_add, &k, error))
+  if (!aggregates && !scan_period (db, &catalog, q->period, NULL, FALSE, kpi_add, &k, error))
     return NULL;
   g_autoptr(ReportTable) t = table_new ("kpi", "operator,day,direction,group,attempts,answered,"
                                         "asr,acd,seconds,minutes,revenue,currency",
                                         "attempts,answered,seconds");
   table_param (t, "period", q->period);
   t->sink = sink;
+  if (aggregates)
+    return kpi_aggregated (db, &catalog, q, t, error) ? g_steal_pointer (&t) : NULL;
   g_autoptr(GPtrArray) sorted = groups_sorted (&k.groups, kpi_cmp);
   kpi_rows (t, &catalog, sorted);
   return g_steal_pointer (&t);
@@ -1099,23 +1224,19 @@ daily_new (const DailyScan *d, const char *account)
   return daily;
 }
 
+/* BILLABLE and CHARGE of ACCOUNT_NAME on DAY added to D. */
 static gboolean
-daily_add (const ScanRow *row, gpointer data, GError **error)
+daily_sum (DailyScan *d, const char *account_name, gint64 day, gint64 billable, gint64 charge,
+           GError **error)
 {
-  DailyScan *d = data;
-  if (!row->account_name || !(g_str_equal (row->status, "rated") || g_str_equal (row->status, "free")))
-    return TRUE;
-  ReportDaily *daily = g_hash_table_lookup (d->dailies, row->account_name);
+  ReportDaily *daily = g_hash_table_lookup (d->dailies, account_name);
   if (!daily)
     {
-      daily = daily_new (d, row->account_name);
+      daily = daily_new (d, account_name);
       g_hash_table_insert (d->dailies, daily->account, daily);
     }
-  if (!row->account)
+  if (!g_hash_table_contains (d->catalog->accounts, account_name))
     return TRUE;                /* an unknown account: report_daily_all says so */
-  gint64 day;
-  if (!catalog_local_day (d->catalog, row->account, row->start_ms, &day, error))
-    return FALSE;
   if (day < d->first_day || day >= d->first_day + d->n_days)
     {
       g_autofree char *text = day_text (day);
@@ -1123,9 +1244,38 @@ daily_add (const ScanRow *row, gpointer data, GError **error)
                    d->period, text);
       return FALSE;
     }
-  daily->billable_seconds[day - d->first_day] += row->billable;
-  daily->cost[day - d->first_day] += row->charge;
+  daily->billable_seconds[day - d->first_day] += billable;
+  daily->cost[day - d->first_day] += charge;
   return TRUE;
+}
+
+static gboolean
+daily_add (const ScanRow *row, gpointer data, GError **error)
+{
+  DailyScan *d = data;
+  if (!row->account_name || !(g_str_equal (row->status, "rated") || g_str_equal (row->status, "free")))
+    return TRUE;
+  gint64 day = 0;
+  return (!row->account || catalog_local_day (d->catalog, row->account, row->start_ms, &day, error))
+         && daily_sum (d, row->account_name, day, row->billable, row->charge, error);
+}
+
+/* The daily sums of D from agg_day (of ACCOUNT only, when not NULL). */
+static gboolean
+daily_aggregated (sqlite3 *db, DailyScan *d, const char *account, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, account
+    ? "SELECT account, day, billable, charge FROM agg_day WHERE period = ?1 AND account = ?2"
+    : "SELECT account, day, billable, charge FROM agg_day WHERE period = ?1", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (d->period))
+      || (account && !store_bind_at (st, 2, error, STORE_TEXT (account))))
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    if (!daily_sum (d, store_column_text (st, 0), sqlite3_column_int64 (st, 1),
+                    sqlite3_column_int64 (st, 2), sqlite3_column_int64 (st, 3), error))
+      return FALSE;
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading the daily aggregates");
 }
 
 /* ReportDaily by account name, for sorting */
@@ -1167,8 +1317,9 @@ report_daily_all (sqlite3 *db, const ReportQuery *q, GError **error)
 {
   int y, m;
   g_auto(Catalog) catalog = { 0 };
+  gboolean aggregates;
   if (!check_period (q->period, error) || !check_account (db, q->account, error)
-      || !catalog_init (&catalog, db, error))
+      || !catalog_init (&catalog, db, error) || !from_aggregates (db, q, &aggregates, error))
     return NULL;
   time_parse_period (q->period, 7, &y, &m);
   g_auto(DailyScan) d = { &catalog, q->period, time_days_from_civil (y, m, 1),
@@ -1180,7 +1331,8 @@ report_daily_all (sqlite3 *db, const ReportQuery *q, GError **error)
       ReportDaily *daily = daily_new (&d, q->account);
       g_hash_table_insert (d.dailies, daily->account, daily);
     }
-  if (!scan_period (db, &catalog, q->period, q->account, TRUE, daily_add, &d, error))
+  if (aggregates ? !daily_aggregated (db, &d, q->account, error)
+      : !scan_period (db, &catalog, q->period, q->account, TRUE, daily_add, &d, error))
     return NULL;
   return daily_take_all (&d, error);
 }
@@ -1204,9 +1356,13 @@ report_accounts (sqlite3 *db, const ReportQuery *q, GError **error)
       g_ptr_array_add (accounts, g_strdup (q->account));
       return g_steal_pointer (&accounts);
     }
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
-    "SELECT DISTINCT account FROM ratings WHERE period = ?1 AND status IN ('rated', 'free')"
-    " AND account IS NOT NULL ORDER BY account", error);
+  gboolean aggregates;
+  if (!from_aggregates (db, q, &aggregates, error))
+    return NULL;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, aggregates
+    ? "SELECT DISTINCT account FROM agg_day WHERE period = ?1 ORDER BY account"
+    : "SELECT DISTINCT account FROM ratings WHERE period = ?1 AND status IN ('rated', 'free')"
+      " AND account IS NOT NULL ORDER BY account", error);
   if (!st || !store_bind (st, error, STORE_TEXT (q->period))
       || !store_each_row (st, add_account, accounts, "reading accounts", error))
     return NULL;

@@ -1,8 +1,13 @@
 /* report.h — `rater report`: aggregate reports over rated calls and rejects.
  *
- * Each report is one pass over the period's ratings joined with their calls
- * (report.c), summed in memory per output row — never a query per account —
- * and turned into a ReportTable: named columns, rows of text cells.  A
+ * Usage, KPI and charts read the aggregates that rating keeps
+ * (rate/aggregates.h, schemas/010) in their output order, one row of the
+ * aggregate per output row, and stream; while the aggregates do not match
+ * the catalog (an account moved to another zone since the last rate), or
+ * with ReportQuery.from_calls, they make one pass over the period's ratings
+ * joined with their calls (report.c), summed in memory per output row.
+ * Exceptions read the period's unrated calls.  Either way — never a query
+ * per account — the rows become a ReportTable: named columns, rows of text cells.  A
  * table knows nothing of files; report_write() (report-write.c, the
  * writers) prints it as CSV (header row, RFC 4180) or JSON (json-glib)
  * through an OutFile (temporary + rename), or a ReportSink takes each row
@@ -49,6 +54,8 @@ typedef struct {
   const char *operator_slug;    /* kpi: only this operator; NULL: every operator */
   ReportUsageBy by;             /* usage */
   guint prefix_digits;          /* exceptions: leading digits grouped, 1..15; 0: 5 */
+  gboolean from_calls;          /* sum the period's calls even when the aggregates are
+                                   current (a check of the aggregates; same output) */
 } ReportQuery;
 
 typedef struct {

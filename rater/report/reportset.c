@@ -99,10 +99,11 @@ reportset_parse_name (const char *name, const ReportSetEntry **entry, ReportUsag
   return TRUE;
 }
 
-/* ENTRY made and written to OUT as CSV in one go, row by row. */
+/* ENTRY made and written to OUT as CSV in one go, row by row; *TABLE (when
+ * not NULL) receives the table without its rows (n_rows counts them). */
 static gboolean
 stream_table (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
-              const char *out, guint *n_files, GError **error)
+              const char *out, ReportTable **table, guint *n_files, GError **error)
 {
   g_autoptr(ReportCsvWriter) w = report_csv_open (out, error);
   if (!w)
@@ -111,6 +112,8 @@ stream_table (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query
   if (!t || !report_csv_commit (w, t, error))
     return FALSE;
   *n_files = out ? 1 : 0;
+  if (table)
+    *table = g_steal_pointer (&t);
   return TRUE;
 }
 
@@ -119,8 +122,10 @@ write_table (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
              const char *out, ReportFormat format, ReportTable **table, guint *n_files,
              GError **error)
 {
-  if (!table && format == REPORT_FORMAT_CSV)
-    return stream_table (entry, db, query, out, n_files, error);
+  /* a CSV streams, also for the command line, which only counts its rows;
+   * but the exceptions, few rows, are kept: their summary counts them by kind */
+  if (format == REPORT_FORMAT_CSV && (!table || !g_str_equal (entry->name, "exceptions")))
+    return stream_table (entry, db, query, out, table, n_files, error);
   g_autoptr(ReportTable) t = entry->query (db, query, NULL, error);
   if (!t || !report_write (t, out, format, error))
     return FALSE;

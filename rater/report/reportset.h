@@ -69,8 +69,9 @@ gboolean reportset_parse_name (const char *name, const ReportSetEntry **entry, R
  * as FORMAT, charts as OUT/<account>-<period>.svg (OUT required, created
  * when missing; FORMAT ignored).  *N_FILES receives the count of files
  * written (0 for a table on stdout).  TABLE, when not NULL, receives the
- * table written (NULL for charts), owned by the caller.  Without TABLE, a
- * CSV is written while it is made, its rows never held in memory.  The errors of
+ * table written (NULL for charts), owned by the caller.  A CSV is written
+ * while it is made, its rows never held in memory (TABLE then has no rows,
+ * only n_rows) — but for the exceptions, whose rows TABLE keeps.  The errors of
  * report.h and reportchart.h. */
 gboolean reportset_write (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
                           const char *out, ReportFormat format, ReportTable **table,

@@ -1,0 +1,486 @@
+/* test-aggregates.c — the report aggregates (rate/aggregates.h,
+ * schemas/010) against a naive model, after every step of random
+ * sequences of ingest, rate, catalog change (re-rate), issue, late calls,
+ * withdrawn files and `rate --period`.
+ *
+ * The model shares no code with the aggregates: it reads every rating with
+ * its call and sums in C, the local day from GDateTime in the catalog's
+ * zone of the account (UTC without one).  After each step where the
+ * aggregates are current, every row of the four tables must equal the
+ * model's; after every rate they must be current; and every report made
+ * from the aggregates must equal the same report summed from the calls
+ * (ReportQuery.from_calls), cell by cell.  An upgrade from schema 7 (the
+ * tables dropped, user_version 7, `rater init`) builds the same rows. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "bill/issue.h"
+#include "ingest/files.h"
+#include "ingest/ingest.h"
+#include "rate/aggregates.h"
+#include "rate/rate.h"
+#include "report/report.h"
+#include "test-helpers.h"
+
+static char *dir;
+
+static void setup (void) { dir = test_scratch_new (); }
+static void teardown (void) { test_scratch_free (dir); }
+
+TestSuite (aggregates, .init = setup, .fini = teardown, .timeout = 600);
+
+#define N_ACCOUNTS 5
+
+static const char *const zones[] = { "Europe/London", "America/New_York", "Asia/Kathmandu",
+                                     "UTC", "Australia/Adelaide" };
+static const char *const prefixes[] = { "44", "447", "4420", "33", "331", "1212", "81" };
+static const char *const groups[] = { "DOM", "MOB", "DOM", "INTL", "INTL", "INTL", "ASIA" };
+static const gint64 oct1 = G_GINT64_CONSTANT (1790812800000);    /* 2026-10-01T00:00Z */
+
+typedef struct {
+  GRand *rand;
+  int zone[N_ACCOUNTS];
+  int rate_scale;               /* changes the deck's rates: a catalog change */
+  int n_files;
+  guint n_keys;                 /* call keys used so far */
+} World;
+
+static const char *
+operator_of (int account)
+{
+  return account % 2 ? "tel" : "op";
+}
+
+static char *
+write_catalog (World *w)
+{
+  g_autofree char *cat = g_strdup_printf ("%s/cat-%d-%d", dir, w->rate_scale, w->zone[0]);
+  g_autofree char *decks = g_build_filename (cat, "decks", NULL);
+  g_mkdir_with_parents (decks, 0700);
+  g_free (test_write (cat, "operators.csv", "operator,name,currency,invoice_prefix\n"
+                                             "op,Op,EUR,OP\ntel,Tel,JPY,TL\n"));
+  g_autoptr(GString) plans = g_string_new ("plan,operator,deck,fee_user,fee_service,fee_tollfree,"
+                                           "bundle_minutes,bundle_groups,call_decimals\n");
+  g_autoptr(GString) accounts = g_string_new ("account,operator,tenant_id,name,plan,country,"
+                                              "timezone,tax_rate\n");
+  g_autoptr(GString) numbers = g_string_new ("number,account,type,user,from,to\n");
+  for (int a = 0; a < N_ACCOUNTS; a++)
+    {
+      g_string_append_printf (plans, "p%d,%s,d,1,1,1,%d,DOM|MOB,%d\n", a, operator_of (a),
+                              a % 3 == 0 ? 3 : 0, 2 + a % 5);
+      g_string_append_printf (accounts, "acc%d,%s,,Account %d,p%d,GB,%s,20\n", a, operator_of (a),
+                              a, a, zones[w->zone[a]]);
+      for (int n = 0; n < 2; n++)
+        g_string_append_printf (numbers, "+44207900%02d%d,acc%d,user,u%d@x,2026-01-01,\n", a, n, a, n);
+    }
+  g_autoptr(GString) deck = g_string_new ("prefix,destination,group,direction,band,rate,connect_fee,"
+                                          "increment,effective_from,effective_to\n");
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_string_append_printf (deck, "%s,Dest %s,%s,out,all,0.%02u%d,0.01,60/60,2026-01-01T00:00:00Z,\n",
+                              prefixes[i], prefixes[i], groups[i], i + 1, w->rate_scale);
+      g_string_append_printf (deck, "%s,In %s,IN,in,all,0.00%d,0,1/1,2026-01-01T00:00:00Z,\n",
+                              prefixes[i], prefixes[i], w->rate_scale);
+    }
+  g_free (test_write (cat, "plans.csv", plans->str));
+  g_free (test_write (cat, "accounts.csv", accounts->str));
+  g_free (test_write (cat, "numbers.csv", numbers->str));
+  g_free (test_write (decks, "d.csv", deck->str));
+  return g_steal_pointer (&cat);
+}
+
+static void
+import (sqlite3 *db, World *w)
+{
+  g_autofree char *cat = write_catalog (w);
+  g_autoptr(GError) error = NULL;
+  CatalogImportStats cs;
+  cr_assert (catalog_import (db, cat, &cs, &error), "%s", error ? error->message : "");
+}
+
+/* A CDR file of OPERATOR with N random calls starting in [FROM, FROM + SPAN)
+ * ms, some of them again under keys used before (duplicates). */
+static void
+ingest_calls (sqlite3 *db, World *w, const char *operator_slug, int n, gint64 from, gint64 span)
+{
+  GRand *r = w->rand;
+  g_autoptr(GString) s = g_string_new ("call_id,start,duration,caller,callee,direction\n");
+  for (int i = 0; i < n; i++)
+    {
+      int a = g_rand_int_range (r, 0, N_ACCOUNTS / 2 + 1) * 2 + (operator_slug[0] == 't');
+      a = MIN (a, N_ACCOUNTS - 1);
+      if (g_str_equal (operator_of (a), operator_slug) == FALSE)
+        a = operator_slug[0] == 't' ? 1 : 0;
+      g_autofree char *own = g_strdup_printf ("+44207900%02d%d", a, g_rand_int_range (r, 0, 2));
+      if (g_rand_int_range (r, 0, 20) == 0)
+        g_free (own), own = g_strdup ("+442079009999");        /* no account */
+      const char *prefix = g_rand_int_range (r, 0, 15) == 0 ? "6"      /* no rate */
+        : prefixes[g_rand_int_range (r, 0, G_N_ELEMENTS (prefixes))];
+      g_autofree char *other = g_strdup_printf ("+%s%07d", prefix, g_rand_int_range (r, 0, 9999999));
+      gboolean in = g_rand_int_range (r, 0, 4) == 0;
+      gint64 start = from + g_rand_int_range (r, 0, (gint32) (span / 1000)) * G_GINT64_CONSTANT (1000);
+      g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc (start / 1000);
+      g_autofree char *iso = g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ");
+      int duration = g_rand_int_range (r, 0, 6) == 0 ? 0 : g_rand_int_range (r, 1, 1800);
+      guint key = w->n_keys > 10 && g_rand_int_range (r, 0, 30) == 0
+        ? (guint) g_rand_int_range (r, 0, (gint32) w->n_keys) : w->n_keys++;
+      g_string_append_printf (s, "k%u,%s,%d,%s,%s,%s\n", key, iso, duration, in ? other : own,
+                              in ? own : other, in ? "in" : "out");
+    }
+  g_autofree char *name = g_strdup_printf ("calls-%d.csv", w->n_files++);
+  g_autofree char *path = test_write (dir, name, s->str);
+  IngestOptions io = { operator_slug, NULL, "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Ingest) ing = ingest_new (db, &error);
+  cr_assert (ing, "%s", error ? error->message : "");
+  IngestStats is = { 0 };
+  cr_assert (ingest_file (ing, path, &io, &is, &error), "%s", error ? error->message : "");
+}
+
+static void
+rate (sqlite3 *db, const char *period)
+{
+  g_autoptr(GError) error = NULL;
+  RateOptions ro = { period, 2, 64 };
+  RateStats rs;
+  cr_assert (rate_run (db, &ro, &rs, &error), "%s", error ? error->message : "");
+}
+
+/* ---- the naive model ---- */
+
+/* Days since 1970-01-01 of UTC MS in ZONE, by GDateTime. */
+static gint64
+model_day (const char *zone, gint64 ms)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (zone);
+  cr_assert (tz, "zone %s", zone);
+  gint64 sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (sec);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  g_autoptr(GDate) d = g_date_new_dmy ((GDateDay) g_date_time_get_day_of_month (local),
+                                       (GDateMonth) g_date_time_get_month (local),
+                                       (GDateYear) g_date_time_get_year (local));
+  g_autoptr(GDate) epoch = g_date_new_dmy (1, 1, 1970);
+  return g_date_days_between (epoch, d);
+}
+
+static void
+model_add (GHashTable *rows, char *key, const gint64 sums[4])
+{
+  gint64 *v = g_hash_table_lookup (rows, key);
+  if (!v)
+    g_hash_table_insert (rows, key, v = g_new0 (gint64, 4));
+  else
+    g_free (key);
+  for (int i = 0; i < 4; i++)
+    v[i] += sums[i];
+}
+
+static GHashTable *
+model_rows (sqlite3 *db)
+{
+  GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) zone_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(sqlite3_stmt) zs = store_prepare (db, "SELECT account, timezone FROM accounts", NULL);
+  while (sqlite3_step (zs) == SQLITE_ROW)
+    g_hash_table_insert (zone_of, g_strdup (store_column_text (zs, 0)),
+                         g_strdup (store_column_text (zs, 1)));
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT r.period, r.account, c.operator, c.direction, r.status, r.grp, r.destination,"
+    " c.caller, c.callee, c.start_ms, c.duration, r.billable, r.charge"
+    " FROM ratings r JOIN calls c ON c.id = r.call_id", NULL);
+  cr_assert (st);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      const char *period = store_column_text (st, 0), *account = store_column_text_or_null (st, 1);
+      const char *op = store_column_text (st, 2), *direction = store_column_text (st, 3);
+      const char *status = store_column_text (st, 4);
+      const char *grp = store_column_text_or_null (st, 5), *dest = store_column_text_or_null (st, 6);
+      const char *number = store_column_text_or_null (st, g_str_equal (direction, "out") ? 7 : 8);
+      gint64 start = sqlite3_column_int64 (st, 9), duration = sqlite3_column_int64 (st, 10);
+      gint64 billable = sqlite3_column_int64 (st, 11), charge = sqlite3_column_int64 (st, 12);
+      const char *zone = account ? g_hash_table_lookup (zone_of, account) : NULL;
+      gint64 day = model_day (zone ? zone : "UTC", start);
+      gboolean answered = !g_str_equal (status, "unanswered");
+      const gint64 kpi[4] = { 1, answered, answered ? duration : 0,
+                              g_str_equal (status, "rated") ? charge : 0 };
+      model_add (rows, g_strdup_printf ("kpi|%s|%s|%" G_GINT64_FORMAT "|%s|%s", period, op, day,
+                                        direction, grp ? grp : ""), kpi);
+      if (!account || !(g_str_equal (status, "rated") || g_str_equal (status, "free")))
+        continue;
+      const gint64 usage[4] = { 1, duration, billable, charge };
+      model_add (rows, g_strdup_printf ("day|%s|%s|%" G_GINT64_FORMAT, period, account, day), usage);
+      model_add (rows, g_strdup_printf ("number|%s|%s|%s", period, account, number ? number : ""),
+                 usage);
+      model_add (rows, g_strdup_printf ("destination|%s|%s|%s|%s|%s", period, account, direction,
+                                        grp ? grp : "", dest ? dest : ""), usage);
+    }
+  return rows;
+}
+
+static GHashTable *
+stored_rows (sqlite3 *db)
+{
+  static const char *const sql[][2] = {
+    { "kpi", "SELECT 'kpi|' || period || '|' || operator || '|' || day || '|' || direction || '|' || grp,"
+             " attempts, answered, seconds, revenue FROM agg_kpi" },
+    { "day", "SELECT 'day|' || period || '|' || account || '|' || day, calls, seconds, billable,"
+             " charge FROM agg_day" },
+    { "number", "SELECT 'number|' || period || '|' || account || '|' || number, calls, seconds,"
+                " billable, charge FROM agg_number" },
+    { "destination", "SELECT 'destination|' || period || '|' || account || '|' || direction || '|'"
+                     " || grp || '|' || destination, calls, seconds, billable, charge"
+                     " FROM agg_destination" },
+  };
+  GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint t = 0; t < G_N_ELEMENTS (sql); t++)
+    {
+      g_autoptr(sqlite3_stmt) st = store_prepare (db, sql[t][1], NULL);
+      cr_assert (st);
+      while (sqlite3_step (st) == SQLITE_ROW)
+        {
+          gint64 *v = g_new (gint64, 4);
+          for (int i = 0; i < 4; i++)
+            v[i] = sqlite3_column_int64 (st, 1 + i);
+          cr_assert_not (g_hash_table_contains (rows, store_column_text (st, 0)));
+          g_hash_table_insert (rows, g_strdup (store_column_text (st, 0)), v);
+        }
+    }
+  return rows;
+}
+
+static void
+check_aggregates (sqlite3 *db, const char *step)
+{
+  g_autoptr(GHashTable) model = model_rows (db);
+  g_autoptr(GHashTable) stored = stored_rows (db);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, model);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      const gint64 *m = v, *s = g_hash_table_lookup (stored, k);
+      cr_assert (s, "%s: no aggregate row %s", step, (const char *) k);
+      for (int i = 0; i < 4; i++)
+        cr_assert_eq (m[i], s[i], "%s: %s sum %d: model %" G_GINT64_FORMAT ", stored %"
+                      G_GINT64_FORMAT, step, (const char *) k, i, m[i], s[i]);
+    }
+  cr_assert_eq (g_hash_table_size (model), g_hash_table_size (stored),
+                "%s: %u model rows, %u stored", step, g_hash_table_size (model),
+                g_hash_table_size (stored));
+}
+
+static void
+check_tables_equal (const ReportTable *a, const ReportTable *b, const char *what)
+{
+  cr_assert_eq (a->rows->len, b->rows->len, "%s: %u rows from the aggregates, %u from the calls",
+                what, a->rows->len, b->rows->len);
+  for (guint r = 0; r < a->rows->len; r++)
+    for (guint c = 0; c < a->columns->len; c++)
+      {
+        const char *x = ((GPtrArray *) a->rows->pdata[r])->pdata[c];
+        const char *y = ((GPtrArray *) b->rows->pdata[r])->pdata[c];
+        cr_assert (g_strcmp0 (x, y) == 0, "%s row %u column %s: '%s' vs '%s'", what, r,
+                   (const char *) a->columns->pdata[c], x ? x : "(null)", y ? y : "(null)");
+      }
+}
+
+/* Every report of PERIOD from the aggregates equals the one from the calls. */
+static void
+check_reports (sqlite3 *db, const char *period)
+{
+  g_autoptr(GError) error = NULL;
+  for (int by = REPORT_BY_USER; by <= REPORT_BY_DAY; by++)
+    for (int acc = -1; acc < 2; acc++)
+      {
+        g_autofree char *account = acc < 0 ? NULL : g_strdup_printf ("acc%d", acc);
+        ReportQuery q = { .period = period, .account = account, .by = (ReportUsageBy) by };
+        ReportQuery qc = q;
+        qc.from_calls = TRUE;
+        g_autoptr(ReportTable) a = report_usage (db, &q, &error);
+        cr_assert (a, "%s", error ? error->message : "");
+        g_autoptr(ReportTable) b = report_usage (db, &qc, &error);
+        cr_assert (b, "%s", error ? error->message : "");
+        check_tables_equal (a, b, "usage");
+      }
+  for (int op = 0; op < 3; op++)
+    {
+      ReportQuery q = { .period = period, .operator_slug = op == 0 ? NULL : op == 1 ? "op" : "tel" };
+      ReportQuery qc = q;
+      qc.from_calls = TRUE;
+      g_autoptr(ReportTable) a = report_kpi (db, &q, &error);
+      g_autoptr(ReportTable) b = report_kpi (db, &qc, &error);
+      cr_assert (a && b);
+      check_tables_equal (a, b, "kpi");
+    }
+  ReportQuery q = { .period = period }, qc = { .period = period, .from_calls = TRUE };
+  g_autoptr(GPtrArray) a = report_daily_all (db, &q, &error);
+  cr_assert (a, "%s", error ? error->message : "");
+  g_autoptr(GPtrArray) b = report_daily_all (db, &qc, &error);
+  cr_assert (b, "%s", error ? error->message : "");
+  cr_assert_eq (a->len, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const ReportDaily *x = a->pdata[i], *y = b->pdata[i];
+      cr_assert_str_eq (x->account, y->account);
+      cr_assert_eq (x->n_days, y->n_days);
+      cr_assert (memcmp (x->billable_seconds, y->billable_seconds, x->n_days * sizeof (gint64)) == 0);
+      cr_assert (memcmp (x->cost, y->cost, x->n_days * sizeof (gint64)) == 0);
+    }
+  g_autoptr(GPtrArray) ka = report_accounts (db, &q, &error);
+  g_autoptr(GPtrArray) kb = report_accounts (db, &qc, &error);
+  cr_assert (ka && kb && ka->len == kb->len);
+  for (guint i = 0; i < ka->len; i++)
+    cr_assert_str_eq (ka->pdata[i], kb->pdata[i]);
+}
+
+static gboolean
+current (sqlite3 *db)
+{
+  gboolean is = FALSE;
+  g_autoptr(GError) error = NULL;
+  cr_assert (aggregates_current (db, &is, &error), "%s", error ? error->message : "");
+  return is;
+}
+
+static void
+check_step (sqlite3 *db, const char *step, gboolean must_be_current)
+{
+  gboolean is = current (db);
+  cr_assert (is || !must_be_current, "%s: the aggregates are not current", step);
+  if (is)
+    check_aggregates (db, step);
+  check_reports (db, "2026-10");
+  check_reports (db, "2026-11");
+}
+
+static void
+run_sequence (guint seed, int steps)
+{
+  World w = { .rand = g_rand_new_with_seed (seed), .rate_scale = 1 };
+  for (int a = 0; a < N_ACCOUNTS; a++)
+    w.zone[a] = a % (int) G_N_ELEMENTS (zones);
+  g_autofree char *path = g_strdup_printf ("%s/agg-%u.db", dir, seed);
+  int from, to;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert (db, "%s", error ? error->message : "");
+  import (db, &w);
+  gboolean issued_oct = FALSE;
+  for (int s = 0; s < steps; s++)
+    {
+      int kind = s < 2 ? s : g_rand_int_range (w.rand, 0, 8);
+      g_autofree char *step = NULL;
+      gboolean rated = TRUE;
+      switch (kind)
+        {
+        case 0:   /* ingest, then rate */
+        case 1:
+          ingest_calls (db, &w, g_rand_boolean (w.rand) ? "op" : "tel", 300, oct1,
+                        G_GINT64_CONSTANT (61) * 86400000);
+          step = g_strdup_printf ("seed %u step %d: ingest", seed, s);
+          check_step (db, step, FALSE);
+          rate (db, NULL);
+          break;
+        case 2:   /* catalog change: rates, sometimes a zone */
+          w.rate_scale = 1 + w.rate_scale % 8;
+          if (g_rand_int_range (w.rand, 0, 3) == 0)
+            w.zone[0] = (w.zone[0] + 1) % (int) G_N_ELEMENTS (zones);
+          import (db, &w);
+          step = g_strdup_printf ("seed %u step %d: catalog change", seed, s);
+          check_step (db, step, FALSE);
+          rate (db, NULL);
+          break;
+        case 3:   /* issue October */
+          {
+            IssueStats is;
+            cr_assert (issue_period (db, "op", "2026-10", "2026-11-05", &is, &error), "%s",
+                       error ? error->message : "");
+            cr_assert (issue_period (db, "tel", "2026-10", "2026-11-05", &is, &error), "%s",
+                       error ? error->message : "");
+            issued_oct = TRUE;
+            rated = FALSE;
+            break;
+          }
+        case 4:   /* late calls in October */
+          ingest_calls (db, &w, "op", 40, oct1 + G_GINT64_CONSTANT (2) * 86400000,
+                        G_GINT64_CONSTANT (25) * 86400000);
+          rate (db, NULL);
+          break;
+        case 5:   /* a file withdrawn, not rated again yet */
+          {
+            g_auto(FilesWithdrawal) fw = { 0 };
+            gint64 id = 0;
+            cr_assert (store_query_int (db, "SELECT max (id) FROM files", &id, &error));
+            g_clear_error (&error);
+            if (id > 0 && files_withdraw (db, id, "test", &fw, &error))
+              {
+                step = g_strdup_printf ("seed %u step %d: withdrawn", seed, s);
+                check_step (db, step, FALSE);
+              }
+            g_clear_error (&error);
+            rate (db, NULL);
+            break;
+          }
+        case 6:   /* rate one period only */
+          rate (db, g_rand_boolean (w.rand) ? "2026-11" : "2026-10");
+          break;
+        default:  /* a rate with nothing new */
+          rate (db, NULL);
+          break;
+        }
+      g_free (step);
+      step = g_strdup_printf ("seed %u step %d (kind %d, October %s)", seed, s, kind,
+                              issued_oct ? "issued" : "open");
+      check_step (db, step, rated);
+    }
+  g_rand_free (w.rand);
+}
+
+Test (aggregates, equal_the_sums_over_the_ratings_after_random_sequences)
+{
+  for (guint seed = 1; seed <= 6; seed++)
+    run_sequence (seed, 14);
+}
+
+/* A database of schema 7 with ratings: `rater init` builds the aggregates. */
+Test (aggregates, built_by_the_upgrade_from_schema_7)
+{
+  World w = { .rand = g_rand_new_with_seed (99), .rate_scale = 3 };
+  for (int a = 0; a < N_ACCOUNTS; a++)
+    w.zone[a] = (a + 1) % (int) G_N_ELEMENTS (zones);
+  g_autofree char *path = g_strdup_printf ("%s/v7.db", dir);
+  int from, to;
+  g_autoptr(GError) error = NULL;
+  {
+    g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+    cr_assert (db);
+    import (db, &w);
+    ingest_calls (db, &w, "op", 400, oct1, G_GINT64_CONSTANT (61) * 86400000);
+    ingest_calls (db, &w, "tel", 400, oct1, G_GINT64_CONSTANT (61) * 86400000);
+    rate (db, NULL);
+    /* back to schema 7: what migration 010 added, gone */
+    cr_assert (store_exec (db, "DROP VIEW agg_facts; DROP TRIGGER agg_rating_inserted;"
+                           " DROP TRIGGER agg_rating_updated; DROP TRIGGER agg_rating_deleted;"
+                           " DROP TRIGGER agg_call_updated; DROP TABLE agg_kpi; DROP TABLE agg_day;"
+                           " DROP TABLE agg_number; DROP TABLE agg_destination;"
+                           " DROP TABLE agg_zones; DROP TABLE agg_journal; DROP TABLE agg_control;"
+                           " PRAGMA user_version = 7", &error), "%s", error ? error->message : "");
+  }
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert (db, "%s", error ? error->message : "");
+  cr_assert_eq (from, 7);
+  cr_assert_eq (to, store_schema_version ());
+  cr_assert (current (db));
+  cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_destination"), 10);
+  check_aggregates (db, "upgraded");
+  check_reports (db, "2026-10");
+  check_reports (db, "2026-11");
+  /* and they are kept from there on */
+  ingest_calls (db, &w, "op", 100, oct1, G_GINT64_CONSTANT (61) * 86400000);
+  rate (db, NULL);
+  check_aggregates (db, "upgraded, then rated");
+  g_rand_free (w.rand);
+}
