@@ -50,7 +50,7 @@ commands_help (void)
   g_string_append (s, "\nRun 'rater COMMAND --help' for a command's options.\n"
                       "Exit status: 0 ok, 1 rejects or unrated calls, 64 usage, "
                       "65 bad input refused, 70 internal error, 73 cannot write output, "
-                      "75 locked.");
+                      "75 try again later (locked, or Microsoft Graph unavailable).");
   return g_string_free (s, FALSE);
 }
 
