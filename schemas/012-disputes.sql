@@ -1,4 +1,4 @@
--- 012: disputes (billing.md §11).  A call under dispute is held off drafts
+-- 012: disputes (billing.md §11), and the digests of credit note documents.  A call under dispute is held off drafts
 -- and issuing; resolved upheld it is never billed (credited when it was),
 -- resolved rejected it is billed: as usage of its period while that is
 -- open, else as late usage on the account's next issued invoice, once.
@@ -25,3 +25,14 @@ CREATE TABLE disputes (
                                           -- (a credit note is due); NULL: none
 ) STRICT;
 CREATE INDEX disputes_by_status ON disputes (status);
+
+-- The digest of every credit note document written, as invoice_documents
+-- (007) records issued invoices': `rater invoice credit CN --out DIR`
+-- again leaves a file on disk with that digest as it is, unrendered.
+CREATE TABLE credit_note_documents (
+  credit_note     TEXT NOT NULL REFERENCES credit_notes (credit_note),
+  format          TEXT NOT NULL CHECK (format IN ('json', 'csv', 'html', 'pdf', 'ubl')),
+  sha256          TEXT NOT NULL,          -- hex, of the file as written
+  bytes           INTEGER NOT NULL,
+  PRIMARY KEY (credit_note, format)
+) STRICT, WITHOUT ROWID;
