@@ -250,7 +250,8 @@ invoice_calls (sqlite3 *db, const char *account, const char *period, const char 
     " LEFT JOIN disputes d ON d.call_id = r.call_id"
     " WHERE r.account = ?1 AND r.status = 'rated' AND r.charge > 0"
     /* an issued invoice: what it billed, whatever was disputed since */
-    " AND (?3 IS NOT NULL AND ((r.late = 0 AND r.period = ?2 AND coalesce (d.held_closed, 0) = 0)"
+    " AND (?3 IS NOT NULL AND ((r.late = 0 AND r.period = ?2 AND coalesce (d.held_closed, 0) = 0"
+    " AND NOT (d.status IS 'upheld' AND d.billed_invoice IS NULL))"
     " OR (r.late = 1 AND r.invoice = ?3) OR d.late_invoice = ?3)"
     /* a draft: what it would bill, held calls left out */
     " OR ?3 IS NULL AND (d.status IS NULL OR d.status = 'rejected')"

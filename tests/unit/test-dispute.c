@@ -101,6 +101,21 @@ compute (const char *period)
   return inv;
 }
 
+/* The number of billed calls invoice_calls() lists (NUMBER NULL: a draft)
+ * and their charges summed in *SUM. */
+static guint
+billed_calls (const char *period, const char *number, gint64 *sum)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) calls = invoice_calls (db, "contoso", period, number, "Europe/London",
+                                              &error);
+  cr_assert_not_null (calls, "%s", error ? error->message : "");
+  *sum = 0;
+  for (guint i = 0; i < calls->len; i++)
+    *sum += ((const InvoiceCall *) calls->pdata[i])->charge;
+  return calls->len;
+}
+
 static void
 issue (const char *period, const char *on)
 {
@@ -245,7 +260,14 @@ Test (dispute, rejected_after_issue_is_late_usage_once)
   cr_assert_eq (line_amount (dec, INVOICE_LINE_LATE_USAGE, "DOMESTIC", &calls), 0);
   cr_assert_eq (dec->held_calls, 1);
   cr_assert_eq (dec->held_amount, 30000);
+  gint64 sum;
+  cr_assert_eq (billed_calls ("2026-12", NULL, &sum), 2, "the December call and d1, late");
+  cr_assert_eq (sum, 812345 + 20000);
   issue ("2026-12", "2027-01-02");
+  cr_assert_eq (billed_calls ("2026-12", "NWT-202612-0002", &sum), 2);
+  cr_assert_eq (sum, 812345 + 20000);
+  cr_assert_eq (billed_calls ("2026-11", "NWT-202611-0002", &sum), 2, "held off November");
+  cr_assert_eq (sum, 100000 + 504999);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM disputes WHERE late_invoice ="
                                 " 'NWT-202612-0002'"), 1);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings WHERE invoice IS NOT NULL"), 0,
@@ -279,15 +301,21 @@ Test (dispute, rejected_after_issue_is_late_usage_once)
   cr_assert_eq (none->len, 0);
 }
 
-/* Upheld before issuing: never billed, neither in its period nor late. */
+/* Upheld before issuing: never billed, neither in its period nor late, nor
+ * among an itemised invoice's calls. */
 Test (dispute, upheld_before_issue_is_never_billed)
 {
   char k[16];
   add_call ("2026-11", "INTL", 700000, FALSE, k);
   add_call ("2026-11", "DOMESTIC", 10000, FALSE, (char[16]) { 0 });
   open_ok (k);
-  issue ("2026-11", "2026-12-02");
+  gint64 sum;
+  cr_assert_eq (billed_calls ("2026-11", NULL, &sum), 1);
+  cr_assert_eq (sum, 10000);
   g_autoptr(Dispute) d = resolve_ok (k, DISPUTE_UPHELD);
+  issue ("2026-11", "2026-12-02");
+  cr_assert_eq (billed_calls ("2026-11", "NWT-202611-0002", &sum), 1, "upheld: not billed");
+  cr_assert_eq (sum, 10000);
   cr_assert_null (d->billed_invoice);
   cr_assert_eq (d->credit_due, 0);
   add_call ("2026-12", "DOMESTIC", 10000, FALSE, (char[16]) { 0 });
