@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/decimal.h"
+#include "base/digest.h"
 #include "base/outfile.h"
 #include "base/rater-error.h"
 #include "base/store.h"
@@ -432,14 +433,115 @@ write_lines_csv (const InvoiceRecord *rec, const char *dir, GError **error)
   return outfile_commit (out, error);
 }
 
+/* The documents of a credit note: format (credit_note_documents.format),
+ * its bit, and the file name of credit note NUMBER with BASE its
+ * invoiceout_basename(). */
+static const struct {
+  const char *name;
+  InvoiceOutFormats bit;
+  const char *extension;        /* NULL: the lines CSV */
+} doc_formats[] = {
+  { "json", INVOICEOUT_JSON, "json" },
+  { "csv", INVOICEOUT_CSV, NULL },
+  { "html", INVOICEOUT_HTML, "html" },
+  { "pdf", INVOICEOUT_PDF, "pdf" },
+  { "ubl", INVOICEOUT_UBL, "xml" },
+};
+
+static char *
+doc_path (const char *dir, const InvoiceRecord *rec, gsize i)
+{
+  g_autofree char *base = invoiceout_basename (rec);
+  g_autofree char *name = doc_formats[i].extension
+    ? g_strdup_printf ("%s.%s", base, doc_formats[i].extension)
+    : g_strdup_printf ("credit-note-lines-%s.csv", rec->number);
+  return g_build_filename (dir, name, NULL);
+}
+
+/* The digest recorded for credit note NUMBER's FORMAT document in *SHA256
+ * (NULL: none). */
+static gboolean
+recorded_digest (sqlite3 *db, const char *number, const char *format, char **sha256,
+                 GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT sha256 FROM credit_note_documents WHERE credit_note = ?1 AND format = ?2", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (number), STORE_TEXT (format)))
+    return FALSE;
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    *sha256 = g_strdup (store_column_text (st, 0));
+  else if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "reading credit note documents");
+  return TRUE;
+}
+
+/* Whether the file at PATH is there with the digest SHA256 (issue.c's rule). */
+static gboolean
+document_is (const char *path, const char *sha256)
+{
+  guint64 bytes;
+  if (!sha256 || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  g_autofree char *found = digest_file_sha256 (path, &bytes, NULL);
+  return found && g_str_equal (found, sha256);
+}
+
+/* Record the digests of REC's documents of FORMATS written under DIR. */
+static gboolean
+record_digests (sqlite3 *db, const InvoiceRecord *rec, const char *dir, unsigned formats,
+                GError **error)
+{
+  if (!formats || sqlite3_db_readonly (db, "main") == 1)
+    return TRUE;                /* a reader writing the documents again records nothing */
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "INSERT OR REPLACE INTO credit_note_documents (credit_note, format, sha256, bytes)"
+    " VALUES (?1, ?2, ?3, ?4)", error);
+  if (!st || !store_begin (db, error))
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (doc_formats); i++)
+    {
+      if (!(formats & doc_formats[i].bit))
+        continue;
+      guint64 bytes = 0;
+      g_autofree char *path = doc_path (dir, rec, i);
+      g_autofree char *sha = digest_file_sha256 (path, &bytes, error);
+      if (!sha || !store_bind (st, error, STORE_TEXT (rec->number),
+                               STORE_TEXT (doc_formats[i].name), STORE_TEXT (sha),
+                               STORE_INT ((gint64) bytes))
+          || !store_step_done (st, error))
+        {
+          store_rollback (db);
+          return FALSE;
+        }
+    }
+  return store_commit (db, error);
+}
+
 gboolean
 credit_write_documents (sqlite3 *db, const char *number, const char *dir, unsigned formats,
                         GError **error)
 {
   g_autoptr(InvoiceRecord) rec = credit_load (db, number, error);
+  unsigned todo = 0;
   if (!rec || !outfile_mkdir (dir, error))
     return FALSE;
-  if (!invoiceout_write_record (rec, dir, formats & ~(unsigned) INVOICEOUT_CSV, error))
+  for (gsize i = 0; i < G_N_ELEMENTS (doc_formats); i++)
+    {
+      g_autofree char *sha = NULL;
+      g_autofree char *path = NULL;
+      if (!(formats & doc_formats[i].bit))
+        continue;
+      if (!recorded_digest (db, rec->number, doc_formats[i].name, &sha, error))
+        return FALSE;
+      path = doc_path (dir, rec, i);
+      if (!document_is (path, sha))
+        todo |= doc_formats[i].bit;
+    }
+  if ((todo & ~(unsigned) INVOICEOUT_CSV)
+      && !invoiceout_write_record (rec, dir, todo & ~(unsigned) INVOICEOUT_CSV, error))
     return FALSE;
-  return !(formats & INVOICEOUT_CSV) || write_lines_csv (rec, dir, error);
+  if ((todo & INVOICEOUT_CSV) && !write_lines_csv (rec, dir, error))
+    return FALSE;
+  return record_digests (db, rec, dir, todo, error);
 }

@@ -247,9 +247,17 @@ invoice_calls (sqlite3 *db, const char *account, const char *period, const char 
   g_autoptr(sqlite3_stmt) st = map ? store_prepare (db,
     "SELECT c.start_ms, c.direction, c.caller, c.callee, c.duration, r.charge"
     " FROM ratings r JOIN calls c ON c.id = r.call_id"
+    " LEFT JOIN disputes d ON d.call_id = r.call_id"
     " WHERE r.account = ?1 AND r.status = 'rated' AND r.charge > 0"
-    " AND ((r.late = 0 AND r.period = ?2) OR (r.late = 1 AND (r.invoice = ?3"
-    " OR (?3 IS NULL AND r.invoice IS NULL AND r.period < ?2))))"
+    /* an issued invoice: what it billed, whatever was disputed since */
+    " AND (?3 IS NOT NULL AND ((r.late = 0 AND r.period = ?2 AND coalesce (d.held_closed, 0) = 0"
+    " AND NOT (d.status IS 'upheld' AND d.billed_invoice IS NULL))"
+    " OR (r.late = 1 AND r.invoice = ?3) OR d.late_invoice = ?3)"
+    /* a draft: what it would bill, held calls left out */
+    " OR ?3 IS NULL AND (d.status IS NULL OR d.status = 'rejected')"
+    " AND ((r.late = 0 AND r.period = ?2 AND (d.held_closed IS NULL OR d.held_closed = 0))"
+    " OR (r.late = 1 AND r.invoice IS NULL AND r.period < ?2)"
+    " OR (r.late = 0 AND d.held_closed = 1 AND d.late_invoice IS NULL AND r.period < ?2)))"
     " ORDER BY c.start_ms, c.id", error) : NULL;
   g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func (invoice_call_free);
   CallRows rows = { calls, map };
@@ -393,6 +401,8 @@ typedef struct {
   GPtrArray *numbers;           /* NumberRow *, by (type, number, from_date) */
   GPtrArray *late;              /* UsageRow *, unbilled late usage in invoice order */
   GPtrArray *adjustments;       /* AdjustRow *, the adjustments of P in the order added */
+  guint64 held_calls;           /* calls held by an open dispute, and */
+  gint64 held_charge;           /* their charges summed (micro-units, raw) */
   GPtrArray *usage;             /* UsageRow *, usage of P in invoice order; NULL: SUMS */
   GHashTable *sums;             /* UsageRow * (key and value), by (direction, group,
                                  * destination): the period scan; NULL: USAGE */
@@ -623,6 +633,12 @@ add_number_row (sqlite3_stmt *st, gpointer b, GError **error)
   return TRUE;
 }
 
+/* Not held by a dispute (dispute.h): no open or upheld dispute on the
+ * rating R's call (a primary-key probe of the small disputes table). */
+#define NOT_HELD                                                                           \
+  " AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.call_id = r.call_id"                   \
+  " AND d.status <> 'rejected')"
+
 /* Rated calls aggregated by (direction, group, period) in invoice order:
  * 'out' first, groups and periods in byte order; columns (account,
  * direction, grp, period, calls, billable, covered, charge).  ?1 is the
@@ -630,17 +646,38 @@ add_number_row (sqlite3_stmt *st, gpointer b, GError **error)
  * read through the partial index ratings_unbilled_late (schemas/004); the
  * unary + keeps SQLite from ranging over ratings_by_period instead, which
  * would visit every rating of the earlier periods. */
-#define USAGE_SQL(where, group_by)                                                         \
+#define USAGE_FROM(from, where, group_by)                                                   \
   "SELECT r.account, c.direction, r.grp, r.period, count (*), sum (r.billable),"            \
-  " sum (r.covered), sum (r.charge) FROM ratings r JOIN calls c ON c.id = r.call_id"        \
+  " sum (r.covered), sum (r.charge) FROM " from " JOIN calls c ON c.id = r.call_id"         \
   " WHERE r.status = 'rated' AND " where                                                    \
   " GROUP BY " group_by "c.direction, r.grp, r.period"                                      \
   " ORDER BY " group_by "c.direction <> 'out', c.direction, r.grp, r.period"
-#define LATE_WHERE "r.late = 1 AND r.invoice IS NULL AND +r.period < ?1"
+#define USAGE_SQL(where, group_by) USAGE_FROM ("ratings r", where, group_by)
+/* Late usage: the unbilled late ratings, and the ratings of rejected
+ * disputes held off their period's invoice and not billed since (the
+ * disputes arm reads only the few disputes). */
+#define LATE_FROM(account)                                                                 \
+  "(SELECT r.* FROM ratings r WHERE r.late = 1 AND r.invoice IS NULL AND +r.period < ?1"    \
+  account NOT_HELD                                                                          \
+  " UNION ALL SELECT r.* FROM disputes d JOIN ratings r ON r.call_id = d.call_id"           \
+  " WHERE d.status = 'rejected' AND d.held_closed = 1 AND d.late_invoice IS NULL"           \
+  " AND r.late = 0 AND r.period < ?1" account ") r"
 
-static const char usage_sql[] = USAGE_SQL ("r.late = 0 AND r.period = ?1 AND r.account = ?2", "");
-static const char late_sql[] = USAGE_SQL (LATE_WHERE " AND r.account = ?2", "");
-static const char late_all_sql[] = USAGE_SQL (LATE_WHERE, "r.account, ");
+static const char usage_sql[] = USAGE_SQL ("r.late = 0 AND r.period = ?1 AND r.account = ?2"
+                                           NOT_HELD, "");
+static const char late_sql[] = USAGE_FROM (LATE_FROM (" AND r.account = ?2"), "1", "");
+static const char late_all_sql[] = USAGE_FROM (LATE_FROM (""), "1", "r.account, ");
+
+/* The held calls (dispute.h) of drafts for ?1 (of account ?2): (account,
+ * calls, charge) of the ratings that would be usage or late usage but for
+ * an open dispute. */
+#define HELD_SQL(where)                                                                    \
+  "SELECT r.account, count (*), sum (r.charge) FROM disputes d"                             \
+  " JOIN ratings r ON r.call_id = d.call_id WHERE d.status = 'open' AND r.status = 'rated'" \
+  " AND ((r.late = 0 AND r.period = ?1) OR (r.late = 1 AND r.invoice IS NULL"               \
+  " AND r.period < ?1))" where " GROUP BY r.account ORDER BY r.account"
+static const char held_sql[] = HELD_SQL (" AND r.account = ?2");
+static const char held_all_sql[] = HELD_SQL ("");
 
 /* The adjustments of period ?1 (of account ?2): (account, amount,
  * description) in the order added. */
@@ -662,6 +699,20 @@ add_adjust_row (sqlite3_stmt *st, gpointer b, GError **error)
       r->amount = sqlite3_column_int64 (st, 1);
       r->description = g_strdup (store_column_text (st, 2));
       g_ptr_array_add (a->adjustments, r);
+    }
+  return TRUE;
+}
+
+/* Row function: a HELD_SQL row to its account of the Batch B. */
+static gboolean
+add_held_row (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
+
+  if (a)
+    {
+      a->held_calls = (guint64) sqlite3_column_int64 (st, 1);
+      a->held_charge = sqlite3_column_int64 (st, 2);
     }
   return TRUE;
 }
@@ -740,9 +791,9 @@ read_usage_by_account (sqlite3 *db, Batch *b, const char *period, GError **error
  * index instead, a seek each. */
 #define SCAN_COLUMNS                                                                         "SELECT r.account, c.direction, r.grp, r.destination, r.billable, r.covered, r.charge"      " FROM ratings r JOIN calls c ON c.id = r.call_id WHERE "
 static const char scan_sql[] = SCAN_COLUMNS "r.call_id BETWEEN ?2 AND ?3"
-  " AND +r.period = ?1 AND r.status = 'rated' AND r.late = 0";
+  " AND +r.period = ?1 AND r.status = 'rated' AND r.late = 0" NOT_HELD;
 static const char scan_sparse_sql[] = SCAN_COLUMNS "r.period = ?1"
-  " AND r.status = 'rated' AND r.late = 0";
+  " AND r.status = 'rated' AND r.late = 0" NOT_HELD;
 
 /* Row function: add a scan_sql row to its account's sums in the Batch B. */
 static gboolean
@@ -1078,6 +1129,10 @@ build_invoice (const AccountRows *a, const char *period, const PeriodDays *days,
     return NULL;
   if (invoice->lines->len == 0)
     return NULL;
+  invoice->held_calls = a->held_calls;
+  invoice->held_amount = a->held_charge;
+  if (a->held_calls && !round_checked (&invoice->held_amount, invoice->minor_units, error))
+    return NULL;
   if (!compute_totals (invoice, error))
     return NULL;
   return g_steal_pointer (&invoice);
@@ -1110,8 +1165,11 @@ read_accounts (sqlite3 *db, Batch *b, const InvoiceScope *scope, const char *acc
     && (scope && !scope->account
         ? query_rows (db, late_all_sql, period, NULL, add_late_row, b, error)
           && query_rows (db, adjust_all_sql, period, NULL, add_adjust_row, b, error)
+          && query_rows (db, held_all_sql, period, NULL, add_held_row, b, error)
         : query_rows (db, late_sql, period, ((AccountRows *) b->accounts->pdata[0])->account,
                       add_late_row, b, error)
+          && query_rows (db, held_sql, period, ((AccountRows *) b->accounts->pdata[0])->account,
+                         add_held_row, b, error)
           && query_rows (db, adjust_sql, period,
                          ((AccountRows *) b->accounts->pdata[0])->account, add_adjust_row, b,
                          error));
@@ -1156,9 +1214,10 @@ invoice_destinations (sqlite3 *db, const char *account, const char *period, GErr
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (invoice_destination_free);
 
-  if (!query_rows (db, "SELECT destination, grp, count (*), sum (billable), sum (charge)"
-                       " FROM ratings WHERE period = ?1 AND account = ?2 AND status = 'rated'"
-                       " AND late = 0 GROUP BY destination, grp ORDER BY destination, grp",
+  if (!query_rows (db, "SELECT r.destination, r.grp, count (*), sum (r.billable),"
+                       " sum (r.charge) FROM ratings r WHERE r.period = ?1 AND r.account = ?2"
+                       " AND r.status = 'rated' AND r.late = 0" NOT_HELD
+                       " GROUP BY r.destination, r.grp ORDER BY r.destination, r.grp",
                    period, account, add_destination_row, list, error))
     return NULL;
   return g_steal_pointer (&list);

@@ -22,6 +22,9 @@
  *  3. late_usage: the same grouping for the account's late ratings (late = 1)
  *     of periods before P not yet billed (ratings.invoice NULL), with the
  *     list of those periods.  Issuing (issue.h) marks them billed.
+ *  Calls under an open dispute, or whose dispute was upheld (dispute.h), are
+ *  held: on no line, counted in held_calls.  A call whose dispute was
+ *  rejected after its period was issued is late usage of the next invoice.
  *  4. adjustment: one per adjustment of the account for P (adjust.h), in
  *     the order they were added, with its description; taxed like usage.
  *     Issuing marks them billed.
@@ -111,6 +114,10 @@ typedef struct {
   gint64 subtotal;              /* micro-units, sum of line amounts */
   gint64 tax;                   /* micro-units, in minor units */
   gint64 total;                 /* micro-units, subtotal + tax */
+  guint64 held_calls;           /* drafts: calls held off the invoice by an open dispute
+                                 * (dispute.h), of P or unbilled late ones; 0: none
+                                 * (and always 0 on an issued invoice) */
+  gint64 held_amount;           /* their charges summed, rounded half up to minor units */
   InvoiceParties *parties;      /* owned; NULL: the catalog gives no finance column
                                  * (billing.md §11).  A reverse-charge account's
                                  * invoice has tax_rate 0. */
@@ -148,7 +155,9 @@ void invoice_call_free (gpointer call);
  * in start order, their local start in ZONE: the account's rated calls of
  * PERIOD (not late) and the late ones the invoice bills — those marked
  * with NUMBER, or for a draft (NUMBER NULL) those not billed yet of
- * earlier periods.  Free calls (charge 0) are left out. */
+ * earlier periods, and the calls of rejected disputes it bills as late
+ * usage (dispute.h); calls held by a dispute are not billed calls.  Free
+ * calls (charge 0) are left out. */
 GPtrArray *invoice_calls (sqlite3 *db, const char *account, const char *period,
                           const char *number, const char *zone, GError **error);
 

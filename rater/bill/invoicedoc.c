@@ -304,8 +304,19 @@ terms_text (const InvoiceParties *p)
   return g_strdup_printf ("%" G_GINT64_FORMAT " days net", p->terms_days);
 }
 
+/* "Held under dispute, not billed: 2 calls, 1.20 GBP" (a draft, dispute.h). */
+static char *
+held_text (const Invoice *inv)
+{
+  char buf[32];
+  return g_strdup_printf ("Held under dispute, not billed: %" G_GUINT64_FORMAT " call%s, %s %s",
+                          inv->held_calls, inv->held_calls == 1 ? "" : "s",
+                          decimal_format (inv->held_amount, inv->minor_units, buf), inv->currency);
+}
+
 /* The payment details and notes under the totals (billing.md §11), one
- * line each: none for an invoice without parties. */
+ * line each: none for an invoice without parties, but the calls a draft
+ * holds under dispute. */
 static GPtrArray *
 payment_lines (const InvoiceDocument *doc)
 {
@@ -321,6 +332,8 @@ payment_lines (const InvoiceDocument *doc)
         g_ptr_array_add (lines, g_strdup (INVOICE_REVERSE_CHARGE_NOTE));
       return lines;
     }
+  if (doc->invoice->held_calls)
+    g_ptr_array_add (lines, held_text (doc->invoice));
   if (!p)
     return lines;
   g_ptr_array_add (lines, g_strdup_printf ("Please pay %s %s by %s%s%s.",

@@ -127,6 +127,13 @@ json_invoice (JsonBuilder *b, const Invoice *inv, const char *number, const char
   rater_json_string (b, "tax_rate", tax_rate_text (inv->tax_rate, buf));
   rater_json_string (b, "tax", money (inv, inv->tax, buf));
   rater_json_string (b, "total", money (inv, inv->total, buf));
+  if (inv->held_calls)
+    {
+      rater_json_begin_object (b, "held");
+      rater_json_int (b, "calls", (gint64) inv->held_calls);
+      rater_json_string (b, "amount", money (inv, inv->held_amount, buf));
+      json_builder_end_object (b);
+    }
   if (inv->parties && inv->parties->reverse_charge)
     rater_json_string (b, "note", INVOICE_REVERSE_CHARGE_NOTE);
   json_builder_end_object (b);
@@ -197,13 +204,21 @@ invoiceout_csv_header (OutFile *out, unsigned columns)
     "group,number_type,quantity,calls,billable_seconds,covered_seconds,"
     "amount,subtotal,tax,total,description" PARTIES_CSV_COLUMNS,
   };
-  outfile_csv_header (out, headers[columns & 3]);
+  if (!(columns & INVOICEOUT_COLUMNS_HELD))
+    {
+      outfile_csv_header (out, headers[columns & 3]);
+      return;
+    }
+  g_autofree char *header = g_strconcat (headers[columns & 3], ",held_calls,held_amount", NULL);
+  outfile_csv_header (out, header);
 }
 
 unsigned
 invoiceout_csv_columns (const Invoice *inv)
 {
   unsigned columns = inv->parties ? INVOICEOUT_COLUMNS_PARTIES : 0;
+  if (inv->held_calls)
+    columns |= INVOICEOUT_COLUMNS_HELD;
   for (guint i = 0; i < inv->lines->len; i++)
     if (((const InvoiceLine *) inv->lines->pdata[i])->kind == INVOICE_LINE_ADJUSTMENT)
       columns |= INVOICEOUT_COLUMNS_DESCRIPTION;
@@ -270,6 +285,11 @@ csv_line (OutFile *out, const Invoice *inv, guint i, const char *number, const c
     csv_text (out, l->description);
   if (columns & INVOICEOUT_COLUMNS_PARTIES)
     csv_parties (out, inv->parties);
+  if (columns & INVOICEOUT_COLUMNS_HELD)
+    {
+      outfile_csv_int (out, (gint64) inv->held_calls);
+      outfile_csv_field (out, money (inv, inv->held_amount, buf), -1);
+    }
   outfile_csv_end_row (out);
 }
 
@@ -611,14 +631,21 @@ draft_columns (sqlite3 *db, const char *operator_slug, const char *account, cons
     " LEFT JOIN account_finance af ON af.account = a.account WHERE (?1 IS NULL OR a.operator = ?1) AND (?2 IS NULL OR a.account = ?2)"
     " AND (coalesce (of.legal_name, of.address, of.vat_id, of.payment_terms_days, of.iban,"
     " of.bic, of.email, af.legal_name, af.address, af.vat_id) IS NOT NULL"
-    " OR coalesce (af.reverse_charge, 0)))", error);
+    " OR coalesce (af.reverse_charge, 0))),"
+    /* a call held under dispute (dispute.h; invoice.c's HELD_SQL) */
+    " EXISTS (SELECT 1 FROM disputes d JOIN ratings r ON r.call_id = d.call_id"
+    " JOIN accounts a ON a.account = r.account WHERE d.status = 'open'"
+    " AND r.status = 'rated' AND ((r.late = 0 AND r.period = ?3)"
+    " OR (r.late = 1 AND r.invoice IS NULL AND r.period < ?3))"
+    " AND (?1 IS NULL OR a.operator = ?1) AND (?2 IS NULL OR a.account = ?2))", error);
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (account),
                           STORE_TEXT (period)))
     return FALSE;
   if (sqlite3_step (st) != SQLITE_ROW)
     return store_set_error (error, db, "reading the catalog");
   *columns = (sqlite3_column_int (st, 0) ? INVOICEOUT_COLUMNS_DESCRIPTION : 0)
-             | (sqlite3_column_int (st, 1) ? INVOICEOUT_COLUMNS_PARTIES : 0);
+             | (sqlite3_column_int (st, 1) ? INVOICEOUT_COLUMNS_PARTIES : 0)
+             | (sqlite3_column_int (st, 2) ? INVOICEOUT_COLUMNS_HELD : 0);
   return TRUE;
 }
 

@@ -29,6 +29,9 @@ typedef enum {
    * iban, bic, buyer_legal_name, buyer_address, buyer_vat_id,
    * reverse_charge (an invoice has parties, Invoice.parties) */
   INVOICEOUT_COLUMNS_PARTIES = 1 << 1,
+  /* held_calls, held_amount: calls a draft holds under dispute (dispute.h;
+   * a draft has them) */
+  INVOICEOUT_COLUMNS_HELD = 1 << 2,
 } InvoiceOutColumns;
 
 /* The header row of the invoice-lines CSV with the optional COLUMNS. */

@@ -111,6 +111,7 @@ typedef struct {
   sqlite3_stmt *lines;          /* prepared once per issue */
   sqlite3_stmt *destinations;
   sqlite3_stmt *late;
+  sqlite3_stmt *late_disputes;
   sqlite3_stmt *parties;
   sqlite3_stmt *adjustments;
   sqlite3_stmt *itemised;
@@ -199,7 +200,15 @@ prepare_store (Issue *is, GError **error)
     /* the rows invoice.c summed into the late_usage lines (ratings_unbilled_late) */
     && (is->late = store_prepare (is->db,
           "UPDATE ratings SET invoice = ?1 WHERE account = ?2 AND status = 'rated' AND late = 1"
-          " AND invoice IS NULL AND period < ?3", error))
+          " AND invoice IS NULL AND period < ?3 AND NOT EXISTS (SELECT 1 FROM disputes d"
+          " WHERE d.call_id = ratings.call_id AND d.status <> 'rejected')", error))
+    /* and the rejected disputes' calls it bills as late usage (dispute.h) */
+    && (is->late_disputes = store_prepare (is->db,
+          "UPDATE disputes SET late_invoice = ?1 WHERE status = 'rejected' AND held_closed = 1"
+          " AND late_invoice IS NULL AND call_id IN (SELECT r.call_id FROM disputes d"
+          " JOIN ratings r ON r.call_id = d.call_id WHERE d.status = 'rejected'"
+          " AND d.held_closed = 1 AND d.late_invoice IS NULL AND r.account = ?2"
+          " AND r.status = 'rated' AND r.late = 0 AND r.period < ?3)", error))
     && (is->adjustments = store_prepare (is->db,
           "UPDATE adjustments SET invoice = ?1 WHERE account = ?2 AND period = ?3"
           " AND invoice IS NULL", error))
@@ -221,6 +230,7 @@ finalize_store (Issue *is)
   sqlite3_finalize (is->lines);
   sqlite3_finalize (is->destinations);
   sqlite3_finalize (is->late);
+  sqlite3_finalize (is->late_disputes);
   sqlite3_finalize (is->parties);
   sqlite3_finalize (is->adjustments);
   sqlite3_finalize (is->itemised);
@@ -309,13 +319,17 @@ store_parties (Issue *is, const InvoiceRecord *rec, GError **error)
 }
 
 /* The late ratings this invoice bills (the rows invoice.c summed into its
- * late_usage lines) now belong to it. */
+ * late_usage lines), and the calls of rejected disputes it bills as late
+ * usage, now belong to it; a held call's rating stays unbilled. */
 static gboolean
 mark_late_billed (Issue *is, const InvoiceRecord *rec, GError **error)
 {
   return store_bind (is->late, error, STORE_TEXT (rec->number),
                      STORE_TEXT (rec->invoice->account), STORE_TEXT (is->period))
-    && store_step_done (is->late, error);
+    && store_step_done (is->late, error)
+    && store_bind (is->late_disputes, error, STORE_TEXT (rec->number),
+                   STORE_TEXT (rec->invoice->account), STORE_TEXT (is->period))
+    && store_step_done (is->late_disputes, error);
 }
 
 /* The adjustments this invoice bills (its adjustment lines) now belong to it. */
@@ -360,10 +374,30 @@ issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **er
   return TRUE;
 }
 
+/* The open disputes (dispute.h) whose call's period P is being closed for
+ * its account: the invoices of P did not bill them, so a rejection bills
+ * them as late usage.  Run before closing: an account closed before keeps
+ * its disputes as they are (a dispute opened after issuing is on a call
+ * the invoice billed). */
+static gboolean
+mark_held_disputes (Issue *is, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+    "UPDATE disputes SET held_closed = 1 WHERE status = 'open' AND held_closed = 0"
+    " AND EXISTS (SELECT 1 FROM ratings r JOIN accounts a ON a.account = r.account"
+    " WHERE r.call_id = disputes.call_id AND r.late = 0 AND r.period = ?2"
+    " AND a.operator = ?1 AND NOT EXISTS (SELECT 1 FROM closed_periods p"
+    " WHERE p.account = r.account AND p.period = ?2))", error);
+  return st && store_bind (st, error, STORE_TEXT (is->operator_slug), STORE_TEXT (is->period))
+    && store_step_done (st, error);
+}
+
 static gboolean
 close_period (Issue *is, GError **error)
 {
   char now[32];
+  if (!mark_held_disputes (is, error))
+    return FALSE;
   g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
     "INSERT OR IGNORE INTO closed_periods (account, period, closed_at)"
     " SELECT account, ?2, ?3 FROM accounts WHERE operator = ?1", error);

@@ -118,6 +118,7 @@ sqlite3 *cmd_open_db_readonly (const RaterContext *ctx, GError **error);
 
 gboolean cmd_init (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_adjust (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_dispute (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_catalog (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_rate (RaterContext *ctx, int argc, char **argv, GError **error);

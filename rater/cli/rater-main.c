@@ -25,6 +25,7 @@ static const RaterCommand commands[] = {
   { "rate", cmd_rate, "rate or re-rate every call of open periods" },
   { "invoice", cmd_invoice, "draft or issue invoices (JSON, lines CSV, HTML, PDF, UBL)" },
   { "adjust", cmd_adjust, "add, list or remove one-off charges and credits of open periods" },
+  { "dispute", cmd_dispute, "open, resolve or list disputed calls (held off invoices)" },
   { "nightly", cmd_nightly, "the cron job: catalog, ingest, rate, invoices, reports" },
   { "export", cmd_export, "write stored records as CSV" },
   { "files", cmd_files, "list the ingested files; withdraw one to ingest it again" },
