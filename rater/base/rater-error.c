@@ -7,6 +7,17 @@
 
 G_DEFINE_QUARK (rater-error-quark, rater_error)
 
+gboolean
+rater_fail (GError **error, RaterErrorCode code, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  GError *e = g_error_new_valist (RATER_ERROR, (gint) code, format, ap);
+  va_end (ap);
+  g_propagate_error (error, e);
+  return FALSE;
+}
+
 int
 rater_error_exit_status (const GError *error)
 {

@@ -25,3 +25,8 @@ typedef enum {
 
 /* The process exit status for ERROR (never 0). */
 int rater_error_exit_status (const GError *error);
+
+/* Set *ERROR (if ERROR is not NULL) to CODE of RATER_ERROR with the message
+ * FORMAT makes; FALSE, so that `return rater_fail (...)` reports a failure. */
+gboolean rater_fail (GError **error, RaterErrorCode code, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);

@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <gio/gio.h>
@@ -414,18 +413,7 @@ migrate_from (sqlite3 *db, int from, GError **error)
   return TRUE;
 }
 
-static gboolean
-refuse (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-refuse (GError **error, const char *format, ...)
-{
-  va_list ap;
-  va_start (ap, format);
-  g_propagate_error (error, g_error_new_valist (RATER_ERROR, RATER_ERROR_DATA, format, ap));
-  va_end (ap);
-  return FALSE;
-}
+#define refuse(error, ...) rater_fail ((error), RATER_ERROR_DATA, __VA_ARGS__)
 
 /* TRUE when PATH-wal holds something (a database whose pages are all still
  * in its write-ahead log has a main file of 0 bytes). */

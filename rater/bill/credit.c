@@ -28,19 +28,7 @@ typedef struct {
   gint64 amount;
 } CreditLine;
 
-static gboolean
-usage (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-usage (GError **error, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, RATER_ERROR, RATER_ERROR_USAGE, message);
-  return FALSE;
-}
+#define usage(error, ...) rater_fail ((error), RATER_ERROR_USAGE, __VA_ARGS__)
 
 static const char *
 money (const Invoice *inv, gint64 micro, char buf[32])

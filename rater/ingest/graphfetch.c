@@ -169,19 +169,7 @@ graph_url_is_loopback (const char *url)
 
 /* ---- the secret ---- */
 
-static gboolean
-usage (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-usage (GError **error, const char *format, ...)
-{
-  va_list ap;
-  va_start (ap, format);
-  g_autofree char *message = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_set_error_literal (error, RATER_ERROR, RATER_ERROR_USAGE, message);
-  return FALSE;
-}
+#define usage(error, ...) rater_fail ((error), RATER_ERROR_USAGE, __VA_ARGS__)
 
 /* The first line of the bytes of FD (at most SECRET_MAX_BYTES), trimmed. */
 static char *
@@ -289,19 +277,7 @@ fetcher_clear (Fetcher *f)
   g_clear_pointer (&f->token, g_free);
 }
 
-static gboolean
-tempfail (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-tempfail (GError **error, const char *format, ...)
-{
-  va_list ap;
-  va_start (ap, format);
-  g_autofree char *message = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_set_error_literal (error, RATER_ERROR, RATER_ERROR_TEMPFAIL, message);
-  return FALSE;
-}
+#define tempfail(error, ...) rater_fail ((error), RATER_ERROR_TEMPFAIL, __VA_ARGS__)
 
 /* The endpoint base of ENV (tests: loopback https only) or FALLBACK. */
 static gboolean

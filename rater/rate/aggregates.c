@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "base/groupkey.h"
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "rate/aggregates.h"
@@ -285,27 +286,6 @@ intern (Aggregates *agg, const char *text)
   return t;
 }
 
-/* V in decimal, then TERMINATOR (no printf: four times per rating). */
-static void
-key_digits (GString *key, guint64 v, char terminator)
-{
-  char buf[24];
-  int i = sizeof buf;
-  buf[--i] = terminator;
-  do
-    buf[--i] = (char) ('0' + v % 10);
-  while ((v /= 10) > 0);
-  g_string_append_len (key, buf + i, (gssize) sizeof buf - i);
-}
-
-static void
-key_text (GString *key, const char *text)
-{
-  gsize n = strlen (text);
-  key_digits (key, n, ':');
-  g_string_append_len (key, text, (gssize) n);
-}
-
 /* Add SIGN x SUM to the group of table T with TEXTS (N of them) and DAY. */
 static void
 pending_add (Aggregates *agg, int t, const char *const *texts, int n, gint64 day,
@@ -314,10 +294,8 @@ pending_add (Aggregates *agg, int t, const char *const *texts, int n, gint64 day
   GString *key = agg->key;
   g_string_truncate (key, 0);
   for (int i = 0; i < n; i++)
-    key_text (key, texts[i]);
-  if (day < 0)
-    g_string_append_c (key, '-');
-  key_digits (key, day < 0 ? -(guint64) day : (guint64) day, ';');
+    groupkey_add_text (key, texts[i]);
+  groupkey_add_int (key, day);
   Pending *p = g_hash_table_lookup (agg->pending[t], key->str);
   if (!p)
     {

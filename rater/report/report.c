@@ -23,10 +23,10 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "base/decimal.h"
+#include "base/groupkey.h"
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "base/timeparse.h"
@@ -414,18 +414,7 @@ none_null (const char *text)
 
 /* Checking the query {{{1 */
 
-static gboolean usage_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-usage_error (GError **error, const char *format, ...)
-{
-  va_list ap;
-  va_start (ap, format);
-  g_autofree char *message = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_set_error_literal (error, RATER_ERROR, RATER_ERROR_USAGE, message);
-  return FALSE;
-}
+#define usage_error(error, ...) rater_fail ((error), RATER_ERROR_USAGE, __VA_ARGS__)
 
 static gboolean
 check_period (const char *period, GError **error)
@@ -470,44 +459,7 @@ check_operator (sqlite3 *db, const char *op, GError **error)
 
 /* Aggregating in memory {{{1 */
 
-/* Group keys are encoded into one string for the hash table: per part, "-"
- * for NULL or "+" LENGTH ":" TEXT, so that no two keys collide. */
-/* V in decimal then TERMINATOR, appended to KEY (no printf: once or twice
- * per call). */
-static void
-key_add_digits (GString *key, guint64 v, char terminator)
-{
-  char buf[24];
-  int i = sizeof buf;
-  buf[--i] = terminator;
-  do
-    buf[--i] = (char) ('0' + v % 10);
-  while ((v /= 10) > 0);
-  g_string_append_len (key, buf + i, (gssize) sizeof buf - i);
-}
-
-static void
-key_add (GString *key, const char *text)
-{
-  if (!text)
-    {
-      g_string_append_c (key, '-');
-      return;
-    }
-  gsize n = strlen (text);
-  g_string_append_c (key, '+');
-  key_add_digits (key, n, ':');
-  g_string_append_len (key, text, (gssize) n);
-}
-
-/* A day number (>= 0 for any date after 1970) and ";". */
-static void
-key_add_int (GString *key, gint64 value)
-{
-  if (value < 0)
-    g_string_append_c (key, '-');
-  key_add_digits (key, value < 0 ? -(guint64) value : (guint64) value, ';');
-}
+/* Group keys are encoded into one string for the hash table (base/groupkey.h). */
 
 /* Byte order, as SQLite orders text (BINARY collation); a NULL part ranks
  * 0, first, as NULL sorts in SQLite. */
@@ -695,22 +647,22 @@ usage_add (const ScanRow *row, gpointer data, GError **error)
   gint64 day = 0;
   GString *key = u->groups.key;
   g_string_truncate (key, 0);
-  key_add (key, row->account_name);
+  groupkey_add_text (key, row->account_name);
   switch (u->by)
     {
     case REPORT_BY_USER:
       parts[0] = own_number (row);
-      key_add (key, parts[0]);
+      groupkey_add_text (key, parts[0]);
       break;
     case REPORT_BY_DESTINATION:
       parts[0] = row->direction, parts[1] = row->grp, parts[2] = row->destination;
       for (int i = 0; i < 3; i++)
-        key_add (key, parts[i]);
+        groupkey_add_text (key, parts[i]);
       break;
     case REPORT_BY_DAY:
       if (!catalog_local_day (u->catalog, row->account, row->start_ms, &day, error))
         return FALSE;
-      key_add_int (key, day);
+      groupkey_add_int (key, day);
       break;
     }
   Group *g = groups_get (&u->groups, parts, day);
@@ -952,8 +904,8 @@ kpi_add (const ScanRow *row, gpointer data, GError **error)
   GString *key = k->groups.key;
   g_string_truncate (key, 0);
   for (int i = 0; i < 3; i++)
-    key_add (key, parts[i]);
-  key_add_int (key, day);
+    groupkey_add_text (key, parts[i]);
+  groupkey_add_int (key, day);
   Group *g = groups_get (&k->groups, parts, day);
   gboolean answered = !g_str_equal (row->status, "unanswered");
   g->n++;
