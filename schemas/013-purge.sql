@@ -16,12 +16,15 @@ CREATE TABLE purged_periods (
   rejects         INTEGER NOT NULL        -- rejects whose raw bytes were cleared
 ) STRICT, WITHOUT ROWID;
 
--- A file whose calls were all purged: `rater files withdraw` refuses it
--- (its calls are gone, and ingesting it again would bill them twice); its
--- files row stays, so ingesting it again is skipped as already ingested.
+-- A file some of whose calls were purged: `rater files withdraw` refuses
+-- it (those calls are gone, and ingesting it again would bill them twice);
+-- its files row stays, so ingesting it again is skipped as already
+-- ingested.  Once none of its calls is left (whole), its rejects' raw
+-- bytes are cleared (their line, reason and detail stay).
 CREATE TABLE purged_files (
   file_id         INTEGER PRIMARY KEY,    -- files.id
-  purged_at       TEXT NOT NULL
+  purged_at       TEXT NOT NULL,          -- UTC ISO 8601, the last purge of it
+  whole           INTEGER NOT NULL CHECK (whole IN (0, 1))
 ) STRICT;
 
 -- An itemised invoice (invoice_itemised) whose calls were frozen before

@@ -258,7 +258,8 @@ delete_detail (sqlite3 *db, PurgedPeriod *p, GError **error)
   gint64 journal = 0, files_before = 0, files_after = 0;
 
   if (!store_query_int (db, "SELECT coalesce (max (id), 0) FROM agg_journal", &journal, error)
-      || !store_query_int (db, "SELECT count (*) FROM purged_files", &files_before, error)
+      || !store_query_int (db, "SELECT count (*) FROM purged_files WHERE whole", &files_before,
+                           error)
       || !run (db, "CREATE TEMP TABLE IF NOT EXISTS purge_calls (id INTEGER PRIMARY KEY)",
                NULL, NULL, error)
       || !run (db, "CREATE TEMP TABLE IF NOT EXISTS purge_files (id INTEGER PRIMARY KEY)",
@@ -281,15 +282,18 @@ delete_detail (sqlite3 *db, PurgedPeriod *p, GError **error)
       || !drop_journal (db, journal, error)
       || !run (db, "UPDATE agg_control SET journal = 1", NULL, NULL, error))
     return FALSE;
-  /* files none of whose calls is left: their rejects' raw bytes go */
-  if (!run (db, "INSERT OR IGNORE INTO purged_files (file_id, purged_at)"
-            " SELECT id, rater_now () FROM temp.purge_files WHERE id NOT IN"
-            " (SELECT file_id FROM calls WHERE file_id IN (SELECT id FROM temp.purge_files))",
-            NULL, NULL, error)
-      || !store_query_int (db, "SELECT count (*) FROM purged_files", &files_after, error)
+  /* the files the calls came from; those none of whose calls is left:
+   * their rejects' raw bytes go */
+  if (!run (db, "INSERT INTO purged_files (file_id, purged_at, whole)"
+            " SELECT id, rater_now (), id NOT IN (SELECT file_id FROM calls WHERE file_id IN"
+            " (SELECT id FROM temp.purge_files)) FROM temp.purge_files WHERE true"
+            " ON CONFLICT (file_id) DO UPDATE SET purged_at = excluded.purged_at,"
+            " whole = excluded.whole", NULL, NULL, error)
+      || !store_query_int (db, "SELECT count (*) FROM purged_files WHERE whole", &files_after,
+                           error)
       || !run (db, "UPDATE rejects SET raw = X'' WHERE file_id IN"
-               " (SELECT file_id FROM purged_files) AND length (raw) > 0", NULL, &p->rejects,
-               error))
+               " (SELECT file_id FROM purged_files WHERE whole) AND length (raw) > 0", NULL,
+               &p->rejects, error))
     return FALSE;
   p->files = (guint64) (files_after - files_before);
   return run (db, "INSERT INTO purged_periods (period, purged_at, calls, rejects)"
