@@ -131,7 +131,7 @@ check_period (sqlite3 *db, const char *period, char **why, gboolean *open, GErro
               " AND d.status = 'open' ORDER BY d.operator, d.call_key", period, &disputes, error)
       || !count (db, "SELECT (SELECT count (*) FROM ratings r WHERE r.period = ?1"
                  " AND r.status = 'rated' AND r.late = 1 AND r.invoice IS NULL"
-                 " AND r.charge <> 0 AND NOT EXISTS (SELECT 1 FROM disputes d"
+                 " AND NOT EXISTS (SELECT 1 FROM disputes d"
                  " WHERE d.call_id = r.call_id AND d.status <> 'rejected'))"
                  " + (SELECT count (*) FROM disputes d JOIN ratings r ON r.call_id = d.call_id"
                  " WHERE r.period = ?1 AND d.status = 'rejected' AND d.held_closed = 1"
@@ -271,14 +271,16 @@ delete_detail (sqlite3 *db, PurgedPeriod *p, GError **error)
       || !run (db, "INSERT OR IGNORE INTO temp.purge_files SELECT file_id FROM calls"
                " WHERE id IN (SELECT id FROM temp.purge_calls)", NULL, NULL, error))
     return FALSE;
-  /* the aggregates keep the purged ratings: no journal of these deletes
-   * (the delete trigger journals always: what it wrote is dropped) */
+  /* the aggregates keep the purged ratings: no journal of these deletes.
+   * The delete trigger journals always, the rating with its call's facts:
+   * the calls go first, so it finds none, and whatever it wrote is
+   * dropped all the same. */
   if (!run (db, "UPDATE agg_control SET journal = 0", NULL, NULL, error)
       || !run (db, "DELETE FROM dropped_records WHERE call_id IN"
                " (SELECT id FROM temp.purge_calls)", NULL, NULL, error)
-      || !run (db, "DELETE FROM ratings WHERE period = ?1", p->period, NULL, error)
       || !run (db, "DELETE FROM calls WHERE id IN (SELECT id FROM temp.purge_calls)", NULL,
                &p->calls, error)
+      || !run (db, "DELETE FROM ratings WHERE period = ?1", p->period, NULL, error)
       || !drop_journal (db, journal, error)
       || !run (db, "UPDATE agg_control SET journal = 1", NULL, NULL, error))
     return FALSE;
