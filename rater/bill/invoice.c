@@ -239,10 +239,57 @@ add_call_row (sqlite3_stmt *st, gpointer data, GError **error)
   return TRUE;
 }
 
+/* Row function: (start_ms, local_start, number, duration, charge) of
+ * invoice_frozen_calls into the GPtrArray CALLS. */
+static gboolean
+add_frozen_call (sqlite3_stmt *st, gpointer calls, GError **error)
+{
+  InvoiceCall *c = g_new0 (InvoiceCall, 1);
+
+  c->start_ms = sqlite3_column_int64 (st, 0);
+  c->local_start = sqlite3_column_int64 (st, 1);
+  c->number = g_strdup (store_column_text_or_null (st, 2));
+  c->duration = sqlite3_column_int64 (st, 3);
+  c->charge = sqlite3_column_int64 (st, 4);
+  g_ptr_array_add (calls, c);
+  return TRUE;
+}
+
+/* The calls of issued invoice NUMBER frozen before a purge (schemas/013)
+ * in *CALLS, or *CALLS NULL when it is not frozen. */
+static gboolean
+frozen_calls (sqlite3 *db, const char *number, GPtrArray **calls, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT c.start_ms, c.local_start, c.number, c.duration, c.charge"
+    " FROM invoice_frozen f LEFT JOIN invoice_frozen_calls c ON c.invoice = f.invoice"
+    " WHERE f.invoice = ?1 ORDER BY c.seq", error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (invoice_call_free);
+  gboolean frozen = FALSE;
+
+  if (!st || !store_bind (st, error, STORE_TEXT (number)))
+    return FALSE;
+  for (int rc; (rc = sqlite3_step (st)) != SQLITE_DONE;)
+    {
+      if (rc != SQLITE_ROW)
+        return store_set_error (error, db, "reading frozen calls");
+      frozen = TRUE;
+      if (sqlite3_column_type (st, 0) != SQLITE_NULL)
+        add_frozen_call (st, rows, error);
+    }
+  *calls = frozen ? g_steal_pointer (&rows) : NULL;
+  return TRUE;
+}
+
 GPtrArray *
 invoice_calls (sqlite3 *db, const char *account, const char *period, const char *number,
                const char *zone, GError **error)
 {
+  GPtrArray *frozen = NULL;
+  if (number && !frozen_calls (db, number, &frozen, error))
+    return NULL;
+  if (frozen)
+    return frozen;
   g_autoptr(TzMap) map = tzmap_new (zone, error);
   g_autoptr(sqlite3_stmt) st = map ? store_prepare (db,
     "SELECT c.start_ms, c.direction, c.caller, c.callee, c.duration, r.charge"

@@ -157,7 +157,8 @@ void invoice_call_free (gpointer call);
  * with NUMBER, or for a draft (NUMBER NULL) those not billed yet of
  * earlier periods, and the calls of rejected disputes it bills as late
  * usage (dispute.h); calls held by a dispute are not billed calls.  Free
- * calls (charge 0) are left out. */
+ * calls (charge 0) are left out.  An issued invoice whose calls were frozen
+ * before a purge (bill/purge.h) reads them from invoice_frozen_calls. */
 GPtrArray *invoice_calls (sqlite3 *db, const char *account, const char *period,
                           const char *number, const char *zone, GError **error);
 

@@ -25,14 +25,17 @@ print_summary (RaterContext *ctx, const NightlySummary *s)
   g_autofree char *fetched = !s->graph_sources ? g_strdup ("")
     : g_strdup_printf ("; Graph %" G_GUINT64_FORMAT " rows in %u pages fetched%s%s", s->fetched_rows,
                        s->fetched_pages, s->fetch_failed ? ", a fetch FAILED" : "", missed);
+  g_autofree char *purged = !s->purge_run ? g_strdup ("")
+    : g_strdup_printf ("; purged %u period%s%s", s->purged, s->purged == 1 ? "" : "s",
+                       s->purge_refused ? " (some REFUSED)" : "");
   cmd_summary (ctx, "nightly %s: catalog %s%s; %u files (%u archived, %u quarantined, %u seen"
                " before): %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT " duplicates, %s%"
                G_GUINT64_FORMAT " rejects; rated %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT
-               " unrated; %s; drafted %u invoices; %u report files%s",
+               " unrated; %s; drafted %u invoices; %u report files%s%s",
                s->today, s->catalog_refused ? "REFUSED" : s->catalog_imported ? "imported" : "unchanged",
                fetched, s->files, s->archived, s->quarantined, s->skipped, s->ingest.calls,
                s->ingest.duplicates, extra, s->ingest.rejects, s->rated, s->unrated, issued, s->drafted,
-               s->reports, unsettled);
+               s->reports, purged, unsettled);
 }
 
 gboolean

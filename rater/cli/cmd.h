@@ -127,5 +127,6 @@ gboolean cmd_export (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_fetch (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_files (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_nightly (RaterContext *ctx, int argc, char **argv, GError **error);
+gboolean cmd_purge (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_reconcile (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_report (RaterContext *ctx, int argc, char **argv, GError **error);

@@ -29,6 +29,7 @@ static const RaterCommand commands[] = {
   { "nightly", cmd_nightly, "the cron job: catalog, ingest, rate, invoices, reports" },
   { "export", cmd_export, "write stored records as CSV" },
   { "files", cmd_files, "list the ingested files; withdraw one to ingest it again" },
+  { "purge", cmd_purge, "delete the call detail of issued periods (retention)" },
   { "reconcile", cmd_reconcile, "match two CDR sources call by call" },
   { "report", cmd_report, "usage, KPI and exception reports (CSV, JSON), usage charts (SVG)" },
 };

@@ -126,12 +126,27 @@ take_billed (sqlite3_stmt *st, gpointer data, GError **error)
   return TRUE;
 }
 
-/* Refuse the withdrawal when a call of FILE is rated in a closed period or
- * billed late on an issued invoice. */
+/* Refuse the withdrawal when a call of FILE is rated in a closed period,
+ * billed late on an issued invoice, or purged (bill/purge.h). */
 static gboolean
 check_not_billed (sqlite3 *db, gint64 id, const char *path, GError **error)
 {
   g_auto(Billed) b = { 0 };
+  g_autoptr(sqlite3_stmt) purged = store_prepare (db,
+    "SELECT purged_at FROM purged_files WHERE file_id = ?1", error);
+  if (!purged || !store_bind (purged, error, STORE_INT (id)))
+    return FALSE;
+  int rc = sqlite3_step (purged);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
+                   "file %" G_GINT64_FORMAT " '%s' cannot be withdrawn: calls of it were purged"
+                   " (rater purge, %s); ingested again they would be billed twice", id, path,
+                   store_column_text (purged, 0));
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return store_set_error (error, db, "checking the file's calls");
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT count(*) OVER (), r.account, r.period, i.invoice, r.invoice"
     " FROM calls c JOIN ratings r ON r.call_id = c.id"

@@ -308,6 +308,7 @@ config_read (const ConfigReader *r, NightlyConfig *c, GError **error)
       || !config_bool (r, g, "drafts", &c->drafts, error)
       || !config_uint (r, g, "threads", 256, &c->threads, error)
       || !config_uint (r, g, "settle_seconds", 3600, &c->settle_seconds, error)
+      || !config_uint (r, g, "retention_months", 1200, &c->retention_months, error)
       || !config_formats (r, &c->invoice_formats, error)
       || !config_reports (r, c, error))
     return FALSE;

@@ -11,7 +11,9 @@
  * (json;csv;html;pdf, default all four), reports (full names of
  * reportset.h, default all of them), report_format (csv|json, default csv),
  * settle_seconds (0..3600, default NIGHTLY_SETTLE_DEFAULT: an incoming file
- * is taken only once unchanged that long).
+ * is taken only once unchanged that long), retention_months (0..1200,
+ * default 0: never; N: the run's last step purges the call detail of the
+ * issued periods more than N months before the run's month, bill/purge.h).
  *
  * [source NAME]: dir (required path), format, operator, country, area_code
  * (of local numbers, needs country), tz,
@@ -71,6 +73,7 @@ typedef struct {
   gboolean reports_json;        /* report files as JSON instead of CSV */
   guint threads;                /* rating threads, 0: one per CPU */
   guint settle_seconds;         /* an incoming file unchanged this long is taken */
+  guint retention_months;       /* purge periods more than this before the run's; 0: never */
   GPtrArray *sources;           /* NightlySource *, in the order of the file */
 } NightlyConfig;
 

@@ -16,6 +16,7 @@
 #include "base/timeparse.h"
 #include "bill/invoiceout.h"
 #include "bill/issue.h"
+#include "bill/purge.h"
 #include "catalog/catalog.h"
 #include "nightly/nightly-files.h"
 #include "nightly/nightly-graph.h"
@@ -420,6 +421,31 @@ step_reports (Night *n, GError **error)
   return TRUE;
 }
 
+/* The last step, with retention_months: purge the call detail of the
+ * issued periods more than that many months before the run's month
+ * (bill/purge.h).  A refused period is a warning: the next run tries again. */
+static gboolean
+step_purge (Night *n, GError **error)
+{
+  if (!n->config->retention_months)
+    return TRUE;
+  g_autofree char *before = purge_months_back (n->sum->today, n->config->retention_months);
+  g_autoptr(PurgeResult) result = purge_before (n->db, before, FALSE, error);
+  if (!result)
+    return FALSE;
+  for (guint i = 0; i < result->purged->len; i++)
+    {
+      const PurgedPeriod *p = result->purged->pdata[i];
+      g_message ("purged %s: %" G_GUINT64_FORMAT " calls", p->period, p->calls);
+    }
+  for (guint i = 0; i < result->refused->len; i++)
+    g_warning ("not purged %s", (const char *) result->refused->pdata[i]);
+  n->sum->purge_run = TRUE;
+  n->sum->purged = result->purged->len;
+  n->sum->purge_refused = result->refused->len;
+  return TRUE;
+}
+
 static gboolean
 run_steps (Night *n, GError **error)
 {
@@ -434,7 +460,8 @@ run_steps (Night *n, GError **error)
   if (from != to)
     g_message ("database '%s' migrated from schema %d to %d", n->config->database, from, to);
   return step_catalog (n, error) && step_fetch (n, error) && step_ingest (n, error) && step_rate (n, error)
-         && step_issue (n, error) && step_drafts (n, error) && step_reports (n, error);
+         && step_issue (n, error) && step_drafts (n, error) && step_reports (n, error)
+         && step_purge (n, error);
 }
 
 /* The directories the run owns, created (0750) when missing, so a first

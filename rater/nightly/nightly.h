@@ -78,6 +78,9 @@ typedef struct {
   gboolean issue_run;           /* the previous period was issued (or re-issued) */
   gboolean issue_held;          /* due, but held: a Graph fetch failed or missed days */
   guint reports;                /* report files written */
+  gboolean purge_run;           /* retention_months set: the purge step ran */
+  guint purged;                 /* periods purged */
+  guint purge_refused;          /* periods refused (open disputes, late calls not billed) */
 } NightlySummary;
 
 /* The whole run under the lock (RATER_ERROR_TEMPFAIL when another run holds

@@ -122,9 +122,14 @@ aggregates_current (sqlite3 *db, gboolean *current, GError **error)
   return TRUE;
 }
 
-/* The statements of aggregates_rebuild(), as schemas/010 runs them. */
+/* The statements of aggregates_rebuild(), as schemas/010 runs them, but
+ * for the periods `rater purge` purged (schemas/013): their aggregates stay
+ * as they are, their ratings being gone (those rated since, late, are in
+ * them already). */
+#define NOT_PURGED "period NOT IN (SELECT period FROM purged_periods)"
 static const char rebuild_sql[] =
-  "DELETE FROM agg_kpi; DELETE FROM agg_day; DELETE FROM agg_number; DELETE FROM agg_destination;"
+  "DELETE FROM agg_kpi WHERE " NOT_PURGED "; DELETE FROM agg_day WHERE " NOT_PURGED ";"
+  "DELETE FROM agg_number WHERE " NOT_PURGED "; DELETE FROM agg_destination WHERE " NOT_PURGED ";"
   "DELETE FROM agg_zones; DELETE FROM agg_journal;"
   "INSERT INTO agg_zones (account, timezone)"
   " SELECT DISTINCT r.account, coalesce (a.timezone, 'UTC')"
@@ -134,18 +139,18 @@ static const char rebuild_sql[] =
   " SELECT period, operator, day, direction, grp, count (*), sum (status <> 'unanswered'),"
   " sum (CASE WHEN status <> 'unanswered' THEN duration ELSE 0 END),"
   " sum (CASE WHEN status = 'rated' THEN charge ELSE 0 END)"
-  " FROM agg_facts GROUP BY period, operator, day, direction, grp;"
+  " FROM agg_facts WHERE " NOT_PURGED " GROUP BY period, operator, day, direction, grp;"
   "INSERT INTO agg_day (period, account, day, calls, seconds, billable, charge)"
   " SELECT period, account, day, count (*), sum (duration), sum (billable), sum (charge)"
-  " FROM agg_facts WHERE usage GROUP BY period, account, day;"
+  " FROM agg_facts WHERE usage AND " NOT_PURGED " GROUP BY period, account, day;"
   "INSERT INTO agg_number (period, account, number, calls, seconds, billable, charge)"
   " SELECT period, account, number, count (*), sum (duration), sum (billable), sum (charge)"
-  " FROM agg_facts WHERE usage GROUP BY period, account, number;"
+  " FROM agg_facts WHERE usage AND " NOT_PURGED " GROUP BY period, account, number;"
   "INSERT INTO agg_destination (period, account, direction, grp, destination, calls, seconds,"
   " billable, charge)"
   " SELECT period, account, direction, grp, destination, count (*), sum (duration),"
   " sum (billable), sum (charge)"
-  " FROM agg_facts WHERE usage GROUP BY period, account, direction, grp, destination;";
+  " FROM agg_facts WHERE usage AND " NOT_PURGED " GROUP BY period, account, direction, grp, destination;";
 
 gboolean
 aggregates_rebuild (sqlite3 *db, GError **error)

@@ -80,7 +80,8 @@ void aggregates_free (Aggregates *agg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Aggregates, aggregates_free)
 
 /* Build every aggregate again from the stored ratings (agg_zones from the
- * catalog), inside the caller's transaction. */
+ * catalog), inside the caller's transaction; the aggregates of the periods
+ * `rater purge` purged (purged_periods, bill/purge.h) stay as they are. */
 gboolean aggregates_rebuild (sqlite3 *db, GError **error);
 
 /* Whether the aggregates of DB match its catalog's zones (see above). */
