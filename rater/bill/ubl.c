@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
 #include <string.h>
 
@@ -476,12 +477,29 @@ write_invoice (Ubl *u, const InvoiceRecord *rec)
   check (u, xmlTextWriterEndDocument (u->w));
 }
 
+/* libxml2 set up once, before any thread writes with it: documents are
+ * rendered on a thread pool (bill/docwriter), and threads that each set up
+ * its encoding handlers on first use race (a crash in
+ * xmlTextWriterStartDocument, seen in the sanitizer build). */
+static void
+xml_init_once (void)
+{
+  static gsize done = 0;
+  if (g_once_init_enter (&done))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&done, 1);
+    }
+}
+
 char *
 ubl_invoice_xml (const InvoiceRecord *rec, GError **error)
 {
   g_return_val_if_fail (rec && rec->invoice, NULL);
   if (!ubl_check (rec, error))
     return NULL;
+
+  xml_init_once ();
 
   xmlBufferPtr buf = xmlBufferCreate ();
   xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory (buf, 0) : NULL;

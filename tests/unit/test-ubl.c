@@ -533,3 +533,67 @@ Test (ubl, credit_note_is_a_creditnote_with_positive_amounts)
   cr_assert_eq (amount (&p, pa) * 10000, -rec->invoice->total);
   parsed_free (&p);
 }
+
+/* Documents are rendered on a thread pool (bill/docwriter), so the first
+ * e-invoices of a process may be written on several threads at once.
+ * libxml2 must be initialised once before that (xmlInitParser): without it
+ * the threads race to set up its encoding handlers, and the sanitizer build
+ * of the CI crashed in xmlTextWriterStartDocument.  Each Criterion test runs
+ * in a process of its own, so this one is the process's first use of
+ * libxml2; the race is timing-dependent, hence sixteen threads started at
+ * the same moment, in eight processes (before the fix, about one run in
+ * three of these eight failed in the sanitizer build). */
+typedef struct {
+  const InvoiceRecord *rec;
+  GMutex lock;
+  GCond go;
+  gboolean started;
+} Start;
+
+static gpointer
+write_when_started (gpointer data)
+{
+  Start *s = data;
+  g_mutex_lock (&s->lock);
+  while (!s->started)
+    g_cond_wait (&s->go, &s->lock);
+  g_mutex_unlock (&s->lock);
+  return ubl_invoice_xml (s->rec, NULL);
+}
+
+static void
+first_documents_on_threads (void)
+{
+  g_autoptr(InvoiceRecord) rec = record_new (20000000, FALSE);
+  add_line (rec, INVOICE_LINE_USAGE, 321);
+  naive_totals (rec);
+  Start s = { .rec = rec };
+  GThread *threads[16];
+
+  g_mutex_init (&s.lock);
+  g_cond_init (&s.go);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("ubl", write_when_started, &s);
+  g_mutex_lock (&s.lock);
+  s.started = TRUE;
+  g_cond_broadcast (&s.go);
+  g_mutex_unlock (&s.lock);
+  g_autofree char *first = g_thread_join (threads[0]);
+  cr_assert_not_null (first);
+  for (guint i = 1; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_autofree char *xml = g_thread_join (threads[i]);
+      cr_assert_str_eq (xml, first, "thread %u wrote other bytes", i);
+    }
+  g_mutex_clear (&s.lock);
+  g_cond_clear (&s.go);
+}
+
+Test (ubl, first_documents_of_a_process_on_sixteen_threads_at_once_0) { first_documents_on_threads (); }
+Test (ubl, first_documents_of_a_process_on_sixteen_threads_at_once_1) { first_documents_on_threads (); }
+Test (ubl, first_documents_of_a_process_on_sixteen_threads_at_once_2) { first_documents_on_threads (); }
+Test (ubl, first_documents_of_a_process_on_sixteen_threads_at_once_3) { first_documents_on_threads (); }
+Test (ubl, first_documents_of_a_process_on_sixteen_threads_at_once_4) { first_documents_on_threads (); }
+Test (ubl, first_documents_of_a_process_on_sixteen_threads_at_once_5) { first_documents_on_threads (); }
+Test (ubl, first_documents_of_a_process_on_sixteen_threads_at_once_6) { first_documents_on_threads (); }
+Test (ubl, first_documents_of_a_process_on_sixteen_threads_at_once_7) { first_documents_on_threads (); }
