@@ -1,6 +1,8 @@
 /* escape.c — bytes as printable UTF-8 text (see escape.h). */
 #include "config.h"
 
+#include <string.h>
+
 #include "base/escape.h"
 
 /* The length of the valid, printable UTF-8 character at P (of AVAIL bytes),
@@ -50,4 +52,13 @@ escape_is_plain (const void *data, gsize len, EscapeFlags flags)
       i += n;
     }
   return TRUE;
+}
+
+char *
+escape_text (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  if (text)
+    escape_append (out, text, strlen (text), ESCAPE_ALL, G_MAXSIZE);
+  return g_string_free (out, FALSE);
 }

@@ -25,5 +25,9 @@ typedef enum {
  * pass it, never inside one (G_MAXSIZE: no limit). */
 void escape_append (GString *out, const void *data, gsize len, EscapeFlags flags, gsize max);
 
+/* TEXT (NULL: "") escaped as above with ESCAPE_ALL, newly allocated: a
+ * user's text on one line of a listing. */
+char *escape_text (const char *text);
+
 /* Whether LEN bytes of DATA come out of escape_append unchanged. */
 gboolean escape_is_plain (const void *data, gsize len, EscapeFlags flags);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "base/decimal.h"
+#include "base/escape.h"
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "bill/adjust.h"
@@ -59,7 +60,7 @@ adjust_list_cmd (RaterContext *ctx, gconstpointer args, GError **error)
     {
       const Adjustment *j = list->pdata[i];
       char buf[32];
-      g_autofree char *description = g_strescape (j->description, "\xc2\xb7");
+      g_autofree char *description = escape_text (j->description);
       printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\t%s\n", j->id, j->account, j->period,
               decimal_format (j->amount, j->minor_units, buf), j->invoice ? j->invoice : "open",
               description);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "base/decimal.h"
+#include "base/escape.h"
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "bill/dispute.h"
@@ -141,9 +142,8 @@ dispute_list_cmd (RaterContext *ctx, gconstpointer args, GError **error)
       const Dispute *d = list->pdata[i];
       char buf[32];
       g_autofree char *billing = billing_text (d);
-      g_autofree char *reason = g_strescape (d->reason, "\xc2\xb7");
-      g_autofree char *resolution = d->resolution ? g_strescape (d->resolution, "\xc2\xb7")
-                                                  : g_strdup ("");
+      g_autofree char *reason = escape_text (d->reason);
+      g_autofree char *resolution = escape_text (d->resolution);
       printf ("%s:%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d->operator_slug, d->call_key,
               d->account ? d->account : "", d->period ? d->period : "",
               decimal_format (d->charge, d->minor_units, buf), dispute_status_to_string (d->status),

@@ -104,3 +104,13 @@ Test (escape, a_limit_never_cuts_an_escape_or_a_character)
       cr_assert (found, "limit %zu gave '%s'", max, e);
     }
 }
+
+Test (escape, text_of_a_listing_keeps_utf8_and_escapes_line_breaks_and_tabs)
+{
+  g_autofree char *plain = escape_text ("Gutschrift Straße · 5 €");
+  g_autofree char *controls = escape_text ("two\tcells\nand a line");
+  g_autofree char *none = escape_text (NULL);
+  cr_assert_str_eq (plain, "Gutschrift Straße · 5 €");
+  cr_assert_str_eq (controls, "two\\x09cells\\x0Aand a line");
+  cr_assert_str_eq (none, "");
+}
