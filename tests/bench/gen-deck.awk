@@ -4,12 +4,34 @@
 # prefixes under ~70 country codes (44, 447, 4420, 447700, 44207946, 33, 331, 49,
 # 4930, 1, 1212, 1212555, ...), bands laid out as all | peak+offpeak |
 # peak+offpeak+weekend | all+weekend, ~3% of prefixes changing price on 2026-11-15,
-# ~1% new on 2026-11-20, ~10% inbound.
-function rowline(p, dir, band, from, to,   r, fee) {
+# ~1% new on 2026-11-20, ~10% inbound.  Destinations are named as in a real A-Z
+# deck: per country code and kind (fixed, mobile, special: "Bench 49 mobile"),
+# about 280 names for the 50,000 prefixes, each with its one group (MOBILE,
+# TOLLFREE, DOMESTIC for 44 and 1, else INTL).
+function country(p,   k) {
+  for (k = 3; k >= 1; k--)
+    if (substr(p, 1, k) in is_cc) return substr(p, 1, k)
+  return p
+}
+function kind(p, c,   d) {
+  d = substr(p, length(c) + 1, 1)
+  if (d == "") return ""
+  if (d == "6" || d == "7") return "mobile"
+  if (d == "8") return "special"
+  return "fixed"
+}
+function group_of(c, k) {
+  if (k == "mobile") return "MOBILE"
+  if (k == "special") return "TOLLFREE"
+  return c == "44" || c == "1" ? "DOMESTIC" : "INTL"
+}
+function rowline(p, dir, band, from, to,   r, fee, c, k) {
   r = 1000 + int(rand() * 2000000)
   fee = rand() < 0.25 ? int(rand() * 100000) : 0
-  printf "%s,Bench %s,%s,%s,%s,%d.%06d,0.%06d,%s,%s,%s\n", p, p, grp[1 + int(rand() * 4)], dir,
-    band, int(r / 1000000), r % 1000000, fee, inc[1 + int(rand() * 4)], from, to
+  rand()                      # was the row's random group: keeps the rest of the deck as it was
+  c = country(p); k = kind(p, c)
+  printf "%s,Bench %s%s,%s,%s,%s,%d.%06d,0.%06d,%s,%s,%s\n", p, c, k == "" ? "" : " " k,
+    group_of(c, k), dir, band, int(r / 1000000), r % 1000000, fee, inc[1 + int(rand() * 4)], from, to
   rows++
 }
 function prefix_rows(p, dir,   k, nb, b, i) {
@@ -33,6 +55,7 @@ BEGIN {
   ncc = split("1 7 20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 " \
     "56 57 58 60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98 212 213 216 234 254 " \
     "255 351 352 353 354 356 358 359 370 371 372 380 385 420 421 852 886 966 971 972", cc, " ")
+  for (i = 1; i <= ncc; i++) is_cc[cc[i]] = 1
   while ((getline line < spec) > 0) {
     print line
     if (line ~ /^prefix,/) continue
