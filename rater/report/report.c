@@ -1046,8 +1046,8 @@ report_kpi_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **err
 static const char unrated_sql[] =
   "SELECT r.reason, c.operator, substr (" FAILED_NUMBER ", 1, ?2) AS number_prefix, count (*),"
   " min (c.start_ms), max (c.start_ms), min (" FAILED_NUMBER ")"
-  " FROM ratings r CROSS JOIN calls c ON c.id = r.call_id"
-  " WHERE r.call_id BETWEEN ?3 AND ?4 AND +r.period = ?1 AND r.status = 'unrated'"
+  " FROM ratings r INDEXED BY ratings_unrated CROSS JOIN calls c ON c.id = r.call_id"
+  " WHERE r.period = ?1 AND r.status = 'unrated'"
   " GROUP BY r.reason, c.operator, number_prefix ORDER BY r.reason, c.operator, number_prefix";
 
 static const char rejects_sql[] =
@@ -1110,15 +1110,10 @@ report_exceptions_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GErro
     return NULL;
   if (digits > 15)
     return usage_error (error, "prefix digits must be 1 to 15, not %u", digits), NULL;
-  gint64 first, last, count;
-  gboolean sparse;            /* the range is read even when sparse: unrated calls are few */
-  if (!store_period_calls (db, q->period, &first, &last, &count, &sparse, error))
-    return NULL;
   g_autoptr(sqlite3_stmt) unrated = store_prepare (db, unrated_sql, error);
   g_autoptr(sqlite3_stmt) rejects = unrated ? store_prepare (db, rejects_sql, error) : NULL;
   if (!rejects
-      || !store_bind (unrated, error, STORE_TEXT_COPY (q->period), STORE_INT (digits),
-                      STORE_INT (first), STORE_INT (last)))
+      || !store_bind (unrated, error, STORE_TEXT_COPY (q->period), STORE_INT (digits)))
     return NULL;
   g_autoptr(ReportTable) t = table_new ("exceptions", "kind,reason,operator,file,prefix,count,"
                                         "first_seen,last_seen,first_line,last_line,sample",
