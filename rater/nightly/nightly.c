@@ -391,7 +391,7 @@ report_path (Night *n, const ReportSetEntry *entry, const char *report, const ch
 static gboolean
 report_one (Night *n, const char *report, const char *period, const char *dir, GError **error)
 {
-  ReportQuery q = { .period = period };
+  ReportQuery q = { .period = period, .threads = n->config->threads };
   const ReportSetEntry *entry = NULL;
   if (!reportset_parse_name (report, &entry, &q.by))
     g_assert_not_reached ();    /* nightly_config_load checked the names */

@@ -56,6 +56,7 @@ typedef struct {
   guint prefix_digits;          /* exceptions: leading digits grouped, 1..15; 0: 5 */
   gboolean from_calls;          /* sum the period's calls even when the aggregates are
                                    current (a check of the aggregates; same output) */
+  guint threads;                /* chart: drawing threads; 0: one per CPU (at most 16) */
 } ReportQuery;
 
 typedef struct {

@@ -327,6 +327,43 @@ reportchart_write (const ReportDaily *daily, const char *path, GError **error)
   return outfile_commit (out, error);
 }
 
+/* The charts being written by reportchart_write_all(): the pool's
+ * threads each draw and write whole charts (pango's default font map is per
+ * thread, cairo surfaces per chart), sharing only the first error. */
+typedef struct {
+  const char *dir, *period;
+  GMutex lock;
+  GError *error;                /* the first */
+} ChartRun;
+
+static void
+chart_run_write (ChartRun *run, const ReportDaily *daily)
+{
+  g_mutex_lock (&run->lock);
+  gboolean failed = run->error != NULL;
+  g_mutex_unlock (&run->lock);
+  if (failed)
+    return;
+  g_autofree char *name = g_strdup_printf ("%s-%s.svg", daily->account, run->period);
+  g_autofree char *path = g_build_filename (run->dir, name, NULL);
+  GError *local = NULL;
+  if (reportchart_write (daily, path, &local))
+    return;
+  g_mutex_lock (&run->lock);
+  if (!run->error)
+    run->error = g_steal_pointer (&local);
+  g_mutex_unlock (&run->lock);
+  g_clear_error (&local);
+}
+
+static void
+chart_pool_func (gpointer daily, gpointer run)
+{
+  chart_run_write (run, daily);
+}
+
+#define CHART_MAX_THREADS 16
+
 gboolean
 reportchart_write_all (sqlite3 *db, const ReportQuery *query, const char *dir,
                        guint *n_written, GError **error)
@@ -334,13 +371,26 @@ reportchart_write_all (sqlite3 *db, const ReportQuery *query, const char *dir,
   g_autoptr(GPtrArray) dailies = report_daily_all (db, query, error);
   if (!dailies || !outfile_mkdir (dir, error))
     return FALSE;
-  for (guint i = 0; i < dailies->len; i++)
+  guint threads = query->threads ? query->threads : g_get_num_processors ();
+  threads = MIN (MIN (threads, CHART_MAX_THREADS), MAX (dailies->len, 1));
+  ChartRun run = { .dir = dir, .period = query->period };
+  g_mutex_init (&run.lock);
+  if (threads <= 1)
+    for (guint i = 0; i < dailies->len && !run.error; i++)
+      chart_run_write (&run, dailies->pdata[i]);
+  else
     {
-      const ReportDaily *daily = dailies->pdata[i];
-      g_autofree char *name = g_strdup_printf ("%s-%s.svg", daily->account, query->period);
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (!reportchart_write (daily, path, error))
-        return FALSE;
+      /* exclusive threads: g_thread_pool_new and _push cannot fail */
+      GThreadPool *pool = g_thread_pool_new (chart_pool_func, &run, (int) threads, TRUE, NULL);
+      for (guint i = 0; i < dailies->len; i++)
+        g_thread_pool_push (pool, dailies->pdata[i], NULL);
+      g_thread_pool_free (pool, FALSE, TRUE);
+    }
+  g_mutex_clear (&run.lock);
+  if (run.error)
+    {
+      g_propagate_error (error, run.error);
+      return FALSE;
     }
   *n_written = dailies->len;
   return TRUE;

@@ -23,7 +23,10 @@ void reportchart_render (const ReportDaily *daily, GByteArray *bytes);
 gboolean reportchart_write (const ReportDaily *daily, const char *path, GError **error);
 
 /* The chart of every account QUERY selects (report_accounts) for
- * QUERY->period, as DIR/<account>-<period>.svg (DIR created when missing).
- * *N_WRITTEN receives the count. */
+ * QUERY->period, as DIR/<account>-<period>.svg (DIR created when missing),
+ * drawn on QUERY->threads threads (0: one per CPU, at most 16); each file's
+ * bytes are the same on any number of threads.  On the first error no
+ * further chart is started; those written stay whole.  *N_WRITTEN receives
+ * the count. */
 gboolean reportchart_write_all (sqlite3 *db, const ReportQuery *query, const char *dir,
                                 guint *n_written, GError **error);

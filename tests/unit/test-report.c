@@ -15,6 +15,8 @@
 
 #include <criterion/criterion.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "base/rater-error.h"
 #include "report/report.h"
@@ -644,6 +646,67 @@ Test (report, chart_of_an_account_without_usage)
   g_autoptr(GPtrArray) none = report_accounts (db, &q, &error);
   cr_assert_not_null (none);
   cr_assert_eq (none->len, 0);
+}
+
+/* The SVG files of DIR, name -> bytes. */
+static GHashTable *
+read_charts (const char *chart_dir)
+{
+  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDir) d = g_dir_open (chart_dir, 0, NULL);
+  cr_assert_not_null (d);
+  for (const char *name; (name = g_dir_read_name (d));)
+    {
+      g_autofree char *path = g_build_filename (chart_dir, name, NULL);
+      char *bytes = NULL;
+      cr_assert (g_file_get_contents (path, &bytes, NULL, NULL));
+      g_hash_table_insert (files, g_strdup (name), bytes);
+    }
+  return files;
+}
+
+static void add_tokyo_account (void);
+static void add_random_calls (gint64 expect_billable[3][31], gint64 expect_cost[3][31]);
+
+Test (report, charts_on_threads_are_the_bytes_of_one_thread)
+{
+  add_tokyo_account ();
+  gint64 billable[3][31] = { { 0 } }, cost[3][31] = { { 0 } };
+  add_random_calls (billable, cost);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *one = g_build_filename (dir, "one", NULL);
+  g_autofree char *four = g_build_filename (dir, "four", NULL);
+  guint n1 = 0, n4 = 0;
+  ReportQuery q = { .period = "2026-11", .threads = 1 };
+  cr_assert (reportchart_write_all (db, &q, one, &n1, &error), "%s", error ? error->message : "");
+  q.threads = 4;
+  cr_assert (reportchart_write_all (db, &q, four, &n4, &error), "%s", error ? error->message : "");
+  cr_assert_eq (n1, 3);
+  cr_assert_eq (n4, 3);
+  g_autoptr(GHashTable) a = read_charts (one);
+  g_autoptr(GHashTable) b = read_charts (four);
+  cr_assert_eq (g_hash_table_size (a), 3);
+  cr_assert_eq (g_hash_table_size (b), 3);
+  GHashTableIter iter;
+  gpointer name, bytes;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &name, &bytes))
+    {
+      const char *other = g_hash_table_lookup (b, name);
+      cr_assert_not_null (other, "%s missing on four threads", (char *) name);
+      cr_assert_str_eq (other, bytes, "%s differs on four threads", (char *) name);
+    }
+  cr_assert_not_null (g_hash_table_lookup (a, "wingtip-2026-11.svg"));
+
+  /* a chart that cannot be written: one error naming it, on any threads */
+  g_autofree char *blocked = g_build_filename (dir, "blocked", NULL);
+  g_autofree char *link = g_build_filename (blocked, "litware-2026-11.svg", NULL);
+  cr_assert_eq (g_mkdir (blocked, 0700), 0);
+  cr_assert_eq (symlink ("/nonexistent", link), 0);
+  q.threads = 4;
+  cr_assert_not (reportchart_write_all (db, &q, blocked, &n4, &error));
+  cr_assert_not_null (error);
+  cr_assert (strstr (error->message, "litware-2026-11.svg"), "%s", error->message);
 }
 
 /* One pass over the period {{{1 */
