@@ -7,13 +7,10 @@
 -- triggers journal it and agg_facts gives it.  Every other column and
 -- table is as 010 made it.
 --
--- The existing sums are built again here from the ratings, every aggregate
--- table at once (the statements of aggregates_rebuild() in
--- rater/rate/aggregates.c), so that a journal written before this
--- migration is never added on top of them.  The aggregates of a period
--- `rater purge` purged (013) stay as they were, their covered 0: such a
--- period is issued (closed), and invoices of a closed period are never
--- computed from the aggregates.
+-- The existing rows get their covered seconds from the ratings (below).
+-- The aggregates of a period `rater purge` purged (013) keep covered 0,
+-- their ratings being gone: such a period is issued (closed), and the
+-- invoices of a closed period are never computed from the aggregates.
 
 ALTER TABLE agg_destination ADD COLUMN covered INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE agg_journal ADD COLUMN covered INTEGER NOT NULL DEFAULT 0;
@@ -88,35 +85,24 @@ BEGIN
     FROM ratings r WHERE r.call_id = NEW.id;
 END;
 
--- Every aggregate built again from the ratings (aggregates_rebuild()'s
--- statements, rater/rate/aggregates.c), but for the purged periods.
-DELETE FROM agg_kpi WHERE period NOT IN (SELECT period FROM purged_periods);
-DELETE FROM agg_day WHERE period NOT IN (SELECT period FROM purged_periods);
-DELETE FROM agg_number WHERE period NOT IN (SELECT period FROM purged_periods);
-DELETE FROM agg_destination WHERE period NOT IN (SELECT period FROM purged_periods);
-DELETE FROM agg_zones;
-DELETE FROM agg_journal;
-INSERT INTO agg_zones (account, timezone)
-  SELECT DISTINCT r.account, coalesce (a.timezone, 'UTC')
-  FROM ratings r LEFT JOIN accounts a ON a.account = r.account WHERE r.account IS NOT NULL;
-INSERT OR IGNORE INTO agg_zones (account, timezone) SELECT account, timezone FROM accounts;
-INSERT INTO agg_kpi (period, operator, day, direction, grp, attempts, answered, seconds, revenue)
-  SELECT period, operator, day, direction, grp, count (*), sum (status <> 'unanswered'),
-         sum (CASE WHEN status <> 'unanswered' THEN duration ELSE 0 END),
-         sum (CASE WHEN status = 'rated' THEN charge ELSE 0 END)
-  FROM agg_facts WHERE period NOT IN (SELECT period FROM purged_periods)
-  GROUP BY period, operator, day, direction, grp;
-INSERT INTO agg_day (period, account, day, calls, seconds, billable, charge)
-  SELECT period, account, day, count (*), sum (duration), sum (billable), sum (charge)
-  FROM agg_facts WHERE usage AND period NOT IN (SELECT period FROM purged_periods)
-  GROUP BY period, account, day;
-INSERT INTO agg_number (period, account, number, calls, seconds, billable, charge)
-  SELECT period, account, number, count (*), sum (duration), sum (billable), sum (charge)
-  FROM agg_facts WHERE usage AND period NOT IN (SELECT period FROM purged_periods)
-  GROUP BY period, account, number;
-INSERT INTO agg_destination (period, account, direction, grp, destination, calls, seconds,
-                             billable, charge, covered)
-  SELECT period, account, direction, grp, destination, count (*), sum (duration),
-         sum (billable), sum (charge), sum (covered)
-  FROM agg_facts WHERE usage AND period NOT IN (SELECT period FROM purged_periods)
-  GROUP BY period, account, direction, grp, destination;
+-- The covered seconds of the ratings stored before this migration: only
+-- the ratings that drew on a bundle have any, so only their groups are
+-- read (a tenth of the calls, where building every aggregate again would
+-- read them all).
+--
+-- With a journal not yet added (010) the rows are those of the ratings
+-- before it, and the groups it has yet to make are not there to take
+-- their covered seconds: the aggregates are marked stale instead (in
+-- agg_zones, a zone no account has), so that the next `rater rate` builds
+-- them all again from the ratings (aggregates_begin), and reports and
+-- invoices read the ratings until then.
+UPDATE agg_destination SET covered = s.covered
+  FROM (SELECT period, account, direction, grp, destination, sum (covered) AS covered
+        FROM agg_facts WHERE usage AND covered <> 0
+          AND period NOT IN (SELECT period FROM purged_periods)
+        GROUP BY period, account, direction, grp, destination) AS s
+  WHERE NOT EXISTS (SELECT 1 FROM agg_journal)
+    AND agg_destination.period = s.period AND agg_destination.account = s.account
+    AND agg_destination.direction = s.direction AND agg_destination.grp = s.grp
+    AND agg_destination.destination = s.destination;
+UPDATE agg_zones SET timezone = '' WHERE EXISTS (SELECT 1 FROM agg_journal);

@@ -125,8 +125,8 @@ aggregates_current (sqlite3 *db, gboolean *current, GError **error)
   return TRUE;
 }
 
-/* The statements of aggregates_rebuild(), as schemas/014 runs them (010's,
- * with agg_destination's covered), but
+/* The statements of aggregates_rebuild(), as schemas/010 runs them (with
+ * agg_destination's covered seconds, schemas/014), but
  * for the periods `rater purge` purged (schemas/013): their aggregates stay
  * as they are, their ratings being gone (those rated since, late, are in
  * them already). */

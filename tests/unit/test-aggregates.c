@@ -738,15 +738,18 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
 }
 
 /* A database of schema 13 (before agg_destination's covered seconds) with
- * bundles drawn on and a journal not yet added: `rater init` builds every
- * aggregate again, covered included, the journal emptied (not added twice),
- * and invoices are summed from them. */
-Test (aggregates, covered_built_by_the_upgrade_from_schema_13)
+ * bundles drawn on: `rater init` fills covered from the ratings; with a
+ * journal not yet added (ratings withdrawn, and one moved to a destination
+ * group it creates) it marks the aggregates stale instead, and the next
+ * rate builds them again.  Either way the sums are right and invoices are
+ * summed from them. */
+static void
+upgrade_from_13 (gboolean journal)
 {
   World w = { .rand = g_rand_new_with_seed (13), .rate_scale = 4 };
   for (int a = 0; a < N_ACCOUNTS; a++)
     w.zone[a] = a % (int) G_N_ELEMENTS (zones);
-  g_autofree char *path = g_strdup_printf ("%s/v13.db", dir);
+  g_autofree char *path = g_strdup_printf ("%s/v13-%d.db", dir, journal);
   int from, to;
   g_autoptr(GError) error = NULL;
   {
@@ -759,8 +762,13 @@ Test (aggregates, covered_built_by_the_upgrade_from_schema_13)
     cr_assert_gt (test_count (db, "SELECT count (*) FROM ratings WHERE covered > 0"), 0);
     /* a journal waiting for the next rate */
     g_auto(FilesWithdrawal) fw = { 0 };
-    cr_assert (files_withdraw (db, 1, "test", &fw, &error), "%s", error ? error->message : "");
-    cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_journal"), 0);
+    if (journal)
+      {
+        cr_assert (files_withdraw (db, 1, "test", &fw, &error), "%s", error ? error->message : "");
+        cr_assert (store_exec (db, "UPDATE ratings SET destination = 'Elsewhere' WHERE call_id ="
+                               " (SELECT min (call_id) FROM ratings WHERE covered > 0)", &error));
+        cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_journal"), 0);
+      }
     /* back to schema 13: what 014 added, gone */
     cr_assert (store_exec (db, "DROP VIEW agg_facts; DROP TRIGGER agg_rating_inserted;"
                            " DROP TRIGGER agg_rating_updated; DROP TRIGGER agg_rating_deleted;"
@@ -773,6 +781,13 @@ Test (aggregates, covered_built_by_the_upgrade_from_schema_13)
   cr_assert (db, "%s", error ? error->message : "");
   cr_assert_eq (from, 13);
   cr_assert_eq (to, store_schema_version ());
+  if (journal)
+    {
+      /* stale until the next rate builds them again */
+      cr_assert_not (current (db));
+      check_invoices (db, "2026-11", "upgraded from 13, journal waiting");
+      rate (db, NULL);
+    }
   cr_assert (current (db));
   cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_destination WHERE covered > 0"), 0);
   check_aggregates (db, "upgraded from 13");
@@ -786,4 +801,14 @@ Test (aggregates, covered_built_by_the_upgrade_from_schema_13)
   check_aggregates (db, "upgraded from 13, then rated");
   check_invoices (db, "2026-11", "upgraded from 13, then rated");
   g_rand_free (w.rand);
+}
+
+Test (aggregates, covered_filled_by_the_upgrade_from_schema_13)
+{
+  upgrade_from_13 (FALSE);
+}
+
+Test (aggregates, rebuilt_after_the_upgrade_from_schema_13_with_a_journal)
+{
+  upgrade_from_13 (TRUE);
 }
