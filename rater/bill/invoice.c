@@ -1359,12 +1359,16 @@ sum_of (AccountRows *a, const UsageKey *key)
   return u;
 }
 
-/* The ratings of ?1 the scan leaves out as held (NOT_HELD), with the
- * scan's columns: read through the disputes table. */
+/* The ratings of ?1 the scan leaves out as held (NOT_HELD: a dispute not
+ * rejected, so open or upheld), with the scan's columns: read through the
+ * disputes table (CROSS JOIN keeps that order: through the period index,
+ * SQLite would visit every rating of the period). */
 static const char held_ratings_sql[] =
   "SELECT r.account, c.direction, r.grp, r.destination, r.billable, r.covered, r.charge"
-  " FROM disputes d JOIN ratings r ON r.call_id = d.call_id JOIN calls c ON c.id = r.call_id"
-  " WHERE d.status <> 'rejected' AND r.period = ?1 AND r.status = 'rated' AND r.late = 0";
+  " FROM disputes d CROSS JOIN ratings r ON r.call_id = d.call_id"
+  " CROSS JOIN calls c ON c.id = r.call_id"
+  " WHERE d.status IN ('open', 'upheld') AND r.period = ?1 AND r.status = 'rated'"
+  " AND r.late = 0";
 
 /* Row function: a held_ratings_sql row subtracted from its account's sums
  * in the Batch B (unsigned sums wrap, and come right once the aggregate
