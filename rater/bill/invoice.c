@@ -15,6 +15,9 @@
  * the period's first and last call, so it never seeks a call at random and
  * costs nothing for a period without calls; the catalog, the numbers and
  * the late ratings (a partial index, schemas/004) are one query each.
+ * While the report aggregates are current, invoice_compute_period() fills
+ * the same sums from agg_destination instead, one account at a time ("From
+ * the aggregates" below says when and how they equal the scan's).
  *
  * One builder then makes the Invoice: recurring lines accumulate per type
  * the prorated micro-units and the count of distinct numbers; usage rows in
@@ -1362,13 +1365,15 @@ sum_of (AccountRows *a, const UsageKey *key)
 /* The ratings of ?1 the scan leaves out as held (NOT_HELD: a dispute not
  * rejected, so open or upheld), with the scan's columns: read through the
  * disputes table (CROSS JOIN keeps that order: through the period index,
- * SQLite would visit every rating of the period). */
+ * SQLite would visit every rating of the period); keyed as agg_destination
+ * keys them ('' for none). */
 static const char held_ratings_sql[] =
-  "SELECT r.account, c.direction, r.grp, r.destination, r.billable, r.covered, r.charge"
+  "SELECT r.account, c.direction, coalesce (r.grp, ''), coalesce (r.destination, ''),"
+  " r.billable, r.covered, r.charge"
   " FROM disputes d CROSS JOIN ratings r ON r.call_id = d.call_id"
   " CROSS JOIN calls c ON c.id = r.call_id"
   " WHERE d.status IN ('open', 'upheld') AND r.period = ?1 AND r.status = 'rated'"
-  " AND r.late = 0";
+  " AND r.late = 0 AND coalesce (r.grp, '') <> ''";
 
 /* Row function: a held_ratings_sql row subtracted from its account's sums
  * in the Batch B (unsigned sums wrap, and come right once the aggregate
@@ -1377,8 +1382,8 @@ static gboolean
 subtract_held (sqlite3_stmt *st, gpointer b, GError **error)
 {
   AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
-  UsageKey key = { store_column_text (st, 1), store_column_text_or_null (st, 2),
-                   store_column_text_or_null (st, 3), NULL };
+  UsageKey key = { store_column_text (st, 1), store_column_text (st, 2),
+                   store_column_text (st, 3), NULL };
   UsageRow *u;
 
   if (!a)
