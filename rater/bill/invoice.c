@@ -15,6 +15,9 @@
  * the period's first and last call, so it never seeks a call at random and
  * costs nothing for a period without calls; the catalog, the numbers and
  * the late ratings (a partial index, schemas/004) are one query each.
+ * While the report aggregates are current, invoice_compute_period() fills
+ * the same sums from agg_destination instead, one account at a time ("From
+ * the aggregates" below says when and how they equal the scan's).
  *
  * One builder then makes the Invoice: recurring lines accumulate per type
  * the prorated micro-units and the count of distinct numbers; usage rows in
@@ -32,6 +35,7 @@
 #include "base/store.h"
 #include "base/timeparse.h"
 #include "base/tzmap.h"
+#include "rate/aggregates.h"
 
 static const char *const number_types[] = { "user", "service", "tollfree" };
 #define N_NUMBER_TYPES G_N_ELEMENTS (number_types)
@@ -459,6 +463,7 @@ typedef struct {
 typedef struct {
   GPtrArray *accounts;          /* AccountRows *, in byte order */
   GHashTable *by_name;          /* account → AccountRows * of ACCOUNTS */
+  gboolean closed;              /* an account of ACCOUNTS has the period closed */
 } Batch;
 
 static void
@@ -1292,6 +1297,188 @@ bill_account (sqlite3 *db, const AccountRows *a, const char *period, const Perio
   return each (g_steal_pointer (&invoice), g_steal_pointer (&destinations), data, error);
 }
 
+/* From the aggregates {{{1 */
+
+/* agg_destination (schemas/010, 014) sums per period, account, direction,
+ * group and destination the ratings 'rated' or 'free' of an account;
+ * while the aggregates are current (aggregates.h) its rows of P are the
+ * period scan's sums but for three differences, each made good here:
+ *  - free calls: their rows are those of group '' (a rated rating has its
+ *    deck row's group, never empty: catalog-import.c), left out;
+ *  - late ratings of P (rated after P was closed for their account): only
+ *    an account with P closed has any (closed_periods only grows, and a
+ *    rating is late when its account's period was closed as it was
+ *    rated), so a batch with such an account reads the ratings instead;
+ *  - the ratings held by a dispute (NOT_HELD): the few of P read through
+ *    the disputes table and subtracted from their sums, a sum left with no
+ *    call then dropped.
+ * The rows are read once in primary key order, account by account, and
+ * each account is billed as soon as its rows are summed (and every account
+ * of the batch before it, with or without usage): the memory follows one
+ * account's destinations. */
+
+/* Row function: when an account of the Batch B has period ?1 closed, set
+ * B's closed flag. */
+static gboolean
+note_closed (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  Batch *batch = b;
+
+  batch->closed |= g_hash_table_contains (batch->by_name, store_column_text (st, 0));
+  return TRUE;
+}
+
+/* Whether the invoices of B for PERIOD can be summed from agg_destination:
+ * the aggregates are current and no account of B has PERIOD closed. */
+static gboolean
+aggregates_usable (sqlite3 *db, Batch *b, const char *period, gboolean *usable, GError **error)
+{
+  gboolean current = FALSE;
+
+  *usable = FALSE;
+  if (!aggregates_current (db, &current, error))
+    return FALSE;
+  if (!current)
+    return TRUE;
+  b->closed = FALSE;
+  if (!query_rows (db, "SELECT account FROM closed_periods WHERE period = ?1", period, NULL,
+                   note_closed, b, error))
+    return FALSE;
+  *usable = !b->closed;
+  return TRUE;
+}
+
+/* The sum of A's (direction, group, destination) KEY, new when none. */
+static UsageRow *
+sum_of (AccountRows *a, const UsageKey *key)
+{
+  UsageRow *u = g_hash_table_lookup (a->sums, key);
+
+  if (!u)
+    {
+      u = usage_row_new (key);
+      g_hash_table_add (a->sums, u);
+    }
+  return u;
+}
+
+/* The ratings of ?1 the scan leaves out as held (NOT_HELD: a dispute not
+ * rejected, so open or upheld), with the scan's columns: read through the
+ * disputes table (CROSS JOIN keeps that order: through the period index,
+ * SQLite would visit every rating of the period); keyed as agg_destination
+ * keys them ('' for none). */
+static const char held_ratings_sql[] =
+  "SELECT r.account, c.direction, coalesce (r.grp, ''), coalesce (r.destination, ''),"
+  " r.billable, r.covered, r.charge"
+  " FROM disputes d CROSS JOIN ratings r ON r.call_id = d.call_id"
+  " CROSS JOIN calls c ON c.id = r.call_id"
+  " WHERE d.status IN ('open', 'upheld') AND r.period = ?1 AND r.status = 'rated'"
+  " AND r.late = 0 AND coalesce (r.grp, '') <> ''";
+
+/* Row function: a held_ratings_sql row subtracted from its account's sums
+ * in the Batch B (unsigned sums wrap, and come right once the aggregate
+ * rows are added). */
+static gboolean
+subtract_held (sqlite3_stmt *st, gpointer b, GError **error)
+{
+  AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
+  UsageKey key = { store_column_text (st, 1), store_column_text (st, 2),
+                   store_column_text (st, 3), NULL };
+  UsageRow *u;
+
+  if (!a)
+    return TRUE;
+  u = sum_of (a, &key);
+  u->calls--;
+  u->billable -= (guint64) sqlite3_column_int64 (st, 4);
+  u->covered -= (guint64) sqlite3_column_int64 (st, 5);
+  return add_checked (&u->charge, -sqlite3_column_int64 (st, 6), error);
+}
+
+/* What the stream over agg_destination bills with. */
+typedef struct {
+  sqlite3 *db;
+  Batch *b;
+  const char *period;
+  const PeriodDays *days;
+  InvoiceFunc each;
+  gpointer data;
+  guint next;                   /* the first account of B not billed yet */
+} AggStream;
+
+static gboolean
+no_call (gpointer key, gpointer value, gpointer data)
+{
+  return ((const UsageRow *) key)->calls == 0;
+}
+
+/* Bill the accounts of S->b before ACCOUNT (NULL: every one left) and
+ * release them. */
+static gboolean
+bill_before (AggStream *s, const char *account, GError **error)
+{
+  for (; s->next < s->b->accounts->len; s->next++)
+    {
+      AccountRows *a = s->b->accounts->pdata[s->next];
+      if (account && strcmp (a->account, account) >= 0)
+        return TRUE;
+      g_hash_table_foreach_remove (a->sums, no_call, NULL);
+      if (!bill_account (s->db, a, s->period, s->days, s->each, s->data, error))
+        return FALSE;
+      g_hash_table_remove (s->b->by_name, a->account);
+      account_rows_free (g_steal_pointer (&s->b->accounts->pdata[s->next]));
+    }
+  return TRUE;
+}
+
+/* Row function: an agg_sql row (account, direction, grp, destination,
+ * calls, billable, covered, charge) added to its account's sums, once the
+ * accounts before it are billed. */
+static gboolean
+add_agg_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  AggStream *s = data;
+  const char *account = store_column_text (st, 0);
+  AccountRows *a;
+  UsageRow *u;
+
+  if (!bill_before (s, account, error))
+    return FALSE;
+  if (s->next == s->b->accounts->len
+      || strcmp ((a = s->b->accounts->pdata[s->next])->account, account) != 0)
+    return TRUE;                /* not an account of the batch */
+  UsageKey key = { store_column_text (st, 1), store_column_text (st, 2),
+                   store_column_text (st, 3), NULL };
+  u = sum_of (a, &key);
+  u->calls += (guint64) sqlite3_column_int64 (st, 4);
+  u->billable += (guint64) sqlite3_column_int64 (st, 5);
+  u->covered += (guint64) sqlite3_column_int64 (st, 6);
+  return add_checked (&u->charge, sqlite3_column_int64 (st, 7), error);
+}
+
+/* The rows of ?1 in primary key order, but free calls' (group ''). */
+static const char agg_sql[] =
+  "SELECT account, direction, grp, destination, calls, billable, covered, charge"
+  " FROM agg_destination WHERE period = ?1 AND grp <> ''"
+  " ORDER BY account, direction DESC, grp, destination";
+
+/* Every account of B billed from the aggregates (see above), in order. */
+static gboolean
+bill_from_aggregates (sqlite3 *db, Batch *b, const char *period, const PeriodDays *days,
+                      InvoiceFunc each, gpointer data, GError **error)
+{
+  AggStream s = { db, b, period, days, each, data, 0 };
+
+  for (guint i = 0; i < b->accounts->len; i++)
+    {
+      AccountRows *a = b->accounts->pdata[i];
+      a->sums = g_hash_table_new_full (usage_key_hash, usage_key_equal, usage_row_free, NULL);
+    }
+  return query_rows (db, held_ratings_sql, period, NULL, subtract_held, b, error)
+    && query_rows (db, agg_sql, period, NULL, add_agg_row, &s, error)
+    && bill_before (&s, NULL, error);
+}
+
 gboolean
 invoice_compute_period (sqlite3 *db, const InvoiceScope *scope, InvoiceFunc each,
                         gpointer data, GError **error)
@@ -1306,6 +1493,12 @@ invoice_compute_period (sqlite3 *db, const InvoiceScope *scope, InvoiceFunc each
     return FALSE;
   if (b->accounts->len == 0)
     return TRUE;
+  gboolean from_aggregates = FALSE;
+  if (!scope->account && !scope->from_ratings
+      && !aggregates_usable (db, b, scope->period, &from_aggregates, error))
+    return FALSE;
+  if (from_aggregates)
+    return bill_from_aggregates (db, b, scope->period, &days, each, data, error);
   if (!(scope->account ? read_usage_by_account (db, b, scope->period, error)
                        : scan_period (db, b, scope->period, error)))
     return FALSE;

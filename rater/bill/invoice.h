@@ -187,6 +187,8 @@ typedef struct {
   const char *account;          /* NULL: every account (of OPERATOR_SLUG) */
   GHashTable *skip;             /* set of accounts (char *) left out, never computed
                                  * (issued, closed); NULL: none */
+  gboolean from_ratings;        /* TRUE: read the ratings even when the aggregates
+                                 * would do (tests compare the two) */
 } InvoiceScope;
 
 /* Called by invoice_compute_period() for each account that has lines, in
@@ -203,7 +205,12 @@ typedef gboolean (*InvoiceFunc) (Invoice *invoice, GPtrArray *destinations, gpoi
  * account, direction, group and destination — so the cost follows the
  * period's calls and the memory the invoices, whatever the accounts and
  * the stored history.  With SCOPE->account set, that one account's
- * ratings are read through the period index instead.
+ * ratings are read through the period index instead.  While the report
+ * aggregates are current (rate/aggregates.h) and no account of SCOPE has
+ * the period closed, the usage and the appendices are summed from
+ * agg_destination instead of the ratings (the same figures: the few calls
+ * held by disputes subtracted), account by account in one pass over the
+ * period's rows, each account handed to EACH as soon as it is summed.
  *
  * The accounts are visited in byte order; the first that cannot be billed
  * stops with its invoice_compute() error prefixed "account 'A': ".  An

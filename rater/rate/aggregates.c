@@ -29,17 +29,19 @@
 enum { T_KPI, T_DAY, T_NUMBER, T_DESTINATION, N_TABLES };
 
 /* An aggregate table: its text key columns (period first), then day when
- * it has one, then its four sums, the first the count that deletes the row
- * at 0. */
+ * it has one, then its sums (four; agg_destination five, its fifth the
+ * covered seconds of schemas/014), the first the count that deletes the
+ * row at 0. */
 /* ORDER lists the primary key: text I as I + 1, the day as DAY_KEY, the
  * direction (descending) negated, ended by 0; the pending groups are
  * written in this order, so that the UPSERTs walk the B-tree forward. */
 #define DAY_KEY 9
+#define N_SUMS 5
 static const struct {
   const char *name;
   const char *texts[5];
   gboolean has_day;
-  const char *sums[4];
+  const char *sums[N_SUMS];     /* NULL-terminated when fewer */
   int order[6];
 } tables[N_TABLES] = {
   [T_KPI] = { "agg_kpi", { "period", "operator", "direction", "grp" }, TRUE,
@@ -49,13 +51,14 @@ static const struct {
   [T_NUMBER] = { "agg_number", { "period", "account", "number" }, FALSE,
                  { "calls", "seconds", "billable", "charge" }, { 1, 2, 3 } },
   [T_DESTINATION] = { "agg_destination", { "period", "account", "direction", "grp", "destination" },
-                      FALSE, { "calls", "seconds", "billable", "charge" }, { 1, 2, -3, 4, 5 } },
+                      FALSE, { "calls", "seconds", "billable", "charge", "covered" },
+                      { 1, 2, -3, 4, 5 } },
 };
 
 typedef struct {
   const char *text[5];          /* interned in Aggregates.strings */
   gint64 day;
-  gint64 sum[4];
+  gint64 sum[N_SUMS];           /* 0 past the table's sums */
 } Pending;
 
 struct Aggregates {
@@ -122,7 +125,8 @@ aggregates_current (sqlite3 *db, gboolean *current, GError **error)
   return TRUE;
 }
 
-/* The statements of aggregates_rebuild(), as schemas/010 runs them, but
+/* The statements of aggregates_rebuild(), as schemas/010 runs them (with
+ * agg_destination's covered seconds, schemas/014), but
  * for the periods `rater purge` purged (schemas/013): their aggregates stay
  * as they are, their ratings being gone (those rated since, late, are in
  * them already). */
@@ -147,9 +151,9 @@ static const char rebuild_sql[] =
   " SELECT period, account, number, count (*), sum (duration), sum (billable), sum (charge)"
   " FROM agg_facts WHERE usage AND " NOT_PURGED " GROUP BY period, account, number;"
   "INSERT INTO agg_destination (period, account, direction, grp, destination, calls, seconds,"
-  " billable, charge)"
+  " billable, charge, covered)"
   " SELECT period, account, direction, grp, destination, count (*), sum (duration),"
-  " sum (billable), sum (charge)"
+  " sum (billable), sum (charge), sum (covered)"
   " FROM agg_facts WHERE usage AND " NOT_PURGED " GROUP BY period, account, direction, grp, destination;";
 
 gboolean
@@ -174,6 +178,16 @@ add_zone (sqlite3_stmt *st, gpointer data, GError **error)
   return TRUE;
 }
 
+/* The number of sums of table T. */
+static int
+n_sums (int t)
+{
+  int k = 0;
+  while (k < N_SUMS && tables[t].sums[k])
+    k++;
+  return k;
+}
+
 static sqlite3_stmt *
 prepare_upsert (sqlite3 *db, int t, GError **error)
 {
@@ -185,13 +199,14 @@ prepare_upsert (sqlite3 *db, int t, GError **error)
     g_string_append_printf (sql, "%s, ", tables[t].texts[i]), n++;
   if (tables[t].has_day)
     g_string_append (sql, "day, "), n++;
-  for (int i = 0; i < 4; i++)
-    g_string_append_printf (sql, "%s%s", tables[t].sums[i], i < 3 ? ", " : ") VALUES (");
-  for (int i = 1; i <= n + 4; i++)
-    g_string_append_printf (sql, "?%d%s", i, i < n + 4 ? ", " : ") ON CONFLICT DO UPDATE SET ");
-  for (int i = 0; i < 4; i++)
+  int k = n_sums (t);
+  for (int i = 0; i < k; i++)
+    g_string_append_printf (sql, "%s%s", tables[t].sums[i], i < k - 1 ? ", " : ") VALUES (");
+  for (int i = 1; i <= n + k; i++)
+    g_string_append_printf (sql, "?%d%s", i, i < n + k ? ", " : ") ON CONFLICT DO UPDATE SET ");
+  for (int i = 0; i < k; i++)
     g_string_append_printf (sql, "%s = %s + excluded.%s%s", tables[t].sums[i], tables[t].sums[i],
-                            tables[t].sums[i], i < 3 ? ", " : "");
+                            tables[t].sums[i], i < k - 1 ? ", " : "");
   return store_prepare (db, sql->str, error);
 }
 
@@ -221,7 +236,7 @@ add_journalled (sqlite3_stmt *st, gpointer data, GError **error)
     .grp = store_column_text_or_null (st, 6), .destination = store_column_text_or_null (st, 7),
     .number = store_column_text_or_null (st, 8), .start_ms = sqlite3_column_int64 (st, 9),
     .duration = sqlite3_column_int64 (st, 10), .billable = sqlite3_column_int64 (st, 11),
-    .charge = sqlite3_column_int64 (st, 12),
+    .charge = sqlite3_column_int64 (st, 12), .covered = sqlite3_column_int64 (st, 13),
     .period = (gint32) (g_ascii_strtoll (period, NULL, 10) * 100
                         + (strlen (period) >= 7 ? g_ascii_strtoll (period + 5, NULL, 10) : 0)),
   };
@@ -238,8 +253,8 @@ apply_journal (Aggregates *agg, GError **error)
 {
   return agg->rebuild
          || (store_query_each (agg->db, "SELECT sign, period, account, operator, direction, status,"
-                               " grp, destination, number, start_ms, duration, billable, charge"
-                               " FROM agg_journal ORDER BY id", add_journalled, agg,
+                               " grp, destination, number, start_ms, duration, billable, charge,"
+                               " covered FROM agg_journal ORDER BY id", add_journalled, agg,
                                "reading agg_journal", error)
              && store_exec (agg->db, "DELETE FROM agg_journal", error));
 }
@@ -294,7 +309,7 @@ intern (Aggregates *agg, const char *text)
 /* Add SIGN x SUM to the group of table T with TEXTS (N of them) and DAY. */
 static void
 pending_add (Aggregates *agg, int t, const char *const *texts, int n, gint64 day,
-             const gint64 sum[4], int sign)
+             const gint64 sum[N_SUMS], int sign)
 {
   GString *key = agg->key;
   g_string_truncate (key, 0);
@@ -312,7 +327,7 @@ pending_add (Aggregates *agg, int t, const char *const *texts, int n, gint64 day
                                                                       (gssize) key->len), p);
       agg->n_pending++;
     }
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < N_SUMS; i++)
     p->sum[i] += sign * sum[i];
 }
 
@@ -346,19 +361,20 @@ aggregates_add (Aggregates *agg, const AggRating *r, int sign)
   const char *direction = r->out ? "out" : "in";
   const char *grp = r->grp ? r->grp : "", *destination = r->destination ? r->destination : "";
   gboolean answered = r->status != AGG_UNANSWERED;
-  const gint64 kpi[4] = { 1, answered, answered ? r->duration : 0,
+  const gint64 kpi[N_SUMS] = { 1, answered, answered ? r->duration : 0,
                           r->status == AGG_RATED ? r->charge : 0 };
   const char *const kpi_texts[] = { period, r->operator_slug, direction, grp };
   pending_add (agg, T_KPI, kpi_texts, 4, day, kpi, sign);
   if (!r->account || (r->status != AGG_RATED && r->status != AGG_FREE))
     return;
-  const gint64 usage[4] = { 1, r->duration, r->billable, r->charge };
+  const gint64 usage[N_SUMS] = { 1, r->duration, r->billable, r->charge };
+  const gint64 destination_sums[N_SUMS] = { 1, r->duration, r->billable, r->charge, r->covered };
   const char *const texts[] = { period, r->account, r->number ? r->number : "", direction, grp,
                                 destination };
   pending_add (agg, T_DAY, texts, 2, day, usage, sign);
   pending_add (agg, T_NUMBER, texts, 3, 0, usage, sign);
   const char *const dest_texts[] = { period, r->account, direction, grp, destination };
-  pending_add (agg, T_DESTINATION, dest_texts, 5, 0, usage, sign);
+  pending_add (agg, T_DESTINATION, dest_texts, 5, 0, destination_sums, sign);
 }
 
 static const char *
@@ -400,7 +416,8 @@ flush_one (Aggregates *agg, int t, const Pending *p, GError **error)
   if (tables[t].has_day && !store_bind_at (st, ++n, error, STORE_INT (p->day)))
     return FALSE;
   if (!store_bind_at (st, n + 1, error, STORE_INT (p->sum[0]), STORE_INT (p->sum[1]),
-                      STORE_INT (p->sum[2]), STORE_INT (p->sum[3])))
+                      STORE_INT (p->sum[2]), STORE_INT (p->sum[3]))
+      || (n_sums (t) > 4 && !store_bind_at (st, n + 5, error, STORE_INT (p->sum[4]))))
     return FALSE;
   if (!store_step (st, error))
     return FALSE;
@@ -458,7 +475,7 @@ aggregates_flush (Aggregates *agg, gboolean all, GError **error)
       for (guint i = 0; i < n; i++)
         {
           const Pending *p = sorted[i];
-          if ((p->sum[0] || p->sum[1] || p->sum[2] || p->sum[3]) && !flush_one (agg, t, p, error))
+          if ((p->sum[0] || p->sum[1] || p->sum[2] || p->sum[3] || p->sum[4]) && !flush_one (agg, t, p, error))
             return FALSE;
         }
       g_hash_table_remove_all (agg->pending[t]);

@@ -6,7 +6,7 @@
  * agg_kpi (operator, local day, direction, group), agg_day (account, local
  * day), agg_number (account, own number) and agg_destination (account,
  * direction, group, destination); schemas/010-aggregates.sql says what each
- * column sums.  The local day is in the zone agg_zones records for the
+ * column sums (and 014 agg_destination's covered, which invoices read).  The local day is in the zone agg_zones records for the
  * account (UTC without one).
  *
  * `rater rate` keeps them in its own transaction: for every rating it
@@ -43,6 +43,7 @@ typedef struct {
   const char *grp, *destination; /* NULL: none */
   gint64 start_ms;              /* UTC */
   gint64 duration, billable, charge;
+  gint64 covered;               /* seconds drawn from the bundle (agg_destination, schemas/014) */
   gint32 period;                /* YYYYMM */
   guint8 out;                   /* direction: 1 out, 0 in */
   guint8 status;                /* AGG_RATED .. AGG_UNRATED */

@@ -643,7 +643,8 @@ agg_of_result (Run *r, const Slot *s, guint i, const Result *res)
     .number = s->own[i].len ? s->own[i].digits : NULL,
     .grp = res->row ? res->row->group : NULL, .destination = res->row ? res->row->destination : NULL,
     .start_ms = b->start_ms[i], .duration = s->duration[i], .billable = res->billable,
-    .charge = res->charge, .period = res->period, .out = b->direction[i] == 0,
+    .charge = res->charge, .covered = res->covered, .period = res->period,
+    .out = b->direction[i] == 0,
     .status = res->status,
   };
 }
@@ -683,6 +684,7 @@ agg_of_prior (Run *r, const Slot *s, guint i, const Prior *p)
   a.grp = texts[7];
   a.billable = billable;
   a.charge = p->charge;
+  a.covered = p->covered;
   a.period = p->period;
   return a;
 }
@@ -887,6 +889,7 @@ apply_bundles (Run *r, GError **error)
       now.status = c->result.status;
       now.billable = c->result.billable;
       now.charge = c->result.charge;
+      now.covered = c->result.covered;
       now.grp = c->result.row ? c->result.row->group : NULL;
       now.destination = c->result.row ? c->result.row->destination : NULL;
       aggregates_add (r->agg, summed, -1);

@@ -1,7 +1,7 @@
 /* test-aggregates.c — the report aggregates (rate/aggregates.h,
- * schemas/010) against a naive model, after every step of random
+ * schemas/010, 014) against a naive model, after every step of random
  * sequences of ingest, rate, catalog change (re-rate), issue, late calls,
- * withdrawn files and `rate --period`.
+ * withdrawn files, `rate --period` and disputes opened and resolved.
  *
  * The model shares no code with the aggregates: it reads every rating with
  * its call and sums in C, the local day from GDateTime in the catalog's
@@ -9,13 +9,21 @@
  * aggregates are current, every row of the four tables must equal the
  * model's; after every rate they must be current; and every report made
  * from the aggregates must equal the same report summed from the calls
- * (ReportQuery.from_calls), cell by cell.  An upgrade from schema 9 (the
- * tables dropped, user_version 9, `rater init`) builds the same rows. */
+ * (ReportQuery.from_calls), cell by cell; and every invoice computed by
+ * invoice_compute_period() (from the aggregates when they are current)
+ * must equal the one computed from the ratings (InvoiceScope.from_ratings),
+ * whole: lines, appendix, held calls, totals — as must the invoices issue
+ * stores.  An upgrade from schema 9 (the tables dropped, user_version 9,
+ * `rater init`) builds the same rows, as does one from schema 13 (014's
+ * covered seconds). */
 #include "config.h"
 
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "bill/dispute.h"
+#include "bill/invoice.h"
+#include "bill/invoiceout.h"
 #include "bill/issue.h"
 #include "ingest/files.h"
 #include "ingest/ingest.h"
@@ -166,15 +174,18 @@ model_day (const char *zone, gint64 ms)
   return g_date_days_between (epoch, d);
 }
 
+/* Every table has four sums, agg_destination a fifth (covered, 014). */
+#define N_SUMS 5
+
 static void
-model_add (GHashTable *rows, char *key, const gint64 sums[4])
+model_add (GHashTable *rows, char *key, const gint64 sums[N_SUMS])
 {
   gint64 *v = g_hash_table_lookup (rows, key);
   if (!v)
-    g_hash_table_insert (rows, key, v = g_new0 (gint64, 4));
+    g_hash_table_insert (rows, key, v = g_new0 (gint64, N_SUMS));
   else
     g_free (key);
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < N_SUMS; i++)
     v[i] += sums[i];
 }
 
@@ -189,7 +200,7 @@ model_rows (sqlite3 *db)
                          g_strdup (store_column_text (zs, 1)));
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT r.period, r.account, c.operator, c.direction, r.status, r.grp, r.destination,"
-    " c.caller, c.callee, c.start_ms, c.duration, r.billable, r.charge"
+    " c.caller, c.callee, c.start_ms, c.duration, r.billable, r.charge, r.covered"
     " FROM ratings r JOIN calls c ON c.id = r.call_id", NULL);
   cr_assert (st);
   while (sqlite3_step (st) == SQLITE_ROW)
@@ -197,25 +208,28 @@ model_rows (sqlite3 *db)
       const char *period = store_column_text (st, 0), *account = store_column_text_or_null (st, 1);
       const char *op = store_column_text (st, 2), *direction = store_column_text (st, 3);
       const char *status = store_column_text (st, 4);
-      const char *grp = store_column_text_or_null (st, 5), *dest = store_column_text_or_null (st, 6);
+      const char *grp = store_column_text_or_null (st, 5);
+      const char *destination = store_column_text_or_null (st, 6);
       const char *number = store_column_text_or_null (st, g_str_equal (direction, "out") ? 7 : 8);
       gint64 start = sqlite3_column_int64 (st, 9), duration = sqlite3_column_int64 (st, 10);
       gint64 billable = sqlite3_column_int64 (st, 11), charge = sqlite3_column_int64 (st, 12);
+      gint64 covered = sqlite3_column_int64 (st, 13);
       const char *zone = account ? g_hash_table_lookup (zone_of, account) : NULL;
       gint64 day = model_day (zone ? zone : "UTC", start);
       gboolean answered = !g_str_equal (status, "unanswered");
-      const gint64 kpi[4] = { 1, answered, answered ? duration : 0,
+      const gint64 kpi[N_SUMS] = { 1, answered, answered ? duration : 0,
                               g_str_equal (status, "rated") ? charge : 0 };
       model_add (rows, g_strdup_printf ("kpi|%s|%s|%" G_GINT64_FORMAT "|%s|%s", period, op, day,
                                         direction, grp ? grp : ""), kpi);
       if (!account || !(g_str_equal (status, "rated") || g_str_equal (status, "free")))
         continue;
-      const gint64 usage[4] = { 1, duration, billable, charge };
+      const gint64 usage[N_SUMS] = { 1, duration, billable, charge };
+      const gint64 dest[N_SUMS] = { 1, duration, billable, charge, covered };
       model_add (rows, g_strdup_printf ("day|%s|%s|%" G_GINT64_FORMAT, period, account, day), usage);
       model_add (rows, g_strdup_printf ("number|%s|%s|%s", period, account, number ? number : ""),
                  usage);
       model_add (rows, g_strdup_printf ("destination|%s|%s|%s|%s|%s", period, account, direction,
-                                        grp ? grp : "", dest ? dest : ""), usage);
+                                        grp ? grp : "", destination ? destination : ""), dest);
     }
   return rows;
 }
@@ -225,13 +239,13 @@ stored_rows (sqlite3 *db)
 {
   static const char *const sql[][2] = {
     { "kpi", "SELECT 'kpi|' || period || '|' || operator || '|' || day || '|' || direction || '|' || grp,"
-             " attempts, answered, seconds, revenue FROM agg_kpi" },
+             " attempts, answered, seconds, revenue, 0 FROM agg_kpi" },
     { "day", "SELECT 'day|' || period || '|' || account || '|' || day, calls, seconds, billable,"
-             " charge FROM agg_day" },
+             " charge, 0 FROM agg_day" },
     { "number", "SELECT 'number|' || period || '|' || account || '|' || number, calls, seconds,"
-                " billable, charge FROM agg_number" },
+                " billable, charge, 0 FROM agg_number" },
     { "destination", "SELECT 'destination|' || period || '|' || account || '|' || direction || '|'"
-                     " || grp || '|' || destination, calls, seconds, billable, charge"
+                     " || grp || '|' || destination, calls, seconds, billable, charge, covered"
                      " FROM agg_destination" },
   };
   GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -241,8 +255,8 @@ stored_rows (sqlite3 *db)
       cr_assert (st);
       while (sqlite3_step (st) == SQLITE_ROW)
         {
-          gint64 *v = g_new (gint64, 4);
-          for (int i = 0; i < 4; i++)
+          gint64 *v = g_new (gint64, N_SUMS);
+          for (int i = 0; i < N_SUMS; i++)
             v[i] = sqlite3_column_int64 (st, 1 + i);
           cr_assert_not (g_hash_table_contains (rows, store_column_text (st, 0)));
           g_hash_table_insert (rows, g_strdup (store_column_text (st, 0)), v);
@@ -263,7 +277,7 @@ check_aggregates (sqlite3 *db, const char *step)
     {
       const gint64 *m = v, *s = g_hash_table_lookup (stored, k);
       cr_assert (s, "%s: no aggregate row %s", step, (const char *) k);
-      for (int i = 0; i < 4; i++)
+      for (int i = 0; i < N_SUMS; i++)
         cr_assert_eq (m[i], s[i], "%s: %s sum %d: model %" G_GINT64_FORMAT ", stored %"
                       G_GINT64_FORMAT, step, (const char *) k, i, m[i], s[i]);
     }
@@ -336,6 +350,132 @@ check_reports (sqlite3 *db, const char *period)
     cr_assert_str_eq (ka->pdata[i], kb->pdata[i]);
 }
 
+/* ---- invoices: from the aggregates and from the ratings ---- */
+
+/* Everything INV and its appendix DESTINATIONS say, one text (an issued
+ * invoice has no held calls: ISSUED leaves them out). */
+static void
+describe_invoice (GString *out, const Invoice *inv, const GPtrArray *destinations,
+                  gboolean issued)
+{
+  g_string_append_printf (out, "invoice %s %s %s %s %s %u tax rate %" G_GINT64_FORMAT
+                          " subtotal %" G_GINT64_FORMAT " tax %" G_GINT64_FORMAT
+                          " total %" G_GINT64_FORMAT "\n", inv->account, inv->operator_slug,
+                          inv->tenant_id ? inv->tenant_id : "-", inv->period, inv->currency,
+                          inv->minor_units, inv->tax_rate, inv->subtotal, inv->tax, inv->total);
+  if (!issued)
+    g_string_append_printf (out, " held %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+                            inv->held_calls, inv->held_amount);
+  for (guint i = 0; i < inv->lines->len; i++)
+    {
+      const InvoiceLine *l = inv->lines->pdata[i];
+      g_string_append_printf (out, " line %s %s %s %s q %" G_GUINT64_FORMAT " calls %"
+                              G_GUINT64_FORMAT " billable %" G_GUINT64_FORMAT " covered %"
+                              G_GUINT64_FORMAT " amount %" G_GINT64_FORMAT " %s",
+                              invoice_line_kind_to_string (l->kind),
+                              l->number_type ? l->number_type : "-",
+                              l->direction ? l->direction : "-", l->group ? l->group : "-",
+                              l->quantity, l->calls, l->billable_seconds, l->covered_seconds,
+                              l->amount, l->description ? l->description : "-");
+      for (guint p = 0; l->periods && p < l->periods->len; p++)
+        g_string_append_printf (out, " %s", (const char *) l->periods->pdata[p]);
+      g_string_append_c (out, '\n');
+    }
+  for (guint i = 0; i < destinations->len; i++)
+    {
+      const InvoiceDestination *d = destinations->pdata[i];
+      g_string_append_printf (out, " destination %s|%s calls %" G_GUINT64_FORMAT " billable %"
+                              G_GUINT64_FORMAT " amount %" G_GINT64_FORMAT "\n",
+                              d->destination ? d->destination : "(null)",
+                              d->group ? d->group : "(null)", d->calls, d->billable_seconds,
+                              d->amount);
+    }
+}
+
+static gboolean
+collect_invoice (Invoice *invoice, GPtrArray *destinations, gpointer out, GError **error)
+{
+  describe_invoice (out, invoice, destinations, FALSE);
+  invoice_free (invoice);
+  g_ptr_array_unref (destinations);
+  return TRUE;
+}
+
+/* The invoices invoice_compute_period() gives SCOPE, FROM_RATINGS or not,
+ * as one text (an error too). */
+static char *
+compute_invoices (sqlite3 *db, InvoiceScope scope, gboolean from_ratings)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  scope.from_ratings = from_ratings;
+  if (!invoice_compute_period (db, &scope, collect_invoice, out, &error))
+    g_string_append_printf (out, "error: %s\n", error->message);
+  return g_strdup (out->str);
+}
+
+/* The accounts with PERIOD closed, as issue leaves them out. */
+static GHashTable *
+closed_accounts (sqlite3 *db, const char *period)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT account FROM closed_periods"
+                                              " WHERE period = ?1", NULL);
+  cr_assert (st && store_bind (st, NULL, STORE_TEXT (period)));
+  while (sqlite3_step (st) == SQLITE_ROW)
+    g_hash_table_add (set, g_strdup (store_column_text (st, 0)));
+  return set;
+}
+
+/* Every invoice of PERIOD (every operator, each one, each one but its
+ * closed accounts as issue computes them) the same from the aggregates as
+ * from the ratings. */
+static void
+check_invoices (sqlite3 *db, const char *period, const char *step)
+{
+  static const char *const operators[] = { NULL, "op", "tel" };
+  g_autoptr(GHashTable) closed = closed_accounts (db, period);
+  for (guint o = 0; o < G_N_ELEMENTS (operators); o++)
+    for (int skip = 0; skip < 2; skip++)
+      {
+        InvoiceScope scope = { period, operators[o], NULL, skip ? closed : NULL };
+        g_autofree char *agg = compute_invoices (db, scope, FALSE);
+        g_autofree char *scan = compute_invoices (db, scope, TRUE);
+        cr_assert_str_eq (agg, scan, "%s: invoices of %s (%s%s) differ", step, period,
+                          operators[o] ? operators[o] : "all", skip ? ", closed skipped" : "");
+      }
+}
+
+/* Open a dispute on a random rated call never disputed, or resolve a
+ * random open one. */
+/* (a dispute whose call was withdrawn stays open) */
+#define CALL_LEFT " AND EXISTS (SELECT 1 FROM calls c WHERE c.id = disputes.call_id"   \
+  " AND c.operator = disputes.operator AND c.call_key = disputes.call_key)"
+#define UNDISPUTED " AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.call_id = r.call_id)"
+static void
+dispute_step (sqlite3 *db, GRand *rand, gboolean open)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = test_count (db, open ? "SELECT count (*) FROM ratings r WHERE status = 'rated'" UNDISPUTED
+                                  : "SELECT count (*) FROM disputes WHERE status = 'open'" CALL_LEFT);
+  if (n == 0)
+    return;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, open
+    ? "SELECT c.operator || ':' || c.call_key FROM ratings r JOIN calls c ON c.id = r.call_id"
+      " WHERE r.status = 'rated'" UNDISPUTED " ORDER BY r.call_id LIMIT 1 OFFSET ?1"
+    : "SELECT operator || ':' || call_key FROM disputes WHERE status = 'open'" CALL_LEFT
+      " ORDER BY call_id LIMIT 1 OFFSET ?1", NULL);
+  cr_assert (st && store_bind (st, NULL, STORE_INT (g_rand_int_range (rand, 0, (gint32) n))));
+  cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
+  g_autofree char *ref = g_strdup (store_column_text (st, 0));
+  if (open)
+    cr_assert (dispute_open (db, ref, "test", "tester", &error), "%s", error->message);
+  else
+    cr_assert (dispute_resolve (db, ref, g_rand_boolean (rand) ? DISPUTE_UPHELD
+                                : DISPUTE_REJECTED, NULL, "tester", NULL, &error),
+               "%s", error->message);
+}
+
 static gboolean
 current (sqlite3 *db)
 {
@@ -354,6 +494,30 @@ check_step (sqlite3 *db, const char *step, gboolean must_be_current)
     check_aggregates (db, step);
   check_reports (db, "2026-10");
   check_reports (db, "2026-11");
+  check_invoices (db, "2026-10", step);
+  check_invoices (db, "2026-11", step);
+}
+
+/* The invoices of OPERATOR for October just issued (issue_load) equal
+ * DRAFTS, those computed from the ratings before issuing. */
+static void
+check_issued (sqlite3 *db, const char *operator_slug, const char *drafts)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) issued = issue_load (db, operator_slug, "2026-10", &error);
+  cr_assert (issued, "%s", error ? error->message : "");
+  g_autoptr(GString) out = g_string_new (NULL);
+  for (guint i = 0; i < issued->len; i++)
+    {
+      const InvoiceRecord *rec = issued->pdata[i];
+      describe_invoice (out, rec->invoice, rec->destinations, TRUE);
+    }
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_auto(GStrv) lines = g_strsplit (drafts, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (*lines[i] && !g_str_has_prefix (lines[i], " held "))
+      g_string_append_printf (expected, "%s\n", lines[i]);
+  cr_assert_str_eq (out->str, expected->str, "issued %s", operator_slug);
 }
 
 static void
@@ -369,6 +533,7 @@ run_sequence (guint seed, int steps)
   cr_assert (db, "%s", error ? error->message : "");
   import (db, &w);
   gboolean issued_oct = FALSE;
+  g_autoptr(GRand) disputes_rand = g_rand_new_with_seed (seed + 1000);
   for (int s = 0; s < steps; s++)
     {
       int kind = s < 2 ? s : g_rand_int_range (w.rand, 0, 8);
@@ -393,13 +558,23 @@ run_sequence (guint seed, int steps)
           check_step (db, step, FALSE);
           rate (db, NULL);
           break;
-        case 3:   /* issue October */
+        case 3:   /* issue October: the invoices stored as computed from the ratings */
           {
             IssueStats is;
+            g_autoptr(GHashTable) closed = closed_accounts (db, "2026-10");
+            g_autofree char *op = compute_invoices (db, (InvoiceScope) { "2026-10", "op", NULL,
+                                                                         closed }, TRUE);
+            g_autofree char *tel = compute_invoices (db, (InvoiceScope) { "2026-10", "tel", NULL,
+                                                                          closed }, TRUE);
             cr_assert (issue_period (db, "op", "2026-10", "2026-11-05", &is, &error), "%s",
                        error ? error->message : "");
             cr_assert (issue_period (db, "tel", "2026-10", "2026-11-05", &is, &error), "%s",
                        error ? error->message : "");
+            if (!issued_oct)
+              {
+                check_issued (db, "op", op);
+                check_issued (db, "tel", tel);
+              }
             issued_oct = TRUE;
             rated = FALSE;
             break;
@@ -427,6 +602,7 @@ run_sequence (guint seed, int steps)
         case 6:   /* rate one period only */
           rate (db, g_rand_boolean (w.rand) ? "2026-11" : "2026-10");
           break;
+
         default:  /* a rate with nothing new */
           rate (db, NULL);
           break;
@@ -435,6 +611,17 @@ run_sequence (guint seed, int steps)
       step = g_strdup_printf ("seed %u step %d (kind %d, October %s)", seed, s, kind,
                               issued_oct ? "issued" : "open");
       check_step (db, step, rated);
+      /* disputes opened and resolved (upheld or rejected) between the
+       * steps, drawn from their own generator */
+      int disputes = g_rand_int_range (disputes_rand, 0, 4);
+      for (int k = 0; k < disputes; k++)
+        dispute_step (db, disputes_rand, g_rand_int_range (disputes_rand, 0, 3) > 0);
+      if (disputes)
+        {
+          g_free (step);
+          step = g_strdup_printf ("seed %u step %d: %d disputes", seed, s, disputes);
+          check_step (db, step, rated);
+        }
     }
   g_rand_free (w.rand);
 }
@@ -443,6 +630,65 @@ Test (aggregates, equal_the_sums_over_the_ratings_after_random_sequences)
 {
   for (guint seed = 1; seed <= 6; seed++)
     run_sequence (seed, 14);
+}
+
+/* Invoices are summed from the aggregates while they are current and no
+ * account of the batch has the period closed, and from the ratings
+ * otherwise: seen by making the aggregates wrong by hand (which no trigger
+ * journals) and comparing with the ratings. */
+Test (aggregates, invoices_from_the_aggregates_only_while_current)
+{
+  World w = { .rand = g_rand_new_with_seed (7), .rate_scale = 2 };
+  for (int a = 0; a < N_ACCOUNTS; a++)
+    w.zone[a] = a % (int) G_N_ELEMENTS (zones);
+  g_autofree char *path = g_strdup_printf ("%s/paths.db", dir);
+  int from, to;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert (db, "%s", error ? error->message : "");
+  import (db, &w);
+  ingest_calls (db, &w, "op", 300, oct1, G_GINT64_CONSTANT (61) * 86400000);
+  ingest_calls (db, &w, "tel", 300, oct1, G_GINT64_CONSTANT (61) * 86400000);
+  rate (db, NULL);
+  for (int k = 0; k < 6; k++)
+    dispute_step (db, w.rand, k < 5);
+  cr_assert_gt (test_count (db, "SELECT count (*) FROM disputes WHERE status = 'open'"), 0);
+  cr_assert (current (db));
+  InvoiceScope all = { "2026-11", NULL, NULL, NULL };
+  g_autofree char *scan = compute_invoices (db, all, TRUE);
+  g_autofree char *agg = compute_invoices (db, all, FALSE);
+  cr_assert_str_eq (agg, scan);
+  cr_assert (strstr (scan, " held ") && strstr (scan, " destination "));
+  /* wrong by hand, still current: the invoices follow the aggregates */
+  cr_assert (store_exec (db, "UPDATE agg_destination SET charge = charge + 1000000,"
+                         " covered = covered + 1 WHERE period = '2026-11'", &error));
+  cr_assert (current (db));
+  g_autofree char *wrong = compute_invoices (db, all, FALSE);
+  cr_assert_str_neq (wrong, scan);
+  /* a journal not yet added: the ratings are read */
+  cr_assert (store_exec (db, "UPDATE ratings SET charge = charge"
+                         " WHERE call_id = (SELECT min (call_id) FROM ratings)", &error));
+  cr_assert_not (current (db));
+  g_autofree char *journalled = compute_invoices (db, all, FALSE);
+  cr_assert_str_eq (journalled, scan);
+  cr_assert (store_exec (db, "DELETE FROM agg_journal", &error));
+  cr_assert (current (db));
+  /* November closed for op's accounts: a batch with one of them reads the
+   * ratings, one without (tel's; op's, its closed accounts left out as
+   * issue leaves them) the aggregates */
+  IssueStats is;
+  cr_assert (issue_period (db, "op", "2026-11", "2026-12-05", &is, &error), "%s",
+             error ? error->message : "");
+  cr_assert (current (db));
+  g_autofree char *closed_scan = compute_invoices (db, all, TRUE);
+  g_autofree char *closed_agg = compute_invoices (db, all, FALSE);
+  cr_assert_str_eq (closed_agg, closed_scan);
+  InvoiceScope tel = { "2026-11", "tel", NULL, NULL };
+  g_autofree char *tel_scan = compute_invoices (db, tel, TRUE);
+  g_autofree char *tel_agg = compute_invoices (db, tel, FALSE);
+  cr_assert (*tel_scan);
+  cr_assert_str_neq (tel_agg, tel_scan);
+  g_rand_free (w.rand);
 }
 
 /* A database of schema 9 (the last before the aggregates) with ratings:
@@ -463,7 +709,8 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
     ingest_calls (db, &w, "tel", 400, oct1, G_GINT64_CONSTANT (61) * 86400000);
     rate (db, NULL);
     /* back to schema 9, the last before the aggregates: what migrations 010
-     * and later added, gone (a new migration adds its DROPs here) */
+     * and later added, gone (a new migration adds its DROPs here; 014 only
+     * added columns to 010's tables and made 010's view and triggers again) */
     cr_assert (store_exec (db, "DROP VIEW agg_facts; DROP TRIGGER agg_rating_inserted;"
                            " DROP TRIGGER agg_rating_updated; DROP TRIGGER agg_rating_deleted;"
                            " DROP TRIGGER agg_call_updated; DROP TABLE agg_kpi; DROP TABLE agg_day;"
@@ -489,4 +736,80 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
   rate (db, NULL);
   check_aggregates (db, "upgraded, then rated");
   g_rand_free (w.rand);
+}
+
+/* A database of schema 13 (before agg_destination's covered seconds) with
+ * bundles drawn on: `rater init` fills covered from the ratings; with a
+ * journal not yet added (ratings withdrawn, and one moved to a destination
+ * group it creates) it marks the aggregates stale instead, and the next
+ * rate builds them again.  Either way the sums are right and invoices are
+ * summed from them. */
+static void
+upgrade_from_13 (gboolean journal)
+{
+  World w = { .rand = g_rand_new_with_seed (13), .rate_scale = 4 };
+  for (int a = 0; a < N_ACCOUNTS; a++)
+    w.zone[a] = a % (int) G_N_ELEMENTS (zones);
+  g_autofree char *path = g_strdup_printf ("%s/v13-%d.db", dir, journal);
+  int from, to;
+  g_autoptr(GError) error = NULL;
+  {
+    g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+    cr_assert (db);
+    import (db, &w);
+    ingest_calls (db, &w, "op", 400, oct1, G_GINT64_CONSTANT (61) * 86400000);
+    ingest_calls (db, &w, "tel", 400, oct1, G_GINT64_CONSTANT (61) * 86400000);
+    rate (db, NULL);
+    cr_assert_gt (test_count (db, "SELECT count (*) FROM ratings WHERE covered > 0"), 0);
+    /* a journal waiting for the next rate */
+    g_auto(FilesWithdrawal) fw = { 0 };
+    if (journal)
+      {
+        cr_assert (files_withdraw (db, 1, "test", &fw, &error), "%s", error ? error->message : "");
+        cr_assert (store_exec (db, "UPDATE ratings SET destination = 'Elsewhere' WHERE call_id ="
+                               " (SELECT min (call_id) FROM ratings WHERE covered > 0)", &error));
+        cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_journal"), 0);
+      }
+    /* back to schema 13: what 014 added, gone */
+    cr_assert (store_exec (db, "DROP VIEW agg_facts; DROP TRIGGER agg_rating_inserted;"
+                           " DROP TRIGGER agg_rating_updated; DROP TRIGGER agg_rating_deleted;"
+                           " DROP TRIGGER agg_call_updated;"
+                           " ALTER TABLE agg_destination DROP COLUMN covered;"
+                           " ALTER TABLE agg_journal DROP COLUMN covered;"
+                           " PRAGMA user_version = 13", &error), "%s", error ? error->message : "");
+  }
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert (db, "%s", error ? error->message : "");
+  cr_assert_eq (from, 13);
+  cr_assert_eq (to, store_schema_version ());
+  if (journal)
+    {
+      /* stale until the next rate builds them again */
+      cr_assert_not (current (db));
+      check_invoices (db, "2026-11", "upgraded from 13, journal waiting");
+      rate (db, NULL);
+    }
+  cr_assert (current (db));
+  cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_destination WHERE covered > 0"), 0);
+  check_aggregates (db, "upgraded from 13");
+  check_invoices (db, "2026-10", "upgraded from 13");
+  check_invoices (db, "2026-11", "upgraded from 13");
+  /* and kept from there on, the triggers journalling covered */
+  cr_assert (store_exec (db, "UPDATE ratings SET covered = covered + 1"
+                         " WHERE call_id = (SELECT min (call_id) FROM ratings WHERE covered > 0)",
+                         &error));
+  rate (db, NULL);
+  check_aggregates (db, "upgraded from 13, then rated");
+  check_invoices (db, "2026-11", "upgraded from 13, then rated");
+  g_rand_free (w.rand);
+}
+
+Test (aggregates, covered_filled_by_the_upgrade_from_schema_13)
+{
+  upgrade_from_13 (FALSE);
+}
+
+Test (aggregates, rebuilt_after_the_upgrade_from_schema_13_with_a_journal)
+{
+  upgrade_from_13 (TRUE);
 }
