@@ -770,12 +770,13 @@ upgrade_from_13 (gboolean journal)
                                " (SELECT min (call_id) FROM ratings WHERE covered > 0)", &error));
         cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_journal"), 0);
       }
-    /* back to schema 13: what 014 added, gone */
+    /* back to schema 13: what 014 and later added, gone */
     cr_assert (store_exec (db, "DROP VIEW agg_facts; DROP TRIGGER agg_rating_inserted;"
                            " DROP TRIGGER agg_rating_updated; DROP TRIGGER agg_rating_deleted;"
                            " DROP TRIGGER agg_call_updated;"
                            " ALTER TABLE agg_destination DROP COLUMN covered;"
                            " ALTER TABLE agg_journal DROP COLUMN covered;"
+                           " DROP INDEX ratings_unrated;"
                            " PRAGMA user_version = 13", &error), "%s", error ? error->message : "");
   }
   g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
