@@ -1030,17 +1030,188 @@ rate_all (Run *r, GError **error)
          && flush_results (r, TRUE, error);
 }
 
+/* ---- a rate with nothing to do (rate.h, schemas/015) ---- */
+
+/* The rating rules of this binary: bump it with any change to rating
+ * (rate/, the catalog's resolver, the aggregates) that can give other
+ * ratings or sums for the same calls and catalog, so that the first rate of
+ * the new binary rates everything again instead of skipping. */
+#define RATE_RULES 1
+
+/* The catalog tables rating reads (rate-accounts.c, catalog.c,
+ * tariff-cache.c), digested whole. */
+static const char *const catalog_tables[] = { "operators", "plans", "accounts", "numbers",
+                                              "deck_rows", "deck_tiers", "holidays" };
+
+/* Every value of ST's row into SUM: its type, then its bytes. */
+static void
+digest_row (GChecksum *sum, sqlite3_stmt *st)
+{
+  int n = sqlite3_column_count (st);
+  for (int col = 0; col < n; col++)
+    {
+      guint8 type = (guint8) sqlite3_column_type (st, col);
+      g_checksum_update (sum, &type, 1);
+      if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
+        {
+          gint64 v = sqlite3_column_int64 (st, col);
+          if (type == SQLITE_FLOAT)
+            {
+              double d = sqlite3_column_double (st, col);
+              memcpy (&v, &d, sizeof v);
+            }
+          g_checksum_update (sum, (const guchar *) &v, sizeof v);
+        }
+      else if (type != SQLITE_NULL)
+        {
+          const void *data = sqlite3_column_blob (st, col);
+          gint64 len = sqlite3_column_bytes (st, col);
+          g_checksum_update (sum, (const guchar *) &len, sizeof len);
+          g_checksum_update (sum, data, (gssize) len);
+        }
+    }
+}
+
+static gboolean
+digest_row_cb (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  digest_row (data, st);
+  return TRUE;
+}
+
+/* The zone file of ZONE (as GLib reads it: $TZDIR or /usr/share/zoneinfo)
+ * into SUM, so that a tzdata update rates again. */
+static gboolean
+digest_zone (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  const char *zone = store_column_text (st, 0);
+  const char *tzdir = g_getenv ("TZDIR");
+  g_autofree char *path = g_build_filename (tzdir && *tzdir ? tzdir : "/usr/share/zoneinfo", zone,
+                                            NULL);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_checksum_update (data, (const guchar *) zone, (gssize) strlen (zone) + 1);
+  if (g_file_get_contents (path, &bytes, &len, NULL))
+    g_checksum_update (data, (const guchar *) bytes, (gssize) len);
+  return TRUE;
+}
+
+/* The digest of what rating reads of the catalog: its tables, row by row
+ * in storage order (a catalog imported again unchanged digests the same),
+ * and the zone files of its accounts. */
+static char *
+catalog_digest (sqlite3 *db, GError **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  for (guint i = 0; i < G_N_ELEMENTS (catalog_tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s", catalog_tables[i]);
+      g_checksum_update (sum, (const guchar *) sql, (gssize) strlen (sql) + 1);
+      if (!store_query_each (db, sql, digest_row_cb, sum, "digesting the catalog", error))
+        return NULL;
+    }
+  if (!store_query_each (db, "SELECT DISTINCT timezone FROM accounts ORDER BY timezone", digest_zone,
+                         sum, "digesting the catalog's zones", error))
+    return NULL;
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Whether the last complete rate left DB as it is now, with CATALOG (its
+ * digest): then its figures into STATS. */
+static gboolean
+rate_unchanged (sqlite3 *db, const char *catalog, RateStats *stats, gboolean *same,
+                GError **error)
+{
+  *same = FALSE;
+  gboolean current = FALSE;
+  if (!aggregates_current (db, &current, error))
+    return FALSE;
+  if (!current)
+    return TRUE;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT l.calls, l.rated, l.free, l.unanswered, l.unrated, l.unknown_account, l.no_rate,"
+    " l.implausible, l.overflow, l.late, l.kept, l.bundled FROM rate_last l, rate_changes c"
+    " WHERE l.changes = c.changes AND l.catalog = ?1 AND l.rules = ?2", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (catalog), STORE_INT (RATE_RULES)))
+    return FALSE;
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      guint64 *figures[] = { &stats->calls, &stats->rated, &stats->free, &stats->unanswered,
+                             &stats->unrated, &stats->unknown_account, &stats->no_rate,
+                             &stats->implausible, &stats->overflow, &stats->late, &stats->kept,
+                             &stats->bundled };
+      for (guint k = 0; k < G_N_ELEMENTS (figures); k++)
+        *figures[k] = (guint64) sqlite3_column_int64 (st, (int) k);
+      *same = TRUE;
+      return TRUE;
+    }
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading the last rate");
+}
+
+/* In a read transaction: whether a complete rate has nothing to do; the
+ * catalog's digest into *CATALOG. */
+static gboolean
+rate_skip (sqlite3 *db, RateStats *stats, char **catalog, gboolean *skip, GError **error)
+{
+  if (!store_exec (db, "BEGIN", error))
+    return FALSE;
+  gboolean ok = (*catalog = catalog_digest (db, error)) != NULL
+                && rate_unchanged (db, *catalog, stats, skip, error);
+  if (!ok || !*skip)
+    *stats = (RateStats) { 0 };
+  store_rollback (db);
+  stats->skipped = ok && *skip;
+  return ok;
+}
+
+/* At the end of a complete rate, in its transaction: what it rated from
+ * (CATALOG, digested before the catalog was loaded, when the catalog is
+ * still that) and its figures.  Any other rate forgets the last. */
+static gboolean
+rate_record (Run *r, const char *catalog, GError **error)
+{
+  if (!store_exec (r->db, "DELETE FROM rate_last", error))
+    return FALSE;
+  if (r->opts->period || !catalog)
+    return TRUE;
+  g_autofree char *now = catalog_digest (r->db, error);
+  if (!now)
+    return FALSE;
+  if (!g_str_equal (now, catalog))
+    return TRUE;
+  const RateStats *s = r->stats;
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
+    "INSERT INTO rate_last (id, changes, catalog, rules, calls, rated, free, unanswered, unrated,"
+    " unknown_account, no_rate, implausible, overflow, late, kept, bundled)"
+    " SELECT 1, changes, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14"
+    " FROM rate_changes", error);
+  return st && store_bind (st, error, STORE_TEXT (catalog), STORE_INT (RATE_RULES),
+                           STORE_INT ((gint64) s->calls), STORE_INT ((gint64) s->rated),
+                           STORE_INT ((gint64) s->free), STORE_INT ((gint64) s->unanswered),
+                           STORE_INT ((gint64) s->unrated), STORE_INT ((gint64) s->unknown_account),
+                           STORE_INT ((gint64) s->no_rate), STORE_INT ((gint64) s->implausible),
+                           STORE_INT ((gint64) s->overflow), STORE_INT ((gint64) s->late),
+                           STORE_INT ((gint64) s->kept), STORE_INT ((gint64) s->bundled))
+         && store_step_done (st, error);
+}
+
 gboolean
 rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error)
 {
   Run r = { .db = db, .opts = opts, .stats = stats };
   *stats = (RateStats) { 0 };
+  g_autofree char *catalog = NULL;
+  gboolean skip = FALSE;
+  if (!opts->period && (!rate_skip (db, stats, &catalog, &skip, error) || skip))
+    return skip;
   gboolean ok = run_load (&r, error) && store_begin (db, error);
   if (ok)
     {
       ok = (r.agg = aggregates_begin (db, error)) && plan_writes (&r, error)
            && rate_all (&r, error) && aggregates_finish (r.agg, error)
-           && ratings_indexes_create (&r, error) && store_commit (db, error);
+           && ratings_indexes_create (&r, error) && rate_record (&r, catalog, error)
+           && store_commit (db, error);
       if (!ok)
         store_rollback (db);
     }

@@ -472,6 +472,11 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
                            " DROP TABLE graph_fetches; DROP TABLE disputes; DROP TABLE credit_note_documents;"
                            " DROP TABLE purged_periods; DROP TABLE purged_files;"
                            " DROP TABLE invoice_frozen_calls; DROP TABLE invoice_frozen;"
+                           " DROP TRIGGER rate_call_inserted; DROP TRIGGER rate_call_updated;"
+                           " DROP TRIGGER rate_call_deleted; DROP TRIGGER rate_rating_updated;"
+                           " DROP TRIGGER rate_rating_deleted; DROP TRIGGER rate_closed_inserted;"
+                           " DROP TRIGGER rate_closed_updated; DROP TRIGGER rate_closed_deleted;"
+                           " DROP TABLE rate_changes; DROP TABLE rate_last;"
                            " PRAGMA user_version = 9", &error), "%s", error ? error->message : "");
   }
   g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
