@@ -80,13 +80,26 @@ typedef struct {
 } Pending;
 
 /* The pending groups of one table: GROUPS (Pending) and an open addressing
- * index over them (INDEX[i]: 0 empty, else a group's place + 1; MASK + 1
- * slots, a power of 2, at most half full). */
+ * index over them (INDEX[i]: 0 empty, else the key's hash in the high 32
+ * bits and the group's place + 1 in the low, so that a probe reads a
+ * group, far in memory, only when its hash matches; MASK + 1 slots, a
+ * power of 2, at most half full). */
 typedef struct {
   GArray *groups;
-  guint32 *index;
+  guint64 *index;
   guint32 mask;
 } PendingTable;
+
+/* A group's change waiting in the queue (Aggregates.queue): its index slot
+ * and then its group are asked of memory (prefetched) while the changes
+ * before it are added, so that the misses of the large tables overlap. */
+#define QUEUE 16                /* a power of 2 */
+typedef struct {
+  Key key;
+  gint64 sum[MAX_SUMS];
+  guint32 hash;
+  int t, sign;
+} Queued;
 
 /* The pointer cache in front of TEXT_IDS: slot of a caller's text pointer
  * -> its id, trusted only when the text there is still the same. */
@@ -104,6 +117,8 @@ struct Aggregates {
   const TzMap *utc;
   PendingTable pending[N_TABLES];
   guint n_pending;
+  Queued queue[QUEUE];          /* changes not yet added, oldest at QUEUE_HEAD */
+  guint queue_head, queue_len;
   GStringChunk *strings;        /* the interned texts */
   GHashTable *text_ids;         /* interned text -> id + 1 */
   GPtrArray *texts;             /* id -> interned text */
@@ -368,30 +383,42 @@ index_grow (PendingTable *pt)
 {
   guint32 size = pt->index ? (pt->mask + 1) * 2 : 1024;
   g_free (pt->index);
-  pt->index = g_new0 (guint32, size);
+  pt->index = g_new0 (guint64, size);
   pt->mask = size - 1;
   for (guint i = 0; i < pt->groups->len; i++)
     {
-      guint32 h = key_hash (&g_array_index (pt->groups, Pending, i).key) & pt->mask;
+      guint32 hash = key_hash (&g_array_index (pt->groups, Pending, i).key);
+      guint32 h = hash & pt->mask;
       while (pt->index[h])
         h = (h + 1) & pt->mask;
-      pt->index[h] = i + 1;
+      pt->index[h] = (guint64) hash << 32 | (i + 1);
     }
 }
 
-/* Add SIGN x SUM to the group of table T with key K. */
+static inline gboolean
+key_equal (const Key *a, const Key *b)
+{
+  guint64 x[4], y[4];
+  memcpy (x, a, sizeof x);
+  memcpy (y, b, sizeof y);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+}
+
+/* Add SIGN x SUM to the group of table T with key K (of hash HASH). */
 static void
-pending_add (Aggregates *agg, int t, const Key *k, const gint64 *sum, int sign)
+pending_apply (Aggregates *agg, int t, const Key *k, guint32 hash, const gint64 *sum, int sign)
 {
   PendingTable *pt = &agg->pending[t];
   if (!pt->index || pt->groups->len * 2 >= pt->mask)
     index_grow (pt);
-  guint32 h = key_hash (k) & pt->mask;
+  guint32 h = hash & pt->mask;
   Pending *p = NULL;
-  for (guint32 i; (i = pt->index[h]); h = (h + 1) & pt->mask)
+  for (guint64 e; (e = pt->index[h]); h = (h + 1) & pt->mask)
     {
-      Pending *q = &g_array_index (pt->groups, Pending, i - 1);
-      if (memcmp (&q->key, k, sizeof *k) == 0)
+      if ((guint32) (e >> 32) != hash)
+        continue;
+      Pending *q = &g_array_index (pt->groups, Pending, (guint32) e - 1);
+      if (key_equal (&q->key, k))
         {
           p = q;
           break;
@@ -401,12 +428,58 @@ pending_add (Aggregates *agg, int t, const Key *k, const gint64 *sum, int sign)
     {
       Pending fresh = { .key = *k };
       g_array_append_val (pt->groups, fresh);
-      pt->index[h] = pt->groups->len;
+      pt->index[h] = (guint64) hash << 32 | pt->groups->len;
       p = &g_array_index (pt->groups, Pending, pt->groups->len - 1);
       agg->n_pending++;
     }
   for (int i = 0; i < tables[t].n_sums; i++)
     p->sum[i] += sign * sum[i];
+}
+
+/* Add the oldest queued change. */
+static void
+queue_pop (Aggregates *agg)
+{
+  Queued *q = &agg->queue[agg->queue_head];
+  pending_apply (agg, q->t, &q->key, q->hash, q->sum, q->sign);
+  agg->queue_head = (agg->queue_head + 1) & (QUEUE - 1);
+  agg->queue_len--;
+}
+
+/* Add every queued change. */
+static void
+queue_drain (Aggregates *agg)
+{
+  while (agg->queue_len)
+    queue_pop (agg);
+}
+
+/* Add SIGN x SUM to the group of table T with key K: queued, its index
+ * slot prefetched now and its group once half the queue is ahead of it. */
+static void
+pending_add (Aggregates *agg, int t, const Key *k, const gint64 *sum, int sign)
+{
+  if (agg->queue_len == QUEUE)
+    queue_pop (agg);
+  guint tail = (agg->queue_head + agg->queue_len) & (QUEUE - 1);
+  Queued *q = &agg->queue[tail];
+  q->key = *k;
+  memcpy (q->sum, sum, sizeof q->sum);
+  q->hash = key_hash (k);
+  q->t = t;
+  q->sign = sign;
+  agg->queue_len++;
+  PendingTable *pt = &agg->pending[t];
+  if (pt->index)
+    __builtin_prefetch (&pt->index[q->hash & pt->mask]);
+  if (agg->queue_len > QUEUE / 2)
+    {
+      const Queued *m = &agg->queue[(tail - QUEUE / 2) & (QUEUE - 1)];
+      const PendingTable *mt = &agg->pending[m->t];
+      guint64 e = mt->index ? mt->index[m->hash & mt->mask] : 0;
+      if (e && (guint32) (e >> 32) == m->hash)
+        __builtin_prefetch (&g_array_index (mt->groups, Pending, (guint32) e - 1));
+    }
 }
 
 /* The zone of ACCOUNT (interned as ID). */
@@ -638,6 +711,7 @@ aggregates_flush (Aggregates *agg, gboolean all, GError **error)
 {
   if (agg->rebuild || (!all && agg->n_pending <= AGGREGATES_PENDING_MAX))
     return TRUE;
+  queue_drain (agg);
   g_autofree guint32 *rank = text_ranks (agg);
   for (int t = 0; t < N_TABLES; t++)
     if (!flush_table (agg, t, rank, error))

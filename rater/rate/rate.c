@@ -87,7 +87,8 @@ typedef struct {
   Prior prior;
   gint64 start_ms;
   guint32 key_off, key_len;    /* call key in Run.bundle_keys */
-  guint agg;                   /* the rating as summed into the aggregates (aggregates_keep) */
+  guint agg;                   /* the call's facts for the aggregates (aggregates_keep), added
+                                * by apply_bundles */
 } BundleCall;
 
 typedef struct {
@@ -694,7 +695,8 @@ agg_of_prior (Run *r, const Slot *s, guint i, const Prior *p)
 
 /* The aggregates of call I of S follow its new rating RES: minus the stored
  * one P (when open), plus RES.  Unless RES is written as it is, as
- * write_change() decides (a bundle call's charge follows in apply_bundles). */
+ * write_change() decides; a bundle call (BUNDLE) is added by apply_bundles,
+ * once its cover is known. */
 static void
 agg_change (Run *r, const Slot *s, guint i, const Prior *p, const Result *res, gboolean bundle)
 {
@@ -706,6 +708,8 @@ agg_change (Run *r, const Slot *s, guint i, const Prior *p, const Result *res, g
       AggRating old = agg_of_prior (r, s, i, p);
       aggregates_add (r->agg, &old, -1);
     }
+  if (bundle)
+    return;
   AggRating now = agg_of_result (r, s, i, res);
   aggregates_add (r->agg, &now, 1);
 }
@@ -883,18 +887,16 @@ apply_bundles (Run *r, GError **error)
       remaining -= res->covered;
       r->stats->bundled += res->covered > 0;
     }
-  /* the aggregates summed each call as if nothing were covered */
+  /* each call added to the aggregates once, with its final figures */
   for (guint i = 0; i < r->bundle->len; i++)
     {
       const BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
-      const AggRating *summed = aggregates_kept (r->agg, c->agg);
-      AggRating now = *summed;
+      AggRating now = *aggregates_kept (r->agg, c->agg);
       now.status = c->result.status;
       now.billable = c->result.billable;
       now.charge = c->result.charge;
       now.grp = c->result.row ? c->result.row->group : NULL;
       now.destination = c->result.row ? c->result.row->destination : NULL;
-      aggregates_add (r->agg, summed, -1);
       aggregates_add (r->agg, &now, 1);
     }
   /* written in call order: one sweep over the table, not a seek per call */
