@@ -34,8 +34,9 @@ typedef struct {
   GHashTable *closed;        /* closed_key (account index, YYYYMM) of closed periods */
   GHashTable *closed_names;  /* "account\x1fYYYY-MM" of every closed period, for stored ratings */
   gboolean had_ratings;      /* the ratings table had rows when the run began */
-  GPtrArray *index_names;    /* the ratings indexes dropped for the run, */
-  GPtrArray *index_sql;      /* and their CREATE statements */
+  GPtrArray *drops;          /* the DROP statements of the ratings indexes and idle
+                              * triggers dropped for the run, */
+  GPtrArray *creates;        /* and their CREATE statements */
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
   GByteArray *facts;         /* scratch: a new rating's facts (facts_of_result) */
@@ -119,8 +120,8 @@ run_clear (Run *r)
   g_clear_pointer (&r->accounts, rate_accounts_free);
   g_clear_pointer (&r->closed, g_hash_table_unref);
   g_clear_pointer (&r->closed_names, g_hash_table_unref);
-  g_clear_pointer (&r->index_names, g_ptr_array_unref);
-  g_clear_pointer (&r->index_sql, g_ptr_array_unref);
+  g_clear_pointer (&r->drops, g_ptr_array_unref);
+  g_clear_pointer (&r->creates, g_ptr_array_unref);
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
   g_clear_pointer (&r->facts, g_byte_array_unref);
@@ -181,44 +182,86 @@ load_closed (Run *r, GError **error)
                            "loading closed periods", error);
 }
 
-/* ---- the ratings' indexes around a run that mostly inserts ---- */
+/* ---- the ratings' indexes and triggers around a run ---- */
 
+/* Drop the index or trigger at ST's row (type, name, sql), keeping its SQL
+ * for ratings_schema_restore(). */
 static gboolean
-add_index (sqlite3_stmt *st, gpointer data, GError **error)
+drop_for_run (sqlite3_stmt *st, gpointer data, GError **error)
 {
   Run *r = data;
-  g_ptr_array_add (r->index_names, g_strdup (store_column_text (st, 0)));
-  g_ptr_array_add (r->index_sql, g_strdup (store_column_text (st, 1)));
+  g_autofree char *upper = g_ascii_strup (store_column_text (st, 0), -1);
+  char *sql = sqlite3_mprintf ("DROP %s \"%w\"", upper, store_column_text (st, 1));
+  if (!sql)
+    return store_set_error (error, r->db, "dropping for the run");
+  g_ptr_array_add (r->drops, g_strdup (sql));
+  sqlite3_free (sql);
+  g_ptr_array_add (r->creates, g_strdup (store_column_text (st, 2)));
+  return TRUE;
+}
+
+static gboolean
+drop_all (Run *r, guint from, GError **error)
+{
+  for (guint i = from; i < r->drops->len; i++)
+    if (!store_exec (r->db, r->drops->pdata[i], error))
+      return FALSE;
   return TRUE;
 }
 
 /* Drop the ratings table's indexes, keeping their SQL for
- * ratings_indexes_create(). */
+ * ratings_schema_restore(). */
 static gboolean
 ratings_indexes_drop (Run *r, GError **error)
 {
-  if (!store_query_each (r->db,
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ratings'"
-        " AND sql IS NOT NULL", add_index, r, "reading the ratings indexes", error))
-    return FALSE;
-  for (guint i = 0; i < r->index_names->len; i++)
-    {
-      char *sql = sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) r->index_names->pdata[i]);
-      gboolean ok = sql && store_exec (r->db, sql, error);
-      sqlite3_free (sql);
-      if (!ok)
-        return FALSE;
-    }
-  return TRUE;
+  guint from = r->drops->len;
+  return store_query_each (r->db,
+           "SELECT type, name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ratings'"
+           " AND sql IS NOT NULL", drop_for_run, r, "reading the ratings indexes", error)
+         && drop_all (r, from, error);
 }
 
-/* Create again, from their stored SQL, the indexes ratings_indexes_drop()
- * dropped: one sorted build instead of an insert per row. */
+/* Whether trigger SQL fires only while agg_control.journal is on: its WHEN
+ * is exactly that, its body follows. */
 static gboolean
-ratings_indexes_create (Run *r, GError **error)
+journal_gated (const char *sql)
 {
-  for (guint i = 0; i < r->index_sql->len; i++)
-    if (!store_exec (r->db, r->index_sql->pdata[i], error))
+  static const char gate[] = "WHEN (SELECT journal FROM agg_control)";
+  const char *at = strstr (sql, gate);
+  if (!at)
+    return FALSE;
+  at += sizeof gate - 1;
+  while (g_ascii_isspace (*at))
+    at++;
+  return g_ascii_strncasecmp (at, "BEGIN", 5) == 0 && g_ascii_isspace (at[5]);
+}
+
+static gboolean
+drop_if_gated (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  return !journal_gated (store_column_text (st, 2)) || drop_for_run (st, data, error);
+}
+
+/* Drop, for the run, the ratings triggers that do nothing while the
+ * journal is off (aggregates_begin turned it off in the run's transaction):
+ * each costs a subprogram per row written (0.4 s per million) for nothing. */
+static gboolean
+ratings_triggers_idle (Run *r, GError **error)
+{
+  guint from = r->drops->len;
+  return store_query_each (r->db,
+           "SELECT type, name, sql FROM sqlite_schema WHERE type = 'trigger'"
+           " AND tbl_name = 'ratings'", drop_if_gated, r, "reading the ratings triggers", error)
+         && drop_all (r, from, error);
+}
+
+/* Create again, from their stored SQL, the indexes (one sorted build
+ * instead of an insert per row) and triggers dropped for the run. */
+static gboolean
+ratings_schema_restore (Run *r, GError **error)
+{
+  for (guint i = 0; i < r->creates->len; i++)
+    if (!store_exec (r->db, r->creates->pdata[i], error))
       return FALSE;
   return TRUE;
 }
@@ -280,8 +323,8 @@ run_load (Run *r, GError **error)
   r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
   r->bundle_keys = g_byte_array_new ();
   r->facts = g_byte_array_new ();
-  r->index_names = g_ptr_array_new_with_free_func (g_free);
-  r->index_sql = g_ptr_array_new_with_free_func (g_free);
+  r->drops = g_ptr_array_new_with_free_func (g_free);
+  r->creates = g_ptr_array_new_with_free_func (g_free);
   r->pending = g_array_sized_new (FALSE, FALSE, sizeof (Result), WRITE_MANY);
   if (!(r->accounts = rate_accounts_load (r->db, error)))
     return FALSE;
@@ -1050,39 +1093,41 @@ rate_all (Run *r, GError **error)
 static const char *const catalog_tables[] = { "operators", "plans", "accounts", "numbers",
                                               "deck_rows", "deck_tiers", "holidays" };
 
-/* Every value of ST's row into SUM: its type, then its bytes. */
-static void
-digest_row (GChecksum *sum, sqlite3_stmt *st)
+typedef struct {
+  GChecksum *sum;
+  GByteArray *row;              /* scratch */
+} Digest;
+
+/* Every value of ST's row into the digest: its type, then its bytes. */
+static gboolean
+digest_row (sqlite3_stmt *st, gpointer data, GError **error)
 {
+  Digest *d = data;
+  g_byte_array_set_size (d->row, 0);
   int n = sqlite3_column_count (st);
   for (int col = 0; col < n; col++)
     {
       guint8 type = (guint8) sqlite3_column_type (st, col);
-      g_checksum_update (sum, &type, 1);
+      g_byte_array_append (d->row, &type, 1);
       if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
         {
           gint64 v = sqlite3_column_int64 (st, col);
           if (type == SQLITE_FLOAT)
             {
-              double d = sqlite3_column_double (st, col);
-              memcpy (&v, &d, sizeof v);
+              double f = sqlite3_column_double (st, col);
+              memcpy (&v, &f, sizeof v);
             }
-          g_checksum_update (sum, (const guchar *) &v, sizeof v);
+          g_byte_array_append (d->row, (const guint8 *) &v, sizeof v);
         }
       else if (type != SQLITE_NULL)
         {
-          const void *data = sqlite3_column_blob (st, col);
+          const void *bytes = sqlite3_column_blob (st, col);
           gint64 len = sqlite3_column_bytes (st, col);
-          g_checksum_update (sum, (const guchar *) &len, sizeof len);
-          g_checksum_update (sum, data, (gssize) len);
+          g_byte_array_append (d->row, (const guint8 *) &len, sizeof len);
+          g_byte_array_append (d->row, bytes, (guint) len);
         }
     }
-}
-
-static gboolean
-digest_row_cb (sqlite3_stmt *st, gpointer data, GError **error)
-{
-  digest_row (data, st);
+  g_checksum_update (d->sum, d->row->data, d->row->len);
   return TRUE;
 }
 
@@ -1110,11 +1155,13 @@ static char *
 catalog_digest (sqlite3 *db, GError **error)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GByteArray) row = g_byte_array_new ();
+  Digest d = { sum, row };
   for (guint i = 0; i < G_N_ELEMENTS (catalog_tables); i++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s", catalog_tables[i]);
       g_checksum_update (sum, (const guchar *) sql, (gssize) strlen (sql) + 1);
-      if (!store_query_each (db, sql, digest_row_cb, sum, "digesting the catalog", error))
+      if (!store_query_each (db, sql, digest_row, &d, "digesting the catalog", error))
         return NULL;
     }
   if (!store_query_each (db, "SELECT DISTINCT timezone FROM accounts ORDER BY timezone", digest_zone,
@@ -1156,36 +1203,29 @@ rate_unchanged (sqlite3 *db, const char *catalog, RateStats *stats, gboolean *sa
   return rc == SQLITE_DONE || store_set_error (error, db, "reading the last rate");
 }
 
-/* In a read transaction: whether a complete rate has nothing to do; the
+/* In the run's transaction, before anything is loaded: whether a
+ * complete rate has nothing to do (then its figures in STATS); the
  * catalog's digest into *CATALOG. */
 static gboolean
 rate_skip (sqlite3 *db, RateStats *stats, char **catalog, gboolean *skip, GError **error)
 {
-  if (!store_exec (db, "BEGIN", error))
-    return FALSE;
   gboolean ok = (*catalog = catalog_digest (db, error)) != NULL
                 && rate_unchanged (db, *catalog, stats, skip, error);
   if (!ok || !*skip)
     *stats = (RateStats) { 0 };
-  store_rollback (db);
   stats->skipped = ok && *skip;
   return ok;
 }
 
 /* At the end of a complete rate, in its transaction: what it rated from
- * (CATALOG, digested before the catalog was loaded, when the catalog is
- * still that) and its figures.  Any other rate forgets the last. */
+ * (CATALOG, digested in the same transaction) and its figures.  Any other
+ * rate forgets the last. */
 static gboolean
 rate_record (Run *r, const char *catalog, GError **error)
 {
   if (!store_exec (r->db, "DELETE FROM rate_last", error))
     return FALSE;
   if (r->opts->period || !catalog)
-    return TRUE;
-  g_autofree char *now = catalog_digest (r->db, error);
-  if (!now)
-    return FALSE;
-  if (!g_str_equal (now, catalog))
     return TRUE;
   const RateStats *s = r->stats;
   g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
@@ -1210,18 +1250,21 @@ rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error
   *stats = (RateStats) { 0 };
   g_autofree char *catalog = NULL;
   gboolean skip = FALSE;
+  if (!store_begin (db, error))
+    return FALSE;
   if (!opts->period && (!rate_skip (db, stats, &catalog, &skip, error) || skip))
-    return skip;
-  gboolean ok = run_load (&r, error) && store_begin (db, error);
-  if (ok)
     {
-      ok = (r.agg = aggregates_begin (db, error)) && plan_writes (&r, error)
-           && rate_all (&r, error) && aggregates_finish (r.agg, error)
-           && ratings_indexes_create (&r, error) && rate_record (&r, catalog, error)
-           && store_commit (db, error);
-      if (!ok)
-        store_rollback (db);
+      store_rollback (db);
+      return skip;
     }
+  /* loaded in the transaction: the catalog rated from is the one digested */
+  gboolean ok = run_load (&r, error) && (r.agg = aggregates_begin (db, error))
+                && ratings_triggers_idle (&r, error) && plan_writes (&r, error)
+                && rate_all (&r, error) && ratings_schema_restore (&r, error)
+                && aggregates_finish (r.agg, error) && rate_record (&r, catalog, error)
+                && store_commit (db, error);
+  if (!ok)
+    store_rollback (db);
   run_clear (&r);
   return ok;
 }
