@@ -23,7 +23,13 @@
  * (RATE_RULES) and its summary; a rate that finds all of these the same,
  * the aggregates current (no journal, zones as the catalog's), gives that
  * summary again and reads no call.  A rate --period always rates, and the
- * next complete rate after it too.
+ * next complete rate after it too.  The check, the loading and the rating
+ * are one transaction: the catalog digested is the catalog rated from.
+ *
+ * Around a run that mostly inserts, the ratings indexes and the ratings
+ * triggers that journal only while agg_control.journal is on (off in the
+ * run's transaction) are dropped, and created again from their stored SQL
+ * before the commit.
  */
 #pragma once
 
