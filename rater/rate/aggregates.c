@@ -1,13 +1,19 @@
 /* aggregates.c — keeping the report aggregates of schemas/010 (aggregates.h).
  *
- * Pending sums: one hash table per aggregate table, keyed by the group's
- * key encoded into one string (per text part "+" LENGTH ":" TEXT, then the
- * day), each holding the group's texts (interned once in a string chunk),
- * its day and four signed sums.  aggregates_flush() adds every group with a
- * non-zero sum to its table by one UPSERT, in primary key order, deletes
- * the rows of groups that lost ratings if their count is now 0, then forgets
- * the groups.  (UPSERT ... RETURNING, tried first, cost three times as much
- * as the UPSERT itself.)  A
+ * Pending sums: per aggregate table, an array of groups and an open
+ * addressing index over it, keyed by a fixed Key of small integers: the
+ * period as YYYYMM, the direction as 1 (out) or 0 (in), every other text
+ * as its id among the interned texts (TEXTS: each distinct account,
+ * operator, number, group, destination once, found by a cache on the
+ * caller's pointer, checked by strcmp, before a hash), and the day; each
+ * group holds its table's signed sums (up to MAX_SUMS, as many as the
+ * table has).  aggregates_flush() ranks the interned texts in byte order
+ * once, sorts each table's groups by their keys in ranks (integer
+ * compares: the order of the texts), adds every group with a non-zero sum
+ * to its table by one UPSERT, in primary key order, deletes the rows of
+ * groups that lost ratings if their count is now 0, then forgets the
+ * groups (the texts stay interned for the run).  (UPSERT ... RETURNING,
+ * tried first, cost three times as much as the UPSERT itself.)  A
  * rating changes four groups at most, and a run of a million calls has
  * about one destination group per two calls: the pending groups are
  * written out whenever there are more than AGGREGATES_PENDING_MAX.
@@ -21,45 +27,89 @@
 
 #include <string.h>
 
-#include "base/groupkey.h"
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "rate/aggregates.h"
 
 enum { T_KPI, T_DAY, T_NUMBER, T_DESTINATION, N_TABLES };
 
-/* An aggregate table: its text key columns (period first), then day when
- * it has one, then its sums (four; agg_destination five, its fifth the
- * covered seconds of schemas/014), the first the count that deletes the
- * row at 0. */
-/* ORDER lists the primary key: text I as I + 1, the day as DAY_KEY, the
- * direction (descending) negated, ended by 0; the pending groups are
- * written in this order, so that the UPSERTs walk the B-tree forward. */
+#define MAX_KEYS 5              /* key columns besides the day */
+#define MAX_SUMS 5              /* sums of a table */
+
+/* What a key column holds: the period (YYYYMM), the direction (1 out, 0
+ * in) or an interned text's id. */
+enum { K_PERIOD, K_DIRECTION, K_TEXT };
+
+/* An aggregate table: its key columns (period first) and their kinds,
+ * then day when it has one, then its N_SUMS sums (agg_destination's fifth
+ * the covered seconds of schemas/014), the first the count that deletes
+ * the row at 0.  ORDER lists the primary key: column I as I + 1,
+ * the day as DAY_KEY, the direction (descending) negated, ended by 0; the
+ * pending groups are written in this order, so that the UPSERTs walk the
+ * B-tree forward. */
 #define DAY_KEY 9
-#define N_SUMS 5
 static const struct {
   const char *name;
-  const char *texts[5];
+  const char *texts[MAX_KEYS];
+  guint8 kinds[MAX_KEYS];
   gboolean has_day;
-  const char *sums[N_SUMS];     /* NULL-terminated when fewer */
-  int order[6];
+  int n_sums;
+  const char *sums[MAX_SUMS];
+  int order[MAX_KEYS + 2];
 } tables[N_TABLES] = {
-  [T_KPI] = { "agg_kpi", { "period", "operator", "direction", "grp" }, TRUE,
-              { "attempts", "answered", "seconds", "revenue" }, { 1, 2, DAY_KEY, -3, 4 } },
-  [T_DAY] = { "agg_day", { "period", "account" }, TRUE,
-              { "calls", "seconds", "billable", "charge" }, { 1, 2, DAY_KEY } },
-  [T_NUMBER] = { "agg_number", { "period", "account", "number" }, FALSE,
-                 { "calls", "seconds", "billable", "charge" }, { 1, 2, 3 } },
+  [T_KPI] = { "agg_kpi", { "period", "operator", "direction", "grp" },
+              { K_PERIOD, K_TEXT, K_DIRECTION, K_TEXT }, TRUE,
+              4, { "attempts", "answered", "seconds", "revenue" }, { 1, 2, DAY_KEY, -3, 4 } },
+  [T_DAY] = { "agg_day", { "period", "account" }, { K_PERIOD, K_TEXT }, TRUE,
+              4, { "calls", "seconds", "billable", "charge" }, { 1, 2, DAY_KEY } },
+  [T_NUMBER] = { "agg_number", { "period", "account", "number" }, { K_PERIOD, K_TEXT, K_TEXT },
+                 FALSE, 4, { "calls", "seconds", "billable", "charge" }, { 1, 2, 3 } },
   [T_DESTINATION] = { "agg_destination", { "period", "account", "direction", "grp", "destination" },
-                      FALSE, { "calls", "seconds", "billable", "charge", "covered" },
+                      { K_PERIOD, K_TEXT, K_DIRECTION, K_TEXT, K_TEXT }, FALSE,
+                      5, { "calls", "seconds", "billable", "charge", "covered" },
                       { 1, 2, -3, 4, 5 } },
 };
 
+/* A group's key: column I of its table in V[I] (unused columns 0). */
 typedef struct {
-  const char *text[5];          /* interned in Aggregates.strings */
+  guint32 v[MAX_KEYS + 1];      /* one spare: 8-byte aligned DAY, no padding */
   gint64 day;
-  gint64 sum[N_SUMS];           /* 0 past the table's sums */
+} Key;
+
+typedef struct {
+  Key key;
+  gint64 sum[MAX_SUMS];
 } Pending;
+
+/* The pending groups of one table: GROUPS (Pending) and an open addressing
+ * index over them (INDEX[i]: 0 empty, else the key's hash in the high 32
+ * bits and the group's place + 1 in the low, so that a probe reads a
+ * group, far in memory, only when its hash matches; MASK + 1 slots, a
+ * power of 2, at most half full). */
+typedef struct {
+  GArray *groups;
+  guint64 *index;
+  guint32 mask;
+} PendingTable;
+
+/* A group's change waiting in the queue (Aggregates.queue): its index slot
+ * and then its group are asked of memory (prefetched) while the changes
+ * before it are added, so that the misses of the large tables overlap. */
+#define QUEUE 16                /* a power of 2 */
+typedef struct {
+  Key key;
+  gint64 sum[MAX_SUMS];
+  guint32 hash;
+  int t, sign;
+} Queued;
+
+/* The pointer cache in front of TEXT_IDS: slot of a caller's text pointer
+ * -> its id, trusted only when the text there is still the same. */
+#define PTR_CACHE 4096
+typedef struct {
+  const char *ptr;
+  guint32 id;
+} PtrSlot;
 
 struct Aggregates {
   sqlite3 *db;
@@ -67,11 +117,15 @@ struct Aggregates {
   GHashTable *zones;            /* account -> const TzMap * (agg_zones) */
   GHashTable *tzmaps;           /* tzmap cache, owning the maps */
   const TzMap *utc;
-  GHashTable *pending[N_TABLES]; /* encoded key (in STRINGS) -> Pending (owned) */
+  PendingTable pending[N_TABLES];
   guint n_pending;
-  GStringChunk *strings;        /* pending keys and texts; cleared by each flush */
-  GHashTable *texts;            /* interned texts in STRINGS */
-  GString *key;                 /* scratch */
+  Queued queue[QUEUE];          /* changes not yet added, oldest at QUEUE_HEAD */
+  guint queue_head, queue_len;
+  GStringChunk *strings;        /* the interned texts */
+  GHashTable *text_ids;         /* interned text -> id + 1 */
+  GPtrArray *texts;             /* id -> interned text */
+  GPtrArray *text_zones;        /* id -> const TzMap * of the account of that name, NULL: not yet */
+  PtrSlot ptr_cache[PTR_CACHE];
   sqlite3_stmt *upsert[N_TABLES], *drop[N_TABLES];
   GArray *kept;                 /* AggRating, strings in KEPT_STRINGS */
   GStringChunk *kept_strings;
@@ -86,14 +140,15 @@ aggregates_free (Aggregates *agg)
   g_clear_pointer (&agg->tzmaps, g_hash_table_unref);
   for (int t = 0; t < N_TABLES; t++)
     {
-      g_clear_pointer (&agg->pending[t], g_hash_table_unref);
+      g_clear_pointer (&agg->pending[t].groups, g_array_unref);
+      g_clear_pointer (&agg->pending[t].index, g_free);
       sqlite3_finalize (agg->upsert[t]);
       sqlite3_finalize (agg->drop[t]);
     }
   g_clear_pointer (&agg->strings, g_string_chunk_free);
-  g_clear_pointer (&agg->texts, g_hash_table_unref);
-  if (agg->key)
-    g_string_free (agg->key, TRUE);
+  g_clear_pointer (&agg->text_ids, g_hash_table_unref);
+  g_clear_pointer (&agg->texts, g_ptr_array_unref);
+  g_clear_pointer (&agg->text_zones, g_ptr_array_unref);
   g_clear_pointer (&agg->kept, g_array_unref);
   g_clear_pointer (&agg->kept_strings, g_string_chunk_free);
   g_free (agg);
@@ -178,16 +233,6 @@ add_zone (sqlite3_stmt *st, gpointer data, GError **error)
   return TRUE;
 }
 
-/* The number of sums of table T. */
-static int
-n_sums (int t)
-{
-  int k = 0;
-  while (k < N_SUMS && tables[t].sums[k])
-    k++;
-  return k;
-}
-
 static sqlite3_stmt *
 prepare_upsert (sqlite3 *db, int t, GError **error)
 {
@@ -199,14 +244,14 @@ prepare_upsert (sqlite3 *db, int t, GError **error)
     g_string_append_printf (sql, "%s, ", tables[t].texts[i]), n++;
   if (tables[t].has_day)
     g_string_append (sql, "day, "), n++;
-  int k = n_sums (t);
-  for (int i = 0; i < k; i++)
-    g_string_append_printf (sql, "%s%s", tables[t].sums[i], i < k - 1 ? ", " : ") VALUES (");
-  for (int i = 1; i <= n + k; i++)
-    g_string_append_printf (sql, "?%d%s", i, i < n + k ? ", " : ") ON CONFLICT DO UPDATE SET ");
-  for (int i = 0; i < k; i++)
+  int s = tables[t].n_sums;
+  for (int i = 0; i < s; i++)
+    g_string_append_printf (sql, "%s%s", tables[t].sums[i], i < s - 1 ? ", " : ") VALUES (");
+  for (int i = 1; i <= n + s; i++)
+    g_string_append_printf (sql, "?%d%s", i, i < n + s ? ", " : ") ON CONFLICT DO UPDATE SET ");
+  for (int i = 0; i < s; i++)
     g_string_append_printf (sql, "%s = %s + excluded.%s%s", tables[t].sums[i], tables[t].sums[i],
-                            tables[t].sums[i], i < k - 1 ? ", " : "");
+                            tables[t].sums[i], i < s - 1 ? ", " : "");
   return store_prepare (db, sql->str, error);
 }
 
@@ -267,12 +312,13 @@ aggregates_begin (sqlite3 *db, GError **error)
   agg->zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   agg->tzmaps = tzmap_cache_new ();
   agg->strings = g_string_chunk_new (1 << 16);
-  agg->texts = g_hash_table_new (g_str_hash, g_str_equal);
-  agg->key = g_string_sized_new (128);
+  agg->text_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  agg->texts = g_ptr_array_new ();
+  agg->text_zones = g_ptr_array_new ();
   agg->kept = g_array_new (FALSE, FALSE, sizeof (AggRating));
   agg->kept_strings = g_string_chunk_new (1 << 16);
   for (int t = 0; t < N_TABLES; t++)
-    agg->pending[t] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+    agg->pending[t].groups = g_array_new (FALSE, FALSE, sizeof (Pending));
   gboolean current = FALSE;
   if (!(agg->utc = tzmap_cache_get (agg->tzmaps, "UTC", error))
       || !store_exec (db, "UPDATE agg_control SET journal = 0", error)
@@ -295,48 +341,160 @@ aggregates_begin (sqlite3 *db, GError **error)
 
 /* ---- pending sums ---- */
 
-static const char *
+/* The id of TEXT among the interned texts, interning it on first sight.
+ * The pointer cache answers most calls (the catalog's names and the deck's
+ * groups and destinations come at the same addresses) with one strcmp. */
+static guint32
 intern (Aggregates *agg, const char *text)
 {
-  gpointer key;
-  if (g_hash_table_lookup_extended (agg->texts, text, &key, NULL))
-    return key;
-  char *t = g_string_chunk_insert (agg->strings, text);
-  g_hash_table_add (agg->texts, t);
-  return t;
+  PtrSlot *slot = &agg->ptr_cache[((guintptr) text >> 3 ^ (guintptr) text >> 15) & (PTR_CACHE - 1)];
+  if (slot->ptr == text && strcmp (agg->texts->pdata[slot->id], text) == 0)
+    return slot->id;
+  guint32 id = GPOINTER_TO_UINT (g_hash_table_lookup (agg->text_ids, text));
+  if (id)
+    id--;
+  else
+    {
+      char *t = g_string_chunk_insert (agg->strings, text);
+      id = agg->texts->len;
+      g_ptr_array_add (agg->texts, t);
+      g_ptr_array_add (agg->text_zones, NULL);
+      g_hash_table_insert (agg->text_ids, t, GUINT_TO_POINTER (id + 1));
+    }
+  slot->ptr = text;
+  slot->id = id;
+  return id;
 }
 
-/* Add SIGN x SUM to the group of table T with TEXTS (N of them) and DAY. */
-static void
-pending_add (Aggregates *agg, int t, const char *const *texts, int n, gint64 day,
-             const gint64 sum[N_SUMS], int sign)
+static guint32
+key_hash (const Key *k)
 {
-  GString *key = agg->key;
-  g_string_truncate (key, 0);
-  for (int i = 0; i < n; i++)
-    groupkey_add_text (key, texts[i]);
-  groupkey_add_int (key, day);
-  Pending *p = g_hash_table_lookup (agg->pending[t], key->str);
+  guint64 w[4];
+  memcpy (w, k, sizeof w);
+  guint64 h = w[0] * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  h = (h ^ w[1] ^ h >> 29) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  h = (h ^ w[2] ^ h >> 32) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  h = (h ^ w[3] ^ h >> 29) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  return (guint32) (h >> 32);
+}
+
+G_STATIC_ASSERT (sizeof (Key) == 4 * sizeof (guint64));
+
+/* Double the index of PT (or make its first). */
+static void
+index_grow (PendingTable *pt)
+{
+  guint32 size = pt->index ? (pt->mask + 1) * 2 : 1024;
+  g_free (pt->index);
+  pt->index = g_new0 (guint64, size);
+  pt->mask = size - 1;
+  for (guint i = 0; i < pt->groups->len; i++)
+    {
+      guint32 hash = key_hash (&g_array_index (pt->groups, Pending, i).key);
+      guint32 h = hash & pt->mask;
+      while (pt->index[h])
+        h = (h + 1) & pt->mask;
+      pt->index[h] = (guint64) hash << 32 | (i + 1);
+    }
+}
+
+static inline gboolean
+key_equal (const Key *a, const Key *b)
+{
+  guint64 x[4], y[4];
+  memcpy (x, a, sizeof x);
+  memcpy (y, b, sizeof y);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+}
+
+/* Add SIGN x SUM to the group of table T with key K (of hash HASH). */
+static void
+pending_apply (Aggregates *agg, int t, const Key *k, guint32 hash, const gint64 *sum, int sign)
+{
+  PendingTable *pt = &agg->pending[t];
+  if (!pt->index || pt->groups->len * 2 >= pt->mask)
+    index_grow (pt);
+  guint32 h = hash & pt->mask;
+  Pending *p = NULL;
+  for (guint64 e; (e = pt->index[h]); h = (h + 1) & pt->mask)
+    {
+      if ((guint32) (e >> 32) != hash)
+        continue;
+      Pending *q = &g_array_index (pt->groups, Pending, (guint32) e - 1);
+      if (key_equal (&q->key, k))
+        {
+          p = q;
+          break;
+        }
+    }
   if (!p)
     {
-      p = g_new0 (Pending, 1);
-      for (int i = 0; i < n; i++)
-        p->text[i] = intern (agg, texts[i]);
-      p->day = day;
-      g_hash_table_insert (agg->pending[t], g_string_chunk_insert_len (agg->strings, key->str,
-                                                                      (gssize) key->len), p);
+      Pending fresh = { .key = *k };
+      g_array_append_val (pt->groups, fresh);
+      pt->index[h] = (guint64) hash << 32 | pt->groups->len;
+      p = &g_array_index (pt->groups, Pending, pt->groups->len - 1);
       agg->n_pending++;
     }
-  for (int i = 0; i < N_SUMS; i++)
+  for (int i = 0; i < tables[t].n_sums; i++)
     p->sum[i] += sign * sum[i];
 }
 
+/* Add the oldest queued change. */
+static void
+queue_pop (Aggregates *agg)
+{
+  Queued *q = &agg->queue[agg->queue_head];
+  pending_apply (agg, q->t, &q->key, q->hash, q->sum, q->sign);
+  agg->queue_head = (agg->queue_head + 1) & (QUEUE - 1);
+  agg->queue_len--;
+}
+
+/* Add every queued change. */
+static void
+queue_drain (Aggregates *agg)
+{
+  while (agg->queue_len)
+    queue_pop (agg);
+}
+
+/* Add SIGN x SUM to the group of table T with key K: queued, its index
+ * slot prefetched now and its group once half the queue is ahead of it. */
+static void
+pending_add (Aggregates *agg, int t, const Key *k, const gint64 *sum, int sign)
+{
+  if (agg->queue_len == QUEUE)
+    queue_pop (agg);
+  guint tail = (agg->queue_head + agg->queue_len) & (QUEUE - 1);
+  Queued *q = &agg->queue[tail];
+  q->key = *k;
+  memcpy (q->sum, sum, sizeof q->sum);
+  q->hash = key_hash (k);
+  q->t = t;
+  q->sign = sign;
+  agg->queue_len++;
+  PendingTable *pt = &agg->pending[t];
+  if (pt->index)
+    __builtin_prefetch (&pt->index[q->hash & pt->mask]);
+  if (agg->queue_len > QUEUE / 2)
+    {
+      const Queued *m = &agg->queue[(tail - QUEUE / 2) & (QUEUE - 1)];
+      const PendingTable *mt = &agg->pending[m->t];
+      guint64 e = mt->index ? mt->index[m->hash & mt->mask] : 0;
+      if (e && (guint32) (e >> 32) == m->hash)
+        __builtin_prefetch (&g_array_index (mt->groups, Pending, (guint32) e - 1));
+    }
+}
+
+/* The zone of ACCOUNT (interned as ID). */
 static const TzMap *
-zone_of (Aggregates *agg, const char *account)
+zone_of (Aggregates *agg, const char *account, guint32 id)
 {
   if (!account)
     return agg->utc;
-  const TzMap *z = g_hash_table_lookup (agg->zones, account);
+  const TzMap *z = agg->text_zones->pdata[id];
+  if (z)
+    return z;
+  z = g_hash_table_lookup (agg->zones, account);
   if (!z)
     {
       /* an account neither in the catalog nor summed before: cannot be
@@ -344,6 +502,7 @@ zone_of (Aggregates *agg, const char *account)
       agg->rebuild = TRUE;
       return agg->utc;
     }
+  agg->text_zones->pdata[id] = (gpointer) (guintptr) z;
   return z;
 }
 
@@ -352,29 +511,25 @@ aggregates_add (Aggregates *agg, const AggRating *r, int sign)
 {
   if (agg->rebuild)
     return;
-  char period[8];
-  int y = r->period / 100 % 10000, m = r->period % 100;
-  period[0] = (char) ('0' + y / 1000), period[1] = (char) ('0' + y / 100 % 10);
-  period[2] = (char) ('0' + y / 10 % 10), period[3] = (char) ('0' + y % 10), period[4] = '-';
-  period[5] = (char) ('0' + m / 10), period[6] = (char) ('0' + m % 10), period[7] = '\0';
-  gint64 day = store_local_day (zone_of (agg, r->account), r->start_ms);
-  const char *direction = r->out ? "out" : "in";
-  const char *grp = r->grp ? r->grp : "", *destination = r->destination ? r->destination : "";
+  guint32 period = (guint32) r->period, out = r->out ? 1 : 0;
+  guint32 account = r->account ? intern (agg, r->account) : 0;
+  gint64 day = store_local_day (zone_of (agg, r->account, account), r->start_ms);
+  guint32 grp = intern (agg, r->grp ? r->grp : "");
   gboolean answered = r->status != AGG_UNANSWERED;
-  const gint64 kpi[N_SUMS] = { 1, answered, answered ? r->duration : 0,
-                          r->status == AGG_RATED ? r->charge : 0 };
-  const char *const kpi_texts[] = { period, r->operator_slug, direction, grp };
-  pending_add (agg, T_KPI, kpi_texts, 4, day, kpi, sign);
+  const gint64 kpi[MAX_SUMS] = { 1, answered, answered ? r->duration : 0,
+                                 r->status == AGG_RATED ? r->charge : 0 };
+  Key k = { { period, intern (agg, r->operator_slug), out, grp }, day };
+  pending_add (agg, T_KPI, &k, kpi, sign);
   if (!r->account || (r->status != AGG_RATED && r->status != AGG_FREE))
     return;
-  const gint64 usage[N_SUMS] = { 1, r->duration, r->billable, r->charge };
-  const gint64 destination_sums[N_SUMS] = { 1, r->duration, r->billable, r->charge, r->covered };
-  const char *const texts[] = { period, r->account, r->number ? r->number : "", direction, grp,
-                                destination };
-  pending_add (agg, T_DAY, texts, 2, day, usage, sign);
-  pending_add (agg, T_NUMBER, texts, 3, 0, usage, sign);
-  const char *const dest_texts[] = { period, r->account, direction, grp, destination };
-  pending_add (agg, T_DESTINATION, dest_texts, 5, 0, destination_sums, sign);
+  const gint64 usage[MAX_SUMS] = { 1, r->duration, r->billable, r->charge };
+  k = (Key) { { period, account }, day };
+  pending_add (agg, T_DAY, &k, usage, sign);
+  k = (Key) { { period, account, intern (agg, r->number ? r->number : "") }, 0 };
+  pending_add (agg, T_NUMBER, &k, usage, sign);
+  const gint64 destination[MAX_SUMS] = { 1, r->duration, r->billable, r->charge, r->covered };
+  k = (Key) { { period, account, out, grp, intern (agg, r->destination ? r->destination : "") }, 0 };
+  pending_add (agg, T_DESTINATION, &k, destination, sign);
 }
 
 static const char *
@@ -405,20 +560,53 @@ aggregates_kept (Aggregates *agg, guint handle)
 
 /* ---- writing ---- */
 
+/* Bind the key columns of P (table T) from parameter 1 on; the number
+ * bound in *N.  PERIOD: scratch that must live until the step. */
+static gboolean
+bind_key (Aggregates *agg, sqlite3_stmt *st, int t, const Pending *p, char period[8], int *n,
+          GError **error)
+{
+  *n = 0;
+  for (int i = 0; i < MAX_KEYS && tables[t].texts[i]; i++)
+    {
+      guint32 v = p->key.v[i];
+      const char *text = NULL;
+      switch (tables[t].kinds[i])
+        {
+        case K_PERIOD:
+          {
+            int y = (int) v / 100 % 10000, m = (int) v % 100;
+            period[0] = (char) ('0' + y / 1000), period[1] = (char) ('0' + y / 100 % 10);
+            period[2] = (char) ('0' + y / 10 % 10), period[3] = (char) ('0' + y % 10);
+            period[4] = '-', period[5] = (char) ('0' + m / 10), period[6] = (char) ('0' + m % 10);
+            period[7] = '\0';
+            text = period;
+            break;
+          }
+        case K_DIRECTION:
+          text = v ? "out" : "in";
+          break;
+        default:
+          text = agg->texts->pdata[v];
+          break;
+        }
+      if (!store_bind_at (st, ++*n, error, STORE_TEXT (text)))
+        return FALSE;
+    }
+  return !tables[t].has_day || store_bind_at (st, ++*n, error, STORE_INT (p->key.day));
+}
+
 static gboolean
 flush_one (Aggregates *agg, int t, const Pending *p, GError **error)
 {
   sqlite3_stmt *st = agg->upsert[t];
+  char period[8];
   int n = 0;
-  for (int i = 0; i < 5 && tables[t].texts[i]; i++)
-    if (!store_bind_at (st, ++n, error, STORE_TEXT (p->text[i])))
+  if (!bind_key (agg, st, t, p, period, &n, error))
+    return FALSE;
+  for (int i = 0; i < tables[t].n_sums; i++)
+    if (!store_bind_at (st, n + 1 + i, error, STORE_INT (p->sum[i])))
       return FALSE;
-  if (tables[t].has_day && !store_bind_at (st, ++n, error, STORE_INT (p->day)))
-    return FALSE;
-  if (!store_bind_at (st, n + 1, error, STORE_INT (p->sum[0]), STORE_INT (p->sum[1]),
-                      STORE_INT (p->sum[2]), STORE_INT (p->sum[3]))
-      || (n_sums (t) > 4 && !store_bind_at (st, n + 5, error, STORE_INT (p->sum[4]))))
-    return FALSE;
   if (!store_step (st, error))
     return FALSE;
   /* the tables hold the true sums (other writers go through the journal),
@@ -426,35 +614,100 @@ flush_one (Aggregates *agg, int t, const Pending *p, GError **error)
   if (p->sum[0] >= 0)
     return TRUE;
   sqlite3_stmt *drop = agg->drop[t];
-  n = 0;
-  for (int i = 0; i < 5 && tables[t].texts[i]; i++)
-    if (!store_bind_at (drop, ++n, error, STORE_TEXT (p->text[i])))
-      return FALSE;
-  return (!tables[t].has_day || store_bind_at (drop, ++n, error, STORE_INT (p->day)))
-         && store_step (drop, error);
+  return bind_key (agg, drop, t, p, period, &n, error) && store_step (drop, error);
 }
 
-/* Pending groups of table GPOINTER_TO_INT (DATA) in primary key order. */
+/* A pending group's key in its table's primary key order, as unsigned
+ * integers compared one by one: texts by rank (their byte order), the
+ * period as YYYYMM, the direction descending, the day offset to unsigned. */
+typedef struct {
+  guint32 c[MAX_KEYS + 1];
+  guint32 group;                /* its place in the table's groups */
+} SortKey;
+
 static int
-pending_cmp (gconstpointer pa, gconstpointer pb, gpointer data)
+sort_key_cmp (const void *pa, const void *pb)
 {
-  const Pending *a = *(Pending *const *) pa, *b = *(Pending *const *) pb;
-  const int *order = tables[GPOINTER_TO_INT (data)].order;
-  for (int k = 0; order[k]; k++)
-    {
-      int c;
-      if (order[k] == DAY_KEY)
-        c = (a->day > b->day) - (a->day < b->day);
-      else
-        {
-          int i = ABS (order[k]) - 1;
-          c = strcmp (a->text[i], b->text[i]);
-          c = order[k] < 0 ? -c : c;
-        }
-      if (c)
-        return c;
-    }
+  const SortKey *a = pa, *b = pb;
+  for (int k = 0; k < MAX_KEYS + 1; k++)
+    if (a->c[k] != b->c[k])
+      return a->c[k] < b->c[k] ? -1 : 1;
   return 0;
+}
+
+static const char *const *rank_texts;   /* while ranking (qsort has no user data) */
+
+static int
+rank_cmp (const void *pa, const void *pb)
+{
+  return strcmp (rank_texts[*(const guint32 *) pa], rank_texts[*(const guint32 *) pb]);
+}
+
+/* The rank of every interned text in byte order (strcmp, as SQLite's
+ * BINARY collation for UTF-8), by id. */
+static guint32 *
+text_ranks (Aggregates *agg)
+{
+  guint n = agg->texts->len;
+  g_autofree guint32 *ids = g_new (guint32, n + 1);
+  guint32 *rank = g_new (guint32, n + 1);
+  for (guint i = 0; i < n; i++)
+    ids[i] = i;
+  rank_texts = (const char *const *) agg->texts->pdata;
+  qsort (ids, n, sizeof *ids, rank_cmp);
+  rank_texts = NULL;
+  for (guint i = 0; i < n; i++)
+    rank[ids[i]] = i;
+  return rank;
+}
+
+/* The groups of table T as SortKeys, sorted. */
+static SortKey *
+sorted_groups (Aggregates *agg, int t, const guint32 *rank)
+{
+  GArray *groups = agg->pending[t].groups;
+  SortKey *keys = g_new0 (SortKey, groups->len + 1);
+  const int *order = tables[t].order;
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const Key *k = &g_array_index (groups, Pending, g).key;
+      keys[g].group = g;
+      for (int o = 0; order[o]; o++)
+        {
+          if (order[o] == DAY_KEY)
+            {
+              keys[g].c[o] = (guint32) CLAMP (k->day, G_MININT32, G_MAXINT32) ^ 0x80000000u;
+              continue;
+            }
+          int i = ABS (order[o]) - 1;
+          guint32 v = k->v[i];
+          if (tables[t].kinds[i] == K_TEXT)
+            v = rank[v];
+          keys[g].c[o] = order[o] < 0 ? ~v : v;
+        }
+    }
+  qsort (keys, groups->len, sizeof *keys, sort_key_cmp);
+  return keys;
+}
+
+static gboolean
+flush_table (Aggregates *agg, int t, const guint32 *rank, GError **error)
+{
+  PendingTable *pt = &agg->pending[t];
+  g_autofree SortKey *keys = sorted_groups (agg, t, rank);
+  for (guint i = 0; i < pt->groups->len; i++)
+    {
+      const Pending *p = &g_array_index (pt->groups, Pending, keys[i].group);
+      gboolean nonzero = FALSE;
+      for (int s = 0; s < tables[t].n_sums; s++)
+        nonzero |= p->sum[s] != 0;
+      if (nonzero && !flush_one (agg, t, p, error))
+        return FALSE;
+    }
+  g_array_set_size (pt->groups, 0);
+  g_clear_pointer (&pt->index, g_free);
+  pt->mask = 0;
+  return TRUE;
 }
 
 gboolean
@@ -462,27 +715,12 @@ aggregates_flush (Aggregates *agg, gboolean all, GError **error)
 {
   if (agg->rebuild || (!all && agg->n_pending <= AGGREGATES_PENDING_MAX))
     return TRUE;
+  queue_drain (agg);
+  g_autofree guint32 *rank = text_ranks (agg);
   for (int t = 0; t < N_TABLES; t++)
-    {
-      guint n = 0;
-      g_autofree gpointer *sorted = g_new (gpointer, g_hash_table_size (agg->pending[t]) + 1);
-      GHashTableIter iter;
-      gpointer value;
-      g_hash_table_iter_init (&iter, agg->pending[t]);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        sorted[n++] = value;
-      g_qsort_with_data (sorted, (gint) n, sizeof (gpointer), pending_cmp, GINT_TO_POINTER (t));
-      for (guint i = 0; i < n; i++)
-        {
-          const Pending *p = sorted[i];
-          if ((p->sum[0] || p->sum[1] || p->sum[2] || p->sum[3] || p->sum[4]) && !flush_one (agg, t, p, error))
-            return FALSE;
-        }
-      g_hash_table_remove_all (agg->pending[t]);
-    }
+    if (!flush_table (agg, t, rank, error))
+      return FALSE;
   agg->n_pending = 0;
-  g_hash_table_remove_all (agg->texts);
-  g_string_chunk_clear (agg->strings);
   return TRUE;
 }
 

@@ -34,8 +34,9 @@ typedef struct {
   GHashTable *closed;        /* closed_key (account index, YYYYMM) of closed periods */
   GHashTable *closed_names;  /* "account\x1fYYYY-MM" of every closed period, for stored ratings */
   gboolean had_ratings;      /* the ratings table had rows when the run began */
-  GPtrArray *index_names;    /* the ratings indexes dropped for the run, */
-  GPtrArray *index_sql;      /* and their CREATE statements */
+  GPtrArray *drops;          /* the DROP statements of the ratings indexes and idle
+                              * triggers dropped for the run, */
+  GPtrArray *creates;        /* and their CREATE statements */
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
   GByteArray *facts;         /* scratch: a new rating's facts (facts_of_result) */
@@ -87,7 +88,8 @@ typedef struct {
   Prior prior;
   gint64 start_ms;
   guint32 key_off, key_len;    /* call key in Run.bundle_keys */
-  guint agg;                   /* the rating as summed into the aggregates (aggregates_keep) */
+  guint agg;                   /* the call's facts for the aggregates (aggregates_keep), added
+                                * by apply_bundles */
 } BundleCall;
 
 typedef struct {
@@ -118,8 +120,8 @@ run_clear (Run *r)
   g_clear_pointer (&r->accounts, rate_accounts_free);
   g_clear_pointer (&r->closed, g_hash_table_unref);
   g_clear_pointer (&r->closed_names, g_hash_table_unref);
-  g_clear_pointer (&r->index_names, g_ptr_array_unref);
-  g_clear_pointer (&r->index_sql, g_ptr_array_unref);
+  g_clear_pointer (&r->drops, g_ptr_array_unref);
+  g_clear_pointer (&r->creates, g_ptr_array_unref);
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
   g_clear_pointer (&r->facts, g_byte_array_unref);
@@ -180,44 +182,88 @@ load_closed (Run *r, GError **error)
                            "loading closed periods", error);
 }
 
-/* ---- the ratings' indexes around a run that mostly inserts ---- */
+/* ---- the ratings' indexes and triggers around a run ---- */
 
+/* Drop the index or trigger at ST's row (type, name, sql), keeping its SQL
+ * for ratings_schema_restore(). */
 static gboolean
-add_index (sqlite3_stmt *st, gpointer data, GError **error)
+drop_for_run (sqlite3_stmt *st, gpointer data, GError **error)
 {
   Run *r = data;
-  g_ptr_array_add (r->index_names, g_strdup (store_column_text (st, 0)));
-  g_ptr_array_add (r->index_sql, g_strdup (store_column_text (st, 1)));
+  g_autofree char *upper = g_ascii_strup (store_column_text (st, 0), -1);
+  char *sql = sqlite3_mprintf ("DROP %s \"%w\"", upper, store_column_text (st, 1));
+  if (!sql)
+    return store_set_error (error, r->db, "dropping for the run");
+  g_ptr_array_add (r->drops, g_strdup (sql));
+  sqlite3_free (sql);
+  g_ptr_array_add (r->creates, g_strdup (store_column_text (st, 2)));
+  return TRUE;
+}
+
+static gboolean
+drop_all (Run *r, guint from, GError **error)
+{
+  for (guint i = from; i < r->drops->len; i++)
+    if (!store_exec (r->db, r->drops->pdata[i], error))
+      return FALSE;
   return TRUE;
 }
 
 /* Drop the ratings table's indexes, keeping their SQL for
- * ratings_indexes_create(). */
+ * ratings_schema_restore(). */
 static gboolean
 ratings_indexes_drop (Run *r, GError **error)
 {
-  if (!store_query_each (r->db,
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ratings'"
-        " AND sql IS NOT NULL", add_index, r, "reading the ratings indexes", error))
-    return FALSE;
-  for (guint i = 0; i < r->index_names->len; i++)
-    {
-      char *sql = sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) r->index_names->pdata[i]);
-      gboolean ok = sql && store_exec (r->db, sql, error);
-      sqlite3_free (sql);
-      if (!ok)
-        return FALSE;
-    }
-  return TRUE;
+  guint from = r->drops->len;
+  return store_query_each (r->db,
+           "SELECT type, name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ratings'"
+           " AND sql IS NOT NULL", drop_for_run, r, "reading the ratings indexes", error)
+         && drop_all (r, from, error);
 }
 
-/* Create again, from their stored SQL, the indexes ratings_indexes_drop()
- * dropped: one sorted build instead of an insert per row. */
+/* Whether trigger SQL fires only while agg_control.journal is on: its WHEN
+ * is exactly that, its body follows. */
 static gboolean
-ratings_indexes_create (Run *r, GError **error)
+journal_gated (const char *sql)
 {
-  for (guint i = 0; i < r->index_sql->len; i++)
-    if (!store_exec (r->db, r->index_sql->pdata[i], error))
+  static const char gate[] = "WHEN (SELECT journal FROM agg_control)";
+  const char *at = strstr (sql, gate);
+  if (!at)
+    return FALSE;
+  at += sizeof gate - 1;
+  while (g_ascii_isspace (*at))
+    at++;
+  return g_ascii_strncasecmp (at, "BEGIN", 5) == 0 && g_ascii_isspace (at[5]);
+}
+
+static gboolean
+drop_if_gated (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  return !journal_gated (store_column_text (st, 2)) || drop_for_run (st, data, error);
+}
+
+/* Drop, for a run that mostly inserts, the ratings triggers that do
+ * nothing while the journal is off (aggregates_begin turned it off in the
+ * run's transaction): each costs a subprogram per row written (0.4 s per
+ * million) for nothing.  Only with the indexes, so that the order of the
+ * schema (and `.dump`) depends on the same runs as before. */
+static gboolean
+ratings_triggers_idle (Run *r, GError **error)
+{
+  guint from = r->drops->len;
+  return store_query_each (r->db,
+           "SELECT type, name, sql FROM sqlite_schema WHERE type = 'trigger'"
+           " AND tbl_name = 'ratings'", drop_if_gated, r, "reading the ratings triggers", error)
+         && drop_all (r, from, error);
+}
+
+/* Create again, from their stored SQL, the indexes (one sorted build
+ * instead of an insert per row) and triggers dropped for the run. */
+static gboolean
+ratings_schema_restore (Run *r, GError **error)
+{
+  for (guint i = 0; i < r->creates->len; i++)
+    if (!store_exec (r->db, r->creates->pdata[i], error))
       return FALSE;
   return TRUE;
 }
@@ -236,7 +282,8 @@ plan_writes (Run *r, GError **error)
       || !store_query_int (r->db, "SELECT count(*) FROM calls", &calls, error))
     return FALSE;
   r->had_ratings = ratings > 0;
-  return calls - ratings <= ratings || ratings_indexes_drop (r, error);
+  return calls - ratings <= ratings
+         || (ratings_indexes_drop (r, error) && ratings_triggers_idle (r, error));
 }
 
 /* INSERT INTO ratings of N rows.  OR FAIL: a conflict stops the statement
@@ -257,13 +304,18 @@ prepare_insert (sqlite3 *db, guint n, GError **error)
 
 /* A stored rating rewritten in place, with bind_result's 13 parameters;
  * without account and period (?4, ?5) when those stay, so the
- * ratings_by_period index is not touched. */
+ * ratings_by_period index is not touched.  OR FAIL, as the INSERTs: the
+ * ratings triggers make an UPDATE a "multi-write" statement, and with
+ * ABORT SQLite would first copy every page it changes to a statement
+ * journal (16 KiB written to a temporary file per bundle call rewritten,
+ * 1.8 GB at a million calls); a failure rolls back the run's transaction
+ * anyway. */
 #define SQL_UPDATE_ALL \
-  "UPDATE ratings SET status = ?2, reason = ?3, account = ?4, period = ?5, band = ?6," \
+  "UPDATE OR FAIL ratings SET status = ?2, reason = ?3, account = ?4, period = ?5, band = ?6," \
   " prefix = ?7, destination = ?8, grp = ?9, billable = ?10, covered = ?11, charge = ?12," \
   " late = ?13 WHERE call_id = ?1"
 #define SQL_UPDATE_FACTS \
-  "UPDATE ratings SET status = ?2, reason = ?3, band = ?6, prefix = ?7, destination = ?8," \
+  "UPDATE OR FAIL ratings SET status = ?2, reason = ?3, band = ?6, prefix = ?7, destination = ?8," \
   " grp = ?9, billable = ?10, covered = ?11, charge = ?12, late = ?13 WHERE call_id = ?1"
 
 static gboolean
@@ -274,8 +326,8 @@ run_load (Run *r, GError **error)
   r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
   r->bundle_keys = g_byte_array_new ();
   r->facts = g_byte_array_new ();
-  r->index_names = g_ptr_array_new_with_free_func (g_free);
-  r->index_sql = g_ptr_array_new_with_free_func (g_free);
+  r->drops = g_ptr_array_new_with_free_func (g_free);
+  r->creates = g_ptr_array_new_with_free_func (g_free);
   r->pending = g_array_sized_new (FALSE, FALSE, sizeof (Result), WRITE_MANY);
   if (!(r->accounts = rate_accounts_load (r->db, error)))
     return FALSE;
@@ -691,7 +743,8 @@ agg_of_prior (Run *r, const Slot *s, guint i, const Prior *p)
 
 /* The aggregates of call I of S follow its new rating RES: minus the stored
  * one P (when open), plus RES.  Unless RES is written as it is, as
- * write_change() decides (a bundle call's charge follows in apply_bundles). */
+ * write_change() decides; a bundle call (BUNDLE) is added by apply_bundles,
+ * once its cover is known. */
 static void
 agg_change (Run *r, const Slot *s, guint i, const Prior *p, const Result *res, gboolean bundle)
 {
@@ -703,6 +756,8 @@ agg_change (Run *r, const Slot *s, guint i, const Prior *p, const Result *res, g
       AggRating old = agg_of_prior (r, s, i, p);
       aggregates_add (r->agg, &old, -1);
     }
+  if (bundle)
+    return;
   AggRating now = agg_of_result (r, s, i, res);
   aggregates_add (r->agg, &now, 1);
 }
@@ -880,19 +935,17 @@ apply_bundles (Run *r, GError **error)
       remaining -= res->covered;
       r->stats->bundled += res->covered > 0;
     }
-  /* the aggregates summed each call as if nothing were covered */
+  /* each call added to the aggregates once, with its final figures */
   for (guint i = 0; i < r->bundle->len; i++)
     {
       const BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
-      const AggRating *summed = aggregates_kept (r->agg, c->agg);
-      AggRating now = *summed;
+      AggRating now = *aggregates_kept (r->agg, c->agg);
       now.status = c->result.status;
       now.billable = c->result.billable;
       now.charge = c->result.charge;
       now.covered = c->result.covered;
       now.grp = c->result.row ? c->result.row->group : NULL;
       now.destination = c->result.row ? c->result.row->destination : NULL;
-      aggregates_add (r->agg, summed, -1);
       aggregates_add (r->agg, &now, 1);
     }
   /* written in call order: one sweep over the table, not a seek per call */
@@ -1033,20 +1086,191 @@ rate_all (Run *r, GError **error)
          && flush_results (r, TRUE, error);
 }
 
+/* ---- a rate with nothing to do (rate.h, schemas/015) ---- */
+
+/* The rating rules of this binary: bump it with any change to rating
+ * (rate/, the catalog's resolver, the aggregates) that can give other
+ * ratings or sums for the same calls and catalog, so that the first rate of
+ * the new binary rates everything again instead of skipping. */
+#define RATE_RULES 1
+
+/* The catalog tables rating reads (rate-accounts.c, catalog.c,
+ * tariff-cache.c), digested whole. */
+static const char *const catalog_tables[] = { "operators", "plans", "accounts", "numbers",
+                                              "deck_rows", "deck_tiers", "holidays" };
+
+typedef struct {
+  GChecksum *sum;
+  GByteArray *row;              /* scratch */
+} Digest;
+
+/* Every value of ST's row into the digest: its type, then its bytes. */
+static gboolean
+digest_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  Digest *d = data;
+  g_byte_array_set_size (d->row, 0);
+  int n = sqlite3_column_count (st);
+  for (int col = 0; col < n; col++)
+    {
+      guint8 type = (guint8) sqlite3_column_type (st, col);
+      g_byte_array_append (d->row, &type, 1);
+      if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
+        {
+          gint64 v = sqlite3_column_int64 (st, col);
+          if (type == SQLITE_FLOAT)
+            {
+              double f = sqlite3_column_double (st, col);
+              memcpy (&v, &f, sizeof v);
+            }
+          g_byte_array_append (d->row, (const guint8 *) &v, sizeof v);
+        }
+      else if (type != SQLITE_NULL)
+        {
+          const void *bytes = sqlite3_column_blob (st, col);
+          gint64 len = sqlite3_column_bytes (st, col);
+          g_byte_array_append (d->row, (const guint8 *) &len, sizeof len);
+          g_byte_array_append (d->row, bytes, (guint) len);
+        }
+    }
+  g_checksum_update (d->sum, d->row->data, d->row->len);
+  return TRUE;
+}
+
+/* The zone file of ZONE (as GLib reads it: $TZDIR or /usr/share/zoneinfo)
+ * into SUM, so that a tzdata update rates again. */
+static gboolean
+digest_zone (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  const char *zone = store_column_text (st, 0);
+  const char *tzdir = g_getenv ("TZDIR");
+  g_autofree char *path = g_build_filename (tzdir && *tzdir ? tzdir : "/usr/share/zoneinfo", zone,
+                                            NULL);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_checksum_update (data, (const guchar *) zone, (gssize) strlen (zone) + 1);
+  if (g_file_get_contents (path, &bytes, &len, NULL))
+    g_checksum_update (data, (const guchar *) bytes, (gssize) len);
+  return TRUE;
+}
+
+/* The digest of what rating reads of the catalog: its tables, row by row
+ * in storage order (a catalog imported again unchanged digests the same),
+ * and the zone files of its accounts. */
+static char *
+catalog_digest (sqlite3 *db, GError **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GByteArray) row = g_byte_array_new ();
+  Digest d = { sum, row };
+  for (guint i = 0; i < G_N_ELEMENTS (catalog_tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s", catalog_tables[i]);
+      g_checksum_update (sum, (const guchar *) sql, (gssize) strlen (sql) + 1);
+      if (!store_query_each (db, sql, digest_row, &d, "digesting the catalog", error))
+        return NULL;
+    }
+  if (!store_query_each (db, "SELECT DISTINCT timezone FROM accounts ORDER BY timezone", digest_zone,
+                         sum, "digesting the catalog's zones", error))
+    return NULL;
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Whether the last complete rate left DB as it is now, with CATALOG (its
+ * digest): then its figures into STATS. */
+static gboolean
+rate_unchanged (sqlite3 *db, const char *catalog, RateStats *stats, gboolean *same,
+                GError **error)
+{
+  *same = FALSE;
+  gboolean current = FALSE;
+  if (!aggregates_current (db, &current, error))
+    return FALSE;
+  if (!current)
+    return TRUE;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+    "SELECT l.calls, l.rated, l.free, l.unanswered, l.unrated, l.unknown_account, l.no_rate,"
+    " l.implausible, l.overflow, l.late, l.kept, l.bundled FROM rate_last l, rate_changes c"
+    " WHERE l.changes = c.changes AND l.catalog = ?1 AND l.rules = ?2", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (catalog), STORE_INT (RATE_RULES)))
+    return FALSE;
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      guint64 *figures[] = { &stats->calls, &stats->rated, &stats->free, &stats->unanswered,
+                             &stats->unrated, &stats->unknown_account, &stats->no_rate,
+                             &stats->implausible, &stats->overflow, &stats->late, &stats->kept,
+                             &stats->bundled };
+      for (guint k = 0; k < G_N_ELEMENTS (figures); k++)
+        *figures[k] = (guint64) sqlite3_column_int64 (st, (int) k);
+      *same = TRUE;
+      return TRUE;
+    }
+  return rc == SQLITE_DONE || store_set_error (error, db, "reading the last rate");
+}
+
+/* In the run's transaction, before anything is loaded: whether a
+ * complete rate has nothing to do (then its figures in STATS); the
+ * catalog's digest into *CATALOG. */
+static gboolean
+rate_skip (sqlite3 *db, RateStats *stats, char **catalog, gboolean *skip, GError **error)
+{
+  gboolean ok = (*catalog = catalog_digest (db, error)) != NULL
+                && rate_unchanged (db, *catalog, stats, skip, error);
+  if (!ok || !*skip)
+    *stats = (RateStats) { 0 };
+  stats->skipped = ok && *skip;
+  return ok;
+}
+
+/* At the end of a complete rate, in its transaction: what it rated from
+ * (CATALOG, digested in the same transaction) and its figures.  Any other
+ * rate forgets the last. */
+static gboolean
+rate_record (Run *r, const char *catalog, GError **error)
+{
+  if (!store_exec (r->db, "DELETE FROM rate_last", error))
+    return FALSE;
+  if (r->opts->period || !catalog)
+    return TRUE;
+  const RateStats *s = r->stats;
+  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
+    "INSERT INTO rate_last (id, changes, catalog, rules, calls, rated, free, unanswered, unrated,"
+    " unknown_account, no_rate, implausible, overflow, late, kept, bundled)"
+    " SELECT 1, changes, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14"
+    " FROM rate_changes", error);
+  return st && store_bind (st, error, STORE_TEXT (catalog), STORE_INT (RATE_RULES),
+                           STORE_INT ((gint64) s->calls), STORE_INT ((gint64) s->rated),
+                           STORE_INT ((gint64) s->free), STORE_INT ((gint64) s->unanswered),
+                           STORE_INT ((gint64) s->unrated), STORE_INT ((gint64) s->unknown_account),
+                           STORE_INT ((gint64) s->no_rate), STORE_INT ((gint64) s->implausible),
+                           STORE_INT ((gint64) s->overflow), STORE_INT ((gint64) s->late),
+                           STORE_INT ((gint64) s->kept), STORE_INT ((gint64) s->bundled))
+         && store_step_done (st, error);
+}
+
 gboolean
 rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error)
 {
   Run r = { .db = db, .opts = opts, .stats = stats };
   *stats = (RateStats) { 0 };
-  gboolean ok = run_load (&r, error) && store_begin (db, error);
-  if (ok)
+  g_autofree char *catalog = NULL;
+  gboolean skip = FALSE;
+  if (!store_begin (db, error))
+    return FALSE;
+  if (!opts->period && (!rate_skip (db, stats, &catalog, &skip, error) || skip))
     {
-      ok = (r.agg = aggregates_begin (db, error)) && plan_writes (&r, error)
-           && rate_all (&r, error) && aggregates_finish (r.agg, error)
-           && ratings_indexes_create (&r, error) && store_commit (db, error);
-      if (!ok)
-        store_rollback (db);
+      store_rollback (db);
+      return skip;
     }
+  /* loaded in the transaction: the catalog rated from is the one digested */
+  gboolean ok = run_load (&r, error) && (r.agg = aggregates_begin (db, error))
+                && plan_writes (&r, error)
+                && rate_all (&r, error) && ratings_schema_restore (&r, error)
+                && aggregates_finish (r.agg, error) && rate_record (&r, catalog, error)
+                && store_commit (db, error);
+  if (!ok)
+    store_rollback (db);
   run_clear (&r);
   return ok;
 }

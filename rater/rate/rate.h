@@ -13,6 +13,23 @@
  * catalog change writes little.  A closed period's
  * ratings never change; a call for a closed period that has no rating yet is
  * rated late: its own start's rows and band, never bundled.
+ *
+ * A rate with nothing to do returns at once (stats->skipped): when the
+ * last complete rate (no --period) left the database as it is now.  It
+ * recorded (rate_last, schemas/015) the count of changes the triggers keep
+ * (rate_changes: calls inserted, updated or deleted; closed and purged
+ * periods; ratings changed by other writers), a digest of the catalog's
+ * tables and of its accounts' zone files, the rating rules of the binary
+ * (RATE_RULES) and its summary; a rate that finds all of these the same,
+ * the aggregates current (no journal, zones as the catalog's), gives that
+ * summary again and reads no call.  A rate --period always rates, and the
+ * next complete rate after it too.  The check, the loading and the rating
+ * are one transaction: the catalog digested is the catalog rated from.
+ *
+ * Around a run that mostly inserts, the ratings indexes and the ratings
+ * triggers that journal only while agg_control.journal is on (off in the
+ * run's transaction) are dropped, and created again from their stored SQL
+ * before the commit.
  */
 #pragma once
 
@@ -34,6 +51,8 @@ typedef struct {
   guint64 late;             /* rated late (closed period) */
   guint64 kept;             /* closed-period calls left as they were */
   guint64 bundled;          /* calls that drew on a bundle */
+  gboolean skipped;         /* nothing changed since the last complete rate:
+                             * its figures, nothing read or written */
 } RateStats;
 
 gboolean rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error);

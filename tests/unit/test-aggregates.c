@@ -720,6 +720,11 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
                            " DROP TABLE purged_periods; DROP TABLE purged_files;"
                            " DROP TABLE invoice_frozen_calls; DROP TABLE invoice_frozen;"
                            " DROP INDEX ratings_unrated;"
+                           " DROP TRIGGER rate_call_inserted; DROP TRIGGER rate_call_updated;"
+                           " DROP TRIGGER rate_call_deleted; DROP TRIGGER rate_rating_updated;"
+                           " DROP TRIGGER rate_rating_deleted; DROP TRIGGER rate_closed_inserted;"
+                           " DROP TRIGGER rate_closed_updated; DROP TRIGGER rate_closed_deleted;"
+                           " DROP TABLE rate_changes; DROP TABLE rate_last;"
                            " PRAGMA user_version = 9", &error), "%s", error ? error->message : "");
   }
   g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
@@ -777,6 +782,13 @@ upgrade_from_13 (gboolean journal)
                            " ALTER TABLE agg_destination DROP COLUMN covered;"
                            " ALTER TABLE agg_journal DROP COLUMN covered;"
                            " DROP INDEX ratings_unrated;"
+                           " DROP TRIGGER rate_call_inserted; DROP TRIGGER rate_call_updated;"
+                           " DROP TRIGGER rate_call_deleted; DROP TRIGGER rate_rating_updated;"
+                           " DROP TRIGGER rate_rating_deleted; DROP TRIGGER rate_closed_inserted;"
+                           " DROP TRIGGER rate_closed_updated; DROP TRIGGER rate_closed_deleted;"
+                           " DROP TRIGGER rate_purged_inserted; DROP TRIGGER rate_purged_updated;"
+                           " DROP TRIGGER rate_purged_deleted;"
+                           " DROP TABLE rate_changes; DROP TABLE rate_last;"
                            " PRAGMA user_version = 13", &error), "%s", error ? error->message : "");
   }
   g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
@@ -813,4 +825,240 @@ Test (aggregates, covered_filled_by_the_upgrade_from_schema_13)
 Test (aggregates, rebuilt_after_the_upgrade_from_schema_13_with_a_journal)
 {
   upgrade_from_13 (TRUE);
+}
+
+/* ---- a rate with nothing to do (rate.h, schemas/015) ---- */
+
+/* Every row of TABLE in ORDER, each value quoted, one line a row. */
+static char *
+table_text (sqlite3 *db, const char *table, const char *order)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY %s", table, order);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, &error);
+  cr_assert (st, "%s", error ? error->message : "");
+  g_autoptr(GString) out = g_string_new (NULL);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      for (int c = 0; c < sqlite3_column_count (st); c++)
+        {
+          const char *t = (const char *) sqlite3_column_text (st, c);
+          g_string_append_printf (out, "%s%s", c ? "|" : "", t ? t : "<null>");
+        }
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The ratings and every aggregate table of DB, as text. */
+static char *
+rated_state (sqlite3 *db)
+{
+  static const char *const tables[][2] = {
+    { "ratings", "call_id" }, { "agg_kpi", "1, 2, 3, 4, 5" }, { "agg_day", "1, 2, 3" },
+    { "agg_number", "1, 2, 3" }, { "agg_destination", "1, 2, 3, 4, 5" },
+    { "agg_zones", "1" }, { "agg_journal", "id" },
+  };
+  g_autoptr(GString) out = g_string_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *t = table_text (db, tables[i][0], tables[i][1]);
+      g_string_append_printf (out, "== %s\n%s", tables[i][0], t);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static RateStats
+rate_stats (sqlite3 *db)
+{
+  g_autoptr(GError) error = NULL;
+  RateOptions ro = { NULL, 2, 64 };
+  RateStats rs;
+  cr_assert (rate_run (db, &ro, &rs, &error), "%s", error ? error->message : "");
+  return rs;
+}
+
+/* Rate DB (skipping when it may) and, from a copy of DB as it was, rate
+ * without the record of the last rate (everything rated again): the same
+ * summary and the same ratings and aggregates.  Whether DB's rate skipped. */
+static gboolean
+rate_both (sqlite3 *db, const char *step)
+{
+  g_autofree char *copy = g_strdup_printf ("%s/full.db", dir);
+  g_unlink (copy);
+  g_autofree char *sql = g_strdup_printf ("VACUUM INTO '%s'", copy);
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_exec (db, sql, &error), "%s", error ? error->message : "");
+  g_autoptr(sqlite3) full = store_open (copy, &error);
+  cr_assert (full, "%s", error ? error->message : "");
+  cr_assert (store_exec (full, "DELETE FROM rate_last", &error), "%s", error ? error->message : "");
+  RateStats a = rate_stats (db), b = rate_stats (full);
+  cr_assert (!b.skipped, "%s: a rate without a record skipped", step);
+  gboolean skipped = a.skipped;
+  a.skipped = FALSE;
+  cr_assert (memcmp (&a, &b, sizeof a) == 0, "%s: summary %s differs: %" G_GUINT64_FORMAT
+             " / %" G_GUINT64_FORMAT " calls, %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT " late",
+             step, skipped ? "(skipped)" : "", a.calls, b.calls, a.late, b.late);
+  g_autofree char *sa = rated_state (db), *sb = rated_state (full);
+  cr_assert_str_eq (sa, sb, "%s: %s rate left another state", step, skipped ? "a skipping" : "the");
+  return skipped;
+}
+
+/* Ingest the last CDR file of W again: already ingested, nothing changes. */
+static void
+ingest_again (sqlite3 *db, World *w)
+{
+  g_autofree char *path = g_strdup_printf ("%s/calls-%d.csv", dir, w->n_files - 1);
+  IngestOptions io = { "op", NULL, "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Ingest) ing = ingest_new (db, &error);
+  cr_assert (ing, "%s", error ? error->message : "");
+  IngestStats is = { 0 };
+  cr_assert (ingest_file (ing, path, &io, &is, &error), "%s", error ? error->message : "");
+}
+
+typedef enum { EXPECT_ANY, EXPECT_SKIP, EXPECT_WORK } Expect;
+
+static void
+skip_sequence (guint seed, int steps)
+{
+  World w = { .rand = g_rand_new_with_seed (seed), .rate_scale = 1 };
+  for (int a = 0; a < N_ACCOUNTS; a++)
+    w.zone[a] = a % (int) G_N_ELEMENTS (zones);
+  g_autofree char *path = g_strdup_printf ("%s/skip-%u.db", dir, seed);
+  int from, to;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert (db, "%s", error ? error->message : "");
+  import (db, &w);
+  guint skips = 0, works = 0;
+  for (int s = 0; s < steps; s++)
+    {
+      int kind = s == 0 ? 0 : g_rand_int_range (w.rand, 0, 11);
+      Expect expect = EXPECT_WORK;
+      switch (kind)
+        {
+        case 0:   /* new calls */
+          ingest_calls (db, &w, g_rand_boolean (w.rand) ? "op" : "tel", 200, oct1,
+                        G_GINT64_CONSTANT (61) * 86400000);
+          break;
+        case 1:   /* a file ingested again */
+          ingest_again (db, &w);
+          expect = EXPECT_SKIP;
+          break;
+        case 2:   /* the catalog changed: rates, sometimes a zone */
+          w.rate_scale = 1 + w.rate_scale % 8;
+          if (g_rand_int_range (w.rand, 0, 3) == 0)
+            w.zone[0] = (w.zone[0] + 1) % (int) G_N_ELEMENTS (zones);
+          import (db, &w);
+          break;
+        case 3:   /* the catalog imported again unchanged */
+          import (db, &w);
+          expect = EXPECT_SKIP;
+          break;
+        case 4:   /* a file withdrawn */
+          {
+            g_auto(FilesWithdrawal) fw = { 0 };
+            gint64 id = 0;
+            cr_assert (store_query_int (db, "SELECT max (id) FROM files", &id, &error));
+            if (!(id > 0 && files_withdraw (db, id, "test", &fw, &error)))
+              expect = EXPECT_ANY;
+            g_clear_error (&error);
+            break;
+          }
+        case 5:   /* October issued (closed periods, late calls billed) */
+          {
+            IssueStats is;
+            gint64 closed = 0;
+            cr_assert (store_query_int (db, "SELECT count (*) FROM closed_periods", &closed, &error));
+            cr_assert (issue_period (db, "op", "2026-10", "2026-11-05", &is, &error), "%s",
+                       error ? error->message : "");
+            cr_assert (issue_period (db, "tel", "2026-10", "2026-11-05", &is, &error), "%s",
+                       error ? error->message : "");
+            if (closed > 0)
+              expect = EXPECT_ANY;   /* issued before: maybe nothing new */
+            break;
+          }
+        case 6:   /* late calls in October */
+          ingest_calls (db, &w, "op", 30, oct1 + G_GINT64_CONSTANT (2) * 86400000,
+                        G_GINT64_CONSTANT (25) * 86400000);
+          break;
+        case 7:   /* one period only: the next complete rate rates everything */
+          rate (db, g_rand_boolean (w.rand) ? "2026-11" : "2026-10");
+          break;
+        case 8:   /* a dispute: not an input of rating */
+          {
+            g_autoptr(sqlite3_stmt) st = store_prepare (db,
+              "SELECT operator || ':' || call_key FROM calls ORDER BY random () LIMIT 1", &error);
+            cr_assert (st);
+            if (sqlite3_step (st) == SQLITE_ROW)
+              dispute_open (db, (const char *) sqlite3_column_text (st, 0), "too dear", "test",
+                            &error);
+            g_clear_error (&error);
+            expect = EXPECT_SKIP;
+            break;
+          }
+        case 9:   /* a call changed by hand */
+          cr_assert (store_exec (db, "UPDATE calls SET duration = duration + 60"
+                                     " WHERE id = (SELECT max (id) FROM calls)", &error));
+          break;
+        default:  /* nothing */
+          expect = EXPECT_SKIP;
+          break;
+        }
+      g_autofree char *step = g_strdup_printf ("seed %u step %d (kind %d)", seed, s, kind);
+      gboolean skipped = rate_both (db, step);
+      cr_assert (expect != EXPECT_SKIP || skipped, "%s: rated, expected to skip", step);
+      cr_assert (expect != EXPECT_WORK || !skipped, "%s: skipped, expected to rate", step);
+      skips += skipped;
+      works += !skipped;
+      /* and a rate right after a rate has nothing to do */
+      cr_assert (rate_stats (db).skipped, "%s: a second rate did not skip", step);
+    }
+  cr_assert (skips > 0 && works > 0, "seed %u: %u skips, %u rates", seed, skips, works);
+  g_rand_free (w.rand);
+}
+
+/* After random sequences of ingest (new calls, a file again, late calls),
+ * catalog imports (changed or not), files withdraw, issue, rate --period,
+ * disputes and changes by hand, a rate that skips leaves what a rate of
+ * everything leaves and prints the same summary; each change that is an
+ * input of rating makes the next rate rate. */
+Test (aggregates, a_skipping_rate_equals_a_full_rate)
+{
+  for (guint seed = 1; seed <= 4; seed++)
+    skip_sequence (seed, 16);
+}
+
+/* A rate --period never skips, and forgets the last complete rate; a
+ * ratings row changed by hand (not by rate) makes the next rate rate. */
+Test (aggregates, period_rates_and_hand_changes_are_not_skipped)
+{
+  World w = { .rand = g_rand_new_with_seed (5), .rate_scale = 2 };
+  for (int a = 0; a < N_ACCOUNTS; a++)
+    w.zone[a] = a % (int) G_N_ELEMENTS (zones);
+  g_autofree char *path = g_strdup_printf ("%s/period.db", dir);
+  int from, to;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  cr_assert (db, "%s", error ? error->message : "");
+  import (db, &w);
+  ingest_calls (db, &w, "op", 100, oct1, G_GINT64_CONSTANT (61) * 86400000);
+  cr_assert (!rate_stats (db).skipped);
+  cr_assert (rate_stats (db).skipped);
+  RateOptions ro = { "2026-11", 2, 64 };
+  RateStats rs;
+  cr_assert (rate_run (db, &ro, &rs, &error), "%s", error ? error->message : "");
+  cr_assert (!rs.skipped);
+  cr_assert (rate_run (db, &ro, &rs, &error), "%s", error ? error->message : "");
+  cr_assert (!rs.skipped, "a rate --period skipped");
+  cr_assert (!rate_stats (db).skipped, "the rate after a rate --period skipped");
+  cr_assert (rate_stats (db).skipped);
+  cr_assert (store_exec (db, "UPDATE ratings SET charge = charge + 1"
+                             " WHERE call_id = (SELECT max (call_id) FROM ratings)", &error));
+  cr_assert (!rate_stats (db).skipped, "a rating changed by hand was skipped");
+  cr_assert (store_exec (db, "UPDATE ratings SET late = 1 - late"
+                             " WHERE call_id = (SELECT max (call_id) FROM ratings)", &error));
+  cr_assert (!rate_stats (db).skipped, "a rating's late changed by hand was skipped");
+  g_rand_free (w.rand);
 }
