@@ -1191,7 +1191,8 @@ rate_unchanged (sqlite3 *db, const char *catalog, RateStats *stats, gboolean *sa
   g_autoptr(sqlite3_stmt) st = store_prepare (db,
     "SELECT l.calls, l.rated, l.free, l.unanswered, l.unrated, l.unknown_account, l.no_rate,"
     " l.implausible, l.overflow, l.late, l.kept, l.bundled FROM rate_last l, rate_changes c"
-    " WHERE l.changes = c.changes AND l.catalog = ?1 AND l.rules = ?2", error);
+    " WHERE l.changes = c.changes AND l.catalog = ?1 AND l.rules = ?2"
+    " AND l.last_call = (SELECT coalesce (max (id), 0) FROM calls)", error);
   if (!st || !store_bind (st, error, STORE_TEXT (catalog), STORE_INT (RATE_RULES)))
     return FALSE;
   int rc = sqlite3_step (st);
@@ -1235,10 +1236,10 @@ rate_record (Run *r, const char *catalog, GError **error)
     return TRUE;
   const RateStats *s = r->stats;
   g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
-    "INSERT INTO rate_last (id, changes, catalog, rules, calls, rated, free, unanswered, unrated,"
-    " unknown_account, no_rate, implausible, overflow, late, kept, bundled)"
-    " SELECT 1, changes, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14"
-    " FROM rate_changes", error);
+    "INSERT INTO rate_last (id, changes, last_call, catalog, rules, calls, rated, free,"
+    " unanswered, unrated, unknown_account, no_rate, implausible, overflow, late, kept, bundled)"
+    " SELECT 1, changes, (SELECT coalesce (max (id), 0) FROM calls), ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+    " ?8, ?9, ?10, ?11, ?12, ?13, ?14 FROM rate_changes", error);
   return st && store_bind (st, error, STORE_TEXT (catalog), STORE_INT (RATE_RULES),
                            STORE_INT ((gint64) s->calls), STORE_INT ((gint64) s->rated),
                            STORE_INT ((gint64) s->free), STORE_INT ((gint64) s->unanswered),

@@ -17,8 +17,9 @@
  * A rate with nothing to do returns at once (stats->skipped): when the
  * last complete rate (no --period) left the database as it is now.  It
  * recorded (rate_last, schemas/015) the count of changes the triggers keep
- * (rate_changes: calls inserted, updated or deleted; closed and purged
- * periods; ratings changed by other writers), a digest of the catalog's
+ * (rate_changes: calls updated or deleted; closed and purged periods;
+ * ratings changed by other writers), the highest call id (calls inserted
+ * since have higher ones), a digest of the catalog's
  * tables and of its accounts' zone files, the rating rules of the binary
  * (RATE_RULES) and its summary; a rate that finds all of these the same,
  * the aggregates current (no journal, zones as the catalog's), gives that
