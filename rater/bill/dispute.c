@@ -100,7 +100,8 @@ find_call (sqlite3 *db, const char *ref, gint64 *id, char **op, char **key, GErr
 }
 
 /* The listing's columns, for one query over disputes d joined to its call
- * c, rating r and the account's currency; the credit due is worked out by
+ * c (none while the call is withdrawn or purged: the dispute is listed
+ * without account, period and charge), rating r and the account's currency; the credit due is worked out by
  * row_to_dispute().  An open dispute's billed invoice is the one that has
  * billed the call so far (billed_by()'s rule); a resolved one's as
  * recorded. */
@@ -113,7 +114,7 @@ find_call (sqlite3 *db, const char *ref, gint64 *id, char **op, char **key, GErr
   " WHEN r.late = 1 THEN r.invoice WHEN d.held_closed = 1 THEN NULL"                        \
   " ELSE (SELECT i.invoice FROM invoices i WHERE i.account = r.account"                     \
   " AND i.period = r.period) END)"                                                          \
-  " FROM disputes d JOIN calls c ON c.id = d.call_id"                                       \
+  " FROM disputes d LEFT JOIN calls c ON c.id = d.call_id"                                  \
   " LEFT JOIN ratings r ON r.call_id = d.call_id"                                           \
   " LEFT JOIN accounts a ON a.account = coalesce (r.account, c.account)"                    \
   " LEFT JOIN operators o ON o.operator = a.operator "

@@ -278,6 +278,10 @@ delete_detail (sqlite3 *db, PurgedPeriod *p, GError **error)
   if (!run (db, "UPDATE agg_control SET journal = 0", NULL, NULL, error)
       || !run (db, "DELETE FROM dropped_records WHERE call_id IN"
                " (SELECT id FROM temp.purge_calls)", NULL, NULL, error)
+      /* resolved disputes stay, detached from the row ids calls may be given
+       * again (files.c does the same) */
+      || !run (db, "UPDATE disputes SET call_id = -call_id WHERE call_id IN"
+               " (SELECT id FROM temp.purge_calls)", NULL, NULL, error)
       || !run (db, "DELETE FROM calls WHERE id IN (SELECT id FROM temp.purge_calls)", NULL,
                &p->calls, error)
       || !run (db, "DELETE FROM ratings WHERE period = ?1", p->period, NULL, error)

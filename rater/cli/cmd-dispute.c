@@ -123,7 +123,8 @@ billing_text (const Dispute *d)
 
 /* One line per dispute, tab-separated: OPERATOR:KEY, account, period,
  * charge, status, billing, opened at, by, reason, resolved at, by,
- * resolution (empty while open). */
+ * resolution (empty while open).  A dispute whose call is withdrawn or
+ * purged has no account, period or charge. */
 static gboolean
 dispute_list_cmd (RaterContext *ctx, gconstpointer args, GError **error)
 {
@@ -146,7 +147,8 @@ dispute_list_cmd (RaterContext *ctx, gconstpointer args, GError **error)
       g_autofree char *resolution = escape_text (d->resolution);
       printf ("%s:%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d->operator_slug, d->call_key,
               d->account ? d->account : "", d->period ? d->period : "",
-              decimal_format (d->charge, d->minor_units, buf), dispute_status_to_string (d->status),
+              d->currency ? decimal_format (d->charge, d->minor_units, buf) : "",
+              dispute_status_to_string (d->status),
               billing, d->opened_at, d->opened_by, reason,
               d->resolved_at ? d->resolved_at : "", d->resolved_by ? d->resolved_by : "",
               resolution);

@@ -228,8 +228,12 @@ static gboolean
 remove_file (sqlite3 *db, FilesWithdrawal *w, GError **error)
 {
   gint64 id = w->file_id;
-  return exec_id (db, "DELETE FROM ratings WHERE call_id IN"
-                      " (SELECT id FROM calls WHERE file_id = ?1)", id, &w->ratings, error)
+  /* a dispute follows its call, not the row id the next call may be given:
+   * detached (id negated) until the call is ingested again (ingest.c) */
+  return exec_id (db, "UPDATE disputes SET call_id = -call_id WHERE call_id IN"
+                      " (SELECT id FROM calls WHERE file_id = ?1)", id, NULL, error)
+         && exec_id (db, "DELETE FROM ratings WHERE call_id IN"
+                         " (SELECT id FROM calls WHERE file_id = ?1)", id, &w->ratings, error)
          && exec_id (db, "DELETE FROM dropped_records WHERE file_id = ?1 OR call_id IN"
                          " (SELECT id FROM calls WHERE file_id = ?1)", id, NULL, error)
          && exec_id (db, "DELETE FROM calls WHERE file_id = ?1", id, &w->calls, error)

@@ -349,6 +349,19 @@ update_file_row (Ingest *ing, FileRun *run, const CallWriterStats *ws, gint64 re
          && store_step_done (ing->set_progress, error);
 }
 
+/* Disputes detached from their call when its file was withdrawn (files.c
+ * negates their call_id) attached again to the call (OPERATOR:KEY) once it
+ * is ingested again, in the transaction that stores it: a dispute follows
+ * its call, never the row id another call may be given. */
+static gboolean
+reattach_disputes (Ingest *ing, GError **error)
+{
+  return store_exec (ing->db,
+    "UPDATE disputes SET call_id = (SELECT c.id FROM calls c WHERE c.call_key = disputes.call_key"
+    " AND c.operator = disputes.operator) WHERE call_id < 0 AND EXISTS (SELECT 1 FROM calls c"
+    " WHERE c.call_key = disputes.call_key AND c.operator = disputes.operator)", error);
+}
+
 /* The writer's chunk hook: commit what is written with the file's progress,
  * and go on in a new transaction. */
 static gboolean
@@ -357,6 +370,7 @@ commit_chunk (guint64 last_line, const CallWriterStats *ws, gpointer data, GErro
   FileRun *run = data;
   Ingest *ing = run->ing;
   return update_file_row (ing, run, ws, (gint64) last_line, error)
+         && reattach_disputes (ing, error)
          && store_commit (ing->db, error)
          && store_begin (ing->db, error);
 }
@@ -428,6 +442,7 @@ run_transactions (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErr
   if ((run->file_id || insert_file_row (ing, run, sha, size, error))
       && ingest_pipeline (ing, run, &ws, error)
       && update_file_row (ing, run, &ws, -1, error)
+      && reattach_disputes (ing, error)
       && store_commit (ing->db, error))
     return TRUE;
   store_rollback (ing->db);
