@@ -594,17 +594,69 @@ invoicedoc_html (const InvoiceDocument *doc)
 #define CELL_PAD 4.0
 #define ROW_PAD 3.0
 
+/* Table cells are most of a document (an appendix page is some 250 of
+ * them), and a PangoLayout plus a cairo text operation per cell was most of
+ * its cost.  So a cell's text is shaped once per document (PdfShaped: its
+ * glyphs, positioned exactly as pango_cairo_show_layout would place them)
+ * and a page's cells are drawn as one cairo_show_text_glyphs per font
+ * (PdfBatch, with the text clusters pango gives cairo, so the PDF's text
+ * is the same), and a page's row rules as one stroke.  Text the cache
+ * cannot place exactly as pango would (several lines, right-to-left, a
+ * missing glyph, too wide so to be ellipsized) is drawn by pdf_text as
+ * before. */
+
+typedef struct {
+  cairo_scaled_font_t *font;    /* owned reference */
+  int x;                        /* the run's origin on the line, pango units */
+  int y;                        /* the run's vertical offset (raised text) */
+  GArray *glyphs;               /* cairo_glyph_t, the drawn ones, x and y from
+                                 * the run's origin (points) */
+  GArray *clusters;             /* cairo_text_cluster_t over TEXT and GLYPHS */
+  char *text;
+  int text_len;
+} PdfRun;
+
+typedef struct {
+  int width;                    /* the line's logical width, pango units */
+  int x;                        /* the line's logical x at left alignment */
+  int baseline;                 /* from the top of the cell */
+  GPtrArray *runs;              /* PdfRun; NULL: pdf_text draws this text */
+} PdfShaped;
+
+typedef struct {
+  cairo_scaled_font_t *font;    /* owned reference */
+  GArray *glyphs;               /* cairo_glyph_t */
+  GArray *clusters;             /* cairo_text_cluster_t */
+  GString *text;
+} PdfBatch;
+
+/* The cells shaped on this thread, in every document it rendered: names,
+ * groups, figures and currencies repeat from row to row and from invoice to
+ * invoice.  Valid while pango gives the same fonts for the descriptions
+ * (each thread has its own font map); dropped when they change or the
+ * cache outgrows PDF_SHAPED_MAX, never while a document is drawn. */
+typedef struct {
+  cairo_scaled_font_t *primary[2]; /* owned: the regular and bold fonts */
+  GHashTable *shaped[2];        /* text -> PdfShaped, in each */
+} PdfShapeCache;
+
+#define PDF_SHAPED_MAX 50000
+
 typedef struct {
   const InvoiceDocument *doc;
   const DocSummary *summary;
   cairo_t *cr;
   PangoLayout *layout;
+  PangoLayout *shaper;          /* pdf_shape's, made on first use */
   PangoFontDescription *regular;
   PangoFontDescription *bold;
   PangoFontDescription *title;
   double y;                     /* top of the next thing to draw */
   guint page;                   /* pages started so far */
   double row_h;                 /* pdf_row_height (), once measured; 0 before */
+  PdfShapeCache *shapes;        /* this thread's */
+  GPtrArray *batches;           /* PdfBatch by first use; the page's cells */
+  GArray *rules;                /* double: y of the page's pending row rules */
 } Pdf;
 
 /* Draw TEXT at (X, p->y) in a box WIDTH wide; one ellipsized line when
@@ -628,15 +680,301 @@ pdf_text (Pdf *p, const char *text, double x, double width, PangoAlignment align
   return (double) h / PANGO_SCALE;
 }
 
+/* Shaped cells {{{2 */
+
 static void
-pdf_rule (Pdf *p, double y, double width, double gray)
+pdf_run_free (PdfRun *r)
 {
-  cairo_set_source_rgb (p->cr, gray, gray, gray);
-  cairo_set_line_width (p->cr, width);
-  cairo_move_to (p->cr, MARGIN_X, y);
-  cairo_line_to (p->cr, MARGIN_X + CONTENT_W, y);
+  cairo_scaled_font_destroy (r->font);
+  g_array_unref (r->glyphs);
+  g_array_unref (r->clusters);
+  g_free (r->text);
+  g_free (r);
+}
+
+static void
+pdf_shaped_free (PdfShaped *s)
+{
+  if (s->runs)
+    g_ptr_array_unref (s->runs);
+  g_free (s);
+}
+
+/* RUN of LAYOUT (whose text is TEXT) as the glyphs and clusters pango's
+ * cairo renderer would give cairo_show_text_glyphs; NULL when that
+ * renderer would do more than show glyphs (right-to-left, missing glyphs
+ * drawn as boxes, a font that is not a cairo font, vertical text). */
+static PdfRun *
+pdf_run_new (PangoGlyphItem *run, const char *text, int x)
+{
+  PangoItem *item = run->item;
+  PangoGlyphString *gs = run->glyphs;
+
+  if ((item->analysis.level & 1) || !PANGO_IS_CAIRO_FONT (item->analysis.font)
+      || (item->analysis.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE))
+    return NULL;
+  cairo_scaled_font_t *font = pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (item->analysis.font));
+  if (!font || cairo_scaled_font_status (font) != CAIRO_STATUS_SUCCESS)
+    return NULL;
+
+  PdfRun *r = g_new0 (PdfRun, 1);
+  r->font = cairo_scaled_font_reference (font);
+  r->x = x;
+  r->y = run->y_offset;
+  r->glyphs = g_array_sized_new (FALSE, FALSE, sizeof (cairo_glyph_t), gs->num_glyphs);
+  r->clusters = g_array_new (FALSE, FALSE, sizeof (cairo_text_cluster_t));
+  r->text = g_strndup (text + item->offset, item->length);
+  r->text_len = item->length;
+
+  int x_position = 0;
+  gboolean ok = TRUE;
+  for (int i = 0; i < gs->num_glyphs; i++)
+    {
+      const PangoGlyphInfo *gi = &gs->glyphs[i];
+      if (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+        ok = FALSE;
+      else if (gi->glyph != PANGO_GLYPH_EMPTY)
+        {
+          cairo_glyph_t g = { gi->glyph,
+                              (double) (x_position + gi->geometry.x_offset) / PANGO_SCALE,
+                              (double) gi->geometry.y_offset / PANGO_SCALE };
+          g_array_append_val (r->glyphs, g);
+        }
+      x_position += gi->geometry.width;
+    }
+
+  PangoGlyphItemIter iter;
+  for (gboolean more = ok && pango_glyph_item_iter_init_start (&iter, run, text); more;
+       more = pango_glyph_item_iter_next_cluster (&iter))
+    {
+      cairo_text_cluster_t c = { iter.end_index - iter.start_index,
+                                 iter.end_glyph - iter.start_glyph };
+      for (int i = iter.start_glyph; i < iter.end_glyph; i++)
+        if (gs->glyphs[i].glyph == PANGO_GLYPH_EMPTY)
+          c.num_glyphs--;
+      g_array_append_val (r->clusters, c);
+    }
+  if (!ok)
+    {
+      pdf_run_free (r);
+      return NULL;
+    }
+  return r;
+}
+
+/* TEXT at FONT laid out on one line by LAYOUT (no width, left aligned):
+ * the runs to draw, or none (runs NULL) when pdf_text must draw it. */
+static PdfShaped *
+pdf_shape (PangoLayout *layout, const char *text, const PangoFontDescription *font)
+{
+  PdfShaped *s = g_new0 (PdfShaped, 1);
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  if (pango_layout_get_line_count (layout) != 1)
+    return s;
+  PangoLayoutLine *line = pango_layout_get_line_readonly (layout, 0);
+  if (line->resolved_dir != PANGO_DIRECTION_LTR)
+    return s;
+
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  PangoRectangle logical;
+  pango_layout_iter_get_line_extents (iter, NULL, &logical);
+  s->baseline = pango_layout_iter_get_baseline (iter);
+  pango_layout_iter_free (iter);
+  s->width = logical.width;
+  s->x = logical.x;
+
+  const char *layout_text = pango_layout_get_text (layout);
+  GPtrArray *runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_run_free);
+  int x = 0;
+  for (GSList *l = line->runs; l; l = l->next)
+    {
+      PangoGlyphItem *run = l->data;
+      PdfRun *r = pdf_run_new (run, layout_text, x);
+      if (!r)
+        {
+          g_ptr_array_unref (runs);
+          return s;
+        }
+      g_ptr_array_add (runs, r);
+      x += pango_glyph_string_get_width (run->glyphs);
+    }
+  s->runs = runs;
+  return s;
+}
+
+static void
+pdf_shape_cache_free (gpointer data)
+{
+  PdfShapeCache *c = data;
+  for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
+    {
+      g_hash_table_unref (c->shaped[i]);
+      if (c->primary[i])
+        cairo_scaled_font_destroy (c->primary[i]);
+    }
+  g_free (c);
+}
+
+static GPrivate pdf_shape_cache_key = G_PRIVATE_INIT (pdf_shape_cache_free);
+
+/* This thread's cache, emptied of whatever was not shaped with the fonts
+ * CONTEXT gives for REGULAR and BOLD. */
+static PdfShapeCache *
+pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
+                 const PangoFontDescription *bold)
+{
+  PdfShapeCache *c = g_private_get (&pdf_shape_cache_key);
+  const PangoFontDescription *fonts[] = { regular, bold };
+
+  if (!c)
+    {
+      c = g_new0 (PdfShapeCache, 1);
+      for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
+        c->shaped[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) pdf_shaped_free);
+      g_private_set (&pdf_shape_cache_key, c);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
+    {
+      g_autoptr(PangoFont) font = pango_context_load_font (context, fonts[i]);
+      cairo_scaled_font_t *scaled = font && PANGO_IS_CAIRO_FONT (font)
+        ? pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (font)) : NULL;
+      if (scaled == c->primary[i] && g_hash_table_size (c->shaped[i]) < PDF_SHAPED_MAX)
+        continue;
+      g_hash_table_remove_all (c->shaped[i]);
+      if (c->primary[i])
+        cairo_scaled_font_destroy (c->primary[i]);
+      c->primary[i] = scaled ? cairo_scaled_font_reference (scaled) : NULL;
+    }
+  return c;
+}
+
+static const PdfShaped *
+pdf_shaped (Pdf *p, const char *text, const PangoFontDescription *font)
+{
+  GHashTable *cache = p->shapes->shaped[font == p->bold];
+  PdfShaped *s = g_hash_table_lookup (cache, text);
+  if (!s)
+    {
+      if (!p->shaper)
+        p->shaper = pango_layout_new (pango_layout_get_context (p->layout));
+      s = pdf_shape (p->shaper, text, font);
+      g_hash_table_insert (cache, g_strdup (text), s);
+    }
+  return s;
+}
+
+static void
+pdf_batch_free (PdfBatch *b)
+{
+  cairo_scaled_font_destroy (b->font);
+  g_array_unref (b->glyphs);
+  g_array_unref (b->clusters);
+  g_string_free (b->text, TRUE);
+  g_free (b);
+}
+
+static PdfBatch *
+pdf_batch (Pdf *p, cairo_scaled_font_t *font)
+{
+  for (guint i = 0; i < p->batches->len; i++)
+    {
+      PdfBatch *b = p->batches->pdata[i];
+      if (b->font == font)
+        return b;
+    }
+  PdfBatch *b = g_new0 (PdfBatch, 1);
+  b->font = cairo_scaled_font_reference (font);
+  b->glyphs = g_array_new (FALSE, FALSE, sizeof (cairo_glyph_t));
+  b->clusters = g_array_new (FALSE, FALSE, sizeof (cairo_text_cluster_t));
+  b->text = g_string_new (NULL);
+  g_ptr_array_add (p->batches, b);
+  return b;
+}
+
+/* Queue S's runs with its line at LINE_X (pango units) from X, its top at
+ * p->y, with the arithmetic of pango's cairo renderer so every glyph lands
+ * where pango_cairo_show_layout would put it. */
+static void
+pdf_batch_shaped (Pdf *p, const PdfShaped *s, double x, int line_x)
+{
+  for (guint i = 0; i < s->runs->len; i++)
+    {
+      const PdfRun *r = s->runs->pdata[i];
+      PdfBatch *b = pdf_batch (p, r->font);
+      double base_x = x + (double) (line_x + r->x) / PANGO_SCALE;
+      double base_y = p->y + (double) (s->baseline - r->y) / PANGO_SCALE;
+
+      guint n = b->glyphs->len;
+      g_array_set_size (b->glyphs, n + r->glyphs->len);
+      cairo_glyph_t *out = &g_array_index (b->glyphs, cairo_glyph_t, n);
+      const cairo_glyph_t *in = (const cairo_glyph_t *) (void *) r->glyphs->data;
+      for (guint g = 0; g < r->glyphs->len; g++)
+        {
+          out[g].index = in[g].index;
+          out[g].x = base_x + in[g].x;
+          out[g].y = in[g].y == 0 ? base_y : base_y + in[g].y;
+        }
+      g_array_append_vals (b->clusters, r->clusters->data, r->clusters->len);
+      g_string_append_len (b->text, r->text, r->text_len);
+    }
+}
+
+/* Draw TEXT as one ellipsized line at (X, p->y) in a box WIDTH wide, as
+ * pdf_text would; queued on the page's batches when it fits unchanged. */
+static void
+pdf_cell (Pdf *p, const char *text, double x, double width, gboolean right,
+          const PangoFontDescription *font)
+{
+  const PdfShaped *s = pdf_shaped (p, str_or_empty (text), font);
+  int box = (int) (width * PANGO_SCALE);
+
+  if (!s->runs || s->width > box)
+    {
+      pdf_text (p, text, x, width, right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, font, TRUE);
+      return;
+    }
+  pdf_batch_shaped (p, s, x, (right ? box - s->width : 0) + s->x);
+}
+
+/* Draw the page's queued cells and row rules, in black and light gray. */
+static void
+pdf_flush (Pdf *p)
+{
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+  for (guint i = 0; i < p->batches->len; i++)
+    {
+      PdfBatch *b = p->batches->pdata[i];
+      if (b->glyphs->len == 0)
+        continue;
+      cairo_set_scaled_font (p->cr, b->font);
+      cairo_show_text_glyphs (p->cr, b->text->str, (int) b->text->len,
+                              (const cairo_glyph_t *) (void *) b->glyphs->data, (int) b->glyphs->len,
+                              (const cairo_text_cluster_t *) (void *) b->clusters->data,
+                              (int) b->clusters->len, 0);
+    }
+  for (guint i = 0; i < p->batches->len; i++)
+    {
+      PdfBatch *b = p->batches->pdata[i];
+      g_array_set_size (b->glyphs, 0);
+      g_array_set_size (b->clusters, 0);
+      g_string_truncate (b->text, 0);
+    }
+  if (p->rules->len == 0)
+    return;
+  cairo_set_source_rgb (p->cr, 0.8, 0.8, 0.8);
+  cairo_set_line_width (p->cr, 0.4);
+  for (guint i = 0; i < p->rules->len; i++)
+    {
+      double y = g_array_index (p->rules, double, i);
+      cairo_move_to (p->cr, MARGIN_X, y);
+      cairo_line_to (p->cr, MARGIN_X + CONTENT_W, y);
+    }
   cairo_stroke (p->cr);
   cairo_set_source_rgb (p->cr, 0, 0, 0);
+  g_array_set_size (p->rules, 0);
 }
 
 static void
@@ -658,6 +996,7 @@ pdf_footer (Pdf *p)
 static void
 pdf_new_page (Pdf *p)
 {
+  pdf_flush (p);
   if (p->page > 0)
     cairo_show_page (p->cr);
   p->page++;
@@ -709,11 +1048,10 @@ pdf_row (Pdf *p, const DocTable *t, const char *const *cells, const PangoFontDes
   for (guint c = 0; c < t->n_cols; c++)
     {
       double w, x = pdf_col_x (t, c, &w);
-      pdf_text (p, cells[c], x + CELL_PAD, w - 2 * CELL_PAD,
-                t->cols[c].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, font, TRUE);
+      pdf_cell (p, cells[c], x + CELL_PAD, w - 2 * CELL_PAD, t->cols[c].numeric, font);
     }
   p->y = top + row_h;
-  pdf_rule (p, p->y, 0.4, 0.8);
+  g_array_append_val (p->rules, p->y);
 }
 
 static void
@@ -749,6 +1087,7 @@ pdf_table (Pdf *p, const DocTable *t)
         }
       pdf_row (p, t, g_ptr_array_index (t->rows, r), p->regular);
     }
+  pdf_flush (p);
   if (t->rows->len == 0)
     p->y += ROW_PAD + pdf_text (p, t->empty, MARGIN_X + CELL_PAD, CONTENT_W, PANGO_ALIGN_LEFT,
                                 p->regular, FALSE);
@@ -935,6 +1274,9 @@ pdf_init (Pdf *p, cairo_surface_t *surface, const InvoiceDocument *doc, const Do
   p->regular = pango_font_description_from_string ("DejaVu Sans 8.5");
   p->bold = pango_font_description_from_string ("DejaVu Sans Bold 8.5");
   p->title = pango_font_description_from_string ("DejaVu Sans Bold 18");
+  p->shapes = pdf_shape_cache (pango_layout_get_context (p->layout), p->regular, p->bold);
+  p->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
+  p->rules = g_array_new (FALSE, FALSE, sizeof (double));
 }
 
 static void
@@ -943,6 +1285,9 @@ pdf_clear (Pdf *p)
   pango_font_description_free (p->regular);
   pango_font_description_free (p->bold);
   pango_font_description_free (p->title);
+  g_clear_pointer (&p->batches, g_ptr_array_unref);
+  g_clear_pointer (&p->rules, g_array_unref);
+  g_clear_object (&p->shaper);
   g_clear_object (&p->layout);
   g_clear_pointer (&p->cr, cairo_destroy);
 }
