@@ -596,7 +596,7 @@ invoicedoc_html (const InvoiceDocument *doc)
 
 /* Table cells are most of a document (an appendix page is some 250 of
  * them), and a PangoLayout plus a cairo text operation per cell was most of
- * its cost.  So a cell's text is shaped once per document (PdfShaped: its
+ * its cost.  So a cell's text is shaped once per thread (PdfShaped: its
  * glyphs, positioned exactly as pango_cairo_show_layout would place them)
  * and a page's cells are drawn as one cairo_show_text_glyphs per font
  * (PdfBatch, with the text clusters pango gives cairo, so the PDF's text
@@ -609,18 +609,25 @@ typedef struct {
   cairo_scaled_font_t *font;    /* owned reference */
   int x;                        /* the run's origin on the line, pango units */
   int y;                        /* the run's vertical offset (raised text) */
-  GArray *glyphs;               /* cairo_glyph_t, the drawn ones, x and y from
-                                 * the run's origin (points) */
-  GArray *clusters;             /* cairo_text_cluster_t over TEXT and GLYPHS */
-  char *text;
+  guint n_glyphs;
+  guint n_clusters;
   int text_len;
+  const cairo_glyph_t *glyphs;  /* the drawn ones, x and y from the run's
+                                 * origin (points) */
+  const cairo_text_cluster_t *clusters; /* over TEXT and GLYPHS */
+  const char *text;
 } PdfRun;
 
+/* A text shaped on one line, in one block: this, the text, the runs, their
+ * glyphs, clusters and texts. */
 typedef struct {
   int width;                    /* the line's logical width, pango units */
   int x;                        /* the line's logical x at left alignment */
   int baseline;                 /* from the top of the cell */
-  GPtrArray *runs;              /* PdfRun; NULL: pdf_text draws this text */
+  gboolean drawable;            /* FALSE: pdf_text draws this text */
+  guint n_runs;
+  PdfRun *runs;
+  char key[];                   /* the text */
 } PdfShaped;
 
 typedef struct {
@@ -636,8 +643,9 @@ typedef struct {
  * (each thread has its own font map); dropped when they change or the
  * cache outgrows PDF_SHAPED_MAX, never while a document is drawn. */
 typedef struct {
-  cairo_scaled_font_t *primary[2]; /* owned: the regular and bold fonts */
-  GHashTable *shaped[2];        /* text -> PdfShaped, in each */
+  cairo_scaled_font_t *primary[3]; /* owned: the fonts of SHAPED's texts */
+  GHashTable *shaped[3];        /* text -> PdfShaped: regular and bold cells,
+                                 * footers */
 } PdfShapeCache;
 
 #define PDF_SHAPED_MAX 50000
@@ -647,7 +655,8 @@ typedef struct {
   const DocSummary *summary;
   cairo_t *cr;
   PangoLayout *layout;
-  PangoLayout *shaper;          /* pdf_shape's, made on first use */
+  PangoLayout *shaper;          /* pdf_shape's for cells, made on first use */
+  PangoLayout *footer_shaper;   /* and for footers */
   PangoFontDescription *regular;
   PangoFontDescription *bold;
   PangoFontDescription *title;
@@ -656,6 +665,7 @@ typedef struct {
   double row_h;                 /* pdf_row_height (), once measured; 0 before */
   PdfShapeCache *shapes;        /* this thread's */
   GPtrArray *batches;           /* PdfBatch by first use; the page's cells */
+  GPtrArray *footer;            /* PdfBatch, the footer's while drawn */
   GArray *rules;                /* double: y of the page's pending row rules */
 } Pdf;
 
@@ -682,69 +692,75 @@ pdf_text (Pdf *p, const char *text, double x, double width, PangoAlignment align
 
 /* Shaped cells {{{2 */
 
-static void
-pdf_run_free (PdfRun *r)
-{
-  cairo_scaled_font_destroy (r->font);
-  g_array_unref (r->glyphs);
-  g_array_unref (r->clusters);
-  g_free (r->text);
-  g_free (r);
-}
+#define PDF_ALIGN8(n) (((n) + 7) & ~(gsize) 7)
 
 static void
 pdf_shaped_free (PdfShaped *s)
 {
-  if (s->runs)
-    g_ptr_array_unref (s->runs);
+  for (guint i = 0; i < s->n_runs; i++)
+    cairo_scaled_font_destroy (s->runs[i].font);
   g_free (s);
 }
 
-/* RUN of LAYOUT (whose text is TEXT) as the glyphs and clusters pango's
- * cairo renderer would give cairo_show_text_glyphs; NULL when that
- * renderer would do more than show glyphs (right-to-left, missing glyphs
- * drawn as boxes, a font that is not a cairo font, vertical text). */
-static PdfRun *
-pdf_run_new (PangoGlyphItem *run, const char *text, int x)
+/* Whether pango's cairo renderer would draw RUN as glyphs only (no boxes
+ * for missing glyphs, left to right, horizontal, a cairo font), with its
+ * scaled font. */
+static cairo_scaled_font_t *
+pdf_run_font (const PangoGlyphItem *run)
 {
-  PangoItem *item = run->item;
-  PangoGlyphString *gs = run->glyphs;
+  const PangoItem *item = run->item;
 
   if ((item->analysis.level & 1) || !PANGO_IS_CAIRO_FONT (item->analysis.font)
       || (item->analysis.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE))
     return NULL;
+  for (int i = 0; i < run->glyphs->num_glyphs; i++)
+    if (run->glyphs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+      return NULL;
   cairo_scaled_font_t *font = pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (item->analysis.font));
-  if (!font || cairo_scaled_font_status (font) != CAIRO_STATUS_SUCCESS)
-    return NULL;
+  return font && cairo_scaled_font_status (font) == CAIRO_STATUS_SUCCESS ? font : NULL;
+}
 
-  PdfRun *r = g_new0 (PdfRun, 1);
-  r->font = cairo_scaled_font_reference (font);
+static guint
+pdf_run_clusters (PangoGlyphItem *run, const char *text)
+{
+  PangoGlyphItemIter iter;
+  guint n = 0;
+  for (gboolean more = pango_glyph_item_iter_init_start (&iter, run, text); more;
+       more = pango_glyph_item_iter_next_cluster (&iter))
+    n++;
+  return n;
+}
+
+/* Fill R from RUN (of a line whose text is TEXT) at X on the line, its
+ * arrays taken from *MEM: the glyphs and clusters pango's cairo renderer
+ * would give cairo_show_text_glyphs, and RUN's text. */
+static void
+pdf_run_fill (PdfRun *r, PangoGlyphItem *run, const char *text, int x, char **mem)
+{
+  PangoGlyphString *gs = run->glyphs;
+  cairo_glyph_t *glyphs = (cairo_glyph_t *) (void *) *mem;
+  int x_position = 0;
+
+  r->font = cairo_scaled_font_reference (pdf_run_font (run));
   r->x = x;
   r->y = run->y_offset;
-  r->glyphs = g_array_sized_new (FALSE, FALSE, sizeof (cairo_glyph_t), gs->num_glyphs);
-  r->clusters = g_array_new (FALSE, FALSE, sizeof (cairo_text_cluster_t));
-  r->text = g_strndup (text + item->offset, item->length);
-  r->text_len = item->length;
-
-  int x_position = 0;
-  gboolean ok = TRUE;
+  r->glyphs = glyphs;
   for (int i = 0; i < gs->num_glyphs; i++)
     {
       const PangoGlyphInfo *gi = &gs->glyphs[i];
-      if (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG)
-        ok = FALSE;
-      else if (gi->glyph != PANGO_GLYPH_EMPTY)
-        {
-          cairo_glyph_t g = { gi->glyph,
-                              (double) (x_position + gi->geometry.x_offset) / PANGO_SCALE,
-                              (double) gi->geometry.y_offset / PANGO_SCALE };
-          g_array_append_val (r->glyphs, g);
-        }
+      if (gi->glyph != PANGO_GLYPH_EMPTY)
+        glyphs[r->n_glyphs++] = (cairo_glyph_t) {
+          gi->glyph, (double) (x_position + gi->geometry.x_offset) / PANGO_SCALE,
+          (double) gi->geometry.y_offset / PANGO_SCALE
+        };
       x_position += gi->geometry.width;
     }
+  *mem += r->n_glyphs * sizeof (cairo_glyph_t);
 
+  cairo_text_cluster_t *clusters = (cairo_text_cluster_t *) (void *) *mem;
   PangoGlyphItemIter iter;
-  for (gboolean more = ok && pango_glyph_item_iter_init_start (&iter, run, text); more;
+  r->clusters = clusters;
+  for (gboolean more = pango_glyph_item_iter_init_start (&iter, run, text); more;
        more = pango_glyph_item_iter_next_cluster (&iter))
     {
       cairo_text_cluster_t c = { iter.end_index - iter.start_index,
@@ -752,30 +768,53 @@ pdf_run_new (PangoGlyphItem *run, const char *text, int x)
       for (int i = iter.start_glyph; i < iter.end_glyph; i++)
         if (gs->glyphs[i].glyph == PANGO_GLYPH_EMPTY)
           c.num_glyphs--;
-      g_array_append_val (r->clusters, c);
+      clusters[r->n_clusters++] = c;
     }
-  if (!ok)
-    {
-      pdf_run_free (r);
-      return NULL;
-    }
-  return r;
+  *mem += r->n_clusters * sizeof (cairo_text_cluster_t);
+
+  r->text_len = run->item->length;
+  r->text = memcpy (*mem, text + run->item->offset, (gsize) run->item->length);
+  *mem += PDF_ALIGN8 ((gsize) run->item->length);
 }
 
-/* TEXT at FONT laid out on one line by LAYOUT (no width, left aligned):
- * the runs to draw, or none (runs NULL) when pdf_text must draw it. */
+/* TEXT at FONT laid out on one line by LAYOUT (no width, left aligned),
+ * as one block; not drawable when pdf_text must draw it. */
 static PdfShaped *
 pdf_shape (PangoLayout *layout, const char *text, const PangoFontDescription *font)
 {
-  PdfShaped *s = g_new0 (PdfShaped, 1);
+  gsize key_size = PDF_ALIGN8 (sizeof (PdfShaped) + strlen (text) + 1);
+  PdfShaped *s;
 
   pango_layout_set_font_description (layout, font);
   pango_layout_set_text (layout, text, -1);
-  if (pango_layout_get_line_count (layout) != 1)
-    return s;
-  PangoLayoutLine *line = pango_layout_get_line_readonly (layout, 0);
-  if (line->resolved_dir != PANGO_DIRECTION_LTR)
-    return s;
+  PangoLayoutLine *line = pango_layout_get_line_count (layout) == 1
+    ? pango_layout_get_line_readonly (layout, 0) : NULL;
+  gboolean drawable = line && line->resolved_dir == PANGO_DIRECTION_LTR;
+  const char *layout_text = pango_layout_get_text (layout);
+  guint n_runs = 0;
+  gsize data_size = 0;
+
+  for (GSList *l = drawable ? line->runs : NULL; l && drawable; l = l->next)
+    {
+      PangoGlyphItem *run = l->data;
+      drawable = pdf_run_font (run) != NULL;
+      n_runs++;
+      data_size += run->glyphs->num_glyphs * sizeof (cairo_glyph_t)
+                   + pdf_run_clusters (run, layout_text) * sizeof (cairo_text_cluster_t)
+                   + PDF_ALIGN8 ((gsize) run->item->length);
+    }
+  if (!drawable)
+    {
+      s = g_malloc0 (key_size);
+      strcpy (s->key, text);
+      return s;
+    }
+
+  s = g_malloc0 (key_size + n_runs * sizeof (PdfRun) + data_size);
+  strcpy (s->key, text);
+  s->drawable = TRUE;
+  s->n_runs = n_runs;
+  s->runs = (PdfRun *) (void *) ((char *) s + key_size);
 
   PangoLayoutIter *iter = pango_layout_get_iter (layout);
   PangoRectangle logical;
@@ -785,22 +824,15 @@ pdf_shape (PangoLayout *layout, const char *text, const PangoFontDescription *fo
   s->width = logical.width;
   s->x = logical.x;
 
-  const char *layout_text = pango_layout_get_text (layout);
-  GPtrArray *runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_run_free);
+  char *mem = (char *) (s->runs + n_runs);
   int x = 0;
-  for (GSList *l = line->runs; l; l = l->next)
+  guint i = 0;
+  for (GSList *l = line->runs; l; l = l->next, i++)
     {
       PangoGlyphItem *run = l->data;
-      PdfRun *r = pdf_run_new (run, layout_text, x);
-      if (!r)
-        {
-          g_ptr_array_unref (runs);
-          return s;
-        }
-      g_ptr_array_add (runs, r);
+      pdf_run_fill (&s->runs[i], run, layout_text, x, &mem);
       x += pango_glyph_string_get_width (run->glyphs);
     }
-  s->runs = runs;
   return s;
 }
 
@@ -826,13 +858,13 @@ pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
                  const PangoFontDescription *bold)
 {
   PdfShapeCache *c = g_private_get (&pdf_shape_cache_key);
-  const PangoFontDescription *fonts[] = { regular, bold };
+  const PangoFontDescription *fonts[] = { regular, bold, regular };
 
   if (!c)
     {
       c = g_new0 (PdfShapeCache, 1);
       for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
-        c->shaped[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        c->shaped[i] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                               (GDestroyNotify) pdf_shaped_free);
       g_private_set (&pdf_shape_cache_key, c);
     }
@@ -851,6 +883,7 @@ pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
   return c;
 }
 
+/* TEXT at FONT in a cell (any width, left aligned: pdf_cell aligns it). */
 static const PdfShaped *
 pdf_shaped (Pdf *p, const char *text, const PangoFontDescription *font)
 {
@@ -861,7 +894,33 @@ pdf_shaped (Pdf *p, const char *text, const PangoFontDescription *font)
       if (!p->shaper)
         p->shaper = pango_layout_new (pango_layout_get_context (p->layout));
       s = pdf_shape (p->shaper, text, font);
-      g_hash_table_insert (cache, g_strdup (text), s);
+      g_hash_table_insert (cache, s->key, s);
+    }
+  return s;
+}
+
+/* TEXT as the footer: centred, one line, the regular font; laid out by
+ * pango as pdf_text would, so its x includes pango's centring. */
+static const PdfShaped *
+pdf_shaped_footer (Pdf *p, const char *text)
+{
+  GHashTable *cache = p->shapes->shaped[2];
+  PdfShaped *s = g_hash_table_lookup (cache, text);
+  if (!s)
+    {
+      if (!p->footer_shaper)
+        {
+          p->footer_shaper = pango_layout_new (pango_layout_get_context (p->layout));
+          pango_layout_set_width (p->footer_shaper, (int) (CONTENT_W * PANGO_SCALE));
+          pango_layout_set_alignment (p->footer_shaper, PANGO_ALIGN_CENTER);
+          pango_layout_set_ellipsize (p->footer_shaper, PANGO_ELLIPSIZE_END);
+          pango_layout_set_height (p->footer_shaper, -1);
+          pango_layout_set_wrap (p->footer_shaper, PANGO_WRAP_WORD_CHAR);
+        }
+      s = pdf_shape (p->footer_shaper, text, p->regular);
+      if (pango_layout_is_ellipsized (p->footer_shaper))
+        s->drawable = FALSE;
+      g_hash_table_insert (cache, s->key, s);
     }
   return s;
 }
@@ -877,11 +936,11 @@ pdf_batch_free (PdfBatch *b)
 }
 
 static PdfBatch *
-pdf_batch (Pdf *p, cairo_scaled_font_t *font)
+pdf_batch (GPtrArray *batches, cairo_scaled_font_t *font)
 {
-  for (guint i = 0; i < p->batches->len; i++)
+  for (guint i = 0; i < batches->len; i++)
     {
-      PdfBatch *b = p->batches->pdata[i];
+      PdfBatch *b = batches->pdata[i];
       if (b->font == font)
         return b;
     }
@@ -890,34 +949,33 @@ pdf_batch (Pdf *p, cairo_scaled_font_t *font)
   b->glyphs = g_array_new (FALSE, FALSE, sizeof (cairo_glyph_t));
   b->clusters = g_array_new (FALSE, FALSE, sizeof (cairo_text_cluster_t));
   b->text = g_string_new (NULL);
-  g_ptr_array_add (p->batches, b);
+  g_ptr_array_add (batches, b);
   return b;
 }
 
-/* Queue S's runs with its line at LINE_X (pango units) from X, its top at
- * p->y, with the arithmetic of pango's cairo renderer so every glyph lands
- * where pango_cairo_show_layout would put it. */
+/* Queue S's runs on BATCHES with its line at LINE_X (pango units) from X,
+ * its top at p->y, with the arithmetic of pango's cairo renderer so every
+ * glyph lands where pango_cairo_show_layout would put it. */
 static void
-pdf_batch_shaped (Pdf *p, const PdfShaped *s, double x, int line_x)
+pdf_batch_shaped (Pdf *p, GPtrArray *batches, const PdfShaped *s, double x, int line_x)
 {
-  for (guint i = 0; i < s->runs->len; i++)
+  for (guint i = 0; i < s->n_runs; i++)
     {
-      const PdfRun *r = s->runs->pdata[i];
-      PdfBatch *b = pdf_batch (p, r->font);
+      const PdfRun *r = &s->runs[i];
+      PdfBatch *b = pdf_batch (batches, r->font);
       double base_x = x + (double) (line_x + r->x) / PANGO_SCALE;
       double base_y = p->y + (double) (s->baseline - r->y) / PANGO_SCALE;
 
       guint n = b->glyphs->len;
-      g_array_set_size (b->glyphs, n + r->glyphs->len);
+      g_array_set_size (b->glyphs, n + r->n_glyphs);
       cairo_glyph_t *out = &g_array_index (b->glyphs, cairo_glyph_t, n);
-      const cairo_glyph_t *in = (const cairo_glyph_t *) (void *) r->glyphs->data;
-      for (guint g = 0; g < r->glyphs->len; g++)
+      for (guint g = 0; g < r->n_glyphs; g++)
         {
-          out[g].index = in[g].index;
-          out[g].x = base_x + in[g].x;
-          out[g].y = in[g].y == 0 ? base_y : base_y + in[g].y;
+          out[g].index = r->glyphs[g].index;
+          out[g].x = base_x + r->glyphs[g].x;
+          out[g].y = r->glyphs[g].y == 0 ? base_y : base_y + r->glyphs[g].y;
         }
-      g_array_append_vals (b->clusters, r->clusters->data, r->clusters->len);
+      g_array_append_vals (b->clusters, r->clusters, r->n_clusters);
       g_string_append_len (b->text, r->text, r->text_len);
     }
 }
@@ -931,22 +989,21 @@ pdf_cell (Pdf *p, const char *text, double x, double width, gboolean right,
   const PdfShaped *s = pdf_shaped (p, str_or_empty (text), font);
   int box = (int) (width * PANGO_SCALE);
 
-  if (!s->runs || s->width > box)
+  if (!s->drawable || s->width > box)
     {
       pdf_text (p, text, x, width, right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, font, TRUE);
       return;
     }
-  pdf_batch_shaped (p, s, x, (right ? box - s->width : 0) + s->x);
+  pdf_batch_shaped (p, p->batches, s, x, (right ? box - s->width : 0) + s->x);
 }
 
-/* Draw the page's queued cells and row rules, in black and light gray. */
+/* Draw the glyphs queued on BATCHES in the current colour, and empty them. */
 static void
-pdf_flush (Pdf *p)
+pdf_show_batches (Pdf *p, GPtrArray *batches)
 {
-  cairo_set_source_rgb (p->cr, 0, 0, 0);
-  for (guint i = 0; i < p->batches->len; i++)
+  for (guint i = 0; i < batches->len; i++)
     {
-      PdfBatch *b = p->batches->pdata[i];
+      PdfBatch *b = batches->pdata[i];
       if (b->glyphs->len == 0)
         continue;
       cairo_set_scaled_font (p->cr, b->font);
@@ -954,14 +1011,18 @@ pdf_flush (Pdf *p)
                               (const cairo_glyph_t *) (void *) b->glyphs->data, (int) b->glyphs->len,
                               (const cairo_text_cluster_t *) (void *) b->clusters->data,
                               (int) b->clusters->len, 0);
-    }
-  for (guint i = 0; i < p->batches->len; i++)
-    {
-      PdfBatch *b = p->batches->pdata[i];
       g_array_set_size (b->glyphs, 0);
       g_array_set_size (b->clusters, 0);
       g_string_truncate (b->text, 0);
     }
+}
+
+/* Draw the page's queued cells and row rules, in black and light gray. */
+static void
+pdf_flush (Pdf *p)
+{
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+  pdf_show_batches (p, p->batches);
   if (p->rules->len == 0)
     return;
   cairo_set_source_rgb (p->cr, 0.8, 0.8, 0.8);
@@ -988,7 +1049,14 @@ pdf_footer (Pdf *p)
 
   p->y = PAGE_H - MARGIN_BOTTOM + 18;
   cairo_set_source_rgb (p->cr, 0.4, 0.4, 0.4);
-  pdf_text (p, text, MARGIN_X, CONTENT_W, PANGO_ALIGN_CENTER, p->regular, TRUE);
+  const PdfShaped *s = pdf_shaped_footer (p, text);
+  if (s->drawable)
+    {
+      pdf_batch_shaped (p, p->footer, s, MARGIN_X, s->x);
+      pdf_show_batches (p, p->footer);
+    }
+  else
+    pdf_text (p, text, MARGIN_X, CONTENT_W, PANGO_ALIGN_CENTER, p->regular, TRUE);
   cairo_set_source_rgb (p->cr, 0, 0, 0);
   p->y = saved;
 }
@@ -1276,6 +1344,7 @@ pdf_init (Pdf *p, cairo_surface_t *surface, const InvoiceDocument *doc, const Do
   p->title = pango_font_description_from_string ("DejaVu Sans Bold 18");
   p->shapes = pdf_shape_cache (pango_layout_get_context (p->layout), p->regular, p->bold);
   p->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
+  p->footer = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
   p->rules = g_array_new (FALSE, FALSE, sizeof (double));
 }
 
@@ -1286,8 +1355,10 @@ pdf_clear (Pdf *p)
   pango_font_description_free (p->bold);
   pango_font_description_free (p->title);
   g_clear_pointer (&p->batches, g_ptr_array_unref);
+  g_clear_pointer (&p->footer, g_ptr_array_unref);
   g_clear_pointer (&p->rules, g_array_unref);
   g_clear_object (&p->shaper);
+  g_clear_object (&p->footer_shaper);
   g_clear_object (&p->layout);
   g_clear_pointer (&p->cr, cairo_destroy);
 }
