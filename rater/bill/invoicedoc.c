@@ -646,6 +646,8 @@ typedef struct {
   cairo_scaled_font_t *primary[3]; /* owned: the fonts of SHAPED's texts */
   GHashTable *shaped[3];        /* text -> PdfShaped: regular and bold cells,
                                  * footers */
+  GPtrArray *batches;           /* PdfBatch: Pdf's, kept so their arrays are */
+  GPtrArray *footer;            /* not grown again for every document */
 } PdfShapeCache;
 
 #define PDF_SHAPED_MAX 50000
@@ -665,7 +667,8 @@ typedef struct {
   double row_h;                 /* pdf_row_height (), once measured; 0 before */
   PdfShapeCache *shapes;        /* this thread's */
   GPtrArray *batches;           /* PdfBatch by first use; the page's cells */
-  GPtrArray *footer;            /* PdfBatch, the footer's while drawn */
+  GPtrArray *footer;            /* PdfBatch, the footer's while drawn; both
+                                 * this thread's (PdfShapeCache) */
   GArray *rules;                /* double: y of the page's pending row rules */
 } Pdf;
 
@@ -837,6 +840,29 @@ pdf_shape (PangoLayout *layout, const char *text, const PangoFontDescription *fo
 }
 
 static void
+pdf_batch_free (PdfBatch *b)
+{
+  cairo_scaled_font_destroy (b->font);
+  g_array_unref (b->glyphs);
+  g_array_unref (b->clusters);
+  g_string_free (b->text, TRUE);
+  g_free (b);
+}
+
+/* Empty BATCHES' batches, keeping them and their arrays. */
+static void
+pdf_batches_clear (GPtrArray *batches)
+{
+  for (guint i = 0; i < batches->len; i++)
+    {
+      PdfBatch *b = batches->pdata[i];
+      g_array_set_size (b->glyphs, 0);
+      g_array_set_size (b->clusters, 0);
+      g_string_truncate (b->text, 0);
+    }
+}
+
+static void
 pdf_shape_cache_free (gpointer data)
 {
   PdfShapeCache *c = data;
@@ -846,6 +872,8 @@ pdf_shape_cache_free (gpointer data)
       if (c->primary[i])
         cairo_scaled_font_destroy (c->primary[i]);
     }
+  g_ptr_array_unref (c->batches);
+  g_ptr_array_unref (c->footer);
   g_free (c);
 }
 
@@ -866,6 +894,8 @@ pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
       for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
         c->shaped[i] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                               (GDestroyNotify) pdf_shaped_free);
+      c->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
+      c->footer = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
       g_private_set (&pdf_shape_cache_key, c);
     }
   for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
@@ -876,6 +906,8 @@ pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
       if (scaled == c->primary[i] && g_hash_table_size (c->shaped[i]) < PDF_SHAPED_MAX)
         continue;
       g_hash_table_remove_all (c->shaped[i]);
+      g_ptr_array_set_size (c->batches, 0);
+      g_ptr_array_set_size (c->footer, 0);
       if (c->primary[i])
         cairo_scaled_font_destroy (c->primary[i]);
       c->primary[i] = scaled ? cairo_scaled_font_reference (scaled) : NULL;
@@ -923,16 +955,6 @@ pdf_shaped_footer (Pdf *p, const char *text)
       g_hash_table_insert (cache, s->key, s);
     }
   return s;
-}
-
-static void
-pdf_batch_free (PdfBatch *b)
-{
-  cairo_scaled_font_destroy (b->font);
-  g_array_unref (b->glyphs);
-  g_array_unref (b->clusters);
-  g_string_free (b->text, TRUE);
-  g_free (b);
 }
 
 static PdfBatch *
@@ -1011,10 +1033,8 @@ pdf_show_batches (Pdf *p, GPtrArray *batches)
                               (const cairo_glyph_t *) (void *) b->glyphs->data, (int) b->glyphs->len,
                               (const cairo_text_cluster_t *) (void *) b->clusters->data,
                               (int) b->clusters->len, 0);
-      g_array_set_size (b->glyphs, 0);
-      g_array_set_size (b->clusters, 0);
-      g_string_truncate (b->text, 0);
     }
+  pdf_batches_clear (batches);
 }
 
 /* Draw the page's queued cells and row rules, in black and light gray. */
@@ -1343,8 +1363,8 @@ pdf_init (Pdf *p, cairo_surface_t *surface, const InvoiceDocument *doc, const Do
   p->bold = pango_font_description_from_string ("DejaVu Sans Bold 8.5");
   p->title = pango_font_description_from_string ("DejaVu Sans Bold 18");
   p->shapes = pdf_shape_cache (pango_layout_get_context (p->layout), p->regular, p->bold);
-  p->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
-  p->footer = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
+  p->batches = p->shapes->batches;
+  p->footer = p->shapes->footer;
   p->rules = g_array_new (FALSE, FALSE, sizeof (double));
 }
 
@@ -1354,8 +1374,9 @@ pdf_clear (Pdf *p)
   pango_font_description_free (p->regular);
   pango_font_description_free (p->bold);
   pango_font_description_free (p->title);
-  g_clear_pointer (&p->batches, g_ptr_array_unref);
-  g_clear_pointer (&p->footer, g_ptr_array_unref);
+  pdf_batches_clear (p->batches);         /* empty unless drawing failed */
+  pdf_batches_clear (p->footer);
+  p->batches = p->footer = NULL;
   g_clear_pointer (&p->rules, g_array_unref);
   g_clear_object (&p->shaper);
   g_clear_object (&p->footer_shaper);
