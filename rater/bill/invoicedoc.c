@@ -6,9 +6,10 @@
  * total as text).  So the two documents cannot disagree on a figure, and all
  * money formatting happens in one place, with integer decimals only (cairo
  * coordinates are doubles; amounts never are).  The HTML writer escapes every
- * cell; the PDF writer sets cells as plain text (no markup) on PangoLayouts,
- * one row at a time, starting a new page (and repeating the table header)
- * when the next row does not fit.
+ * cell; the PDF writer sets cells as plain text (no markup), one row at a
+ * time, starting a new page (and repeating the table header) when the next
+ * row does not fit; table cells are shaped by pango once per thread and
+ * drawn a page at a time (see "Shaped cells").
  */
 #include "config.h"
 
