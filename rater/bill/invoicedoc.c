@@ -636,6 +636,8 @@ typedef struct {
   GArray *glyphs;               /* cairo_glyph_t */
   GArray *clusters;             /* cairo_text_cluster_t */
   GString *text;
+  gboolean queued;              /* holds glyphs of the page */
+  guint64 order;                /* then: when it was first given some */
 } PdfBatch;
 
 /* The cells shaped on this thread, in every document it rendered: names,
@@ -671,6 +673,7 @@ typedef struct {
   GPtrArray *footer;            /* PdfBatch, the footer's while drawn; both
                                  * this thread's (PdfShapeCache) */
   GArray *rules;                /* double: y of the page's pending row rules */
+  guint64 batch_order;          /* PdfBatch.order of the next batch queued */
 } Pdf;
 
 /* Draw TEXT at (X, p->y) in a box WIDTH wide; one ellipsized line when
@@ -860,6 +863,7 @@ pdf_batches_clear (GPtrArray *batches)
       g_array_set_size (b->glyphs, 0);
       g_array_set_size (b->clusters, 0);
       g_string_truncate (b->text, 0);
+      b->queued = FALSE;
     }
 }
 
@@ -986,6 +990,11 @@ pdf_batch_shaped (Pdf *p, GPtrArray *batches, const PdfShaped *s, double x, int 
     {
       const PdfRun *r = &s->runs[i];
       PdfBatch *b = pdf_batch (batches, r->font);
+      if (!b->queued)
+        {
+          b->queued = TRUE;
+          b->order = p->batch_order++;
+        }
       double base_x = x + (double) (line_x + r->x) / PANGO_SCALE;
       double base_y = p->y + (double) (s->baseline - r->y) / PANGO_SCALE;
 
@@ -1020,13 +1029,24 @@ pdf_cell (Pdf *p, const char *text, double x, double width, gboolean right,
   pdf_batch_shaped (p, p->batches, s, x, (right ? box - s->width : 0) + s->x);
 }
 
-/* Draw the glyphs queued on BATCHES in the current colour, and empty them. */
+/* Draw the glyphs queued on BATCHES in the current colour, in the order
+ * the page first used their fonts (BATCHES' own order depends on what the
+ * thread drew before: the bytes must not), and empty them. */
 static void
 pdf_show_batches (Pdf *p, GPtrArray *batches)
 {
-  for (guint i = 0; i < batches->len; i++)
+  for (;;)
     {
-      PdfBatch *b = batches->pdata[i];
+      PdfBatch *b = NULL;
+      for (guint i = 0; i < batches->len; i++)
+        {
+          PdfBatch *c = batches->pdata[i];
+          if (c->queued && (!b || c->order < b->order))
+            b = c;
+        }
+      if (!b)
+        break;
+      b->queued = FALSE;
       if (b->glyphs->len == 0)
         continue;
       cairo_set_scaled_font (p->cr, b->font);
