@@ -6,9 +6,10 @@
  * total as text).  So the two documents cannot disagree on a figure, and all
  * money formatting happens in one place, with integer decimals only (cairo
  * coordinates are doubles; amounts never are).  The HTML writer escapes every
- * cell; the PDF writer sets cells as plain text (no markup) on PangoLayouts,
- * one row at a time, starting a new page (and repeating the table header)
- * when the next row does not fit.
+ * cell; the PDF writer sets cells as plain text (no markup), one row at a
+ * time, starting a new page (and repeating the table header) when the next
+ * row does not fit; table cells are shaped by pango once per thread and
+ * drawn a page at a time (see "Shaped cells").
  */
 #include "config.h"
 
@@ -594,17 +595,85 @@ invoicedoc_html (const InvoiceDocument *doc)
 #define CELL_PAD 4.0
 #define ROW_PAD 3.0
 
+/* Table cells are most of a document (an appendix page is some 250 of
+ * them), and a PangoLayout plus a cairo text operation per cell was most of
+ * its cost.  So a cell's text is shaped once per thread (PdfShaped: its
+ * glyphs, positioned exactly as pango_cairo_show_layout would place them)
+ * and a page's cells are drawn as one cairo_show_text_glyphs per font
+ * (PdfBatch, with the text clusters pango gives cairo, so the PDF's text
+ * is the same), and a page's row rules as one stroke.  Text the cache
+ * cannot place exactly as pango would (several lines, right-to-left, a
+ * missing glyph, too wide so to be ellipsized) is drawn by pdf_text as
+ * before. */
+
+typedef struct {
+  cairo_scaled_font_t *font;    /* owned reference */
+  int x;                        /* the run's origin on the line, pango units */
+  int y;                        /* the run's vertical offset (raised text) */
+  guint n_glyphs;
+  guint n_clusters;
+  int text_len;
+  const cairo_glyph_t *glyphs;  /* the drawn ones, x and y from the run's
+                                 * origin (points) */
+  const cairo_text_cluster_t *clusters; /* over TEXT and GLYPHS */
+  const char *text;
+} PdfRun;
+
+/* A text shaped on one line, in one block: this, the text, the runs, their
+ * glyphs, clusters and texts. */
+typedef struct {
+  int width;                    /* the line's logical width, pango units */
+  int x;                        /* the line's logical x at left alignment */
+  int baseline;                 /* from the top of the cell */
+  gboolean drawable;            /* FALSE: pdf_text draws this text */
+  guint n_runs;
+  PdfRun *runs;
+  char key[];                   /* the text */
+} PdfShaped;
+
+typedef struct {
+  cairo_scaled_font_t *font;    /* owned reference */
+  GArray *glyphs;               /* cairo_glyph_t */
+  GArray *clusters;             /* cairo_text_cluster_t */
+  GString *text;
+  gboolean queued;              /* holds glyphs of the page */
+  guint64 order;                /* then: when it was first given some */
+} PdfBatch;
+
+/* The cells shaped on this thread, in every document it rendered: names,
+ * groups, figures and currencies repeat from row to row and from invoice to
+ * invoice.  Valid while pango gives the same fonts for the descriptions
+ * (each thread has its own font map); dropped when they change or the
+ * cache outgrows PDF_SHAPED_MAX, never while a document is drawn. */
+typedef struct {
+  cairo_scaled_font_t *primary[3]; /* owned: the fonts of SHAPED's texts */
+  GHashTable *shaped[3];        /* text -> PdfShaped: regular and bold cells,
+                                 * footers */
+  GPtrArray *batches;           /* PdfBatch: Pdf's, kept so their arrays are */
+  GPtrArray *footer;            /* not grown again for every document */
+} PdfShapeCache;
+
+#define PDF_SHAPED_MAX 50000
+
 typedef struct {
   const InvoiceDocument *doc;
   const DocSummary *summary;
   cairo_t *cr;
   PangoLayout *layout;
+  PangoLayout *shaper;          /* pdf_shape's for cells, made on first use */
+  PangoLayout *footer_shaper;   /* and for footers */
   PangoFontDescription *regular;
   PangoFontDescription *bold;
   PangoFontDescription *title;
   double y;                     /* top of the next thing to draw */
   guint page;                   /* pages started so far */
   double row_h;                 /* pdf_row_height (), once measured; 0 before */
+  PdfShapeCache *shapes;        /* this thread's */
+  GPtrArray *batches;           /* PdfBatch by first use; the page's cells */
+  GPtrArray *footer;            /* PdfBatch, the footer's while drawn; both
+                                 * this thread's (PdfShapeCache) */
+  GArray *rules;                /* double: y of the page's pending row rules */
+  guint64 batch_order;          /* PdfBatch.order of the next batch queued */
 } Pdf;
 
 /* Draw TEXT at (X, p->y) in a box WIDTH wide; one ellipsized line when
@@ -628,15 +697,386 @@ pdf_text (Pdf *p, const char *text, double x, double width, PangoAlignment align
   return (double) h / PANGO_SCALE;
 }
 
+/* Shaped cells {{{2 */
+
+#define PDF_ALIGN8(n) (((n) + 7) & ~(gsize) 7)
+
 static void
-pdf_rule (Pdf *p, double y, double width, double gray)
+pdf_shaped_free (PdfShaped *s)
 {
-  cairo_set_source_rgb (p->cr, gray, gray, gray);
-  cairo_set_line_width (p->cr, width);
-  cairo_move_to (p->cr, MARGIN_X, y);
-  cairo_line_to (p->cr, MARGIN_X + CONTENT_W, y);
+  for (guint i = 0; i < s->n_runs; i++)
+    cairo_scaled_font_destroy (s->runs[i].font);
+  g_free (s);
+}
+
+/* Whether pango's cairo renderer would draw RUN as glyphs only (no boxes
+ * for missing glyphs, left to right, horizontal, a cairo font), with its
+ * scaled font. */
+static cairo_scaled_font_t *
+pdf_run_font (const PangoGlyphItem *run)
+{
+  const PangoItem *item = run->item;
+
+  if ((item->analysis.level & 1) || !PANGO_IS_CAIRO_FONT (item->analysis.font)
+      || (item->analysis.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE))
+    return NULL;
+  for (int i = 0; i < run->glyphs->num_glyphs; i++)
+    if (run->glyphs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+      return NULL;
+  cairo_scaled_font_t *font = pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (item->analysis.font));
+  return font && cairo_scaled_font_status (font) == CAIRO_STATUS_SUCCESS ? font : NULL;
+}
+
+static guint
+pdf_run_clusters (PangoGlyphItem *run, const char *text)
+{
+  PangoGlyphItemIter iter;
+  guint n = 0;
+  for (gboolean more = pango_glyph_item_iter_init_start (&iter, run, text); more;
+       more = pango_glyph_item_iter_next_cluster (&iter))
+    n++;
+  return n;
+}
+
+/* Fill R from RUN (of a line whose text is TEXT) at X on the line, its
+ * arrays taken from *MEM: the glyphs and clusters pango's cairo renderer
+ * would give cairo_show_text_glyphs, and RUN's text. */
+static void
+pdf_run_fill (PdfRun *r, PangoGlyphItem *run, const char *text, int x, char **mem)
+{
+  PangoGlyphString *gs = run->glyphs;
+  cairo_glyph_t *glyphs = (cairo_glyph_t *) (void *) *mem;
+  int x_position = 0;
+
+  r->font = cairo_scaled_font_reference (pdf_run_font (run));
+  r->x = x;
+  r->y = run->y_offset;
+  r->glyphs = glyphs;
+  for (int i = 0; i < gs->num_glyphs; i++)
+    {
+      const PangoGlyphInfo *gi = &gs->glyphs[i];
+      if (gi->glyph != PANGO_GLYPH_EMPTY)
+        glyphs[r->n_glyphs++] = (cairo_glyph_t) {
+          gi->glyph, (double) (x_position + gi->geometry.x_offset) / PANGO_SCALE,
+          (double) gi->geometry.y_offset / PANGO_SCALE
+        };
+      x_position += gi->geometry.width;
+    }
+  *mem += r->n_glyphs * sizeof (cairo_glyph_t);
+
+  cairo_text_cluster_t *clusters = (cairo_text_cluster_t *) (void *) *mem;
+  PangoGlyphItemIter iter;
+  r->clusters = clusters;
+  for (gboolean more = pango_glyph_item_iter_init_start (&iter, run, text); more;
+       more = pango_glyph_item_iter_next_cluster (&iter))
+    {
+      cairo_text_cluster_t c = { iter.end_index - iter.start_index,
+                                 iter.end_glyph - iter.start_glyph };
+      for (int i = iter.start_glyph; i < iter.end_glyph; i++)
+        if (gs->glyphs[i].glyph == PANGO_GLYPH_EMPTY)
+          c.num_glyphs--;
+      clusters[r->n_clusters++] = c;
+    }
+  *mem += r->n_clusters * sizeof (cairo_text_cluster_t);
+
+  r->text_len = run->item->length;
+  r->text = memcpy (*mem, text + run->item->offset, (gsize) run->item->length);
+  *mem += PDF_ALIGN8 ((gsize) run->item->length);
+}
+
+/* TEXT at FONT laid out on one line by LAYOUT (no width, left aligned),
+ * as one block; not drawable when pdf_text must draw it. */
+static PdfShaped *
+pdf_shape (PangoLayout *layout, const char *text, const PangoFontDescription *font)
+{
+  gsize key_size = PDF_ALIGN8 (sizeof (PdfShaped) + strlen (text) + 1);
+  PdfShaped *s;
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  PangoLayoutLine *line = pango_layout_get_line_count (layout) == 1
+    ? pango_layout_get_line_readonly (layout, 0) : NULL;
+  gboolean drawable = line && line->resolved_dir == PANGO_DIRECTION_LTR;
+  const char *layout_text = pango_layout_get_text (layout);
+  guint n_runs = 0;
+  gsize data_size = 0;
+
+  for (GSList *l = drawable ? line->runs : NULL; l && drawable; l = l->next)
+    {
+      PangoGlyphItem *run = l->data;
+      drawable = pdf_run_font (run) != NULL;
+      n_runs++;
+      data_size += run->glyphs->num_glyphs * sizeof (cairo_glyph_t)
+                   + pdf_run_clusters (run, layout_text) * sizeof (cairo_text_cluster_t)
+                   + PDF_ALIGN8 ((gsize) run->item->length);
+    }
+  if (!drawable)
+    {
+      s = g_malloc0 (key_size);
+      strcpy (s->key, text);
+      return s;
+    }
+
+  s = g_malloc0 (key_size + n_runs * sizeof (PdfRun) + data_size);
+  strcpy (s->key, text);
+  s->drawable = TRUE;
+  s->n_runs = n_runs;
+  s->runs = (PdfRun *) (void *) ((char *) s + key_size);
+
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  PangoRectangle logical;
+  pango_layout_iter_get_line_extents (iter, NULL, &logical);
+  s->baseline = pango_layout_iter_get_baseline (iter);
+  pango_layout_iter_free (iter);
+  s->width = logical.width;
+  s->x = logical.x;
+
+  char *mem = (char *) (s->runs + n_runs);
+  int x = 0;
+  guint i = 0;
+  for (GSList *l = line->runs; l; l = l->next, i++)
+    {
+      PangoGlyphItem *run = l->data;
+      pdf_run_fill (&s->runs[i], run, layout_text, x, &mem);
+      x += pango_glyph_string_get_width (run->glyphs);
+    }
+  return s;
+}
+
+static void
+pdf_batch_free (PdfBatch *b)
+{
+  cairo_scaled_font_destroy (b->font);
+  g_array_unref (b->glyphs);
+  g_array_unref (b->clusters);
+  g_string_free (b->text, TRUE);
+  g_free (b);
+}
+
+/* Empty BATCHES' batches, keeping them and their arrays. */
+static void
+pdf_batches_clear (GPtrArray *batches)
+{
+  for (guint i = 0; i < batches->len; i++)
+    {
+      PdfBatch *b = batches->pdata[i];
+      g_array_set_size (b->glyphs, 0);
+      g_array_set_size (b->clusters, 0);
+      g_string_truncate (b->text, 0);
+      b->queued = FALSE;
+    }
+}
+
+static void
+pdf_shape_cache_free (gpointer data)
+{
+  PdfShapeCache *c = data;
+  for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
+    {
+      g_hash_table_unref (c->shaped[i]);
+      if (c->primary[i])
+        cairo_scaled_font_destroy (c->primary[i]);
+    }
+  g_ptr_array_unref (c->batches);
+  g_ptr_array_unref (c->footer);
+  g_free (c);
+}
+
+static GPrivate pdf_shape_cache_key = G_PRIVATE_INIT (pdf_shape_cache_free);
+
+/* This thread's cache, emptied of whatever was not shaped with the fonts
+ * CONTEXT gives for REGULAR and BOLD. */
+static PdfShapeCache *
+pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
+                 const PangoFontDescription *bold)
+{
+  PdfShapeCache *c = g_private_get (&pdf_shape_cache_key);
+  const PangoFontDescription *fonts[] = { regular, bold, regular };
+
+  if (!c)
+    {
+      c = g_new0 (PdfShapeCache, 1);
+      for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
+        c->shaped[i] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify) pdf_shaped_free);
+      c->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
+      c->footer = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
+      g_private_set (&pdf_shape_cache_key, c);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
+    {
+      g_autoptr(PangoFont) font = pango_context_load_font (context, fonts[i]);
+      cairo_scaled_font_t *scaled = font && PANGO_IS_CAIRO_FONT (font)
+        ? pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (font)) : NULL;
+      if (scaled == c->primary[i] && g_hash_table_size (c->shaped[i]) < PDF_SHAPED_MAX)
+        continue;
+      g_hash_table_remove_all (c->shaped[i]);
+      g_ptr_array_set_size (c->batches, 0);
+      g_ptr_array_set_size (c->footer, 0);
+      if (c->primary[i])
+        cairo_scaled_font_destroy (c->primary[i]);
+      c->primary[i] = scaled ? cairo_scaled_font_reference (scaled) : NULL;
+    }
+  return c;
+}
+
+/* TEXT at FONT in a cell (any width, left aligned: pdf_cell aligns it). */
+static const PdfShaped *
+pdf_shaped (Pdf *p, const char *text, const PangoFontDescription *font)
+{
+  GHashTable *cache = p->shapes->shaped[font == p->bold];
+  PdfShaped *s = g_hash_table_lookup (cache, text);
+  if (!s)
+    {
+      if (!p->shaper)
+        p->shaper = pango_layout_new (pango_layout_get_context (p->layout));
+      s = pdf_shape (p->shaper, text, font);
+      g_hash_table_insert (cache, s->key, s);
+    }
+  return s;
+}
+
+/* TEXT as the footer: centred, one line, the regular font; laid out by
+ * pango as pdf_text would, so its x includes pango's centring. */
+static const PdfShaped *
+pdf_shaped_footer (Pdf *p, const char *text)
+{
+  GHashTable *cache = p->shapes->shaped[2];
+  PdfShaped *s = g_hash_table_lookup (cache, text);
+  if (!s)
+    {
+      if (!p->footer_shaper)
+        {
+          p->footer_shaper = pango_layout_new (pango_layout_get_context (p->layout));
+          pango_layout_set_width (p->footer_shaper, (int) (CONTENT_W * PANGO_SCALE));
+          pango_layout_set_alignment (p->footer_shaper, PANGO_ALIGN_CENTER);
+          pango_layout_set_ellipsize (p->footer_shaper, PANGO_ELLIPSIZE_END);
+          pango_layout_set_height (p->footer_shaper, -1);
+          pango_layout_set_wrap (p->footer_shaper, PANGO_WRAP_WORD_CHAR);
+        }
+      s = pdf_shape (p->footer_shaper, text, p->regular);
+      if (pango_layout_is_ellipsized (p->footer_shaper))
+        s->drawable = FALSE;
+      g_hash_table_insert (cache, s->key, s);
+    }
+  return s;
+}
+
+static PdfBatch *
+pdf_batch (GPtrArray *batches, cairo_scaled_font_t *font)
+{
+  for (guint i = 0; i < batches->len; i++)
+    {
+      PdfBatch *b = batches->pdata[i];
+      if (b->font == font)
+        return b;
+    }
+  PdfBatch *b = g_new0 (PdfBatch, 1);
+  b->font = cairo_scaled_font_reference (font);
+  b->glyphs = g_array_new (FALSE, FALSE, sizeof (cairo_glyph_t));
+  b->clusters = g_array_new (FALSE, FALSE, sizeof (cairo_text_cluster_t));
+  b->text = g_string_new (NULL);
+  g_ptr_array_add (batches, b);
+  return b;
+}
+
+/* Queue S's runs on BATCHES with its line at LINE_X (pango units) from X,
+ * its top at p->y, with the arithmetic of pango's cairo renderer so every
+ * glyph lands where pango_cairo_show_layout would put it. */
+static void
+pdf_batch_shaped (Pdf *p, GPtrArray *batches, const PdfShaped *s, double x, int line_x)
+{
+  for (guint i = 0; i < s->n_runs; i++)
+    {
+      const PdfRun *r = &s->runs[i];
+      PdfBatch *b = pdf_batch (batches, r->font);
+      if (!b->queued)
+        {
+          b->queued = TRUE;
+          b->order = p->batch_order++;
+        }
+      double base_x = x + (double) (line_x + r->x) / PANGO_SCALE;
+      double base_y = p->y + (double) (s->baseline - r->y) / PANGO_SCALE;
+
+      guint n = b->glyphs->len;
+      g_array_set_size (b->glyphs, n + r->n_glyphs);
+      cairo_glyph_t *out = &g_array_index (b->glyphs, cairo_glyph_t, n);
+      for (guint g = 0; g < r->n_glyphs; g++)
+        {
+          out[g].index = r->glyphs[g].index;
+          out[g].x = base_x + r->glyphs[g].x;
+          out[g].y = r->glyphs[g].y == 0 ? base_y : base_y + r->glyphs[g].y;
+        }
+      g_array_append_vals (b->clusters, r->clusters, r->n_clusters);
+      g_string_append_len (b->text, r->text, r->text_len);
+    }
+}
+
+/* Draw TEXT as one ellipsized line at (X, p->y) in a box WIDTH wide, as
+ * pdf_text would; queued on the page's batches when it fits unchanged. */
+static void
+pdf_cell (Pdf *p, const char *text, double x, double width, gboolean right,
+          const PangoFontDescription *font)
+{
+  const PdfShaped *s = pdf_shaped (p, str_or_empty (text), font);
+  int box = (int) (width * PANGO_SCALE);
+
+  if (!s->drawable || s->width > box)
+    {
+      pdf_text (p, text, x, width, right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, font, TRUE);
+      return;
+    }
+  pdf_batch_shaped (p, p->batches, s, x, (right ? box - s->width : 0) + s->x);
+}
+
+/* Draw the glyphs queued on BATCHES in the current colour, in the order
+ * the page first used their fonts (BATCHES' own order depends on what the
+ * thread drew before: the bytes must not), and empty them. */
+static void
+pdf_show_batches (Pdf *p, GPtrArray *batches)
+{
+  for (;;)
+    {
+      PdfBatch *b = NULL;
+      for (guint i = 0; i < batches->len; i++)
+        {
+          PdfBatch *c = batches->pdata[i];
+          if (c->queued && (!b || c->order < b->order))
+            b = c;
+        }
+      if (!b)
+        break;
+      b->queued = FALSE;
+      if (b->glyphs->len == 0)
+        continue;
+      cairo_set_scaled_font (p->cr, b->font);
+      cairo_show_text_glyphs (p->cr, b->text->str, (int) b->text->len,
+                              (const cairo_glyph_t *) (void *) b->glyphs->data, (int) b->glyphs->len,
+                              (const cairo_text_cluster_t *) (void *) b->clusters->data,
+                              (int) b->clusters->len, 0);
+    }
+  pdf_batches_clear (batches);
+}
+
+/* Draw the page's queued cells and row rules, in black and light gray. */
+static void
+pdf_flush (Pdf *p)
+{
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+  pdf_show_batches (p, p->batches);
+  if (p->rules->len == 0)
+    return;
+  cairo_set_source_rgb (p->cr, 0.8, 0.8, 0.8);
+  cairo_set_line_width (p->cr, 0.4);
+  for (guint i = 0; i < p->rules->len; i++)
+    {
+      double y = g_array_index (p->rules, double, i);
+      cairo_move_to (p->cr, MARGIN_X, y);
+      cairo_line_to (p->cr, MARGIN_X + CONTENT_W, y);
+    }
   cairo_stroke (p->cr);
   cairo_set_source_rgb (p->cr, 0, 0, 0);
+  g_array_set_size (p->rules, 0);
 }
 
 static void
@@ -650,7 +1090,14 @@ pdf_footer (Pdf *p)
 
   p->y = PAGE_H - MARGIN_BOTTOM + 18;
   cairo_set_source_rgb (p->cr, 0.4, 0.4, 0.4);
-  pdf_text (p, text, MARGIN_X, CONTENT_W, PANGO_ALIGN_CENTER, p->regular, TRUE);
+  const PdfShaped *s = pdf_shaped_footer (p, text);
+  if (s->drawable)
+    {
+      pdf_batch_shaped (p, p->footer, s, MARGIN_X, s->x);
+      pdf_show_batches (p, p->footer);
+    }
+  else
+    pdf_text (p, text, MARGIN_X, CONTENT_W, PANGO_ALIGN_CENTER, p->regular, TRUE);
   cairo_set_source_rgb (p->cr, 0, 0, 0);
   p->y = saved;
 }
@@ -658,6 +1105,7 @@ pdf_footer (Pdf *p)
 static void
 pdf_new_page (Pdf *p)
 {
+  pdf_flush (p);
   if (p->page > 0)
     cairo_show_page (p->cr);
   p->page++;
@@ -709,11 +1157,10 @@ pdf_row (Pdf *p, const DocTable *t, const char *const *cells, const PangoFontDes
   for (guint c = 0; c < t->n_cols; c++)
     {
       double w, x = pdf_col_x (t, c, &w);
-      pdf_text (p, cells[c], x + CELL_PAD, w - 2 * CELL_PAD,
-                t->cols[c].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, font, TRUE);
+      pdf_cell (p, cells[c], x + CELL_PAD, w - 2 * CELL_PAD, t->cols[c].numeric, font);
     }
   p->y = top + row_h;
-  pdf_rule (p, p->y, 0.4, 0.8);
+  g_array_append_val (p->rules, p->y);
 }
 
 static void
@@ -749,6 +1196,7 @@ pdf_table (Pdf *p, const DocTable *t)
         }
       pdf_row (p, t, g_ptr_array_index (t->rows, r), p->regular);
     }
+  pdf_flush (p);
   if (t->rows->len == 0)
     p->y += ROW_PAD + pdf_text (p, t->empty, MARGIN_X + CELL_PAD, CONTENT_W, PANGO_ALIGN_LEFT,
                                 p->regular, FALSE);
@@ -935,6 +1383,10 @@ pdf_init (Pdf *p, cairo_surface_t *surface, const InvoiceDocument *doc, const Do
   p->regular = pango_font_description_from_string ("DejaVu Sans 8.5");
   p->bold = pango_font_description_from_string ("DejaVu Sans Bold 8.5");
   p->title = pango_font_description_from_string ("DejaVu Sans Bold 18");
+  p->shapes = pdf_shape_cache (pango_layout_get_context (p->layout), p->regular, p->bold);
+  p->batches = p->shapes->batches;
+  p->footer = p->shapes->footer;
+  p->rules = g_array_new (FALSE, FALSE, sizeof (double));
 }
 
 static void
@@ -943,6 +1395,12 @@ pdf_clear (Pdf *p)
   pango_font_description_free (p->regular);
   pango_font_description_free (p->bold);
   pango_font_description_free (p->title);
+  pdf_batches_clear (p->batches);         /* empty unless drawing failed */
+  pdf_batches_clear (p->footer);
+  p->batches = p->footer = NULL;
+  g_clear_pointer (&p->rules, g_array_unref);
+  g_clear_object (&p->shaper);
+  g_clear_object (&p->footer_shaper);
   g_clear_object (&p->layout);
   g_clear_pointer (&p->cr, cairo_destroy);
 }

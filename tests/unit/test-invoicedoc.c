@@ -2,7 +2,9 @@
  * amounts in GBP, JPY and BHD minor digits, tax rate, drafts, no scripts or
  * external references) and the PDF (a real PDF, page 1 not blank when
  * rasterised by pdftoppm, a long appendix spilling onto more pages,
- * reproducible bytes, write errors).
+ * reproducible bytes, write errors) and its table cells read back with
+ * pdftotext (rows at page boundaries, alignment, text pango still draws,
+ * the same bytes whatever the per-thread cache holds).
  *
  * Invoices are built by hand with invoice_free-compatible allocations (every
  * string g_malloc'd, lines in a GPtrArray that frees them), so each test
@@ -12,6 +14,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <string.h>
 
 #include "base/decimal.h"
@@ -405,6 +408,334 @@ Test (invoicedoc, pdf_cannot_create)
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT), "%s",
              error ? error->message : "no error");
   cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* Table cells: shaped once per thread, drawn a page at a time {{{1 */
+
+static void
+skip_without_pdftotext (void)
+{
+  g_autofree char *prog = g_find_program_in_path ("pdftotext");
+  if (!prog)
+    cr_skip_test ("pdftotext is not installed");
+}
+
+/* pdftotext OPTION PDF -: the text, pages separated by form feeds. */
+static char *
+pdf_to_text (const char *pdf, const char *option)
+{
+  g_autofree char *pdf_arg = g_strdup (pdf);
+  g_autofree char *opt_arg = g_strdup (option);
+  char prog[] = "pdftotext", out[] = "-";
+  char *argv[] = { prog, opt_arg, pdf_arg, out, NULL };
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+  int status = -1;
+
+  cr_assert (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                           NULL, NULL, &text, NULL, &status, &error),
+             "%s", error ? error->message : "");
+  cr_assert (g_spawn_check_wait_status (status, &error), "pdftotext: %s", error->message);
+  return text;
+}
+
+/* The pages of TEXT (pdftotext's, a form feed after each). */
+static GStrv
+text_pages (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "\f", -1);
+  guint n = g_strv_length (parts);
+  if (n > 0 && parts[n - 1][0] == '\0')
+    {
+      g_free (parts[n - 1]);
+      parts[n - 1] = NULL;
+    }
+  return g_steal_pointer (&parts);
+}
+
+static guint
+count_lines_with (const char *text, const char *needle)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+  for (guint i = 0; lines[i]; i++)
+    n += strstr (lines[i], needle) != NULL;
+  return n;
+}
+
+/* "Destination K" rows of the appendix: every one of N once, in order,
+ * each on a line of its own with its group and amount (but row BROKEN). */
+static void
+assert_rows_in_order_but (const char *layout_text, guint n, guint broken)
+{
+  g_auto(GStrv) lines = g_strsplit (layout_text, "\n", -1);
+  guint next = 1, i = 0;
+  for (; lines[i] && next < n; i++)
+    {
+      g_autofree char *want = g_strdup_printf ("Destination %u ", next);
+      if (!strstr (lines[i], want))
+        continue;
+      cr_assert (next == broken
+                 || (strstr (lines[i], next % 2 ? "INTL" : "MOBILE") && strstr (lines[i], "GBP")),
+                 "row %u is not whole: \"%s\"", next, lines[i]);
+      next++;
+    }
+  cr_assert_eq (next, n, "row %u missing or out of order", next);
+  for (; lines[i]; i++)
+    cr_assert_null (strstr (lines[i], "Destination 1 "), "a row twice: \"%s\"", lines[i]);
+}
+
+/* The box of the Nth word in pdftotext -bbox output BBOX that contains
+ * WORD (the text an ellipsis stands for is one "word"). */
+static gboolean
+word_box_nth (const char *bbox, const char *word, guint nth, double *x_min, double *x_max,
+              double *y_min)
+{
+  g_auto(GStrv) lines = g_strsplit (bbox, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      char w[256];
+      if (sscanf (lines[i], " <word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%*f\">%255[^<]",
+                  x_min, y_min, x_max, w) == 4
+          && strstr (w, word) && nth-- == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+word_box (const char *bbox, const char *word, double *x_min, double *x_max, double *y_min)
+{
+  return word_box_nth (bbox, word, 0, x_min, x_max, y_min);
+}
+
+static void
+assert_rows_in_order (const char *layout_text, guint n)
+{
+  assert_rows_in_order_but (layout_text, n, 0);
+}
+
+static char *
+render_destinations (guint n, const char *name)
+{
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (n);
+  InvoiceDocument doc = document (inv, dests);
+  return render_pdf (&doc, name);
+}
+
+/* Rows per page read from a long appendix, then appendices that end one
+ * row before, exactly at and one row after the end of a page: no row lost,
+ * doubled or moved, the header repeated on each new page, the page count
+ * as the rows need. */
+Test (invoicedoc, pdf_rows_at_page_boundaries)
+{
+  skip_without_pdftotext ();
+  g_autofree char *long_pdf = render_destinations (200, "long.pdf");
+  g_autofree char *long_text = pdf_to_text (long_pdf, "-layout");
+  g_auto(GStrv) pages = text_pages (long_text);
+  guint n_pages = g_strv_length (pages);
+
+  cr_assert_geq (n_pages, 4, "200 rows on %u pages", n_pages);
+  assert_rows_in_order (long_text, 200);
+  /* the header, and row 0 (Côte d'Ivoire) for the header on page 1 */
+  guint first = count_lines_with (pages[0], "Destination ");
+  guint full = count_lines_with (pages[1], "Destination ") - 1;
+  cr_assert (first > 0 && full > first, "rows per page: %u then %u", first, full);
+  for (guint pg = 1; pg < n_pages; pg++)
+    {
+      const char *top = pages[pg];
+      while (g_ascii_isspace (*top))
+        top++;
+      cr_assert (g_str_has_prefix (top, "Destination"), "page %u has no header", pg + 1);
+      cr_assert (count_lines_with (pages[pg], "page ") == 1, "page %u footer", pg + 1);
+    }
+  for (guint pg = 1; pg + 1 < n_pages; pg++)
+    cr_assert_eq (count_lines_with (pages[pg], "Destination ") - 1, full, "page %u not full", pg + 1);
+
+  /* N rows end on page 2 exactly when N == first + full. */
+  guint exact = first + full;
+  for (guint n = exact - 1; n <= exact + 1; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("rows-%u.pdf", n);
+      g_autofree char *pdf = render_destinations (n, name);
+      g_autofree char *text = pdf_to_text (pdf, "-layout");
+      g_auto(GStrv) p = text_pages (text);
+      guint want = n <= exact ? 2 : 3;
+      cr_assert_eq (g_strv_length (p), want, "%u rows: %u pages, not %u", n, g_strv_length (p), want);
+      assert_rows_in_order (text, n);
+      g_autofree char *last = g_strdup_printf ("Destination %u ", n - 1);
+      cr_assert (strstr (p[want - 1], last), "%u rows: the last row is not on the last page", n);
+      if (n > exact)
+        cr_assert_eq (count_lines_with (p[2], "Destination "), 2, "the header and one row");
+    }
+}
+
+/* The right edges of the numeric columns line up whatever the widths of
+ * their texts, the left edges of the text columns too. */
+Test (invoicedoc, pdf_cells_aligned)
+{
+  skip_without_pdftotext ();
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (12);
+  for (guint i = 1; i < dests->len; i++)
+    {
+      InvoiceDestination *d = dests->pdata[i];
+      d->amount = (gint64) i * i * i * i * 1000000 + 10000;   /* 1.01 to 14641.01 */
+    }
+  InvoiceDocument doc = document (inv, dests);
+  g_autofree char *pdf = render_pdf (&doc, "aligned.pdf");
+  g_autofree char *bbox = pdf_to_text (pdf, "-bbox");
+  g_auto(GStrv) lines = g_strsplit (bbox, "\n", -1);
+  double gbp_right = -1, dest_left = -1;
+  guint gbp = 0, dests_seen = 0;
+  gboolean in_appendix = FALSE;
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      double x_min, x_max;
+      char word[64];
+      if (sscanf (lines[i], " <word xMin=\"%lf\" yMin=\"%*f\" xMax=\"%lf\" yMax=\"%*f\">%63[^<]",
+                  &x_min, &x_max, word) != 3)
+        continue;
+      if (strcmp (word, "Appendix:") == 0)
+        in_appendix = TRUE;
+      if (!in_appendix)
+        continue;
+      if (strcmp (word, "GBP") == 0)
+        {
+          if (gbp_right < 0)
+            gbp_right = x_max;
+          cr_assert (fabs (x_max - gbp_right) < 0.05, "amount %u ends at %f, not %f", gbp, x_max,
+                     gbp_right);
+          gbp++;
+        }
+      if (strcmp (word, "Destination") == 0)
+        {
+          if (dest_left < 0)
+            dest_left = x_min;
+          cr_assert (fabs (x_min - dest_left) < 0.05, "destination starts at %f, not %f", x_min,
+                     dest_left);
+          dests_seen++;
+        }
+    }
+  cr_assert_eq (gbp, 12, "%u amounts", gbp);
+  cr_assert_eq (dests_seen, 12, "%u destinations (with the header)", dests_seen);
+}
+
+/* Texts the shaped cells do not draw themselves go through pango as
+ * before: a destination too long for its column is ellipsized on its
+ * line, right-to-left text and a character no font has are drawn, and
+ * the rest of their rows stays in place. */
+Test (invoicedoc, pdf_cells_pango_draws)
+{
+  skip_without_pdftotext ();
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (5);
+  InvoiceDestination *d1 = dests->pdata[1], *d2 = dests->pdata[2], *d3 = dests->pdata[3];
+  g_free (d1->destination);
+  d1->destination = g_strdup ("Destination 1 with a name far too long for its column TAILEND");
+  g_free (d2->destination);
+  d2->destination = g_strdup ("Destination 2 \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d");  /* Hebrew */
+  g_free (d3->destination);
+  d3->destination = g_strdup ("Destination 3 \xf3\xb0\x80\x80 end"); /* U+F0000, private use */
+  InvoiceDocument doc = document (inv, dests);
+  g_autofree char *pdf = render_pdf (&doc, "fallback.pdf");
+  g_autofree char *text = pdf_to_text (pdf, "-layout");
+
+  assert_rows_in_order_but (text, 5, 3);       /* pango's box for U+F0000 shows its hex */
+  assert_contains (text, "\xd7\xa9\xd7\x9c");   /* pdftotext splits the Hebrew word */
+  assert_contains (text, "end");
+
+  /* The ellipsis stands for the elided words in the PDF's text (pdftotext
+   * reads them all), so their boxes tell: they end before the next column
+   * starts, where they would reach far beyond it unellipsized. */
+  g_autofree char *bbox = pdf_to_text (pdf, "-bbox");
+  double tail_min, tail_max, tail_y, intl_min, intl_max, intl_y = -1, name_min, name_max, name_y;
+  cr_assert (word_box (bbox, "TAILEND", &tail_min, &tail_max, &tail_y), "no TAILEND");
+  cr_assert (word_box (bbox, "with", &name_min, &name_max, &name_y), "no name");
+  for (guint i = 0; fabs (intl_y - tail_y) > 0.5; i++)
+    cr_assert (word_box_nth (bbox, "INTL", i, &intl_min, &intl_max, &intl_y), "no INTL on the row");
+  cr_assert (fabs (name_y - tail_y) < 0.5, "the name is on two lines");
+  cr_assert (tail_max <= intl_min, "the name ends at %f, past the group at %f", tail_max, intl_min);
+}
+
+static gpointer
+render_in_thread (gpointer data)
+{
+  const InvoiceDocument *doc = data;
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "thread.pdf", NULL);
+  if (!invoicedoc_pdf (doc, path, &error))
+    g_clear_pointer (&path, g_free);
+  return path;
+}
+
+/* The shaped cells are cached per thread: a document drawn with a cold
+ * cache (a new thread), with a warm one, and after another document
+ * filled the cache with other texts, has the same bytes. */
+Test (invoicedoc, pdf_same_bytes_whatever_the_cache)
+{
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (120);
+  InvoiceDocument doc = document (inv, dests);
+  g_autoptr(Invoice) other_inv = invoice_new_test ("JPY", 0, MICRO (10));
+  add_recurring (other_inv, "user", 3, MICRO (1500));
+  set_totals (other_inv);
+  g_autoptr(GPtrArray) other_dests = destinations_new (70);
+  InvoiceDocument other = document (other_inv, other_dests);
+
+  GThread *thread = g_thread_new ("pdf", render_in_thread, &doc);
+  g_autofree char *cold = g_thread_join (thread);
+  cr_assert_not_null (cold, "rendering on a new thread failed");
+  gsize lc, lw, lo;
+  g_autofree char *cold_data = read_all (cold, &lc);
+  g_autofree char *first = render_pdf (&doc, "first.pdf");
+  g_autofree char *other_pdf = render_pdf (&other, "other.pdf");
+  g_autofree char *warm = render_pdf (&doc, "warm.pdf");
+  g_autofree char *first_data = read_all (first, &lw);
+  g_autofree char *warm_data = read_all (warm, &lo);
+
+  cr_assert (lc == lw && memcmp (cold_data, first_data, lc) == 0, "cold and first differ");
+  cr_assert (lc == lo && memcmp (cold_data, warm_data, lc) == 0, "cold and warm differ");
+}
+
+static void
+set_destination (GPtrArray *dests, guint i, const char *name)
+{
+  InvoiceDestination *d = dests->pdata[i];
+  g_free (d->destination);
+  d->destination = g_strdup (name);
+}
+
+/* A page's glyphs are drawn a font at a time, in the order the page first
+ * used them, not the order the thread first used them: here "𝔄" (U+1D504,
+ * only in DejaVu Math TeX Gyre) and "ᴕ" (U+1D15, only in DejaVu Serif)
+ * come from fallback fonts, which the warm thread met the other way round
+ * (without those fonts both are boxes, drawn by pango: the test then
+ * checks less). */
+Test (invoicedoc, pdf_same_bytes_whatever_fonts_the_thread_used)
+{
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  g_autoptr(GPtrArray) dests_a = destinations_new (3);
+  g_autoptr(GPtrArray) dests_b = destinations_new (3);
+  set_destination (dests_a, 1, "Destination 1 \xe1\xb4\x95");
+  set_destination (dests_b, 1, "Destination 1 \xf0\x9d\x94\x84");
+  set_destination (dests_b, 2, "Destination 2 \xe1\xb4\x95");
+  InvoiceDocument a = document (inv, dests_a);
+  InvoiceDocument b = document (inv, dests_b);
+
+  GThread *thread = g_thread_new ("pdf", render_in_thread, &b);
+  g_autofree char *cold = g_thread_join (thread);
+  cr_assert_not_null (cold, "rendering on a new thread failed");
+  gsize lc, lw;
+  g_autofree char *cold_data = read_all (cold, &lc);
+  g_autofree char *first = render_pdf (&a, "a.pdf");
+  g_autofree char *warm = render_pdf (&b, "b.pdf");
+  g_autofree char *warm_data = read_all (warm, &lw);
+
+  cr_assert (lc == lw && memcmp (cold_data, warm_data, lc) == 0,
+             "the same document differs after another one");
 }
 
 /* With INVOICEDOC_SAMPLE=FILE.pdf, keep one rendering to look at (and its
