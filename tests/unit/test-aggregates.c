@@ -108,6 +108,28 @@ import (sqlite3 *db, World *w)
   cr_assert (catalog_import (db, cat, &cs, &error), "%s", error ? error->message : "");
 }
 
+/* A world of SEED and RATE_SCALE (accounts in the zones in turn) in W,
+ * and a new database in the scratch directory, named by NAME_FORMAT, with
+ * its catalog imported. */
+static sqlite3 *G_GNUC_PRINTF (4, 5)
+world_db (World *w, guint seed, int rate_scale, const char *name_format, ...)
+{
+  *w = (World) { .rand = g_rand_new_with_seed (seed), .rate_scale = rate_scale };
+  for (int a = 0; a < N_ACCOUNTS; a++)
+    w->zone[a] = a % (int) G_N_ELEMENTS (zones);
+  va_list args;
+  va_start (args, name_format);
+  g_autofree char *name = g_strdup_vprintf (name_format, args);
+  va_end (args);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  int from, to;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = store_init (path, &from, &to, &error);
+  cr_assert (db, "%s", error ? error->message : "");
+  import (db, w);
+  return db;
+}
+
 /* A CDR file of OPERATOR with N random calls starting in [FROM, FROM + SPAN)
  * ms, some of them again under keys used before (duplicates). */
 static void
@@ -523,15 +545,9 @@ check_issued (sqlite3 *db, const char *operator_slug, const char *drafts)
 static void
 run_sequence (guint seed, int steps)
 {
-  World w = { .rand = g_rand_new_with_seed (seed), .rate_scale = 1 };
-  for (int a = 0; a < N_ACCOUNTS; a++)
-    w.zone[a] = a % (int) G_N_ELEMENTS (zones);
-  g_autofree char *path = g_strdup_printf ("%s/agg-%u.db", dir, seed);
-  int from, to;
+  World w;
+  g_autoptr(sqlite3) db = world_db (&w, seed, 1, "agg-%u.db", seed);
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
-  cr_assert (db, "%s", error ? error->message : "");
-  import (db, &w);
   gboolean issued_oct = FALSE;
   g_autoptr(GRand) disputes_rand = g_rand_new_with_seed (seed + 1000);
   for (int s = 0; s < steps; s++)
@@ -638,15 +654,9 @@ Test (aggregates, equal_the_sums_over_the_ratings_after_random_sequences)
  * journals) and comparing with the ratings. */
 Test (aggregates, invoices_from_the_aggregates_only_while_current)
 {
-  World w = { .rand = g_rand_new_with_seed (7), .rate_scale = 2 };
-  for (int a = 0; a < N_ACCOUNTS; a++)
-    w.zone[a] = a % (int) G_N_ELEMENTS (zones);
-  g_autofree char *path = g_strdup_printf ("%s/paths.db", dir);
-  int from, to;
+  World w;
+  g_autoptr(sqlite3) db = world_db (&w, 7, 2, "paths.db");
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
-  cr_assert (db, "%s", error ? error->message : "");
-  import (db, &w);
   ingest_calls (db, &w, "op", 300, oct1, G_GINT64_CONSTANT (61) * 86400000);
   ingest_calls (db, &w, "tel", 300, oct1, G_GINT64_CONSTANT (61) * 86400000);
   rate (db, NULL);
@@ -922,15 +932,9 @@ typedef enum { EXPECT_ANY, EXPECT_SKIP, EXPECT_WORK } Expect;
 static void
 skip_sequence (guint seed, int steps)
 {
-  World w = { .rand = g_rand_new_with_seed (seed), .rate_scale = 1 };
-  for (int a = 0; a < N_ACCOUNTS; a++)
-    w.zone[a] = a % (int) G_N_ELEMENTS (zones);
-  g_autofree char *path = g_strdup_printf ("%s/skip-%u.db", dir, seed);
-  int from, to;
+  World w;
+  g_autoptr(sqlite3) db = world_db (&w, seed, 1, "skip-%u.db", seed);
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
-  cr_assert (db, "%s", error ? error->message : "");
-  import (db, &w);
   guint skips = 0, works = 0;
   for (int s = 0; s < steps; s++)
     {
@@ -1034,15 +1038,9 @@ Test (aggregates, a_skipping_rate_equals_a_full_rate)
  * ratings row changed by hand (not by rate) makes the next rate rate. */
 Test (aggregates, period_rates_and_hand_changes_are_not_skipped)
 {
-  World w = { .rand = g_rand_new_with_seed (5), .rate_scale = 2 };
-  for (int a = 0; a < N_ACCOUNTS; a++)
-    w.zone[a] = a % (int) G_N_ELEMENTS (zones);
-  g_autofree char *path = g_strdup_printf ("%s/period.db", dir);
-  int from, to;
+  World w;
+  g_autoptr(sqlite3) db = world_db (&w, 5, 2, "period.db");
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
-  cr_assert (db, "%s", error ? error->message : "");
-  import (db, &w);
   ingest_calls (db, &w, "op", 100, oct1, G_GINT64_CONSTANT (61) * 86400000);
   cr_assert (!rate_stats (db).skipped);
   cr_assert (rate_stats (db).skipped);
