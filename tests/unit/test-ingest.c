@@ -71,6 +71,23 @@ Test (ingest, a_failure_mid_file_leaves_no_trace_and_a_rerun_lands_once)
   cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 100);
 }
 
+/* Ingest sizes SQLite's page cache and mmap from the file and sets both
+ * back when the file is in: the connection goes on (a nightly rates,
+ * issues and reports on it), and pages still mapped count in its memory. */
+Test (ingest, the_page_cache_and_mmap_are_set_back_after_a_file)
+{
+  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autofree char *path = calls_file ("a.csv", 0, 100, FALSE);
+  cr_assert_eq (sqlite3_exec (db, "PRAGMA cache_size = -2000; PRAGMA mmap_size = 0", NULL, NULL,
+                              NULL), SQLITE_OK);
+  IngestStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert (ingest (db, path, &stats, &error), "%s", error ? error->message : "");
+  cr_assert_eq (stats.calls, 100);
+  cr_assert_eq (test_count (db, "PRAGMA cache_size"), -2000);
+  cr_assert_eq (test_count (db, "PRAGMA mmap_size"), 0);
+}
+
 Test (ingest, duplicates_across_files_are_dropped_and_counted)
 {
   g_autoptr(sqlite3) db = test_db_with_catalog (dir);
