@@ -1158,7 +1158,7 @@ digest_zone (sqlite3_stmt *st, gpointer data, GError **error)
  * in storage order (a catalog imported again unchanged digests the same),
  * and the zone files of its accounts. */
 static char *
-catalog_digest (sqlite3 *db, GError **error)
+catalog_tables_digest (sqlite3 *db, GError **error)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr(GByteArray) row = g_byte_array_new ();
@@ -1216,7 +1216,7 @@ rate_unchanged (sqlite3 *db, const char *catalog, RateStats *stats, gboolean *sa
 static gboolean
 rate_skip (sqlite3 *db, RateStats *stats, char **catalog, gboolean *skip, GError **error)
 {
-  gboolean ok = (*catalog = catalog_digest (db, error)) != NULL
+  gboolean ok = (*catalog = catalog_tables_digest (db, error)) != NULL
                 && rate_unchanged (db, *catalog, stats, skip, error);
   if (!ok || !*skip)
     *stats = (RateStats) { 0 };
