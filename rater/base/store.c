@@ -1,28 +1,20 @@
-/* store.c — opening the SQLite database, migrating its schema, and the
- * statement helpers that check every sqlite3 result code.
+/* store.c — the database interface of store.h over the backends of
+ * store-backend.h: which backend a target names, the schema migrations'
+ * list, errors, and the statement helpers every module uses, each checking
+ * every result.
  *
- * Migrations are GResources under /org/rater/schemas/, named NNN-what.sql,
- * applied one transaction each, in order, each setting user_version to NNN.
- * A database whose user_version is above store_schema_version() was written by
- * a newer rater and is refused rather than touched.
- *
- * Binding walks a StoreValue list (store.h) ended by STORE_VALUE_END, one
- * sqlite3_bind_* per value, and stops at the first result that is not
- * SQLITE_OK with a GError naming the parameter and the statement.
+ * Migrations are GResources under /org/rater/schemas/ (SQLite) and
+ * /org/rater/schemas/pg/ (PostgreSQL), named NNN-what.sql.  The schema
+ * version this binary knows is the highest SQLite NNN: both dialects carry
+ * the same versions.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <gio/gio.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "base/rater-error.h"
-#include "base/store.h"
-#include "base/timeparse.h"
+#include "base/store-backend.h"
 #include "base/tzmap.h"
 
 #define SCHEMA_RESOURCE_DIR "/org/rater/schemas/"
@@ -31,34 +23,28 @@
  * linker keep the resource bundle, whose constructor registers it. */
 GResource *rater_get_resource (void);
 
-typedef struct {
-  int version;        /* NNN of NNN-name.sql */
-  char *resource;     /* full resource path */
-} Migration;
-
 static void
 migration_clear (gpointer p)
 {
-  Migration *m = p;
+  StoreMigration *m = p;
   g_free (m->resource);
 }
 
 static int
 migration_compare (gconstpointer a, gconstpointer b)
 {
-  const Migration *ma = a, *mb = b;
+  const StoreMigration *ma = a, *mb = b;
   return (ma->version > mb->version) - (ma->version < mb->version);
 }
 
-/* The embedded migrations, sorted by version. */
-static GArray *
-migrations_list (void)
+GArray *
+store_migrations (const char *dir)
 {
-  GArray *list = g_array_new (FALSE, TRUE, sizeof (Migration));
+  GArray *list = g_array_new (FALSE, TRUE, sizeof (StoreMigration));
   g_array_set_clear_func (list, migration_clear);
   GResource *bundle = rater_get_resource ();   /* keeps the bundle linked in */
   g_assert (bundle != NULL);
-  g_auto(GStrv) names = g_resources_enumerate_children (SCHEMA_RESOURCE_DIR, 0, NULL);
+  g_auto(GStrv) names = g_resources_enumerate_children (dir, 0, NULL);
 
   for (guint i = 0; names && names[i]; i++)
     {
@@ -68,7 +54,7 @@ migrations_list (void)
       g_autofree char *num = g_strndup (names[i], 3);
       if (!g_ascii_string_to_unsigned (num, 10, 1, 999, &v, NULL))
         continue;
-      Migration m = { (int) v, g_strconcat (SCHEMA_RESOURCE_DIR, names[i], NULL) };
+      StoreMigration m = { (int) v, g_strconcat (dir, names[i], NULL) };
       g_array_append_val (list, m);
     }
   g_array_sort (list, migration_compare);
@@ -78,221 +64,8 @@ migrations_list (void)
 int
 store_schema_version (void)
 {
-  g_autoptr(GArray) list = migrations_list ();
-  return list->len ? g_array_index (list, Migration, list->len - 1).version : 0;
-}
-
-/* "WHAT: MESSAGE" as RATER_ERROR_SOFTWARE; when DB gave up waiting for
- * another process's lock (SQLITE_BUSY), RATER_ERROR_TEMPFAIL saying so. */
-static gboolean
-set_db_error (GError **error, sqlite3 *db, const char *what, const char *message)
-{
-  if (db && (sqlite3_errcode (db) & 0xff) == SQLITE_BUSY)
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_TEMPFAIL,
-                   "%s: %s: another process held it longer than %d ms (RATER_BUSY_TIMEOUT_MS);"
-                   " try later", what, message, store_busy_timeout_ms ());
-      return FALSE;
-    }
-  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "%s: %s", what, message);
-  return FALSE;
-}
-
-gboolean
-store_set_error (GError **error, sqlite3 *db, const char *what)
-{
-  return set_db_error (error, db, what, db ? sqlite3_errmsg (db) : "out of memory");
-}
-
-gboolean
-store_exec (sqlite3 *db, const char *sql, GError **error)
-{
-  char *msg = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &msg) == SQLITE_OK)
-    return TRUE;
-  set_db_error (error, db, "database", msg ? msg : "error");
-  sqlite3_free (msg);
-  return FALSE;
-}
-
-sqlite3_stmt *
-store_prepare (sqlite3 *db, const char *sql, GError **error)
-{
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-    {
-      g_autofree char *what = g_strdup_printf ("cannot prepare '%.60s'", sql);
-      store_set_error (error, db, what);
-      return NULL;
-    }
-  return st;
-}
-
-gboolean
-store_step_done (sqlite3_stmt *st, GError **error)
-{
-  int rc = sqlite3_step (st);
-  sqlite3_reset (st);            /* repeats step's result, checked below */
-  sqlite3_clear_bindings (st);   /* always SQLITE_OK */
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
-  return store_set_error (error, sqlite3_db_handle (st), "database write failed");
-}
-
-gboolean
-store_step (sqlite3_stmt *st, GError **error)
-{
-  int rc = sqlite3_step (st);
-  sqlite3_reset (st);
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
-  return store_set_error (error, sqlite3_db_handle (st), "database write failed");
-}
-
-gboolean
-store_begin (sqlite3 *db, GError **error)
-{
-  return store_exec (db, "BEGIN IMMEDIATE", error);
-}
-
-gboolean
-store_commit (sqlite3 *db, GError **error)
-{
-  return store_exec (db, "COMMIT", error);
-}
-
-void
-store_rollback (sqlite3 *db)
-{
-  if (!sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-static int
-bind_value (sqlite3_stmt *st, int idx, const StoreValue *v)
-{
-  switch (v->type)
-    {
-    case STORE_VALUE_NULL:
-      return sqlite3_bind_null (st, idx);
-    case STORE_VALUE_INT:
-      return sqlite3_bind_int64 (st, idx, v->i);
-    case STORE_VALUE_TEXT:
-      return sqlite3_bind_text (st, idx, v->text, v->len, SQLITE_STATIC);
-    case STORE_VALUE_TEXT_COPY:
-      return sqlite3_bind_text (st, idx, v->text, v->len, SQLITE_TRANSIENT);
-    case STORE_VALUE_BLOB:
-      return sqlite3_bind_blob (st, idx, v->blob, v->len, SQLITE_STATIC);
-    case STORE_VALUE_END:
-      break;
-    }
-  g_assert_not_reached ();
-}
-
-static gboolean
-bind_error (sqlite3_stmt *st, int idx, int rc, GError **error)
-{
-  const char *sql = sqlite3_sql (st);
-  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot bind parameter %d of '%.60s': %s",
-               idx, sql ? sql : "", sqlite3_errstr (rc));
-  return FALSE;
-}
-
-gboolean
-store_bind_values (sqlite3_stmt *st, int first, const StoreValue *values, GError **error)
-{
-  for (int idx = first; values->type != STORE_VALUE_END; idx++, values++)
-    {
-      int rc = bind_value (st, idx, values);
-      if (G_UNLIKELY (rc != SQLITE_OK))
-        return bind_error (st, idx, rc, error);
-    }
-  return TRUE;
-}
-
-const char *
-store_column_text (sqlite3_stmt *st, int col)
-{
-  const char *text = (const char *) sqlite3_column_text (st, col);
-  return text ? text : "";
-}
-
-const char *
-store_column_text_or_null (sqlite3_stmt *st, int col)
-{
-  return (const char *) sqlite3_column_text (st, col);
-}
-
-gboolean
-store_each_row (sqlite3_stmt *st, StoreRowFunc row, gpointer data, const char *what,
-                GError **error)
-{
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!row (st, data, error))
-      {
-        sqlite3_reset (st);   /* the row function's error is the one to report */
-        return FALSE;
-      }
-  if (rc != SQLITE_DONE)
-    store_set_error (error, sqlite3_db_handle (st), what);
-  sqlite3_reset (st);         /* repeats the step's result, handled above */
-  return rc == SQLITE_DONE;
-}
-
-gboolean
-store_query_each (sqlite3 *db, const char *sql, StoreRowFunc row, gpointer data, const char *what,
-                  GError **error)
-{
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
-  return st && store_each_row (st, row, data, what, error);
-}
-
-gboolean
-store_query_int (sqlite3 *db, const char *sql, gint64 *out, GError **error)
-{
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
-  if (!st)
-    return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return store_set_error (error, db, "query failed");
-  *out = rc == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
-  return TRUE;
-}
-
-/* SQL rater_now(): the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" from
- * time_now_ms(), so RATER_NOW fixes every stored timestamp too. */
-static void
-sql_rater_now (sqlite3_context *context, int argc, sqlite3_value **argv)
-{
-  char buf[32];
-  sqlite3_result_text (context, time_format_utc_ms (time_now_ms (), buf), -1, SQLITE_TRANSIENT);
-}
-
-gint64
-store_local_day (const TzMap *zone, gint64 ms)
-{
-  gint64 sec = ms / 1000 - (ms % 1000 < 0);
-  gint64 local = sec + tzmap_offset_at (zone, sec);
-  return local / 86400 - (local % 86400 < 0);
-}
-
-/* SQL rater_local_day(MS, ZONE): store_local_day() of UTC milliseconds MS
- * in IANA zone ZONE, the zones built once per connection (the cache is the
- * function's user data).  An unknown zone is an error, never a guess. */
-static void
-sql_rater_local_day (sqlite3_context *context, int argc, sqlite3_value **argv)
-{
-  const char *name = (const char *) sqlite3_value_text (argv[1]);
-  g_autoptr(GError) local = NULL;
-  const TzMap *zone = name ? tzmap_cache_get (sqlite3_user_data (context), name, &local) : NULL;
-  if (!zone)
-    {
-      sqlite3_result_error (context, local ? local->message : "rater_local_day: no zone", -1);
-      return;
-    }
-  sqlite3_result_int64 (context, store_local_day (zone, sqlite3_value_int64 (argv[0])));
+  g_autoptr(GArray) list = store_migrations (SCHEMA_RESOURCE_DIR);
+  return list->len ? g_array_index (list, StoreMigration, list->len - 1).version : 0;
 }
 
 int
@@ -305,398 +78,331 @@ store_busy_timeout_ms (void)
   return STORE_BUSY_TIMEOUT_MS;
 }
 
-/* Before SQLite initialises: no global memory statistics (a mutex per
- * allocation).  Connections are opened NOMUTEX: each is used by one thread
- * at a time. */
-static void
-configure_library (void)
+/* ---- opening ---- */
+
+gboolean
+store_target_is_server (const char *target)
 {
-  static gsize done = 0;
-  if (g_once_init_enter (&done))
-    {
-      /* refused (SQLITE_MISUSE) only once SQLite is initialised, when the
-       * statistics are merely left on: nothing to report */
-      (void) sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
-      g_once_init_leave (&done, 1);
-    }
+  return target && (g_str_has_prefix (target, "postgresql://")
+                    || g_str_has_prefix (target, "postgres://"));
 }
 
-/* Open PATH (an existing file, or one SQLite may treat as new) with FLAGS,
- * the busy timeout set and rater_now() registered; nothing written yet. */
-static sqlite3 *
-open_connection (const char *path, int flags, GError **error)
+StoreDb *
+store_init (const char *target, int *from, int *to, GError **error)
 {
-  g_autoptr(sqlite3) db = NULL;
-  configure_library ();
-  int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE,
-                   "cannot open database '%s': %s", path,
-                   db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-      return NULL;
-    }
-  if (sqlite3_busy_timeout (db, store_busy_timeout_ms ()) != SQLITE_OK
-      || sqlite3_create_function (db, "rater_now", 0, SQLITE_UTF8, NULL, sql_rater_now, NULL,
-                                  NULL) != SQLITE_OK
-      || sqlite3_create_function_v2 (db, "rater_local_day", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                                     tzmap_cache_new (), sql_rater_local_day, NULL, NULL,
-                                     (void (*) (void *)) g_hash_table_unref) != SQLITE_OK)
-    {
-      store_set_error (error, db, "configuring the connection");
-      g_prefix_error (error, "'%s': ", path);
-      return NULL;
-    }
-  return g_steal_pointer (&db);
+  if (store_target_is_server (target))
+    return store_pg_init (target, from, to, error);
+  return store_sqlite_init (target, from, to, error);
 }
 
-/* The settings of a read-write connection (journal_mode=WAL writes the
- * file: only once it is known to be a rater database). */
-static gboolean
-configure_connection (sqlite3 *db, const char *path, GError **error)
+StoreDb *
+store_open (const char *target, GError **error)
 {
-  if (store_exec (db,
-                  "PRAGMA page_size=16384;"
-                  "PRAGMA journal_mode=WAL;"
-                  "PRAGMA synchronous=FULL;"
-                  "PRAGMA foreign_keys=ON;"
-                  "PRAGMA cache_size=-65536;"
-                  "PRAGMA temp_store=FILE;",
-                  error))
-    return TRUE;
-  g_prefix_error (error, "'%s': ", path);
+  if (store_target_is_server (target))
+    return store_pg_open (target, FALSE, error);
+  return store_sqlite_open (target, FALSE, error);
+}
+
+StoreDb *
+store_open_readonly (const char *target, GError **error)
+{
+  if (store_target_is_server (target))
+    return store_pg_open (target, TRUE, error);
+  return store_sqlite_open (target, TRUE, error);
+}
+
+StoreDb *
+store_open_reader (StoreDb *db, GError **error)
+{
+  return db->ops->open_reader (db, error);
+}
+
+void
+store_close (StoreDb *db)
+{
+  if (db)
+    db->ops->close (db);
+}
+
+StoreBackend
+store_backend (StoreDb *db)
+{
+  return db->backend;
+}
+
+const char *
+store_name (StoreDb *db)
+{
+  return db->name;
+}
+
+gboolean
+store_is_readonly (StoreDb *db)
+{
+  return db->readonly;
+}
+
+/* ---- errors ---- */
+
+gboolean
+store_fail (GError **error, StoreDb *db, const char *what, const char *message)
+{
+  if (db && db->ops->fault (db) == STORE_FAULT_BUSY)
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_TEMPFAIL,
+                   "%s: %s: another process held it longer than %d ms (RATER_BUSY_TIMEOUT_MS);"
+                   " try later", what, message, store_busy_timeout_ms ());
+      return FALSE;
+    }
+  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "%s: %s", what, message);
   return FALSE;
 }
 
-static gboolean
-user_version (sqlite3 *db, int *version, GError **error)
+gboolean
+store_set_error (GError **error, StoreDb *db, const char *what)
 {
-  gint64 v = 0;
-  if (!store_query_int (db, "PRAGMA user_version", &v, error))
-    return FALSE;
-  *version = (int) v;
-  return TRUE;
+  return store_fail (error, db, what, db ? db->ops->errmsg (db) : "out of memory");
 }
 
-static gboolean
-apply_migration (sqlite3 *db, const Migration *m, GError **error)
-{
-  g_autoptr(GBytes) sql = g_resources_lookup_data (m->resource, 0, error);
-  if (!sql)
-    return FALSE;
-  g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version=%d", m->version);
+/* ---- statements ---- */
 
-  if (!store_begin (db, error))
-    return FALSE;
-  if (!store_exec (db, g_bytes_get_data (sql, NULL), error)
-      || !store_exec (db, pragma, error)
-      || !store_commit (db, error))
+gboolean
+store_exec (StoreDb *db, const char *sql, GError **error)
+{
+  return db->ops->exec (db, sql, error);
+}
+
+StoreStmt *
+store_prepare (StoreDb *db, const char *sql, GError **error)
+{
+  return db->ops->prepare (db, sql, error);
+}
+
+void
+store_finalize (StoreStmt *st)
+{
+  if (st)
+    st->db->ops->finalize (st);
+}
+
+StoreDb *
+store_stmt_db (StoreStmt *st)
+{
+  return st->db;
+}
+
+int
+store_param_count (StoreStmt *st)
+{
+  return st->db->ops->param_count (st);
+}
+
+StoreStep
+store_next (StoreStmt *st)
+{
+  return st->db->ops->next (st);
+}
+
+void
+store_reset (StoreStmt *st)
+{
+  st->db->ops->reset (st);
+}
+
+gint64
+store_changes (StoreDb *db)
+{
+  return db->ops->changes (db);
+}
+
+gint64
+store_last_insert_id (StoreDb *db)
+{
+  return db->ops->last_insert_id (db);
+}
+
+int
+store_column_count (StoreStmt *st)
+{
+  return st->db->ops->column_count (st);
+}
+
+char *
+store_quote_ident (const char *name)
+{
+  GString *s = g_string_new ("\"");
+  for (const char *p = name; *p; p++)
     {
-      store_rollback (db);
-      g_prefix_error (error, "migration %03d: ", m->version);
-      return FALSE;
+      if (*p == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *p);
     }
-  return TRUE;
+  g_string_append_c (s, '"');
+  return g_string_free (s, FALSE);
 }
 
-/* Apply every migration above FROM. */
-static gboolean
-migrate_from (sqlite3 *db, int from, GError **error)
+gboolean
+store_step_done (StoreStmt *st, GError **error)
 {
-  g_autoptr(GArray) list = migrations_list ();
-  for (guint i = 0; i < list->len; i++)
-    {
-      const Migration *m = &g_array_index (list, Migration, i);
-      if (m->version > from && !apply_migration (db, m, error))
+  StoreStep rc = st->db->ops->next (st);
+  st->db->ops->reset (st);
+  st->db->ops->clear_bindings (st);
+  if (rc != STORE_FAILED)
+    return TRUE;
+  return store_set_error (error, st->db, "database write failed");
+}
+
+gboolean
+store_step (StoreStmt *st, GError **error)
+{
+  StoreStep rc = st->db->ops->next (st);
+  st->db->ops->reset (st);
+  if (rc != STORE_FAILED)
+    return TRUE;
+  return store_set_error (error, st->db, "database write failed");
+}
+
+gboolean
+store_begin (StoreDb *db, GError **error)
+{
+  return db->ops->begin (db, error);
+}
+
+gboolean
+store_commit (StoreDb *db, GError **error)
+{
+  return db->ops->exec (db, "COMMIT", error);
+}
+
+void
+store_rollback (StoreDb *db)
+{
+  if (db->ops->in_transaction (db))
+    (void) db->ops->exec (db, "ROLLBACK", NULL);   /* on error paths: the first error stands */
+}
+
+gboolean
+store_bind_values (StoreStmt *st, int first, const StoreValue *values, GError **error)
+{
+  return st->db->ops->bind_values (st, first, values, error);
+}
+
+/* ---- columns ---- */
+
+StoreColumnType
+store_column_type (StoreStmt *st, int col)
+{
+  return st->db->ops->column_type (st, col);
+}
+
+gboolean
+store_column_is_null (StoreStmt *st, int col)
+{
+  return st->db->ops->column_type (st, col) == STORE_COLUMN_NULL;
+}
+
+gint64
+store_column_int64 (StoreStmt *st, int col)
+{
+  return st->db->ops->column_int64 (st, col);
+}
+
+int
+store_column_int (StoreStmt *st, int col)
+{
+  return (int) st->db->ops->column_int64 (st, col);
+}
+
+const void *
+store_column_blob (StoreStmt *st, int col)
+{
+  return st->db->ops->column_blob (st, col);
+}
+
+int
+store_column_bytes (StoreStmt *st, int col)
+{
+  return st->db->ops->column_bytes (st, col);
+}
+
+const char *
+store_column_text (StoreStmt *st, int col)
+{
+  const char *text = st->db->ops->column_text (st, col);
+  return text ? text : "";
+}
+
+const char *
+store_column_text_or_null (StoreStmt *st, int col)
+{
+  return st->db->ops->column_text (st, col);
+}
+
+/* ---- rows ---- */
+
+gboolean
+store_each_row (StoreStmt *st, StoreRowFunc row, gpointer data, const char *what,
+                GError **error)
+{
+  StoreStep rc;
+  while ((rc = store_next (st)) == STORE_ROW)
+    if (!row (st, data, error))
+      {
+        store_reset (st);     /* the row function's error is the one to report */
         return FALSE;
-    }
-  return TRUE;
+      }
+  if (rc == STORE_FAILED)
+    store_set_error (error, st->db, what);
+  store_reset (st);
+  return rc == STORE_DONE;
 }
 
-#define refuse(error, ...) rater_fail ((error), RATER_ERROR_DATA, __VA_ARGS__)
-
-/* TRUE when PATH-wal holds something (a database whose pages are all still
- * in its write-ahead log has a main file of 0 bytes). */
-static gboolean
-has_wal (const char *path)
+gboolean
+store_query_each (StoreDb *db, const char *sql, StoreRowFunc row, gpointer data, const char *what,
+                  GError **error)
 {
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  GStatBuf st;
-  return g_stat (wal, &st) == 0 && st.st_size > 0;
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
+  return st && store_each_row (st, row, data, what, error);
 }
 
-/* Refuse an existing PATH that cannot be a rater database before SQLite
- * touches it: not a regular file, empty, or without the SQLite header. */
-static gboolean
-check_file (const char *path, GError **error)
+gboolean
+store_query_int (StoreDb *db, const char *sql, gint64 *out, GError **error)
 {
-  static const char magic[16] = "SQLite format 3";
-  GStatBuf st;
-  char head[16] = { 0 };
-  if (g_stat (path, &st) != 0)
-    return TRUE;                /* SQLite reports it, naming the path */
-  if (!S_ISREG (st.st_mode))
-    return refuse (error, "database '%s' is not a regular file: check --db (or RATER_DB, or the"
-                   " nightly config's database)", path);
-  if (st.st_size == 0 && !has_wal (path))
-    return refuse (error, "database '%s' is empty (0 bytes), not a rater database: restore it"
-                   " from a backup (invoices were numbered from it), or move it away and run"
-                   " 'rater init' to start a new one", path);
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  gssize n = fd >= 0 ? read (fd, head, sizeof head) : -1;
-  if (fd >= 0)
-    close (fd);
-  if (n < 0 || st.st_size == 0)
-    return TRUE;                /* unreadable: SQLite says why; 0 bytes: the WAL holds it */
-  if (n != (gssize) sizeof head || memcmp (head, magic, sizeof magic) != 0)
-    return refuse (error, "database '%s' is not an SQLite database: check --db (or RATER_DB, or"
-                   " the nightly config's database); rater never overwrites it", path);
-  return TRUE;
-}
-
-/* Refuse DB (at PATH) unless it is a rater database of a version this
- * rater knows; *VERSION receives its version. */
-static gboolean
-check_rater_database (sqlite3 *db, const char *path, int *version, GError **error)
-{
-  gint64 tables = 0;
-  int known = store_schema_version ();
-  if (!user_version (db, version, error))
-    {
-      if (sqlite3_errcode (db) != SQLITE_NOTADB)
-        {
-          g_prefix_error (error, "'%s': ", path);
-          return FALSE;
-        }
-      g_clear_error (error);
-      return refuse (error, "database '%s' is not an SQLite database: check --db; rater never"
-                     " overwrites it", path);
-    }
-  if (*version > known)
-    return refuse (error, "database '%s' has schema version %d, newer than this rater knows (%d):"
-                   " use a newer rater", path, *version, known);
-  if (*version < 1
-      || !store_query_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                           " AND name IN ('operators', 'files', 'calls')", &tables, NULL)
-      || tables != 3)
-    return refuse (error, "database '%s' is not a rater database (an SQLite file of schema"
-                   " version %d without rater's tables, written by another program): check"
-                   " --db, or move it away and run 'rater init' to start a new one",
-                   path, *version);
-  return TRUE;
-}
-
-/* Put TMP in place as PATH unless PATH exists (then PATH stays: TRUE too).
- * link(2) never replaces; where the file system has no hard links, a
- * rename(2) after checking PATH is absent. */
-static gboolean
-link_new (const char *tmp, const char *path)
-{
-  if (link (tmp, path) == 0 || errno == EEXIST)
-    return TRUE;
-  if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS)
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
+  if (!st)
     return FALSE;
-  return g_file_test (path, G_FILE_TEST_EXISTS) || g_rename (tmp, path) == 0;
+  StoreStep rc = store_next (st);
+  if (rc == STORE_FAILED)
+    return store_set_error (error, db, "query failed");
+  *out = rc == STORE_ROW ? store_column_int64 (st, 0) : 0;
+  return TRUE;
 }
 
-/* A new database at PATH, made whole beside it (PATH.rater-tmp-XXXXXX, mode
- * 0600, every migration applied) and then linked into place, so PATH never
- * exists half-initialised.  When another process created PATH meanwhile,
- * theirs stays and this one is dropped. */
-static gboolean
-create_database (const char *path, GError **error)
+gint64
+store_local_day (const TzMap *zone, gint64 ms)
 {
-  g_autofree char *tmp = g_strconcat (path, ".rater-tmp-XXXXXX", NULL);
-  int fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int e = errno;
-      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT,
-                   "cannot create database '%s': %s", path, g_strerror (e));
-      return FALSE;
-    }
-  close (fd);
-  sqlite3 *db = open_connection (tmp, SQLITE_OPEN_READWRITE, error);
-  gboolean ok = db && configure_connection (db, tmp, error) && migrate_from (db, 0, error);
-  if (db && sqlite3_close (db) != SQLITE_OK && ok)
-    ok = store_set_error (error, db, "closing the new database");
-  if (ok && !link_new (tmp, path))
-    {
-      int e = errno;
-      ok = FALSE;
-      g_set_error (error, RATER_ERROR, RATER_ERROR_CANTCREAT,
-                   "cannot create database '%s': %s", path, g_strerror (e));
-    }
-  g_unlink (tmp);
-  g_autofree char *wal = g_strconcat (tmp, "-wal", NULL), *shm = g_strconcat (tmp, "-shm", NULL);
-  g_unlink (wal);
-  g_unlink (shm);
-  return ok;
-}
-
-/* Open the existing rater database PATH read-write, checked; *VERSION is
- * its schema version. */
-static sqlite3 *
-open_existing (const char *path, int *version, GError **error)
-{
-  if (!check_file (path, error))
-    return NULL;
-  g_autoptr(sqlite3) db = open_connection (path, SQLITE_OPEN_READWRITE, error);
-  if (!db || !check_rater_database (db, path, version, error)
-      || !configure_connection (db, path, error))
-    return NULL;
-  return g_steal_pointer (&db);
-}
-
-sqlite3 *
-store_init (const char *path, int *from, int *to, GError **error)
-{
-  gboolean created = FALSE;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      if (!create_database (path, error))
-        return NULL;
-      created = TRUE;
-    }
-  g_autoptr(sqlite3) db = open_existing (path, from, error);
-  if (!db || !migrate_from (db, *from, error) || !user_version (db, to, error))
-    return NULL;
-  if (created && *from == *to)
-    *from = 0;                  /* this call made it */
-  return g_steal_pointer (&db);
-}
-
-/* FALSE (a usage error saying to run init) when there is no file at PATH. */
-static gboolean
-database_exists (const char *path, GError **error)
-{
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-               "database '%s' does not exist: run 'rater init' first", path);
-  return FALSE;
-}
-
-sqlite3 *
-store_open (const char *path, GError **error)
-{
-  if (!database_exists (path, error))
-    return NULL;
-  int version = 0;
-  g_autoptr(sqlite3) db = open_existing (path, &version, error);
-  if (!db)
-    return NULL;
-  if (version < store_schema_version ())
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "database '%s' has schema version %d, this rater needs %d: run 'rater init' to upgrade it",
-                   path, version, store_schema_version ());
-      return NULL;
-    }
-  return g_steal_pointer (&db);
-}
-
-/* The file: URI of PATH opened immutable (no locks, no -shm: a read-only
- * directory or file system), its characters escaped as RFC 3986 asks. */
-static char *
-immutable_uri (const char *path)
-{
-  g_autofree char *abs = g_canonicalize_filename (path, NULL);
-  g_autofree char *escaped = g_uri_escape_string (abs, "/", FALSE);
-  return g_strconcat ("file:", escaped, "?immutable=1", NULL);
-}
-
-/* A read-only connection to PATH; in a directory where SQLite cannot make
- * the -shm file (a read-only directory or file system), the file is opened
- * immutable, which is exact only without a write-ahead log left beside it. */
-static sqlite3 *
-open_readonly_connection (const char *path, GError **error)
-{
-  g_autoptr(GError) local = NULL;
-  g_autoptr(sqlite3) db = open_connection (path, SQLITE_OPEN_READONLY, &local);
-  gint64 probe;
-  if (db && store_query_int (db, "PRAGMA user_version", &probe, &local))
-    return g_steal_pointer (&db);
-  if (db && sqlite3_errcode (db) == SQLITE_NOTADB)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-  if (has_wal (path))
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot read database '%s': %s;"
-                   " its write-ahead log '%s-wal' is not checkpointed and it cannot be opened"
-                   " for it (a read-only directory?): open it once where it is writable (any"
-                   " rater command), or copy the database with its -wal file somewhere"
-                   " writable", path, local->message, path);
-      return NULL;
-    }
-  g_autofree char *uri = immutable_uri (path);
-  g_clear_pointer (&db, sqlite3_close_v2);
-  return open_connection (uri, SQLITE_OPEN_READONLY, error);
-}
-
-sqlite3 *
-store_open_readonly (const char *path, GError **error)
-{
-  if (!database_exists (path, error))
-    return NULL;
-  int version = 0;
-  if (!check_file (path, error))
-    return NULL;
-  g_autoptr(sqlite3) db = open_readonly_connection (path, error);
-  if (!db || !check_rater_database (db, path, &version, error))
-    return NULL;
-  if (version < store_schema_version ())
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "database '%s' has schema version %d, this rater needs %d: run 'rater init' to upgrade it",
-                   path, version, store_schema_version ());
-      return NULL;
-    }
-  if (!store_exec (db, "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;", error))
-    return NULL;
-  return g_steal_pointer (&db);
-}
-
-sqlite3 *
-store_open_reader (sqlite3 *db, GError **error)
-{
-  const char *path = sqlite3_db_filename (db, "main");
-  g_autoptr(sqlite3) reader = NULL;
-  configure_library ();
-  if (!path || !*path
-      || sqlite3_open_v2 (path, &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot open a reader on '%s': %s",
-                   path ? path : "", reader ? sqlite3_errmsg (reader) : "no file");
-      return NULL;
-    }
-  if (sqlite3_busy_timeout (reader, store_busy_timeout_ms ()) != SQLITE_OK)
-    {
-      store_set_error (error, reader, "setting the busy timeout");
-      return NULL;
-    }
-  return g_steal_pointer (&reader);
+  gint64 sec = ms / 1000 - (ms % 1000 < 0);
+  gint64 local = sec + tzmap_offset_at (zone, sec);
+  return local / 86400 - (local % 86400 < 0);
 }
 
 #define PERIOD_SPARSE 16        /* fewer ratings than 1 in this many ids: sparse */
 
 gboolean
-store_period_calls (sqlite3 *db, const char *period, gint64 *first, gint64 *last,
+store_period_calls (StoreDb *db, const char *period, gint64 *first, gint64 *last,
                     gint64 *count, gboolean *sparse, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT coalesce (min (call_id), 0), coalesce (max (call_id), 0), count (*)"
     " FROM ratings WHERE period = ?1", error);
 
   if (!st || !store_bind (st, error, STORE_TEXT (period)))
     return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
+  if (store_next (st) != STORE_ROW)
     return store_set_error (error, db, "reading the period's ratings");
-  *first = sqlite3_column_int64 (st, 0);
-  *last = sqlite3_column_int64 (st, 1);
-  *count = sqlite3_column_int64 (st, 2);
+  *first = store_column_int64 (st, 0);
+  *last = store_column_int64 (st, 1);
+  *count = store_column_int64 (st, 2);
   *sparse = *count < (*last - *first + 1) / PERIOD_SPARSE;
   return TRUE;
 }

@@ -1,18 +1,28 @@
-/* store.h — the SQLite database: opening, schema migrations, statement helpers.
+/* store.h — the database behind one interface: opening, schema migrations,
+ * statements, and the helpers that check every result.
  *
- * The database is one SQLite file in WAL mode with durable commits
+ * Two backends implement it (store-backend.h): SQLite, the embedded default
+ * (store-sqlite.c: one file), and PostgreSQL (store-pg.c: a server, named by
+ * a libpq URI "postgresql://..." or "postgres://...").  Nothing outside those
+ * two files knows which library is underneath: modules hold a StoreDb and
+ * StoreStmts, write their SQL in the dialect both accept (parameters ?1, ?2,
+ * ...; INSERT ... ON CONFLICT; RETURNING), and ask store_backend() only for
+ * a backend's own tuning.
+ *
+ * SQLite: the database is one file in WAL mode with durable commits
  * (synchronous=FULL).  Its schema is the numbered migrations in schemas/
  * (NNN-name.sql), compiled into the binary as GResources, applied in order by
- * store_migrate(); PRAGMA user_version records the last one applied.  Every
- * other command opens the file with store_open() and refuses a database that
- * is missing, older (run 'rater init') or newer (written by a newer rater)
- * than the schema this binary knows.
+ * store_init(); PRAGMA user_version records the last one applied.
+ * PostgreSQL: the same schema in its dialect (schemas/pg/), the version in
+ * the table rater_meta.  Every other command opens the database with
+ * store_open() and refuses one that is missing, older (run 'rater init') or
+ * newer (written by a newer rater) than the schema this binary knows.
  *
- * An existing file is never initialised: a file that is empty (0 bytes), not
- * SQLite, or an SQLite file without rater's tables and user_version (another
- * program's) is refused by store_init() and store_open() alike with
- * RATER_ERROR_DATA, untouched.  A new database is made whole under a
- * temporary name beside PATH and linked into place.
+ * An existing SQLite file is never initialised: a file that is empty (0
+ * bytes), not SQLite, or an SQLite file without rater's tables and
+ * user_version (another program's) is refused by store_init() and
+ * store_open() alike with RATER_ERROR_DATA, untouched.  A new database is
+ * made whole under a temporary name beside PATH and linked into place.
  *
  * Every connection has the SQL functions rater_now() (the time as stored,
  * RATER_NOW honoured) and rater_local_day(MS, ZONE) (store_local_day() in
@@ -21,7 +31,7 @@
  * Every connection waits for a lock held by another process up to
  * store_busy_timeout_ms() before failing with "database is locked".
  *
- * Helpers turn sqlite3 result codes into GErrors in RATER_ERROR with
+ * Helpers turn failures into GErrors in RATER_ERROR with
  * RATER_ERROR_SOFTWARE, the message naming what was being done; a lock
  * still held by another process after the busy timeout is
  * RATER_ERROR_TEMPFAIL (exit 75: try later).
@@ -29,12 +39,37 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
 #include "base/tzmap.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close_v2)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+/* A connection, and a prepared statement on one.  A statement belongs to
+ * its connection and is finalised before it; both are used by one thread
+ * at a time. */
+typedef struct _StoreDb StoreDb;
+typedef struct _StoreStmt StoreStmt;
+
+typedef enum {
+  STORE_SQLITE,
+  STORE_POSTGRES,
+} StoreBackend;
+
+void store_close (StoreDb *db);        /* NULL: nothing */
+void store_finalize (StoreStmt *st);   /* NULL: nothing */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreDb, store_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreStmt, store_finalize)
+
+/* TRUE when TARGET names a PostgreSQL server ("postgresql://..." or
+ * "postgres://..."), FALSE for an SQLite file path. */
+gboolean store_target_is_server (const char *target);
+
+StoreBackend store_backend (StoreDb *db);
+
+/* How DB is named in messages: the SQLite file's path as given, or the
+ * server's URI without its password. */
+const char *store_name (StoreDb *db);
+
+/* TRUE when DB was opened read-only. */
+gboolean store_is_readonly (StoreDb *db);
 
 /* The schema version this binary migrates to (the highest NNN in schemas/). */
 int store_schema_version (void);
@@ -45,54 +80,93 @@ int store_schema_version (void);
 int store_busy_timeout_ms (void);
 
 /* Create (mode 0600) PATH when it does not exist, or open the rater database
- * at PATH, and bring its schema to the current version.  FROM and TO receive
+ * at PATH, and bring its schema to the current version.  (PATH may be a
+ * server's URI: then the server's database must exist, and is given rater's
+ * schema when it has no tables.)  FROM and TO receive
  * the version before and after (FROM 0: created; equal: nothing to do).
  * RATER_ERROR_DATA for an existing file that is not a rater database of a
  * version this rater knows. */
-sqlite3 *store_init (const char *path, int *from, int *to, GError **error);
+StoreDb *store_init (const char *path, int *from, int *to, GError **error);
 
 /* Open an existing, current database at PATH for a command. */
-sqlite3 *store_open (const char *path, GError **error);
+StoreDb *store_open (const char *path, GError **error);
 
-/* Open an existing, current database at PATH read-only (SQLITE_OPEN_READONLY),
+/* Open an existing, current database at PATH read-only (SQLite: SQLITE_OPEN_READONLY),
  * for a command that only reads: it works in a read-only directory or file
  * system too (opened immutable there, unless a write-ahead log is left beside
  * it, which is an error saying what to do).  The same refusals as
  * store_open(). */
-sqlite3 *store_open_readonly (const char *path, GError **error);
+StoreDb *store_open_readonly (const char *path, GError **error);
 
 /* A second, read-only connection to DB's file, for reading on another
  * thread while DB writes (WAL gives it its own snapshot). */
-sqlite3 *store_open_reader (sqlite3 *db, GError **error);
+StoreDb *store_open_reader (StoreDb *db, GError **error);
 
-/* Set ERROR from DB's last error: "WHAT: sqlite message".  Returns FALSE. */
-gboolean store_set_error (GError **error, sqlite3 *db, const char *what);
+/* Set ERROR from DB's last error: "WHAT: the database's message".  Returns
+ * FALSE. */
+gboolean store_set_error (GError **error, StoreDb *db, const char *what);
 
 /* Run SQL (one or more statements, no results). */
-gboolean store_exec (sqlite3 *db, const char *sql, GError **error);
+gboolean store_exec (StoreDb *db, const char *sql, GError **error);
 
 /* Prepare one statement (persistent: meant to be reused in a loop). */
-sqlite3_stmt *store_prepare (sqlite3 *db, const char *sql, GError **error);
+StoreStmt *store_prepare (StoreDb *db, const char *sql, GError **error);
 
-/* Step ST expecting SQLITE_DONE, then reset it and clear its bindings. */
-gboolean store_step_done (sqlite3_stmt *st, GError **error);
+/* ---- stepping ----
+ *
+ * store_next() runs ST (on its first call after binding or a reset) and
+ * moves to its next result row: STORE_ROW (the columns below read it),
+ * STORE_DONE (no more rows; a statement without results is done at once),
+ * or STORE_FAILED (store_set_error() tells why).  store_reset() makes ST
+ * ready to run again, its bindings kept. */
+typedef enum {
+  STORE_FAILED = -1,
+  STORE_DONE = 0,
+  STORE_ROW = 1,
+} StoreStep;
 
-/* Step ST expecting no rows and reset it, keeping its bindings (for hot loops
+StoreStep store_next (StoreStmt *st);
+void store_reset (StoreStmt *st);
+
+/* The connection ST was prepared on. */
+StoreDb *store_stmt_db (StoreStmt *st);
+
+/* The number of parameters ST takes (the highest ?N). */
+int store_param_count (StoreStmt *st);
+
+/* Rows inserted, updated or deleted by the last statement run on DB. */
+gint64 store_changes (StoreDb *db);
+
+/* The id of the row DB inserted last (SQLite: its rowid; PostgreSQL: the
+ * session's lastval()).  Only SQLite gives the rows of one multi-row INSERT
+ * consecutive ids ending there. */
+gint64 store_last_insert_id (StoreDb *db);
+
+/* The number of result columns of ST. */
+int store_column_count (StoreStmt *st);
+
+/* NAME as a quoted SQL identifier ("...", inner quotes doubled). */
+char *store_quote_ident (const char *name);
+
+/* Step ST expecting no more rows, then reset it and clear its bindings. */
+gboolean store_step_done (StoreStmt *st, GError **error);
+
+/* Step ST once, expecting no more rows, and reset it, keeping its bindings (for hot loops
  * that rebind every parameter). */
-gboolean store_step (sqlite3_stmt *st, GError **error);
+gboolean store_step (StoreStmt *st, GError **error);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  store_rollback never fails (it is
  * called on error paths) and is a no-op outside a transaction. */
-gboolean store_begin (sqlite3 *db, GError **error);
-gboolean store_commit (sqlite3 *db, GError **error);
-void store_rollback (sqlite3 *db);
+gboolean store_begin (StoreDb *db, GError **error);
+gboolean store_commit (StoreDb *db, GError **error);
+void store_rollback (StoreDb *db);
 
 /* ---- binding parameters, every result code checked ----
  *
  * store_bind (ST, ERROR, values...) binds the values, one per parameter from
  * ?1 on, in one line, and returns FALSE with ERROR set at the first bind
- * sqlite3 refuses ("cannot bind parameter N of 'SQL...': reason", e.g. an
- * index out of range or a text too big).  store_bind_at() does the same from
+ * the database refuses ("cannot bind parameter N of 'SQL...': reason", e.g.
+ * an index out of range or a text too big).  store_bind_at() does the same from
  * parameter FIRST on (multi-row INSERTs bind row k from k * columns + 1).
  * ERROR comes before the values because they are the variadic part.
  *
@@ -102,18 +176,17 @@ void store_rollback (sqlite3 *db);
  *     return FALSE;
  *
  * Values are built by the STORE_* constructors below, each argument
- * evaluated once.  Texts and blobs are bound SQLITE_STATIC: they must stay
+ * evaluated once.  Texts and blobs are bound by pointer: they must stay
  * valid until the statement is stepped (and reset or rebound), except
- * STORE_TEXT_COPY, which SQLite copies.  A NULL text binds NULL.  The cost
- * over bare sqlite3_bind_* calls is one compare per value.
+ * STORE_TEXT_COPY, which the store copies.  A NULL text binds NULL.
  */
 typedef enum {
   STORE_VALUE_END = 0,         /* ends a list (added by store_bind()) */
   STORE_VALUE_NULL,
   STORE_VALUE_INT,
-  STORE_VALUE_TEXT,            /* SQLITE_STATIC */
-  STORE_VALUE_TEXT_COPY,       /* SQLITE_TRANSIENT */
-  STORE_VALUE_BLOB,            /* SQLITE_STATIC */
+  STORE_VALUE_TEXT,            /* kept by pointer until stepped */
+  STORE_VALUE_TEXT_COPY,       /* copied */
+  STORE_VALUE_BLOB,            /* kept by pointer until stepped */
 } StoreValueType;
 
 typedef struct {
@@ -149,30 +222,52 @@ store_value_text_or_null (const char *text)
 
 /* Bind VALUES, up to the one of type STORE_VALUE_END, to the parameters
  * FIRST, FIRST + 1, ... of ST (what store_bind() expands to). */
-gboolean store_bind_values (sqlite3_stmt *st, int first, const StoreValue *values, GError **error);
+gboolean store_bind_values (StoreStmt *st, int first, const StoreValue *values, GError **error);
 
-/* ---- reading columns ---- */
+/* ---- reading columns of the current row (COL from 0) ---- */
+
+typedef enum {
+  STORE_COLUMN_NULL,
+  STORE_COLUMN_INT,
+  STORE_COLUMN_FLOAT,
+  STORE_COLUMN_TEXT,
+  STORE_COLUMN_BLOB,
+} StoreColumnType;
+
+/* The value's type (SQLite: the stored value's; PostgreSQL: the column's). */
+StoreColumnType store_column_type (StoreStmt *st, int col);
+gboolean store_column_is_null (StoreStmt *st, int col);
+
+/* Column COL as an integer; 0 when NULL. */
+gint64 store_column_int64 (StoreStmt *st, int col);
+int store_column_int (StoreStmt *st, int col);
+
+/* Column COL as bytes (a blob, or a text's bytes) and their length; NULL
+ * and 0 when NULL.  Valid until the statement steps, resets or is
+ * finalised. */
+const void *store_column_blob (StoreStmt *st, int col);
+int store_column_bytes (StoreStmt *st, int col);
 
 /* Column COL of ST's current row as text; "" when NULL.  Valid until the
  * statement steps, resets or is finalised. */
-const char *store_column_text (sqlite3_stmt *st, int col);
+const char *store_column_text (StoreStmt *st, int col);
 
 /* The same, but NULL when the column is NULL. */
-const char *store_column_text_or_null (sqlite3_stmt *st, int col);
+const char *store_column_text_or_null (StoreStmt *st, int col);
 
 /* ---- stepping through rows ---- */
 
 /* Called for each result row of a statement; FALSE (with ERROR set) stops. */
-typedef gboolean (*StoreRowFunc) (sqlite3_stmt *st, gpointer data, GError **error);
+typedef gboolean (*StoreRowFunc) (StoreStmt *st, gpointer data, GError **error);
 
 /* Step ST through every row, calling ROW (ST, DATA, ERROR) on each, then
  * reset ST.  FALSE when ROW returns FALSE, or when a step fails: then ERROR
- * is "WHAT: sqlite message". */
-gboolean store_each_row (sqlite3_stmt *st, StoreRowFunc row, gpointer data, const char *what,
+ * is "WHAT: the database's message". */
+gboolean store_each_row (StoreStmt *st, StoreRowFunc row, gpointer data, const char *what,
                          GError **error);
 
 /* Prepare SQL (a query without parameters) and store_each_row() it. */
-gboolean store_query_each (sqlite3 *db, const char *sql, StoreRowFunc row, gpointer data,
+gboolean store_query_each (StoreDb *db, const char *sql, StoreRowFunc row, gpointer data,
                            const char *what, GError **error);
 
 /* Where PERIOD's ratings are: the smallest and largest call id and how many
@@ -183,7 +278,7 @@ gboolean store_query_each (sqlite3 *db, const char *sql, StoreRowFunc row, gpoin
  * random seek.  *SPARSE is set when the period's ratings are fewer than one
  * in 16 of that range (a period that has only begun, late calls): read them
  * through the index then. */
-gboolean store_period_calls (sqlite3 *db, const char *period, gint64 *first, gint64 *last,
+gboolean store_period_calls (StoreDb *db, const char *period, gint64 *first, gint64 *last,
                              gint64 *count, gboolean *sparse, GError **error);
 
 /* The day number (days since 1970-01-01) of UTC milliseconds MS as a
@@ -191,4 +286,4 @@ gboolean store_period_calls (sqlite3 *db, const char *period, gint64 *first, gin
 gint64 store_local_day (const TzMap *zone, gint64 ms);
 
 /* The single integer result of SQL (e.g. "SELECT count(*) FROM calls"). */
-gboolean store_query_int (sqlite3 *db, const char *sql, gint64 *out, GError **error);
+gboolean store_query_int (StoreDb *db, const char *sql, gint64 *out, GError **error);

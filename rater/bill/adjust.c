@@ -34,21 +34,21 @@ adjust_free (Adjustment *a)
 /* The currency's minor digits of ACCOUNT in *MINOR (and the code in
  * *CURRENCY); RATER_ERROR_USAGE for an unknown account. */
 static gboolean
-account_currency (sqlite3 *db, const char *account, guint *minor, char **currency,
+account_currency (StoreDb *db, const char *account, guint *minor, char **currency,
                   GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT o.currency FROM accounts a JOIN operators o ON o.operator = a.operator"
     " WHERE a.account = ?1", error);
   if (!st || !store_bind (st, error, STORE_TEXT (account)))
     return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_DONE)
+  int rc = store_next (st);
+  if (rc == STORE_DONE)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "adjust: unknown account '%s'", account);
       return FALSE;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != STORE_ROW)
     return store_set_error (error, db, "reading the account");
   int digits = currency_minor_units (store_column_text (st, 0));
   if (digits < 0)
@@ -65,18 +65,18 @@ account_currency (sqlite3 *db, const char *account, guint *minor, char **currenc
 /* Refuse when PERIOD is closed for ACCOUNT (RATER_ERROR_DATA naming its
  * invoice and the credit note to issue instead). */
 static gboolean
-check_open (sqlite3 *db, const char *account, const char *period, const char *what,
+check_open (StoreDb *db, const char *account, const char *period, const char *what,
             GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT (SELECT invoice FROM invoices WHERE account = ?1 AND period = ?2)"
     " FROM closed_periods WHERE account = ?1 AND period = ?2", error);
   if (!st || !store_bind (st, error, STORE_TEXT (account), STORE_TEXT (period)))
     return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_DONE)
+  int rc = store_next (st);
+  if (rc == STORE_DONE)
     return TRUE;
-  if (rc != SQLITE_ROW)
+  if (rc != STORE_ROW)
     return store_set_error (error, db, "reading closed periods");
   const char *invoice = store_column_text_or_null (st, 0);
   if (invoice)
@@ -110,13 +110,13 @@ parse_amount (const char *text, guint minor, const char *currency, gint64 *amoun
 }
 
 static gboolean
-add_in_transaction (sqlite3 *db, const char *account, const char *period, gint64 amount,
+add_in_transaction (StoreDb *db, const char *account, const char *period, gint64 amount,
                     const char *description, gint64 *id, GError **error)
 {
   char now[32];
   if (!check_open (db, account, period, "add", error))
     return FALSE;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "INSERT INTO adjustments (account, period, amount, description, created_at)"
     " VALUES (?, ?, ?, ?, ?)", error);
   if (!st || !store_bind (st, error, STORE_TEXT (account), STORE_TEXT (period),
@@ -124,12 +124,12 @@ add_in_transaction (sqlite3 *db, const char *account, const char *period, gint64
                           STORE_TEXT (time_format_utc (time_now_ms (), now)))
       || !store_step_done (st, error))
     return FALSE;
-  *id = sqlite3_last_insert_rowid (db);
+  *id = store_last_insert_id (db);
   return TRUE;
 }
 
 gboolean
-adjust_add (sqlite3 *db, const char *account, const char *period, const char *amount_text,
+adjust_add (StoreDb *db, const char *account, const char *period, const char *amount_text,
             const char *description, gint64 *id, GError **error)
 {
   int y, m;
@@ -171,13 +171,13 @@ adjust_add (sqlite3 *db, const char *account, const char *period, const char *am
 
 /* Row function: an Adjustment of the listing query into the GPtrArray LIST. */
 static gboolean
-add_row (sqlite3_stmt *st, gpointer list, GError **error)
+add_row (StoreStmt *st, gpointer list, GError **error)
 {
   Adjustment *a = g_new0 (Adjustment, 1);
-  a->id = sqlite3_column_int64 (st, 0);
+  a->id = store_column_int64 (st, 0);
   a->account = g_strdup (store_column_text (st, 1));
   a->period = g_strdup (store_column_text (st, 2));
-  a->amount = sqlite3_column_int64 (st, 3);
+  a->amount = store_column_int64 (st, 3);
   a->description = g_strdup (store_column_text (st, 4));
   a->created_at = g_strdup (store_column_text (st, 5));
   a->invoice = g_strdup (store_column_text_or_null (st, 6));
@@ -189,9 +189,9 @@ add_row (sqlite3_stmt *st, gpointer list, GError **error)
 }
 
 GPtrArray *
-adjust_list (sqlite3 *db, const char *account, const char *period, GError **error)
+adjust_list (StoreDb *db, const char *account, const char *period, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT j.id, j.account, j.period, j.amount, j.description, j.created_at, j.invoice,"
     " o.currency FROM adjustments j LEFT JOIN accounts a ON a.account = j.account"
     " LEFT JOIN operators o ON o.operator = a.operator"
@@ -205,32 +205,32 @@ adjust_list (sqlite3 *db, const char *account, const char *period, GError **erro
 }
 
 static gboolean
-remove_in_transaction (sqlite3 *db, gint64 id, const char *account, GError **error)
+remove_in_transaction (StoreDb *db, gint64 id, const char *account, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT account, period FROM adjustments WHERE id = ?1 AND (?2 IS NULL OR account = ?2)",
     error);
   if (!st || !store_bind (st, error, STORE_INT (id), STORE_TEXT (account)))
     return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_DONE)
+  int rc = store_next (st);
+  if (rc == STORE_DONE)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "adjust: no adjustment %" G_GINT64_FORMAT
                    "%s%s", id, account ? " of account " : "", account ? account : "");
       return FALSE;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != STORE_ROW)
     return store_set_error (error, db, "reading adjustments");
   g_autofree char *acc = g_strdup (store_column_text (st, 0));
   g_autofree char *period = g_strdup (store_column_text (st, 1));
   if (!check_open (db, acc, period, "remove", error))
     return FALSE;
-  g_autoptr(sqlite3_stmt) del = store_prepare (db, "DELETE FROM adjustments WHERE id = ?1", error);
+  g_autoptr(StoreStmt) del = store_prepare (db, "DELETE FROM adjustments WHERE id = ?1", error);
   return del && store_bind (del, error, STORE_INT (id)) && store_step_done (del, error);
 }
 
 gboolean
-adjust_remove (sqlite3 *db, gint64 id, const char *account, GError **error)
+adjust_remove (StoreDb *db, gint64 id, const char *account, GError **error)
 {
   if (!store_begin (db, error))
     return FALSE;

@@ -13,7 +13,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "base/store.h"
 
 typedef struct {
   gint64 id;
@@ -35,15 +36,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Adjustment, adjust_free)
  * account, a bad period, amount (not a decimal, more decimals than the
  * currency, 0, above 1 000 000 000) or an empty description;
  * RATER_ERROR_DATA when the period is closed for the account. */
-gboolean adjust_add (sqlite3 *db, const char *account, const char *period,
+gboolean adjust_add (StoreDb *db, const char *account, const char *period,
                      const char *amount_text, const char *description, gint64 *id,
                      GError **error);
 
 /* The adjustments (Adjustment *) of ACCOUNT and/or PERIOD (NULL: any), by
  * account, period, id. */
-GPtrArray *adjust_list (sqlite3 *db, const char *account, const char *period, GError **error);
+GPtrArray *adjust_list (StoreDb *db, const char *account, const char *period, GError **error);
 
 /* Remove the adjustment ID (of ACCOUNT when not NULL).  RATER_ERROR_USAGE
  * when there is none; RATER_ERROR_DATA when its period is closed (it was
  * billed, or the period was issued without it). */
-gboolean adjust_remove (sqlite3 *db, gint64 id, const char *account, GError **error);
+gboolean adjust_remove (StoreDb *db, gint64 id, const char *account, GError **error);

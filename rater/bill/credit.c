@@ -41,27 +41,27 @@ money (const Invoice *inv, gint64 micro, char buf[32])
 /* The sum of the totals of INVOICE's credit notes (<= 0) in *CREDITED, and
  * the set of its lines they credited (line → credit note) in LINES. */
 static gboolean
-earlier_credits (sqlite3 *db, const char *invoice, gint64 *credited, GHashTable *lines,
+earlier_credits (StoreDb *db, const char *invoice, gint64 *credited, GHashTable *lines,
                  GError **error)
 {
-  g_autoptr(sqlite3_stmt) sum = store_prepare (db,
+  g_autoptr(StoreStmt) sum = store_prepare (db,
     "SELECT coalesce (sum (total), 0) FROM credit_notes WHERE invoice = ?1", error);
   if (!sum || !store_bind (sum, error, STORE_TEXT (invoice)))
     return FALSE;
-  if (sqlite3_step (sum) != SQLITE_ROW)
+  if (store_next (sum) != STORE_ROW)
     return store_set_error (error, db, "reading credit notes");
-  *credited = sqlite3_column_int64 (sum, 0);
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  *credited = store_column_int64 (sum, 0);
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT l.invoice_line, n.credit_note FROM credit_note_lines l JOIN credit_notes n"
     " ON n.credit_note = l.credit_note WHERE n.invoice = ?1 AND l.invoice_line IS NOT NULL",
     error);
   if (!st || !store_bind (st, error, STORE_TEXT (invoice)))
     return FALSE;
   int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_hash_table_insert (lines, GUINT_TO_POINTER ((guint) sqlite3_column_int64 (st, 0)),
+  while ((rc = store_next (st)) == STORE_ROW)
+    g_hash_table_insert (lines, GUINT_TO_POINTER ((guint) store_column_int64 (st, 0)),
                          g_strdup (store_column_text (st, 1)));
-  return rc == SQLITE_DONE || store_set_error (error, db, "reading credit notes");
+  return rc == STORE_DONE || store_set_error (error, db, "reading credit notes");
 }
 
 /* The lines of REQ against INV (GArray of CreditLine), or NULL. */
@@ -150,16 +150,16 @@ credit_totals (const Invoice *inv, const CreditRequest *req, const GArray *lines
 
 /* The operator's invoice prefix. */
 static char *
-operator_prefix (sqlite3 *db, const char *operator_slug, GError **error)
+operator_prefix (StoreDb *db, const char *operator_slug, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT invoice_prefix FROM operators WHERE operator = ?1", error);
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug)))
     return NULL;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
+  int rc = store_next (st);
+  if (rc == STORE_ROW)
     return g_strdup (store_column_text (st, 0));
-  if (rc == SQLITE_DONE)
+  if (rc == STORE_DONE)
     g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
                  "invoice credit: operator '%s' is no longer in the catalog", operator_slug);
   else
@@ -169,21 +169,21 @@ operator_prefix (sqlite3 *db, const char *operator_slug, GError **error)
 
 /* The next number of OPERATOR_SLUG's credit notes of YYYYMM. */
 static char *
-next_number (sqlite3 *db, const char *operator_slug, const char *yyyymm, gint64 *seq,
+next_number (StoreDb *db, const char *operator_slug, const char *yyyymm, gint64 *seq,
              GError **error)
 {
   g_autofree char *prefix = operator_prefix (db, operator_slug, error);
-  g_autoptr(sqlite3_stmt) st = prefix ? store_prepare (db,
+  g_autoptr(StoreStmt) st = prefix ? store_prepare (db,
     "SELECT coalesce (max (seq), 0) + 1 FROM credit_notes WHERE operator = ?1 AND yyyymm = ?2",
     error) : NULL;
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (yyyymm)))
     return NULL;
-  if (sqlite3_step (st) != SQLITE_ROW)
+  if (store_next (st) != STORE_ROW)
     {
       store_set_error (error, db, "reading credit notes");
       return NULL;
     }
-  *seq = sqlite3_column_int64 (st, 0);
+  *seq = store_column_int64 (st, 0);
   return g_strdup_printf ("%s-CN-%s-%04" G_GINT64_FORMAT, prefix, yyyymm, *seq);
 }
 
@@ -194,9 +194,9 @@ typedef struct {
 } CreditRow;
 
 static gboolean
-store_credit (sqlite3 *db, const CreditRow *c, GError **error)
+store_credit (StoreDb *db, const CreditRow *c, GError **error)
 {
-  g_autoptr(sqlite3_stmt) head = store_prepare (db,
+  g_autoptr(StoreStmt) head = store_prepare (db,
     "INSERT INTO credit_notes (credit_note, operator, yyyymm, seq, invoice, issued_on, reason,"
     " subtotal, tax, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (!head || !store_bind (head, error, STORE_TEXT (c->number), STORE_TEXT (c->operator_slug),
@@ -205,7 +205,7 @@ store_credit (sqlite3 *db, const CreditRow *c, GError **error)
                             STORE_INT (c->subtotal), STORE_INT (c->tax), STORE_INT (c->total))
       || !store_step_done (head, error))
     return FALSE;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "INSERT INTO credit_note_lines (credit_note, line, invoice_line, amount)"
     " VALUES (?, ?, ?, ?)", error);
   for (guint i = 0; st && i < c->lines->len; i++)
@@ -221,7 +221,7 @@ store_credit (sqlite3 *db, const CreditRow *c, GError **error)
 }
 
 static gboolean
-issue_in_transaction (sqlite3 *db, const char *invoice, const CreditRequest *req,
+issue_in_transaction (StoreDb *db, const char *invoice, const CreditRequest *req,
                       char **number, GError **error)
 {
   g_autoptr(InvoiceRecord) rec = issue_load_invoice (db, invoice, error);
@@ -271,7 +271,7 @@ issue_in_transaction (sqlite3 *db, const char *invoice, const CreditRequest *req
 }
 
 gboolean
-credit_issue (sqlite3 *db, const char *invoice, const CreditRequest *req, char **number,
+credit_issue (StoreDb *db, const char *invoice, const CreditRequest *req, char **number,
               GError **error)
 {
   g_return_val_if_fail (db && invoice && req && number, FALSE);
@@ -317,7 +317,7 @@ copy_line (Invoice *to, const InvoiceLine *from, guint n, const char *invoice, g
 
 /* The credit note's invoice: INV's header, the stored totals. */
 static Invoice *
-credit_invoice (const Invoice *inv, sqlite3_stmt *head)
+credit_invoice (const Invoice *inv, StoreStmt *head)
 {
   Invoice *cn = invoice_new (inv->account, inv->period);
   cn->operator_slug = g_strdup (inv->operator_slug);
@@ -325,9 +325,9 @@ credit_invoice (const Invoice *inv, sqlite3_stmt *head)
   cn->currency = g_strdup (inv->currency);
   cn->minor_units = inv->minor_units;
   cn->tax_rate = inv->tax_rate;
-  cn->subtotal = sqlite3_column_int64 (head, 4);
-  cn->tax = sqlite3_column_int64 (head, 5);
-  cn->total = sqlite3_column_int64 (head, 6);
+  cn->subtotal = store_column_int64 (head, 4);
+  cn->tax = store_column_int64 (head, 5);
+  cn->total = store_column_int64 (head, 6);
   cn->parties = invoice_parties_copy (inv->parties);
   if (cn->parties)
     {
@@ -339,18 +339,18 @@ credit_invoice (const Invoice *inv, sqlite3_stmt *head)
 }
 
 static gboolean
-load_credit_lines (sqlite3 *db, InvoiceRecord *rec, const Invoice *inv, GError **error)
+load_credit_lines (StoreDb *db, InvoiceRecord *rec, const Invoice *inv, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT invoice_line, amount FROM credit_note_lines WHERE credit_note = ?1 ORDER BY line",
     error);
   if (!st || !store_bind (st, error, STORE_TEXT (rec->number)))
     return FALSE;
   int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  while ((rc = store_next (st)) == STORE_ROW)
     {
-      guint n = (guint) sqlite3_column_int64 (st, 0);
-      gint64 amount = sqlite3_column_int64 (st, 1);
+      guint n = (guint) store_column_int64 (st, 0);
+      gint64 amount = store_column_int64 (st, 1);
       if (n > inv->lines->len)
         {
           g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "credit note %s: no line %u on %s",
@@ -367,21 +367,21 @@ load_credit_lines (sqlite3 *db, InvoiceRecord *rec, const Invoice *inv, GError *
         }
       g_array_append_val (rec->invoice_lines, n);
     }
-  return rc == SQLITE_DONE || store_set_error (error, db, "reading credit note lines");
+  return rc == STORE_DONE || store_set_error (error, db, "reading credit note lines");
 }
 
 InvoiceRecord *
-credit_load (sqlite3 *db, const char *number, GError **error)
+credit_load (StoreDb *db, const char *number, GError **error)
 {
-  g_autoptr(sqlite3_stmt) head = store_prepare (db,
+  g_autoptr(StoreStmt) head = store_prepare (db,
     "SELECT credit_note, invoice, issued_on, reason, subtotal, tax, total FROM credit_notes"
     " WHERE credit_note = ?1", error);
   if (!head || !store_bind (head, error, STORE_TEXT (number)))
     return NULL;
-  int rc = sqlite3_step (head);
-  if (rc != SQLITE_ROW)
+  int rc = store_next (head);
+  if (rc != STORE_ROW)
     {
-      if (rc == SQLITE_DONE)
+      if (rc == STORE_DONE)
         usage (error, "no credit note '%s'", number);
       else
         store_set_error (error, db, "reading credit notes");
@@ -449,17 +449,17 @@ doc_path (const char *dir, const InvoiceRecord *rec, gsize i)
 /* The digest recorded for credit note NUMBER's FORMAT document in *SHA256
  * (NULL: none). */
 static gboolean
-recorded_digest (sqlite3 *db, const char *number, const char *format, char **sha256,
+recorded_digest (StoreDb *db, const char *number, const char *format, char **sha256,
                  GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT sha256 FROM credit_note_documents WHERE credit_note = ?1 AND format = ?2", error);
   if (!st || !store_bind (st, error, STORE_TEXT (number), STORE_TEXT (format)))
     return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
+  int rc = store_next (st);
+  if (rc == STORE_ROW)
     *sha256 = g_strdup (store_column_text (st, 0));
-  else if (rc != SQLITE_DONE)
+  else if (rc != STORE_DONE)
     return store_set_error (error, db, "reading credit note documents");
   return TRUE;
 }
@@ -477,12 +477,12 @@ document_is (const char *path, const char *sha256)
 
 /* Record the digests of REC's documents of FORMATS written under DIR. */
 static gboolean
-record_digests (sqlite3 *db, const InvoiceRecord *rec, const char *dir, unsigned formats,
+record_digests (StoreDb *db, const InvoiceRecord *rec, const char *dir, unsigned formats,
                 GError **error)
 {
-  if (!formats || sqlite3_db_readonly (db, "main") == 1)
+  if (!formats || store_is_readonly (db))
     return TRUE;                /* a reader writing the documents again records nothing */
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "INSERT OR REPLACE INTO credit_note_documents (credit_note, format, sha256, bytes)"
     " VALUES (?1, ?2, ?3, ?4)", error);
   if (!st || !store_begin (db, error))
@@ -507,7 +507,7 @@ record_digests (sqlite3 *db, const InvoiceRecord *rec, const char *dir, unsigned
 }
 
 gboolean
-credit_write_documents (sqlite3 *db, const char *number, const char *dir, unsigned formats,
+credit_write_documents (StoreDb *db, const char *number, const char *dir, unsigned formats,
                         GError **error)
 {
   g_autoptr(InvoiceRecord) rec = credit_load (db, number, error);

@@ -20,8 +20,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "bill/invoiceout.h"
 
 typedef enum {
@@ -45,18 +45,18 @@ typedef struct {
  * (g_free).  All or nothing.  RATER_ERROR_USAGE for an unknown invoice, a
  * bad line number, amount or reason; RATER_ERROR_DATA when it would credit
  * more than is left, or a line already credited. */
-gboolean credit_issue (sqlite3 *db, const char *invoice, const CreditRequest *req,
+gboolean credit_issue (StoreDb *db, const char *invoice, const CreditRequest *req,
                        char **number, GError **error);
 
 /* The credit note NUMBER as stored, as a record (InvoiceRecord with
  * credited_invoice, reason and invoice_lines set), or NULL:
  * RATER_ERROR_USAGE when there is none. */
-InvoiceRecord *credit_load (sqlite3 *db, const char *number, GError **error);
+InvoiceRecord *credit_load (StoreDb *db, const char *number, GError **error);
 
 /* Write the credit note NUMBER's documents of FORMATS under DIR (created
  * when missing), frozen: <number>-<period>.json/.html/.pdf/.xml and, with
  * INVOICEOUT_CSV, credit-note-lines-<number>.csv (the invoice-lines CSV
  * layout, status "credit_note", negative amounts, the description column
  * saying what each line credits). */
-gboolean credit_write_documents (sqlite3 *db, const char *number, const char *dir,
+gboolean credit_write_documents (StoreDb *db, const char *number, const char *dir,
                                  unsigned formats, GError **error);

@@ -69,7 +69,7 @@ check_text (const char *text, const char *what, gsize max, GError **error)
 
 /* The calls.id of REF ("OPERATOR:KEY", split at the first ':') in *ID. */
 static gboolean
-find_call (sqlite3 *db, const char *ref, gint64 *id, char **op, char **key, GError **error)
+find_call (StoreDb *db, const char *ref, gint64 *id, char **op, char **key, GError **error)
 {
   const char *colon = ref ? strchr (ref, ':') : NULL;
   if (!colon || colon == ref || colon[1] == '\0')
@@ -81,21 +81,21 @@ find_call (sqlite3 *db, const char *ref, gint64 *id, char **op, char **key, GErr
     }
   *op = g_strndup (ref, (gsize) (colon - ref));
   *key = g_strdup (colon + 1);
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT id FROM calls WHERE call_key = ?1 AND operator = ?2", error);
   if (!st || !store_bind (st, error, STORE_TEXT (*key), STORE_TEXT (*op)))
     return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_DONE)
+  int rc = store_next (st);
+  if (rc == STORE_DONE)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
                    "dispute: no call '%s' of operator '%s' (rater ingest it first, or check"
                    " the key)", *key, *op);
       return FALSE;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != STORE_ROW)
     return store_set_error (error, db, "reading calls");
-  *id = sqlite3_column_int64 (st, 0);
+  *id = store_column_int64 (st, 0);
   return TRUE;
 }
 
@@ -120,14 +120,14 @@ find_call (sqlite3 *db, const char *ref, gint64 *id, char **op, char **key, GErr
   " LEFT JOIN operators o ON o.operator = a.operator "
 
 static Dispute *
-row_to_dispute (sqlite3_stmt *st)
+row_to_dispute (StoreStmt *st)
 {
   Dispute *d = g_new0 (Dispute, 1);
   d->operator_slug = g_strdup (store_column_text (st, 0));
   d->call_key = g_strdup (store_column_text (st, 1));
   d->account = g_strdup (store_column_text_or_null (st, 2));
   d->period = g_strdup (store_column_text_or_null (st, 3));
-  d->charge = sqlite3_column_int64 (st, 4);
+  d->charge = store_column_int64 (st, 4);
   d->currency = g_strdup (store_column_text_or_null (st, 5));
   int minor = d->currency ? currency_minor_units (d->currency) : -1;
   d->minor_units = minor < 0 ? 6 : (guint) minor;
@@ -138,7 +138,7 @@ row_to_dispute (sqlite3_stmt *st)
   d->resolved_by = g_strdup (store_column_text_or_null (st, 10));
   d->resolved_at = g_strdup (store_column_text_or_null (st, 11));
   d->resolution = g_strdup (store_column_text_or_null (st, 12));
-  d->held_closed = sqlite3_column_int (st, 13) != 0;
+  d->held_closed = store_column_int (st, 13) != 0;
   d->late_invoice = g_strdup (store_column_text_or_null (st, 14));
   d->billed_invoice = g_strdup (store_column_text_or_null (st, 15));
   if (d->billed_invoice && d->charge > 0)
@@ -147,7 +147,7 @@ row_to_dispute (sqlite3_stmt *st)
 }
 
 static gboolean
-add_dispute_row (sqlite3_stmt *st, gpointer list, GError **error)
+add_dispute_row (StoreStmt *st, gpointer list, GError **error)
 {
   g_ptr_array_add (list, row_to_dispute (st));
   return TRUE;
@@ -155,9 +155,9 @@ add_dispute_row (sqlite3_stmt *st, gpointer list, GError **error)
 
 /* The dispute of call ID, or NULL (ERROR unset when there is none). */
 static Dispute *
-load_dispute (sqlite3 *db, gint64 id, GError **error)
+load_dispute (StoreDb *db, gint64 id, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, DISPUTE_SELECT "WHERE d.call_id = ?1", error);
+  g_autoptr(StoreStmt) st = store_prepare (db, DISPUTE_SELECT "WHERE d.call_id = ?1", error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) dispute_free);
   if (!st || !store_bind (st, error, STORE_INT (id))
       || !store_each_row (st, add_dispute_row, list, "reading disputes", error)
@@ -167,7 +167,7 @@ load_dispute (sqlite3 *db, gint64 id, GError **error)
 }
 
 static gboolean
-open_in_transaction (sqlite3 *db, gint64 id, const char *op, const char *key,
+open_in_transaction (StoreDb *db, gint64 id, const char *op, const char *key,
                      const char *reason, const char *by, GError **error)
 {
   char now[32];
@@ -188,7 +188,7 @@ open_in_transaction (sqlite3 *db, gint64 id, const char *op, const char *key,
                    "");
       return FALSE;
     }
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "INSERT INTO disputes (call_id, operator, call_key, status, reason, opened_by, opened_at)"
     " VALUES (?, ?, ?, 'open', ?, ?, ?)", error);
   return st && store_bind (st, error, STORE_INT (id), STORE_TEXT (op), STORE_TEXT (key),
@@ -198,7 +198,7 @@ open_in_transaction (sqlite3 *db, gint64 id, const char *op, const char *key,
 }
 
 gboolean
-dispute_open (sqlite3 *db, const char *ref, const char *reason, const char *by,
+dispute_open (StoreDb *db, const char *ref, const char *reason, const char *by,
               GError **error)
 {
   gint64 id = 0;
@@ -218,9 +218,9 @@ dispute_open (sqlite3 *db, const char *ref, const char *reason, const char *by,
  * rating's invoice, else its period's invoice unless the dispute held it
  * off that (held_closed). */
 static gboolean
-billed_by (sqlite3 *db, gint64 id, char **invoice, GError **error)
+billed_by (StoreDb *db, gint64 id, char **invoice, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT CASE WHEN r.late = 1 THEN r.invoice"
     " WHEN d.held_closed = 1 THEN NULL"
     " ELSE (SELECT i.invoice FROM invoices i WHERE i.account = r.account"
@@ -229,16 +229,16 @@ billed_by (sqlite3 *db, gint64 id, char **invoice, GError **error)
     " WHERE r.call_id = ?1 AND r.status = 'rated' AND r.charge > 0", error);
   if (!st || !store_bind (st, error, STORE_INT (id)))
     return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
+  int rc = store_next (st);
+  if (rc == STORE_ROW)
     *invoice = g_strdup (store_column_text_or_null (st, 0));
-  else if (rc != SQLITE_DONE)
+  else if (rc != STORE_DONE)
     return store_set_error (error, db, "reading ratings");
   return TRUE;
 }
 
 static gboolean
-resolve_in_transaction (sqlite3 *db, gint64 id, const char *op, const char *key,
+resolve_in_transaction (StoreDb *db, gint64 id, const char *op, const char *key,
                         DisputeStatus outcome, const char *resolution, const char *by,
                         GError **error)
 {
@@ -265,7 +265,7 @@ resolve_in_transaction (sqlite3 *db, gint64 id, const char *op, const char *key,
     }
   if (outcome == DISPUTE_UPHELD && !billed_by (db, id, &billed, error))
     return FALSE;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "UPDATE disputes SET status = ?2, resolution = ?3, resolved_by = ?4, resolved_at = ?5,"
     " billed_invoice = ?6 WHERE call_id = ?1 AND status = 'open'", error);
   return st && store_bind (st, error, STORE_INT (id),
@@ -277,7 +277,7 @@ resolve_in_transaction (sqlite3 *db, gint64 id, const char *op, const char *key,
 }
 
 gboolean
-dispute_resolve (sqlite3 *db, const char *ref, DisputeStatus outcome, const char *resolution,
+dispute_resolve (StoreDb *db, const char *ref, DisputeStatus outcome, const char *resolution,
                  const char *by, Dispute **result, GError **error)
 {
   gint64 id = 0;
@@ -301,10 +301,10 @@ dispute_resolve (sqlite3 *db, const char *ref, DisputeStatus outcome, const char
 }
 
 GPtrArray *
-dispute_list (sqlite3 *db, gboolean open_only, const char *account, const char *period,
+dispute_list (StoreDb *db, gboolean open_only, const char *account, const char *period,
               GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, DISPUTE_SELECT
+  g_autoptr(StoreStmt) st = store_prepare (db, DISPUTE_SELECT
     "WHERE (?1 = 0 OR d.status = 'open') AND (?2 IS NULL OR coalesce (r.account, c.account) = ?2)"
     " AND (?3 IS NULL OR r.period = ?3) ORDER BY d.operator, d.call_key", error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) dispute_free);

@@ -27,7 +27,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "base/store.h"
 
 typedef enum {
   DISPUTE_OPEN,
@@ -63,17 +64,17 @@ const char *dispute_status_to_string (DisputeStatus status);
 
 /* Open a dispute on the call REF ("OPERATOR:KEY") with REASON, by BY
  * (who; 1..256 bytes), now (time_now_ms: RATER_NOW-aware). */
-gboolean dispute_open (sqlite3 *db, const char *ref, const char *reason, const char *by,
+gboolean dispute_open (StoreDb *db, const char *ref, const char *reason, const char *by,
                        GError **error);
 
 /* Resolve the open dispute on REF as OUTCOME (DISPUTE_UPHELD or
  * DISPUTE_REJECTED), with RESOLUTION (NULL: none) by BY, now.  The
  * dispute as it is afterwards in *RESULT (NULL: not wanted). */
-gboolean dispute_resolve (sqlite3 *db, const char *ref, DisputeStatus outcome,
+gboolean dispute_resolve (StoreDb *db, const char *ref, DisputeStatus outcome,
                           const char *resolution, const char *by, Dispute **result,
                           GError **error);
 
 /* The disputes (Dispute *), open only when OPEN_ONLY, of ACCOUNT and/or
  * PERIOD (NULL: any), by operator and key. */
-GPtrArray *dispute_list (sqlite3 *db, gboolean open_only, const char *account,
+GPtrArray *dispute_list (StoreDb *db, gboolean open_only, const char *account,
                          const char *period, GError **error);

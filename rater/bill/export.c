@@ -16,17 +16,17 @@ typedef struct {
 
 /* Row function: the rejects row ST as a CSV row of EX. */
 static gboolean
-write_reject_row (sqlite3_stmt *st, gpointer data, GError **error)
+write_reject_row (StoreStmt *st, gpointer data, GError **error)
 {
   ExportRows *ex = data;
   outfile_csv_field (ex->out, store_column_text (st, 0), -1);
-  outfile_csv_int (ex->out, sqlite3_column_int64 (st, 1));
+  outfile_csv_int (ex->out, store_column_int64 (st, 1));
   outfile_csv_field (ex->out, store_column_text (st, 2), -1);
   outfile_csv_field (ex->out, store_column_text (st, 3), -1);
   /* the record's bytes as read: escaped (escape.h), so the export is valid
    * UTF-8 text a spreadsheet or CSV reader takes whatever the CDR held */
-  const void *raw = sqlite3_column_blob (st, 4);
-  gsize raw_len = (gsize) sqlite3_column_bytes (st, 4);
+  const void *raw = store_column_blob (st, 4);
+  gsize raw_len = (gsize) store_column_bytes (st, 4);
   g_autoptr(GString) text = g_string_sized_new (raw_len + 16);
   escape_append (text, raw, raw_len, ESCAPE_KEEP_SPACE, G_MAXSIZE);
   outfile_csv_field (ex->out, text->str, (gssize) text->len);
@@ -36,9 +36,9 @@ write_reject_row (sqlite3_stmt *st, gpointer data, GError **error)
 }
 
 gboolean
-export_rejects (sqlite3 *db, const char *path, guint64 *rows, GError **error)
+export_rejects (StoreDb *db, const char *path, guint64 *rows, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT f.path, r.line, r.reason, r.detail, r.raw FROM rejects r JOIN files f ON f.id = r.file_id"
     " ORDER BY r.file_id, r.line, r.id", error);
   g_autoptr(OutFile) out = st ? outfile_open (path, error) : NULL;
@@ -52,34 +52,34 @@ export_rejects (sqlite3 *db, const char *path, guint64 *rows, GError **error)
 }
 
 static void
-field_text (OutFile *out, sqlite3_stmt *st, int col)
+field_text (OutFile *out, StoreStmt *st, int col)
 {
   const char *text = store_column_text (st, col);   /* before _bytes, as SQLite asks */
-  outfile_csv_field (out, text, sqlite3_column_bytes (st, col));
+  outfile_csv_field (out, text, store_column_bytes (st, col));
 }
 
 /* Row function: the calls/ratings row ST as a CSV row of EX. */
 static gboolean
-write_call_row (sqlite3_stmt *st, gpointer data, GError **error)
+write_call_row (StoreStmt *st, gpointer data, GError **error)
 {
   ExportRows *ex = data;
   OutFile *out = ex->out;
   char buf[32];
   for (int c = 0; c <= 6; c++)                      /* operator .. callee */
     field_text (out, st, c);
-  outfile_csv_field (out, time_format_utc (sqlite3_column_int64 (st, 7), buf), -1);
-  outfile_csv_int (out, sqlite3_column_int64 (st, 8));
+  outfile_csv_field (out, time_format_utc (store_column_int64 (st, 7), buf), -1);
+  outfile_csv_int (out, store_column_int64 (st, 8));
   for (int c = 9; c <= 14; c++)                     /* status .. band */
     field_text (out, st, c);
   for (int c = 15; c <= 16; c++)                    /* billable, covered */
-    if (sqlite3_column_type (st, c) == SQLITE_NULL)
+    if (store_column_is_null (st, c))
       outfile_csv_field (out, "", 0);
     else
-      outfile_csv_int (out, sqlite3_column_int64 (st, c));
-  if (sqlite3_column_type (st, 17) == SQLITE_NULL)
+      outfile_csv_int (out, store_column_int64 (st, c));
+  if (store_column_is_null (st, 17))
     outfile_csv_field (out, "", 0);
   else
-    outfile_csv_field (out, decimal_format (sqlite3_column_int64 (st, 17), 6, buf), -1);
+    outfile_csv_field (out, decimal_format (store_column_int64 (st, 17), 6, buf), -1);
   field_text (out, st, 18);
   outfile_csv_end_row (out);
   (*ex->rows)++;
@@ -87,9 +87,9 @@ write_call_row (sqlite3_stmt *st, gpointer data, GError **error)
 }
 
 gboolean
-export_calls (sqlite3 *db, const char *period, const char *path, guint64 *rows, GError **error)
+export_calls (StoreDb *db, const char *period, const char *path, guint64 *rows, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT c.operator, c.call_key, coalesce (r.account, c.account), r.period, c.direction,"
     " c.caller, c.callee, c.start_ms, c.duration, r.status, r.reason, r.prefix, r.destination,"
     " r.grp, r.band, r.billable, r.covered, r.charge, r.late"

@@ -227,18 +227,18 @@ typedef struct {
 
 /* Row function: (start_ms, direction, caller, callee, duration, charge). */
 static gboolean
-add_call_row (sqlite3_stmt *st, gpointer data, GError **error)
+add_call_row (StoreStmt *st, gpointer data, GError **error)
 {
   CallRows *rows = data;
   InvoiceCall *c = g_new0 (InvoiceCall, 1);
   gboolean in = g_strcmp0 (store_column_text (st, 1), "in") == 0;
 
-  c->start_ms = sqlite3_column_int64 (st, 0);
+  c->start_ms = store_column_int64 (st, 0);
   gint64 seconds = c->start_ms >= 0 ? c->start_ms / 1000 : -((-c->start_ms + 999) / 1000);
   c->local_start = seconds + tzmap_offset_at (rows->zone, seconds);
   c->number = g_strdup (store_column_text_or_null (st, in ? 2 : 3));
-  c->duration = sqlite3_column_int64 (st, 4);
-  c->charge = sqlite3_column_int64 (st, 5);
+  c->duration = store_column_int64 (st, 4);
+  c->charge = store_column_int64 (st, 5);
   g_ptr_array_add (rows->calls, c);
   return TRUE;
 }
@@ -246,15 +246,15 @@ add_call_row (sqlite3_stmt *st, gpointer data, GError **error)
 /* Row function: (start_ms, local_start, number, duration, charge) of
  * invoice_frozen_calls into the GPtrArray CALLS. */
 static gboolean
-add_frozen_call (sqlite3_stmt *st, gpointer calls, GError **error)
+add_frozen_call (StoreStmt *st, gpointer calls, GError **error)
 {
   InvoiceCall *c = g_new0 (InvoiceCall, 1);
 
-  c->start_ms = sqlite3_column_int64 (st, 0);
-  c->local_start = sqlite3_column_int64 (st, 1);
+  c->start_ms = store_column_int64 (st, 0);
+  c->local_start = store_column_int64 (st, 1);
   c->number = g_strdup (store_column_text_or_null (st, 2));
-  c->duration = sqlite3_column_int64 (st, 3);
-  c->charge = sqlite3_column_int64 (st, 4);
+  c->duration = store_column_int64 (st, 3);
+  c->charge = store_column_int64 (st, 4);
   g_ptr_array_add (calls, c);
   return TRUE;
 }
@@ -262,9 +262,9 @@ add_frozen_call (sqlite3_stmt *st, gpointer calls, GError **error)
 /* The calls of issued invoice NUMBER frozen before a purge (schemas/013)
  * in *CALLS, or *CALLS NULL when it is not frozen. */
 static gboolean
-frozen_calls (sqlite3 *db, const char *number, GPtrArray **calls, GError **error)
+frozen_calls (StoreDb *db, const char *number, GPtrArray **calls, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT c.start_ms, c.local_start, c.number, c.duration, c.charge"
     " FROM invoice_frozen f LEFT JOIN invoice_frozen_calls c ON c.invoice = f.invoice"
     " WHERE f.invoice = ?1 ORDER BY c.seq", error);
@@ -273,12 +273,12 @@ frozen_calls (sqlite3 *db, const char *number, GPtrArray **calls, GError **error
 
   if (!st || !store_bind (st, error, STORE_TEXT (number)))
     return FALSE;
-  for (int rc; (rc = sqlite3_step (st)) != SQLITE_DONE;)
+  for (int rc; (rc = store_next (st)) != STORE_DONE;)
     {
-      if (rc != SQLITE_ROW)
+      if (rc != STORE_ROW)
         return store_set_error (error, db, "reading frozen calls");
       frozen = TRUE;
-      if (sqlite3_column_type (st, 0) != SQLITE_NULL)
+      if (!store_column_is_null (st, 0))
         add_frozen_call (st, rows, error);
     }
   *calls = frozen ? g_steal_pointer (&rows) : NULL;
@@ -286,7 +286,7 @@ frozen_calls (sqlite3 *db, const char *number, GPtrArray **calls, GError **error
 }
 
 GPtrArray *
-invoice_calls (sqlite3 *db, const char *account, const char *period, const char *number,
+invoice_calls (StoreDb *db, const char *account, const char *period, const char *number,
                const char *zone, GError **error)
 {
   GPtrArray *frozen = NULL;
@@ -295,7 +295,7 @@ invoice_calls (sqlite3 *db, const char *account, const char *period, const char 
   if (frozen)
     return frozen;
   g_autoptr(TzMap) map = tzmap_new (zone, error);
-  g_autoptr(sqlite3_stmt) st = map ? store_prepare (db,
+  g_autoptr(StoreStmt) st = map ? store_prepare (db,
     "SELECT c.start_ms, c.direction, c.caller, c.callee, c.duration, r.charge"
     " FROM ratings r JOIN calls c ON c.id = r.call_id"
     " LEFT JOIN disputes d ON d.call_id = r.call_id"
@@ -610,11 +610,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
 /* The InvoiceParties of a row of PARTIES_COLUMNS starting at column COL, or
  * NULL when it gives none. */
 static InvoiceParties *
-parties_from_row (sqlite3_stmt *st, int col)
+parties_from_row (StoreStmt *st, int col)
 {
   InvoiceParties *p;
 
-  if (!sqlite3_column_int (st, col))
+  if (!store_column_int (st, col))
     return NULL;
   p = invoice_parties_new ();
   p->seller_legal_name = g_strdup (store_column_text_or_null (st, col + 1));
@@ -623,12 +623,12 @@ parties_from_row (sqlite3_stmt *st, int col)
   p->seller_email = g_strdup (store_column_text_or_null (st, col + 4));
   p->iban = g_strdup (store_column_text_or_null (st, col + 5));
   p->bic = g_strdup (store_column_text_or_null (st, col + 6));
-  if (sqlite3_column_type (st, col + 7) != SQLITE_NULL)
-    p->terms_days = sqlite3_column_int64 (st, col + 7);
+  if (!store_column_is_null (st, col + 7))
+    p->terms_days = store_column_int64 (st, col + 7);
   p->buyer_legal_name = g_strdup (store_column_text_or_null (st, col + 8));
   p->buyer_address = g_strdup (store_column_text_or_null (st, col + 9));
   p->buyer_vat_id = g_strdup (store_column_text_or_null (st, col + 10));
-  p->reverse_charge = sqlite3_column_int (st, col + 11) != 0;
+  p->reverse_charge = store_column_int (st, col + 11) != 0;
   p->buyer_country = g_strdup (store_column_text_or_null (st, col + 12));
   return p;
 }
@@ -639,7 +639,7 @@ parties_from_row (sqlite3_stmt *st, int col)
 
 /* Row function: a new AccountRows in the Batch B from a TERMS_SQL row. */
 static gboolean
-add_account_row (sqlite3_stmt *st, gpointer b, GError **error)
+add_account_row (StoreStmt *st, gpointer b, GError **error)
 {
   Batch *batch = b;
   AccountRows *a = g_new0 (AccountRows, 1);
@@ -647,11 +647,11 @@ add_account_row (sqlite3_stmt *st, gpointer b, GError **error)
   a->account = g_strdup (store_column_text (st, 0));
   a->operator_slug = g_strdup (store_column_text (st, 1));
   a->tenant_id = g_strdup (store_column_text_or_null (st, 2));
-  a->tax_rate = sqlite3_column_int64 (st, 3);
+  a->tax_rate = store_column_int64 (st, 3);
   a->currency = g_strdup (store_column_text_or_null (st, 4));
   for (guint t = 0; t < N_NUMBER_TYPES; t++)
-    a->fees[t] = sqlite3_column_int64 (st, 5 + (int) t);
-  a->has_plan = sqlite3_column_int (st, 8);
+    a->fees[t] = store_column_int64 (st, 5 + (int) t);
+  a->has_plan = store_column_int (st, 8);
   a->parties = parties_from_row (st, 9);
   a->numbers = g_ptr_array_new_with_free_func (number_row_free);
   a->late = g_ptr_array_new_with_free_func (usage_row_free);
@@ -669,7 +669,7 @@ add_account_row (sqlite3_stmt *st, gpointer b, GError **error)
 
 /* Row function: a NUMBERS_SQL row to its account of the Batch B. */
 static gboolean
-add_number_row (sqlite3_stmt *st, gpointer b, GError **error)
+add_number_row (StoreStmt *st, gpointer b, GError **error)
 {
   AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
   NumberRow *n;
@@ -741,14 +741,14 @@ static const char adjust_all_sql[] = ADJUST_SQL ("");
 
 /* Row function: an ADJUST_SQL row to its account of the Batch B. */
 static gboolean
-add_adjust_row (sqlite3_stmt *st, gpointer b, GError **error)
+add_adjust_row (StoreStmt *st, gpointer b, GError **error)
 {
   AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
 
   if (a)
     {
       AdjustRow *r = g_new0 (AdjustRow, 1);
-      r->amount = sqlite3_column_int64 (st, 1);
+      r->amount = store_column_int64 (st, 1);
       r->description = g_strdup (store_column_text (st, 2));
       g_ptr_array_add (a->adjustments, r);
     }
@@ -757,37 +757,37 @@ add_adjust_row (sqlite3_stmt *st, gpointer b, GError **error)
 
 /* Row function: a HELD_SQL row to its account of the Batch B. */
 static gboolean
-add_held_row (sqlite3_stmt *st, gpointer b, GError **error)
+add_held_row (StoreStmt *st, gpointer b, GError **error)
 {
   AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
 
   if (a)
     {
-      a->held_calls = (guint64) sqlite3_column_int64 (st, 1);
-      a->held_charge = sqlite3_column_int64 (st, 2);
+      a->held_calls = (guint64) store_column_int64 (st, 1);
+      a->held_charge = store_column_int64 (st, 2);
     }
   return TRUE;
 }
 
 /* The UsageRow of a USAGE_SQL row. */
 static UsageRow *
-usage_row_from (sqlite3_stmt *st)
+usage_row_from (StoreStmt *st)
 {
   UsageKey key = { store_column_text (st, 1), store_column_text_or_null (st, 2), NULL,
                    store_column_text (st, 3) };
   UsageRow *u = usage_row_new (&key);
 
-  u->calls = (guint64) sqlite3_column_int64 (st, 4);
-  u->billable = (guint64) sqlite3_column_int64 (st, 5);
-  u->covered = (guint64) sqlite3_column_int64 (st, 6);
-  u->charge = sqlite3_column_int64 (st, 7);
+  u->calls = (guint64) store_column_int64 (st, 4);
+  u->billable = (guint64) store_column_int64 (st, 5);
+  u->covered = (guint64) store_column_int64 (st, 6);
+  u->charge = store_column_int64 (st, 7);
   return u;
 }
 
 /* Row functions: a USAGE_SQL row to the late rows (the usage rows) of its
  * account in the Batch B. */
 static gboolean
-add_late_row (sqlite3_stmt *st, gpointer b, GError **error)
+add_late_row (StoreStmt *st, gpointer b, GError **error)
 {
   AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
 
@@ -797,7 +797,7 @@ add_late_row (sqlite3_stmt *st, gpointer b, GError **error)
 }
 
 static gboolean
-add_usage_row (sqlite3_stmt *st, gpointer b, GError **error)
+add_usage_row (StoreStmt *st, gpointer b, GError **error)
 {
   AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
 
@@ -809,19 +809,19 @@ add_usage_row (sqlite3_stmt *st, gpointer b, GError **error)
 /* Run SQL with ?1 = P1 and, when it has a ?2, ?2 = P2 (texts, NULL binds
  * NULL), ROW on each row. */
 static gboolean
-query_rows (sqlite3 *db, const char *sql, const char *p1, const char *p2, StoreRowFunc row,
+query_rows (StoreDb *db, const char *sql, const char *p1, const char *p2, StoreRowFunc row,
             gpointer data, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
 
   return st && store_bind (st, error, STORE_TEXT (p1))
-    && (sqlite3_bind_parameter_count (st) < 2 || store_bind_at (st, 2, error, STORE_TEXT (p2)))
+    && (store_param_count (st) < 2 || store_bind_at (st, 2, error, STORE_TEXT (p2)))
     && store_each_row (st, row, data, "reading the store", error);
 }
 
 /* The usage of P of each account of B, one indexed query per account. */
 static gboolean
-read_usage_by_account (sqlite3 *db, Batch *b, const char *period, GError **error)
+read_usage_by_account (StoreDb *db, Batch *b, const char *period, GError **error)
 {
   for (guint i = 0; i < b->accounts->len; i++)
     {
@@ -849,7 +849,7 @@ static const char scan_sparse_sql[] = SCAN_COLUMNS "r.period = ?1"
 
 /* Row function: add a scan_sql row to its account's sums in the Batch B. */
 static gboolean
-add_scan_row (sqlite3_stmt *st, gpointer b, GError **error)
+add_scan_row (StoreStmt *st, gpointer b, GError **error)
 {
   AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
   UsageKey key = { store_column_text (st, 1), store_column_text_or_null (st, 2),
@@ -865,15 +865,15 @@ add_scan_row (sqlite3_stmt *st, gpointer b, GError **error)
       g_hash_table_add (a->sums, u);
     }
   u->calls++;
-  u->billable += (guint64) sqlite3_column_int64 (st, 4);
-  u->covered += (guint64) sqlite3_column_int64 (st, 5);
-  return add_checked (&u->charge, sqlite3_column_int64 (st, 6), error);
+  u->billable += (guint64) store_column_int64 (st, 4);
+  u->covered += (guint64) store_column_int64 (st, 5);
+  return add_checked (&u->charge, store_column_int64 (st, 6), error);
 }
 
 static gboolean
-scan_period (sqlite3 *db, Batch *b, const char *period, GError **error)
+scan_period (StoreDb *db, Batch *b, const char *period, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = NULL;
+  g_autoptr(StoreStmt) st = NULL;
   gint64 first, last, count;
   gboolean sparse;
 
@@ -1193,7 +1193,7 @@ build_invoice (const AccountRows *a, const char *period, const PeriodDays *days,
 /* The rows of SCOPE's accounts (ONE_ACCOUNT when SCOPE is NULL: ACCOUNT),
  * but their usage of P. */
 static gboolean
-read_accounts (sqlite3 *db, Batch *b, const InvoiceScope *scope, const char *account,
+read_accounts (StoreDb *db, Batch *b, const InvoiceScope *scope, const char *account,
                const char *period, GError **error)
 {
   const char *p1 = scope ? scope->operator_slug : account, *p2 = scope ? scope->account : NULL;
@@ -1228,7 +1228,7 @@ read_accounts (sqlite3 *db, Batch *b, const InvoiceScope *scope, const char *acc
 }
 
 Invoice *
-invoice_compute (sqlite3 *db, const char *account, const char *period, GError **error)
+invoice_compute (StoreDb *db, const char *account, const char *period, GError **error)
 {
   PeriodDays days;
 
@@ -1251,18 +1251,18 @@ invoice_compute (sqlite3 *db, const char *account, const char *period, GError **
 /* Row function: append an appendix row (destination, grp, calls, billable,
  * amount) to the GPtrArray LIST. */
 static gboolean
-add_destination_row (sqlite3_stmt *st, gpointer list, GError **error)
+add_destination_row (StoreStmt *st, gpointer list, GError **error)
 {
   g_ptr_array_add (list, invoice_destination_new (store_column_text_or_null (st, 0),
                                                   store_column_text_or_null (st, 1),
-                                                  (guint64) sqlite3_column_int64 (st, 2),
-                                                  (guint64) sqlite3_column_int64 (st, 3),
-                                                  sqlite3_column_int64 (st, 4)));
+                                                  (guint64) store_column_int64 (st, 2),
+                                                  (guint64) store_column_int64 (st, 3),
+                                                  store_column_int64 (st, 4)));
   return TRUE;
 }
 
 GPtrArray *
-invoice_destinations (sqlite3 *db, const char *account, const char *period, GError **error)
+invoice_destinations (StoreDb *db, const char *account, const char *period, GError **error)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (invoice_destination_free);
 
@@ -1277,7 +1277,7 @@ invoice_destinations (sqlite3 *db, const char *account, const char *period, GErr
 
 /* Compute A's invoice and appendix and hand them to EACH (when it has lines). */
 static gboolean
-bill_account (sqlite3 *db, const AccountRows *a, const char *period, const PeriodDays *days,
+bill_account (StoreDb *db, const AccountRows *a, const char *period, const PeriodDays *days,
               InvoiceFunc each, gpointer data, GError **error)
 {
   g_autoptr(GError) local = NULL;
@@ -1320,7 +1320,7 @@ bill_account (sqlite3 *db, const AccountRows *a, const char *period, const Perio
 /* Row function: when an account of the Batch B has period ?1 closed, set
  * B's closed flag. */
 static gboolean
-note_closed (sqlite3_stmt *st, gpointer b, GError **error)
+note_closed (StoreStmt *st, gpointer b, GError **error)
 {
   Batch *batch = b;
 
@@ -1331,7 +1331,7 @@ note_closed (sqlite3_stmt *st, gpointer b, GError **error)
 /* Whether the invoices of B for PERIOD can be summed from agg_destination:
  * the aggregates are current and no account of B has PERIOD closed. */
 static gboolean
-aggregates_usable (sqlite3 *db, Batch *b, const char *period, gboolean *usable, GError **error)
+aggregates_usable (StoreDb *db, Batch *b, const char *period, gboolean *usable, GError **error)
 {
   gboolean current = FALSE;
 
@@ -1379,7 +1379,7 @@ static const char held_ratings_sql[] =
  * in the Batch B (unsigned sums wrap, and come right once the aggregate
  * rows are added). */
 static gboolean
-subtract_held (sqlite3_stmt *st, gpointer b, GError **error)
+subtract_held (StoreStmt *st, gpointer b, GError **error)
 {
   AccountRows *a = g_hash_table_lookup (((Batch *) b)->by_name, store_column_text (st, 0));
   UsageKey key = { store_column_text (st, 1), store_column_text (st, 2),
@@ -1390,14 +1390,14 @@ subtract_held (sqlite3_stmt *st, gpointer b, GError **error)
     return TRUE;
   u = sum_of (a, &key);
   u->calls--;
-  u->billable -= (guint64) sqlite3_column_int64 (st, 4);
-  u->covered -= (guint64) sqlite3_column_int64 (st, 5);
-  return add_checked (&u->charge, -sqlite3_column_int64 (st, 6), error);
+  u->billable -= (guint64) store_column_int64 (st, 4);
+  u->covered -= (guint64) store_column_int64 (st, 5);
+  return add_checked (&u->charge, -store_column_int64 (st, 6), error);
 }
 
 /* What the stream over agg_destination bills with. */
 typedef struct {
-  sqlite3 *db;
+  StoreDb *db;
   Batch *b;
   const char *period;
   const PeriodDays *days;
@@ -1435,7 +1435,7 @@ bill_before (AggStream *s, const char *account, GError **error)
  * calls, billable, covered, charge) added to its account's sums, once the
  * accounts before it are billed. */
 static gboolean
-add_agg_row (sqlite3_stmt *st, gpointer data, GError **error)
+add_agg_row (StoreStmt *st, gpointer data, GError **error)
 {
   AggStream *s = data;
   const char *account = store_column_text (st, 0);
@@ -1450,10 +1450,10 @@ add_agg_row (sqlite3_stmt *st, gpointer data, GError **error)
   UsageKey key = { store_column_text (st, 1), store_column_text (st, 2),
                    store_column_text (st, 3), NULL };
   u = sum_of (a, &key);
-  u->calls += (guint64) sqlite3_column_int64 (st, 4);
-  u->billable += (guint64) sqlite3_column_int64 (st, 5);
-  u->covered += (guint64) sqlite3_column_int64 (st, 6);
-  return add_checked (&u->charge, sqlite3_column_int64 (st, 7), error);
+  u->calls += (guint64) store_column_int64 (st, 4);
+  u->billable += (guint64) store_column_int64 (st, 5);
+  u->covered += (guint64) store_column_int64 (st, 6);
+  return add_checked (&u->charge, store_column_int64 (st, 7), error);
 }
 
 /* The rows of ?1 in primary key order, but free calls' (group ''). */
@@ -1464,7 +1464,7 @@ static const char agg_sql[] =
 
 /* Every account of B billed from the aggregates (see above), in order. */
 static gboolean
-bill_from_aggregates (sqlite3 *db, Batch *b, const char *period, const PeriodDays *days,
+bill_from_aggregates (StoreDb *db, Batch *b, const char *period, const PeriodDays *days,
                       InvoiceFunc each, gpointer data, GError **error)
 {
   AggStream s = { db, b, period, days, each, data, 0 };
@@ -1480,7 +1480,7 @@ bill_from_aggregates (sqlite3 *db, Batch *b, const char *period, const PeriodDay
 }
 
 gboolean
-invoice_compute_period (sqlite3 *db, const InvoiceScope *scope, InvoiceFunc each,
+invoice_compute_period (StoreDb *db, const InvoiceScope *scope, InvoiceFunc each,
                         gpointer data, GError **error)
 {
   PeriodDays days;

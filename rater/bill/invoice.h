@@ -40,7 +40,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "base/store.h"
 
 typedef enum {
   INVOICE_LINE_RECURRING,
@@ -159,7 +160,7 @@ void invoice_call_free (gpointer call);
  * usage (dispute.h); calls held by a dispute are not billed calls.  Free
  * calls (charge 0) are left out.  An issued invoice whose calls were frozen
  * before a purge (bill/purge.h) reads them from invoice_frozen_calls. */
-GPtrArray *invoice_calls (sqlite3 *db, const char *account, const char *period,
+GPtrArray *invoice_calls (StoreDb *db, const char *account, const char *period,
                           const char *number, const char *zone, GError **error);
 
 /* The invoice of ACCOUNT for PERIOD ("YYYY-MM") computed from DB.
@@ -173,11 +174,11 @@ GPtrArray *invoice_calls (sqlite3 *db, const char *account, const char *period,
  *    date that is not YYYY-MM-DD, a currency that is not ISO 4217, amounts
  *    that overflow);
  *  - with RATER_ERROR_SOFTWARE for database errors. */
-Invoice *invoice_compute (sqlite3 *db, const char *account, const char *period, GError **error);
+Invoice *invoice_compute (StoreDb *db, const char *account, const char *period, GError **error);
 
 /* The appendix of ACCOUNT for PERIOD (InvoiceDestination *, owned, in
  * display order; empty when it has no rated call in PERIOD). */
-GPtrArray *invoice_destinations (sqlite3 *db, const char *account, const char *period,
+GPtrArray *invoice_destinations (StoreDb *db, const char *account, const char *period,
                                  GError **error);
 
 /* Which accounts invoice_compute_period() bills.  Borrowed. */
@@ -217,7 +218,7 @@ typedef gboolean (*InvoiceFunc) (Invoice *invoice, GPtrArray *destinations, gpoi
  * account with no line is skipped (EACH is not called).  A bad period is
  * RATER_ERROR_USAGE; an account of SCOPE that does not exist is no error
  * (nothing matches). */
-gboolean invoice_compute_period (sqlite3 *db, const InvoiceScope *scope, InvoiceFunc each,
+gboolean invoice_compute_period (StoreDb *db, const InvoiceScope *scope, InvoiceFunc each,
                                  gpointer data, GError **error);
 
 /* An empty invoice of ACCOUNT for PERIOD, for readers of stored invoices

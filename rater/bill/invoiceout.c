@@ -340,14 +340,14 @@ invoiceout_record_free (InvoiceRecord *rec)
 
 /* Display names of the operator and the customer. */
 static gboolean
-load_names (sqlite3 *db, InvoiceRecord *rec, GError **error)
+load_names (StoreDb *db, InvoiceRecord *rec, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT o.name, a.name FROM accounts a JOIN operators o ON o.operator = a.operator"
     " WHERE a.account = ?", error);
   if (!st || !store_bind (st, error, STORE_TEXT (rec->invoice->account)))
     return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
+  if (store_next (st) != STORE_ROW)
     return store_set_error (error, db, "reading account names");
   rec->operator_name = g_strdup (store_column_text (st, 0));
   rec->customer_name = g_strdup (store_column_text (st, 1));
@@ -366,7 +366,7 @@ set_due (InvoiceRecord *rec, GError **error)
 }
 
 InvoiceRecord *
-invoiceout_record_from_db (sqlite3 *db, Invoice *invoice, const char *issued_on, GError **error)
+invoiceout_record_from_db (StoreDb *db, Invoice *invoice, const char *issued_on, GError **error)
 {
   g_autoptr(InvoiceRecord) rec = invoiceout_record_new ();
   rec->invoice = invoice;
@@ -476,7 +476,7 @@ invoiceout_write_lines_csv (const GPtrArray *records, const char *path, GError *
 /* Row function: (account, operator name, customer name) into the
  * GHashTable NAMES: account → { operator name, customer name }. */
 static gboolean
-add_names (sqlite3_stmt *st, gpointer names, GError **error)
+add_names (StoreStmt *st, gpointer names, GError **error)
 {
   char **pair = g_new0 (char *, 3);
 
@@ -487,9 +487,9 @@ add_names (sqlite3_stmt *st, gpointer names, GError **error)
 }
 
 GHashTable *
-invoiceout_names (sqlite3 *db, const char *operator_slug, GError **error)
+invoiceout_names (StoreDb *db, const char *operator_slug, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT a.account, o.name, a.name FROM accounts a JOIN operators o ON o.operator = a.operator"
     " WHERE ?1 IS NULL OR a.operator = ?1", error);
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -534,22 +534,22 @@ typedef struct {
 } DraftAccounts;
 
 static gboolean
-add_draft_account (sqlite3_stmt *st, gpointer data, GError **error)
+add_draft_account (StoreStmt *st, gpointer data, GError **error)
 {
   DraftAccounts *d = data;
 
   d->n++;
-  if (sqlite3_column_int (st, 1))
+  if (store_column_int (st, 1))
     g_hash_table_add (d->issued, g_strdup (store_column_text (st, 0)));
   return TRUE;
 }
 
 /* The accounts that match and those of them already issued for PERIOD. */
 static gboolean
-draft_accounts (sqlite3 *db, const char *period, const char *operator_slug, const char *account,
+draft_accounts (StoreDb *db, const char *period, const char *operator_slug, const char *account,
                 DraftAccounts *d, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT a.account, EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account"
     " AND i.period = ?3) FROM accounts a WHERE (?1 IS NULL OR a.operator = ?1)"
     " AND (?2 IS NULL OR a.account = ?2)", error);
@@ -573,7 +573,7 @@ typedef struct {
   OutFile *csv;                 /* the invoice-lines CSV; NULL: none */
   unsigned columns;             /* the CSV's optional columns */
   guint n;                      /* drafts written */
-  sqlite3 *db;                  /* for the itemised calls */
+  StoreDb *db;                  /* for the itemised calls */
   GHashTable *itemised;         /* account → { mode, zone } (char **) of itemised accounts */
 } DraftRun;
 
@@ -619,10 +619,10 @@ invoiceout_open_lines_csv (const char *dir, const char *period, const char *suff
  * has them (invoice.c's PARTIES_COLUMNS test), the description when one
  * has an adjustment in PERIOD. */
 static gboolean
-draft_columns (sqlite3 *db, const char *operator_slug, const char *account, const char *period,
+draft_columns (StoreDb *db, const char *operator_slug, const char *account, const char *period,
                unsigned *columns, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT EXISTS (SELECT 1 FROM adjustments j JOIN accounts a ON a.account = j.account"
     " WHERE j.period = ?3 AND (?1 IS NULL OR a.operator = ?1)"
     " AND (?2 IS NULL OR a.account = ?2)),"
@@ -641,17 +641,17 @@ draft_columns (sqlite3 *db, const char *operator_slug, const char *account, cons
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (account),
                           STORE_TEXT (period)))
     return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
+  if (store_next (st) != STORE_ROW)
     return store_set_error (error, db, "reading the catalog");
-  *columns = (sqlite3_column_int (st, 0) ? INVOICEOUT_COLUMNS_DESCRIPTION : 0)
-             | (sqlite3_column_int (st, 1) ? INVOICEOUT_COLUMNS_PARTIES : 0)
-             | (sqlite3_column_int (st, 2) ? INVOICEOUT_COLUMNS_HELD : 0);
+  *columns = (store_column_int (st, 0) ? INVOICEOUT_COLUMNS_DESCRIPTION : 0)
+             | (store_column_int (st, 1) ? INVOICEOUT_COLUMNS_PARTIES : 0)
+             | (store_column_int (st, 2) ? INVOICEOUT_COLUMNS_HELD : 0);
   return TRUE;
 }
 
 /* Row function: (account, mode, zone) into the GHashTable ITEMISED. */
 static gboolean
-add_itemised (sqlite3_stmt *st, gpointer itemised, GError **error)
+add_itemised (StoreStmt *st, gpointer itemised, GError **error)
 {
   char **pair = g_new0 (char *, 3);
 
@@ -663,9 +663,9 @@ add_itemised (sqlite3_stmt *st, gpointer itemised, GError **error)
 
 /* The itemised accounts of the drafts' scope: account → { mode, zone }. */
 static GHashTable *
-itemised_accounts (sqlite3 *db, const char *operator_slug, const char *account, GError **error)
+itemised_accounts (StoreDb *db, const char *operator_slug, const char *account, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT a.account, af.itemised, a.timezone FROM accounts a"
     " JOIN account_finance af ON af.account = a.account WHERE af.itemised <> 'none'"
     " AND (?1 IS NULL OR a.operator = ?1) AND (?2 IS NULL OR a.account = ?2)", error);
@@ -678,7 +678,7 @@ itemised_accounts (sqlite3 *db, const char *operator_slug, const char *account, 
 }
 
 gboolean
-invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
+invoiceout_write_drafts (StoreDb *db, const char *period, const char *operator_slug,
                          const char *account, const char *dir, InvoiceOutFormats formats,
                          guint threads, guint *n_invoices, guint *n_issued, GError **error)
 {

@@ -8,11 +8,11 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
 #include "bill/invoice.h"
 #include "bill/invoicedoc.h"
 #include "base/outfile.h"
+#include "base/store.h"
 
 /* The JSON document of INV (built with json-glib, printed as rater-json.h
  * prints every document); NUMBER NULL for a draft, STATUS "draft" or
@@ -88,13 +88,13 @@ InvoiceDestination *invoiceout_destination_new (const char *destination, const c
 /* A record of INVOICE (stolen) built from the current catalog and ratings:
  * the display names and the usage-by-destination appendix of its period.
  * NUMBER is left NULL. */
-InvoiceRecord *invoiceout_record_from_db (sqlite3 *db, Invoice *invoice, const char *issued_on,
+InvoiceRecord *invoiceout_record_from_db (StoreDb *db, Invoice *invoice, const char *issued_on,
                                           GError **error);
 
 /* The display names of every account (of OPERATOR_SLUG when not NULL), for
  * invoiceout_record_new_named(): account → { operator name, customer name }
  * (char **). */
-GHashTable *invoiceout_names (sqlite3 *db, const char *operator_slug, GError **error);
+GHashTable *invoiceout_names (StoreDb *db, const char *operator_slug, GError **error);
 
 /* A record of INVOICE and its appendix DESTINATIONS (InvoiceDestination *),
  * both stolen, named from NAMES (invoiceout_names()); NUMBER is left NULL.
@@ -131,7 +131,7 @@ gboolean invoiceout_write_lines_csv (const GPtrArray *records, const char *path,
  * documents are dated the day after the period ends, and rendered on
  * THREADS threads (docwriter.h; 0: one per CPU).  *N_INVOICES receives the
  * count written, *N_ISSUED the accounts skipped as already issued. */
-gboolean invoiceout_write_drafts (sqlite3 *db, const char *period, const char *operator_slug,
+gboolean invoiceout_write_drafts (StoreDb *db, const char *period, const char *operator_slug,
                                   const char *account, const char *dir, InvoiceOutFormats formats,
                                   guint threads, guint *n_invoices, guint *n_issued,
                                   GError **error);

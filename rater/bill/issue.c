@@ -27,7 +27,7 @@
 
 /* Row function: append column 0 (a key, never NULL) to the GPtrArray LIST. */
 static gboolean
-add_string (sqlite3_stmt *st, gpointer list, GError **error)
+add_string (StoreStmt *st, gpointer list, GError **error)
 {
   g_ptr_array_add (list, g_strdup (store_column_text (st, 0)));
   return TRUE;
@@ -35,9 +35,9 @@ add_string (sqlite3_stmt *st, gpointer list, GError **error)
 
 /* Strings of the single-column result of SQL with one text param. */
 static GPtrArray *
-query_strings (sqlite3 *db, const char *sql, const char *param, GError **error)
+query_strings (StoreDb *db, const char *sql, const char *param, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
   if (!st || !store_bind (st, error, STORE_TEXT (param))
       || !store_each_row (st, add_string, list, "reading the store", error))
@@ -70,7 +70,7 @@ issue_parse_format (const char *name, unsigned *format)
 }
 
 GPtrArray *
-issue_operators (sqlite3 *db, GError **error)
+issue_operators (StoreDb *db, GError **error)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
   if (!store_query_each (db, "SELECT operator FROM operators ORDER BY operator", add_string, list,
@@ -80,23 +80,23 @@ issue_operators (sqlite3 *db, GError **error)
 }
 
 gboolean
-issue_period_closed (sqlite3 *db, const char *period, gboolean *closed, GError **error)
+issue_period_closed (StoreDb *db, const char *period, gboolean *closed, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT count (*) FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM closed_periods p"
     " WHERE p.account = a.account AND p.period = ?1)", error);
   if (!st || !store_bind (st, error, STORE_TEXT (period)))
     return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
+  if (store_next (st) != STORE_ROW)
     return store_set_error (error, db, "reading closed periods");
-  *closed = sqlite3_column_int64 (st, 0) == 0;
+  *closed = store_column_int64 (st, 0) == 0;
   return TRUE;
 }
 
 /* Issuing {{{1 */
 
 typedef struct {
-  sqlite3 *db;
+  StoreDb *db;
   const char *operator_slug;
   const char *period;
   const char *issued_on;
@@ -107,14 +107,14 @@ typedef struct {
   unsigned formats;             /* the documents to be written: with INVOICEOUT_UBL,
                                  * every new invoice must be a valid e-invoice */
   GHashTable *names;            /* invoiceout_names () of the operator */
-  sqlite3_stmt *header;         /* the INSERTs and the UPDATE of storing an invoice, */
-  sqlite3_stmt *lines;          /* prepared once per issue */
-  sqlite3_stmt *destinations;
-  sqlite3_stmt *late;
-  sqlite3_stmt *late_disputes;
-  sqlite3_stmt *parties;
-  sqlite3_stmt *adjustments;
-  sqlite3_stmt *itemised;
+  StoreStmt *header;         /* the INSERTs and the UPDATE of storing an invoice, */
+  StoreStmt *lines;          /* prepared once per issue */
+  StoreStmt *destinations;
+  StoreStmt *late;
+  StoreStmt *late_disputes;
+  StoreStmt *parties;
+  StoreStmt *adjustments;
+  StoreStmt *itemised;
 } Issue;
 
 static gboolean
@@ -139,13 +139,13 @@ load_operator (Issue *is, GError **error)
       return FALSE;
     }
   is->prefix = g_strdup (prefix->pdata[0]);
-  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+  g_autoptr(StoreStmt) st = store_prepare (is->db,
     "SELECT coalesce (max (seq), 0) + 1 FROM invoices WHERE operator = ?1 AND period = ?2", error);
   if (!st || !store_bind (st, error, STORE_TEXT (is->operator_slug), STORE_TEXT (is->period)))
     return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
+  if (store_next (st) != STORE_ROW)
     return store_set_error (error, is->db, "reading invoice numbers");
-  is->next_seq = sqlite3_column_int64 (st, 0);
+  is->next_seq = store_column_int64 (st, 0);
   return TRUE;
 }
 
@@ -157,10 +157,10 @@ typedef struct {
 } AccountStates;
 
 static gboolean
-add_account_state (sqlite3_stmt *st, gpointer data, GError **error)
+add_account_state (StoreStmt *st, gpointer data, GError **error)
 {
   AccountStates *states = data;
-  gboolean issued = sqlite3_column_int (st, 1), closed = sqlite3_column_int (st, 2);
+  gboolean issued = store_column_int (st, 1), closed = store_column_int (st, 2);
 
   states->is->stats->already += issued;
   if (issued || closed)
@@ -173,7 +173,7 @@ add_account_state (sqlite3_stmt *st, gpointer data, GError **error)
 static gboolean
 account_states (Issue *is, GHashTable *skip, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+  g_autoptr(StoreStmt) st = store_prepare (is->db,
     "SELECT a.account, EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account"
     " AND i.period = ?2), EXISTS (SELECT 1 FROM closed_periods p WHERE p.account = a.account"
     " AND p.period = ?2) FROM accounts a WHERE a.operator = ?1", error);
@@ -226,21 +226,21 @@ prepare_store (Issue *is, GError **error)
 static void
 finalize_store (Issue *is)
 {
-  sqlite3_finalize (is->header);
-  sqlite3_finalize (is->lines);
-  sqlite3_finalize (is->destinations);
-  sqlite3_finalize (is->late);
-  sqlite3_finalize (is->late_disputes);
-  sqlite3_finalize (is->parties);
-  sqlite3_finalize (is->adjustments);
-  sqlite3_finalize (is->itemised);
+  store_finalize (is->header);
+  store_finalize (is->lines);
+  store_finalize (is->destinations);
+  store_finalize (is->late);
+  store_finalize (is->late_disputes);
+  store_finalize (is->parties);
+  store_finalize (is->adjustments);
+  store_finalize (is->itemised);
 }
 
 static gboolean
 store_header (Issue *is, const InvoiceRecord *rec, gint64 seq, GError **error)
 {
   const Invoice *inv = rec->invoice;
-  sqlite3_stmt *st = is->header;
+  StoreStmt *st = is->header;
   return store_bind (st, error, STORE_TEXT (rec->number), STORE_TEXT (is->operator_slug),
                    STORE_TEXT (is->period), STORE_INT (seq), STORE_TEXT (inv->account),
                    STORE_TEXT (rec->issued_on), STORE_TEXT (inv->tenant_id),
@@ -265,7 +265,7 @@ join_periods (const GPtrArray *periods)
 static gboolean
 store_lines (Issue *is, const InvoiceRecord *rec, GError **error)
 {
-  sqlite3_stmt *st = is->lines;
+  StoreStmt *st = is->lines;
   for (guint i = 0; i < rec->invoice->lines->len; i++)
     {
       const InvoiceLine *l = rec->invoice->lines->pdata[i];
@@ -286,7 +286,7 @@ store_lines (Issue *is, const InvoiceRecord *rec, GError **error)
 static gboolean
 store_destinations (Issue *is, const InvoiceRecord *rec, GError **error)
 {
-  sqlite3_stmt *st = is->destinations;
+  StoreStmt *st = is->destinations;
   for (guint i = 0; i < rec->destinations->len; i++)
     {
       const InvoiceDestination *d = rec->destinations->pdata[i];
@@ -382,7 +382,7 @@ issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **er
 static gboolean
 mark_held_disputes (Issue *is, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+  g_autoptr(StoreStmt) st = store_prepare (is->db,
     "UPDATE disputes SET held_closed = 1 WHERE status = 'open' AND held_closed = 0"
     " AND EXISTS (SELECT 1 FROM ratings r JOIN accounts a ON a.account = r.account"
     " WHERE r.call_id = disputes.call_id AND r.late = 0 AND r.period = ?2"
@@ -398,7 +398,7 @@ close_period (Issue *is, GError **error)
   char now[32];
   if (!mark_held_disputes (is, error))
     return FALSE;
-  g_autoptr(sqlite3_stmt) st = store_prepare (is->db,
+  g_autoptr(StoreStmt) st = store_prepare (is->db,
     "INSERT OR IGNORE INTO closed_periods (account, period, closed_at)"
     " SELECT account, ?2, ?3 FROM accounts WHERE operator = ?1", error);
   if (!st
@@ -406,7 +406,7 @@ close_period (Issue *is, GError **error)
                       STORE_TEXT (time_format_utc (time_now_ms (), now)))
       || !store_step_done (st, error))
     return FALSE;
-  is->stats->closed = (guint) sqlite3_changes (is->db);
+  is->stats->closed = (guint) store_changes (is->db);
   return TRUE;
 }
 
@@ -428,7 +428,7 @@ issue_all (Issue *is, GError **error)
  * issued unless every new invoice can be an e-invoice (ubl_check), since
  * an issued invoice never changes. */
 static gboolean
-issue_period_for (sqlite3 *db, const char *operator_slug, const char *period,
+issue_period_for (StoreDb *db, const char *operator_slug, const char *period,
                   const char *issued_on, unsigned formats, IssueStats *stats, GError **error)
 {
   g_return_val_if_fail (db && operator_slug && issued_on && stats, FALSE);
@@ -449,7 +449,7 @@ issue_period_for (sqlite3 *db, const char *operator_slug, const char *period,
 }
 
 gboolean
-issue_period (sqlite3 *db, const char *operator_slug, const char *period,
+issue_period (StoreDb *db, const char *operator_slug, const char *period,
               const char *issued_on, IssueStats *stats, GError **error)
 {
   return issue_period_for (db, operator_slug, period, issued_on, 0, stats, error);
@@ -468,7 +468,7 @@ parse_kind (const char *text, InvoiceLineKind *kind)
 
 /* Row function: add the invoice_lines row ST to the Invoice INV. */
 static gboolean
-load_line (sqlite3_stmt *st, gpointer inv, GError **error)
+load_line (StoreStmt *st, gpointer inv, GError **error)
 {
   InvoiceLineKind kind;
   if (!parse_kind (store_column_text (st, 0), &kind))
@@ -481,11 +481,11 @@ load_line (sqlite3_stmt *st, gpointer inv, GError **error)
   l->number_type = g_strdup (store_column_text_or_null (st, 1));
   l->direction = g_strdup (store_column_text_or_null (st, 2));
   l->group = g_strdup (store_column_text_or_null (st, 3));
-  l->quantity = (guint64) sqlite3_column_int64 (st, 4);
-  l->calls = (guint64) sqlite3_column_int64 (st, 5);
-  l->billable_seconds = (guint64) sqlite3_column_int64 (st, 6);
-  l->covered_seconds = (guint64) sqlite3_column_int64 (st, 7);
-  l->amount = sqlite3_column_int64 (st, 8);
+  l->quantity = (guint64) store_column_int64 (st, 4);
+  l->calls = (guint64) store_column_int64 (st, 5);
+  l->billable_seconds = (guint64) store_column_int64 (st, 6);
+  l->covered_seconds = (guint64) store_column_int64 (st, 7);
+  l->amount = store_column_int64 (st, 8);
   l->description = g_strdup (store_column_text_or_null (st, 10));
   if (kind == INVOICE_LINE_LATE_USAGE)
     {
@@ -499,9 +499,9 @@ load_line (sqlite3_stmt *st, gpointer inv, GError **error)
 }
 
 static gboolean
-load_lines (sqlite3 *db, InvoiceRecord *rec, GError **error)
+load_lines (StoreDb *db, InvoiceRecord *rec, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT kind, number_type, direction, grp, quantity, calls, billable, covered, amount,"
     " periods, description FROM invoice_lines WHERE invoice = ? ORDER BY line", error);
   return st && store_bind (st, error, STORE_TEXT (rec->number))
@@ -511,21 +511,21 @@ load_lines (sqlite3 *db, InvoiceRecord *rec, GError **error)
 /* Row function: append the invoice_destinations row ST to the GPtrArray
  * DESTINATIONS. */
 static gboolean
-load_destination (sqlite3_stmt *st, gpointer destinations, GError **error)
+load_destination (StoreStmt *st, gpointer destinations, GError **error)
 {
   g_ptr_array_add (destinations,
                    invoiceout_destination_new (store_column_text_or_null (st, 0),
                                                store_column_text_or_null (st, 1),
-                                               (guint64) sqlite3_column_int64 (st, 2),
-                                               (guint64) sqlite3_column_int64 (st, 3),
-                                               sqlite3_column_int64 (st, 4)));
+                                               (guint64) store_column_int64 (st, 2),
+                                               (guint64) store_column_int64 (st, 3),
+                                               store_column_int64 (st, 4)));
   return TRUE;
 }
 
 static gboolean
-load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
+load_destinations (StoreDb *db, InvoiceRecord *rec, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT destination, grp, calls, billable, amount FROM invoice_destinations"
     " WHERE invoice = ? ORDER BY row", error);
   return st && store_bind (st, error, STORE_TEXT (rec->number))
@@ -536,14 +536,14 @@ load_destinations (sqlite3 *db, InvoiceRecord *rec, GError **error)
 /* The stored parties of an invoice from columns COL.. of select_invoices'
  * row ST; NULL when it has none. */
 static InvoiceParties *
-load_parties (sqlite3_stmt *st, int col, const char *issued_on)
+load_parties (StoreStmt *st, int col, const char *issued_on)
 {
-  if (sqlite3_column_type (st, col) == SQLITE_NULL)
+  if (store_column_is_null (st, col))
     return NULL;
   InvoiceParties *p = invoice_parties_new ();
   p->issued_on = g_strdup (issued_on);
   p->due_on = g_strdup (store_column_text (st, col));
-  p->terms_days = sqlite3_column_int64 (st, col + 1);
+  p->terms_days = store_column_int64 (st, col + 1);
   p->seller_legal_name = g_strdup (store_column_text_or_null (st, col + 2));
   p->seller_address = g_strdup (store_column_text_or_null (st, col + 3));
   p->seller_vat_id = g_strdup (store_column_text_or_null (st, col + 4));
@@ -553,14 +553,14 @@ load_parties (sqlite3_stmt *st, int col, const char *issued_on)
   p->buyer_legal_name = g_strdup (store_column_text_or_null (st, col + 8));
   p->buyer_address = g_strdup (store_column_text_or_null (st, col + 9));
   p->buyer_vat_id = g_strdup (store_column_text_or_null (st, col + 10));
-  p->reverse_charge = sqlite3_column_int (st, col + 11) != 0;
+  p->reverse_charge = store_column_int (st, col + 11) != 0;
   p->buyer_country = g_strdup (store_column_text_or_null (st, col + 12));
   return p;
 }
 
 /* The record of the invoices row ST (the columns of issue_load's query). */
 static InvoiceRecord *
-load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
+load_record (StoreDb *db, StoreStmt *st, GError **error)
 {
   g_autoptr(InvoiceRecord) rec = invoiceout_record_new ();
   Invoice *inv = rec->invoice = invoice_new (store_column_text (st, 1), store_column_text (st, 2));
@@ -571,13 +571,13 @@ load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
   inv->operator_slug = g_strdup (store_column_text (st, 6));
   inv->tenant_id = g_strdup (store_column_text_or_null (st, 7));
   inv->currency = g_strdup (store_column_text (st, 8));
-  inv->minor_units = (guint) sqlite3_column_int (st, 9);
-  inv->tax_rate = sqlite3_column_int64 (st, 10);
-  inv->subtotal = sqlite3_column_int64 (st, 11);
-  inv->tax = sqlite3_column_int64 (st, 12);
-  inv->total = sqlite3_column_int64 (st, 13);
+  inv->minor_units = (guint) store_column_int (st, 9);
+  inv->tax_rate = store_column_int64 (st, 10);
+  inv->subtotal = store_column_int64 (st, 11);
+  inv->tax = store_column_int64 (st, 12);
+  inv->total = store_column_int64 (st, 13);
   inv->parties = load_parties (st, 14, rec->issued_on);
-  if (sqlite3_column_type (st, 27) != SQLITE_NULL)
+  if (!store_column_is_null (st, 27))
     {
       rec->masked = g_str_equal (store_column_text (st, 27), "masked");
       rec->calls = invoice_calls (db, inv->account, inv->period, rec->number,
@@ -593,9 +593,9 @@ load_record (sqlite3 *db, sqlite3_stmt *st, GError **error)
 /* Row function: append the record of the invoices row ST to the GPtrArray
  * RECORDS. */
 static gboolean
-add_record (sqlite3_stmt *st, gpointer records, GError **error)
+add_record (StoreStmt *st, gpointer records, GError **error)
 {
-  InvoiceRecord *rec = load_record (sqlite3_db_handle (st), st, error);
+  InvoiceRecord *rec = load_record (store_stmt_db (st), st, error);
   if (!rec)
     return FALSE;
   g_ptr_array_add (records, rec);
@@ -614,10 +614,10 @@ add_record (sqlite3_stmt *st, gpointer records, GError **error)
 
 /* The invoices of OPERATOR_SLUG for PERIOD in number order, as load_record
  * reads them; NULL on error. */
-static sqlite3_stmt *
-select_invoices (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
+static StoreStmt *
+select_invoices (StoreDb *db, const char *operator_slug, const char *period, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     INVOICE_COLUMNS " WHERE i.operator = ?1 AND i.period = ?2 ORDER BY i.seq", error);
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
     return NULL;
@@ -625,15 +625,15 @@ select_invoices (sqlite3 *db, const char *operator_slug, const char *period, GEr
 }
 
 InvoiceRecord *
-issue_load_invoice (sqlite3 *db, const char *number, GError **error)
+issue_load_invoice (StoreDb *db, const char *number, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, INVOICE_COLUMNS " WHERE i.invoice = ?1", error);
+  g_autoptr(StoreStmt) st = store_prepare (db, INVOICE_COLUMNS " WHERE i.invoice = ?1", error);
   if (!st || !store_bind (st, error, STORE_TEXT (number)))
     return NULL;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
+  int rc = store_next (st);
+  if (rc == STORE_ROW)
     return load_record (db, st, error);
-  if (rc == SQLITE_DONE)
+  if (rc == STORE_DONE)
     g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "no issued invoice '%s'", number);
   else
     store_set_error (error, db, "reading invoices");
@@ -641,9 +641,9 @@ issue_load_invoice (sqlite3 *db, const char *number, GError **error)
 }
 
 GPtrArray *
-issue_load (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
+issue_load (StoreDb *db, const char *operator_slug, const char *period, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = select_invoices (db, operator_slug, period, error);
+  g_autoptr(StoreStmt) st = select_invoices (db, operator_slug, period, error);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) invoiceout_record_free);
   if (!st || !store_each_row (st, add_record, records, "reading invoices", error))
     return NULL;
@@ -682,7 +682,7 @@ typedef struct {
 } IssuedDocs;
 
 static gboolean
-add_digest (sqlite3_stmt *st, gpointer digests, GError **error)
+add_digest (StoreStmt *st, gpointer digests, GError **error)
 {
   g_hash_table_insert (digests, g_strdup_printf ("%s\n%s", store_column_text (st, 0),
                                                  store_column_text (st, 1)),
@@ -692,9 +692,9 @@ add_digest (sqlite3_stmt *st, gpointer digests, GError **error)
 
 /* The digests recorded for the documents of OPERATOR_SLUG's PERIOD. */
 static GHashTable *
-load_digests (sqlite3 *db, const char *operator_slug, const char *period, GError **error)
+load_digests (StoreDb *db, const char *operator_slug, const char *period, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT d.invoice, d.format, d.sha256 FROM invoice_documents d"
     " JOIN invoices i ON i.invoice = d.invoice WHERE i.operator = ?1 AND i.period = ?2", error);
   g_autoptr(GHashTable) digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -746,10 +746,10 @@ documents_to_write (IssuedDocs *w, const InvoiceRecord *rec)
 /* Row function: the invoices row ST → its CSV rows now, its documents
  * that are not on disk as recorded queued. */
 static gboolean
-write_issued (sqlite3_stmt *st, gpointer data, GError **error)
+write_issued (StoreStmt *st, gpointer data, GError **error)
 {
   IssuedDocs *w = data;
-  InvoiceRecord *rec = load_record (sqlite3_db_handle (st), st, error);
+  InvoiceRecord *rec = load_record (store_stmt_db (st), st, error);
   if (!rec)
     return FALSE;
   if (w->csv)
@@ -762,11 +762,11 @@ write_issued (sqlite3_stmt *st, gpointer data, GError **error)
 /* Record the digest of each document of WRITTEN (WrittenDoc *), in one
  * transaction. */
 static gboolean
-record_digests (sqlite3 *db, const GPtrArray *written, GError **error)
+record_digests (StoreDb *db, const GPtrArray *written, GError **error)
 {
   if (written->len == 0)
     return TRUE;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "INSERT OR REPLACE INTO invoice_documents (invoice, format, sha256, bytes)"
     " VALUES (?1, ?2, ?3, ?4)", error);
   if (!st || !store_begin (db, error))
@@ -790,29 +790,29 @@ record_digests (sqlite3 *db, const GPtrArray *written, GError **error)
 /* The optional lines CSV columns of OPERATOR_SLUG's PERIOD: parties when
  * an issued invoice has them, the description when one has adjustments. */
 static gboolean
-issued_columns (sqlite3 *db, const char *operator_slug, const char *period,
+issued_columns (StoreDb *db, const char *operator_slug, const char *period,
                 unsigned *columns, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT EXISTS (SELECT 1 FROM invoices i JOIN invoice_parties p ON p.invoice = i.invoice"
     " WHERE i.operator = ?1 AND i.period = ?2), EXISTS (SELECT 1 FROM invoices i"
     " JOIN invoice_lines l ON l.invoice = i.invoice WHERE i.operator = ?1 AND i.period = ?2"
     " AND l.kind = 'adjustment')", error);
   if (!st || !store_bind (st, error, STORE_TEXT (operator_slug), STORE_TEXT (period)))
     return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
+  if (store_next (st) != STORE_ROW)
     return store_set_error (error, db, "reading invoices");
-  *columns = (sqlite3_column_int (st, 0) ? INVOICEOUT_COLUMNS_PARTIES : 0)
-             | (sqlite3_column_int (st, 1) ? INVOICEOUT_COLUMNS_DESCRIPTION : 0);
+  *columns = (store_column_int (st, 0) ? INVOICEOUT_COLUMNS_PARTIES : 0)
+             | (store_column_int (st, 1) ? INVOICEOUT_COLUMNS_DESCRIPTION : 0);
   return TRUE;
 }
 
 gboolean
-issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
+issue_write_documents (StoreDb *db, const char *operator_slug, const char *period,
                        const char *dir, unsigned formats, guint threads, guint *n_written,
                        GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = select_invoices (db, operator_slug, period, error);
+  g_autoptr(StoreStmt) st = select_invoices (db, operator_slug, period, error);
   g_autoptr(GHashTable) digests = st ? load_digests (db, operator_slug, period, error) : NULL;
   if (!digests || !outfile_mkdir (dir, error))
     return FALSE;
@@ -851,7 +851,7 @@ zone_midnight (const char *zone, gint64 days, gint64 *utc_ms, GError **error)
 }
 
 gboolean
-issue_period_ended (sqlite3 *db, const char *operator_slug, const char *period, gint64 now_ms,
+issue_period_ended (StoreDb *db, const char *operator_slug, const char *period, gint64 now_ms,
                     gboolean *ended, gint64 *ends_ms, char **zone, GError **error)
 {
   int y, m;
@@ -889,7 +889,7 @@ issue_period_ended (sqlite3 *db, const char *operator_slug, const char *period, 
 /* The run of the command and the nightly job {{{1 */
 
 static gboolean
-issue_run_operator (sqlite3 *db, const IssueRunOptions *opts, const char *operator_slug,
+issue_run_operator (StoreDb *db, const IssueRunOptions *opts, const char *operator_slug,
                     const char *issued_on, IssueRunStats *stats, GError **error)
 {
   IssueStats s;
@@ -908,7 +908,7 @@ issue_run_operator (sqlite3 *db, const IssueRunOptions *opts, const char *operat
 }
 
 gboolean
-issue_run (sqlite3 *db, const IssueRunOptions *opts, IssueRunStats *stats, GError **error)
+issue_run (StoreDb *db, const IssueRunOptions *opts, IssueRunStats *stats, GError **error)
 {
   g_return_val_if_fail (db && opts && opts->dir && stats, FALSE);
   *stats = (IssueRunStats) { 0 };

@@ -23,8 +23,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "bill/invoiceout.h"
 
 typedef struct {
@@ -38,17 +38,17 @@ typedef struct {
  * (issue_run() with INVOICEOUT_UBL in its formats also refuses, before
  * anything is issued, an invoice that cannot be a UBL e-invoice, ubl.h.)
  * RATER_ERROR_USAGE for an unknown operator or a bad period. */
-gboolean issue_period (sqlite3 *db, const char *operator_slug, const char *period,
+gboolean issue_period (StoreDb *db, const char *operator_slug, const char *period,
                        const char *issued_on, IssueStats *stats, GError **error);
 
 /* The issued invoices of OPERATOR_SLUG for PERIOD as InvoiceRecord *
  * (invoiceout.h), in number order, exactly as stored. */
-GPtrArray *issue_load (sqlite3 *db, const char *operator_slug, const char *period,
+GPtrArray *issue_load (StoreDb *db, const char *operator_slug, const char *period,
                        GError **error);
 
 /* The issued invoice NUMBER as stored (as issue_load reads it), or NULL:
  * RATER_ERROR_USAGE when there is none. */
-InvoiceRecord *issue_load_invoice (sqlite3 *db, const char *number, GError **error);
+InvoiceRecord *issue_load_invoice (StoreDb *db, const char *number, GError **error);
 
 /* The InvoiceOutFormats bit of the document format NAME ("json", "csv",
  * "html", "pdf") in *FORMAT; FALSE when NAME names none.  The command's
@@ -56,11 +56,11 @@ InvoiceRecord *issue_load_invoice (sqlite3 *db, const char *number, GError **err
 gboolean issue_parse_format (const char *name, unsigned *format);
 
 /* Every operator slug, in byte order. */
-GPtrArray *issue_operators (sqlite3 *db, GError **error);
+GPtrArray *issue_operators (StoreDb *db, GError **error);
 
 /* Whether every account of the catalog has PERIOD closed (*CLOSED; TRUE
  * when there are no accounts): then PERIOD needs no more drafts. */
-gboolean issue_period_closed (sqlite3 *db, const char *period, gboolean *closed,
+gboolean issue_period_closed (StoreDb *db, const char *period, gboolean *closed,
                               GError **error);
 
 /* Write the documents of OPERATOR_SLUG's issued invoices for PERIOD under
@@ -71,7 +71,7 @@ gboolean issue_period_closed (sqlite3 *db, const char *period, gboolean *closed,
  * invoice of the pair in number order.  The invoices are read one by one:
  * memory holds one per thread.  *N_WRITTEN receives the count of
  * invoices. */
-gboolean issue_write_documents (sqlite3 *db, const char *operator_slug, const char *period,
+gboolean issue_write_documents (StoreDb *db, const char *operator_slug, const char *period,
                                 const char *dir, unsigned formats, guint threads,
                                 guint *n_written, GError **error);
 
@@ -82,7 +82,7 @@ gboolean issue_write_documents (sqlite3 *db, const char *operator_slug, const ch
  * owned by the caller; "UTC" when there are no accounts) receive the answer.
  * RATER_ERROR_USAGE for a bad period.  'invoice issue' and the nightly issue
  * only an ended period ('--force' overrides the command). */
-gboolean issue_period_ended (sqlite3 *db, const char *operator_slug, const char *period,
+gboolean issue_period_ended (StoreDb *db, const char *operator_slug, const char *period,
                              gint64 now_ms, gboolean *ended, gint64 *ends_ms, char **zone,
                              GError **error);
 
@@ -114,5 +114,5 @@ typedef struct {
  * each operator's documents under OPTS->dir, operator by operator: an
  * operator issued before an error stays issued.  RATER_ERROR_USAGE for an
  * unknown operator or a bad period. */
-gboolean issue_run (sqlite3 *db, const IssueRunOptions *opts, IssueRunStats *stats,
+gboolean issue_run (StoreDb *db, const IssueRunOptions *opts, IssueRunStats *stats,
                     GError **error);

@@ -51,7 +51,7 @@ purge_months_back (const char *date, guint n)
 
 /* Row function: append column 0 to the GPtrArray of strings LIST. */
 static gboolean
-add_text (sqlite3_stmt *st, gpointer list, GError **error)
+add_text (StoreStmt *st, gpointer list, GError **error)
 {
   g_ptr_array_add (list, g_strdup (store_column_text (st, 0)));
   return TRUE;
@@ -60,9 +60,9 @@ add_text (sqlite3_stmt *st, gpointer list, GError **error)
 /* Column 0 of every row of SQL with ?1 = PERIOD, joined with ", " in
  * *TEXT (NULL: no row). */
 static gboolean
-texts (sqlite3 *db, const char *sql, const char *period, char **text, GError **error)
+texts (StoreDb *db, const char *sql, const char *period, char **text, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
 
   if (!st || !store_bind (st, error, STORE_TEXT (period))
@@ -75,37 +75,37 @@ texts (sqlite3 *db, const char *sql, const char *period, char **text, GError **e
 
 /* The integer SQL returns with ?1 = PERIOD in *N. */
 static gboolean
-count (sqlite3 *db, const char *sql, const char *period, gint64 *n, GError **error)
+count (StoreDb *db, const char *sql, const char *period, gint64 *n, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
 
   if (!st || !store_bind (st, error, STORE_TEXT (period)))
     return FALSE;
-  if (sqlite3_step (st) != SQLITE_ROW)
+  if (store_next (st) != STORE_ROW)
     return store_set_error (error, db, "reading the period");
-  *n = sqlite3_column_int64 (st, 0);
+  *n = store_column_int64 (st, 0);
   return TRUE;
 }
 
 /* Run SQL with ?1 = PERIOD; the rows it changed in *CHANGED (may be NULL). */
 static gboolean
-run (sqlite3 *db, const char *sql, const char *period, guint64 *changed, GError **error)
+run (StoreDb *db, const char *sql, const char *period, guint64 *changed, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
 
-  if (!st || (sqlite3_bind_parameter_count (st) > 0
+  if (!st || (store_param_count (st) > 0
               && !store_bind (st, error, STORE_TEXT (period)))
       || !store_step_done (st, error))
     return FALSE;
   if (changed)
-    *changed = (guint64) sqlite3_changes64 (db);
+    *changed = (guint64) store_changes (db);
   return TRUE;
 }
 
 /* Why PERIOD cannot be purged now, in *WHY (NULL: it can; *OPEN: it is an
  * open period, left alone). */
 static gboolean
-check_period (sqlite3 *db, const char *period, char **why, gboolean *open, GError **error)
+check_period (StoreDb *db, const char *period, char **why, gboolean *open, GError **error)
 {
   g_autofree char *accounts = NULL, *disputes = NULL;
   gint64 closed = 0, late = 0;
@@ -162,7 +162,7 @@ freeze_row_free (gpointer data)
 
 /* Row function: (invoice, account, period, zone) into the GPtrArray ROWS. */
 static gboolean
-add_freeze_row (sqlite3_stmt *st, gpointer rows, GError **error)
+add_freeze_row (StoreStmt *st, gpointer rows, GError **error)
 {
   FreezeRow *f = g_new0 (FreezeRow, 1);
 
@@ -176,13 +176,13 @@ add_freeze_row (sqlite3_stmt *st, gpointer rows, GError **error)
 
 /* Write the billed calls of issued invoice F to invoice_frozen_calls. */
 static gboolean
-freeze_invoice (sqlite3 *db, const FreezeRow *f, GError **error)
+freeze_invoice (StoreDb *db, const FreezeRow *f, GError **error)
 {
   g_autoptr(GPtrArray) calls = invoice_calls (db, f->account, f->period, f->invoice, f->zone,
                                               error);
-  g_autoptr(sqlite3_stmt) head = calls ? store_prepare (db,
+  g_autoptr(StoreStmt) head = calls ? store_prepare (db,
     "INSERT INTO invoice_frozen (invoice, calls) VALUES (?, ?)", error) : NULL;
-  g_autoptr(sqlite3_stmt) row = head ? store_prepare (db,
+  g_autoptr(StoreStmt) row = head ? store_prepare (db,
     "INSERT INTO invoice_frozen_calls (invoice, seq, start_ms, local_start, number, duration,"
     " charge) VALUES (?, ?, ?, ?, ?, ?, ?)", error) : NULL;
 
@@ -204,9 +204,9 @@ freeze_invoice (sqlite3 *db, const FreezeRow *f, GError **error)
 /* Freeze every itemised issued invoice not frozen yet that billed a call
  * of PERIOD: its own period's, a late call's, a rejected dispute's. */
 static gboolean
-freeze (sqlite3 *db, const char *period, guint64 *frozen, GError **error)
+freeze (StoreDb *db, const char *period, guint64 *frozen, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT i.invoice, i.account, i.period, it.zone FROM invoices i"
     " JOIN invoice_itemised it ON it.invoice = i.invoice"
     " WHERE NOT EXISTS (SELECT 1 FROM invoice_frozen f WHERE f.invoice = i.invoice)"
@@ -230,9 +230,9 @@ freeze (sqlite3 *db, const char *period, guint64 *frozen, GError **error)
 
 /* Drop what the delete trigger journalled after journal row AFTER. */
 static gboolean
-drop_journal (sqlite3 *db, gint64 after, GError **error)
+drop_journal (StoreDb *db, gint64 after, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, "DELETE FROM agg_journal WHERE id > ?1",
+  g_autoptr(StoreStmt) st = store_prepare (db, "DELETE FROM agg_journal WHERE id > ?1",
                                               error);
 
   return st && store_bind (st, error, STORE_INT (after)) && store_step_done (st, error);
@@ -240,9 +240,9 @@ drop_journal (sqlite3 *db, gint64 after, GError **error)
 
 /* Add P's counts to its purged_periods row. */
 static gboolean
-update_counts (sqlite3 *db, const PurgedPeriod *p, GError **error)
+update_counts (StoreDb *db, const PurgedPeriod *p, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "UPDATE purged_periods SET calls = calls + ?2, rejects = rejects + ?3 WHERE period = ?1",
     error);
 
@@ -253,7 +253,7 @@ update_counts (sqlite3 *db, const PurgedPeriod *p, GError **error)
 
 /* Delete the call detail of P's period (checked), inside the transaction. */
 static gboolean
-delete_detail (sqlite3 *db, PurgedPeriod *p, GError **error)
+delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
 {
   gint64 journal = 0, files_before = 0, files_after = 0;
 
@@ -310,7 +310,7 @@ delete_detail (sqlite3 *db, PurgedPeriod *p, GError **error)
 
 /* Purge PERIOD in one transaction (rolled back when DRY_RUN), into RESULT. */
 static gboolean
-purge_period (sqlite3 *db, const char *period, gboolean dry_run, PurgeResult *result,
+purge_period (StoreDb *db, const char *period, gboolean dry_run, PurgeResult *result,
               GError **error)
 {
   g_autofree char *why = NULL;
@@ -349,7 +349,7 @@ fail:
 }
 
 PurgeResult *
-purge_before (sqlite3 *db, const char *before, gboolean dry_run, GError **error)
+purge_before (StoreDb *db, const char *before, gboolean dry_run, GError **error)
 {
   int year, month;
   if (!before || strlen (before) != 7
@@ -364,7 +364,7 @@ purge_before (sqlite3 *db, const char *before, gboolean dry_run, GError **error)
   result->refused = g_ptr_array_new_with_free_func (g_free);
   result->open = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) periods = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT DISTINCT period FROM ratings WHERE period < ?1 ORDER BY period", error);
   if (!st || !store_bind (st, error, STORE_TEXT (before))
       || !store_each_row (st, add_text, periods, "reading periods", error))

@@ -30,7 +30,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "base/store.h"
 
 typedef struct {
   char *period;                 /* YYYY-MM */
@@ -56,7 +57,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PurgeResult, purge_result_free)
  * RATER_ERROR_SOFTWARE for a database error (the period being purged rolled
  * back, the ones before it purged).  Refused periods are not an error here:
  * the caller says what to do about them. */
-PurgeResult *purge_before (sqlite3 *db, const char *before, gboolean dry_run, GError **error);
+PurgeResult *purge_before (StoreDb *db, const char *before, gboolean dry_run, GError **error);
 
 /* The month N months before the month of DATE ("YYYY-MM-DD..." or
  * "YYYY-MM"), as "YYYY-MM"; NULL when DATE does not start so. */

@@ -1159,15 +1159,15 @@ catalog_digest (const char *dir, GError **error)
 }
 
 char *
-catalog_last_digest (sqlite3 *db, GError **error)
+catalog_last_digest (StoreDb *db, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT digest FROM catalog_imports ORDER BY id DESC LIMIT 1", error);
+  g_autoptr(StoreStmt) st = store_prepare (db, "SELECT digest FROM catalog_imports ORDER BY id DESC LIMIT 1", error);
   if (!st)
     return NULL;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
+  int rc = store_next (st);
+  if (rc == STORE_ROW)
     return g_strdup (store_column_text_or_null (st, 0));
-  if (rc != SQLITE_DONE)
+  if (rc != STORE_DONE)
     store_set_error (error, db, "reading catalog imports");
   return NULL;
 }
@@ -1175,13 +1175,13 @@ catalog_last_digest (sqlite3 *db, GError **error)
 /* ---- writing ---- */
 
 /* Bind one parsed row to an INSERT's parameters. */
-typedef gboolean (*RowBinder) (sqlite3_stmt *st, gconstpointer row, GError **error);
+typedef gboolean (*RowBinder) (StoreStmt *st, gconstpointer row, GError **error);
 
 /* Insert every row of ROWS with SQL, bound by BIND. */
 static gboolean
-write_rows (sqlite3 *db, const char *sql, const GPtrArray *rows, RowBinder bind, GError **error)
+write_rows (StoreDb *db, const char *sql, const GPtrArray *rows, RowBinder bind, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
   for (guint i = 0; st && i < rows->len; i++)
     if (!bind (st, rows->pdata[i], error) || !store_step_done (st, error))
       return FALSE;
@@ -1189,7 +1189,7 @@ write_rows (sqlite3 *db, const char *sql, const GPtrArray *rows, RowBinder bind,
 }
 
 static gboolean
-bind_operator (sqlite3_stmt *st, gconstpointer row, GError **error)
+bind_operator (StoreStmt *st, gconstpointer row, GError **error)
 {
   const OperatorRow *r = row;
   return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->name),
@@ -1197,7 +1197,7 @@ bind_operator (sqlite3_stmt *st, gconstpointer row, GError **error)
 }
 
 static gboolean
-bind_operator_finance (sqlite3_stmt *st, gconstpointer row, GError **error)
+bind_operator_finance (StoreStmt *st, gconstpointer row, GError **error)
 {
   const OperatorRow *r = row;
   return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->legal_name),
@@ -1207,7 +1207,7 @@ bind_operator_finance (sqlite3_stmt *st, gconstpointer row, GError **error)
 }
 
 static gboolean
-bind_account_finance (sqlite3_stmt *st, gconstpointer row, GError **error)
+bind_account_finance (StoreStmt *st, gconstpointer row, GError **error)
 {
   const AccountRow *r = row;
   return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->legal_name),
@@ -1216,7 +1216,7 @@ bind_account_finance (sqlite3_stmt *st, gconstpointer row, GError **error)
 }
 
 static gboolean
-bind_plan (sqlite3_stmt *st, gconstpointer row, GError **error)
+bind_plan (StoreStmt *st, gconstpointer row, GError **error)
 {
   const PlanRow *r = row;
   return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->operator_slug),
@@ -1227,7 +1227,7 @@ bind_plan (sqlite3_stmt *st, gconstpointer row, GError **error)
 }
 
 static gboolean
-bind_account (sqlite3_stmt *st, gconstpointer row, GError **error)
+bind_account (StoreStmt *st, gconstpointer row, GError **error)
 {
   const AccountRow *r = row;
   return store_bind (st, error, STORE_TEXT (r->slug), STORE_TEXT (r->operator_slug),
@@ -1236,7 +1236,7 @@ bind_account (sqlite3_stmt *st, gconstpointer row, GError **error)
 }
 
 static gboolean
-bind_number (sqlite3_stmt *st, gconstpointer row, GError **error)
+bind_number (StoreStmt *st, gconstpointer row, GError **error)
 {
   const NumberRow *r = row;
   return store_bind (st, error, STORE_TEXT (r->number), STORE_TEXT (r->account),
@@ -1245,7 +1245,7 @@ bind_number (sqlite3_stmt *st, gconstpointer row, GError **error)
 }
 
 static gboolean
-bind_deck_row (sqlite3_stmt *st, gconstpointer row, GError **error)
+bind_deck_row (StoreStmt *st, gconstpointer row, GError **error)
 {
   const DeckRow *r = row;
   return store_bind (st, error, STORE_TEXT (r->deck), STORE_INT ((gint64) r->line),
@@ -1258,7 +1258,7 @@ bind_deck_row (sqlite3_stmt *st, gconstpointer row, GError **error)
 }
 
 static gboolean
-bind_tier (sqlite3_stmt *st, gconstpointer row, GError **error)
+bind_tier (StoreStmt *st, gconstpointer row, GError **error)
 {
   const TierRow *t = row;
   return store_bind (st, error, STORE_TEXT (t->row->deck), STORE_INT ((gint64) t->row->line),
@@ -1267,7 +1267,7 @@ bind_tier (sqlite3_stmt *st, gconstpointer row, GError **error)
 }
 
 static gboolean
-bind_holiday (sqlite3_stmt *st, gconstpointer row, GError **error)
+bind_holiday (StoreStmt *st, gconstpointer row, GError **error)
 {
   const HolidayRow *r = row;
   return store_bind (st, error, STORE_TEXT (r->country), STORE_TEXT (r->date), STORE_TEXT (r->name));
@@ -1293,7 +1293,7 @@ tier_rows (const Catalog *c)
 
 /* Every parsed row, in the order foreign keys need. */
 static gboolean
-write_rows_all (sqlite3 *db, const Catalog *c, GError **error)
+write_rows_all (StoreDb *db, const Catalog *c, GError **error)
 {
   g_autoptr(GPtrArray) tiers = tier_rows (c);
   return write_rows (db, "INSERT INTO operators (operator, name, currency, invoice_prefix)"
@@ -1326,9 +1326,9 @@ write_rows_all (sqlite3 *db, const Catalog *c, GError **error)
 }
 
 static gboolean
-write_audit (sqlite3 *db, const char *dir, const char *digest, const char *files, GError **error)
+write_audit (StoreDb *db, const char *dir, const char *digest, const char *files, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "INSERT INTO catalog_imports (imported_at, dir, digest, files)"
     " VALUES (rater_now (), ?, ?, ?)", error);
   return st && store_bind (st, error, STORE_TEXT (dir), STORE_TEXT (digest), STORE_TEXT (files))
@@ -1336,7 +1336,7 @@ write_audit (sqlite3 *db, const char *dir, const char *digest, const char *files
 }
 
 static gboolean
-write_catalog (sqlite3 *db, const Catalog *c, const char *dir, const char *digest, GError **error)
+write_catalog (StoreDb *db, const Catalog *c, const char *dir, const char *digest, GError **error)
 {
   if (!store_begin (db, error))
     return FALSE;
@@ -1369,7 +1369,7 @@ read_catalog (Catalog *c, const char *dir, Problems *pr, GError **error)
 }
 
 gboolean
-catalog_import (sqlite3 *db, const char *dir, CatalogImportStats *stats, GError **error)
+catalog_import (StoreDb *db, const char *dir, CatalogImportStats *stats, GError **error)
 {
   g_autoptr(Catalog) c = catalog_data_new ();
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);

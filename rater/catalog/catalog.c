@@ -71,7 +71,7 @@ operator_get (RaterCatalog *cat, const char *slug)
 }
 
 static gboolean
-add_operator (sqlite3_stmt *st, gpointer cat, GError **error)
+add_operator (StoreStmt *st, gpointer cat, GError **error)
 {
   operator_get (cat, store_column_text (st, 0));
   return TRUE;
@@ -79,7 +79,7 @@ add_operator (sqlite3_stmt *st, gpointer cat, GError **error)
 
 /* The tenant id at ST's row (operator, tenant_id, account). */
 static gboolean
-add_tenant (sqlite3_stmt *st, gpointer data, GError **error)
+add_tenant (StoreStmt *st, gpointer data, GError **error)
 {
   RaterCatalog *cat = data;
   CatalogOperator *op = operator_get (cat, store_column_text (st, 0));
@@ -102,7 +102,7 @@ day_start_ms (const TzMap *zone, const char *date)
 /* The number assignment at ST's row (number, account, operator, zone, from,
  * to) appended to its number's list. */
 static gboolean
-add_assignment (sqlite3_stmt *st, gpointer data, GError **error)
+add_assignment (StoreStmt *st, gpointer data, GError **error)
 {
   RaterCatalog *cat = data;
   CatalogOperator *op = operator_get (cat, store_column_text (st, 2));
@@ -126,7 +126,7 @@ add_assignment (sqlite3_stmt *st, gpointer data, GError **error)
 }
 
 RaterCatalog *
-catalog_load (sqlite3 *db, GError **error)
+catalog_load (StoreDb *db, GError **error)
 {
   g_autoptr(RaterCatalog) cat = g_new0 (RaterCatalog, 1);
   cat->operators = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, catalog_operator_free);

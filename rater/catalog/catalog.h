@@ -15,8 +15,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "catalog/number.h"
 
 /* ---- importing a catalog directory (catalog-import.c) ---- */
@@ -26,7 +26,7 @@ typedef struct {
   char digest[65];              /* SHA-256 over the imported files' hashes */
 } CatalogImportStats;
 
-gboolean catalog_import (sqlite3 *db, const char *dir, CatalogImportStats *stats,
+gboolean catalog_import (StoreDb *db, const char *dir, CatalogImportStats *stats,
                          GError **error);
 
 /* The digest of the catalog in DIR as catalog_import would record it (for
@@ -34,14 +34,14 @@ gboolean catalog_import (sqlite3 *db, const char *dir, CatalogImportStats *stats
 char *catalog_digest (const char *dir, GError **error);
 
 /* The digest of the last import, or NULL when none. */
-char *catalog_last_digest (sqlite3 *db, GError **error);
+char *catalog_last_digest (StoreDb *db, GError **error);
 
 /* ---- the stored catalog, loaded for account resolution (catalog.c) ---- */
 
 typedef struct _RaterCatalog RaterCatalog;
 typedef struct _CatalogOperator CatalogOperator;
 
-RaterCatalog *catalog_load (sqlite3 *db, GError **error);
+RaterCatalog *catalog_load (StoreDb *db, GError **error);
 void catalog_free (RaterCatalog *catalog);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RaterCatalog, catalog_free)
 

@@ -35,7 +35,7 @@ adjust_add_cmd (RaterContext *ctx, gconstpointer args, GError **error)
   gint64 id = 0;
   if (!a->account || !a->period || !a->amount || !a->description || a->id)
     return adjust_usage (error);
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   if (!db || !adjust_add (db, a->account, a->period, a->amount, a->description, &id, error))
     return FALSE;
   cmd_summary (ctx, "added adjustment %" G_GINT64_FORMAT " of %s to account '%s' for %s", id,
@@ -52,7 +52,7 @@ adjust_list_cmd (RaterContext *ctx, gconstpointer args, GError **error)
     return adjust_usage (error);
   if (a->period && !cmd_check_period ("adjust", a->period, error))
     return FALSE;
-  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db_readonly (ctx, error);
   g_autoptr(GPtrArray) list = db ? adjust_list (db, a->account, a->period, error) : NULL;
   if (!list)
     return FALSE;
@@ -75,7 +75,7 @@ adjust_remove_cmd (RaterContext *ctx, gconstpointer args, GError **error)
   const AdjustArgs *a = args;
   if (a->id <= 0 || a->period || a->amount || a->description)
     return adjust_usage (error);
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   if (!db || !adjust_remove (db, a->id, a->account, error))
     return FALSE;
   cmd_summary (ctx, "removed adjustment %" G_GINT64_FORMAT, a->id);

@@ -53,7 +53,7 @@ cmd_catalog (RaterContext *ctx, int argc, char **argv, GError **error)
     return cmd_usage_error (error, "usage: rater catalog import DIR | rater catalog convert --from cgrates"
                             " [--operator SLUG] [--currency CODE] [--country CC] [--timezone ZONE]"
                             " [--tax-rate RATE] SRC DIR");
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   CatalogImportStats s;
   if (!db || !catalog_import (db, argv[2], &s, error))
     return FALSE;

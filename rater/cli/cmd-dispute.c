@@ -43,7 +43,7 @@ dispute_open_cmd (RaterContext *ctx, gconstpointer args, GError **error)
   if (!a->call || !a->reason || a->upheld || a->rejected || a->open_only || a->account
       || a->period)
     return dispute_usage (error);
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   if (!db || !dispute_open (db, a->call, a->reason, who (a), error))
     return FALSE;
   cmd_summary (ctx, "opened a dispute on call %s: held off drafts and issuing until resolved (if billed"
@@ -88,7 +88,7 @@ dispute_resolve_cmd (RaterContext *ctx, gconstpointer args, GError **error)
   g_autoptr(Dispute) d = NULL;
   if (!a->call || a->upheld == a->rejected || a->open_only || a->account || a->period)
     return dispute_usage (error);
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   if (!db || !dispute_resolve (db, a->call, a->upheld ? DISPUTE_UPHELD : DISPUTE_REJECTED,
                                a->reason, who (a), &d, error))
     return FALSE;
@@ -133,7 +133,7 @@ dispute_list_cmd (RaterContext *ctx, gconstpointer args, GError **error)
     return dispute_usage (error);
   if (a->period && !cmd_check_period ("dispute", a->period, error))
     return FALSE;
-  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db_readonly (ctx, error);
   g_autoptr(GPtrArray) list = db ? dispute_list (db, a->open_only, a->account, a->period, error)
                                  : NULL;
   if (!list)

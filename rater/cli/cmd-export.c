@@ -26,7 +26,7 @@ export_rejects_command (RaterContext *ctx, gconstpointer args, GError **error)
 {
   const ExportArgs *a = args;
   guint64 rows = 0;
-  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db_readonly (ctx, error);
   if (!db || !export_rejects (db, a->out, &rows, error))
     return FALSE;
   export_summary (ctx, a, "rejects", rows);
@@ -38,7 +38,7 @@ export_calls_command (RaterContext *ctx, gconstpointer args, GError **error)
 {
   const ExportArgs *a = args;
   guint64 rows = 0;
-  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db_readonly (ctx, error);
   if (!db || !export_calls (db, a->period, a->out, &rows, error))
     return FALSE;
   export_summary (ctx, a, "calls", rows);

@@ -91,7 +91,7 @@ add_json_entry (const FilesEntry *e, gpointer data, GError **error)
 }
 
 static gboolean
-list_csv (sqlite3 *db, const FilesArgs *a, GError **error)
+list_csv (StoreDb *db, const FilesArgs *a, GError **error)
 {
   g_autoptr(OutFile) out = outfile_open (NULL, error);
   if (!out)
@@ -101,7 +101,7 @@ list_csv (sqlite3 *db, const FilesArgs *a, GError **error)
 }
 
 static gboolean
-list_json (sqlite3 *db, const FilesArgs *a, GError **error)
+list_json (StoreDb *db, const FilesArgs *a, GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -123,7 +123,7 @@ files_list_command (RaterContext *ctx, gconstpointer args, GError **error)
   if (!g_str_equal (format, "table") && !g_str_equal (format, "csv") && !g_str_equal (format, "json"))
     return cmd_usage_error (error, "files list: --format must be table, csv or json, not '%s'",
                             format);
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   if (!db)
     return FALSE;
   if (g_str_equal (format, "csv"))
@@ -165,7 +165,7 @@ files_withdraw_command (RaterContext *ctx, gconstpointer args, GError **error)
     return cmd_usage_error (error, "files withdraw: ID must be a file id, not '%s'", a->args[0]);
   if (!a->reason || !*g_strstrip (a->reason))
     return cmd_usage_error (error, "files withdraw: --reason TEXT is required");
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   g_auto(FilesWithdrawal) w = { 0 };
   if (!db || !files_withdraw (db, id, a->reason, &w, error))
     return FALSE;

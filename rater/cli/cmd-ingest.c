@@ -40,7 +40,7 @@ cmd_ingest (RaterContext *ctx, int argc, char **argv, GError **error)
     return FALSE;
   if (argc < 2)
     return cmd_usage_error (error, "ingest: no FILE given");
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   g_autoptr(Ingest) ing = db ? ingest_new (db, error) : NULL;
   if (!ing)
     return FALSE;

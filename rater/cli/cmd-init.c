@@ -13,7 +13,7 @@ cmd_init (RaterContext *ctx, int argc, char **argv, GError **error)
   if (argc > 1)
     return cmd_usage_error (error, "init: unexpected argument '%s'", argv[1]);
   int from = 0, to = 0;
-  g_autoptr(sqlite3) db = store_init (ctx->db_path, &from, &to, error);
+  g_autoptr(StoreDb) db = store_init (ctx->db_path, &from, &to, error);
   if (!db)
     return FALSE;
   if (from == to)

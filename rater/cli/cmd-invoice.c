@@ -53,7 +53,7 @@ invoice_draft (RaterContext *ctx, gconstpointer args, GError **error)
   if (a->formats & INVOICEOUT_UBL)
     return cmd_usage_error (error, "invoice draft: --format ubl: an e-invoice is an issued"
                             " document (a draft has no number): use 'invoice issue'");
-  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db_readonly (ctx, error);
   if (!db || !invoiceout_write_drafts (db, a->period, a->op, a->account, a->out, a->formats,
                                        0, &n, &issued, error))
     return FALSE;
@@ -70,7 +70,7 @@ invoice_draft (RaterContext *ctx, gconstpointer args, GError **error)
  * unless every account has it closed already (issuing again only rewrites
  * the same documents). */
 static gboolean
-check_period_ended (sqlite3 *db, const InvoiceArgs *a, GError **error)
+check_period_ended (StoreDb *db, const InvoiceArgs *a, GError **error)
 {
   gboolean ended = FALSE, closed = FALSE;
   gint64 ends = 0;
@@ -96,7 +96,7 @@ invoice_issue (RaterContext *ctx, gconstpointer args, GError **error)
   const InvoiceArgs *a = args;
   if (a->account)
     return invoice_usage (error);
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   RateOptions ropts = { NULL, 0, 0 };
   RateStats rs;
   if (!db || !check_period_ended (db, a, error) || !rate_run (db, &ropts, &rs, error))
@@ -177,7 +177,7 @@ invoice_credit (RaterContext *ctx, int argc, char **argv, GError **error)
   if (argc == 2 && out && !reason && modes == 0)
     {
       /* CREDIT_NOTE --out DIR: write an issued credit note's documents (again) */
-      g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
+      g_autoptr(StoreDb) db = cmd_open_db_readonly (ctx, error);
       if (!db || !credit_write_documents (db, argv[1], out, formats, error))
         return FALSE;
       cmd_summary (ctx, "wrote credit note %s to '%s'", argv[1], out);
@@ -189,7 +189,7 @@ invoice_credit (RaterContext *ctx, int argc, char **argv, GError **error)
   CreditRequest req = { all ? CREDIT_ALL : lines->len ? CREDIT_LINES : CREDIT_AMOUNT,
                         (const guint *) (void *) lines->data, lines->len, amount, reason,
                         time_format_utc_date (time_now_ms (), today) };
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   g_autofree char *number = NULL;
   if (!db)
     return FALSE;

@@ -62,7 +62,7 @@ cmd_purge (RaterContext *ctx, int argc, char **argv, GError **error)
     return FALSE;
   if (argc > 1 || !before)
     return cmd_usage_error (error, "usage: rater purge --before YYYY-MM [--dry-run]");
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   g_autoptr(PurgeResult) result = db ? purge_before (db, before, dry_run, error) : NULL;
   return result && cmd_purge_report (ctx, result, dry_run, error);
 }

@@ -21,7 +21,7 @@ cmd_rate (RaterContext *ctx, int argc, char **argv, GError **error)
   if (argc > 1 || threads < 0 || threads > 256 || batch < 0)
     return cmd_usage_error (error,
                             "usage: rater rate [--period YYYY-MM] [--threads N] [--batch-size N]");
-  g_autoptr(sqlite3) db = cmd_open_db (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db (ctx, error);
   RateOptions opts = { period, (guint) threads, (guint) batch };
   RateStats s;
   if (!db || !rate_run (db, &opts, &s, error))

@@ -87,7 +87,7 @@ price_pairs (const RaterContext *ctx, const ReconSide *l, const ReconSide *r, co
       *skipped = g_strdup_printf ("no database '%s'", ctx->db_path);
       return TRUE;
     }
-  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db_readonly (ctx, error);
   g_autoptr(ReconCharger) charger = db ? reconcilecharge_new (db, error) : NULL;
   if (!charger)
     return FALSE;

@@ -186,7 +186,7 @@ make_query (const ReportArgs *a, const ReportSetEntry *entry, ReportQuery *q,
 }
 
 static gboolean
-run_report (RaterContext *ctx, sqlite3 *db, const ReportArgs *a, const ReportSetEntry *entry,
+run_report (RaterContext *ctx, StoreDb *db, const ReportArgs *a, const ReportSetEntry *entry,
             GError **error)
 {
   ReportQuery q;
@@ -218,6 +218,6 @@ cmd_report (RaterContext *ctx, int argc, char **argv, GError **error)
     }
   if (!check_options (&a, entry, error))
     return FALSE;
-  g_autoptr(sqlite3) db = cmd_open_db_readonly (ctx, error);
+  g_autoptr(StoreDb) db = cmd_open_db_readonly (ctx, error);
   return db && run_report (ctx, db, &a, entry, error);
 }

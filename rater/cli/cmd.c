@@ -147,13 +147,13 @@ cmd_summary (const RaterContext *ctx, const char *format, ...)
   fflush (stdout);
 }
 
-sqlite3 *
+StoreDb *
 cmd_open_db (const RaterContext *ctx, GError **error)
 {
   return store_open (ctx->db_path, error);
 }
 
-sqlite3 *
+StoreDb *
 cmd_open_db_readonly (const RaterContext *ctx, GError **error)
 {
   return store_open_readonly (ctx->db_path, error);

@@ -9,8 +9,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "ingest/cdr.h"
 #include "ingest/ingest.h"
 
@@ -110,11 +110,11 @@ typedef void (*CmdProgressFunc) (const char *path, guint64 done, guint64 total, 
 CmdProgressFunc cmd_ingest_progress (const RaterContext *ctx);
 
 /* Open the context's database (existing, current schema). */
-sqlite3 *cmd_open_db (const RaterContext *ctx, GError **error);
+StoreDb *cmd_open_db (const RaterContext *ctx, GError **error);
 
 /* The same, read-only, for a command that only reads (export, report,
  * invoice draft, reconcile): it works on a read-only file system. */
-sqlite3 *cmd_open_db_readonly (const RaterContext *ctx, GError **error);
+StoreDb *cmd_open_db_readonly (const RaterContext *ctx, GError **error);
 
 gboolean cmd_init (RaterContext *ctx, int argc, char **argv, GError **error);
 gboolean cmd_adjust (RaterContext *ctx, int argc, char **argv, GError **error);

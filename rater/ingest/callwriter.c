@@ -43,12 +43,12 @@ struct _CallBatch {
 };
 
 struct _CallWriter {
-  sqlite3 *db;
-  sqlite3_stmt *insert_call, *insert_reject;
-  sqlite3_stmt *find_leg, *replace_leg, *rekey_leg;   /* legs of one call */
-  sqlite3_stmt *find_key, *insert_dropped;             /* what a duplicate was dropped for */
-  sqlite3_stmt *inserted_lines;                        /* the rows a multi-row INSERT added */
-  sqlite3_stmt *insert_many;   /* WRITE_MANY calls in one statement */
+  StoreDb *db;
+  StoreStmt *insert_call, *insert_reject;
+  StoreStmt *find_leg, *replace_leg, *rekey_leg;   /* legs of one call */
+  StoreStmt *find_key, *insert_dropped;             /* what a duplicate was dropped for */
+  StoreStmt *inserted_lines;                        /* the rows a multi-row INSERT added */
+  StoreStmt *insert_many;   /* WRITE_MANY calls in one statement */
   guint pending[WRITE_MANY];   /* rows of the current batch waiting for it */
   guint n_pending;
   CallBatch batches[N_BATCHES];
@@ -94,8 +94,8 @@ static const char sql_insert_reject[] =
   "INSERT INTO rejects (file_id, line, reason, detail, raw) VALUES (?, ?, ?, ?, ?)";
 
 /* INSERT of WRITE_MANY calls; duplicates are skipped like the one-row form. */
-static sqlite3_stmt *
-prepare_insert_many (sqlite3 *db, GError **error)
+static StoreStmt *
+prepare_insert_many (StoreDb *db, GError **error)
 {
   g_autoptr(GString) sql = g_string_new ("INSERT INTO calls (" CALL_COLUMNS ") VALUES ");
   for (guint i = 0; i < WRITE_MANY; i++)
@@ -110,7 +110,7 @@ prepare_insert_many (sqlite3 *db, GError **error)
 }
 
 CallWriter *
-callwriter_new (sqlite3 *db, GError **error)
+callwriter_new (StoreDb *db, GError **error)
 {
   CallWriter *w = g_new0 (CallWriter, 1);
   w->db = db;
@@ -144,15 +144,15 @@ callwriter_free (CallWriter *w)
     return;
   g_assert (w->thread == NULL);
   /* finalize only repeats the last step's result, already reported */
-  sqlite3_finalize (w->insert_call);
-  sqlite3_finalize (w->find_leg);
-  sqlite3_finalize (w->replace_leg);
-  sqlite3_finalize (w->rekey_leg);
-  sqlite3_finalize (w->find_key);
-  sqlite3_finalize (w->insert_dropped);
-  sqlite3_finalize (w->inserted_lines);
-  sqlite3_finalize (w->insert_reject);
-  sqlite3_finalize (w->insert_many);
+  store_finalize (w->insert_call);
+  store_finalize (w->find_leg);
+  store_finalize (w->replace_leg);
+  store_finalize (w->rekey_leg);
+  store_finalize (w->find_key);
+  store_finalize (w->insert_dropped);
+  store_finalize (w->inserted_lines);
+  store_finalize (w->insert_reject);
+  store_finalize (w->insert_many);
   g_clear_pointer (&w->free_q, g_async_queue_unref);
   g_clear_pointer (&w->full_q, g_async_queue_unref);
   for (int i = 0; i < N_BATCHES; i++)
@@ -262,7 +262,7 @@ number_value (const RaterNumber *n)
 
 /* Bind R to the parameters BASE + 1 ... BASE + CALL_PARAMS of ST. */
 static gboolean
-bind_call (CallWriter *w, sqlite3_stmt *st, int base, const CallBatch *b, const Row *r,
+bind_call (CallWriter *w, StoreStmt *st, int base, const CallBatch *b, const Row *r,
            GError **error)
 {
   return store_bind_at (st, base + 1, error,
@@ -304,12 +304,12 @@ typedef struct {
 } KeyRow;
 
 static gboolean
-take_key_row (sqlite3_stmt *st, gpointer data, GError **error)
+take_key_row (StoreStmt *st, gpointer data, GError **error)
 {
   KeyRow *k = data;
-  k->id = sqlite3_column_int64 (st, 0);
-  k->file_id = sqlite3_column_int64 (st, 1);
-  k->line = sqlite3_column_int64 (st, 2);
+  k->id = store_column_int64 (st, 0);
+  k->file_id = store_column_int64 (st, 1);
+  k->line = store_column_int64 (st, 2);
   return TRUE;
 }
 
@@ -335,7 +335,7 @@ write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
   gboolean duplicate;
   if (!bind_call (w, w->insert_call, 0, b, r, error) || !store_step (w->insert_call, error))
     return FALSE;
-  if (sqlite3_changes (w->db) > 0)
+  if (store_changes (w->db) > 0)
     {
       w->stats.calls++;
       w->stats.unknown_account += r->account == NULL;
@@ -362,16 +362,16 @@ leg_row_clear (LegRow *e)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LegRow, leg_row_clear)
 
 static gboolean
-take_leg_row (sqlite3_stmt *st, gpointer data, GError **error)
+take_leg_row (StoreStmt *st, gpointer data, GError **error)
 {
   LegRow *e = data;
-  e->id = sqlite3_column_int64 (st, 0);
+  e->id = store_column_int64 (st, 0);
   e->call_key = g_strdup (store_column_text (st, 1));
   e->leg_key = g_strdup (store_column_text_or_null (st, 2));
   e->leg_id = g_strdup (store_column_text_or_null (st, 3));
-  e->leg_rank = sqlite3_column_int (st, 4);
-  e->file_id = sqlite3_column_int64 (st, 5);
-  e->line = sqlite3_column_int64 (st, 6);
+  e->leg_rank = store_column_int (st, 4);
+  e->file_id = store_column_int64 (st, 5);
+  e->line = store_column_int64 (st, 6);
   return TRUE;
 }
 
@@ -468,7 +468,7 @@ write_leg (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
 static gboolean
 write_reject (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
 {
-  sqlite3_stmt *st = w->insert_reject;
+  StoreStmt *st = w->insert_reject;
   if (!store_bind (st, error, STORE_INT (w->file_id), STORE_INT ((gint64) r->line),
                    STORE_TEXT (r->reason), span_value (b, r->detail),
                    STORE_BLOB (b->arena->data + r->raw.off, r->raw.len)))
@@ -479,9 +479,9 @@ write_reject (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
 
 /* The line of each row in ST (inserted_lines) into the hash set DATA. */
 static gboolean
-take_inserted_line (sqlite3_stmt *st, gpointer data, GError **error)
+take_inserted_line (StoreStmt *st, gpointer data, GError **error)
 {
-  g_hash_table_add (data, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (st, 0)));
+  g_hash_table_add (data, GSIZE_TO_POINTER ((gsize) store_column_int64 (st, 0)));
   return TRUE;
 }
 
@@ -493,7 +493,7 @@ static gboolean
 note_duplicates (CallWriter *w, const CallBatch *b, guint64 added, GError **error)
 {
   g_autoptr(GHashTable) inserted = g_hash_table_new (NULL, NULL);
-  gint64 last = sqlite3_last_insert_rowid (w->db);
+  gint64 last = store_last_insert_id (w->db);
   gboolean duplicate;
   if (added > 0
       && !(store_bind (w->inserted_lines, error, STORE_INT (last - (gint64) added + 1),
@@ -524,7 +524,7 @@ flush_pending (CallWriter *w, const CallBatch *b, gboolean all, GError **error)
           return FALSE;
       if (!store_step (w->insert_many, error))
         return FALSE;
-      guint64 added = (guint64) sqlite3_changes (w->db);
+      guint64 added = (guint64) store_changes (w->db);
       w->stats.calls += added;
       w->stats.duplicates += WRITE_MANY - added;
       if (added < WRITE_MANY && !note_duplicates (w, b, added, error))

@@ -24,8 +24,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "ingest/cdr.h"
 
 typedef struct _CallWriter CallWriter;
@@ -40,7 +40,7 @@ typedef struct {
   guint64 rejects;            /* rejects stored */
 } CallWriterStats;
 
-CallWriter *callwriter_new (sqlite3 *db, GError **error);
+CallWriter *callwriter_new (StoreDb *db, GError **error);
 void callwriter_free (CallWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallWriter, callwriter_free)
 

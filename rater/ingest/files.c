@@ -26,24 +26,24 @@ typedef struct {
 } ListRun;
 
 static gboolean
-take_entry (sqlite3_stmt *st, gpointer data, GError **error)
+take_entry (StoreStmt *st, gpointer data, GError **error)
 {
   ListRun *run = data;
   FilesEntry e = {
-    .id = sqlite3_column_int64 (st, 0),
+    .id = store_column_int64 (st, 0),
     .path = store_column_text (st, 1),
     .sha256 = store_column_text (st, 2),
     .ingested_at = store_column_text (st, 3),
     .format = store_column_text (st, 4),
     .operator_slug = store_column_text_or_null (st, 5),
     .options = store_column_text (st, 6),
-    .complete = sqlite3_column_int (st, 7),
-    .records = sqlite3_column_int64 (st, 8),
-    .calls = sqlite3_column_int64 (st, 9),
-    .duplicates = sqlite3_column_int64 (st, 10),
-    .merged_legs = sqlite3_column_int64 (st, 11),
-    .internal = sqlite3_column_int64 (st, 12),
-    .rejects = sqlite3_column_int64 (st, 13),
+    .complete = store_column_int (st, 7),
+    .records = store_column_int64 (st, 8),
+    .calls = store_column_int64 (st, 9),
+    .duplicates = store_column_int64 (st, 10),
+    .merged_legs = store_column_int64 (st, 11),
+    .internal = store_column_int64 (st, 12),
+    .rejects = store_column_int64 (st, 13),
   };
   return run->func (&e, run->data, error);
 }
@@ -66,11 +66,11 @@ check_date (const char *since, GError **error)
 }
 
 gboolean
-files_list (sqlite3 *db, const char *since, FilesEntryFunc func, gpointer data, GError **error)
+files_list (StoreDb *db, const char *since, FilesEntryFunc func, gpointer data, GError **error)
 {
   if (since && !check_date (since, error))
     return FALSE;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT f.id, f.path, f.sha256, f.ingested_at, f.format, f.operator, f.options,"
     " p.file_id IS NULL, f.records, f.calls, f.duplicates, f.merged_legs, f.internal, f.rejects"
     " FROM files f LEFT JOIN ingest_progress p ON p.file_id = f.id"
@@ -93,7 +93,7 @@ files_withdrawal_clear (FilesWithdrawal *w)
 }
 
 static gboolean
-take_path (sqlite3_stmt *st, gpointer data, GError **error)
+take_path (StoreStmt *st, gpointer data, GError **error)
 {
   char **path = data;
   g_free (*path);
@@ -115,10 +115,10 @@ billed_clear (Billed *b)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Billed, billed_clear)
 
 static gboolean
-take_billed (sqlite3_stmt *st, gpointer data, GError **error)
+take_billed (StoreStmt *st, gpointer data, GError **error)
 {
   Billed *b = data;
-  b->count = sqlite3_column_int64 (st, 0);
+  b->count = store_column_int64 (st, 0);
   b->account = g_strdup (store_column_text (st, 1));
   b->period = g_strdup (store_column_text (st, 2));
   b->invoice = g_strdup (store_column_text_or_null (st, 3));
@@ -129,15 +129,15 @@ take_billed (sqlite3_stmt *st, gpointer data, GError **error)
 /* Refuse the withdrawal when a call of FILE is rated in a closed period,
  * billed late on an issued invoice, or purged (bill/purge.h). */
 static gboolean
-check_not_billed (sqlite3 *db, gint64 id, const char *path, GError **error)
+check_not_billed (StoreDb *db, gint64 id, const char *path, GError **error)
 {
   g_auto(Billed) b = { 0 };
-  g_autoptr(sqlite3_stmt) purged = store_prepare (db,
+  g_autoptr(StoreStmt) purged = store_prepare (db,
     "SELECT purged_at FROM purged_files WHERE file_id = ?1", error);
   if (!purged || !store_bind (purged, error, STORE_INT (id)))
     return FALSE;
-  int rc = sqlite3_step (purged);
-  if (rc == SQLITE_ROW)
+  int rc = store_next (purged);
+  if (rc == STORE_ROW)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_DATA,
                    "file %" G_GINT64_FORMAT " '%s' cannot be withdrawn: calls of it were purged"
@@ -145,9 +145,9 @@ check_not_billed (sqlite3 *db, gint64 id, const char *path, GError **error)
                    store_column_text (purged, 0));
       return FALSE;
     }
-  if (rc != SQLITE_DONE)
+  if (rc != STORE_DONE)
     return store_set_error (error, db, "checking the file's calls");
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT count(*) OVER (), r.account, r.period, i.invoice, r.invoice"
     " FROM calls c JOIN ratings r ON r.call_id = c.id"
     " LEFT JOIN closed_periods cp ON cp.account = r.account AND cp.period = r.period"
@@ -172,13 +172,13 @@ check_not_billed (sqlite3 *db, gint64 id, const char *path, GError **error)
 }
 
 static gboolean
-take_other (sqlite3_stmt *st, gpointer data, GError **error)
+take_other (StoreStmt *st, gpointer data, GError **error)
 {
   FilesWithdrawal *w = data;
   FilesOther o = {
-    .file_id = sqlite3_column_int64 (st, 0),
+    .file_id = store_column_int64 (st, 0),
     .path = g_strdup (store_column_text_or_null (st, 1)),
-    .records = sqlite3_column_int64 (st, 2),
+    .records = store_column_int64 (st, 2),
   };
   g_array_append_val (w->others, o);
   w->orphaned += o.records;
@@ -187,9 +187,9 @@ take_other (sqlite3_stmt *st, gpointer data, GError **error)
 
 /* The records of other files dropped for the file's calls, per file. */
 static gboolean
-count_others (sqlite3 *db, gint64 id, FilesWithdrawal *w, GError **error)
+count_others (StoreDb *db, gint64 id, FilesWithdrawal *w, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT d.file_id, f.path, count(*) FROM dropped_records d"
     " JOIN calls c ON c.id = d.call_id LEFT JOIN files f ON f.id = d.file_id"
     " WHERE c.file_id = ?1 AND d.file_id <> ?1 GROUP BY d.file_id ORDER BY d.file_id", error);
@@ -199,20 +199,20 @@ count_others (sqlite3 *db, gint64 id, FilesWithdrawal *w, GError **error)
 
 /* Run SQL with ?1 = ID; *CHANGES (when not NULL) its row count. */
 static gboolean
-exec_id (sqlite3 *db, const char *sql, gint64 id, gint64 *changes, GError **error)
+exec_id (StoreDb *db, const char *sql, gint64 id, gint64 *changes, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
   if (!st || !store_bind (st, error, STORE_INT (id)) || !store_step_done (st, error))
     return FALSE;
   if (changes)
-    *changes = sqlite3_changes64 (db);
+    *changes = store_changes (db);
   return TRUE;
 }
 
 static gboolean
-record_audit (sqlite3 *db, const FilesWithdrawal *w, const char *reason, GError **error)
+record_audit (StoreDb *db, const FilesWithdrawal *w, const char *reason, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "INSERT INTO file_withdrawals (file_id, sha256, path, format, options, ingested_at, calls,"
     " ratings, rejects, orphaned, reason, withdrawn_at)"
     " SELECT id, sha256, path, format, options, ingested_at, ?2, ?3, ?4, ?5, ?6, rater_now ()"
@@ -225,7 +225,7 @@ record_audit (sqlite3 *db, const FilesWithdrawal *w, const char *reason, GError 
 
 /* The deletes, ratings and notes before the calls they refer to. */
 static gboolean
-remove_file (sqlite3 *db, FilesWithdrawal *w, GError **error)
+remove_file (StoreDb *db, FilesWithdrawal *w, GError **error)
 {
   gint64 id = w->file_id;
   /* a dispute follows its call, not the row id the next call may be given:
@@ -242,7 +242,7 @@ remove_file (sqlite3 *db, FilesWithdrawal *w, GError **error)
 }
 
 static gboolean
-withdraw_in_transaction (sqlite3 *db, FilesWithdrawal *w, const char *reason, GError **error)
+withdraw_in_transaction (StoreDb *db, FilesWithdrawal *w, const char *reason, GError **error)
 {
   return check_not_billed (db, w->file_id, w->path, error)
          && count_others (db, w->file_id, w, error)
@@ -252,7 +252,7 @@ withdraw_in_transaction (sqlite3 *db, FilesWithdrawal *w, const char *reason, GE
 }
 
 gboolean
-files_withdraw (sqlite3 *db, gint64 id, const char *reason, FilesWithdrawal *out,
+files_withdraw (StoreDb *db, gint64 id, const char *reason, FilesWithdrawal *out,
                 GError **error)
 {
   g_return_val_if_fail (reason && *reason, FALSE);
@@ -260,7 +260,7 @@ files_withdraw (sqlite3 *db, gint64 id, const char *reason, FilesWithdrawal *out
   *out = (FilesWithdrawal) { .file_id = id, .others = g_array_new (FALSE, FALSE, sizeof (FilesOther)) };
   if (!store_begin (db, error))
     return FALSE;
-  g_autoptr(sqlite3_stmt) find = store_prepare (db, "SELECT path FROM files WHERE id = ?1", error);
+  g_autoptr(StoreStmt) find = store_prepare (db, "SELECT path FROM files WHERE id = ?1", error);
   if (!find || !store_bind (find, error, STORE_INT (id))
       || !store_each_row (find, take_path, &out->path, "reading the files table", error))
     goto fail;

@@ -28,7 +28,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "base/store.h"
 
 /* One `files` row. */
 typedef struct {
@@ -48,7 +49,7 @@ typedef gboolean (*FilesEntryFunc) (const FilesEntry *entry, gpointer data, GErr
 
 /* Every file ingested on or after SINCE (YYYY-MM-DD, UTC; NULL: all), in id
  * order.  RATER_ERROR_USAGE for a SINCE that is not a date. */
-gboolean files_list (sqlite3 *db, const char *since, FilesEntryFunc func, gpointer data,
+gboolean files_list (StoreDb *db, const char *since, FilesEntryFunc func, gpointer data,
                      GError **error);
 
 /* Records of another file dropped for the withdrawn file's calls. */
@@ -75,5 +76,5 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FilesWithdrawal, files_withdrawal_clear)
  * (cleared first).  RATER_ERROR_USAGE when there is no such file,
  * RATER_ERROR_DATA when it is refused, RATER_ERROR_SOFTWARE for database
  * errors; nothing changes unless it returns TRUE. */
-gboolean files_withdraw (sqlite3 *db, gint64 id, const char *reason, FilesWithdrawal *out,
+gboolean files_withdraw (StoreDb *db, gint64 id, const char *reason, FilesWithdrawal *out,
                          GError **error);

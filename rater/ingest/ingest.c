@@ -37,11 +37,11 @@
 #define CHUNK_ROWS_DEFAULT 1048576
 
 struct _Ingest {
-  sqlite3 *db;
+  StoreDb *db;
   RaterCatalog *catalog;
   CallWriter *writer;
   guint64 chunk_rows;
-  sqlite3_stmt *find_file, *insert_file, *update_file, *set_progress, *clear_progress;
+  StoreStmt *find_file, *insert_file, *update_file, *set_progress, *clear_progress;
 };
 
 /* The `files` row of a file's bytes, when there is one. */
@@ -75,18 +75,18 @@ ingest_free (Ingest *ing)
   if (!ing)
     return;
   /* finalize only repeats the last step's result, already reported */
-  sqlite3_finalize (ing->find_file);
-  sqlite3_finalize (ing->insert_file);
-  sqlite3_finalize (ing->update_file);
-  sqlite3_finalize (ing->set_progress);
-  sqlite3_finalize (ing->clear_progress);
+  store_finalize (ing->find_file);
+  store_finalize (ing->insert_file);
+  store_finalize (ing->update_file);
+  store_finalize (ing->set_progress);
+  store_finalize (ing->clear_progress);
   callwriter_free (ing->writer);
   catalog_free (ing->catalog);
   g_free (ing);
 }
 
 Ingest *
-ingest_new (sqlite3 *db, GError **error)
+ingest_new (StoreDb *db, GError **error)
 {
   g_autoptr(Ingest) ing = g_new0 (Ingest, 1);
   ing->db = db;
@@ -127,19 +127,19 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FileRow, file_row_clear)
 
 /* ST's row (find_file) into *DATA, a FileRow. */
 static gboolean
-take_file_row (sqlite3_stmt *st, gpointer data, GError **error)
+take_file_row (StoreStmt *st, gpointer data, GError **error)
 {
   FileRow *row = data;
   g_free (row->path);
   row->path = g_strdup (store_column_text (st, 0));
-  row->id = sqlite3_column_int64 (st, 1);
-  row->resume_line = sqlite3_column_int64 (st, 2);
-  row->stored.records = (guint64) sqlite3_column_int64 (st, 3);
-  row->stored.calls = (guint64) sqlite3_column_int64 (st, 4);
-  row->stored.duplicates = (guint64) sqlite3_column_int64 (st, 5);
-  row->stored.rejects = (guint64) sqlite3_column_int64 (st, 6);
-  row->stored.merged_legs = (guint64) sqlite3_column_int64 (st, 7);
-  row->stored.internal = (guint64) sqlite3_column_int64 (st, 8);
+  row->id = store_column_int64 (st, 1);
+  row->resume_line = store_column_int64 (st, 2);
+  row->stored.records = (guint64) store_column_int64 (st, 3);
+  row->stored.calls = (guint64) store_column_int64 (st, 4);
+  row->stored.duplicates = (guint64) store_column_int64 (st, 5);
+  row->stored.rejects = (guint64) store_column_int64 (st, 6);
+  row->stored.merged_legs = (guint64) store_column_int64 (st, 7);
+  row->stored.internal = (guint64) store_column_int64 (st, 8);
   return TRUE;
 }
 
@@ -329,7 +329,7 @@ static gboolean
 update_file_row (Ingest *ing, FileRun *run, const CallWriterStats *ws, gint64 resume_line,
                  GError **error)
 {
-  sqlite3_stmt *st = ing->update_file;
+  StoreStmt *st = ing->update_file;
   const IngestStats *n = &run->stored;
   guint64 records = n->records + ws->calls + ws->duplicates + ws->merged_legs + ws->internal
                     + ws->rejects;
@@ -398,7 +398,7 @@ ingest_pipeline (Ingest *ing, FileRun *run, CallWriterStats *ws, GError **error)
 static gboolean
 insert_file_row (Ingest *ing, FileRun *run, const char *sha, guint64 size, GError **error)
 {
-  sqlite3_stmt *st = ing->insert_file;
+  StoreStmt *st = ing->insert_file;
   const CatalogOperator *op = run->op;
   g_autofree char *options = ingest_options_text (run->opts);
   if (!store_bind (st, error, STORE_TEXT (sha), STORE_TEXT (run->path),
@@ -407,7 +407,7 @@ insert_file_row (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErro
                    STORE_INT ((gint64) size), STORE_TEXT (options))
       || !store_step_done (st, error))
     return FALSE;
-  run->file_id = sqlite3_last_insert_rowid (ing->db);
+  run->file_id = store_last_insert_id (ing->db);
   return TRUE;
 }
 

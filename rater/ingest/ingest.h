@@ -23,8 +23,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "ingest/cdr.h"
 
 /* Rejects a command shows per file (stderr, the log) before "... N more". */
@@ -68,7 +68,7 @@ typedef struct {
 typedef struct _Ingest Ingest;
 
 /* Prepare ingestion into DB (loads the catalog). */
-Ingest *ingest_new (sqlite3 *db, GError **error);
+Ingest *ingest_new (StoreDb *db, GError **error);
 void ingest_free (Ingest *ingest);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ingest, ingest_free)
 

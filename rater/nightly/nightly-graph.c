@@ -52,7 +52,7 @@ typedef struct {
 } LastDay;
 
 static gboolean
-read_last_day (sqlite3_stmt *st, gpointer data, GError **error)
+read_last_day (StoreStmt *st, gpointer data, GError **error)
 {
   LastDay *l = data;
   const char *text = store_column_text (st, 0);
@@ -67,10 +67,10 @@ read_last_day (sqlite3_stmt *st, gpointer data, GError **error)
 }
 
 gboolean
-nightly_graph_last_day (sqlite3 *db, const NightlySource *s, gboolean *have, gint64 *last,
+nightly_graph_last_day (StoreDb *db, const NightlySource *s, gboolean *have, gint64 *last,
                         GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT last_day FROM graph_fetches"
+  g_autoptr(StoreStmt) st = store_prepare (db, "SELECT last_day FROM graph_fetches"
                                               " WHERE source = ?1 AND tenant = ?2 AND kind = ?3",
                                               error);
   LastDay l = { have, last };
@@ -82,11 +82,11 @@ nightly_graph_last_day (sqlite3 *db, const NightlySource *s, gboolean *have, gin
 }
 
 gboolean
-nightly_graph_record (sqlite3 *db, const NightlySource *s, gint64 day, gint64 now_ms,
+nightly_graph_record (StoreDb *db, const NightlySource *s, gint64 day, gint64 now_ms,
                       GError **error)
 {
   char buf[11], at[32];
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, "INSERT INTO graph_fetches (source, tenant,"
+  g_autoptr(StoreStmt) st = store_prepare (db, "INSERT INTO graph_fetches (source, tenant,"
                                               " kind, last_day, fetched_at)"
                                               " VALUES (?1, ?2, ?3, ?4, ?5)"
                                               " ON CONFLICT (source, tenant, kind) DO UPDATE SET"

@@ -19,8 +19,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "nightly/nightly-config.h"
 
 /* Days are counted from 1970-01-01 (UTC), as graph_parse_day(). */
@@ -41,11 +41,11 @@ gint64 nightly_graph_days (gint64 from, gint64 to);
 
 /* The last complete day of SOURCE into *LAST; *HAVE FALSE when none is
  * recorded (a new source). */
-gboolean nightly_graph_last_day (sqlite3 *db, const NightlySource *source, gboolean *have,
+gboolean nightly_graph_last_day (StoreDb *db, const NightlySource *source, gboolean *have,
                                  gint64 *last, GError **error);
 
 /* Record DAY as SOURCE's last complete day (at NOW_MS, UTC milliseconds). */
-gboolean nightly_graph_record (sqlite3 *db, const NightlySource *source, gint64 day,
+gboolean nightly_graph_record (StoreDb *db, const NightlySource *source, gint64 day,
                                gint64 now_ms, GError **error);
 
 /* The shell command that fetches FROM..TO of SOURCE into its directory by

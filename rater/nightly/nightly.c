@@ -28,7 +28,7 @@ typedef struct {
   const NightlyConfig *config;
   const NightlyOptions *opts;
   NightlySummary *sum;
-  sqlite3 *db;
+  StoreDb *db;
 } Night;
 
 static void
@@ -495,7 +495,7 @@ nightly_run (const NightlyConfig *config, const NightlyOptions *opts, NightlySum
              summary->period);
   gboolean ok = run_steps (&n, error);
   if (n.db)
-    sqlite3_close_v2 (n.db);   /* SQLITE_OK even with statements open: v2 defers the close */
+    store_close (n.db);
   close (lock);
   return ok;
 }

@@ -112,7 +112,7 @@ typedef struct {
 } PtrSlot;
 
 struct Aggregates {
-  sqlite3 *db;
+  StoreDb *db;
   gboolean rebuild;             /* stale at the start: rebuilt by aggregates_finish() */
   GHashTable *zones;            /* account -> const TzMap * (agg_zones) */
   GHashTable *tzmaps;           /* tzmap cache, owning the maps */
@@ -126,7 +126,7 @@ struct Aggregates {
   GPtrArray *texts;             /* id -> interned text */
   GPtrArray *text_zones;        /* id -> const TzMap * of the account of that name, NULL: not yet */
   PtrSlot ptr_cache[PTR_CACHE];
-  sqlite3_stmt *upsert[N_TABLES], *drop[N_TABLES];
+  StoreStmt *upsert[N_TABLES], *drop[N_TABLES];
   GArray *kept;                 /* AggRating, strings in KEPT_STRINGS */
   GStringChunk *kept_strings;
 };
@@ -142,8 +142,8 @@ aggregates_free (Aggregates *agg)
     {
       g_clear_pointer (&agg->pending[t].groups, g_array_unref);
       g_clear_pointer (&agg->pending[t].index, g_free);
-      sqlite3_finalize (agg->upsert[t]);
-      sqlite3_finalize (agg->drop[t]);
+      store_finalize (agg->upsert[t]);
+      store_finalize (agg->drop[t]);
     }
   g_clear_pointer (&agg->strings, g_string_chunk_free);
   g_clear_pointer (&agg->text_ids, g_hash_table_unref);
@@ -158,7 +158,7 @@ aggregates_free (Aggregates *agg)
 
 /* Whether every account agg_zones records is in its zone in the catalog. */
 static gboolean
-zones_current (sqlite3 *db, gboolean *current, GError **error)
+zones_current (StoreDb *db, gboolean *current, GError **error)
 {
   gint64 stale = 0;
   if (!store_query_int (db, "SELECT EXISTS (SELECT 1 FROM agg_zones z LEFT JOIN accounts a"
@@ -170,7 +170,7 @@ zones_current (sqlite3 *db, gboolean *current, GError **error)
 }
 
 gboolean
-aggregates_current (sqlite3 *db, gboolean *current, GError **error)
+aggregates_current (StoreDb *db, gboolean *current, GError **error)
 {
   gint64 journal = 0;
   if (!zones_current (db, current, error)
@@ -212,7 +212,7 @@ static const char rebuild_sql[] =
   " FROM agg_facts WHERE usage AND " NOT_PURGED " GROUP BY period, account, direction, grp, destination;";
 
 gboolean
-aggregates_rebuild (sqlite3 *db, GError **error)
+aggregates_rebuild (StoreDb *db, GError **error)
 {
   if (store_exec (db, rebuild_sql, error))
     return TRUE;
@@ -223,7 +223,7 @@ aggregates_rebuild (sqlite3 *db, GError **error)
 /* ---- starting ---- */
 
 static gboolean
-add_zone (sqlite3_stmt *st, gpointer data, GError **error)
+add_zone (StoreStmt *st, gpointer data, GError **error)
 {
   Aggregates *agg = data;
   const TzMap *map = tzmap_cache_get (agg->tzmaps, store_column_text (st, 1), error);
@@ -233,8 +233,8 @@ add_zone (sqlite3_stmt *st, gpointer data, GError **error)
   return TRUE;
 }
 
-static sqlite3_stmt *
-prepare_upsert (sqlite3 *db, int t, GError **error)
+static StoreStmt *
+prepare_upsert (StoreDb *db, int t, GError **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GString) values = g_string_new (NULL);
@@ -255,8 +255,8 @@ prepare_upsert (sqlite3 *db, int t, GError **error)
   return store_prepare (db, sql->str, error);
 }
 
-static sqlite3_stmt *
-prepare_drop (sqlite3 *db, int t, GError **error)
+static StoreStmt *
+prepare_drop (StoreDb *db, int t, GError **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_string_append_printf (sql, "DELETE FROM %s WHERE %s = 0", tables[t].name, tables[t].sums[0]);
@@ -270,7 +270,7 @@ prepare_drop (sqlite3 *db, int t, GError **error)
 
 /* The journalled rating at ST's row added to the pending sums. */
 static gboolean
-add_journalled (sqlite3_stmt *st, gpointer data, GError **error)
+add_journalled (StoreStmt *st, gpointer data, GError **error)
 {
   Aggregates *agg = data;
   static const char *const statuses[] = { "rated", "free", "unanswered", "unrated" };
@@ -279,16 +279,16 @@ add_journalled (sqlite3_stmt *st, gpointer data, GError **error)
     .account = store_column_text_or_null (st, 2), .operator_slug = store_column_text (st, 3),
     .out = g_str_equal (store_column_text (st, 4), "out"), .status = AGG_UNRATED,
     .grp = store_column_text_or_null (st, 6), .destination = store_column_text_or_null (st, 7),
-    .number = store_column_text_or_null (st, 8), .start_ms = sqlite3_column_int64 (st, 9),
-    .duration = sqlite3_column_int64 (st, 10), .billable = sqlite3_column_int64 (st, 11),
-    .charge = sqlite3_column_int64 (st, 12), .covered = sqlite3_column_int64 (st, 13),
+    .number = store_column_text_or_null (st, 8), .start_ms = store_column_int64 (st, 9),
+    .duration = store_column_int64 (st, 10), .billable = store_column_int64 (st, 11),
+    .charge = store_column_int64 (st, 12), .covered = store_column_int64 (st, 13),
     .period = (gint32) (g_ascii_strtoll (period, NULL, 10) * 100
                         + (strlen (period) >= 7 ? g_ascii_strtoll (period + 5, NULL, 10) : 0)),
   };
   for (guint k = 0; k < G_N_ELEMENTS (statuses); k++)
     if (g_str_equal (status, statuses[k]))
       r.status = (guint8) k;
-  aggregates_add (agg, &r, (int) sqlite3_column_int64 (st, 0));
+  aggregates_add (agg, &r, (int) store_column_int64 (st, 0));
   return aggregates_flush (agg, FALSE, error);
 }
 
@@ -305,7 +305,7 @@ apply_journal (Aggregates *agg, GError **error)
 }
 
 Aggregates *
-aggregates_begin (sqlite3 *db, GError **error)
+aggregates_begin (StoreDb *db, GError **error)
 {
   g_autoptr(Aggregates) agg = g_new0 (Aggregates, 1);
   agg->db = db;
@@ -563,7 +563,7 @@ aggregates_kept (Aggregates *agg, guint handle)
 /* Bind the key columns of P (table T) from parameter 1 on; the number
  * bound in *N.  PERIOD: scratch that must live until the step. */
 static gboolean
-bind_key (Aggregates *agg, sqlite3_stmt *st, int t, const Pending *p, char period[8], int *n,
+bind_key (Aggregates *agg, StoreStmt *st, int t, const Pending *p, char period[8], int *n,
           GError **error)
 {
   *n = 0;
@@ -599,7 +599,7 @@ bind_key (Aggregates *agg, sqlite3_stmt *st, int t, const Pending *p, char perio
 static gboolean
 flush_one (Aggregates *agg, int t, const Pending *p, GError **error)
 {
-  sqlite3_stmt *st = agg->upsert[t];
+  StoreStmt *st = agg->upsert[t];
   char period[8];
   int n = 0;
   if (!bind_key (agg, st, t, p, period, &n, error))
@@ -613,7 +613,7 @@ flush_one (Aggregates *agg, int t, const Pending *p, GError **error)
    * so only a group that lost ratings can have dropped to 0 */
   if (p->sum[0] >= 0)
     return TRUE;
-  sqlite3_stmt *drop = agg->drop[t];
+  StoreStmt *drop = agg->drop[t];
   return bind_key (agg, drop, t, p, period, &n, error) && store_step (drop, error);
 }
 

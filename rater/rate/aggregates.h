@@ -29,7 +29,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "base/store.h"
 
 /* Rating statuses, as rate.c numbers them (ratings.status). */
 enum { AGG_RATED, AGG_FREE, AGG_UNANSWERED, AGG_UNRATED };
@@ -58,7 +59,7 @@ typedef struct Aggregates Aggregates;
  * in agg_zones are added with their zones and the journal is added; if not,
  * the aggregates are rebuilt from scratch by aggregates_finish() and
  * aggregates_add() does nothing. */
-Aggregates *aggregates_begin (sqlite3 *db, GError **error);
+Aggregates *aggregates_begin (StoreDb *db, GError **error);
 
 /* Add SIGN (1 or -1) times R to the pending sums. */
 void aggregates_add (Aggregates *agg, const AggRating *r, int sign);
@@ -83,7 +84,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Aggregates, aggregates_free)
 /* Build every aggregate again from the stored ratings (agg_zones from the
  * catalog), inside the caller's transaction; the aggregates of the periods
  * `rater purge` purged (purged_periods, bill/purge.h) stay as they are. */
-gboolean aggregates_rebuild (sqlite3 *db, GError **error);
+gboolean aggregates_rebuild (StoreDb *db, GError **error);
 
 /* Whether the aggregates of DB match its catalog's zones (see above). */
-gboolean aggregates_current (sqlite3 *db, gboolean *current, GError **error);
+gboolean aggregates_current (StoreDb *db, gboolean *current, GError **error);

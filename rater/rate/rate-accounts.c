@@ -59,7 +59,7 @@ rate_accounts_free (RateAccounts *accounts)
 
 /* One holiday at ST's row (country, date) into ACCOUNTS->holidays. */
 static gboolean
-load_holiday (sqlite3_stmt *st, gpointer data, GError **error)
+load_holiday (StoreStmt *st, gpointer data, GError **error)
 {
   RateAccounts *accounts = data;
   const char *country = store_column_text (st, 0), *date = store_column_text (st, 1);
@@ -111,22 +111,22 @@ rounding_of (const char *name)
  * bundle_minutes, bundle_groups, call_rounding, peak_days, peak_from,
  * peak_to, country). */
 static gboolean
-load_account (sqlite3_stmt *st, gpointer data, GError **error)
+load_account (StoreStmt *st, gpointer data, GError **error)
 {
   RateAccounts *accounts = data;
   RateAccount a = {
     .zone = tzmap_cache_get (accounts->zones, store_column_text (st, 1), error),
     .tariff = a.zone ? tariff_cache_get (accounts->tariffs, store_column_text (st, 2), error) : NULL,
-    .decimals_unit = ratecore_decimals_unit (sqlite3_column_int64 (st, 3)),
-    .calendar = account_calendar (accounts, store_column_text (st, 10), sqlite3_column_int64 (st, 7),
-                                  sqlite3_column_int64 (st, 8), sqlite3_column_int64 (st, 9)),
+    .decimals_unit = ratecore_decimals_unit (store_column_int64 (st, 3)),
+    .calendar = account_calendar (accounts, store_column_text (st, 10), store_column_int64 (st, 7),
+                                  store_column_int64 (st, 8), store_column_int64 (st, 9)),
     .rounding = (guint8) rounding_of (store_column_text (st, 6)),
   };
   if (!a.zone || !a.tariff)
     return FALSE;
   RateAccountInfo *info = g_new0 (RateAccountInfo, 1);
   info->name = g_strdup (store_column_text (st, 0));
-  info->bundle_minutes = sqlite3_column_int64 (st, 4);
+  info->bundle_minutes = store_column_int64 (st, 4);
   info->bundle_groups = g_strsplit (store_column_text (st, 5), "|", -1);
   g_array_append_val (accounts->core, a);
   g_ptr_array_add (accounts->info, info);
@@ -135,7 +135,7 @@ load_account (sqlite3_stmt *st, gpointer data, GError **error)
 }
 
 RateAccounts *
-rate_accounts_load (sqlite3 *db, GError **error)
+rate_accounts_load (StoreDb *db, GError **error)
 {
   g_autoptr(RateAccounts) accounts = g_new0 (RateAccounts, 1);
   accounts->core = g_array_new (FALSE, FALSE, sizeof (RateAccount));

@@ -11,8 +11,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "catalog/number.h"
 #include "rate/ratecore.h"
 
@@ -27,7 +27,7 @@ typedef struct _RateAccounts RateAccounts;
 
 /* The accounts, plans, decks and zones of DB's catalog; RATER_ERROR_SOFTWARE
  * on database errors, a zone error for an unknown time zone. */
-RateAccounts *rate_accounts_load (sqlite3 *db, GError **error);
+RateAccounts *rate_accounts_load (StoreDb *db, GError **error);
 void rate_accounts_free (RateAccounts *accounts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RateAccounts, rate_accounts_free)
 

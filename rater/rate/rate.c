@@ -26,7 +26,7 @@
 #define WRITE_MANY 64      /* rows per multi-row INSERT */
 
 typedef struct {
-  sqlite3 *db;
+  StoreDb *db;
   const RateOptions *opts;
   RateStats *stats;
   RateAccounts *accounts;    /* the catalog's accounts, plans, decks, zones */
@@ -40,12 +40,12 @@ typedef struct {
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
   GByteArray *facts;         /* scratch: a new rating's facts (facts_of_result) */
-  sqlite3_stmt *write;       /* one row */
-  sqlite3_stmt *write_many;  /* WRITE_MANY rows */
-  sqlite3_stmt *update_all;  /* a stored rating rewritten, (account, period) changed */
-  sqlite3_stmt *update_facts; /* a stored rating rewritten, same (account, period) */
-  sqlite3_stmt *delete_one;  /* a stored rating dropped (--period) */
-  sqlite3_stmt *count_users; /* user numbers of an account active in a period */
+  StoreStmt *write;       /* one row */
+  StoreStmt *write_many;  /* WRITE_MANY rows */
+  StoreStmt *update_all;  /* a stored rating rewritten, (account, period) changed */
+  StoreStmt *update_facts; /* a stored rating rewritten, same (account, period) */
+  StoreStmt *delete_one;  /* a stored rating dropped (--period) */
+  StoreStmt *count_users; /* user numbers of an account active in a period */
   GArray *pending;           /* Result: rows waiting for a WRITE_MANY insert */
   /* the writer thread, during streaming */
   GAsyncQueue *drain_q;      /* rated slots, in call order; &end_mark ends */
@@ -125,12 +125,12 @@ run_clear (Run *r)
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
   g_clear_pointer (&r->facts, g_byte_array_unref);
-  g_clear_pointer (&r->write, sqlite3_finalize);
-  g_clear_pointer (&r->write_many, sqlite3_finalize);
-  g_clear_pointer (&r->update_all, sqlite3_finalize);
-  g_clear_pointer (&r->update_facts, sqlite3_finalize);
-  g_clear_pointer (&r->delete_one, sqlite3_finalize);
-  g_clear_pointer (&r->count_users, sqlite3_finalize);
+  g_clear_pointer (&r->write, store_finalize);
+  g_clear_pointer (&r->write_many, store_finalize);
+  g_clear_pointer (&r->update_all, store_finalize);
+  g_clear_pointer (&r->update_facts, store_finalize);
+  g_clear_pointer (&r->delete_one, store_finalize);
+  g_clear_pointer (&r->count_users, store_finalize);
   g_clear_pointer (&r->pending, g_array_unref);
   g_clear_pointer (&r->agg, aggregates_free);
 }
@@ -155,7 +155,7 @@ closed_key (gint32 account, gint32 period)
 /* The closed period at ST's row (account, period), unless its account is no
  * longer in the catalog. */
 static gboolean
-add_closed (sqlite3_stmt *st, gpointer data, GError **error)
+add_closed (StoreStmt *st, gpointer data, GError **error)
 {
   Run *r = data;
   g_hash_table_add (r->closed_names,
@@ -187,15 +187,12 @@ load_closed (Run *r, GError **error)
 /* Drop the index or trigger at ST's row (type, name, sql), keeping its SQL
  * for ratings_schema_restore(). */
 static gboolean
-drop_for_run (sqlite3_stmt *st, gpointer data, GError **error)
+drop_for_run (StoreStmt *st, gpointer data, GError **error)
 {
   Run *r = data;
   g_autofree char *upper = g_ascii_strup (store_column_text (st, 0), -1);
-  char *sql = sqlite3_mprintf ("DROP %s \"%w\"", upper, store_column_text (st, 1));
-  if (!sql)
-    return store_set_error (error, r->db, "dropping for the run");
-  g_ptr_array_add (r->drops, g_strdup (sql));
-  sqlite3_free (sql);
+  g_autofree char *name = store_quote_ident (store_column_text (st, 1));
+  g_ptr_array_add (r->drops, g_strdup_printf ("DROP %s %s", upper, name));
   g_ptr_array_add (r->creates, g_strdup (store_column_text (st, 2)));
   return TRUE;
 }
@@ -237,7 +234,7 @@ journal_gated (const char *sql)
 }
 
 static gboolean
-drop_if_gated (sqlite3_stmt *st, gpointer data, GError **error)
+drop_if_gated (StoreStmt *st, gpointer data, GError **error)
 {
   return !journal_gated (store_column_text (st, 2)) || drop_for_run (st, data, error);
 }
@@ -290,8 +287,8 @@ plan_writes (Run *r, GError **error)
  * without undoing its earlier rows, so SQLite keeps no statement journal
  * (with ABORT, a multi-row INSERT copies every page it touches first; the
  * run's transaction is what makes a failure change nothing). */
-static sqlite3_stmt *
-prepare_insert (sqlite3 *db, guint n, GError **error)
+static StoreStmt *
+prepare_insert (StoreDb *db, guint n, GError **error)
 {
   g_autoptr(GString) sql = g_string_new ("INSERT OR FAIL INTO ratings (call_id, status, reason, account,"
                                          " period, band, prefix, destination, grp, billable,"
@@ -385,29 +382,29 @@ fact_ints (GByteArray *out, gint64 billable, gint64 late)
  * period first, then status, reason, band, prefix, destination, group;
  * billable and late), with the state, period, covered and charge into P. */
 static void
-prior_read (Run *r, sqlite3_stmt *st, GByteArray *arena, Prior *p)
+prior_read (Run *r, StoreStmt *st, GByteArray *arena, Prior *p)
 {
   *p = (Prior) { .state = PRIOR_NONE };
-  if (sqlite3_column_type (st, COL_PRIOR) == SQLITE_NULL)
+  if (store_column_is_null (st, COL_PRIOR))
     return;
   p->off = arena->len;
   for (int k = 0; k < N_FACT_TEXTS; k++)
     {
-      const char *t = (const char *) sqlite3_column_text (st, COL_PRIOR_TEXTS + k);
-      fact_text (arena, t, t ? (gsize) sqlite3_column_bytes (st, COL_PRIOR_TEXTS + k) : 0);
+      const char *t = store_column_text_or_null (st, COL_PRIOR_TEXTS + k);
+      fact_text (arena, t, t ? (gsize) store_column_bytes (st, COL_PRIOR_TEXTS + k) : 0);
       if (k == 1)
         p->key_len = arena->len - p->off;
     }
-  gint64 late = sqlite3_column_int64 (st, COL_LATE);
-  fact_ints (arena, sqlite3_column_int64 (st, COL_BILLABLE), late);
+  gint64 late = store_column_int64 (st, COL_LATE);
+  fact_ints (arena, store_column_int64 (st, COL_BILLABLE), late);
   p->len = arena->len - p->off;
   const char *account = store_column_text (st, COL_PRIOR_TEXTS);
   const char *period = store_column_text (st, COL_PRIOR_TEXTS + 1);
   p->period = parse_period (period);
-  p->covered = sqlite3_column_int64 (st, COL_COVERED);
-  p->charge = sqlite3_column_int64 (st, COL_CHARGE);
+  p->covered = store_column_int64 (st, COL_COVERED);
+  p->charge = store_column_int64 (st, COL_CHARGE);
   /* kept: billed on an invoice, or in a closed period and not rated late */
-  gboolean kept = sqlite3_column_type (st, COL_INVOICE) != SQLITE_NULL;
+  gboolean kept = !store_column_is_null (st, COL_INVOICE);
   if (!kept && late == 0 && g_hash_table_size (r->closed_names) > 0)
     {
       g_autofree char *name = g_strconcat (account, "\x1f", period, NULL);
@@ -417,7 +414,7 @@ prior_read (Run *r, sqlite3_stmt *st, GByteArray *arena, Prior *p)
 }
 
 static RaterNumber
-number_of (sqlite3_stmt *st, int col)
+number_of (StoreStmt *st, int col)
 {
   RaterNumber n = { 0 };
   const char *t = store_column_text_or_null (st, col);
@@ -437,22 +434,22 @@ arena_add_string (GByteArray *arena, const char *text)
 }
 
 static void
-slot_add (Run *r, Slot *s, sqlite3_stmt *st)
+slot_add (Run *r, Slot *s, StoreStmt *st)
 {
   RateBatch *b = &s->core;
   guint i = b->n++;
   gboolean out = !g_str_equal (store_column_text (st, 3), "in");
   RaterNumber callee = number_of (st, 5);
-  s->call_id[i] = sqlite3_column_int64 (st, 0);
+  s->call_id[i] = store_column_int64 (st, 0);
   s->key_off[i] = s->keys->len;
-  s->key_len[i] = (guint32) sqlite3_column_bytes (st, 2);
-  g_byte_array_append (s->keys, sqlite3_column_text (st, 2), s->key_len[i]);
-  b->start_ms[i] = sqlite3_column_int64 (st, 6);
+  s->key_len[i] = (guint32) store_column_bytes (st, 2);
+  g_byte_array_append (s->keys, (const guint8 *) store_column_text (st, 2), s->key_len[i]);
+  b->start_ms[i] = store_column_int64 (st, 6);
   /* saturated, never truncated: the core refuses anything over 7 days
    * (a call stored before ingest checked durations) */
-  b->duration[i] = (gint32) CLAMP (sqlite3_column_int64 (st, 7), -1, G_MAXINT32);
-  s->duration[i] = sqlite3_column_int64 (st, 7);
-  b->answered[i] = (guint8) sqlite3_column_int (st, 8);
+  b->duration[i] = (gint32) CLAMP (store_column_int64 (st, 7), -1, G_MAXINT32);
+  s->duration[i] = store_column_int64 (st, 7);
+  b->answered[i] = (guint8) store_column_int (st, 8);
   b->direction[i] = out ? 0 : 1;
   memcpy (b->number[i], callee.digits, 16);
   b->number_len[i] = callee.len;
@@ -519,7 +516,7 @@ period_text (gint32 period, char buf[8])
 /* Bind RES to the 13 parameters from BASE + 1 on.  PERIOD must stay valid
  * until the statement is stepped. */
 static gboolean
-bind_result (Run *r, sqlite3_stmt *st, int base, const Result *res, const char *period,
+bind_result (Run *r, StoreStmt *st, int base, const Result *res, const char *period,
              GError **error)
 {
   const TariffRow *row = res->row;
@@ -625,7 +622,7 @@ update_one (Run *r, const Result *res, gboolean same_key, GError **error)
 {
   char period[8];
   period_text (res->period, period);
-  sqlite3_stmt *st = same_key ? r->update_facts : r->update_all;
+  StoreStmt *st = same_key ? r->update_facts : r->update_all;
   return bind_result (r, st, 0, res, period, error) && store_step (st, error);
 }
 
@@ -882,16 +879,16 @@ pool_seconds (Run *r, gint32 acc, gint32 period, gint64 *seconds, GError **error
   char first[11], next[11];
   g_snprintf (first, sizeof first, "%04d-%02d-01", y, m);
   g_snprintf (next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
-  sqlite3_stmt *st = r->count_users;
+  StoreStmt *st = r->count_users;
   if (!store_bind (st, error, STORE_TEXT (info->name), STORE_TEXT (next), STORE_TEXT (first)))
     return FALSE;
-  gboolean ok = sqlite3_step (st) == SQLITE_ROW;
+  gboolean ok = store_next (st) == STORE_ROW;
   /* a pool beyond 64 bits is as good as endless: saturate, never wrap */
-  if (ok && __builtin_mul_overflow (info->bundle_minutes * 60, sqlite3_column_int64 (st, 0), seconds))
+  if (ok && __builtin_mul_overflow (info->bundle_minutes * 60, store_column_int64 (st, 0), seconds))
     *seconds = G_MAXINT64;
   else if (!ok)
     store_set_error (error, r->db, "counting bundle users");
-  sqlite3_reset (st);
+  store_reset (st);
   return ok;
 }
 
@@ -1028,14 +1025,14 @@ submit (Run *r, GThreadPool *pool, Slot *s)
 /* Read every call on READER (this thread), rate the batches on POOL, and let
  * the writer thread write them in order. */
 static gboolean
-stream_calls (Run *r, sqlite3 *reader, GThreadPool *pool, guint batch, GError **error)
+stream_calls (Run *r, StoreDb *reader, GThreadPool *pool, guint batch, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (reader, r->had_ratings ? SQL_CALLS_RATINGS : SQL_CALLS, error);
+  g_autoptr(StoreStmt) st = store_prepare (reader, r->had_ratings ? SQL_CALLS_RATINGS : SQL_CALLS, error);
   if (!st)
     return FALSE;
   Slot *cur = NULL;
   int rc;
-  while (!g_atomic_int_get (&r->write_failed) && (rc = sqlite3_step (st)) == SQLITE_ROW)
+  while (!g_atomic_int_get (&r->write_failed) && (rc = store_next (st)) == STORE_ROW)
     {
       if (!cur)
         slot_reset (cur = g_async_queue_pop (r->free_q));
@@ -1045,7 +1042,7 @@ stream_calls (Run *r, sqlite3 *reader, GThreadPool *pool, guint batch, GError **
     }
   if (cur)
     submit (r, pool, cur);
-  if (!g_atomic_int_get (&r->write_failed) && rc != SQLITE_DONE)
+  if (!g_atomic_int_get (&r->write_failed) && rc != STORE_DONE)
     return store_set_error (error, reader, "reading calls");
   return TRUE;
 }
@@ -1058,7 +1055,7 @@ rate_all (Run *r, GError **error)
       g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "period '%s' is not YYYY-MM", r->opts->period);
       return FALSE;
     }
-  g_autoptr(sqlite3) reader = store_open_reader (r->db, error);
+  g_autoptr(StoreDb) reader = store_open_reader (r->db, error);
   if (!reader)
     return FALSE;
   guint threads = r->opts->threads ? r->opts->threads : MAX (1, g_get_num_processors ());
@@ -1104,31 +1101,49 @@ typedef struct {
   GByteArray *row;              /* scratch */
 } Digest;
 
-/* Every value of ST's row into the digest: its type, then its bytes. */
+/* The type byte of a digested value (the numbers SQLite gives its types, so
+ * the digests of databases written before are unchanged). */
+static guint8
+digest_type (StoreColumnType type)
+{
+  switch (type)
+    {
+    case STORE_COLUMN_INT:
+      return 1;
+    case STORE_COLUMN_FLOAT:
+      return 2;
+    case STORE_COLUMN_TEXT:
+      return 3;
+    case STORE_COLUMN_BLOB:
+      return 4;
+    case STORE_COLUMN_NULL:
+      break;
+    }
+  return 5;
+}
+
+/* Every value of ST's row into the digest: its type, then its bytes (an
+ * integer's 8 bytes; a text's, a blob's or a float's length and bytes). */
 static gboolean
-digest_row (sqlite3_stmt *st, gpointer data, GError **error)
+digest_row (StoreStmt *st, gpointer data, GError **error)
 {
   Digest *d = data;
   g_byte_array_set_size (d->row, 0);
-  int n = sqlite3_column_count (st);
+  int n = store_column_count (st);
   for (int col = 0; col < n; col++)
     {
-      guint8 type = (guint8) sqlite3_column_type (st, col);
-      g_byte_array_append (d->row, &type, 1);
-      if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
+      StoreColumnType type = store_column_type (st, col);
+      guint8 code = digest_type (type);
+      g_byte_array_append (d->row, &code, 1);
+      if (type == STORE_COLUMN_INT)
         {
-          gint64 v = sqlite3_column_int64 (st, col);
-          if (type == SQLITE_FLOAT)
-            {
-              double f = sqlite3_column_double (st, col);
-              memcpy (&v, &f, sizeof v);
-            }
+          gint64 v = store_column_int64 (st, col);
           g_byte_array_append (d->row, (const guint8 *) &v, sizeof v);
         }
-      else if (type != SQLITE_NULL)
+      else if (type != STORE_COLUMN_NULL)
         {
-          const void *bytes = sqlite3_column_blob (st, col);
-          gint64 len = sqlite3_column_bytes (st, col);
+          const void *bytes = store_column_blob (st, col);
+          gint64 len = store_column_bytes (st, col);
           g_byte_array_append (d->row, (const guint8 *) &len, sizeof len);
           g_byte_array_append (d->row, bytes, (guint) len);
         }
@@ -1140,7 +1155,7 @@ digest_row (sqlite3_stmt *st, gpointer data, GError **error)
 /* The zone file of ZONE (as GLib reads it: $TZDIR or /usr/share/zoneinfo)
  * into SUM, so that a tzdata update rates again. */
 static gboolean
-digest_zone (sqlite3_stmt *st, gpointer data, GError **error)
+digest_zone (StoreStmt *st, gpointer data, GError **error)
 {
   const char *zone = store_column_text (st, 0);
   const char *tzdir = g_getenv ("TZDIR");
@@ -1158,7 +1173,7 @@ digest_zone (sqlite3_stmt *st, gpointer data, GError **error)
  * in storage order (a catalog imported again unchanged digests the same),
  * and the zone files of its accounts. */
 static char *
-catalog_tables_digest (sqlite3 *db, GError **error)
+catalog_tables_digest (StoreDb *db, GError **error)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr(GByteArray) row = g_byte_array_new ();
@@ -1179,7 +1194,7 @@ catalog_tables_digest (sqlite3 *db, GError **error)
 /* Whether the last complete rate left DB as it is now, with CATALOG (its
  * digest): then its figures into STATS. */
 static gboolean
-rate_unchanged (sqlite3 *db, const char *catalog, RateStats *stats, gboolean *same,
+rate_unchanged (StoreDb *db, const char *catalog, RateStats *stats, gboolean *same,
                 GError **error)
 {
   *same = FALSE;
@@ -1188,33 +1203,33 @@ rate_unchanged (sqlite3 *db, const char *catalog, RateStats *stats, gboolean *sa
     return FALSE;
   if (!current)
     return TRUE;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT l.calls, l.rated, l.free, l.unanswered, l.unrated, l.unknown_account, l.no_rate,"
     " l.implausible, l.overflow, l.late, l.kept, l.bundled FROM rate_last l, rate_changes c"
     " WHERE l.changes = c.changes AND l.catalog = ?1 AND l.rules = ?2"
     " AND l.last_call = (SELECT coalesce (max (id), 0) FROM calls)", error);
   if (!st || !store_bind (st, error, STORE_TEXT (catalog), STORE_INT (RATE_RULES)))
     return FALSE;
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
+  int rc = store_next (st);
+  if (rc == STORE_ROW)
     {
       guint64 *figures[] = { &stats->calls, &stats->rated, &stats->free, &stats->unanswered,
                              &stats->unrated, &stats->unknown_account, &stats->no_rate,
                              &stats->implausible, &stats->overflow, &stats->late, &stats->kept,
                              &stats->bundled };
       for (guint k = 0; k < G_N_ELEMENTS (figures); k++)
-        *figures[k] = (guint64) sqlite3_column_int64 (st, (int) k);
+        *figures[k] = (guint64) store_column_int64 (st, (int) k);
       *same = TRUE;
       return TRUE;
     }
-  return rc == SQLITE_DONE || store_set_error (error, db, "reading the last rate");
+  return rc == STORE_DONE || store_set_error (error, db, "reading the last rate");
 }
 
 /* In the run's transaction, before anything is loaded: whether a
  * complete rate has nothing to do (then its figures in STATS); the
  * catalog's digest into *CATALOG. */
 static gboolean
-rate_skip (sqlite3 *db, RateStats *stats, char **catalog, gboolean *skip, GError **error)
+rate_skip (StoreDb *db, RateStats *stats, char **catalog, gboolean *skip, GError **error)
 {
   gboolean ok = (*catalog = catalog_tables_digest (db, error)) != NULL
                 && rate_unchanged (db, *catalog, stats, skip, error);
@@ -1235,7 +1250,7 @@ rate_record (Run *r, const char *catalog, GError **error)
   if (r->opts->period || !catalog)
     return TRUE;
   const RateStats *s = r->stats;
-  g_autoptr(sqlite3_stmt) st = store_prepare (r->db,
+  g_autoptr(StoreStmt) st = store_prepare (r->db,
     "INSERT INTO rate_last (id, changes, last_call, catalog, rules, calls, rated, free,"
     " unanswered, unrated, unknown_account, no_rate, implausible, overflow, late, kept, bundled)"
     " SELECT 1, changes, (SELECT coalesce (max (id), 0) FROM calls), ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
@@ -1251,7 +1266,7 @@ rate_record (Run *r, const char *catalog, GError **error)
 }
 
 gboolean
-rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error)
+rate_run (StoreDb *db, const RateOptions *opts, RateStats *stats, GError **error)
 {
   Run r = { .db = db, .opts = opts, .stats = stats };
   *stats = (RateStats) { 0 };

@@ -35,7 +35,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "base/store.h"
 
 typedef struct {
   const char *period;       /* YYYY-MM: only calls of this period; NULL: all */
@@ -56,4 +57,4 @@ typedef struct {
                              * its figures, nothing read or written */
 } RateStats;
 
-gboolean rate_run (sqlite3 *db, const RateOptions *opts, RateStats *stats, GError **error);
+gboolean rate_run (StoreDb *db, const RateOptions *opts, RateStats *stats, GError **error);

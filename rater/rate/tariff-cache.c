@@ -15,13 +15,13 @@
 #include "rate/tariff-cache.h"
 
 struct _TariffCache {
-  sqlite3 *db;
+  StoreDb *db;
   GHashTable *tariffs;          /* deck -> Tariff */
   GStringChunk *labels;         /* destinations and groups of every row */
 };
 
 TariffCache *
-tariff_cache_new (sqlite3 *db)
+tariff_cache_new (StoreDb *db)
 {
   TariffCache *cache = g_new0 (TariffCache, 1);
   cache->db = db;
@@ -42,7 +42,7 @@ tariff_cache_free (TariffCache *cache)
 }
 
 static TariffRow
-stored_row (TariffCache *cache, sqlite3_stmt *st)
+stored_row (TariffCache *cache, StoreStmt *st)
 {
   static const char *const bands[] = { "all", "peak", "offpeak", "weekend" };
   TariffRow row = { 0 };
@@ -54,15 +54,15 @@ stored_row (TariffCache *cache, sqlite3_stmt *st)
   for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
     if (g_str_equal (store_column_text (st, 4), bands[b]))
       row.band = (guint8) b;
-  row.rate = sqlite3_column_int64 (st, 5);
-  row.connect_fee = sqlite3_column_int64 (st, 6);
-  row.inc_first = sqlite3_column_int (st, 7);
-  row.inc_next = sqlite3_column_int (st, 8);
-  row.from_ms = sqlite3_column_int64 (st, 9);
-  row.to_ms = sqlite3_column_type (st, 10) == SQLITE_NULL ? G_MAXINT64 : sqlite3_column_int64 (st, 10);
-  row.line = (guint32) sqlite3_column_int (st, 11);
-  row.min_charge = sqlite3_column_int64 (st, 12);
-  row.max_charge = sqlite3_column_int64 (st, 13);
+  row.rate = store_column_int64 (st, 5);
+  row.connect_fee = store_column_int64 (st, 6);
+  row.inc_first = store_column_int (st, 7);
+  row.inc_next = store_column_int (st, 8);
+  row.from_ms = store_column_int64 (st, 9);
+  row.to_ms = store_column_is_null (st, 10) ? G_MAXINT64 : store_column_int64 (st, 10);
+  row.line = (guint32) store_column_int (st, 11);
+  row.min_charge = store_column_int64 (st, 12);
+  row.max_charge = store_column_int64 (st, 13);
   return row;
 }
 
@@ -87,7 +87,7 @@ row_at_line (const GArray *rows, guint32 line)
 static gboolean
 load_tiers (TariffCache *cache, const char *deck, GArray *rows, GArray *tiers, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (cache->db,
+  g_autoptr(StoreStmt) st = store_prepare (cache->db,
     "SELECT line, start, rate, inc_first, inc_next FROM deck_tiers WHERE deck = ?"
     " ORDER BY line, start", error);
   if (!st || !store_bind (st, error, STORE_TEXT (deck)))
@@ -95,23 +95,23 @@ load_tiers (TariffCache *cache, const char *deck, GArray *rows, GArray *tiers, G
   g_autoptr(GArray) first = g_array_new (FALSE, TRUE, sizeof (guint));
   g_array_set_size (first, rows->len);
   int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  while ((rc = store_next (st)) == STORE_ROW)
     {
-      gint r = row_at_line (rows, (guint32) sqlite3_column_int (st, 0));
+      gint r = row_at_line (rows, (guint32) store_column_int (st, 0));
       if (r < 0)
         continue;   /* deck_tiers rows are written with their deck row */
       TariffTier tier = {
-        .start = sqlite3_column_int (st, 1),
-        .rate = sqlite3_column_int64 (st, 2),
-        .inc_first = sqlite3_column_int (st, 3),
-        .inc_next = sqlite3_column_int (st, 4),
+        .start = store_column_int (st, 1),
+        .rate = store_column_int64 (st, 2),
+        .inc_first = store_column_int (st, 3),
+        .inc_next = store_column_int (st, 4),
       };
       TariffRow *row = &g_array_index (rows, TariffRow, r);
       if (row->n_tiers++ == 0)
         g_array_index (first, guint, r) = tiers->len;
       g_array_append_val (tiers, tier);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != STORE_DONE)
     return store_set_error (error, cache->db, "loading deck tiers"), FALSE;
   for (guint r = 0; r < rows->len; r++)
     {
@@ -128,7 +128,7 @@ tariff_cache_get (TariffCache *cache, const char *deck, GError **error)
   Tariff *t = g_hash_table_lookup (cache->tariffs, deck);
   if (t)
     return t;
-  g_autoptr(sqlite3_stmt) st = store_prepare (cache->db,
+  g_autoptr(StoreStmt) st = store_prepare (cache->db,
     "SELECT prefix, destination, grp, direction, band, rate, connect_fee, inc_first, inc_next,"
     " effective_from, effective_to, line, min_charge, max_charge FROM deck_rows WHERE deck = ?"
     " ORDER BY line", error);
@@ -136,12 +136,12 @@ tariff_cache_get (TariffCache *cache, const char *deck, GError **error)
     return NULL;
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (TariffRow));
   int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  while ((rc = store_next (st)) == STORE_ROW)
     {
       TariffRow row = stored_row (cache, st);
       g_array_append_val (rows, row);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != STORE_DONE)
     return store_set_error (error, cache->db, "loading deck"), NULL;
   g_autoptr(GArray) tiers = g_array_new (FALSE, FALSE, sizeof (TariffTier));
   if (!load_tiers (cache, deck, rows, tiers, error))

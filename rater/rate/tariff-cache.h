@@ -8,14 +8,14 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "rate/tariff.h"
 
 typedef struct _TariffCache TariffCache;
 
 /* A cache reading DB, which must outlive it. */
-TariffCache *tariff_cache_new (sqlite3 *db);
+TariffCache *tariff_cache_new (StoreDb *db);
 const Tariff *tariff_cache_get (TariffCache *cache, const char *deck, GError **error);
 void tariff_cache_free (TariffCache *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TariffCache, tariff_cache_free)

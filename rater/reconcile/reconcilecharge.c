@@ -27,7 +27,7 @@ reconcilecharge_free (ReconCharger *c)
 }
 
 ReconCharger *
-reconcilecharge_new (sqlite3 *db, GError **error)
+reconcilecharge_new (StoreDb *db, GError **error)
 {
   g_autoptr(ReconCharger) c = g_new0 (ReconCharger, 1);
   if (!(c->accounts = rate_accounts_load (db, error)))

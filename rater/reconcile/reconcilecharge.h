@@ -18,8 +18,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "rate/ratecore.h"
 #include "reconcile/reconcile.h"
 
@@ -32,7 +32,7 @@ typedef struct {
 typedef struct _ReconCharger ReconCharger;
 
 /* Load the catalog of DB (accounts, plans, decks, zones). */
-ReconCharger *reconcilecharge_new (sqlite3 *db, GError **error);
+ReconCharger *reconcilecharge_new (StoreDb *db, GError **error);
 void reconcilecharge_free (ReconCharger *charger);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReconCharger, reconcilecharge_free)
 

@@ -155,7 +155,7 @@ money (gint64 micro)
 
 /* A copy of column COL of ST's row, or NULL when the column is NULL. */
 static char *
-column_dup (sqlite3_stmt *st, int col)
+column_dup (StoreStmt *st, int col)
 {
   return g_strdup (store_column_text_or_null (st, col));
 }
@@ -228,7 +228,7 @@ catalog_clear (Catalog *c)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Catalog, catalog_clear)
 
 static gboolean
-catalog_add_account (sqlite3_stmt *st, gpointer data, GError **error)
+catalog_add_account (StoreStmt *st, gpointer data, GError **error)
 {
   Catalog *c = data;
   AccountInfo *a = g_new0 (AccountInfo, 1);
@@ -241,14 +241,14 @@ catalog_add_account (sqlite3_stmt *st, gpointer data, GError **error)
 }
 
 static gboolean
-catalog_add_currency (sqlite3_stmt *st, gpointer data, GError **error)
+catalog_add_currency (StoreStmt *st, gpointer data, GError **error)
 {
   g_hash_table_replace (data, column_dup (st, 0), column_dup (st, 1));
   return TRUE;
 }
 
 static gboolean
-catalog_init (Catalog *c, sqlite3 *db, GError **error)
+catalog_init (Catalog *c, StoreDb *db, GError **error)
 {
   c->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) account_info_free);
@@ -345,27 +345,27 @@ static const char scan_account_sql[] = SCAN_SELECT
   " WHERE r.period = ?1 AND (?2 = 0 OR r.status IN ('rated', 'free')) AND r.account = ?3";
 
 static void
-scan_row (sqlite3_stmt *st, Catalog *c, ScanRow *row)
+scan_row (StoreStmt *st, Catalog *c, ScanRow *row)
 {
   row->account_name = store_column_text_or_null (st, 0);
   row->account = row->account_name ? g_hash_table_lookup (c->accounts, row->account_name) : NULL;
   row->status = store_column_text (st, 1);
   row->grp = store_column_text_or_null (st, 2);
   row->destination = store_column_text_or_null (st, 3);
-  row->billable = sqlite3_column_int64 (st, 4);
-  row->charge = sqlite3_column_int64 (st, 5);
+  row->billable = store_column_int64 (st, 4);
+  row->charge = store_column_int64 (st, 5);
   row->operator_slug = store_column_text (st, 6);
   row->direction = store_column_text (st, 7);
   row->caller = store_column_text_or_null (st, 8);
   row->callee = store_column_text (st, 9);
-  row->start_ms = sqlite3_column_int64 (st, 10);
-  row->duration = sqlite3_column_int64 (st, 11);
+  row->start_ms = store_column_int64 (st, 10);
+  row->duration = store_column_int64 (st, 11);
 }
 
 /* FUNC on every call of PERIOD (of ACCOUNT only, when not NULL; with
  * status rated or free only, when USAGE_ONLY). */
 static gboolean
-scan_period (sqlite3 *db, Catalog *c, const char *period, const char *account,
+scan_period (StoreDb *db, Catalog *c, const char *period, const char *account,
              gboolean usage_only, ScanFunc func, gpointer data, GError **error)
 {
   gint64 first, last, count;
@@ -375,7 +375,7 @@ scan_period (sqlite3 *db, Catalog *c, const char *period, const char *account,
   if (count == 0)
     return TRUE;
   const char *sql = account ? scan_account_sql : sparse ? scan_sparse_sql : scan_period_sql;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
   if (!st || !store_bind (st, error, STORE_TEXT (period), STORE_INT (usage_only))
       || (account && !store_bind_at (st, 3, error, STORE_TEXT (account)))
       || (sql == scan_period_sql
@@ -383,13 +383,13 @@ scan_period (sqlite3 *db, Catalog *c, const char *period, const char *account,
     return FALSE;
   ScanRow row;
   int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  while ((rc = store_next (st)) == STORE_ROW)
     {
       scan_row (st, c, &row);
       if (!func (&row, data, error))
         return FALSE;
     }
-  return rc == SQLITE_DONE || store_set_error (error, db, "reading rated calls");
+  return rc == STORE_DONE || store_set_error (error, db, "reading rated calls");
 }
 
 static gboolean
@@ -399,7 +399,7 @@ is_usage (const ScanRow *row)
 }
 /* Whether Q is answered from the aggregates (rate/aggregates.h). */
 static gboolean
-from_aggregates (sqlite3 *db, const ReportQuery *q, gboolean *use, GError **error)
+from_aggregates (StoreDb *db, const ReportQuery *q, gboolean *use, GError **error)
 {
   *use = FALSE;
   return q->from_calls || aggregates_current (db, use, error);
@@ -427,20 +427,20 @@ check_period (const char *period, GError **error)
 
 /* TRUE when SQL (one parameter) finds a row for VALUE. */
 static gboolean
-exists (sqlite3 *db, const char *sql, const char *value, gboolean *found, GError **error)
+exists (StoreDb *db, const char *sql, const char *value, gboolean *found, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
   if (!st)
     return FALSE;
   if (!store_bind (st, error, STORE_TEXT (value)))
     return FALSE;
-  int rc = sqlite3_step (st);
-  *found = rc == SQLITE_ROW;
-  return rc == SQLITE_ROW || rc == SQLITE_DONE || store_set_error (error, db, "reading the catalog");
+  int rc = store_next (st);
+  *found = rc == STORE_ROW;
+  return rc == STORE_ROW || rc == STORE_DONE || store_set_error (error, db, "reading the catalog");
 }
 
 static gboolean
-check_account (sqlite3 *db, const char *account, GError **error)
+check_account (StoreDb *db, const char *account, GError **error)
 {
   gboolean found = TRUE;
   if (account && !exists (db, "SELECT 1 FROM accounts WHERE account = ?1", account, &found, error))
@@ -449,7 +449,7 @@ check_account (sqlite3 *db, const char *account, GError **error)
 }
 
 static gboolean
-check_operator (sqlite3 *db, const char *op, GError **error)
+check_operator (StoreDb *db, const char *op, GError **error)
 {
   gboolean found = TRUE;
   if (op && !exists (db, "SELECT 1 FROM operators WHERE operator = ?1", op, &found, error))
@@ -719,7 +719,7 @@ static const GCompareFunc usage_cmp[] = {
 /* numbers.user of every number, the smallest UPN per (account, number), into
  * the account's USERS (what `SELECT min (user)` of the number gave). */
 static gboolean
-add_user (sqlite3_stmt *st, gpointer data, GError **error)
+add_user (StoreStmt *st, gpointer data, GError **error)
 {
   AccountInfo *a = g_hash_table_lookup (data, store_column_text (st, 0));
   if (!a)
@@ -734,7 +734,7 @@ add_user (sqlite3_stmt *st, gpointer data, GError **error)
 }
 
 static gboolean
-catalog_load_users (Catalog *c, sqlite3 *db, GError **error)
+catalog_load_users (Catalog *c, StoreDb *db, GError **error)
 {
   return store_query_each (db, "SELECT account, number, user FROM numbers WHERE user IS NOT NULL",
                            add_user, c->accounts, "reading numbers", error);
@@ -785,45 +785,45 @@ static const char *const usage_aggregate_sql[][2] = {
 /* The rows of T (usage of Q) from the aggregates, streamed in order.  An
  * account no longer in the catalog has no usage rows, as in the scan. */
 static gboolean
-usage_aggregated (sqlite3 *db, Catalog *c, const ReportQuery *q, ReportTable *t, GError **error)
+usage_aggregated (StoreDb *db, Catalog *c, const ReportQuery *q, ReportTable *t, GError **error)
 {
   g_autofree char *sql = g_strconcat (usage_aggregate_sql[q->by][0],
                                       q->account ? " AND account = ?2" : "",
                                       usage_aggregate_sql[q->by][1], NULL);
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
   if (!st || !store_bind (st, error, STORE_TEXT (q->period))
       || (q->account && !store_bind_at (st, 2, error, STORE_TEXT (q->account))))
     return FALSE;
   int sums = q->by == REPORT_BY_DESTINATION ? 4 : 3, rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  while ((rc = store_next (st)) == STORE_ROW)
     {
       Group g = { .account = g_hash_table_lookup (c->accounts, store_column_text (st, 0)) };
       if (!g.account)
         continue;
       if (q->by == REPORT_BY_DAY)
-        g.day = sqlite3_column_int64 (st, 1);
+        g.day = store_column_int64 (st, 1);
       else if (q->by == REPORT_BY_USER)
         g.part[0] = none_null (store_column_text (st, 1));
       else
         for (int i = 0; i < 3; i++)
           g.part[i] = none_null (store_column_text (st, 1 + i));
-      g.n = sqlite3_column_int64 (st, sums);
-      g.seconds = sqlite3_column_int64 (st, sums + 1);
-      g.billable = sqlite3_column_int64 (st, sums + 2);
-      g.charge = sqlite3_column_int64 (st, sums + 3);
+      g.n = store_column_int64 (st, sums);
+      g.seconds = store_column_int64 (st, sums + 1);
+      g.billable = store_column_int64 (st, sums + 2);
+      g.charge = store_column_int64 (st, sums + 3);
       usage_row (t, q->period, q->by, &g);
     }
-  return rc == SQLITE_DONE || store_set_error (error, db, "reading the usage aggregates");
+  return rc == STORE_DONE || store_set_error (error, db, "reading the usage aggregates");
 }
 
 ReportTable *
-report_usage (sqlite3 *db, const ReportQuery *q, GError **error)
+report_usage (StoreDb *db, const ReportQuery *q, GError **error)
 {
   return report_usage_to (db, q, NULL, error);
 }
 
 ReportTable *
-report_usage_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **error)
+report_usage_to (StoreDb *db, const ReportQuery *q, ReportSink *sink, GError **error)
 {
   g_assert (q->by <= REPORT_BY_DAY);
   g_auto(Catalog) catalog = { 0 };
@@ -961,13 +961,13 @@ kpi_rows (ReportTable *t, Catalog *c, GPtrArray *sorted)
 /* The KPI rows of T from agg_kpi, in output order, each (operator, day,
  * direction) followed by its "*" total as the rows stream past. */
 static gboolean
-kpi_aggregated (sqlite3 *db, Catalog *c, const ReportQuery *q, ReportTable *t, GError **error)
+kpi_aggregated (StoreDb *db, Catalog *c, const ReportQuery *q, ReportTable *t, GError **error)
 {
   g_autofree char *sql = g_strconcat ("SELECT operator, day, direction, grp, attempts, answered,"
                                       " seconds, revenue FROM agg_kpi WHERE period = ?1",
                                       q->operator_slug ? " AND operator = ?2" : "",
                                       " ORDER BY operator, day, direction DESC, grp", NULL);
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
   if (!st || !store_bind (st, error, STORE_TEXT (q->period))
       || (q->operator_slug && !store_bind_at (st, 2, error, STORE_TEXT (q->operator_slug))))
     return FALSE;
@@ -976,10 +976,10 @@ kpi_aggregated (sqlite3 *db, Catalog *c, const ReportQuery *q, ReportTable *t, G
   gint64 day_number = 0;
   KpiSums total = { 0 };
   int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  while ((rc = store_next (st)) == STORE_ROW)
     {
       const char *row_op = store_column_text (st, 0), *row_direction = store_column_text (st, 2);
-      gint64 row_day = sqlite3_column_int64 (st, 1);
+      gint64 row_day = store_column_int64 (st, 1);
       if (!op || !g_str_equal (op, row_op) || day_number != row_day
           || !g_str_equal (direction, row_direction))
         {
@@ -991,8 +991,8 @@ kpi_aggregated (sqlite3 *db, Catalog *c, const ReportQuery *q, ReportTable *t, G
           currency = g_hash_table_lookup (c->currencies, op);
           total = (KpiSums) { 0 };
         }
-      KpiSums k = { sqlite3_column_int64 (st, 4), sqlite3_column_int64 (st, 5),
-                    sqlite3_column_int64 (st, 6), sqlite3_column_int64 (st, 7) };
+      KpiSums k = { store_column_int64 (st, 4), store_column_int64 (st, 5),
+                    store_column_int64 (st, 6), store_column_int64 (st, 7) };
       kpi_row (t, (const char *const[4]) { op, day, direction, store_column_text (st, 3) }, &k,
                currency);
       total.attempts += k.attempts;
@@ -1000,7 +1000,7 @@ kpi_aggregated (sqlite3 *db, Catalog *c, const ReportQuery *q, ReportTable *t, G
       total.seconds += k.seconds;
       total.revenue += k.revenue;
     }
-  if (rc != SQLITE_DONE)
+  if (rc != STORE_DONE)
     return store_set_error (error, db, "reading the KPI aggregates");
   if (op)
     kpi_row (t, (const char *const[4]) { op, day, direction, "*" }, &total, currency);
@@ -1008,13 +1008,13 @@ kpi_aggregated (sqlite3 *db, Catalog *c, const ReportQuery *q, ReportTable *t, G
 }
 
 ReportTable *
-report_kpi (sqlite3 *db, const ReportQuery *q, GError **error)
+report_kpi (StoreDb *db, const ReportQuery *q, GError **error)
 {
   return report_kpi_to (db, q, NULL, error);
 }
 
 ReportTable *
-report_kpi_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **error)
+report_kpi_to (StoreDb *db, const ReportQuery *q, ReportSink *sink, GError **error)
 {
   g_auto(Catalog) catalog = { 0 };
   g_auto(KpiScan) k = { &catalog, q->operator_slug, { 0 } };
@@ -1058,7 +1058,7 @@ static const char rejects_sql[] =
   " GROUP BY r.file_id, r.reason ORDER BY r.file_id, r.reason";
 
 static gboolean
-unrated_row (sqlite3_stmt *st, gpointer t, GError **error)
+unrated_row (StoreStmt *st, gpointer t, GError **error)
 {
   char buf[32];
   GPtrArray *row = table_row (t);
@@ -1067,9 +1067,9 @@ unrated_row (sqlite3_stmt *st, gpointer t, GError **error)
   row_take (row, column_dup (st, 1));
   row_take (row, NULL);
   row_take (row, column_dup (st, 2));
-  row_int (row, sqlite3_column_int64 (st, 3));
-  row_text (row, time_format_utc (sqlite3_column_int64 (st, 4), buf));
-  row_text (row, time_format_utc (sqlite3_column_int64 (st, 5), buf));
+  row_int (row, store_column_int64 (st, 3));
+  row_text (row, time_format_utc (store_column_int64 (st, 4), buf));
+  row_text (row, time_format_utc (store_column_int64 (st, 5), buf));
   row_take (row, NULL);
   row_take (row, NULL);
   row_take (row, column_dup (st, 6));
@@ -1078,7 +1078,7 @@ unrated_row (sqlite3_stmt *st, gpointer t, GError **error)
 }
 
 static gboolean
-reject_row (sqlite3_stmt *st, gpointer t, GError **error)
+reject_row (StoreStmt *st, gpointer t, GError **error)
 {
   GPtrArray *row = table_row (t);
   row_text (row, "reject");
@@ -1086,32 +1086,32 @@ reject_row (sqlite3_stmt *st, gpointer t, GError **error)
   row_take (row, column_dup (st, 1));
   row_take (row, column_dup (st, 2));
   row_take (row, NULL);
-  row_int (row, sqlite3_column_int64 (st, 3));
+  row_int (row, store_column_int64 (st, 3));
   row_take (row, NULL);
   row_take (row, NULL);
-  row_int (row, sqlite3_column_int64 (st, 4));
-  row_int (row, sqlite3_column_int64 (st, 5));
+  row_int (row, store_column_int64 (st, 4));
+  row_int (row, store_column_int64 (st, 5));
   row_take (row, column_dup (st, 6));
   table_row_end (t, row);
   return TRUE;
 }
 
 ReportTable *
-report_exceptions (sqlite3 *db, const ReportQuery *q, GError **error)
+report_exceptions (StoreDb *db, const ReportQuery *q, GError **error)
 {
   return report_exceptions_to (db, q, NULL, error);
 }
 
 ReportTable *
-report_exceptions_to (sqlite3 *db, const ReportQuery *q, ReportSink *sink, GError **error)
+report_exceptions_to (StoreDb *db, const ReportQuery *q, ReportSink *sink, GError **error)
 {
   guint digits = q->prefix_digits ? q->prefix_digits : 5;
   if (!check_period (q->period, error))
     return NULL;
   if (digits > 15)
     return usage_error (error, "prefix digits must be 1 to 15, not %u", digits), NULL;
-  g_autoptr(sqlite3_stmt) unrated = store_prepare (db, unrated_sql, error);
-  g_autoptr(sqlite3_stmt) rejects = unrated ? store_prepare (db, rejects_sql, error) : NULL;
+  g_autoptr(StoreStmt) unrated = store_prepare (db, unrated_sql, error);
+  g_autoptr(StoreStmt) rejects = unrated ? store_prepare (db, rejects_sql, error) : NULL;
   if (!rejects
       || !store_bind (unrated, error, STORE_TEXT_COPY (q->period), STORE_INT (digits)))
     return NULL;
@@ -1209,20 +1209,20 @@ daily_add (const ScanRow *row, gpointer data, GError **error)
 
 /* The daily sums of D from agg_day (of ACCOUNT only, when not NULL). */
 static gboolean
-daily_aggregated (sqlite3 *db, DailyScan *d, const char *account, GError **error)
+daily_aggregated (StoreDb *db, DailyScan *d, const char *account, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, account
+  g_autoptr(StoreStmt) st = store_prepare (db, account
     ? "SELECT account, day, billable, charge FROM agg_day WHERE period = ?1 AND account = ?2"
     : "SELECT account, day, billable, charge FROM agg_day WHERE period = ?1", error);
   if (!st || !store_bind (st, error, STORE_TEXT (d->period))
       || (account && !store_bind_at (st, 2, error, STORE_TEXT (account))))
     return FALSE;
   int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    if (!daily_sum (d, store_column_text (st, 0), sqlite3_column_int64 (st, 1),
-                    sqlite3_column_int64 (st, 2), sqlite3_column_int64 (st, 3), error))
+  while ((rc = store_next (st)) == STORE_ROW)
+    if (!daily_sum (d, store_column_text (st, 0), store_column_int64 (st, 1),
+                    store_column_int64 (st, 2), store_column_int64 (st, 3), error))
       return FALSE;
-  return rc == SQLITE_DONE || store_set_error (error, db, "reading the daily aggregates");
+  return rc == STORE_DONE || store_set_error (error, db, "reading the daily aggregates");
 }
 
 /* ReportDaily by account name, for sorting */
@@ -1260,7 +1260,7 @@ daily_take_all (DailyScan *d, GError **error)
 }
 
 GPtrArray *
-report_daily_all (sqlite3 *db, const ReportQuery *q, GError **error)
+report_daily_all (StoreDb *db, const ReportQuery *q, GError **error)
 {
   int y, m;
   g_auto(Catalog) catalog = { 0 };
@@ -1286,14 +1286,14 @@ report_daily_all (sqlite3 *db, const ReportQuery *q, GError **error)
 
 /* The account at ST's row appended to ACCOUNTS. */
 static gboolean
-add_account (sqlite3_stmt *st, gpointer accounts, GError **error)
+add_account (StoreStmt *st, gpointer accounts, GError **error)
 {
   g_ptr_array_add (accounts, column_dup (st, 0));
   return TRUE;
 }
 
 GPtrArray *
-report_accounts (sqlite3 *db, const ReportQuery *q, GError **error)
+report_accounts (StoreDb *db, const ReportQuery *q, GError **error)
 {
   if (!check_period (q->period, error) || !check_account (db, q->account, error))
     return NULL;
@@ -1306,7 +1306,7 @@ report_accounts (sqlite3 *db, const ReportQuery *q, GError **error)
   gboolean aggregates;
   if (!from_aggregates (db, q, &aggregates, error))
     return NULL;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, aggregates
+  g_autoptr(StoreStmt) st = store_prepare (db, aggregates
     ? "SELECT DISTINCT account FROM agg_day WHERE period = ?1 ORDER BY account"
     : "SELECT DISTINCT account FROM ratings WHERE period = ?1 AND status IN ('rated', 'free')"
       " AND account IS NOT NULL ORDER BY account", error);
@@ -1317,7 +1317,7 @@ report_accounts (sqlite3 *db, const ReportQuery *q, GError **error)
 }
 
 ReportDaily *
-report_daily (sqlite3 *db, const char *account, const char *period, GError **error)
+report_daily (StoreDb *db, const char *account, const char *period, GError **error)
 {
   if (!check_period (period, error))
     return NULL;

@@ -34,7 +34,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "base/store.h"
 
 typedef enum {
   REPORT_BY_USER,               /* the account's own number on the call */
@@ -105,9 +106,9 @@ const char *report_cell (const ReportTable *table, guint row, const char *column
  * seconds (free calls add none); minutes = billable_seconds / 60; cost = the
  * rated calls' charges.
  * RATER_ERROR_USAGE for a bad period or an unknown QUERY->account. */
-ReportTable *report_usage (sqlite3 *db, const ReportQuery *query, GError **error);
+ReportTable *report_usage (StoreDb *db, const ReportQuery *query, GError **error);
 /* The same, its rows handed to SINK (NULL: kept) as they are made. */
-ReportTable *report_usage_to (sqlite3 *db, const ReportQuery *query, ReportSink *sink,
+ReportTable *report_usage_to (StoreDb *db, const ReportQuery *query, ReportSink *sink,
                               GError **error);
 
 /* kpi: one row per (operator, day, direction, group), then after each
@@ -120,8 +121,8 @@ ReportTable *report_usage_to (sqlite3 *db, const ReportQuery *query, ReportSink 
  * deck row) — so ASR is meaningful on the "*" rows; seconds = answered talk
  * time; minutes = seconds / 60; revenue = charges of the rated calls.
  * RATER_ERROR_USAGE for a bad period or an unknown QUERY->operator_slug. */
-ReportTable *report_kpi (sqlite3 *db, const ReportQuery *query, GError **error);
-ReportTable *report_kpi_to (sqlite3 *db, const ReportQuery *query, ReportSink *sink,
+ReportTable *report_kpi (StoreDb *db, const ReportQuery *query, GError **error);
+ReportTable *report_kpi_to (StoreDb *db, const ReportQuery *query, ReportSink *sink,
                             GError **error);
 
 /* exceptions: what kept calls of P from being billed, and every stored
@@ -136,8 +137,8 @@ ReportTable *report_kpi_to (sqlite3 *db, const ReportQuery *query, ReportSink *s
  *  - kind "reject", per (file, reason), in ingest order: operator of the
  *    file, its path, first/last line; sample = the first reject's detail.
  * RATER_ERROR_USAGE for a bad period or prefix_digits above 15. */
-ReportTable *report_exceptions (sqlite3 *db, const ReportQuery *query, GError **error);
-ReportTable *report_exceptions_to (sqlite3 *db, const ReportQuery *query, ReportSink *sink,
+ReportTable *report_exceptions (StoreDb *db, const ReportQuery *query, GError **error);
+ReportTable *report_exceptions_to (StoreDb *db, const ReportQuery *query, ReportSink *sink,
                                    GError **error);
 
 /* Write TABLE to PATH (NULL: stdout) as FORMAT (report-write.c).  JSON is
@@ -176,13 +177,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReportDaily, report_daily_free)
 /* The accounts with usage (rated or free calls) in QUERY->period, or just
  * QUERY->account when set (whether or not it has usage): owned char *,
  * in byte order.  RATER_ERROR_USAGE for a bad period or an unknown account. */
-GPtrArray *report_accounts (sqlite3 *db, const ReportQuery *query, GError **error);
+GPtrArray *report_accounts (StoreDb *db, const ReportQuery *query, GError **error);
 
 /* The daily usage of every account QUERY selects (report_accounts), in
  * one pass over QUERY->period: owned ReportDaily *, by account in byte
  * order.  The errors of report_accounts. */
-GPtrArray *report_daily_all (sqlite3 *db, const ReportQuery *query, GError **error);
+GPtrArray *report_daily_all (StoreDb *db, const ReportQuery *query, GError **error);
 
 /* The daily usage of ACCOUNT in PERIOD (the same calls as report_usage). */
-ReportDaily *report_daily (sqlite3 *db, const char *account, const char *period,
+ReportDaily *report_daily (StoreDb *db, const char *account, const char *period,
                            GError **error);

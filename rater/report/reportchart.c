@@ -365,7 +365,7 @@ chart_pool_func (gpointer daily, gpointer run)
 #define CHART_MAX_THREADS 16
 
 gboolean
-reportchart_write_all (sqlite3 *db, const ReportQuery *query, const char *dir,
+reportchart_write_all (StoreDb *db, const ReportQuery *query, const char *dir,
                        guint *n_written, GError **error)
 {
   g_autoptr(GPtrArray) dailies = report_daily_all (db, query, error);

@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "base/store.h"
 #include "report/report.h"
 
 /* The SVG document of DAILY appended to BYTES. */
@@ -28,5 +29,5 @@ gboolean reportchart_write (const ReportDaily *daily, const char *path, GError *
  * bytes are the same on any number of threads.  On the first error no
  * further chart is started; those written stay whole.  *N_WRITTEN receives
  * the count. */
-gboolean reportchart_write_all (sqlite3 *db, const ReportQuery *query, const char *dir,
+gboolean reportchart_write_all (StoreDb *db, const ReportQuery *query, const char *dir,
                                 guint *n_written, GError **error);

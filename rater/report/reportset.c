@@ -102,7 +102,7 @@ reportset_parse_name (const char *name, const ReportSetEntry **entry, ReportUsag
 /* ENTRY made and written to OUT as CSV in one go, row by row; *TABLE (when
  * not NULL) receives the table without its rows (n_rows counts them). */
 static gboolean
-stream_table (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
+stream_table (const ReportSetEntry *entry, StoreDb *db, const ReportQuery *query,
               const char *out, ReportTable **table, guint *n_files, GError **error)
 {
   g_autoptr(ReportCsvWriter) w = report_csv_open (out, error);
@@ -118,7 +118,7 @@ stream_table (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query
 }
 
 static gboolean
-write_table (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
+write_table (const ReportSetEntry *entry, StoreDb *db, const ReportQuery *query,
              const char *out, ReportFormat format, ReportTable **table, guint *n_files,
              GError **error)
 {
@@ -136,7 +136,7 @@ write_table (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
 }
 
 gboolean
-reportset_write (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
+reportset_write (const ReportSetEntry *entry, StoreDb *db, const ReportQuery *query,
                  const char *out, ReportFormat format, ReportTable **table, guint *n_files,
                  GError **error)
 {

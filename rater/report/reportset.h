@@ -14,8 +14,8 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
 
+#include "base/store.h"
 #include "report/report.h"
 
 typedef enum {
@@ -39,7 +39,7 @@ typedef struct {
   unsigned takes;               /* ReportSetTakes */
   /* REPORTSET_TABLE: the query (report.h), its rows to SINK (NULL: kept in
    * the table); NULL for REPORTSET_CHARTS */
-  ReportTable *(*query) (sqlite3 *db, const ReportQuery *query, ReportSink *sink,
+  ReportTable *(*query) (StoreDb *db, const ReportQuery *query, ReportSink *sink,
                          GError **error);
 } ReportSetEntry;
 
@@ -73,6 +73,6 @@ gboolean reportset_parse_name (const char *name, const ReportSetEntry **entry, R
  * while it is made, its rows never held in memory (TABLE then has no rows,
  * only n_rows) — but for the exceptions, whose rows TABLE keeps.  The errors of
  * report.h and reportchart.h. */
-gboolean reportset_write (const ReportSetEntry *entry, sqlite3 *db, const ReportQuery *query,
+gboolean reportset_write (const ReportSetEntry *entry, StoreDb *db, const ReportQuery *query,
                           const char *out, ReportFormat format, ReportTable **table,
                           guint *n_files, GError **error);

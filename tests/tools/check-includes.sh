@@ -4,7 +4,10 @@
 # rater/ has one folder per pipeline stage, in the order the data flows
 # (below).  A file may include headers of its own folder and of the folders
 # before it, never of a later one (so never of cli/, the command layer), and
-# names every rater header by its folder ("rate/tariff.h").  Run by make check;
+# names every rater header by its folder ("rate/tariff.h").  The database
+# libraries stay behind base/store.h: only base/store-sqlite.c includes
+# <sqlite3.h>, only base/store-pg.c <libpq-fe.h>, and only base/store*.c the
+# backends' base/store-backend.h.  Run by make check;
 # prints each violation as FILE:LINE: reason and exits 1 when there is one.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -55,6 +58,16 @@ for dir in */; do
 done > "$tmp" 2>&1
 grep -v '^x$' "$tmp"
 grep -q '^x$' "$tmp" && status=1
+
+# The database libraries behind base/store.h.
+grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]\(sqlite3\.h\|libpq-fe\.h\|base/store-backend\.h\)[>"]' \
+    */*.c */*.h | while IFS=: read -r file line text; do
+  case "$file:$text" in
+    base/store-sqlite.c:*sqlite3.h*|base/store-pg.c:*libpq-fe.h*|base/store*.c:*store-backend.h*) ;;
+    *) echo "rater/$file:$line: $text: only the store's backends include it (use base/store.h)" ;;
+  esac
+done > "$tmp"
+[ -s "$tmp" ] && { cat "$tmp"; status=1; }
 
 # No cycle among the headers: peel off headers that include no header still
 # left; whatever cannot be peeled is on a cycle.

@@ -12,7 +12,7 @@
 #include "test-helpers.h"
 
 static char *dir;
-static sqlite3 *db;
+static StoreDb *db;
 
 static void
 setup (void)
@@ -24,7 +24,7 @@ setup (void)
 static void
 teardown (void)
 {
-  sqlite3_close_v2 (db);
+  store_close (db);
   test_scratch_free (dir);
 }
 

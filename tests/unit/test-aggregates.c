@@ -100,7 +100,7 @@ write_catalog (World *w)
 }
 
 static void
-import (sqlite3 *db, World *w)
+import (StoreDb *db, World *w)
 {
   g_autofree char *cat = write_catalog (w);
   g_autoptr(GError) error = NULL;
@@ -111,7 +111,7 @@ import (sqlite3 *db, World *w)
 /* A world of SEED and RATE_SCALE (accounts in the zones in turn) in W,
  * and a new database in the scratch directory, named by NAME_FORMAT, with
  * its catalog imported. */
-static sqlite3 *G_GNUC_PRINTF (4, 5)
+static StoreDb *G_GNUC_PRINTF (4, 5)
 world_db (World *w, guint seed, int rate_scale, const char *name_format, ...)
 {
   *w = (World) { .rand = g_rand_new_with_seed (seed), .rate_scale = rate_scale };
@@ -124,7 +124,7 @@ world_db (World *w, guint seed, int rate_scale, const char *name_format, ...)
   g_autofree char *path = g_build_filename (dir, name, NULL);
   int from, to;
   g_autoptr(GError) error = NULL;
-  sqlite3 *db = store_init (path, &from, &to, &error);
+  StoreDb *db = store_init (path, &from, &to, &error);
   cr_assert (db, "%s", error ? error->message : "");
   import (db, w);
   return db;
@@ -133,7 +133,7 @@ world_db (World *w, guint seed, int rate_scale, const char *name_format, ...)
 /* A CDR file of OPERATOR with N random calls starting in [FROM, FROM + SPAN)
  * ms, some of them again under keys used before (duplicates). */
 static void
-ingest_calls (sqlite3 *db, World *w, const char *operator_slug, int n, gint64 from, gint64 span)
+ingest_calls (StoreDb *db, World *w, const char *operator_slug, int n, gint64 from, gint64 span)
 {
   GRand *r = w->rand;
   g_autoptr(GString) s = g_string_new ("call_id,start,duration,caller,callee,direction\n");
@@ -170,7 +170,7 @@ ingest_calls (sqlite3 *db, World *w, const char *operator_slug, int n, gint64 fr
 }
 
 static void
-rate (sqlite3 *db, const char *period)
+rate (StoreDb *db, const char *period)
 {
   g_autoptr(GError) error = NULL;
   RateOptions ro = { period, 2, 64 };
@@ -212,20 +212,20 @@ model_add (GHashTable *rows, char *key, const gint64 sums[N_SUMS])
 }
 
 static GHashTable *
-model_rows (sqlite3 *db)
+model_rows (StoreDb *db)
 {
   GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) zone_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(sqlite3_stmt) zs = store_prepare (db, "SELECT account, timezone FROM accounts", NULL);
-  while (sqlite3_step (zs) == SQLITE_ROW)
+  g_autoptr(StoreStmt) zs = store_prepare (db, "SELECT account, timezone FROM accounts", NULL);
+  while (store_next (zs) == STORE_ROW)
     g_hash_table_insert (zone_of, g_strdup (store_column_text (zs, 0)),
                          g_strdup (store_column_text (zs, 1)));
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT r.period, r.account, c.operator, c.direction, r.status, r.grp, r.destination,"
     " c.caller, c.callee, c.start_ms, c.duration, r.billable, r.charge, r.covered"
     " FROM ratings r JOIN calls c ON c.id = r.call_id", NULL);
   cr_assert (st);
-  while (sqlite3_step (st) == SQLITE_ROW)
+  while (store_next (st) == STORE_ROW)
     {
       const char *period = store_column_text (st, 0), *account = store_column_text_or_null (st, 1);
       const char *op = store_column_text (st, 2), *direction = store_column_text (st, 3);
@@ -233,9 +233,9 @@ model_rows (sqlite3 *db)
       const char *grp = store_column_text_or_null (st, 5);
       const char *destination = store_column_text_or_null (st, 6);
       const char *number = store_column_text_or_null (st, g_str_equal (direction, "out") ? 7 : 8);
-      gint64 start = sqlite3_column_int64 (st, 9), duration = sqlite3_column_int64 (st, 10);
-      gint64 billable = sqlite3_column_int64 (st, 11), charge = sqlite3_column_int64 (st, 12);
-      gint64 covered = sqlite3_column_int64 (st, 13);
+      gint64 start = store_column_int64 (st, 9), duration = store_column_int64 (st, 10);
+      gint64 billable = store_column_int64 (st, 11), charge = store_column_int64 (st, 12);
+      gint64 covered = store_column_int64 (st, 13);
       const char *zone = account ? g_hash_table_lookup (zone_of, account) : NULL;
       gint64 day = model_day (zone ? zone : "UTC", start);
       gboolean answered = !g_str_equal (status, "unanswered");
@@ -257,7 +257,7 @@ model_rows (sqlite3 *db)
 }
 
 static GHashTable *
-stored_rows (sqlite3 *db)
+stored_rows (StoreDb *db)
 {
   static const char *const sql[][2] = {
     { "kpi", "SELECT 'kpi|' || period || '|' || operator || '|' || day || '|' || direction || '|' || grp,"
@@ -273,13 +273,13 @@ stored_rows (sqlite3 *db)
   GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint t = 0; t < G_N_ELEMENTS (sql); t++)
     {
-      g_autoptr(sqlite3_stmt) st = store_prepare (db, sql[t][1], NULL);
+      g_autoptr(StoreStmt) st = store_prepare (db, sql[t][1], NULL);
       cr_assert (st);
-      while (sqlite3_step (st) == SQLITE_ROW)
+      while (store_next (st) == STORE_ROW)
         {
           gint64 *v = g_new (gint64, N_SUMS);
           for (int i = 0; i < N_SUMS; i++)
-            v[i] = sqlite3_column_int64 (st, 1 + i);
+            v[i] = store_column_int64 (st, 1 + i);
           cr_assert_not (g_hash_table_contains (rows, store_column_text (st, 0)));
           g_hash_table_insert (rows, g_strdup (store_column_text (st, 0)), v);
         }
@@ -288,7 +288,7 @@ stored_rows (sqlite3 *db)
 }
 
 static void
-check_aggregates (sqlite3 *db, const char *step)
+check_aggregates (StoreDb *db, const char *step)
 {
   g_autoptr(GHashTable) model = model_rows (db);
   g_autoptr(GHashTable) stored = stored_rows (db);
@@ -325,7 +325,7 @@ check_tables_equal (const ReportTable *a, const ReportTable *b, const char *what
 
 /* Every report of PERIOD from the aggregates equals the one from the calls. */
 static void
-check_reports (sqlite3 *db, const char *period)
+check_reports (StoreDb *db, const char *period)
 {
   g_autoptr(GError) error = NULL;
   for (int by = REPORT_BY_USER; by <= REPORT_BY_DAY; by++)
@@ -426,7 +426,7 @@ collect_invoice (Invoice *invoice, GPtrArray *destinations, gpointer out, GError
 /* The invoices invoice_compute_period() gives SCOPE, FROM_RATINGS or not,
  * as one text (an error too). */
 static char *
-compute_invoices (sqlite3 *db, InvoiceScope scope, gboolean from_ratings)
+compute_invoices (StoreDb *db, InvoiceScope scope, gboolean from_ratings)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -438,13 +438,13 @@ compute_invoices (sqlite3 *db, InvoiceScope scope, gboolean from_ratings)
 
 /* The accounts with PERIOD closed, as issue leaves them out. */
 static GHashTable *
-closed_accounts (sqlite3 *db, const char *period)
+closed_accounts (StoreDb *db, const char *period)
 {
   GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT account FROM closed_periods"
+  g_autoptr(StoreStmt) st = store_prepare (db, "SELECT account FROM closed_periods"
                                               " WHERE period = ?1", NULL);
   cr_assert (st && store_bind (st, NULL, STORE_TEXT (period)));
-  while (sqlite3_step (st) == SQLITE_ROW)
+  while (store_next (st) == STORE_ROW)
     g_hash_table_add (set, g_strdup (store_column_text (st, 0)));
   return set;
 }
@@ -453,7 +453,7 @@ closed_accounts (sqlite3 *db, const char *period)
  * closed accounts as issue computes them) the same from the aggregates as
  * from the ratings. */
 static void
-check_invoices (sqlite3 *db, const char *period, const char *step)
+check_invoices (StoreDb *db, const char *period, const char *step)
 {
   static const char *const operators[] = { NULL, "op", "tel" };
   g_autoptr(GHashTable) closed = closed_accounts (db, period);
@@ -475,20 +475,20 @@ check_invoices (sqlite3 *db, const char *period, const char *step)
   " AND c.operator = disputes.operator AND c.call_key = disputes.call_key)"
 #define UNDISPUTED " AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.call_id = r.call_id)"
 static void
-dispute_step (sqlite3 *db, GRand *rand, gboolean open)
+dispute_step (StoreDb *db, GRand *rand, gboolean open)
 {
   g_autoptr(GError) error = NULL;
   gint64 n = test_count (db, open ? "SELECT count (*) FROM ratings r WHERE status = 'rated'" UNDISPUTED
                                   : "SELECT count (*) FROM disputes WHERE status = 'open'" CALL_LEFT);
   if (n == 0)
     return;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, open
+  g_autoptr(StoreStmt) st = store_prepare (db, open
     ? "SELECT c.operator || ':' || c.call_key FROM ratings r JOIN calls c ON c.id = r.call_id"
       " WHERE r.status = 'rated'" UNDISPUTED " ORDER BY r.call_id LIMIT 1 OFFSET ?1"
     : "SELECT operator || ':' || call_key FROM disputes WHERE status = 'open'" CALL_LEFT
       " ORDER BY call_id LIMIT 1 OFFSET ?1", NULL);
   cr_assert (st && store_bind (st, NULL, STORE_INT (g_rand_int_range (rand, 0, (gint32) n))));
-  cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
+  cr_assert_eq (store_next (st), STORE_ROW);
   g_autofree char *ref = g_strdup (store_column_text (st, 0));
   if (open)
     cr_assert (dispute_open (db, ref, "test", "tester", &error), "%s", error->message);
@@ -499,7 +499,7 @@ dispute_step (sqlite3 *db, GRand *rand, gboolean open)
 }
 
 static gboolean
-current (sqlite3 *db)
+current (StoreDb *db)
 {
   gboolean is = FALSE;
   g_autoptr(GError) error = NULL;
@@ -508,7 +508,7 @@ current (sqlite3 *db)
 }
 
 static void
-check_step (sqlite3 *db, const char *step, gboolean must_be_current)
+check_step (StoreDb *db, const char *step, gboolean must_be_current)
 {
   gboolean is = current (db);
   cr_assert (is || !must_be_current, "%s: the aggregates are not current", step);
@@ -523,7 +523,7 @@ check_step (sqlite3 *db, const char *step, gboolean must_be_current)
 /* The invoices of OPERATOR for October just issued (issue_load) equal
  * DRAFTS, those computed from the ratings before issuing. */
 static void
-check_issued (sqlite3 *db, const char *operator_slug, const char *drafts)
+check_issued (StoreDb *db, const char *operator_slug, const char *drafts)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) issued = issue_load (db, operator_slug, "2026-10", &error);
@@ -546,7 +546,7 @@ static void
 run_sequence (guint seed, int steps)
 {
   World w;
-  g_autoptr(sqlite3) db = world_db (&w, seed, 1, "agg-%u.db", seed);
+  g_autoptr(StoreDb) db = world_db (&w, seed, 1, "agg-%u.db", seed);
   g_autoptr(GError) error = NULL;
   gboolean issued_oct = FALSE;
   g_autoptr(GRand) disputes_rand = g_rand_new_with_seed (seed + 1000);
@@ -655,7 +655,7 @@ Test (aggregates, equal_the_sums_over_the_ratings_after_random_sequences)
 Test (aggregates, invoices_from_the_aggregates_only_while_current)
 {
   World w;
-  g_autoptr(sqlite3) db = world_db (&w, 7, 2, "paths.db");
+  g_autoptr(StoreDb) db = world_db (&w, 7, 2, "paths.db");
   g_autoptr(GError) error = NULL;
   ingest_calls (db, &w, "op", 300, oct1, G_GINT64_CONSTANT (61) * 86400000);
   ingest_calls (db, &w, "tel", 300, oct1, G_GINT64_CONSTANT (61) * 86400000);
@@ -712,7 +712,7 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
   int from, to;
   g_autoptr(GError) error = NULL;
   {
-    g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+    g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
     cr_assert (db);
     import (db, &w);
     ingest_calls (db, &w, "op", 400, oct1, G_GINT64_CONSTANT (61) * 86400000);
@@ -737,7 +737,7 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
                            " DROP TABLE rate_changes; DROP TABLE rate_last;"
                            " PRAGMA user_version = 9", &error), "%s", error ? error->message : "");
   }
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
   cr_assert (db, "%s", error ? error->message : "");
   cr_assert_eq (from, 9);
   cr_assert_eq (to, store_schema_version ());
@@ -769,7 +769,7 @@ upgrade_from_13 (gboolean journal)
   int from, to;
   g_autoptr(GError) error = NULL;
   {
-    g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+    g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
     cr_assert (db);
     import (db, &w);
     ingest_calls (db, &w, "op", 400, oct1, G_GINT64_CONSTANT (61) * 86400000);
@@ -801,7 +801,7 @@ upgrade_from_13 (gboolean journal)
                            " DROP TABLE rate_changes; DROP TABLE rate_last;"
                            " PRAGMA user_version = 13", &error), "%s", error ? error->message : "");
   }
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
   cr_assert (db, "%s", error ? error->message : "");
   cr_assert_eq (from, 13);
   cr_assert_eq (to, store_schema_version ());
@@ -841,18 +841,18 @@ Test (aggregates, rebuilt_after_the_upgrade_from_schema_13_with_a_journal)
 
 /* Every row of TABLE in ORDER, each value quoted, one line a row. */
 static char *
-table_text (sqlite3 *db, const char *table, const char *order)
+table_text (StoreDb *db, const char *table, const char *order)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY %s", table, order);
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, &error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, &error);
   cr_assert (st, "%s", error ? error->message : "");
   g_autoptr(GString) out = g_string_new (NULL);
-  while (sqlite3_step (st) == SQLITE_ROW)
+  while (store_next (st) == STORE_ROW)
     {
-      for (int c = 0; c < sqlite3_column_count (st); c++)
+      for (int c = 0; c < store_column_count (st); c++)
         {
-          const char *t = (const char *) sqlite3_column_text (st, c);
+          const char *t = store_column_text_or_null (st, c);
           g_string_append_printf (out, "%s%s", c ? "|" : "", t ? t : "<null>");
         }
       g_string_append_c (out, '\n');
@@ -862,7 +862,7 @@ table_text (sqlite3 *db, const char *table, const char *order)
 
 /* The ratings and every aggregate table of DB, as text. */
 static char *
-rated_state (sqlite3 *db)
+rated_state (StoreDb *db)
 {
   static const char *const tables[][2] = {
     { "ratings", "call_id" }, { "agg_kpi", "1, 2, 3, 4, 5" }, { "agg_day", "1, 2, 3" },
@@ -879,7 +879,7 @@ rated_state (sqlite3 *db)
 }
 
 static RateStats
-rate_stats (sqlite3 *db)
+rate_stats (StoreDb *db)
 {
   g_autoptr(GError) error = NULL;
   RateOptions ro = { NULL, 2, 64 };
@@ -892,14 +892,14 @@ rate_stats (sqlite3 *db)
  * without the record of the last rate (everything rated again): the same
  * summary and the same ratings and aggregates.  Whether DB's rate skipped. */
 static gboolean
-rate_both (sqlite3 *db, const char *step)
+rate_both (StoreDb *db, const char *step)
 {
   g_autofree char *copy = g_strdup_printf ("%s/full.db", dir);
   g_unlink (copy);
   g_autofree char *sql = g_strdup_printf ("VACUUM INTO '%s'", copy);
   g_autoptr(GError) error = NULL;
   cr_assert (store_exec (db, sql, &error), "%s", error ? error->message : "");
-  g_autoptr(sqlite3) full = store_open (copy, &error);
+  g_autoptr(StoreDb) full = store_open (copy, &error);
   cr_assert (full, "%s", error ? error->message : "");
   cr_assert (store_exec (full, "DELETE FROM rate_last", &error), "%s", error ? error->message : "");
   RateStats a = rate_stats (db), b = rate_stats (full);
@@ -916,7 +916,7 @@ rate_both (sqlite3 *db, const char *step)
 
 /* Ingest the last CDR file of W again: already ingested, nothing changes. */
 static void
-ingest_again (sqlite3 *db, World *w)
+ingest_again (StoreDb *db, World *w)
 {
   g_autofree char *path = g_strdup_printf ("%s/calls-%d.csv", dir, w->n_files - 1);
   IngestOptions io = { "op", NULL, "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
@@ -933,7 +933,7 @@ static void
 skip_sequence (guint seed, int steps)
 {
   World w;
-  g_autoptr(sqlite3) db = world_db (&w, seed, 1, "skip-%u.db", seed);
+  g_autoptr(StoreDb) db = world_db (&w, seed, 1, "skip-%u.db", seed);
   g_autoptr(GError) error = NULL;
   guint skips = 0, works = 0;
   for (int s = 0; s < steps; s++)
@@ -992,11 +992,11 @@ skip_sequence (guint seed, int steps)
           break;
         case 8:   /* a dispute: not an input of rating */
           {
-            g_autoptr(sqlite3_stmt) st = store_prepare (db,
+            g_autoptr(StoreStmt) st = store_prepare (db,
               "SELECT operator || ':' || call_key FROM calls ORDER BY random () LIMIT 1", &error);
             cr_assert (st);
-            if (sqlite3_step (st) == SQLITE_ROW)
-              dispute_open (db, (const char *) sqlite3_column_text (st, 0), "too dear", "test",
+            if (store_next (st) == STORE_ROW)
+              dispute_open (db, store_column_text_or_null (st, 0), "too dear", "test",
                             &error);
             g_clear_error (&error);
             expect = EXPECT_SKIP;
@@ -1039,7 +1039,7 @@ Test (aggregates, a_skipping_rate_equals_a_full_rate)
 Test (aggregates, period_rates_and_hand_changes_are_not_skipped)
 {
   World w;
-  g_autoptr(sqlite3) db = world_db (&w, 5, 2, "period.db");
+  g_autoptr(StoreDb) db = world_db (&w, 5, 2, "period.db");
   g_autoptr(GError) error = NULL;
   ingest_calls (db, &w, "op", 100, oct1, G_GINT64_CONSTANT (61) * 86400000);
   cr_assert (!rate_stats (db).skipped);

@@ -33,47 +33,46 @@ TestSuite (callwriter, .init = setup, .fini = teardown);
 /* Helpers {{{1 */
 
 /* A database with the spec catalog and `files` rows 1 and 2. */
-static sqlite3 *
+static StoreDb *
 fresh_db (void)
 {
-  sqlite3 *db = test_db_with_catalog (dir);
-  cr_assert_eq (sqlite3_exec (db,
+  StoreDb *db = test_db_with_catalog (dir);
+  cr_assert_eq (store_exec (db,
     "INSERT INTO files (id, sha256, path, format, operator, bytes, records, calls, duplicates,"
     " rejects, ingested_at) VALUES"
     " (1, 'a', 'a.csv', 'rater', 'northwind', 0, 0, 0, 0, 0, '2026-11-30T00:00:00Z'),"
-    " (2, 'b', 'b.csv', 'rater', 'northwind', 0, 0, 0, 0, 0, '2026-11-30T00:00:00Z')",
-    NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
+    " (2, 'b', 'b.csv', 'rater', 'northwind', 0, 0, 0, 0, 0, '2026-11-30T00:00:00Z')", NULL), TRUE);
   return db;
 }
 
 /* The rows of SQL, one line each, columns joined by '|', NULL as "NULL". */
 static char *
-dump (sqlite3 *db, const char *sql)
+dump (StoreDb *db, const char *sql)
 {
-  g_autoptr(sqlite3_stmt) st = NULL;
+  g_autoptr(StoreStmt) st = NULL;
   GString *s = g_string_new (NULL);
   int rc;
 
-  cr_assert_eq (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  cr_assert_eq ((st = store_prepare (db, sql, NULL)) != NULL, TRUE);
+  while ((rc = store_next (st)) == STORE_ROW)
     {
-      for (int c = 0; c < sqlite3_column_count (st); c++)
+      for (int c = 0; c < store_column_count (st); c++)
         {
           if (c)
             g_string_append_c (s, '|');
-          if (sqlite3_column_type (st, c) == SQLITE_NULL)
+          if (store_column_is_null (st, c))
             g_string_append (s, "NULL");
           else
-            g_string_append (s, (const char *) sqlite3_column_text (st, c));
+            g_string_append (s, store_column_text_or_null (st, c));
         }
       g_string_append_c (s, '\n');
     }
-  cr_assert_eq (rc, SQLITE_DONE, "%s", sqlite3_errmsg (db));
+  cr_assert_eq (rc, STORE_DONE, "%s", store_name (db));
   return g_string_free (s, FALSE);
 }
 
 static void
-expect_dump (sqlite3 *db, const char *sql, const char *want)
+expect_dump (StoreDb *db, const char *sql, const char *want)
 {
   g_autofree char *got = dump (db, sql);
   cr_assert_str_eq (got, want);
@@ -109,14 +108,14 @@ call_of (const char *key, const char *caller, const char *callee, gint64 start_m
 /* One writer run: a transaction, the writer started for FILE_ID and the
  * batch being filled; a full batch is handed over and a new one taken. */
 typedef struct {
-  sqlite3 *db;
+  StoreDb *db;
   CallWriter *writer;
   CallBatch *batch;
 } Feed;
 
 /* The same, calling CHUNK every CHUNK_ROWS rows (NULL: never). */
 static Feed
-feed_start_chunked (sqlite3 *db, gint64 file_id, guint64 chunk_rows, CallWriterChunkFunc chunk,
+feed_start_chunked (StoreDb *db, gint64 file_id, guint64 chunk_rows, CallWriterChunkFunc chunk,
                     gpointer chunk_data)
 {
   g_autoptr(GError) error = NULL;
@@ -132,7 +131,7 @@ feed_start_chunked (sqlite3 *db, gint64 file_id, guint64 chunk_rows, CallWriterC
 }
 
 static Feed
-feed_start (sqlite3 *db, gint64 file_id)
+feed_start (StoreDb *db, gint64 file_id)
 {
   return feed_start_chunked (db, file_id, 0, NULL, NULL);
 }
@@ -206,7 +205,7 @@ expect_stats (CallWriterStats s, guint64 calls, guint64 duplicates, guint64 unkn
 
 Test (callwriter, every_field_of_a_call_is_stored)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
 
   CdrCall full = call_of ("ex01", "441632960001", "442079460000", 1793700000123, 61);
@@ -236,7 +235,7 @@ Test (callwriter, every_field_of_a_call_is_stored)
 
 Test (callwriter, text_is_copied_and_only_its_length_is_used)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 2);
   char key[] = "k-1 and what follows";
   char user[] = "bob@fabrikam.com";
@@ -257,7 +256,7 @@ Test (callwriter, text_is_copied_and_only_its_length_is_used)
 
 Test (callwriter, rejects_keep_reason_detail_line_and_raw_bytes)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
   static const char raw_latin1[] = "latin1,Jos\xe9,9\r";
   static const char raw_nul[] = "nul\0inside";
@@ -285,7 +284,7 @@ Test (callwriter, rejects_keep_reason_detail_line_and_raw_bytes)
 
 Test (callwriter, duplicates_are_counted_and_the_first_call_is_kept)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
   CdrCall a = call_of ("dup", "441632960001", "442079460000", 1793700000000, 10);
   CdrCall b = call_of ("dup", "441632960001", "442079460000", 1793700000000, 99);
@@ -314,7 +313,7 @@ Test (callwriter, duplicates_are_counted_and_the_first_call_is_kept)
 
 Test (callwriter, the_same_key_of_another_operator_is_not_a_duplicate)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
   CdrCall c = call_of ("k", "441632960001", "442079460000", 1793700000000, 10);
 
@@ -347,7 +346,7 @@ expect_legs (CallWriterStats s, guint64 calls, guint64 merged)
 
 Test (callwriter, a_higher_ranked_leg_replaces_the_stored_one)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
   CdrCall l1 = leg ("leg-m", 1, 11), l2 = leg ("leg-z", 3, 33), l3 = leg ("leg-a", 2, 22);
 
@@ -361,7 +360,7 @@ Test (callwriter, a_higher_ranked_leg_replaces_the_stored_one)
 
 Test (callwriter, an_equal_rank_replaces_only_with_a_smaller_leg_id)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
   CdrCall m = leg ("leg-m", 2, 11), z = leg ("leg-z", 2, 33), a = leg ("leg-a", 2, 22);
 
@@ -374,7 +373,7 @@ Test (callwriter, an_equal_rank_replaces_only_with_a_smaller_leg_id)
 
 Test (callwriter, a_leg_replaces_a_leg_stored_by_an_earlier_run)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   CdrCall low = leg ("leg-2", 1, 11), high = leg ("leg-1", 1, 22);
   high.sip_code = 200;
   high.user = text_of ("alice@contoso.com");
@@ -394,7 +393,7 @@ Test (callwriter, a_leg_replaces_a_leg_stored_by_an_earlier_run)
 
 Test (callwriter, a_call_without_legs_is_never_replaced)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
   CdrCall first = leg ("", 0, 11), second = leg ("", 0, 22);
 
@@ -460,11 +459,11 @@ expect_legs_kept (const char *order, guint split)
 {
   g_autofree char *sub = g_strdup_printf ("%s/legs-%s-%u", dir, order, split);
   g_mkdir (sub, 0700);
-  g_autoptr(sqlite3) db = test_db_with_catalog (sub);
-  cr_assert_eq (sqlite3_exec (db,
+  g_autoptr(StoreDb) db = test_db_with_catalog (sub);
+  cr_assert_eq (store_exec (db,
     "INSERT INTO files (id, sha256, path, format, operator, bytes, records, calls, duplicates,"
     " rejects, ingested_at) VALUES (1, 'a', 'a', 'x', NULL, 0, 0, 0, 0, 0, 'now'),"
-    " (2, 'b', 'b', 'x', NULL, 0, 0, 0, 0, 0, 'now')", NULL, NULL, NULL), SQLITE_OK);
+    " (2, 'b', 'b', 'x', NULL, 0, 0, 0, 0, 0, 'now')", NULL), TRUE);
   CdrCall rows[N_LEGS];
   guint64 calls = 0, merged = 0;
   legs_of_calls (rows);
@@ -499,7 +498,7 @@ Test (callwriter, legs_are_one_call_in_any_order_and_across_runs)
 
 Test (callwriter, a_leg_seen_again_is_a_duplicate)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   CdrCall b = fs_leg ("fb-1", "", 2, 12), a = fs_leg ("fa-1", "fb-1", 5, 11);
   Feed f = feed_start (db, 1);
   feed_call (&f, &b, 1, "contoso");
@@ -515,7 +514,7 @@ Test (callwriter, a_leg_seen_again_is_a_duplicate)
 
 Test (callwriter, duplicates_are_noted_with_their_call)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
   for (guint i = 0; i < 70; i++)              /* one multi-row INSERT and a tail */
     {
@@ -562,39 +561,39 @@ feed_many (Feed *f, guint i)
 
 /* The stored row of record I (its line is I + 1) must hold record I's values. */
 static void
-expect_many_row (sqlite3_stmt *st, guint i)
+expect_many_row (StoreStmt *st, guint i)
 {
   g_autofree char *key = g_strdup_printf ("c-%05u", i);
   g_autofree char *caller = g_strdup_printf ("4416329%05u", i);
   const char *account = many_account (i);
 
-  cr_assert_str_eq ((const char *) sqlite3_column_text (st, 0), key);
-  cr_assert_eq (sqlite3_column_int64 (st, 1), i + 1, "%s", key);
-  cr_assert_str_eq ((const char *) sqlite3_column_text (st, 2), i % 2 ? "in" : "out", "%s", key);
-  cr_assert_str_eq ((const char *) sqlite3_column_text (st, 3), caller, "%s", key);
-  cr_assert_eq (sqlite3_column_int (st, 4), many_masked (i) ? 1 : 0, "%s", key);
-  cr_assert_eq (sqlite3_column_int64 (st, 5), 1793700000000 + (gint64) i * 1000, "%s", key);
-  cr_assert_eq (sqlite3_column_int64 (st, 6), i % 600, "%s", key);
-  cr_assert_eq (sqlite3_column_int (st, 7), i % 4 != 0, "%s", key);
+  cr_assert_str_eq (store_column_text_or_null (st, 0), key);
+  cr_assert_eq (store_column_int64 (st, 1), i + 1, "%s", key);
+  cr_assert_str_eq (store_column_text_or_null (st, 2), i % 2 ? "in" : "out", "%s", key);
+  cr_assert_str_eq (store_column_text_or_null (st, 3), caller, "%s", key);
+  cr_assert_eq (store_column_int (st, 4), many_masked (i) ? 1 : 0, "%s", key);
+  cr_assert_eq (store_column_int64 (st, 5), 1793700000000 + (gint64) i * 1000, "%s", key);
+  cr_assert_eq (store_column_int64 (st, 6), i % 600, "%s", key);
+  cr_assert_eq (store_column_int (st, 7), i % 4 != 0, "%s", key);
   if (many_sip (i))
-    cr_assert_eq (sqlite3_column_int (st, 8), many_sip (i), "%s: sip_code %s, expected %d", key,
-                  sqlite3_column_text (st, 8), many_sip (i));
+    cr_assert_eq (store_column_int (st, 8), many_sip (i), "%s: sip_code %s, expected %d", key,
+                  store_column_text_or_null (st, 8), many_sip (i));
   else
-    cr_assert_eq (sqlite3_column_type (st, 8), SQLITE_NULL, "%s: sip_code %s, expected NULL", key,
-                  sqlite3_column_text (st, 8));
+    cr_assert_eq (store_column_type (st, 8), STORE_COLUMN_NULL, "%s: sip_code %s, expected NULL", key,
+                  store_column_text_or_null (st, 8));
   if (account)
-    cr_assert_str_eq ((const char *) sqlite3_column_text (st, 9), account, "%s", key);
+    cr_assert_str_eq (store_column_text_or_null (st, 9), account, "%s", key);
   else
-    cr_assert_eq (sqlite3_column_type (st, 9), SQLITE_NULL, "%s", key);
+    cr_assert_eq (store_column_type (st, 9), STORE_COLUMN_NULL, "%s", key);
   if (i % 13 == 0)
-    cr_assert_eq (sqlite3_column_type (st, 10), SQLITE_TEXT, "%s", key);
+    cr_assert_eq (store_column_type (st, 10), STORE_COLUMN_TEXT, "%s", key);
   else
-    cr_assert_eq (sqlite3_column_type (st, 10), SQLITE_NULL, "%s", key);
+    cr_assert_eq (store_column_type (st, 10), STORE_COLUMN_NULL, "%s", key);
 }
 
 Test (callwriter, thousands_of_calls_over_many_batches_keep_their_own_values)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
   guint64 calls = 0, dups = 0, unknown = 0;
 
@@ -611,20 +610,20 @@ Test (callwriter, thousands_of_calls_over_many_batches_keep_their_own_values)
     }
   expect_stats (feed_finish_ok (&f), calls, dups, unknown, MANY / 1000);
 
-  g_autoptr(sqlite3_stmt) st = NULL;
-  cr_assert_eq (sqlite3_prepare_v2 (db, "SELECT call_key, line, direction, caller, masked, start_ms,"
+  g_autoptr(StoreStmt) st = NULL;
+  cr_assert_eq ((st = store_prepare (db, "SELECT call_key, line, direction, caller, masked, start_ms,"
                                         " duration, answered, sip_code, account, user"
-                                        " FROM calls ORDER BY line", -1, &st, NULL), SQLITE_OK);
+                                        " FROM calls ORDER BY line", NULL)) != NULL, TRUE);
   guint rows = 0;
   for (guint i = 0; i < MANY; i++)
     {
       if (many_is_duplicate (i))
         continue;
-      cr_assert_eq (sqlite3_step (st), SQLITE_ROW, "record %u missing", i);
+      cr_assert_eq (store_next (st), STORE_ROW, "record %u missing", i);
       expect_many_row (st, i);
       rows++;
     }
-  cr_assert_eq (sqlite3_step (st), SQLITE_DONE);
+  cr_assert_eq (store_next (st), STORE_DONE);
   cr_assert_eq (rows, calls);
   /* stored in file order */
   cr_assert_eq (test_count (db, "SELECT count(*) FROM calls a JOIN calls b"
@@ -635,7 +634,7 @@ Test (callwriter, thousands_of_calls_over_many_batches_keep_their_own_values)
 
 Test (callwriter, a_batch_fills_up)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Feed f = feed_start (db, 1);
   CallBatch *first = f.batch;
   guint added = 0;
@@ -656,10 +655,9 @@ Test (callwriter, a_batch_fills_up)
 
 Test (callwriter, a_write_failure_is_reported_by_finish_and_a_new_run_starts_clean)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
-  cr_assert_eq (sqlite3_exec (db, "CREATE TEMP TRIGGER boom BEFORE INSERT ON calls"
-                                  " WHEN NEW.call_key = 'c-00050' BEGIN SELECT RAISE (ABORT, 'boom'); END",
-                              NULL, NULL, NULL), SQLITE_OK);
+  g_autoptr(StoreDb) db = fresh_db ();
+  cr_assert_eq (store_exec (db, "CREATE TEMP TRIGGER boom BEFORE INSERT ON calls"
+                                  " WHEN NEW.call_key = 'c-00050' BEGIN SELECT RAISE (ABORT, 'boom'); END", NULL), TRUE);
   Feed f = feed_start (db, 1);
   for (guint i = 0; i < 200; i++)
     {
@@ -677,7 +675,7 @@ Test (callwriter, a_write_failure_is_reported_by_finish_and_a_new_run_starts_cle
   cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 0);
 
   /* the same writer runs again once the cause is gone */
-  cr_assert_eq (sqlite3_exec (db, "DROP TRIGGER boom", NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq (store_exec (db, "DROP TRIGGER boom", NULL), TRUE);
   callwriter_start (f.writer, 2, 0, NULL, NULL);
   cr_assert_not (callwriter_failed (f.writer));
   CallBatch *b = callwriter_batch (f.writer);
@@ -696,7 +694,7 @@ Test (callwriter, a_write_failure_is_reported_by_finish_and_a_new_run_starts_cle
 /* A chunk hook: notes "LINE:CALLS+REJECTS" and commits, like ingest's;
  * fails at the chunk whose last line is fail_at. */
 typedef struct {
-  sqlite3 *db;
+  StoreDb *db;
   GString *seen;
   guint64 fail_at;
 } Chunks;
@@ -732,7 +730,7 @@ feed_rows (Feed *f)
 
 Test (callwriter, a_chunk_is_handed_over_after_the_batch_that_fills_it)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Chunks c = { db, g_string_new (NULL), 0 };
   Feed f = feed_start_chunked (db, 1, 5000, note_chunk, &c);
   feed_rows (&f);
@@ -745,7 +743,7 @@ Test (callwriter, a_chunk_is_handed_over_after_the_batch_that_fills_it)
 
 Test (callwriter, a_failing_chunk_fails_the_run_and_keeps_what_was_committed)
 {
-  g_autoptr(sqlite3) db = fresh_db ();
+  g_autoptr(StoreDb) db = fresh_db ();
   Chunks c = { db, g_string_new (NULL), 8192 };
   Feed f = feed_start_chunked (db, 1, 4096, note_chunk, &c);
   feed_rows (&f);

@@ -47,7 +47,7 @@ catalog_variant (const char *name, const char *file, const char *content)
 }
 
 static char *
-import_error (sqlite3 *db, const char *catalog_dir)
+import_error (StoreDb *db, const char *catalog_dir)
 {
   CatalogImportStats stats;
   g_autoptr(GError) error = NULL;
@@ -58,7 +58,7 @@ import_error (sqlite3 *db, const char *catalog_dir)
 
 Test (catalog, imports_the_spec_catalog)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM operators"), 2);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM deck_rows"), 5);
   cr_assert_eq (test_count (db, "SELECT rate FROM deck_rows WHERE prefix = '447'"), 250000);
@@ -76,7 +76,7 @@ Test (catalog, imports_the_spec_catalog)
 
 Test (catalog, audit_row_records_file_hashes)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autoptr(GError) error = NULL;
   g_autofree char *digest = catalog_digest (SPEC_CATALOG, &error);
   g_autofree char *last = catalog_last_digest (db, &error);
@@ -92,7 +92,7 @@ Test (catalog, audit_row_records_file_hashes)
 
 Test (catalog, reimport_replaces_and_failure_keeps_the_old)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *smaller = catalog_variant ("smaller", "numbers.csv",
     "number,account,type,user,from,to\n+441632960001,contoso,user,alice@contoso.com,2026-10-01,\n");
   CatalogImportStats stats;
@@ -115,7 +115,7 @@ Test (catalog, reimport_replaces_and_failure_keeps_the_old)
 
 Test (catalog, every_error_is_file_line_reason)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *msg = import_error (db, TEST_SRCDIR "/tests/data/bad-catalog");
   static const char *const expected[] = {
     "operators.csv:2: currency 'EUX' is not an ISO 4217 code",
@@ -140,7 +140,7 @@ Test (catalog, every_error_is_file_line_reason)
 
 Test (catalog, missing_file_and_not_a_directory)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *msg = import_error (db, TEST_SRCDIR "/tests/data/no-such-catalog");
   cr_assert_not_null (strstr (msg, "is not a directory"), "%s", msg);
   g_autofree char *partial = catalog_variant ("partial", NULL, NULL);
@@ -152,7 +152,7 @@ Test (catalog, missing_file_and_not_a_directory)
 
 Test (catalog, resolves_by_tenant_then_number_in_account_zone)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(RaterCatalog) cat = catalog_load (db, &error);
   cr_assert_not_null (cat);
@@ -185,25 +185,25 @@ Test (catalog, sample_decks_cover_every_calling_code)
   g_autofree char *db_path = g_build_filename (dir, "rates.db", NULL);
   int from, to;
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) db = store_init (db_path, &from, &to, &error);
+  g_autoptr(StoreDb) db = store_init (db_path, &from, &to, &error);
   CatalogImportStats stats;
   cr_assert (catalog_import (db, TEST_SRCDIR "/rates", &stats, &error), "%s", error ? error->message : "");
   cr_assert_geq (stats.operators, 2);
-  g_autoptr(sqlite3_stmt) decks = store_prepare (db, "SELECT DISTINCT deck FROM plans", &error);
-  g_autoptr(sqlite3_stmt) covered = store_prepare (db,
+  g_autoptr(StoreStmt) decks = store_prepare (db, "SELECT DISTINCT deck FROM plans", &error);
+  g_autoptr(StoreStmt) covered = store_prepare (db,
     "SELECT count(*) FROM deck_rows WHERE deck = ?1 AND direction = 'out' AND prefix = ?2", &error);
   guint n_decks = 0;
-  while (sqlite3_step (decks) == SQLITE_ROW)
+  while (store_next (decks) == STORE_ROW)
     {
-      const char *deck = (const char *) sqlite3_column_text (decks, 0);
+      const char *deck = store_column_text_or_null (decks, 0);
       n_decks++;
       for (const char *const *cc = country_calling_codes (); *cc; cc++)
         {
-          sqlite3_bind_text (covered, 1, deck, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_text (covered, 2, *cc, -1, SQLITE_STATIC);
-          cr_assert_eq (sqlite3_step (covered), SQLITE_ROW);
-          cr_assert_gt (sqlite3_column_int (covered, 0), 0, "deck %s has no row for +%s", deck, *cc);
-          sqlite3_reset (covered);
+          store_bind_at (covered, 1, NULL, STORE_TEXT_COPY (deck));
+          store_bind_at (covered, 2, NULL, STORE_TEXT (*cc));
+          cr_assert_eq (store_next (covered), STORE_ROW);
+          cr_assert_gt (store_column_int (covered, 0), 0, "deck %s has no row for +%s", deck, *cc);
+          store_reset (covered);
         }
     }
   cr_assert_geq (n_decks, 2);
@@ -214,7 +214,7 @@ Test (catalog, sample_decks_cover_every_calling_code)
  * overflowed int64 into a large credit.  The limits themselves pass. */
 Test (catalog, amounts_above_their_limits_are_refused)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *big_deck = catalog_variant ("big-deck", "decks/spec.csv",
     "prefix,destination,group,direction,band,rate,connect_fee,increment,effective_from,effective_to\n"
     "44,UK,INTL,out,all,9999999999.999999,0,1/1,2026-01-01,\n"
@@ -261,7 +261,7 @@ Test (catalog, amounts_above_their_limits_are_refused)
  * with the sign inverted from what a reader expects (GMT+1 is UTC-1). */
 Test (catalog, timezone_must_be_a_tz_database_name)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *zones = catalog_variant ("zones", "accounts.csv",
     "account,operator,tenant_id,name,plan,country,timezone,tax_rate\n"
     "a1,northwind,,A1,nw-basic,GB,GMT+1,20\n"
@@ -301,7 +301,7 @@ Test (catalog, timezone_must_be_a_tz_database_name)
  * second import used to pass, and issuing then failed on a raw UNIQUE error. */
 Test (catalog, invoice_prefix_is_unique)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *same = catalog_variant ("same", "operators.csv",
     "operator,name,currency,invoice_prefix\n"
     "northwind,Northwind,EUR,NWT\n"
@@ -344,7 +344,7 @@ static const char option_holidays[] =
 
 Test (catalog, option_errors_are_file_line_reason)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *cat = catalog_variant ("options", "decks/spec.csv", option_deck);
   g_free (test_write (cat, "plans.csv", option_plans));
   g_free (test_write (cat, "holidays.csv", option_holidays));
@@ -378,7 +378,7 @@ Test (catalog, option_errors_are_file_line_reason)
 
 Test (catalog, options_are_stored_and_absent_ones_keep_the_digest)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autoptr(GError) error = NULL;
   g_autofree char *plain = catalog_variant ("plain", NULL, NULL);
   g_autofree char *before = catalog_digest (plain, &error);

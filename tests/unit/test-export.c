@@ -44,10 +44,10 @@ TestSuite (export, .init = setup, .fini = teardown);
 
 /* Helpers {{{1 */
 
-static sqlite3 *
+static StoreDb *
 spec_db (gboolean rated)
 {
-  sqlite3 *db = test_db_with_catalog (dir);
+  StoreDb *db = test_db_with_catalog (dir);
   g_autoptr(GError) error = NULL;
   g_autofree char *bytes = NULL;
   gsize len = 0;
@@ -87,7 +87,7 @@ expect_file (const char *file, const char *want, gssize len)
 }
 
 static guint64
-export_calls_ok (sqlite3 *db, const char *period, const char *path)
+export_calls_ok (StoreDb *db, const char *period, const char *path)
 {
   g_autoptr(GError) error = NULL;
   guint64 rows = G_MAXUINT64;
@@ -98,7 +98,7 @@ export_calls_ok (sqlite3 *db, const char *period, const char *path)
 }
 
 static guint64
-export_rejects_ok (sqlite3 *db, const char *path)
+export_rejects_ok (StoreDb *db, const char *path)
 {
   g_autoptr(GError) error = NULL;
   guint64 rows = G_MAXUINT64;
@@ -139,7 +139,7 @@ static const char rated_calls[] = CALLS_HEADER
 
 Test (export, every_rated_call_with_its_rating)
 {
-  g_autoptr(sqlite3) db = spec_db (TRUE);
+  g_autoptr(StoreDb) db = spec_db (TRUE);
 
   cr_assert_eq (export_calls_ok (db, NULL, "calls.csv"), 20);
   expect_file ("calls.csv", rated_calls, -1);
@@ -147,7 +147,7 @@ Test (export, every_rated_call_with_its_rating)
 
 Test (export, a_period_keeps_only_its_calls)
 {
-  g_autoptr(sqlite3) db = spec_db (TRUE);
+  g_autoptr(StoreDb) db = spec_db (TRUE);
 
   cr_assert_eq (export_calls_ok (db, "2026-06", "june.csv"), 1);
   expect_file ("june.csv", CALLS_HEADER
@@ -168,7 +168,7 @@ Test (export, a_period_keeps_only_its_calls)
 /* The calls as ingested, before any rating: the rating columns are empty. */
 Test (export, calls_not_rated_yet_have_empty_rating_columns)
 {
-  g_autoptr(sqlite3) db = spec_db (FALSE);
+  g_autoptr(StoreDb) db = spec_db (FALSE);
 
   cr_assert_eq (export_calls_ok (db, NULL, "calls.csv"), 20);
   expect_file ("calls.csv", CALLS_HEADER
@@ -201,7 +201,7 @@ Test (export, calls_not_rated_yet_have_empty_rating_columns)
 
 Test (export, an_empty_database_exports_headers_only)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
 
   cr_assert_eq (export_calls_ok (db, NULL, "calls.csv"), 0);
   expect_file ("calls.csv", CALLS_HEADER, -1);
@@ -213,7 +213,7 @@ Test (export, an_empty_database_exports_headers_only)
 
 Test (export, every_reject_by_line_with_its_raw_bytes)
 {
-  g_autoptr(sqlite3) db = spec_db (FALSE);
+  g_autoptr(StoreDb) db = spec_db (FALSE);
   g_autofree char *xs = g_strnfill (1100, 'x');
   g_autofree char *want = g_strconcat (
     "file,line,reason,detail,raw\n"
@@ -249,8 +249,8 @@ Test (export, every_reject_by_line_with_its_raw_bytes)
 
 Test (export, rejects_are_ordered_by_file_then_line)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
-  cr_assert_eq (sqlite3_exec (db,
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
+  cr_assert_eq (store_exec (db,
     "INSERT INTO files (id, sha256, path, format, operator, bytes, records, calls, duplicates,"
     " rejects, ingested_at) VALUES"
     " (1, 'a', 'b.csv', 'rater', 'northwind', 0, 0, 0, 0, 0, '2026-11-30T00:00:00Z'),"
@@ -259,8 +259,7 @@ Test (export, rejects_are_ordered_by_file_then_line)
     " (2, 5, 'bad_number', 'x', CAST ('a5' AS BLOB)),"
     " (1, 9, 'bad_number', 'y', CAST ('b9' AS BLOB)),"
     " (2, 1, 'encoding', 'field 1 is not valid UTF-8', X'FF00FE'),"
-    " (1, 2, 'missing_field', 'missing call_id, start', CAST (' lead' AS BLOB))",
-    NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (db));
+    " (1, 2, 'missing_field', 'missing call_id, start', CAST (' lead' AS BLOB))", NULL), TRUE);
 
   cr_assert_eq (export_rejects_ok (db, "rejects.csv"), 4);
   static const char want[] = "file,line,reason,detail,raw\n"
@@ -284,7 +283,7 @@ TestSuite (export_stdout, .init = setup_stdout, .fini = teardown);
 
 Test (export_stdout, a_null_path_writes_to_standard_output)
 {
-  g_autoptr(sqlite3) db = spec_db (TRUE);
+  g_autoptr(StoreDb) db = spec_db (TRUE);
 
   cr_assert_eq (export_calls_ok (db, "2026-06", NULL), 1);
   fflush (stdout);
@@ -296,7 +295,7 @@ Test (export_stdout, a_null_path_writes_to_standard_output)
 
 Test (export, an_unwritable_output_fails_naming_it_and_leaves_nothing)
 {
-  g_autoptr(sqlite3) db = spec_db (TRUE);
+  g_autoptr(StoreDb) db = spec_db (TRUE);
   g_autofree char *calls = g_build_filename (dir, "missing", "calls.csv", NULL);
   g_autofree char *rejects = g_build_filename (dir, "missing", "rejects.csv", NULL);
   g_autoptr(GError) error = NULL;
@@ -325,11 +324,11 @@ Test (export, an_unwritable_output_fails_naming_it_and_leaves_nothing)
 
 Test (export, a_bad_database_is_an_error_and_writes_nothing)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autoptr(GError) error = NULL;
   guint64 rows = 0;
 
-  cr_assert_eq (sqlite3_exec (db, "DROP TABLE rejects", NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq (store_exec (db, "DROP TABLE rejects", NULL), TRUE);
   cr_assert_not (export_rejects (db, "rejects.csv", &rows, &error));
   cr_assert_not_null (error);
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_SOFTWARE), "%s", error->message);

@@ -22,7 +22,7 @@ TestSuite (files, .init = setup, .fini = teardown);
 static const IngestOptions northwind_gb = { "northwind", NULL, "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
 
 static void
-ingest (sqlite3 *db, const char *name, const char *content)
+ingest (StoreDb *db, const char *name, const char *content)
 {
   g_autofree char *path = test_write (dir, name, content);
   g_autoptr(Ingest) ing = ingest_new (db, NULL);
@@ -42,7 +42,7 @@ count_entry (const FilesEntry *e, gpointer data, GError **error)
 }
 
 static char *
-list (sqlite3 *db, const char *since)
+list (StoreDb *db, const char *since)
 {
   GString *s = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -52,7 +52,7 @@ list (sqlite3 *db, const char *since)
 
 Test (files, list_shows_counts_and_options)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   ingest (db, "a.csv", HEADER CALL ("k1") CALL ("k2") "k3,bad,1,+441632960001,+442079460000,out\n");
   ingest (db, "b.csv", HEADER CALL ("k2") CALL ("k4"));
   g_autofree char *all = list (db, NULL);
@@ -67,7 +67,7 @@ Test (files, list_shows_counts_and_options)
 
 Test (files, withdraw_removes_everything_and_names_the_other_files)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   ingest (db, "a.csv", HEADER CALL ("k1") CALL ("k2") "k3,bad,1,+441632960001,+442079460000,out\n");
   ingest (db, "b.csv", HEADER CALL ("k2") CALL ("k4"));
   ingest (db, "c.csv", HEADER CALL ("k1") CALL ("k2") CALL ("k9"));
@@ -103,7 +103,7 @@ Test (files, withdraw_removes_everything_and_names_the_other_files)
 
 Test (files, withdraw_is_refused_for_billed_calls)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   ingest (db, "a.csv", HEADER CALL ("k1") CALL ("k2"));
   ingest (db, "b.csv", HEADER CALL ("k3"));
   cr_assert (store_exec (db,

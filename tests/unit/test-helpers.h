@@ -4,7 +4,6 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "catalog/catalog.h"
 #include "base/store.h"
@@ -37,13 +36,13 @@ test_write (const char *dir, const char *name, const char *content)
 }
 
 /* An initialised database in DIR with the spec catalog imported. */
-static inline sqlite3 *
+static inline StoreDb *
 test_db_with_catalog (const char *dir)
 {
   g_autofree char *path = g_build_filename (dir, "rater.db", NULL);
   g_autoptr(GError) error = NULL;
   int from, to;
-  sqlite3 *db = store_init (path, &from, &to, &error);
+  StoreDb *db = store_init (path, &from, &to, &error);
   g_assert_no_error (error);
   CatalogImportStats stats;
   g_assert_true (catalog_import (db, SPEC_CATALOG, &stats, &error));
@@ -52,7 +51,7 @@ test_db_with_catalog (const char *dir)
 }
 
 static inline gint64
-test_count (sqlite3 *db, const char *sql)
+test_count (StoreDb *db, const char *sql)
 {
   gint64 n = -1;
   g_autoptr(GError) error = NULL;

@@ -34,7 +34,7 @@ calls_file (const char *name, guint first, guint n, gboolean reverse)
 }
 
 static gboolean
-ingest (sqlite3 *db, const char *path, IngestStats *stats, GError **error)
+ingest (StoreDb *db, const char *path, IngestStats *stats, GError **error)
 {
   g_autoptr(Ingest) ing = ingest_new (db, error);
   cr_assert_not_null (ing);
@@ -43,12 +43,11 @@ ingest (sqlite3 *db, const char *path, IngestStats *stats, GError **error)
 
 Test (ingest, a_failure_mid_file_leaves_no_trace_and_a_rerun_lands_once)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *path = calls_file ("a.csv", 0, 100, FALSE);
   /* the 51st insert fails, as a crash half-way through the file would */
-  cr_assert_eq (sqlite3_exec (db, "CREATE TEMP TRIGGER boom BEFORE INSERT ON calls"
-                                  " WHEN NEW.call_key = 'c-0050' BEGIN SELECT RAISE (ABORT, 'boom'); END",
-                              NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq (store_exec (db, "CREATE TEMP TRIGGER boom BEFORE INSERT ON calls"
+                                  " WHEN NEW.call_key = 'c-0050' BEGIN SELECT RAISE (ABORT, 'boom'); END", NULL), TRUE);
   IngestStats stats = { 0 };
   g_autoptr(GError) error = NULL;
   cr_assert_not (ingest (db, path, &stats, &error));
@@ -58,7 +57,7 @@ Test (ingest, a_failure_mid_file_leaves_no_trace_and_a_rerun_lands_once)
   cr_assert_eq (test_count (db, "SELECT count(*) FROM rejects"), 0);
   cr_assert_eq (stats.files, 0);
 
-  cr_assert_eq (sqlite3_exec (db, "DROP TRIGGER boom", NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq (store_exec (db, "DROP TRIGGER boom", NULL), TRUE);
   g_clear_error (&error);
   cr_assert (ingest (db, path, &stats, &error));
   cr_assert_eq (stats.calls, 100);
@@ -76,10 +75,9 @@ Test (ingest, a_failure_mid_file_leaves_no_trace_and_a_rerun_lands_once)
  * issues and reports on it), and pages still mapped count in its memory. */
 Test (ingest, the_page_cache_and_mmap_are_set_back_after_a_file)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *path = calls_file ("a.csv", 0, 100, FALSE);
-  cr_assert_eq (sqlite3_exec (db, "PRAGMA cache_size = -2000; PRAGMA mmap_size = 0", NULL, NULL,
-                              NULL), SQLITE_OK);
+  cr_assert_eq (store_exec (db, "PRAGMA cache_size = -2000; PRAGMA mmap_size = 0", NULL), TRUE);
   IngestStats stats = { 0 };
   g_autoptr(GError) error = NULL;
   cr_assert (ingest (db, path, &stats, &error), "%s", error ? error->message : "");
@@ -90,7 +88,7 @@ Test (ingest, the_page_cache_and_mmap_are_set_back_after_a_file)
 
 Test (ingest, duplicates_across_files_are_dropped_and_counted)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *a = calls_file ("a.csv", 0, 60, FALSE);
   g_autofree char *b = calls_file ("b.csv", 40, 60, TRUE);
   IngestStats s = { 0 };
@@ -114,23 +112,23 @@ Test (ingest, same_calls_in_any_order_give_the_same_table)
                     " || coalesce (account, '-'), '|') FROM (SELECT * FROM calls ORDER BY call_key)";
   g_autofree char *d1 = g_build_filename (dir, "one", NULL), *d2 = g_build_filename (dir, "two", NULL);
   g_mkdir (d1, 0700), g_mkdir (d2, 0700);
-  g_autoptr(sqlite3) db1 = test_db_with_catalog (d1);
-  g_autoptr(sqlite3) db2 = test_db_with_catalog (d2);
+  g_autoptr(StoreDb) db1 = test_db_with_catalog (d1);
+  g_autoptr(StoreDb) db2 = test_db_with_catalog (d2);
   g_autofree char *fwd = calls_file ("fwd.csv", 0, 80, FALSE);
   g_autofree char *rev = calls_file ("rev.csv", 0, 80, TRUE);
   IngestStats s = { 0 };
   cr_assert (ingest (db1, fwd, &s, NULL));
   cr_assert (ingest (db2, rev, &s, NULL));
-  g_autoptr(sqlite3_stmt) q1 = store_prepare (db1, sql, NULL);
-  g_autoptr(sqlite3_stmt) q2 = store_prepare (db2, sql, NULL);
-  cr_assert_eq (sqlite3_step (q1), SQLITE_ROW);
-  cr_assert_eq (sqlite3_step (q2), SQLITE_ROW);
-  cr_assert_str_eq ((const char *) sqlite3_column_text (q1, 0), (const char *) sqlite3_column_text (q2, 0));
+  g_autoptr(StoreStmt) q1 = store_prepare (db1, sql, NULL);
+  g_autoptr(StoreStmt) q2 = store_prepare (db2, sql, NULL);
+  cr_assert_eq (store_next (q1), STORE_ROW);
+  cr_assert_eq (store_next (q2), STORE_ROW);
+  cr_assert_str_eq (store_column_text_or_null (q1, 0), store_column_text_or_null (q2, 0));
 }
 
 Test (ingest, rejects_keep_file_line_reason_and_raw_bytes)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *path = test_write (dir, "r.csv",
     HEADER
     "ok1,2026-11-03T10:00:00Z,61,+441632960001,+442079460000,out\n"
@@ -151,7 +149,7 @@ Test (ingest, rejects_keep_file_line_reason_and_raw_bytes)
 
 Test (ingest, accounts_resolve_and_unknown_ones_are_counted)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *path = test_write (dir, "acc.csv",
     "call_id,start,duration,caller,callee,direction,tenant_id\n"
     "t1,2026-11-03T10:00:00Z,61,+15550000000,+442079460000,out,8D3C2F4A-1B6E-4C7D-9A0B-1C2D3E4F5A6B\n"
@@ -174,7 +172,7 @@ Test (ingest, accounts_resolve_and_unknown_ones_are_counted)
 
 Test (ingest, refused_files_store_nothing)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *wrong = test_write (dir, "wrong.csv", "a,b,c\n1,2,3\n");
   g_autoptr(Ingest) ing = ingest_new (db, NULL);
   IngestStats s = { 0 };
@@ -193,7 +191,7 @@ Test (ingest, refused_files_store_nothing)
 
 Test (ingest, operator_from_the_records)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *path = test_write (dir, "ops.csv",
     "call_id,start,duration,caller,callee,direction,operator\n"
     "a,2026-11-03T10:00:00Z,61,+441632960001,+442079460000,out,northwind\n"
@@ -220,7 +218,7 @@ answered_of_fork (const char *name, const char *content)
   g_autofree char *sub_name = g_strconcat ("db-", name, NULL);
   g_autofree char *sub = g_build_filename (dir, sub_name, NULL);
   g_mkdir (sub, 0700);
-  g_autoptr(sqlite3) db = test_db_with_catalog (sub);
+  g_autoptr(StoreDb) db = test_db_with_catalog (sub);
   g_autofree char *path = test_write (dir, name, content);
   IngestOptions opts = { "tailspin", "asterisk", "US", "America/New_York", CDR_DIRECTION_BY_CONTEXT, 0 };
   g_autoptr(Ingest) ing = ingest_new (db, NULL);
@@ -248,7 +246,7 @@ Test (ingest, asterisk_forks_keep_the_answered_row_in_any_order)
 
 Test (ingest, headerless_file_with_a_broken_first_line)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *path = test_write (dir, "broken-first.csv",
     "\"\",\"2125550100\",\"3125550199\"x,\"from-internal\"\n"
     AST_ROW ("3125550102", "ANSWERED", "58", "ok.1"));
@@ -270,7 +268,7 @@ Test (ingest, headerless_file_with_a_broken_first_line)
 
 Test (ingest, headerless_profile_with_a_broken_first_line_and_short_records)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *profile = test_write (dir, "p.ini",
     "[profile]\ndelimiter=;\nheader=false\n"
     "[columns]\ncall_key=1\ncaller=2\ncallee=3\nstart=4\nduration=5\n"
@@ -295,7 +293,7 @@ Test (ingest, headerless_profile_with_a_broken_first_line_and_short_records)
 
 Test (ingest, a_bad_zone_is_refused_without_a_gerror)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autofree char *path = calls_file ("a.csv", 0, 1, FALSE);
   g_autoptr(Ingest) ing = ingest_new (db, NULL);
   IngestOptions mars = northwind_gb;

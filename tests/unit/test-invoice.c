@@ -24,7 +24,7 @@
 #define MICRO(units) ((gint64) (units) * DECIMAL_MICRO)
 
 static char *dir;
-static sqlite3 *db;
+static StoreDb *db;
 static guint call_seq;
 
 static void
@@ -47,7 +47,7 @@ setup (void)
 static void
 teardown (void)
 {
-  sqlite3_close_v2 (db);
+  store_close (db);
   test_scratch_free (dir);
 }
 
@@ -55,18 +55,18 @@ TestSuite (invoice, .init = setup, .fini = teardown, .timeout = 60);
 
 /* Fixture builders {{{1 */
 
-static sqlite3_stmt *
+static StoreStmt *
 prepare (const char *sql)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *st = store_prepare (db, sql, &error);
+  StoreStmt *st = store_prepare (db, sql, &error);
 
   cr_assert_not_null (st, "%s", error ? error->message : "");
   return st;
 }
 
 static void
-step_done (sqlite3_stmt *st)
+step_done (StoreStmt *st)
 {
   g_autoptr(GError) error = NULL;
 
@@ -80,25 +80,25 @@ add_account (const char *op, const char *currency, const char *account, gint64 t
              gint64 fee_user, gint64 fee_service, gint64 fee_tollfree)
 {
   g_autofree char *plan = g_strdup_printf ("%s-plan", account);
-  g_autoptr(sqlite3_stmt) o = prepare ("INSERT OR IGNORE INTO operators VALUES (?1, ?1, ?2, 'INV')");
-  g_autoptr(sqlite3_stmt) p = prepare ("INSERT INTO plans (plan, operator, deck, fee_user, fee_service, fee_tollfree, bundle_minutes,"
+  g_autoptr(StoreStmt) o = prepare ("INSERT OR IGNORE INTO operators VALUES (?1, ?1, ?2, 'INV')");
+  g_autoptr(StoreStmt) p = prepare ("INSERT INTO plans (plan, operator, deck, fee_user, fee_service, fee_tollfree, bundle_minutes,"
                                         " bundle_groups, call_decimals) VALUES (?1, ?2, 'spec', ?3, ?4, ?5, 0, '', 6)");
-  g_autoptr(sqlite3_stmt) a = prepare ("INSERT INTO accounts VALUES (?1, ?2, NULL, ?1, ?3,"
+  g_autoptr(StoreStmt) a = prepare ("INSERT INTO accounts VALUES (?1, ?2, NULL, ?1, ?3,"
                                        " 'GB', 'Europe/London', ?4)");
 
-  sqlite3_bind_text (o, 1, op, -1, SQLITE_STATIC);
-  sqlite3_bind_text (o, 2, currency, -1, SQLITE_STATIC);
+  store_bind_at (o, 1, NULL, STORE_TEXT (op));
+  store_bind_at (o, 2, NULL, STORE_TEXT (currency));
   step_done (o);
-  sqlite3_bind_text (p, 1, plan, -1, SQLITE_STATIC);
-  sqlite3_bind_text (p, 2, op, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (p, 3, fee_user);
-  sqlite3_bind_int64 (p, 4, fee_service);
-  sqlite3_bind_int64 (p, 5, fee_tollfree);
+  store_bind_at (p, 1, NULL, STORE_TEXT (plan));
+  store_bind_at (p, 2, NULL, STORE_TEXT (op));
+  store_bind_at (p, 3, NULL, STORE_INT (fee_user));
+  store_bind_at (p, 4, NULL, STORE_INT (fee_service));
+  store_bind_at (p, 5, NULL, STORE_INT (fee_tollfree));
   step_done (p);
-  sqlite3_bind_text (a, 1, account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (a, 2, op, -1, SQLITE_STATIC);
-  sqlite3_bind_text (a, 3, plan, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (a, 4, tax_rate);
+  store_bind_at (a, 1, NULL, STORE_TEXT (account));
+  store_bind_at (a, 2, NULL, STORE_TEXT (op));
+  store_bind_at (a, 3, NULL, STORE_TEXT (plan));
+  store_bind_at (a, 4, NULL, STORE_INT (tax_rate));
   step_done (a);
 }
 
@@ -114,13 +114,13 @@ static void
 add_number (const char *number, const char *account, const char *type, const char *from,
             const char *to)
 {
-  g_autoptr(sqlite3_stmt) st = prepare ("INSERT INTO numbers VALUES (?1, ?2, ?3, NULL, ?4, ?5)");
+  g_autoptr(StoreStmt) st = prepare ("INSERT INTO numbers VALUES (?1, ?2, ?3, NULL, ?4, ?5)");
 
-  sqlite3_bind_text (st, 1, number, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 4, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 5, to, -1, SQLITE_STATIC);
+  store_bind_at (st, 1, NULL, STORE_TEXT (number));
+  store_bind_at (st, 2, NULL, STORE_TEXT (account));
+  store_bind_at (st, 3, NULL, STORE_TEXT (type));
+  store_bind_at (st, 4, NULL, STORE_TEXT (from));
+  store_bind_at (st, 5, NULL, STORE_TEXT (to));
   step_done (st);
 }
 
@@ -134,30 +134,30 @@ typedef struct {
 static void
 add_rating (const RatingRow *r)
 {
-  g_autoptr(sqlite3_stmt) c = prepare (
+  g_autoptr(StoreStmt) c = prepare (
     "INSERT INTO calls (operator, call_key, file_id, line, direction, caller, callee, masked,"
     " start_ms, duration, answered, account, leg_rank) VALUES ('northwind', ?1, 1, ?2, ?3,"
     " '441632960001', '442079460000', 0, 0, ?4, ?5, ?6, 0)");
-  g_autoptr(sqlite3_stmt) st = prepare (
+  g_autoptr(StoreStmt) st = prepare (
     "INSERT INTO ratings VALUES (last_insert_rowid (), ?1, NULL, ?2, ?3, 'peak', '44', 'x', ?4,"
     " ?5, ?6, ?7, ?8, NULL)");
   g_autofree char *key = g_strdup_printf ("k%06u", ++call_seq);
 
-  sqlite3_bind_text (c, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_int (c, 2, (int) call_seq);
-  sqlite3_bind_text (c, 3, r->direction, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (c, 4, r->billable);
-  sqlite3_bind_int (c, 5, strcmp (r->status, "unanswered") != 0);
-  sqlite3_bind_text (c, 6, r->account, -1, SQLITE_STATIC);
+  store_bind_at (c, 1, NULL, STORE_TEXT (key));
+  store_bind_at (c, 2, NULL, STORE_INT ((int) call_seq));
+  store_bind_at (c, 3, NULL, STORE_TEXT (r->direction));
+  store_bind_at (c, 4, NULL, STORE_INT (r->billable));
+  store_bind_at (c, 5, NULL, STORE_INT (strcmp (r->status, "unanswered") != 0));
+  store_bind_at (c, 6, NULL, STORE_TEXT (r->account));
   step_done (c);
-  sqlite3_bind_text (st, 1, r->status, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, r->account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, r->period, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 4, r->group, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (st, 5, r->billable);
-  sqlite3_bind_int64 (st, 6, r->covered);
-  sqlite3_bind_int64 (st, 7, r->charge);
-  sqlite3_bind_int (st, 8, r->late);
+  store_bind_at (st, 1, NULL, STORE_TEXT (r->status));
+  store_bind_at (st, 2, NULL, STORE_TEXT (r->account));
+  store_bind_at (st, 3, NULL, STORE_TEXT (r->period));
+  store_bind_at (st, 4, NULL, STORE_TEXT (r->group));
+  store_bind_at (st, 5, NULL, STORE_INT (r->billable));
+  store_bind_at (st, 6, NULL, STORE_INT (r->covered));
+  store_bind_at (st, 7, NULL, STORE_INT (r->charge));
+  store_bind_at (st, 8, NULL, STORE_INT (r->late));
   step_done (st);
 }
 
@@ -1051,7 +1051,7 @@ expect_same_destinations (const GPtrArray *a, const GPtrArray *b, const char *wh
 
 /* Row function: column 0 appended to the GPtrArray LIST. */
 static gboolean
-add_text (sqlite3_stmt *st, gpointer list, GError **error)
+add_text (StoreStmt *st, gpointer list, GError **error)
 {
   g_ptr_array_add (list, g_strdup (store_column_text (st, 0)));
   return TRUE;
@@ -1066,7 +1066,7 @@ expect_batch_matches_single (const InvoiceScope *scope)
   g_autoptr(GPtrArray) invoices = g_ptr_array_new_with_free_func ((GDestroyNotify) invoice_free);
   g_autoptr(GPtrArray) destinations = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   Collected c = { invoices, destinations };
-  g_autoptr(sqlite3_stmt) st = prepare ("SELECT account FROM accounts WHERE (?1 IS NULL OR operator = ?1)"
+  g_autoptr(StoreStmt) st = prepare ("SELECT account FROM accounts WHERE (?1 IS NULL OR operator = ?1)"
                                         " AND (?2 IS NULL OR account = ?2) ORDER BY account");
   g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_free);
   guint next = 0;
@@ -1121,7 +1121,7 @@ Test (invoice, one_pass_over_the_period_matches_each_account_alone)
              "%s", error ? error->message : "");
   /* every period with calls (dense and sparse in call order), and one
    * without (recurring lines only) */
-  g_autoptr(sqlite3_stmt) st = prepare ("SELECT DISTINCT period FROM ratings UNION SELECT '2031-05'");
+  g_autoptr(StoreStmt) st = prepare ("SELECT DISTINCT period FROM ratings UNION SELECT '2031-05'");
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
   cr_assert (store_each_row (st, add_text, list, "periods", &error));
   guint total = 0;

@@ -32,7 +32,7 @@
 #define ALL_FORMATS (INVOICEOUT_JSON | INVOICEOUT_CSV | INVOICEOUT_HTML | INVOICEOUT_PDF)
 
 static char *dir;
-static sqlite3 *db;
+static StoreDb *db;
 static guint n_files;
 
 static void
@@ -52,7 +52,7 @@ setup (void)
 static void
 teardown (void)
 {
-  sqlite3_close_v2 (db);
+  store_close (db);
   test_scratch_free (dir);
 }
 
@@ -253,11 +253,11 @@ static char *
 text_sql (const char *sql)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, sql, &error);
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, &error);
 
   cr_assert_not_null (st, "%s", error ? error->message : "");
-  cr_assert_eq (sqlite3_step (st), SQLITE_ROW, "%s", sql);
-  return g_strdup ((const char *) sqlite3_column_text (st, 0));
+  cr_assert_eq (store_next (st), STORE_ROW, "%s", sql);
+  return g_strdup (store_column_text_or_null (st, 0));
 }
 
 static char *
@@ -699,8 +699,7 @@ Test (issue, documents_on_disk_as_recorded_are_not_rendered_again)
                                           " AND bytes = %" G_GUINT64_FORMAT, sha, bytes);
   cr_assert_eq (count_sql ("%s", sql), 1);
 
-  cr_assert_eq (sqlite3_exec (db, "UPDATE invoices SET customer_name = 'Renamed Ltd'", NULL, NULL,
-                              NULL), SQLITE_OK);
+  cr_assert_eq (store_exec (db, "UPDATE invoices SET customer_name = 'Renamed Ltd'", NULL), TRUE);
   write_docs ("northwind", "2026-11", out, ALL_FORMATS, 3);
 
   /* a missing document is rendered again (from the stored rows) */
@@ -715,7 +714,7 @@ Test (issue, documents_on_disk_as_recorded_are_not_rendered_again)
   cr_assert_eq (count_sql ("%s", sql2), 1, "the new document's digest is recorded");
 
   /* without the record, every document is rendered and compared: they differ */
-  cr_assert_eq (sqlite3_exec (db, "DELETE FROM invoice_documents", NULL, NULL, NULL), SQLITE_OK);
+  cr_assert_eq (store_exec (db, "DELETE FROM invoice_documents", NULL), TRUE);
   g_autoptr(GError) error = NULL;
   guint n = 0;
   cr_assert_not (issue_write_documents (db, "northwind", "2026-11", out, ALL_FORMATS, 0, &n, &error));

@@ -643,7 +643,7 @@ Test (nightly, graph_record_per_source_tenant_and_kind)
   NightlySource *s = c->sources->pdata[0];
   g_autofree char *path = g_build_filename (dir, "rater.db", NULL);
   int from, to;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
   cr_assert_not_null (db, "%s", error ? error->message : "");
   gboolean have = TRUE;
   gint64 last = 0;

@@ -15,7 +15,7 @@
 #include "test-helpers.h"
 
 static char *dir;
-static sqlite3 *db;
+static StoreDb *db;
 static guint call_seq;
 
 static void
@@ -29,7 +29,7 @@ setup (void)
 static void
 teardown (void)
 {
-  sqlite3_close_v2 (db);
+  store_close (db);
   test_scratch_free (dir);
 }
 
@@ -84,7 +84,7 @@ close_period (const char *account, const char *period)
 static char *
 aggregates_dump (void)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db,
+  g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT (SELECT group_concat (x, '|') FROM (SELECT period || operator || day || direction"
     " || grp || attempts || answered || seconds || revenue AS x FROM agg_kpi ORDER BY 1)) || '/' ||"
     " (SELECT group_concat (x, '|') FROM (SELECT period || account || day || calls || seconds ||"
@@ -93,7 +93,7 @@ aggregates_dump (void)
     " AS x FROM agg_number ORDER BY 1)) || '/' ||"
     " (SELECT group_concat (x, '|') FROM (SELECT period || account || destination || calls ||"
     " charge AS x FROM agg_destination ORDER BY 1))", NULL);
-  cr_assert (st && sqlite3_step (st) == SQLITE_ROW);
+  cr_assert (st && store_next (st) == STORE_ROW);
   return g_strdup (store_column_text (st, 0));
 }
 

@@ -496,7 +496,7 @@ check_world (guint32 seed, guint n_calls)
   g_autofree char *db_path = g_strdup_printf ("%s/db-%u", dir, seed);
   int from, to;
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) db = store_init (db_path, &from, &to, &error);
+  g_autoptr(StoreDb) db = store_init (db_path, &from, &to, &error);
   CatalogImportStats cs;
   cr_assert (catalog_import (db, cat, &cs, &error), "%s", error ? error->message : "");
   IngestOptions io = { "op", NULL, "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
@@ -516,7 +516,7 @@ check_world (guint32 seed, guint n_calls)
     }
   model_bundles (&m, expect);
 
-  g_autoptr(sqlite3_stmt) q = store_prepare (db,
+  g_autoptr(StoreStmt) q = store_prepare (db,
     "SELECT r.status, coalesce (r.reason, ''), r.period, r.band, coalesce (r.prefix, ''),"
     " r.billable, r.covered, r.charge FROM calls c JOIN ratings r ON r.call_id = c.id"
     " WHERE c.call_key = ?", NULL);
@@ -525,22 +525,22 @@ check_world (guint32 seed, guint n_calls)
   for (guint i = 0; i < expect->len; i++)
     {
       const Expect *e = &g_array_index (expect, Expect, i);
-      sqlite3_bind_text (q, 1, e->key, -1, SQLITE_STATIC);
-      cr_assert_eq (sqlite3_step (q), SQLITE_ROW, "seed %u: %s not rated", seed, e->key);
+      store_bind_at (q, 1, NULL, STORE_TEXT (e->key));
+      cr_assert_eq (store_next (q), STORE_ROW, "seed %u: %s not rated", seed, e->key);
       char period[8];
       g_snprintf (period, sizeof period, "%04d-%02d", e->period / 100, e->period % 100);
       const char *prefix = e->row >= 0 ? g_array_index (m.rows, MRow, e->row).prefix : "";
-      cr_assert_str_eq ((const char *) sqlite3_column_text (q, 0), e->status, "seed %u %s", seed, e->key);
-      cr_assert_str_eq ((const char *) sqlite3_column_text (q, 1), e->reason ? e->reason : "", "seed %u %s", seed, e->key);
-      cr_assert_str_eq ((const char *) sqlite3_column_text (q, 2), period, "seed %u %s", seed, e->key);
-      cr_assert_str_eq ((const char *) sqlite3_column_text (q, 3), band_names[e->band], "seed %u %s", seed, e->key);
-      cr_assert_str_eq ((const char *) sqlite3_column_text (q, 4), prefix, "seed %u %s", seed, e->key);
-      cr_assert_eq (sqlite3_column_int64 (q, 5), e->billable, "seed %u %s billable", seed, e->key);
-      cr_assert_eq (sqlite3_column_int64 (q, 6), e->covered, "seed %u %s covered", seed, e->key);
-      cr_assert_eq (sqlite3_column_int64 (q, 7), e->charge, "seed %u %s charge %" G_GINT64_FORMAT " want %"
-                    G_GINT64_FORMAT, seed, e->key, sqlite3_column_int64 (q, 7), e->charge);
+      cr_assert_str_eq (store_column_text_or_null (q, 0), e->status, "seed %u %s", seed, e->key);
+      cr_assert_str_eq (store_column_text_or_null (q, 1), e->reason ? e->reason : "", "seed %u %s", seed, e->key);
+      cr_assert_str_eq (store_column_text_or_null (q, 2), period, "seed %u %s", seed, e->key);
+      cr_assert_str_eq (store_column_text_or_null (q, 3), band_names[e->band], "seed %u %s", seed, e->key);
+      cr_assert_str_eq (store_column_text_or_null (q, 4), prefix, "seed %u %s", seed, e->key);
+      cr_assert_eq (store_column_int64 (q, 5), e->billable, "seed %u %s billable", seed, e->key);
+      cr_assert_eq (store_column_int64 (q, 6), e->covered, "seed %u %s covered", seed, e->key);
+      cr_assert_eq (store_column_int64 (q, 7), e->charge, "seed %u %s charge %" G_GINT64_FORMAT " want %"
+                    G_GINT64_FORMAT, seed, e->key, store_column_int64 (q, 7), e->charge);
       covered += e->covered > 0;
-      sqlite3_reset (q);
+      store_reset (q);
     }
   cr_assert_gt (covered, 0, "seed %u: no call drew on a bundle", seed);
   /* the options were exercised: calls on tiered, minimum and maximum rows,

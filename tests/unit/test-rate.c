@@ -27,11 +27,11 @@ TestSuite (rate, .init = setup, .fini = teardown, .timeout = 120);
   " FROM calls c JOIN ratings r ON r.call_id = c.id ORDER BY c.call_key)"
 
 static char *
-dump (sqlite3 *db)
+dump (StoreDb *db)
 {
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, DUMP_SQL, NULL);
-  cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
-  const char *t = (const char *) sqlite3_column_text (st, 0);
+  g_autoptr(StoreStmt) st = store_prepare (db, DUMP_SQL, NULL);
+  cr_assert_eq (store_next (st), STORE_ROW);
+  const char *t = store_column_text_or_null (st, 0);
   return g_strdup (t ? t : "");
 }
 
@@ -74,7 +74,7 @@ random_calls (const char *name, guint n, guint32 shuffle_seed)
 }
 
 static void
-ingest (sqlite3 *db, const char *path)
+ingest (StoreDb *db, const char *path)
 {
   static const IngestOptions opts = { "northwind", NULL, "GB", NULL, CDR_DIRECTION_BY_CONTEXT, 0 };
   g_autoptr(Ingest) ing = ingest_new (db, NULL);
@@ -84,7 +84,7 @@ ingest (sqlite3 *db, const char *path)
 }
 
 static RateStats
-rate (sqlite3 *db, guint threads, guint batch, const char *period)
+rate (StoreDb *db, guint threads, guint batch, const char *period)
 {
   RateOptions opts = { period, threads, batch };
   RateStats s;
@@ -93,7 +93,7 @@ rate (sqlite3 *db, guint threads, guint batch, const char *period)
   return s;
 }
 
-static sqlite3 *
+static StoreDb *
 fresh_db (const char *name)
 {
   g_autofree char *sub = g_build_filename (dir, name, NULL);
@@ -103,7 +103,7 @@ fresh_db (const char *name)
 
 Test (rate, same_results_for_any_thread_count_and_batch_size)
 {
-  g_autoptr(sqlite3) db = fresh_db ("t");
+  g_autoptr(StoreDb) db = fresh_db ("t");
   g_autofree char *path = random_calls ("calls.csv", 3000, 0);
   ingest (db, path);
   RateStats s = rate (db, 1, 1, NULL);
@@ -123,8 +123,8 @@ Test (rate, same_results_for_any_thread_count_and_batch_size)
 
 Test (rate, arrival_order_does_not_matter_bundles_included)
 {
-  g_autoptr(sqlite3) a = fresh_db ("a");
-  g_autoptr(sqlite3) b = fresh_db ("b");
+  g_autoptr(StoreDb) a = fresh_db ("a");
+  g_autoptr(StoreDb) b = fresh_db ("b");
   g_autofree char *in_order = random_calls ("ordered.csv", 2000, 0);
   g_autofree char *shuffled = random_calls ("shuffled.csv", 2000, 99);
   ingest (a, in_order);
@@ -157,7 +157,7 @@ static const char new_deck[] =
 
 Test (rate, rerating_after_a_catalog_change_equals_a_fresh_database)
 {
-  g_autoptr(sqlite3) old = fresh_db ("old");
+  g_autoptr(StoreDb) old = fresh_db ("old");
   g_autofree char *calls = random_calls ("calls.csv", 1500, 0);
   ingest (old, calls);
   rate (old, 2, 0, NULL);
@@ -173,7 +173,7 @@ Test (rate, rerating_after_a_catalog_change_equals_a_fresh_database)
   g_mkdir (sub, 0700);
   g_autofree char *path = g_build_filename (sub, "rater.db", NULL);
   int from, to;
-  g_autoptr(sqlite3) fresh = store_init (path, &from, &to, NULL);
+  g_autoptr(StoreDb) fresh = store_init (path, &from, &to, NULL);
   cr_assert (catalog_import (fresh, changed, &cs, NULL));
   ingest (fresh, calls);
   rate (fresh, 1, 0, NULL);
@@ -183,18 +183,17 @@ Test (rate, rerating_after_a_catalog_change_equals_a_fresh_database)
 
 Test (rate, closed_periods_never_change_and_new_calls_are_late)
 {
-  g_autoptr(sqlite3) db = fresh_db ("c");
+  g_autoptr(StoreDb) db = fresh_db ("c");
   g_autofree char *calls = random_calls ("calls.csv", 1000, 0);
   ingest (db, calls);
   rate (db, 2, 0, NULL);
   const char *closed_sql = "SELECT group_concat (call_id || ':' || charge || ':' || covered) FROM"
                            " (SELECT * FROM ratings WHERE account = 'adatum' AND period = '2026-11' ORDER BY call_id)";
-  g_autoptr(sqlite3_stmt) q = store_prepare (db, closed_sql, NULL);
-  cr_assert_eq (sqlite3_step (q), SQLITE_ROW);
-  g_autofree char *before = g_strdup ((const char *) sqlite3_column_text (q, 0));
-  sqlite3_reset (q);
-  cr_assert_eq (sqlite3_exec (db, "INSERT INTO closed_periods VALUES ('adatum', '2026-11', '2026-12-01T00:00:00Z')",
-                              NULL, NULL, NULL), SQLITE_OK);
+  g_autoptr(StoreStmt) q = store_prepare (db, closed_sql, NULL);
+  cr_assert_eq (store_next (q), STORE_ROW);
+  g_autofree char *before = g_strdup (store_column_text_or_null (q, 0));
+  store_reset (q);
+  cr_assert_eq (store_exec (db, "INSERT INTO closed_periods VALUES ('adatum', '2026-11', '2026-12-01T00:00:00Z')", NULL), TRUE);
   g_autofree char *changed = catalog_copy_with_deck ("changed", new_deck);
   CatalogImportStats cs;
   cr_assert (catalog_import (db, changed, &cs, NULL));
@@ -206,8 +205,8 @@ Test (rate, closed_periods_never_change_and_new_calls_are_late)
   RateStats s = rate (db, 2, 0, NULL);
   cr_assert_gt (s.kept, 0);
   cr_assert_eq (s.late, 1);
-  cr_assert_eq (sqlite3_step (q), SQLITE_ROW);
-  g_autofree char *after_all = g_strdup ((const char *) sqlite3_column_text (q, 0));
+  cr_assert_eq (store_next (q), STORE_ROW);
+  g_autofree char *after_all = g_strdup (store_column_text_or_null (q, 0));
   /* the closed period's old rows are unchanged; the late call is added */
   cr_assert (g_str_has_prefix (after_all, before), "closed period changed:\n%s\n%s", before, after_all);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings r JOIN calls c ON c.id = r.call_id"
@@ -217,7 +216,7 @@ Test (rate, closed_periods_never_change_and_new_calls_are_late)
 
 Test (rate, period_option_touches_only_that_period)
 {
-  g_autoptr(sqlite3) db = fresh_db ("p");
+  g_autoptr(StoreDb) db = fresh_db ("p");
   g_autofree char *calls = test_write (dir, "two.csv",
     "call_id,start,duration,caller,callee,direction\n"
     "oct,2026-10-20T10:00:00Z,30,+441632960001,+442079460000,out\n"
@@ -241,7 +240,7 @@ Test (rate, period_option_touches_only_that_period)
 
 Test (rate, period_option_replaces_a_stale_rating_of_another_period)
 {
-  g_autoptr(sqlite3) db = fresh_db ("stale");
+  g_autoptr(StoreDb) db = fresh_db ("stale");
   g_autoptr(GString) csv = g_string_new ("call_id,start,duration,caller,callee,direction\n");
   for (guint i = 0; i < 150; i++)   /* more than one 64-row insert */
     g_string_append_printf (csv, "s%03u,2026-11-%02uT10:00:00Z,30,+441632960001,+442079460000,out\n",
@@ -249,9 +248,9 @@ Test (rate, period_option_replaces_a_stale_rating_of_another_period)
   g_autofree char *path = test_write (dir, "stale.csv", csv->str);
   ingest (db, path);
   /* a rating left from an older catalog, when this call fell in September */
-  cr_assert_eq (sqlite3_exec (db, "INSERT INTO ratings (call_id, status, account, period, billable, covered,"
+  cr_assert_eq (store_exec (db, "INSERT INTO ratings (call_id, status, account, period, billable, covered,"
                                   " charge, late) SELECT id, 'rated', 'contoso', '2026-09', 1, 0, 1, 0"
-                                  " FROM calls WHERE call_key = 's010'", NULL, NULL, NULL), SQLITE_OK);
+                                  " FROM calls WHERE call_key = 's010'", NULL), TRUE);
   RateStats s = rate (db, 2, 0, "2026-11");
   cr_assert_eq (s.calls, 150);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings"), 150);
@@ -262,15 +261,15 @@ Test (rate, period_option_replaces_a_stale_rating_of_another_period)
 
 Test (rate, period_option_drops_an_open_rating_whose_call_left_the_period)
 {
-  g_autoptr(sqlite3) db = fresh_db ("left");
+  g_autoptr(StoreDb) db = fresh_db ("left");
   g_autofree char *calls = test_write (dir, "left.csv",
     "call_id,start,duration,caller,callee,direction\n"
     "l1,2026-11-20T10:00:00Z,30,+441632960001,+442079460000,out\n");
   ingest (db, calls);
   /* an open rating from an older catalog, when this call fell in September */
-  cr_assert_eq (sqlite3_exec (db, "INSERT INTO ratings (call_id, status, account, period, billable, covered,"
+  cr_assert_eq (store_exec (db, "INSERT INTO ratings (call_id, status, account, period, billable, covered,"
                                   " charge, late) SELECT id, 'rated', 'contoso', '2026-09', 1, 0, 1, 0"
-                                  " FROM calls", NULL, NULL, NULL), SQLITE_OK);
+                                  " FROM calls", NULL), TRUE);
   /* re-rating September drops it (the call is now November's), as a
    * delete of September's open ratings and an insert of its calls would */
   cr_assert_eq (rate (db, 1, 0, "2026-09").calls, 0);
@@ -281,21 +280,21 @@ Test (rate, period_option_drops_an_open_rating_whose_call_left_the_period)
 
 /* The SQL of the ratings table and its indexes, in name order. */
 static char *
-ratings_schema (sqlite3 *db)
+ratings_schema (StoreDb *db)
 {
-  sqlite3_stmt *st = NULL;
+  StoreStmt *st = NULL;
   g_autoptr(GString) out = g_string_new ("");
-  cr_assert_eq (sqlite3_prepare_v2 (db, "SELECT sql FROM sqlite_schema WHERE tbl_name = 'ratings'"
-                                        " AND sql IS NOT NULL ORDER BY name", -1, &st, NULL), SQLITE_OK);
-  while (sqlite3_step (st) == SQLITE_ROW)
-    g_string_append_printf (out, "%s;\n", (const char *) sqlite3_column_text (st, 0));
-  sqlite3_finalize (st);
+  cr_assert_eq ((st = store_prepare (db, "SELECT sql FROM sqlite_schema WHERE tbl_name = 'ratings'"
+                                        " AND sql IS NOT NULL ORDER BY name", NULL)) != NULL, TRUE);
+  while (store_next (st) == STORE_ROW)
+    g_string_append_printf (out, "%s;\n", store_column_text_or_null (st, 0));
+  store_finalize (st);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 Test (rate, first_rate_keeps_the_ratings_indexes)
 {
-  g_autoptr(sqlite3) db = fresh_db ("indexes");
+  g_autoptr(StoreDb) db = fresh_db ("indexes");
   g_autofree char *calls = test_write (dir, "idx.csv",
     "call_id,start,duration,caller,callee,direction\n"
     "i1,2026-11-20T10:00:00Z,30,+441632960001,+442079460000,out\n"
@@ -311,7 +310,7 @@ Test (rate, first_rate_keeps_the_ratings_indexes)
 
 Test (rate, accounts_load_index_and_resolve)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(RateAccounts) accounts = rate_accounts_load (db, &error);
   cr_assert_not_null (accounts, "%s", error ? error->message : "");
@@ -344,7 +343,7 @@ Test (rate, accounts_load_index_and_resolve)
  * call has 60 s covered and pays 40 s: ceil (40 x 20000 / 60) = 13334. */
 Test (rate, bundle_pool_ignores_a_number_ending_on_the_first_day)
 {
-  g_autoptr(sqlite3) db = fresh_db ("b");
+  g_autoptr(StoreDb) db = fresh_db ("b");
   g_autofree char *cat = catalog_copy_with_deck ("pool", "prefix,destination,group,direction,band,"
     "rate,connect_fee,increment,effective_from,effective_to\n"
     "4420,London,DOMESTIC,out,peak,0.020000,0,60/1,2026-01-01,\n");
@@ -375,7 +374,7 @@ Test (rate, bundle_pool_ignores_a_number_ending_on_the_first_day)
  * beyond the import limits.  Neither is billed, nor wrapped. */
 Test (rate, stored_values_out_of_range_are_unrated_with_a_reason)
 {
-  g_autoptr(sqlite3) db = fresh_db ("o");
+  g_autoptr(StoreDb) db = fresh_db ("o");
   g_autofree char *calls = test_write (dir, "o.csv",
     "call_id,start,duration,caller,callee,direction\n"
     "long,2026-11-03T10:00:00Z,61,+441632960001,+442079460000,out\n"

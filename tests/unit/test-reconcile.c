@@ -251,7 +251,7 @@ Test (reconcile, wrong_header_is_refused)
 
 Test (reconcile, charges_against_the_catalog)
 {
-  g_autoptr(sqlite3) db = test_db_with_catalog (dir);
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(ReconCharger) charger = reconcilecharge_new (db, &error);
   cr_assert_not_null (charger);

@@ -25,7 +25,7 @@
 #include "base/timeparse.h"
 
 static char *dir;
-static sqlite3 *db;
+static StoreDb *db;
 static guint call_seq;
 
 static void
@@ -39,7 +39,7 @@ setup (void)
 static void
 teardown (void)
 {
-  sqlite3_close_v2 (db);
+  store_close (db);
   test_scratch_free (dir);
 }
 
@@ -62,17 +62,17 @@ typedef struct {
 } Call;
 
 static void
-exec_ok (sqlite3_stmt *st)
+exec_ok (StoreStmt *st)
 {
   g_autoptr(GError) error = NULL;
   cr_assert (store_step_done (st, &error), "%s", error ? error->message : "");
 }
 
-static sqlite3_stmt *
+static StoreStmt *
 prepare (const char *sql)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *st = store_prepare (db, sql, &error);
+  StoreStmt *st = store_prepare (db, sql, &error);
   cr_assert_not_null (st, "%s", error ? error->message : "");
   return st;
 }
@@ -81,33 +81,33 @@ prepare (const char *sql)
 static void
 add_call (const Call *c)
 {
-  g_autoptr(sqlite3_stmt) call = prepare (
+  g_autoptr(StoreStmt) call = prepare (
     "INSERT INTO calls (operator, call_key, file_id, line, direction, caller, callee, masked,"
     " start_ms, duration, answered, account, leg_rank) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, 0, ?7,"
     " ?8, ?9, ?10, 0)");
-  g_autoptr(sqlite3_stmt) rating = prepare (
+  g_autoptr(StoreStmt) rating = prepare (
     "INSERT INTO ratings VALUES (last_insert_rowid (), ?1, ?2, ?3, ?4, 'peak', NULL, ?5, ?6,"
     " ?7, 0, ?8, 0, NULL)");
   g_autofree char *key = g_strdup_printf ("k%05u", ++call_seq);
-  sqlite3_bind_text (call, 1, c->op ? c->op : "northwind", -1, SQLITE_STATIC);
-  sqlite3_bind_text (call, 2, key, -1, SQLITE_STATIC);
-  sqlite3_bind_int (call, 3, (int) call_seq);
-  sqlite3_bind_text (call, 4, c->direction ? c->direction : "out", -1, SQLITE_STATIC);
-  sqlite3_bind_text (call, 5, c->caller, -1, SQLITE_STATIC);
-  sqlite3_bind_text (call, 6, c->callee, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (call, 7, c->start_ms);
-  sqlite3_bind_int64 (call, 8, c->duration);
-  sqlite3_bind_int (call, 9, strcmp (c->status, "unanswered") != 0);
-  sqlite3_bind_text (call, 10, c->account, -1, SQLITE_STATIC);
+  store_bind_at (call, 1, NULL, STORE_TEXT (c->op ? c->op : "northwind"));
+  store_bind_at (call, 2, NULL, STORE_TEXT (key));
+  store_bind_at (call, 3, NULL, STORE_INT ((int) call_seq));
+  store_bind_at (call, 4, NULL, STORE_TEXT (c->direction ? c->direction : "out"));
+  store_bind_at (call, 5, NULL, STORE_TEXT (c->caller));
+  store_bind_at (call, 6, NULL, STORE_TEXT (c->callee));
+  store_bind_at (call, 7, NULL, STORE_INT (c->start_ms));
+  store_bind_at (call, 8, NULL, STORE_INT (c->duration));
+  store_bind_at (call, 9, NULL, STORE_INT (strcmp (c->status, "unanswered") != 0));
+  store_bind_at (call, 10, NULL, STORE_TEXT (c->account));
   exec_ok (call);
-  sqlite3_bind_text (rating, 1, c->status, -1, SQLITE_STATIC);
-  sqlite3_bind_text (rating, 2, c->reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text (rating, 3, c->account, -1, SQLITE_STATIC);
-  sqlite3_bind_text (rating, 4, c->period ? c->period : "2026-11", -1, SQLITE_STATIC);
-  sqlite3_bind_text (rating, 5, c->destination, -1, SQLITE_STATIC);
-  sqlite3_bind_text (rating, 6, c->group, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (rating, 7, c->billable);
-  sqlite3_bind_int64 (rating, 8, c->charge);
+  store_bind_at (rating, 1, NULL, STORE_TEXT (c->status));
+  store_bind_at (rating, 2, NULL, STORE_TEXT (c->reason));
+  store_bind_at (rating, 3, NULL, STORE_TEXT (c->account));
+  store_bind_at (rating, 4, NULL, STORE_TEXT (c->period ? c->period : "2026-11"));
+  store_bind_at (rating, 5, NULL, STORE_TEXT (c->destination));
+  store_bind_at (rating, 6, NULL, STORE_TEXT (c->group));
+  store_bind_at (rating, 7, NULL, STORE_INT (c->billable));
+  store_bind_at (rating, 8, NULL, STORE_INT (c->charge));
   exec_ok (rating);
 }
 
@@ -423,19 +423,19 @@ add_unrated (const char *reason, const char *direction, const char *caller, cons
 static void
 add_reject (gint64 file_id, const char *path, gint64 line, const char *reason, const char *detail)
 {
-  g_autoptr(sqlite3_stmt) f = prepare (
+  g_autoptr(StoreStmt) f = prepare (
     "INSERT OR IGNORE INTO files VALUES (?1, ?2, ?3, 'rater', 'northwind', 1, 1, 0, 0, 1, 'now', '', 0, 0)");
-  g_autoptr(sqlite3_stmt) r = prepare (
+  g_autoptr(StoreStmt) r = prepare (
     "INSERT INTO rejects (file_id, line, reason, detail, raw) VALUES (?1, ?2, ?3, ?4, x'41')");
   g_autofree char *sha = g_strdup_printf ("sha%" G_GINT64_FORMAT, file_id);
-  sqlite3_bind_int64 (f, 1, file_id);
-  sqlite3_bind_text (f, 2, sha, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (f, 3, path, -1, SQLITE_STATIC);
+  store_bind_at (f, 1, NULL, STORE_INT (file_id));
+  store_bind_at (f, 2, NULL, STORE_TEXT_COPY (sha));
+  store_bind_at (f, 3, NULL, STORE_TEXT (path));
   exec_ok (f);
-  sqlite3_bind_int64 (r, 1, file_id);
-  sqlite3_bind_int64 (r, 2, line);
-  sqlite3_bind_text (r, 3, reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text (r, 4, detail, -1, SQLITE_STATIC);
+  store_bind_at (r, 1, NULL, STORE_INT (file_id));
+  store_bind_at (r, 2, NULL, STORE_INT (line));
+  store_bind_at (r, 3, NULL, STORE_TEXT (reason));
+  store_bind_at (r, 4, NULL, STORE_TEXT (detail));
   exec_ok (r);
 }
 
@@ -715,7 +715,7 @@ Test (report, charts_on_threads_are_the_bytes_of_one_thread)
 static void
 add_tokyo_account (void)
 {
-  g_autoptr(sqlite3_stmt) st = prepare (
+  g_autoptr(StoreStmt) st = prepare (
     "INSERT INTO accounts (account, operator, name, plan, country, timezone, tax_rate)"
     " SELECT 'wingtip', operator, 'Wingtip Toys', plan, 'JP', 'Asia/Tokyo', 0"
     " FROM accounts WHERE account = 'contoso'");

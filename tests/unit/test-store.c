@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,7 +21,7 @@ Test (store, init_creates_private_current_database)
   g_autofree char *path = g_build_filename (dir, "new.db", NULL);
   g_autoptr(GError) error = NULL;
   int from = -1, to = -1;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
   cr_assert_not_null (db, "%s", error ? error->message : "");
   cr_assert_eq (from, 0);
   cr_assert_eq (to, store_schema_version ());
@@ -38,10 +39,10 @@ Test (store, init_twice_is_a_no_op)
 {
   g_autofree char *path = g_build_filename (dir, "twice.db", NULL);
   int from, to;
-  g_autoptr(sqlite3) a = store_init (path, &from, &to, NULL);
+  g_autoptr(StoreDb) a = store_init (path, &from, &to, NULL);
   cr_assert_not_null (a);
-  cr_assert_eq (sqlite3_exec (a, "INSERT INTO operators VALUES ('x','X','EUR','X')", NULL, NULL, NULL), SQLITE_OK);
-  g_autoptr(sqlite3) b = store_init (path, &from, &to, NULL);
+  cr_assert_eq (store_exec (a, "INSERT INTO operators VALUES ('x','X','EUR','X')", NULL), TRUE);
+  g_autoptr(StoreDb) b = store_init (path, &from, &to, NULL);
   cr_assert_not_null (b);
   cr_assert_eq (from, to);
   cr_assert_eq (test_count (b, "SELECT count(*) FROM operators"), 1);
@@ -52,15 +53,15 @@ Test (store, newer_database_is_refused)
   g_autofree char *path = g_build_filename (dir, "newer.db", NULL);
   int from, to;
   {
-    g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
-    cr_assert_eq (sqlite3_exec (db, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+    g_autoptr(StoreDb) db = store_init (path, &from, &to, NULL);
+    cr_assert_eq (store_exec (db, "PRAGMA user_version = 999", NULL), TRUE);
   }
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) again = store_init (path, &from, &to, &error);
+  g_autoptr(StoreDb) again = store_init (path, &from, &to, &error);
   cr_assert_null (again);
   cr_assert_not_null (strstr (error->message, "newer than this rater"), "%s", error->message);
   g_clear_error (&error);
-  g_autoptr(sqlite3) opened = store_open (path, &error);
+  g_autoptr(StoreDb) opened = store_open (path, &error);
   cr_assert_null (opened);
   cr_assert_eq (error->code, RATER_ERROR_DATA);
 }
@@ -87,7 +88,7 @@ Test (store, errors_name_what_failed)
 {
   g_autofree char *path = g_build_filename (dir, "e.db", NULL);
   int from, to;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
+  g_autoptr(StoreDb) db = store_init (path, &from, &to, NULL);
   g_autoptr(GError) error = NULL;
   cr_assert_not (store_exec (db, "SELECT * FROM nowhere", &error));
   cr_assert_not_null (strstr (error->message, "no such table: nowhere"), "%s", error->message);
@@ -98,12 +99,12 @@ Test (store, errors_name_what_failed)
 }
 
 /* A scratch database with a table t (a, b, c, d, e) of any types. */
-static sqlite3 *
+static StoreDb *
 scratch_table (void)
 {
   g_autofree char *path = g_build_filename (dir, "bind.db", NULL);
   int from, to;
-  sqlite3 *db = store_init (path, &from, &to, NULL);
+  StoreDb *db = store_init (path, &from, &to, NULL);
   cr_assert_not_null (db);
   cr_assert (store_exec (db, "CREATE TABLE t (a, b, c, d, e, f)", NULL));
   return db;
@@ -111,9 +112,9 @@ scratch_table (void)
 
 Test (store, bind_binds_every_kind_of_value)
 {
-  g_autoptr(sqlite3) db = scratch_table ();
+  g_autoptr(StoreDb) db = scratch_table ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) ins = store_prepare (db, "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", &error);
+  g_autoptr(StoreStmt) ins = store_prepare (db, "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", &error);
   cr_assert_not_null (ins);
   char copied[] = "copied";
   cr_assert (store_bind (ins, &error, STORE_INT (G_GINT64_CONSTANT (1) << 40), STORE_TEXT ("text"),
@@ -126,31 +127,31 @@ Test (store, bind_binds_every_kind_of_value)
                          STORE_TEXT_OR_NULL ("x"), STORE_TEXT (NULL), STORE_INT (-1), STORE_INT (0)));
   cr_assert (store_step_done (ins, &error));
 
-  g_autoptr(sqlite3_stmt) q = store_prepare (db, "SELECT a, typeof (a), b, c, d, typeof (e), length (e),"
+  g_autoptr(StoreStmt) q = store_prepare (db, "SELECT a, typeof (a), b, c, d, typeof (e), length (e),"
                                                  " typeof (f) FROM t ORDER BY rowid", &error);
-  cr_assert_eq (sqlite3_step (q), SQLITE_ROW);
-  cr_assert_eq (sqlite3_column_int64 (q, 0), G_GINT64_CONSTANT (1) << 40);
+  cr_assert_eq (store_next (q), STORE_ROW);
+  cr_assert_eq (store_column_int64 (q, 0), G_GINT64_CONSTANT (1) << 40);
   cr_assert_str_eq (store_column_text (q, 1), "integer");
   cr_assert_str_eq (store_column_text (q, 2), "text");
   cr_assert_str_eq (store_column_text (q, 3), "2026-11");
   cr_assert_str_eq (store_column_text (q, 4), "copied");
   cr_assert_str_eq (store_column_text (q, 5), "blob");
-  cr_assert_eq (sqlite3_column_int (q, 6), 2);
+  cr_assert_eq (store_column_int (q, 6), 2);
   cr_assert_str_eq (store_column_text (q, 7), "null");
-  cr_assert_eq (sqlite3_step (q), SQLITE_ROW);
+  cr_assert_eq (store_next (q), STORE_ROW);
   cr_assert_str_eq (store_column_text (q, 1), "null");
   cr_assert_null (store_column_text_or_null (q, 0));
   cr_assert_str_eq (store_column_text (q, 0), "");
   cr_assert_null (store_column_text_or_null (q, 2));
   cr_assert_str_eq (store_column_text_or_null (q, 3), "x");
   cr_assert_null (store_column_text_or_null (q, 4));
-  cr_assert_eq (sqlite3_step (q), SQLITE_DONE);
+  cr_assert_eq (store_next (q), STORE_DONE);
 }
 
 Test (store, bind_at_starts_at_the_given_parameter)
 {
-  g_autoptr(sqlite3) db = scratch_table ();
-  g_autoptr(sqlite3_stmt) ins = store_prepare (db, "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)", NULL);
+  g_autoptr(StoreDb) db = scratch_table ();
+  g_autoptr(StoreStmt) ins = store_prepare (db, "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)", NULL);
   cr_assert_not_null (ins);
   for (int row = 0; row < 2; row++)
     cr_assert (store_bind_at (ins, 2 * row + 1, NULL, STORE_INT (row), STORE_TEXT (row ? "one" : "zero")));
@@ -161,9 +162,9 @@ Test (store, bind_at_starts_at_the_given_parameter)
 
 Test (store, a_failing_bind_is_an_error_naming_the_parameter_and_statement)
 {
-  g_autoptr(sqlite3) db = scratch_table ();
+  g_autoptr(StoreDb) db = scratch_table ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT ?1 + ?2", &error);
+  g_autoptr(StoreStmt) st = store_prepare (db, "SELECT ?1 + ?2", &error);
   cr_assert_not_null (st);
   cr_assert_not (store_bind_at (st, 2, &error, STORE_INT (1), STORE_TEXT ("too many")));
   cr_assert_not_null (error);
@@ -179,28 +180,28 @@ Test (store, a_failing_bind_is_an_error_naming_the_parameter_and_statement)
 }
 
 static gboolean
-sum_row (sqlite3_stmt *st, gpointer data, GError **error)
+sum_row (StoreStmt *st, gpointer data, GError **error)
 {
   gint64 *sum = data;
-  if (sqlite3_column_int64 (st, 0) < 0)
+  if (store_column_int64 (st, 0) < 0)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_DATA, "negative");
       return FALSE;
     }
-  *sum += sqlite3_column_int64 (st, 0);
+  *sum += store_column_int64 (st, 0);
   return TRUE;
 }
 
 Test (store, each_row_visits_rows_and_reports_what_failed)
 {
-  g_autoptr(sqlite3) db = scratch_table ();
+  g_autoptr(StoreDb) db = scratch_table ();
   g_autoptr(GError) error = NULL;
   cr_assert (store_exec (db, "INSERT INTO t (a) VALUES (1), (2), (39)", NULL));
   gint64 sum = 0;
   cr_assert (store_query_each (db, "SELECT a FROM t", sum_row, &sum, "summing", &error));
   cr_assert_eq (sum, 42);
   /* the statement is reset: it can run again */
-  g_autoptr(sqlite3_stmt) st = store_prepare (db, "SELECT a FROM t WHERE a > ?", NULL);
+  g_autoptr(StoreStmt) st = store_prepare (db, "SELECT a FROM t WHERE a > ?", NULL);
   cr_assert (store_bind (st, NULL, STORE_INT (1)));
   cr_assert (store_each_row (st, sum_row, &sum, "summing", NULL));
   cr_assert (store_each_row (st, sum_row, &sum, "summing", NULL));
@@ -226,7 +227,7 @@ Test (store, period_calls_gives_the_range_and_tells_a_sparse_period)
   g_autofree char *path = g_build_filename (dir, "rater.db", NULL);
   g_autoptr(GError) error = NULL;
   int from, to;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
   cr_assert_not_null (db, "%s", error ? error->message : "");
   /* ids 1..100 in 2026-11; 101..400 in 2026-12 but for every 100th, a late
    * 2026-10 call: November is dense, October's 3 calls are spread */
@@ -261,13 +262,13 @@ expect_refused (const char *path, const char *want, const char *content, gsize l
 {
   int from = -1, to = -1;
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+  g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
   cr_assert_null (db, "init accepted '%s'", path);
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA), "%s", error->message);
   cr_assert_not_null (strstr (error->message, want), "%s", error->message);
   cr_assert_not_null (strstr (error->message, path), "%s", error->message);
   g_clear_error (&error);
-  g_autoptr(sqlite3) opened = store_open (path, &error);
+  g_autoptr(StoreDb) opened = store_open (path, &error);
   cr_assert_null (opened);
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_DATA), "%s", error->message);
   cr_assert_not_null (strstr (error->message, want), "%s", error->message);
@@ -312,7 +313,7 @@ Test (store, a_new_database_appears_whole_with_no_temporary_left)
   int from = -1, to = -1;
   g_autoptr(GError) error = NULL;
   {
-    g_autoptr(sqlite3) db = store_init (path, &from, &to, &error);
+    g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
     cr_assert_not_null (db, "%s", error ? error->message : "");
   }
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
@@ -320,7 +321,7 @@ Test (store, a_new_database_appears_whole_with_no_temporary_left)
   while ((name = g_dir_read_name (d)))
     cr_assert (g_str_has_prefix (name, "fresh.db") && !strstr (name, "tmp"), "stray '%s'", name);
   /* and a second init finds it current */
-  g_autoptr(sqlite3) again = store_init (path, &from, &to, &error);
+  g_autoptr(StoreDb) again = store_init (path, &from, &to, &error);
   cr_assert_not_null (again, "%s", error ? error->message : "");
   cr_assert_eq (from, to);
 }
@@ -337,7 +338,7 @@ closed_database (const char *name)
 {
   char *path = g_build_filename (dir, name, NULL);
   int from, to;
-  g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
+  g_autoptr(StoreDb) db = store_init (path, &from, &to, NULL);
   cr_assert_not_null (db);
   cr_assert (store_exec (db, "INSERT INTO operators VALUES ('x','X','EUR','X')", NULL));
   return path;
@@ -347,7 +348,7 @@ Test (store, a_read_only_open_cannot_write)
 {
   g_autofree char *path = closed_database ("ro.db");
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) db = store_open_readonly (path, &error);
+  g_autoptr(StoreDb) db = store_open_readonly (path, &error);
   cr_assert_not_null (db, "%s", error ? error->message : "");
   cr_assert_eq (test_count (db, "SELECT count(*) FROM operators"), 1);
   cr_assert_not (store_exec (db, "DELETE FROM operators", &error));
@@ -367,13 +368,13 @@ Test (store, a_database_in_a_read_only_directory_can_be_read)
   g_autofree char *path = g_build_filename (sub, "rater.db", NULL);
   {
     int from, to;
-    g_autoptr(sqlite3) db = store_init (path, &from, &to, NULL);
+    g_autoptr(StoreDb) db = store_init (path, &from, &to, NULL);
     cr_assert (store_exec (db, "INSERT INTO operators VALUES ('x','X','EUR','X')", NULL));
   }
   cr_assert_eq (g_chmod (path, 0444), 0);
   cr_assert_eq (g_chmod (sub, 0555), 0);
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3) db = store_open_readonly (path, &error);
+  g_autoptr(StoreDb) db = store_open_readonly (path, &error);
   g_chmod (sub, 0755);
   cr_assert_not_null (db, "%s", error ? error->message : "");
   cr_assert_eq (test_count (db, "SELECT count(*) FROM operators"), 1);

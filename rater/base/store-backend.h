@@ -1,0 +1,89 @@
+/* store-backend.h — what a database backend provides to store.c (private to
+ * rater/base/store*.c).
+ *
+ * store.c holds everything the backends share (the statement helpers,
+ * binding lists, the schema version, errors) and calls a backend through
+ * the StoreOps table of the connection.  A backend's connection and
+ * statement structs begin with StoreDb and StoreStmt, so store.c can read
+ * the common fields and the backend can cast back to its own.
+ *
+ * store-sqlite.c is the only file that includes sqlite3.h, store-pg.c the
+ * only one that includes libpq-fe.h.
+ */
+#pragma once
+
+#include "base/store.h"
+
+typedef struct _StoreOps StoreOps;
+
+struct _StoreDb {
+  const StoreOps *ops;
+  StoreBackend backend;
+  char *name;            /* for messages: a path, or a URI without password */
+  gboolean readonly;
+};
+
+struct _StoreStmt {
+  StoreDb *db;
+};
+
+/* Kinds of failure a backend remembers with its last error message. */
+typedef enum {
+  STORE_FAULT_ERROR,     /* anything else: RATER_ERROR_SOFTWARE */
+  STORE_FAULT_BUSY,      /* another process held a lock too long: RATER_ERROR_TEMPFAIL */
+  STORE_FAULT_NOT_DATABASE, /* the file or server is not a database of ours */
+} StoreFault;
+
+struct _StoreOps {
+  void (*close) (StoreDb *db);
+  /* the last error's message (never NULL) and kind */
+  const char *(*errmsg) (StoreDb *db);
+  StoreFault (*fault) (StoreDb *db);
+
+  gboolean (*exec) (StoreDb *db, const char *sql, GError **error);
+  StoreStmt *(*prepare) (StoreDb *db, const char *sql, GError **error);
+  void (*finalize) (StoreStmt *st);
+  const char *(*sql) (StoreStmt *st);
+  int (*param_count) (StoreStmt *st);
+  /* bind VALUES (ended by STORE_VALUE_END) from parameter FIRST on */
+  gboolean (*bind_values) (StoreStmt *st, int first, const StoreValue *values, GError **error);
+  void (*clear_bindings) (StoreStmt *st);
+  StoreStep (*next) (StoreStmt *st);
+  void (*reset) (StoreStmt *st);
+
+  StoreColumnType (*column_type) (StoreStmt *st, int col);
+  gint64 (*column_int64) (StoreStmt *st, int col);
+  const char *(*column_text) (StoreStmt *st, int col);   /* NULL when NULL */
+  const void *(*column_blob) (StoreStmt *st, int col);
+  int (*column_bytes) (StoreStmt *st, int col);
+
+  int (*column_count) (StoreStmt *st);
+
+  gint64 (*changes) (StoreDb *db);
+  gint64 (*last_insert_id) (StoreDb *db);
+  gboolean (*begin) (StoreDb *db, GError **error);
+  gboolean (*in_transaction) (StoreDb *db);
+
+  StoreDb *(*open_reader) (StoreDb *db, GError **error);
+};
+
+/* The backends' entry points (store_init(), store_open(),
+ * store_open_readonly() pick one by the target). */
+StoreDb *store_sqlite_init (const char *path, int *from, int *to, GError **error);
+StoreDb *store_sqlite_open (const char *path, gboolean readonly, GError **error);
+StoreDb *store_pg_init (const char *uri, int *from, int *to, GError **error);
+StoreDb *store_pg_open (const char *uri, gboolean readonly, GError **error);
+
+/* "WHAT: MESSAGE" in ERROR, TEMPFAIL when DB's last fault is BUSY (the
+ * backends use it for their own messages). */
+gboolean store_fail (GError **error, StoreDb *db, const char *what, const char *message);
+
+/* The embedded migrations under the resource folder DIR
+ * ("/org/rater/schemas/" or "/org/rater/schemas/pg/"): an array of
+ * StoreMigration sorted by version. */
+typedef struct {
+  int version;        /* NNN of NNN-name.sql */
+  char *resource;     /* full resource path */
+} StoreMigration;
+
+GArray *store_migrations (const char *dir);
