@@ -227,6 +227,12 @@ store_column_count (StoreStmt *st)
   return st->db->ops->column_count (st);
 }
 
+const char *
+store_or_fail (StoreDb *db)
+{
+  return db->backend == STORE_SQLITE ? "OR FAIL " : "";
+}
+
 char *
 store_quote_ident (const char *name)
 {

@@ -145,6 +145,13 @@ gint64 store_last_insert_id (StoreDb *db);
 /* The number of result columns of ST. */
 int store_column_count (StoreStmt *st);
 
+/* "OR FAIL " on SQLite, "" on PostgreSQL, for "INSERT %sINTO" and
+ * "UPDATE %st": on SQLite a conflict then stops the statement without undoing
+ * its earlier rows, so SQLite keeps no statement journal for a multi-row
+ * write (the transaction around it is what undoes a failure); PostgreSQL has
+ * no such clause, and a failed statement fails its transaction there. */
+const char *store_or_fail (StoreDb *db);
+
 /* NAME as a quoted SQL identifier ("...", inner quotes doubled). */
 char *store_quote_ident (const char *name);
 

@@ -483,8 +483,9 @@ record_digests (StoreDb *db, const InvoiceRecord *rec, const char *dir, unsigned
   if (!formats || store_is_readonly (db))
     return TRUE;                /* a reader writing the documents again records nothing */
   g_autoptr(StoreStmt) st = store_prepare (db,
-    "INSERT OR REPLACE INTO credit_note_documents (credit_note, format, sha256, bytes)"
-    " VALUES (?1, ?2, ?3, ?4)", error);
+    "INSERT INTO credit_note_documents (credit_note, format, sha256, bytes)"
+    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (credit_note, format)"
+    " DO UPDATE SET sha256 = excluded.sha256, bytes = excluded.bytes", error);
   if (!st || !store_begin (db, error))
     return FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (doc_formats); i++)

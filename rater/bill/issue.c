@@ -399,8 +399,8 @@ close_period (Issue *is, GError **error)
   if (!mark_held_disputes (is, error))
     return FALSE;
   g_autoptr(StoreStmt) st = store_prepare (is->db,
-    "INSERT OR IGNORE INTO closed_periods (account, period, closed_at)"
-    " SELECT account, ?2, ?3 FROM accounts WHERE operator = ?1", error);
+    "INSERT INTO closed_periods (account, period, closed_at)"
+    " SELECT account, ?2, ?3 FROM accounts WHERE operator = ?1 ON CONFLICT DO NOTHING", error);
   if (!st
       || !store_bind (st, error, STORE_TEXT (is->operator_slug), STORE_TEXT (is->period),
                       STORE_TEXT (time_format_utc (time_now_ms (), now)))
@@ -767,8 +767,9 @@ record_digests (StoreDb *db, const GPtrArray *written, GError **error)
   if (written->len == 0)
     return TRUE;
   g_autoptr(StoreStmt) st = store_prepare (db,
-    "INSERT OR REPLACE INTO invoice_documents (invoice, format, sha256, bytes)"
-    " VALUES (?1, ?2, ?3, ?4)", error);
+    "INSERT INTO invoice_documents (invoice, format, sha256, bytes)"
+    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (invoice, format)"
+    " DO UPDATE SET sha256 = excluded.sha256, bytes = excluded.bytes", error);
   if (!st || !store_begin (db, error))
     return FALSE;
   for (guint i = 0; i < written->len; i++)

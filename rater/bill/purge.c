@@ -264,12 +264,13 @@ delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
                NULL, NULL, error)
       || !run (db, "CREATE TEMP TABLE IF NOT EXISTS purge_files (id INTEGER PRIMARY KEY)",
                NULL, NULL, error)
-      || !run (db, "DELETE FROM temp.purge_calls", NULL, NULL, error)
-      || !run (db, "DELETE FROM temp.purge_files", NULL, NULL, error)
-      || !run (db, "INSERT INTO temp.purge_calls SELECT call_id FROM ratings WHERE period = ?1",
+      || !run (db, "DELETE FROM purge_calls", NULL, NULL, error)
+      || !run (db, "DELETE FROM purge_files", NULL, NULL, error)
+      || !run (db, "INSERT INTO purge_calls SELECT call_id FROM ratings WHERE period = ?1",
                p->period, NULL, error)
-      || !run (db, "INSERT OR IGNORE INTO temp.purge_files SELECT file_id FROM calls"
-               " WHERE id IN (SELECT id FROM temp.purge_calls)", NULL, NULL, error))
+      || !run (db, "INSERT INTO purge_files SELECT file_id FROM calls"
+               " WHERE id IN (SELECT id FROM purge_calls) ON CONFLICT DO NOTHING", NULL, NULL,
+               error))
     return FALSE;
   /* the aggregates keep the purged ratings: no journal of these deletes.
    * The delete trigger journals always, the rating with its call's facts:
@@ -277,12 +278,12 @@ delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
    * dropped all the same. */
   if (!run (db, "UPDATE agg_control SET journal = 0", NULL, NULL, error)
       || !run (db, "DELETE FROM dropped_records WHERE call_id IN"
-               " (SELECT id FROM temp.purge_calls)", NULL, NULL, error)
+               " (SELECT id FROM purge_calls)", NULL, NULL, error)
       /* resolved disputes stay, detached from the row ids calls may be given
        * again (files.c does the same) */
       || !run (db, "UPDATE disputes SET call_id = -call_id WHERE call_id IN"
-               " (SELECT id FROM temp.purge_calls)", NULL, NULL, error)
-      || !run (db, "DELETE FROM calls WHERE id IN (SELECT id FROM temp.purge_calls)", NULL,
+               " (SELECT id FROM purge_calls)", NULL, NULL, error)
+      || !run (db, "DELETE FROM calls WHERE id IN (SELECT id FROM purge_calls)", NULL,
                &p->calls, error)
       || !run (db, "DELETE FROM ratings WHERE period = ?1", p->period, NULL, error)
       || !drop_journal (db, journal, error)
@@ -292,7 +293,7 @@ delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
    * their rejects' raw bytes go */
   if (!run (db, "INSERT INTO purged_files (file_id, purged_at, whole)"
             " SELECT id, rater_now (), id NOT IN (SELECT file_id FROM calls WHERE file_id IN"
-            " (SELECT id FROM temp.purge_files)) FROM temp.purge_files WHERE true"
+            " (SELECT id FROM purge_files)) FROM purge_files WHERE true"
             " ON CONFLICT (file_id) DO UPDATE SET purged_at = excluded.purged_at,"
             " whole = excluded.whole", NULL, NULL, error)
       || !store_query_int (db, "SELECT count (*) FROM purged_files WHERE whole", &files_after,

@@ -17,10 +17,10 @@ cmd_init (RaterContext *ctx, int argc, char **argv, GError **error)
   if (!db)
     return FALSE;
   if (from == to)
-    cmd_summary (ctx, "database '%s' is current (schema version %d)", ctx->db_path, to);
+    cmd_summary (ctx, "database '%s' is current (schema version %d)", store_name (db), to);
   else if (from == 0)
-    cmd_summary (ctx, "created database '%s' (schema version %d)", ctx->db_path, to);
+    cmd_summary (ctx, "created database '%s' (schema version %d)", store_name (db), to);
   else
-    cmd_summary (ctx, "upgraded database '%s' from schema version %d to %d", ctx->db_path, from, to);
+    cmd_summary (ctx, "upgraded database '%s' from schema version %d to %d", store_name (db), from, to);
   return TRUE;
 }

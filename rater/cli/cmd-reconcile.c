@@ -82,7 +82,7 @@ price_pairs (const RaterContext *ctx, const ReconSide *l, const ReconSide *r, co
              ReconCharger **out_charger, ReconCharge **left, ReconCharge **right, char **skipped,
              GError **error)
 {
-  if (!g_file_test (ctx->db_path, G_FILE_TEST_EXISTS))
+  if (!store_target_is_server (ctx->db_path) && !g_file_test (ctx->db_path, G_FILE_TEST_EXISTS))
     {
       *skipped = g_strdup_printf ("no database '%s'", ctx->db_path);
       return TRUE;
@@ -93,7 +93,7 @@ price_pairs (const RaterContext *ctx, const ReconSide *l, const ReconSide *r, co
     return FALSE;
   if (reconcilecharge_n_accounts (charger) == 0)
     {
-      *skipped = g_strdup_printf ("the catalog of '%s' has no accounts", ctx->db_path);
+      *skipped = g_strdup_printf ("the catalog of '%s' has no accounts", store_name (db));
       return TRUE;
     }
   guint n = m->pairs->len;

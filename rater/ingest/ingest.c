@@ -464,6 +464,8 @@ static gboolean
 size_cache (Ingest *ing, guint64 size, gint64 cache_was[2], GError **error)
 {
   gint64 pages, page_size;
+  if (store_backend (ing->db) != STORE_SQLITE)
+    return TRUE;                /* a server sizes its own cache */
   if (!store_query_int (ing->db, "PRAGMA cache_size", &cache_was[0], error)
       || !store_query_int (ing->db, "PRAGMA mmap_size", &cache_was[1], error)
       || !store_query_int (ing->db, "PRAGMA page_count", &pages, error)
@@ -483,6 +485,8 @@ size_cache (Ingest *ing, guint64 size, gint64 cache_was[2], GError **error)
 static gboolean
 restore_cache (Ingest *ing, const gint64 cache_was[2], GError **error)
 {
+  if (store_backend (ing->db) != STORE_SQLITE)
+    return TRUE;
   g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT ";"
                                           " PRAGMA mmap_size = %" G_GINT64_FORMAT,
                                           cache_was[0], cache_was[1]);

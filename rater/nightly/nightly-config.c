@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/rater-error.h"
+#include "base/store.h"
 #include "bill/invoiceout.h"
 #include "bill/issue.h"
 #include "nightly/nightly-config.h"
@@ -92,6 +93,20 @@ config_path (const ConfigReader *r, const char *group, const char *key, gboolean
     return !required || config_fail (r, group, key, error, "missing");
   *out = g_path_is_absolute (v) ? g_steal_pointer (&v) : g_build_filename (r->base, v, NULL);
   return TRUE;
+}
+
+/* The database key: an SQLite file's path (relative to the config's
+ * folder), or a PostgreSQL server's URI as given. */
+static gboolean
+config_database (const ConfigReader *r, const char *group, char **out, GError **error)
+{
+  g_autofree char *v = config_string (r, group, "database");
+  if (v && store_target_is_server (v))
+    {
+      *out = g_steal_pointer (&v);
+      return TRUE;
+    }
+  return config_path (r, group, "database", TRUE, out, error);
 }
 
 static gboolean
@@ -298,7 +313,7 @@ config_read (const ConfigReader *r, NightlyConfig *c, GError **error)
   const char *g = NIGHTLY_GROUP;
   if (!g_key_file_has_group (r->kf, g))
     return config_fail (r, g, "", error, "the [nightly] group is missing");
-  if (!config_path (r, g, "database", TRUE, &c->database, error)
+  if (!config_database (r, g, &c->database, error)
       || !config_path (r, g, "catalog", FALSE, &c->catalog, error)
       || !config_path (r, g, "output", TRUE, &c->output, error)
       || !config_path (r, g, "archive", TRUE, &c->archive, error)
@@ -312,7 +327,9 @@ config_read (const ConfigReader *r, NightlyConfig *c, GError **error)
       || !config_formats (r, &c->invoice_formats, error)
       || !config_reports (r, c, error))
     return FALSE;
-  if (!c->lock)
+  if (!c->lock && store_target_is_server (c->database))
+    c->lock = g_build_filename (c->output, "nightly.lock", NULL);
+  else if (!c->lock)
     c->lock = g_strconcat (c->database, ".lock", NULL);
   g_auto(GStrv) groups = g_key_file_get_groups (r->kf, NULL);
   for (guint i = 0; groups[i]; i++)

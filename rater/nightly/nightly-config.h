@@ -4,9 +4,10 @@
  * directory; every key is documented in samples/nightly.conf and the README.
  * Relative paths are relative to the directory of the config file.
  *
- * [nightly]: database, output, archive, quarantine (required paths);
- * catalog (path: re-imported when it changes), lock (path, default
- * DATABASE.lock), issue_day (0..28, default 0: never), drafts (true|false,
+ * [nightly]: database (an SQLite file's path, or a PostgreSQL URI), output,
+ * archive, quarantine (required paths); catalog (path: re-imported when it
+ * changes), lock (path, default DATABASE.lock; with a PostgreSQL database,
+ * OUTPUT/nightly.lock), issue_day (0..28, default 0: never), drafts (true|false,
  * default true), threads (0..256, default 0: one per CPU), invoice_formats
  * (json;csv;html;pdf, default all four), reports (full names of
  * reportset.h, default all of them), report_format (csv|json, default csv),
@@ -65,7 +66,7 @@ typedef struct {
   char *output;
   char *archive;
   char *quarantine;
-  char *lock;                   /* default DATABASE.lock */
+  char *lock;                   /* default DATABASE.lock, or OUTPUT/nightly.lock */
   guint issue_day;              /* 1..28; 0: never issue */
   gboolean drafts;
   unsigned invoice_formats;     /* InvoiceOutFormats */

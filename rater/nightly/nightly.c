@@ -458,7 +458,7 @@ run_steps (Night *n, GError **error)
   if (!(n->db = store_init (n->config->database, &from, &to, error)))
     return FALSE;
   if (from != to)
-    g_message ("database '%s' migrated from schema %d to %d", n->config->database, from, to);
+    g_message ("database '%s' migrated from schema %d to %d", store_name (n->db), from, to);
   return step_catalog (n, error) && step_fetch (n, error) && step_ingest (n, error) && step_rate (n, error)
          && step_issue (n, error) && step_drafts (n, error) && step_reports (n, error)
          && step_purge (n, error);
@@ -469,7 +469,8 @@ run_steps (Night *n, GError **error)
 static gboolean
 make_directories (const NightlyConfig *config, GError **error)
 {
-  g_autofree char *db_dir = g_path_get_dirname (config->database);
+  g_autofree char *db_dir = store_target_is_server (config->database)
+                            ? g_strdup (config->output) : g_path_get_dirname (config->database);
   g_autofree char *lock_dir = g_path_get_dirname (config->lock);
   const char *dirs[] = { db_dir, lock_dir, config->output, config->archive, config->quarantine };
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)

@@ -193,7 +193,8 @@ static const char rebuild_sql[] =
   "INSERT INTO agg_zones (account, timezone)"
   " SELECT DISTINCT r.account, coalesce (a.timezone, 'UTC')"
   " FROM ratings r LEFT JOIN accounts a ON a.account = r.account WHERE r.account IS NOT NULL;"
-  "INSERT OR IGNORE INTO agg_zones (account, timezone) SELECT account, timezone FROM accounts;"
+  "INSERT INTO agg_zones (account, timezone) SELECT account, timezone FROM accounts WHERE true"
+  " ON CONFLICT DO NOTHING;"
   "INSERT INTO agg_kpi (period, operator, day, direction, grp, attempts, answered, seconds, revenue)"
   " SELECT period, operator, day, direction, grp, count (*), sum (status <> 'unanswered'),"
   " sum (CASE WHEN status <> 'unanswered' THEN duration ELSE 0 END),"
@@ -327,8 +328,8 @@ aggregates_begin (StoreDb *db, GError **error)
   agg->rebuild = !current;
   if (agg->rebuild)
     return g_steal_pointer (&agg);
-  if (!store_exec (db, "INSERT OR IGNORE INTO agg_zones (account, timezone)"
-                   " SELECT account, timezone FROM accounts", error)
+  if (!store_exec (db, "INSERT INTO agg_zones (account, timezone)"
+                   " SELECT account, timezone FROM accounts WHERE true ON CONFLICT DO NOTHING", error)
       || !store_query_each (db, "SELECT account, timezone FROM agg_zones", add_zone, agg,
                             "reading agg_zones", error))
     return NULL;

@@ -280,19 +280,22 @@ plan_writes (Run *r, GError **error)
     return FALSE;
   r->had_ratings = ratings > 0;
   return calls - ratings <= ratings
+         || store_backend (r->db) != STORE_SQLITE   /* the schema read is SQLite's */
          || (ratings_indexes_drop (r, error) && ratings_triggers_idle (r, error));
 }
 
-/* INSERT INTO ratings of N rows.  OR FAIL: a conflict stops the statement
- * without undoing its earlier rows, so SQLite keeps no statement journal
- * (with ABORT, a multi-row INSERT copies every page it touches first; the
- * run's transaction is what makes a failure change nothing). */
+/* INSERT INTO ratings of N rows.  OR FAIL (store_or_fail()): a conflict
+ * stops the statement without undoing its earlier rows, so SQLite keeps no
+ * statement journal (with ABORT, a multi-row INSERT copies every page it
+ * touches first; the run's transaction is what makes a failure change
+ * nothing). */
 static StoreStmt *
 prepare_insert (StoreDb *db, guint n, GError **error)
 {
-  g_autoptr(GString) sql = g_string_new ("INSERT OR FAIL INTO ratings (call_id, status, reason, account,"
-                                         " period, band, prefix, destination, grp, billable,"
-                                         " covered, charge, late) VALUES ");
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_string_printf (sql, "INSERT %sINTO ratings (call_id, status, reason, account, period, band,"
+                   " prefix, destination, grp, billable, covered, charge, late) VALUES ",
+                   store_or_fail (db));
   for (guint i = 0; i < n; i++)
     g_string_append (sql, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                             : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -308,12 +311,21 @@ prepare_insert (StoreDb *db, guint n, GError **error)
  * 1.8 GB at a million calls); a failure rolls back the run's transaction
  * anyway. */
 #define SQL_UPDATE_ALL \
-  "UPDATE OR FAIL ratings SET status = ?2, reason = ?3, account = ?4, period = ?5, band = ?6," \
+  "UPDATE %sratings SET status = ?2, reason = ?3, account = ?4, period = ?5, band = ?6," \
   " prefix = ?7, destination = ?8, grp = ?9, billable = ?10, covered = ?11, charge = ?12," \
   " late = ?13 WHERE call_id = ?1"
 #define SQL_UPDATE_FACTS \
-  "UPDATE OR FAIL ratings SET status = ?2, reason = ?3, band = ?6, prefix = ?7, destination = ?8," \
+  "UPDATE %sratings SET status = ?2, reason = ?3, band = ?6, prefix = ?7, destination = ?8," \
   " grp = ?9, billable = ?10, covered = ?11, charge = ?12, late = ?13 WHERE call_id = ?1"
+
+/* SQL_UPDATE_ALL (ALL) or SQL_UPDATE_FACTS as DB's dialect writes it. */
+static StoreStmt *
+prepare_update (StoreDb *db, gboolean all, GError **error)
+{
+  g_autofree char *sql = all ? g_strdup_printf (SQL_UPDATE_ALL, store_or_fail (db))
+                             : g_strdup_printf (SQL_UPDATE_FACTS, store_or_fail (db));
+  return store_prepare (db, sql, error);
+}
 
 static gboolean
 run_load (Run *r, GError **error)
@@ -332,8 +344,8 @@ run_load (Run *r, GError **error)
   return load_closed (r, error)
          && (r->write = prepare_insert (r->db, 1, error))
          && (r->write_many = prepare_insert (r->db, WRITE_MANY, error))
-         && (r->update_all = store_prepare (r->db, SQL_UPDATE_ALL, error))
-         && (r->update_facts = store_prepare (r->db, SQL_UPDATE_FACTS, error))
+         && (r->update_all = prepare_update (r->db, TRUE, error))
+         && (r->update_facts = prepare_update (r->db, FALSE, error))
          && (r->delete_one = store_prepare (r->db, "DELETE FROM ratings WHERE call_id = ?1", error))
          && (r->count_users = store_prepare (r->db,
                "SELECT count (DISTINCT number) FROM numbers WHERE account = ? AND type = 'user'"
