@@ -87,11 +87,39 @@ store_target_is_server (const char *target)
                     || g_str_has_prefix (target, "postgres://"));
 }
 
+/* TRUE when the server URI TARGET carries a password ("user:secret@" or a
+ * password= parameter). */
+static gboolean
+uri_has_password (const char *target)
+{
+  const char *rest = strstr (target, "://") + 3;
+  gsize authority = strcspn (rest, "/?#");
+  const char *at = g_strstr_len (rest, (gssize) authority, "@");
+  if (at && memchr (rest, ':', (gsize) (at - rest)))
+    return TRUE;
+  const char *query = strchr (rest, '?');
+  return query && (strstr (query, "?password=") || strstr (query, "&password="));
+}
+
+/* Refuse a server URI with a password in it: a command line is visible to
+ * every user of the machine (ps), and the URI would reach logs. */
+static gboolean
+check_server_target (const char *target, GError **error)
+{
+  if (!uri_has_password (target))
+    return TRUE;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+               "the database URI holds a password: give the password in ~/.pgpass (or the file"
+               " PGPASSFILE names, or a service file), never in --db, RATER_DB or the"
+               " nightly config, which other users and logs can read");
+  return FALSE;
+}
+
 StoreDb *
 store_init (const char *target, int *from, int *to, GError **error)
 {
   if (store_target_is_server (target))
-    return store_pg_init (target, from, to, error);
+    return check_server_target (target, error) ? store_pg_init (target, from, to, error) : NULL;
   return store_sqlite_init (target, from, to, error);
 }
 
@@ -99,7 +127,7 @@ StoreDb *
 store_open (const char *target, GError **error)
 {
   if (store_target_is_server (target))
-    return store_pg_open (target, FALSE, error);
+    return check_server_target (target, error) ? store_pg_open (target, FALSE, error) : NULL;
   return store_sqlite_open (target, FALSE, error);
 }
 
@@ -107,7 +135,7 @@ StoreDb *
 store_open_readonly (const char *target, GError **error)
 {
   if (store_target_is_server (target))
-    return store_pg_open (target, TRUE, error);
+    return check_server_target (target, error) ? store_pg_open (target, TRUE, error) : NULL;
   return store_sqlite_open (target, TRUE, error);
 }
 

@@ -59,7 +59,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreDb, store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreStmt, store_finalize)
 
 /* TRUE when TARGET names a PostgreSQL server ("postgresql://..." or
- * "postgres://..."), FALSE for an SQLite file path. */
+ * "postgres://..."), FALSE for an SQLite file path.  store_init(),
+ * store_open() and store_open_readonly() refuse (RATER_ERROR_USAGE) a
+ * server URI that holds a password: it belongs in ~/.pgpass, PGPASSFILE
+ * or a service file, where libpq finds it. */
 gboolean store_target_is_server (const char *target);
 
 StoreBackend store_backend (StoreDb *db);

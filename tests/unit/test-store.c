@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -378,4 +379,36 @@ Test (store, a_database_in_a_read_only_directory_can_be_read)
   g_chmod (sub, 0755);
   cr_assert_not_null (db, "%s", error ? error->message : "");
   cr_assert_eq (test_count (db, "SELECT count(*) FROM operators"), 1);
+}
+
+/* A server URI with a password is refused before anything connects, and
+ * the message never repeats the password. */
+Test (store, a_server_uri_holding_a_password_is_refused_without_echoing_it)
+{
+  const char *uris[] = {
+    "postgresql://rater:s3cr3t-pw@db.example/rater",
+    "postgres://rater:s3cr3t-pw@/rater?host=/run/postgresql",
+    "postgresql:///rater?host=/tmp&password=s3cr3t-pw",
+    "postgresql://db.example/rater?sslmode=verify-full&password=s3cr3t-pw",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (uris); i++)
+    {
+      int from = 0, to = 0;
+      g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL;
+      cr_assert_null (store_init (uris[i], &from, &to, &e1));
+      cr_assert_null (store_open (uris[i], &e2));
+      cr_assert_null (store_open_readonly (uris[i], &e3));
+      GError *errs[] = { e1, e2, e3 };
+      for (gsize k = 0; k < G_N_ELEMENTS (errs); k++)
+        {
+          cr_assert_not_null (errs[k]);
+          cr_assert (g_error_matches (errs[k], RATER_ERROR, RATER_ERROR_USAGE), "%s", errs[k]->message);
+          cr_assert (strstr (errs[k]->message, "~/.pgpass"), "%s", errs[k]->message);
+          cr_assert_null (strstr (errs[k]->message, "s3cr3t"), "%s", errs[k]->message);
+        }
+    }
+  /* a user without password, or a colon after the host (a port), is no password */
+  cr_assert (store_target_is_server ("postgresql://rater@db.example:5433/rater"));
+  cr_assert_not (store_target_is_server ("rater.db"));
+  cr_assert_not (store_target_is_server ("./postgresql:/x"));
 }
