@@ -25,6 +25,11 @@
 # all of them: UPDATE_GOLDEN=1 make check TESTS='$(golden_tests)'.  Review
 # the changes with git diff before committing them.
 #
+# With GOLDEN_DB_URI set (tests/pg/goldens.sh), the case runs on that
+# PostgreSQL database instead of rater.db (RATER_DB), and the URI in its
+# standard output and error reads "rater.db": the expected files are the
+# same for both backends.
+#
 # Exit status: 0 passed (or updated), 1 failed, 77 (skip) when sqlite3 is missing.
 set -u
 
@@ -49,7 +54,16 @@ trap 'rm -rf "$bindir" "$dir"' EXIT
 ln -s "$RATER" "$bindir/rater"
 PATH="$bindir:$PATH"
 
+if [ -n "${GOLDEN_DB_URI:-}" ]; then
+  [ "${UPDATE_GOLDEN:-0}" = 1 ] && { echo "UPDATE_GOLDEN with GOLDEN_DB_URI: update on SQLite" >&2; exit 99; }
+  export RATER_DB="$GOLDEN_DB_URI"
+fi
 (cd "$dir" && sh -e "$CASE/cmd.golden" >stdout 2>stderr; echo $? >status)
+if [ -n "${GOLDEN_DB_URI:-}" ]; then
+  for f in stdout stderr; do
+    sed "s|$GOLDEN_DB_URI|rater.db|g" "$dir/$f" > "$dir/$f.tmp" && mv "$dir/$f.tmp" "$dir/$f"
+  done
+fi
 
 if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
   if [ -z "$(ls -A "$CASE/expected" 2>/dev/null)" ]; then
