@@ -229,6 +229,7 @@ clean_message (const char *message, GPtrArray *secrets)
   GString *s = g_string_new (message ? message : "");
   while (s->len && g_ascii_isspace (s->str[s->len - 1]))
     g_string_truncate (s, s->len - 1);
+  g_string_replace (s, "\n\t", " ", 0);
   for (guint i = 0; i < s->len; i++)
     if (s->str[i] == '\n' || s->str[i] == '\t')
       s->str[i] = ' ';
@@ -256,7 +257,8 @@ note_failure (PgDb *db, const PGresult *r)
   const char *text = primary ? primary : r ? PQresultErrorMessage (r) : "";
   if (!*text)
     text = PQerrorMessage (db->conn);
-  if (PQstatus (db->conn) == CONNECTION_BAD)
+  if (PQstatus (db->conn) == CONNECTION_BAD
+      || (state && (g_str_has_prefix (state, "57P") || g_str_has_prefix (state, "08"))))
     {
       g_autofree char *lost = g_strdup_printf ("lost the connection to the server: %s",
                                                *text ? text : "no reason given");
