@@ -456,10 +456,15 @@ configure (PgDb *db, GError **error)
     store_busy_timeout_ms (), db->base.readonly ? "; SET default_transaction_read_only = on" : "");
   if (!exec_sql (db, sql))
     return store_fail (error, &db->base, "configuring the connection", db->errmsg);
-  if (!g_getenv ("RATER_NOW"))
+  /* only a RATER_NOW that time_now_ms() takes: otherwise rater_now() reads the clock */
+  const char *fixed = g_getenv ("RATER_NOW");
+  TimeParts parts;
+  gint64 ms;
+  if (!fixed || time_parse_iso8601 (fixed, strlen (fixed), &parts) != TIME_OK
+      || time_parts_to_utc_ms (&parts, NULL, &ms) != TIME_OK)
     return TRUE;
   char now[32];
-  const char *values[] = { time_format_utc_ms (time_now_ms (), now) };
+  const char *values[] = { time_format_utc_ms (ms, now) };
   g_autoptr(PGresult) r = PQexecParams (db->conn, "SELECT set_config ('rater.now', $1, false)",
                                         1, NULL, values, NULL, NULL, 0);
   if (result_ok (r))

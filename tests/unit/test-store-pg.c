@@ -199,6 +199,10 @@ Test (store_pg, columns_of_every_type_and_null)
     " FROM (VALUES (4000000000::bigint), (5000000000)) v (x)");
   cr_assert_eq (store_next (st), STORE_ROW, "%s", store_errmsg_for_test (db));
   cr_assert_eq (store_column_count (st), 14);
+  g_autoptr(StoreStmt) unrun = prepare (db, "SELECT 1, ?1::text, 3");
+  cr_assert_eq (store_column_count (unrun), 3, "described before it runs");
+  g_autoptr(StoreStmt) none = prepare (db, "CREATE TABLE nothing (x int)");
+  cr_assert_eq (store_column_count (none), 0);
   StoreColumnType want[] = { STORE_COLUMN_INT, STORE_COLUMN_INT, STORE_COLUMN_INT, STORE_COLUMN_INT,
                              STORE_COLUMN_INT, STORE_COLUMN_FLOAT, STORE_COLUMN_TEXT,
                              STORE_COLUMN_BLOB, STORE_COLUMN_NULL, STORE_COLUMN_NULL,
@@ -441,6 +445,13 @@ Test (store_pg, cursor_walks_100000_rows)
   cr_assert_eq (sevens, 100000 / 7);
   store_reset (st);
   cr_assert_eq (open_cursors (db), 0);
+
+  /* exactly two batches: the third fetch finds nothing and closes it */
+  cr_assert (store_bind (st, NULL, STORE_INT (8192)));
+  for (n = 0; store_next (st) == STORE_ROW; n++)
+    ;
+  cr_assert_eq (n, 8192);
+  cr_assert_eq (open_cursors (db), 0);
 }
 
 Test (store_pg, rater_now_follows_RATER_NOW)
@@ -452,6 +463,14 @@ Test (store_pg, rater_now_follows_RATER_NOW)
   cr_assert_eq (store_next (st), STORE_ROW);
   cr_assert_str_eq (store_column_text (st, 0), "2026-12-03T01:00:00.000Z");
   cr_assert_str_eq (store_column_text (st, 1), "UTC");
+  store_reset (st);
+  setenv ("RATER_NOW", "not a time", 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreDb) clock = store_open (db_uri, &error);
+  cr_assert_not_null (clock, "%s", error ? error->message : "");
+  g_autoptr(StoreStmt) unset = prepare (clock, "SELECT coalesce (current_setting ('rater.now', true), '')");
+  cr_assert_eq (store_next (unset), STORE_ROW);
+  cr_assert_str_eq (store_column_text (unset, 0), "", "an unusable RATER_NOW leaves the clock");
 }
 
 /* ---- opening and initialising ---- */
