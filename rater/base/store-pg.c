@@ -117,6 +117,7 @@ typedef struct {
   char *cursor;          /* rater_c<id> when rows, else NULL */
   char *fetch;           /* "FETCH FORWARD n FROM cursor" */
   int nparams;
+  gboolean alone;        /* run in a pipeline of its own (SqlWords) */
   gboolean prepared;     /* the server holds name, prepared with types */
   Oid *prepared_types;
 
@@ -728,6 +729,8 @@ typedef struct {
   int words;
   gboolean query;        /* begins with SELECT, VALUES, TABLE or WITH */
   gboolean writes;       /* names INSERT, UPDATE, DELETE, MERGE or SHARE (a row lock) */
+  gboolean alone;        /* may refuse to run after other commands of a pipeline (VACUUM,
+                          * ... CONCURRENTLY, CREATE DATABASE: no transaction block) */
 } SqlWords;
 
 static void
@@ -738,9 +741,14 @@ note_word (SqlWords *w, const char *word, gsize len)
   for (guint i = 0; w->words == 0 && i < G_N_ELEMENTS (query); i++)
     if (len == strlen (query[i]) && g_ascii_strncasecmp (word, query[i], len) == 0)
       w->query = TRUE;
+  static const char *const alone[] = { "vacuum", "reindex", "concurrently", "database", "system",
+                                       "tablespace" };
   for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
     if (len == strlen (writes[i]) && g_ascii_strncasecmp (word, writes[i], len) == 0)
       w->writes = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (alone); i++)
+    if (len == strlen (alone[i]) && g_ascii_strncasecmp (word, alone[i], len) == 0)
+      w->alone = TRUE;
   w->words++;
 }
 
@@ -748,7 +756,7 @@ note_word (SqlWords *w, const char *word, gsize len)
  * far (SQLite's rule); *NPARAMS the largest, *ROWS whether it is a query
  * to read through a cursor. */
 static char *
-translate (const char *sql, int *nparams, gboolean *rows)
+translate (const char *sql, int *nparams, gboolean *rows, gboolean *alone)
 {
   GString *out = g_string_sized_new (strlen (sql) + 16);
   SqlWords words = { 0 };
@@ -784,6 +792,7 @@ translate (const char *sql, int *nparams, gboolean *rows)
     }
   *nparams = largest;
   *rows = words.query && !words.writes;
+  *alone = words.alone;
   return g_string_free (out, FALSE);
 }
 
@@ -795,7 +804,7 @@ pg_prepare (StoreDb *db, const char *sql, GError **error)
   guint id = ++PG (db)->next_id;
   st->base.db = db;
   st->sql = g_strdup (sql);
-  g_autofree char *text = translate (sql, &st->nparams, &rows);
+  g_autofree char *text = translate (sql, &st->nparams, &rows, &st->alone);
   if (st->nparams > MAX_PARAMS)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "cannot prepare '%.60s': a parameter"
@@ -1033,16 +1042,12 @@ types_changed (PgStmt *st)
   return FALSE;
 }
 
-/* Run ST: [prepare,] execute or declare [, fetch], one round trip. */
-static gboolean
-start (PgStmt *st)
+/* Add to CMDS (N so far) what (re)prepares ST with the types bound now, if
+ * anything; *PREP the index of the preparation (-1: none).  Returns N. */
+static int
+add_prepare (PgStmt *st, PgCmd *cmds, int n, const char *deallocate, int *prep)
 {
-  PgDb *db = PG (st->base.db);
-  PgCmd cmds[4];
-  PGresult *results[4] = { NULL };
-  int n = 0, prep = -1;
-  g_autofree char *deallocate = g_strdup_printf ("DEALLOCATE %s", st->name);
-  settle_cursor (st);
+  *prep = -1;
   if (st->prepared && types_changed (st))
     {
       cmds[n++] = (PgCmd) { .text = deallocate };
@@ -1051,21 +1056,57 @@ start (PgStmt *st)
   if (!st->prepared)
     {
       memcpy (st->prepared_types, st->types, st->nparams * sizeof *st->types);
-      prep = n;
+      *prep = n;
       cmds[n++] = (PgCmd) { .name = st->name, .text = st->text,
                             .prepare_types = st->prepared_types, .nprepare = st->nparams };
+    }
+  return n;
+}
+
+/* Note whether the preparation PREP (an index of RESULTS, -1: none) took;
+ * when it failed, the message names the statement. */
+static void
+note_prepared (PgStmt *st, PGresult **results, int prep)
+{
+  PgDb *db = PG (st->base.db);
+  if (prep < 0)
+    return;
+  st->prepared = result_ok (results[prep]);
+  if (results[prep] && PQresultStatus (results[prep]) == PGRES_FATAL_ERROR)
+    {
+      g_autofree char *why = g_strdup_printf ("cannot prepare '%.60s': %s", st->sql, db->errmsg);
+      set_last_error (db, why, db->sqlstate);
+    }
+}
+
+/* Run ST: [prepare,] execute or declare [, fetch], one round trip (two for
+ * a command that must be alone in its pipeline, the first time). */
+static gboolean
+start (PgStmt *st)
+{
+  PgDb *db = PG (st->base.db);
+  PgCmd cmds[4] = { { 0 } };
+  PGresult *results[4] = { NULL };
+  int prep;
+  g_autofree char *deallocate = g_strdup_printf ("DEALLOCATE %s", st->name);
+  settle_cursor (st);
+  int n = add_prepare (st, cmds, 0, deallocate, &prep);
+  if (st->alone && (n > 0 || db->pending->len))
+    {
+      gboolean ok = round_trip (db, cmds, n, results);
+      note_prepared (st, results, prep);
+      for (int i = 0; i < n; i++)
+        g_clear_pointer (&results[i], PQclear);
+      if (!ok)
+        return FALSE;
+      n = 0;
+      prep = -1;
     }
   cmds[n++] = (PgCmd) { .name = st->name, .params = st };
   if (st->cursor)
     cmds[n++] = (PgCmd) { .text = st->fetch };
   gboolean ok = round_trip (db, cmds, n, results);
-  if (prep >= 0)
-    st->prepared = result_ok (results[prep]);
-  if (prep >= 0 && results[prep] && PQresultStatus (results[prep]) == PGRES_FATAL_ERROR)
-    {
-      g_autofree char *why = g_strdup_printf ("cannot prepare '%.60s': %s", st->sql, db->errmsg);
-      set_last_error (db, why, db->sqlstate);
-    }
+  note_prepared (st, results, prep);
   if (st->cursor && result_ok (results[n - 2]))
     st->cursor_state = CURSOR_OPEN;
   PGresult *last = results[n - 1];
@@ -1254,8 +1295,8 @@ pg_column_count (StoreStmt *s)
     return st->ncols;
   g_autofree char *plain = NULL;
   int n;
-  gboolean rows;
-  plain = translate (st->sql, &n, &rows);
+  gboolean rows, alone;
+  plain = translate (st->sql, &n, &rows, &alone);
   PGresult *results[2] = { NULL };
   PgCmd cmds[] = {
     { .name = "", .text = plain, .prepare_types = st->types, .nprepare = st->nparams },

@@ -655,3 +655,21 @@ Test (store_pg, lost_connection_is_an_error)
   store_rollback (db);
   cr_assert_eq (store_last_insert_id (db), 0);
 }
+
+/* Commands that refuse a transaction block run prepared too, alone. */
+Test (store_pg, commands_outside_any_transaction)
+{
+  need_pg ();
+  g_autoptr(StoreDb) db = open_current ();
+  g_autoptr(GError) error = NULL;
+  exec_ok (db, "CREATE TABLE t (x bigint)");
+  g_autoptr(StoreStmt) sel = prepare (db, "SELECT 1");
+  cr_assert_eq (store_next (sel), STORE_ROW);
+  store_reset (sel);            /* a CLOSE waits for the next round trip */
+  g_autoptr(StoreStmt) idx = prepare (db, "CREATE INDEX CONCURRENTLY t_x ON t (x)");
+  cr_assert (store_step (idx, &error), "%s", error ? error->message : "");
+  g_autoptr(StoreStmt) vac = prepare (db, "VACUUM t");
+  cr_assert (store_step (vac, &error), "%s", error ? error->message : "");
+  cr_assert (store_step (vac, &error), "%s", error ? error->message : "");
+  cr_assert_eq (count (db, "SELECT count(*) FROM pg_indexes WHERE indexname = 't_x'"), 1);
+}
