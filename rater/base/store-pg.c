@@ -195,9 +195,10 @@ strip_query (GString *name, const char *q, GPtrArray *secrets)
     }
 }
 
-/* URI without its password (userinfo "user:password@" as libpq reads it:
- * up to the first '@' before any '/'; password= and sslpassword=), the
- * passwords added to SECRETS. */
+/* URI without its password (the userinfo's "user:password@", taken up to
+ * the last '@' before the query, so that a password holding a '/' is
+ * dropped too; password= and sslpassword=), the passwords added to
+ * SECRETS. */
 static char *
 public_name (const char *uri, GPtrArray *secrets)
 {
@@ -205,8 +206,9 @@ public_name (const char *uri, GPtrArray *secrets)
   g_return_val_if_fail (rest != NULL, g_strdup (""));
   rest += 3;
   GString *name = g_string_new_len (uri, rest - uri);
-  gsize upto = strcspn (rest, "@/");
-  if (rest[upto] == '@')
+  const char *at = g_strrstr_len (rest, strcspn (rest, "?"), "@");
+  gsize upto = at ? (gsize) (at - rest) : 0;
+  if (at)
     {
       const char *colon = memchr (rest, ':', upto);
       gsize user = colon ? (gsize) (colon - rest) : upto;
@@ -237,6 +239,27 @@ clean_message (const char *message, GPtrArray *secrets)
   for (guint i = 0; secrets && i < secrets->len; i++)
     g_string_replace (s, g_ptr_array_index (secrets, i), "(password)", 0);
   return g_string_free (s, FALSE);
+}
+
+/* TRUE when libpq reads OPTIONS' password as one of SECRETS, or none when
+ * there are none: then none of the URI's other parts, which messages may
+ * quote, holds a piece of a password. */
+static gboolean
+secrets_as_libpq_reads (const PQconninfoOption *options, GPtrArray *secrets)
+{
+  int read = 0;
+  for (const PQconninfoOption *o = options; o->keyword; o++)
+    if ((strcmp (o->keyword, "password") == 0 || strcmp (o->keyword, "sslpassword") == 0)
+        && o->val && *o->val)
+      {
+        gboolean known = FALSE;
+        for (guint i = 0; i < secrets->len; i++)
+          known = known || strcmp (o->val, g_ptr_array_index (secrets, i)) == 0;
+        if (!known)
+          return FALSE;
+        read++;
+      }
+  return read > 0 || secrets->len == 0;
 }
 
 /* ---- errors ---- */
@@ -498,7 +521,13 @@ connect_db (const char *uri, gboolean readonly, GError **error)
       return rater_fail (error, RATER_ERROR_USAGE, "cannot use database '%s': %s",
                          db->base.name, why), NULL;
     }
+  gboolean same = secrets_as_libpq_reads (options, db->secrets);
   PQconninfoFree (options);
+  if (!same)
+    return rater_fail (error, RATER_ERROR_USAGE, "cannot use database '%s': libpq does not read"
+                       " its password where it stands (write a '/', '@', '?' or '&' in it as"
+                       " %%2F, %%40, %%3F, %%26, or better leave it to ~/.pgpass)",
+                       db->base.name), NULL;
   const char *const keys[] = { "dbname", "fallback_application_name", NULL };
   const char *const values[] = { uri, "rater", NULL };
   db->conn = PQconnectdbParams (keys, values, 1);

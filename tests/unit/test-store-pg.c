@@ -567,6 +567,10 @@ Test (store_pg, password_is_never_shown)
   cr_assert_not_null (strstr (error->message, "postgresql://rater@/nodb?host="), "%s", error->message);
   cr_assert_null (strstr (error->message, "Pw0rd"), "%s", error->message);
   g_clear_error (&error);
+  cr_assert_null (store_open ("postgresql://rater:Pw0/rd@nohost.invalid/db", &error));
+  cr_assert_null (strstr (error->message, "Pw0"), "%s", error->message);
+  cr_assert_eq (error->code, RATER_ERROR_USAGE, "%s", error->message);
+  g_clear_error (&error);
   /* a password libpq cannot even parse (a bad %-escape it would quote) */
   cr_assert_null (store_open ("postgresql://rater:Pw0rd%zz@/nodb?host=/nonexistent", &error));
   cr_assert_null (strstr (error->message, "Pw0rd"), "%s", error->message);
