@@ -279,6 +279,18 @@ Test (store_pg, bound_values_round_trip)
   cr_assert (store_bind (any, NULL, STORE_TEXT ("twelve")));
   cr_assert_eq (store_next (any), STORE_ROW);
   cr_assert_str_eq (store_column_text (any, 0), "twelve");
+
+  /* NULL first (the server infers int4 here), then a 64-bit INT */
+  g_autoptr(StoreStmt) co = prepare (db, "SELECT coalesce (?1, -1)");
+  cr_assert (store_bind (co, NULL, STORE_NULL));
+  cr_assert_eq (store_next (co), STORE_ROW);
+  cr_assert_eq (store_column_int64 (co, 0), -1);
+  cr_assert (store_bind (co, NULL, STORE_INT (G_GINT64_CONSTANT (1) << 40)));
+  cr_assert_eq (store_next (co), STORE_ROW, "%s", store_errmsg_for_test (db));
+  cr_assert_eq (store_column_int64 (co, 0), G_GINT64_CONSTANT (1) << 40);
+  cr_assert (store_bind (co, NULL, STORE_NULL));
+  cr_assert_eq (store_next (co), STORE_ROW);
+  cr_assert_eq (store_column_int64 (co, 0), -1);
 }
 
 Test (store_pg, numbered_reused_and_bare_parameters)
@@ -394,6 +406,44 @@ Test (store_pg, transactions_and_rollback)
   cr_assert_eq (store_column_int64 (del, 0), 13);
   cr_assert_eq (store_next (del), STORE_DONE);
   cr_assert_eq (store_changes (db), 1);
+}
+
+/* A cursor its transaction's rollback dropped, and one left open across
+ * other statements, are both found out before the statement runs again. */
+Test (store_pg, cursors_outlive_resets_and_rollbacks)
+{
+  need_pg ();
+  g_autoptr(StoreDb) db = open_current ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreStmt) sel = prepare (db, "SELECT g FROM generate_series (1, 10000) g WHERE g >= ?1");
+  cr_assert (store_begin (db, &error));
+  cr_assert (store_bind (sel, NULL, STORE_INT (5)));
+  cr_assert_eq (store_next (sel), STORE_ROW);
+  cr_assert_eq (store_column_int64 (sel, 0), 5);
+  exec_ok (db, "SELECT 1");
+  store_rollback (db);          /* drops the cursor */
+  store_reset (sel);
+  cr_assert (store_begin (db, &error));
+  cr_assert (store_bind (sel, NULL, STORE_INT (7)));
+  cr_assert_eq (store_next (sel), STORE_ROW, "%s", store_errmsg_for_test (db));
+  cr_assert_eq (store_column_int64 (sel, 0), 7);
+  exec_ok (db, "SELECT 1");
+  cr_assert (store_commit (db, &error), "%s", error ? error->message : "");   /* keeps it (WITH HOLD) */
+  cr_assert_eq (store_next (sel), STORE_ROW, "%s", store_errmsg_for_test (db));
+  cr_assert_eq (store_column_int64 (sel, 0), 8);
+  exec_ok (db, "SELECT 1");
+  store_reset (sel);
+  cr_assert (store_bind (sel, NULL, STORE_INT (9999)));
+  cr_assert_eq (store_next (sel), STORE_ROW, "%s", store_errmsg_for_test (db));
+  cr_assert_eq (store_next (sel), STORE_ROW);
+  cr_assert_eq (store_next (sel), STORE_DONE);
+  cr_assert_eq (open_cursors (db), 0);
+  /* finalised while open: closed with the next round trip */
+  cr_assert (store_bind (sel, NULL, STORE_INT (1)));
+  cr_assert_eq (store_next (sel), STORE_ROW);
+  exec_ok (db, "SELECT 1");
+  store_finalize (g_steal_pointer (&sel));
+  cr_assert_eq (open_cursors (db), 0);
 }
 
 Test (store_pg, last_insert_id)
