@@ -1036,13 +1036,14 @@ take_rows (PgStmt *st, PGresult *r)
   st->res = r;
   st->row = 0;
   st->nrows = PQresultStatus (r) == PGRES_TUPLES_OK ? PQntuples (r) : 0;
-  if (PQresultStatus (r) == PGRES_TUPLES_OK && st->ncols != PQnfields (r))
+  if (st->ncols != PQnfields (r))
     {
       clear_row (st);
       st->ncols = PQnfields (r);
-      st->decoded = g_renew (char *, st->decoded, st->ncols);
-      st->decoded_len = g_renew (int, st->decoded_len, st->ncols);
-      memset (st->decoded, 0, st->ncols * sizeof *st->decoded);
+      g_free (st->decoded);
+      g_free (st->decoded_len);
+      st->decoded = g_new0 (char *, st->ncols);
+      st->decoded_len = g_new0 (int, st->ncols);
     }
 }
 
