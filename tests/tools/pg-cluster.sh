@@ -93,11 +93,20 @@ stop_cluster () {
   bindir=${RATER_TEST_PG_BINDIR:-}
   [ -n "$bindir" ] || bindir=$(find_bindir 2>/dev/null || true)
   owner=""
-  if [ -f "$dir/data/postmaster.pid" ] && [ -n "$bindir" ]; then
-    [ "$(id -u)" = 0 ] && owner=$(stat -c %U "$dir/data")
+  data=$(readlink -f "$dir/data" 2>/dev/null || echo "$dir/data")
+  if [ -f "$data/postmaster.pid" ]; then
+    [ "$(id -u)" = 0 ] && owner=$(stat -c %U "$data")
     [ "$owner" = root ] && owner=""
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 \
-      || say "pg_ctl stop failed (server not running?)"
+    if [ -z "$bindir" ] \
+       || ! as_owner "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1; then
+      # pg_ctl cannot: the postmaster of postmaster.pid, if it still runs, is told to quit
+      pid=$(head -n 1 "$data/postmaster.pid")
+      if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        say "pg_ctl stop failed; sending SIGQUIT to the postmaster ($pid)"
+        kill -QUIT "$pid" || true
+        sleep 1
+      fi
+    fi
   fi
   sockdir=${RATER_TEST_PG_HOST:-}
   if [ -n "$sockdir" ] && [ "$sockdir" != "$dir" ]; then rm -rf "$sockdir"; fi
@@ -105,6 +114,7 @@ stop_cluster () {
 }
 
 start_cluster () {
+  if [ -e "$dir/data" ] || [ -L "$dir/data" ] || [ -f "$dir/env" ]; then stop_cluster; fi
   if ! bindir=$(find_bindir); then
     if [ "${CI:-}" = true ]; then
       say "no PostgreSQL server binaries (initdb, pg_ctl, postgres); CI must have them: apt-get install postgresql"
@@ -114,7 +124,6 @@ start_cluster () {
     say "pg_config --bindir or PATH (Debian: apt-get install postgresql; or set PG_BINDIR)"
     exit 77
   fi
-  [ -e "$dir/data" ] && stop_cluster
   mkdir -p "$dir"
   owner=""
   if [ "$(id -u)" = 0 ]; then
