@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 packages="build-essential autoconf automake pkg-config libglib2.0-dev libglib2.0-dev-bin
   libsqlite3-dev sqlite3 libssl-dev libcsv-dev libjson-glib-dev libcriterion-dev libpango1.0-dev libcairo2-dev
   libphonenumber-dev libprotobuf-dev libcurl4-openssl-dev libsoup-3.0-dev glib-networking openssl
-  libxml2-dev libxml2-utils poppler-utils fonts-dejavu-core tzdata xz-utils time"
+  libxml2-dev libxml2-utils libpq-dev postgresql poppler-utils fonts-dejavu-core tzdata xz-utils time"
 
 missing=""
 for p in $packages; do
