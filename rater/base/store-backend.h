@@ -73,6 +73,10 @@ StoreDb *store_sqlite_init (const char *path, int *from, int *to, GError **error
 StoreDb *store_sqlite_open (const char *path, gboolean readonly, GError **error);
 StoreDb *store_pg_init (const char *uri, int *from, int *to, GError **error);
 StoreDb *store_pg_open (const char *uri, gboolean readonly, GError **error);
+/* store_pg_open(), but a database without rater's tables sets *MISSING
+ * and returns NULL without an error (MISSING NULL: it is an error). */
+StoreDb *store_pg_open_if_exists (const char *uri, gboolean readonly, gboolean *missing,
+                                  GError **error);
 
 /* "WHAT: MESSAGE" in ERROR, TEMPFAIL when DB's last fault is BUSY (the
  * backends use it for their own messages). */

@@ -781,9 +781,90 @@ note_word (SqlWords *w, const char *word, gsize len)
   w->words++;
 }
 
+/* The length of the word at P (letters, digits, _ and $). */
+static gsize
+word_length (const char *p)
+{
+  gsize n = 0;
+  while (g_ascii_isalnum (p[n]) || p[n] == '_' || p[n] == '$')
+    n++;
+  return n;
+}
+
+/* Whether the word at P is KEYWORD (any case). */
+static gboolean
+word_is (const char *p, const char *keyword)
+{
+  gsize n = word_length (p);
+  return n == strlen (keyword) && g_ascii_strncasecmp (p, keyword, n) == 0;
+}
+
+/* The end of SQLite's planner hint at P ("INDEXED BY name", "NOT
+ * INDEXED", the CROSS of "CROSS JOIN", which orders SQLite's joins), or
+ * NULL: PostgreSQL has none, and plans without it (and refuses an ON after
+ * its CROSS JOIN). */
+static const char *
+skip_hint (const char *start, const char *p)
+{
+  if (word_before (start, p))
+    return NULL;
+  const char *q = p;
+  if (word_is (q, "not"))
+    {
+      q += 3;
+      while (g_ascii_isspace (*q))
+        q++;
+      return word_is (q, "indexed") ? q + 7 : NULL;
+    }
+  if (word_is (q, "cross"))
+    {
+      q += 5;
+      while (g_ascii_isspace (*q))
+        q++;
+      return word_is (q, "join") ? q : NULL;   /* "CROSS JOIN t ON ...": "JOIN t ON ..." */
+    }
+  if (!word_is (q, "indexed"))
+    return NULL;
+  q += 7;
+  while (g_ascii_isspace (*q))
+    q++;
+  if (!word_is (q, "by"))
+    return NULL;
+  q += 2;
+  while (g_ascii_isspace (*q))
+    q++;
+  gsize name = word_length (q);
+  return name ? q + name : NULL;
+}
+
+/* Whether a '+' after OUT (the translation so far) is unary: what comes
+ * before it is no operand (an operator, '(' or ',', or a keyword). */
+static gboolean
+plus_is_unary (const GString *out)
+{
+  static const char *const keywords[] = { "and", "or", "not", "where", "on", "select", "when",
+                                          "then", "else", "by", "in", "is" };
+  gssize i = (gssize) out->len - 1;
+  while (i >= 0 && g_ascii_isspace (out->str[i]))
+    i--;
+  if (i < 0 || strchr ("(,=<>!-+*/", out->str[i]))
+    return TRUE;
+  gssize end = i + 1;
+  while (i >= 0 && (g_ascii_isalnum (out->str[i]) || out->str[i] == '_'))
+    i--;
+  for (guint k = 0; k < G_N_ELEMENTS (keywords); k++)
+    if ((gsize) (end - i - 1) == strlen (keywords[k])
+        && g_ascii_strncasecmp (out->str + i + 1, keywords[k], strlen (keywords[k])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* SQL with ?N as $N and each bare ? as the number after the largest so
  * far (SQLite's rule); *NPARAMS the largest, *ROWS whether it is a query
- * to read through a cursor. */
+ * to read through a cursor.  SQLite's planner hints are dropped: "INDEXED
+ * BY name", "NOT INDEXED", CROSS before JOIN, and the unary + that keeps
+ * SQLite off an index ("+r.period"), which PostgreSQL would read as
+ * arithmetic on a text. */
 static char *
 translate (const char *sql, int *nparams, gboolean *rows, gboolean *alone)
 {
@@ -794,11 +875,16 @@ translate (const char *sql, int *nparams, gboolean *rows, gboolean *alone)
   while (*p)
     {
       const char *end = skip_quoted (sql, p);
+      const char *hint = end ? NULL : skip_hint (sql, p);
       if (end)
         {
           g_string_append_len (out, p, end - p);
           p = end;
         }
+      else if (hint)
+        p = hint;
+      else if (*p == '+' && (g_ascii_isalpha (p[1]) || p[1] == '_') && plus_is_unary (out))
+        p++;
       else if (*p == '?')
         {
           char *digits_end;
@@ -1452,11 +1538,22 @@ store_pg_init (const char *uri, int *from, int *to, GError **error)
 StoreDb *
 store_pg_open (const char *uri, gboolean readonly, GError **error)
 {
+  return store_pg_open_if_exists (uri, readonly, NULL, error);
+}
+
+StoreDb *
+store_pg_open_if_exists (const char *uri, gboolean readonly, gboolean *missing, GError **error)
+{
   g_autoptr(PgDb) db = connect_db (uri, readonly, error);
   DbKind kind;
   int version = 0;
   if (!db || !database_kind (db, &kind, &version, error))
     return NULL;
+  if (kind == DB_EMPTY && missing)
+    {
+      *missing = TRUE;
+      return NULL;
+    }
   if (kind == DB_EMPTY)
     return rater_fail (error, RATER_ERROR_USAGE, "database '%s' has no rater tables: run"
                        " 'rater init' first", db->base.name), NULL;

@@ -87,8 +87,8 @@ store_target_is_server (const char *target)
                     || g_str_has_prefix (target, "postgres://"));
 }
 
-/* TRUE when the server URI TARGET carries a password ("user:secret@" or a
- * password= parameter). */
+/* TRUE when the server URI TARGET carries a password ("user:secret@", a
+ * password= parameter, or the client key's sslpassword=). */
 static gboolean
 uri_has_password (const char *target)
 {
@@ -98,7 +98,8 @@ uri_has_password (const char *target)
   if (at && memchr (rest, ':', (gsize) (at - rest)))
     return TRUE;
   const char *query = strchr (rest, '?');
-  return query && (strstr (query, "?password=") || strstr (query, "&password="));
+  return query && (strstr (query, "?password=") || strstr (query, "&password=")
+                   || strstr (query, "sslpassword="));
 }
 
 /* Refuse a server URI with a password in it: a command line is visible to
@@ -136,6 +137,21 @@ store_open_readonly (const char *target, GError **error)
 {
   if (store_target_is_server (target))
     return check_server_target (target, error) ? store_pg_open (target, TRUE, error) : NULL;
+  return store_sqlite_open (target, TRUE, error);
+}
+
+StoreDb *
+store_open_readonly_if_exists (const char *target, gboolean *missing, GError **error)
+{
+  *missing = FALSE;
+  if (store_target_is_server (target))
+    return check_server_target (target, error)
+           ? store_pg_open_if_exists (target, TRUE, missing, error) : NULL;
+  if (!g_file_test (target, G_FILE_TEST_EXISTS))
+    {
+      *missing = TRUE;
+      return NULL;
+    }
   return store_sqlite_open (target, TRUE, error);
 }
 

@@ -101,6 +101,12 @@ StoreDb *store_open (const char *path, GError **error);
  * store_open(). */
 StoreDb *store_open_readonly (const char *path, GError **error);
 
+/* store_open_readonly(), or NULL without an error and *MISSING set when
+ * there is no rater database at TARGET: no SQLite file there, or a server
+ * database without rater's tables (an SQLite file without them is refused
+ * as another program's). */
+StoreDb *store_open_readonly_if_exists (const char *target, gboolean *missing, GError **error);
+
 /* A second, read-only connection to DB's file, for reading on another
  * thread while DB writes (WAL gives it its own snapshot). */
 StoreDb *store_open_reader (StoreDb *db, GError **error);

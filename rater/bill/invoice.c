@@ -596,9 +596,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
  * given, then seller (legal name, address, VAT id, e-mail, IBAN, BIC, terms)
  * and buyer (legal name, address, VAT id, reverse charge, country). */
 #define PARTIES_COLUMNS                                                                    \
-  "coalesce (of.legal_name, of.address, of.vat_id, of.payment_terms_days, of.iban,"         \
-  " of.bic, of.email, af.legal_name, af.address, af.vat_id) IS NOT NULL"                    \
-  " OR coalesce (af.reverse_charge, 0), coalesce (of.legal_name, o.name), of.address,"      \
+  "coalesce (of.legal_name, of.address, of.vat_id, of.iban, of.bic, of.email,"              \
+  " af.legal_name, af.address, af.vat_id) IS NOT NULL OR of.payment_terms_days IS NOT NULL" \
+  " OR coalesce (af.reverse_charge, 0) <> 0, coalesce (of.legal_name, o.name), of.address," \
   " of.vat_id, of.email, of.iban, of.bic, of.payment_terms_days,"                           \
   " coalesce (af.legal_name, a.name), af.address, af.vat_id, coalesce (af.reverse_charge, 0),"       \
   " a.country"
@@ -716,9 +716,9 @@ add_number_row (StoreStmt *st, gpointer b, GError **error)
   " AND r.late = 0 AND r.period < ?1" account ") r"
 
 static const char usage_sql[] = USAGE_SQL ("r.late = 0 AND r.period = ?1 AND r.account = ?2"
-                                           NOT_HELD, "");
-static const char late_sql[] = USAGE_FROM (LATE_FROM (" AND r.account = ?2"), "1", "");
-static const char late_all_sql[] = USAGE_FROM (LATE_FROM (""), "1", "r.account, ");
+                                           NOT_HELD, "r.account, ");
+static const char late_sql[] = USAGE_FROM (LATE_FROM (" AND r.account = ?2"), "true", "r.account, ");
+static const char late_all_sql[] = USAGE_FROM (LATE_FROM (""), "true", "r.account, ");
 
 /* The held calls (dispute.h) of drafts for ?1 (of account ?2): (account,
  * calls, charge) of the ratings that would be usage or late usage but for

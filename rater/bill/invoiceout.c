@@ -629,9 +629,9 @@ draft_columns (StoreDb *db, const char *operator_slug, const char *account, cons
     " EXISTS (SELECT 1 FROM accounts a"
     " LEFT JOIN operator_finance of ON of.operator = a.operator"
     " LEFT JOIN account_finance af ON af.account = a.account WHERE (?1 IS NULL OR a.operator = ?1) AND (?2 IS NULL OR a.account = ?2)"
-    " AND (coalesce (of.legal_name, of.address, of.vat_id, of.payment_terms_days, of.iban,"
-    " of.bic, of.email, af.legal_name, af.address, af.vat_id) IS NOT NULL"
-    " OR coalesce (af.reverse_charge, 0))),"
+    " AND (coalesce (of.legal_name, of.address, of.vat_id, of.iban, of.bic, of.email,"
+    " af.legal_name, af.address, af.vat_id) IS NOT NULL OR of.payment_terms_days IS NOT NULL"
+    " OR coalesce (af.reverse_charge, 0) <> 0)),"
     /* a call held under dispute (dispute.h; invoice.c's HELD_SQL) */
     " EXISTS (SELECT 1 FROM disputes d JOIN ratings r ON r.call_id = d.call_id"
     " JOIN accounts a ON a.account = r.account WHERE d.status = 'open'"

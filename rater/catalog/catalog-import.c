@@ -1312,7 +1312,7 @@ write_rows_all (StoreDb *db, const Catalog *c, GError **error)
          && write_rows (db, "INSERT INTO account_finance (account, legal_name, address, vat_id,"
                             " reverse_charge, itemised) VALUES (?, ?, ?, ?, ?, ?)",
                         c->accounts, bind_account_finance, error)
-         && write_rows (db, "INSERT INTO numbers (number, account, type, user, from_date, to_date)"
+         && write_rows (db, "INSERT INTO numbers (number, account, type, \"user\", from_date, to_date)"
                             " VALUES (?, ?, ?, ?, ?, ?)", c->numbers, bind_number, error)
          && write_rows (db, "INSERT INTO deck_rows (deck, line, prefix, destination, grp, direction,"
                             " band, rate, connect_fee, inc_first, inc_next, effective_from,"

@@ -82,12 +82,13 @@ price_pairs (const RaterContext *ctx, const ReconSide *l, const ReconSide *r, co
              ReconCharger **out_charger, ReconCharge **left, ReconCharge **right, char **skipped,
              GError **error)
 {
-  if (!store_target_is_server (ctx->db_path) && !g_file_test (ctx->db_path, G_FILE_TEST_EXISTS))
+  gboolean missing = FALSE;
+  g_autoptr(StoreDb) db = store_open_readonly_if_exists (ctx->db_path, &missing, error);
+  if (missing)
     {
       *skipped = g_strdup_printf ("no database '%s'", ctx->db_path);
       return TRUE;
     }
-  g_autoptr(StoreDb) db = cmd_open_db_readonly (ctx, error);
   g_autoptr(ReconCharger) charger = db ? reconcilecharge_new (db, error) : NULL;
   if (!charger)
     return FALSE;

@@ -66,7 +66,7 @@ struct _CallWriter {
 
 #define CALL_COLUMNS \
   "operator, call_key, file_id, line, direction, caller, callee, masked, start_ms," \
-  " duration, answered, tenant_id, user, sip_code, account, leg_rank, leg_id, leg_key"
+  " duration, answered, tenant_id, \"user\", sip_code, account, leg_rank, leg_id, leg_key"
 #define CALL_VALUES \
   "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18"
 

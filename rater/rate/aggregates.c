@@ -249,10 +249,13 @@ prepare_upsert (StoreDb *db, int t, GError **error)
   for (int i = 0; i < s; i++)
     g_string_append_printf (sql, "%s%s", tables[t].sums[i], i < s - 1 ? ", " : ") VALUES (");
   for (int i = 1; i <= n + s; i++)
-    g_string_append_printf (sql, "?%d%s", i, i < n + s ? ", " : ") ON CONFLICT DO UPDATE SET ");
+    g_string_append_printf (sql, "?%d%s", i, i < n + s ? ", " : ") ON CONFLICT (");
+  for (int i = 0; i < 5 && tables[t].texts[i]; i++)   /* the key: PostgreSQL asks for it */
+    g_string_append_printf (sql, "%s%s", i ? ", " : "", tables[t].texts[i]);
+  g_string_append (sql, tables[t].has_day ? ", day) DO UPDATE SET " : ") DO UPDATE SET ");
   for (int i = 0; i < s; i++)
-    g_string_append_printf (sql, "%s = %s + excluded.%s%s", tables[t].sums[i], tables[t].sums[i],
-                            tables[t].sums[i], i < s - 1 ? ", " : "");
+    g_string_append_printf (sql, "%s = %s.%s + excluded.%s%s", tables[t].sums[i], tables[t].name,
+                            tables[t].sums[i], tables[t].sums[i], i < s - 1 ? ", " : "");
   return store_prepare (db, sql->str, error);
 }
 

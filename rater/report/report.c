@@ -736,7 +736,7 @@ add_user (StoreStmt *st, gpointer data, GError **error)
 static gboolean
 catalog_load_users (Catalog *c, StoreDb *db, GError **error)
 {
-  return store_query_each (db, "SELECT account, number, user FROM numbers WHERE user IS NOT NULL",
+  return store_query_each (db, "SELECT account, number, \"user\" FROM numbers WHERE \"user\" IS NOT NULL",
                            add_user, c->accounts, "reading numbers", error);
 }
 
@@ -1044,7 +1044,8 @@ report_kpi_to (StoreDb *db, const ReportQuery *q, ReportSink *sink, GError **err
   " ELSE c.callee END"
 
 static const char unrated_sql[] =
-  "SELECT r.reason, c.operator, substr (" FAILED_NUMBER ", 1, ?2) AS number_prefix, count (*),"
+  "SELECT r.reason, c.operator, substr (" FAILED_NUMBER ", 1, CAST (?2 AS INTEGER)) AS number_prefix,"
+  " count (*),"
   " min (c.start_ms), max (c.start_ms), min (" FAILED_NUMBER ")"
   " FROM ratings r INDEXED BY ratings_unrated CROSS JOIN calls c ON c.id = r.call_id"
   " WHERE r.period = ?1 AND r.status = 'unrated'"
@@ -1055,7 +1056,7 @@ static const char rejects_sql[] =
   " (SELECT x.detail FROM rejects x WHERE x.file_id = r.file_id AND x.reason = r.reason"
   "  ORDER BY x.line, x.id LIMIT 1)"
   " FROM rejects r JOIN files f ON f.id = r.file_id"
-  " GROUP BY r.file_id, r.reason ORDER BY r.file_id, r.reason";
+  " GROUP BY r.file_id, f.id, r.reason ORDER BY r.file_id, r.reason";
 
 static gboolean
 unrated_row (StoreStmt *st, gpointer t, GError **error)

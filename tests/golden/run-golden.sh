@@ -28,7 +28,7 @@
 # With GOLDEN_DB_URI set (tests/pg/goldens.sh), the case runs on that
 # PostgreSQL database instead of rater.db (RATER_DB), and the URI in its
 # standard output and error reads "rater.db": the expected files are the
-# same for both backends.
+# same for both backends (and so in the case's other text outputs).
 #
 # Exit status: 0 passed (or updated), 1 failed, 77 (skip) when sqlite3 is missing.
 set -u
@@ -60,8 +60,12 @@ if [ -n "${GOLDEN_DB_URI:-}" ]; then
 fi
 (cd "$dir" && sh -e "$CASE/cmd.golden" >stdout 2>stderr; echo $? >status)
 if [ -n "${GOLDEN_DB_URI:-}" ]; then
-  for f in stdout stderr; do
-    sed "s|$GOLDEN_DB_URI|rater.db|g" "$dir/$f" > "$dir/$f.tmp" && mv "$dir/$f.tmp" "$dir/$f"
+  for f in "$CASE"/expected/*; do
+    out="$dir/$(basename "$f")"
+    # text files only (grep -I): a PDF's bytes stay as written
+    if [ -f "$out" ] && grep -Iq . "$out"; then
+      sed "s|$GOLDEN_DB_URI|rater.db|g" "$out" > "$out.tmp" && mv "$out.tmp" "$out"
+    fi
   done
 fi
 

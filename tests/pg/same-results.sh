@@ -31,7 +31,8 @@ night () {
   for d in "$top_srcdir"/samples/cdr/*/; do
     cp -R "$d" "$dir/incoming/$(basename "$d")"
   done
-  sed -e "s|= out/rater.db|= $database|" -e "s|= out/|= $dir/|" \
+  database_sed=$(printf '%s' "$database" | sed 's/[&|\\]/\\&/g')
+  sed -e "s|= out/rater.db|= $database_sed|" -e "s|= out/|= $dir/|" \
       -e "s|= \.\./rates|= $top_srcdir/rates|" "$top_srcdir/samples/nightly.conf" > "$dir/nightly.conf"
   {
     "$RATER" --db "$database" nightly --config "$dir/nightly.conf"; echo "nightly: $?"
@@ -40,13 +41,15 @@ night () {
     "$RATER" --db "$database" files list; echo "files: $?"
   } > "$dir/stdout" 2> "$dir/stderr"
   # the database's name and the scratch folder are the only differences allowed
-  sed -i -e "s|$database|DATABASE|g" -e "s|$dir|DIR|g" "$dir/stdout" "$dir/stderr"
+  sed -i -e "s#$(printf '%s' "$database" | sed 's/[][\\.*^$#]/\\&/g')#DATABASE#g" \
+      -e "s#$dir#DIR#g" "$dir/stdout" "$dir/stderr"
   rm -f "$dir/nightly.conf" "$dir/rater.db" "$dir/rater.db-wal" "$dir/rater.db-shm" \
         "$dir/rater.db.lock" "$dir/output/nightly.lock"
 }
 
-night "$work/sqlite" "$work/sqlite/rater.db"
-night "$work/pg" "$uri"
+# both in the same folder, which the files, rejects and reports name
+night "$work/run" "$work/run/rater.db" && mv "$work/run" "$work/sqlite"
+night "$work/run" "$uri" && mv "$work/run" "$work/pg"
 
 status=0
 grep -q 'nightly: [01]$' "$work/sqlite/stdout" || { echo "the SQLite night failed:"; cat "$work/sqlite/stdout" "$work/sqlite/stderr"; status=1; }
