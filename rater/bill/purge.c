@@ -258,7 +258,7 @@ delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
   gint64 journal = 0, files_before = 0, files_after = 0;
 
   if (!store_query_int (db, "SELECT coalesce (max (id), 0) FROM agg_journal", &journal, error)
-      || !store_query_int (db, "SELECT count (*) FROM purged_files WHERE whole", &files_before,
+      || !store_query_int (db, "SELECT count (*) FROM purged_files WHERE whole <> 0", &files_before,
                            error)
       || !run (db, "CREATE TEMP TABLE IF NOT EXISTS purge_calls (id INTEGER PRIMARY KEY)",
                NULL, NULL, error)
@@ -292,14 +292,15 @@ delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
   /* the files the calls came from; those none of whose calls is left:
    * their rejects' raw bytes go */
   if (!run (db, "INSERT INTO purged_files (file_id, purged_at, whole)"
-            " SELECT id, rater_now (), id NOT IN (SELECT file_id FROM calls WHERE file_id IN"
-            " (SELECT id FROM purge_files)) FROM purge_files WHERE true"
+            " SELECT id, rater_now (), CASE WHEN id NOT IN (SELECT file_id FROM calls"
+            " WHERE file_id IN (SELECT id FROM purge_files)) THEN 1 ELSE 0 END"
+            " FROM purge_files WHERE true"
             " ON CONFLICT (file_id) DO UPDATE SET purged_at = excluded.purged_at,"
             " whole = excluded.whole", NULL, NULL, error)
-      || !store_query_int (db, "SELECT count (*) FROM purged_files WHERE whole", &files_after,
+      || !store_query_int (db, "SELECT count (*) FROM purged_files WHERE whole <> 0", &files_after,
                            error)
-      || !run (db, "UPDATE rejects SET raw = X'' WHERE file_id IN"
-               " (SELECT file_id FROM purged_files WHERE whole) AND length (raw) > 0", NULL,
+      || !run (db, "UPDATE rejects SET raw = substr (raw, 1, 0) WHERE file_id IN"
+               " (SELECT file_id FROM purged_files WHERE whole <> 0) AND length (raw) > 0", NULL,
                &p->rejects, error))
     return FALSE;
   p->files = (guint64) (files_after - files_before);

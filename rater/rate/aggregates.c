@@ -196,7 +196,7 @@ static const char rebuild_sql[] =
   "INSERT INTO agg_zones (account, timezone) SELECT account, timezone FROM accounts WHERE true"
   " ON CONFLICT DO NOTHING;"
   "INSERT INTO agg_kpi (period, operator, day, direction, grp, attempts, answered, seconds, revenue)"
-  " SELECT period, operator, day, direction, grp, count (*), sum (status <> 'unanswered'),"
+  " SELECT period, operator, day, direction, grp, count (*), sum (CASE WHEN status <> 'unanswered' THEN 1 ELSE 0 END),"
   " sum (CASE WHEN status <> 'unanswered' THEN duration ELSE 0 END),"
   " sum (CASE WHEN status = 'rated' THEN charge ELSE 0 END)"
   " FROM agg_facts WHERE " NOT_PURGED " GROUP BY period, operator, day, direction, grp;"
