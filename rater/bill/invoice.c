@@ -302,7 +302,7 @@ invoice_calls (StoreDb *db, const char *account, const char *period, const char 
     " WHERE r.account = ?1 AND r.status = 'rated' AND r.charge > 0"
     /* an issued invoice: what it billed, whatever was disputed since */
     " AND (?3 IS NOT NULL AND ((r.late = 0 AND r.period = ?2 AND coalesce (d.held_closed, 0) = 0"
-    " AND NOT (d.status IS 'upheld' AND d.billed_invoice IS NULL))"
+    " AND NOT (coalesce (d.status, '') = 'upheld' AND d.billed_invoice IS NULL))"
     " OR (r.late = 1 AND r.invoice = ?3) OR d.late_invoice = ?3)"
     /* a draft: what it would bill, held calls left out */
     " OR ?3 IS NULL AND (d.status IS NULL OR d.status = 'rejected')"

@@ -192,7 +192,7 @@ count_others (StoreDb *db, gint64 id, FilesWithdrawal *w, GError **error)
   g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT d.file_id, f.path, count(*) FROM dropped_records d"
     " JOIN calls c ON c.id = d.call_id LEFT JOIN files f ON f.id = d.file_id"
-    " WHERE c.file_id = ?1 AND d.file_id <> ?1 GROUP BY d.file_id ORDER BY d.file_id", error);
+    " WHERE c.file_id = ?1 AND d.file_id <> ?1 GROUP BY d.file_id, f.path ORDER BY d.file_id", error);
   return st && store_bind (st, error, STORE_INT (id))
          && store_each_row (st, take_other, w, "counting the records of other files", error);
 }
