@@ -79,8 +79,14 @@ StoreDb *store_pg_open_if_exists (const char *uri, gboolean readonly, gboolean *
                                   GError **error);
 
 /* "WHAT: MESSAGE" in ERROR, TEMPFAIL when DB's last fault is BUSY (the
- * backends use it for their own messages). */
+ * backends use it for their own messages); store_fail_as() for a FAULT
+ * known without a StoreDb. */
 gboolean store_fail (GError **error, StoreDb *db, const char *what, const char *message);
+gboolean store_fail_as (GError **error, StoreFault fault, const char *what, const char *message);
+
+/* FALSE with a usage error saying to run 'rater init' when VERSION (of the
+ * database NAME) is below store_schema_version(). */
+gboolean store_check_current (const char *name, int version, GError **error);
 
 /* The embedded migrations under the resource folder DIR
  * ("/org/rater/schemas/" or "/org/rater/schemas/pg/"): an array of

@@ -1559,9 +1559,7 @@ store_pg_open_if_exists (const char *uri, gboolean readonly, gboolean *missing, 
                        " 'rater init' first", db->base.name), NULL;
   if (!check_known (db, kind, version, error))
     return NULL;
-  if (version < store_schema_version ())
-    return rater_fail (error, RATER_ERROR_USAGE, "database '%s' has schema version %d, this"
-                       " rater needs %d: run 'rater init' to upgrade it", db->base.name, version,
-                       store_schema_version ()), NULL;
+  if (!store_check_current (db->base.name, version, error))
+    return NULL;
   return &g_steal_pointer (&db)->base;
 }

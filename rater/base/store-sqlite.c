@@ -54,15 +54,8 @@ typedef struct {
 static gboolean
 lite_fail (GError **error, sqlite3 *db, const char *what, const char *message)
 {
-  if (db && (sqlite3_errcode (db) & 0xff) == SQLITE_BUSY)
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_TEMPFAIL,
-                   "%s: %s: another process held it longer than %d ms (RATER_BUSY_TIMEOUT_MS);"
-                   " try later", what, message, store_busy_timeout_ms ());
-      return FALSE;
-    }
-  g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "%s: %s", what, message);
-  return FALSE;
+  gboolean busy = db && (sqlite3_errcode (db) & 0xff) == SQLITE_BUSY;
+  return store_fail_as (error, busy ? STORE_FAULT_BUSY : STORE_FAULT_ERROR, what, message);
 }
 
 static gboolean
@@ -385,13 +378,8 @@ open_readwrite (const char *path, GError **error)
   g_autoptr(sqlite3) db = open_existing (path, &version, error);
   if (!db)
     return NULL;
-  if (version < store_schema_version ())
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "database '%s' has schema version %d, this rater needs %d: run 'rater init' to upgrade it",
-                   path, version, store_schema_version ());
-      return NULL;
-    }
+  if (!store_check_current (path, version, error))
+    return NULL;
   return g_steal_pointer (&db);
 }
 
@@ -446,13 +434,8 @@ open_readonly (const char *path, GError **error)
   g_autoptr(sqlite3) db = open_readonly_connection (path, error);
   if (!db || !check_rater_database (db, path, &version, error))
     return NULL;
-  if (version < store_schema_version ())
-    {
-      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
-                   "database '%s' has schema version %d, this rater needs %d: run 'rater init' to upgrade it",
-                   path, version, store_schema_version ());
-      return NULL;
-    }
+  if (!store_check_current (path, version, error))
+    return NULL;
   if (!lite_exec (db, "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;", error))
     return NULL;
   return g_steal_pointer (&db);

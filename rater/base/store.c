@@ -191,7 +191,24 @@ store_is_readonly (StoreDb *db)
 gboolean
 store_fail (GError **error, StoreDb *db, const char *what, const char *message)
 {
-  if (db && db->ops->fault (db) == STORE_FAULT_BUSY)
+  return store_fail_as (error, db ? db->ops->fault (db) : STORE_FAULT_ERROR, what, message);
+}
+
+gboolean
+store_check_current (const char *name, int version, GError **error)
+{
+  if (version >= store_schema_version ())
+    return TRUE;
+  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE,
+               "database '%s' has schema version %d, this rater needs %d: run 'rater init' to"
+               " upgrade it", name, version, store_schema_version ());
+  return FALSE;
+}
+
+gboolean
+store_fail_as (GError **error, StoreFault fault, const char *what, const char *message)
+{
+  if (fault == STORE_FAULT_BUSY)
     {
       g_set_error (error, RATER_ERROR, RATER_ERROR_TEMPFAIL,
                    "%s: %s: another process held it longer than %d ms (RATER_BUSY_TIMEOUT_MS);"

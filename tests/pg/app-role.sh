@@ -32,13 +32,8 @@ status=0
 "$psql" -X -q -v ON_ERROR_STOP=1 -d "$owner" -f "$top_srcdir/schemas/pg/rater-app.sql" \
   || { echo "rater-app.sql failed"; exit 1; }
 
-mkdir -p "$work/incoming"
-for d in "$top_srcdir"/samples/cdr/*/; do
-  cp -R "$d" "$work/incoming/$(basename "$d")"
-done
-app_sed=$(printf '%s' "$app" | sed 's/[&|\\]/\\&/g')
-sed -e "s|= out/rater.db|= $app_sed|" -e "s|= out/|= $work/|" \
-    -e "s|= \.\./rates|= $top_srcdir/rates|" "$top_srcdir/samples/nightly.conf" > "$work/nightly.conf"
+. "$top_srcdir/tests/pg/samples-tree.sh"
+samples_tree "$work" "$app"
 
 # as rater_app: the night, then again (nothing new), purge, a credit note
 "$RATER" --db "$app" nightly --config "$work/nightly.conf" > "$work/out" 2> "$work/err"

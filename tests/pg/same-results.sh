@@ -18,6 +18,7 @@ if [ -z "${RATER_TEST_PG_ENV:-}" ] || [ ! -r "$RATER_TEST_PG_ENV" ]; then
   exit 77
 fi
 uri=$(sh "$top_srcdir/tests/tools/pg-createdb.sh" "same_results_$$") || exit 99
+. "$top_srcdir/tests/pg/samples-tree.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -27,13 +28,7 @@ export RATER_NOW=2026-12-03T02:00:00Z TZ=UTC LC_ALL=C
 # database swapped for DATABASE).
 night () {
   dir=$1 database=$2
-  mkdir -p "$dir/incoming"
-  for d in "$top_srcdir"/samples/cdr/*/; do
-    cp -R "$d" "$dir/incoming/$(basename "$d")"
-  done
-  database_sed=$(printf '%s' "$database" | sed 's/[&|\\]/\\&/g')
-  sed -e "s|= out/rater.db|= $database_sed|" -e "s|= out/|= $dir/|" \
-      -e "s|= \.\./rates|= $top_srcdir/rates|" "$top_srcdir/samples/nightly.conf" > "$dir/nightly.conf"
+  samples_tree "$dir" "$database"
   {
     "$RATER" --db "$database" nightly --config "$dir/nightly.conf"; echo "nightly: $?"
     "$RATER" --db "$database" export calls --out "$dir/calls.csv"; echo "export calls: $?"
