@@ -14,6 +14,8 @@ print_summary (RaterContext *ctx, const NightlySummary *s)
     : s->issue_run
     ? g_strdup_printf ("issued %u invoices for %s", s->issued, s->previous)
     : s->catalog_refused ? g_strdup_printf ("issuing %s skipped (catalog refused)", s->previous)
+    : s->issue_held && s->shards && s->shard != 1
+      ? g_strdup_printf ("issuing %s held (shard 1's night: see its log)", s->previous)
     : s->issue_held ? g_strdup_printf ("issuing %s held (Graph calls missing)", s->previous)
     : g_strdup_printf ("%s not due for issuing", s->previous);
   g_autofree char *extra = cmd_ingest_counts (&s->ingest);
