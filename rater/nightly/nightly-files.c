@@ -47,6 +47,29 @@ nightly_files_lock (const char *path, gboolean wait, GError **error)
   return fd;
 }
 
+int
+nightly_files_claim (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return -2;
+  while (flock (fd, LOCK_EX) != 0)
+    if (errno != EINTR)
+      {
+        close (fd);
+        return -2;
+      }
+  /* the worker that held it may have moved the file meanwhile */
+  GStatBuf st;
+  if (g_lstat (path, &st) != 0 && errno == ENOENT)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
 /* TRUE when NAME is one of outfile's temporaries: NAME.rater-tmp-XXXXXX. */
 static gboolean
 is_rater_temporary (const char *name)

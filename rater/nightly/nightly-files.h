@@ -20,6 +20,15 @@
  * (RATER_ERROR_CANTCREAT when PATH cannot be opened). */
 int nightly_files_lock (const char *path, gboolean wait, GError **error);
 
+/* Claim the incoming file PATH for this worker (sharded nightly runs, which
+ * share their incoming directories): flock(2) its directory, waiting while
+ * another worker holds it (not the file: ingest locks that itself,
+ * infile.h).  Returns the descriptor, to close(2) once the file is
+ * archived or quarantined; -1 when PATH is gone (another worker took it);
+ * -2 when the directory cannot be locked (the file is then taken
+ * unclaimed). */
+int nightly_files_claim (const char *path);
+
 /* Remove under DIR, recursively, the temporaries NAME.rater-tmp-XXXXXX
  * (outfile.h) that a killed run left, logging each: regular files of that
  * name only, which no one but rater makes (symbolic links are neither

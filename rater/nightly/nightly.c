@@ -31,6 +31,12 @@ typedef struct {
   StoreDb *db;
 } Night;
 
+static gboolean
+sharded (const Night *n)
+{
+  return n->opts->shards > 0;
+}
+
 static void
 set_periods (NightlySummary *sum)
 {
@@ -191,8 +197,10 @@ step_fetch (Night *n, GError **error)
   return TRUE;
 }
 
+/* ingest_one() of a file this worker holds (sharded) or of any file. */
 static gboolean
-ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, GError **error)
+ingest_claimed (Night *n, Ingest *ing, const NightlySource *src, const char *path,
+                GError **error)
 {
   IngestOptions io = {
     .operator_slug = src->operator_slug, .format = src->format, .country = src->country,
@@ -238,6 +246,24 @@ ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, G
   return TRUE;
 }
 
+/* Ingest PATH of SRC, then archive or quarantine it.  Sharded, the file is
+ * claimed first (nightly_files_claim): one that another shard archived or
+ * quarantined meanwhile is passed over. */
+static gboolean
+ingest_one (Night *n, Ingest *ing, const NightlySource *src, const char *path, GError **error)
+{
+  int claim = sharded (n) ? nightly_files_claim (path) : -2;
+  if (claim == -1)
+    {
+      g_message ("%s: taken by another shard", path);
+      return TRUE;
+    }
+  gboolean ok = ingest_claimed (n, ing, src, path, error);
+  if (claim >= 0)
+    close (claim);
+  return ok;
+}
+
 static gboolean
 step_ingest (Night *n, GError **error)
 {
@@ -266,7 +292,7 @@ step_ingest (Night *n, GError **error)
 static gboolean
 step_rate (Night *n, GError **error)
 {
-  RateOptions ro = { NULL, n->config->threads, 0 };
+  RateOptions ro = { NULL, n->config->threads, 0, n->opts->shard, n->opts->shards };
   RateStats rs;
   if (!rate_run (n->db, &ro, &rs, error))
     return FALSE;
@@ -446,19 +472,177 @@ step_purge (Night *n, GError **error)
   return TRUE;
 }
 
+/* ---- shards (nightly.h) ---- */
+
+/* Record, in its own transaction, that this shard did STEP tonight (with
+ * HOLD for 'catalog'); with COUNT, how many shards have recorded STEP
+ * tonight, this one included. */
+static gboolean
+shard_record (Night *n, const char *step, const char *hold, gint64 *count, GError **error)
+{
+  char now[32];
+  if (!store_begin (n->db, error))
+    return FALSE;
+  g_autoptr(StoreStmt) st = store_prepare (n->db,
+    "INSERT INTO nightly_shards (day, shards, shard, step, hold, done_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (day, shards, shard, step)"
+    " DO UPDATE SET hold = excluded.hold, done_at = excluded.done_at", error);
+  g_autoptr(StoreStmt) counted = st ? store_prepare (n->db,
+    "SELECT count (*) FROM nightly_shards WHERE day = ?1 AND shards = ?2 AND step = ?3",
+    error) : NULL;
+  gboolean ok = counted
+    && store_bind (st, error, STORE_TEXT (n->sum->today), STORE_INT (n->opts->shards),
+                   STORE_INT (n->opts->shard), STORE_TEXT (step),
+                   hold ? STORE_TEXT (hold) : STORE_NULL,
+                   STORE_TEXT (time_format_utc (time_now_ms (), now)))
+    && store_step_done (st, error)
+    && store_bind (counted, error, STORE_TEXT (n->sum->today), STORE_INT (n->opts->shards),
+                   STORE_TEXT (step));
+  if (ok && count)
+    {
+      ok = store_next (counted) == STORE_ROW;
+      if (ok)
+        *count = store_column_int64 (counted, 0);
+      else
+        store_set_error (error, n->db, "counting the night's shards");
+    }
+  store_reset (counted);
+  if (ok && store_commit (n->db, error))
+    return TRUE;
+  store_rollback (n->db);
+  return FALSE;
+}
+
+/* Shard 1's 'catalog' record of tonight: *FOUND, and its hold (NULL when
+ * nothing holds the issue) into *HOLD. */
+static gboolean
+shard_catalog (Night *n, gboolean *found, char **hold, GError **error)
+{
+  g_autoptr(StoreStmt) st = store_prepare (n->db,
+    "SELECT hold FROM nightly_shards WHERE day = ?1 AND shards = ?2 AND shard = 1"
+    " AND step = 'catalog'", error);
+  if (!st || !store_bind (st, error, STORE_TEXT (n->sum->today), STORE_INT (n->opts->shards)))
+    return FALSE;
+  int rc = store_next (st);
+  *found = rc == STORE_ROW;
+  *hold = *found ? g_strdup (store_column_text_or_null (st, 0)) : NULL;
+  return rc == STORE_ROW || rc == STORE_DONE || store_set_error (error, n->db,
+                                                                 "reading the night's shards");
+}
+
+/* Why nothing may be issued tonight, as shard 1 records it, or NULL. */
+static char *
+shard_hold (const NightlySummary *sum)
+{
+  if (sum->catalog_refused)
+    return g_strdup ("the catalog was refused");
+  if (sum->fetch_failed)
+    return g_strdup ("a Graph fetch failed");
+  if (sum->fetch_missed_days)
+    return g_strdup ("days of a Graph source were not fetched");
+  return NULL;
+}
+
+/* Shards other than 1: wait until shard 1 has recorded tonight's catalog. */
+static gboolean
+shard_wait_catalog (Night *n, GError **error)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) NIGHTLY_SHARD_WAIT_S * G_USEC_PER_SEC;
+  gboolean found = FALSE, told = FALSE;
+  for (;;)
+    {
+      g_autofree char *hold = NULL;
+      if (!shard_catalog (n, &found, &hold, error))
+        return FALSE;
+      if (found)
+        return TRUE;
+      if (g_get_monotonic_time () >= until)
+        return rater_fail (error, RATER_ERROR_TEMPFAIL, "shard %u/%u: shard 1/%u has not imported"
+                           " the catalog of %s after %d s (run it; this shard ingests after it)",
+                           n->opts->shard, n->opts->shards, n->opts->shards, n->sum->today,
+                           NIGHTLY_SHARD_WAIT_S);
+      if (!told)
+        g_message ("shard %u/%u: waiting for shard 1/%u to import the catalog", n->opts->shard,
+                   n->opts->shards, n->opts->shards);
+      told = TRUE;
+      g_usleep (G_USEC_PER_SEC / 5);
+    }
+}
+
+/* What a shard does before ingesting: shard 1 the catalog and the Graph
+ * fetch, the others wait for it. */
+static gboolean
+shard_begin (Night *n, GError **error)
+{
+  if (n->opts->shard != 1)
+    return shard_wait_catalog (n, error);
+  nightly_files_remove_temporaries (n->config->quarantine);
+  nightly_files_remove_temporaries (n->config->archive);
+  g_autofree char *hold = NULL;
+  return step_catalog (n, error) && step_fetch (n, error)
+         && shard_record (n, "catalog", (hold = shard_hold (n->sum)), NULL, error);
+}
+
+/* After rating: whether this shard is the last of the night to have
+ * rated, then the whole database's steps. */
+static gboolean
+shard_finish (Night *n, GError **error)
+{
+  gint64 rated = 0;
+  gboolean found = FALSE;
+  g_autofree char *hold = NULL;
+  if (!shard_record (n, "rated", NULL, &rated, error))
+    return FALSE;
+  if (rated < n->opts->shards)
+    {
+      g_message ("shard %u/%u rated; %" G_GINT64_FORMAT " of %u shards have: the last issues,"
+                 " drafts and reports", n->opts->shard, n->opts->shards, rated, n->opts->shards);
+      return TRUE;
+    }
+  n->sum->last_shard = TRUE;
+  g_message ("shard %u/%u: every shard has rated: issuing, drafts and reports",
+             n->opts->shard, n->opts->shards);
+  if (!shard_catalog (n, &found, &hold, error))
+    return FALSE;
+  nightly_files_remove_temporaries (n->config->output);
+  if (hold && !n->sum->catalog_refused && !n->sum->fetch_failed && !n->sum->fetch_missed_days)
+    {
+      if (n->config->issue_day && day_of_month (n->sum) >= n->config->issue_day)
+        {
+          g_warning ("not issuing %s: %s (shard 1)", n->sum->previous, hold);
+          n->sum->issue_held = TRUE;
+        }
+    }
+  else if (!step_issue (n, error))
+    return FALSE;
+  return step_drafts (n, error) && step_reports (n, error) && step_purge (n, error);
+}
+
+static gboolean
+run_sharded (Night *n, GError **error)
+{
+  return shard_begin (n, error) && step_ingest (n, error) && step_rate (n, error)
+         && shard_finish (n, error);
+}
+
 static gboolean
 run_steps (Night *n, GError **error)
 {
   int from, to;
   if (!outfile_mkdir (n->config->output, error))
     return FALSE;
-  nightly_files_remove_temporaries (n->config->output);
-  nightly_files_remove_temporaries (n->config->quarantine);   /* NAME.reason temporaries */
-  nightly_files_remove_temporaries (n->config->archive);
+  if (!sharded (n))
+    {
+      nightly_files_remove_temporaries (n->config->output);
+      nightly_files_remove_temporaries (n->config->quarantine);   /* NAME.reason temporaries */
+      nightly_files_remove_temporaries (n->config->archive);
+    }
   if (!(n->db = store_init (n->config->database, &from, &to, error)))
     return FALSE;
   if (from != to)
     g_message ("database '%s' migrated from schema %d to %d", store_name (n->db), from, to);
+  if (sharded (n))
+    return run_sharded (n, error);
   return step_catalog (n, error) && step_fetch (n, error) && step_ingest (n, error) && step_rate (n, error)
          && step_issue (n, error) && step_drafts (n, error) && step_reports (n, error)
          && step_purge (n, error);
@@ -484,16 +668,24 @@ nightly_run (const NightlyConfig *config, const NightlyOptions *opts, NightlySum
              GError **error)
 {
   g_return_val_if_fail (config && opts && summary, FALSE);
-  *summary = (NightlySummary) { 0 };
+  *summary = (NightlySummary) { .shard = opts->shard, .shards = opts->shards };
   set_periods (summary);
   if (!make_directories (config, error))
     return FALSE;
-  int lock = nightly_files_lock (config->lock, opts->wait, error);
+  /* shards run at once: each its own lock */
+  g_autofree char *lock_path = opts->shards
+    ? g_strdup_printf ("%s.%u-of-%u", config->lock, opts->shard, opts->shards)
+    : g_strdup (config->lock);
+  int lock = nightly_files_lock (lock_path, opts->wait, error);
   if (lock < 0)
     return FALSE;
   Night n = { config, opts, summary, NULL };
-  g_message ("nightly run for %s: periods %s and %s", summary->today, summary->previous,
-             summary->period);
+  if (opts->shards)
+    g_message ("nightly run for %s, shard %u/%u: periods %s and %s", summary->today, opts->shard,
+               opts->shards, summary->previous, summary->period);
+  else
+    g_message ("nightly run for %s: periods %s and %s", summary->today, summary->previous,
+               summary->period);
   gboolean ok = run_steps (&n, error);
   if (n.db)
     store_close (n.db);

@@ -40,6 +40,36 @@
  * The run creates the directories it owns when missing (the database's,
  * the lock's, OUTPUT, ARCHIVE, QUARANTINE; mode 0750).
  *
+ * Shards (NightlyOptions.shards: `rater nightly --shard K/N`, N workers
+ * with the same config against one database, at once or one after
+ * another, on one machine or several sharing the directories): each takes
+ * the lock LOCK.K-of-N instead of LOCK, and
+ *
+ *  - shard 1 alone imports the catalog, fetches from Graph and removes the
+ *    stale temporaries of ARCHIVE and QUARANTINE, then records that in
+ *    the database (nightly_shards, schemas/017, with why nothing may be
+ *    issued tonight, if so); the other shards wait for that record of the
+ *    night (up to NIGHTLY_SHARD_WAIT_S, then RATER_ERROR_TEMPFAIL), so
+ *    none ingests without the night's catalog;
+ *  - every shard ingests every source (shared: a worker claims a file with
+ *    flock(2) before reading it, nightly_files_claim, and one another worker
+ *    archived or quarantined meanwhile is passed over; ingest itself never
+ *    stores a call twice), then rates only its accounts' calls
+ *    (rate.h: FNV-1a of the account's slug; calls without an account are
+ *    shard 1's) and records that it rated;
+ *  - the shard that finds all N shards rated for the night (exactly one
+ *    when they run once each; a shard run again that night finds it too,
+ *    and the steps are idempotent) does what is the whole database's:
+ *    issue (held when shard 1 recorded a reason), drafts, reports and
+ *    purge, for every account, as an unsharded run does.  A shard killed
+ *    mid-run and run again ends the night where an uninterrupted one would.
+ *
+ * Invoice numbers stay gap-free with concurrent issuers: issuing is one
+ * write transaction per operator (store_begin: BEGIN IMMEDIATE on SQLite,
+ * the store's advisory lock on PostgreSQL, taken before the next number is
+ * read), so issuers run one after another and a second finds the invoices
+ * there.
+ *
  * "Now" is time_now_ms() (RATER_NOW fixes it for tests and replays); the
  * settle time is measured on the real clock.
  */
@@ -55,7 +85,11 @@ typedef struct {
   void (*progress) (const char *path, guint64 done, guint64 total, gpointer data);
   gpointer progress_data;
   gboolean wait;                /* wait for the lock instead of failing */
+  guint shard, shards;          /* shard SHARD of SHARDS (rate.h); 0 and 0: unsharded */
 } NightlyOptions;
+
+/* How long a shard other than 1 waits for shard 1's catalog of the night. */
+#define NIGHTLY_SHARD_WAIT_S 3600
 
 typedef struct {
   char today[11];               /* YYYY-MM-DD (UTC) the run took as today */
@@ -81,6 +115,9 @@ typedef struct {
   gboolean purge_run;           /* retention_months set: the purge step ran */
   guint purged;                 /* periods purged */
   guint purge_refused;          /* periods refused (open disputes, late calls not billed) */
+  guint shard, shards;          /* NightlyOptions' */
+  gboolean last_shard;          /* sharded: this shard found every shard rated and did the
+                                 * whole database's steps (issue, drafts, reports, purge) */
 } NightlySummary;
 
 /* The whole run under the lock (RATER_ERROR_TEMPFAIL when another run holds

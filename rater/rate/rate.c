@@ -54,6 +54,7 @@ typedef struct {
   GError *write_error;
   gint write_failed;
   Aggregates *agg;           /* the report aggregates, kept in the run's transaction */
+  guint8 *owned;             /* sharded run: per account index, whether the shard owns it */
 } Run;
 
 /* One call's rating, as written to the ratings table. */
@@ -133,6 +134,63 @@ run_clear (Run *r)
   g_clear_pointer (&r->count_users, store_finalize);
   g_clear_pointer (&r->pending, g_array_unref);
   g_clear_pointer (&r->agg, aggregates_free);
+  g_clear_pointer (&r->owned, g_free);
+}
+
+/* ---- shards (rate.h) ---- */
+
+guint
+rate_shard_of (const char *account, guint shards)
+{
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+  for (const guint8 *p = (const guint8 *) account; *p; p++)
+    {
+      h ^= *p;
+      h *= G_GUINT64_CONSTANT (1099511628211);
+    }
+  return (guint) (h % shards) + 1;
+}
+
+gboolean
+rate_parse_shard (const char *text, guint *shard, guint *shards, GError **error)
+{
+  guint64 k = 0, n = 0;
+  g_auto(GStrv) parts = g_strsplit (text ? text : "", "/", -1);
+  if (g_strv_length (parts) == 2
+      && g_ascii_string_to_unsigned (parts[0], 10, 1, RATE_SHARDS_MAX, &k, NULL)
+      && g_ascii_string_to_unsigned (parts[1], 10, 1, RATE_SHARDS_MAX, &n, NULL) && k <= n)
+    {
+      *shard = (guint) k;
+      *shards = (guint) n;
+      return TRUE;
+    }
+  g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "shard '%s' is not K/N with"
+               " 1 <= K <= N <= %d (e.g. --shard 2/3: the second of three workers)",
+               text ? text : "", RATE_SHARDS_MAX);
+  return FALSE;
+}
+
+/* The accounts of a sharded run's shard, by index. */
+static void
+shard_accounts (Run *r)
+{
+  if (!r->opts->shards)
+    return;
+  guint n = rate_accounts_len (r->accounts);
+  r->owned = g_new0 (guint8, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    r->owned[i] = rate_shard_of (rate_accounts_info (r->accounts, (gint32) i)->name,
+                                 r->opts->shards) == r->opts->shard;
+}
+
+/* Whether the run rates a call of ACCOUNT (index, -1 for none): every call
+ * unsharded; a call without an account in shard 1. */
+static gboolean
+owns (const Run *r, gint32 account)
+{
+  if (!r->owned)
+    return TRUE;
+  return account < 0 ? r->opts->shard == 1 : r->owned[account];
 }
 
 /* ---- loading ---- */
@@ -341,6 +399,7 @@ run_load (Run *r, GError **error)
   if (!(r->accounts = rate_accounts_load (r->db, error)))
     return FALSE;
   r->core = rate_accounts_core (r->accounts);
+  shard_accounts (r);
   return load_closed (r, error)
          && (r->write = prepare_insert (r->db, 1, error))
          && (r->write_many = prepare_insert (r->db, WRITE_MANY, error))
@@ -851,7 +910,7 @@ slot_drain (Run *r, Slot *s, gint32 only_period, GError **error)
 {
   slot_wait (s);
   for (guint i = 0; i < s->core.n; i++)
-    if (!slot_drain_one (r, s, i, only_period, error))
+    if (owns (r, s->core.account[i]) && !slot_drain_one (r, s, i, only_period, error))
       return FALSE;
   return aggregates_flush (r->agg, FALSE, error);
 }
@@ -1284,9 +1343,17 @@ rate_run (StoreDb *db, const RateOptions *opts, RateStats *stats, GError **error
   *stats = (RateStats) { 0 };
   g_autofree char *catalog = NULL;
   gboolean skip = FALSE;
+  if (opts->shards && (opts->shard < 1 || opts->shard > opts->shards
+                       || opts->shards > RATE_SHARDS_MAX))
+    {
+      g_set_error (error, RATER_ERROR, RATER_ERROR_USAGE, "shard %u/%u is not K/N with"
+                   " 1 <= K <= N <= %d", opts->shard, opts->shards, RATE_SHARDS_MAX);
+      return FALSE;
+    }
   if (!store_begin (db, error))
     return FALSE;
-  if (!opts->period && (!rate_skip (db, stats, &catalog, &skip, error) || skip))
+  /* a sharded run never skips: rate_last describes whole runs (rate.h) */
+  if (!opts->period && !opts->shards && (!rate_skip (db, stats, &catalog, &skip, error) || skip))
     {
       store_rollback (db);
       return skip;

@@ -27,6 +27,20 @@
  * next complete rate after it too.  The check, the loading and the rating
  * are one transaction: the catalog digested is the catalog rated from.
  *
+ * Shards (rate --shard K/N, several workers on one database): a call
+ * belongs to the account it resolves to (rate_accounts_resolve), and an
+ * account to shard rate_shard_of (its slug, N): FNV-1a (64 bits) of the
+ * slug's bytes, modulo N, plus one.  A call that resolves to no account
+ * (unrated unknown_account) belongs to shard 1.  A sharded run reads and
+ * resolves every call but rates, counts and writes only its own (a call
+ * another shard owns is left as it is, its stored rating too), so the N
+ * shards together rate every call exactly once, and each account's
+ * bundle pools whole.  A sharded run never skips (rate_last describes
+ * whole runs) and, like a rate --period, forgets the last complete rate,
+ * so the next unsharded rate rates everything.  Writers are serialised by
+ * the store's write transaction (store_begin), so shards run one after
+ * another or at once give the same database as one run.
+ *
  * Around a run that mostly inserts, the ratings indexes and the ratings
  * triggers that journal only while agg_control.journal is on (off in the
  * run's transaction) are dropped, and created again from their stored SQL
@@ -42,7 +56,19 @@ typedef struct {
   const char *period;       /* YYYY-MM: only calls of this period; NULL: all */
   guint threads;            /* worker threads for the core; 0: one per CPU */
   guint batch_size;         /* calls per batch, 1..RATE_BATCH_MAX; 0: the maximum */
+  guint shard, shards;      /* only the calls of shard SHARD of SHARDS (1 <= SHARD <=
+                             * SHARDS); 0 and 0: every call */
 } RateOptions;
+
+#define RATE_SHARDS_MAX 1024
+
+/* The shard (1..SHARDS) of the account ACCOUNT (its slug): FNV-1a 64 of
+ * its bytes, modulo SHARDS, plus one.  SHARDS >= 1. */
+guint rate_shard_of (const char *account, guint shards);
+
+/* "K/N" (1 <= K <= N <= RATE_SHARDS_MAX) into *SHARD and *SHARDS;
+ * RATER_ERROR_USAGE naming the form otherwise. */
+gboolean rate_parse_shard (const char *text, guint *shard, guint *shards, GError **error);
 
 typedef struct {
   guint64 calls;            /* calls whose rating was written */

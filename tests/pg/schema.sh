@@ -1,7 +1,8 @@
 #!/bin/sh
-# schema.sh — schemas/pg/016-schema.sql (PostgreSQL) is the schema `rater
-# init` builds in SQLite: loaded into a fresh database of the test cluster
-# (psql, ON_ERROR_STOP, one transaction), it must have
+# schema.sh — schemas/pg/016-schema.sql and the later schemas/pg/NNN-*.sql
+# (PostgreSQL) are the schema `rater init` builds in SQLite: loaded into a
+# fresh database of the test cluster (psql, ON_ERROR_STOP, a transaction per
+# file), it must have
 #   * the same tables and views, each with the same columns in the same order,
 #     the same NOT NULL (a primary key column counts as NOT NULL: SQLite lets
 #     a rowid table's text key be NULL, PostgreSQL never), the same primary
@@ -37,7 +38,13 @@ pg () { "$PSQL" -X -q -At -F '|' -v ON_ERROR_STOP=1 -d "$uri" "$@"; }
 lite () { "$SQLITE3" -batch -separator '|' rater.db "$@"; }
 
 # --- the two schemas ---
-pg --single-transaction -f "$top_srcdir/schemas/pg/016-schema.sql" >/dev/null
+# schemas/pg/016-schema.sql and every later migration NNN, each recording its
+# version as store-pg.c's apply_migration() does
+for f in "$top_srcdir"/schemas/pg/[0-9][0-9][0-9]-*.sql; do
+  v=$(basename "$f" | cut -c1-3 | sed 's/^0*//')
+  { cat "$f"; echo "UPDATE rater_meta SET value = $v WHERE name = 'schema_version';"; } \
+    | pg --single-transaction >/dev/null
+done
 "$RATER" --db rater.db --quiet init
 [ "$(pg -c "SELECT value FROM rater_meta WHERE name = 'schema_version'")" = "$(lite 'PRAGMA user_version')" ] \
   || failed "rater_meta schema_version is not SQLite's user_version $(lite 'PRAGMA user_version')"

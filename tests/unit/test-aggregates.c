@@ -735,6 +735,7 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
                            " DROP TRIGGER rate_rating_deleted; DROP TRIGGER rate_closed_inserted;"
                            " DROP TRIGGER rate_closed_updated; DROP TRIGGER rate_closed_deleted;"
                            " DROP TABLE rate_changes; DROP TABLE rate_last;"
+                           " DROP TABLE nightly_shards;"
                            " PRAGMA user_version = 9", &error), "%s", error ? error->message : "");
   }
   g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
@@ -799,6 +800,7 @@ upgrade_from_13 (gboolean journal)
                            " DROP TRIGGER rate_purged_inserted; DROP TRIGGER rate_purged_updated;"
                            " DROP TRIGGER rate_purged_deleted;"
                            " DROP TABLE rate_changes; DROP TABLE rate_last;"
+                           " DROP TABLE nightly_shards;"
                            " PRAGMA user_version = 13", &error), "%s", error ? error->message : "");
   }
   g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);

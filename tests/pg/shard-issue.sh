@@ -1,0 +1,129 @@
+#!/bin/sh
+# shard-issue.sh — invoice numbers stay gap-free and unique with concurrent
+# issuers (issue 13): the samples' night of 2026-12-02 (everything ingested
+# and rated, November not issued yet), then on 2026-12-03 two `rater
+# invoice issue --period 2026-11` started at the same moment, three times on
+# a fresh PostgreSQL copy and twice on an SQLite copy.  Each time every
+# operator's numbers are 1..n with no gap and no repeat, the two issuers
+# together number each invoice once, and the invoices, their lines and the
+# documents of both are exactly those of one issuer alone.  Issuing is one
+# write transaction per operator that reads the next number after taking
+# the write lock (PostgreSQL: the store's advisory lock; SQLite: BEGIN
+# IMMEDIATE), so the second issuer finds the first one's invoices.
+#
+# Needs the cluster's env file in $RATER_TEST_PG_ENV (make check starts
+# one); skipped (77) without it.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${RATER:=$top_srcdir/rater/rater}"
+: "${SQLITE3:=sqlite3}"
+if [ -z "${RATER_TEST_PG_ENV:-}" ] || [ ! -r "$RATER_TEST_PG_ENV" ]; then
+  echo "no PostgreSQL test cluster (RATER_TEST_PG_ENV): skipping"
+  exit 77
+fi
+base=$(sh "$top_srcdir/tests/tools/pg-createdb.sh" "shard_issue_base_$$") || exit 99
+# shellcheck disable=SC1090
+. "$RATER_TEST_PG_ENV"
+PSQL="$RATER_TEST_PG_BINDIR/psql"
+[ -x "$PSQL" ] || PSQL=psql
+work=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+cd "$work" || exit 99
+export TZ=UTC LC_ALL=C
+status=0
+
+# The samples' night of 2026-12-02 on DATABASE (nothing issued yet).
+night () {
+  rm -rf night && mkdir -p night/incoming
+  for d in "$top_srcdir"/samples/cdr/*/; do
+    cp -R "$d" "night/incoming/$(basename "$d")"
+  done
+  database_sed=$(printf '%s' "$1" | sed 's/[&|\\]/\\&/g')
+  sed -e "s|= out/rater.db|= $database_sed|" -e "s|= out/|= $work/night/|" \
+    -e "s|= \.\./rates|= $top_srcdir/rates|" "$top_srcdir/samples/nightly.conf" > night/nightly.conf
+  RATER_NOW=2026-12-02T02:00:00Z "$RATER" --db "$1" -q nightly --config night/nightly.conf \
+    2>/dev/null
+  [ $? -le 1 ] || { echo "the night of 2026-12-02 failed"; exit 99; }
+}
+# A copy of the PostgreSQL base named NAME; its URI on stdout.
+pg_copy () {
+  "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$base" >&2 <<SQL || return 1
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS "$1" WITH (FORCE);
+CREATE DATABASE "$1" TEMPLATE "shard_issue_base_$$";
+SQL
+  echo "$base" | sed "s|/shard_issue_base_$$?|/$1?|"
+}
+# The invoices of DATABASE (PostgreSQL or SQLite file) and their lines, ordered.
+invoices () {
+  for q in "SELECT invoice, operator, period, seq, account, issued_on, subtotal, tax, total
+              FROM invoices ORDER BY invoice" \
+           "SELECT invoice, line, kind, quantity, calls, amount FROM invoice_lines
+              ORDER BY invoice, line" \
+           "SELECT operator, count (*), min (seq), max (seq), count (DISTINCT seq)
+              FROM invoices GROUP BY operator ORDER BY operator"; do
+    case $1 in
+      postgres*) "$PSQL" -X -At -F '|' -v ON_ERROR_STOP=1 -d "$1" -c "$q" ;;
+      *) "$SQLITE3" -batch "$1" "$q" ;;
+    esac
+  done
+}
+issue () {
+  RATER_NOW=2026-12-03T02:00:00Z "$RATER" --db "$1" invoice issue --period 2026-11 --out "$2" \
+    > "$2.out" 2>&1
+  echo $? > "$2.status"
+}
+# Two issuers at once on DATABASE (round NAME), checked against the reference.
+race () {
+  db=$1 name=$2
+  issue "$db" "$name-a" & pa=$!
+  issue "$db" "$name-b" & pb=$!
+  wait $pa; wait $pb
+  for s in a b; do
+    [ "$(cat "$name-$s.status")" -le 1 ] || { echo "$name: issuer $s failed:"; cat "$name-$s.out"; status=1; }
+  done
+  n=0
+  for s in a b; do
+    n=$((n + $(sed -n 's/^issued \([0-9]*\) invoice.*/\1/p' "$name-$s.out")))
+  done
+  [ "$n" = 8 ] || { echo "$name: the two issuers numbered $n invoices, not 8"; cat "$name"-?.out; status=1; }
+  invoices "$db" > "$name.invoices"
+  awk -F'|' 'END { if (NR == 0) exit 1 } NF == 5 && !($3 == 1 && $4 == $2 && $5 == $2) { bad = 1 }
+             END { exit bad }' "$name.invoices" \
+    || { echo "$name: numbers with a gap or a repeat"; status=1; }
+  cmp -s "$ref_invoices" "$name.invoices" \
+    || { echo "$name: invoices differ from one issuer's:"; diff "$ref_invoices" "$name.invoices" | head; status=1; }
+  for s in a b; do
+    diff -r ref "$name-$s" > /dev/null \
+      || { echo "$name: issuer $s's documents differ from one issuer's"; status=1; }
+  done
+}
+
+night "$base"
+ref_db=$(pg_copy "shard_issue_ref_$$") || exit 99
+issue "$ref_db" ref
+[ "$(cat ref.status)" -le 1 ] || { echo "one issuer failed:"; cat ref.out; exit 1; }
+invoices "$ref_db" > ref.pg.invoices
+ref_invoices=ref.pg.invoices
+grep -q '^northwind|4|1|4|4$' ref.pg.invoices || { echo "northwind's invoices are not 1..4:"; cat ref.pg.invoices; status=1; }
+for round in 1 2 3; do
+  db=$(pg_copy "shard_issue_${round}_$$") || exit 99
+  race "$db" "pg$round"
+done
+
+night "$work/base.db"
+cp base.db ref.db
+rm -rf ref && issue ref.db ref
+invoices ref.db > ref.sqlite.invoices
+ref_invoices=ref.sqlite.invoices
+cmp -s ref.pg.invoices ref.sqlite.invoices || { echo "SQLite's invoices are not PostgreSQL's"; status=1; }
+for round in 1 2; do
+  cp base.db "round$round.db"
+  race "$work/round$round.db" "sqlite$round"
+done
+"$PSQL" -X -q -d "$base" -c "DROP DATABASE IF EXISTS \"shard_issue_ref_$$\" WITH (FORCE)" >/dev/null 2>&1
+for round in 1 2 3; do
+  "$PSQL" -X -q -d "$base" -c "DROP DATABASE IF EXISTS \"shard_issue_${round}_$$\" WITH (FORCE)" >/dev/null 2>&1
+done
+[ $status = 0 ] && echo "two issuers at once, 5 times: gap-free numbers, the invoices of one issuer"
+exit $status
