@@ -321,22 +321,6 @@ check_duplicate (CallWriter *w, const CallBatch *b, const Row *r, gboolean *dupl
   return note_dropped (w, w->file_id, (gint64) r->line, k.id, "duplicate", error);
 }
 
-static gboolean
-write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
-{
-  gboolean duplicate;
-  if (!bind_call (w, w->insert_call, 0, b, r, error) || !store_step (w->insert_call, error))
-    return FALSE;
-  if (store_changes (w->db) > 0)
-    {
-      w->stats.calls++;
-      w->stats.unknown_account += r->account == NULL;
-      return TRUE;
-    }
-  w->stats.duplicates++;
-  return check_duplicate (w, b, r, &duplicate, error);
-}
-
 /* The stored call a leg belongs to (find_leg). */
 typedef struct {
   gint64 id, file_id, line;
@@ -470,7 +454,8 @@ write_reject (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
 }
 
 /* Write the calls in bulk since the last flush (the new ones are written,
- * the rest duplicates: each looked up and noted). */
+ * those without an account counted; the rest are duplicates, each looked
+ * up and noted). */
 static gboolean
 flush_pending (CallWriter *w, const CallBatch *b, GError **error)
 {
@@ -482,12 +467,14 @@ flush_pending (CallWriter *w, const CallBatch *b, GError **error)
     return FALSE;
   w->stats.calls += added;
   w->stats.duplicates += w->pending->len - added;
-  for (guint k = 0; added < w->pending->len && k < w->pending->len; k++)
-    if (!store_bulk_inserted (w->bulk, k)
-        && !check_duplicate (w, b, &g_array_index (b->rows, Row,
-                                                   g_array_index (w->pending, guint, k)),
-                             &duplicate, error))
-      return FALSE;
+  for (guint k = 0; k < w->pending->len; k++)
+    {
+      const Row *r = &g_array_index (b->rows, Row, g_array_index (w->pending, guint, k));
+      if (added == w->pending->len || store_bulk_inserted (w->bulk, k))
+        w->stats.unknown_account += r->account == NULL;
+      else if (!check_duplicate (w, b, r, &duplicate, error))
+        return FALSE;
+    }
   g_array_set_size (w->pending, 0);
   return TRUE;
 }
@@ -502,10 +489,9 @@ bulk_call (CallWriter *w, const CallBatch *b, guint i, const Row *r, GError **er
   return store_bulk_row_values (w->bulk, v, error);
 }
 
-/* Calls with an account and no legs go in bulk (store_bulk_new()), flushed
- * at the end of the batch; legs and calls without an account (whose counts
- * need each row's outcome) one by one, after what is pending, so calls
- * still land in file order. */
+/* Calls without legs go in bulk (store_bulk_new()), flushed at the end of
+ * the batch; legs (which join what is stored) one by one, after what is
+ * pending is flushed, so calls still land in file order. */
 static gboolean
 write_batch (CallWriter *w, const CallBatch *b, GError **error)
 {
@@ -518,11 +504,10 @@ write_batch (CallWriter *w, const CallBatch *b, GError **error)
         ok = TRUE, w->stats.internal++;
       else if (!r->operator_slug)
         ok = write_reject (w, b, r, error);
-      else if (r->leg_rank == 0 && r->account)
+      else if (r->leg_rank == 0)
         ok = bulk_call (w, b, i, r, error);
       else
-        ok = flush_pending (w, b, error)
-             && (r->leg_rank > 0 ? write_leg (w, b, r, error) : write_call (w, b, r, error));
+        ok = flush_pending (w, b, error) && write_leg (w, b, r, error);
       if (!ok)
         return FALSE;
     }
