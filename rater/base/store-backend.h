@@ -37,6 +37,7 @@ struct _StoreBulk {
   char **names;          /* the columns, unquoted */
   int ncols;
   int tag;               /* index of the TAG column, -1: none (no CONFLICT) */
+  gboolean update;       /* store_bulk_update_new(): rows rewrite stored rows by key */
   char *conflict;        /* what follows ON CONFLICT, NULL: none */
   guint pending;         /* rows added since the last flush */
   GArray *tags;          /* gint64 per row added since the last flush (CONFLICT) */
@@ -56,7 +57,7 @@ struct _StoreBulkOps {
  * store_bulk_new()'s arguments; FALSE with ERROR when they do not fit. */
 gboolean store_bulk_init (StoreBulk *bulk, StoreDb *db, const StoreBulkOps *ops,
                           const char *table, const char *columns, const char *conflict,
-                          const char *tag, GError **error);
+                          const char *tag, gboolean update, GError **error);
 
 /* Kinds of failure a backend remembers with its last error message. */
 typedef enum {
@@ -97,9 +98,11 @@ struct _StoreOps {
 
   StoreDb *(*open_reader) (StoreDb *db, GError **error);
 
-  /* a bulk writer of the backend's own; NULL: store.c's, of multi-row INSERTs */
+  /* a bulk writer of the backend's own (UPDATE set: store_bulk_update_new()'s);
+   * NULL: store.c's, of multi-row INSERTs and UPDATEs */
   StoreBulk *(*bulk_new) (StoreDb *db, const char *table, const char *columns,
-                          const char *conflict, const char *tag, GError **error);
+                          const char *conflict, const char *tag, gboolean update,
+                          GError **error);
 };
 
 /* The backends' entry points (store_init(), store_open(),

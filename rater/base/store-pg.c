@@ -1725,7 +1725,7 @@ pg_bulk_flush (StoreBulk *b, GError **error)
   g_byte_array_set_size (bk->buf, COPY_HEADER_LEN);
   if (!copied)
     return store_fail (error, b->db, "database write failed", db->errmsg);
-  if (!b->conflict)
+  if (!bk->move_sql)
     {
       gboolean all = TRUE;
       for (guint k = 0; k < b->pending; k++)
@@ -1816,18 +1816,36 @@ bulk_types (PgBulk *bk, GError **error)
   return TRUE;
 }
 
+/* UPDATE TABLE SET c2 = s.c2, ... FROM STAGING s WHERE TABLE.c1 = s.c1
+ * RETURNING the key. */
+static char *
+bulk_update_sql (StoreBulk *b, const char *staging)
+{
+  GString *sql = g_string_new (NULL);
+  g_string_printf (sql, "UPDATE %s SET ", b->table);
+  for (int k = 1; k < b->ncols; k++)
+    {
+      g_autofree char *name = store_quote_ident (b->names[k]);
+      g_string_append_printf (sql, "%s%s = s.%s", k > 1 ? ", " : "", name, name);
+    }
+  g_autofree char *key = store_quote_ident (b->names[0]);
+  g_string_append_printf (sql, " FROM %s s WHERE %s.%s = s.%s RETURNING %s.%s", staging, b->table,
+                          key, key, b->table, key);
+  return g_string_free (sql, FALSE);
+}
+
 static StoreBulk *
 pg_bulk_new (StoreDb *d, const char *table, const char *columns, const char *conflict,
-             const char *tag, GError **error)
+             const char *tag, gboolean update, GError **error)
 {
   PgBulk *bk = g_new0 (PgBulk, 1);
   g_autoptr(StoreBulk) b = &bk->base;
-  if (!store_bulk_init (b, d, &pg_bulk_ops, table, columns, conflict, tag, error)
+  if (!store_bulk_init (b, d, &pg_bulk_ops, table, columns, conflict, tag, update, error)
       || !bulk_types (bk, error))
     return NULL;
   bk->buf = g_byte_array_sized_new (1 << 16);
   g_byte_array_append (bk->buf, (const guint8 *) copy_header, COPY_HEADER_LEN);
-  if (!conflict)
+  if (!conflict && !update)
     {
       bk->copy_sql = g_strdup_printf ("COPY %s (%s) FROM STDIN (FORMAT binary)", table, columns);
       return g_steal_pointer (&b);
@@ -1838,9 +1856,10 @@ pg_bulk_new (StoreDb *d, const char *table, const char *columns, const char *con
     "CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT %s, 0::bigint AS rater_ord FROM %s WITH NO DATA;"
     " TRUNCATE %s; COPY %s (%s, rater_ord) FROM STDIN (FORMAT binary)",
     bk->staging, columns, table, bk->staging, bk->staging, columns);
-  bk->move_sql = g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY rater_ord"
-                                  " ON CONFLICT %s RETURNING %s", table, columns, columns,
-                                  bk->staging, conflict, tag_name);
+  bk->move_sql = update ? bulk_update_sql (b, bk->staging)
+    : g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY rater_ord"
+                       " ON CONFLICT %s RETURNING %s", table, columns, columns, bk->staging,
+                       conflict, tag_name);
   return g_steal_pointer (&b);
 }
 

@@ -503,7 +503,8 @@ bulk_names (const char *columns)
 
 gboolean
 store_bulk_init (StoreBulk *b, StoreDb *db, const StoreBulkOps *ops, const char *table,
-                 const char *columns, const char *conflict, const char *tag, GError **error)
+                 const char *columns, const char *conflict, const char *tag, gboolean update,
+                 GError **error)
 {
   b->db = db;
   b->ops = ops;
@@ -519,6 +520,13 @@ store_bulk_init (StoreBulk *b, StoreDb *db, const StoreBulkOps *ops, const char 
     if (!*b->names[i])
       return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: column %d of '%s'"
                          " has no name", table, i + 1, columns);
+  b->update = update;
+  if (update)
+    {
+      b->tag = 0;      /* the key */
+      return b->ncols >= 2 || rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rewrites of %s:"
+                                          " a key and at least one column to set", table);
+    }
   if (!conflict)
     return TRUE;
   for (int i = 0; tag && i < b->ncols; i++)
@@ -649,7 +657,8 @@ stmt_bulk_row (StoreBulk *b, const StoreValue *values, GError **error)
         }
       g_array_append_val (s->held, v);
     }
-  return s->held->len < STORE_BULK_MANY * (guint) b->ncols || stmt_bulk_write_many (s, error);
+  return !s->many || s->held->len < STORE_BULK_MANY * (guint) b->ncols
+         || stmt_bulk_write_many (s, error);
 }
 
 static gboolean
@@ -695,17 +704,38 @@ static const StoreBulkOps stmt_bulk_ops = {
   .free = stmt_bulk_free,
 };
 
+/* UPDATE OR FAIL TABLE SET c2 = ?2, ... WHERE c1 = ?1 (SQLite's dialect). */
+static char *
+bulk_update_sql (StoreBulk *b)
+{
+  GString *sql = g_string_new (NULL);
+  g_string_printf (sql, "UPDATE %s%s SET ", store_or_fail (b->db), b->table);
+  for (int k = 1; k < b->ncols; k++)
+    {
+      g_autofree char *name = store_quote_ident (b->names[k]);
+      g_string_append_printf (sql, "%s%s = ?%d", k > 1 ? ", " : "", name, k + 1);
+    }
+  g_autofree char *key = store_quote_ident (b->names[0]);
+  g_string_append_printf (sql, " WHERE %s = ?1", key);
+  return g_string_free (sql, FALSE);
+}
+
 static StoreBulk *
 stmt_bulk_new (StoreDb *db, const char *table, const char *columns, const char *conflict,
-               const char *tag, GError **error)
+               const char *tag, gboolean update, GError **error)
 {
   StmtBulk *s = g_new0 (StmtBulk, 1);
   s->held = g_array_sized_new (FALSE, FALSE, sizeof (StoreValue), 16 * STORE_BULK_MANY);
   s->arena = g_byte_array_sized_new (64 * STORE_BULK_MANY);
   g_autoptr(StoreBulk) b = &s->base;
-  if (!store_bulk_init (b, db, &stmt_bulk_ops, table, columns, conflict, tag, error))
+  if (!store_bulk_init (b, db, &stmt_bulk_ops, table, columns, conflict, tag, update, error))
     return NULL;
   s->binding = g_new (StoreValue, STORE_BULK_MANY * b->ncols + 1);
+  if (update)
+    {
+      g_autofree char *sql = bulk_update_sql (b);
+      return (s->one = store_prepare (db, sql, error)) ? g_steal_pointer (&b) : NULL;
+    }
   g_autofree char *many = bulk_insert_sql (b, columns, STORE_BULK_MANY);
   g_autofree char *one = bulk_insert_sql (b, columns, 1);
   g_autofree char *quoted = store_quote_ident (b->names[MAX (b->tag, 0)]);
@@ -722,8 +752,16 @@ store_bulk_new (StoreDb *db, const char *table, const char *columns, const char 
                 const char *tag, GError **error)
 {
   if (db->ops->bulk_new)
-    return db->ops->bulk_new (db, table, columns, conflict, tag, error);
-  return stmt_bulk_new (db, table, columns, conflict, tag, error);
+    return db->ops->bulk_new (db, table, columns, conflict, tag, FALSE, error);
+  return stmt_bulk_new (db, table, columns, conflict, tag, FALSE, error);
+}
+
+StoreBulk *
+store_bulk_update_new (StoreDb *db, const char *table, const char *columns, GError **error)
+{
+  if (db->ops->bulk_new)
+    return db->ops->bulk_new (db, table, columns, NULL, NULL, TRUE, error);
+  return stmt_bulk_new (db, table, columns, NULL, NULL, TRUE, error);
 }
 
 void
@@ -762,12 +800,13 @@ store_bulk_row_values (StoreBulk *b, const StoreValue *values, GError **error)
   if (n != b->ncols)
     return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: %d values for %d columns",
                        b->table, n, b->ncols);
-  if (b->conflict)
+  if (b->tag >= 0)
     {
       const StoreValue *tag = &values[b->tag];
       if (tag->type != STORE_VALUE_INT)
-        return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: the tag column %s"
-                           " needs an integer", b->table, b->names[b->tag]);
+        return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: the %s column %s"
+                           " needs an integer", b->table, b->update ? "key" : "tag",
+                           b->names[b->tag]);
       g_array_append_val (b->tags, tag->i);
     }
   b->pending++;

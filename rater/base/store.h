@@ -287,6 +287,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreBulk, store_bulk_free)
                          (const StoreValue[]) { __VA_ARGS__, { .type = STORE_VALUE_END } }, \
                          (error))
 
+/* Rows that rewrite stored rows of TABLE: the first of COLUMNS is an
+ * integer key naming the row (a unique column), the others take the row's
+ * values, as UPDATE TABLE SET col = value, ... WHERE key = value would; the
+ * rows of one flush name different keys.  On SQLite one UPDATE OR FAIL per
+ * row at the flush; on PostgreSQL one COPY into a staging table and one
+ * UPDATE ... FROM it.  store_bulk_inserted() then tells whether the K-th
+ * row found its stored row (and rewrote it). */
+StoreBulk *store_bulk_update_new (StoreDb *db, const char *table, const char *columns,
+                                  GError **error);
+
 /* Add one row: VALUES, one per column, up to the one of type
  * STORE_VALUE_END (what store_bulk_row() expands to). */
 gboolean store_bulk_row_values (StoreBulk *bulk, const StoreValue *values, GError **error);

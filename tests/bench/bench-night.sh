@@ -225,7 +225,9 @@ for n in $SIZES; do
       psql -d bench_import -c "CREATE TABLE cdrs ($(head -n 1 "$w/cdrs.csv" | tr -d '\r' \
         | sed 's/[^,]*/"&" text/g'))"
       backend=postgresql
-      timed "$n" import psql -d bench_import -c "\\copy cdrs FROM '$w/cdrs.csv' (FORMAT csv, HEADER)"
+      timed "$n" import "$RATER_TEST_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$RATER_TEST_PG_HOST" \
+        -p "$RATER_TEST_PG_PORT" -U rater -d bench_import \
+        -c "\\copy cdrs FROM '$w/cdrs.csv' (FORMAT csv, HEADER)"
       backend=sqlite
       psql -d postgres -c "DROP DATABASE bench_import" ;;
     esac

@@ -237,3 +237,40 @@ Test (BULK_SUITE, bulk_refuses_a_wrong_number_of_values_and_a_missing_tag)
   cr_assert_not (store_bulk_row (bulk, &error, STORE_TEXT ("k"), STORE_TEXT ("1")));
   cr_assert_not_null (strstr (error->message, "needs an integer"), "%s", error->message);
 }
+
+Test (BULK_SUITE, bulk_rewrites_stored_rows_by_key_and_tells_which_were_found)
+{
+  g_autoptr(StoreDb) db = bulk_open ();
+  bulk_exec (db, BULK_TABLE_SQL);
+  bulk_exec (db, "CREATE UNIQUE INDEX v_by_k ON v (k)");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreBulk) add = bulk_new_ok (db, "v", "k, i, n, txt, b", NULL, NULL);
+  for (gint64 k = 0; k < 200; k++)
+    bulk_row_ok (store_bulk_row (add, &error, STORE_INT (k), STORE_INT (k), STORE_INT (1),
+                                 STORE_TEXT ("old"), STORE_NULL), error);
+  cr_assert_eq (bulk_flush_ok (add), 200);
+
+  g_autoptr(StoreBulk) rewrite = store_bulk_update_new (db, "v", "k, txt, i", &error);
+  cr_assert_not_null (rewrite, "%s", error ? error->message : "");
+  cr_assert (store_begin (db, &error), "%s", error ? error->message : "");
+  for (gint64 k = 0; k < 150; k++)
+    {
+      char txt[32];
+      g_snprintf (txt, sizeof txt, "new '%" G_GINT64_FORMAT "'\n", k);
+      bulk_row_ok (store_bulk_row (rewrite, &error, STORE_INT (k == 70 ? 1000 : k),
+                                   STORE_TEXT (txt), k % 2 ? STORE_NULL : STORE_INT (-k)), error);
+    }
+  cr_assert_eq (bulk_flush_ok (rewrite), 149, "key 1000 names no row");
+  for (guint k = 0; k < 150; k++)
+    bulk_assert_flag (rewrite, k, k != 70);
+  cr_assert (store_commit (db, &error), "%s", error ? error->message : "");
+  cr_assert_eq (bulk_count (db, "SELECT count(*) FROM v"), 200);
+  cr_assert_eq (bulk_count (db, "SELECT count(*) FROM v WHERE txt = 'old'"), 51);
+  cr_assert_eq (bulk_count (db, "SELECT count(*) FROM v WHERE txt LIKE 'new %'"), 149);
+  cr_assert_eq (bulk_count (db, "SELECT count(*) FROM v WHERE k < 150 AND k <> 70 AND k % 2 = 1"
+                                " AND i IS NULL"), 75);
+  cr_assert_eq (bulk_count (db, "SELECT i FROM v WHERE k = 42"), -42);
+  cr_assert_eq (bulk_count (db, "SELECT n FROM v WHERE k = 42"), 1, "a column not named stays");
+  cr_assert_eq (bulk_count (db, "SELECT length (txt) FROM v WHERE k = 42"), 9);
+  cr_assert_eq (bulk_count (db, "SELECT i FROM v WHERE k = 70"), 70);
+}
