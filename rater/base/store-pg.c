@@ -1504,8 +1504,10 @@ pg_open_reader (StoreDb *db, GError **error)
  * missing and emptied in the same round trip), whose extra column
  * rater_ord keeps the rows' order; one INSERT ... SELECT ... ORDER BY
  * rater_ord ON CONFLICT ... RETURNING TAG then moves them, in that order,
- * and tells which were written.  The staging table is dropped with the
- * bulk (queued like a CLOSE), and at the latest with the session. */
+ * and tells which were written.  Rewrites (store_bulk_update_new()) go
+ * the same way into a staging table, then one UPDATE ... FROM it ...
+ * RETURNING the key.  The staging table is dropped with the bulk (queued
+ * like a CLOSE), and at the latest with the session. */
 
 #define OID_BPCHAR 1042
 #define OID_VARCHAR 1043

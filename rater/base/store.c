@@ -467,7 +467,8 @@ store_period_calls (StoreDb *db, const char *period, gint64 *first, gint64 *last
  * row through a one-row INSERT.  With a CONFLICT, a multi-row INSERT that
  * wrote fewer rows than it had tells them apart by the rowids it gave,
  * which on SQLite are consecutive up to the last (one writer, max + 1
- * each): one short read of the table's tail gives their tags. */
+ * each): one short read of the table's tail gives their tags.  Rewrites
+ * (store_bulk_update_new()) are one UPDATE OR FAIL per row at the flush. */
 
 /* COLUMNS ("a, b, \"c\"\"d\"") as names, unquoted. */
 static char **
