@@ -634,7 +634,7 @@ Test (store_pg, password_is_never_shown)
   store_close (g_steal_pointer (&db));
   g_autofree char *with = g_strdup_printf ("postgres://%s:Pw0rdHidden@/%s?password=Pw0rdToo&host=%s&port=%s",
                                            user, db_name, host, port);
-  g_autoptr(StoreDb) named = store_open (with, &error);
+  g_autoptr(StoreDb) named = store_pg_open (with, FALSE, &error);
   cr_assert_not_null (named, "%s", error ? error->message : "");
   cr_assert_null (strstr (store_name (named), "Pw0rd"), "%s", store_name (named));
   cr_assert_not_null (strstr (store_name (named), db_name), "%s", store_name (named));
