@@ -15,6 +15,7 @@
 #include "base/store.h"
 
 typedef struct _StoreOps StoreOps;
+typedef struct _StoreBulkOps StoreBulkOps;
 
 struct _StoreDb {
   const StoreOps *ops;
@@ -26,6 +27,37 @@ struct _StoreDb {
 struct _StoreStmt {
   StoreDb *db;
 };
+
+/* A bulk writer (store.h's StoreBulk): what both implementations share.
+ * store.c holds the rows' flags and tags; a backend's bulk begins with it. */
+struct _StoreBulk {
+  StoreDb *db;
+  const StoreBulkOps *ops;
+  char *table;
+  char **names;          /* the columns, unquoted */
+  int ncols;
+  int tag;               /* index of the TAG column, -1: none (no CONFLICT) */
+  gboolean update;       /* store_bulk_update_new(): rows rewrite stored rows by key */
+  char *conflict;        /* what follows ON CONFLICT, NULL: none */
+  guint pending;         /* rows added since the last flush */
+  GArray *tags;          /* gint64 per row added since the last flush (CONFLICT) */
+  GArray *flags;         /* gboolean per row of the coming flush known written so far */
+  GArray *inserted;      /* gboolean per row of the last flush */
+};
+
+struct _StoreBulkOps {
+  gboolean (*row) (StoreBulk *bulk, const StoreValue *values, GError **error);
+  /* write the rows pending; append a flag per row to bulk->flags */
+  gboolean (*flush) (StoreBulk *bulk, GError **error);
+  void (*clear) (StoreBulk *bulk);  /* drop the rows not written yet */
+  void (*free) (StoreBulk *bulk);   /* the backend's part; store.c frees the rest */
+};
+
+/* Fill the shared part of BULK (allocated by the backend, zeroed) for
+ * store_bulk_new()'s arguments; FALSE with ERROR when they do not fit. */
+gboolean store_bulk_init (StoreBulk *bulk, StoreDb *db, const StoreBulkOps *ops,
+                          const char *table, const char *columns, const char *conflict,
+                          const char *tag, gboolean update, GError **error);
 
 /* Kinds of failure a backend remembers with its last error message. */
 typedef enum {
@@ -65,6 +97,12 @@ struct _StoreOps {
   gboolean (*in_transaction) (StoreDb *db);
 
   StoreDb *(*open_reader) (StoreDb *db, GError **error);
+
+  /* a bulk writer of the backend's own (UPDATE set: store_bulk_update_new()'s);
+   * NULL: store.c's, of multi-row INSERTs and UPDATEs */
+  StoreBulk *(*bulk_new) (StoreDb *db, const char *table, const char *columns,
+                          const char *conflict, const char *tag, gboolean update,
+                          GError **error);
 };
 
 /* The backends' entry points (store_init(), store_open(),

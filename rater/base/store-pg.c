@@ -1492,6 +1492,379 @@ pg_open_reader (StoreDb *db, GError **error)
   return reader ? &reader->base : NULL;
 }
 
+
+/* ---- rows in bulk: COPY ... FROM STDIN (FORMAT binary) ----
+ *
+ * The rows of one flush are encoded as they come, in COPY's binary format
+ * (each value as the column's type receives it: int8, int4, int2, bool,
+ * text, varchar, bytea), into one buffer sent at the flush in chunks of
+ * COPY_CHUNK bytes: one round trip to start the COPY, one for its end.
+ * Without a CONFLICT the COPY goes straight into the table.  With one it
+ * goes into a temporary staging table of the session (created when
+ * missing and emptied in the same round trip), whose extra column
+ * rater_ord keeps the rows' order; one INSERT ... SELECT ... ORDER BY
+ * rater_ord ON CONFLICT ... RETURNING TAG then moves them, in that order,
+ * and tells which were written.  Rewrites (store_bulk_update_new()) go
+ * the same way into a staging table, then one UPDATE ... FROM it ...
+ * RETURNING the key.  The staging table is dropped with the bulk (queued
+ * like a CLOSE), and at the latest with the session. */
+
+#define OID_BPCHAR 1042
+#define OID_VARCHAR 1043
+#define COPY_CHUNK (1 << 20)
+
+static const char copy_header[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";   /* + flags, extension */
+#define COPY_HEADER_LEN 19
+
+typedef struct {
+  StoreBulk base;
+  Oid *types;            /* per column */
+  char *copy_sql;        /* [create and empty the staging table;] COPY ... FROM STDIN */
+  char *move_sql;        /* with a CONFLICT: the INSERT ... SELECT from the staging table */
+  char *staging;         /* its name, NULL: none */
+  GByteArray *buf;       /* the COPY data of the rows pending */
+} PgBulk;
+
+#define PG_BULK(b) ((PgBulk *) (b))
+
+static void
+put16 (GByteArray *buf, gint16 v)
+{
+  guint16 be = GUINT16_TO_BE ((guint16) v);
+  g_byte_array_append (buf, (const guint8 *) &be, 2);
+}
+
+static void
+put32 (GByteArray *buf, gint32 v)
+{
+  guint32 be = GUINT32_TO_BE ((guint32) v);
+  g_byte_array_append (buf, (const guint8 *) &be, 4);
+}
+
+static void
+put64 (GByteArray *buf, gint64 v)
+{
+  guint64 be = GUINT64_TO_BE ((guint64) v);
+  g_byte_array_append (buf, (const guint8 *) &be, 8);
+}
+
+static void
+put_bytes (GByteArray *buf, const void *p, gsize len)
+{
+  put32 (buf, (gint32) len);
+  g_byte_array_append (buf, p, (guint) len);
+}
+
+static const char *
+pg_type_name (Oid type)
+{
+  switch (type)
+    {
+    case OID_INT8: return "bigint";
+    case OID_INT4: return "integer";
+    case OID_INT2: return "smallint";
+    case OID_BOOL: return "boolean";
+    case OID_BYTEA: return "bytea";
+    default: return "text";
+    }
+}
+
+/* Append value V for column K as COPY's binary format has it. */
+static gboolean
+put_value (PgBulk *bk, int k, const StoreValue *v, GError **error)
+{
+  GByteArray *buf = bk->buf;
+  Oid type = bk->types[k];
+  gboolean text_type = type == OID_TEXT || type == OID_VARCHAR || type == OID_BPCHAR;
+  switch (v->type)
+    {
+    case STORE_VALUE_NULL:
+      put32 (buf, -1);
+      return TRUE;
+    case STORE_VALUE_INT:
+      if (type == OID_INT8)
+        {
+          put32 (buf, 8);
+          put64 (buf, v->i);
+          return TRUE;
+        }
+      if ((type == OID_INT4 && v->i >= G_MININT32 && v->i <= G_MAXINT32)
+          || (type == OID_INT2 && v->i >= G_MININT16 && v->i <= G_MAXINT16)
+          || (type == OID_BOOL && (v->i == 0 || v->i == 1)))
+        {
+          put32 (buf, type == OID_INT4 ? 4 : type == OID_INT2 ? 2 : 1);
+          if (type == OID_INT4)
+            put32 (buf, (gint32) v->i);
+          else if (type == OID_INT2)
+            put16 (buf, (gint16) v->i);
+          else
+            g_byte_array_append (buf, (const guint8 *) (v->i ? "\1" : "\0"), 1);
+          return TRUE;
+        }
+      if (text_type)
+        {
+          char digits[24];
+          int n = g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, v->i);
+          put_bytes (buf, digits, (gsize) n);
+          return TRUE;
+        }
+      break;
+    case STORE_VALUE_TEXT:
+    case STORE_VALUE_TEXT_COPY:
+      if (!v->text)
+        {
+          put32 (buf, -1);
+          return TRUE;
+        }
+      if (text_type || type == OID_BYTEA)
+        {
+          put_bytes (buf, v->text, v->len < 0 ? strlen (v->text) : (gsize) v->len);
+          return TRUE;
+        }
+      break;
+    case STORE_VALUE_BLOB:
+      if (type == OID_BYTEA && v->len >= 0)
+        {
+          put_bytes (buf, v->blob, (gsize) v->len);
+          return TRUE;
+        }
+      break;
+    case STORE_VALUE_END:
+      break;
+    }
+  return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: column %s is %s: %s",
+                     bk->base.table, bk->base.names[k], pg_type_name (type),
+                     v->type == STORE_VALUE_INT ? "this integer does not fit"
+                     : v->type == STORE_VALUE_BLOB ? "a blob cannot go there"
+                     : "a text cannot go there");
+}
+
+static gboolean
+pg_bulk_row (StoreBulk *b, const StoreValue *values, GError **error)
+{
+  PgBulk *bk = PG_BULK (b);
+  put16 (bk->buf, (gint16) (b->ncols + (bk->staging ? 1 : 0)));
+  for (int k = 0; k < b->ncols; k++)
+    if (!put_value (bk, k, &values[k], error))
+      return FALSE;
+  if (bk->staging)
+    {
+      put32 (bk->buf, 8);
+      put64 (bk->buf, (gint64) b->pending - 1);
+    }
+  return TRUE;
+}
+
+/* Send the pending CLOSE/DEALLOCATE/DROP commands now (before a COPY,
+ * which a pipeline cannot hold). */
+static gboolean
+send_pending (PgDb *db)
+{
+  if (!db->pending->len || PQtransactionStatus (db->conn) == PQTRANS_INERROR)
+    return TRUE;
+  PGresult *r = NULL;
+  return round_trip (db, NULL, 0, &r);
+}
+
+/* Run COPY_SQL and stream BUF into it; *ROWS the rows it took. */
+static gboolean
+copy_in (PgDb *db, const char *copy_sql, GByteArray *buf, gint64 *rows)
+{
+  if (!send_pending (db))
+    return FALSE;
+  db->round_trips++;
+  PGresult *r = PQexec (db->conn, copy_sql);
+  if (PQresultStatus (r) != PGRES_COPY_IN)
+    {
+      note_failure (db, r);
+      PQclear (r);
+      return FALSE;
+    }
+  PQclear (r);
+  int sent = 1;
+  for (guint off = 0; sent == 1 && off < buf->len; off += COPY_CHUNK)
+    sent = PQputCopyData (db->conn, (const char *) buf->data + off,
+                          (int) MIN ((guint) COPY_CHUNK, buf->len - off));
+  g_autofree char *send_error = sent == 1 ? NULL : g_strdup (PQerrorMessage (db->conn));
+  gboolean ended = PQputCopyEnd (db->conn, send_error ? "rater could not send the rows" : NULL) == 1;
+  gboolean ok = TRUE, noted = FALSE;
+  while ((r = PQgetResult (db->conn)))
+    {
+      if (!result_ok (r) && !noted)
+        {
+          note_failure (db, r);
+          noted = TRUE;
+        }
+      else if (result_ok (r))
+        *rows = g_ascii_strtoll (PQcmdTuples (r), NULL, 10);
+      ok = ok && result_ok (r);
+      PQclear (r);
+      if (PQstatus (db->conn) == CONNECTION_BAD)
+        break;
+    }
+  if ((send_error || !ended) && !noted)
+    {
+      set_last_error (db, send_error ? send_error : PQerrorMessage (db->conn), NULL);
+      noted = TRUE;
+    }
+  if (ok && noted)
+    ok = FALSE;
+  if (!ok && !noted)
+    note_failure (db, NULL);
+  return ok;
+}
+
+static gboolean
+pg_bulk_flush (StoreBulk *b, GError **error)
+{
+  PgBulk *bk = PG_BULK (b);
+  PgDb *db = PG (b->db);
+  if (b->pending == 0)
+    return TRUE;
+  put16 (bk->buf, -1);
+  gint64 rows = 0;
+  gboolean copied = copy_in (db, bk->copy_sql, bk->buf, &rows);
+  g_byte_array_set_size (bk->buf, COPY_HEADER_LEN);
+  if (!copied)
+    return store_fail (error, b->db, "database write failed", db->errmsg);
+  if (!bk->move_sql)
+    {
+      gboolean all = TRUE;
+      for (guint k = 0; k < b->pending; k++)
+        g_array_append_val (b->flags, all);
+      db->changes = rows;
+      return TRUE;
+    }
+  g_autoptr(PGresult) moved = query (db, bk->move_sql);
+  if (!moved)
+    return store_fail (error, b->db, "database write failed", db->errmsg);
+  g_autoptr(GHashTable) written = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree gint64 *tags = g_new (gint64, MAX (PQntuples (moved), 1));
+  for (int i = 0; i < PQntuples (moved); i++)
+    {
+      tags[i] = g_ascii_strtoll (PQgetvalue (moved, i, 0), NULL, 10);
+      g_hash_table_add (written, &tags[i]);
+    }
+  for (guint k = 0; k < b->pending; k++)
+    {
+      gboolean in = g_hash_table_contains (written, &g_array_index (b->tags, gint64, k));
+      g_array_append_val (b->flags, in);
+    }
+  db->changes = PQntuples (moved);
+  return TRUE;
+}
+
+static void
+pg_bulk_clear (StoreBulk *b)
+{
+  g_byte_array_set_size (PG_BULK (b)->buf, COPY_HEADER_LEN);
+}
+
+static void
+pg_bulk_free (StoreBulk *b)
+{
+  PgBulk *bk = PG_BULK (b);
+  if (bk->staging && b->db)
+    g_ptr_array_add (PG (b->db)->pending, g_strdup_printf ("DROP TABLE IF EXISTS pg_temp.%s",
+                                                           bk->staging));
+  g_free (bk->types);
+  g_free (bk->copy_sql);
+  g_free (bk->move_sql);
+  g_free (bk->staging);
+  if (bk->buf)
+    g_byte_array_unref (bk->buf);
+}
+
+static const StoreBulkOps pg_bulk_ops = {
+  .row = pg_bulk_row,
+  .flush = pg_bulk_flush,
+  .clear = pg_bulk_clear,
+  .free = pg_bulk_free,
+};
+
+/* The types of BK's columns, from the catalog. */
+static gboolean
+bulk_types (PgBulk *bk, GError **error)
+{
+  PgDb *db = PG (bk->base.db);
+  const char *values[] = { bk->base.table };
+  if (!send_pending (db))
+    return store_fail (error, &db->base, "database", db->errmsg);
+  db->round_trips++;
+  g_autoptr(PGresult) r = PQexecParams (db->conn,
+    "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = to_regclass ($1)"
+    " AND attnum > 0 AND NOT attisdropped", 1, NULL, values, NULL, NULL, 0);
+  if (!result_ok (r))
+    {
+      note_failure (db, r);
+      return store_fail (error, &db->base, "reading the columns of a table", db->errmsg);
+    }
+  bk->types = g_new0 (Oid, bk->base.ncols);
+  for (int k = 0; k < bk->base.ncols; k++)
+    {
+      for (int i = 0; i < PQntuples (r); i++)
+        if (strcmp (PQgetvalue (r, i, 0), bk->base.names[k]) == 0)
+          bk->types[k] = (Oid) g_ascii_strtoull (PQgetvalue (r, i, 1), NULL, 10);
+      Oid t = bk->types[k];
+      if (t == 0)
+        return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: no column %s in it",
+                           bk->base.table, bk->base.names[k]);
+      if (t != OID_INT8 && t != OID_INT4 && t != OID_INT2 && t != OID_BOOL && t != OID_TEXT
+          && t != OID_VARCHAR && t != OID_BPCHAR && t != OID_BYTEA)
+        return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: column %s has a type"
+                           " (oid %u) that bulk rows cannot send", bk->base.table,
+                           bk->base.names[k], t);
+    }
+  return TRUE;
+}
+
+/* UPDATE TABLE SET c2 = s.c2, ... FROM STAGING s WHERE TABLE.c1 = s.c1
+ * RETURNING the key. */
+static char *
+bulk_update_sql (StoreBulk *b, const char *staging)
+{
+  GString *sql = g_string_new (NULL);
+  g_string_printf (sql, "UPDATE %s SET ", b->table);
+  for (int k = 1; k < b->ncols; k++)
+    {
+      g_autofree char *name = store_quote_ident (b->names[k]);
+      g_string_append_printf (sql, "%s%s = s.%s", k > 1 ? ", " : "", name, name);
+    }
+  g_autofree char *key = store_quote_ident (b->names[0]);
+  g_string_append_printf (sql, " FROM %s s WHERE %s.%s = s.%s RETURNING %s.%s", staging, b->table,
+                          key, key, b->table, key);
+  return g_string_free (sql, FALSE);
+}
+
+static StoreBulk *
+pg_bulk_new (StoreDb *d, const char *table, const char *columns, const char *conflict,
+             const char *tag, gboolean update, GError **error)
+{
+  PgBulk *bk = g_new0 (PgBulk, 1);
+  g_autoptr(StoreBulk) b = &bk->base;
+  if (!store_bulk_init (b, d, &pg_bulk_ops, table, columns, conflict, tag, update, error)
+      || !bulk_types (bk, error))
+    return NULL;
+  bk->buf = g_byte_array_sized_new (1 << 16);
+  g_byte_array_append (bk->buf, (const guint8 *) copy_header, COPY_HEADER_LEN);
+  if (!conflict && !update)
+    {
+      bk->copy_sql = g_strdup_printf ("COPY %s (%s) FROM STDIN (FORMAT binary)", table, columns);
+      return g_steal_pointer (&b);
+    }
+  bk->staging = g_strdup_printf ("rater_bulk%u", ++PG (d)->next_id);
+  g_autofree char *tag_name = store_quote_ident (b->names[b->tag]);
+  bk->copy_sql = g_strdup_printf (
+    "CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT %s, 0::bigint AS rater_ord FROM %s WITH NO DATA;"
+    " TRUNCATE %s; COPY %s (%s, rater_ord) FROM STDIN (FORMAT binary)",
+    bk->staging, columns, table, bk->staging, bk->staging, columns);
+  bk->move_sql = update ? bulk_update_sql (b, bk->staging)
+    : g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY rater_ord"
+                       " ON CONFLICT %s RETURNING %s", table, columns, columns, bk->staging,
+                       conflict, tag_name);
+  return g_steal_pointer (&b);
+}
+
 static const StoreOps pg_ops = {
   .close = pg_close,
   .errmsg = pg_errmsg,
@@ -1516,6 +1889,7 @@ static const StoreOps pg_ops = {
   .begin = pg_begin,
   .in_transaction = pg_in_transaction,
   .open_reader = pg_open_reader,
+  .bulk_new = pg_bulk_new,
 };
 
 /* ---- the backend's entry points ---- */

@@ -473,3 +473,395 @@ store_period_calls (StoreDb *db, const char *period, gint64 *first, gint64 *last
   *sparse = *count < (*last - *first + 1) / PERIOD_SPARSE;
   return TRUE;
 }
+
+/* ---- rows in bulk ----
+ *
+ * The shared part (store-backend.h's StoreBulk: the columns, each row's
+ * tag, which rows of a flush were written), and the bulk writer of a
+ * backend without one of its own (SQLite): multi-row INSERTs.  Its rows
+ * are held, their texts and blobs copied into an arena, until
+ * STORE_BULK_MANY of them make one INSERT; the tail of a flush goes row by
+ * row through a one-row INSERT.  With a CONFLICT, a multi-row INSERT that
+ * wrote fewer rows than it had tells them apart by the rowids it gave,
+ * which on SQLite are consecutive up to the last (one writer, max + 1
+ * each): one short read of the table's tail gives their tags.  Rewrites
+ * (store_bulk_update_new()) are one UPDATE OR FAIL per row at the flush. */
+
+/* COLUMNS ("a, b, \"c\"\"d\"") as names, unquoted. */
+static char **
+bulk_names (const char *columns)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  const char *p = columns;
+  for (;;)
+    {
+      while (g_ascii_isspace (*p))
+        p++;
+      GString *name = g_string_new (NULL);
+      if (*p == '"')
+        for (p++; *p && !(p[0] == '"' && p[1] != '"'); p++)
+          g_string_append_c (name, *p == '"' ? *p++ : *p);
+      else
+        for (; *p && *p != ',' && !g_ascii_isspace (*p); p++)
+          g_string_append_c (name, g_ascii_tolower (*p));
+      if (*p == '"')
+        p++;
+      while (g_ascii_isspace (*p))
+        p++;
+      g_ptr_array_add (names, g_string_free (name, FALSE));
+      if (*p != ',')
+        break;
+      p++;
+    }
+  if (*p)
+    g_ptr_array_add (names, g_strdup (""));   /* trailing garbage: refused by the caller */
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
+gboolean
+store_bulk_init (StoreBulk *b, StoreDb *db, const StoreBulkOps *ops, const char *table,
+                 const char *columns, const char *conflict, const char *tag, gboolean update,
+                 GError **error)
+{
+  b->db = db;
+  b->ops = ops;
+  b->table = g_strdup (table);
+  b->names = bulk_names (columns);
+  b->ncols = (int) g_strv_length (b->names);
+  b->tag = -1;
+  b->conflict = g_strdup (conflict);
+  b->tags = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b->flags = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  b->inserted = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  for (int i = 0; i < b->ncols; i++)
+    if (!*b->names[i])
+      return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: column %d of '%s'"
+                         " has no name", table, i + 1, columns);
+  b->update = update;
+  if (update)
+    {
+      b->tag = 0;      /* the key */
+      return b->ncols >= 2 || rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rewrites of %s:"
+                                          " a key and at least one column to set", table);
+    }
+  if (!conflict)
+    return TRUE;
+  for (int i = 0; tag && i < b->ncols; i++)
+    if (strcmp (b->names[i], tag) == 0)
+      b->tag = i;
+  if (b->tag < 0)
+    return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s with ON CONFLICT: the"
+                       " tag column '%s' is not one of '%s'", table, tag ? tag : "(none)", columns);
+  return TRUE;
+}
+
+typedef struct {
+  StoreBulk base;
+  StoreStmt *many, *one;     /* INSERT of STORE_BULK_MANY rows, of one */
+  StoreStmt *tail_tags;      /* the tags of the rows between two rowids */
+  GArray *held;              /* StoreValue per column of the rows not written yet; texts and
+                              * blobs as offsets (.i) into arena */
+  GByteArray *arena;
+  StoreValue *binding;       /* the held rows' values as bound */
+} StmtBulk;
+
+#define STMT_BULK(b) ((StmtBulk *) (b))
+
+static char *
+bulk_insert_sql (StoreBulk *b, const char *columns, guint rows)
+{
+  GString *sql = g_string_new (NULL);
+  g_string_printf (sql, "INSERT %sINTO %s (%s) VALUES ", b->conflict ? "" : store_or_fail (b->db),
+                   b->table, columns);
+  for (guint r = 0; r < rows; r++)
+    {
+      g_string_append (sql, r ? ", (" : "(");
+      for (int k = 0; k < b->ncols; k++)
+        g_string_append (sql, k ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+  if (b->conflict)
+    g_string_append_printf (sql, " ON CONFLICT %s", b->conflict);
+  return g_string_free (sql, FALSE);
+}
+
+/* The held values from row FIRST on, N rows, as bound (pointers into the arena). */
+static const StoreValue *
+held_values (StmtBulk *s, guint first, guint n)
+{
+  StoreBulk *b = &s->base;
+  const StoreValue *held = &g_array_index (s->held, StoreValue, first * b->ncols);
+  guint count = n * (guint) b->ncols;
+  for (guint i = 0; i < count; i++)
+    {
+      StoreValue v = held[i];
+      if (v.type == STORE_VALUE_TEXT)
+        v.text = (const char *) s->arena->data + v.i;
+      else if (v.type == STORE_VALUE_BLOB)
+        v.blob = s->arena->data + v.i;
+      s->binding[i] = v;
+    }
+  s->binding[count] = (StoreValue) { .type = STORE_VALUE_END };
+  return s->binding;
+}
+
+static gboolean
+take_tag (StoreStmt *st, gpointer data, GError **error)
+{
+  gint64 tag = store_column_int64 (st, 0);
+  g_hash_table_add (data, g_memdup2 (&tag, sizeof tag));
+  return TRUE;
+}
+
+/* The STORE_BULK_MANY held rows, of which the last INSERT wrote ADDED: a
+ * flag for each. */
+static gboolean
+flag_many (StmtBulk *s, gint64 added, GError **error)
+{
+  StoreBulk *b = &s->base;
+  guint first = b->flags->len;
+  gboolean all = added == STORE_BULK_MANY;
+  if (all || added == 0 || !b->conflict)
+    {
+      for (guint k = 0; k < STORE_BULK_MANY; k++)
+        g_array_append_val (b->flags, all);
+      return TRUE;
+    }
+  g_autoptr(GHashTable) written = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 last = store_last_insert_id (b->db);
+  if (!store_bind (s->tail_tags, error, STORE_INT (last - added + 1), STORE_INT (last))
+      || !store_each_row (s->tail_tags, take_tag, written, "reading the rows just written", error))
+    return FALSE;
+  for (guint k = 0; k < STORE_BULK_MANY; k++)
+    {
+      gboolean in = g_hash_table_contains (written, &g_array_index (b->tags, gint64, first + k));
+      g_array_append_val (b->flags, in);
+    }
+  return TRUE;
+}
+
+static gboolean
+stmt_bulk_write_many (StmtBulk *s, GError **error)
+{
+  if (!store_bind_values (s->many, 1, held_values (s, 0, STORE_BULK_MANY), error)
+      || !store_step (s->many, error))
+    return FALSE;
+  g_array_set_size (s->held, 0);
+  g_byte_array_set_size (s->arena, 0);
+  return flag_many (s, store_changes (s->base.db), error);
+}
+
+static gboolean
+stmt_bulk_row (StoreBulk *b, const StoreValue *values, GError **error)
+{
+  StmtBulk *s = STMT_BULK (b);
+  for (int k = 0; k < b->ncols; k++)
+    {
+      StoreValue v = values[k];
+      if ((v.type == STORE_VALUE_TEXT || v.type == STORE_VALUE_TEXT_COPY) && v.text)
+        {
+          gsize len = v.len < 0 ? strlen (v.text) : (gsize) v.len;
+          v = (StoreValue) { .type = STORE_VALUE_TEXT, .len = (int) len, .i = s->arena->len };
+          g_byte_array_append (s->arena, (const guint8 *) values[k].text, (guint) len);
+        }
+      else if (v.type == STORE_VALUE_TEXT || v.type == STORE_VALUE_TEXT_COPY)
+        v = STORE_NULL;
+      else if (v.type == STORE_VALUE_BLOB)
+        {
+          v = (StoreValue) { .type = STORE_VALUE_BLOB, .len = v.len, .i = s->arena->len };
+          if (values[k].len > 0)
+            g_byte_array_append (s->arena, values[k].blob, (guint) values[k].len);
+        }
+      g_array_append_val (s->held, v);
+    }
+  return !s->many || s->held->len < STORE_BULK_MANY * (guint) b->ncols
+         || stmt_bulk_write_many (s, error);
+}
+
+static gboolean
+stmt_bulk_flush (StoreBulk *b, GError **error)
+{
+  StmtBulk *s = STMT_BULK (b);
+  guint n = s->held->len / (guint) b->ncols;
+  for (guint r = 0; r < n; r++)
+    {
+      if (!store_bind_values (s->one, 1, held_values (s, r, 1), error) || !store_step (s->one, error))
+        return FALSE;
+      gboolean in = store_changes (b->db) > 0;
+      g_array_append_val (b->flags, in);
+    }
+  g_array_set_size (s->held, 0);
+  g_byte_array_set_size (s->arena, 0);
+  return TRUE;
+}
+
+static void
+stmt_bulk_clear (StoreBulk *b)
+{
+  g_array_set_size (STMT_BULK (b)->held, 0);
+  g_byte_array_set_size (STMT_BULK (b)->arena, 0);
+}
+
+static void
+stmt_bulk_free (StoreBulk *b)
+{
+  StmtBulk *s = STMT_BULK (b);
+  store_finalize (s->many);
+  store_finalize (s->one);
+  store_finalize (s->tail_tags);
+  g_array_unref (s->held);
+  g_byte_array_unref (s->arena);
+  g_free (s->binding);
+}
+
+static const StoreBulkOps stmt_bulk_ops = {
+  .row = stmt_bulk_row,
+  .flush = stmt_bulk_flush,
+  .clear = stmt_bulk_clear,
+  .free = stmt_bulk_free,
+};
+
+/* UPDATE OR FAIL TABLE SET c2 = ?2, ... WHERE c1 = ?1 (SQLite's dialect). */
+static char *
+bulk_update_sql (StoreBulk *b)
+{
+  GString *sql = g_string_new (NULL);
+  g_string_printf (sql, "UPDATE %s%s SET ", store_or_fail (b->db), b->table);
+  for (int k = 1; k < b->ncols; k++)
+    {
+      g_autofree char *name = store_quote_ident (b->names[k]);
+      g_string_append_printf (sql, "%s%s = ?%d", k > 1 ? ", " : "", name, k + 1);
+    }
+  g_autofree char *key = store_quote_ident (b->names[0]);
+  g_string_append_printf (sql, " WHERE %s = ?1", key);
+  return g_string_free (sql, FALSE);
+}
+
+static StoreBulk *
+stmt_bulk_new (StoreDb *db, const char *table, const char *columns, const char *conflict,
+               const char *tag, gboolean update, GError **error)
+{
+  StmtBulk *s = g_new0 (StmtBulk, 1);
+  s->held = g_array_sized_new (FALSE, FALSE, sizeof (StoreValue), 16 * STORE_BULK_MANY);
+  s->arena = g_byte_array_sized_new (64 * STORE_BULK_MANY);
+  g_autoptr(StoreBulk) b = &s->base;
+  if (!store_bulk_init (b, db, &stmt_bulk_ops, table, columns, conflict, tag, update, error))
+    return NULL;
+  s->binding = g_new (StoreValue, STORE_BULK_MANY * b->ncols + 1);
+  if (update)
+    {
+      g_autofree char *sql = bulk_update_sql (b);
+      return (s->one = store_prepare (db, sql, error)) ? g_steal_pointer (&b) : NULL;
+    }
+  g_autofree char *many = bulk_insert_sql (b, columns, STORE_BULK_MANY);
+  g_autofree char *one = bulk_insert_sql (b, columns, 1);
+  g_autofree char *quoted = store_quote_ident (b->names[MAX (b->tag, 0)]);
+  g_autofree char *tail = g_strdup_printf ("SELECT %s FROM %s WHERE rowid BETWEEN ?1 AND ?2",
+                                           quoted, table);
+  if (!(s->many = store_prepare (db, many, error)) || !(s->one = store_prepare (db, one, error))
+      || (conflict && !(s->tail_tags = store_prepare (db, tail, error))))
+    return NULL;
+  return g_steal_pointer (&b);
+}
+
+StoreBulk *
+store_bulk_new (StoreDb *db, const char *table, const char *columns, const char *conflict,
+                const char *tag, GError **error)
+{
+  if (db->ops->bulk_new)
+    return db->ops->bulk_new (db, table, columns, conflict, tag, FALSE, error);
+  return stmt_bulk_new (db, table, columns, conflict, tag, FALSE, error);
+}
+
+StoreBulk *
+store_bulk_update_new (StoreDb *db, const char *table, const char *columns, GError **error)
+{
+  if (db->ops->bulk_new)
+    return db->ops->bulk_new (db, table, columns, NULL, NULL, TRUE, error);
+  return stmt_bulk_new (db, table, columns, NULL, NULL, TRUE, error);
+}
+
+void
+store_bulk_free (StoreBulk *b)
+{
+  if (!b)
+    return;
+  if (b->ops)
+    b->ops->free (b);
+  g_free (b->table);
+  g_strfreev (b->names);
+  g_free (b->conflict);
+  g_clear_pointer (&b->tags, g_array_unref);
+  g_clear_pointer (&b->flags, g_array_unref);
+  g_clear_pointer (&b->inserted, g_array_unref);
+  g_free (b);
+}
+
+/* After a failure: nothing pending, ready for the next transaction. */
+static void
+bulk_clear (StoreBulk *b)
+{
+  b->ops->clear (b);
+  b->pending = 0;
+  g_array_set_size (b->tags, 0);
+  g_array_set_size (b->flags, 0);
+  g_array_set_size (b->inserted, 0);
+}
+
+gboolean
+store_bulk_row_values (StoreBulk *b, const StoreValue *values, GError **error)
+{
+  int n = 0;
+  while (values[n].type != STORE_VALUE_END)
+    n++;
+  if (n != b->ncols)
+    return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: %d values for %d columns",
+                       b->table, n, b->ncols);
+  if (b->tag >= 0)
+    {
+      const StoreValue *tag = &values[b->tag];
+      if (tag->type != STORE_VALUE_INT)
+        return rater_fail (error, RATER_ERROR_SOFTWARE, "bulk rows for %s: the %s column %s"
+                           " needs an integer", b->table, b->update ? "key" : "tag",
+                           b->names[b->tag]);
+      g_array_append_val (b->tags, tag->i);
+    }
+  b->pending++;
+  if (b->ops->row (b, values, error))
+    return TRUE;
+  bulk_clear (b);
+  return FALSE;
+}
+
+guint
+store_bulk_pending (StoreBulk *b)
+{
+  return b->pending;
+}
+
+gboolean
+store_bulk_flush (StoreBulk *b, guint64 *written, GError **error)
+{
+  gboolean ok = b->ops->flush (b, error);
+  guint64 n = 0;
+  for (guint k = 0; ok && k < b->flags->len; k++)
+    n += g_array_index (b->flags, gboolean, k);
+  if (written)
+    *written = n;
+  GArray *last = b->inserted;
+  b->inserted = b->flags;
+  b->flags = last;
+  g_array_set_size (b->flags, 0);
+  g_array_set_size (b->tags, 0);
+  b->pending = 0;
+  if (!ok)
+    bulk_clear (b);
+  return ok;
+}
+
+gboolean
+store_bulk_inserted (StoreBulk *b, guint k)
+{
+  return k < b->inserted->len && g_array_index (b->inserted, gboolean, k);
+}

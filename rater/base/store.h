@@ -240,6 +240,77 @@ store_value_text_or_null (const char *text)
  * FIRST, FIRST + 1, ... of ST (what store_bind() expands to). */
 gboolean store_bind_values (StoreStmt *st, int first, const StoreValue *values, GError **error);
 
+/* ---- rows in bulk ----
+ *
+ * A StoreBulk writes many rows into one table, as fast as its backend
+ * can: on SQLite, multi-row INSERTs of STORE_BULK_MANY rows (SQLite's
+ * per-statement cost counted once per many rows), a shorter tail row by
+ * row; on PostgreSQL, COPY ... FROM STDIN (FORMAT binary), the rows of
+ * one store_bulk_flush() sent in one stream, never a round trip per row.
+ *
+ *   g_autoptr(StoreBulk) bulk = store_bulk_new (db, "ratings", "call_id, status", NULL,
+ *                                               NULL, error);
+ *   for (...)
+ *     if (!store_bulk_row (bulk, error, STORE_INT (id), STORE_TEXT (status)))
+ *       return FALSE;
+ *   return store_bulk_flush (bulk, error);
+ *
+ * COLUMNS are TABLE's columns as SQL names them, separated by commas
+ * ("a, b, \"user\"").  Every value given is copied by store_bulk_row():
+ * nothing needs to outlive the call.  Rows are written in the order given,
+ * by store_bulk_flush() at the latest (SQLite writes each STORE_BULK_MANY
+ * earlier); a failure fails that store_bulk_row() or store_bulk_flush()
+ * and drops every row not yet written (the bulk is then empty, ready for
+ * the next transaction); the transaction around them is what undoes the
+ * rows written (roll it back).  Inside one transaction, what is flushed is visible to
+ * the connection's next statements; what is not yet flushed may not be.
+ *
+ * CONFLICT NULL: every row is new, a conflict is an error.  CONFLICT, e.g.
+ * "(call_key, operator) DO NOTHING": what follows ON CONFLICT for every
+ * row; then rows skipped by DO NOTHING are told apart by TAG, the name of
+ * an integer column among COLUMNS whose values differ between the rows of
+ * one flush: after store_bulk_flush(), store_bulk_inserted (BULK, K) tells
+ * whether the K-th row of that flush (from 0) was written.  On PostgreSQL
+ * a CONFLICT goes through a temporary staging table (COPY into it, then
+ * one INSERT ... SELECT ... ON CONFLICT ... RETURNING TAG). */
+typedef struct _StoreBulk StoreBulk;
+
+#define STORE_BULK_MANY 64     /* rows per multi-row INSERT on SQLite */
+
+StoreBulk *store_bulk_new (StoreDb *db, const char *table, const char *columns,
+                           const char *conflict, const char *tag, GError **error);
+void store_bulk_free (StoreBulk *bulk);   /* NULL: nothing; rows not flushed are dropped */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreBulk, store_bulk_free)
+
+#define store_bulk_row(bulk, error, ...)                                                 \
+  store_bulk_row_values ((bulk),                                                         \
+                         (const StoreValue[]) { __VA_ARGS__, { .type = STORE_VALUE_END } }, \
+                         (error))
+
+/* Rows that rewrite stored rows of TABLE: the first of COLUMNS is an
+ * integer key naming the row (a unique column), the others take the row's
+ * values, as UPDATE TABLE SET col = value, ... WHERE key = value would; the
+ * rows of one flush name different keys.  On SQLite one UPDATE OR FAIL per
+ * row at the flush; on PostgreSQL one COPY into a staging table and one
+ * UPDATE ... FROM it.  store_bulk_inserted() then tells whether the K-th
+ * row found its stored row (and rewrote it). */
+StoreBulk *store_bulk_update_new (StoreDb *db, const char *table, const char *columns,
+                                  GError **error);
+
+/* Add one row: VALUES, one per column, up to the one of type
+ * STORE_VALUE_END (what store_bulk_row() expands to). */
+gboolean store_bulk_row_values (StoreBulk *bulk, const StoreValue *values, GError **error);
+
+/* Rows added since the last flush. */
+guint store_bulk_pending (StoreBulk *bulk);
+
+/* Write every row added since the last flush; *WRITTEN (may be NULL) the
+ * number written (fewer than added when a CONFLICT skipped some). */
+gboolean store_bulk_flush (StoreBulk *bulk, guint64 *written, GError **error);
+
+/* Whether the K-th row of the last flush was written (CONFLICT given). */
+gboolean store_bulk_inserted (StoreBulk *bulk, guint k);
+
 /* ---- reading columns of the current row (COL from 0) ---- */
 
 typedef enum {

@@ -17,8 +17,6 @@
 
 #define BATCH_ROWS 4096
 #define N_BATCHES 4
-#define WRITE_MANY 64        /* calls per multi-row INSERT */
-#define CALL_PARAMS 18
 
 typedef struct {
   guint32 off, len;
@@ -47,10 +45,8 @@ struct _CallWriter {
   StoreStmt *insert_call, *insert_reject;
   StoreStmt *find_leg, *replace_leg, *rekey_leg;   /* legs of one call */
   StoreStmt *find_key, *insert_dropped;             /* what a duplicate was dropped for */
-  StoreStmt *inserted_lines;                        /* the rows a multi-row INSERT added */
-  StoreStmt *insert_many;   /* WRITE_MANY calls in one statement */
-  guint pending[WRITE_MANY];   /* rows of the current batch waiting for it */
-  guint n_pending;
+  StoreBulk *bulk;             /* calls in bulk (store.h: multi-row INSERTs, or COPY) */
+  GArray *pending;             /* guint: the rows of the current batch in bulk since its flush */
   CallBatch batches[N_BATCHES];
   GAsyncQueue *free_q, *full_q;
   GThread *thread;
@@ -86,28 +82,10 @@ static const char sql_rekey_leg[] =
   "UPDATE calls SET call_key = ?1, leg_key = ?2 WHERE id = ?3";
 static const char sql_find_key[] =
   "SELECT id, file_id, line FROM calls WHERE call_key = ?1 AND operator = ?2";
-static const char sql_inserted_lines[] =
-  "SELECT line FROM calls WHERE id BETWEEN ?1 AND ?2 AND file_id = ?3";
 static const char sql_insert_dropped[] =
   "INSERT INTO dropped_records (file_id, line, call_id, kind) VALUES (?, ?, ?, ?)";
 static const char sql_insert_reject[] =
   "INSERT INTO rejects (file_id, line, reason, detail, raw) VALUES (?, ?, ?, ?, ?)";
-
-/* INSERT of WRITE_MANY calls; duplicates are skipped like the one-row form. */
-static StoreStmt *
-prepare_insert_many (StoreDb *db, GError **error)
-{
-  g_autoptr(GString) sql = g_string_new ("INSERT INTO calls (" CALL_COLUMNS ") VALUES ");
-  for (guint i = 0; i < WRITE_MANY; i++)
-    {
-      g_string_append (sql, i ? ", (" : "(");
-      for (guint k = 0; k < CALL_PARAMS; k++)
-        g_string_append (sql, k ? ", ?" : "?");
-      g_string_append_c (sql, ')');
-    }
-  g_string_append (sql, " ON CONFLICT (call_key, operator) DO NOTHING");
-  return store_prepare (db, sql->str, error);
-}
 
 CallWriter *
 callwriter_new (StoreDb *db, GError **error)
@@ -120,13 +98,14 @@ callwriter_new (StoreDb *db, GError **error)
       || !(w->rekey_leg = store_prepare (db, sql_rekey_leg, error))
       || !(w->find_key = store_prepare (db, sql_find_key, error))
       || !(w->insert_dropped = store_prepare (db, sql_insert_dropped, error))
-      || !(w->inserted_lines = store_prepare (db, sql_inserted_lines, error))
       || !(w->insert_reject = store_prepare (db, sql_insert_reject, error))
-      || !(w->insert_many = prepare_insert_many (db, error)))
+      || !(w->bulk = store_bulk_new (db, "calls", CALL_COLUMNS,
+                                     "(call_key, operator) DO NOTHING", "line", error)))
     {
       callwriter_free (w);
       return NULL;
     }
+  w->pending = g_array_sized_new (FALSE, FALSE, sizeof (guint), BATCH_ROWS);
   w->free_q = g_async_queue_new ();
   w->full_q = g_async_queue_new ();
   for (int i = 0; i < N_BATCHES; i++)
@@ -150,9 +129,9 @@ callwriter_free (CallWriter *w)
   store_finalize (w->rekey_leg);
   store_finalize (w->find_key);
   store_finalize (w->insert_dropped);
-  store_finalize (w->inserted_lines);
   store_finalize (w->insert_reject);
-  store_finalize (w->insert_many);
+  store_bulk_free (w->bulk);
+  g_clear_pointer (&w->pending, g_array_unref);
   g_clear_pointer (&w->free_q, g_async_queue_unref);
   g_clear_pointer (&w->full_q, g_async_queue_unref);
   for (int i = 0; i < N_BATCHES; i++)
@@ -260,30 +239,43 @@ number_value (const RaterNumber *n)
   return n->len ? STORE_TEXT_LEN (n->digits, n->len) : STORE_NULL;
 }
 
+#define CALL_PARAMS 18     /* the columns of CALL_COLUMNS */
+
+/* R as the values of CALL_COLUMNS, into V (ended by STORE_VALUE_END). */
+static void
+call_values (CallWriter *w, const CallBatch *b, const Row *r, StoreValue v[CALL_PARAMS + 1])
+{
+  int k = 0;
+  v[k++] = STORE_TEXT (r->operator_slug);
+  v[k++] = span_value (b, r->key);
+  v[k++] = STORE_INT (w->file_id);
+  v[k++] = STORE_INT ((gint64) r->line);
+  v[k++] = STORE_TEXT (r->direction == CDR_OUT ? "out" : "in");
+  v[k++] = number_value (&r->caller);
+  v[k++] = number_value (&r->callee);
+  v[k++] = STORE_INT ((r->caller.masked ? 1 : 0) | (r->callee.masked ? 2 : 0));
+  v[k++] = STORE_INT (r->start_ms);
+  v[k++] = STORE_INT (r->duration);
+  v[k++] = STORE_INT (r->answered);
+  v[k++] = span_value (b, r->tenant);
+  v[k++] = span_value (b, r->user);
+  v[k++] = r->sip_code ? STORE_INT (r->sip_code) : STORE_NULL;
+  v[k++] = r->account ? STORE_TEXT (r->account) : STORE_NULL;
+  v[k++] = STORE_INT (r->leg_rank);
+  v[k++] = span_value (b, r->leg);
+  v[k++] = span_value (b, r->link);
+  g_assert (k == CALL_PARAMS);
+  v[k] = (StoreValue) { .type = STORE_VALUE_END };
+}
+
 /* Bind R to the parameters BASE + 1 ... BASE + CALL_PARAMS of ST. */
 static gboolean
 bind_call (CallWriter *w, StoreStmt *st, int base, const CallBatch *b, const Row *r,
            GError **error)
 {
-  return store_bind_at (st, base + 1, error,
-                        STORE_TEXT (r->operator_slug),
-                        span_value (b, r->key),
-                        STORE_INT (w->file_id),
-                        STORE_INT ((gint64) r->line),
-                        STORE_TEXT (r->direction == CDR_OUT ? "out" : "in"),
-                        number_value (&r->caller),
-                        number_value (&r->callee),
-                        STORE_INT ((r->caller.masked ? 1 : 0) | (r->callee.masked ? 2 : 0)),
-                        STORE_INT (r->start_ms),
-                        STORE_INT (r->duration),
-                        STORE_INT (r->answered),
-                        span_value (b, r->tenant),
-                        span_value (b, r->user),
-                        r->sip_code ? STORE_INT (r->sip_code) : STORE_NULL,
-                        r->account ? STORE_TEXT (r->account) : STORE_NULL,
-                        STORE_INT (r->leg_rank),
-                        span_value (b, r->leg),
-                        span_value (b, r->link));
+  StoreValue v[CALL_PARAMS + 1];
+  call_values (w, b, r, v);
+  return store_bind_values (st, base + 1, v, error);
 }
 
 /* Note that the record at LINE of FILE_ID was dropped for the stored call
@@ -327,22 +319,6 @@ check_duplicate (CallWriter *w, const CallBatch *b, const Row *r, gboolean *dupl
   if (!*duplicate)
     return TRUE;
   return note_dropped (w, w->file_id, (gint64) r->line, k.id, "duplicate", error);
-}
-
-static gboolean
-write_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
-{
-  gboolean duplicate;
-  if (!bind_call (w, w->insert_call, 0, b, r, error) || !store_step (w->insert_call, error))
-    return FALSE;
-  if (store_changes (w->db) > 0)
-    {
-      w->stats.calls++;
-      w->stats.unknown_account += r->account == NULL;
-      return TRUE;
-    }
-  w->stats.duplicates++;
-  return check_duplicate (w, b, r, &duplicate, error);
 }
 
 /* The stored call a leg belongs to (find_leg). */
@@ -477,75 +453,49 @@ write_reject (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
   return store_step (st, error);
 }
 
-/* The line of each row in ST (inserted_lines) into the hash set DATA. */
+/* Write the calls in bulk since the last flush (the new ones are written,
+ * those without an account counted; the rest are duplicates, each looked
+ * up and noted). */
 static gboolean
-take_inserted_line (StoreStmt *st, gpointer data, GError **error)
+flush_pending (CallWriter *w, const CallBatch *b, GError **error)
 {
-  g_hash_table_add (data, GSIZE_TO_POINTER ((gsize) store_column_int64 (st, 0)));
-  return TRUE;
-}
-
-/* ADDED of the WRITE_MANY pending calls were inserted, the others are
- * duplicates: note which.  The inserted rows took the ADDED rowids up to
- * the last one (one writer, max + 1 each), so one short range read of the
- * table's hot tail tells them apart; only the duplicates are looked up. */
-static gboolean
-note_duplicates (CallWriter *w, const CallBatch *b, guint64 added, GError **error)
-{
-  g_autoptr(GHashTable) inserted = g_hash_table_new (NULL, NULL);
-  gint64 last = store_last_insert_id (w->db);
+  guint64 added;
   gboolean duplicate;
-  if (added > 0
-      && !(store_bind (w->inserted_lines, error, STORE_INT (last - (gint64) added + 1),
-                       STORE_INT (last), STORE_INT (w->file_id))
-           && store_each_row (w->inserted_lines, take_inserted_line, inserted,
-                              "reading the calls just inserted", error)))
+  if (w->pending->len == 0)
+    return TRUE;
+  if (!store_bulk_flush (w->bulk, &added, error))
     return FALSE;
-  for (guint k = 0; k < w->n_pending; k++)
+  w->stats.calls += added;
+  w->stats.duplicates += w->pending->len - added;
+  for (guint k = 0; k < w->pending->len; k++)
     {
-      const Row *r = &g_array_index (b->rows, Row, w->pending[k]);
-      if (!g_hash_table_contains (inserted, GSIZE_TO_POINTER ((gsize) r->line))
-          && !check_duplicate (w, b, r, &duplicate, error))
+      const Row *r = &g_array_index (b->rows, Row, g_array_index (w->pending, guint, k));
+      if (added == w->pending->len || store_bulk_inserted (w->bulk, k))
+        w->stats.unknown_account += r->account == NULL;
+      else if (!check_duplicate (w, b, r, &duplicate, error))
         return FALSE;
     }
+  g_array_set_size (w->pending, 0);
   return TRUE;
 }
 
-/* Insert the pending calls: WRITE_MANY in one statement (the new ones are
- * its changes, the rest duplicates); with ALL, a shorter tail row by row. */
+/* Add call R (row I of B) to the bulk. */
 static gboolean
-flush_pending (CallWriter *w, const CallBatch *b, gboolean all, GError **error)
+bulk_call (CallWriter *w, const CallBatch *b, guint i, const Row *r, GError **error)
 {
-  if (w->n_pending == WRITE_MANY)
-    {
-      for (guint k = 0; k < WRITE_MANY; k++)
-        if (!bind_call (w, w->insert_many, (int) (k * CALL_PARAMS), b,
-                        &g_array_index (b->rows, Row, w->pending[k]), error))
-          return FALSE;
-      if (!store_step (w->insert_many, error))
-        return FALSE;
-      guint64 added = (guint64) store_changes (w->db);
-      w->stats.calls += added;
-      w->stats.duplicates += WRITE_MANY - added;
-      if (added < WRITE_MANY && !note_duplicates (w, b, added, error))
-        return FALSE;
-      w->n_pending = 0;
-    }
-  for (guint k = 0; all && k < w->n_pending; k++)
-    if (!write_call (w, b, &g_array_index (b->rows, Row, w->pending[k]), error))
-      return FALSE;
-  if (all)
-    w->n_pending = 0;
-  return TRUE;
+  StoreValue v[CALL_PARAMS + 1];
+  call_values (w, b, r, v);
+  g_array_append_val (w->pending, i);
+  return store_bulk_row_values (w->bulk, v, error);
 }
 
-/* Calls with an account and no legs go in WRITE_MANY at a time; legs and
- * calls without an account (whose counts need each row's outcome) one by
- * one, after what is pending, so calls still land in file order. */
+/* Calls without legs go in bulk (store_bulk_new()), flushed at the end of
+ * the batch; legs (which join what is stored) one by one, after what is
+ * pending is flushed, so calls still land in file order. */
 static gboolean
 write_batch (CallWriter *w, const CallBatch *b, GError **error)
 {
-  w->n_pending = 0;
+  g_array_set_size (w->pending, 0);
   for (guint i = 0; i < b->rows->len; i++)
     {
       const Row *r = &g_array_index (b->rows, Row, i);
@@ -554,18 +504,14 @@ write_batch (CallWriter *w, const CallBatch *b, GError **error)
         ok = TRUE, w->stats.internal++;
       else if (!r->operator_slug)
         ok = write_reject (w, b, r, error);
-      else if (r->leg_rank == 0 && r->account)
-        {
-          w->pending[w->n_pending++] = i;
-          ok = w->n_pending < WRITE_MANY || flush_pending (w, b, FALSE, error);
-        }
+      else if (r->leg_rank == 0)
+        ok = bulk_call (w, b, i, r, error);
       else
-        ok = flush_pending (w, b, TRUE, error)
-             && (r->leg_rank > 0 ? write_leg (w, b, r, error) : write_call (w, b, r, error));
+        ok = flush_pending (w, b, error) && write_leg (w, b, r, error);
       if (!ok)
         return FALSE;
     }
-  return flush_pending (w, b, TRUE, error);
+  return flush_pending (w, b, error);
 }
 
 /* Write B, then hand a chunk over to CHUNK when it is due. */

@@ -23,7 +23,7 @@
 #include "rate/rate-accounts.h"
 #include "rate/ratecore.h"
 
-#define WRITE_MANY 64      /* rows per multi-row INSERT */
+#define BULK_ROWS 4096     /* new ratings per flush of the bulk writer */
 
 typedef struct {
   StoreDb *db;
@@ -40,13 +40,12 @@ typedef struct {
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
   GByteArray *facts;         /* scratch: a new rating's facts (facts_of_result) */
-  StoreStmt *write;       /* one row */
-  StoreStmt *write_many;  /* WRITE_MANY rows */
+  StoreBulk *write;       /* new ratings, in bulk (multi-row INSERTs or COPY) */
+  StoreBulk *rewrite;     /* PostgreSQL: stored ratings rewritten, in bulk (COPY, UPDATE FROM) */
   StoreStmt *update_all;  /* a stored rating rewritten, (account, period) changed */
   StoreStmt *update_facts; /* a stored rating rewritten, same (account, period) */
   StoreStmt *delete_one;  /* a stored rating dropped (--period) */
   StoreStmt *count_users; /* user numbers of an account active in a period */
-  GArray *pending;           /* Result: rows waiting for a WRITE_MANY insert */
   /* the writer thread, during streaming */
   GAsyncQueue *drain_q;      /* rated slots, in call order; &end_mark ends */
   GAsyncQueue *free_q;       /* slots to fill */
@@ -126,13 +125,12 @@ run_clear (Run *r)
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
   g_clear_pointer (&r->facts, g_byte_array_unref);
-  g_clear_pointer (&r->write, store_finalize);
-  g_clear_pointer (&r->write_many, store_finalize);
+  g_clear_pointer (&r->write, store_bulk_free);
+  g_clear_pointer (&r->rewrite, store_bulk_free);
   g_clear_pointer (&r->update_all, store_finalize);
   g_clear_pointer (&r->update_facts, store_finalize);
   g_clear_pointer (&r->delete_one, store_finalize);
   g_clear_pointer (&r->count_users, store_finalize);
-  g_clear_pointer (&r->pending, g_array_unref);
   g_clear_pointer (&r->agg, aggregates_free);
   g_clear_pointer (&r->owned, g_free);
 }
@@ -342,22 +340,20 @@ plan_writes (Run *r, GError **error)
          || (ratings_indexes_drop (r, error) && ratings_triggers_idle (r, error));
 }
 
-/* INSERT INTO ratings of N rows.  OR FAIL (store_or_fail()): a conflict
- * stops the statement without undoing its earlier rows, so SQLite keeps no
- * statement journal (with ABORT, a multi-row INSERT copies every page it
- * touches first; the run's transaction is what makes a failure change
- * nothing). */
-static StoreStmt *
-prepare_insert (StoreDb *db, guint n, GError **error)
+/* The new ratings, in bulk (store.h): on SQLite multi-row INSERTs, OR
+ * FAIL (store_or_fail()): a conflict stops the statement without undoing
+ * its earlier rows, so SQLite keeps no statement journal (with ABORT, a
+ * multi-row INSERT copies every page it touches first; the run's
+ * transaction is what makes a failure change nothing); on PostgreSQL a
+ * binary COPY per BULK_ROWS ratings. */
+#define RATING_COLUMNS \
+  "call_id, status, reason, account, period, band, prefix, destination, grp, billable," \
+  " covered, charge, late"
+
+static StoreBulk *
+prepare_insert (StoreDb *db, GError **error)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
-  g_string_printf (sql, "INSERT %sINTO ratings (call_id, status, reason, account, period, band,"
-                   " prefix, destination, grp, billable, covered, charge, late) VALUES ",
-                   store_or_fail (db));
-  for (guint i = 0; i < n; i++)
-    g_string_append (sql, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                            : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  return store_prepare (db, sql->str, error);
+  return store_bulk_new (db, "ratings", RATING_COLUMNS, NULL, NULL, error);
 }
 
 /* A stored rating rewritten in place, with bind_result's 13 parameters;
@@ -385,6 +381,18 @@ prepare_update (StoreDb *db, gboolean all, GError **error)
   return store_prepare (db, sql, error);
 }
 
+/* On PostgreSQL the rewrites go in bulk too (a statement per rating is a
+ * round trip per rating there: 125,000 bundle calls at 1M); on SQLite they
+ * stay the UPDATEs above, which leave the index alone when they can. */
+static gboolean
+prepare_rewrite (Run *r, GError **error)
+{
+  if (store_backend (r->db) == STORE_SQLITE)
+    return TRUE;
+  r->rewrite = store_bulk_update_new (r->db, "ratings", RATING_COLUMNS, error);
+  return r->rewrite != NULL;
+}
+
 static gboolean
 run_load (Run *r, GError **error)
 {
@@ -395,16 +403,15 @@ run_load (Run *r, GError **error)
   r->facts = g_byte_array_new ();
   r->drops = g_ptr_array_new_with_free_func (g_free);
   r->creates = g_ptr_array_new_with_free_func (g_free);
-  r->pending = g_array_sized_new (FALSE, FALSE, sizeof (Result), WRITE_MANY);
   if (!(r->accounts = rate_accounts_load (r->db, error)))
     return FALSE;
   r->core = rate_accounts_core (r->accounts);
   shard_accounts (r);
   return load_closed (r, error)
-         && (r->write = prepare_insert (r->db, 1, error))
-         && (r->write_many = prepare_insert (r->db, WRITE_MANY, error))
+         && (r->write = prepare_insert (r->db, error))
          && (r->update_all = prepare_update (r->db, TRUE, error))
          && (r->update_facts = prepare_update (r->db, FALSE, error))
+         && prepare_rewrite (r, error)
          && (r->delete_one = store_prepare (r->db, "DELETE FROM ratings WHERE call_id = ?1", error))
          && (r->count_users = store_prepare (r->db,
                "SELECT count (DISTINCT number) FROM numbers WHERE account = ? AND type = 'user'"
@@ -584,66 +591,66 @@ period_text (gint32 period, char buf[8])
   buf[4] = '-', buf[5] = (char) ('0' + m / 10), buf[6] = (char) ('0' + m % 10), buf[7] = '\0';
 }
 
+#define RATING_VALUES 13   /* the columns of RATING_COLUMNS */
+
+/* RES as the values of RATING_COLUMNS into V (ended by STORE_VALUE_END).
+ * PERIOD must stay valid while V is used. */
+static void
+result_values (Run *r, const Result *res, const char *period, StoreValue v[RATING_VALUES + 1])
+{
+  const TariffRow *row = res->row;
+  gboolean known = res->account >= 0;
+  const char *account = known ? rate_accounts_info (r->accounts, res->account)->name : NULL;
+  int k = 0;
+  v[k++] = STORE_INT (res->call_id);
+  v[k++] = STORE_TEXT (status_names[res->status]);
+  v[k++] = STORE_TEXT (reason_names[res->reason]);
+  v[k++] = STORE_TEXT (account);
+  v[k++] = STORE_TEXT_LEN (period, 7);
+  v[k++] = STORE_TEXT (known ? band_names[res->band] : NULL);
+  v[k++] = STORE_TEXT (row ? row->prefix : NULL);
+  v[k++] = STORE_TEXT (row ? row->destination : NULL);
+  v[k++] = STORE_TEXT (row ? row->group : NULL);
+  v[k++] = STORE_INT (res->billable);
+  v[k++] = STORE_INT (res->covered);
+  v[k++] = STORE_INT (res->charge);
+  v[k++] = STORE_INT (res->late);
+  v[k] = (StoreValue) { .type = STORE_VALUE_END };
+}
+
 /* Bind RES to the 13 parameters from BASE + 1 on.  PERIOD must stay valid
  * until the statement is stepped. */
 static gboolean
 bind_result (Run *r, StoreStmt *st, int base, const Result *res, const char *period,
              GError **error)
 {
-  const TariffRow *row = res->row;
-  gboolean known = res->account >= 0;
-  const char *account = known ? rate_accounts_info (r->accounts, res->account)->name : NULL;
-  return store_bind_at (st, base + 1, error, STORE_INT (res->call_id),
-                        STORE_TEXT (status_names[res->status]), STORE_TEXT (reason_names[res->reason]),
-                        STORE_TEXT (account), STORE_TEXT_LEN (period, 7),
-                        STORE_TEXT (known ? band_names[res->band] : NULL),
-                        STORE_TEXT (row ? row->prefix : NULL),
-                        STORE_TEXT (row ? row->destination : NULL),
-                        STORE_TEXT (row ? row->group : NULL), STORE_INT (res->billable),
-                        STORE_INT (res->covered), STORE_INT (res->charge), STORE_INT (res->late));
+  StoreValue v[RATING_VALUES + 1];
+  result_values (r, res, period, v);
+  return store_bind_values (st, base + 1, v, error);
 }
 
-/* One row. */
-static gboolean
-write_one (Run *r, const Result *res, GError **error)
-{
-  char period[8];
-  period_text (res->period, period);
-  return bind_result (r, r->write, 0, res, period, error) && store_step (r->write, error);
-}
-
-/* Write the pending rows: WRITE_MANY at a time in one statement (SQLite's
- * per-statement cost then counts once per 64 rows), the rest one by one.
- * Pending rows are calls without a stored rating: no conflict is possible. */
+/* Write the new ratings given so far (calls without a stored rating: no
+ * conflict is possible), then the rewrites; without ALL, only once
+ * BULK_ROWS are waiting.  A call is inserted and rewritten (a bundle call)
+ * only across a flush with ALL: its rewrite follows its insert. */
 static gboolean
 flush_results (Run *r, gboolean all, GError **error)
 {
-  guint done = 0, n = r->pending->len;
-  char periods[WRITE_MANY][8];
-  for (; n - done >= WRITE_MANY; done += WRITE_MANY)
-    {
-      for (guint k = 0; k < WRITE_MANY; k++)
-        {
-          const Result *res = &g_array_index (r->pending, Result, done + k);
-          period_text (res->period, periods[k]);
-          if (!bind_result (r, r->write_many, (int) k * 13, res, periods[k], error))
-            return FALSE;
-        }
-      if (!store_step (r->write_many, error))
-        return FALSE;
-    }
-  for (; all && done < n; done++)
-    if (!write_one (r, &g_array_index (r->pending, Result, done), error))
-      return FALSE;
-  g_array_remove_range (r->pending, 0, done);
-  return TRUE;
+  if ((all || store_bulk_pending (r->write) >= BULK_ROWS)
+      && !store_bulk_flush (r->write, NULL, error))
+    return FALSE;
+  return !r->rewrite || !(all || store_bulk_pending (r->rewrite) >= BULK_ROWS)
+         || store_bulk_flush (r->rewrite, NULL, error);
 }
 
 static gboolean
 write_result (Run *r, const Result *res, GError **error)
 {
-  g_array_append_val (r->pending, *res);
-  return r->pending->len < WRITE_MANY || flush_results (r, FALSE, error);
+  char period[8];
+  StoreValue v[RATING_VALUES + 1];
+  period_text (res->period, period);
+  result_values (r, res, period, v);
+  return store_bulk_row_values (r->write, v, error) && flush_results (r, FALSE, error);
 }
 
 /* The facts of RES as prior_read() reads them from a stored row, into
@@ -687,12 +694,18 @@ prior_compare (Run *r, const GByteArray *arena, Prior *p, const Result *res)
                   && memcmp (r->facts->data + key_len, stored + key_len, p->len - key_len) == 0;
 }
 
-/* Rewrite the stored rating of RES in place. */
+/* Rewrite the stored rating of RES in place (in bulk on PostgreSQL). */
 static gboolean
 update_one (Run *r, const Result *res, gboolean same_key, GError **error)
 {
   char period[8];
   period_text (res->period, period);
+  if (r->rewrite)
+    {
+      StoreValue v[RATING_VALUES + 1];
+      result_values (r, res, period, v);
+      return store_bulk_row_values (r->rewrite, v, error) && flush_results (r, FALSE, error);
+    }
   StoreStmt *st = same_key ? r->update_facts : r->update_all;
   return bind_result (r, st, 0, res, period, error) && store_step (st, error);
 }

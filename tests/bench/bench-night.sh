@@ -19,6 +19,14 @@
 #              2026-11 (all formats), each report of 2026-11;
 # and prints one table: seconds, calls/s and peak RSS (/usr/bin/time) of each,
 # the ratios issue 10 asks for and its goals next to them, and the load.
+# BENCH_BACKENDS (default "sqlite postgresql") runs the night and the stages on
+# each: PostgreSQL on a throwaway cluster of this machine (tests/tools/pg-cluster.sh,
+# a Unix socket) made durable like SQLite's synchronous=FULL (fsync, synchronous_commit
+# and full_page_writes on) and sized for the machine (BENCH_PG_SETTINGS); its
+# baseline is psql's \copy of the CDR file into a plain table.  A second table puts
+# each stage's seconds and rater's peak RSS side by side per backend, with the
+# server's peak memory (the proportional set size of all its processes, sampled
+# every second).  Without server binaries PostgreSQL is left out, saying so.
 # BENCH_NIGHT_PARTS (default "baselines night stages") picks the parts and their
 # order; BENCH_NIGHT_TIMEOUT=S stops any one command after S seconds (timeout(1))
 # and records it as such.  Exits non-zero when a command failed (exit status above
@@ -32,6 +40,11 @@ PARTS=${BENCH_NIGHT_PARTS:-baselines night stages}
 TIMEOUT=${BENCH_NIGHT_TIMEOUT:-0}
 SQL_CALLS=1000000
 SQLITE3=${SQLITE3:-sqlite3}
+BACKENDS=${BENCH_BACKENDS:-sqlite postgresql}
+# 24 GiB, 2 cores: a quarter of the memory for shared buffers, the page cache for the rest
+PG_SETTINGS=${BENCH_PG_SETTINGS:-fsync=on synchronous_commit=on full_page_writes=on
+shared_buffers=6GB effective_cache_size=16GB work_mem=64MB maintenance_work_mem=1GB
+max_wal_size=16GB checkpoint_timeout=30min wal_buffers=64MB max_parallel_workers_per_gather=1}
 export RATER_NOW=2026-12-03T02:00:00Z
 PERIOD=2026-11
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +54,9 @@ tmp=${TMPDIR:-/tmp}
 
 for part in $PARTS; do
   case $part in baselines|night|stages) ;; *) echo "bench-night: unknown part '$part'" >&2; exit 64 ;; esac
+done
+for backend in $BACKENDS; do
+  case $backend in sqlite|postgresql) ;; *) echo "bench-night: unknown backend '$backend'" >&2; exit 64 ;; esac
 done
 load () { uptime | sed 's/.*load average: *//'; }
 
@@ -57,9 +73,64 @@ if [ "$avail_kb" -lt "$need_kb" ]; then
 fi
 
 work=$(mktemp -d "$tmp/rater-bench-night-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-results=$work/results    # size stage seconds kib status
+pg_dir=""
+cleanup () {
+  [ -z "$pg_dir" ] || sh "$top/tests/tools/pg-cluster.sh" stop "$pg_dir" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+results=$work/results    # size stage seconds kib status (SQLite, baselines)
+pg_results=$work/pg-results   # size stage seconds kib status server-kib (PostgreSQL)
 : > "$results"
+: > "$pg_results"
+backend=sqlite
+
+# ---- PostgreSQL: a throwaway cluster, durable and sized for the machine ----
+case " $BACKENDS " in *" postgresql "*)
+  pg_dir=$work/pg
+  st=0
+  sh "$top/tests/tools/pg-cluster.sh" start "$pg_dir" || st=$?
+  if [ $st = 77 ]; then
+    echo "bench-night: no PostgreSQL server binaries: PostgreSQL left out"
+    pg_dir="" BACKENDS=$(echo "$BACKENDS" | sed 's/postgresql//')
+  elif [ $st != 0 ]; then
+    exit 1
+  else
+    # shellcheck disable=SC1091
+    . "$pg_dir/env"
+    psql () { "$RATER_TEST_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$RATER_TEST_PG_HOST" \
+                -p "$RATER_TEST_PG_PORT" -U rater "$@"; }
+    for setting in $PG_SETTINGS; do
+      psql -d postgres -c "ALTER SYSTEM SET ${setting%%=*} = '${setting#*=}'"
+    done
+    pg_data=$(readlink -f "$pg_dir/data")
+    pg_owner=$(stat -c %U "$pg_data")
+    as_pg_owner () {
+      if [ "$(id -u)" != 0 ] || [ "$pg_owner" = root ]; then "$@"; else runuser -u "$pg_owner" -- "$@"; fi
+    }
+    (cd "$pg_data" && as_pg_owner "$RATER_TEST_PG_BINDIR/pg_ctl" -D "$pg_data" -w -t 120 \
+       -l "$pg_data/../restart.log" restart >/dev/null 2>&1) \
+      || (cd /tmp && as_pg_owner "$RATER_TEST_PG_BINDIR/pg_ctl" -D "$pg_data" -w -t 120 restart >/dev/null)
+    echo "PostgreSQL: $(psql -d postgres -At -c "SELECT version ()" | cut -d' ' -f1-2), settings:" \
+      "$(psql -d postgres -At -c "SELECT string_agg (name || '=' || current_setting (name), ' ')
+          FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes',
+          'shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size', 'wal_buffers')")"
+  fi ;;
+esac
+
+# pg_db NAME: a new, empty database NAME on the cluster; prints its URI.
+pg_db () {
+  psql -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
+  echo "$RATER_TEST_PG" | sed "s|^postgresql://rater@/postgres?|postgresql://rater@/$1?|"
+}
+# The server's memory now: the proportional set size of the postmaster and its
+# children, in KiB (shared buffers counted once).
+pg_mem_kib () {
+  pm=$(head -n 1 "$pg_data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  for p in $pm $(ps -o pid= --ppid "$pm" 2>/dev/null); do
+    cat "/proc/$p/smaps_rollup" 2>/dev/null
+  done | awk '/^Pss:/ { s += $2 } END { print s + 0 }'
+}
 
 if [ -x /usr/bin/time ]; then has_time=1; else
   has_time=0
@@ -69,11 +140,21 @@ now_ns () { date +%s%N; }
 fails=0
 
 # timed SIZE STAGE CMD...: runs CMD, appends "SIZE STAGE SECONDS KIB STATUS"
+# to the results of $backend (with the server's peak memory on PostgreSQL)
 # (exit status 1 means rejects or unrated calls here: expected).
 timed () {
   size=$1 stage=$2; shift 2
   [ "$TIMEOUT" = 0 ] || set -- timeout "$TIMEOUT" "$@"
-  st=0
+  st=0 srv=-
+  if [ "$backend" = postgresql ]; then
+    rm -f "$work/sampling"; echo 0 > "$work/srv-peak"; : > "$work/sampling"
+    ( peak=0
+      while [ -e "$work/sampling" ]; do
+        k=$(pg_mem_kib); [ "$k" -gt "$peak" ] && peak=$k && echo "$peak" > "$work/srv-peak"
+        sleep 1
+      done ) &
+    sampler=$!
+  fi
   if [ $has_time = 1 ]; then
     /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/out" 2> "$work/err" || st=$?
     set -- $(tail -n 1 "$work/time")
@@ -92,11 +173,19 @@ timed () {
     echo "  $stage failed with status $st:" >&2
     tail -n 5 "$work/err" | sed 's/^/    /' >&2
   fi
-  echo "$size $stage $secs $kib $st" >> "$results"
-  printf '  %-22s %9s s %9s KiB  status %d\n' "$stage" "$secs" "$kib" "$st"
+  if [ "$backend" = postgresql ]; then
+    rm -f "$work/sampling"; wait "$sampler" || true
+    srv=$(cat "$work/srv-peak")
+    echo "$size $stage $secs $kib $st $srv" >> "$pg_results"
+    printf '  %-22s %9s s %9s KiB  status %d  server %s KiB\n' "$stage" "$secs" "$kib" "$st" "$srv"
+  else
+    echo "$size $stage $secs $kib $st" >> "$results"
+    printf '  %-22s %9s s %9s KiB  status %d\n' "$stage" "$secs" "$kib" "$st"
+  fi
 }
 
-echo "night benchmark: sizes $SIZES; $ACCOUNTS accounts, $DECK_ROWS-row deck; parts: $PARTS"
+echo "night benchmark: sizes $SIZES; $ACCOUNTS accounts, $DECK_ROWS-row deck; parts: $PARTS;" \
+  "backends: $BACKENDS"
 echo "load at start: $(load)"
 load_start=$(load)
 started=$(now_ns)
@@ -131,15 +220,33 @@ for n in $SIZES; do
     timed "$n" sql-baseline "$SQLITE3" "$w/sql.db" ".read $here/sql-baseline.sql"
     echo "    (SQL rated $m rows: count, with a prefix, sum of charges: $(tail -n 1 "$work/out"))"
     rm -f "$w/sql.db"* "$w/sql-deck.csv"
+    case " $BACKENDS " in *" postgresql "*)
+      pg_db bench_import > /dev/null
+      psql -d bench_import -c "CREATE TABLE cdrs ($(head -n 1 "$w/cdrs.csv" | tr -d '\r' \
+        | sed 's/[^,]*/"&" text/g'))"
+      backend=postgresql
+      timed "$n" import "$RATER_TEST_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$RATER_TEST_PG_HOST" \
+        -p "$RATER_TEST_PG_PORT" -U rater -d bench_import \
+        -c "\\copy cdrs FROM '$w/cdrs.csv' (FORMAT csv, HEADER)"
+      backend=sqlite
+      psql -d postgres -c "DROP DATABASE bench_import" ;;
+    esac
   }
 
   part_night () {
-    echo "-- rater nightly"
+    for backend in $BACKENDS; do night_on; done
+    backend=sqlite
+  }
+
+  night_on () {
+    echo "-- rater nightly ($backend)"
+    database=rater.db
+    [ "$backend" = sqlite ] || database=$(pg_db bench_night)
     mkdir -p "$w/night/incoming"
     ln "$w/cdrs.csv" "$w/night/incoming/cdrs.csv" 2>/dev/null || cp "$w/cdrs.csv" "$w/night/incoming/"
     cat > "$w/night/nightly.conf" <<EOF
 [nightly]
-database = rater.db
+database = $database
 catalog = ../catalog
 output = output
 archive = archive
@@ -160,13 +267,27 @@ EOF
     echo "    issued documents: $(find "$w/night/output/invoices" -type f 2>/dev/null | wc -l)," \
       "drafts: $(find "$w/night/output/drafts" -type f 2>/dev/null | wc -l)," \
       "report files: $(find "$w/night/output/reports" -type f 2>/dev/null | wc -l)," \
-      "database: $(du -sm "$w/night" | cut -f1) MiB in all"
+      "files: $(du -sm "$w/night" | cut -f1) MiB in all" \
+      "$([ "$backend" = sqlite ] || echo "+ database $(psql -d postgres -At -c \
+        "SELECT pg_database_size ('bench_night') / 1048576") MiB")"
     rm -rf "$w/night"
+    [ "$backend" = sqlite ] || psql -d postgres -c "DROP DATABASE bench_night WITH (FORCE)"
   }
 
   part_stages () {
-    echo "-- the same steps as separate commands, on a fresh database"
+    for backend in $BACKENDS; do stages_on; done
+    backend=sqlite
+  }
+
+  # the number SQL counts in the stages' database
+  stages_count () {
+    if [ "$backend" = sqlite ]; then "$SQLITE3" "$db" "$1"; else psql -d bench_stages -At -c "$1"; fi
+  }
+
+  stages_on () {
+    echo "-- the same steps as separate commands, on a fresh database ($backend)"
     db=$w/stages/rater.db out=$w/stages/out
+    [ "$backend" = sqlite ] || db=$(pg_db bench_stages)
     mkdir -p "$out"
     "$RATER" --db "$db" -q init
     timed "$n" catalog-import "$RATER" --db "$db" catalog import "$w/catalog"
@@ -187,11 +308,13 @@ EOF
     timed "$n" kpi "$RATER" --db "$db" report kpi --period $PERIOD --out "$out/kpi.csv"
     timed "$n" exceptions "$RATER" --db "$db" report exceptions --period $PERIOD --out "$out/exceptions.csv"
     timed "$n" chart "$RATER" --db "$db" report chart --period $PERIOD --out "$out/charts"
-    echo "    stored: $("$SQLITE3" "$db" "SELECT count(*) FROM calls") calls," \
-      "$("$SQLITE3" "$db" "SELECT count(*) FROM ratings WHERE status = 'rated'") rated;" \
-      "invoices: $("$SQLITE3" "$db" "SELECT count(*) FROM invoices");" \
-      "database $(du -sm "$w/stages" | cut -f1) MiB with the documents"
+    echo "    stored: $(stages_count "SELECT count(*) FROM calls") calls," \
+      "$(stages_count "SELECT count(*) FROM ratings WHERE status = 'rated'") rated;" \
+      "invoices: $(stages_count "SELECT count(*) FROM invoices");" \
+      "database $(if [ "$backend" = sqlite ]; then du -sm "$w/stages" | cut -f1; else
+        stages_count "SELECT pg_database_size ('bench_stages') / 1048576"; fi) MiB"
     rm -rf "$w/stages"
+    [ "$backend" = sqlite ] || psql -d postgres -c "DROP DATABASE bench_stages WITH (FORCE)"
   }
   for part in $PARTS; do part_$part; done
   rm -rf "$w"
@@ -277,4 +400,33 @@ END {
   printf "\n(time goals are the issue'"'"'s, for 10M rows: the verdict is printed at 10M only)\n"
   printf "load average at start: %s; at end: %s; %s s in all\n", load0, load1, elapsed
 }' "$results"
+
+# ---- SQLite and PostgreSQL side by side ----
+if [ -s "$pg_results" ]; then
+  awk -v sizes="$SIZES" '
+function mib(k) { return k == "-" || k == "" ? "-" : sprintf("%.0f", k / 1024) }
+FILENAME == ARGV[1] { s[$1, $2] = $3; sk[$1, $2] = $4 }
+FILENAME == ARGV[2] { p[$1, $2] = $3; pk[$1, $2] = $4; srv[$1, $2] = $6 }
+END {
+  nst = split("import nightly catalog-import ingest rate catalog-change re-rate invoice-draft " \
+              "invoice-issue usage-user usage-destination usage-day kpi exceptions chart", st, " ")
+  ns = split(sizes, size, " ")
+  print ""
+  print "SQLite and PostgreSQL side by side (seconds; peak RSS of the command; the server'"'"'s peak memory)"
+  printf "%-26s %10s | %9s %8s | %9s %8s %10s | %8s\n", "stage", "calls", "SQLite s", "MiB",
+    "PG s", "MiB", "server MiB", "PG/SQLite"
+  for (i = 1; i <= ns; i++) {
+    n = size[i]
+    print "-- " n " CDR rows"
+    for (j = 1; j <= nst; j++) {
+      x = st[j]
+      if (!((n, x) in s) && !((n, x) in p)) continue
+      label = x == "import" ? "import (baseline)" : x
+      sq = (n, x) in s ? s[n, x] : "-"; pg = (n, x) in p ? p[n, x] : "-"
+      printf "%-26s %10d | %9s %8s | %9s %8s %10s | %8s\n", label, n, sq, mib(sk[n, x]), pg,
+        mib(pk[n, x]), mib(srv[n, x]), (sq > 0 && pg != "-" ? sprintf("%.2fx", pg / sq) : "-")
+    }
+  }
+}' "$results" "$pg_results"
+fi
 [ $fails = 0 ]

@@ -412,3 +412,38 @@ Test (store, a_server_uri_holding_a_password_is_refused_without_echoing_it)
   cr_assert_not (store_target_is_server ("rater.db"));
   cr_assert_not (store_target_is_server ("./postgresql:/x"));
 }
+
+/* Rows in bulk: multi-row INSERTs (test-store-bulk.h, shared with test-store-pg.c) {{{1 */
+
+#define BULK_SUITE store
+#define BULK_TABLE_SQL \
+  "CREATE TABLE v (id INTEGER PRIMARY KEY, k INTEGER NOT NULL, i INTEGER, n INTEGER, txt TEXT," \
+  " b BLOB)"
+#define BULK_KEYED_SQL \
+  "CREATE TABLE u (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, line INTEGER NOT NULL)"
+
+static StoreDb *
+bulk_open (void)
+{
+  g_autofree char *path = g_build_filename (dir, "bulk.db", NULL);
+  g_autoptr(GError) error = NULL;
+  int from, to;
+  StoreDb *db = store_init (path, &from, &to, &error);
+  cr_assert_not_null (db, "%s", error ? error->message : "");
+  return db;
+}
+
+static void
+bulk_exec (StoreDb *db, const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_exec (db, sql, &error), "%s: %s", sql, error ? error->message : "");
+}
+
+static gint64
+bulk_count (StoreDb *db, const char *sql)
+{
+  return test_count (db, sql);
+}
+
+#include "test-store-bulk.h"
