@@ -9,30 +9,17 @@
 #
 # Needs the test cluster's env file in $RATER_TEST_PG_ENV (make check
 # starts one); skipped (77) without it.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${RATER:=$top_srcdir/rater/rater}"
-if [ -z "${RATER_TEST_PG_ENV:-}" ] || [ ! -r "$RATER_TEST_PG_ENV" ]; then
-  echo "no PostgreSQL test cluster (RATER_TEST_PG_ENV): skipping"
-  exit 77
-fi
-. "$RATER_TEST_PG_ENV"
+. "$(dirname "$0")/lib.sh"
 owner=$(sh "$top_srcdir/tests/tools/pg-createdb.sh" "app_role_$$") || exit 99
 app=$(printf '%s' "$owner" | sed "s|^postgresql://$RATER_TEST_PG_USER@|postgresql://rater_app@|")
-psql="$RATER_TEST_PG_BINDIR/psql"
-[ -x "$psql" ] || psql=psql
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 export RATER_NOW=2026-12-03T02:00:00Z TZ=UTC LC_ALL=C
 fail () { echo "FAIL: $*"; status=1; }
-status=0
 
 "$RATER" --db "$owner" init || { echo "init as the owner failed"; exit 1; }
-"$psql" -X -q -v ON_ERROR_STOP=1 -d "$owner" -f "$top_srcdir/schemas/pg/rater-app.sql" \
+"$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$owner" -f "$top_srcdir/schemas/pg/rater-app.sql" \
   || { echo "rater-app.sql failed"; exit 1; }
 
-. "$top_srcdir/tests/pg/samples-tree.sh"
 samples_tree "$work" "$app"
 
 # as rater_app: the night, then again (nothing new), purge, a credit note
@@ -42,7 +29,7 @@ rc=$?
 "$RATER" --db "$app" nightly --config "$work/nightly.conf" >> "$work/out" 2>> "$work/err"
 rc=$?
 [ $rc -le 1 ] || fail "the second night as rater_app exited $rc"
-invoice=$("$psql" -X -At -d "$app" -c "SELECT invoice FROM invoices ORDER BY invoice LIMIT 1")
+invoice=$("$PSQL" -X -At -d "$app" -c "SELECT invoice FROM invoices ORDER BY invoice LIMIT 1")
 [ -n "$invoice" ] || fail "the night issued no invoice"
 "$RATER" --db "$app" invoice credit "$invoice" --amount 1.00 --reason "app-role test" \
   --out "$work/credit" --format json >> "$work/out" 2>> "$work/err" || fail "credit as rater_app"
@@ -50,14 +37,14 @@ invoice=$("$psql" -X -At -d "$app" -c "SELECT invoice FROM invoices ORDER BY inv
 if grep -i 'permission denied\|must be owner' "$work/err"; then
   fail "rater_app lacks a privilege a command needs"
 fi
-calls=$("$psql" -X -At -d "$app" -c "SELECT count (*) FROM ratings WHERE period = '2026-11'")
+calls=$("$PSQL" -X -At -d "$app" -c "SELECT count (*) FROM ratings WHERE period = '2026-11'")
 [ "$calls" = 0 ] || fail "purge left $calls November calls"
 
 # and what rater_app must not do
 for sql in "DELETE FROM invoices" "UPDATE invoice_lines SET amount = 0" \
            "DELETE FROM credit_notes" "UPDATE closed_periods SET period = period" \
            "UPDATE rater_meta SET value = 999" "CREATE TABLE rater_app_table (x bigint)"; do
-  if "$psql" -X -q -d "$app" -c "$sql" > "$work/refused" 2>&1; then
+  if "$PSQL" -X -q -d "$app" -c "$sql" > "$work/refused" 2>&1; then
     fail "rater_app may run: $sql"
   elif ! grep -q 'permission denied' "$work/refused"; then
     fail "$sql: refused, but not for want of a privilege: $(cat "$work/refused")"

@@ -10,12 +10,7 @@
 # handles the SQLite file itself (copies, truncates or opens it with the
 # sqlite3 shell), or keeps its own, cannot run on a server: those are
 # listed as left to SQLite, by name.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-if [ -z "${RATER_TEST_PG_ENV:-}" ] || [ ! -r "$RATER_TEST_PG_ENV" ]; then
-  echo "no PostgreSQL test cluster (RATER_TEST_PG_ENV): skipping"
-  exit 77
-fi
+. "$(dirname "$0")/lib.sh"
 cases=$(sed -n 's|^[[:space:]]*tests/golden/cases/\([^/]*\)/cmd.golden.*|\1|p' "$top_srcdir/Makefile.am")
 [ -n "$cases" ] || { echo "no golden cases found in Makefile.am"; exit 99; }
 

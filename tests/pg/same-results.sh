@@ -10,18 +10,9 @@
 #
 # Needs the cluster's env file in $RATER_TEST_PG_ENV (make check starts
 # one); skipped (77) without it.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${RATER:=$top_srcdir/rater/rater}"
-if [ -z "${RATER_TEST_PG_ENV:-}" ] || [ ! -r "$RATER_TEST_PG_ENV" ]; then
-  echo "no PostgreSQL test cluster (RATER_TEST_PG_ENV): skipping"
-  exit 77
-fi
+. "$(dirname "$0")/lib.sh"
 uri=$(sh "$top_srcdir/tests/tools/pg-createdb.sh" "same_results_$$") || exit 99
-. "$top_srcdir/tests/pg/samples-tree.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 export RATER_NOW=2026-12-03T02:00:00Z TZ=UTC LC_ALL=C
 
 # One night on DATABASE, in the scratch tree DIR (the samples' run.sh, its
@@ -46,7 +37,6 @@ night () {
 night "$work/run" "$work/run/rater.db" && mv "$work/run" "$work/sqlite"
 night "$work/run" "$uri" && mv "$work/run" "$work/pg"
 
-status=0
 grep -q 'nightly: [01]$' "$work/sqlite/stdout" || { echo "the SQLite night failed:"; cat "$work/sqlite/stdout" "$work/sqlite/stderr"; status=1; }
 if ! diff -r "$work/sqlite" "$work/pg" > "$work/diff" 2>&1; then
   echo "PostgreSQL and SQLite differ:"

@@ -13,24 +13,11 @@
 #
 # Needs the cluster's env file in $RATER_TEST_PG_ENV (make check starts
 # one); skipped (77) without it.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${RATER:=$top_srcdir/rater/rater}"
+. "$(dirname "$0")/lib.sh"
 : "${SQLITE3:=sqlite3}"
-if [ -z "${RATER_TEST_PG_ENV:-}" ] || [ ! -r "$RATER_TEST_PG_ENV" ]; then
-  echo "no PostgreSQL test cluster (RATER_TEST_PG_ENV): skipping"
-  exit 77
-fi
 base=$(sh "$top_srcdir/tests/tools/pg-createdb.sh" "shard_issue_base_$$") || exit 99
-# shellcheck disable=SC1090
-. "$RATER_TEST_PG_ENV"
-PSQL="$RATER_TEST_PG_BINDIR/psql"
-[ -x "$PSQL" ] || PSQL=psql
-work=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 cd "$work" || exit 99
 export TZ=UTC LC_ALL=C
-status=0
 
 # The samples' night of 2026-12-02 on DATABASE (nothing issued yet).
 night () {

@@ -10,23 +10,10 @@
 #
 # Needs the cluster's env file in $RATER_TEST_PG_ENV (make check starts
 # one); skipped (77) without it.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${RATER:=$top_srcdir/rater/rater}"
-if [ -z "${RATER_TEST_PG_ENV:-}" ] || [ ! -r "$RATER_TEST_PG_ENV" ]; then
-  echo "no PostgreSQL test cluster (RATER_TEST_PG_ENV): skipping"
-  exit 77
-fi
+. "$(dirname "$0")/lib.sh"
 base=$(sh "$top_srcdir/tests/tools/pg-createdb.sh" "shard_kill_base_$$") || exit 99
-# shellcheck disable=SC1090
-. "$RATER_TEST_PG_ENV"
-PSQL="$RATER_TEST_PG_BINDIR/psql"
-[ -x "$PSQL" ] || PSQL=psql
-work=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 cd "$work" || exit 99
 export TZ=UTC LC_ALL=C
-status=0
 
 # A copy of the ingested database named NAME; its URI on stdout.
 copy () {

@@ -12,24 +12,11 @@
 #
 # Needs the cluster's env file in $RATER_TEST_PG_ENV (make check starts
 # one); skipped (77) without it.
-set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${RATER:=$top_srcdir/rater/rater}"
-if [ -z "${RATER_TEST_PG_ENV:-}" ] || [ ! -r "$RATER_TEST_PG_ENV" ]; then
-  echo "no PostgreSQL test cluster (RATER_TEST_PG_ENV): skipping"
-  exit 77
-fi
+. "$(dirname "$0")/lib.sh"
 one=$(sh "$top_srcdir/tests/tools/pg-createdb.sh" "shard_night_one_$$") || exit 99
 three=$(sh "$top_srcdir/tests/tools/pg-createdb.sh" "shard_night_three_$$") || exit 99
-# shellcheck disable=SC1090
-. "$RATER_TEST_PG_ENV"
-PSQL="$RATER_TEST_PG_BINDIR/psql"
-[ -x "$PSQL" ] || PSQL=psql
 
-work=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export RATER_NOW=2026-12-03T02:00:00Z TZ=UTC LC_ALL=C
-status=0
 
 # Every table of DATABASE but the night's bookkeeping, ordered, into DIR/tables/.
 dump_tables () {
