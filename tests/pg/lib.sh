@@ -18,6 +18,18 @@ work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 status=0
 
+# pg_copy BASE NAME: a new database NAME, a copy of the database whose URI
+# is BASE (no other session on it); its URI on stdout.
+pg_copy () {
+  base_name=$(printf '%s' "$1" | sed 's|^[^/]*//[^/]*/\([^?]*\).*|\1|')
+  "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$1" >&2 <<SQL || return 1
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS "$2" WITH (FORCE);
+CREATE DATABASE "$2" TEMPLATE "$base_name";
+SQL
+  printf '%s\n' "$1" | sed "s|/$base_name?|/$2?|"
+}
+
 # samples_tree DIR DATABASE makes DIR a scratch copy of the samples' night (samples/run.sh):
 # the sample CDRs in DIR/incoming, and DIR/nightly.conf, samples/nightly.conf
 # with its database DATABASE (a path or a URI) and its folders in DIR.

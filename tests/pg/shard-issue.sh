@@ -21,25 +21,10 @@ export TZ=UTC LC_ALL=C
 
 # The samples' night of 2026-12-02 on DATABASE (nothing issued yet).
 night () {
-  rm -rf night && mkdir -p night/incoming
-  for d in "$top_srcdir"/samples/cdr/*/; do
-    cp -R "$d" "night/incoming/$(basename "$d")"
-  done
-  database_sed=$(printf '%s' "$1" | sed 's/[&|\\]/\\&/g')
-  sed -e "s|= out/rater.db|= $database_sed|" -e "s|= out/|= $work/night/|" \
-    -e "s|= \.\./rates|= $top_srcdir/rates|" "$top_srcdir/samples/nightly.conf" > night/nightly.conf
+  rm -rf night && samples_tree "$work/night" "$1"
   RATER_NOW=2026-12-02T02:00:00Z "$RATER" --db "$1" -q nightly --config night/nightly.conf \
     2>/dev/null
   [ $? -le 1 ] || { echo "the night of 2026-12-02 failed"; exit 99; }
-}
-# A copy of the PostgreSQL base named NAME; its URI on stdout.
-pg_copy () {
-  "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$base" >&2 <<SQL || return 1
-SET client_min_messages = warning;
-DROP DATABASE IF EXISTS "$1" WITH (FORCE);
-CREATE DATABASE "$1" TEMPLATE "shard_issue_base_$$";
-SQL
-  echo "$base" | sed "s|/shard_issue_base_$$?|/$1?|"
 }
 # The invoices of DATABASE (PostgreSQL or SQLite file) and their lines, ordered.
 invoices () {
@@ -87,14 +72,14 @@ race () {
 }
 
 night "$base"
-ref_db=$(pg_copy "shard_issue_ref_$$") || exit 99
+ref_db=$(pg_copy "$base" "shard_issue_ref_$$") || exit 99
 issue "$ref_db" ref
 [ "$(cat ref.status)" -le 1 ] || { echo "one issuer failed:"; cat ref.out; exit 1; }
 invoices "$ref_db" > ref.pg.invoices
 ref_invoices=ref.pg.invoices
 grep -q '^northwind|4|1|4|4$' ref.pg.invoices || { echo "northwind's invoices are not 1..4:"; cat ref.pg.invoices; status=1; }
 for round in 1 2 3; do
-  db=$(pg_copy "shard_issue_${round}_$$") || exit 99
+  db=$(pg_copy "$base" "shard_issue_${round}_$$") || exit 99
   race "$db" "pg$round"
 done
 

@@ -15,15 +15,6 @@ base=$(sh "$top_srcdir/tests/tools/pg-createdb.sh" "shard_kill_base_$$") || exit
 cd "$work" || exit 99
 export TZ=UTC LC_ALL=C
 
-# A copy of the ingested database named NAME; its URI on stdout.
-copy () {
-  "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$base" >&2 <<SQL || return 1
-SET client_min_messages = warning;
-DROP DATABASE IF EXISTS "$1" WITH (FORCE);
-CREATE DATABASE "$1" TEMPLATE "shard_kill_base_$$";
-SQL
-  echo "$base" | sed "s|/shard_kill_base_$$?|/$1?|"
-}
 # The ratings and the report aggregates of DATABASE, ordered, into FILE.
 dump () {
   for t in ratings agg_kpi agg_day agg_number agg_destination agg_journal; do
@@ -36,14 +27,14 @@ awk -v n=200000 -v op=northwind -f "$top_srcdir/tests/bench/gen-cdrs.awk" > big.
 "$RATER" --db "$base" -q init && "$RATER" --db "$base" -q catalog import "$top_srcdir/tests/data/spec-catalog" \
   && { "$RATER" --db "$base" -q ingest big.csv 2>/dev/null; [ $? -le 1 ]; } || { echo "setup failed"; exit 99; }
 
-ref=$(copy "shard_kill_ref_$$") || exit 99
+ref=$(pg_copy "$base" "shard_kill_ref_$$") || exit 99
 "$RATER" --db "$ref" -q rate; [ $? -le 1 ] || { echo "the reference rate failed"; exit 1; }
 dump "$ref" ref.txt
 grep -q ',contoso,' ref.txt || { echo "nothing rated for contoso"; status=1; }
 
 landed=0
 for delay in 0.5 1.5 2.5; do
-  db=$(copy "shard_kill_$$") || exit 99
+  db=$(pg_copy "$base" "shard_kill_$$") || exit 99
   for k in 1 2 3; do
     "$RATER" --db "$db" -q rate --shard $k/3 > "rate$k.out" 2>&1 &
     eval "pid$k=\$!"

@@ -33,13 +33,7 @@ dump_tables () {
 # The night in DIR on DATABASE: by one worker (SHARDS 0) or by SHARDS at once.
 night () {
   dir=$1 database=$2 shards=$3
-  mkdir -p "$dir/incoming"
-  for d in "$top_srcdir"/samples/cdr/*/; do
-    cp -R "$d" "$dir/incoming/$(basename "$d")"
-  done
-  database_sed=$(printf '%s' "$database" | sed 's/[&|\\]/\\&/g')
-  sed -e "s|= out/rater.db|= $database_sed|" -e "s|= out/|= $dir/|" \
-      -e "s|= \.\./rates|= $top_srcdir/rates|" "$top_srcdir/samples/nightly.conf" > "$dir/nightly.conf"
+  samples_tree "$dir" "$database"
   if [ "$shards" = 0 ]; then
     "$RATER" --db "$database" nightly --config "$dir/nightly.conf" > "$work/one.out" 2>&1
     echo "$?" > "$work/one.status"
