@@ -166,6 +166,169 @@ same_or_absent (const char *tmp, const char *path, GError **error)
   return FALSE;
 }
 
+/* ---- groups ---- */
+
+typedef struct {
+  char *tmp;          /* the temporary, closed, to rename */
+  char *path;         /* its destination */
+} Pending;
+
+struct _OutGroup {
+  GMutex lock;
+  GArray *pending;    /* Pending, in commit order */
+};
+
+static GPrivate thread_group = G_PRIVATE_INIT (NULL);   /* OutGroup *: the thread-default */
+
+static void
+pending_clear (gpointer p)
+{
+  Pending *pending = p;
+  g_free (pending->tmp);
+  g_free (pending->path);
+}
+
+OutGroup *
+outgroup_new (void)
+{
+  OutGroup *group = g_new0 (OutGroup, 1);
+  g_mutex_init (&group->lock);
+  group->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g_array_set_clear_func (group->pending, pending_clear);
+  return group;
+}
+
+void
+outgroup_free (OutGroup *group)
+{
+  if (!group)
+    return;
+  for (guint i = 0; i < group->pending->len; i++)
+    g_unlink (g_array_index (group->pending, Pending, i).tmp);
+  g_array_unref (group->pending);
+  g_mutex_clear (&group->lock);
+  g_free (group);
+}
+
+void
+outgroup_push_thread_default (OutGroup *group)
+{
+  g_return_if_fail (group != NULL && g_private_get (&thread_group) == NULL);
+  g_private_set (&thread_group, group);
+}
+
+void
+outgroup_pop_thread_default (OutGroup *group)
+{
+  g_return_if_fail (g_private_get (&thread_group) == group);
+  g_private_set (&thread_group, NULL);
+}
+
+guint
+outgroup_pending (OutGroup *group)
+{
+  g_mutex_lock (&group->lock);
+  guint n = group->pending->len;
+  g_mutex_unlock (&group->lock);
+  return n;
+}
+
+/* OUT's closed temporary becomes GROUP's to rename. */
+static gboolean
+group_take (OutGroup *group, OutFile *out)
+{
+  Pending pending = { g_steal_pointer (&out->tmp), g_strdup (out->path) };
+  g_mutex_lock (&group->lock);
+  g_array_append_val (group->pending, pending);
+  g_mutex_unlock (&group->lock);
+  out->committed = TRUE;
+  return TRUE;
+}
+
+/* Make PENDING's temporary durable: once per file system with syncfs(2)
+ * (DEVICES: the st_dev already synced), else with fsync(2) of the file. */
+static gboolean
+sync_pending (const Pending *pending, GArray *devices, GError **error)
+{
+  int fd = g_open (pending->tmp, O_RDONLY | O_CLOEXEC, 0);
+  GStatBuf st;
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int e = errno;
+      if (fd >= 0)
+        close (fd);
+      return cantcreat (error, "write", pending->path, e);
+    }
+  for (guint i = 0; i < devices->len; i++)
+    if (g_array_index (devices, dev_t, i) == st.st_dev)
+      return close (fd) == 0 || cantcreat (error, "write", pending->path, errno);
+  int rc = -1;
+#ifdef HAVE_SYNCFS
+  rc = syncfs (fd);
+  if (rc == 0)
+    g_array_append_val (devices, st.st_dev);
+#endif
+  if (rc != 0)
+    rc = fsync (fd);
+  int e = errno;
+  if (close (fd) != 0 && rc == 0)
+    {
+      rc = -1;
+      e = errno;
+    }
+  return rc == 0 || cantcreat (error, "write", pending->path, e);
+}
+
+/* fsync the directory DIR, so a rename in it survives a crash (a file
+ * system that cannot sync a directory, EINVAL, has nothing to do). */
+static gboolean
+sync_dir (const char *dir, GError **error)
+{
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return cantcreat (error, "open", dir, errno);
+  int rc = fsync (fd), e = errno;
+  close (fd);
+  return rc == 0 || e == EINVAL || cantcreat (error, "write", dir, e);
+}
+
+gboolean
+outgroup_commit (OutGroup *group, GError **error)
+{
+  g_return_val_if_fail (group != NULL, FALSE);
+  g_mutex_lock (&group->lock);
+  g_autoptr(GArray) pending = g_steal_pointer (&group->pending);
+  group->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g_array_set_clear_func (group->pending, pending_clear);
+  g_mutex_unlock (&group->lock);
+
+  g_autoptr(GArray) devices = g_array_new (FALSE, FALSE, sizeof (dev_t));
+  g_autoptr(GHashTable) dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < pending->len; i++)
+    ok = sync_pending (&g_array_index (pending, Pending, i), devices, error);
+  guint renamed = 0;
+  while (ok && renamed < pending->len)
+    {
+      Pending *p = &g_array_index (pending, Pending, renamed);
+      if (g_rename (p->tmp, p->path) != 0)
+        ok = cantcreat (error, "rename into", p->path, errno);
+      else
+        {
+          g_hash_table_add (dirs, g_path_get_dirname (p->path));
+          renamed++;
+        }
+    }
+  for (guint i = renamed; i < pending->len; i++)     /* after a failure: none of the rest */
+    g_unlink (g_array_index (pending, Pending, i).tmp);
+  GHashTableIter it;
+  gpointer dir;
+  g_hash_table_iter_init (&it, dirs);
+  while (ok && g_hash_table_iter_next (&it, &dir, NULL))
+    ok = sync_dir (dir, error);
+  return ok;
+}
+
 gboolean
 outfile_commit (OutFile *out, GError **error)
 {
@@ -173,7 +336,9 @@ outfile_commit (OutFile *out, GError **error)
     return fflush (stdout) == 0 || cantcreat (error, "write", "standard output", errno);
   if (!out->tmp)
     return fflush (out->stream) == 0 || cantcreat (error, "write", out->path, errno);
-  if (fflush (out->stream) != 0 || ferror (out->stream) || fsync (fileno (out->stream)) != 0)
+  OutGroup *group = g_private_get (&thread_group);
+  if (fflush (out->stream) != 0 || ferror (out->stream)
+      || (!group && fsync (fileno (out->stream)) != 0))
     return cantcreat (error, "write", out->path, errno);
   int rc = fclose (out->stream);
   out->stream = NULL;
@@ -181,6 +346,8 @@ outfile_commit (OutFile *out, GError **error)
     return cantcreat (error, "write", out->path, errno);
   if (out->frozen && !same_or_absent (out->tmp, out->path, error))
     return FALSE;
+  if (group)
+    return group_take (group, out);
   if (g_rename (out->tmp, out->path) != 0)
     return cantcreat (error, "rename into", out->path, errno);
   out->committed = TRUE;

@@ -41,6 +41,34 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OutFile, outfile_free)
 FILE *outfile_stream (OutFile *out);
 gboolean outfile_commit (OutFile *out, GError **error);
 
+/* An OutGroup makes many output files durable together: an outfile_commit()
+ * in a thread whose thread-default group is G (outgroup_push_thread_default)
+ * flushes and closes its temporary, checks a frozen file's bytes as usual,
+ * and hands the temporary to G instead of fsyncing and renaming it; nothing
+ * appears at its path yet.  outgroup_commit() then syncs each file system
+ * the group wrote on once (syncfs(2); fsync(2) of each file where that is
+ * missing), renames every temporary into place in the order they were
+ * committed, and fsyncs their directories — one sync for a thousand
+ * invoices instead of a thousand.  A group freed before its commit removes
+ * its temporaries: none of its files appears.  A process killed before the
+ * renames leaves only temporaries (OUTFILE_TMP_INFIX), never a half-written
+ * output.  Any thread may commit into a group (it has a lock); the
+ * thread-default is per thread, set and cleared by push and pop, not nested. */
+typedef struct _OutGroup OutGroup;
+
+OutGroup *outgroup_new (void);
+void outgroup_free (OutGroup *group);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OutGroup, outgroup_free)
+
+void outgroup_push_thread_default (OutGroup *group);
+void outgroup_pop_thread_default (OutGroup *group);
+/* The files committed into GROUP so far. */
+guint outgroup_pending (OutGroup *group);
+/* Sync, rename and fsync the directories as above; the group is then empty
+ * and can take more.  RATER_ERROR_CANTCREAT naming the path on failure (the
+ * temporaries not yet renamed are removed by outgroup_free). */
+gboolean outgroup_commit (OutGroup *group, GError **error);
+
 /* Create DIR and its parents (mode 0750); RATER_ERROR_CANTCREAT naming it
  * on failure. */
 gboolean outfile_mkdir (const char *dir, GError **error);

@@ -2,11 +2,16 @@
  *
  * The pool's threads each render whole records (invoiceout_write_record);
  * pango's default font map is per thread, cairo surfaces are per document,
- * so nothing is shared but the counters and the first error below.
+ * so nothing is shared but the counters and the first error below.  The
+ * documents go into one OutGroup (base/outfile.h), made durable and renamed
+ * into place together by docwriter_finish: one sync of the file system for
+ * the period instead of an fsync per document.
  */
 #include "config.h"
 
 #include "bill/docwriter.h"
+
+#include "base/outfile.h"
 
 #define MAX_THREADS 16
 
@@ -26,6 +31,7 @@ struct _DocWriter {
   GCond done;                   /* signalled when a record is finished */
   guint in_flight;              /* records added and not finished */
   GError *error;                /* the first error; set once */
+  OutGroup *files;              /* the documents written, renamed into place at finish */
 };
 
 guint
@@ -45,7 +51,10 @@ write_one (DocWriter *w, Job job)
   g_mutex_unlock (&w->lock);
 
   GError *local = NULL;
-  if (!failed && !invoiceout_write_record (job.rec, w->dir, job.formats, &local))
+  outgroup_push_thread_default (w->files);
+  gboolean written = failed || invoiceout_write_record (job.rec, w->dir, job.formats, &local);
+  outgroup_pop_thread_default (w->files);
+  if (!written)
     {
       g_mutex_lock (&w->lock);
       if (!w->error)
@@ -77,6 +86,7 @@ docwriter_new (const char *dir, guint threads)
   w->threads = docwriter_threads (threads);
   g_mutex_init (&w->lock);
   g_cond_init (&w->done);
+  w->files = outgroup_new ();
   if (w->threads > 1)
     /* exclusive: the threads (and their font maps) live as long as the pool;
      * with exclusive threads g_thread_pool_new cannot fail */
@@ -141,7 +151,7 @@ docwriter_finish (DocWriter *w, GError **error)
 {
   g_return_val_if_fail (w != NULL, FALSE);
   wait_idle (w);
-  return check_error (w, error);
+  return check_error (w, error) && outgroup_commit (w->files, error);
 }
 
 void
@@ -153,6 +163,7 @@ docwriter_free (DocWriter *w)
   if (w->pool)
     g_thread_pool_free (w->pool, FALSE, TRUE);
   g_clear_error (&w->error);
+  outgroup_free (w->files);
   g_cond_clear (&w->done);
   g_mutex_clear (&w->lock);
   g_free (w->dir);

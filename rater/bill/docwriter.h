@@ -14,11 +14,17 @@
  * issued record's are frozen); the bytes of every file are the same for any
  * number of threads.  At most 2 × threads records wait or render at once:
  * docwriter_add blocks while that many are in flight, so memory is bounded
- * by the largest invoices, not by the period.  The first error stops the
- * writer: records added after it are dropped, docwriter_add returns FALSE
- * with that error, and docwriter_finish returns it too.  Documents of other
- * records may have been written by then, each whole (outfile.h): a re-run
- * writes them again.
+ * by the largest invoices, not by the period.
+ *
+ * The documents appear at their paths only in docwriter_finish, together:
+ * each is written to its temporary, and docwriter_finish syncs the file
+ * system once and renames them all into place (an OutGroup, outfile.h),
+ * where an fsync per document used to cost about a millisecond each.  The
+ * first error stops the writer: records added after it are dropped,
+ * docwriter_add returns FALSE with that error, docwriter_finish returns it
+ * too, and none of the writer's documents appears (their temporaries are
+ * removed when the writer is freed); a re-run writes them.  A process
+ * killed before docwriter_finish leaves only temporaries.
  */
 #pragma once
 
@@ -38,7 +44,8 @@ DocWriter *docwriter_new (const char *dir, guint threads);
 gboolean docwriter_add (DocWriter *w, InvoiceRecord *rec, InvoiceOutFormats formats,
                         GError **error);
 
-/* Wait until every queued record is written; FALSE with the first error. */
+/* Wait until every queued record is written, then put every document in
+ * place (above); FALSE with the first error. */
 gboolean docwriter_finish (DocWriter *w, GError **error);
 
 /* Waits for queued records (their errors are dropped: call

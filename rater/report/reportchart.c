@@ -329,9 +329,12 @@ reportchart_write (const ReportDaily *daily, const char *path, GError **error)
 
 /* The charts being written by reportchart_write_all(): the pool's
  * threads each draw and write whole charts (pango's default font map is per
- * thread, cairo surfaces per chart), sharing only the first error. */
+ * thread, cairo surfaces per chart), sharing only the first error; the
+ * charts are made durable and put in place together at the end (one sync,
+ * base/outfile.h's OutGroup), none of them after an error. */
 typedef struct {
   const char *dir, *period;
+  OutGroup *files;              /* the charts, renamed into place together */
   GMutex lock;
   GError *error;                /* the first */
 } ChartRun;
@@ -347,7 +350,10 @@ chart_run_write (ChartRun *run, const ReportDaily *daily)
   g_autofree char *name = g_strdup_printf ("%s-%s.svg", daily->account, run->period);
   g_autofree char *path = g_build_filename (run->dir, name, NULL);
   GError *local = NULL;
-  if (reportchart_write (daily, path, &local))
+  outgroup_push_thread_default (run->files);
+  gboolean written = reportchart_write (daily, path, &local);
+  outgroup_pop_thread_default (run->files);
+  if (written)
     return;
   g_mutex_lock (&run->lock);
   if (!run->error)
@@ -373,7 +379,8 @@ reportchart_write_all (StoreDb *db, const ReportQuery *query, const char *dir,
     return FALSE;
   guint threads = query->threads ? query->threads : g_get_num_processors ();
   threads = MIN (MIN (threads, CHART_MAX_THREADS), MAX (dailies->len, 1));
-  ChartRun run = { .dir = dir, .period = query->period };
+  g_autoptr(OutGroup) files = outgroup_new ();
+  ChartRun run = { .dir = dir, .period = query->period, .files = files };
   g_mutex_init (&run.lock);
   if (threads <= 1)
     for (guint i = 0; i < dailies->len && !run.error; i++)
@@ -392,6 +399,8 @@ reportchart_write_all (StoreDb *db, const ReportQuery *query, const char *dir,
       g_propagate_error (error, run.error);
       return FALSE;
     }
+  if (!outgroup_commit (files, error))
+    return FALSE;
   *n_written = dailies->len;
   return TRUE;
 }

@@ -26,8 +26,9 @@ gboolean reportchart_write (const ReportDaily *daily, const char *path, GError *
 /* The chart of every account QUERY selects (report_accounts) for
  * QUERY->period, as DIR/<account>-<period>.svg (DIR created when missing),
  * drawn on QUERY->threads threads (0: one per CPU, at most 16); each file's
- * bytes are the same on any number of threads.  On the first error no
- * further chart is started; those written stay whole.  *N_WRITTEN receives
- * the count. */
+ * bytes are the same on any number of threads.  The charts appear together
+ * at the end, after one sync of the file system (base/outfile.h, OutGroup);
+ * on the first error no further chart is started and none appears.
+ * *N_WRITTEN receives the count. */
 gboolean reportchart_write_all (StoreDb *db, const ReportQuery *query, const char *dir,
                                 guint *n_written, GError **error);

@@ -163,3 +163,36 @@ Test (docwriter, one_thread_writes_in_the_calling_thread)
   cr_assert_eq (docwriter_threads (99), 16);
   cr_assert (docwriter_threads (0) >= 1);
 }
+
+Test (docwriter, documents_appear_together_at_finish_and_none_after_an_error)
+{
+  g_autofree char *out = g_build_filename (dir, "together", NULL);
+  cr_assert_eq (g_mkdir_with_parents (out, 0750), 0);
+  g_autoptr(GError) error = NULL;
+
+  DocWriter *w = docwriter_new (out, 2);
+  for (guint i = 0; i < 4; i++)
+    cr_assert (docwriter_add (w, record_new (i), ALL_DOCS, &error), "%s",
+               error ? error->message : "");
+  g_autofree char *pdf = g_build_filename (out, "NWT-202611-0001-2026-11.pdf", NULL);
+  cr_assert_not (g_file_test (pdf, G_FILE_TEST_EXISTS), "a document appeared before finish");
+  cr_assert (docwriter_finish (w, &error), "%s", error ? error->message : "");
+  docwriter_free (w);
+  g_autoptr(GPtrArray) names = sorted_names (out);
+  cr_assert_eq (names->len, 3 * 4, "%u files", names->len);
+
+  /* a writer that fails: none of its documents, no temporary */
+  g_autofree char *failed = g_build_filename (dir, "failed", NULL);
+  cr_assert_eq (g_mkdir_with_parents (failed, 0750), 0);
+  g_autofree char *blocker = g_build_filename (failed, "NWT-202611-0004-2026-11.pdf", NULL);
+  cr_assert_eq (g_mkdir (blocker, 0750), 0);
+  w = docwriter_new (failed, 2);
+  gboolean ok = TRUE;
+  for (guint i = 0; i < N_RECORDS && ok; i++)
+    ok = docwriter_add (w, record_new (i), ALL_DOCS, &error);
+  cr_assert_not (ok && docwriter_finish (w, &error));
+  docwriter_free (w);
+  g_autoptr(GPtrArray) left = sorted_names (failed);
+  cr_assert_eq (left->len, 1, "%u files left, the first %s", left->len, (char *) left->pdata[0]);
+  cr_assert_str_eq (left->pdata[0], "NWT-202611-0004-2026-11.pdf");
+}

@@ -6,7 +6,8 @@
  * after an abandoned write, a failed commit and a killed process (never the
  * destination), frozen documents (same bytes accepted, different bytes
  * refused with the old file kept), file and directory permissions, errors
- * that name the path, standard output, and the exact bytes of the CSV
+ * that name the path, groups of files made durable and renamed together,
+ * standard output, and the exact bytes of the CSV
  * helpers (RFC 4180 quoting only where needed).
  */
 #include "config.h"
@@ -239,6 +240,202 @@ Test (outfile, a_failed_rename_reports_the_path_and_leaves_nothing_behind)
   g_clear_pointer (&out, outfile_free);
   expect_listing ("target");
   cr_assert (g_file_test (path, G_FILE_TEST_IS_DIR));
+}
+
+/* Groups: many files made durable together {{{1 */
+
+/* Write TEXT to PATH through an OutFile committed into GROUP (its thread-default). */
+static void
+write_in_group (OutGroup *group, const char *path, const char *text, gboolean frozen)
+{
+  outgroup_push_thread_default (group);
+  write_whole (path, text, frozen);
+  outgroup_pop_thread_default (group);
+}
+
+static void
+group_commit_ok (OutGroup *group)
+{
+  g_autoptr(GError) error = NULL;
+  cr_assert (outgroup_commit (group, &error), "%s", error ? error->message : "");
+  cr_assert_null (error);
+}
+
+Test (outfile, files_committed_into_a_group_appear_only_when_the_group_commits)
+{
+  g_autofree char *a = path_in ("a.pdf");
+  g_autofree char *b = test_write (dir, "b.json", "the old b\n");
+  g_autoptr(OutGroup) group = outgroup_new ();
+
+  write_in_group (group, a, "%PDF a\n", FALSE);
+  write_in_group (group, b, "{\"b\": 2}\n", FALSE);
+  cr_assert_eq (outgroup_pending (group), 2);
+  expect_listing ("a.pdf.rater-tmp-* b.json b.json.rater-tmp-*");
+  expect_contents (b, "the old b\n");
+
+  group_commit_ok (group);
+  cr_assert_eq (outgroup_pending (group), 0);
+  expect_listing ("a.pdf b.json");
+  expect_contents (a, "%PDF a\n");
+  expect_contents (b, "{\"b\": 2}\n");
+
+  /* a commit outside the thread-default is immediate again */
+  g_autofree char *c = path_in ("c.csv");
+  write_whole (c, "c\n", FALSE);
+  expect_contents (c, "c\n");
+  cr_assert_eq (outgroup_pending (group), 0);
+
+  /* the group takes more after its commit */
+  write_in_group (group, c, "c2\n", FALSE);
+  expect_contents (c, "c\n");
+  group_commit_ok (group);
+  expect_contents (c, "c2\n");
+  expect_listing ("a.pdf b.json c.csv");
+}
+
+Test (outfile, a_group_freed_before_its_commit_leaves_none_of_its_files)
+{
+  g_autofree char *a = path_in ("a.html");
+  g_autofree char *b = test_write (dir, "b.html", "kept\n");
+  OutGroup *group = outgroup_new ();
+
+  write_in_group (group, a, "<p>a</p>\n", FALSE);
+  write_in_group (group, b, "<p>b</p>\n", FALSE);
+  outgroup_free (group);
+  outgroup_free (NULL);
+  expect_listing ("b.html");
+  expect_contents (b, "kept\n");
+}
+
+Test (outfile, a_frozen_file_with_other_bytes_is_refused_when_committed_into_a_group)
+{
+  g_autofree char *issued = test_write (dir, "INV-0001.pdf", "%PDF issued\n");
+  g_autofree char *same = test_write (dir, "INV-0002.pdf", "%PDF same\n");
+  g_autoptr(OutGroup) group = outgroup_new ();
+  g_autoptr(GError) error = NULL;
+
+  outgroup_push_thread_default (group);
+  write_whole (same, "%PDF same\n", TRUE);
+  OutFile *out = open_ok (issued, TRUE);
+  fputs ("%PDF different\n", outfile_stream (out));
+  cr_assert_not (outfile_commit (out, &error));
+  outfile_free (out);
+  outgroup_pop_thread_default (group);
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+  cr_assert (strstr (error->message, "already exists with different content"), "%s", error->message);
+
+  cr_assert_eq (outgroup_pending (group), 1);
+  group_commit_ok (group);
+  expect_contents (issued, "%PDF issued\n");
+  expect_contents (same, "%PDF same\n");
+  expect_listing ("INV-0001.pdf INV-0002.pdf");
+}
+
+Test (outfile, a_failed_rename_in_a_group_names_the_path_and_removes_the_rest)
+{
+  g_autofree char *first = path_in ("first.json");
+  g_autofree char *target = path_in ("target");
+  g_autofree char *last = path_in ("last.json");
+  g_autoptr(OutGroup) group = outgroup_new ();
+  g_autoptr(GError) error = NULL;
+
+  write_in_group (group, first, "1\n", FALSE);
+  write_in_group (group, target, "2\n", FALSE);
+  write_in_group (group, last, "3\n", FALSE);
+  cr_assert_eq (g_mkdir (target, 0755), 0);     /* its rename now fails */
+  cr_assert_not (outgroup_commit (group, &error));
+  cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_CANTCREAT));
+  g_autofree char *want = g_strdup_printf ("cannot rename into '%s': %s", target,
+                                           g_strerror (EISDIR));
+  cr_assert_str_eq (error->message, want);
+  expect_listing ("first.json target");
+  expect_contents (first, "1\n");
+}
+
+/* Each of 4 threads commits 25 files into one group. */
+static OutGroup *shared_group;
+
+static void *
+write_25 (void *arg)
+{
+  int t = GPOINTER_TO_INT (arg);
+  outgroup_push_thread_default (shared_group);
+  for (int i = 0; i < 25; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%d-%02d.txt", t, i);
+      g_autofree char *path = path_in (name);
+      g_autofree char *text = g_strdup_printf ("thread %d file %d\n", t, i);
+      OutFile *out = outfile_open (path, NULL);
+      if (!out)
+        return NULL;
+      fputs (text, outfile_stream (out));
+      gboolean ok = outfile_commit (out, NULL);
+      outfile_free (out);
+      if (!ok)
+        return NULL;
+    }
+  outgroup_pop_thread_default (shared_group);
+  return arg;
+}
+
+Test (outfile, threads_commit_into_one_group)
+{
+  pthread_t threads[4];
+  shared_group = outgroup_new ();
+  for (int t = 0; t < 4; t++)
+    cr_assert_eq (pthread_create (&threads[t], NULL, write_25, GINT_TO_POINTER (t + 1)), 0);
+  for (int t = 0; t < 4; t++)
+    {
+      void *ret = NULL;
+      cr_assert_eq (pthread_join (threads[t], &ret), 0);
+      cr_assert_eq (ret, GINT_TO_POINTER (t + 1), "thread %d failed", t + 1);
+    }
+  cr_assert_eq (outgroup_pending (shared_group), 100);
+  group_commit_ok (shared_group);
+  g_clear_pointer (&shared_group, outgroup_free);
+  for (int t = 1; t <= 4; t++)
+    for (int i = 0; i < 25; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("t%d-%02d.txt", t, i);
+        g_autofree char *path = path_in (name);
+        g_autofree char *text = g_strdup_printf ("thread %d file %d\n", t, i);
+        expect_contents (path, text);
+      }
+  g_autofree char *names = listing ();
+  cr_assert_null (strstr (names, "rater-tmp"), "%s", names);
+}
+
+Test (outfile, a_process_killed_before_the_group_commits_leaves_only_temporaries)
+{
+  g_autofree char *old = test_write (dir, "INV-0001.json", "the previous run\n");
+  g_autofree char *fresh = path_in ("INV-0002.json");
+  pid_t pid = fork ();
+
+  cr_assert_neq (pid, -1);
+  if (pid == 0)
+    {
+      OutGroup *group = outgroup_new ();
+      outgroup_push_thread_default (group);
+      const char *paths[] = { old, fresh };
+      for (int i = 0; i < 2; i++)
+        {
+          OutFile *out = outfile_open (paths[i], NULL);
+          if (!out)
+            _exit (2);
+          fputs ("new\n", outfile_stream (out));
+          if (!outfile_commit (out, NULL))
+            _exit (3);
+          outfile_free (out);
+        }
+      kill (getpid (), SIGKILL);
+      _exit (4);
+    }
+  int status = 0;
+  cr_assert_eq (waitpid (pid, &status, 0), pid);
+  cr_assert (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL, "child status %d", status);
+
+  expect_contents (old, "the previous run\n");
+  expect_listing ("INV-0001.json INV-0001.json.rater-tmp-* INV-0002.json.rater-tmp-*");
 }
 
 /* Errors name the path {{{1 */
