@@ -420,6 +420,13 @@ run_load (Run *r, GError **error)
                " AND from_date < ? AND (to_date IS NULL OR to_date > ?)", error));
 }
 
+/* The operator (calls.operator) of call I of S. */
+static const char *
+slot_operator (const Slot *s, guint i)
+{
+  return (const char *) s->keys->data + s->who_off[i];
+}
+
 /* ---- reading calls into slots ---- */
 
 /* Every call in id order; after a first rate, with its stored rating
@@ -724,7 +731,7 @@ write_change (Run *r, const Result *res, const Prior *p, const char *operator_sl
 {
   if (p->state == PRIOR_NONE)
     {
-      g_return_val_if_fail (operator_slug != NULL, FALSE);
+      g_assert (operator_slug != NULL);
       return write_result (r, res, operator_slug, error);
     }
   if (p->same_facts && res->covered == p->covered && res->charge == p->charge)
@@ -782,7 +789,7 @@ agg_of_result (Run *r, const Slot *s, guint i, const Result *res)
   const RateBatch *b = &s->core;
   return (AggRating) {
     .account = res->account >= 0 ? rate_accounts_info (r->accounts, res->account)->name : NULL,
-    .operator_slug = (const char *) s->keys->data + s->who_off[i],
+    .operator_slug = slot_operator (s, i),
     .number = s->own[i].len ? s->own[i].digits : NULL,
     .grp = res->row ? res->row->group : NULL, .destination = res->row ? res->row->destination : NULL,
     .start_ms = b->start_ms[i], .duration = s->duration[i], .billable = res->billable,
@@ -886,7 +893,7 @@ bundle_add (Run *r, Slot *s, guint i, const Result *res, const Prior *p, GError 
                    aggregates_keep (r->agg, &summed) };
   if (p->state == PRIOR_NONE)
     {
-      if (!write_result (r, res, (const char *) s->keys->data + s->who_off[i], error))
+      if (!write_result (r, res, slot_operator (s, i), error))
         return FALSE;
       c.prior = (Prior) { .state = PRIOR_OPEN, .same_facts = TRUE, .same_key = TRUE,
                           .period = res->period, .covered = res->covered, .charge = res->charge };
@@ -925,7 +932,7 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   agg_change (r, s, i, p, &res, bundle);
   if (bundle)
     return bundle_add (r, s, i, &res, p, error);
-  return write_change (r, &res, p, (const char *) s->keys->data + s->who_off[i], error);
+  return write_change (r, &res, p, slot_operator (s, i), error);
 }
 
 static gboolean

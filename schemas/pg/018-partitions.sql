@@ -38,7 +38,7 @@
 -- An existing database keeps every row: each table is renamed, a
 -- partitioned table of its name created, the rows moved, the old table
 -- dropped.  What depends on the tables is made again: the indexes, the
--- triggers (on the partitioned table: PostgreSQL 13+ clones row triggers to
+-- triggers (on the partitioned table: PostgreSQL clones its row triggers to
 -- every partition; statement triggers with transition tables see the rows
 -- of all partitions), the view agg_facts and agg_journal_add(), whose
 -- arguments are the tables' row types.  calls.id keeps its identity and

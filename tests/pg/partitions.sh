@@ -123,8 +123,10 @@ dump () {   # dump DB TAG: every row of the moved tables (ratings without operat
     > "$work/$2.ratings"
 }
 dump "$old_db" before
-[ "$(wc -l < "$work/before.calls")" = 239 ] && [ "$(wc -l < "$work/before.ratings")" = 215 ] \
-  && [ "$(wc -l < "$work/before.agg_journal")" = 215 ] || failed "the v17 rows were not written"
+if [ "$(wc -l < "$work/before.calls")" != 239 ] || [ "$(wc -l < "$work/before.ratings")" != 215 ] \
+   || [ "$(wc -l < "$work/before.agg_journal")" != 215 ]; then
+  failed "the v17 rows were not written"
+fi
 "$RATER" --db "$old_db" init > "$work/init.out" 2>&1 || { failed "rater init exited $?"; cat "$work/init.out"; }
 grep -q 'from schema version 17 to 18' "$work/init.out" || { failed "no upgrade from 17"; cat "$work/init.out"; }
 check_layout "$old_db" upgraded
@@ -165,5 +167,5 @@ if pg "$old_db" -c "INSERT INTO ratings (call_id, status, period, billable, cove
   failed "a rating without operator was accepted"
 fi
 
-[ $status = 0 ] && echo "PASS: calls, ratings and the aggregates hash-partitioned; the night and the upgrade from 17 keep every row"
-exit $status
+[ "$status" = 0 ] && echo "PASS: calls, ratings and the aggregates hash-partitioned; the night and the upgrade from 17 keep every row"
+exit "$status"
