@@ -45,9 +45,12 @@
 -- where it was (an id is never given twice).  Grants are per schema
 -- (schemas/pg/rater-app.sql grants on ALL TABLES): run it again after this
 -- upgrade, as after every one, for the partitions.  Autovacuum analyzes
--- the partitions but never a partitioned table itself: run ANALYZE calls,
--- ratings, agg_kpi, agg_day, agg_number, agg_destination after a first
--- large load.
+-- the partitions but never a partitioned table itself, and without the
+-- parent's statistics a join of calls and ratings is planned blind (at
+-- 300,000 calls `report exceptions` took 4.4 s instead of 0.8 s): this
+-- migration analyzes them once, and the owner runs
+--   ANALYZE calls, ratings, agg_kpi, agg_day, agg_number, agg_destination;
+-- after each night (README).
 
 DROP VIEW agg_facts;
 DROP FUNCTION agg_journal_add (bigint, ratings, calls);
@@ -296,3 +299,6 @@ CREATE TRIGGER rate_rating_updated AFTER UPDATE ON ratings
   REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rate_rating_changes_add ();
 CREATE TRIGGER rate_rating_deleted AFTER DELETE ON ratings
   REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rate_rating_changes_add ();
+
+-- the partitioned tables' own statistics (autovacuum never makes them)
+ANALYZE calls, ratings, agg_kpi, agg_day, agg_number, agg_destination;
