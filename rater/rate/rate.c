@@ -345,15 +345,17 @@ plan_writes (Run *r, GError **error)
  * its earlier rows, so SQLite keeps no statement journal (with ABORT, a
  * multi-row INSERT copies every page it touches first; the run's
  * transaction is what makes a failure change nothing); on PostgreSQL a
- * binary COPY per BULK_ROWS ratings. */
+ * binary COPY per BULK_ROWS ratings.  A new rating also takes its call's
+ * operator (schemas/018: PostgreSQL's partition key, never rewritten). */
 #define RATING_COLUMNS \
   "call_id, status, reason, account, period, band, prefix, destination, grp, billable," \
   " covered, charge, late"
+#define RATING_INSERT_COLUMNS RATING_COLUMNS ", operator"
 
 static StoreBulk *
 prepare_insert (StoreDb *db, GError **error)
 {
-  return store_bulk_new (db, "ratings", RATING_COLUMNS, NULL, NULL, error);
+  return store_bulk_new (db, "ratings", RATING_INSERT_COLUMNS, NULL, NULL, error);
 }
 
 /* A stored rating rewritten in place, with bind_result's 13 parameters;
@@ -416,6 +418,13 @@ run_load (Run *r, GError **error)
          && (r->count_users = store_prepare (r->db,
                "SELECT count (DISTINCT number) FROM numbers WHERE account = ? AND type = 'user'"
                " AND from_date < ? AND (to_date IS NULL OR to_date > ?)", error));
+}
+
+/* The operator (calls.operator) of call I of S. */
+static const char *
+slot_operator (const Slot *s, guint i)
+{
+  return (const char *) s->keys->data + s->who_off[i];
 }
 
 /* ---- reading calls into slots ---- */
@@ -643,13 +652,16 @@ flush_results (Run *r, gboolean all, GError **error)
          || store_bulk_flush (r->rewrite, NULL, error);
 }
 
+/* Insert RES, the rating of a call of operator OPERATOR_SLUG. */
 static gboolean
-write_result (Run *r, const Result *res, GError **error)
+write_result (Run *r, const Result *res, const char *operator_slug, GError **error)
 {
   char period[8];
-  StoreValue v[RATING_VALUES + 1];
+  StoreValue v[RATING_VALUES + 2];
   period_text (res->period, period);
   result_values (r, res, period, v);
+  v[RATING_VALUES] = STORE_TEXT (operator_slug);
+  v[RATING_VALUES + 1] = (StoreValue) { .type = STORE_VALUE_END };
   return store_bulk_row_values (r->write, v, error) && flush_results (r, FALSE, error);
 }
 
@@ -711,12 +723,17 @@ update_one (Run *r, const Result *res, gboolean same_key, GError **error)
 }
 
 /* Write RES given the call's stored rating P (compared by prior_compare):
- * insert when it has none, nothing when it is the same, else rewrite it. */
+ * insert when it has none (OPERATOR_SLUG: the call's operator), nothing
+ * when it is the same, else rewrite it (OPERATOR_SLUG unused: NULL). */
 static gboolean
-write_change (Run *r, const Result *res, const Prior *p, GError **error)
+write_change (Run *r, const Result *res, const Prior *p, const char *operator_slug,
+              GError **error)
 {
   if (p->state == PRIOR_NONE)
-    return write_result (r, res, error);
+    {
+      g_assert (operator_slug != NULL);
+      return write_result (r, res, operator_slug, error);
+    }
   if (p->same_facts && res->covered == p->covered && res->charge == p->charge)
     return TRUE;
   return update_one (r, res, p->same_key, error);
@@ -772,7 +789,7 @@ agg_of_result (Run *r, const Slot *s, guint i, const Result *res)
   const RateBatch *b = &s->core;
   return (AggRating) {
     .account = res->account >= 0 ? rate_accounts_info (r->accounts, res->account)->name : NULL,
-    .operator_slug = (const char *) s->keys->data + s->who_off[i],
+    .operator_slug = slot_operator (s, i),
     .number = s->own[i].len ? s->own[i].digits : NULL,
     .grp = res->row ? res->row->group : NULL, .destination = res->row ? res->row->destination : NULL,
     .start_ms = b->start_ms[i], .duration = s->duration[i], .billable = res->billable,
@@ -876,7 +893,7 @@ bundle_add (Run *r, Slot *s, guint i, const Result *res, const Prior *p, GError 
                    aggregates_keep (r->agg, &summed) };
   if (p->state == PRIOR_NONE)
     {
-      if (!write_result (r, res, error))
+      if (!write_result (r, res, slot_operator (s, i), error))
         return FALSE;
       c.prior = (Prior) { .state = PRIOR_OPEN, .same_facts = TRUE, .same_key = TRUE,
                           .period = res->period, .covered = res->covered, .charge = res->charge };
@@ -915,7 +932,7 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   agg_change (r, s, i, p, &res, bundle);
   if (bundle)
     return bundle_add (r, s, i, &res, p, error);
-  return write_change (r, &res, p, error);
+  return write_change (r, &res, p, slot_operator (s, i), error);
 }
 
 static gboolean
@@ -1034,7 +1051,8 @@ apply_bundles (Run *r, GError **error)
   for (guint i = 0; i < r->bundle->len; i++)
     {
       BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
-      if (!write_change (r, &c->result, &c->prior, error))
+      /* never an insert: bundle_add inserted the new ones */
+      if (!write_change (r, &c->result, &c->prior, NULL, error))
         return FALSE;
     }
   return TRUE;

@@ -9,6 +9,11 @@
 #     key and the same types (INTEGER bigint, TEXT text, BLOB bytea);
 #   * the same indexes (name, table, columns, unique, partial), UNIQUE
 #     constraints and foreign keys, and a trigger of each SQLite trigger's name;
+#   * but for what hash partitioning (pg/018) requires: the partitioned
+#     tables' partitions are left out (their columns, indexes and triggers
+#     are the partitioned table's), and calls' and ratings' primary keys
+#     hold their partition key operator, NOT NULL there (SQLite: id and
+#     call_id alone, ratings.operator nullable);
 #   * triggers with the same effect: the same statements run in both leave
 #     the same agg_journal rows and rate_changes count;
 #   * rater_local_day() giving store_local_day()'s days (rater/base/store.c:
@@ -50,6 +55,12 @@ done
   || failed "rater_meta schema_version is not SQLite's user_version $(lite 'PRAGMA user_version')"
 
 # compare WHAT: the SQLite and PostgreSQL lists (files lite.WHAT, pg.WHAT)
+# SQLite's columns as PostgreSQL's partitioned tables have them (above)
+partition_keys () {
+  sed -e 's/^calls|operator|1|0|text$/calls|operator|1|2|text/' \
+      -e 's/^ratings|operator|0|0|text$/ratings|operator|1|2|text/' "$1"
+}
+
 compare () {
   if ! diff -u "lite.$1" "pg.$1" >"diff.$1"; then
     failed "$1 differ (- SQLite, + PostgreSQL):"
@@ -71,7 +82,10 @@ cp rater.db columns.db
                               WHEN 'BLOB' THEN 'bytea' ELSE p.type END END
       FROM sqlite_master m, pragma_table_info (m.name) p
       WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%'
-      ORDER BY m.name, p.cid" >lite.columns
+      ORDER BY m.name, p.cid" >lite.columns.sqlite
+partition_keys lite.columns.sqlite >lite.columns
+[ "$(diff lite.columns.sqlite lite.columns | grep -c '^>')" = 2 ] \
+  || failed "calls.operator or ratings.operator is not in SQLite's schema as expected"
 pg -c "SELECT c.relname, a.attname, CASE WHEN c.relkind = 'v' THEN 0 ELSE a.attnotnull::int END,
          coalesce (array_position (i.indkey::int2[], a.attnum) - array_lower (i.indkey::int2[], 1) + 1, 0),
          CASE WHEN c.relkind = 'v' THEN '' ELSE format_type (a.atttypid, a.atttypmod) END
@@ -80,6 +94,7 @@ pg -c "SELECT c.relname, a.attname, CASE WHEN c.relkind = 'v' THEN 0 ELSE a.attn
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
        LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
        WHERE c.relkind IN ('r', 'p', 'v') AND c.relname NOT IN ('rater_meta', 'rater_zones')
+         AND NOT c.relispartition
        ORDER BY c.relname, a.attnum" >pg.columns
 compare columns
 [ "$(wc -l <lite.columns)" -gt 300 ] || failed "only $(wc -l <lite.columns) SQLite columns read"
@@ -97,7 +112,8 @@ pg -c "SELECT ic.relname, t.relname, i.indisunique::int, (i.indpred IS NOT NULL)
        JOIN pg_class ic ON ic.oid = i.indexrelid
        JOIN pg_class t ON t.oid = i.indrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
-       WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
+       WHERE NOT t.relispartition
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
                          AND k.conrelid = t.oid AND k.contype IN ('p', 'u'))
        ORDER BY ic.relname" >pg.indexes
 compare indexes
@@ -134,7 +150,7 @@ compare fkeys
 lite "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name" >lite.triggers
 pg -c "SELECT tg.tgname, t.relname FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
-       WHERE NOT tg.tgisinternal ORDER BY tg.tgname" >pg.triggers
+       WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 ORDER BY tg.tgname" >pg.triggers
 compare triggers
 [ "$(wc -l <lite.triggers)" -ge 14 ] || failed "only $(wc -l <lite.triggers) SQLite triggers read"
 
@@ -152,9 +168,9 @@ INSERT INTO calls (operator, call_key, file_id, line, direction, caller, callee,
          ('op', 'k2', 1, 2, 'in', NULL, '444', 1, 2000, 30, 1, 0),
          ('op', 'k3', 1, 3, 'in', '555', '666', 0, 3000, 0, 0, 0);
 INSERT INTO ratings (call_id, status, reason, account, period, grp, destination, billable, covered,
-                     charge, late)
-  VALUES (1, 'rated', NULL, 'acc', '2026-11', 'g', 'd', 60, 6, 100, 0),
-         (3, 'unanswered', NULL, 'acc', '2026-11', NULL, NULL, 0, 0, 0, 0);
+                     charge, late, operator)
+  VALUES (1, 'rated', NULL, 'acc', '2026-11', 'g', 'd', 60, 6, 100, 0, 'op'),
+         (3, 'unanswered', NULL, 'acc', '2026-11', NULL, NULL, 0, 0, 0, 0, 'op');
 UPDATE ratings SET charge = 200 WHERE call_id = 1;
 UPDATE ratings SET invoice = 'X' WHERE call_id = 1;
 UPDATE ratings SET status = status WHERE call_id = 3;
@@ -163,8 +179,8 @@ UPDATE calls SET leg_id = 'L' WHERE id = 2;
 UPDATE calls SET duration = duration WHERE id > 100;
 UPDATE agg_control SET journal = 0;
 INSERT INTO ratings (call_id, status, reason, account, period, grp, destination, billable, covered,
-                     charge, late)
-  VALUES (2, 'unrated', 'no_rate', 'acc', '2026-11', NULL, NULL, 30, 0, 0, 0);
+                     charge, late, operator)
+  VALUES (2, 'unrated', 'no_rate', 'acc', '2026-11', NULL, NULL, 30, 0, 0, 0, 'op');
 UPDATE ratings SET charge = 7 WHERE call_id = 2;
 DELETE FROM ratings WHERE call_id = 99;
 UPDATE agg_control SET journal = 1;

@@ -735,13 +735,17 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
                            " DROP TRIGGER rate_rating_deleted; DROP TRIGGER rate_closed_inserted;"
                            " DROP TRIGGER rate_closed_updated; DROP TRIGGER rate_closed_deleted;"
                            " DROP TABLE rate_changes; DROP TABLE rate_last;"
-                           " DROP TABLE nightly_shards;"
+                           " DROP TABLE nightly_shards; ALTER TABLE ratings DROP COLUMN operator;"
                            " PRAGMA user_version = 9", &error), "%s", error ? error->message : "");
   }
   g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
   cr_assert (db, "%s", error ? error->message : "");
   cr_assert_eq (from, 9);
   cr_assert_eq (to, store_schema_version ());
+  /* 018: every rating takes its call's operator, as rate writes it */
+  cr_assert_gt (test_count (db, "SELECT count (*) FROM ratings WHERE operator = 'tel'"), 0);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM ratings r WHERE r.operator IS NOT"
+                                " (SELECT c.operator FROM calls c WHERE c.id = r.call_id)"), 0);
   cr_assert (current (db));
   cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_destination"), 10);
   check_aggregates (db, "upgraded");
@@ -800,7 +804,7 @@ upgrade_from_13 (gboolean journal)
                            " DROP TRIGGER rate_purged_inserted; DROP TRIGGER rate_purged_updated;"
                            " DROP TRIGGER rate_purged_deleted;"
                            " DROP TABLE rate_changes; DROP TABLE rate_last;"
-                           " DROP TABLE nightly_shards;"
+                           " DROP TABLE nightly_shards; ALTER TABLE ratings DROP COLUMN operator;"
                            " PRAGMA user_version = 13", &error), "%s", error ? error->message : "");
   }
   g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);

@@ -48,7 +48,8 @@ add_call (const char *period, const char *grp, gint64 charge, gboolean late, cha
     " start_ms, duration, answered, account, leg_rank) VALUES ('northwind', '%s', 1, %u, 'out',"
     " '441632960001', '442079460000', 0, 1700000000000, 60, 1, 'contoso', 0);"
     "INSERT INTO ratings VALUES (last_insert_rowid (), 'rated', NULL, 'contoso', '%s', 'peak',"
-    " '44', 'x', '%s', 60, 0, %" G_GINT64_FORMAT ", %d, NULL)",
+    " '44', 'x', '%s', 60, 0, %" G_GINT64_FORMAT ", %d, NULL,"
+    " (SELECT operator FROM calls WHERE id = last_insert_rowid ()))",
     key, call_seq, period, grp, charge, late ? 1 : 0);
   cr_assert (store_exec (db, sql, &error), "%s", error ? error->message : "");
 }

@@ -72,7 +72,7 @@ Test (files, withdraw_removes_everything_and_names_the_other_files)
   ingest (db, "b.csv", HEADER CALL ("k2") CALL ("k4"));
   ingest (db, "c.csv", HEADER CALL ("k1") CALL ("k2") CALL ("k9"));
   cr_assert_eq (store_exec (db, "INSERT INTO ratings SELECT id, 'rated', NULL, 'contoso', '2026-11',"
-                                " 'peak', NULL, NULL, NULL, 61, 0, 100, 0, NULL FROM calls", NULL), TRUE);
+                                " 'peak', NULL, NULL, NULL, 61, 0, 100, 0, NULL, operator FROM calls", NULL), TRUE);
   g_auto(FilesWithdrawal) w = { 0 };
   g_autoptr(GError) error = NULL;
   cr_assert (files_withdraw (db, 1, "wrong options", &w, &error), "%s", error ? error->message : "");
@@ -108,7 +108,7 @@ Test (files, withdraw_is_refused_for_billed_calls)
   ingest (db, "b.csv", HEADER CALL ("k3"));
   cr_assert (store_exec (db,
     "INSERT INTO ratings SELECT id, 'rated', NULL, 'contoso', '2026-11', 'peak', NULL, NULL,"
-    " NULL, 61, 0, 100, 0, NULL FROM calls;"
+    " NULL, 61, 0, 100, 0, NULL, operator FROM calls;"
     "INSERT INTO closed_periods VALUES ('contoso', '2026-11', 'now');"
     "UPDATE ratings SET period = '2026-10', late = 1, invoice = 'NWT-202612-0001'"
     " WHERE call_id = (SELECT id FROM calls WHERE call_key = 'k3')", NULL));

@@ -140,7 +140,7 @@ add_rating (const RatingRow *r)
     " '441632960001', '442079460000', 0, 0, ?4, ?5, ?6, 0)");
   g_autoptr(StoreStmt) st = prepare (
     "INSERT INTO ratings VALUES (last_insert_rowid (), ?1, NULL, ?2, ?3, 'peak', '44', 'x', ?4,"
-    " ?5, ?6, ?7, ?8, NULL)");
+    " ?5, ?6, ?7, ?8, NULL, (SELECT operator FROM calls WHERE id = last_insert_rowid ()))");
   g_autofree char *key = g_strdup_printf ("k%06u", ++call_seq);
 
   store_bind_at (c, 1, NULL, STORE_TEXT (key));

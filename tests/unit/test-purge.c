@@ -66,7 +66,8 @@ add_call (gint64 file, const char *account, const char *period, gint64 charge, g
     G_GINT64_FORMAT ", %u, 'out', '441632960001', '442079460000', 0, %" G_GINT64_FORMAT
     ", 60, 1, '%s', 0);"
     "INSERT INTO ratings VALUES (last_insert_rowid (), 'rated', NULL, '%s', '%s', 'peak',"
-    " '44', 'UK', 'DOMESTIC', 60, 0, %" G_GINT64_FORMAT ", %d, NULL)",
+    " '44', 'UK', 'DOMESTIC', 60, 0, %" G_GINT64_FORMAT ", %d, NULL,"
+    " (SELECT operator FROM calls WHERE id = last_insert_rowid ()))",
     key, file, call_seq, G_GINT64_CONSTANT (1790000000000) + call_seq * 3600000, account,
     account, period, charge, late ? 1 : 0);
   exec_ok (sql);

@@ -87,7 +87,7 @@ add_call (const Call *c)
     " ?8, ?9, ?10, 0)");
   g_autoptr(StoreStmt) rating = prepare (
     "INSERT INTO ratings VALUES (last_insert_rowid (), ?1, ?2, ?3, ?4, 'peak', NULL, ?5, ?6,"
-    " ?7, 0, ?8, 0, NULL)");
+    " ?7, 0, ?8, 0, NULL, (SELECT operator FROM calls WHERE id = last_insert_rowid ()))");
   g_autofree char *key = g_strdup_printf ("k%05u", ++call_seq);
   store_bind_at (call, 1, NULL, STORE_TEXT (c->op ? c->op : "northwind"));
   store_bind_at (call, 2, NULL, STORE_TEXT (key));

@@ -1,0 +1,304 @@
+-- pg/018: the large tables hash-partitioned on a distribution column
+-- (issue 13, "ready to distribute"), and ratings carrying their call's
+-- operator (schemas/018-partitions.sql adds that column in SQLite).
+--
+--   calls           PARTITION BY HASH (operator), primary key (id, operator)
+--   ratings         PARTITION BY HASH (operator), primary key (call_id, operator)
+--   agg_kpi         PARTITION BY HASH (operator)
+--   agg_day, agg_number, agg_destination
+--                   PARTITION BY HASH (account)
+--
+-- PostgreSQL requires a partitioned table's primary key and unique indexes
+-- to hold the partition key: calls' key becomes (id, operator) — ids stay
+-- unique on their own, the identity giving each once — and its dedup index
+-- calls_by_key (call_key, operator) already holds it, so ingest's
+-- ON CONFLICT (call_key, operator) is the same exact test as before.
+-- ratings' key becomes (call_id, operator): a rating is its call's, and
+-- the call's operator never changes (ingest replaces a leg in place under
+-- the same operator), so this is as unique as call_id.  The aggregates'
+-- keys already hold account (agg_kpi's operator).  The same column in
+-- calls and ratings puts a call and its rating in partitions of the same
+-- number, and on Citus in co-located shards (README: "Distributing").
+--
+-- agg_journal stays one table: a queue the triggers append to and a rate
+-- run drains (rows live from one run to the next), ordered by its
+-- identity.  The catalog tables (operators, plans, accounts, numbers,
+-- deck_rows, ...) are small and read whole: Citus reference tables.
+--
+-- 16 partitions each: a power of two, so that one partition can later be
+-- split in two (MODULUS 32, remainders r and r + 16) without moving the
+-- others; enough for an operator's or account's rows to spread over the
+-- disks of a tablespace per partition and for VACUUM to work on 1/16 of a
+-- table at a time; few enough that a query not pruned to one partition
+-- (most of rater's: they filter on period) plans 16 scans, not hundreds.
+-- Operators are few: calls and ratings of one operator are one partition,
+-- and only a deployment with several operators spreads them (the
+-- aggregates, by account, spread within an operator).
+--
+-- An existing database keeps every row: each table is renamed, a
+-- partitioned table of its name created, the rows moved, the old table
+-- dropped.  What depends on the tables is made again: the indexes, the
+-- triggers (on the partitioned table: PostgreSQL clones its row triggers to
+-- every partition; statement triggers with transition tables see the rows
+-- of all partitions), the view agg_facts and agg_journal_add(), whose
+-- arguments are the tables' row types.  calls.id keeps its identity and
+-- where it was (an id is never given twice).  Grants are per schema
+-- (schemas/pg/rater-app.sql grants on ALL TABLES): run it again after this
+-- upgrade, as after every one, for the partitions.  Autovacuum analyzes
+-- the partitions but never a partitioned table itself, and without the
+-- parent's statistics a join of calls and ratings is planned blind (at
+-- 300,000 calls `report exceptions` took 4.4 s instead of 0.8 s): this
+-- migration analyzes them once, and the owner runs
+--   ANALYZE calls, ratings, agg_kpi, agg_day, agg_number, agg_destination;
+-- after each night (README).
+
+DROP VIEW agg_facts;
+DROP FUNCTION agg_journal_add (bigint, ratings, calls);
+
+-- ---- the old tables aside (their indexes and keys dropped: the names are the new tables') ----
+
+ALTER TABLE calls RENAME TO calls_v17;
+ALTER TABLE ratings RENAME TO ratings_v17;
+ALTER TABLE agg_kpi RENAME TO agg_kpi_v17;
+ALTER TABLE agg_day RENAME TO agg_day_v17;
+ALTER TABLE agg_number RENAME TO agg_number_v17;
+ALTER TABLE agg_destination RENAME TO agg_destination_v17;
+DROP INDEX calls_by_key, calls_by_leg_key, ratings_by_period, ratings_unbilled_late, ratings_unrated;
+ALTER TABLE calls_v17 DROP CONSTRAINT calls_pkey;
+ALTER TABLE ratings_v17 DROP CONSTRAINT ratings_pkey;
+ALTER TABLE agg_kpi_v17 DROP CONSTRAINT agg_kpi_pkey;
+ALTER TABLE agg_day_v17 DROP CONSTRAINT agg_day_pkey;
+ALTER TABLE agg_number_v17 DROP CONSTRAINT agg_number_pkey;
+ALTER TABLE agg_destination_v17 DROP CONSTRAINT agg_destination_pkey;
+
+-- the next id calls' identity gives (above every id given, deleted or not)
+CREATE TEMPORARY TABLE rater_next_call_id (id bigint NOT NULL) ON COMMIT DROP;
+DO $$
+DECLARE
+  next bigint;
+BEGIN
+  EXECUTE format ('SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM %s',
+                  pg_get_serial_sequence ('calls_v17', 'id')) INTO next;
+  INSERT INTO rater_next_call_id
+    SELECT greatest (next, coalesce ((SELECT max (id) + 1 FROM calls_v17), 1));
+END
+$$;
+ALTER TABLE calls_v17 ALTER COLUMN id DROP IDENTITY;
+
+-- ---- the partitioned tables (the columns of 016, in the same order) ----
+
+CREATE TABLE calls (
+  id              bigint GENERATED BY DEFAULT AS IDENTITY,
+  operator        text NOT NULL,
+  call_key        text NOT NULL,
+  file_id         bigint NOT NULL,
+  line            bigint NOT NULL,
+  direction       text NOT NULL,
+  caller          text,
+  callee          text NOT NULL,
+  masked          bigint NOT NULL,
+  start_ms        bigint NOT NULL,
+  duration        bigint NOT NULL,
+  answered        bigint NOT NULL,
+  tenant_id       text,
+  "user"          text,
+  sip_code        bigint,
+  account         text,
+  leg_rank        bigint NOT NULL,
+  leg_id          text,
+  leg_key         text,
+  PRIMARY KEY (id, operator)
+) PARTITION BY HASH (operator);
+
+CREATE TABLE ratings (
+  call_id         bigint NOT NULL,
+  status          text NOT NULL CHECK (status IN ('rated', 'free', 'unanswered', 'unrated')),
+  reason          text,
+  account         text,
+  period          text NOT NULL,
+  band            text,
+  prefix          text,
+  destination     text,
+  grp             text,
+  billable        bigint NOT NULL,
+  covered         bigint NOT NULL,
+  charge          bigint NOT NULL,
+  late            bigint NOT NULL,
+  invoice         text,
+  operator        text NOT NULL,            -- 018: the call's (calls.operator)
+  PRIMARY KEY (call_id, operator)
+) PARTITION BY HASH (operator);
+
+CREATE TABLE agg_kpi (
+  period          text NOT NULL,
+  operator        text NOT NULL,
+  day             bigint NOT NULL,
+  direction       text NOT NULL,
+  grp             text NOT NULL,
+  attempts        bigint NOT NULL,
+  answered        bigint NOT NULL,
+  seconds         bigint NOT NULL,
+  revenue         bigint NOT NULL,
+  PRIMARY KEY (period, operator, day, direction, grp)
+) PARTITION BY HASH (operator);
+
+CREATE TABLE agg_day (
+  period          text NOT NULL,
+  account         text NOT NULL,
+  day             bigint NOT NULL,
+  calls           bigint NOT NULL,
+  seconds         bigint NOT NULL,
+  billable        bigint NOT NULL,
+  charge          bigint NOT NULL,
+  PRIMARY KEY (period, account, day)
+) PARTITION BY HASH (account);
+
+CREATE TABLE agg_number (
+  period          text NOT NULL,
+  account         text NOT NULL,
+  number          text NOT NULL,
+  calls           bigint NOT NULL,
+  seconds         bigint NOT NULL,
+  billable        bigint NOT NULL,
+  charge          bigint NOT NULL,
+  PRIMARY KEY (period, account, number)
+) PARTITION BY HASH (account);
+
+CREATE TABLE agg_destination (
+  period          text NOT NULL,
+  account         text NOT NULL,
+  direction       text NOT NULL,
+  grp             text NOT NULL,
+  destination     text NOT NULL,
+  calls           bigint NOT NULL,
+  seconds         bigint NOT NULL,
+  billable        bigint NOT NULL,
+  charge          bigint NOT NULL,
+  covered         bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (period, account, direction, grp, destination)
+) PARTITION BY HASH (account);
+
+-- 16 partitions of each: calls_p0 ... calls_p15 and so on
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['calls', 'ratings', 'agg_kpi', 'agg_day', 'agg_number',
+                           'agg_destination'] LOOP
+    FOR r IN 0..15 LOOP
+      EXECUTE format ('CREATE TABLE %I PARTITION OF %I FOR VALUES WITH (MODULUS 16, REMAINDER %s)',
+                      t || '_p' || r, t, r);
+    END LOOP;
+  END LOOP;
+END
+$$;
+
+-- ---- the rows moved (before the indexes and triggers: one build, no journal) ----
+
+INSERT INTO calls SELECT * FROM calls_v17;
+-- a rating whose call is gone (rater deletes a call's rating with it, so
+-- only a hand-made one) keeps the operator ''
+INSERT INTO ratings
+  SELECT r.*, coalesce ((SELECT c.operator FROM calls_v17 c WHERE c.id = r.call_id), '')
+  FROM ratings_v17 r;
+INSERT INTO agg_kpi SELECT * FROM agg_kpi_v17;
+INSERT INTO agg_day SELECT * FROM agg_day_v17;
+INSERT INTO agg_number SELECT * FROM agg_number_v17;
+INSERT INTO agg_destination SELECT * FROM agg_destination_v17;
+DO $$
+BEGIN
+  EXECUTE format ('ALTER TABLE calls ALTER COLUMN id RESTART WITH %s',
+                  (SELECT id FROM rater_next_call_id));
+END
+$$;
+DROP TABLE calls_v17, ratings_v17, agg_kpi_v17, agg_day_v17, agg_number_v17, agg_destination_v17;
+
+-- ---- the indexes, as 016 made them ----
+
+CREATE UNIQUE INDEX calls_by_key ON calls (call_key, operator);
+CREATE INDEX calls_by_leg_key ON calls (leg_key, operator) WHERE leg_key IS NOT NULL;
+CREATE INDEX ratings_by_period ON ratings (period, account);
+CREATE INDEX ratings_unbilled_late ON ratings (account, period) WHERE late = 1 AND invoice IS NULL;
+CREATE INDEX ratings_unrated ON ratings (period, reason) WHERE status = 'unrated';
+
+-- ---- the view and the triggers, as 016 made them ----
+-- (the journal's and the view's call looked up by (id, operator): one
+-- partition, one index probe)
+
+CREATE VIEW agg_facts AS
+  SELECT r.call_id, r.period, r.account, c.operator, c.direction, r.status,
+         coalesce (r.grp, '') AS grp, coalesce (r.destination, '') AS destination,
+         coalesce (CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END, '') AS number,
+         c.duration, r.billable, r.covered, r.charge,
+         rater_local_day (c.start_ms, coalesce ((SELECT z.timezone FROM agg_zones z
+                                                WHERE z.account = r.account), 'UTC')) AS day,
+         r.account IS NOT NULL AND r.status IN ('rated', 'free') AS usage
+  FROM ratings r JOIN calls c ON c.id = r.call_id AND c.operator = r.operator;
+
+CREATE FUNCTION agg_journal_add (sgn bigint, r ratings, c calls) RETURNS void
+  LANGUAGE sql VOLATILE AS $$
+  INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp, destination,
+                           number, start_ms, duration, billable, covered, charge)
+    VALUES (sgn, r.period, r.account, c.operator, c.direction, r.status, r.grp, r.destination,
+            CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END,
+            c.start_ms, c.duration, r.billable, r.covered, r.charge)
+$$;
+
+CREATE OR REPLACE FUNCTION agg_rating_inserted () RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM agg_journal_add (1, NEW, c) FROM calls c
+    WHERE c.id = NEW.call_id AND c.operator = NEW.operator;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER agg_rating_inserted AFTER INSERT ON ratings
+  FOR EACH ROW WHEN (rater_journal_on ()) EXECUTE FUNCTION agg_rating_inserted ();
+
+CREATE OR REPLACE FUNCTION agg_rating_updated () RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM agg_journal_add (-1, OLD, c) FROM calls c
+    WHERE c.id = OLD.call_id AND c.operator = OLD.operator;
+  PERFORM agg_journal_add (1, NEW, c) FROM calls c
+    WHERE c.id = NEW.call_id AND c.operator = NEW.operator;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER agg_rating_updated AFTER UPDATE OF call_id, status, account, period, grp,
+  destination, billable, covered, charge ON ratings
+  FOR EACH ROW WHEN (rater_journal_on ()) EXECUTE FUNCTION agg_rating_updated ();
+
+CREATE OR REPLACE FUNCTION agg_rating_deleted () RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM agg_journal_add (-1, OLD, c) FROM calls c
+    WHERE c.id = OLD.call_id AND c.operator = OLD.operator;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER agg_rating_deleted AFTER DELETE ON ratings
+  FOR EACH ROW EXECUTE FUNCTION agg_rating_deleted ();
+
+-- (the rating stays under the call's operator as it was written: OLD's)
+CREATE OR REPLACE FUNCTION agg_call_updated () RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM agg_journal_add (-1, r, OLD) FROM ratings r
+    WHERE r.call_id = OLD.id AND r.operator = OLD.operator;
+  PERFORM agg_journal_add (1, r, NEW) FROM ratings r
+    WHERE r.call_id = NEW.id AND r.operator = OLD.operator;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER agg_call_updated AFTER UPDATE OF operator, direction, caller, callee, start_ms,
+  duration ON calls
+  FOR EACH ROW EXECUTE FUNCTION agg_call_updated ();
+
+CREATE TRIGGER rate_call_updated AFTER UPDATE ON calls
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rate_changes_add ();
+CREATE TRIGGER rate_call_deleted AFTER DELETE ON calls
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rate_changes_add ();
+CREATE TRIGGER rate_rating_updated AFTER UPDATE ON ratings
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rate_rating_changes_add ();
+CREATE TRIGGER rate_rating_deleted AFTER DELETE ON ratings
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rate_rating_changes_add ();
+
+-- the partitioned tables' own statistics (autovacuum never makes them)
+ANALYZE calls, ratings, agg_kpi, agg_day, agg_number, agg_destination;
