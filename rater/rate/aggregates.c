@@ -378,6 +378,14 @@ apply_journal (Aggregates *agg, GError **error)
              && store_exec (agg->db, "DELETE FROM agg_journal", error));
 }
 
+/* The journal off and on again on PostgreSQL: with rater.journal for the
+ * rest of the transaction, which the ratings' row triggers ask before the
+ * table (schemas/pg/019-journal-gate.sql). */
+static const char journal_off_pg[] =
+  "UPDATE agg_control SET journal = 0; SELECT set_config ('rater.journal', 'off', true)";
+static const char journal_on_pg[] =
+  "UPDATE agg_control SET journal = 1; SELECT set_config ('rater.journal', 'on', true)";
+
 Aggregates *
 aggregates_begin (StoreDb *db, GError **error)
 {
@@ -395,7 +403,8 @@ aggregates_begin (StoreDb *db, GError **error)
     agg->pending[t].groups = g_array_new (FALSE, FALSE, sizeof (Pending));
   gboolean current = FALSE;
   if (!(agg->utc = tzmap_cache_get (agg->tzmaps, "UTC", error))
-      || !store_exec (db, "UPDATE agg_control SET journal = 0", error)
+      || !store_exec (db, store_backend (db) == STORE_POSTGRES ? journal_off_pg
+                      : "UPDATE agg_control SET journal = 0", error)
       || !zones_current (db, &current, error))
     return NULL;
   agg->rebuild = !current;
@@ -855,5 +864,6 @@ aggregates_finish (Aggregates *agg, GError **error)
 {
   return apply_journal (agg, error)
          && (agg->rebuild ? aggregates_rebuild (agg->db, error) : aggregates_flush (agg, TRUE, error))
-         && store_exec (agg->db, "UPDATE agg_control SET journal = 1", error);
+         && store_exec (agg->db, store_backend (agg->db) == STORE_POSTGRES ? journal_on_pg
+                        : "UPDATE agg_control SET journal = 1", error);
 }
