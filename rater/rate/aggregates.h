@@ -17,7 +17,8 @@
  * --period's deletes, sqlite3 by hand) is journalled by triggers in
  * agg_journal (schemas/010); rate adds the journal to the aggregates when it
  * begins and ends, and turns the journal off for its own writes
- * (agg_control, inside its transaction).
+ * (agg_control, inside its transaction; on PostgreSQL also the setting
+ * rater.journal, which the triggers ask first: schemas/pg/019).
  *
  * The aggregates are "current" while the journal is empty and every
  * account agg_zones records is in the catalog in that zone (or out of it

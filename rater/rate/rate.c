@@ -1158,7 +1158,11 @@ rate_all (Run *r, GError **error)
       return FALSE;
     }
   g_autoptr(StoreDb) reader = store_open_reader (r->db, error);
-  if (!reader)
+  /* on PostgreSQL the calls' cursor streams inside a transaction; outside
+   * one (WITH HOLD, store-pg.c) the server reads every call before the first
+   * comes (3 s at a million calls, with rating and writing waiting) */
+  gboolean pg = reader && store_backend (reader) == STORE_POSTGRES;
+  if (!reader || (pg && !store_begin (reader, error)))
     return FALSE;
   guint threads = r->opts->threads ? r->opts->threads : MAX (1, g_get_num_processors ());
   guint batch = r->opts->batch_size ? MIN (r->opts->batch_size, RATE_BATCH_MAX) : RATE_BATCH_MAX;
@@ -1172,6 +1176,8 @@ rate_all (Run *r, GError **error)
   GThread *writer = g_thread_new ("rater-rate-writer", writer_main, r);
 
   gboolean ok = stream_calls (r, reader, pool, batch, error);
+  if (pg)
+    store_rollback (reader);   /* read only: nothing to keep */
   g_async_queue_push (r->drain_q, &end_mark);
   g_thread_join (writer);
   g_thread_pool_free (pool, FALSE, TRUE);

@@ -1,0 +1,6 @@
+-- 019: nothing on SQLite.  PostgreSQL's 019 (schemas/pg/019-journal-gate.sql)
+-- gates the ratings' journal triggers of 010 on a setting before asking
+-- agg_control, a query per row there; SQLite's WHEN (SELECT journal FROM
+-- agg_control) costs no such thing, and `rater rate` drops those triggers
+-- for a first rate anyway (rate/rate.c).  The version is kept the same in
+-- both dialects.
