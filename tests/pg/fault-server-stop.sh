@@ -41,53 +41,6 @@ new_db () {
   printf '%s\n' "$RATER_TEST_PG" | sed "s|/postgres?|/$1?|"
 }
 
-# Every table of DATABASE into DIR/NAME, its rows ordered, without their
-# identities: id left out, call_id, file_id and last_call replaced by the
-# call's operator and key and the file's digest.  rate_last (the last rate
-# run's figures: how the runs went, not what they left) is left out.
-dump_tables () {
-  mkdir -p "$2"
-  "$PSQL" -X -At -v ON_ERROR_STOP=1 -d "$1" -c "SELECT c.table_name,
-        string_agg (CASE WHEN c.column_name NOT IN ('id', 'call_id', 'file_id', 'last_call')
-                    THEN 't.' || quote_ident (c.column_name) END, ', ' ORDER BY c.ordinal_position),
-        string_agg (CASE WHEN c.column_name IN ('call_id', 'file_id', 'last_call')
-                    THEN c.column_name END, ' ')
-      FROM information_schema.columns c JOIN pg_tables t
-        ON t.schemaname = c.table_schema AND t.tablename = c.table_name
-      WHERE c.table_schema = 'public' AND c.table_name <> 'rate_last' GROUP BY 1 ORDER BY 1" \
-    > "$work/dump.columns" || status=1
-  while IFS='|' read -r t columns ids; do
-    joins=""
-    for id in $ids; do
-      case $id in
-        call_id) columns="$columns, c.operator, c.call_key"
-                 joins="$joins LEFT JOIN calls c ON c.id = t.call_id" ;;
-        file_id) columns="$columns, f.sha256"
-                 joins="$joins LEFT JOIN files f ON f.id = t.file_id" ;;
-        last_call) columns="$columns, l.operator, l.call_key"
-                   joins="$joins LEFT JOIN calls l ON l.id = t.last_call" ;;
-      esac
-    done
-    printf '\\o %s/%s\nSELECT row (%s)::text AS r FROM %s t%s ORDER BY r;\n' \
-      "$2" "$t" "${columns#, }" "$t" "$joins"
-  done < "$work/dump.columns" > "$work/dump.sql"
-  "$PSQL" -X -At -q -v ON_ERROR_STOP=1 -d "$1" -f "$work/dump.sql" || status=1
-}
-
-# Until SQL answers t on DATABASE (0), or PID has ended (1); 30 s at most.
-wait_for () {
-  i=0
-  while [ $i -lt 600 ]; do
-    kill -0 "$3" 2>/dev/null || return 1
-    [ "$("$PSQL" -X -At -d "$2" -c "$1" 2>/dev/null)" = t ] && return 0
-    sleep 0.05
-    i=$((i + 1))
-  done
-  return 1
-}
-holds_lock="SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-              WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'rater')"
-
 # interrupt NAME MODE CONDITION DATABASE COMMAND...: COMMAND in the
 # background; the server stopped in MODE once CONDITION holds on DATABASE,
 # then started again.  COMMAND must have failed with 70 and one line on
@@ -99,7 +52,7 @@ interrupt () {
   shift 4
   "$@" > "$name.out" 2> "$name.err" &
   pid=$!
-  if ! wait_for "$cond" "$db" "$pid"; then
+  if ! pg_wait "$cond" "$db" "$pid"; then
     wait "$pid"
     echo "$name: ran to its end (exit $?) before the server could be stopped mid-run:"
     cat "$name.err"
@@ -179,7 +132,7 @@ base=$(new_db base)
 ref=$(pg_copy "$base" ref) || exit 99
 "$RATER" --db "$ref" -q ingest cdrs.csv 2>/dev/null
 [ $? -le 1 ] || { echo "the uninterrupted ingest failed"; exit 1; }
-dump_tables "$ref" ref-ingest
+pg_dump_tables "$ref" ref-ingest
 for mode in immediate fast; do
   db=$(pg_copy "$base" "ingest_$mode") || exit 99
   if interrupt "ingest-$mode" $mode "SELECT EXISTS (SELECT 1 FROM ingest_progress)" "$db" \
@@ -187,7 +140,7 @@ for mode in immediate fast; do
     half_file "ingest-$mode" "$db"
     "$RATER" --db "$db" -q ingest cdrs.csv 2>/dev/null
     [ $? -le 1 ] || { echo "ingest-$mode: the ingest run again failed"; status=1; }
-    dump_tables "$db" "ingest-$mode"
+    pg_dump_tables "$db" "ingest-$mode"
     same "ingest-$mode" ref-ingest "ingest-$mode"
   fi
 done
@@ -195,12 +148,12 @@ done
 # --- rate (on the ingested database)
 ingested=$(pg_copy "$ref" ingested) || exit 99
 "$RATER" --db "$ref" -q rate; [ $? -le 1 ] || { echo "the uninterrupted rate failed"; exit 1; }
-dump_tables "$ref" ref-rate
+pg_dump_tables "$ref" ref-rate
 db=$(pg_copy "$ingested" rate_immediate) || exit 99
-if interrupt rate-immediate immediate "$holds_lock" "$db" "$RATER" --db "$db" -q rate; then
+if interrupt rate-immediate immediate "$pg_writing" "$db" "$RATER" --db "$db" -q rate; then
   half_rate rate-immediate "$db"
   "$RATER" --db "$db" -q rate; [ $? -le 1 ] || { echo "rate-immediate: run again: failed"; status=1; }
-  dump_tables "$db" rate-immediate
+  pg_dump_tables "$db" rate-immediate
   same rate-immediate ref-rate rate-immediate
 fi
 
@@ -208,9 +161,9 @@ fi
 rated=$(pg_copy "$ref" rated) || exit 99
 "$RATER" --db "$ref" -q invoice issue --period 2026-11 --format json --out ref-docs
 [ $? -le 1 ] || { echo "the uninterrupted issue failed"; exit 1; }
-dump_tables "$ref" ref-issue
+pg_dump_tables "$ref" ref-issue
 grep -q . ref-issue/invoices || { echo "nothing issued"; exit 1; }
-for how in "fast $holds_lock" \
+for how in "fast $pg_writing" \
            "immediate SELECT EXISTS (SELECT 1 FROM invoices)"; do
   mode=${how%% *}
   db=$(pg_copy "$rated" "issue_$mode") || exit 99
@@ -219,7 +172,7 @@ for how in "fast $holds_lock" \
     half_issue "issue-$mode" "$db" ref-issue
     "$RATER" --db "$db" -q invoice issue --period 2026-11 --format json --out "docs-$mode"
     [ $? -le 1 ] || { echo "issue-$mode: run again: failed"; status=1; }
-    dump_tables "$db" "issue-$mode"
+    pg_dump_tables "$db" "issue-$mode"
     same "issue-$mode" ref-issue "issue-$mode"
     same "issue-$mode-documents" ref-docs "docs-$mode"
   fi
@@ -251,7 +204,7 @@ night () {
   rc=$?
   case $rc in 0|1) ;; *) echo "$1: the night failed ($rc):"; tail -n 5 "$1.out"; status=1 ;; esac
   rm -f "$1/nightly.conf"
-  dump_tables "$2" "$1/tables"
+  pg_dump_tables "$2" "$1/tables"
 }
 ref_night=$(new_db ref_night)
 night_tree night "$ref_night"
