@@ -59,6 +59,7 @@ SELECT pg_advisory_xact_lock (x'7261746572'::bigint);
 \o
 DO $$ BEGIN
   FOR i IN 1..600 LOOP
+    PERFORM pg_stat_clear_snapshot ();   -- pg_stat_activity: as it is now, not at the first look
     EXIT WHEN (SELECT count (*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
           WHERE l.locktype = 'advisory' AND NOT l.granted AND l.classid = 114
             AND l.objid = 1635018098 AND a.application_name = 'rater'
@@ -66,6 +67,9 @@ DO $$ BEGIN
     PERFORM pg_sleep (0.05);
   END LOOP;
 END $$;
+\o /dev/null
+SELECT pg_stat_clear_snapshot ();
+\o
 SELECT (SELECT count (*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
         WHERE l.locktype = 'advisory' AND NOT l.granted AND l.classid = 114
           AND l.objid = 1635018098 AND a.application_name = 'rater'
