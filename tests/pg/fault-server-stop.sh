@@ -4,7 +4,7 @@
 # the shared one would fail the other PostgreSQL tests), a world of
 # tests/bench/gen-world.awk (150 accounts, 30,000 CDR rows with duplicates
 # and bad rows) is
-#   - ingested in 4096-row chunks: the server stopped (immediate, then
+#   - ingested in 1024-row chunks: the server stopped (immediate, then
 #     fast) once a chunk is committed;
 #   - rated: the server stopped (immediate) while rate holds the write lock;
 #   - issued (--format json): the server stopped (fast) while the first
@@ -123,7 +123,7 @@ awk -v n=2000 -v spec="$top_srcdir/tests/data/spec-catalog/decks/spec.csv" \
 awk -v dir=world -v accounts=150 -v calls=30000 -f "$top_srcdir/tests/bench/gen-world.awk" \
   > world/cdrs.csv 2>/dev/null
 cp world/cdrs.csv cdrs.csv
-export RATER_INGEST_CHUNK_ROWS=4096
+export RATER_INGEST_CHUNK_ROWS=1024
 
 # --- ingest
 base=$(new_db base)
