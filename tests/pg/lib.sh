@@ -43,20 +43,22 @@ samples_tree () {
       -e "s|= \.\./rates|= $top_srcdir/rates|" "$top_srcdir/samples/nightly.conf" > "$1/nightly.conf"
 }
 
-# pg_dump_tables DATABASE DIR: every table of DATABASE into DIR/NAME, its rows ordered, without their
+# pg_dump_tables DATABASE DIR: every table of DATABASE into DIR/NAME (a
+# partitioned one whole, not its partitions), its rows ordered, without their
 # identities: id left out, call_id, file_id and last_call replaced by the
 # call's operator and key and the file's digest.  rate_last (the last rate
 # run's figures: how the runs went, not what they left) is left out.
 pg_dump_tables () {
   mkdir -p "$2"
-  "$PSQL" -X -At -v ON_ERROR_STOP=1 -d "$1" -c "SELECT c.table_name,
-        string_agg (CASE WHEN c.column_name NOT IN ('id', 'call_id', 'file_id', 'last_call')
-                    THEN 't.' || quote_ident (c.column_name) END, ', ' ORDER BY c.ordinal_position),
-        string_agg (CASE WHEN c.column_name IN ('call_id', 'file_id', 'last_call')
-                    THEN c.column_name END, ' ')
-      FROM information_schema.columns c JOIN pg_tables t
-        ON t.schemaname = c.table_schema AND t.tablename = c.table_name
-      WHERE c.table_schema = 'public' AND c.table_name <> 'rate_last' GROUP BY 1 ORDER BY 1" \
+  "$PSQL" -X -At -v ON_ERROR_STOP=1 -d "$1" -c "SELECT c.relname,
+        string_agg (CASE WHEN a.attname NOT IN ('id', 'call_id', 'file_id', 'last_call')
+                    THEN 't.' || quote_ident (a.attname) END, ', ' ORDER BY a.attnum),
+        string_agg (CASE WHEN a.attname IN ('call_id', 'file_id', 'last_call')
+                    THEN a.attname::text END, ' ')
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+        AND c.relname <> 'rate_last' GROUP BY 1 ORDER BY 1" \
     > "$work/dump.columns" || status=1
   while IFS='|' read -r t columns ids; do
     joins=""
