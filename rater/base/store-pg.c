@@ -12,7 +12,10 @@
  * default_transaction_read_only for a read-only connection.  The URI may
  * hold a password (userinfo, password= or sslpassword=): the connection's
  * name (store_name()) is the URI without them, and every message libpq
- * gives is scrubbed of them before rater keeps it.
+ * gives is scrubbed of them before rater keeps it.  The server's warnings
+ * go to the log, never straight to stderr; a connection lost (the server
+ * stopped or gone) fails the statement with a message that names the
+ * database and the server's reason when it gave one.
  *
  * Schema.  The migrations are GResources under /org/rater/schemas/pg/,
  * NNN-what.sql, carrying the same versions as SQLite's; each is applied in
@@ -99,6 +102,7 @@ typedef struct {
   guint64 round_trips;   /* round trips made so far */
   GPtrArray *pending;    /* CLOSE / DEALLOCATE commands sent with the next round trip */
   char *errmsg;          /* the last error's message */
+  char *shutdown;        /* the server's notice that it shuts down: why the connection is lost */
   char sqlstate[6];      /* and its SQLSTATE ("" when none) */
   gint64 changes;        /* rows of the last INSERT, UPDATE, DELETE or MERGE */
 } PgDb;
@@ -272,6 +276,30 @@ set_last_error (PgDb *db, const char *message, const char *sqlstate)
   g_strlcpy (db->sqlstate, sqlstate ? sqlstate : "", sizeof db->sqlstate);
 }
 
+/* Remember TEXT (with STATE, the SQLSTATE, or NULL) as the last error.  A
+ * lost connection's message names the database, with the server's reason
+ * when it gave one (receive_notice()). */
+static void
+note_error (PgDb *db, const char *text, const char *state)
+{
+  /* a failure of libpq's own on a connection it still takes for sound:
+   * read what the server sent (a write to a closed socket fails unseen
+   * until the next read; a shutdown's notice may wait there) */
+  g_autofree char *copy = g_strdup (text);   /* (PQerrorMessage's may change) */
+  if (!state && PQstatus (db->conn) == CONNECTION_OK)
+    (void) PQconsumeInput (db->conn);
+  if (PQstatus (db->conn) == CONNECTION_BAD
+      || (state && (g_str_has_prefix (state, "57P") || g_str_has_prefix (state, "08"))))
+    {
+      g_autofree char *lost = g_strdup_printf ("lost the connection to database '%s': %s",
+                                               db->base.name, db->shutdown ? db->shutdown
+                                               : *copy ? copy : "no reason given");
+      set_last_error (db, lost, state);
+      return;
+    }
+  set_last_error (db, *copy ? copy : "unknown error", state);
+}
+
 /* Remember why R (NULL: no result at all) failed. */
 static void
 note_failure (PgDb *db, const PGresult *r)
@@ -279,17 +307,29 @@ note_failure (PgDb *db, const PGresult *r)
   const char *primary = r ? PQresultErrorField (r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
   const char *state = r ? PQresultErrorField (r, PG_DIAG_SQLSTATE) : NULL;
   const char *text = primary ? primary : r ? PQresultErrorMessage (r) : "";
-  if (!*text)
-    text = PQerrorMessage (db->conn);
-  if (PQstatus (db->conn) == CONNECTION_BAD
-      || (state && (g_str_has_prefix (state, "57P") || g_str_has_prefix (state, "08"))))
+  note_error (db, *text ? text : PQerrorMessage (db->conn), state);
+}
+
+/* libpq's notice receiver: the server's warnings (client_min_messages)
+ * go to the log, naming the database, never straight to stderr.  One that
+ * the server shuts down (SQLSTATE class 57P: an immediate shutdown warns
+ * before it closes the connection) is kept instead: it is the reason that
+ * note_failure() gives for the lost connection. */
+static void
+receive_notice (void *data, const PGresult *r)
+{
+  PgDb *db = data;
+  const char *state = PQresultErrorField (r, PG_DIAG_SQLSTATE);
+  const char *primary = PQresultErrorField (r, PG_DIAG_MESSAGE_PRIMARY);
+  g_autofree char *text = clean_message (primary ? primary : PQresultErrorMessage (r),
+                                         db->secrets);
+  if (state && g_str_has_prefix (state, "57P"))
     {
-      g_autofree char *lost = g_strdup_printf ("lost the connection to the server: %s",
-                                               *text ? text : "no reason given");
-      set_last_error (db, lost, state);
+      g_free (db->shutdown);
+      db->shutdown = g_steal_pointer (&text);
       return;
     }
-  set_last_error (db, *text ? text : "unknown error", state);
+  g_warning ("database '%s': %s", db->base.name, text);
 }
 
 static gboolean
@@ -466,6 +506,7 @@ pg_db_free (PgDb *db)
   g_ptr_array_unref (db->secrets);
   g_ptr_array_unref (db->pending);
   g_free (db->errmsg);
+  g_free (db->shutdown);
   g_free (db->base.name);
   g_free (db);
 }
@@ -538,6 +579,7 @@ connect_db (const char *uri, gboolean readonly, GError **error)
       return rater_fail (error, RATER_ERROR_SOFTWARE, "cannot connect to database '%s': %s",
                          db->base.name, why), NULL;
     }
+  PQsetNoticeReceiver (db->conn, receive_notice, db);
   if (!configure (db, error))
     {
       g_prefix_error (error, "'%s': ", db->base.name);
@@ -1188,7 +1230,8 @@ note_prepared (PgStmt *st, PGresult **results, int prep)
   if (prep < 0)
     return;
   st->prepared = result_ok (results[prep]);
-  if (results[prep] && PQresultStatus (results[prep]) == PGRES_FATAL_ERROR)
+  if (results[prep] && PQresultStatus (results[prep]) == PGRES_FATAL_ERROR
+      && PQstatus (db->conn) == CONNECTION_OK)    /* (a lost connection says so alone) */
     {
       g_autofree char *why = g_strdup_printf ("cannot prepare '%.60s': %s", st->sql, db->errmsg);
       set_last_error (db, why, db->sqlstate);
@@ -1704,7 +1747,7 @@ copy_in (PgDb *db, const char *copy_sql, GByteArray *buf, gint64 *rows)
     }
   if ((send_error || !ended) && !noted)
     {
-      set_last_error (db, send_error ? send_error : PQerrorMessage (db->conn), NULL);
+      note_error (db, send_error ? send_error : PQerrorMessage (db->conn), NULL);
       noted = TRUE;
     }
   if (ok && noted)

@@ -9,7 +9,9 @@
 # documents of both are exactly those of one issuer alone.  Issuing is one
 # write transaction per operator that reads the next number after taking
 # the write lock (PostgreSQL: the store's advisory lock; SQLite: BEGIN
-# IMMEDIATE), so the second issuer finds the first one's invoices.
+# IMMEDIATE), so the second issuer finds the first one's invoices.  On
+# PostgreSQL the two are shown to run at once: a psql session holds the
+# write lock when they start and lets it go only once both wait for it.
 #
 # Needs the cluster's env file in $RATER_TEST_PG_ENV (make check starts
 # one); skipped (77) without it.
@@ -45,11 +47,64 @@ issue () {
     > "$2.out" 2>&1
   echo $? > "$2.status"
 }
-# Two issuers at once on DATABASE (round NAME), checked against the reference.
+# On PostgreSQL, a psql session holds the write lock (store-pg.c's
+# WRITE_LOCK_KEY) until two rater processes wait for it at once, 30 s at
+# most; it prints how many waited (and, when not two, what the server's
+# sessions were doing).
+hold_lock () {
+  "$PSQL" -X -At -q -v ON_ERROR_STOP=1 -d "$1" <<'SQL'
+BEGIN;
+\o /dev/null
+SELECT pg_advisory_xact_lock (x'7261746572'::bigint);
+\o
+DO $$ BEGIN
+  FOR i IN 1..600 LOOP
+    PERFORM pg_stat_clear_snapshot ();   -- pg_stat_activity: as it is now, not at the first look
+    EXIT WHEN (SELECT count (*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+          WHERE l.locktype = 'advisory' AND NOT l.granted AND l.classid = 114
+            AND l.objid = 1635018098 AND a.application_name = 'rater'
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database ())) >= 2;
+    PERFORM pg_sleep (0.05);
+  END LOOP;
+END $$;
+\o /dev/null
+SELECT pg_stat_clear_snapshot ();
+\o
+SELECT (SELECT count (*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+        WHERE l.locktype = 'advisory' AND NOT l.granted AND l.classid = 114
+          AND l.objid = 1635018098 AND a.application_name = 'rater'
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database ())) AS n
+\gset
+SELECT :n;
+SELECT datname, application_name, backend_type, state, wait_event_type, wait_event,
+    left (query, 60) FROM pg_stat_activity WHERE pid <> pg_backend_pid () AND :n <> 2;
+COMMIT;
+SQL
+}
+holder_sql="SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+  WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 114 AND l.objid = 1635018098
+    AND a.application_name = 'psql'
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database ()))"
+
+# Two issuers at once on DATABASE (round NAME), checked against the
+# reference.  On PostgreSQL both are shown in flight together: they start
+# while a psql session holds the write lock, which it lets go only once
+# both wait for it.
 race () {
   db=$1 name=$2
+  case $db in
+    postgres*)
+      hold_lock "$db" > "$name.waiting" 2>&1 & ph=$!
+      pg_wait "$holder_sql" "$db" $ph || { echo "$name: psql did not take the write lock:"; cat "$name.waiting"; status=1; } ;;
+  esac
   issue "$db" "$name-a" & pa=$!
   issue "$db" "$name-b" & pb=$!
+  case $db in
+    postgres*)
+      wait $ph
+      [ "$(head -n 1 "$name.waiting")" = 2 ] \
+        || { echo "$name: the two issuers were not waiting for the lock together:"; cat "$name.waiting"; status=1; } ;;
+  esac
   wait $pa; wait $pb
   for s in a b; do
     [ "$(cat "$name-$s.status")" -le 1 ] || { echo "$name: issuer $s failed:"; cat "$name-$s.out"; status=1; }

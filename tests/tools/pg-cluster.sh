@@ -1,5 +1,5 @@
 #!/bin/sh
-# pg-cluster.sh start DIR | stop DIR — a throwaway PostgreSQL cluster for the
+# pg-cluster.sh start DIR | stop DIR | halt DIR MODE | resume DIR — a throwaway PostgreSQL cluster for the
 # tests (issue 13): initdb in DIR/data (trust authentication, user "rater",
 # UTF-8, locale C), the server listening only on a Unix socket in DIR (no TCP
 # at all), durability off for speed (fsync, synchronous_commit,
@@ -8,7 +8,10 @@
 #   RATER_TEST_PG_HOST  the socket directory      RATER_TEST_PG_USER  rater
 #   RATER_TEST_PG_PORT  the port (socket name)    RATER_TEST_PG_BINDIR  psql's
 #   RATER_TEST_PG       postgresql://rater@/postgres?host=DIR&port=PORT
-# `stop` stops the server (immediate shutdown) and removes DIR.
+# `stop` stops the server (immediate shutdown) and removes DIR.  `halt`
+# stops the server of a started DIR in pg_ctl's MODE (fast or immediate)
+# and keeps the cluster; `resume` starts it again and waits until it
+# accepts connections (the fault tests: a server going away mid-run).
 #
 # The server binaries: $PG_BINDIR, else the highest /usr/lib/postgresql/V/bin
 # (Debian; `pg_config --bindir` may name the client's), else pg_config's,
@@ -18,9 +21,10 @@
 # owned by it, mode 0755, so that root's clients reach the socket.
 set -eu
 
-usage () { echo "usage: $0 start|stop DIR" >&2; exit 2; }
-[ $# -eq 2 ] || usage
+usage () { echo "usage: $0 start|stop|resume DIR, $0 halt DIR fast|immediate" >&2; exit 2; }
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = halt ]; } || usage
 action=$1
+mode=${3:-}
 case $2 in /*) dir=$2 ;; *) dir=$(pwd)/$2 ;; esac
 
 say () { echo "pg-cluster: $*" >&2; }
@@ -202,8 +206,36 @@ stop_on_failure () {
   exit $rc
 }
 
+# The server of the started cluster in DIR: bindir, data, owner and
+# sockdir (from DIR/env), for halt and resume.
+started_cluster () {
+  [ -f "$dir/env" ] || { say "no started cluster in $dir"; exit 1; }
+  # shellcheck disable=SC1091
+  . "$dir/env"
+  bindir=$RATER_TEST_PG_BINDIR
+  sockdir=$RATER_TEST_PG_HOST
+  data=$(readlink -f "$dir/data")
+  owner=""
+  [ "$(id -u)" = 0 ] && owner=$(stat -c %U "$data")
+  [ "$owner" != root ] || owner=""
+}
+
+halt_server () {
+  case $mode in fast|immediate) ;; *) usage ;; esac
+  started_cluster
+  (cd "$sockdir" && as_owner "$bindir/pg_ctl" -D "$data" -m "$mode" -w -t 60 stop >/dev/null)
+}
+
+resume_server () {
+  started_cluster
+  (cd "$sockdir" && as_owner "$bindir/pg_ctl" -D "$data" -l "$sockdir/server.log" -w -t 60 start \
+     >/dev/null) || { say "pg_ctl start failed:"; tail -n 20 "$sockdir/server.log" >&2; exit 1; }
+}
+
 case $action in
   start) start_cluster ;;
   stop) stop_cluster ;;
+  halt) halt_server ;;
+  resume) resume_server ;;
   *) usage ;;
 esac
