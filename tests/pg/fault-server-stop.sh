@@ -180,25 +180,7 @@ done
 
 # --- nightly: the server stopped mid-ingest; the next night stopped
 # mid-issue; the night after that
-night_tree () {
-  rm -rf "$1" && mkdir -p "$1/incoming"
-  cp cdrs.csv "$1/incoming/"
-  cat > "$1/nightly.conf" <<EOF
-[nightly]
-database = $2
-catalog = $work/world/catalog
-output = $work/$1/output
-archive = $work/$1/archive
-quarantine = $work/$1/quarantine
-lock = $work/$1.lock
-issue_day = 3
-drafts = false
-invoice_formats = json
-reports = kpi;usage-user
-[source rater]
-dir = $work/$1/incoming
-EOF
-}
+night_tree () { world_night_tree "$1" "$2" cdrs.csv json "kpi;usage-user"; }
 night () {
   "$RATER" --db "$2" --progress=never nightly --config "$1/nightly.conf" > "$1.out" 2>&1
   rc=$?

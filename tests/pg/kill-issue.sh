@@ -129,25 +129,7 @@ done
 
 # A nightly worker killed while it issues: two shards, the one that issues
 # (the last to finish rating) killed once invoices are stored.
-night_tree () {
-  rm -rf "$1" && mkdir -p "$1/incoming"
-  cp world/cdrs.csv "$1/incoming/"
-  cat > "$1/nightly.conf" <<EOF
-[nightly]
-database = $2
-catalog = $work/world/catalog
-output = $work/$1/output
-archive = $work/$1/archive
-quarantine = $work/$1/quarantine
-lock = $work/$1.lock
-issue_day = 3
-drafts = false
-invoice_formats = $(echo $formats | tr , ';')
-reports = kpi
-[source rater]
-dir = $work/$1/incoming
-EOF
-}
+night_tree () { world_night_tree "$1" "$2" world/cdrs.csv "$(echo "$formats" | tr , ';')" kpi; }
 finish_night () {
   rm -f "$1/nightly.conf" "$1.lock"
   pg_dump_tables "$2" "$1/tables"

@@ -100,3 +100,27 @@ pg_writing="SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USIN
   WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 114 AND l.objid = 1635018098
     AND a.application_name = 'rater'
     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database ()))"
+
+# world_night_tree DIR DB CDRS FORMATS REPORTS: a nightly tree DIR (its
+# incoming/ holding a copy of the CDR file CDRS) and DIR/nightly.conf against
+# database DB, the generated world's catalog ($work/world/catalog), issuing on
+# day 3 in FORMATS (';'-separated) without drafts, writing REPORTS.
+world_night_tree () {
+  rm -rf "$1" && mkdir -p "$1/incoming"
+  cp "$3" "$1/incoming/"
+  cat > "$1/nightly.conf" <<EOF
+[nightly]
+database = $2
+catalog = $work/world/catalog
+output = $work/$1/output
+archive = $work/$1/archive
+quarantine = $work/$1/quarantine
+lock = $work/$1.lock
+issue_day = 3
+drafts = false
+invoice_formats = $4
+reports = $5
+[source rater]
+dir = $work/$1/incoming
+EOF
+}
