@@ -188,13 +188,20 @@ pending_clear (gpointer p)
   g_free (pending->path);
 }
 
+static GArray *
+pending_array_new (void)
+{
+  GArray *pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g_array_set_clear_func (pending, pending_clear);
+  return pending;
+}
+
 OutGroup *
 outgroup_new (void)
 {
   OutGroup *group = g_new0 (OutGroup, 1);
   g_mutex_init (&group->lock);
-  group->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
-  g_array_set_clear_func (group->pending, pending_clear);
+  group->pending = pending_array_new ();
   return group;
 }
 
@@ -250,18 +257,15 @@ group_take (OutGroup *group, OutFile *out)
 static gboolean
 sync_pending (const Pending *pending, GArray *devices, GError **error)
 {
-  int fd = g_open (pending->tmp, O_RDONLY | O_CLOEXEC, 0);
   GStatBuf st;
-  if (fd < 0 || fstat (fd, &st) != 0)
-    {
-      int e = errno;
-      if (fd >= 0)
-        close (fd);
-      return cantcreat (error, "write", pending->path, e);
-    }
+  if (g_stat (pending->tmp, &st) != 0)
+    return cantcreat (error, "write", pending->path, errno);
   for (guint i = 0; i < devices->len; i++)
     if (g_array_index (devices, dev_t, i) == st.st_dev)
-      return close (fd) == 0 || cantcreat (error, "write", pending->path, errno);
+      return TRUE;
+  int fd = g_open (pending->tmp, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return cantcreat (error, "write", pending->path, errno);
   int rc = -1;
 #ifdef HAVE_SYNCFS
   rc = syncfs (fd);
@@ -298,8 +302,7 @@ outgroup_commit (OutGroup *group, GError **error)
   g_return_val_if_fail (group != NULL, FALSE);
   g_mutex_lock (&group->lock);
   g_autoptr(GArray) pending = g_steal_pointer (&group->pending);
-  group->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
-  g_array_set_clear_func (group->pending, pending_clear);
+  group->pending = pending_array_new ();
   g_mutex_unlock (&group->lock);
 
   g_autoptr(GArray) devices = g_array_new (FALSE, FALSE, sizeof (dev_t));

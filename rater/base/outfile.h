@@ -65,8 +65,8 @@ void outgroup_pop_thread_default (OutGroup *group);
 /* The files committed into GROUP so far. */
 guint outgroup_pending (OutGroup *group);
 /* Sync, rename and fsync the directories as above; the group is then empty
- * and can take more.  RATER_ERROR_CANTCREAT naming the path on failure (the
- * temporaries not yet renamed are removed by outgroup_free). */
+ * and can take more.  RATER_ERROR_CANTCREAT naming the path on failure, the
+ * temporaries not yet renamed removed. */
 gboolean outgroup_commit (OutGroup *group, GError **error);
 
 /* Create DIR and its parents (mode 0750); RATER_ERROR_CANTCREAT naming it
