@@ -310,15 +310,29 @@ ratings_triggers_idle (Run *r, GError **error)
          && drop_all (r, from, error);
 }
 
+/* The page cache (KiB) SQLite's sorter works in while the indexes are
+ * built: it sorts runs of the cache's size in memory and merges them, and
+ * runs that fit the CPU's caches sort twice as fast as one big one.
+ * ratings_by_period at 10M ratings: 16.8 s with the connection's 64 MiB,
+ * 8.5 s with 4 MiB (1M: 1.2 s -> 0.7 s). */
+#define INDEX_SORT_KIB 4096
+
 /* Create again, from their stored SQL, the indexes (one sorted build
  * instead of an insert per row) and triggers dropped for the run. */
 static gboolean
 ratings_schema_restore (Run *r, GError **error)
 {
+  if (r->creates->len == 0)
+    return TRUE;
+  gint64 cache = 0;
+  g_autofree char *sort = g_strdup_printf ("PRAGMA cache_size = -%d", INDEX_SORT_KIB);
+  if (!store_query_int (r->db, "PRAGMA cache_size", &cache, error) || !store_exec (r->db, sort, error))
+    return FALSE;
   for (guint i = 0; i < r->creates->len; i++)
     if (!store_exec (r->db, r->creates->pdata[i], error))
       return FALSE;
-  return TRUE;
+  g_autofree char *back = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache);
+  return store_exec (r->db, back, error);
 }
 
 /* In the run's transaction: whether calls come with a stored rating to
