@@ -44,6 +44,8 @@ typedef struct {
   StoreBulk *rewrite;     /* PostgreSQL: stored ratings rewritten, in bulk (COPY, UPDATE FROM) */
   StoreStmt *update_all;  /* a stored rating rewritten, (account, period) changed */
   StoreStmt *update_facts; /* a stored rating rewritten, same (account, period) */
+  StoreStmt *update_money; /* a stored rating's covered seconds and charge rewritten, the rest
+                            * the same (bundle covers, a price change) */
   StoreStmt *delete_one;  /* a stored rating dropped (--period) */
   StoreStmt *count_users; /* user numbers of an account active in a period */
   /* the writer thread, during streaming */
@@ -129,6 +131,7 @@ run_clear (Run *r)
   g_clear_pointer (&r->rewrite, store_bulk_free);
   g_clear_pointer (&r->update_all, store_finalize);
   g_clear_pointer (&r->update_facts, store_finalize);
+  g_clear_pointer (&r->update_money, store_finalize);
   g_clear_pointer (&r->delete_one, store_finalize);
   g_clear_pointer (&r->count_users, store_finalize);
   g_clear_pointer (&r->agg, aggregates_free);
@@ -388,12 +391,24 @@ prepare_insert (StoreDb *db, GError **error)
   "UPDATE %sratings SET status = ?2, reason = ?3, band = ?6, prefix = ?7, destination = ?8," \
   " grp = ?9, billable = ?10, covered = ?11, charge = ?12, late = ?13 WHERE call_id = ?1"
 
+/* Only the money of a rating: what a bundle's cover changes, 125,000
+ * calls at a million, and a price change.  Three integers bound instead
+ * of thirteen values. */
+#define SQL_UPDATE_MONEY "UPDATE %sratings SET covered = ?2, charge = ?3 WHERE call_id = ?1"
+
 /* SQL_UPDATE_ALL (ALL) or SQL_UPDATE_FACTS as DB's dialect writes it. */
 static StoreStmt *
 prepare_update (StoreDb *db, gboolean all, GError **error)
 {
   g_autofree char *sql = all ? g_strdup_printf (SQL_UPDATE_ALL, store_or_fail (db))
                              : g_strdup_printf (SQL_UPDATE_FACTS, store_or_fail (db));
+  return store_prepare (db, sql, error);
+}
+
+static StoreStmt *
+prepare_update_money (StoreDb *db, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (SQL_UPDATE_MONEY, store_or_fail (db));
   return store_prepare (db, sql, error);
 }
 
@@ -427,6 +442,7 @@ run_load (Run *r, GError **error)
          && (r->write = prepare_insert (r->db, error))
          && (r->update_all = prepare_update (r->db, TRUE, error))
          && (r->update_facts = prepare_update (r->db, FALSE, error))
+         && (r->update_money = prepare_update_money (r->db, error))
          && prepare_rewrite (r, error)
          && (r->delete_one = store_prepare (r->db, "DELETE FROM ratings WHERE call_id = ?1", error))
          && (r->count_users = store_prepare (r->db,
@@ -720,9 +736,10 @@ prior_compare (Run *r, const GByteArray *arena, Prior *p, const Result *res)
                   && memcmp (r->facts->data + key_len, stored + key_len, p->len - key_len) == 0;
 }
 
-/* Rewrite the stored rating of RES in place (in bulk on PostgreSQL). */
+/* Rewrite the stored rating of RES in place (in bulk on PostgreSQL): only
+ * its money when the stored one P has the same facts. */
 static gboolean
-update_one (Run *r, const Result *res, gboolean same_key, GError **error)
+update_one (Run *r, const Result *res, const Prior *p, GError **error)
 {
   char period[8];
   period_text (res->period, period);
@@ -732,7 +749,11 @@ update_one (Run *r, const Result *res, gboolean same_key, GError **error)
       result_values (r, res, period, v);
       return store_bulk_row_values (r->rewrite, v, error) && flush_results (r, FALSE, error);
     }
-  StoreStmt *st = same_key ? r->update_facts : r->update_all;
+  if (p->same_facts)
+    return store_bind (r->update_money, error, STORE_INT (res->call_id), STORE_INT (res->covered),
+                       STORE_INT (res->charge))
+           && store_step (r->update_money, error);
+  StoreStmt *st = p->same_key ? r->update_facts : r->update_all;
   return bind_result (r, st, 0, res, period, error) && store_step (st, error);
 }
 
@@ -750,7 +771,7 @@ write_change (Run *r, const Result *res, const Prior *p, const char *operator_sl
     }
   if (p->same_facts && res->covered == p->covered && res->charge == p->charge)
     return TRUE;
-  return update_one (r, res, p->same_key, error);
+  return update_one (r, res, p, error);
 }
 
 /* Drop the stored rating of call CALL_ID. */
@@ -1042,6 +1063,7 @@ apply_bundles (Run *r, GError **error)
                             &res->charge))
         {
           bundle_overflow (r->stats, res);
+          c->prior.same_facts = FALSE;   /* unrated now: more than its money changed */
           continue;
         }
       remaining -= res->covered;

@@ -301,9 +301,12 @@ Test (rate, first_rate_keeps_the_ratings_indexes)
     "i2,2026-11-21T10:00:00Z,30,+441632960001,+442079460000,out\n");
   ingest (db, calls);
   g_autofree char *before = ratings_schema (db);
+  gint64 cache = test_count (db, "PRAGMA cache_size");
   rate (db, 1, 0, NULL);   /* more new ratings than stored: indexes built once at the end */
   g_autofree char *after = ratings_schema (db);
   cr_assert_str_eq (after, before);
+  /* built in a small page cache, the connection's given back */
+  cr_assert_eq (test_count (db, "PRAGMA cache_size"), cache);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings INDEXED BY ratings_by_period"
                                 " WHERE period = '2026-11'"), 2);
 }
