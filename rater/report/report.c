@@ -1173,9 +1173,8 @@ daily_new (const DailyScan *d, const char *account)
 }
 
 /* BILLABLE and CHARGE of ACCOUNT_NAME on DAY added to D. */
-static gboolean
-daily_sum (DailyScan *d, const char *account_name, gint64 day, gint64 billable, gint64 charge,
-           GError **error)
+static void
+daily_sum (DailyScan *d, const char *account_name, gint64 day, gint64 billable, gint64 charge)
 {
   ReportDaily *daily = g_hash_table_lookup (d->dailies, account_name);
   if (!daily)
@@ -1184,17 +1183,15 @@ daily_sum (DailyScan *d, const char *account_name, gint64 day, gint64 billable, 
       g_hash_table_insert (d->dailies, daily->account, daily);
     }
   if (!g_hash_table_contains (d->catalog->accounts, account_name))
-    return TRUE;                /* an unknown account: report_daily_all says so */
-  if (day < d->first_day || day >= d->first_day + d->n_days)
-    {
-      g_autofree char *text = day_text (day);
-      g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE, "a call of %s rated on day '%s'",
-                   d->period, text);
-      return FALSE;
-    }
+    return;                     /* an unknown account: report_daily_all says so */
+  /* A rating's period was set in the zone its account had when it was
+   * rated: after the account moves to another zone, a rating kept in a
+   * closed period, or one not rated again yet, can fall a day outside its
+   * period in the new zone.  It counts on the period's nearest day, so
+   * that the days add up to what the period bills. */
+  day = CLAMP (day, d->first_day, d->first_day + (gint64) d->n_days - 1);
   daily->billable_seconds[day - d->first_day] += billable;
   daily->cost[day - d->first_day] += charge;
-  return TRUE;
 }
 
 static gboolean
@@ -1204,8 +1201,10 @@ daily_add (const ScanRow *row, gpointer data, GError **error)
   if (!row->account_name || !(g_str_equal (row->status, "rated") || g_str_equal (row->status, "free")))
     return TRUE;
   gint64 day = 0;
-  return (!row->account || catalog_local_day (d->catalog, row->account, row->start_ms, &day, error))
-         && daily_sum (d, row->account_name, day, row->billable, row->charge, error);
+  if (row->account && !catalog_local_day (d->catalog, row->account, row->start_ms, &day, error))
+    return FALSE;
+  daily_sum (d, row->account_name, day, row->billable, row->charge);
+  return TRUE;
 }
 
 /* The daily sums of D from agg_day (of ACCOUNT only, when not NULL). */
@@ -1220,9 +1219,8 @@ daily_aggregated (StoreDb *db, DailyScan *d, const char *account, GError **error
     return FALSE;
   int rc;
   while ((rc = store_next (st)) == STORE_ROW)
-    if (!daily_sum (d, store_column_text (st, 0), store_column_int64 (st, 1),
-                    store_column_int64 (st, 2), store_column_int64 (st, 3), error))
-      return FALSE;
+    daily_sum (d, store_column_text (st, 0), store_column_int64 (st, 1),
+               store_column_int64 (st, 2), store_column_int64 (st, 3));
   return rc == STORE_DONE || store_set_error (error, db, "reading the daily aggregates");
 }
 

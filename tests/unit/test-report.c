@@ -926,3 +926,41 @@ Test (report, a_sink_gets_the_rows_a_table_keeps)
         }
     }
 }
+
+/* A rating's period was set in the zone its account had when it was rated;
+ * moved to another zone since (a closed period keeps its ratings, and a
+ * report can run before the next rate), a call can fall a day outside its
+ * period.  The daily sums count it on the period's nearest day, so the
+ * days still add up to the period: they used to fail with "a call of
+ * 2026-11 rated on day '2026-10-31'". */
+Test (report, a_call_a_day_outside_its_period_counts_on_the_nearest_day)
+{
+  Call late = { .account = "contoso", .caller = "441632960001", .callee = "442079460000",
+                .start_ms = utc_ms (2026, 11, 30, 23, 30, 0), .duration = 60,
+                .status = "rated", .destination = "London", .group = "UK",
+                .billable = 60, .charge = 1500000 };
+  Call early = { .op = "tailspin", .account = "litware", .caller = "12125550100",
+                 .callee = "442079460000", .start_ms = utc_ms (2026, 11, 1, 2, 0, 0),
+                 .duration = 30, .status = "rated", .destination = "London", .group = "UK",
+                 .billable = 30, .charge = 700000 };
+  add_call (&late);    /* London's November 30th, Tokyo's December 1st */
+  add_call (&early);   /* New York's October 31st, rated as November (another zone) */
+  g_autoptr(StoreStmt) move = prepare ("UPDATE accounts SET timezone = 'Asia/Tokyo'"
+                                       " WHERE account = 'contoso'");
+  exec_ok (move);
+  g_autoptr(GError) error = NULL;
+  ReportQuery q = { .period = "2026-11" };
+  g_autoptr(GPtrArray) all = report_daily_all (db, &q, &error);
+  cr_assert_not_null (all, "%s", error ? error->message : "");
+  cr_assert_eq (all->len, 2);
+  const ReportDaily *contoso = all->pdata[0], *litware = all->pdata[1];
+  cr_assert_str_eq (contoso->account, "contoso");
+  cr_assert_eq (contoso->billable_seconds[29], 60);
+  cr_assert_eq (contoso->cost[29], 1500000);
+  cr_assert_str_eq (litware->account, "litware");
+  cr_assert_eq (litware->billable_seconds[0], 30);
+  cr_assert_eq (litware->cost[0], 700000);
+  g_autoptr(ReportDaily) alone = report_daily (db, "contoso", "2026-11", &error);
+  cr_assert_not_null (alone, "%s", error ? error->message : "");
+  cr_assert_eq (alone->cost[29], 1500000);
+}
