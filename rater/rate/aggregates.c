@@ -125,6 +125,7 @@ struct Aggregates {
   const TzMap *utc;
   PendingTable pending[N_TABLES];
   guint n_pending;
+  guint64 pending_max;          /* AGGREGATES_PENDING_MAX; RATER_AGGREGATES_PENDING_MAX (tests) */
   Queued queue[QUEUE];          /* changes not yet added, oldest at QUEUE_HEAD */
   guint queue_head, queue_len;
   GStringChunk *strings;        /* the interned texts */
@@ -399,6 +400,9 @@ aggregates_begin (StoreDb *db, GError **error)
   agg->text_zones = g_ptr_array_new ();
   agg->kept = g_array_new (FALSE, FALSE, sizeof (AggRating));
   agg->kept_strings = g_string_chunk_new (1 << 16);
+  const char *max = g_getenv ("RATER_AGGREGATES_PENDING_MAX");
+  if (!max || !g_ascii_string_to_unsigned (max, 10, 1, G_MAXUINT32, &agg->pending_max, NULL))
+    agg->pending_max = AGGREGATES_PENDING_MAX;
   for (int t = 0; t < N_TABLES; t++)
     agg->pending[t].groups = g_array_new (FALSE, FALSE, sizeof (Pending));
   gboolean current = FALSE;
@@ -846,9 +850,17 @@ flush_table (Aggregates *agg, int t, const guint32 *rank, GError **error)
 }
 
 gboolean
+aggregates_flush_due (const Aggregates *agg)
+{
+  return !agg->rebuild && agg->n_pending > agg->pending_max;
+}
+
+gboolean
 aggregates_flush (Aggregates *agg, gboolean all, GError **error)
 {
-  if (agg->rebuild || (!all && agg->n_pending <= AGGREGATES_PENDING_MAX))
+  if (!all && !aggregates_flush_due (agg))
+    return TRUE;
+  if (agg->rebuild)
     return TRUE;
   queue_drain (agg);
   g_autofree guint32 *rank = text_ranks (agg);

@@ -72,8 +72,14 @@ guint aggregates_keep (Aggregates *agg, const AggRating *r);
 const AggRating *aggregates_kept (Aggregates *agg, guint handle);
 
 /* Write the pending sums to the tables when there are more than
- * AGGREGATES_PENDING_MAX groups (ALL: whatever their number). */
+ * AGGREGATES_PENDING_MAX groups (ALL: whatever their number); the
+ * environment's RATER_AGGREGATES_PENDING_MAX, when set, instead (the tests
+ * flush every few groups). */
 gboolean aggregates_flush (Aggregates *agg, gboolean all, GError **error);
+
+/* Whether aggregates_flush (AGG, FALSE, ...) would write anything: it
+ * alone touches the database. */
+gboolean aggregates_flush_due (const Aggregates *agg);
 
 /* Add the journal and flush everything, or rebuild when aggregates_begin()
  * found the zones stale; the journal on again. */

@@ -9,7 +9,10 @@
  * bundle until the end.  Each call comes with its stored rating (a Prior:
  * its facts serialised in the slot's arena), and the writer writes only
  * what differs from it.  The report aggregates (aggregates.h) follow the
- * same changes: minus the stored rating, plus the new one.
+ * same changes: minus the stored rating, plus the new one; the writer only
+ * notes them in the slot, and the reading thread adds them when the slot
+ * comes back to be filled again (their hashing was a quarter of the
+ * writer's work, and the writer is the stage the others wait for).
  */
 #include "config.h"
 
@@ -54,7 +57,10 @@ typedef struct {
   gint32 only;               /* --period as YYYYMM, 0 for all */
   GError *write_error;
   gint write_failed;
-  Aggregates *agg;           /* the report aggregates, kept in the run's transaction */
+  Aggregates *agg;           /* the report aggregates, kept in the run's transaction; during
+                              * streaming only the reading thread touches it */
+  GMutex db_lock;            /* during streaming: the writing connection, used by the writer
+                              * and, to flush the aggregates, the reading thread */
   guint8 *owned;             /* sharded run: per account index, whether the shard owns it */
 } Run;
 
@@ -94,6 +100,13 @@ typedef struct {
                                 * by apply_bundles */
 } BundleCall;
 
+/* What the aggregates do with a call of a drained slot (Slot.agg_do). */
+enum {
+  AGG_DO_MINUS_PRIOR = 1,      /* subtract its stored rating */
+  AGG_DO_PLUS = 2,             /* add Slot.agg_res */
+  AGG_DO_KEEP = 4,             /* a bundle call: keep Slot.agg_res for apply_bundles */
+};
+
 typedef struct {
   RateBatch core;
   gint64 call_id[RATE_BATCH_MAX];
@@ -105,6 +118,9 @@ typedef struct {
   const RateAccounts *resolver;
   Prior prior[RATE_BATCH_MAX];
   GByteArray *facts;           /* stored ratings' facts */
+  guint8 agg_do[RATE_BATCH_MAX];       /* AGG_DO_*, set by the writer */
+  Result agg_res[RATE_BATCH_MAX];      /* the new rating, for AGG_DO_PLUS and AGG_DO_KEEP */
+  guint agg_keep[RATE_BATCH_MAX];      /* AGG_DO_KEEP: the handle its BundleCall holds */
   const RateAccount *accounts;
   GMutex lock;
   GCond cond;
@@ -877,22 +893,60 @@ agg_of_prior (Run *r, const Slot *s, guint i, const Prior *p)
 /* The aggregates of call I of S follow its new rating RES: minus the stored
  * one P (when open), plus RES.  Unless RES is written as it is, as
  * write_change() decides; a bundle call (BUNDLE) is added by apply_bundles,
- * once its cover is known. */
+ * once its cover is known.  Noted in S for slot_aggregate(). */
 static void
-agg_change (Run *r, const Slot *s, guint i, const Prior *p, const Result *res, gboolean bundle)
+agg_change (Slot *s, guint i, const Prior *p, const Result *res, gboolean bundle)
 {
   if (!bundle && p->state == PRIOR_OPEN && p->same_facts && res->covered == p->covered
       && res->charge == p->charge)
     return;
   if (p->state == PRIOR_OPEN)
+    s->agg_do[i] |= AGG_DO_MINUS_PRIOR;
+  if (!bundle)
+    s->agg_do[i] |= AGG_DO_PLUS;
+  s->agg_res[i] = *res;
+}
+
+/* Add the changes the writer noted in S to the aggregates, in call order,
+ * and keep its bundle calls' facts (their handles follow the order in
+ * which the writer set them aside).  On the reading thread. */
+static void
+slot_aggregate (Run *r, Slot *s)
+{
+  for (guint i = 0; i < s->core.n; i++)
     {
-      AggRating old = agg_of_prior (r, s, i, p);
-      aggregates_add (r->agg, &old, -1);
+      guint8 what = s->agg_do[i];
+      if (!what)
+        continue;
+      if (what & AGG_DO_MINUS_PRIOR)
+        {
+          AggRating old = agg_of_prior (r, s, i, &s->prior[i]);
+          aggregates_add (r->agg, &old, -1);
+        }
+      AggRating now = agg_of_result (r, s, i, &s->agg_res[i]);
+      if (what & AGG_DO_PLUS)
+        aggregates_add (r->agg, &now, 1);
+      if (what & AGG_DO_KEEP)
+        {
+          guint handle = aggregates_keep (r->agg, &now);
+          g_assert (handle == s->agg_keep[i]);
+        }
     }
-  if (bundle)
-    return;
-  AggRating now = agg_of_result (r, s, i, res);
-  aggregates_add (r->agg, &now, 1);
+  memset (s->agg_do, 0, s->core.n);
+}
+
+/* slot_aggregate (S), then a flush of the aggregates when they hold too
+ * many groups: on the writing connection, while the writer leaves it. */
+static gboolean
+slot_aggregate_flush (Run *r, Slot *s, GError **error)
+{
+  slot_aggregate (r, s);
+  if (!aggregates_flush_due (r->agg))
+    return TRUE;
+  g_mutex_lock (&r->db_lock);
+  gboolean ok = aggregates_flush (r->agg, FALSE, error);
+  g_mutex_unlock (&r->db_lock);
+  return ok;
 }
 
 static gboolean
@@ -923,9 +977,11 @@ is_closed (Run *r, const RateBatch *b, guint i)
 static gboolean
 bundle_add (Run *r, Slot *s, guint i, const Result *res, const Prior *p, GError **error)
 {
-  AggRating summed = agg_of_result (r, s, i, res);
+  /* its facts kept by slot_aggregate(), which keeps them in this order */
+  s->agg_do[i] |= AGG_DO_KEEP;
+  s->agg_keep[i] = r->bundle->len;
   BundleCall c = { *res, *p, s->core.start_ms[i], r->bundle_keys->len, s->key_len[i],
-                   aggregates_keep (r->agg, &summed) };
+                   s->agg_keep[i] };
   if (p->state == PRIOR_NONE)
     {
       if (!write_result (r, res, slot_operator (s, i), error))
@@ -964,7 +1020,7 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   if (p->state == PRIOR_OPEN)
     prior_compare (r, s->facts, p, &res);
   gboolean bundle = !late && bundle_eligible (r, b, i);
-  agg_change (r, s, i, p, &res, bundle);
+  agg_change (s, i, p, &res, bundle);
   if (bundle)
     return bundle_add (r, s, i, &res, p, error);
   return write_change (r, &res, p, slot_operator (s, i), error);
@@ -974,10 +1030,12 @@ static gboolean
 slot_drain (Run *r, Slot *s, gint32 only_period, GError **error)
 {
   slot_wait (s);
-  for (guint i = 0; i < s->core.n; i++)
-    if (owns (r, s->core.account[i]) && !slot_drain_one (r, s, i, only_period, error))
-      return FALSE;
-  return aggregates_flush (r->agg, FALSE, error);
+  g_mutex_lock (&r->db_lock);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < s->core.n; i++)
+    ok = !owns (r, s->core.account[i]) || slot_drain_one (r, s, i, only_period, error);
+  g_mutex_unlock (&r->db_lock);
+  return ok;
 }
 
 /* ---- bundles (billing.md §6) ---- */
@@ -1173,7 +1231,12 @@ stream_calls (Run *r, StoreDb *reader, GThreadPool *pool, guint batch, GError **
   while (!g_atomic_int_get (&r->write_failed) && (rc = store_next (st)) == STORE_ROW)
     {
       if (!cur)
-        slot_reset (cur = g_async_queue_pop (r->free_q));
+        {
+          cur = g_async_queue_pop (r->free_q);
+          if (!slot_aggregate_flush (r, cur, error))
+            return FALSE;
+          slot_reset (cur);
+        }
       slot_add (r, cur, st);
       if (cur->core.n == batch)
         submit (r, pool, cur), cur = NULL;
@@ -1206,6 +1269,7 @@ rate_all (Run *r, GError **error)
   Slot *slots = slots_new (n_slots, r->core, r->accounts);
   r->drain_q = g_async_queue_new ();
   r->free_q = g_async_queue_new ();
+  g_mutex_init (&r->db_lock);
   for (guint i = 0; i < n_slots; i++)
     g_async_queue_push (r->free_q, &slots[i]);
   GThreadPool *pool = g_thread_pool_new (slot_rate, NULL, (gint) threads, TRUE, NULL);
@@ -1217,6 +1281,10 @@ rate_all (Run *r, GError **error)
   g_async_queue_push (r->drain_q, &end_mark);
   g_thread_join (writer);
   g_thread_pool_free (pool, FALSE, TRUE);
+  /* the changes of the slots drained last */
+  for (Slot *s; ok && !r->write_failed && (s = g_async_queue_try_pop (r->free_q));)
+    ok = slot_aggregate_flush (r, s, error);
+  g_mutex_clear (&r->db_lock);
   slots_free (slots, n_slots);
   g_clear_pointer (&r->drain_q, g_async_queue_unref);
   g_clear_pointer (&r->free_q, g_async_queue_unref);

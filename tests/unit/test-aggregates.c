@@ -648,6 +648,18 @@ Test (aggregates, equal_the_sums_over_the_ratings_after_random_sequences)
     run_sequence (seed, 14);
 }
 
+/* The same with the pending sums written out every few groups: rate's
+ * reading thread flushes them on the writing connection between the
+ * writer's slots (rate.c, slot_aggregate_flush), and small batches make
+ * many slots. */
+Test (aggregates, equal_the_sums_when_flushed_while_rating)
+{
+  g_setenv ("RATER_AGGREGATES_PENDING_MAX", "7", TRUE);
+  for (guint seed = 7; seed <= 9; seed++)
+    run_sequence (seed, 10);
+  g_unsetenv ("RATER_AGGREGATES_PENDING_MAX");
+}
+
 /* Invoices are summed from the aggregates while they are current and no
  * account of the batch has the period closed, and from the ratings
  * otherwise: seen by making the aggregates wrong by hand (which no trigger
