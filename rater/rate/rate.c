@@ -6,9 +6,10 @@
  * from a call to its account); a ring of Slots (a RateBatch plus each call's
  * id and key) filled by the reading loop, rated by the thread pool, drained
  * in order by the writer thread; `bundle` collects the calls eligible for a
- * bundle until the end.  Each call comes with its stored rating (a Prior:
- * its facts serialised in the slot's arena), and the writer writes only
- * what differs from it.  The report aggregates (aggregates.h) follow the
+ * bundle, covered as they are written while they come in their pool's
+ * order (Pool), covered again at the end in the pools they did not.  Each
+ * call comes with its stored rating (a Prior: its facts serialised in the
+ * slot's arena), and the writer writes only what differs from it.  The report aggregates (aggregates.h) follow the
  * same changes: minus the stored rating, plus the new one; the writer only
  * notes them in the slot, and the reading thread adds them when the slot
  * comes back to be filled again (their hashing was a quarter of the
@@ -42,6 +43,7 @@ typedef struct {
   GPtrArray *creates;        /* and their CREATE statements */
   GArray *bundle;            /* BundleCall */
   GByteArray *bundle_keys;
+  GHashTable *pools;         /* closed_key (account index, YYYYMM) -> Pool */
   GByteArray *facts;         /* scratch: a new rating's facts (facts_of_result) */
   StoreBulk *write;       /* new ratings, in bulk (multi-row INSERTs or COPY) */
   StoreBulk *rewrite;     /* PostgreSQL: stored ratings rewritten, in bulk (COPY, UPDATE FROM) */
@@ -92,13 +94,29 @@ typedef struct {
 } Prior;
 
 typedef struct {
-  Result result;
-  Prior prior;
+  Result result;               /* as the core rated it: nothing covered */
+  Prior prior;                 /* the rating stored once bundle_add wrote it */
   gint64 start_ms;
   guint32 key_off, key_len;    /* call key in Run.bundle_keys */
-  guint agg;                   /* the call's facts for the aggregates (aggregates_keep), added
-                                * by apply_bundles */
+  guint agg;                   /* its facts as written, for the aggregates (aggregates_keep) */
 } BundleCall;
+
+/* A bundle's pool: an account's seconds for a period, drawn by its calls in
+ * (start, call key) order (billing.md §6).  Calls are covered as they are
+ * written, in the order they come, which gives the same covers as that
+ * order as long as (a) the calls covered whole before the pool runs out
+ * come in any order, and (b) the call it runs out on, and every later one
+ * (covered by nothing), come after all of those.  A file written as calls
+ * happen keeps to it; a call that breaks it breaks its pool, and
+ * apply_bundles covers that pool's calls again in order and rewrites those
+ * whose cover changed. */
+typedef struct {
+  gint64 remaining;            /* seconds left: 0, the pool has run out */
+  gboolean covered;            /* some call drew on it: the last in draw order is */
+  gint64 last_ms;              /* the last call in draw order that drew on it: its start, */
+  guint32 last_key_off, last_key_len;   /* and its key in Run.bundle_keys */
+  gboolean broken;
+} Pool;
 
 /* What the aggregates do with a call of a drained slot (Slot.agg_do). */
 enum {
@@ -142,6 +160,7 @@ run_clear (Run *r)
   g_clear_pointer (&r->creates, g_ptr_array_unref);
   g_clear_pointer (&r->bundle, g_array_unref);
   g_clear_pointer (&r->bundle_keys, g_byte_array_unref);
+  g_clear_pointer (&r->pools, g_hash_table_unref);
   g_clear_pointer (&r->facts, g_byte_array_unref);
   g_clear_pointer (&r->write, store_bulk_free);
   g_clear_pointer (&r->rewrite, store_bulk_free);
@@ -447,6 +466,7 @@ run_load (Run *r, GError **error)
   r->closed_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->bundle = g_array_new (FALSE, FALSE, sizeof (BundleCall));
   r->bundle_keys = g_byte_array_new ();
+  r->pools = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   r->facts = g_byte_array_new ();
   r->drops = g_ptr_array_new_with_free_func (g_free);
   r->creates = g_ptr_array_new_with_free_func (g_free);
@@ -891,20 +911,16 @@ agg_of_prior (Run *r, const Slot *s, guint i, const Prior *p)
 }
 
 /* The aggregates of call I of S follow its new rating RES: minus the stored
- * one P (when open), plus RES.  Unless RES is written as it is, as
- * write_change() decides; a bundle call (BUNDLE) is added by apply_bundles,
- * once its cover is known.  Noted in S for slot_aggregate(). */
+ * one P (when open), plus RES; nothing when RES is written as it is, as
+ * write_change() decides.  Noted in S for slot_aggregate(). */
 static void
-agg_change (Slot *s, guint i, const Prior *p, const Result *res, gboolean bundle)
+agg_change (Slot *s, guint i, const Prior *p, const Result *res)
 {
-  if (!bundle && p->state == PRIOR_OPEN && p->same_facts && res->covered == p->covered
+  s->agg_res[i] = *res;
+  if (p->state == PRIOR_OPEN && p->same_facts && res->covered == p->covered
       && res->charge == p->charge)
     return;
-  if (p->state == PRIOR_OPEN)
-    s->agg_do[i] |= AGG_DO_MINUS_PRIOR;
-  if (!bundle)
-    s->agg_do[i] |= AGG_DO_PLUS;
-  s->agg_res[i] = *res;
+  s->agg_do[i] |= AGG_DO_PLUS | (p->state == PRIOR_OPEN ? AGG_DO_MINUS_PRIOR : 0);
 }
 
 /* Add the changes the writer noted in S to the aggregates, in call order,
@@ -970,29 +986,8 @@ is_closed (Run *r, const RateBatch *b, guint i)
   return g_hash_table_contains (r->closed, &key);
 }
 
-/* Set call I of S aside for the bundle pass.  A call without a stored
- * rating is written now, in call order, as if nothing were covered
- * (appending to the table); the bundle pass then rewrites in place only
- * those that draw on a bundle. */
-static gboolean
-bundle_add (Run *r, Slot *s, guint i, const Result *res, const Prior *p, GError **error)
-{
-  /* its facts kept by slot_aggregate(), which keeps them in this order */
-  s->agg_do[i] |= AGG_DO_KEEP;
-  s->agg_keep[i] = r->bundle->len;
-  BundleCall c = { *res, *p, s->core.start_ms[i], r->bundle_keys->len, s->key_len[i],
-                   s->agg_keep[i] };
-  if (p->state == PRIOR_NONE)
-    {
-      if (!write_result (r, res, slot_operator (s, i), error))
-        return FALSE;
-      c.prior = (Prior) { .state = PRIOR_OPEN, .same_facts = TRUE, .same_key = TRUE,
-                          .period = res->period, .covered = res->covered, .charge = res->charge };
-    }
-  g_byte_array_append (r->bundle_keys, s->keys->data + s->key_off[i], s->key_len[i]);
-  g_array_append_val (r->bundle, c);
-  return TRUE;
-}
+static gboolean bundle_add (Run *r, Slot *s, guint i, const Result *res, const Prior *p,
+                            GError **error);
 
 /* What happens to call I of a rated slot: kept, written, or set aside for
  * the bundle pass.  Only what differs from the stored ratings is written:
@@ -1019,10 +1014,9 @@ slot_drain_one (Run *r, Slot *s, guint i, gint32 only_period, GError **error)
   Result res = result_of (r, s, i, late);
   if (p->state == PRIOR_OPEN)
     prior_compare (r, s->facts, p, &res);
-  gboolean bundle = !late && bundle_eligible (r, b, i);
-  agg_change (s, i, p, &res, bundle);
-  if (bundle)
+  if (!late && bundle_eligible (r, b, i))
     return bundle_add (r, s, i, &res, p, error);
+  agg_change (s, i, p, &res);
   return write_change (r, &res, p, slot_operator (s, i), error);
 }
 
@@ -1042,6 +1036,17 @@ slot_drain (Run *r, Slot *s, gint32 only_period, GError **error)
 
 static GByteArray *sort_keys;   /* the key arena while sorting (qsort has no user data) */
 
+/* The order calls draw on a pool: start, then call key (bytes, then length). */
+static int
+draw_order (gint64 a_ms, const guint8 *a_key, guint32 a_len, gint64 b_ms, const guint8 *b_key,
+            guint32 b_len)
+{
+  if (a_ms != b_ms)
+    return a_ms < b_ms ? -1 : 1;
+  int c = memcmp (a_key, b_key, MIN (a_len, b_len));
+  return c ? c : (a_len > b_len) - (a_len < b_len);
+}
+
 static int
 bundle_compare (const void *pa, const void *pb)
 {
@@ -1050,10 +1055,8 @@ bundle_compare (const void *pa, const void *pb)
     return a->result.account < b->result.account ? -1 : 1;
   if (a->result.period != b->result.period)
     return a->result.period < b->result.period ? -1 : 1;
-  if (a->start_ms != b->start_ms)
-    return a->start_ms < b->start_ms ? -1 : 1;
-  int c = memcmp (sort_keys->data + a->key_off, sort_keys->data + b->key_off, MIN (a->key_len, b->key_len));
-  return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+  return draw_order (a->start_ms, sort_keys->data + a->key_off, a->key_len,
+                     b->start_ms, sort_keys->data + b->key_off, b->key_len);
 }
 
 static int
@@ -1086,6 +1089,24 @@ pool_seconds (Run *r, gint32 acc, gint32 period, gint64 *seconds, GError **error
   return ok;
 }
 
+/* The pool of account ACC in PERIOD, counted on first use. */
+static Pool *
+pool_of (Run *r, gint32 acc, gint32 period, GError **error)
+{
+  gint64 key = closed_key (acc, period);
+  Pool *pool = g_hash_table_lookup (r->pools, &key);
+  if (pool)
+    return pool;
+  pool = g_new0 (Pool, 1);
+  if (!pool_seconds (r, acc, period, &pool->remaining, error))
+    {
+      g_free (pool);
+      return NULL;
+    }
+  g_hash_table_insert (r->pools, g_memdup2 (&key, sizeof key), pool);
+  return pool;
+}
+
 /* RES, rated by the core, overflows with its bundle cover: unrated, as
  * the core does (it cannot, as covered seconds only lower the charge, but
  * an amount that does not fit is never written). */
@@ -1099,6 +1120,70 @@ bundle_overflow (RateStats *stats, Result *res)
   stats->overflow++;
 }
 
+/* Cover RES (nothing covered yet) from *REMAINING seconds: FALSE when the
+ * charge with its cover does not fit (RES unchanged). */
+static gboolean
+cover (Run *r, Result *res, gint64 *remaining)
+{
+  gint64 covered = MIN (res->billable, *remaining), charge;
+  if (!ratecore_charge (&r->core[res->account], res->row, res->billable, covered, &charge))
+    return FALSE;
+  res->covered = covered;
+  res->charge = charge;
+  *remaining -= covered;
+  return TRUE;
+}
+
+/* Call I of S (rated RES, stored P) draws on its bundle: covered now when
+ * it comes in its pool's order, else as if nothing were covered, its pool
+ * broken; written, its aggregates changed, and set aside for
+ * apply_bundles with what was written. */
+static gboolean
+bundle_add (Run *r, Slot *s, guint i, const Result *res, const Prior *p, GError **error)
+{
+  Pool *pool = pool_of (r, res->account, res->period, error);
+  if (!pool)
+    return FALSE;
+  const guint8 *key = s->keys->data + s->key_off[i];
+  guint32 key_off = r->bundle_keys->len, key_len = s->key_len[i];
+  gint64 start_ms = s->core.start_ms[i];
+  Result written = *res;
+  gboolean after = !pool->covered
+                   || draw_order (pool->last_ms, r->bundle_keys->data + pool->last_key_off,
+                                  pool->last_key_len, start_ms, key, key_len) < 0;
+  /* covered whole while the pool lasts, in any order; the call it runs out
+   * on, and those after, only after every call covered */
+  gboolean whole = res->billable < pool->remaining;
+  if (pool->broken || (!whole && !after) || !cover (r, &written, &pool->remaining))
+    {
+      pool->broken = TRUE;
+      written = *res;
+    }
+  else if (after)
+    {
+      pool->covered = TRUE;
+      pool->last_ms = start_ms;
+      pool->last_key_off = key_off;
+      pool->last_key_len = key_len;
+    }
+  g_byte_array_append (r->bundle_keys, key, key_len);
+  /* the aggregates take what is written; slot_aggregate() keeps its facts,
+   * in this order, for a correction by apply_bundles */
+  agg_change (s, i, p, &written);
+  s->agg_do[i] |= AGG_DO_KEEP;
+  s->agg_keep[i] = r->bundle->len;
+  if (!write_change (r, &written, p, slot_operator (s, i), error))
+    return FALSE;
+  BundleCall c = { *res, { .state = PRIOR_OPEN, .same_facts = TRUE, .same_key = TRUE,
+                           .period = res->period, .covered = written.covered,
+                           .charge = written.charge },
+                   start_ms, key_off, key_len, s->agg_keep[i] };
+  g_array_append_val (r->bundle, c);
+  return TRUE;
+}
+
+/* The calls of broken pools covered again in order, and those whose cover
+ * changed rewritten, their aggregates corrected. */
 static gboolean
 apply_bundles (Run *r, GError **error)
 {
@@ -1108,30 +1193,43 @@ apply_bundles (Run *r, GError **error)
   qsort (r->bundle->data, r->bundle->len, sizeof (BundleCall), bundle_compare);
   sort_keys = NULL;
   gint64 remaining = 0;
+  const Pool *pool = NULL;
   for (guint i = 0; i < r->bundle->len; i++)
     {
       BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
       Result *res = &c->result;
       const BundleCall *prev = i ? &g_array_index (r->bundle, BundleCall, i - 1) : NULL;
-      if ((!prev || prev->result.account != res->account || prev->result.period != res->period)
-          && !pool_seconds (r, res->account, res->period, &remaining, error))
-        return FALSE;
-      res->covered = MIN (res->billable, remaining);
-      if (!ratecore_charge (&r->core[res->account], res->row, res->billable, res->covered,
-                            &res->charge))
+      if (!prev || prev->result.account != res->account || prev->result.period != res->period)
+        {
+          gint64 key = closed_key (res->account, res->period);
+          pool = g_hash_table_lookup (r->pools, &key);
+          g_assert (pool != NULL);
+          if (pool->broken && !pool_seconds (r, res->account, res->period, &remaining, error))
+            return FALSE;
+        }
+      if (!pool->broken)
+        {
+          res->covered = c->prior.covered;   /* covered as written */
+          res->charge = c->prior.charge;
+        }
+      else if (!cover (r, res, &remaining))
         {
           bundle_overflow (r->stats, res);
           c->prior.same_facts = FALSE;   /* unrated now: more than its money changed */
           continue;
         }
-      remaining -= res->covered;
       r->stats->bundled += res->covered > 0;
     }
-  /* each call added to the aggregates once, with its final figures */
+  /* the aggregates of a call whose cover changed: minus what was written,
+   * plus its final figures */
   for (guint i = 0; i < r->bundle->len; i++)
     {
       const BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
+      if (c->prior.same_facts && c->result.covered == c->prior.covered
+          && c->result.charge == c->prior.charge)
+        continue;
       AggRating now = *aggregates_kept (r->agg, c->agg);
+      aggregates_add (r->agg, &now, -1);
       now.status = c->result.status;
       now.billable = c->result.billable;
       now.charge = c->result.charge;
@@ -1140,12 +1238,12 @@ apply_bundles (Run *r, GError **error)
       now.destination = c->result.row ? c->result.row->destination : NULL;
       aggregates_add (r->agg, &now, 1);
     }
-  /* written in call order: one sweep over the table, not a seek per call */
+  /* rewritten in call order: one sweep over the table, not a seek per call */
   qsort (r->bundle->data, r->bundle->len, sizeof (BundleCall), bundle_compare_id);
   for (guint i = 0; i < r->bundle->len; i++)
     {
       BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
-      /* never an insert: bundle_add inserted the new ones */
+      /* never an insert: bundle_add wrote every one */
       if (!write_change (r, &c->result, &c->prior, NULL, error))
         return FALSE;
     }

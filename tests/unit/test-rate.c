@@ -35,6 +35,25 @@ dump (StoreDb *db)
   return g_strdup (t ? t : "");
 }
 
+/* Every row of SQL on DB, its values as texts, one line each. */
+static char *
+test_rows (StoreDb *db, const char *sql)
+{
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, NULL);
+  cr_assert_not_null (st);
+  g_autoptr(GString) out = g_string_new (NULL);
+  while (store_next (st) == STORE_ROW)
+    {
+      for (int c = 0; c < store_column_count (st); c++)
+        {
+          const char *v = store_column_text_or_null (st, c);
+          g_string_append_printf (out, "%s%s", c ? "|" : "", v ? v : "NULL");
+        }
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /* N pseudo-random calls of the spec catalog's numbers, in a fixed or shuffled order. */
 static char *
 random_calls (const char *name, guint n, guint32 shuffle_seed)
@@ -71,6 +90,15 @@ random_calls (const char *name, guint n, guint32 shuffle_seed)
   for (guint i = 0; i < n; i++)
     g_string_append (text, lines->pdata[i]);
   return test_write (dir, name, text->str);
+}
+
+static int
+sort_start_key (gconstpointer pa, gconstpointer pb)
+{
+  const char *a = *(const char *const *) pa, *b = *(const char *const *) pb;
+  const char *sa = strchr (a, ','), *sb = strchr (b, ',');
+  int c = strncmp (sa, sb, 21);   /* ",2026-11-DDTHH:00:00Z" */
+  return c ? c : strcmp (a, b);
 }
 
 static void
@@ -135,6 +163,60 @@ Test (rate, arrival_order_does_not_matter_bundles_included)
   cr_assert_str_eq (da, db_);
   cr_assert_gt (test_count (a, "SELECT count(*) FROM ratings WHERE covered > 0 AND covered < billable"), 0,
                 "one call should be partly covered");
+}
+
+/* The lines of the CSV file at PATH after its header sorted by start and
+ * call key (the order calls draw on a bundle), written to NAME. */
+static char *
+sorted_by_start (const char *path, const char *name)
+{
+  g_autofree char *text = NULL;
+  cr_assert (g_file_get_contents (path, &text, NULL, NULL));
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = g_strv_length (lines);
+  GPtrArray *body = g_ptr_array_new ();
+  for (guint i = 1; i < n; i++)
+    if (*lines[i])
+      g_ptr_array_add (body, lines[i]);
+  /* "key,start,...": by start, then key */
+  g_ptr_array_sort (body, sort_start_key);
+  g_autoptr(GString) out = g_string_new (lines[0]);
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < body->len; i++)
+    g_string_append_printf (out, "%s\n", (const char *) body->pdata[i]);
+  g_ptr_array_unref (body);
+  return test_write (dir, name, out->str);
+}
+
+/* Calls that come in the order they draw on the bundle are covered as they
+ * are written, never rewritten; shuffled, their pools are covered again at
+ * the end: the same ratings and aggregates either way. */
+Test (rate, bundles_covered_as_calls_come_equal_those_covered_again)
+{
+  g_autoptr(StoreDb) a = fresh_db ("sorted");
+  g_autoptr(StoreDb) b = fresh_db ("shuffled");
+  g_autofree char *some = random_calls ("some.csv", 2000, 0);
+  g_autofree char *sorted = sorted_by_start (some, "sorted.csv");
+  g_autofree char *shuffled = random_calls ("shuffled.csv", 2000, 7);
+  ingest (a, sorted);
+  ingest (b, shuffled);
+  RateStats sa = rate (a, 2, 64, NULL), sb = rate (b, 2, 64, NULL);
+  g_autofree char *da = dump (a), *db_ = dump (b);
+  cr_assert_str_eq (da, db_);
+  cr_assert_eq (sa.bundled, sb.bundled);
+  cr_assert_gt (test_count (a, "SELECT count(*) FROM ratings WHERE covered > 0 AND covered < billable"), 0,
+                "one call should be partly covered");
+  /* adatum's bundle (DOMESTIC) runs out: the calls after it drew nothing */
+  cr_assert_gt (test_count (a, "SELECT count(*) FROM ratings WHERE account = 'adatum'"
+                               " AND grp = 'DOMESTIC' AND status = 'rated' AND billable > 0"
+                               " AND covered = 0"), 0, "some bundle calls find the pool empty");
+  for (const char *const *t = (const char *const[]) { "agg_destination", "agg_day", "agg_number",
+                                                      "agg_kpi", NULL }; *t; t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY 1, 2, 3, 4, 5", *t);
+      g_autofree char *x = test_rows (a, sql), *y = test_rows (b, sql);
+      cr_assert_str_eq (x, y, "%s", *t);
+    }
 }
 
 static char *
