@@ -378,16 +378,21 @@ ratings_schema_restore (Run *r, GError **error)
  * rows, when the indexes are dropped and built again at the end.  Indexes
  * maintained row by row cost a B-tree descent per row, and their pages,
  * dirtied first, are the first the page cache spills to the WAL and reads
- * back once a transaction outgrows it. */
+ * back once a transaction outgrows it.  The new ratings are the calls
+ * ingested since the last rate, whose ids follow the last rated one's: the
+ * ids tell their number well enough, where counting the rows read every
+ * one (a second or two at 10M). */
 static gboolean
 plan_writes (Run *r, GError **error)
 {
-  gint64 calls = 0, ratings = 0;
-  if (!store_query_int (r->db, "SELECT count(*) FROM ratings", &ratings, error)
-      || !store_query_int (r->db, "SELECT count(*) FROM calls", &calls, error))
+  gint64 any = 0, last_call = 0, last_rated = 0;
+  if (!store_query_int (r->db, "SELECT count (*) FROM (SELECT 1 FROM ratings LIMIT 1) r", &any, error)
+      || !store_query_int (r->db, "SELECT coalesce (max (call_id), 0) FROM ratings", &last_rated,
+                           error)
+      || !store_query_int (r->db, "SELECT coalesce (max (id), 0) FROM calls", &last_call, error))
     return FALSE;
-  r->had_ratings = ratings > 0;
-  return calls - ratings <= ratings
+  r->had_ratings = any != 0;
+  return last_call - last_rated <= last_rated
          || store_backend (r->db) != STORE_SQLITE   /* the schema read is SQLite's */
          || (ratings_indexes_drop (r, error) && ratings_triggers_idle (r, error));
 }
