@@ -12,8 +12,10 @@
  * laid out for that: while loading, a hash table of GArrays; once loaded,
  * every number's assignments in one flat array (in load order), and an
  * open-addressing table of NumberSlots whose key is the digits as an
- * integer with their count (number_key()), so a lookup touches two arrays
- * instead of a hash table, its key string and an array per number.  A
+ * integer with their count (number_key()) and which hold the number's first
+ * assignment, so a lookup touches one slot (the rest of a number's
+ * assignments in one flat array) instead of a hash table, its key string
+ * and an array per number.  A
  * catalog number that is not 1..NUMBER_MAX_DIGITS digits can never equal a
  * call's normalised digits and is left out of the index.
  */
@@ -31,11 +33,13 @@ typedef struct {
   gint64 from_ms, to_ms;       /* UTC, [from, to) */
 } Assignment;
 
-/* A number of the index: its key (0: an empty slot) and its assignments,
- * assignments[first .. first + n). */
+/* A number of the index: its key (0: an empty slot), its first assignment
+ * (most numbers have one: a lookup reads one slot and nothing else), and
+ * the rest, assignments[first .. first + more). */
 typedef struct {
   guint64 key;
-  guint32 first, n;
+  Assignment one;
+  guint32 first, more;
 } NumberSlot;
 
 struct _CatalogOperator {
@@ -183,11 +187,11 @@ index_numbers (CatalogOperator *op)
   if (count > 0)
     {
       guint64 size = 16;
-      while (size < (guint64) count * 2)
+      while (size < (guint64) count * 3 / 2)
         size *= 2;
       op->slot_mask = size - 1;
       op->slots = g_new0 (NumberSlot, size);
-      op->assignments = g_new (Assignment, total);
+      op->assignments = g_new (Assignment, total - count);
     }
   guint32 next = 0;
   g_hash_table_iter_init (&it, op->by_number);
@@ -200,9 +204,11 @@ index_numbers (CatalogOperator *op)
       guint64 i = slot_of (key, op->slot_mask);
       while (op->slots[i].key != 0)
         i = (i + 1) & op->slot_mask;
-      op->slots[i] = (NumberSlot) { key, next, list->len };
-      memcpy (op->assignments + next, list->data, list->len * sizeof (Assignment));
-      next += list->len;
+      op->slots[i] = (NumberSlot) { key, g_array_index (list, Assignment, 0), next, list->len - 1 };
+      if (list->len > 1)
+        memcpy (op->assignments + next, &g_array_index (list, Assignment, 1),
+                (list->len - 1) * sizeof (Assignment));
+      next += list->len - 1;
     }
   g_clear_pointer (&op->by_number, g_hash_table_unref);
 }
@@ -274,7 +280,9 @@ catalog_resolve_account (const CatalogOperator *op, const char *tenant, gsize te
        i = (i + 1) & op->slot_mask)
     if (slot->key == 0)
       return NULL;
-  for (guint32 k = 0; k < slot->n; k++)
+  if (slot->one.from_ms <= start_ms && start_ms < slot->one.to_ms)
+    return slot->one.account;
+  for (guint32 k = 0; k < slot->more; k++)
     {
       const Assignment *a = &op->assignments[slot->first + k];
       if (a->from_ms <= start_ms && start_ms < a->to_ms)
