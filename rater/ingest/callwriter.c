@@ -26,6 +26,7 @@ typedef struct {
   guint64 line;
   const char *operator_slug;   /* NULL: a reject */
   const char *account;
+  guint32 operator_len, account_len;   /* measured by the reading thread */
   Span key, tenant, user, leg, link;
   Span detail, raw;            /* rejects */
   const char *reason;          /* a reject; NULL with operator_slug NULL: an internal call */
@@ -188,6 +189,8 @@ callwriter_add_call (CallBatch *b, const CdrCall *call, guint64 line, const char
 {
   Row r = {
     .line = line, .operator_slug = operator_slug, .account = account,
+    .operator_len = (guint32) strlen (operator_slug),
+    .account_len = account ? (guint32) strlen (account) : 0,
     .caller = call->caller, .callee = call->callee,
     .start_ms = call->start_ms, .duration = call->duration,
     .direction = call->direction, .answered = call->answered,
@@ -247,11 +250,11 @@ static void
 call_values (CallWriter *w, const CallBatch *b, const Row *r, StoreValue v[CALL_PARAMS + 1])
 {
   int k = 0;
-  v[k++] = STORE_TEXT (r->operator_slug);
+  v[k++] = STORE_TEXT_LEN (r->operator_slug, r->operator_len);
   v[k++] = span_value (b, r->key);
   v[k++] = STORE_INT (w->file_id);
   v[k++] = STORE_INT ((gint64) r->line);
-  v[k++] = STORE_TEXT (r->direction == CDR_OUT ? "out" : "in");
+  v[k++] = r->direction == CDR_OUT ? STORE_TEXT_LEN ("out", 3) : STORE_TEXT_LEN ("in", 2);
   v[k++] = number_value (&r->caller);
   v[k++] = number_value (&r->callee);
   v[k++] = STORE_INT ((r->caller.masked ? 1 : 0) | (r->callee.masked ? 2 : 0));
@@ -261,7 +264,7 @@ call_values (CallWriter *w, const CallBatch *b, const Row *r, StoreValue v[CALL_
   v[k++] = span_value (b, r->tenant);
   v[k++] = span_value (b, r->user);
   v[k++] = r->sip_code ? STORE_INT (r->sip_code) : STORE_NULL;
-  v[k++] = r->account ? STORE_TEXT (r->account) : STORE_NULL;
+  v[k++] = r->account ? STORE_TEXT_LEN (r->account, r->account_len) : STORE_NULL;
   v[k++] = STORE_INT (r->leg_rank);
   v[k++] = span_value (b, r->leg);
   v[k++] = span_value (b, r->link);
