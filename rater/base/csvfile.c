@@ -11,6 +11,13 @@
  * MAX_RECORD_BYTES bytes, or at end of file, makes the record's first line a
  * bad record; the lines after it are pushed back and parsed afresh.
  *
+ * Plain lines: a whole line that starts a record and holds no quote byte
+ * and no CR but its ending is split here, by memchr on the delimiter, into
+ * exactly the fields libcsv gives it (spaces and tabs around each trimmed
+ * with TRIM; a line of nothing else, or an empty one, is blank), without a
+ * call per byte; any other line goes through libcsv.  Such a line leaves
+ * libcsv's state where it was: at the start of a record.
+ *
  * Overlong lines: a physical line longer than MAX_LINE_BYTES is never held
  * whole (parsing it would take several times its size: a 100 MiB line took
  * 640 MiB).  Its record is bad, with the first RAW_KEPT bytes of the line as
@@ -76,8 +83,10 @@ field_cb (void *data, size_t len, void *user)
 {
   CsvFile *f = user;
   gsize off = f->values->len;
-  g_byte_array_append (f->values, data ? data : (const void *) "", len);
-  g_byte_array_append (f->values, (const guint8 *) "", 1);
+  g_byte_array_set_size (f->values, (guint) (off + len + 1));
+  if (len > 0)
+    memcpy (f->values->data + off, data, len);
+  f->values->data[off + len] = '\0';
   g_array_append_val (f->offsets, off);
   gsize l = len;
   g_array_append_val (f->lengths, l);
@@ -360,6 +369,48 @@ record_overlong (CsvFile *f, CsvRecord *rec, const char *line, gsize len, GError
   return record_bad (f, rec, f->problem);
 }
 
+/* Trimmed by libcsv around an unquoted field (its default is_space). */
+static inline gboolean
+trim_space (const CsvFile *f, char c)
+{
+  return f->trim && (c == ' ' || c == '\t') && c != f->delim;
+}
+
+/* LINE (LEN bytes, a whole line starting a record) as a plain line (see the
+ * top) into the record's fields: FALSE when it is not one (libcsv reads
+ * it), else TRUE with *BLANK telling a line without a record. */
+static gboolean
+split_plain (CsvFile *f, const char *line, gsize len, gboolean *blank)
+{
+  gsize n = len - 1;                     /* without its '\n' */
+  if (n > 0 && line[n - 1] == '\r')
+    n--;
+  char quote = f->unquoted ? '\0' : '"';
+  if (memchr (line, quote, n) || memchr (line, '\r', n))
+    return FALSE;
+  gsize k = 0;
+  while (k < n && trim_space (f, line[k]))
+    k++;
+  *blank = k == n;
+  if (*blank)
+    return TRUE;
+  const char *p = line, *end = line + n;
+  for (;;)
+    {
+      const char *d = memchr (p, f->delim, (gsize) (end - p));
+      const char *e = d ? d : end;
+      while (p < e && trim_space (f, *p))
+        p++;
+      const char *q = e;
+      while (q > p && trim_space (f, q[-1]))
+        q--;
+      field_cb ((void *) p, (gsize) (q - p), f);
+      if (!d)
+        return TRUE;
+      p = d + 1;
+    }
+}
+
 /* Feed one line; returns TRUE when it completed a record (or a bad one).
  * A line without its '\n' is the end of the file (a longer line never gets
  * here: record_overlong). */
@@ -380,6 +431,19 @@ feed_line (CsvFile *f, const char *line, gsize len, CsvRecord *rec, CsvFileStatu
     f->next_line++;
   f->record_lines++;
   g_byte_array_append (f->raw, (const guint8 *) line, len);
+
+  gboolean blank;
+  if (whole && f->record_lines == 1 && split_plain (f, line, len, &blank))
+    {
+      if (blank)
+        {
+          record_reset (f);
+          return FALSE;
+        }
+      record_publish (f, rec);
+      *status = CSVFILE_RECORD;
+      return TRUE;
+    }
 
   gsize used = csv_parse (&f->parser, line, len, field_cb, record_cb, f);
   if (used < len)

@@ -2,11 +2,22 @@
  * ingest, rate and reconcile use to name the account of a call.
  *
  * Data model: per operator (CatalogOperator, keyed by slug), a hash table
- * from lower-case tenant id to account and one from E.164 digits to the
- * number's assignments (Assignment: account and a [from, to) window in UTC
- * milliseconds, the assignment's calendar days turned into instants in the
- * account's time zone).  Every string is interned in one GStringChunk.
+ * from lower-case tenant id to account, and the number index: E.164 digits
+ * to the number's assignments (Assignment: account and a [from, to) window
+ * in UTC milliseconds, the assignment's calendar days turned into instants
+ * in the account's time zone).  Every string is interned in one GStringChunk.
  * Importing the catalog directory is catalog-import.c.
+ *
+ * The number index is probed once per call at ingest (and rate), so it is
+ * laid out for that: while loading, a hash table of GArrays; once loaded,
+ * every number's assignments in one flat array (in load order), and an
+ * open-addressing table of NumberSlots whose key is the digits as an
+ * integer with their count (number_key()) and which hold the number's first
+ * assignment, so a lookup touches one slot (the rest of a number's
+ * assignments in one flat array) instead of a hash table, its key string
+ * and an array per number.  A
+ * catalog number that is not 1..NUMBER_MAX_DIGITS digits can never equal a
+ * call's normalised digits and is left out of the index.
  */
 #include "config.h"
 
@@ -22,10 +33,22 @@ typedef struct {
   gint64 from_ms, to_ms;       /* UTC, [from, to) */
 } Assignment;
 
+/* A number of the index: its key (0: an empty slot), its first assignment
+ * (most numbers have one: a lookup reads one slot and nothing else), and
+ * the rest, assignments[first .. first + more). */
+typedef struct {
+  guint64 key;
+  Assignment one;
+  guint32 first, more;
+} NumberSlot;
+
 struct _CatalogOperator {
   const char *slug;
   GHashTable *by_tenant;       /* lower-case tenant id -> account */
-  GHashTable *by_number;       /* E.164 digits -> GArray of Assignment */
+  GHashTable *by_number;       /* while loading: E.164 digits -> GArray of Assignment */
+  NumberSlot *slots;           /* loaded: the index, slot_mask + 1 of them (NULL: no numbers) */
+  guint64 slot_mask;
+  Assignment *assignments;
 };
 
 struct _RaterCatalog {
@@ -39,7 +62,9 @@ catalog_operator_free (gpointer p)
 {
   CatalogOperator *op = p;
   g_hash_table_unref (op->by_tenant);
-  g_hash_table_unref (op->by_number);
+  g_clear_pointer (&op->by_number, g_hash_table_unref);
+  g_free (op->slots);
+  g_free (op->assignments);
   g_free (op);
 }
 
@@ -125,6 +150,69 @@ add_assignment (StoreStmt *st, gpointer data, GError **error)
   return TRUE;
 }
 
+/* The index key of the LEN bytes of DIGITS: their value times 16 plus LEN
+ * (leading zeros count), never 0; 0 when they are not 1..NUMBER_MAX_DIGITS
+ * ASCII digits. */
+static guint64
+number_key (const char *digits, gsize len)
+{
+  guint64 v = 0;
+  if (len == 0 || len > NUMBER_MAX_DIGITS)
+    return 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (digits[i] < '0' || digits[i] > '9')
+        return 0;
+      v = v * 10 + (guint64) (digits[i] - '0');
+    }
+  return v * 16 + len;
+}
+
+static inline guint64
+slot_of (guint64 key, guint64 mask)
+{
+  return (key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) >> 32) & mask;
+}
+
+/* OP's loading table turned into its number index (see the top). */
+static void
+index_numbers (CatalogOperator *op)
+{
+  guint count = 0, total = 0;
+  GHashTableIter it;
+  gpointer number, value;
+  g_hash_table_iter_init (&it, op->by_number);
+  while (g_hash_table_iter_next (&it, &number, &value))
+    count++, total += ((GArray *) value)->len;
+  if (count > 0)
+    {
+      guint64 size = 16;
+      while (size < (guint64) count * 3 / 2)
+        size *= 2;
+      op->slot_mask = size - 1;
+      op->slots = g_new0 (NumberSlot, size);
+      op->assignments = g_new (Assignment, total - count);
+    }
+  guint32 next = 0;
+  g_hash_table_iter_init (&it, op->by_number);
+  while (g_hash_table_iter_next (&it, &number, &value))
+    {
+      GArray *list = value;
+      guint64 key = number_key (number, strlen (number));
+      if (key == 0)
+        continue;
+      guint64 i = slot_of (key, op->slot_mask);
+      while (op->slots[i].key != 0)
+        i = (i + 1) & op->slot_mask;
+      op->slots[i] = (NumberSlot) { key, g_array_index (list, Assignment, 0), next, list->len - 1 };
+      if (list->len > 1)
+        memcpy (op->assignments + next, &g_array_index (list, Assignment, 1),
+                (list->len - 1) * sizeof (Assignment));
+      next += list->len - 1;
+    }
+  g_clear_pointer (&op->by_number, g_hash_table_unref);
+}
+
 RaterCatalog *
 catalog_load (StoreDb *db, GError **error)
 {
@@ -141,6 +229,11 @@ catalog_load (StoreDb *db, GError **error)
                                 " n.to_date FROM numbers n JOIN accounts a USING (account)",
                             add_assignment, cat, "loading numbers", error))
     return NULL;
+  GHashTableIter it;
+  gpointer op;
+  g_hash_table_iter_init (&it, cat->operators);
+  while (g_hash_table_iter_next (&it, NULL, &op))
+    index_numbers (op);
   return g_steal_pointer (&cat);
 }
 
@@ -179,10 +272,19 @@ catalog_resolve_account (const CatalogOperator *op, const char *tenant, gsize te
   const char *account = resolve_tenant (op, tenant, tenant_len);
   if (account || number->len == 0)
     return account;
-  const GArray *list = g_hash_table_lookup (op->by_number, number->digits);
-  for (guint i = 0; list && i < list->len; i++)
+  guint64 key = number_key (number->digits, number->len);
+  if (key == 0 || !op->slots)
+    return NULL;
+  const NumberSlot *slot;
+  for (guint64 i = slot_of (key, op->slot_mask); (slot = &op->slots[i])->key != key;
+       i = (i + 1) & op->slot_mask)
+    if (slot->key == 0)
+      return NULL;
+  if (slot->one.from_ms <= start_ms && start_ms < slot->one.to_ms)
+    return slot->one.account;
+  for (guint32 k = 0; k < slot->more; k++)
     {
-      const Assignment *a = &g_array_index (list, Assignment, i);
+      const Assignment *a = &op->assignments[slot->first + k];
       if (a->from_ms <= start_ms && start_ms < a->to_ms)
         return a->account;
     }

@@ -179,6 +179,44 @@ Test (catalog, resolves_by_tenant_then_number_in_account_zone)
                                              utc_ms ("2026-11-03T00:00:00Z")), "litware");
 }
 
+/* The number index: many numbers (its table grows past collisions), and
+ * digits that differ only by leading zeros or length are different numbers;
+ * a stored number that is not digits never matches. */
+Test (catalog, number_index_tells_every_number_apart)
+{
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_exec (db,
+    "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999)"
+    " INSERT INTO numbers (number, account, type, from_date)"
+    " SELECT '3312' || printf ('%05d', i), CASE i % 2 WHEN 0 THEN 'adatum' ELSE 'fabrikam' END,"
+    " 'user', '2026-01-01' FROM n;"
+    "INSERT INTO numbers (number, account, type, from_date) VALUES"
+    " ('123', 'adatum', 'user', '2026-01-01'), ('0123', 'fabrikam', 'user', '2026-01-01'),"
+    " ('12x4', 'adatum', 'user', '2026-01-01')", &error), "%s", error ? error->message : "");
+  g_autoptr(RaterCatalog) cat = catalog_load (db, &error);
+  cr_assert_not_null (cat, "%s", error ? error->message : "");
+  const CatalogOperator *nw = catalog_operator (cat, "northwind");
+  gint64 at = utc_ms ("2026-11-03T12:00:00Z");
+  for (int i = 0; i < 5000; i++)
+    {
+      g_autofree char *digits = g_strdup_printf ("3312%05d", i);
+      RaterNumber n = number (digits);
+      cr_assert_str_eq (catalog_resolve_account (nw, "", 0, &n, at), i % 2 ? "fabrikam" : "adatum",
+                        "%s", digits);
+    }
+  RaterNumber absent = number ("331205000"), short_ = number ("3312"), n123 = number ("123"),
+              n0123 = number ("0123"), n00123 = number ("00123"), x = number ("12");
+  cr_assert_null (catalog_resolve_account (nw, "", 0, &absent, at));
+  cr_assert_null (catalog_resolve_account (nw, "", 0, &short_, at));
+  cr_assert_str_eq (catalog_resolve_account (nw, "", 0, &n123, at), "adatum");
+  cr_assert_str_eq (catalog_resolve_account (nw, "", 0, &n0123, at), "fabrikam");
+  cr_assert_null (catalog_resolve_account (nw, "", 0, &n00123, at));
+  cr_assert_null (catalog_resolve_account (nw, "", 0, &x, at));
+  /* before the assignments begin */
+  cr_assert_null (catalog_resolve_account (nw, "", 0, &n123, utc_ms ("2025-12-01T00:00:00Z")));
+}
+
 /* The sample catalog's decks cover every ITU-T country calling code. */
 Test (catalog, sample_decks_cover_every_calling_code)
 {

@@ -578,6 +578,44 @@ Test (csvfile, tab_delimiter)
   expect_eof (f);
 }
 
+/* Lines without quotes are split without libcsv (csvfile.c): the same
+ * fields as libcsv's, trimming and blank lines included. */
+Test (csvfile, plain_lines_split_as_libcsv_does)
+{
+  static const char data[] = " a , b ,\t\n"
+                             " \t \n"
+                             "a ,b \r\n"
+                             ",\n"
+                             "x,\"y\"\n"
+                             "\tz\t,  \n";
+  g_autoptr(CsvFile) f = open_text (data);
+
+  expect_record (f, 1, " a , b ,\t", "a", "b", "", NULL);
+  expect_record (f, 3, "a ,b ", "a", "b", NULL);
+  expect_record (f, 4, ",", "", "", NULL);
+  expect_record (f, 5, "x,\"y\"", "x", "y", NULL);
+  expect_record (f, 6, "\tz\t,  ", "z", "", NULL);
+  expect_eof (f);
+}
+
+Test (csvfile, plain_lines_with_tab_delimiter)
+{
+  g_autoptr(CsvFile) f = open_text_opts ("\t\n \t \n  \n a\t b \n", '\t', TRUE);
+
+  expect_record (f, 1, "\t", "", "", NULL);
+  expect_record (f, 2, " \t ", "", "", NULL);
+  expect_record (f, 4, " a\t b ", "a", "b", NULL);
+  expect_eof (f);
+}
+
+Test (csvfile, plain_lines_untrimmed)
+{
+  g_autoptr(CsvFile) f = open_text_opts ("\n \t,\r\n", ',', FALSE);
+
+  expect_record (f, 2, " \t,", " \t", "", NULL);
+  expect_eof (f);
+}
+
 /* Large fields and lines {{{1 */
 
 Test (csvfile, field_over_one_mib)
