@@ -78,10 +78,10 @@ struct _CsvFile {
   char problem[128];         /* the problem of an overlong line's record */
 };
 
+/* Append one field's LEN bytes at DATA to the record F is reading. */
 static void
-field_cb (void *data, size_t len, void *user)
+field_add (CsvFile *f, const void *data, size_t len)
 {
-  CsvFile *f = user;
   gsize off = f->values->len;
   g_byte_array_set_size (f->values, (guint) (off + len + 1));
   if (len > 0)
@@ -90,6 +90,13 @@ field_cb (void *data, size_t len, void *user)
   g_array_append_val (f->offsets, off);
   gsize l = len;
   g_array_append_val (f->lengths, l);
+}
+
+/* libcsv's field callback. */
+static void
+field_cb (void *data, size_t len, void *user)
+{
+  field_add (user, data, len);
 }
 
 static void
@@ -404,7 +411,7 @@ split_plain (CsvFile *f, const char *line, gsize len, gboolean *blank)
       const char *q = e;
       while (q > p && trim_space (f, q[-1]))
         q--;
-      field_cb ((void *) p, (gsize) (q - p), f);
+      field_add (f, p, (gsize) (q - p));
       if (!d)
         return TRUE;
       p = d + 1;
