@@ -11,7 +11,8 @@
  * row does not fit; table cells are shaped by pango once per thread and
  * drawn a page at a time (see "Shaped cells"), the other texts in the
  * regular and bold fonts shaped once per thread too and drawn as pango
- * would draw them (pdf_text).
+ * would draw them (pdf_text).  The PDF is made in memory and written at
+ * once.
  */
 #include "config.h"
 
@@ -1521,12 +1522,13 @@ pdf_metadata (cairo_surface_t *surface, const InvoiceDocument *doc, const DocSum
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
+/* cairo writes a PDF in many small pieces: they are kept in memory (a
+ * document is some tens of kilobytes) and written at once. */
 static cairo_status_t
-pdf_write (void *closure, const unsigned char *data, unsigned int length)
+pdf_append (void *closure, const unsigned char *data, unsigned int length)
 {
-  FILE *stream = closure;
-  return fwrite (data, 1, length, stream) == length ? CAIRO_STATUS_SUCCESS
-                                                     : CAIRO_STATUS_WRITE_ERROR;
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
 }
 
 static void
@@ -1570,7 +1572,8 @@ pdf_render (const InvoiceDocument *doc, FILE *stream)
   g_autoptr(DocSummary) s = doc_summary_new (doc);
   g_autoptr(DocTable) lines = lines_table (doc->invoice);
   g_autoptr(DocTable) appendix = appendix_table (doc);
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (pdf_write, stream,
+  g_autoptr(GByteArray) bytes = g_byte_array_sized_new (64 * 1024);
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (pdf_append, bytes,
                                                                   PAGE_W, PAGE_H);
   Pdf p = { 0 };
 
@@ -1583,6 +1586,8 @@ pdf_render (const InvoiceDocument *doc, FILE *stream)
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  if (status == CAIRO_STATUS_SUCCESS && fwrite (bytes->data, 1, bytes->len, stream) != bytes->len)
+    status = CAIRO_STATUS_WRITE_ERROR;
   return status;
 }
 
