@@ -633,7 +633,6 @@ typedef struct {
   int baseline;                 /* from the top of the cell */
   int height;                   /* the layout's logical height, pango units */
   gboolean drawable;            /* FALSE: pdf_layout_text draws this text */
-  guint n_lines;                /* drawable: more than 1 only for pdf_text's */
   guint n_runs;
   PdfRun *runs;
   char key[];                   /* the text; for pdf_text's texts, the
@@ -848,7 +847,6 @@ pdf_shape (PangoLayout *layout, const char *key, const char *text,
   strcpy (s->key, key);
   s->height = height;
   s->drawable = TRUE;
-  s->n_lines = (guint) n_lines;
   s->n_runs = n_runs;
   s->runs = (PdfRun *) (void *) ((char *) s + key_size);
 
