@@ -9,7 +9,10 @@
  * cell; the PDF writer sets cells as plain text (no markup), one row at a
  * time, starting a new page (and repeating the table header) when the next
  * row does not fit; table cells are shaped by pango once per thread and
- * drawn a page at a time (see "Shaped cells").
+ * drawn a page at a time (see "Shaped cells"), the other texts in the
+ * regular and bold fonts shaped once per thread too and drawn as pango
+ * would draw them (pdf_text).  The PDF is made in memory and written at
+ * once.
  */
 #include "config.h"
 
@@ -610,6 +613,8 @@ typedef struct {
   cairo_scaled_font_t *font;    /* owned reference */
   int x;                        /* the run's origin on the line, pango units */
   int y;                        /* the run's vertical offset (raised text) */
+  int line_x;                   /* its line's logical x, pango units */
+  int baseline;                 /* its line's baseline from the top */
   guint n_glyphs;
   guint n_clusters;
   int text_len;
@@ -623,12 +628,15 @@ typedef struct {
  * glyphs, clusters and texts. */
 typedef struct {
   int width;                    /* the line's logical width, pango units */
-  int x;                        /* the line's logical x at left alignment */
+  int x;                        /* the line's logical x (with the layout's
+                                 * alignment when it has a width) */
   int baseline;                 /* from the top of the cell */
-  gboolean drawable;            /* FALSE: pdf_text draws this text */
+  int height;                   /* the layout's logical height, pango units */
+  gboolean drawable;            /* FALSE: pdf_layout_text draws this text */
   guint n_runs;
   PdfRun *runs;
-  char key[];                   /* the text */
+  char key[];                   /* the text; for pdf_text's texts, the
+                                 * layout's settings then the text */
 } PdfShaped;
 
 typedef struct {
@@ -642,15 +650,20 @@ typedef struct {
 
 /* The cells shaped on this thread, in every document it rendered: names,
  * groups, figures and currencies repeat from row to row and from invoice to
- * invoice.  Valid while pango gives the same fonts for the descriptions
- * (each thread has its own font map); dropped when they change or the
- * cache outgrows PDF_SHAPED_MAX, never while a document is drawn. */
+ * invoice, labels, dates and terms from invoice to invoice.  Valid while
+ * pango gives the same fonts for the descriptions (each thread has its own
+ * font map); dropped when they change or the cache outgrows PDF_SHAPED_MAX,
+ * never while a document is drawn. */
+enum { PDF_CELL, PDF_CELL_BOLD, PDF_FOOTER, PDF_TEXT, PDF_TEXT_BOLD, PDF_N_SHAPED };
+
 typedef struct {
-  cairo_scaled_font_t *primary[3]; /* owned: the fonts of SHAPED's texts */
-  GHashTable *shaped[3];        /* text -> PdfShaped: regular and bold cells,
-                                 * footers */
+  cairo_scaled_font_t *primary[PDF_N_SHAPED]; /* owned: the fonts of SHAPED's texts */
+  GHashTable *shaped[PDF_N_SHAPED]; /* key -> PdfShaped: regular and bold cells,
+                                 * footers, pdf_text's regular and bold texts */
   GPtrArray *batches;           /* PdfBatch: Pdf's, kept so their arrays are */
   GPtrArray *footer;            /* not grown again for every document */
+  GArray *glyphs;               /* cairo_glyph_t: pdf_show_shaped's, kept too */
+  GString *key;                 /* pdf_shaped_text's */
 } PdfShapeCache;
 
 #define PDF_SHAPED_MAX 50000
@@ -662,6 +675,7 @@ typedef struct {
   PangoLayout *layout;
   PangoLayout *shaper;          /* pdf_shape's for cells, made on first use */
   PangoLayout *footer_shaper;   /* and for footers */
+  PangoLayout *text_shaper;     /* and for pdf_text's texts */
   PangoFontDescription *regular;
   PangoFontDescription *bold;
   PangoFontDescription *title;
@@ -673,13 +687,15 @@ typedef struct {
   GPtrArray *footer;            /* PdfBatch, the footer's while drawn; both
                                  * this thread's (PdfShapeCache) */
   GArray *rules;                /* double: y of the page's pending row rules */
+  gboolean pango_only;          /* invoicedoc_pdf_set_pango_only: pdf_text as before */
   guint64 batch_order;          /* PdfBatch.order of the next batch queued */
 } Pdf;
 
 /* Draw TEXT at (X, p->y) in a box WIDTH wide; one ellipsized line when
- * SINGLE_LINE, else wrapped.  Returns the height used. */
+ * SINGLE_LINE, else wrapped: laid out and drawn by pango.  Returns the
+ * height used. */
 static double
-pdf_text (Pdf *p, const char *text, double x, double width, PangoAlignment align,
+pdf_layout_text (Pdf *p, const char *text, double x, double width, PangoAlignment align,
           const PangoFontDescription *font, gboolean single_line)
 {
   int w, h;
@@ -784,62 +800,86 @@ pdf_run_fill (PdfRun *r, PangoGlyphItem *run, const char *text, int x, char **me
   *mem += PDF_ALIGN8 ((gsize) run->item->length);
 }
 
-/* TEXT at FONT laid out on one line by LAYOUT (no width, left aligned),
- * as one block; not drawable when pdf_text must draw it. */
+/* TEXT at FONT laid out by LAYOUT, as one block keyed KEY; not drawable
+ * when pdf_layout_text must draw it, or when it takes several lines but
+ * LINES is FALSE. */
 static PdfShaped *
-pdf_shape (PangoLayout *layout, const char *text, const PangoFontDescription *font)
+pdf_shape (PangoLayout *layout, const char *key, const char *text,
+           const PangoFontDescription *font, gboolean lines)
 {
-  gsize key_size = PDF_ALIGN8 (sizeof (PdfShaped) + strlen (text) + 1);
+  gsize key_size = PDF_ALIGN8 (sizeof (PdfShaped) + strlen (key) + 1);
   PdfShaped *s;
+  int height;
 
   pango_layout_set_font_description (layout, font);
   pango_layout_set_text (layout, text, -1);
-  PangoLayoutLine *line = pango_layout_get_line_count (layout) == 1
-    ? pango_layout_get_line_readonly (layout, 0) : NULL;
-  gboolean drawable = line && line->resolved_dir == PANGO_DIRECTION_LTR;
+  pango_layout_get_size (layout, NULL, &height);
+  int n_lines = pango_layout_get_line_count (layout);
+  gboolean drawable = n_lines == 1 || (lines && n_lines > 1);
   const char *layout_text = pango_layout_get_text (layout);
   guint n_runs = 0;
   gsize data_size = 0;
 
-  for (GSList *l = drawable ? line->runs : NULL; l && drawable; l = l->next)
+  for (GSList *ll = drawable ? pango_layout_get_lines_readonly (layout) : NULL; ll && drawable;
+       ll = ll->next)
     {
-      PangoGlyphItem *run = l->data;
-      drawable = pdf_run_font (run) != NULL;
-      n_runs++;
-      data_size += run->glyphs->num_glyphs * sizeof (cairo_glyph_t)
-                   + pdf_run_clusters (run, layout_text) * sizeof (cairo_text_cluster_t)
-                   + PDF_ALIGN8 ((gsize) run->item->length);
+      PangoLayoutLine *line = ll->data;
+      drawable = line->resolved_dir == PANGO_DIRECTION_LTR;
+      for (GSList *l = line->runs; l && drawable; l = l->next)
+        {
+          PangoGlyphItem *run = l->data;
+          drawable = pdf_run_font (run) != NULL;
+          n_runs++;
+          data_size += run->glyphs->num_glyphs * sizeof (cairo_glyph_t)
+                       + pdf_run_clusters (run, layout_text) * sizeof (cairo_text_cluster_t)
+                       + PDF_ALIGN8 ((gsize) run->item->length);
+        }
     }
   if (!drawable)
     {
       s = g_malloc0 (key_size);
-      strcpy (s->key, text);
+      strcpy (s->key, key);
+      s->height = height;
       return s;
     }
 
   s = g_malloc0 (key_size + n_runs * sizeof (PdfRun) + data_size);
-  strcpy (s->key, text);
+  strcpy (s->key, key);
+  s->height = height;
   s->drawable = TRUE;
   s->n_runs = n_runs;
   s->runs = (PdfRun *) (void *) ((char *) s + key_size);
 
-  PangoLayoutIter *iter = pango_layout_get_iter (layout);
-  PangoRectangle logical;
-  pango_layout_iter_get_line_extents (iter, NULL, &logical);
-  s->baseline = pango_layout_iter_get_baseline (iter);
-  pango_layout_iter_free (iter);
-  s->width = logical.width;
-  s->x = logical.x;
-
+  /* the lines as pango_renderer_draw_layout iterates them */
   char *mem = (char *) (s->runs + n_runs);
-  int x = 0;
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
   guint i = 0;
-  for (GSList *l = line->runs; l; l = l->next, i++)
+  gboolean first = TRUE;
+  do
     {
-      PangoGlyphItem *run = l->data;
-      pdf_run_fill (&s->runs[i], run, layout_text, x, &mem);
-      x += pango_glyph_string_get_width (run->glyphs);
+      PangoLayoutLine *line = pango_layout_iter_get_line_readonly (iter);
+      PangoRectangle logical;
+      pango_layout_iter_get_line_extents (iter, NULL, &logical);
+      int baseline = pango_layout_iter_get_baseline (iter);
+      if (first)
+        {
+          first = FALSE;
+          s->baseline = baseline;
+          s->width = logical.width;
+          s->x = logical.x;
+        }
+      int x = 0;
+      for (GSList *l = line->runs; l; l = l->next, i++)
+        {
+          PangoGlyphItem *run = l->data;
+          pdf_run_fill (&s->runs[i], run, layout_text, x, &mem);
+          s->runs[i].line_x = logical.x;
+          s->runs[i].baseline = baseline;
+          x += pango_glyph_string_get_width (run->glyphs);
+        }
     }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
   return s;
 }
 
@@ -879,10 +919,29 @@ pdf_shape_cache_free (gpointer data)
     }
   g_ptr_array_unref (c->batches);
   g_ptr_array_unref (c->footer);
+  g_array_unref (c->glyphs);
+  g_string_free (c->key, TRUE);
   g_free (c);
 }
 
 static GPrivate pdf_shape_cache_key = G_PRIVATE_INIT (pdf_shape_cache_free);
+static GPrivate pdf_pango_only_key = G_PRIVATE_INIT (NULL);   /* non-NULL: pdf_text's by pango */
+
+void
+invoicedoc_pdf_set_pango_only (gboolean pango_only)
+{
+  g_private_set (&pdf_pango_only_key, pango_only ? GINT_TO_POINTER (1) : NULL);
+}
+
+/* The scaled font CONTEXT gives for FONT (a new reference), or NULL. */
+static cairo_scaled_font_t *
+pdf_primary_font (PangoContext *context, const PangoFontDescription *font)
+{
+  g_autoptr(PangoFont) loaded = pango_context_load_font (context, font);
+  cairo_scaled_font_t *scaled = loaded && PANGO_IS_CAIRO_FONT (loaded)
+    ? pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (loaded)) : NULL;
+  return scaled ? cairo_scaled_font_reference (scaled) : NULL;
+}
 
 /* This thread's cache, emptied of whatever was not shaped with the fonts
  * CONTEXT gives for REGULAR and BOLD. */
@@ -891,7 +950,6 @@ pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
                  const PangoFontDescription *bold)
 {
   PdfShapeCache *c = g_private_get (&pdf_shape_cache_key);
-  const PangoFontDescription *fonts[] = { regular, bold, regular };
 
   if (!c)
     {
@@ -901,13 +959,19 @@ pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
                                               (GDestroyNotify) pdf_shaped_free);
       c->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
       c->footer = g_ptr_array_new_with_free_func ((GDestroyNotify) pdf_batch_free);
+      c->glyphs = g_array_new (FALSE, FALSE, sizeof (cairo_glyph_t));
+      c->key = g_string_new (NULL);
       g_private_set (&pdf_shape_cache_key, c);
     }
+  cairo_scaled_font_t *regular_font = pdf_primary_font (context, regular);
+  cairo_scaled_font_t *bold_font = pdf_primary_font (context, bold);
+  cairo_scaled_font_t *fonts[PDF_N_SHAPED] = {
+    [PDF_CELL] = regular_font, [PDF_CELL_BOLD] = bold_font, [PDF_FOOTER] = regular_font,
+    [PDF_TEXT] = regular_font, [PDF_TEXT_BOLD] = bold_font,
+  };
   for (guint i = 0; i < G_N_ELEMENTS (c->shaped); i++)
     {
-      g_autoptr(PangoFont) font = pango_context_load_font (context, fonts[i]);
-      cairo_scaled_font_t *scaled = font && PANGO_IS_CAIRO_FONT (font)
-        ? pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (font)) : NULL;
+      cairo_scaled_font_t *scaled = fonts[i];
       if (scaled == c->primary[i] && g_hash_table_size (c->shaped[i]) < PDF_SHAPED_MAX)
         continue;
       g_hash_table_remove_all (c->shaped[i]);
@@ -917,6 +981,10 @@ pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
         cairo_scaled_font_destroy (c->primary[i]);
       c->primary[i] = scaled ? cairo_scaled_font_reference (scaled) : NULL;
     }
+  if (regular_font)
+    cairo_scaled_font_destroy (regular_font);
+  if (bold_font)
+    cairo_scaled_font_destroy (bold_font);
   return c;
 }
 
@@ -924,13 +992,13 @@ pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
 static const PdfShaped *
 pdf_shaped (Pdf *p, const char *text, const PangoFontDescription *font)
 {
-  GHashTable *cache = p->shapes->shaped[font == p->bold];
+  GHashTable *cache = p->shapes->shaped[font == p->bold ? PDF_CELL_BOLD : PDF_CELL];
   PdfShaped *s = g_hash_table_lookup (cache, text);
   if (!s)
     {
       if (!p->shaper)
         p->shaper = pango_layout_new (pango_layout_get_context (p->layout));
-      s = pdf_shape (p->shaper, text, font);
+      s = pdf_shape (p->shaper, text, text, font, FALSE);
       g_hash_table_insert (cache, s->key, s);
     }
   return s;
@@ -941,7 +1009,7 @@ pdf_shaped (Pdf *p, const char *text, const PangoFontDescription *font)
 static const PdfShaped *
 pdf_shaped_footer (Pdf *p, const char *text)
 {
-  GHashTable *cache = p->shapes->shaped[2];
+  GHashTable *cache = p->shapes->shaped[PDF_FOOTER];
   PdfShaped *s = g_hash_table_lookup (cache, text);
   if (!s)
     {
@@ -954,12 +1022,98 @@ pdf_shaped_footer (Pdf *p, const char *text)
           pango_layout_set_height (p->footer_shaper, -1);
           pango_layout_set_wrap (p->footer_shaper, PANGO_WRAP_WORD_CHAR);
         }
-      s = pdf_shape (p->footer_shaper, text, p->regular);
+      s = pdf_shape (p->footer_shaper, text, text, p->regular, FALSE);
       if (pango_layout_is_ellipsized (p->footer_shaper))
         s->drawable = FALSE;
       g_hash_table_insert (cache, s->key, s);
     }
   return s;
+}
+
+/* TEXT at FONT (regular or bold) laid out as pdf_layout_text would lay it
+ * out in a box WIDTH wide with ALIGN, ellipsized when SINGLE_LINE, else
+ * wrapped: its lines' x include pango's alignment.  Not drawable when
+ * ellipsized. */
+static const PdfShaped *
+pdf_shaped_text (Pdf *p, const char *text, double width, PangoAlignment align,
+                 const PangoFontDescription *font, gboolean single_line)
+{
+  int box = (int) (width * PANGO_SCALE);
+  GString *key = p->shapes->key;
+  GHashTable *cache = p->shapes->shaped[font == p->bold ? PDF_TEXT_BOLD : PDF_TEXT];
+
+  g_string_printf (key, "%d %d %d ", box, (int) align, single_line ? 1 : 0);
+  g_string_append (key, text);
+  PdfShaped *s = g_hash_table_lookup (cache, key->str);
+  if (!s)
+    {
+      if (!p->text_shaper)
+        {
+          p->text_shaper = pango_layout_new (pango_layout_get_context (p->layout));
+          pango_layout_set_height (p->text_shaper, -1);
+          pango_layout_set_wrap (p->text_shaper, PANGO_WRAP_WORD_CHAR);
+        }
+      pango_layout_set_width (p->text_shaper, box);
+      pango_layout_set_alignment (p->text_shaper, align);
+      pango_layout_set_ellipsize (p->text_shaper,
+                                  single_line ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+      s = pdf_shape (p->text_shaper, key->str, text, font, TRUE);
+      if (pango_layout_is_ellipsized (p->text_shaper))
+        s->drawable = FALSE;
+      g_hash_table_insert (cache, s->key, s);
+    }
+  return s;
+}
+
+/* Draw S (drawable) with its layout's top left at (X, p->y) as
+ * pango_cairo_show_layout would: a run at a time, in order, each in its
+ * font with its glyphs and clusters, at the places pango's cairo renderer
+ * computes (from cairo's current point, which cairo keeps in fixed point:
+ * not X and p->y exactly). */
+static void
+pdf_show_shaped (Pdf *p, const PdfShaped *s, double x)
+{
+  GArray *glyphs = p->shapes->glyphs;
+  double origin_x, origin_y;
+
+  cairo_move_to (p->cr, x, p->y);
+  cairo_get_current_point (p->cr, &origin_x, &origin_y);
+  for (guint i = 0; i < s->n_runs; i++)
+    {
+      const PdfRun *r = &s->runs[i];
+      double base_x = origin_x + (double) (r->line_x + r->x) / PANGO_SCALE;
+      double base_y = origin_y + (double) (r->baseline - r->y) / PANGO_SCALE;
+
+      g_array_set_size (glyphs, r->n_glyphs);
+      cairo_glyph_t *out = (cairo_glyph_t *) (void *) glyphs->data;
+      for (guint g = 0; g < r->n_glyphs; g++)
+        {
+          out[g].index = r->glyphs[g].index;
+          out[g].x = base_x + r->glyphs[g].x;
+          out[g].y = r->glyphs[g].y == 0 ? base_y : base_y + r->glyphs[g].y;
+        }
+      cairo_set_scaled_font (p->cr, r->font);
+      cairo_show_text_glyphs (p->cr, r->text, r->text_len, out, (int) r->n_glyphs, r->clusters,
+                              (int) r->n_clusters, 0);
+    }
+}
+
+/* Draw TEXT at (X, p->y) in a box WIDTH wide; one ellipsized line when
+ * SINGLE_LINE, else wrapped.  Returns the height used.  Labels, dates,
+ * terms and totals repeat from document to document: in the regular and
+ * the bold font a text that stays on one line is shaped once per thread
+ * (the rest is laid out by pango every time). */
+static double
+pdf_text (Pdf *p, const char *text, double x, double width, PangoAlignment align,
+          const PangoFontDescription *font, gboolean single_line)
+{
+  if ((font != p->regular && font != p->bold) || p->pango_only)
+    return pdf_layout_text (p, text, x, width, align, font, single_line);
+  const PdfShaped *s = pdf_shaped_text (p, str_or_empty (text), width, align, font, single_line);
+  if (!s->drawable)
+    return pdf_layout_text (p, text, x, width, align, font, single_line);
+  pdf_show_shaped (p, s, x);
+  return (double) s->height / PANGO_SCALE;
 }
 
 static PdfBatch *
@@ -1023,7 +1177,8 @@ pdf_cell (Pdf *p, const char *text, double x, double width, gboolean right,
 
   if (!s->drawable || s->width > box)
     {
-      pdf_text (p, text, x, width, right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, font, TRUE);
+      pdf_layout_text (p, text, x, width, right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, font,
+                       TRUE);
       return;
     }
   pdf_batch_shaped (p, p->batches, s, x, (right ? box - s->width : 0) + s->x);
@@ -1097,7 +1252,7 @@ pdf_footer (Pdf *p)
       pdf_show_batches (p, p->footer);
     }
   else
-    pdf_text (p, text, MARGIN_X, CONTENT_W, PANGO_ALIGN_CENTER, p->regular, TRUE);
+    pdf_layout_text (p, text, MARGIN_X, CONTENT_W, PANGO_ALIGN_CENTER, p->regular, TRUE);
   cairo_set_source_rgb (p->cr, 0, 0, 0);
   p->y = saved;
 }
@@ -1365,12 +1520,13 @@ pdf_metadata (cairo_surface_t *surface, const InvoiceDocument *doc, const DocSum
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
+/* cairo writes a PDF in many small pieces: they are kept in memory (a
+ * document is some tens of kilobytes) and written at once. */
 static cairo_status_t
-pdf_write (void *closure, const unsigned char *data, unsigned int length)
+pdf_append (void *closure, const unsigned char *data, unsigned int length)
 {
-  FILE *stream = closure;
-  return fwrite (data, 1, length, stream) == length ? CAIRO_STATUS_SUCCESS
-                                                     : CAIRO_STATUS_WRITE_ERROR;
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
 }
 
 static void
@@ -1387,6 +1543,7 @@ pdf_init (Pdf *p, cairo_surface_t *surface, const InvoiceDocument *doc, const Do
   p->batches = p->shapes->batches;
   p->footer = p->shapes->footer;
   p->rules = g_array_new (FALSE, FALSE, sizeof (double));
+  p->pango_only = g_private_get (&pdf_pango_only_key) != NULL;
 }
 
 static void
@@ -1401,6 +1558,7 @@ pdf_clear (Pdf *p)
   g_clear_pointer (&p->rules, g_array_unref);
   g_clear_object (&p->shaper);
   g_clear_object (&p->footer_shaper);
+  g_clear_object (&p->text_shaper);
   g_clear_object (&p->layout);
   g_clear_pointer (&p->cr, cairo_destroy);
 }
@@ -1412,7 +1570,8 @@ pdf_render (const InvoiceDocument *doc, FILE *stream)
   g_autoptr(DocSummary) s = doc_summary_new (doc);
   g_autoptr(DocTable) lines = lines_table (doc->invoice);
   g_autoptr(DocTable) appendix = appendix_table (doc);
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (pdf_write, stream,
+  g_autoptr(GByteArray) bytes = g_byte_array_sized_new (64 * 1024);
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (pdf_append, bytes,
                                                                   PAGE_W, PAGE_H);
   Pdf p = { 0 };
 
@@ -1425,6 +1584,8 @@ pdf_render (const InvoiceDocument *doc, FILE *stream)
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  if (status == CAIRO_STATUS_SUCCESS && fwrite (bytes->data, 1, bytes->len, stream) != bytes->len)
+    status = CAIRO_STATUS_WRITE_ERROR;
   return status;
 }
 

@@ -55,3 +55,11 @@ char *invoicedoc_html (const InvoiceDocument *doc);
  * (outfile_open_frozen).  Returns
  * FALSE with RATER_ERROR_CANTCREAT when the file cannot be written. */
 gboolean invoicedoc_pdf (const InvoiceDocument *doc, const char *path, GError **error);
+
+/* For tests: with PANGO_ONLY, invoicedoc_pdf on this thread has pango lay
+ * out and draw every text outside the tables (parties, title, dates,
+ * totals, payment lines, table titles) each time, where it otherwise draws
+ * those it can from the thread's cache of shaped texts: the bytes must be
+ * the same.  (Table cells and page footers are drawn from their caches
+ * either way.) */
+void invoicedoc_pdf_set_pango_only (gboolean pango_only);

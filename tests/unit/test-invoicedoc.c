@@ -4,7 +4,8 @@
  * rasterised by pdftoppm, a long appendix spilling onto more pages,
  * reproducible bytes, write errors) and its table cells read back with
  * pdftotext (rows at page boundaries, alignment, text pango still draws,
- * the same bytes whatever the per-thread cache holds).
+ * the same bytes whatever the per-thread cache holds, the texts outside the
+ * tables drawn from the cache as pango draws them, on two threads at once).
  *
  * Invoices are built by hand with invoice_free-compatible allocations (every
  * string g_malloc'd, lines in a GPtrArray that frees them), so each test
@@ -736,6 +737,203 @@ Test (invoicedoc, pdf_same_bytes_whatever_fonts_the_thread_used)
 
   cr_assert (lc == lw && memcmp (cold_data, warm_data, lc) == 0,
              "the same document differs after another one");
+}
+
+/* Texts outside the tables: shaped once per thread {{{1 */
+
+/* An invoice with every kind of text pdf_text draws: parties with
+ * addresses on several lines and one wrapped for its box, payment details,
+ * the reverse-charge note, a name too long for its line (ellipsized), a
+ * right-to-left one, a character no font has, the held calls of a draft,
+ * and itemised calls. */
+static Invoice *
+invoice_with_parties (void)
+{
+  Invoice *inv = invoice_gbp ();
+  InvoiceParties *p = invoice_parties_new ();
+  p->seller_legal_name = g_strdup ("Northwind Telecom Limited");
+  p->seller_address = g_strdup ("1 Harbour Street\nLondon E1 6AN\nUnited Kingdom");
+  p->seller_vat_id = g_strdup ("GB123456789");
+  p->seller_email = g_strdup ("billing@northwind.example");
+  p->iban = g_strdup ("GB33BUKB20201555555555");
+  p->bic = g_strdup ("BUKBGB22");
+  p->terms_days = 14;
+  p->buyer_legal_name = g_strdup ("Contoso Trading and Shipping Holdings of the Northern "
+                                  "Hemisphere, a company with a name far too long for one line");
+  p->buyer_address = g_strdup ("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d Street 5\n"
+                               "Box \xf3\xb0\x80\x80\nParis");
+  p->buyer_vat_id = g_strdup ("FR12345678901");
+  p->reverse_charge = TRUE;
+  cr_assert (invoice_parties_set_due (p, "2026-12-01"));
+  inv->parties = p;
+  inv->held_calls = 2;
+  inv->held_amount = 1200000;
+  return inv;
+}
+
+static GPtrArray *
+calls_new (guint n)
+{
+  GPtrArray *calls = g_ptr_array_new_with_free_func (invoice_call_free);
+  for (guint i = 0; i < n; i++)
+    {
+      InvoiceCall *c = g_new0 (InvoiceCall, 1);
+      c->local_start = 1793577600 + (gint64) i * 3671;
+      c->number = i % 7 ? g_strdup_printf ("44207946%04u", i) : NULL;
+      c->duration = 17 + (gint64) i * 61;
+      c->charge = 10000 + (gint64) i * 3301;
+      g_ptr_array_add (calls, c);
+    }
+  return calls;
+}
+
+/* DOC rendered as NAME, then again with every text laid out and drawn by
+ * pango (invoicedoc_pdf_set_pango_only): the same bytes. */
+static void
+assert_pango_bytes (const InvoiceDocument *doc, const char *name)
+{
+  g_autofree char *cached_name = g_strconcat ("cached-", name, NULL);
+  g_autofree char *pango_name = g_strconcat ("pango-", name, NULL);
+  g_autofree char *cached = render_pdf (doc, cached_name);
+  invoicedoc_pdf_set_pango_only (TRUE);
+  g_autofree char *pango = render_pdf (doc, pango_name);
+  invoicedoc_pdf_set_pango_only (FALSE);
+  gsize lc, lp;
+  g_autofree char *cached_data = read_all (cached, &lc);
+  g_autofree char *pango_data = read_all (pango, &lp);
+
+  cr_assert (lc == lp && memcmp (cached_data, pango_data, lc) == 0,
+             "%s: drawn from the cache (%zu bytes), not as pango draws it (%zu bytes)", name,
+             lc, lp);
+}
+
+/* The texts outside the tables drawn from the cache (parties, title,
+ * dates, totals, payment lines, table titles) give the bytes pango gives,
+ * in an invoice, a draft, a credit note, and one without parties; the
+ * second time from a warm cache. */
+Test (invoicedoc, pdf_cached_texts_same_bytes_as_pango)
+{
+  g_autoptr(Invoice) inv = invoice_with_parties ();
+  g_autoptr(GPtrArray) dests = destinations_new (60);
+  g_autoptr(GPtrArray) calls = calls_new (150);
+  InvoiceDestination *d1 = dests->pdata[1], *d2 = dests->pdata[2], *d3 = dests->pdata[3];
+  g_free (d1->destination);
+  d1->destination = g_strdup ("Destination 1 with a name far too long for its column TAILEND");
+  g_free (d2->destination);
+  d2->destination = g_strdup ("Destination 2 \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d");
+  g_free (d3->destination);
+  d3->destination = g_strdup ("Destination 3 \xf3\xb0\x80\x80 end");
+
+  InvoiceDocument doc = document (inv, dests);
+  doc.calls = calls;
+  doc.masked = TRUE;
+  for (guint round = 0; round < 2; round++)
+    assert_pango_bytes (&doc, "issued.pdf");
+
+  InvoiceDocument draft = doc;
+  draft.invoice_number = NULL;
+  draft.status = "draft";
+  assert_pango_bytes (&draft, "draft.pdf");
+
+  InvoiceDocument credit = document (inv, NULL);
+  credit.invoice_number = "NWT-202612-0001";
+  credit.credited_invoice = "NWT-202611-0001";
+  credit.reason = "Calls to a number that was not the customer\'s, refunded in full after "
+                  "the dispute of 3 December, as agreed with the account manager on the phone";
+  assert_pango_bytes (&credit, "credit.pdf");
+
+  g_autoptr(Invoice) plain = invoice_gbp ();
+  InvoiceDocument no_parties = document (plain, NULL);
+  no_parties.operator_name = NULL;
+  assert_pango_bytes (&no_parties, "plain.pdf");
+}
+
+typedef struct {
+  const InvoiceDocument *docs;
+  guint n_docs;
+  guint rounds;
+  char *dir;                    /* where this thread writes */
+  gboolean same;                /* every rendering equal to the first of its doc */
+} RenderLoop;
+
+/* Render every document of L ROUNDS times, in a thread of its own, and
+ * check that each rendering of a document gives the bytes of its first. */
+static gpointer
+render_loop (gpointer data)
+{
+  RenderLoop *l = data;
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  l->same = TRUE;
+  for (guint r = 0; r < l->rounds; r++)
+    for (guint i = 0; i < l->n_docs; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("doc-%u.pdf", i);
+        g_autofree char *path = g_build_filename (l->dir, name, NULL);
+        g_autoptr(GError) error = NULL;
+        gsize len;
+        if (!invoicedoc_pdf (&l->docs[i], path, &error))
+          {
+            l->same = FALSE;
+            return NULL;
+          }
+        char *bytes = NULL;
+        if (!g_file_get_contents (path, &bytes, &len, NULL))
+          {
+            l->same = FALSE;
+            return NULL;
+          }
+        GBytes *b = g_bytes_new_take (bytes, len);
+        if (r == 0)
+          g_ptr_array_add (first, b);
+        else
+          {
+            l->same = l->same && g_bytes_equal (b, first->pdata[i]);
+            g_bytes_unref (b);
+          }
+      }
+  return NULL;
+}
+
+/* Two threads rendering the same documents at the same time, each with its
+ * own cache, give the bytes one thread gives alone. */
+Test (invoicedoc, pdf_cached_texts_two_threads)
+{
+  g_autoptr(Invoice) inv = invoice_with_parties ();
+  g_autoptr(Invoice) plain = invoice_gbp ();
+  g_autoptr(GPtrArray) dests = destinations_new (80);
+  InvoiceDocument docs[3] = { document (inv, dests), document (plain, dests),
+                              document (inv, NULL) };
+  docs[2].invoice_number = NULL;
+  docs[2].status = "draft";
+
+  g_autofree char *alone_dir = g_build_filename (dir, "alone", NULL);
+  g_autofree char *dir_a = g_build_filename (dir, "a", NULL);
+  g_autofree char *dir_b = g_build_filename (dir, "b", NULL);
+  cr_assert (g_mkdir (alone_dir, 0700) == 0 && g_mkdir (dir_a, 0700) == 0
+             && g_mkdir (dir_b, 0700) == 0);
+  RenderLoop alone = { docs, G_N_ELEMENTS (docs), 1, alone_dir, FALSE };
+  RenderLoop a = { docs, G_N_ELEMENTS (docs), 4, dir_a, FALSE };
+  RenderLoop b = { docs, G_N_ELEMENTS (docs), 4, dir_b, FALSE };
+
+  g_thread_join (g_thread_new ("alone", render_loop, &alone));
+  GThread *ta = g_thread_new ("a", render_loop, &a);
+  GThread *tb = g_thread_new ("b", render_loop, &b);
+  g_thread_join (ta);
+  g_thread_join (tb);
+  cr_assert (a.same && b.same, "a thread gave different bytes for the same document");
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("doc-%u.pdf", i);
+      g_autofree char *pa = g_build_filename (alone_dir, name, NULL);
+      g_autofree char *pb = g_build_filename (dir_a, name, NULL);
+      g_autofree char *pc = g_build_filename (dir_b, name, NULL);
+      gsize la, lb, lc;
+      g_autofree char *da = read_all (pa, &la);
+      g_autofree char *db = read_all (pb, &lb);
+      g_autofree char *dc = read_all (pc, &lc);
+      cr_assert (la == lb && memcmp (da, db, la) == 0, "document %u differs on thread a", i);
+      cr_assert (la == lc && memcmp (da, dc, la) == 0, "document %u differs on thread b", i);
+    }
 }
 
 /* With INVOICEDOC_SAMPLE=FILE.pdf, keep one rendering to look at (and its

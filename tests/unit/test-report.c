@@ -648,6 +648,44 @@ Test (report, chart_of_an_account_without_usage)
   cr_assert_eq (none->len, 0);
 }
 
+/* The buffers a thread keeps from chart to chart leave nothing behind: a
+ * small chart written after a larger one is the bytes the small one renders
+ * alone, and rendering appends to what BYTES holds. */
+Test (report, chart_after_a_larger_one_is_the_same)
+{
+  add_usage_calls ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReportDaily) a = report_daily (db, "contoso", "2026-11", &error);
+  cr_assert_not_null (a, "%s", error ? error->message : "");
+  g_autoptr(ReportDaily) b = report_daily (db, "adatum", "2026-02", &error);
+  cr_assert_not_null (b, "%s", error ? error->message : "");
+  g_autoptr(GByteArray) a_svg = g_byte_array_new ();
+  g_autoptr(GByteArray) b_svg = g_byte_array_new ();
+  reportchart_render (a, a_svg);
+  reportchart_render (b, b_svg);
+  cr_assert_neq (a_svg->len, b_svg->len, "the charts are of one size");
+  gboolean a_larger = a_svg->len > b_svg->len;
+  ReportDaily *large = a_larger ? a : b, *small = a_larger ? b : a;
+  GByteArray *alone = a_larger ? b_svg : a_svg;
+
+  g_autofree char *large_path = g_build_filename (dir, "large.svg", NULL);
+  g_autofree char *small_path = g_build_filename (dir, "small.svg", NULL);
+  cr_assert (reportchart_write (large, large_path, &error), "%s", error ? error->message : "");
+  cr_assert (reportchart_write (small, small_path, &error), "%s", error ? error->message : "");
+  g_autofree char *written = NULL;
+  gsize len;
+  cr_assert (g_file_get_contents (small_path, &written, &len, NULL));
+  cr_assert (len == alone->len && memcmp (written, alone->data, len) == 0,
+             "the small chart written after the large one differs");
+
+  g_autoptr(GByteArray) appended = g_byte_array_new ();
+  g_byte_array_append (appended, (const guint8 *) "head", 4);
+  reportchart_render (small, appended);
+  cr_assert (appended->len == 4 + alone->len && memcmp (appended->data, "head", 4) == 0
+             && memcmp (appended->data + 4, alone->data, alone->len) == 0,
+             "rendering does not append to what the array holds");
+}
+
 /* The SVG files of DIR, name -> bytes. */
 static GHashTable *
 read_charts (const char *chart_dir)
