@@ -349,7 +349,7 @@ reportchart_write (const ReportDaily *daily, const char *path, GError **error)
   g_autoptr(OutFile) out = outfile_open (path, error);
   if (!out)
     return FALSE;
-  fwrite (bytes->data, 1, bytes->len, outfile_stream (out));
+  fwrite (bytes->data, 1, bytes->len, outfile_stream (out));   /* outfile_commit checks it */
   return outfile_commit (out, error);
 }
 
