@@ -857,27 +857,6 @@ Test (aggregates, rebuilt_after_the_upgrade_from_schema_13_with_a_journal)
 
 /* ---- a rate with nothing to do (rate.h, schemas/015) ---- */
 
-/* Every row of TABLE in ORDER, each value quoted, one line a row. */
-static char *
-table_text (StoreDb *db, const char *table, const char *order)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY %s", table, order);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StoreStmt) st = store_prepare (db, sql, &error);
-  cr_assert (st, "%s", error ? error->message : "");
-  g_autoptr(GString) out = g_string_new (NULL);
-  while (store_next (st) == STORE_ROW)
-    {
-      for (int c = 0; c < store_column_count (st); c++)
-        {
-          const char *t = store_column_text_or_null (st, c);
-          g_string_append_printf (out, "%s%s", c ? "|" : "", t ? t : "<null>");
-        }
-      g_string_append_c (out, '\n');
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
 /* The ratings and every aggregate table of DB, as text. */
 static char *
 rated_state (StoreDb *db)
@@ -890,7 +869,7 @@ rated_state (StoreDb *db)
   g_autoptr(GString) out = g_string_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
-      g_autofree char *t = table_text (db, tables[i][0], tables[i][1]);
+      g_autofree char *t = test_table_text (db, tables[i][0], tables[i][1]);
       g_string_append_printf (out, "== %s\n%s", tables[i][0], t);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);

@@ -50,6 +50,28 @@ test_db_with_catalog (const char *dir)
   return db;
 }
 
+/* Every row of TABLE in ORDER, its values as texts joined by '|' (NULL as
+ * <null>), one line a row. */
+static inline char *
+test_table_text (StoreDb *db, const char *table, const char *order)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY %s", table, order);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, &error);
+  g_assert_no_error (error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  while (store_next (st) == STORE_ROW)
+    {
+      for (int c = 0; c < store_column_count (st); c++)
+        {
+          const char *t = store_column_text_or_null (st, c);
+          g_string_append_printf (out, "%s%s", c ? "|" : "", t ? t : "<null>");
+        }
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static inline gint64
 test_count (StoreDb *db, const char *sql)
 {
