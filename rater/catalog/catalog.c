@@ -10,14 +10,13 @@
  *
  * The number index is probed once per call at ingest (and rate), so it is
  * laid out for that: while loading, a hash table of GArrays; once loaded,
- * every number's assignments in one flat array (in load order), and an
- * open-addressing table of NumberSlots whose key is the digits as an
- * integer with their count (number_key()) and which hold the number's first
- * assignment, so a lookup touches one slot (the rest of a number's
- * assignments in one flat array) instead of a hash table, its key string
- * and an array per number.  A
- * catalog number that is not 1..NUMBER_MAX_DIGITS digits can never equal a
- * call's normalised digits and is left out of the index.
+ * an open-addressing table of NumberSlots keyed by the digits as an integer
+ * with their count (number_key()), each holding its number's first
+ * assignment, and the other assignments in one flat array (in load order):
+ * a lookup touches one slot instead of a hash table, its key string and an
+ * array per number.  A catalog number that is not 1..NUMBER_MAX_DIGITS
+ * digits can never equal a call's normalised digits and is left out of the
+ * index.
  */
 #include "config.h"
 

@@ -9,11 +9,12 @@
  * bundle, covered as they are written while they come in their pool's
  * order (Pool), covered again at the end in the pools they did not.  Each
  * call comes with its stored rating (a Prior: its facts serialised in the
- * slot's arena), and the writer writes only what differs from it.  The report aggregates (aggregates.h) follow the
- * same changes: minus the stored rating, plus the new one; the writer only
- * notes them in the slot, and the reading thread adds them when the slot
- * comes back to be filled again (their hashing was a quarter of the
- * writer's work, and the writer is the stage the others wait for).
+ * slot's arena), and the writer writes only what differs from it.  The
+ * report aggregates (aggregates.h) follow the same changes: minus the
+ * stored rating, plus the new one; the writer only notes them in the slot,
+ * and the reading thread adds them when the slot comes back to be filled
+ * again (their hashing was a quarter of the writer's work, and the writer
+ * is the stage the others wait for).
  */
 #include "config.h"
 
@@ -111,6 +112,7 @@ typedef struct {
  * apply_bundles covers that pool's calls again in order and rewrites those
  * whose cover changed. */
 typedef struct {
+  gint64 seconds;              /* the pool (pool_seconds) */
   gint64 remaining;            /* seconds left: 0, the pool has run out */
   gboolean covered;            /* some call drew on it: the last in draw order is */
   gint64 last_ms;              /* the last call in draw order that drew on it: its start, */
@@ -798,6 +800,14 @@ update_one (Run *r, const Result *res, const Prior *p, GError **error)
   return bind_result (r, st, 0, res, period, error) && store_step (st, error);
 }
 
+/* Whether RES is the stored rating P as it is (P's facts compared by
+ * prior_compare): nothing to write, nothing for the aggregates. */
+static gboolean
+same_as_stored (const Prior *p, const Result *res)
+{
+  return p->same_facts && res->covered == p->covered && res->charge == p->charge;
+}
+
 /* Write RES given the call's stored rating P (compared by prior_compare):
  * insert when it has none (OPERATOR_SLUG: the call's operator), nothing
  * when it is the same, else rewrite it (OPERATOR_SLUG unused: NULL). */
@@ -810,7 +820,7 @@ write_change (Run *r, const Result *res, const Prior *p, const char *operator_sl
       g_assert (operator_slug != NULL);
       return write_result (r, res, operator_slug, error);
     }
-  if (p->same_facts && res->covered == p->covered && res->charge == p->charge)
+  if (same_as_stored (p, res))
     return TRUE;
   return update_one (r, res, p, error);
 }
@@ -922,8 +932,7 @@ static void
 agg_change (Slot *s, guint i, const Prior *p, const Result *res)
 {
   s->agg_res[i] = *res;
-  if (p->state == PRIOR_OPEN && p->same_facts && res->covered == p->covered
-      && res->charge == p->charge)
+  if (p->state == PRIOR_OPEN && same_as_stored (p, res))
     return;
   s->agg_do[i] |= AGG_DO_PLUS | (p->state == PRIOR_OPEN ? AGG_DO_MINUS_PRIOR : 0);
 }
@@ -1103,11 +1112,12 @@ pool_of (Run *r, gint32 acc, gint32 period, GError **error)
   if (pool)
     return pool;
   pool = g_new0 (Pool, 1);
-  if (!pool_seconds (r, acc, period, &pool->remaining, error))
+  if (!pool_seconds (r, acc, period, &pool->seconds, error))
     {
       g_free (pool);
       return NULL;
     }
+  pool->remaining = pool->seconds;
   g_hash_table_insert (r->pools, g_memdup2 (&key, sizeof key), pool);
   return pool;
 }
@@ -1209,8 +1219,7 @@ apply_bundles (Run *r, GError **error)
           gint64 key = closed_key (res->account, res->period);
           pool = g_hash_table_lookup (r->pools, &key);
           g_assert (pool != NULL);
-          if (pool->broken && !pool_seconds (r, res->account, res->period, &remaining, error))
-            return FALSE;
+          remaining = pool->seconds;
         }
       if (!pool->broken)
         {
@@ -1230,8 +1239,7 @@ apply_bundles (Run *r, GError **error)
   for (guint i = 0; i < r->bundle->len; i++)
     {
       const BundleCall *c = &g_array_index (r->bundle, BundleCall, i);
-      if (c->prior.same_facts && c->result.covered == c->prior.covered
-          && c->result.charge == c->prior.charge)
+      if (same_as_stored (&c->prior, &c->result))
         continue;
       AggRating now = *aggregates_kept (r->agg, c->agg);
       aggregates_add (r->agg, &now, -1);
