@@ -6,10 +6,12 @@
  * connection (SQLite's autocheckpoint), that copy and its syncs hold up the
  * writer, and with it the reader that waits for free batches; here a
  * thread does it on a connection of its own while the writer fills the
- * next chunk.  The log is not reset while the thread lags (it grows by what
- * the file adds until the last checkpoint of the run, which copies what is
- * left); the data is the same, only when it reaches the database file
- * changes.  On a server (PostgreSQL) or an SQLite database without a file
+ * next chunk.  The price: SQLite resets the log only when a write
+ * transaction begins with every frame copied, which never happens while
+ * the copies run beside the writer, so the log grows by the pages the file
+ * adds (about the database's growth) until the connection's own checkpoint
+ * after the file; the data is the same, only when it reaches the database
+ * file changes.  On a server (PostgreSQL) or an SQLite database without a file
  * there is nothing to do: checkpointer_start() returns NULL, and the other
  * calls take NULL.
  */

@@ -11,7 +11,9 @@
  * mid-file) is resumed: the records up to resume_line are read and passed
  * over, the rest stored, the counts added to the row's.  Statements are
  * prepared once per Ingest and reused for every record; the records go to
- * the database on the CallWriter's thread, which also commits the chunks.
+ * the database on the CallWriter's thread, which also commits the chunks;
+ * on SQLite a third thread checkpoints each committed chunk while the next
+ * one is written (checkpointer.h).
  */
 #include "config.h"
 
@@ -491,7 +493,7 @@ run_transactions (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErr
       && reattach_disputes (ing, error)
       && store_commit (ing->db, error))
     return TRUE;
-  checkpoints_stop (ing, run, NULL);
+  (void) checkpoints_stop (ing, run, NULL);   /* cleanup: the run's error is reported */
   store_rollback (ing->db);
   return FALSE;
 }
