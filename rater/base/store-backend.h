@@ -97,6 +97,9 @@ struct _StoreOps {
   gboolean (*in_transaction) (StoreDb *db);
 
   StoreDb *(*open_reader) (StoreDb *db, GError **error);
+  /* NULL: nothing to checkpoint (store_open_checkpointer() returns NULL) */
+  StoreDb *(*open_checkpointer) (StoreDb *db, GError **error);
+  gboolean (*checkpoint) (StoreDb *db, GError **error);
 
   /* a bulk writer of the backend's own (UPDATE set: store_bulk_update_new()'s);
    * NULL: store.c's, of multi-row INSERTs and UPDATEs */

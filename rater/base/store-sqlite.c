@@ -689,6 +689,34 @@ lite_open_reader (StoreDb *db, GError **error)
   return lite_db_new (g_steal_pointer (&reader), db->name, TRUE);
 }
 
+/* A second read-write connection to DB's file, synced as DB is
+ * (synchronous=FULL: a checkpoint syncs the log before it copies and the
+ * file after), for checkpoints on another thread; NULL without an error
+ * when DB has no file (in memory, temporary). */
+static StoreDb *
+lite_open_checkpointer (StoreDb *db, GError **error)
+{
+  const char *path = sqlite3_db_filename (LITE (db), "main");
+  if (!path || !*path)
+    return NULL;
+  g_autoptr(sqlite3) ckpt = open_connection (path, SQLITE_OPEN_READWRITE, error);
+  if (!ckpt || !lite_exec (ckpt, "PRAGMA synchronous=FULL", error))
+    return NULL;
+  return lite_db_new (g_steal_pointer (&ckpt), db->name, FALSE);
+}
+
+/* PASSIVE: copies the frames no reader still needs from the log, waits for
+ * no one; SQLITE_BUSY (another checkpoint is running) leaves them to the
+ * next one. */
+static gboolean
+lite_checkpoint (StoreDb *db, GError **error)
+{
+  int rc = sqlite3_wal_checkpoint_v2 (LITE (db), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY)
+    return TRUE;
+  return lite_error (error, LITE (db), "checkpointing the write-ahead log");
+}
+
 static const StoreOps lite_ops = {
   .close = lite_close,
   .errmsg = lite_errmsg,
@@ -713,6 +741,8 @@ static const StoreOps lite_ops = {
   .begin = lite_begin,
   .in_transaction = lite_in_transaction,
   .open_reader = lite_open_reader,
+  .open_checkpointer = lite_open_checkpointer,
+  .checkpoint = lite_checkpoint,
 };
 
 /* ---- the backend's entry points ---- */

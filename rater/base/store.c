@@ -161,6 +161,18 @@ store_open_reader (StoreDb *db, GError **error)
   return db->ops->open_reader (db, error);
 }
 
+StoreDb *
+store_open_checkpointer (StoreDb *db, GError **error)
+{
+  return db->ops->open_checkpointer ? db->ops->open_checkpointer (db, error) : NULL;
+}
+
+gboolean
+store_checkpoint (StoreDb *db, GError **error)
+{
+  return db->ops->checkpoint ? db->ops->checkpoint (db, error) : TRUE;
+}
+
 void
 store_close (StoreDb *db)
 {

@@ -111,6 +111,19 @@ StoreDb *store_open_readonly_if_exists (const char *target, gboolean *missing, G
  * thread while DB writes (WAL gives it its own snapshot). */
 StoreDb *store_open_reader (StoreDb *db, GError **error);
 
+/* A second connection to DB's file that may write, for store_checkpoint()
+ * on another thread while DB goes on writing.  NULL without an error when
+ * there is nothing to checkpoint: a server (PostgreSQL) or an SQLite
+ * database without a file of its own (in memory, temporary). */
+StoreDb *store_open_checkpointer (StoreDb *db, GError **error);
+
+/* Copy what is committed in the write-ahead log of DB's file into the file,
+ * without waiting for (or holding up) a writer or a reader: SQLite's PASSIVE
+ * checkpoint, the file synced as the connection's synchronous setting says.
+ * What it leaves (a transaction begun on the frames, another checkpoint
+ * running) the next checkpoint copies; nothing to do on a server. */
+gboolean store_checkpoint (StoreDb *db, GError **error);
+
 /* Set ERROR from DB's last error: "WHAT: the database's message".  Returns
  * FALSE. */
 gboolean store_set_error (GError **error, StoreDb *db, const char *what);

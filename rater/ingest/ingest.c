@@ -11,7 +11,9 @@
  * mid-file) is resumed: the records up to resume_line are read and passed
  * over, the rest stored, the counts added to the row's.  Statements are
  * prepared once per Ingest and reused for every record; the records go to
- * the database on the CallWriter's thread, which also commits the chunks.
+ * the database on the CallWriter's thread, which also commits the chunks;
+ * on SQLite a third thread checkpoints each committed chunk while the next
+ * one is written (checkpointer.h).
  */
 #include "config.h"
 
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "ingest/callwriter.h"
+#include "ingest/checkpointer.h"
 #include "ingest/cdrreader.h"
 #include "catalog/catalog.h"
 #include "base/digest.h"
@@ -66,6 +69,8 @@ typedef struct {
   guint reported;
   CallBatch *batch;               /* being filled */
   GHashTable *guessed;            /* context -> records whose direction it guessed */
+  Checkpointer *ckpt;             /* checkpoints of the committed chunks; NULL: none */
+  gint64 autockpt_was;            /* the connection's wal_autocheckpoint before */
   gboolean taken;                 /* another run stored or is storing these bytes */
 } FileRun;
 
@@ -185,6 +190,10 @@ accept_operator (const CdrFormat *format, const CsvRecord *first, gpointer data,
 /* ---- records into batches ---- */
 
 #define PROGRESS_EVERY 65536
+/* Records between two looks at the writer's failure: the flag shares a
+ * cache line with the counts the writer updates at every row, so a look
+ * per record moved that line between the cores twice a row. */
+#define FAILED_EVERY 1024
 
 static void
 next_batch_if_full (Ingest *ing, FileRun *run)
@@ -306,15 +315,14 @@ static gboolean
 ingest_records (Ingest *ing, FileRun *run, GError **error)
 {
   CdrRecord rec;
-  guint64 n = 0;
-  while (!callwriter_failed (ing->writer))
+  for (guint64 n = 0; n % FAILED_EVERY != 0 || !callwriter_failed (ing->writer);)
     {
       CdrReaderStatus st = cdrreader_next (run->reader, &rec, error);
       if (st == CDRREADER_EOF)
         break;
       if (st == CDRREADER_ERROR)
         return FALSE;
-      if (run->opts->progress && ++n % PROGRESS_EVERY == 0)
+      if (++n % PROGRESS_EVERY == 0 && run->opts->progress)
         report_progress (run, cdrreader_position (run->reader));
       ingest_record (ing, run, &rec);
     }
@@ -369,10 +377,48 @@ commit_chunk (guint64 last_line, const CallWriterStats *ws, gpointer data, GErro
 {
   FileRun *run = data;
   Ingest *ing = run->ing;
-  return update_file_row (ing, run, ws, (gint64) last_line, error)
-         && reattach_disputes (ing, error)
-         && store_commit (ing->db, error)
-         && store_begin (ing->db, error);
+  if (!update_file_row (ing, run, ws, (gint64) last_line, error)
+      || !reattach_disputes (ing, error)
+      || !store_commit (ing->db, error))
+    return FALSE;
+  checkpointer_request (run->ckpt);
+  return store_begin (ing->db, error);
+}
+
+/* While the chunks go in, their checkpoints run on a thread of their own
+ * (checkpointer.h), not in the writer's commits: the connection's
+ * autocheckpoint is off until the chunks are in, and back on for the last
+ * commit of the file, which copies what is left as before. */
+static gboolean
+checkpoints_start (Ingest *ing, FileRun *run, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  if (store_backend (ing->db) != STORE_SQLITE)
+    return TRUE;              /* a server checkpoints on its own */
+  if (!store_query_int (ing->db, "PRAGMA wal_autocheckpoint", &run->autockpt_was, error))
+    return FALSE;
+  if (!(run->ckpt = checkpointer_start (ing->db, &local)))
+    {
+      if (!local)
+        return TRUE;          /* no file of its own: the connection's autocheckpoint stays */
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return store_exec (ing->db, "PRAGMA wal_autocheckpoint = 0", error);
+}
+
+/* Wait for the checkpoints asked, end the thread, and give the connection
+ * its autocheckpoint back.  On failure before (ERROR NULL) only the cleanup. */
+static gboolean
+checkpoints_stop (Ingest *ing, FileRun *run, GError **error)
+{
+  if (!run->ckpt)
+    return TRUE;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA wal_autocheckpoint = %" G_GINT64_FORMAT,
+                                          run->autockpt_was);
+  gboolean stopped = checkpointer_stop (g_steal_pointer (&run->ckpt), error);
+  gboolean restored = store_exec (ing->db, sql, stopped ? error : NULL);
+  return stopped && restored;
 }
 
 /* Run the reader here and the writer on its thread; merge their counts. */
@@ -440,11 +486,14 @@ run_transactions (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErr
       return run->taken;
     }
   if ((run->file_id || insert_file_row (ing, run, sha, size, error))
+      && checkpoints_start (ing, run, error)
       && ingest_pipeline (ing, run, &ws, error)
+      && checkpoints_stop (ing, run, error)
       && update_file_row (ing, run, &ws, -1, error)
       && reattach_disputes (ing, error)
       && store_commit (ing->db, error))
     return TRUE;
+  (void) checkpoints_stop (ing, run, NULL);   /* cleanup: the run's error is reported */
   store_rollback (ing->db);
   return FALSE;
 }

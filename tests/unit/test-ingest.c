@@ -86,6 +86,60 @@ Test (ingest, the_page_cache_and_mmap_are_set_back_after_a_file)
   cr_assert_eq (test_count (db, "PRAGMA mmap_size"), 0);
 }
 
+static gint64
+file_bytes (const char *path)
+{
+  GStatBuf st;
+  cr_assert_eq (g_stat (path, &st), 0, "%s", path);
+  return (gint64) st.st_size;
+}
+
+/* The chunks committed while a file goes in are checkpointed into the
+ * database file on a thread of their own (checkpointer.h), not by the
+ * writing connection: with the connection's autocheckpoint off, the file
+ * still grows by the chunks, and the autocheckpoint is set back after the
+ * file, on success and on failure alike. */
+Test (ingest, chunks_are_checkpointed_beside_the_writer_and_the_autocheckpoint_set_back)
+{
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
+  g_autofree char *dbpath = g_build_filename (dir, "rater.db", NULL);
+  g_autofree char *path = calls_file ("a.csv", 0, 900, FALSE);
+  cr_assert_eq (store_exec (db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA wal_autocheckpoint = 0",
+                            NULL), TRUE);
+  gint64 before = file_bytes (dbpath);
+  g_setenv ("RATER_INGEST_CHUNK_ROWS", "100", TRUE);
+  IngestStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean ok = ingest (db, path, &stats, &error);
+  g_unsetenv ("RATER_INGEST_CHUNK_ROWS");
+  cr_assert (ok, "%s", error ? error->message : "");
+  cr_assert_eq (stats.calls, 900);
+  cr_assert_gt (file_bytes (dbpath), before);
+  cr_assert_eq (test_count (db, "PRAGMA wal_autocheckpoint"), 0);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"), 900);
+
+  /* a failure mid-file (in the writer's second batch of 4096 rows): the
+   * committed chunks stay, the setting comes back */
+  g_autoptr(GString) rows = g_string_new (HEADER);
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (rows, "x-%05u,2026-11-04T%02u:%02u:00Z,60,+441632960001,+442079460001,out\n",
+                            i, 8 + i / 60 % 12, i % 60);
+  g_autofree char *c = test_write (dir, "c.csv", rows->str);
+  cr_assert_eq (store_exec (db, "PRAGMA wal_autocheckpoint = 777; CREATE TEMP TRIGGER boom"
+                                  " BEFORE INSERT ON calls WHEN NEW.call_key = 'x-04500'"
+                                  " BEGIN SELECT RAISE (ABORT, 'boom'); END", NULL), TRUE);
+  g_setenv ("RATER_INGEST_CHUNK_ROWS", "1000", TRUE);
+  ok = ingest (db, c, &stats, &error);
+  g_unsetenv ("RATER_INGEST_CHUNK_ROWS");
+  cr_assert_not (ok);
+  cr_assert_not_null (strstr (error->message, "boom"), "%s", error->message);
+  cr_assert_eq (test_count (db, "PRAGMA wal_autocheckpoint"), 777);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls WHERE call_key LIKE 'x-%'"), 4096);
+  cr_assert_eq (test_count (db, "SELECT resume_line FROM ingest_progress"), 4097);
+  cr_assert (store_begin (db, NULL));   /* no transaction left open */
+  store_rollback (db);
+}
+
 Test (ingest, duplicates_across_files_are_dropped_and_counted)
 {
   g_autoptr(StoreDb) db = test_db_with_catalog (dir);
