@@ -656,6 +656,25 @@ typedef struct {
  * never while a document is drawn. */
 enum { PDF_CELL, PDF_CELL_BOLD, PDF_FOOTER, PDF_TEXT, PDF_TEXT_BOLD, PDF_N_SHAPED };
 
+/* Most cells shaped are figures, dates, durations and numbers, new in
+ * every row (times, charges), so shaping them was a sixth of a document
+ * even with the cache.  Their characters are each one glyph of the cell
+ * font, one cluster, placed one after the other: a regular cell made only
+ * of PDF_SIMPLE_CHARS whose neighbours pango shapes as each alone (no
+ * kerning, no ligature: checked on every pair once per thread) is placed
+ * from this table, with the arithmetic pdf_shape and pdf_batch_shaped use,
+ * without pango or the cache. */
+#define PDF_SIMPLE_CHARS "0123456789 .,:;-+/()%#*ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+typedef struct {
+  gboolean built;               /* for the cell font of PdfShapeCache.primary */
+  cairo_scaled_font_t *font;    /* owned: every simple glyph's; NULL: none */
+  int height, baseline;         /* of a line, pango units */
+  int width[128];               /* a character's advance; -1: not simple */
+  unsigned long glyph[128];
+  guint8 pair_ok[128][128];     /* the pair shapes as its two characters */
+} PdfSimple;
+
 typedef struct {
   cairo_scaled_font_t *primary[PDF_N_SHAPED]; /* owned: the fonts of SHAPED's texts */
   GHashTable *shaped[PDF_N_SHAPED]; /* key -> PdfShaped: regular and bold cells,
@@ -664,6 +683,7 @@ typedef struct {
   GPtrArray *footer;            /* not grown again for every document */
   GArray *glyphs;               /* cairo_glyph_t: pdf_show_shaped's, kept too */
   GString *key;                 /* pdf_shaped_text's */
+  PdfSimple simple;             /* the regular cells' simple characters */
 } PdfShapeCache;
 
 #define PDF_SHAPED_MAX 50000
@@ -908,6 +928,14 @@ pdf_batches_clear (GPtrArray *batches)
 }
 
 static void
+pdf_simple_clear (PdfSimple *t)
+{
+  if (t->font)
+    cairo_scaled_font_destroy (t->font);
+  memset (t, 0, sizeof *t);
+}
+
+static void
 pdf_shape_cache_free (gpointer data)
 {
   PdfShapeCache *c = data;
@@ -921,6 +949,8 @@ pdf_shape_cache_free (gpointer data)
   g_ptr_array_unref (c->footer);
   g_array_unref (c->glyphs);
   g_string_free (c->key, TRUE);
+  if (c->simple.font)
+    cairo_scaled_font_destroy (c->simple.font);
   g_free (c);
 }
 
@@ -975,6 +1005,8 @@ pdf_shape_cache (PangoContext *context, const PangoFontDescription *regular,
       if (scaled == c->primary[i] && g_hash_table_size (c->shaped[i]) < PDF_SHAPED_MAX)
         continue;
       g_hash_table_remove_all (c->shaped[i]);
+      if (i == PDF_CELL)
+        pdf_simple_clear (&c->simple);
       g_ptr_array_set_size (c->batches, 0);
       g_ptr_array_set_size (c->footer, 0);
       if (c->primary[i])
@@ -1166,12 +1198,133 @@ pdf_batch_shaped (Pdf *p, GPtrArray *batches, const PdfShaped *s, double x, int 
     }
 }
 
+/* Whether S, shaped by pdf_shape, is one run of one line at the origin,
+ * in FONT (NULL: any) with T's line metrics (none yet: taken), its glyphs
+ * one per character, each its own cluster, on the baseline. */
+static gboolean
+pdf_simple_shape_is (PdfSimple *t, const PdfShaped *s, cairo_scaled_font_t *font, guint n)
+{
+  if (!s->drawable || s->n_runs != 1 || s->x != 0)
+    return FALSE;
+  const PdfRun *r = &s->runs[0];
+  if (r->x != 0 || r->y != 0 || r->line_x != 0 || r->n_glyphs != n || r->n_clusters != n
+      || (font && r->font != font) || (t->font && (s->height != t->height || s->baseline != t->baseline)))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (r->glyphs[i].y != 0 || r->clusters[i].num_bytes != 1 || r->clusters[i].num_glyphs != 1)
+      return FALSE;
+  return TRUE;
+}
+
+/* Fill T for the regular cell font: each of PDF_SIMPLE_CHARS shaped alone,
+ * then each pair; a pair is simple when pango gives its two glyphs, the
+ * second at the first's advance, the width their sum. */
+static void
+pdf_simple_build (Pdf *p, PdfSimple *t)
+{
+  const char *chars = PDF_SIMPLE_CHARS;
+  t->built = TRUE;
+  for (guint c = 0; c < G_N_ELEMENTS (t->width); c++)
+    t->width[c] = -1;
+  if (!p->shaper)
+    p->shaper = pango_layout_new (pango_layout_get_context (p->layout));
+  for (const char *c = chars; *c; c++)
+    {
+      char text[2] = { *c, 0 };
+      PdfShaped *s = pdf_shape (p->shaper, text, text, p->regular, FALSE);
+      if (pdf_simple_shape_is (t, s, t->font, 1) && s->runs[0].glyphs[0].x == 0)
+        {
+          if (!t->font)
+            {
+              t->font = cairo_scaled_font_reference (s->runs[0].font);
+              t->height = s->height;
+              t->baseline = s->baseline;
+            }
+          t->width[(guchar) *c] = s->width;
+          t->glyph[(guchar) *c] = s->runs[0].glyphs[0].index;
+        }
+      pdf_shaped_free (s);
+    }
+  for (const char *a = chars; *a; a++)
+    for (const char *b = chars; *b && t->width[(guchar) *a] >= 0; b++)
+      {
+        guchar ca = (guchar) *a, cb = (guchar) *b;
+        if (t->width[cb] < 0)
+          continue;
+        char text[3] = { *a, *b, 0 };
+        PdfShaped *s = pdf_shape (p->shaper, text, text, p->regular, FALSE);
+        t->pair_ok[ca][cb] = pdf_simple_shape_is (t, s, t->font, 2)
+          && s->width == t->width[ca] + t->width[cb]
+          && s->runs[0].glyphs[0].index == t->glyph[ca] && s->runs[0].glyphs[0].x == 0
+          && s->runs[0].glyphs[1].index == t->glyph[cb]
+          && s->runs[0].glyphs[1].x == (double) t->width[ca] / PANGO_SCALE;
+        pdf_shaped_free (s);
+      }
+}
+
+/* pdf_cell for a regular TEXT of simple characters that fits its box:
+ * queued as pdf_batch_shaped would queue pdf_shape's block (the same
+ * glyphs, clusters, text and positions); FALSE, nothing done, for any
+ * other text. */
+static gboolean
+pdf_cell_simple (Pdf *p, const char *text, double x, double width, gboolean right)
+{
+  PdfSimple *t = &p->shapes->simple;
+  if (!t->built)
+    pdf_simple_build (p, t);
+  const guchar *u = (const guchar *) text;
+  int w = 0;
+  gsize n = 0;
+  if (!t->font || !u[0])
+    return FALSE;
+  for (; u[n]; n++)
+    {
+      if (u[n] >= G_N_ELEMENTS (t->width) || t->width[u[n]] < 0
+          || (n > 0 && !t->pair_ok[u[n - 1]][u[n]]))
+        return FALSE;
+      w += t->width[u[n]];
+    }
+  int box = (int) (width * PANGO_SCALE);
+  if (w > box)
+    return FALSE;
+
+  PdfBatch *b = pdf_batch (p->batches, t->font);
+  if (!b->queued)
+    {
+      b->queued = TRUE;
+      b->order = p->batch_order++;
+    }
+  int line_x = right ? box - w : 0;
+  double base_x = x + (double) line_x / PANGO_SCALE;
+  double base_y = p->y + (double) t->baseline / PANGO_SCALE;
+  guint at = b->glyphs->len;
+  g_array_set_size (b->glyphs, at + (guint) n);
+  cairo_glyph_t *out = &g_array_index (b->glyphs, cairo_glyph_t, at);
+  guint at_cluster = b->clusters->len;
+  g_array_set_size (b->clusters, at_cluster + (guint) n);
+  cairo_text_cluster_t *clusters = &g_array_index (b->clusters, cairo_text_cluster_t, at_cluster);
+  int position = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      out[i].index = t->glyph[u[i]];
+      out[i].x = base_x + (double) position / PANGO_SCALE;
+      out[i].y = base_y;
+      clusters[i] = (cairo_text_cluster_t) { 1, 1 };
+      position += t->width[u[i]];
+    }
+  g_string_append_len (b->text, text, (gssize) n);
+  return TRUE;
+}
+
 /* Draw TEXT as one ellipsized line at (X, p->y) in a box WIDTH wide, as
  * pdf_text would; queued on the page's batches when it fits unchanged. */
 static void
 pdf_cell (Pdf *p, const char *text, double x, double width, gboolean right,
           const PangoFontDescription *font)
 {
+  if (font == p->regular && !p->pango_only && text
+      && pdf_cell_simple (p, text, x, width, right))
+    return;
   const PdfShaped *s = pdf_shaped (p, str_or_empty (text), font);
   int box = (int) (width * PANGO_SCALE);
 

@@ -59,7 +59,9 @@ gboolean invoicedoc_pdf (const InvoiceDocument *doc, const char *path, GError **
 /* For tests: with PANGO_ONLY, invoicedoc_pdf on this thread has pango lay
  * out and draw every text outside the tables (parties, title, dates,
  * totals, payment lines, table titles) each time, where it otherwise draws
- * those it can from the thread's cache of shaped texts: the bytes must be
- * the same.  (Table cells and page footers are drawn from their caches
- * either way.) */
+ * those it can from the thread's cache of shaped texts, and has table
+ * cells of figures, dates and numbers shaped by pango (then cached) where
+ * it otherwise places them from its table of simple characters: the bytes
+ * must be the same.  (Other table cells and page footers are drawn from
+ * their caches either way.) */
 void invoicedoc_pdf_set_pango_only (gboolean pango_only);

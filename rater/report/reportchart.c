@@ -29,9 +29,24 @@
 
 typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } Align;
 
+/* The texts this thread laid out, kept from chart to chart: day numbers,
+ * axis labels, titles and legends repeat, and laying a text out (pango
+ * shaping it) was some tenth of a chart.  A layout drawn on another chart's
+ * surface gives the same glyphs at the same places: the context every
+ * layout shares is made once per thread as every chart's was (hinting
+ * off, from an SVG surface at the identity matrix). */
+typedef struct {
+  PangoContext *context;
+  GHashTable *layouts;          /* "FONT\nTEXT" -> PangoLayout, laid out */
+  GString *key;
+} ChartTexts;
+
+#define CHART_TEXTS_MAX 4096    /* then the thread lays them out again */
+
 typedef struct {
   cairo_t *cr;
-  PangoLayout *layout;
+  ChartTexts *texts;            /* this thread's */
+  const char *font;             /* chart_font's description */
   const ReportDaily *daily;
   gint64 slot;                  /* points per day */
   gint64 minutes_step, minutes_max;   /* left axis, whole minutes */
@@ -87,21 +102,43 @@ chart_y (gint64 value, gint64 max)
   return PLOT_T + PLOT_H - value * PLOT_H / max;
 }
 
+/* The texts drawn from now on are in the font DESCRIPTION (a string that
+ * outlives the chart). */
 static void
 chart_font (Chart *c, const char *description)
 {
-  PangoFontDescription *font = pango_font_description_from_string (description);
-  pango_layout_set_font_description (c->layout, font);
-  pango_font_description_free (font);
+  c->font = description;
 }
 
-/* The layout's text, W wide, with its top at Y, aligned on X. */
+/* TEXT laid out in the current font: this thread's layout of it. */
+static PangoLayout *
+chart_layout_of (Chart *c, const char *text)
+{
+  ChartTexts *t = c->texts;
+  g_string_assign (t->key, c->font);
+  g_string_append_c (t->key, '\n');
+  g_string_append (t->key, text);
+  PangoLayout *layout = g_hash_table_lookup (t->layouts, t->key->str);
+  if (layout)
+    return layout;
+  if (g_hash_table_size (t->layouts) >= CHART_TEXTS_MAX)
+    g_hash_table_remove_all (t->layouts);
+  layout = pango_layout_new (t->context);
+  PangoFontDescription *font = pango_font_description_from_string (c->font);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, text, -1);
+  g_hash_table_insert (t->layouts, g_strdup (t->key->str), layout);
+  return layout;
+}
+
+/* LAYOUT, W wide, with its top at Y, aligned on X. */
 static void
-chart_show (Chart *c, int w, gint64 x, gint64 y, Align align)
+chart_show (Chart *c, PangoLayout *layout, int w, gint64 x, gint64 y, Align align)
 {
   gint64 left = align == ALIGN_LEFT ? x : align == ALIGN_CENTER ? x - w / 2 : x - w;
   cairo_move_to (c->cr, left, y);
-  pango_cairo_show_layout (c->cr, c->layout);
+  pango_cairo_show_layout (c->cr, layout);
 }
 
 /* TEXT with its top at Y, aligned on X. */
@@ -109,9 +146,9 @@ static void
 chart_text (Chart *c, const char *text, gint64 x, gint64 y, Align align)
 {
   int w, h;
-  pango_layout_set_text (c->layout, text, -1);
-  pango_layout_get_pixel_size (c->layout, &w, &h);
-  chart_show (c, w, x, y, align);
+  PangoLayout *layout = chart_layout_of (c, text);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  chart_show (c, layout, w, x, y, align);
 }
 
 /* TEXT vertically centred on Y (laid out once: its height then its place). */
@@ -119,9 +156,9 @@ static void
 chart_label (Chart *c, const char *text, gint64 x, gint64 y, Align align)
 {
   int w, h;
-  pango_layout_set_text (c->layout, text, -1);
-  pango_layout_get_pixel_size (c->layout, &w, &h);
-  chart_show (c, w, x, y - h / 2, align);
+  PangoLayout *layout = chart_layout_of (c, text);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  chart_show (c, layout, w, x, y - h / 2, align);
 }
 
 static void
@@ -274,10 +311,10 @@ append_bytes (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* A layout with hinting off, so glyph positions do not depend on the
+/* A context with hinting off, so glyph positions do not depend on the
  * rendering defaults of the machine. */
-static PangoLayout *
-chart_layout (cairo_t *cr)
+static PangoContext *
+chart_context (cairo_t *cr)
 {
   PangoContext *context = pango_cairo_create_context (cr);
   cairo_font_options_t *options = cairo_font_options_create ();
@@ -286,9 +323,35 @@ chart_layout (cairo_t *cr)
   cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
   pango_cairo_context_set_font_options (context, options);
   cairo_font_options_destroy (options);
-  PangoLayout *layout = pango_layout_new (context);
-  g_object_unref (context);
-  return layout;
+  return context;
+}
+
+static void
+chart_texts_free (gpointer data)
+{
+  ChartTexts *t = data;
+  g_hash_table_unref (t->layouts);
+  g_object_unref (t->context);
+  g_string_free (t->key, TRUE);
+  g_free (t);
+}
+
+static GPrivate chart_texts_key = G_PRIVATE_INIT (chart_texts_free);
+
+/* This thread's texts; CR, the first chart's, makes their context. */
+static ChartTexts *
+chart_texts (cairo_t *cr)
+{
+  ChartTexts *t = g_private_get (&chart_texts_key);
+  if (!t)
+    {
+      t = g_new0 (ChartTexts, 1);
+      t->context = chart_context (cr);
+      t->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      t->key = g_string_new (NULL);
+      g_private_set (&chart_texts_key, t);
+    }
+  return t;
 }
 
 /* A buffer of this thread's, emptied: KEY's.  A chart is some 80 kB, and
@@ -320,7 +383,7 @@ reportchart_render (const ReportDaily *daily, GByteArray *bytes)
   cairo_svg_surface_restrict_to_version (surface, CAIRO_SVG_VERSION_1_1);
   cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PT);
   Chart c = { .cr = cairo_create (surface), .daily = daily };
-  c.layout = chart_layout (c.cr);
+  c.texts = chart_texts (c.cr);
   cairo_set_source_rgb (c.cr, 1, 1, 1);
   cairo_paint (c.cr);
   chart_scale (&c);
@@ -334,7 +397,6 @@ reportchart_render (const ReportDaily *daily, GByteArray *bytes)
   cairo_set_source_rgb (c.cr, 0, 0, 0);
   cairo_set_line_width (c.cr, 1);
   chart_axis_x (&c);
-  g_object_unref (c.layout);
   cairo_destroy (c.cr);
   cairo_surface_finish (surface);
   cairo_surface_destroy (surface);

@@ -686,6 +686,40 @@ Test (report, chart_after_a_larger_one_is_the_same)
              "rendering does not append to what the array holds");
 }
 
+static gpointer
+render_in_thread (gpointer daily)
+{
+  GByteArray *svg = g_byte_array_new ();
+  reportchart_render (daily, svg);
+  return svg;
+}
+
+/* A thread keeps the texts it laid out from chart to chart: a chart drawn
+ * by a thread that drew others (its day numbers, labels and legend laid
+ * out already, in another chart's context) is the bytes of the chart drawn
+ * by a new thread, and a cold thread's second chart is its first's. */
+Test (report, chart_from_a_warm_thread_is_a_cold_thread_s)
+{
+  add_usage_calls ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ReportDaily) a = report_daily (db, "contoso", "2026-11", &error);
+  cr_assert_not_null (a, "%s", error ? error->message : "");
+  g_autoptr(ReportDaily) b = report_daily (db, "adatum", "2026-02", &error);
+  cr_assert_not_null (b, "%s", error ? error->message : "");
+  g_autoptr(GByteArray) cold_a = g_thread_join (g_thread_new ("cold-a", render_in_thread, a));
+  g_autoptr(GByteArray) cold_b = g_thread_join (g_thread_new ("cold-b", render_in_thread, b));
+  g_autoptr(GByteArray) warm_b = g_byte_array_new ();
+  g_autoptr(GByteArray) warm_a = g_byte_array_new ();
+  reportchart_render (a, warm_a);
+  reportchart_render (b, warm_b);
+  g_byte_array_set_size (warm_a, 0);
+  reportchart_render (a, warm_a);
+  cr_assert (warm_a->len == cold_a->len && memcmp (warm_a->data, cold_a->data, warm_a->len) == 0,
+             "a chart differs when its thread drew others before");
+  cr_assert (warm_b->len == cold_b->len && memcmp (warm_b->data, cold_b->data, warm_b->len) == 0,
+             "a chart differs when its thread drew another before");
+}
+
 /* The SVG files of DIR, name -> bytes. */
 static GHashTable *
 read_charts (const char *chart_dir)
