@@ -115,7 +115,7 @@ find_call (StoreDb *db, const char *ref, gint64 *id, char **op, char **key, GErr
   " ELSE (SELECT i.invoice FROM invoices i WHERE i.account = r.account"                     \
   " AND i.period = r.period) END)"                                                          \
   " FROM disputes d LEFT JOIN calls c ON c.id = d.call_id"                                  \
-  " LEFT JOIN ratings r ON r.call_id = d.call_id"                                           \
+  " LEFT JOIN ratings_of_calls r ON r.call_id = d.call_id"                                  \
   " LEFT JOIN accounts a ON a.account = coalesce (r.account, c.account)"                    \
   " LEFT JOIN operators o ON o.operator = a.operator "
 

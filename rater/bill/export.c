@@ -93,7 +93,7 @@ export_calls (StoreDb *db, const char *period, const char *path, guint64 *rows, 
     "SELECT c.operator, c.call_key, coalesce (r.account, c.account), r.period, c.direction,"
     " c.caller, c.callee, c.start_ms, c.duration, r.status, r.reason, r.prefix, r.destination,"
     " r.grp, r.band, r.billable, r.covered, r.charge, r.late"
-    " FROM calls c LEFT JOIN ratings r ON r.call_id = c.id"
+    " FROM calls c LEFT JOIN ratings_of_calls r ON r.call_id = c.id"
     " WHERE ?1 IS NULL OR r.period = ?1 ORDER BY c.operator, c.call_key", error);
   if (!st || !store_bind (st, error, STORE_TEXT (period)))
     return FALSE;

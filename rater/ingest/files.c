@@ -209,6 +209,19 @@ exec_id (StoreDb *db, const char *sql, gint64 id, gint64 *changes, GError **erro
   return TRUE;
 }
 
+/* The integer SQL gives with ?1 = ID into *VALUE. */
+static gboolean
+query_id (StoreDb *db, const char *sql, gint64 id, gint64 *value, GError **error)
+{
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
+  if (!st || !store_bind (st, error, STORE_INT (id)))
+    return FALSE;
+  if (store_next (st) != STORE_ROW)
+    return store_set_error (error, db, "counting a file's ratings");
+  *value = store_column_int64 (st, 0);
+  return TRUE;
+}
+
 static gboolean
 record_audit (StoreDb *db, const FilesWithdrawal *w, const char *reason, GError **error)
 {
@@ -232,8 +245,12 @@ remove_file (StoreDb *db, FilesWithdrawal *w, GError **error)
    * detached (id negated) until the call is ingested again (ingest.c) */
   return exec_id (db, "UPDATE disputes SET call_id = -call_id WHERE call_id IN"
                       " (SELECT id FROM calls WHERE file_id = ?1)", id, NULL, error)
+         /* counted first: on SQLite the view's INSTEAD OF trigger deletes
+          * them (schemas/020), which SQLite does not count as changes */
+         && query_id (db, "SELECT count (*) FROM ratings WHERE call_id IN"
+                          " (SELECT id FROM calls WHERE file_id = ?1)", id, &w->ratings, error)
          && exec_id (db, "DELETE FROM ratings WHERE call_id IN"
-                         " (SELECT id FROM calls WHERE file_id = ?1)", id, &w->ratings, error)
+                         " (SELECT id FROM calls WHERE file_id = ?1)", id, NULL, error)
          && exec_id (db, "DELETE FROM dropped_records WHERE file_id = ?1 OR call_id IN"
                          " (SELECT id FROM calls WHERE file_id = ?1)", id, NULL, error)
          && exec_id (db, "DELETE FROM calls WHERE file_id = ?1", id, &w->calls, error)

@@ -27,6 +27,7 @@
 #include "rate/rate.h"
 #include "rate/rate-accounts.h"
 #include "rate/ratecore.h"
+#include "rate/rating-ids.h"
 
 #define BULK_ROWS 4096     /* new ratings per flush of the bulk writer */
 
@@ -54,6 +55,10 @@ typedef struct {
                             * the same (bundle covers, a price change) */
   StoreStmt *delete_one;  /* a stored rating dropped (--period) */
   StoreStmt *count_users; /* user numbers of an account active in a period */
+  /* SQLite: ratings are rating_facts rows (schemas/020), written with ids */
+  RatingIds *ids;
+  GHashTable *ledger_ids;    /* YYYYMM << 32 | account index -> ledger id (known accounts) */
+  GHashTable *label_ids;     /* TariffRow -> label id */
   /* the writer thread, during streaming */
   GAsyncQueue *drain_q;      /* rated slots, in call order; &end_mark ends */
   GAsyncQueue *free_q;       /* slots to fill */
@@ -152,6 +157,14 @@ static const char *const reason_names[] = { NULL, "unknown_account", "no_rate", 
                                             "charge_overflow" };
 static const char *const band_names[] = { "peak", "offpeak", "weekend" };
 
+/* The table `rater rate` writes: rating_facts on SQLite, ratings on
+ * PostgreSQL. */
+static const char *
+rated_table (const Run *r)
+{
+  return r->ids ? "rating_facts" : "ratings";
+}
+
 static void
 run_clear (Run *r)
 {
@@ -171,6 +184,9 @@ run_clear (Run *r)
   g_clear_pointer (&r->update_money, store_finalize);
   g_clear_pointer (&r->delete_one, store_finalize);
   g_clear_pointer (&r->count_users, store_finalize);
+  g_clear_pointer (&r->ids, rating_ids_free);
+  g_clear_pointer (&r->ledger_ids, g_hash_table_unref);
+  g_clear_pointer (&r->label_ids, g_hash_table_unref);
   g_clear_pointer (&r->agg, aggregates_free);
   g_clear_pointer (&r->owned, g_free);
 }
@@ -302,15 +318,16 @@ drop_all (Run *r, guint from, GError **error)
   return TRUE;
 }
 
-/* Drop the ratings table's indexes, keeping their SQL for
- * ratings_schema_restore(). */
+/* Drop the indexes of rating_facts (SQLite's ratings, schemas/020),
+ * keeping their SQL for ratings_schema_restore(). */
 static gboolean
 ratings_indexes_drop (Run *r, GError **error)
 {
   guint from = r->drops->len;
   return store_query_each (r->db,
-           "SELECT type, name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'ratings'"
-           " AND sql IS NOT NULL", drop_for_run, r, "reading the ratings indexes", error)
+           "SELECT type, name, sql FROM sqlite_schema WHERE type = 'index'"
+           " AND tbl_name = 'rating_facts' AND sql IS NOT NULL", drop_for_run, r,
+           "reading the ratings indexes", error)
          && drop_all (r, from, error);
 }
 
@@ -346,7 +363,7 @@ ratings_triggers_idle (Run *r, GError **error)
   guint from = r->drops->len;
   return store_query_each (r->db,
            "SELECT type, name, sql FROM sqlite_schema WHERE type = 'trigger'"
-           " AND tbl_name = 'ratings'", drop_if_gated, r, "reading the ratings triggers", error)
+           " AND tbl_name = 'rating_facts'", drop_if_gated, r, "reading the ratings triggers", error)
          && drop_all (r, from, error);
 }
 
@@ -388,9 +405,12 @@ static gboolean
 plan_writes (Run *r, GError **error)
 {
   gint64 any = 0, last_call = 0, last_rated = 0;
-  if (!store_query_int (r->db, "SELECT count (*) FROM (SELECT 1 FROM ratings LIMIT 1) r", &any, error)
-      || !store_query_int (r->db, "SELECT coalesce (max (call_id), 0) FROM ratings", &last_rated,
-                           error)
+  g_autofree char *any_sql = g_strdup_printf ("SELECT count (*) FROM (SELECT 1 FROM %s LIMIT 1) r",
+                                              rated_table (r));
+  g_autofree char *last_sql = g_strdup_printf ("SELECT coalesce (max (call_id), 0) FROM %s",
+                                               rated_table (r));
+  if (!store_query_int (r->db, any_sql, &any, error)
+      || !store_query_int (r->db, last_sql, &last_rated, error)
       || !store_query_int (r->db, "SELECT coalesce (max (id), 0) FROM calls", &last_call, error))
     return FALSE;
   r->had_ratings = any != 0;
@@ -410,11 +430,16 @@ plan_writes (Run *r, GError **error)
   "call_id, status, reason, account, period, band, prefix, destination, grp, billable," \
   " covered, charge, late"
 #define RATING_INSERT_COLUMNS RATING_COLUMNS ", operator"
+/* On SQLite, the columns of rating_facts (schemas/020): the ledger holds
+ * (period, account, operator), the label (prefix, destination, group). */
+#define FACT_COLUMNS \
+  "call_id, status, reason, ledger, band, label, billable, covered, charge, late"
 
 static StoreBulk *
-prepare_insert (StoreDb *db, GError **error)
+prepare_insert (Run *r, GError **error)
 {
-  return store_bulk_new (db, "ratings", RATING_INSERT_COLUMNS, NULL, NULL, error);
+  return r->ids ? store_bulk_new (r->db, "rating_facts", FACT_COLUMNS, NULL, NULL, error)
+                : store_bulk_new (r->db, "ratings", RATING_INSERT_COLUMNS, NULL, NULL, error);
 }
 
 /* A stored rating rewritten in place, with bind_result's 13 parameters;
@@ -436,22 +461,31 @@ prepare_insert (StoreDb *db, GError **error)
 /* Only the money of a rating: what a bundle's cover changes, 125,000
  * calls at a million, and a price change.  Three integers bound instead
  * of thirteen values. */
-#define SQL_UPDATE_MONEY "UPDATE %sratings SET covered = ?2, charge = ?3 WHERE call_id = ?1"
+#define SQL_UPDATE_MONEY "UPDATE %s%s SET covered = ?2, charge = ?3 WHERE call_id = ?1"
+/* The same on SQLite's rating_facts, with the FACT_COLUMNS parameters. */
+#define SQL_UPDATE_ALL_FACTS \
+  "UPDATE OR FAIL rating_facts SET status = ?2, reason = ?3, ledger = ?4, band = ?5, label = ?6," \
+  " billable = ?7, covered = ?8, charge = ?9, late = ?10 WHERE call_id = ?1"
+#define SQL_UPDATE_FACTS_FACTS \
+  "UPDATE OR FAIL rating_facts SET status = ?2, reason = ?3, band = ?5, label = ?6," \
+  " billable = ?7, covered = ?8, charge = ?9, late = ?10 WHERE call_id = ?1"
 
-/* SQL_UPDATE_ALL (ALL) or SQL_UPDATE_FACTS as DB's dialect writes it. */
+/* SQL_UPDATE_ALL (ALL) or SQL_UPDATE_FACTS as the run writes it. */
 static StoreStmt *
-prepare_update (StoreDb *db, gboolean all, GError **error)
+prepare_update (Run *r, gboolean all, GError **error)
 {
-  g_autofree char *sql = all ? g_strdup_printf (SQL_UPDATE_ALL, store_or_fail (db))
-                             : g_strdup_printf (SQL_UPDATE_FACTS, store_or_fail (db));
-  return store_prepare (db, sql, error);
+  if (r->ids)
+    return store_prepare (r->db, all ? SQL_UPDATE_ALL_FACTS : SQL_UPDATE_FACTS_FACTS, error);
+  g_autofree char *sql = all ? g_strdup_printf (SQL_UPDATE_ALL, store_or_fail (r->db))
+                             : g_strdup_printf (SQL_UPDATE_FACTS, store_or_fail (r->db));
+  return store_prepare (r->db, sql, error);
 }
 
 static StoreStmt *
-prepare_update_money (StoreDb *db, GError **error)
+prepare_update_money (Run *r, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf (SQL_UPDATE_MONEY, store_or_fail (db));
-  return store_prepare (db, sql, error);
+  g_autofree char *sql = g_strdup_printf (SQL_UPDATE_MONEY, store_or_fail (r->db), rated_table (r));
+  return store_prepare (r->db, sql, error);
 }
 
 /* On PostgreSQL the rewrites go in bulk too (a statement per rating is a
@@ -481,13 +515,21 @@ run_load (Run *r, GError **error)
     return FALSE;
   r->core = rate_accounts_core (r->accounts);
   shard_accounts (r);
+  if (store_backend (r->db) == STORE_SQLITE)
+    {
+      if (!(r->ids = rating_ids_load (r->db, error)))
+        return FALSE;
+      r->ledger_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      r->label_ids = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    }
+  g_autofree char *delete = g_strdup_printf ("DELETE FROM %s WHERE call_id = ?1", rated_table (r));
   return load_closed (r, error)
-         && (r->write = prepare_insert (r->db, error))
-         && (r->update_all = prepare_update (r->db, TRUE, error))
-         && (r->update_facts = prepare_update (r->db, FALSE, error))
-         && (r->update_money = prepare_update_money (r->db, error))
+         && (r->write = prepare_insert (r, error))
+         && (r->update_all = prepare_update (r, TRUE, error))
+         && (r->update_facts = prepare_update (r, FALSE, error))
+         && (r->update_money = prepare_update_money (r, error))
          && prepare_rewrite (r, error)
-         && (r->delete_one = store_prepare (r->db, "DELETE FROM ratings WHERE call_id = ?1", error))
+         && (r->delete_one = store_prepare (r->db, delete, error))
          && (r->count_users = store_prepare (r->db,
                "SELECT count (DISTINCT number) FROM numbers WHERE account = ? AND type = 'user'"
                " AND from_date < ? AND (to_date IS NULL OR to_date > ?)", error));
@@ -512,6 +554,14 @@ slot_operator (const Slot *s, guint i)
   ", r.call_id, r.account, r.period, r.status, r.reason, r.band, r.prefix, r.destination, r.grp," \
   " r.billable, r.late, r.covered, r.charge, r.invoice" \
   " FROM calls c LEFT JOIN ratings r ON r.call_id = c.id ORDER BY c.id"
+/* The same on SQLite, from rating_facts: the view ratings on the right of
+ * a LEFT JOIN would be copied whole first (schemas/020). */
+#define SQL_CALLS_FACTS SQL_CALLS_COLUMNS \
+  ", f.call_id, l.account, l.period, f.status, f.reason, f.band, b.prefix, b.destination, b.grp," \
+  " f.billable, f.late, f.covered, f.charge, f.invoice" \
+  " FROM calls c LEFT JOIN rating_facts f ON f.call_id = c.id" \
+  " LEFT JOIN rating_ledgers l ON l.id = f.ledger LEFT JOIN rating_labels b ON b.id = f.label" \
+  " ORDER BY c.id"
 enum { COL_PRIOR = 10, COL_PRIOR_TEXTS = 11, N_FACT_TEXTS = 8, COL_BILLABLE = 19, COL_LATE,
        COL_COVERED, COL_CHARGE, COL_INVOICE };
 
@@ -674,11 +724,12 @@ period_text (gint32 period, char buf[8])
 }
 
 #define RATING_VALUES 13   /* the columns of RATING_COLUMNS */
+#define FACT_VALUES 10     /* the columns of FACT_COLUMNS */
 
 /* RES as the values of RATING_COLUMNS into V (ended by STORE_VALUE_END).
  * PERIOD must stay valid while V is used. */
 static void
-result_values (Run *r, const Result *res, const char *period, StoreValue v[RATING_VALUES + 1])
+text_values (Run *r, const Result *res, const char *period, StoreValue v[RATING_VALUES + 1])
 {
   const TariffRow *row = res->row;
   gboolean known = res->account >= 0;
@@ -700,15 +751,88 @@ result_values (Run *r, const Result *res, const char *period, StoreValue v[RATIN
   v[k] = (StoreValue) { .type = STORE_VALUE_END };
 }
 
-/* Bind RES to the 13 parameters from BASE + 1 on.  PERIOD must stay valid
- * until the statement is stepped. */
+/* The ledger id of RES, a rating of a call of OPERATOR_SLUG, into *ID.  A
+ * known account's calls are all of its operator (rate_accounts_resolve), so
+ * its ledgers are found by (account, period) alone.  Without OPERATOR_SLUG
+ * (a rewrite that keeps the ledger) and not known: NULL. */
 static gboolean
-bind_result (Run *r, StoreStmt *st, int base, const Result *res, const char *period,
-             GError **error)
+ledger_id (Run *r, const Result *res, const char *period, const char *operator_slug,
+           StoreValue *id, GError **error)
 {
-  StoreValue v[RATING_VALUES + 1];
-  result_values (r, res, period, v);
-  return store_bind_values (st, base + 1, v, error);
+  gboolean known = res->account >= 0;
+  /* the account in the low bits: GLib hashes a gint64 by those alone */
+  gint64 key = ((gint64) res->period << 32) | (guint32) res->account, found;
+  const gint64 *cached = known ? g_hash_table_lookup (r->ledger_ids, &key) : NULL;
+  if (cached)
+    {
+      *id = STORE_INT (*cached);
+      return TRUE;
+    }
+  if (!operator_slug)
+    {
+      *id = STORE_NULL;
+      return TRUE;
+    }
+  const char *account = known ? rate_accounts_info (r->accounts, res->account)->name : NULL;
+  if (!rating_ids_ledger (r->ids, period, account, operator_slug, &found, error))
+    return FALSE;
+  if (known)
+    g_hash_table_insert (r->ledger_ids, g_memdup2 (&key, sizeof key),
+                         g_memdup2 (&found, sizeof found));
+  *id = STORE_INT (found);
+  return TRUE;
+}
+
+/* The label id of RES (its deck row's texts; none: 0). */
+static gboolean
+label_id (Run *r, const Result *res, StoreValue *id, GError **error)
+{
+  const TariffRow *row = res->row;
+  gint64 found = 0;
+  const gint64 *cached = row ? g_hash_table_lookup (r->label_ids, row) : NULL;
+  if (cached)
+    found = *cached;
+  else if (row)
+    {
+      if (!rating_ids_label (r->ids, row->prefix, row->destination, row->group, &found, error))
+        return FALSE;
+      g_hash_table_insert (r->label_ids, (gpointer) (guintptr) row, g_memdup2 (&found, sizeof found));
+    }
+  *id = STORE_INT (found);
+  return TRUE;
+}
+
+/* RES as the values of FACT_COLUMNS into V (ended by STORE_VALUE_END), the
+ * ledger of a call of OPERATOR_SLUG (ledger_id()).  PERIOD must stay valid
+ * while V is used. */
+static gboolean
+fact_values (Run *r, const Result *res, const char *period, const char *operator_slug,
+             StoreValue v[FACT_VALUES + 1], GError **error)
+{
+  gboolean known = res->account >= 0;
+  v[0] = STORE_INT (res->call_id);
+  v[1] = STORE_TEXT (status_names[res->status]);
+  v[2] = STORE_TEXT (reason_names[res->reason]);
+  v[4] = STORE_TEXT (known ? band_names[res->band] : NULL);
+  v[6] = STORE_INT (res->billable);
+  v[7] = STORE_INT (res->covered);
+  v[8] = STORE_INT (res->charge);
+  v[9] = STORE_INT (res->late);
+  v[10] = (StoreValue) { .type = STORE_VALUE_END };
+  return ledger_id (r, res, period, operator_slug, &v[3], error) && label_id (r, res, &v[5], error);
+}
+
+/* RES as the values of the columns the run writes, RATING_COLUMNS or on
+ * SQLite FACT_COLUMNS, into V (ended by STORE_VALUE_END); OPERATOR_SLUG as
+ * fact_values() takes it.  PERIOD must stay valid while V is used. */
+static gboolean
+result_values (Run *r, const Result *res, const char *period, const char *operator_slug,
+               StoreValue v[RATING_VALUES + 1], GError **error)
+{
+  if (r->ids)
+    return fact_values (r, res, period, operator_slug, v, error);
+  text_values (r, res, period, v);
+  return TRUE;
 }
 
 /* Write the new ratings given so far (calls without a stored rating: no
@@ -732,9 +856,13 @@ write_result (Run *r, const Result *res, const char *operator_slug, GError **err
   char period[8];
   StoreValue v[RATING_VALUES + 2];
   period_text (res->period, period);
-  result_values (r, res, period, v);
-  v[RATING_VALUES] = STORE_TEXT (operator_slug);
-  v[RATING_VALUES + 1] = (StoreValue) { .type = STORE_VALUE_END };
+  if (!result_values (r, res, period, operator_slug, v, error))
+    return FALSE;
+  if (!r->ids)
+    {
+      v[RATING_VALUES] = STORE_TEXT (operator_slug);
+      v[RATING_VALUES + 1] = (StoreValue) { .type = STORE_VALUE_END };
+    }
   return store_bulk_row_values (r->write, v, error) && flush_results (r, FALSE, error);
 }
 
@@ -780,16 +908,19 @@ prior_compare (Run *r, const GByteArray *arena, Prior *p, const Result *res)
 }
 
 /* Rewrite the stored rating of RES in place (in bulk on PostgreSQL): only
- * its money when the stored one P has the same facts. */
+ * its money when the stored one P has the same facts.  OPERATOR_SLUG: the
+ * call's operator, for a rating that changes (account, period); may be
+ * NULL otherwise. */
 static gboolean
-update_one (Run *r, const Result *res, const Prior *p, GError **error)
+update_one (Run *r, const Result *res, const Prior *p, const char *operator_slug,
+            GError **error)
 {
   char period[8];
+  StoreValue v[RATING_VALUES + 1];
   period_text (res->period, period);
   if (r->rewrite)
     {
-      StoreValue v[RATING_VALUES + 1];
-      result_values (r, res, period, v);
+      text_values (r, res, period, v);
       return store_bulk_row_values (r->rewrite, v, error) && flush_results (r, FALSE, error);
     }
   if (p->same_facts)
@@ -797,7 +928,8 @@ update_one (Run *r, const Result *res, const Prior *p, GError **error)
                        STORE_INT (res->charge))
            && store_step (r->update_money, error);
   StoreStmt *st = p->same_key ? r->update_facts : r->update_all;
-  return bind_result (r, st, 0, res, period, error) && store_step (st, error);
+  return result_values (r, res, period, operator_slug, v, error)
+         && store_bind_values (st, 1, v, error) && store_step (st, error);
 }
 
 /* Whether RES is the stored rating P as it is (P's facts compared by
@@ -810,7 +942,8 @@ same_as_stored (const Prior *p, const Result *res)
 
 /* Write RES given the call's stored rating P (compared by prior_compare):
  * insert when it has none (OPERATOR_SLUG: the call's operator), nothing
- * when it is the same, else rewrite it (OPERATOR_SLUG unused: NULL). */
+ * when it is the same, else rewrite it (OPERATOR_SLUG may be NULL when
+ * its account and period stay: update_one()). */
 static gboolean
 write_change (Run *r, const Result *res, const Prior *p, const char *operator_slug,
               GError **error)
@@ -822,7 +955,7 @@ write_change (Run *r, const Result *res, const Prior *p, const char *operator_sl
     }
   if (same_as_stored (p, res))
     return TRUE;
-  return update_one (r, res, p, error);
+  return update_one (r, res, p, operator_slug, error);
 }
 
 /* Drop the stored rating of call CALL_ID. */
@@ -1334,7 +1467,8 @@ submit (Run *r, GThreadPool *pool, Slot *s)
 static gboolean
 stream_calls (Run *r, StoreDb *reader, GThreadPool *pool, guint batch, GError **error)
 {
-  g_autoptr(StoreStmt) st = store_prepare (reader, r->had_ratings ? SQL_CALLS_RATINGS : SQL_CALLS, error);
+  const char *sql = !r->had_ratings ? SQL_CALLS : r->ids ? SQL_CALLS_FACTS : SQL_CALLS_RATINGS;
+  g_autoptr(StoreStmt) st = store_prepare (reader, sql, error);
   if (!st)
     return FALSE;
   Slot *cur = NULL;

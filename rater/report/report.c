@@ -1047,7 +1047,7 @@ static const char unrated_sql[] =
   "SELECT r.reason, c.operator, substr (" FAILED_NUMBER ", 1, CAST (?2 AS INTEGER)) AS number_prefix,"
   " count (*),"
   " min (c.start_ms), max (c.start_ms), min (" FAILED_NUMBER ")"
-  " FROM ratings r INDEXED BY ratings_unrated CROSS JOIN calls c ON c.id = r.call_id"
+  " FROM ratings r CROSS JOIN calls c ON c.id = r.call_id"
   " WHERE r.period = ?1 AND r.status = 'unrated'"
   " GROUP BY r.reason, c.operator, number_prefix ORDER BY r.reason, c.operator, number_prefix";
 

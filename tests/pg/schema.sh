@@ -11,9 +11,14 @@
 #     constraints and foreign keys, and a trigger of each SQLite trigger's name;
 #   * but for what hash partitioning (pg/018) requires: the partitioned
 #     tables' partitions are left out (their columns, indexes and triggers
-#     are the partitioned table's), and calls' and ratings' primary keys
-#     hold their partition key operator, NOT NULL there (SQLite: id and
-#     call_id alone, ratings.operator nullable);
+#     are the partitioned table's), and calls' primary key holds its
+#     partition key operator, NOT NULL there (SQLite: id alone);
+#   * and but for SQLite's compact ratings (020): there `ratings` is a view
+#     over rating_facts, rating_ledgers and rating_labels, written through
+#     INSTEAD OF triggers, where PostgreSQL keeps the table.  The view must
+#     have the table's columns in its order; the three tables are left out;
+#     rating_facts' indexes are the table's on the ledger (named below), and
+#     its triggers the table's;
 #   * triggers with the same effect: the same statements run in both leave
 #     the same agg_journal rows and rate_changes count;
 #   * rater_local_day() giving store_local_day()'s days (rater/base/store.c:
@@ -57,8 +62,14 @@ done
 # compare WHAT: the SQLite and PostgreSQL lists (files lite.WHAT, pg.WHAT)
 # SQLite's columns as PostgreSQL's partitioned tables have them (above)
 partition_keys () {
-  sed -e 's/^calls|operator|1|0|text$/calls|operator|1|2|text/' \
-      -e 's/^ratings|operator|0|0|text$/ratings|operator|1|2|text/' "$1"
+  sed -e 's/^calls|operator|1|0|text$/calls|operator|1|2|text/' "$1"
+}
+
+# SQLite's compact ratings (020) as PostgreSQL's ratings table: its tables
+# left out, the columns of ratings by name and order (FILE: lite or pg)
+ratings_columns () {
+  grep -v -e '^rating_facts|' -e '^rating_ledgers|' -e '^rating_labels|' "$1" \
+    | sed 's/^\(ratings|[^|]*\)|.*$/\1/'
 }
 
 compare () {
@@ -83,9 +94,11 @@ cp rater.db columns.db
       FROM sqlite_master m, pragma_table_info (m.name) p
       WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%'
       ORDER BY m.name, p.cid" >lite.columns.sqlite
-partition_keys lite.columns.sqlite >lite.columns
-[ "$(diff lite.columns.sqlite lite.columns | grep -c '^>')" = 2 ] \
-  || failed "calls.operator or ratings.operator is not in SQLite's schema as expected"
+partition_keys lite.columns.sqlite | ratings_columns - >lite.columns
+[ "$(partition_keys lite.columns.sqlite | diff lite.columns.sqlite - | grep -c '^>')" = 1 ] \
+  || failed "calls.operator is not in SQLite's schema as expected"
+[ "$(grep -c '^rating_facts|' lite.columns.sqlite)" = 11 ] \
+  || failed "rating_facts does not have its 11 columns in SQLite"
 pg -c "SELECT c.relname, a.attname, CASE WHEN c.relkind = 'v' THEN 0 ELSE a.attnotnull::int END,
          coalesce (array_position (i.indkey::int2[], a.attnum) - array_lower (i.indkey::int2[], 1) + 1, 0),
          CASE WHEN c.relkind = 'v' THEN '' ELSE format_type (a.atttypid, a.atttypmod) END
@@ -95,7 +108,8 @@ pg -c "SELECT c.relname, a.attname, CASE WHEN c.relkind = 'v' THEN 0 ELSE a.attn
        LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
        WHERE c.relkind IN ('r', 'p', 'v') AND c.relname NOT IN ('rater_meta', 'rater_zones')
          AND NOT c.relispartition
-       ORDER BY c.relname, a.attnum" >pg.columns
+       ORDER BY c.relname, a.attnum" >pg.columns.pg
+ratings_columns pg.columns.pg >pg.columns
 compare columns
 [ "$(wc -l <lite.columns)" -gt 300 ] || failed "only $(wc -l <lite.columns) SQLite columns read"
 
@@ -103,7 +117,12 @@ compare columns
 lite "SELECT l.name, m.name, l.\"unique\", l.partial,
         (SELECT group_concat (name, ',') FROM (SELECT name FROM pragma_index_info (l.name) ORDER BY seqno))
       FROM sqlite_master m, pragma_index_list (m.name) l
-      WHERE m.type = 'table' AND l.origin = 'c' ORDER BY l.name" >lite.indexes
+      WHERE m.type = 'table' AND l.origin = 'c' ORDER BY l.name" >lite.indexes.sqlite
+# rating_facts' indexes: ratings' on the ledger that holds (period, account)
+sed -e 's/^rating_facts_by_ledger|rating_facts|0|0|ledger$/ratings_by_period|ratings|0|0|period,account/' \
+    -e 's/^rating_facts_unbilled_late|rating_facts|0|1|ledger$/ratings_unbilled_late|ratings|0|1|account,period/' \
+    -e 's/^rating_facts_unrated|rating_facts|0|1|ledger,reason$/ratings_unrated|ratings|0|1|period,reason/' \
+    lite.indexes.sqlite | grep -v -e '|rating_ledgers|' -e '|rating_labels|' | sort >lite.indexes
 pg -c "SELECT ic.relname, t.relname, i.indisunique::int, (i.indpred IS NOT NULL)::int,
          (SELECT string_agg (a.attname, ',' ORDER BY k.ord)
           FROM unnest (i.indkey::int2[]) WITH ORDINALITY AS k (attnum, ord)
@@ -115,7 +134,7 @@ pg -c "SELECT ic.relname, t.relname, i.indisunique::int, (i.indpred IS NOT NULL)
        WHERE NOT t.relispartition
          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
                          AND k.conrelid = t.oid AND k.contype IN ('p', 'u'))
-       ORDER BY ic.relname" >pg.indexes
+       ORDER BY ic.relname" | sort >pg.indexes
 compare indexes
 [ "$(wc -l <lite.indexes)" -ge 15 ] || failed "only $(wc -l <lite.indexes) SQLite indexes read"
 
@@ -147,7 +166,11 @@ compare fkeys
 [ "$(wc -l <lite.fkeys)" -ge 10 ] || failed "only $(wc -l <lite.fkeys) SQLite foreign keys read"
 
 # Triggers: name|table
-lite "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name" >lite.triggers
+# rating_facts' triggers are ratings'; the view's INSTEAD OF ones are SQLite's
+lite "SELECT name, CASE tbl_name WHEN 'rating_facts' THEN 'ratings' ELSE tbl_name END
+      FROM sqlite_master WHERE type = 'trigger'
+        AND name NOT IN ('ratings_insert', 'ratings_invoice', 'ratings_update', 'ratings_delete')
+      ORDER BY name" >lite.triggers
 pg -c "SELECT tg.tgname, t.relname FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
        WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 ORDER BY tg.tgname" >pg.triggers

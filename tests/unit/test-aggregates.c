@@ -715,6 +715,7 @@ Test (aggregates, invoices_from_the_aggregates_only_while_current)
 
 /* A database of schema 9 (the last before the aggregates) with ratings:
  * `rater init` builds the aggregates. */
+
 Test (aggregates, built_by_the_upgrade_from_schema_9)
 {
   World w = { .rand = g_rand_new_with_seed (99), .rate_scale = 3 };
@@ -730,6 +731,7 @@ Test (aggregates, built_by_the_upgrade_from_schema_9)
     ingest_calls (db, &w, "op", 400, oct1, G_GINT64_CONSTANT (61) * 86400000);
     ingest_calls (db, &w, "tel", 400, oct1, G_GINT64_CONSTANT (61) * 86400000);
     rate (db, NULL);
+    cr_assert (store_exec (db, TEST_UNDO_RATING_FACTS_SQL, &error), "%s", error ? error->message : "");
     /* back to schema 9, the last before the aggregates: what migrations 010
      * and later added, gone (a new migration adds its DROPs here; 014 only
      * added columns to 010's tables and made 010's view and triggers again) */
@@ -802,6 +804,7 @@ upgrade_from_13 (gboolean journal)
                                " (SELECT min (call_id) FROM ratings WHERE covered > 0)", &error));
         cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_journal"), 0);
       }
+    cr_assert (store_exec (db, TEST_UNDO_RATING_FACTS_SQL, &error), "%s", error ? error->message : "");
     /* back to schema 13: what 014 and later added, gone */
     cr_assert (store_exec (db, "DROP VIEW agg_facts; DROP TRIGGER agg_rating_inserted;"
                            " DROP TRIGGER agg_rating_updated; DROP TRIGGER agg_rating_deleted;"

@@ -80,3 +80,69 @@ test_count (StoreDb *db, const char *sql)
   g_assert_true (store_query_int (db, sql, &n, &error));
   return n;
 }
+
+/* Back to schema 19, before SQLite's compact ratings (schemas/020): the
+ * ratings table again, with its rows, indexes, triggers and agg_facts as
+ * 019 left them (renamed in legacy mode: the triggers on calls name
+ * ratings, which is gone until the rename). */
+#define TEST_UNDO_RATING_FACTS_SQL \
+  "CREATE TABLE ratings_v19 (call_id INTEGER PRIMARY KEY," \
+  " status TEXT NOT NULL CHECK (status IN ('rated', 'free', 'unanswered', 'unrated'))," \
+  " reason TEXT, account TEXT, period TEXT NOT NULL, band TEXT, prefix TEXT, destination TEXT," \
+  " grp TEXT, billable INTEGER NOT NULL, covered INTEGER NOT NULL, charge INTEGER NOT NULL," \
+  " late INTEGER NOT NULL, invoice TEXT, operator TEXT) STRICT;" \
+  " INSERT INTO ratings_v19 SELECT * FROM ratings;" \
+  " DROP VIEW agg_facts; DROP VIEW ratings_of_calls; DROP VIEW ratings;" \
+  " DROP TABLE rating_facts; DROP TABLE rating_ledgers; DROP TABLE rating_labels;" \
+  " PRAGMA legacy_alter_table = ON; ALTER TABLE ratings_v19 RENAME TO ratings;" \
+  " PRAGMA legacy_alter_table = OFF;" \
+  " CREATE INDEX ratings_by_period ON ratings (period, account);" \
+  " CREATE INDEX ratings_unbilled_late ON ratings (account, period)" \
+  "   WHERE late = 1 AND invoice IS NULL;" \
+  " CREATE INDEX ratings_unrated ON ratings (period, reason) WHERE status = 'unrated';" \
+  " CREATE VIEW agg_facts AS" \
+  "   SELECT r.call_id, r.period, r.account, c.operator, c.direction, r.status," \
+  "   coalesce (r.grp, '') AS grp, coalesce (r.destination, '') AS destination," \
+  "   coalesce (CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END, '') AS number," \
+  "   c.duration, r.billable, r.covered, r.charge," \
+  "   rater_local_day (c.start_ms, coalesce ((SELECT z.timezone FROM agg_zones z" \
+  "   WHERE z.account = r.account), 'UTC')) AS day," \
+  "   r.account IS NOT NULL AND r.status IN ('rated', 'free') AS usage" \
+  "   FROM ratings r JOIN calls c ON c.id = r.call_id;" \
+  " CREATE TRIGGER agg_rating_inserted AFTER INSERT ON ratings" \
+  "   WHEN (SELECT journal FROM agg_control) BEGIN" \
+  "   INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp," \
+  "   destination, number, start_ms, duration, billable, covered, charge)" \
+  "   SELECT 1, NEW.period, NEW.account, c.operator, c.direction, NEW.status, NEW.grp," \
+  "   NEW.destination, CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END," \
+  "   c.start_ms, c.duration, NEW.billable, NEW.covered, NEW.charge" \
+  "   FROM calls c WHERE c.id = NEW.call_id; END;" \
+  " CREATE TRIGGER agg_rating_updated AFTER UPDATE OF call_id, status, account, period, grp," \
+  "   destination, billable, covered, charge ON ratings WHEN (SELECT journal FROM agg_control)" \
+  "   BEGIN" \
+  "   INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp," \
+  "   destination, number, start_ms, duration, billable, covered, charge)" \
+  "   SELECT -1, OLD.period, OLD.account, c.operator, c.direction, OLD.status, OLD.grp," \
+  "   OLD.destination, CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END," \
+  "   c.start_ms, c.duration, OLD.billable, OLD.covered, OLD.charge" \
+  "   FROM calls c WHERE c.id = OLD.call_id;" \
+  "   INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp," \
+  "   destination, number, start_ms, duration, billable, covered, charge)" \
+  "   SELECT 1, NEW.period, NEW.account, c.operator, c.direction, NEW.status, NEW.grp," \
+  "   NEW.destination, CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END," \
+  "   c.start_ms, c.duration, NEW.billable, NEW.covered, NEW.charge" \
+  "   FROM calls c WHERE c.id = NEW.call_id; END;" \
+  " CREATE TRIGGER agg_rating_deleted AFTER DELETE ON ratings BEGIN" \
+  "   INSERT INTO agg_journal (sign, period, account, operator, direction, status, grp," \
+  "   destination, number, start_ms, duration, billable, covered, charge)" \
+  "   SELECT -1, OLD.period, OLD.account, c.operator, c.direction, OLD.status, OLD.grp," \
+  "   OLD.destination, CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END," \
+  "   c.start_ms, c.duration, OLD.billable, OLD.covered, OLD.charge" \
+  "   FROM calls c WHERE c.id = OLD.call_id; END;" \
+  " CREATE TRIGGER rate_rating_updated AFTER UPDATE ON ratings" \
+  "   WHEN (SELECT journal FROM agg_control) BEGIN" \
+  "   UPDATE rate_changes SET changes = changes + 1; END;" \
+  " CREATE TRIGGER rate_rating_deleted AFTER DELETE ON ratings" \
+  "   WHEN (SELECT journal FROM agg_control) BEGIN" \
+  "   UPDATE rate_changes SET changes = changes + 1; END;" \
+  " PRAGMA user_version = 19;"

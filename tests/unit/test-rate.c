@@ -341,14 +341,16 @@ Test (rate, period_option_drops_an_open_rating_whose_call_left_the_period)
   cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings WHERE period = '2026-11'"), 1);
 }
 
-/* The SQL of the ratings table and its indexes, in name order. */
+/* The SQL of the ratings (the view, and the table rating_facts under it,
+ * schemas/020), their indexes and triggers, in name order. */
 static char *
 ratings_schema (StoreDb *db)
 {
   StoreStmt *st = NULL;
   g_autoptr(GString) out = g_string_new ("");
-  cr_assert_eq ((st = store_prepare (db, "SELECT sql FROM sqlite_schema WHERE tbl_name = 'ratings'"
-                                        " AND sql IS NOT NULL ORDER BY name", NULL)) != NULL, TRUE);
+  cr_assert_eq ((st = store_prepare (db, "SELECT sql FROM sqlite_schema WHERE tbl_name IN"
+                                        " ('ratings', 'rating_facts') AND sql IS NOT NULL"
+                                        " ORDER BY name", NULL)) != NULL, TRUE);
   while (store_next (st) == STORE_ROW)
     g_string_append_printf (out, "%s;\n", store_column_text_or_null (st, 0));
   store_finalize (st);
@@ -370,8 +372,10 @@ Test (rate, first_rate_keeps_the_ratings_indexes)
   cr_assert_str_eq (after, before);
   /* built in a small page cache, the connection's given back */
   cr_assert_eq (test_count (db, "PRAGMA cache_size"), cache);
-  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings INDEXED BY ratings_by_period"
-                                " WHERE period = '2026-11'"), 2);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM rating_facts INDEXED BY rating_facts_by_ledger"
+                                " WHERE ledger IN (SELECT id FROM rating_ledgers"
+                                " WHERE period = '2026-11')"), 2);
+  cr_assert (strstr (after, "CREATE TRIGGER agg_rating_inserted AFTER INSERT ON rating_facts"));
 }
 
 Test (rate, accounts_load_index_and_resolve)

@@ -1,0 +1,162 @@
+/* test-rating-ids.c — SQLite's compact ratings (schemas/020, rate/rating-ids.h):
+ * the ids a run finds or adds, the writes through the view `ratings`, and a
+ * database of schema 19 upgraded with its ratings as they were. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+
+#include "rate/rating-ids.h"
+#include "test-helpers.h"
+
+static char *dir;
+
+static void setup (void) { dir = test_scratch_new (); }
+static void teardown (void) { test_scratch_free (dir); }
+
+TestSuite (rating_ids, .init = setup, .fini = teardown, .timeout = 60);
+
+static StoreDb *
+fresh (const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  int from, to;
+  StoreDb *db = store_init (path, &from, &to, &error);
+  cr_assert (db, "%s", error ? error->message : "");
+  return db;
+}
+
+Test (rating_ids, found_again_added_once_and_null_is_not_empty)
+{
+  g_autoptr(StoreDb) db = fresh ("ids.db");
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_begin (db, &error));
+  g_autoptr(RatingIds) ids = rating_ids_load (db, &error);
+  cr_assert (ids, "%s", error ? error->message : "");
+  gint64 a = 0, b = 0, c = 0, d = 0, none = -1, l1 = 0, l2 = 0, l3 = 0;
+  cr_assert (rating_ids_ledger (ids, "2026-11", "contoso", "northwind", &a, &error));
+  cr_assert (rating_ids_ledger (ids, "2026-11", NULL, "northwind", &b, &error));
+  cr_assert (rating_ids_ledger (ids, "2026-11", "contoso", "northwind", &c, &error));
+  cr_assert (rating_ids_ledger (ids, "2026-12", "contoso", "northwind", &d, &error));
+  cr_assert_eq (a, c);
+  cr_assert_neq (a, b);
+  cr_assert_neq (a, d);
+  cr_assert (rating_ids_label (ids, NULL, NULL, NULL, &none, &error));
+  cr_assert_eq (none, 0);
+  cr_assert (rating_ids_label (ids, "44", "UK", NULL, &l1, &error));
+  cr_assert (rating_ids_label (ids, "44", "UK", "", &l2, &error));
+  cr_assert (rating_ids_label (ids, "44", "UK", NULL, &l3, &error));
+  cr_assert_neq (l1, l2);
+  cr_assert_eq (l1, l3);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_ledgers"), 3);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_labels"), 3);   /* with label 0 */
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_labels WHERE prefix = '44'"
+                                " AND destination = 'UK' AND grp IS NULL"), 1);
+  cr_assert (store_commit (db, &error));
+
+  /* a second run finds what the first added, and adds after it */
+  cr_assert (store_begin (db, &error));
+  g_autoptr(RatingIds) again = rating_ids_load (db, &error);
+  gint64 a2 = 0, e = 0;
+  cr_assert (rating_ids_ledger (again, "2026-11", "contoso", "northwind", &a2, &error));
+  cr_assert_eq (a2, a);
+  cr_assert (rating_ids_ledger (again, "2026-11", "fabrikam", NULL, &e, &error));
+  cr_assert_gt (e, MAX (MAX (a, b), d));
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_ledgers WHERE account = 'fabrikam'"
+                                " AND operator IS NULL"), 1);
+  store_rollback (db);
+}
+
+/* The rows of the view, every column, NULLs marked. */
+#define VIEW_SQL \
+  "SELECT group_concat (quote (call_id) || '|' || quote (status) || '|' || quote (reason) || '|'" \
+  " || quote (account) || '|' || quote (period) || '|' || quote (band) || '|' || quote (prefix)"  \
+  " || '|' || quote (destination) || '|' || quote (grp) || '|' || billable || '|' || covered"     \
+  " || '|' || charge || '|' || late || '|' || quote (invoice) || '|' || quote (operator), ';')"   \
+  " FROM (SELECT * FROM ratings ORDER BY call_id)"
+
+static char *
+view_rows (StoreDb *db)
+{
+  g_autoptr(StoreStmt) st = store_prepare (db, VIEW_SQL, NULL);
+  cr_assert_eq (store_next (st), STORE_ROW);
+  const char *t = store_column_text_or_null (st, 0);
+  return g_strdup (t ? t : "");
+}
+
+Test (rating_ids, the_view_is_written_as_the_table_was)
+{
+  g_autoptr(StoreDb) db = fresh ("view.db");
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_exec (db,
+    "INSERT INTO ratings VALUES (1, 'rated', NULL, 'contoso', '2026-11', 'peak', '44', 'UK',"
+    "  'g', 60, 0, 100, 0, NULL, 'northwind');"
+    " INSERT INTO ratings (call_id, status, reason, period, billable, covered, charge, late)"
+    "  VALUES (2, 'unrated', 'unknown_account', '2026-11', 30, 0, 0, 0);"
+    " INSERT INTO ratings VALUES (3, 'rated', NULL, 'contoso', '2026-11', 'weekend', '44', 'UK',"
+    "  '', 60, 6, 90, 1, NULL, 'northwind');"
+    " UPDATE ratings SET grp = NULL WHERE call_id = 1;"
+    " UPDATE ratings SET invoice = 'INV-1', charge = charge + 1 WHERE call_id = 3;"
+    " UPDATE ratings SET period = '2026-12', account = NULL WHERE call_id = 2;"
+    " INSERT INTO ratings VALUES (4, 'free', NULL, 'contoso', '2026-11', 'peak', NULL, NULL,"
+    "  NULL, 0, 0, 0, 0, NULL, 'northwind');"
+    " DELETE FROM ratings WHERE call_id = 4;", &error), "%s", error ? error->message : "");
+  g_autofree char *rows = view_rows (db);
+  cr_assert_str_eq (rows,
+    "1|'rated'|NULL|'contoso'|'2026-11'|'peak'|'44'|'UK'|NULL|60|0|100|0|NULL|'northwind';"
+    "2|'unrated'|'unknown_account'|NULL|'2026-12'|NULL|NULL|NULL|NULL|30|0|0|0|NULL|NULL;"
+    "3|'rated'|NULL|'contoso'|'2026-11'|'weekend'|'44'|'UK'|''|60|6|91|1|'INV-1'|'northwind'");
+  /* each (period, account, operator) and (prefix, destination, group) once */
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_ledgers"), 3);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_labels"), 4);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_facts"), 3);
+  /* the same rows where SQLite puts the view on the right of a LEFT JOIN */
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM ratings r JOIN ratings_of_calls o"
+                                " USING (call_id, status, billable, covered, charge, late)"
+                                " WHERE r.account IS o.account AND r.period IS o.period"
+                                " AND r.prefix IS o.prefix AND r.destination IS o.destination"
+                                " AND r.grp IS o.grp AND r.invoice IS o.invoice"
+                                " AND r.operator IS o.operator AND r.reason IS o.reason AND r.band IS o.band"), 3);
+}
+
+Test (rating_ids, the_upgrade_from_schema_19_keeps_every_rating)
+{
+  g_autofree char *path = g_build_filename (dir, "v19.db", NULL);
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+  {
+    g_autoptr(StoreDb) db = fresh ("v19.db");
+    cr_assert (store_exec (db,
+      "INSERT INTO ratings VALUES (5, 'rated', NULL, 'contoso', '2026-10', 'peak', '44', 'UK',"
+      "  'g', 60, 0, 100, 1, 'INV-9', 'northwind');"
+      " INSERT INTO ratings VALUES (7, 'rated', NULL, 'contoso', '2026-11', 'offpeak', '44',"
+      "  'UK', '', 61, 61, 0, 0, NULL, 'northwind');"
+      " INSERT INTO ratings VALUES (9, 'unrated', 'no_rate', 'contoso', '2026-11', 'peak', NULL,"
+      "  NULL, NULL, 30, 0, 0, 0, NULL, 'northwind');"
+      " INSERT INTO ratings VALUES (11, 'unrated', 'unknown_account', NULL, '2026-11', NULL,"
+      "  NULL, NULL, NULL, 30, 0, 0, 0, NULL, 'tailspin');", &error),
+      "%s", error ? error->message : "");
+    before = view_rows (db);
+    cr_assert (store_exec (db, TEST_UNDO_RATING_FACTS_SQL, &error), "%s",
+               error ? error->message : "");
+    cr_assert_eq (test_count (db, "SELECT count (*) FROM sqlite_schema WHERE name = 'ratings'"
+                                  " AND type = 'table'"), 1);
+    cr_assert_eq (test_count (db, "SELECT count (*) FROM ratings"), 4);
+  }
+  int from = 0, to = 0;
+  g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
+  cr_assert (db, "%s", error ? error->message : "");
+  cr_assert_eq (from, 19);
+  cr_assert_eq (to, 20);
+  g_autofree char *after = view_rows (db);
+  cr_assert_str_eq (after, before);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM sqlite_schema WHERE name = 'ratings'"
+                                " AND type = 'view'"), 1);
+  /* the ledgers of 2026-10 and 2026-11 of contoso, and of tailspin's unknown account */
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_ledgers"), 3);
+  /* the late rating billed by INV-9 still through the partial index */
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_facts INDEXED BY"
+                                " rating_facts_unbilled_late WHERE late = 1 AND invoice IS NULL"), 0);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_facts INDEXED BY"
+                                " rating_facts_unrated WHERE status = 'unrated'"), 2);
+}
