@@ -648,17 +648,27 @@ Test (report, chart_of_an_account_without_usage)
   cr_assert_eq (none->len, 0);
 }
 
+/* The daily sums of two charts of different sizes (add_usage_calls). */
+static void
+two_dailies (ReportDaily **a, ReportDaily **b)
+{
+  g_autoptr(GError) error = NULL;
+  add_usage_calls ();
+  *a = report_daily (db, "contoso", "2026-11", &error);
+  cr_assert_not_null (*a, "%s", error ? error->message : "");
+  *b = report_daily (db, "adatum", "2026-02", &error);
+  cr_assert_not_null (*b, "%s", error ? error->message : "");
+}
+
 /* The buffers a thread keeps from chart to chart leave nothing behind: a
  * small chart written after a larger one is the bytes the small one renders
  * alone, and rendering appends to what BYTES holds. */
 Test (report, chart_after_a_larger_one_is_the_same)
 {
-  add_usage_calls ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(ReportDaily) a = report_daily (db, "contoso", "2026-11", &error);
-  cr_assert_not_null (a, "%s", error ? error->message : "");
-  g_autoptr(ReportDaily) b = report_daily (db, "adatum", "2026-02", &error);
-  cr_assert_not_null (b, "%s", error ? error->message : "");
+  g_autoptr(ReportDaily) a = NULL;
+  g_autoptr(ReportDaily) b = NULL;
+  two_dailies (&a, &b);
   g_autoptr(GByteArray) a_svg = g_byte_array_new ();
   g_autoptr(GByteArray) b_svg = g_byte_array_new ();
   reportchart_render (a, a_svg);
@@ -700,12 +710,10 @@ render_in_thread (gpointer daily)
  * by a new thread, and a cold thread's second chart is its first's. */
 Test (report, chart_from_a_warm_thread_is_a_cold_thread_s)
 {
-  add_usage_calls ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(ReportDaily) a = report_daily (db, "contoso", "2026-11", &error);
-  cr_assert_not_null (a, "%s", error ? error->message : "");
-  g_autoptr(ReportDaily) b = report_daily (db, "adatum", "2026-02", &error);
-  cr_assert_not_null (b, "%s", error ? error->message : "");
+  g_autoptr(ReportDaily) a = NULL;
+  g_autoptr(ReportDaily) b = NULL;
+  two_dailies (&a, &b);
   g_autoptr(GByteArray) cold_a = g_thread_join (g_thread_new ("cold-a", render_in_thread, a));
   g_autoptr(GByteArray) cold_b = g_thread_join (g_thread_new ("cold-b", render_in_thread, b));
   g_autoptr(GByteArray) warm_b = g_byte_array_new ();
