@@ -1043,12 +1043,17 @@ report_kpi_to (StoreDb *db, const ReportQuery *q, ReportSink *sink, GError **err
   "CASE WHEN r.reason = 'unknown_account' AND c.direction = 'out' THEN coalesce (c.caller, '')" \
   " ELSE c.callee END"
 
+/* The period's unrated calls (rating_facts_unrated, by account) sorted by
+ * id first, so that their calls are read front to back, not a random page
+ * each (10M calls: 1.8 -> 1.0 s); the LIMIT keeps SQLite from dropping the
+ * ORDER BY of a subquery in FROM. */
 static const char unrated_sql[] =
   "SELECT r.reason, c.operator, substr (" FAILED_NUMBER ", 1, CAST (?2 AS INTEGER)) AS number_prefix,"
   " count (*),"
   " min (c.start_ms), max (c.start_ms), min (" FAILED_NUMBER ")"
-  " FROM ratings r CROSS JOIN calls c ON c.id = r.call_id"
-  " WHERE r.period = ?1 AND r.status = 'unrated'"
+  " FROM (SELECT call_id, reason FROM ratings WHERE period = ?1 AND status = 'unrated'"
+  "       ORDER BY call_id LIMIT 9223372036854775807) r"
+  " CROSS JOIN calls c ON c.id = r.call_id"
   " GROUP BY r.reason, c.operator, number_prefix ORDER BY r.reason, c.operator, number_prefix";
 
 static const char rejects_sql[] =
