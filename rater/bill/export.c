@@ -89,12 +89,20 @@ write_call_row (StoreStmt *st, gpointer data, GError **error)
 gboolean
 export_calls (StoreDb *db, const char *period, const char *path, guint64 *rows, GError **error)
 {
+  /* the rated calls (of PERIOD), then without a period those not rated: an
+   * inner join, which SQLite flattens through the view ratings (schemas/020)
+   * where a LEFT JOIN would read its texts back one subquery at a time
+   * (ratings_of_calls: 1M calls 5.2 -> 8.0 s) */
   g_autoptr(StoreStmt) st = store_prepare (db,
     "SELECT c.operator, c.call_key, coalesce (r.account, c.account), r.period, c.direction,"
     " c.caller, c.callee, c.start_ms, c.duration, r.status, r.reason, r.prefix, r.destination,"
     " r.grp, r.band, r.billable, r.covered, r.charge, r.late"
-    " FROM calls c LEFT JOIN ratings_of_calls r ON r.call_id = c.id"
-    " WHERE ?1 IS NULL OR r.period = ?1 ORDER BY c.operator, c.call_key", error);
+    " FROM calls c JOIN ratings r ON r.call_id = c.id WHERE ?1 IS NULL OR r.period = ?1"
+    " UNION ALL"
+    " SELECT c.operator, c.call_key, c.account, NULL, c.direction, c.caller, c.callee, c.start_ms,"
+    " c.duration, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " FROM calls c WHERE ?1 IS NULL AND NOT EXISTS (SELECT 1 FROM ratings r"
+    " WHERE r.call_id = c.id) ORDER BY 1, 2", error);
   if (!st || !store_bind (st, error, STORE_TEXT (period)))
     return FALSE;
   g_autoptr(OutFile) out = outfile_open (path, error);
