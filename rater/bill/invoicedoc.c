@@ -949,8 +949,7 @@ pdf_shape_cache_free (gpointer data)
   g_ptr_array_unref (c->footer);
   g_array_unref (c->glyphs);
   g_string_free (c->key, TRUE);
-  if (c->simple.font)
-    cairo_scaled_font_destroy (c->simple.font);
+  pdf_simple_clear (&c->simple);
   g_free (c);
 }
 

@@ -49,14 +49,9 @@ checkpointer_main (gpointer data)
 Checkpointer *
 checkpointer_start (StoreDb *db, GError **error)
 {
-  g_autoptr(GError) local = NULL;
-  StoreDb *own = store_open_checkpointer (db, &local);
+  StoreDb *own = store_open_checkpointer (db, error);
   if (!own)
-    {
-      if (local)
-        g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
+    return NULL;               /* with ERROR set, or nothing to checkpoint */
   Checkpointer *c = g_new0 (Checkpointer, 1);
   c->db = own;
   g_mutex_init (&c->lock);
