@@ -1,7 +1,10 @@
-/* test-rating-ids.c — SQLite's compact ratings (schemas/020, rate/rating-ids.h):
- * the ids a run finds or adds, the writes through the view `ratings`, and a
- * database of schema 19 upgraded with its ratings as they were. */
+/* test-rating-ids.c — SQLite's compact ratings (schemas/020 and 021,
+ * rate/rating-ids.h): the ids a run finds or adds, the writes through the
+ * view `ratings`, a database of schema 19 upgraded with its ratings as they
+ * were, and rating_facts' status check (021). */
 #include "config.h"
+
+#include <string.h>
 
 #include <criterion/criterion.h>
 
@@ -147,7 +150,7 @@ Test (rating_ids, the_upgrade_from_schema_19_keeps_every_rating)
   g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
   cr_assert (db, "%s", error ? error->message : "");
   cr_assert_eq (from, 19);
-  cr_assert_eq (to, 20);
+  cr_assert_eq (to, 21);
   g_autofree char *after = view_rows (db);
   cr_assert_str_eq (after, before);
   cr_assert_eq (test_count (db, "SELECT count (*) FROM sqlite_schema WHERE name = 'ratings'"
@@ -159,4 +162,50 @@ Test (rating_ids, the_upgrade_from_schema_19_keeps_every_rating)
                                 " rating_facts_unbilled_late WHERE late = 1 AND invoice IS NULL"), 0);
   cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_facts INDEXED BY"
                                 " rating_facts_unrated WHERE status = 'unrated'"), 2);
+}
+
+/* The number of rows of EXPLAIN SQL whose opcode is OPCODE. */
+static gint64
+opcodes (StoreDb *db, const char *sql, const char *opcode)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN ", sql, NULL);
+  g_autoptr(StoreStmt) st = store_prepare (db, explain, NULL);
+  cr_assert (st);
+  gint64 n = 0;
+  while (store_next (st) == STORE_ROW)
+    n += g_str_equal (store_column_text (st, 1), opcode);
+  return n;
+}
+
+Test (rating_ids, the_status_check_refuses_what_it_did_without_a_table_per_row)
+{
+  g_autoptr(StoreDb) db = fresh ("check.db");
+  g_autoptr(GError) error = NULL;
+  static const char insert[] =
+    "INSERT INTO rating_facts (call_id, status, reason, ledger, band, label, billable, covered,"
+    " charge, late) VALUES (?1, ?2, NULL, 1, NULL, 0, 0, 0, 0, 0)";
+  /* 020's IN list built an ephemeral index of its four texts for every row */
+  cr_assert_eq (opcodes (db, insert, "OpenEphemeral"), 0);
+  const char *const good[] = { "rated", "free", "unanswered", "unrated" };
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(StoreStmt) st = store_prepare (db, insert, &error);
+      cr_assert (st && store_bind (st, &error, STORE_INT (i + 1), STORE_TEXT (good[i]))
+                 && store_step (st, &error), "%s: %s", good[i], error ? error->message : "");
+    }
+  const char *const bad[] = { "Rated", "rated ", "", "late" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(StoreStmt) st = store_prepare (db, insert, &error);
+      cr_assert (st && store_bind (st, &error, STORE_INT (10 + i), STORE_TEXT (bad[i])));
+      cr_assert_not (store_step (st, &error), "status '%s' was taken", bad[i]);
+      cr_assert (error && strstr (error->message, "CHECK"), "%s", error ? error->message : "");
+      g_clear_error (&error);
+    }
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM rating_facts"), 4);
+  /* 021 built the table again: its indexes and journal triggers are back */
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM sqlite_schema WHERE tbl_name = 'rating_facts'"
+                                " AND type = 'index' AND sql IS NOT NULL"), 3);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM sqlite_schema WHERE tbl_name = 'rating_facts'"
+                                " AND type = 'trigger'"), 5);
 }
