@@ -79,6 +79,7 @@ typedef struct {
   GMutex db_lock;            /* during streaming: the writing connection, used by the writer
                               * and, to flush the aggregates, the reading thread */
   guint8 *owned;             /* sharded run: per account index, whether the shard owns it */
+  gint64 phase_us;           /* when the current phase began (phase_done()) */
 } Run;
 
 /* One call's rating, as written to the ratings table. */
@@ -726,6 +727,17 @@ slot_wait (Slot *s)
 }
 
 /* ---- writing ---- */
+
+/* Log, with G_MESSAGES_DEBUG, the time since the current phase of R began,
+ * as WHAT, and begin the next one.  TRUE. */
+static gboolean
+phase_done (Run *r, const char *what)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_debug ("rate: %s: %" G_GINT64_FORMAT " ms", what, (now - r->phase_us) / 1000);
+  r->phase_us = now;
+  return TRUE;
+}
 
 /* "YYYY-MM" of YYYYMM (years 0..9999), without printf: once per call. */
 static void
@@ -1560,8 +1572,9 @@ rate_all (Run *r, GError **error)
   if (ok && r->write_error)
     g_propagate_error (error, g_steal_pointer (&r->write_error));
   g_clear_error (&r->write_error);
-  return ok && !r->write_failed && flush_results (r, TRUE, error) && apply_bundles (r, error)
-         && flush_results (r, TRUE, error);
+  return ok && !r->write_failed && flush_results (r, TRUE, error)
+         && phase_done (r, "calls read, rated and written") && apply_bundles (r, error)
+         && flush_results (r, TRUE, error) && phase_done (r, "bundles applied");
 }
 
 /* ---- a rate with nothing to do (rate.h, schemas/015) ---- */
@@ -1749,7 +1762,7 @@ rate_record (Run *r, const char *catalog, GError **error)
 gboolean
 rate_run (StoreDb *db, const RateOptions *opts, RateStats *stats, GError **error)
 {
-  Run r = { .db = db, .opts = opts, .stats = stats };
+  Run r = { .db = db, .opts = opts, .stats = stats, .phase_us = g_get_monotonic_time () };
   *stats = (RateStats) { 0 };
   g_autofree char *catalog = NULL;
   gboolean skip = FALSE;
@@ -1770,10 +1783,12 @@ rate_run (StoreDb *db, const RateOptions *opts, RateStats *stats, GError **error
     }
   /* loaded in the transaction: the catalog rated from is the one digested */
   gboolean ok = run_load (&r, error) && (r.agg = aggregates_begin (db, error))
-                && plan_writes (&r, error)
-                && rate_all (&r, error) && ratings_schema_restore (&r, error)
-                && aggregates_finish (r.agg, error) && rate_record (&r, catalog, error)
-                && store_commit (db, error);
+                && plan_writes (&r, error) && phase_done (&r, "catalog loaded")
+                && rate_all (&r, error)
+                && ratings_schema_restore (&r, error) && phase_done (&r, "indexes built")
+                && aggregates_finish (r.agg, error) && phase_done (&r, "aggregates written")
+                && rate_record (&r, catalog, error) && store_commit (db, error)
+                && phase_done (&r, "committed");
   if (!ok)
     store_rollback (db);
   run_clear (&r);
