@@ -569,16 +569,20 @@ slot_operator (const Slot *s, guint i)
   ", r.call_id, r.account, r.period, r.status, r.reason, r.band, r.prefix, r.destination, r.grp," \
   " r.billable, r.late, r.covered, r.charge, r.invoice" \
   " FROM calls c LEFT JOIN ratings r ON r.call_id = c.id ORDER BY c.id"
-/* The same on SQLite, from rating_facts: the view ratings on the right of
- * a LEFT JOIN would be copied whole first (schemas/020). */
+/* The same on SQLite, from rating_facts (the view ratings on the right of
+ * a LEFT JOIN would be copied whole first, schemas/020), with the ledger's
+ * and the label's ids where the view has their texts (COL_LEDGER,
+ * COL_LABEL): prior_read() takes the texts from the ids read when the run
+ * began (rating-ids.h).  Joining rating_ledgers and rating_labels for them
+ * was two more B-tree searches per call on the reading thread, the stage
+ * a re-rate waits for. */
 #define SQL_CALLS_FACTS SQL_CALLS_COLUMNS \
-  ", f.call_id, l.account, l.period, f.status, f.reason, f.band, b.prefix, b.destination, b.grp," \
+  ", f.call_id, f.ledger, NULL, f.status, f.reason, f.band, f.label, NULL, NULL," \
   " f.billable, f.late, f.covered, f.charge, f.invoice" \
-  " FROM calls c LEFT JOIN rating_facts f ON f.call_id = c.id" \
-  " LEFT JOIN rating_ledgers l ON l.id = f.ledger LEFT JOIN rating_labels b ON b.id = f.label" \
-  " ORDER BY c.id"
+  " FROM calls c LEFT JOIN rating_facts f ON f.call_id = c.id ORDER BY c.id"
 enum { COL_PRIOR = 10, COL_PRIOR_TEXTS = 11, N_FACT_TEXTS = 8, COL_BILLABLE = 19, COL_LATE,
-       COL_COVERED, COL_CHARGE, COL_INVOICE };
+       COL_COVERED, COL_CHARGE, COL_INVOICE,
+       COL_LEDGER = COL_PRIOR_TEXTS, COL_LABEL = COL_PRIOR_TEXTS + 5 };
 
 /* ---- the facts of a rating, compared between runs ---- */
 
@@ -603,6 +607,35 @@ fact_ints (GByteArray *out, gint64 billable, gint64 late)
   g_byte_array_append (out, (const guint8 *) v, sizeof v);
 }
 
+/* The texts of the stored rating at ST's row, in the order of the facts
+ * (account, period, status, reason, band, prefix, destination, group),
+ * into TEXTS and LENS (NULL for NULL): from the columns, or on SQLite from
+ * the ids of its ledger and label.  An id that names no row gives NULLs,
+ * as the view's LEFT JOINs do. */
+static void
+prior_texts (Run *r, StoreStmt *st, const char *texts[N_FACT_TEXTS], gsize lens[N_FACT_TEXTS])
+{
+  for (int k = 0; k < N_FACT_TEXTS; k++)
+    {
+      texts[k] = store_column_text_or_null (st, COL_PRIOR_TEXTS + k);
+      lens[k] = texts[k] ? (gsize) store_column_bytes (st, COL_PRIOR_TEXTS + k) : 0;
+    }
+  if (!r->ids)
+    return;
+  const char *t[3] = { NULL, NULL, NULL };
+  gsize n[3] = { 0, 0, 0 };
+  /* ledger: period, account, operator */
+  if (!rating_ids_stored_ledger (r->ids, store_column_int64 (st, COL_LEDGER), t, n))
+    t[0] = t[1] = NULL;
+  texts[0] = t[1], lens[0] = n[1];
+  texts[1] = t[0], lens[1] = n[0];
+  /* label: prefix, destination, group */
+  if (!rating_ids_stored_label (r->ids, store_column_int64 (st, COL_LABEL), t, n))
+    t[0] = t[1] = t[2] = NULL;
+  for (int k = 0; k < 3; k++)
+    texts[5 + k] = t[k], lens[5 + k] = t[k] ? n[k] : 0;
+}
+
 /* The facts of the stored rating at ST's row into ARENA (the texts account,
  * period first, then status, reason, band, prefix, destination, group;
  * billable and late), with the state, period, covered and charge into P. */
@@ -612,19 +645,21 @@ prior_read (Run *r, StoreStmt *st, GByteArray *arena, Prior *p)
   *p = (Prior) { .state = PRIOR_NONE };
   if (store_column_is_null (st, COL_PRIOR))
     return;
+  const char *texts[N_FACT_TEXTS];
+  gsize lens[N_FACT_TEXTS];
+  prior_texts (r, st, texts, lens);
   p->off = arena->len;
   for (int k = 0; k < N_FACT_TEXTS; k++)
     {
-      const char *t = store_column_text_or_null (st, COL_PRIOR_TEXTS + k);
-      fact_text (arena, t, t ? (gsize) store_column_bytes (st, COL_PRIOR_TEXTS + k) : 0);
+      fact_text (arena, texts[k], lens[k]);
       if (k == 1)
         p->key_len = arena->len - p->off;
     }
   gint64 late = store_column_int64 (st, COL_LATE);
   fact_ints (arena, store_column_int64 (st, COL_BILLABLE), late);
   p->len = arena->len - p->off;
-  const char *account = store_column_text (st, COL_PRIOR_TEXTS);
-  const char *period = store_column_text (st, COL_PRIOR_TEXTS + 1);
+  const char *account = texts[0] ? texts[0] : "";
+  const char *period = texts[1] ? texts[1] : "";
   p->period = parse_period (period);
   p->covered = store_column_int64 (st, COL_COVERED);
   p->charge = store_column_int64 (st, COL_CHARGE);

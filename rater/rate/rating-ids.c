@@ -1,16 +1,27 @@
 /* rating-ids.c — the ledger and label ids of SQLite's compact ratings
  * (rating-ids.h, schemas/020): two maps from the texts, joined with unit
- * separators (0x1f) and NULL marked by 0x01, to their ids. */
+ * separators (0x1f) and NULL marked by 0x01, to their ids; and, for the
+ * rows read at load, from the id to the texts (Stored). */
 #include "config.h"
 
 #include <string.h>
 
 #include "rate/rating-ids.h"
 
+/* The three texts of a row read at load (offsets into IdMap.chars, -1:
+ * NULL) and their lengths. */
+typedef struct {
+  gint64 id;
+  gint32 off[3];
+  guint32 len[3];
+} Stored;
+
 typedef struct {
   GHashTable *ids;          /* key text -> gint64 id (owned) */
   gint64 next;              /* the id the next row added takes */
   StoreStmt *add;           /* INSERT of a row with its id and three texts */
+  GArray *stored;           /* Stored, the rows read at load, by id */
+  GByteArray *chars;        /* their texts, each NUL-ended */
 } IdMap;
 
 struct _RatingIds {
@@ -23,6 +34,8 @@ id_map_clear (IdMap *m)
 {
   g_clear_pointer (&m->ids, g_hash_table_unref);
   g_clear_pointer (&m->add, store_finalize);
+  g_clear_pointer (&m->stored, g_array_unref);
+  g_clear_pointer (&m->chars, g_byte_array_unref);
 }
 
 void
@@ -68,6 +81,16 @@ load_row (StoreStmt *st, gpointer data, GError **error)
           store_column_text_or_null (st, 3));
   g_hash_table_insert (l->map->ids, g_strdup (l->key->str), g_memdup2 (&id, sizeof id));
   l->map->next = MAX (l->map->next, id + 1);
+  Stored row = { .id = id };
+  for (int k = 0; k < 3; k++)
+    {
+      const char *t = store_column_text_or_null (st, k + 1);
+      row.off[k] = t ? (gint32) l->map->chars->len : -1;
+      row.len[k] = t ? (guint32) store_column_bytes (st, k + 1) : 0;
+      if (t)
+        g_byte_array_append (l->map->chars, (const guint8 *) t, row.len[k] + 1);
+    }
+  g_array_append_val (l->map->stored, row);
   return TRUE;
 }
 
@@ -79,7 +102,9 @@ id_map_load (IdMap *m, GString *key, StoreDb *db, const char *table, const char 
 {
   m->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   m->next = 1;
-  g_autofree char *select = g_strdup_printf ("SELECT id, %s FROM %s", columns, table);
+  m->stored = g_array_new (FALSE, FALSE, sizeof (Stored));
+  m->chars = g_byte_array_new ();
+  g_autofree char *select = g_strdup_printf ("SELECT id, %s FROM %s ORDER BY id", columns, table);
   g_autofree char *insert = g_strdup_printf ("INSERT INTO %s (id, %s) VALUES (?1, ?2, ?3, ?4)",
                                              table, columns);
   g_autofree char *what = g_strdup_printf ("reading %s", table);
@@ -140,4 +165,49 @@ rating_ids_label (RatingIds *ids, const char *prefix, const char *destination, c
       return TRUE;
     }
   return id_of (&ids->labels, ids->key, prefix, destination, grp, id, error);
+}
+
+/* The texts of ID among the rows M read at load (in id order: a binary
+ * search, or the row at ID's place when the ids are dense, as they are
+ * unless rows were deleted). */
+static gboolean
+stored_texts (const IdMap *m, gint64 id, const char *texts[3], gsize lens[3])
+{
+  const Stored *rows = (const Stored *) (gpointer) m->stored->data;
+  guint n = m->stored->len, lo = 0, hi = n;
+  const Stored *row = NULL;
+  if (id >= 0 && (guint64) id < n && rows[id].id == id)
+    row = &rows[id];
+  else if (id >= 1 && (guint64) id <= n && rows[id - 1].id == id)
+    row = &rows[id - 1];
+  while (!row && lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (rows[mid].id == id)
+        row = &rows[mid];
+      else if (rows[mid].id < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (!row)
+    return FALSE;
+  for (int k = 0; k < 3; k++)
+    {
+      texts[k] = row->off[k] < 0 ? NULL : (const char *) m->chars->data + row->off[k];
+      lens[k] = row->len[k];
+    }
+  return TRUE;
+}
+
+gboolean
+rating_ids_stored_ledger (const RatingIds *ids, gint64 id, const char *texts[3], gsize lens[3])
+{
+  return stored_texts (&ids->ledgers, id, texts, lens);
+}
+
+gboolean
+rating_ids_stored_label (const RatingIds *ids, gint64 id, const char *texts[3], gsize lens[3])
+{
+  return stored_texts (&ids->labels, id, texts, lens);
 }

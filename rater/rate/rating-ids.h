@@ -7,8 +7,10 @@
  * the ids here: every row of both tables is read once, when the run
  * starts, and an id not yet stored is added in the run's transaction (so
  * a rolled-back run leaves none behind).  Label 0 is the label of none
- * (all three NULL).  The writer thread alone uses a RatingIds, on the
- * writing connection.
+ * (all three NULL).  The writer thread alone finds and adds ids, on the
+ * writing connection; the texts of the ids stored when the run began
+ * (rating_ids_stored_ledger(), rating_ids_stored_label()) never change
+ * and may be read from any thread.
  */
 #pragma once
 
@@ -32,3 +34,12 @@ gboolean rating_ids_ledger (RatingIds *ids, const char *period, const char *acco
  * all three NULL: 0) into *ID, the row added when new. */
 gboolean rating_ids_label (RatingIds *ids, const char *prefix, const char *destination,
                            const char *grp, gint64 *id, GError **error);
+
+/* The texts of the ledger (period, account, operator) or the label
+ * (prefix, destination, group) stored with ID when rating_ids_load() read
+ * them into TEXTS (NULL for NULL), and their lengths into LENS; FALSE
+ * when there was none. */
+gboolean rating_ids_stored_ledger (const RatingIds *ids, gint64 id, const char *texts[3],
+                                   gsize lens[3]);
+gboolean rating_ids_stored_label (const RatingIds *ids, gint64 id, const char *texts[3],
+                                  gsize lens[3]);

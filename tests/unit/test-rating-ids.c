@@ -209,3 +209,67 @@ Test (rating_ids, the_status_check_refuses_what_it_did_without_a_table_per_row)
   cr_assert_eq (test_count (db, "SELECT count (*) FROM sqlite_schema WHERE tbl_name = 'rating_facts'"
                                 " AND type = 'trigger'"), 5);
 }
+
+/* "a|b|c" of a stored row's texts, NULL as "-", lengths checked. */
+static char *
+stored (gboolean found, const char *texts[3], const gsize lens[3])
+{
+  if (!found)
+    return g_strdup ("none");
+  GString *out = g_string_new (NULL);
+  for (int k = 0; k < 3; k++)
+    {
+      cr_assert_eq (lens[k], texts[k] ? strlen (texts[k]) : 0);
+      g_string_append_printf (out, "%s%s", k ? "|" : "", texts[k] ? texts[k] : "-");
+    }
+  return g_string_free (out, FALSE);
+}
+
+Test (rating_ids, stored_texts_by_id_as_the_rows_were_at_load)
+{
+  g_autoptr(StoreDb) db = fresh ("stored.db");
+  g_autoptr(GError) error = NULL;
+  /* ids 1..4, then 2 deleted and 9 added by hand: the ids are not dense */
+  cr_assert (store_exec (db,
+    "INSERT INTO rating_ledgers (id, period, account, operator) VALUES"
+    " (1, '2026-11', 'contoso', 'northwind'), (2, '2026-11', NULL, 'northwind'),"
+    " (3, '2026-12', 'contoso', NULL), (4, '2026-12', '', 'x'), (9, '2027-01', 'f', 'o');"
+    " DELETE FROM rating_ledgers WHERE id = 2;"
+    " INSERT INTO rating_labels (id, prefix, destination, grp) VALUES"
+    " (1, '44', 'UK', NULL), (2, '44', 'UK', '');", &error), "%s", error ? error->message : "");
+  cr_assert (store_begin (db, &error));
+  g_autoptr(RatingIds) ids = rating_ids_load (db, &error);
+  cr_assert (ids, "%s", error ? error->message : "");
+  const struct { gint64 id; const char *want; } ledgers[] = {
+    { 1, "2026-11|contoso|northwind" }, { 2, "none" }, { 3, "2026-12|contoso|-" },
+    { 4, "2026-12||x" }, { 9, "2027-01|f|o" }, { 0, "none" }, { 5, "none" }, { 10, "none" },
+    { -1, "none" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (ledgers); i++)
+    {
+      const char *t[3];
+      gsize n[3];
+      gboolean found = rating_ids_stored_ledger (ids, ledgers[i].id, t, n);
+      g_autofree char *got = stored (found, t, n);
+      cr_assert_str_eq (got, ledgers[i].want, "ledger %" G_GINT64_FORMAT, ledgers[i].id);
+    }
+  const struct { gint64 id; const char *want; } labels[] = {
+    { 0, "-|-|-" }, { 1, "44|UK|-" }, { 2, "44|UK|" }, { 3, "none" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      const char *t[3];
+      gsize n[3];
+      gboolean found = rating_ids_stored_label (ids, labels[i].id, t, n);
+      g_autofree char *got = stored (found, t, n);
+      cr_assert_str_eq (got, labels[i].want, "label %" G_GINT64_FORMAT, labels[i].id);
+    }
+  /* an id added by the run is not among the stored ones */
+  gint64 added = 0;
+  cr_assert (rating_ids_ledger (ids, "2027-02", "g", "o", &added, &error));
+  cr_assert_eq (added, 10);
+  const char *t[3];
+  gsize n[3];
+  cr_assert_not (rating_ids_stored_ledger (ids, added, t, n));
+  store_rollback (db);
+}
