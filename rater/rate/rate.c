@@ -680,8 +680,10 @@ number_of (StoreStmt *st, int col)
   const char *t = store_column_text_or_null (st, col);
   if (t)
     {
-      g_strlcpy (n.digits, t, sizeof n.digits);
-      n.len = (guint8) strlen (n.digits);
+      /* what g_strlcpy () keeps, without walking the rest of a long text */
+      gsize len = strnlen (t, sizeof n.digits - 1);
+      memcpy (n.digits, t, len);
+      n.len = (guint8) len;
     }
   return n;
 }
