@@ -325,3 +325,53 @@ Test (dispute, upheld_before_issue_is_never_billed)
   cr_assert_eq (line_amount (dec, INVOICE_LINE_LATE_USAGE, "INTL", &calls), 0);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM invoice_lines WHERE grp = 'INTL'"), 0);
 }
+
+/* The documents issue_run writes of an itemised invoice are those its stored
+ * rows give once the period is closed: the open dispute's call, held when
+ * the period closes, is not among its calls (issue_run renders the new
+ * invoices while it issues the next ones, in the issuing transaction, and
+ * an itemised invoice's calls read the disputes that closing holds). */
+Test (dispute, itemised_documents_are_those_of_the_closed_period)
+{
+  char held[16];
+  add_call ("2026-11", "MOBILE", 812345, FALSE, held);
+  add_call ("2026-11", "INTL", 504999, FALSE, (char[16]) { 0 });
+  open_ok (held);
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_exec (db, "UPDATE account_finance SET itemised = 'full'"
+                             " WHERE account = 'contoso'", &error), "%s",
+             error ? error->message : "");
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *again = g_build_filename (dir, "again", NULL);
+  IssueRunOptions opts = { .operator_slug = "northwind", .period = "2026-11",
+                           .issued_on = "2026-12-02", .dir = run,
+                           .formats = INVOICEOUT_JSON | INVOICEOUT_HTML };
+  IssueRunStats s;
+  cr_assert (issue_run (db, &opts, &s, &error), "%s", error ? error->message : "");
+  g_autoptr(StoreStmt) st = store_prepare (db, "SELECT invoice FROM invoices"
+                                               " WHERE account = 'contoso'", &error);
+  cr_assert (st && store_next (st) == STORE_ROW);
+  g_autofree char *number = g_strdup (store_column_text (st, 0));
+  gint64 sum;
+  cr_assert_eq (billed_calls ("2026-11", number, &sum), 1, "the disputed call held");
+  guint n = 0;
+  cr_assert (issue_write_documents (db, "northwind", "2026-11", again,
+                                    INVOICEOUT_JSON | INVOICEOUT_HTML, 1, &n, &error), "%s",
+             error ? error->message : "");
+  const char *const ext[] = { "html", "json" };
+  for (guint i = 0; i < G_N_ELEMENTS (ext); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-2026-11.%s", number, ext[i]);
+      g_autofree char *a = g_build_filename (run, name, NULL);
+      g_autofree char *b = g_build_filename (again, name, NULL);
+      g_autofree char *ta = NULL, *tb = NULL;
+      cr_assert (g_file_get_contents (a, &ta, NULL, NULL), "%s", a);
+      cr_assert (g_file_get_contents (b, &tb, NULL, NULL), "%s", b);
+      cr_assert_str_eq (ta, tb, "%s as issued and as read back", name);
+      if (i == 0)               /* the page lists the billed calls at 6 decimals */
+        {
+          cr_assert_null (strstr (ta, "0.812345"), "%s lists the held call", name);
+          cr_assert_not_null (strstr (ta, "0.504999"), "%s lists the billed call", name);
+        }
+    }
+}

@@ -218,6 +218,28 @@ Test (invoicedoc, html_content_and_escaping)
   cr_assert_null (strstr (html, "src="));
 }
 
+/* Every text is escaped as g_markup_escape_text() escapes it: control
+ * characters, DEL, C1 controls, tabs and newlines as well as the five
+ * markup characters, whatever the fast path for plain ASCII cells. */
+Test (invoicedoc, html_escapes_as_markup)
+{
+  static const char *const names[] = {
+    "Plain Ltd 123-456 (x) [y] {z} ~!@#$%^*_+=|\\/?,.;:",
+    "Tab\there", "Line\nbreak\r", "Bell\x01\x1f end", "Del\x7f end",
+    "C1 \xc2\x85 \xc2\x9f end", "O'Brien", "say \"hi\"", "A & B", "a < b", "a > b", "",
+  };
+  g_autoptr(Invoice) inv = invoice_gbp ();
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      InvoiceDocument doc = document (inv, NULL);
+      doc.customer_name = names[i];
+      g_autofree char *html = invoicedoc_html (&doc);
+      g_autofree char *escaped = g_markup_escape_text (names[i], -1);
+      g_autofree char *cell = g_strdup_printf ("<div class=\"customer\">%s</div>", escaped);
+      assert_contains (html, cell);
+    }
+}
+
 Test (invoicedoc, html_draft)
 {
   g_autoptr(Invoice) inv = invoice_gbp ();

@@ -1025,6 +1025,36 @@ Test (issue, run_every_operator_in_byte_order)
   expect_same_files (out, again);
 }
 
+/* An issue that fails part-way issues nothing and writes nothing: the
+ * documents of the invoices stored before the failure, rendered while
+ * issuing, never appear, nor their temporaries, nor the directory. */
+Test (issue, run_that_fails_writes_nothing)
+{
+  numbering_fixture ();
+  g_autoptr(GError) error = NULL;
+  cr_assert (store_exec (db, "CREATE TRIGGER boom BEFORE INSERT ON invoices WHEN NEW.seq = 3"
+                             " BEGIN SELECT RAISE (ABORT, 'boom'); END", &error), "%s",
+             error ? error->message : "");
+  g_autofree char *out = subdir ("run");
+  IssueRunOptions opts = { .operator_slug = "northwind", .period = "2026-11",
+                           .issued_on = "2026-12-02", .dir = out,
+                           .formats = ALL_FORMATS, .threads = 2 };
+  IssueRunStats s;
+  cr_assert_not (issue_run (db, &opts, &s, &error));
+  cr_assert_not_null (strstr (error->message, "boom"), "%s", error->message);
+  cr_assert_eq (count_sql ("SELECT count (*) FROM invoices"), 0);
+  cr_assert_not (g_file_test (out, G_FILE_TEST_EXISTS), "%s made", out);
+
+  /* the same with the directory there: it stays empty */
+  cr_assert_eq (g_mkdir (out, 0750), 0);
+  g_clear_error (&error);
+  cr_assert_not (issue_run (db, &opts, &s, &error));
+  g_autoptr(GDir) d = g_dir_open (out, 0, NULL);
+  cr_assert_not_null (d);
+  const char *name = g_dir_read_name (d);
+  cr_assert_null (name, "%s written", name);
+}
+
 Test (issue, run_one_operator)
 {
   numbering_fixture ();
