@@ -251,11 +251,19 @@ update_counts (StoreDb *db, const PurgedPeriod *p, GError **error)
     && store_step_done (st, error);
 }
 
-/* Delete the call detail of P's period (checked), inside the transaction. */
+/* Delete the call detail of P's period (checked), inside the transaction.
+ *
+ * On SQLite the period's ratings are read and deleted in rating_facts, by
+ * the period's ledgers (schemas/020), not through the view ratings: its
+ * INSTEAD OF DELETE trigger would run once per rating (1M ratings: 10 s
+ * of the purge's 12), to delete the same rows of rating_facts, whose own
+ * delete triggers run either way.  The calls are listed in id order: the
+ * temporary table is filled front to back (1.8 -> 0.4 s at 1M). */
 static gboolean
 delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
 {
   gint64 journal = 0, files_before = 0, files_after = 0;
+  gboolean sqlite = store_backend (db) == STORE_SQLITE;
 
   if (!store_query_int (db, "SELECT coalesce (max (id), 0) FROM agg_journal", &journal, error)
       || !store_query_int (db, "SELECT count (*) FROM purged_files WHERE whole <> 0", &files_before,
@@ -266,7 +274,10 @@ delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
                NULL, NULL, error)
       || !run (db, "DELETE FROM purge_calls", NULL, NULL, error)
       || !run (db, "DELETE FROM purge_files", NULL, NULL, error)
-      || !run (db, "INSERT INTO purge_calls SELECT call_id FROM ratings WHERE period = ?1",
+      || !run (db, sqlite ? "INSERT INTO purge_calls SELECT call_id FROM rating_facts"
+               " WHERE ledger IN (SELECT id FROM rating_ledgers WHERE period = ?1)"
+               " ORDER BY call_id"
+               : "INSERT INTO purge_calls SELECT call_id FROM ratings WHERE period = ?1",
                p->period, NULL, error)
       || !run (db, "INSERT INTO purge_files SELECT file_id FROM calls"
                " WHERE id IN (SELECT id FROM purge_calls) ON CONFLICT DO NOTHING", NULL, NULL,
@@ -285,7 +296,9 @@ delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
                " (SELECT id FROM purge_calls)", NULL, NULL, error)
       || !run (db, "DELETE FROM calls WHERE id IN (SELECT id FROM purge_calls)", NULL,
                &p->calls, error)
-      || !run (db, "DELETE FROM ratings WHERE period = ?1", p->period, NULL, error)
+      || !run (db, sqlite ? "DELETE FROM rating_facts WHERE ledger IN"
+               " (SELECT id FROM rating_ledgers WHERE period = ?1)"
+               : "DELETE FROM ratings WHERE period = ?1", p->period, NULL, error)
       || !drop_journal (db, journal, error)
       || !run (db, "UPDATE agg_control SET journal = 1", NULL, NULL, error))
     return FALSE;
