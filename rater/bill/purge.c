@@ -379,8 +379,14 @@ purge_before (StoreDb *db, const char *before, gboolean dry_run, GError **error)
   result->refused = g_ptr_array_new_with_free_func (g_free);
   result->open = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) periods = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(StoreStmt) st = store_prepare (db,
-    "SELECT DISTINCT period FROM ratings WHERE period < ?1 ORDER BY period", error);
+  /* on SQLite the periods of the ledgers (schemas/020) that still have a
+   * rating: the view's DISTINCT read every rating (10M: 55 s).  A purged
+   * period's ledgers stay, without ratings */
+  g_autoptr(StoreStmt) st = store_prepare (db, store_backend (db) == STORE_SQLITE
+    ? "SELECT l.period FROM rating_ledgers l WHERE l.period < ?1"
+      " AND EXISTS (SELECT 1 FROM rating_facts f WHERE f.ledger = l.id)"
+      " GROUP BY l.period ORDER BY l.period"
+    : "SELECT DISTINCT period FROM ratings WHERE period < ?1 ORDER BY period", error);
   if (!st || !store_bind (st, error, STORE_TEXT (before))
       || !store_each_row (st, add_text, periods, "reading periods", error))
     return NULL;
