@@ -251,11 +251,19 @@ update_counts (StoreDb *db, const PurgedPeriod *p, GError **error)
     && store_step_done (st, error);
 }
 
-/* Delete the call detail of P's period (checked), inside the transaction. */
+/* Delete the call detail of P's period (checked), inside the transaction.
+ *
+ * On SQLite the period's ratings are read and deleted in rating_facts, by
+ * the period's ledgers (schemas/020), not through the view ratings: its
+ * INSTEAD OF DELETE trigger would run once per rating (1M ratings: 10 s
+ * of the purge's 12), to delete the same rows of rating_facts, whose own
+ * delete triggers run either way.  The calls are listed in id order: the
+ * temporary table is filled front to back (1.8 -> 0.4 s at 1M). */
 static gboolean
 delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
 {
   gint64 journal = 0, files_before = 0, files_after = 0;
+  gboolean sqlite = store_backend (db) == STORE_SQLITE;
 
   if (!store_query_int (db, "SELECT coalesce (max (id), 0) FROM agg_journal", &journal, error)
       || !store_query_int (db, "SELECT count (*) FROM purged_files WHERE whole <> 0", &files_before,
@@ -266,7 +274,10 @@ delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
                NULL, NULL, error)
       || !run (db, "DELETE FROM purge_calls", NULL, NULL, error)
       || !run (db, "DELETE FROM purge_files", NULL, NULL, error)
-      || !run (db, "INSERT INTO purge_calls SELECT call_id FROM ratings WHERE period = ?1",
+      || !run (db, sqlite ? "INSERT INTO purge_calls SELECT call_id FROM rating_facts"
+               " WHERE ledger IN (SELECT id FROM rating_ledgers WHERE period = ?1)"
+               " ORDER BY call_id"
+               : "INSERT INTO purge_calls SELECT call_id FROM ratings WHERE period = ?1",
                p->period, NULL, error)
       || !run (db, "INSERT INTO purge_files SELECT file_id FROM calls"
                " WHERE id IN (SELECT id FROM purge_calls) ON CONFLICT DO NOTHING", NULL, NULL,
@@ -285,7 +296,9 @@ delete_detail (StoreDb *db, PurgedPeriod *p, GError **error)
                " (SELECT id FROM purge_calls)", NULL, NULL, error)
       || !run (db, "DELETE FROM calls WHERE id IN (SELECT id FROM purge_calls)", NULL,
                &p->calls, error)
-      || !run (db, "DELETE FROM ratings WHERE period = ?1", p->period, NULL, error)
+      || !run (db, sqlite ? "DELETE FROM rating_facts WHERE ledger IN"
+               " (SELECT id FROM rating_ledgers WHERE period = ?1)"
+               : "DELETE FROM ratings WHERE period = ?1", p->period, NULL, error)
       || !drop_journal (db, journal, error)
       || !run (db, "UPDATE agg_control SET journal = 1", NULL, NULL, error))
     return FALSE;
@@ -366,8 +379,14 @@ purge_before (StoreDb *db, const char *before, gboolean dry_run, GError **error)
   result->refused = g_ptr_array_new_with_free_func (g_free);
   result->open = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) periods = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(StoreStmt) st = store_prepare (db,
-    "SELECT DISTINCT period FROM ratings WHERE period < ?1 ORDER BY period", error);
+  /* on SQLite the periods of the ledgers (schemas/020) that still have a
+   * rating: the view's DISTINCT read every rating (10M: 55 s).  A purged
+   * period's ledgers stay, without ratings */
+  g_autoptr(StoreStmt) st = store_prepare (db, store_backend (db) == STORE_SQLITE
+    ? "SELECT l.period FROM rating_ledgers l WHERE l.period < ?1"
+      " AND EXISTS (SELECT 1 FROM rating_facts f WHERE f.ledger = l.id)"
+      " GROUP BY l.period ORDER BY l.period"
+    : "SELECT DISTINCT period FROM ratings WHERE period < ?1 ORDER BY period", error);
   if (!st || !store_bind (st, error, STORE_TEXT (before))
       || !store_each_row (st, add_text, periods, "reading periods", error))
     return NULL;

@@ -101,6 +101,90 @@ Test (files, withdraw_removes_everything_and_names_the_other_files)
   cr_assert (g_error_matches (error, RATER_ERROR, RATER_ERROR_USAGE));
 }
 
+/* The rows SQL returns, their values as texts joined by '|' (NULL as
+ * <null>), one line a row. */
+static char *
+rows_text (StoreDb *db, const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreStmt) st = store_prepare (db, sql, &error);
+  cr_assert_not_null (st, "%s", error ? error->message : "");
+  GString *out = g_string_new (NULL);
+  while (store_next (st) == STORE_ROW)
+    {
+      for (int c = 0; c < store_column_count (st); c++)
+        {
+          const char *t = store_column_text_or_null (st, c);
+          g_string_append_printf (out, "%s%s", c ? "|" : "", t ? t : "<null>");
+        }
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+#define JOURNAL_COLUMNS "sign, period, account, operator, direction, status, grp," \
+  " destination, number, start_ms, duration, billable, covered, charge"
+
+/* The rows a withdrawal leaves, row for row, as deleting through the view
+ * ratings does (schemas/020): the file's facts go (an unknown account's
+ * too); the ledgers and labels stay; the journal gets one row taking back
+ * each rating deleted, with its call's figures, in call order; the change
+ * count grows by the ratings and the calls deleted. */
+Test (files, withdraw_deletes_the_ratings_row_for_row)
+{
+  g_autoptr(StoreDb) db = test_db_with_catalog (dir);
+  ingest (db, "a.csv", HEADER CALL ("k1") CALL ("k2") CALL ("k3"));
+  ingest (db, "b.csv", HEADER CALL ("k4"));
+  cr_assert (store_exec (db,
+    "INSERT INTO ratings SELECT id, 'rated', NULL, 'contoso', '2026-11', 'peak', '4420',"
+    " 'London', 'LONDON', 61, 0, 100 * id, 0, NULL, operator FROM calls"
+    " WHERE call_key IN ('k1', 'k4');"
+    "INSERT INTO ratings SELECT id, 'unrated', 'unknown_account', NULL, '2026-11', NULL, NULL,"
+    " NULL, NULL, 0, 0, 0, 0, NULL, operator FROM calls WHERE call_key = 'k2'", NULL));
+  g_autofree char *want_facts = rows_text (db, "SELECT * FROM rating_facts WHERE call_id NOT IN"
+                                               " (SELECT id FROM calls WHERE file_id = 1)"
+                                               " ORDER BY call_id");
+  gint64 last = test_count (db, "SELECT max (id) FROM agg_journal");
+  g_autofree char *want_journal = rows_text (db, "SELECT " JOURNAL_COLUMNS " FROM agg_journal"
+                                                 " ORDER BY id");
+  g_autofree char *want_added = rows_text (db,
+    "SELECT -1, r.period, r.account, c.operator, c.direction, r.status, r.grp, r.destination,"
+    " CASE c.direction WHEN 'out' THEN c.caller ELSE c.callee END, c.start_ms, c.duration,"
+    " r.billable, r.covered, r.charge FROM ratings r JOIN calls c ON c.id = r.call_id"
+    " WHERE c.file_id = 1 ORDER BY r.call_id");
+  g_autofree char *ledgers = rows_text (db, "SELECT * FROM rating_ledgers ORDER BY id");
+  g_autofree char *labels = rows_text (db, "SELECT * FROM rating_labels ORDER BY id");
+  gint64 changes = test_count (db, "SELECT changes FROM rate_changes");
+  cr_assert_gt (last, 0);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM ratings r JOIN calls c"
+                                " ON c.id = r.call_id WHERE c.file_id = 1"), 2);
+
+  g_auto(FilesWithdrawal) w = { 0 };
+  g_autoptr(GError) error = NULL;
+  cr_assert (files_withdraw (db, 1, "row for row", &w, &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (w.calls, 3);
+  cr_assert_eq (w.ratings, 2);
+  g_autofree char *facts = rows_text (db, "SELECT * FROM rating_facts ORDER BY call_id");
+  g_autofree char *kept_sql = g_strdup_printf ("SELECT " JOURNAL_COLUMNS " FROM agg_journal"
+                                               " WHERE id <= %" G_GINT64_FORMAT " ORDER BY id",
+                                               last);
+  g_autofree char *added_sql = g_strdup_printf ("SELECT " JOURNAL_COLUMNS " FROM agg_journal"
+                                                " WHERE id > %" G_GINT64_FORMAT " ORDER BY id",
+                                                last);
+  g_autofree char *journal = rows_text (db, kept_sql);
+  g_autofree char *added = rows_text (db, added_sql);
+  g_autofree char *ledgers_after = rows_text (db, "SELECT * FROM rating_ledgers ORDER BY id");
+  g_autofree char *labels_after = rows_text (db, "SELECT * FROM rating_labels ORDER BY id");
+  cr_assert_str_eq (facts, want_facts);
+  cr_assert_str_eq (journal, want_journal);
+  cr_assert_str_eq (added, want_added);
+  cr_assert_str_eq (ledgers_after, ledgers);
+  cr_assert_str_eq (labels_after, labels);
+  cr_assert_eq (test_count (db, "SELECT changes FROM rate_changes"), changes + 2 + 3);
+  cr_assert_eq (test_count (db, "SELECT ratings FROM file_withdrawals"), 2);
+}
+
 Test (files, withdraw_is_refused_for_billed_calls)
 {
   g_autoptr(StoreDb) db = test_db_with_catalog (dir);

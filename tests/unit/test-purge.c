@@ -181,6 +181,62 @@ Test (purge, closed_periods_only_aggregates_kept)
   cr_assert_eq (again->purged->len, 0);
 }
 
+/* Every row of the SQLite tables a period's ratings live in and the
+ * purge's deletes write to (the journal, the change count), as text. */
+static char *
+rating_tables_text (const char *facts)
+{
+  g_autofree char *f = test_table_text (db, facts, "call_id");
+  g_autofree char *l = test_table_text (db, "rating_ledgers", "id");
+  g_autofree char *b = test_table_text (db, "rating_labels", "id");
+  g_autofree char *j = test_table_text (db, "agg_journal", "id");
+  g_autofree char *c = test_table_text (db, "agg_control", "1");
+  return g_strconcat ("facts\n", f, "ledgers\n", l, "labels\n", b, "journal\n", j,
+                      "control\n", c, NULL);
+}
+
+/* The rows a purge of October leaves, row for row, as deleting through
+ * the view ratings does (schemas/020): the period's facts go, whatever
+ * their account (none, too), label or file; the ledgers and labels stay;
+ * the journal and its switch are as they were; the change count grows by
+ * the calls deleted and the purged_periods row, not by the ratings
+ * deleted (journal off). */
+Test (purge, deletes_the_periods_facts_row_for_row)
+{
+  char key[16];
+  add_files ();
+  add_call (1, "contoso", "2026-10", 100000, FALSE, key);
+  add_call (1, "fabrikam", "2026-10", 200000, FALSE, key);
+  add_call (2, "contoso", "2026-11", 400000, FALSE, key);
+  add_call (2, "contoso", "2026-10", 300000, FALSE, key);
+  exec_ok ("UPDATE ratings SET prefix = '4420', destination = 'London', grp = 'LONDON'"
+           " WHERE charge = 300000;"
+           "INSERT INTO calls (operator, call_key, file_id, line, direction, caller, callee,"
+           " masked, start_ms, duration, answered, account, leg_rank) VALUES ('northwind',"
+           " 'unknown', 2, 40, 'out', '449999999999', '442079460000', 0, 1790000000000, 30, 1,"
+           " NULL, 0);"
+           "INSERT INTO ratings VALUES (last_insert_rowid (), 'unrated', 'unknown_account',"
+           " NULL, '2026-10', NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 'northwind')");
+  close_period ("contoso", "2026-10");
+  close_period ("fabrikam", "2026-10");
+  g_autofree char *want = rating_tables_text (
+    "(SELECT * FROM rating_facts WHERE call_id IN (SELECT call_id FROM ratings"
+    " WHERE period <> '2026-10'))");
+  gint64 changes = test_count (db, "SELECT changes FROM rate_changes");
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM ratings WHERE period = '2026-10'"), 4);
+  cr_assert_gt (test_count (db, "SELECT count (*) FROM agg_journal"), 0);
+
+  g_autoptr(PurgeResult) r = purge_ok ("2026-11", FALSE);
+  cr_assert_eq (r->purged->len, 1);
+  cr_assert_eq (((PurgedPeriod *) r->purged->pdata[0])->calls, 4);
+  g_autofree char *got = rating_tables_text ("rating_facts");
+  cr_assert_str_eq (got, want);
+  /* 4 calls deleted, the purged_periods row inserted and its counts set */
+  cr_assert_eq (test_count (db, "SELECT changes FROM rate_changes"), changes + 4 + 2);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM calls"), 1);
+  cr_assert_eq (test_count (db, "SELECT count (*) FROM ratings WHERE period = '2026-11'"), 1);
+}
+
 Test (purge, dry_run_changes_nothing)
 {
   char key[16];
