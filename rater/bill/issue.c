@@ -8,15 +8,10 @@
  * the number; then P is closed for every account of the operator.  Reading
  * back (issue_load) rebuilds the same InvoiceRecord from those rows only.
  * issue_run, the command's and the nightly job's issuing, issues and writes
- * operator after operator; a new invoice's documents start rendering as soon
- * as its rows are stored (read back from them inside the transaction), so
- * the rendering threads work while the next invoices are computed, and they
- * appear only after the commit (an itemised invoice's wait for the commit:
- * its calls depend on the disputes closing the period holds).
+ * operator after operator.
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "bill/docwriter.h"
@@ -100,10 +95,6 @@ issue_period_closed (StoreDb *db, const char *period, gboolean *closed, GError *
 
 /* Issuing {{{1 */
 
-typedef struct _IssuedDocs IssuedDocs;
-static gboolean queue_new_invoice (IssuedDocs *w, StoreDb *db, const char *number,
-                                   GError **error);
-
 typedef struct {
   StoreDb *db;
   const char *operator_slug;
@@ -124,8 +115,6 @@ typedef struct {
   StoreStmt *parties;
   StoreStmt *adjustments;
   StoreStmt *itemised;
-  IssuedDocs *docs;             /* NULL, or where the new invoices' documents start
-                                 * rendering as soon as they are stored */
 } Issue;
 
 static gboolean
@@ -352,17 +341,13 @@ mark_adjustments_billed (Issue *is, const InvoiceRecord *rec, GError **error)
     && store_step_done (is->adjustments, error);
 }
 
-/* An itemised account's invoice keeps the mode and zone of its call
- * appendix; *ITEMISED tells whether REC's does. */
+/* An itemised account's invoice keeps the mode and zone of its call appendix. */
 static gboolean
-store_itemised (Issue *is, const InvoiceRecord *rec, gboolean *itemised, GError **error)
+store_itemised (Issue *is, const InvoiceRecord *rec, GError **error)
 {
-  if (!store_bind (is->itemised, error, STORE_TEXT (rec->number),
-                   STORE_TEXT (rec->invoice->account))
-      || !store_step_done (is->itemised, error))
-    return FALSE;
-  *itemised = store_changes (is->db) > 0;
-  return TRUE;
+  return store_bind (is->itemised, error, STORE_TEXT (rec->number),
+                     STORE_TEXT (rec->invoice->account))
+    && store_step_done (is->itemised, error);
 }
 
 /* InvoiceFunc: number and store one invoice of the operator. */
@@ -374,17 +359,13 @@ issue_invoice (Invoice *inv, GPtrArray *destinations, gpointer data, GError **er
   g_autoptr(InvoiceRecord) rec = invoiceout_record_new_named (is->names, inv, destinations,
                                                               is->issued_on, error);
   gint64 seq = is->next_seq++;
-  gboolean itemised = FALSE;
 
   if (rec)
     rec->number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, is->prefix, is->yyyymm, seq);
   if (!rec || ((is->formats & INVOICEOUT_UBL) && !ubl_check (rec, error)) || !store_header (is, rec, seq, error) || !store_lines (is, rec, error)
       || !store_destinations (is, rec, error) || !store_parties (is, rec, error)
       || !mark_late_billed (is, rec, error) || !mark_adjustments_billed (is, rec, error)
-      || !store_itemised (is, rec, &itemised, error)
-      /* an itemised invoice's call appendix reads the disputes that closing the period
-       * holds (mark_held_disputes): its documents wait for the commit */
-      || (is->docs && !itemised && !queue_new_invoice (is->docs, is->db, rec->number, error)))
+      || !store_itemised (is, rec, error))
     {
       g_prefix_error (error, "account '%s': ", account);
       return FALSE;
@@ -448,12 +429,11 @@ issue_all (Issue *is, GError **error)
  * an issued invoice never changes. */
 static gboolean
 issue_period_for (StoreDb *db, const char *operator_slug, const char *period,
-                  const char *issued_on, unsigned formats, IssuedDocs *docs, IssueStats *stats,
-                  GError **error)
+                  const char *issued_on, unsigned formats, IssueStats *stats, GError **error)
 {
   g_return_val_if_fail (db && operator_slug && issued_on && stats, FALSE);
   Issue is = { .db = db, .operator_slug = operator_slug, .period = period,
-               .issued_on = issued_on, .stats = stats, .formats = formats, .docs = docs };
+               .issued_on = issued_on, .stats = stats, .formats = formats };
   *stats = (IssueStats) { 0 };
   gboolean ok = store_begin (db, error) && issue_all (&is, error) && store_commit (db, error);
   if (!ok)
@@ -472,7 +452,7 @@ gboolean
 issue_period (StoreDb *db, const char *operator_slug, const char *period,
               const char *issued_on, IssueStats *stats, GError **error)
 {
-  return issue_period_for (db, operator_slug, period, issued_on, 0, NULL, stats, error);
+  return issue_period_for (db, operator_slug, period, issued_on, 0, stats, error);
 }
 
 /* Reading back {{{1 */
@@ -689,7 +669,7 @@ written_doc_free (gpointer data)
 }
 
 /* What write_issued does with each stored invoice. */
-struct _IssuedDocs {
+typedef struct {
   const char *dir;
   InvoiceOutFormats formats;
   GHashTable *digests;          /* "INVOICE\nFORMAT" → sha256 recorded (invoice_documents) */
@@ -699,9 +679,7 @@ struct _IssuedDocs {
   GPtrArray *written;           /* WrittenDoc *: queued for writing */
   guint n;                      /* invoices */
   guint kept;                   /* documents on disk as recorded: not rendered again */
-  GHashTable *queued;           /* numbers whose documents were queued while issuing */
-  gboolean made_dir;            /* DIR was made by issued_docs_begin */
-};
+} IssuedDocs;
 
 static gboolean
 add_digest (StoreStmt *st, gpointer digests, GError **error)
@@ -765,41 +743,19 @@ documents_to_write (IssuedDocs *w, const InvoiceRecord *rec)
   return todo;
 }
 
-/* Queue the documents of invoice NUMBER, just stored by the transaction
- * issuing it, read back as issue_load reads it (so they are the bytes a
- * reading after the commit gives): they render while the next invoices
- * are computed, and appear only in issued_docs_finish, after the commit.
- * A failure to write them is reported there too, the invoices issued. */
-static gboolean
-queue_new_invoice (IssuedDocs *w, StoreDb *db, const char *number, GError **error)
-{
-  if (!(w->formats & (INVOICEOUT_JSON | INVOICEOUT_HTML | INVOICEOUT_PDF | INVOICEOUT_UBL)))
-    return TRUE;
-  g_autoptr(InvoiceRecord) rec = issue_load_invoice (db, number, error);
-  if (!rec)
-    return FALSE;
-  g_hash_table_add (w->queued, g_strdup (number));
-  InvoiceOutFormats todo = documents_to_write (w, rec);
-  docwriter_add (w->docs, g_steal_pointer (&rec), todo, NULL);
-  return TRUE;
-}
-
 /* Row function: the invoices row ST → its CSV rows now, its documents
- * that are not on disk as recorded (nor queued while issuing) queued. */
+ * that are not on disk as recorded queued. */
 static gboolean
 write_issued (StoreStmt *st, gpointer data, GError **error)
 {
   IssuedDocs *w = data;
-  gboolean queued = g_hash_table_contains (w->queued, store_column_text (st, 0));
-  w->n++;
-  if (queued && !w->csv)
-    return TRUE;
   InvoiceRecord *rec = load_record (store_stmt_db (st), st, error);
   if (!rec)
     return FALSE;
   if (w->csv)
     invoiceout_csv_rows (w->csv, rec->invoice, rec->number, "issued", w->columns);
-  InvoiceOutFormats todo = queued ? 0 : documents_to_write (w, rec);
+  w->n++;
+  InvoiceOutFormats todo = documents_to_write (w, rec);
   return docwriter_add (w->docs, rec, todo, error);
 }
 
@@ -852,70 +808,34 @@ issued_columns (StoreDb *db, const char *operator_slug, const char *period,
   return TRUE;
 }
 
-/* Start writing the documents of OPERATOR_SLUG's PERIOD into W: the
- * digests recorded, DIR made, the writer's threads started. */
-static gboolean
-issued_docs_begin (IssuedDocs *w, StoreDb *db, const char *operator_slug, const char *period,
-                   const char *dir, unsigned formats, guint threads, GError **error)
-{
-  *w = (IssuedDocs) { .dir = dir, .formats = formats };
-  if (!(w->digests = load_digests (db, operator_slug, period, error)))
-    return FALSE;
-  w->made_dir = !g_file_test (dir, G_FILE_TEST_EXISTS);
-  if (!outfile_mkdir (dir, error))
-    return FALSE;
-  w->docs = docwriter_new (dir, threads);
-  w->written = g_ptr_array_new_with_free_func (written_doc_free);
-  w->queued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  return TRUE;
-}
-
-/* Free what W holds; documents not finished are not written. */
-static void
-issued_docs_clear (IssuedDocs *w)
-{
-  g_clear_pointer (&w->docs, docwriter_free);
-  g_clear_pointer (&w->csv, outfile_free);
-  g_clear_pointer (&w->digests, g_hash_table_unref);
-  g_clear_pointer (&w->written, g_ptr_array_unref);
-  g_clear_pointer (&w->queued, g_hash_table_unref);
-}
-
-/* Write the CSV and the documents of every issued invoice of the pair not
- * queued yet, wait for all of them, put them in place and record their
- * digests (issue_write_documents). */
-static gboolean
-issued_docs_finish (IssuedDocs *w, StoreDb *db, const char *operator_slug, const char *period,
-                    guint *n_written, GError **error)
-{
-  g_autoptr(StoreStmt) st = select_invoices (db, operator_slug, period, error);
-  if (!st || !issued_columns (db, operator_slug, period, &w->columns, error)
-      || ((w->formats & INVOICEOUT_CSV)
-          && !(w->csv = invoiceout_open_lines_csv (w->dir, period, operator_slug, w->columns,
-                                                   error))))
-    return FALSE;
-  /* one invoice in memory per rendering thread, never the whole period */
-  if (!store_each_row (st, write_issued, w, "reading invoices", error)
-      || !docwriter_finish (w->docs, error) || (w->csv && !outfile_commit (w->csv, error))
-      || !record_digests (db, w->written, error))
-    return FALSE;
-  if (w->kept)
-    g_debug ("%u documents of %s %s already written as issued: not rendered again", w->kept,
-             operator_slug, period);
-  *n_written = w->n;
-  return TRUE;
-}
-
 gboolean
 issue_write_documents (StoreDb *db, const char *operator_slug, const char *period,
                        const char *dir, unsigned formats, guint threads, guint *n_written,
                        GError **error)
 {
-  IssuedDocs w;
-  gboolean ok = issued_docs_begin (&w, db, operator_slug, period, dir, formats, threads, error)
-    && issued_docs_finish (&w, db, operator_slug, period, n_written, error);
-  issued_docs_clear (&w);
-  return ok;
+  g_autoptr(StoreStmt) st = select_invoices (db, operator_slug, period, error);
+  g_autoptr(GHashTable) digests = st ? load_digests (db, operator_slug, period, error) : NULL;
+  if (!digests || !outfile_mkdir (dir, error))
+    return FALSE;
+  g_autoptr(OutFile) csv = NULL;
+  unsigned columns = 0;
+  if (!issued_columns (db, operator_slug, period, &columns, error)
+      || ((formats & INVOICEOUT_CSV)
+          && !(csv = invoiceout_open_lines_csv (dir, period, operator_slug, columns, error))))
+    return FALSE;
+  g_autoptr(DocWriter) docs = docwriter_new (dir, threads);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (written_doc_free);
+  IssuedDocs w = { dir, formats, digests, docs, csv, columns, written, 0, 0 };
+  /* one invoice in memory per rendering thread, never the whole period */
+  if (!store_each_row (st, write_issued, &w, "reading invoices", error)
+      || !docwriter_finish (docs, error) || (csv && !outfile_commit (csv, error))
+      || !record_digests (db, written, error))
+    return FALSE;
+  if (w.kept)
+    g_debug ("%u documents of %s %s already written as issued: not rendered again", w.kept,
+             operator_slug, period);
+  *n_written = w.n;
+  return TRUE;
 }
 
 /* When a period ends {{{1 */
@@ -975,22 +895,9 @@ issue_run_operator (StoreDb *db, const IssueRunOptions *opts, const char *operat
 {
   IssueStats s;
   guint written = 0;
-  IssuedDocs w;
-  /* the new invoices' documents render while the next are computed; when the
-   * writing cannot start, the period is issued all the same and the error
-   * comes from writing, after */
-  gboolean overlap = issued_docs_begin (&w, db, operator_slug, opts->period, opts->dir,
-                                        opts->formats, opts->threads, NULL);
-  gboolean issued = issue_period_for (db, operator_slug, opts->period, issued_on, opts->formats,
-                                      overlap ? &w : NULL, &s, error);
-  gboolean ok = issued
-    && (overlap ? issued_docs_finish (&w, db, operator_slug, opts->period, &written, error)
-                : issue_write_documents (db, operator_slug, opts->period, opts->dir,
-                                         opts->formats, opts->threads, &written, error));
-  issued_docs_clear (&w);
-  if (!issued && overlap && w.made_dir)
-    g_rmdir (opts->dir);        /* nothing issued, nothing written: as it was */
-  if (!ok)
+  if (!issue_period_for (db, operator_slug, opts->period, issued_on, opts->formats, &s, error)
+      || !issue_write_documents (db, operator_slug, opts->period, opts->dir, opts->formats,
+                                 opts->threads, &written, error))
     return FALSE;
   stats->issued += s.issued;
   stats->already += s.already;
