@@ -617,7 +617,9 @@ prior_texts (Run *r, StoreStmt *st, const char *texts[N_FACT_TEXTS], gsize lens[
 {
   for (int k = 0; k < N_FACT_TEXTS; k++)
     {
-      texts[k] = store_column_text_or_null (st, COL_PRIOR_TEXTS + k);
+      /* on SQLite, the ledger's (0, 1) and the label's (5..7) from their ids below */
+      gboolean by_id = r->ids && (k < 2 || k >= 5);
+      texts[k] = by_id ? NULL : store_column_text_or_null (st, COL_PRIOR_TEXTS + k);
       lens[k] = texts[k] ? (gsize) store_column_bytes (st, COL_PRIOR_TEXTS + k) : 0;
     }
   if (!r->ids)
