@@ -46,7 +46,8 @@ gboolean outfile_commit (OutFile *out, GError **error);
  * flushes and closes its temporary (starting its write-back to disk without
  * waiting for it, sync_file_range(2), so the group's sync finds little left
  * to write), checks a frozen file's bytes as usual, and hands the temporary
- * to G instead of fsyncing and renaming it; nothing appears at its path yet.  outgroup_commit() then syncs each file system
+ * to G instead of fsyncing and renaming it; nothing appears at its path
+ * yet.  outgroup_commit() then syncs each file system
  * the group wrote on once (syncfs(2); fsync(2) of each file where that is
  * missing), renames every temporary into place in the order they were
  * committed, and fsyncs their directories — one sync for a thousand

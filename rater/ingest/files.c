@@ -209,19 +209,6 @@ exec_id (StoreDb *db, const char *sql, gint64 id, gint64 *changes, GError **erro
   return TRUE;
 }
 
-/* The integer SQL gives with ?1 = ID into *VALUE. */
-static gboolean
-query_id (StoreDb *db, const char *sql, gint64 id, gint64 *value, GError **error)
-{
-  g_autoptr(StoreStmt) st = store_prepare (db, sql, error);
-  if (!st || !store_bind (st, error, STORE_INT (id)))
-    return FALSE;
-  if (store_next (st) != STORE_ROW)
-    return store_set_error (error, db, "counting a file's ratings");
-  *value = store_column_int64 (st, 0);
-  return TRUE;
-}
-
 static gboolean
 record_audit (StoreDb *db, const FilesWithdrawal *w, const char *reason, GError **error)
 {
@@ -240,19 +227,16 @@ record_audit (StoreDb *db, const FilesWithdrawal *w, const char *reason, GError 
  * SQLite from rating_facts (schemas/020), not through the view ratings:
  * its INSTEAD OF DELETE trigger would run once per rating (1M: 8 s) to
  * delete the same rows, whose own delete triggers (the aggregates'
- * journal, the change count) run either way; and SQLite counts the rows of
- * this delete as changes, not those of the view's trigger.  PostgreSQL's
- * ratings is a table: counted first, deleted as they are. */
+ * journal, the change count) run either way, and SQLite counts no changes
+ * through a view.  PostgreSQL's ratings is the table itself. */
 static gboolean
 delete_ratings (StoreDb *db, gint64 id, gint64 *ratings, GError **error)
 {
-  if (store_backend (db) == STORE_SQLITE)
-    return exec_id (db, "DELETE FROM rating_facts WHERE call_id IN"
-                        " (SELECT id FROM calls WHERE file_id = ?1)", id, ratings, error);
-  return query_id (db, "SELECT count (*) FROM ratings WHERE call_id IN"
-                       " (SELECT id FROM calls WHERE file_id = ?1)", id, ratings, error)
-         && exec_id (db, "DELETE FROM ratings WHERE call_id IN"
-                         " (SELECT id FROM calls WHERE file_id = ?1)", id, NULL, error);
+  return exec_id (db, store_backend (db) == STORE_SQLITE
+                        ? "DELETE FROM rating_facts WHERE call_id IN"
+                          " (SELECT id FROM calls WHERE file_id = ?1)"
+                        : "DELETE FROM ratings WHERE call_id IN"
+                          " (SELECT id FROM calls WHERE file_id = ?1)", id, ratings, error);
 }
 
 /* The deletes, ratings and notes before the calls they refer to. */

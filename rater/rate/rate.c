@@ -31,9 +31,11 @@
 
 #define BULK_ROWS 4096     /* new ratings per flush of the bulk writer */
 
-/* An account's ledger of one period: most calls of an account in a run are
- * of one period, and looking up the hash table per call was a tenth of the
- * writer's time (the stage the others wait for). */
+/* The ledger an account's last rating was written to, and its period:
+ * most calls of an account in a run are of one period, so this alone
+ * answers almost every call (a hash table of (period, account) per call
+ * was a tenth of the writer's time, the stage the others wait for); the
+ * others ask rating-ids. */
 typedef struct {
   gint32 period;               /* YYYYMM; 0: none yet */
   gint64 id;
@@ -65,7 +67,6 @@ typedef struct {
   StoreStmt *count_users; /* user numbers of an account active in a period */
   /* SQLite: ratings are rating_facts rows (schemas/020), written with ids */
   RatingIds *ids;
-  GHashTable *ledger_ids;    /* YYYYMM << 32 | account index -> ledger id (known accounts) */
   LastLedger *last_ledger;   /* per account index: the ledger it was last written to */
   GHashTable *label_ids;     /* TariffRow -> label id */
   /* the writer thread, during streaming */
@@ -195,7 +196,6 @@ run_clear (Run *r)
   g_clear_pointer (&r->delete_one, store_finalize);
   g_clear_pointer (&r->count_users, store_finalize);
   g_clear_pointer (&r->ids, rating_ids_free);
-  g_clear_pointer (&r->ledger_ids, g_hash_table_unref);
   g_clear_pointer (&r->label_ids, g_hash_table_unref);
   g_clear_pointer (&r->last_ledger, g_free);
   g_clear_pointer (&r->agg, aggregates_free);
@@ -533,7 +533,6 @@ run_load (Run *r, GError **error)
     {
       if (!(r->ids = rating_ids_load (r->db, error)))
         return FALSE;
-      r->ledger_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
       r->label_ids = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
       r->last_ledger = g_new0 (LastLedger, MAX (rate_accounts_len (r->accounts), 1));
     }
@@ -819,25 +818,17 @@ text_values (Run *r, const Result *res, const char *period, StoreValue v[RATING_
 /* The ledger id of RES, a rating of a call of OPERATOR_SLUG, into *ID.  A
  * known account's calls are all of its operator (rate_accounts_resolve), so
  * its ledgers are found by (account, period) alone.  Without OPERATOR_SLUG
- * (a rewrite that keeps the ledger) and not known: NULL. */
+ * (a rewrite that keeps the ledger), unless it is the account's last: NULL. */
 static gboolean
 ledger_id (Run *r, const Result *res, const char *period, const char *operator_slug,
            StoreValue *id, GError **error)
 {
   gboolean known = res->account >= 0;
   LastLedger *last = known ? &r->last_ledger[res->account] : NULL;
+  gint64 found;
   if (last && last->period == res->period)
     {
       *id = STORE_INT (last->id);
-      return TRUE;
-    }
-  /* the account in the low bits: GLib hashes a gint64 by those alone */
-  gint64 key = ((gint64) res->period << 32) | (guint32) res->account, found;
-  const gint64 *cached = known ? g_hash_table_lookup (r->ledger_ids, &key) : NULL;
-  if (cached)
-    {
-      *last = (LastLedger) { res->period, *cached };
-      *id = STORE_INT (*cached);
       return TRUE;
     }
   if (!operator_slug)
@@ -848,12 +839,8 @@ ledger_id (Run *r, const Result *res, const char *period, const char *operator_s
   const char *account = known ? rate_accounts_info (r->accounts, res->account)->name : NULL;
   if (!rating_ids_ledger (r->ids, period, account, operator_slug, &found, error))
     return FALSE;
-  if (known)
-    {
-      g_hash_table_insert (r->ledger_ids, g_memdup2 (&key, sizeof key),
-                           g_memdup2 (&found, sizeof found));
-      *last = (LastLedger) { res->period, found };
-    }
+  if (last)
+    *last = (LastLedger) { res->period, found };
   *id = STORE_INT (found);
   return TRUE;
 }

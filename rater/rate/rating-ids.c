@@ -167,19 +167,18 @@ rating_ids_label (RatingIds *ids, const char *prefix, const char *destination, c
   return id_of (&ids->labels, ids->key, prefix, destination, grp, id, error);
 }
 
-/* The texts of ID among the rows M read at load (in id order: a binary
- * search, or the row at ID's place when the ids are dense, as they are
- * unless rows were deleted). */
+/* The texts of ID among the rows M read at load (in id order: the row
+ * ID places past the first when the ids are dense, as they are unless rows
+ * were deleted; else a binary search). */
 static gboolean
 stored_texts (const IdMap *m, gint64 id, const char *texts[3], gsize lens[3])
 {
   const Stored *rows = (const Stored *) (gpointer) m->stored->data;
   guint n = m->stored->len, lo = 0, hi = n;
   const Stored *row = NULL;
-  if (id >= 0 && (guint64) id < n && rows[id].id == id)
-    row = &rows[id];
-  else if (id >= 1 && (guint64) id <= n && rows[id - 1].id == id)
-    row = &rows[id - 1];
+  guint64 at = n ? (guint64) id - (guint64) rows[0].id : 0;
+  if (at < n && rows[at].id == id)
+    row = &rows[at];
   while (!row && lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
