@@ -36,6 +36,7 @@
 #include "base/rater-error.h"
 #include "base/store.h"
 #include "rate/aggregates.h"
+#include "rate/number-ids.h"
 
 enum { T_KPI, T_DAY, T_NUMBER, T_DESTINATION, N_TABLES };
 
@@ -133,6 +134,7 @@ struct Aggregates {
   GPtrArray *texts;             /* id -> interned text */
   GPtrArray *text_zones;        /* id -> const TzMap * of the account of that name, NULL: not yet */
   PtrSlot ptr_cache[PTR_CACHE];
+  NumberIds *number_ids;        /* own numbers' ids by their digits (number-ids.h) */
   StoreStmt *upsert[N_TABLES], *drop[N_TABLES];   /* SQLite */
   StoreBulk *stage[N_TABLES];   /* PostgreSQL: the staging tables' rows */
   char *move[N_TABLES], *move_drop[N_TABLES];   /* and their statements */
@@ -161,6 +163,7 @@ aggregates_free (Aggregates *agg)
   g_clear_pointer (&agg->text_ids, g_hash_table_unref);
   g_clear_pointer (&agg->texts, g_ptr_array_unref);
   g_clear_pointer (&agg->text_zones, g_ptr_array_unref);
+  g_clear_pointer (&agg->number_ids, number_ids_free);
   g_clear_pointer (&agg->kept, g_array_unref);
   g_clear_pointer (&agg->kept_strings, g_string_chunk_free);
   g_free (agg);
@@ -398,6 +401,7 @@ aggregates_begin (StoreDb *db, GError **error)
   agg->text_ids = g_hash_table_new (g_str_hash, g_str_equal);
   agg->texts = g_ptr_array_new ();
   agg->text_zones = g_ptr_array_new ();
+  agg->number_ids = number_ids_new ();
   agg->kept = g_array_new (FALSE, FALSE, sizeof (AggRating));
   agg->kept_strings = g_string_chunk_new (1 << 16);
   const char *max = g_getenv ("RATER_AGGREGATES_PENDING_MAX");
@@ -452,6 +456,20 @@ intern (Aggregates *agg, const char *text)
     }
   slot->ptr = text;
   slot->id = id;
+  return id;
+}
+
+/* intern() for an own number: by its digits when it has a key (most
+ * calls), as any text otherwise. */
+static guint32
+intern_number (Aggregates *agg, const char *text)
+{
+  guint64 key = number_ids_key (text);
+  guint32 id;
+  if (!key)
+    return intern (agg, text);
+  if (!number_ids_find (agg->number_ids, key, &id))
+    number_ids_add (agg->number_ids, key, id = intern (agg, text));
   return id;
 }
 
@@ -614,7 +632,7 @@ aggregates_add (Aggregates *agg, const AggRating *r, int sign)
   const gint64 usage[MAX_SUMS] = { 1, r->duration, r->billable, r->charge };
   k = (Key) { { period, account }, day };
   pending_add (agg, T_DAY, &k, usage, sign);
-  k = (Key) { { period, account, intern (agg, r->number ? r->number : "") }, 0 };
+  k = (Key) { { period, account, intern_number (agg, r->number ? r->number : "") }, 0 };
   pending_add (agg, T_NUMBER, &k, usage, sign);
   const gint64 destination[MAX_SUMS] = { 1, r->duration, r->billable, r->charge, r->covered };
   k = (Key) { { period, account, out, grp, intern (agg, r->destination ? r->destination : "") }, 0 };
