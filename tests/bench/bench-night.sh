@@ -146,6 +146,10 @@ fails=0
 timed () {
   size=$1 stage=$2; shift 2
   [ "$TIMEOUT" = 0 ] || set -- timeout "$TIMEOUT" "$@"
+  # each command starts with nothing of the one before still being written
+  # (the generated CDR file, a baseline's database, deleted files): not its
+  # own cost, and what it left varied the next one's time by seconds
+  sync
   st=0 srv=-
   if [ "$backend" = postgresql ]; then
     rm -f "$work/sampling"; echo 0 > "$work/srv-peak"; : > "$work/sampling"
