@@ -17,7 +17,9 @@
 #              import, ingest, rate, catalog import of the deck with a few
 #              changed rows and the re-rate, invoice draft and invoice issue of
 #              2026-11 (all formats), each report of 2026-11;
-# and prints one table: seconds, calls/s and peak RSS (/usr/bin/time) of each,
+# Each command starts after a sync: none pays for the write-back of the one
+# before (the generated file, a baseline's database).
+# It prints one table: seconds, calls/s and peak RSS (/usr/bin/time) of each,
 # the ratios issue 10 asks for and its goals next to them, and the load.
 # BENCH_BACKENDS (default "sqlite postgresql") runs the night and the stages on
 # each: PostgreSQL on a throwaway cluster of this machine (tests/tools/pg-cluster.sh,
