@@ -7,7 +7,9 @@
 # time zones, ~20 numbers each, one BENCH_NIGHT_DECK_ROWS (default 50,000) row
 # deck with nested prefixes and peak/offpeak/weekend bands, plans with bundles,
 # and one CDR file over November 2026 (canonical rater CSV; 1% duplicate rows,
-# 0.1% bad rows).  Then, in the same run, with RATER_NOW=2026-12-03T02:00:00Z:
+# 0.1% bad rows; call keys in start order, or GUID-shaped in no order as Teams'
+# are with BENCH_NIGHT_KEYS=guid).  Then, in the same run, with
+# RATER_NOW=2026-12-03T02:00:00Z:
 #   baselines  sqlite3 .import of the CDR file into a plain table (WAL,
 #              synchronous=FULL); sql-baseline.sql (plain-SQL longest-prefix
 #              rating) on the first 1,000,000 rows;
@@ -38,6 +40,7 @@ RATER=${1:-$(dirname "$0")/../../rater/rater}
 SIZES=${BENCH_NIGHT_SIZES:-${BENCH_NIGHT_CALLS:-10000000}}
 ACCOUNTS=${BENCH_NIGHT_ACCOUNTS:-1000}
 DECK_ROWS=${BENCH_NIGHT_DECK_ROWS:-50000}
+KEYS=${BENCH_NIGHT_KEYS:-seq}
 PARTS=${BENCH_NIGHT_PARTS:-baselines night stages}
 TIMEOUT=${BENCH_NIGHT_TIMEOUT:-0}
 SQL_CALLS=1000000
@@ -54,6 +57,7 @@ top=$(cd "$here/../.." && pwd)
 case $RATER in /*) ;; *) RATER=$(pwd)/$RATER ;; esac
 tmp=${TMPDIR:-/tmp}
 
+case $KEYS in seq|guid) ;; *) echo "bench-night: BENCH_NIGHT_KEYS is seq or guid, not '$KEYS'" >&2; exit 64 ;; esac
 for part in $PARTS; do
   case $part in baselines|night|stages) ;; *) echo "bench-night: unknown part '$part'" >&2; exit 64 ;; esac
 done
@@ -191,7 +195,8 @@ timed () {
   fi
 }
 
-echo "night benchmark: sizes $SIZES; $ACCOUNTS accounts, $DECK_ROWS-row deck; parts: $PARTS;" \
+echo "night benchmark: sizes $SIZES; $ACCOUNTS accounts, $DECK_ROWS-row deck, call keys $KEYS;" \
+  "parts: $PARTS;" \
   "backends: $BACKENDS"
 echo "load at start: $(load)"
 load_start=$(load)
@@ -204,7 +209,8 @@ for n in $SIZES; do
   echo "== $n calls: generating the world..."
   awk -v n="$DECK_ROWS" -v spec="$top/tests/data/spec-catalog/decks/spec.csv" \
     -f "$here/gen-deck.awk" > "$w/catalog/decks/bench.csv"
-  awk -v dir="$w" -v accounts="$ACCOUNTS" -v calls="$n" -f "$here/gen-world.awk" > "$w/cdrs.csv"
+  awk -v dir="$w" -v accounts="$ACCOUNTS" -v calls="$n" -v keys="$KEYS" -f "$here/gen-world.awk" \
+    > "$w/cdrs.csv"
   echo "  file: $(($(wc -c < "$w/cdrs.csv") / 1048576)) MiB; load $(load)"
   # the catalog change of the re-rate: every 5,000th generated row's rate + 0.001
   cp -R "$w/catalog" "$w/catalog2"

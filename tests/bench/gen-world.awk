@@ -1,5 +1,5 @@
 # gen-world.awk — the night benchmark's world, deterministic:
-#   awk -v dir=DIR -v accounts=A -v calls=N -f gen-world.awk
+#   awk -v dir=DIR -v accounts=A -v calls=N [-v keys=guid] -f gen-world.awk
 # reads DIR/catalog/decks/bench.csv (gen-deck.awk) and writes
 #   DIR/catalog/{operators,plans,accounts,numbers}.csv
 #     2 operators (northwind EUR, tailspin USD), 5 plans on the deck "bench" (two
@@ -14,8 +14,21 @@
 #     accounts' numbers, tollfree included), 0.2% from unassigned numbers
 #     (unknown_account), 6% unanswered; 1% of the rows repeat an earlier row
 #     (duplicates), 0.1% are bad (bad timestamp, duration, number, direction,
-#     missing field: rejects).
+#     missing field: rejects).  Call keys are c0000000000, c0000000001, ... in
+#     start order, or with keys=guid GUID-shaped as Teams' are, in no order
+#     (the same world otherwise: the keys draw no random numbers).
 # Prints a one-line summary on stderr.
+# The key of the N-th call: in start order, or GUID-shaped (keys=guid), 16
+# bits at a time from N (exact in awk's doubles) and ending in N itself, so
+# that distinct calls have distinct keys and a duplicate its call's.
+function call_key(n,   a, b, c, d) {
+  if (keys != "guid") return sprintf("c%010d", n)
+  a = (n * 40503 + 9973) % 65536
+  b = (a * 25173 + (n % 65536) * 13849 + 1) % 65536
+  c = (b * 40503 + int(n / 65536) * 9973 + 7) % 65536
+  d = (c * 25173 + a + 11) % 65536
+  return sprintf("%04x%04x-%04x-%04x-%04x-%012x", a, b, c, d, (a * 7 + b) % 65536, n)
+}
 function pick_callee(   p, k) {
   if (rand() < 0.003) return sprintf("+888%08d", int(rand() * 100000000))
   if (rand() < 0.5) p = hot[1 + int(rand() * nhot)]
@@ -116,15 +129,15 @@ BEGIN {
     dur = rand() < 0.06 ? 0 : 1 + int(-log(1 - rand()) * 150)
     if (dur > 7200) dur = 7200
     if (rand() < 0.002) {
-      line = sprintf("c%010d,%s,%d,+449999%06d,%s,out,,northwind", id++, stamp(t, ms), dur,
+      line = sprintf("%s,%s,%d,+449999%06d,%s,out,,northwind", call_key(id++), stamp(t, ms), dur,
                      int(rand() * 1000000), pick_callee())
     } else if (rand() < 0.8) {
       k = callable[1 + int(rand() * ncall)]
-      line = sprintf("c%010d,%s,%d,%s,%s,out,%s,%s", id++, stamp(t, ms), dur, num_n[k], pick_callee(),
+      line = sprintf("%s,%s,%d,%s,%s,out,%s,%s", call_key(id++), stamp(t, ms), dur, num_n[k], pick_callee(),
                      num_user[k], num_op[k])
     } else {
       k = 1 + int(rand() * nnum)
-      line = sprintf("c%010d,%s,%d,%s,%s,in,%s,%s", id++, stamp(t, ms), dur, external(), num_n[k],
+      line = sprintf("%s,%s,%d,%s,%s,in,%s,%s", call_key(id++), stamp(t, ms), dur, external(), num_n[k],
                      num_user[k], num_op[k])
     }
     print line
