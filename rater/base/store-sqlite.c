@@ -24,6 +24,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "base/keyhash.h"
 #include "base/rater-error.h"
 #include "base/store-backend.h"
 #include "base/timeparse.h"
@@ -114,6 +115,22 @@ sql_rater_local_day (sqlite3_context *context, int argc, sqlite3_value **argv)
   sqlite3_result_int64 (context, store_local_day (zone, sqlite3_value_int64 (argv[0])));
 }
 
+/* SQL rater_key_hash(KEY, OPERATOR): key_hash() of the texts, NULL when
+ * either is NULL (schema 022 fills calls.key_hash with it). */
+static void
+sql_rater_key_hash (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  const char *key = (const char *) sqlite3_value_text (argv[0]);
+  const char *op = (const char *) sqlite3_value_text (argv[1]);
+  if (!key || !op)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+  sqlite3_result_int64 (context, key_hash (op, (gsize) sqlite3_value_bytes (argv[1]), key,
+                                           (gsize) sqlite3_value_bytes (argv[0])));
+}
+
 /* Before SQLite initialises: no global memory statistics (a mutex per
  * allocation).  Connections are opened NOMUTEX: each is used by one thread
  * at a time. */
@@ -150,7 +167,9 @@ open_connection (const char *path, int flags, GError **error)
                                   NULL) != SQLITE_OK
       || sqlite3_create_function_v2 (db, "rater_local_day", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                      tzmap_cache_new (), sql_rater_local_day, NULL, NULL,
-                                     (void (*) (void *)) g_hash_table_unref) != SQLITE_OK)
+                                     (void (*) (void *)) g_hash_table_unref) != SQLITE_OK
+      || sqlite3_create_function (db, "rater_key_hash", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                  sql_rater_key_hash, NULL, NULL) != SQLITE_OK)
     {
       lite_error (error, db, "configuring the connection");
       g_prefix_error (error, "'%s': ", path);

@@ -81,8 +81,12 @@ find_call (StoreDb *db, const char *ref, gint64 *id, char **op, char **key, GErr
     }
   *op = g_strndup (ref, (gsize) (colon - ref));
   *key = g_strdup (colon + 1);
-  g_autoptr(StoreStmt) st = store_prepare (db,
-    "SELECT id FROM calls WHERE call_key = ?1 AND operator = ?2", error);
+  /* by the key's text on a server, by its hash on SQLite (keyhash.h) */
+  static const char *const sql[2] = {
+    "SELECT id FROM calls WHERE call_key = ?1 AND operator = ?2",
+    "SELECT id FROM calls WHERE (key_hash = rater_key_hash (?1, ?2) OR key_hash IS NULL)"
+    " AND call_key = ?1 AND operator = ?2" };
+  g_autoptr(StoreStmt) st = store_prepare (db, sql[store_backend (db) == STORE_SQLITE], error);
   if (!st || !store_bind (st, error, STORE_TEXT (*key), STORE_TEXT (*op)))
     return FALSE;
   int rc = store_next (st);

@@ -8,6 +8,11 @@
  * callwriter_start() and callwriter_finish() the writer thread owns the
  * database connection; the caller must not touch it.
  *
+ * Windows: on SQLite the writer holds a window of batches and inserts its
+ * calls in the order of their key hashes (calls.key_hash, keyhash.h), so
+ * that random keys (GUIDs) do not each land on a random page of the key
+ * index (callwriter_set_window()).
+ *
  * Duplicates: a call whose (operator, call key) is stored already is counted
  * and dropped.  Legs (leg_rank > 0): a leg belongs to the stored call whose
  * key or link (calls.leg_key) is the leg's key or link (CdrCall.leg_link);
@@ -51,6 +56,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallWriter, callwriter_free)
  * transaction; FALSE with ERROR fails the run like a write failure. */
 typedef gboolean (*CallWriterChunkFunc) (guint64 last_line, const CallWriterStats *stats,
                                          gpointer data, GError **error);
+
+/* Write calls in windows of WINDOW_ROWS rows (> 0), sorted by key hash
+ * within each (callwriter.c says why); only between runs.  Ids then follow
+ * the hashes within a window; duplicates, legs and chunks behave as above. */
+void callwriter_set_window (CallWriter *writer, guint window_rows);
 
 /* Start the writer thread for the file whose `files` row is FILE_ID; with
  * CHUNK non-NULL, call it every CHUNK_ROWS rows (see above). */

@@ -118,6 +118,10 @@ ingest_new (StoreDb *db, GError **error)
   const char *env = g_getenv ("RATER_INGEST_CHUNK_ROWS");
   if (!env || !g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT32, &ing->chunk_rows, NULL))
     ing->chunk_rows = CHUNK_ROWS_DEFAULT;
+  guint64 window;
+  env = g_getenv ("RATER_INGEST_WINDOW_ROWS");   /* the tests' and the benchmark's */
+  if (env && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT32, &window, NULL))
+    callwriter_set_window (ing->writer, (guint) window);
   return g_steal_pointer (&ing);
 }
 
@@ -364,10 +368,16 @@ update_file_row (Ingest *ing, FileRun *run, const CallWriterStats *ws, gint64 re
 static gboolean
 reattach_disputes (Ingest *ing, GError **error)
 {
-  return store_exec (ing->db,
-    "UPDATE disputes SET call_id = (SELECT c.id FROM calls c WHERE c.call_key = disputes.call_key"
-    " AND c.operator = disputes.operator) WHERE call_id < 0 AND EXISTS (SELECT 1 FROM calls c"
-    " WHERE c.call_key = disputes.call_key AND c.operator = disputes.operator)", error);
+  /* the call by its key's text on a server, by its hash on SQLite (keyhash.h) */
+#define SAME_CALL_TEXT "c.call_key = disputes.call_key AND c.operator = disputes.operator"
+#define SAME_CALL_HASH \
+  "(c.key_hash = rater_key_hash (disputes.call_key, disputes.operator) OR c.key_hash IS NULL)" \
+  " AND " SAME_CALL_TEXT
+#define REATTACH(same) \
+  "UPDATE disputes SET call_id = (SELECT c.id FROM calls c WHERE " same ")" \
+  " WHERE call_id < 0 AND EXISTS (SELECT 1 FROM calls c WHERE " same ")"
+  static const char *const sql[2] = { REATTACH (SAME_CALL_TEXT), REATTACH (SAME_CALL_HASH) };
+  return store_exec (ing->db, sql[store_backend (ing->db) == STORE_SQLITE], error);
 }
 
 /* The writer's chunk hook: commit what is written with the file's progress,

@@ -19,6 +19,11 @@
 #     have the table's columns in its order; the three tables are left out;
 #     rating_facts' indexes are the table's on the ledger (named below), and
 #     its triggers the table's;
+#   * and but for SQLite's key hash (022): calls.key_hash and its indexes
+#     calls_by_key_hash and calls_by_key_unhashed are SQLite's, where
+#     PostgreSQL keeps the unique index calls_by_key on the text (its COPY
+#     ... ON CONFLICT needs it, and a unique index of a partitioned table
+#     must hold the partition key);
 #   * triggers with the same effect: the same statements run in both leave
 #     the same agg_journal rows and rate_changes count;
 #   * rater_local_day() giving store_local_day()'s days (rater/base/store.c:
@@ -62,7 +67,7 @@ done
 # compare WHAT: the SQLite and PostgreSQL lists (files lite.WHAT, pg.WHAT)
 # SQLite's columns as PostgreSQL's partitioned tables have them (above)
 partition_keys () {
-  sed -e 's/^calls|operator|1|0|text$/calls|operator|1|2|text/' "$1"
+  sed -e 's/^calls|operator|1|0|text$/calls|operator|1|2|text/' -e '/^calls|key_hash|0|0|bigint$/d' "$1"
 }
 
 # SQLite's compact ratings (020) as PostgreSQL's ratings table: its tables
@@ -97,6 +102,8 @@ cp rater.db columns.db
 partition_keys lite.columns.sqlite | ratings_columns - >lite.columns
 [ "$(partition_keys lite.columns.sqlite | diff lite.columns.sqlite - | grep -c '^>')" = 1 ] \
   || failed "calls.operator is not in SQLite's schema as expected"
+grep -q '^calls|key_hash|0|0|bigint$' lite.columns.sqlite \
+  || failed "calls.key_hash is not in SQLite's schema as expected"
 [ "$(grep -c '^rating_facts|' lite.columns.sqlite)" = 11 ] \
   || failed "rating_facts does not have its 11 columns in SQLite"
 pg -c "SELECT c.relname, a.attname, CASE WHEN c.relkind = 'v' THEN 0 ELSE a.attnotnull::int END,
@@ -118,10 +125,15 @@ lite "SELECT l.name, m.name, l.\"unique\", l.partial,
         (SELECT group_concat (name, ',') FROM (SELECT name FROM pragma_index_info (l.name) ORDER BY seqno))
       FROM sqlite_master m, pragma_index_list (m.name) l
       WHERE m.type = 'table' AND l.origin = 'c' ORDER BY l.name" >lite.indexes.sqlite
+grep -q '^calls_by_key_hash|calls|1|0|key_hash$' lite.indexes.sqlite \
+  && grep -q '^calls_by_key_unhashed|calls|1|1|call_key,operator$' lite.indexes.sqlite \
+  || failed "calls' key hash indexes are not in SQLite's schema as expected"
 # rating_facts' indexes: ratings' on the ledger that holds (period, account)
 sed -e 's/^rating_facts_by_ledger|rating_facts|0|0|ledger$/ratings_by_period|ratings|0|0|period,account/' \
     -e 's/^rating_facts_unbilled_late|rating_facts|0|1|ledger$/ratings_unbilled_late|ratings|0|1|account,period/' \
     -e 's/^rating_facts_unrated|rating_facts|0|1|ledger,reason$/ratings_unrated|ratings|0|1|period,reason/' \
+    -e '/^calls_by_key_hash|calls|1|0|key_hash$/d' \
+    -e 's/^calls_by_key_unhashed|calls|1|1|call_key,operator$/calls_by_key|calls|1|0|call_key,operator/' \
     lite.indexes.sqlite | grep -v -e '|rating_ledgers|' -e '|rating_labels|' | sort >lite.indexes
 pg -c "SELECT ic.relname, t.relname, i.indisunique::int, (i.indpred IS NOT NULL)::int,
          (SELECT string_agg (a.attname, ',' ORDER BY k.ord)

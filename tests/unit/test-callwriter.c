@@ -136,6 +136,21 @@ feed_start (StoreDb *db, gint64 file_id)
   return feed_start_chunked (db, file_id, 0, NULL, NULL);
 }
 
+/* The same, writing windows of WINDOW_ROWS rows. */
+static Feed
+feed_start_windowed (StoreDb *db, gint64 file_id, guint window_rows)
+{
+  g_autoptr(GError) error = NULL;
+  Feed f = { db, callwriter_new (db, &error), NULL };
+
+  cr_assert_not_null (f.writer, "%s", error ? error->message : "");
+  callwriter_set_window (f.writer, window_rows);
+  cr_assert (store_begin (db, &error), "%s", error ? error->message : "");
+  callwriter_start (f.writer, file_id, 0, NULL, NULL);
+  f.batch = callwriter_batch (f.writer);
+  return f;
+}
+
 static void
 feed_room (Feed *f)
 {
@@ -625,11 +640,68 @@ Test (callwriter, thousands_of_calls_over_many_batches_keep_their_own_values)
     }
   cr_assert_eq (store_next (st), STORE_DONE);
   cr_assert_eq (rows, calls);
-  /* stored in file order */
+  /* every call under its key's hash, in the order of the hashes (one write
+   * window: fewer rows than WINDOW_ROWS_DEFAULT) */
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls"
+                                " WHERE key_hash IS NOT rater_key_hash (call_key, operator)"), 0);
   cr_assert_eq (test_count (db, "SELECT count(*) FROM calls a JOIN calls b"
-                                " ON b.id = a.id + 1 WHERE b.line < a.line"), 0);
+                                " ON b.id = a.id + 1 WHERE b.key_hash < a.key_hash"), 0);
   cr_assert_eq (test_count (db, "SELECT sum(line) FROM rejects"), 1000 + 2000 + 3000 + 4000 + 5000
                 + 6000 + 7000 + 8000 + 9000 + 10000);
+}
+
+/* A batch (4096 rows) per window: record I is row I + I / 1000 of the run
+ * (a reject after every thousandth), so its window is that / 4096. */
+#define MANY_WINDOW "(((line - 1) + (line - 1) / 1000) / 4096)"
+
+Test (callwriter, windows_are_written_in_hash_order_and_one_after_the_other)
+{
+  g_autoptr(StoreDb) db = fresh_db ();
+  Feed f = feed_start_windowed (db, 1, 4096);
+  guint64 calls = 0, dups = 0, unknown = 0;
+
+  for (guint i = 0; i < MANY; i++)
+    {
+      feed_many (&f, i);
+      dups += many_is_duplicate (i);
+      calls += !many_is_duplicate (i);
+      unknown += !many_is_duplicate (i) && many_account (i) == NULL;
+    }
+  expect_stats (feed_finish_ok (&f), calls, dups, unknown, MANY / 1000);
+  cr_assert_eq (test_count (db, "SELECT count (DISTINCT " MANY_WINDOW ") FROM calls"), 3);
+  /* ids in the order of (window, hash) */
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM (SELECT row_number () OVER (ORDER BY id) AS a,"
+                                " row_number () OVER (ORDER BY " MANY_WINDOW ", key_hash, line) AS b"
+                                " FROM calls) WHERE a <> b"), 0);
+  /* the first record of each key kept, the repeat noted for it */
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM calls WHERE call_key <> printf ('c-%05d', line - 1)"), 0);
+  cr_assert_eq (test_count (db, "SELECT count(*) FROM dropped_records d JOIN calls c ON c.id = d.call_id"
+                                " WHERE d.kind = 'duplicate' AND d.line = c.line + 1"), (gint64) dups);
+}
+
+Test (callwriter, a_key_whose_hash_another_call_holds_is_stored_unhashed_and_found_again)
+{
+  g_autoptr(StoreDb) db = fresh_db ();
+  /* a stored call holding the hash of k-new, as a call with another key of
+   * the same hash would */
+  cr_assert_eq (store_exec (db,
+    "INSERT INTO calls (" CALL_COLUMNS ", key_hash) VALUES ('northwind', 'k-other', 2, 1, 'out',"
+    " '441632960001', '442079460000', 0, 1793700000000, 1, 1, NULL, NULL, NULL, 'contoso', 0,"
+    " NULL, rater_key_hash ('k-new', 'northwind'))", NULL), TRUE);
+
+  for (int run = 0; run < 2; run++)
+    {
+      Feed f = feed_start (db, 1);
+      CdrCall c = call_of ("k-new", "441632960001", "442079460000", 1793700000000, 60);
+      feed_call (&f, &c, 7, "contoso");
+      CallWriterStats st = feed_finish_ok (&f);
+      cr_assert_eq (st.calls, run == 0 ? 1 : 0);
+      cr_assert_eq (st.duplicates, run == 0 ? 0 : 1);
+    }
+  expect_dump (db, "SELECT call_key, key_hash IS NULL, duration FROM calls ORDER BY id",
+               "k-other|0|1\nk-new|1|60\n");
+  expect_dump (db, "SELECT c.call_key, d.line, d.kind FROM dropped_records d"
+                   " JOIN calls c ON c.id = d.call_id", "k-new|7|duplicate\n");
 }
 
 Test (callwriter, a_batch_fills_up)

@@ -84,7 +84,8 @@ test_count (StoreDb *db, const char *sql)
 /* Back to schema 19, before SQLite's compact ratings (schemas/020): the
  * ratings table again, with its rows, indexes, triggers and agg_facts as
  * 019 left them (renamed in legacy mode: the triggers on calls name
- * ratings, which is gone until the rename). */
+ * ratings, which is gone until the rename), and calls without 022's
+ * key_hash, under 001's unique index on the key's text. */
 #define TEST_UNDO_RATING_FACTS_SQL \
   "CREATE TABLE ratings_v19 (call_id INTEGER PRIMARY KEY," \
   " status TEXT NOT NULL CHECK (status IN ('rated', 'free', 'unanswered', 'unrated'))," \
@@ -145,4 +146,7 @@ test_count (StoreDb *db, const char *sql)
   " CREATE TRIGGER rate_rating_deleted AFTER DELETE ON ratings" \
   "   WHEN (SELECT journal FROM agg_control) BEGIN" \
   "   UPDATE rate_changes SET changes = changes + 1; END;" \
+  " DROP INDEX calls_by_key_hash; DROP INDEX calls_by_key_unhashed;" \
+  " ALTER TABLE calls DROP COLUMN key_hash;" \
+  " CREATE UNIQUE INDEX calls_by_key ON calls (call_key, operator);" \
   " PRAGMA user_version = 19;"

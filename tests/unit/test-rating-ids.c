@@ -150,7 +150,7 @@ Test (rating_ids, the_upgrade_from_schema_19_keeps_every_rating)
   g_autoptr(StoreDb) db = store_init (path, &from, &to, &error);
   cr_assert (db, "%s", error ? error->message : "");
   cr_assert_eq (from, 19);
-  cr_assert_eq (to, 21);
+  cr_assert_eq (to, 22);
   g_autofree char *after = view_rows (db);
   cr_assert_str_eq (after, before);
   cr_assert_eq (test_count (db, "SELECT count (*) FROM sqlite_schema WHERE name = 'ratings'"
