@@ -7,8 +7,9 @@
 # time zones, ~20 numbers each, one BENCH_NIGHT_DECK_ROWS (default 50,000) row
 # deck with nested prefixes and peak/offpeak/weekend bands, plans with bundles,
 # and one CDR file over November 2026 (canonical rater CSV; 1% duplicate rows,
-# 0.1% bad rows; call keys in start order, or GUID-shaped in no order as Teams'
-# are with BENCH_NIGHT_KEYS=guid).  Then, in the same run, with
+# 0.1% bad rows; call keys GUID-shaped in no order as Teams' are, or with
+# BENCH_NIGHT_KEYS=seq c0000000000, c0000000001, ... in start order as the
+# benchmark had them until schema 022).  Then, in the same run, with
 # RATER_NOW=2026-12-03T02:00:00Z:
 #   baselines  sqlite3 .import of the CDR file into a plain table (WAL,
 #              synchronous=FULL); sql-baseline.sql (plain-SQL longest-prefix
@@ -40,7 +41,7 @@ RATER=${1:-$(dirname "$0")/../../rater/rater}
 SIZES=${BENCH_NIGHT_SIZES:-${BENCH_NIGHT_CALLS:-10000000}}
 ACCOUNTS=${BENCH_NIGHT_ACCOUNTS:-1000}
 DECK_ROWS=${BENCH_NIGHT_DECK_ROWS:-50000}
-KEYS=${BENCH_NIGHT_KEYS:-seq}
+KEYS=${BENCH_NIGHT_KEYS:-guid}
 PARTS=${BENCH_NIGHT_PARTS:-baselines night stages}
 TIMEOUT=${BENCH_NIGHT_TIMEOUT:-0}
 SQL_CALLS=1000000
