@@ -508,13 +508,14 @@ run_transactions (Ingest *ing, FileRun *run, const char *sha, guint64 size, GErr
   return FALSE;
 }
 
-/* SQLite's page cache while a file of SIZE bytes goes in: the unique index
- * calls_by_key grows by about half the file's bytes, and with random keys
- * (Teams GUIDs) every insert lands on any of its pages, so a cache smaller
- * than the index reads and rewrites pages at random — the growth that made a
- * big file superlinear.  The cache holds the database's and the file's
- * share of the index, within [CACHE_MIN, CACHE_MAX]; past that, mmap serves
- * the committed pages from the OS cache without a read call each. */
+/* SQLite's page cache while a file of SIZE bytes goes in: every write
+ * window of the callwriter touches most pages of the unique index
+ * calls_by_key_hash (022: some 18 bytes a call), so a cache smaller than the
+ * index reads and rewrites its pages window after window — the growth that
+ * made a big file superlinear when the index held the keys' text.  The
+ * cache holds half the database's and the file's bytes, within
+ * [CACHE_MIN, CACHE_MAX]; past that, mmap serves the committed pages from
+ * the OS cache without a read call each. */
 #define CACHE_MIN_KIB (64 * 1024)
 #define CACHE_MAX_KIB (512 * 1024)
 #define MMAP_MAX ((gint64) 4 << 30)
