@@ -738,33 +738,6 @@ sort_entries (CallWriter *w)
       }
 }
 
-/* In hash order, each call's row and texts are somewhere in the window's
- * 70 MB: a cache miss for each, unless asked for ahead.  The row comes
- * PREFETCH_ROW calls ahead; its texts, whose places are in the row,
- * PREFETCH_TEXT calls ahead. */
-#define PREFETCH_ROW 16
-#define PREFETCH_TEXT 8
-
-static void
-prefetch_row (const CallWriter *w, const WindowEntry *e)
-{
-  const CallBatch *b;
-  const char *r = (const char *) entry_row (w, e, &b);
-  for (gsize off = 0; off < sizeof (Row); off += 64)
-    __builtin_prefetch (r + off);
-}
-
-static void
-prefetch_text (const CallWriter *w, const WindowEntry *e)
-{
-  const CallBatch *b;
-  const Row *r = entry_row (w, e, &b);
-  const guint8 *arena = b->arena->data;
-  __builtin_prefetch (arena + r->key.off);
-  __builtin_prefetch (arena + r->tenant.off);
-  __builtin_prefetch (arena + r->user.off);
-}
-
 /* Does the window hold a leg (written in file order, see the top)? */
 static gboolean
 window_has_legs (const CallWriter *w)
@@ -810,10 +783,6 @@ write_window_sorted (CallWriter *w, GError **error)
     {
       const CallBatch *b;
       const Row *r = entry_row (w, &g_array_index (w->entries, WindowEntry, k), &b);
-      if (k + PREFETCH_ROW < n)
-        prefetch_row (w, &g_array_index (w->entries, WindowEntry, k + PREFETCH_ROW));
-      if (k + PREFETCH_TEXT < n)
-        prefetch_text (w, &g_array_index (w->entries, WindowEntry, k + PREFETCH_TEXT));
       if (!one_call (w, b, r, error))
         return FALSE;
     }
