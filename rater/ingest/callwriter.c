@@ -723,8 +723,8 @@ entry_compare (gconstpointer pa, gconstpointer pb, gpointer data)
   return c;
 }
 
-/* Sort the window's calls by key, unless they come sorted (keys that grow
- * with the file: one pass, no sort). */
+/* Sort the window's calls (entry_compare), unless one pass finds them
+ * sorted already (a window of one call, or of repeats of one key). */
 static void
 sort_entries (CallWriter *w)
 {
@@ -755,7 +755,7 @@ window_has_legs (const CallWriter *w)
   return FALSE;
 }
 
-/* Write the window: rejects as they come, calls in key order. */
+/* Write the window: rejects as they come, calls in hash order. */
 static gboolean
 write_window_sorted (CallWriter *w, GError **error)
 {
