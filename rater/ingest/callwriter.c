@@ -34,8 +34,8 @@
 
 #define BATCH_ROWS 4096
 #define SPARE_BATCHES 4        /* beyond a window: the reader's and the queue's */
-/* 64 batches: 256k rows, some 70 MB (two windows in flight: 140 MB).  GUID keys at 10M calls, ingest alone:
- * see the README ("Call keys in key order"). */
+/* 64 batches: 256k rows, some 70 MB (two windows in flight: 140 MB).  The
+ * README's "call keys in hash order (schema 22)" has what it gained. */
 #define WINDOW_ROWS_DEFAULT (64 * BATCH_ROWS)
 
 typedef struct {
@@ -65,6 +65,7 @@ typedef struct {
 struct _CallBatch {
   GArray *rows;                /* Row */
   GByteArray *arena;
+  gboolean legs;               /* holds a leg (leg_rank > 0): written in file order */
   gboolean end;                /* the end mark */
 };
 
@@ -158,7 +159,7 @@ callwriter_new (StoreDb *db, GError **error)
       || !(w->find_key = store_prepare (db, sql_find_key[w->lite], error))
       || !(w->insert_dropped = store_prepare (db, sql_insert_dropped, error))
       || !(w->insert_reject = store_prepare (db, sql_insert_reject, error))
-      || (store_backend (db) != STORE_SQLITE
+      || (!w->lite
           && !(w->bulk = store_bulk_new (db, "calls", CALL_COLUMNS,
                                          "(call_key, operator) DO NOTHING", "line", error))))
     {
@@ -245,6 +246,7 @@ batch_reset (CallBatch *b)
 {
   g_array_set_size (b->rows, 0);
   g_byte_array_set_size (b->arena, 0);
+  b->legs = FALSE;
   b->end = FALSE;
 }
 
@@ -287,6 +289,7 @@ callwriter_add_call (CallBatch *b, const CdrCall *call, guint64 line, const char
   r.user = arena_add (b, call->user.p, call->user.len);
   r.leg = arena_add (b, call->leg_id.p, call->leg_id.len);
   r.link = arena_add (b, call->leg_link.p, call->leg_link.len);
+  b->legs |= r.leg_rank != 0;
   g_array_append_val (b->rows, r);
 }
 
@@ -548,6 +551,30 @@ insert_call (CallWriter *w, const CallBatch *b, const Row *r, StoreValue hash, g
   return TRUE;
 }
 
+static void
+count_new_call (CallWriter *w, const Row *r)
+{
+  w->stats.calls++;
+  w->stats.unknown_account += r->account == NULL;
+}
+
+/* Store R, whose key no stored call has, unhashed: another key holds its
+ * hash (SQLite). */
+static gboolean
+insert_unhashed (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
+{
+  gboolean stored;
+  if (!insert_call (w, b, r, STORE_NULL, &stored, error))
+    return FALSE;
+  if (!stored)
+    return g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE,
+                        "call %.*s of %s: stored neither under its key hash nor without it",
+                        (int) r->key.len, (const char *) b->arena->data + r->key.off,
+                        r->operator_slug), FALSE;
+  count_new_call (w, r);
+  return TRUE;
+}
+
 /* Store R, whose key no stored call has: under its hash, or unhashed when
  * another key holds the hash (SQLite). */
 static gboolean
@@ -556,15 +583,9 @@ insert_new_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error
   gboolean stored;
   if (!insert_call (w, b, r, STORE_INT (r->key_hash), &stored, error))
     return FALSE;
-  if (!stored && w->lite && !insert_call (w, b, r, STORE_NULL, &stored, error))
-    return FALSE;
   if (!stored && w->lite)
-    return g_set_error (error, RATER_ERROR, RATER_ERROR_SOFTWARE,
-                        "call %.*s of %s: stored neither under its key hash nor without it",
-                        (int) r->key.len, (const char *) b->arena->data + r->key.off,
-                        r->operator_slug), FALSE;
-  w->stats.calls++;
-  w->stats.unknown_account += r->account == NULL;
+    return insert_unhashed (w, b, r, error);
+  count_new_call (w, r);
   return TRUE;
 }
 
@@ -636,9 +657,11 @@ bulk_call (CallWriter *w, const CallBatch *b, guint i, const Row *r, GError **er
  * written) looked up and noted.  On SQLite, in process, this is cheaper than
  * the multi-row INSERTs of store_bulk_new(): its values are bound straight
  * from the batch (no copy into the bulk's arena, no list of held values), a
- * duplicate is known from the row's own change count (no read of the rows
+ * refusal is known from the row's own change count (no read of the rows
  * just written to tell which of 64 went in), and a step costs little more
- * than a multi-row INSERT's row does. */
+ * than a multi-row INSERT's row does.  A refused call is a duplicate when
+ * its key is stored, else its hash is another key's and it goes in
+ * unhashed. */
 static gboolean
 one_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
 {
@@ -648,15 +671,13 @@ one_call (CallWriter *w, const CallBatch *b, const Row *r, GError **error)
     return FALSE;
   if (stored)
     {
-      w->stats.calls++;
-      w->stats.unknown_account += r->account == NULL;
+      count_new_call (w, r);
       return TRUE;
     }
-  /* the hash is taken: by R's key (a duplicate), or by another key */
   if (!find_key (w, b, r, &k, error))
     return FALSE;
   if (k.id == 0)
-    return insert_new_call (w, b, r, error);
+    return insert_unhashed (w, b, r, error);
   w->stats.duplicates++;
   return note_dropped (w, w->file_id, (gint64) r->line, k.id, "duplicate", error);
 }
@@ -723,35 +744,13 @@ entry_compare (gconstpointer pa, gconstpointer pb, gpointer data)
   return c;
 }
 
-/* Sort the window's calls (entry_compare), unless one pass finds them
- * sorted already (a window of one call, or of repeats of one key). */
-static void
-sort_entries (CallWriter *w)
-{
-  GArray *e = w->entries;
-  for (guint i = 1; i < e->len; i++)
-    if (entry_compare (&g_array_index (e, WindowEntry, i - 1), &g_array_index (e, WindowEntry, i),
-                       w) > 0)
-      {
-        g_qsort_with_data (e->data, (gint) e->len, sizeof (WindowEntry), entry_compare, w);
-        return;
-      }
-}
-
 /* Does the window hold a leg (written in file order, see the top)? */
 static gboolean
 window_has_legs (const CallWriter *w)
 {
   for (guint k = 0; k < w->window->len; k++)
-    {
-      const CallBatch *b = g_ptr_array_index (w->window, k);
-      for (guint i = 0; i < b->rows->len; i++)
-        {
-          const Row *r = &g_array_index (b->rows, Row, i);
-          if (r->operator_slug && r->leg_rank != 0)
-            return TRUE;
-        }
-    }
+    if (((const CallBatch *) g_ptr_array_index (w->window, k))->legs)
+      return TRUE;
   return FALSE;
 }
 
@@ -777,9 +776,9 @@ write_window_sorted (CallWriter *w, GError **error)
             return FALSE;
         }
     }
-  sort_entries (w);
-  guint n = w->entries->len;
-  for (guint k = 0; k < n; k++)
+  g_qsort_with_data (w->entries->data, (gint) w->entries->len, sizeof (WindowEntry), entry_compare,
+                     w);
+  for (guint k = 0; k < w->entries->len; k++)
     {
       const CallBatch *b;
       const Row *r = entry_row (w, &g_array_index (w->entries, WindowEntry, k), &b);
@@ -845,14 +844,13 @@ writer_main (gpointer data)
     {
       CallBatch *b = g_async_queue_pop (w->full_q);
       gboolean end = b->end;
-      guint held = w->window->len;
-      /* after a failure keep draining, so the reader never waits forever */
-      if (!w->error && !take_batch (w, end ? NULL : b, &w->error))
-        g_atomic_int_set (&w->failed, 1);
       if (end)
+        g_async_queue_push (w->free_q, g_steal_pointer (&b));
+      /* after a failure keep draining, so the reader never waits forever */
+      if (w->error && b)
         g_async_queue_push (w->free_q, b);
-      else if (w->error && w->window->len == held)
-        g_async_queue_push (w->free_q, b);   /* not taken */
+      else if (!w->error && !take_batch (w, b, &w->error))
+        g_atomic_int_set (&w->failed, 1);
       if (w->error || w->window_rows == 0)
         release_window (w);
       if (end)

@@ -119,7 +119,7 @@ ingest_new (StoreDb *db, GError **error)
   if (!env || !g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT32, &ing->chunk_rows, NULL))
     ing->chunk_rows = CHUNK_ROWS_DEFAULT;
   guint64 window;
-  env = g_getenv ("RATER_INGEST_WINDOW_ROWS");   /* the tests' and the benchmark's */
+  env = g_getenv ("RATER_INGEST_WINDOW_ROWS");   /* measuring other windows (rater(1)) */
   if (env && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT32, &window, NULL))
     callwriter_set_window (ing->writer, (guint) window);
   return g_steal_pointer (&ing);
